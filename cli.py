@@ -1,0 +1,131 @@
+"""The `placement` command: a thin typer layer over the `placement` package.
+
+Exit codes (data contract): 0 a roster was found, 2 usage error, 3 invalid
+input, 4 proven infeasible, 5 nothing found within the time limit; the
+checker exits 1 when a roster breaks a hard rule.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from placement.errors import InputError, choose_language
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Propose rosters for leadership teams (领导班子).",
+)
+
+Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: from the locale)")]
+Sets = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="override a scenario value, e.g. rules.R-TC5.min_women=3"),
+]
+
+
+def _fail_input(err: InputError, lang: str) -> None:
+    typer.echo(err.render(lang), err=True)
+    typer.echo(
+        ("输入有误，共 {n} 处。" if lang == "zh" else "{n} problem(s) in the input.").format(
+            n=len(err.problems)
+        ),
+        err=True,
+    )
+    raise typer.Exit(3)
+
+
+def _load(scenario: Path, sets: list[str] | None, lang: str):
+    from placement.loader import load_dataset
+    from placement.scenario import load_scenario
+
+    try:
+        sc = load_scenario(scenario, sets or [])
+        data = load_dataset(sc.data, reference_date=sc.reference_date)
+    except InputError as err:
+        _fail_input(err, lang)
+    return sc, data
+
+
+@app.command()
+def validate(scenario: Path, set_: Sets = None, lang: Lang = None) -> None:
+    """Check a scenario and its data set; report every problem with file, row and column."""
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+    counts = ", ".join(
+        f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres", "relations", "fit")
+    )
+    typer.echo(("数据有效：" if lg == "zh" else "valid: ") + counts)
+
+
+@app.command()
+def generate(
+    profile: Annotated[str, typer.Option(help="linfen, nanpiao or province")],
+    out: Annotated[Path, typer.Option(help="folder to write the data set to")],
+    seed: Annotated[int, typer.Option()] = 7,
+    xlsx: Annotated[bool, typer.Option(help="one workbook instead of CSV files")] = False,
+    zh_headers: Annotated[bool, typer.Option(help="Chinese column headers")] = False,
+) -> None:
+    """Write a synthetic data set shaped like the published figures."""
+    from placement.generate import PROFILES, write_dataset
+    from placement.generate import generate as gen
+
+    if profile not in PROFILES:
+        typer.echo(f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}", err=True)
+        raise typer.Exit(2)
+    tables = gen(profile, seed)
+    write_dataset(tables, out, xlsx=xlsx, zh_headers=zh_headers)
+    typer.echo(f"wrote {out}: " + ", ".join(f"{k} {len(v)}" for k, v in tables.items()))
+
+
+@app.command()
+def solve(
+    scenario: Path,
+    out: Annotated[Path, typer.Option(help="result folder")] = Path("result"),
+    set_: Sets = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
+    lang: Lang = None,
+) -> None:
+    """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
+    from placement.run import run_solve
+
+    lg = choose_language(lang)
+    started = time.perf_counter()
+    sc, data = _load(scenario, set_, lg)
+    try:
+        result = run_solve(
+            sc, data, out, lang=lg, progress=not as_json, load_seconds=time.perf_counter() - started
+        )
+    except InputError as err:
+        _fail_input(err, lg)
+    if as_json:
+        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.headline(lg))
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def check(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
+    """Independently confirm a roster's hard rules and recompute every target figure."""
+    from placement.checker import check_roster, read_roster
+
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+    try:
+        table = read_roster(roster)
+    except InputError as err:
+        _fail_input(err, lg)
+    report = check_roster(sc, data, table)
+    typer.echo(report.render(lg))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,95 @@
+"""The objective: targets (by priority and weight) → fit → stability.
+
+Every term is integral. Per pair the coefficient is
+    fit_weight × fit − Σ weights of the target pair rules the pair breaks
+    + move_weight (own pair) + release_weight (any pair of a sitting cadre)
+and the constant subtracts move and release weight for every sitting cadre
+who is allowed to stay, so that a roster's objective is exactly
+    fit − target penalties − move_weight × moves − release_weight × releases
+as docs/rules.md defines it and the checker recomputes it.
+
+`levels()` splits the same objective into the lexicographic levels:
+target priority 1, 2, …, then fit, then stability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.variables import Placement
+
+
+@dataclass
+class Level:
+    name: str  # "targets:1", "fit", "stability"
+    coefs: np.ndarray  # per pair
+    shortfalls: list  # (var, weight) subtracted
+    constant: int
+
+    def expr(self, pl: Placement) -> cp_model.LinearExpr:
+        nz = np.flatnonzero(self.coefs)
+        terms = pl.total(nz, self.coefs[nz]) if len(nz) else 0
+        penalty = (
+            cp_model.LinearExpr.weighted_sum(
+                [v for v, _ in self.shortfalls], [-w for _, w in self.shortfalls]
+            )
+            if self.shortfalls
+            else 0
+        )
+        return terms + penalty + self.constant
+
+
+def _stability(pl: Placement) -> tuple[np.ndarray, int]:
+    w = pl.scenario.weights
+    coefs = np.zeros(len(pl.pairs), dtype=np.int64)
+    allowed = np.flatnonzero(pl.stay_pair >= 0)  # sitting cadres whose own pair exists
+    coefs[pl.stay_pair[allowed]] += w.move
+    coefs[np.isin(pl.pairs.cadre, allowed)] += w.release
+    return coefs, -(w.move + w.release) * len(allowed)
+
+
+def levels(pl: Placement) -> list[Level]:
+    priorities = sorted(
+        {p.priority for p in pl.pair_penalties} | {s.priority for s in pl.shortfalls}
+    )
+    out = []
+    for prio in priorities:
+        coefs = np.zeros(len(pl.pairs), dtype=np.int64)
+        for pen in pl.pair_penalties:
+            if pen.priority == prio:
+                coefs[pen.mask] -= pen.weight
+        sf = [(s.var, s.weight) for s in pl.shortfalls if s.priority == prio and s.weight]
+        out.append(Level(f"targets:{prio}", coefs, sf, 0))
+    out.append(Level("fit", pl.scenario.weights.fit * pl.pairs.fit.astype(np.int64), [], 0))
+    coefs, const = _stability(pl)
+    out.append(Level("stability", coefs, [], const))
+    return out
+
+
+def weighted(pl: Placement) -> Level:
+    """All levels summed: the weighted objective."""
+    ls = levels(pl)
+    return Level(
+        "weighted",
+        sum(lv.coefs for lv in ls),
+        [s for lv in ls for s in lv.shortfalls],
+        sum(lv.constant for lv in ls),
+    )
+
+
+def set_objective(pl: Placement, level: Level) -> None:
+    """Maximise the level. Filled straight into the proto: `maximize(expr)` over 10⁵
+    terms costs seconds in Python (solver facts), the proto fill milliseconds."""
+    proto = pl.model.proto
+    proto.clear_objective()
+    nz = np.flatnonzero(level.coefs)
+    var_index = [pl.x[i].index for i in nz] + [v.index for v, _ in level.shortfalls]
+    coefs = [int(c) for c in level.coefs[nz]] + [-int(w) for _, w in level.shortfalls]
+    # CP-SAT minimises; a scaling factor of -1 turns the stored minimisation into max.
+    proto.objective.vars.extend(var_index)
+    proto.objective.coeffs.extend([-c for c in coefs])
+    proto.objective.offset = -float(level.constant)
+    proto.objective.scaling_factor = -1.0

@@ -1,0 +1,216 @@
+"""Rules counted on the teams after placement, one function per rule.
+
+Each function takes the scenario, the world and the members of every team
+(`members[team_id]`: the roster lines of its posts) and returns its figures,
+one per place: a team, a county (region), or "all". Semantics: docs/rules.md,
+"Team composition", R-AV1, R-RO8 and R-RS1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+from placement.checker.pair_rules import hard_breaks
+from placement.checker.report import Figure
+from placement.checker.terms import (
+    Line,
+    Record,
+    World,
+    is_exchanged_in,
+    is_local,
+    is_non_party,
+    is_professional,
+    share_target,
+)
+
+Members = dict[str, list[Line]]
+
+
+def _in_kinds(rule, world: World) -> list[Record]:
+    return [t for t in world.teams.values() if t.kind in rule.kinds]
+
+
+def _per_team(rid: str, rule, teams: list[Record], members: Members,
+              counts: Callable[[Line], bool], required: Callable[[Record], int]) -> list[Figure]:
+    """For each team: members for whom `counts` holds ≥ required(team)."""
+    return [Figure(rid, rule.mode, "team", t.team_id, required(t),
+                   sum(1 for ln in members[t.team_id] if counts(ln)))
+            for t in teams]
+
+
+def tc1(sc, world: World, members: Members) -> list[Figure]:
+    """Exchanged-in members ≥ ceil(share × size), teams of `kinds`."""
+    rule = sc.rules["R-TC1"]
+    return _per_team("R-TC1", rule, _in_kinds(rule, world), members, is_exchanged_in,
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc2(sc, world: World, members: Members) -> list[Figure]:
+    """Local members ≥ `min_locals` per team; with per = "county", per region over the
+    teams in scope of that region together."""
+    rule = sc.rules["R-TC2"]
+    teams = _in_kinds(rule, world)
+    if rule.per == "team":
+        return _per_team("R-TC2", rule, teams, members, is_local, lambda t: rule.min_locals)
+    out = []
+    for region in sorted({t.region for t in teams}):
+        locals_ = sum(1 for t in teams if t.region == region
+                      for ln in members[t.team_id] if is_local(ln))
+        out.append(Figure("R-TC2", rule.mode, "county", region, rule.min_locals, locals_))
+    return out
+
+
+def tc3(sc, world: World, members: Members) -> list[Figure]:
+    """Teams (of `kinds`) with a member aged ≤ `max_age` ≥ ceil(share_of_teams × teams)."""
+    rule = sc.rules["R-TC3"]
+    teams = _in_kinds(rule, world)
+    young = sum(1 for t in teams if any(ln.cadre.age <= rule.max_age for ln in members[t.team_id]))
+    return [Figure("R-TC3", rule.mode, "all", "all",
+                   share_target(rule.share_of_teams, len(teams)), young)]
+
+
+def tc4(sc, world: World, members: Members) -> list[Figure]:
+    """New placements of cadres aged < `max_age` ≥ `min_count`, over all teams."""
+    rule = sc.rules["R-TC4"]
+    young_new = sum(1 for lines in members.values() for ln in lines
+                    if ln.new and ln.cadre.age < rule.max_age)
+    return [Figure("R-TC4", rule.mode, "all", "all", rule.min_count, young_new)]
+
+
+def tc5(sc, world: World, members: Members) -> list[Figure]:
+    """Women ≥ `min_women`, teams of `kinds`."""
+    rule = sc.rules["R-TC5"]
+    return _per_team("R-TC5", rule, _in_kinds(rule, world), members,
+                     lambda ln: ln.cadre.gender == "F", lambda t: rule.min_women)
+
+
+def tc6(sc, world: World, members: Members) -> list[Figure]:
+    """Non-Party members ≥ `min_non_party`, teams flagged `needs_non_party`."""
+    rule = sc.rules["R-TC6"]
+    teams = [t for t in world.teams.values() if t.needs_non_party]
+    return _per_team("R-TC6", rule, teams, members, lambda ln: is_non_party(ln.cadre),
+                     lambda t: rule.min_non_party)
+
+
+def tc7(sc, world: World, members: Members) -> list[Figure]:
+    """Professional members ≥ ceil(share × size), teams flagged `professional`."""
+    rule = sc.rules["R-TC7"]
+    teams = [t for t in world.teams.values() if t.professional]
+    return _per_team("R-TC7", rule, teams, members, is_professional,
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc8(sc, world: World, members: Members) -> list[Figure]:
+    """Members with township head experience ≥ ceil(share × size), teams of `kinds`."""
+    rule = sc.rules["R-TC8"]
+    return _per_team("R-TC8", rule, _in_kinds(rule, world), members,
+                     lambda ln: bool(ln.cadre.township_head),
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc9(sc, world: World, members: Members) -> list[Figure]:
+    """A member with the team's `needs_specialty`, teams that name one."""
+    rule = sc.rules["R-TC9"]
+    teams = [t for t in world.teams.values() if t.needs_specialty]
+    return _per_team("R-TC9", rule, teams, members,
+                     lambda ln: ln.team.needs_specialty in ln.cadre.specialties, lambda t: 1)
+
+
+def tc10(sc, world: World, members: Members) -> list[Figure]:
+    """(a) per team of `kinds`: distinct age bands ≥ min(min_bands, size);
+    (b) one figure: total member age ≤ floor((average age of the current incumbents
+    − avg_age_drop) × posts), over the teams of `kinds` (no figure without incumbents)."""
+    rule = sc.rules["R-TC10"]
+    teams = _in_kinds(rule, world)
+    out = [Figure("R-TC10", rule.mode, "team", t.team_id,
+                  min(rule.min_bands, world.size(t.team_id)),
+                  len({ln.cadre.age // rule.band_years for ln in members[t.team_id]}))
+           for t in teams]
+    posts = [world.posts[p] for t in teams for p in world.team_posts[t.team_id]]
+    before = [world.cadres[p.incumbent_id].age for p in posts if p.incumbent_id]
+    if before:
+        average = Fraction(sum(before), len(before))
+        goal = math.floor((average - Fraction(str(rule.avg_age_drop))) * len(posts))
+        total = sum(ln.cadre.age for t in teams for ln in members[t.team_id])
+        out.append(Figure("R-TC10", rule.mode, "all", "all", goal, total, sense="max",
+                          detail=("chk_age_total", {"total": total, "goal": goal,
+                                                    "before": f"{float(average):.2f}",
+                                                    "posts": len(posts)})))
+    return out
+
+
+def av1(sc, world: World, members: Members) -> list[Figure]:
+    """Per team: relation rows with both cadres serving in it; at most 0."""
+    rule = sc.rules["R-AV1"]
+    out = []
+    for tid in world.teams:
+        serving = {ln.cadre.cadre_id for ln in members[tid]}
+        both = [r for r in world.relations if r.cadre_a in serving and r.cadre_b in serving]
+        pairs = "; ".join(f"{r.cadre_a}~{r.cadre_b} ({r.relation})" for r in both)
+        out.append(Figure("R-AV1", rule.mode, "team", tid, 0, len(both), sense="max",
+                          detail=("chk_kin", {"team": tid, "pairs": pairs})))
+    return out
+
+
+def ro8(sc, world: World, members: Members) -> list[Figure]:
+    """Per region with a county_party and a county_gov team: the two heads are not both
+    changed (at most one). A head post is changed unless its incumbent stays; a team's
+    head is changed when any of its head posts is."""
+    rule = sc.rules["R-RO8"]
+    stays = {(ln.post.post_id, ln.cadre.cadre_id) for lines in members.values() for ln in lines}
+
+    def changed(p: Record) -> bool:
+        return not p.incumbent_id or (p.post_id, p.incumbent_id) not in stays
+
+    def heads(region: str, kind: str) -> list[Record]:
+        return [world.posts[p] for t in world.teams.values() if t.region == region
+                and t.kind == kind for p in world.team_posts[t.team_id]
+                if world.posts[p].grade == "head"]
+
+    out = []
+    for region in sorted({t.region for t in world.teams.values()}):
+        party, gov = heads(region, "county_party"), heads(region, "county_gov")
+        if not party or not gov:
+            continue
+        n = int(any(changed(p) for p in party)) + int(any(changed(p) for p in gov))
+        out.append(Figure("R-RO8", rule.mode, "county", region, 1, n, sense="max",
+                          detail=("chk_heads_changed", {
+                              "region": region, "party": ", ".join(p.post_id for p in party),
+                              "gov": ", ".join(p.post_id for p in gov)})))
+    return out
+
+
+def rs1(sc, world: World, members: Members) -> list[Figure]:
+    """Per team: posts covered by enough reserve cadres (`heads` per head post, `deputies`
+    per deputy post). A reserve for a post: `reserve_rank` equals the post's rank, not
+    leaving, holding no post in the roster, and breaking no hard pair rule there as a
+    new placement. Figure: posts of the team ≥ posts covered."""
+    rule = sc.rules["R-RS1"]
+    placed = {ln.cadre.cadre_id for lines in members.values() for ln in lines}
+    pool: dict[str, list[Record]] = {}
+    for c in world.cadres.values():
+        if c.reserve_rank and not c.leaving and c.cadre_id not in placed:
+            pool.setdefault(c.reserve_rank, []).append(c)
+
+    def covered(p: Record) -> bool:
+        need = rule.heads if p.grade == "head" else rule.deputies
+        found = 0
+        for c in pool.get(p.rank, []):
+            if found >= need:
+                break
+            if not hard_breaks(sc, Line(p, c), world):
+                found += 1
+        return found >= need
+
+    return [Figure("R-RS1", rule.mode, "team", tid, len(posts),
+                   sum(1 for p in posts if covered(world.posts[p])))
+            for tid, posts in world.team_posts.items()]
+
+
+TEAM_RULES: dict[str, Callable[..., list[Figure]]] = {
+    "R-TC1": tc1, "R-TC2": tc2, "R-TC3": tc3, "R-TC4": tc4, "R-TC5": tc5, "R-TC6": tc6,
+    "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10,
+    "R-AV1": av1, "R-RO8": ro8, "R-RS1": rs1,
+}

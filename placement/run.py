@@ -1,0 +1,278 @@
+"""One solve from loaded inputs to a result folder: the work behind `placement solve`.
+
+Steps, each timed for summary.json: facts and eligible pairs → pre-checks
+(a post nobody may take, a lock that breaks a hard rule: answered before any
+solve, naming the post or lock and the rules) → model → CP-SAT → roster →
+independent check → files, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.builder import build
+from placement import atomic
+from placement.dataset import DataSet
+from placement.eligibility import Pairs, eligible_pairs, reasons
+from placement.facts import Facts, compute_facts
+from placement.locks import validate_locks
+from placement.progress import ProgressView
+from placement.results import holders_after, moves_table, roster_table, structure_table
+from placement.scenario_model import Scenario
+from placement.solve import SolveOutcome, Status, solve
+
+EXIT = {Status.OPTIMAL: 0, Status.FEASIBLE: 0, Status.INFEASIBLE: 4, Status.UNKNOWN: 5}
+
+
+@dataclass
+class RunResult:
+    status: Status
+    summary: dict
+    roster: pd.DataFrame | None = None
+    conflicts: list[dict] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT[self.status]
+
+    def headline(self, lang: str = "en") -> str:
+        s = self.summary
+        if self.status in (Status.INFEASIBLE,) and self.conflicts:
+            lines = [("无可行名单，冲突：" if lang == "zh" else "infeasible; conflicts:")]
+            lines += [f"  {c['rule']} @ {c['where']}: {c['detail']}" for c in self.conflicts]
+            return "\n".join(lines)
+        gap = s.get("gap")
+        gap_text = "" if gap is None else f", gap {gap:.4%}"
+        check = s.get("check", {})
+        return (
+            f"{s['status']}: objective {s.get('objective')}{gap_text}, "
+            f"{s['times']['solve']:.1f}s solve; "
+            f"check {'passed' if check.get('ok') else 'FAILED'}; "
+            f"{s['counts']['changed_posts']} posts change; results in {s['out']}"
+        )
+
+
+def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
+    """Conflicts visible before solving: every one is a reason for infeasibility."""
+    out = []
+    has_pair = np.zeros(len(data.posts), bool)
+    has_pair[pairs.post] = True
+    removed = pairs.removed
+    for p in np.flatnonzero(~has_pair):
+        rules = sorted(
+            reasons(np.bitwise_or.reduce(removed.loc[removed["post"] == p, "bits"], initial=0))
+        )
+        out.append(
+            {
+                "rule": ",".join(rules) or "NO_CANDIDATE",
+                "where": data.posts["post_id"].iat[p],
+                "detail": "no cadre may take this post",
+            }
+        )
+    for cadre, post, rules in pairs.lock_conflicts:
+        out.append(
+            {
+                "rule": ",".join(rules),
+                "where": f"must {cadre}->{post}",
+                "detail": "the lock breaks a hard rule",
+            }
+        )
+    keep = set(sc.locks.keep)
+    stay_ok = set(pairs.cadre[pairs.own].tolist())
+    inc = data.posts["incumbent_id"]
+    cpos = pd.Index(data.cadres["cadre_id"])
+    for p in np.flatnonzero(
+        (data.posts["post_id"].isin(keep) | data.posts["team_id"].isin(keep)).to_numpy()
+        & (inc != "").to_numpy()
+    ):
+        c = cpos.get_loc(inc.iat[p])
+        if c not in stay_ok:
+            rules = sorted(
+                {
+                    r
+                    for rs in removed.loc[(removed["cadre"] == c) & removed["own"], "bits"].map(
+                        reasons
+                    )
+                    for r in rs
+                }
+            ) or ["LEAVING"]
+            out.append(
+                {
+                    "rule": ",".join(rules),
+                    "where": f"keep {data.posts['post_id'].iat[p]}",
+                    "detail": "the incumbent may not stay",
+                }
+            )
+    return out
+
+
+@dataclass
+class Proposal:
+    """Everything one solve produced, for the CLI, the tests and scripts."""
+
+    scenario: Scenario
+    data: DataSet
+    facts: Facts
+    pairs: Pairs
+    outcome: SolveOutcome | None
+    conflicts: list[dict]
+    times: dict
+
+    @property
+    def status(self) -> Status:
+        return Status.INFEASIBLE if self.outcome is None else self.outcome.status
+
+    @property
+    def roster(self) -> pd.DataFrame | None:
+        if self.outcome is None or not len(self.outcome.chosen):
+            return None
+        return roster_table(self.data, self.facts, self.pairs, self.outcome.chosen)
+
+
+def propose(sc: Scenario, data: DataSet, show=None) -> Proposal:
+    """Eligibility, pre-checks, model and solve; no files."""
+    validate_locks(sc, data)
+    times = {}
+    t0 = time.perf_counter()
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    times["eligibility"] = round(time.perf_counter() - t0, 3)
+    conflicts = prechecks(data, sc, pairs)
+    if conflicts:
+        return Proposal(
+            sc, data, facts, pairs, None, conflicts, times | {"build": 0.0, "solve": 0.0}
+        )
+    t0 = time.perf_counter()
+    pl = build(data, sc, facts, pairs)
+    times["build"] = round(time.perf_counter() - t0, 3)
+    outcome = solve(pl, show=show)
+    times["solve"] = round(outcome.seconds, 3)
+    if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
+        conflicts = [
+            {
+                "rule": "hard rules",
+                "where": "model",
+                "detail": "CP-SAT proved that no roster keeps every hard rule",
+            }
+        ]
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times)
+
+
+def run_solve(
+    sc: Scenario,
+    data: DataSet,
+    out: Path,
+    lang: str = "en",
+    progress: bool = True,
+    load_seconds: float = 0.0,
+) -> RunResult:
+    """`placement solve`: propose, check independently, write the result folder."""
+    with ProgressView(progress) as view:
+        prop = propose(sc, data, show=view.show)
+    times = {"load": round(load_seconds, 3)} | prop.times
+    summary = _base_summary(sc, data, prop.pairs, out)
+    if prop.outcome is None:
+        summary |= {"status": "infeasible", "conflicts": prop.conflicts, "times": times}
+        atomic.write_json(out / "summary.json", summary)
+        return RunResult(Status.INFEASIBLE, summary, conflicts=prop.conflicts)
+    summary |= _outcome_summary(prop.outcome)
+    roster = prop.roster
+    if roster is None:
+        summary |= {"times": times, "conflicts": prop.conflicts}
+        atomic.write_json(out / "summary.json", summary)
+        return RunResult(prop.status, summary, conflicts=prop.conflicts)
+    t0 = time.perf_counter()
+    chosen = prop.outcome.chosen
+    from placement.checker import check_roster
+
+    report = check_roster(sc, data, roster)
+    summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
+    atomic.write_csv(out / "roster.csv", roster)
+    atomic.write_csv(out / "moves.csv", moves_table(data, prop.facts, prop.pairs, chosen))
+    atomic.write_csv(
+        out / "teams.csv",
+        structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen)),
+    )
+    atomic.write_csv(out / "rules.csv", rules_table(report))
+    summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
+    times["write"] = round(time.perf_counter() - t0, 3)
+    summary["times"] = times
+    atomic.write_json(out / "summary.json", summary)
+    return RunResult(prop.status, summary, roster)
+
+
+def rules_table(report) -> pd.DataFrame:
+    """Per rule: mode, required, achieved, shortfall and where it falls short."""
+    fig = report.figures
+    short = fig[fig["shortfall"] > 0]
+    where = (
+        short.groupby("rule").apply(
+            lambda g: "; ".join(
+                f"{w}:{s:g}" for w, s in zip(g["where"], g["shortfall"], strict=True)
+            ),
+            include_groups=False,
+        )
+        if len(short)
+        else pd.Series(dtype=object)
+    )
+    totals = report.totals.copy()
+    totals["where"] = totals["rule"].map(where).fillna("")
+    return totals
+
+
+def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs, out: Path) -> dict:
+    from placement.scenario import scenario_to_dict
+
+    settings = scenario_to_dict(sc)
+    leaving = data.cadres.set_index("cadre_id")["leaving"]
+    inc = data.posts["incumbent_id"]
+    vacancies = int((inc == "").sum() + leaving.reindex(inc[inc != ""]).fillna(False).sum())
+    return {
+        "scenario": str(sc.source) if sc.source else "",
+        "name": sc.name,
+        "out": str(out),
+        "reference_date": sc.reference_date.isoformat(),
+        "objective_mode": sc.objective,
+        "seed": sc.solver.seed,
+        "input_checksums": dict(sorted(data.checksums.items())),
+        "scenario_checksum": hashlib.sha256(
+            json.dumps(settings, sort_keys=True, default=str).encode()
+        ).hexdigest(),
+        "counts": {
+            "teams": len(data.teams),
+            "posts": len(data.posts),
+            "cadres": len(data.cadres),
+            "vacancies": vacancies,
+            "eligible_pairs": len(pairs),
+            "removed_pairs": len(pairs.removed),
+            "changed_posts": 0,
+        },
+    }
+
+
+def _outcome_summary(o: SolveOutcome) -> dict:
+    return {
+        "status": o.status.value,
+        "objective": o.objective,
+        "bound": o.bound,
+        "gap": o.gap,
+        "interrupted": o.interrupted,
+        "parameters": o.parameters,
+        "levels": [
+            {
+                "name": lv.name,
+                "status": lv.status.value,
+                "value": lv.value,
+                "bound": lv.bound,
+                "seconds": round(lv.seconds, 3),
+            }
+            for lv in o.levels
+        ],
+    }

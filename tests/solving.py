@@ -1,0 +1,46 @@
+"""Test helpers: scenarios with chosen rules on, and a solve that is always checked.
+
+`solve_checked` runs the whole pipeline in memory and then the independent
+checker on the roster; a roster the checker rejects fails the test, so no
+test can pass on a roster that breaks a hard rule. A status other than
+optimal fails too unless the test asks for it: no test passes on a timeout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from placement.checker import check_roster
+from placement.rules import CATALOGUE
+from placement.run import Proposal, propose
+from placement.scenario_model import Scenario
+from placement.solve import Status
+
+REF = dt.date(2026, 9, 1)
+
+
+def scenario(on: dict[str, dict] | None = None, all_off: bool = True, **fields) -> Scenario:
+    """A scenario with every rule off except those in `on` (rule id -> parameters)."""
+    rules = {rid: {"mode": "off"} for rid in CATALOGUE} if all_off else {}
+    for rid, params in (on or {}).items():
+        rules[rid] = {"mode": "hard", **params} if all_off else dict(params)
+    fields.setdefault("solver", {"workers": 8, "time_limit": 30, "seed": 0})
+    fields.setdefault("weights", {"fit": 1, "move": 0, "release": 0})
+    return Scenario(data=Path("."), reference_date=REF, rules=rules, **fields)
+
+
+def solve_checked(data, sc: Scenario, expect: Status | tuple = Status.OPTIMAL) -> Proposal:
+    prop = propose(sc, data)
+    allowed = expect if isinstance(expect, tuple) else (expect,)
+    assert prop.status in allowed, (prop.status, prop.conflicts)
+    if prop.roster is not None:
+        report = check_roster(sc, data, prop.roster)
+        assert report.ok, report.render("en")
+        prop.report = report
+    return prop
+
+
+def holder(prop: Proposal, post_id: str) -> str:
+    r = prop.roster
+    return r.loc[r["post_id"] == post_id, "cadre_id"].item()
