@@ -127,5 +127,20 @@ def check(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) ->
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
+    """Compare a roster's structure with the figures published for Linfen (seed 002)."""
+    from placement.calibration import calibration_table
+    from placement.checker import read_roster
+
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+    try:
+        table = read_roster(roster)
+    except InputError as err:
+        _fail_input(err, lg)
+    typer.echo(calibration_table(data, table, sc.reference_date).to_string(index=False))
+
+
 if __name__ == "__main__":
     app()

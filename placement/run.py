@@ -165,6 +165,15 @@ def propose(sc: Scenario, data: DataSet, show=None) -> Proposal:
     return Proposal(sc, data, facts, pairs, outcome, conflicts, times)
 
 
+RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv")
+
+
+def _clear_stale(out: Path) -> None:
+    """A result folder must not show an older roster beside a new summary."""
+    for name in RESULT_FILES:
+        (out / name).unlink(missing_ok=True)
+
+
 def run_solve(
     sc: Scenario,
     data: DataSet,
@@ -178,6 +187,7 @@ def run_solve(
         prop = propose(sc, data, show=view.show)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs, out)
+    _clear_stale(out)
     if prop.outcome is None:
         summary |= {"status": "infeasible", "conflicts": prop.conflicts, "times": times}
         atomic.write_json(out / "summary.json", summary)

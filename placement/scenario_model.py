@@ -49,6 +49,8 @@ class Locks(Strict):
 
 class Solver(Strict):
     # Defaults measured on the 2-core machine: see docs/solver.md.
+    engine: Literal["highs", "cpsat"] = Field(
+        "highs", description="who searches the model: HiGHS (MIP) or CP-SAT")
     time_limit: float = Field(60.0, gt=0, description="seconds, per solve")
     workers: int = Field(8, ge=1, le=64)
     seed: int = Field(0, ge=0)

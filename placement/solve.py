@@ -1,14 +1,18 @@
-"""Runs CP-SAT on a built model: weighted or lexicographic, with progress and Ctrl-C.
+"""Solves the built placement model: weighted or lexicographic, on CP-SAT or HiGHS.
 
-Solver parameters (docs/solver.md says why):
-- `num_workers` from the scenario (default 8: on 2 cores, 8 workers beat 2 by
-  more than ten times, solver facts), `random_seed` from the scenario;
-- `interleave_search` with `num_workers`: CP-SAT then runs its workers in
-  deterministic batches, so the same model, seed and worker count give the
-  same roster whatever the machine's load;
-- a wall-clock `max_time_in_seconds` per solve (per level in lexicographic
-  mode) and an optional `relative_gap_limit`.
-Ctrl-C stops the search and keeps the best roster found so far.
+The model is always the CP-SAT model of `models/` (one module per rule
+family). `solver.engine` chooses who searches it:
+- `highs` (default): the model's proto read as a MIP by HiGHS (bundled with
+  OR-Tools). Measured on the 2-core machine (docs/solver.md): on the bundled
+  Linfen scenario HiGHS proves the optimum in about 10 s, where CP-SAT with 8
+  workers has neither a good roster nor a useful bound after 60 s, even when
+  hinted with that optimum. HiGHS is deterministic for a given model.
+- `cpsat`: CP-SAT with `num_workers` (default 8: on 2 cores, 8 workers beat 2
+  by more than ten times, solver facts), `random_seed`, and
+  `interleave_search` so that its parallel search runs in deterministic
+  batches: same model and seed, same roster.
+Both honour the time limit (per solve; per level in lexicographic mode) and
+the relative gap. Ctrl-C stops the search and keeps the best roster found.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from models.highs import solve_highs
 from models.objective import Level, levels, set_objective, weighted
 from models.variables import Placement
 
@@ -39,6 +44,7 @@ STATUS = {
     cp_model.UNKNOWN: Status.UNKNOWN,
     cp_model.MODEL_INVALID: Status.UNKNOWN,
 }
+FOUND = (Status.OPTIMAL, Status.FEASIBLE)
 
 
 @dataclass
@@ -68,8 +74,18 @@ class SolveOutcome:
         return abs(self.bound - self.objective) / max(1.0, abs(self.objective))
 
 
+@dataclass
+class _Answer:
+    """One engine run: status, every model variable's value, objective and bound."""
+
+    status: Status
+    values: np.ndarray | None
+    objective: float | None
+    bound: float | None
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports elapsed time, best objective, bound and gap on each improvement."""
+    """Reports elapsed time, best objective and bound on each improvement."""
 
     def __init__(self, show, label: str):
         super().__init__()
@@ -82,100 +98,119 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 def parameters(pl: Placement) -> dict:
     s = pl.scenario.solver
-    return {
+    common = {"engine": s.engine, "time_limit": s.time_limit, "relative_gap": s.relative_gap}
+    if s.engine == "highs":
+        return common
+    return common | {
         "num_workers": s.workers,
         "random_seed": s.seed,
-        "max_time_in_seconds": s.time_limit,
-        "relative_gap_limit": s.relative_gap,
         "interleave_search": s.workers > 1,
-        "log_search_progress": s.log,
     }
 
 
-def _solver(pl: Placement) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    for name, value in parameters(pl).items():
-        setattr(solver.parameters, name, value)
-    return solver
+class _Engine:
+    """Runs one level on the chosen engine; `stop()` interrupts it (Ctrl-C)."""
+
+    def __init__(self, pl: Placement, show):
+        self.pl, self.show = pl, show
+        self.stopped = False
+        self._cpsat: cp_model.CpSolver | None = None
+        self._mip = None
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self._cpsat is not None:
+            self._cpsat.stop_search()
+        if self._mip is not None:
+            self._mip.InterruptSolve()
+
+    def run(self, level: Level, hint: np.ndarray | None) -> _Answer:
+        s = self.pl.scenario.solver
+        set_objective(self.pl, level)
+        if s.engine == "highs":
+            if self.show:
+                self.show(f"{level.name} (HiGHS)", 0.0, float("nan"), float("nan"))
+            name, values, obj, bound = solve_highs(
+                self.pl.model.proto,
+                s.time_limit,
+                s.relative_gap,
+                on_start=lambda mip: setattr(self, "_mip", mip),
+            )
+            return _Answer(Status(name), values, obj, bound)
+        if hint is not None:  # the previous level's roster (pywraplp's HiGHS hint crashes)
+            self.pl.model.clear_hints()
+            for x in self.pl.x:
+                self.pl.model.add_hint(x, bool(hint[x.index]))
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers, p.random_seed = s.workers, s.seed
+        p.max_time_in_seconds, p.relative_gap_limit = s.time_limit, s.relative_gap
+        p.interleave_search = s.workers > 1
+        p.log_search_progress = s.log
+        self._cpsat = solver
+        st = STATUS[solver.solve(self.pl.model, _Progress(self.show, level.name))]
+        if st not in FOUND:
+            return _Answer(st, None, None, None)
+        values = np.array(list(solver.response_proto.solution), dtype=np.int64)
+        return _Answer(st, values, solver.objective_value, solver.best_objective_bound)
 
 
 def solve(pl: Placement, show=None) -> SolveOutcome:
     """Solve by the scenario's objective. `show(label, elapsed, objective, bound)` if given."""
     plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
     total = weighted(pl)
-    interrupted = False
-    solver = _solver(pl)
-
-    def stop(signum, frame):  # noqa: ARG001 - signal handler signature
-        nonlocal interrupted
-        interrupted = True
-        solver.stop_search()
-
-    previous = signal.signal(signal.SIGINT, stop)
+    engine = _Engine(pl, show)
+    previous = signal.signal(signal.SIGINT, lambda *_: engine.stop())
     start = time.perf_counter()
     results: list[LevelResult] = []
-    chosen = np.array([], dtype=np.int64)
+    best: np.ndarray | None = None
     status = Status.UNKNOWN
-    objective = None
     try:
         for k, level in enumerate(plan):
-            set_objective(pl, level)
             t0 = time.perf_counter()
-            code = solver.solve(pl.model, _Progress(show, level.name))
-            st = STATUS[code]
-            if st in (Status.OPTIMAL, Status.FEASIBLE):
-                chosen = pl.extract(solver)
-                value, bound = solver.objective_value, solver.best_objective_bound
-                objective = _value(total, pl, solver)
-            else:
-                value = bound = None
-            results.append(LevelResult(level.name, st, value, bound, time.perf_counter() - t0))
-            status = _combine(status if k else None, st)
-            if st not in (Status.OPTIMAL, Status.FEASIBLE) or interrupted:
+            ans = engine.run(level, best)
+            results.append(
+                LevelResult(
+                    level.name, ans.status, ans.objective, ans.bound, time.perf_counter() - t0
+                )
+            )
+            if ans.status in FOUND:
+                best = ans.values
+            status = ans.status if k == 0 or ans.status is not Status.OPTIMAL else status
+            if ans.status not in FOUND or engine.stopped:
                 break
             if k + 1 < len(plan):
-                _fix_level(pl, level, value, chosen)
+                pl.model.add(level.expr(pl) >= int(round(_evaluate(level, pl, best))))
     finally:
         signal.signal(signal.SIGINT, previous)
-    seconds = time.perf_counter() - start
-    if len(chosen) == 0 and status in (Status.OPTIMAL, Status.FEASIBLE):
-        status = Status.UNKNOWN
-    if status in (Status.INFEASIBLE, Status.UNKNOWN) and len(chosen):
-        status = Status.FEASIBLE  # a later lexicographic level failed; keep the earlier roster
-    bound = (
-        results[-1].bound
-        if len(plan) == 1 and results and results[-1].bound is not None
-        else objective
-        if status is Status.OPTIMAL
-        else None
-    )
-    if interrupted and status is Status.OPTIMAL:
+    if best is not None and status not in FOUND:
+        status = Status.FEASIBLE  # a later lexicographic level failed: keep the earlier roster
+    if engine.stopped and status is Status.OPTIMAL and len(results) < len(plan):
         status = Status.FEASIBLE
+    chosen = (
+        np.flatnonzero(best[[x.index for x in pl.x]])
+        if best is not None
+        else np.array([], dtype=np.int64)
+    )
+    objective = _evaluate(total, pl, best) if best is not None else None
+    if len(plan) == 1 and results and results[0].bound is not None:
+        bound = results[0].bound
+    else:
+        bound = objective if status is Status.OPTIMAL else None
     return SolveOutcome(
-        status, chosen, objective, bound, seconds, interrupted, results, parameters(pl)
+        status,
+        chosen,
+        objective,
+        bound,
+        time.perf_counter() - start,
+        engine.stopped,
+        results,
+        parameters(pl),
     )
 
 
-def _combine(before: Status | None, now: Status) -> Status:
-    if before is None:
-        return now
-    if now is Status.OPTIMAL:
-        return before
-    if now is Status.FEASIBLE:
-        return Status.FEASIBLE
-    return now
-
-
-def _fix_level(pl: Placement, level: Level, value: float, chosen: np.ndarray) -> None:
-    """Keep this level at least as good as found, and hint the roster to the next level."""
-    pl.model.add(level.expr(pl) >= int(round(value)))
-    pl.model.clear_hints()
-    chosen_set = set(chosen.tolist())
-    for i, x in enumerate(pl.x):
-        pl.model.add_hint(x, i in chosen_set)
-
-
-def _value(level: Level, pl: Placement, solver: cp_model.CpSolver) -> float:
-    """The weighted objective of the last solution (in lexicographic mode every earlier
-    level is held at its optimum by a constraint, so its shortfalls are exact)."""
-    return float(solver.value(level.expr(pl)))
+def _evaluate(level: Level, pl: Placement, values: np.ndarray) -> float:
+    """A level's value for a full assignment of the model's variables."""
+    x = values[[v.index for v in pl.x]]
+    short = sum(w * int(values[v.index]) for v, w in level.shortfalls)
+    return float(level.coefs @ x - short + level.constant)

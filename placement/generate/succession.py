@@ -1,0 +1,329 @@
+"""Vacancies, successors and the witness roster that proves a data set solvable.
+
+A generated data set must admit a roster under the default rules. The generator
+builds one alongside the data (the *witness*): every sitting cadre who may stay
+stays, and every vacancy gets its own *designated successor*, a candidate made to
+pass every hard pair rule for that post and to bring what the team still lacks
+after the stayers are counted (locals for R-TC2, a non-Party cadre for R-TC6,
+someone from outside the system for R-TC1, a young member for R-TC3, a non-local
+for a key post under R-AV2). The designated successors are ordinary candidates in
+the output; the alternates around them give the solver real choices.
+
+Rule parameters are read from `placement.rules.default_rules()`, so the witness
+follows the catalogue's defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placement.generate.common import MIN_AGE_AT_RANK, REF, pick, years_between
+from placement.generate.people import approvals, day, people
+from placement.rules import Rule, default_rules, share_fraction
+from placement.schema import RANK_LEVEL
+
+NEEDS = ("need_local", "need_nonlocal", "need_nonparty", "need_young", "need_diff_system",
+         "need_female")
+NON_PARTY_MIX = ("民盟", "民建", "民进", "农工党", "九三学社", "致公党", "民革", "无党派")
+
+
+def _on(rule: Rule) -> bool:
+    return rule.mode == "hard"
+
+
+def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
+               rules: dict[str, Rule] | None = None) -> np.ndarray:
+    """Sitting cadres whom a hard rule keeps from staying in their own post:
+    R-RO1 (head 10 years in post), R-RO2 (deputy of a sensitive system 10 years in the
+    team), R-AV2 (key post at home) and R-EL4 (newest grade 不称职)."""
+    rules = rules or default_rules()
+    post = cad["post"].to_numpy()
+    inc = np.flatnonzero(post >= 0)
+    p = post[inc]
+    team = posts["team"].to_numpy()[p]
+    kind = teams["kind"].to_numpy(dtype=object)[team]
+    system = teams["system"].to_numpy(dtype=object)[team]
+    head = posts["grade"].to_numpy(dtype=object)[p] == "head"
+    years_post = years_between(day(cad, "post_since")[inc])
+    years_team = years_between(day(cad, "team_since")[inc])
+    out = np.zeros(len(inc), dtype=bool)
+    ro1, ro2 = rules["R-RO1"], rules["R-RO2"]
+    if _on(ro1):
+        out |= head & np.isin(kind, ro1.kinds) & (years_post >= ro1.years)
+    if _on(ro2):
+        out |= (~head & np.isin(system, ro2.systems) & np.isin(kind, ro2.kinds)
+                & (years_team >= ro2.years))
+    if _on(rules["R-AV2"]):
+        key = posts["key_post"].to_numpy(bool)[p]
+        region = teams["region"].to_numpy(dtype=object)[team]
+        out |= key & (cad["home_region"].to_numpy(dtype=object)[inc] == region)
+    if _on(rules["R-EL4"]):
+        out |= newest_grade(cad)[inc] == "不称职"
+    mask = np.zeros(len(cad), dtype=bool)
+    mask[inc] = out
+    return mask
+
+
+def stays(cad: pd.DataFrame, posts: pd.DataFrame, forced: np.ndarray) -> np.ndarray:
+    """Per post: True where the incumbent stays in the witness roster."""
+    holder = posts["holder"].to_numpy()
+    held = holder >= 0
+    h = np.where(held, holder, 0)
+    return held & ~cad["leaving"].to_numpy(bool)[h] & ~forced[h]
+
+
+@dataclass
+class _Team:
+    """One team while its successors' needs are planned."""
+    index: int
+    kind: str
+    region: str
+    posts: np.ndarray  # post rows of the team
+    vacant: np.ndarray  # post rows without a stayer, non-key deputies first
+    free: np.ndarray  # the vacant posts that are not key posts
+    stayers: np.ndarray  # cadre rows who stay
+
+
+def plan(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
+         cad: pd.DataFrame, forced: np.ndarray, protected: np.ndarray,
+         rules: dict[str, Rule] | None = None) -> pd.DataFrame:
+    """What each vacancy's successor must bring so that the witness keeps every hard team
+    rule. May make a sitting cadre local (R-TC2), exchanged-in (R-TC1) or leaving (to open
+    a seat for a non-Party cadre, R-TC6) when the vacancies alone cannot do it; never
+    touches `protected` cadres. Returns one row per vacancy post: its needs (NEEDS) and
+    `need_specialty` (the post's required specialty or the team's special need, R-EL8/TC9)."""
+    rules = rules or default_rules()
+    p_team = posts["team"].to_numpy()
+    order = np.argsort(p_team, kind="stable")
+    bounds = np.searchsorted(p_team[order], np.arange(len(teams) + 1))
+    needs = {n: np.zeros(len(posts), dtype=bool) for n in NEEDS}
+    need_specialty = np.where(posts["specialty"].to_numpy(dtype=object) != "",
+                              posts["specialty"].to_numpy(dtype=object), "").astype(object)
+    teams_young = np.zeros(len(teams), dtype=bool)
+    for t in range(len(teams)):
+        prow = order[bounds[t]:bounds[t + 1]]
+        if _on(rules["R-TC6"]) and teams["needs_non_party"].iat[t]:
+            _open_seat_for_non_party(rng, posts, cad, forced, protected, prow)
+        team = _team_view(t, teams, posts, cad, forced, prow)
+        needs["need_nonlocal"][team.vacant[posts["key_post"].to_numpy(bool)[team.vacant]]] = True
+        if _on(rules["R-TC1"]) and team.kind in rules["R-TC1"].kinds:
+            _plan_exchange(rng, cad, protected, team, needs, rules["R-TC1"])
+        if _on(rules["R-TC6"]) and teams["needs_non_party"].iat[t] and not (
+                cad["party"].to_numpy(dtype=object)[team.stayers] != "cpc").any():
+            needs["need_nonparty"][team.free[0]] = True
+        if _on(rules["R-TC2"]) and team.kind in rules["R-TC2"].kinds:
+            _plan_locals(rng, posts, cad, protected, team, needs, rules["R-TC2"])
+        if team.kind in rules["R-TC5"].kinds:
+            short = rules["R-TC5"].min_women - (cad["gender"].to_numpy(dtype=object)
+                                                [team.stayers] == "F").sum()
+            needs["need_female"][team.vacant[:max(short, 0)]] = True
+        wanted = teams["needs_specialty"].iat[t]
+        have = cad["specialties"].to_numpy(dtype=object)[team.stayers]
+        if wanted and len(team.vacant) and not any(wanted in str(s).split(";") for s in have):
+            first = team.free if len(team.free) else team.vacant
+            need_specialty[first[0]] = need_specialty[first[0]] or wanted
+        teams_young[t] = (cad["age"].to_numpy()[team.stayers] <= rules["R-TC3"].max_age).any()
+    _plan_young(rng, teams, posts, cad, forced, teams_young, needs["need_young"],
+                rules["R-TC3"])
+    vacant = np.flatnonzero(~stays(cad, posts, forced))
+    req = pd.DataFrame({"post": vacant, "team": p_team[vacant]})
+    for n in NEEDS:
+        req[n] = needs[n][vacant]
+    req["need_specialty"] = need_specialty[vacant]
+    return req
+
+
+def _team_view(t: int, teams, posts, cad, forced, prow: np.ndarray) -> _Team:
+    stay = stays(cad, posts.iloc[prow], forced)
+    key = posts["key_post"].to_numpy(bool)
+    head = posts["grade"].to_numpy(dtype=object) == "head"
+    vacant = prow[~stay]
+    vacant = vacant[np.lexsort((head[vacant], key[vacant]))]
+    return _Team(t, teams["kind"].iat[t], teams["region"].iat[t], prow, vacant,
+                 vacant[~key[vacant]], posts["holder"].to_numpy()[prow[stay]])
+
+
+def _open_seat_for_non_party(rng, posts, cad, forced, protected, prow: np.ndarray) -> None:
+    """R-TC6 with no non-Party stayer and no free seat: one sitting deputy leaves."""
+    stay = stays(cad, posts.iloc[prow], forced)
+    holder = posts["holder"].to_numpy()[prow]
+    key = posts["key_post"].to_numpy(bool)[prow]
+    if (cad["party"].to_numpy(dtype=object)[holder[stay]] != "cpc").any() or (~stay & ~key).any():
+        return
+    deputy = posts["grade"].to_numpy(dtype=object)[prow] == "deputy"
+    movable = stay & ~key & deputy & ~protected[np.maximum(holder, 0)]
+    _flip(rng, cad, "leaving", True, holder[movable], 1)
+
+
+def _plan_exchange(rng, cad, protected, team: _Team, needs, rule) -> None:
+    """R-TC1: successors come from other systems; stayers marked exchanged-in make up
+    what the vacancies cannot."""
+    needs["need_diff_system"][team.vacant] = True
+    exchanged = cad["exchanged_in"].to_numpy(bool)[team.stayers]
+    short = (math.ceil(_share(rule.share) * len(team.posts)) - exchanged.sum()
+             - len(team.vacant))
+    _flip(rng, cad, "exchanged_in", True, team.stayers[~exchanged & ~protected[team.stayers]],
+          short)
+
+
+def _plan_locals(rng, posts, cad, protected, team: _Team, needs, rule) -> None:
+    """R-TC2: local successors on non-key posts; stayers made local for the rest."""
+    stayers = team.stayers
+    local = cad["home_region"].to_numpy(dtype=object)[stayers] == team.region
+    short = rule.min_locals - local.sum()
+    needs["need_local"][team.free[:max(short, 0)]] = True
+    on_key = posts["key_post"].to_numpy(bool)[cad["post"].to_numpy()[stayers]]
+    _flip(rng, cad, "home_region", team.region, stayers[~local & ~on_key & ~protected[stayers]],
+          short - len(team.free))
+
+
+def _share(value) -> float:
+    return float(share_fraction(value))
+
+
+def _flip(rng, cad, column: str, value, rows: np.ndarray, k: int) -> None:
+    if k <= 0:
+        return
+    if len(rows) < k:
+        raise RuntimeError(f"cannot plan a feasible roster: too few cadres to set {column}")
+    cad.loc[rng.choice(rows, size=k, replace=False), column] = value
+
+
+def _plan_young(rng, teams, posts, cad, forced, teams_young, need_young, tc3) -> None:
+    """R-TC3: enough teams in scope get a young member (a young stayer or successor)."""
+    if not _on(tc3):
+        return
+    scope = np.isin(teams["kind"].to_numpy(dtype=object), tc3.kinds)
+    if not scope.any():
+        return
+    required = math.ceil(_share(tc3.share_of_teams) * scope.sum())
+    margin = math.ceil(0.08 * scope.sum())
+    short = required + margin - (teams_young & scope).sum()
+    if short <= 0:
+        return
+    vac = ~stays(cad, posts, forced)
+    p_team = posts["team"].to_numpy()
+    open_teams = np.flatnonzero(scope & ~teams_young & np.bincount(
+        p_team[vac], minlength=len(teams)).astype(bool))
+    if len(open_teams) < short - margin:
+        raise RuntimeError("cannot plan a feasible roster: too few teams can get a young member")
+    for t in rng.permutation(open_teams)[:short]:
+        rows = np.flatnonzero(vac & (p_team == t))
+        need_young[rows[0]] = True
+
+
+# --- successors and alternates ------------------------------------------------------------
+
+Origins = Callable[[np.random.Generator, pd.DataFrame], dict]
+
+
+def make_candidates(rng: np.random.Generator, req: pd.DataFrame, teams: pd.DataFrame,
+                    posts: pd.DataFrame, origins: Origins, regions: list[str],
+                    systems: list[str], designated: bool,
+                    rules: dict[str, Rule] | None = None) -> pd.DataFrame:
+    """One candidate per row of `req` (a vacancy with its needs), clean on every hard
+    eligibility rule for that post and nominated for it. `origins` (per profile) says
+    where each comes from: rank, age, region, home region, system, nomination, flags.
+    With `designated`, the needs are met and `target` records the post."""
+    rules = rules or default_rules()
+    n = len(req)
+    post = req["post"].to_numpy()
+    team = req["team"].to_numpy()
+    t_region = teams["region"].to_numpy(dtype=object)[team]
+    t_system = teams["system"].to_numpy(dtype=object)[team]
+    p_rank = posts["rank"].to_numpy(dtype=object)[post]
+    o = origins(rng, req.assign(
+        p_rank=p_rank, grade=posts["grade"].to_numpy(dtype=object)[post],
+        key=posts["key_post"].to_numpy(bool)[post], region=t_region, team_system=t_system,
+        kind=teams["kind"].to_numpy(dtype=object)[team],
+        team_id=teams["team_id"].to_numpy(dtype=object)[team],
+        team_needs=teams["needs_specialty"].to_numpy(dtype=object)[team]))
+    rank = np.asarray(o["rank"], dtype=object)
+    step = _levels(p_rank) - _levels(rank)
+    if ((step < 0) | (step > rules["R-EL9"].max_steps)).any():
+        raise ValueError("origins gave a rank the post cannot take")
+    promo = step >= 1
+    el7 = rules["R-EL7"]
+    needs = {k: (req[k].to_numpy(bool) if designated else np.zeros(n, bool)) for k in NEEDS}
+    low = pd.Series(rank).map(MIN_AGE_AT_RANK).to_numpy(np.int64) + 4
+    high = np.where(promo, pd.Series(p_rank).map(el7.promotion_max_age).fillna(99)
+                    .to_numpy(np.int64), 99)
+    high = np.minimum(high, el7.retirement_age - el7.term_years)
+    high = np.where(needs["need_young"], np.minimum(high, rules["R-TC3"].max_age), high)
+    age = np.clip(np.asarray(o["age"], dtype=np.int64), low, np.maximum(high, low))
+    home = np.asarray(o["home_region"], dtype=object).copy()
+    home = np.where(needs["need_local"], t_region, home)
+    clash = (needs["need_nonlocal"] | posts["key_post"].to_numpy(bool)[post]) & (home == t_region)
+    others = _other_than(rng, regions, t_region[clash])
+    home[clash] = others
+    system = np.asarray(o["system"], dtype=object).copy()
+    same = needs["need_diff_system"] & (system == t_system)
+    system[same] = _other_than(rng, systems, t_system[same])
+    education = np.asarray(o["education"], dtype=object).copy()
+    degree_needed = np.isin(p_rank, rules["R-EL1"].ranks)
+    education[degree_needed & (education == "other")] = "college"
+    female = np.asarray(o["female"], dtype=bool) | needs["need_female"]
+    frame = people(rng, rank=rank, age=age, region=o["region"], home_region=home, system=system,
+                   female=female, education=education,
+                   rank_years=(np.where(promo, rules["R-EL2"].min_years + 0.2, 0.5),
+                               np.where(promo, 10.0, 8.0)))
+    nonparty = needs["need_nonparty"] | np.asarray(o.get("non_party", np.zeros(n)), dtype=bool)
+    frame.loc[nonparty, "party"] = pick(rng, NON_PARTY_MIX, int(nonparty.sum()))
+    spec = np.asarray(o["specialties"], dtype=object)
+    wanted = req["need_specialty"].to_numpy(dtype=object) if designated else np.full(n, "")
+    spec = np.where((wanted != "") & ~_contains(spec, wanted),
+                    np.where(spec == "", wanted, wanted + ";" + spec), spec)
+    frame["specialties"] = spec
+    for flag in ("township_head", "township_head_now", "county_pick"):
+        if flag in o:
+            frame[flag] = np.asarray(o[flag], dtype=bool)
+    frame["township_head"] |= frame["township_head_now"]
+    frame["post_since"] = np.maximum(day(frame, "rank_since"),
+                                     REF - rng.integers(120, 2600, n).astype("timedelta64[D]"))
+    frame["candidate"] = True
+    frame["approval"] = approvals(rng, n)
+    frame["nominated_for"] = _nominations(o["nominated_for"], t_region,
+                                          teams["team_id"].to_numpy(dtype=object)[team])
+    frame["target"] = np.where(designated, post, -1)
+    frame["near"] = team
+    return frame
+
+
+def _levels(ranks: np.ndarray) -> np.ndarray:
+    return pd.Series(ranks).map(RANK_LEVEL).to_numpy(np.int64)
+
+
+def _contains(lists: np.ndarray, items: np.ndarray) -> np.ndarray:
+    return np.array([i != "" and i in str(s).split(";") for s, i in zip(lists, items, strict=True)],
+                    dtype=bool)
+
+
+def _other_than(rng, choices: list[str], avoid: np.ndarray) -> np.ndarray:
+    """A random value from `choices` different from `avoid` (per row)."""
+    arr = np.array(choices, dtype=object)
+    out = arr[rng.integers(0, len(arr), len(avoid))]
+    bad = out == avoid
+    while bad.any():
+        out[bad] = arr[rng.integers(0, len(arr), bad.sum())]
+        bad = out == avoid
+    return out
+
+
+def _nominations(nominated, region: np.ndarray, team_id: np.ndarray) -> np.ndarray:
+    """`;`-joined nominations (duplicates dropped, order kept); each must name the
+    vacancy's team or region, or the candidate would not be one for it."""
+    out = np.empty(len(nominated), dtype=object)
+    out[:] = [";".join(dict.fromkeys(items)) for items in nominated]
+    for items, r, t in zip(nominated, region, team_id, strict=True):
+        if r not in items and t not in items:
+            raise ValueError(f"a candidate for {t} is not nominated for it")
+    return out
+
+
+def newest_grade(cad: pd.DataFrame) -> np.ndarray:
+    return np.array([a.split(";")[0] if a else "" for a in cad["assessments"]], dtype=object)

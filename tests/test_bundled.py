@@ -1,0 +1,47 @@
+"""The bundled Linfen scenario as a regression test: the README's first command.
+
+It must solve to a proven optimum, pass the independent checker, keep its
+stored objective (a change in this number is a change in behaviour that needs
+explaining), and the checker's own recomputation of the objective must agree
+with the solver's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from placement.checker import check_roster
+from placement.loader import load_dataset
+from placement.run import propose
+from placement.scenario import load_scenario
+from placement.solve import Status
+
+ROOT = Path(__file__).resolve().parents[1]
+STORED_OBJECTIVE = 21174.0  # scenarios/linfen.toml, generator seed 7, HiGHS, proven optimal
+
+
+@pytest.fixture(scope="module")
+def linfen():
+    sc = load_scenario(ROOT / "scenarios" / "linfen.toml")
+    data = load_dataset(sc.data, reference_date=sc.reference_date)
+    return sc, data, propose(sc, data)
+
+
+def test_linfen_solves_to_the_stored_optimum_and_checks(linfen):
+    sc, data, prop = linfen
+    assert prop.status is Status.OPTIMAL
+    assert prop.outcome.objective == STORED_OBJECTIVE
+    report = check_roster(sc, data, prop.roster)
+    assert report.ok, report.render("en")
+    fit = prop.roster.set_index("post_id")["fit"]
+    assert report.objective_terms(fit)["objective"] == pytest.approx(STORED_OBJECTIVE)
+
+
+def test_linfen_keeps_every_hard_team_rule_with_figures(linfen):
+    sc, data, prop = linfen
+    totals = check_roster(sc, data, prop.roster).totals.set_index("rule")
+    # At least 3 locals in each of the 34 county party and government teams (R-TC2).
+    assert totals.loc["R-TC2", "places"] == 34 and totals.loc["R-TC2", "shortfall"] == 0
+    assert totals.loc["R-TC6", "shortfall"] == 0

@@ -1,0 +1,431 @@
+"""The synthetic data generator (`placement.generate`): determinism, the published
+figures (seeds 002 and 003), internal consistency, the planted rule cases, and that
+each data set admits a roster under the default rules.
+
+Everything here is read back from the generated text tables, the way a user's
+files would be read, not from the generator's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from placement.checker import check_roster
+from placement.eligibility import eligible_pairs
+from placement.facts import compute_facts
+from placement.generate import (
+    PROFILES,
+    REFERENCE_DATE,
+    build,
+    generate,
+    summary_figures,
+    write_dataset,
+)
+from placement.loader import build_dataset, load_dataset
+from placement.rules import default_rules
+from placement.scenario_model import Scenario
+from placement.schema import RANK_LEVEL, TABLES
+
+REF = pd.Timestamp(REFERENCE_DATE)
+SEED = 7
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@pytest.fixture(scope="module")
+def linfen():
+    return build("linfen", SEED)
+
+
+@pytest.fixture(scope="module")
+def nanpiao():
+    return build("nanpiao", SEED)
+
+
+@pytest.fixture(scope="module", params=["linfen", "nanpiao"])
+def generated(request):
+    return request.getfixturevalue(request.param)
+
+
+def close(value: float, published: float, tolerance: float = 0.10) -> bool:
+    return abs(value - published) <= tolerance * published
+
+
+def years(since: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(since.replace("", None))
+    return ((REF - d).dt.days / 365.25).fillna(0.0).to_numpy()
+
+
+def whole_years(start: pd.Series, end: pd.Series | pd.Timestamp) -> np.ndarray:
+    """Completed years from `start` to `end` (dates as datetimes)."""
+    e_month = end.dt.month if isinstance(end, pd.Series) else end.month
+    e_day = end.dt.day if isinstance(end, pd.Series) else end.day
+    e_year = end.dt.year if isinstance(end, pd.Series) else end.year
+    before = (start.dt.month > e_month) | ((start.dt.month == e_month) & (start.dt.day > e_day))
+    return np.asarray(e_year - start.dt.year - before.astype(int))
+
+
+def ages(cadres: pd.DataFrame) -> np.ndarray:
+    return whole_years(pd.to_datetime(cadres["birth_date"]), REF)
+
+
+def flag(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return (frame[column] == "true").to_numpy()
+
+
+def incumbents(tables) -> pd.DataFrame:
+    """Sitting cadres joined with their post and team."""
+    posts = tables["posts"][tables["posts"]["incumbent_id"] != ""]
+    teams = tables["teams"].add_prefix("team_").rename(columns={"team_team_id": "team_id"})
+    joined = posts.merge(teams, on="team_id").merge(
+        tables["cadres"], left_on="incumbent_id", right_on="cadre_id", suffixes=("_post", ""))
+    return joined
+
+
+def candidates(tables) -> pd.DataFrame:
+    cad = tables["cadres"]
+    return cad[flag(cad, "candidate") & ~flag(cad, "leaving")]
+
+
+def outside(tables) -> pd.DataFrame:
+    cand = candidates(tables)
+    return cand[~cand["cadre_id"].isin(tables["posts"]["incumbent_id"])]
+
+
+# --- determinism and file format ------------------------------------------------------------
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    for profile in ("linfen", "nanpiao"):
+        a = write_dataset(generate(profile, SEED), tmp_path / "a" / profile)
+        b = write_dataset(generate(profile, SEED), tmp_path / "b" / profile)
+        assert [p.name for p in a] == [p.name for p in b]
+        for x, y in zip(a, b, strict=True):
+            assert x.read_bytes() == y.read_bytes(), x.name
+    other = write_dataset(generate("linfen", SEED + 1), tmp_path / "c")
+    assert (tmp_path / "c" / "cadres.csv").read_bytes() != (
+        tmp_path / "a" / "linfen" / "cadres.csv").read_bytes()
+    assert len(other) == 5
+
+
+def test_csv_files_follow_the_contract(tmp_path, linfen):
+    write_dataset(linfen.tables, tmp_path)
+    for table in TABLES:
+        data = (tmp_path / f"{table.name}.csv").read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf"), "no BOM"
+        assert b"\r" not in data
+        header = data.decode("utf-8").split("\n", 1)[0].split(",")
+        assert header == [c.name for c in table.columns]
+    assert not list(tmp_path.glob(".*")), "no temporary files left behind"
+
+
+def test_chinese_headers_and_workbook(tmp_path, nanpiao):
+    write_dataset(nanpiao.tables, tmp_path / "csv", zh_headers=True)
+    header = (tmp_path / "csv" / "cadres.csv").read_text("utf-8").split("\n", 1)[0]
+    assert header.startswith("人员编号,姓名,性别,出生年月")
+    from openpyxl import load_workbook
+
+    [path] = write_dataset(nanpiao.tables, tmp_path / "book", xlsx=True, zh_headers=True)
+    assert path.name == "data.xlsx"
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == [t.zh for t in TABLES]
+    [path] = write_dataset(nanpiao.tables, tmp_path / "book_en", xlsx=True)
+    assert load_workbook(path, read_only=True).sheetnames == [t.name for t in TABLES]
+
+
+def test_values_are_in_the_contract_text_forms(generated):
+    for table in TABLES:
+        frame = generated.tables[table.name]
+        assert list(frame.columns) == [c.name for c in table.columns]
+        for col in table.columns:
+            values = frame[col.name]
+            assert values.map(type).eq(str).all(), (table.name, col.name)
+            if col.kind == "bool":
+                assert values.isin(["true", "false", ""]).all(), col.name
+            if col.kind == "date":
+                assert values[values != ""].str.match(DATE).all(), col.name
+    cad = generated.tables["cadres"]
+    grade = "(优秀|称职|基本称职|不称职)"
+    assert cad["assessments"].str.fullmatch(f"{grade}(;{grade}){{2}}").all()
+    assert generated.tables["fit"].empty
+
+
+def test_unknown_profile_is_refused():
+    assert sorted(PROFILES) == ["linfen", "nanpiao", "province"]
+    with pytest.raises(ValueError, match="unknown profile"):
+        generate("atlantis", 1)
+
+
+# --- published figures ----------------------------------------------------------------------
+
+def test_linfen_figures_match_seed_002(linfen):
+    f = summary_figures(linfen.tables)
+    assert f["teams_by_kind"] == {"county_cppcc": 17, "county_gov": 17, "county_npc": 17,
+                                  "county_party": 17}
+    assert close(f["posts"], 445)
+    assert close(f["leaders"], 445)
+    assert close(f["women_share"], 0.1393)
+    assert close(f["non_party"], 52)
+    assert close(f["township_head_share"], 0.378)
+    assert 48 <= f["average_age"] <= 50
+    assert f["education"]["other"] / f["leaders"] <= 0.02  # 99.1 % college or above
+    assert close(f["vacancies"], 160)
+    assert close(f["candidates"], 480, 0.15)
+    assert 2.7 <= f["candidates_per_vacancy"] <= 3.5
+    assert 20_000 <= f["possible_pairs"] <= 40_000
+
+
+def test_linfen_candidates_come_mostly_from_the_counties(linfen):
+    out = outside(linfen.tables)
+    municipal = (out["region"] == "R00").mean()
+    assert 0.10 <= municipal <= 0.30  # about 18 % from the municipal organs
+    assert (out["rank"] == "正科").mean() > 0.6
+    assert flag(out, "township_head_now").sum() >= 15
+
+
+def test_nanpiao_figures_match_seed_003(nanpiao):
+    f = summary_figures(nanpiao.tables)
+    assert f["teams"] == 71
+    assert f["teams_by_kind"] == {"district_dept": 54, "street": 7, "township": 10}
+    assert f["leaders"] == 418
+    assert f["women"] == 111
+    assert f["non_party"] == 17
+    assert f["age_bands"] == {"<36": 25, "36-40": 64, "41-45": 91, "46-50": 111, "51-55": 92,
+                              "56+": 35}
+    assert f["education"] == {"postgraduate": 6, "bachelor": 56, "college": 115, "other": 241}
+    assert 2.7 <= f["candidates_per_vacancy"] <= 3.8
+    posts = nanpiao.tables["posts"].merge(nanpiao.tables["teams"], on="team_id")
+    assert set(posts.loc[posts["grade"] == "head", "rank"]) == {"正科"}
+    assert set(posts.loc[posts["grade"] == "deputy", "rank"]) == {"副科"}
+    assert set(outside(nanpiao.tables)["rank"]) == {"副科"}
+
+
+# --- internal consistency -------------------------------------------------------------------
+
+def test_incumbents_match_their_posts(generated):
+    inc = incumbents(generated.tables)
+    assert (inc["rank"] == inc["rank_post"]).all()
+    assert (inc["region"] == inc["team_region"]).all()
+    assert (inc["system"] == inc["team_system"]).all()
+    assert generated.tables["posts"].loc[lambda p: p["incumbent_id"] != "",
+                                         "incumbent_id"].is_unique
+
+
+def test_dates_are_in_order(generated):
+    cad = generated.tables["cadres"]
+    d = {c: pd.to_datetime(cad[c].replace("", None)) for c in
+         ("birth_date", "rank_since", "post_since", "team_since", "portfolio_since")}
+    for c, v in d.items():
+        assert (v.dropna() <= REF).all(), f"{c} after the reference date"
+    both = d["team_since"].notna() & d["post_since"].notna()
+    assert (d["team_since"][both] <= d["post_since"][both]).all()
+    assert (whole_years(d["birth_date"], d["rank_since"]) >= 25).all()
+    inc = incumbents(generated.tables)
+    assert (inc["post_since"] != "").all() and (inc["team_since"] != "").all()
+    with_folio = inc["portfolio"] != ""
+    assert (inc.loc[with_folio, "portfolio_since"] >= inc.loc[with_folio, "post_since"]).all()
+    assert (inc.loc[~with_folio, "portfolio_since"] == "").all()
+    assert (cad["assessment_year"] == str(REFERENCE_DATE.year - 1)).all()
+
+
+def test_cadres_reaching_60_within_the_year_leave(generated):
+    cad = generated.tables["cadres"]
+    age = ages(cad)
+    assert (age >= 25).all() and (age < 60).all()
+    assert flag(cad, "leaving")[age >= 59].all()
+
+
+def test_relations_link_distinct_existing_cadres(generated):
+    rel = generated.tables["relations"]
+    ids = set(generated.tables["cadres"]["cadre_id"])
+    assert rel["cadre_a"].isin(ids).all() and rel["cadre_b"].isin(ids).all()
+    assert (rel["cadre_a"] != rel["cadre_b"]).all()
+    pairs = {frozenset(p) for p in zip(rel["cadre_a"], rel["cadre_b"], strict=True)}
+    assert len(pairs) == len(rel)
+
+
+def test_nominations_name_existing_teams_or_regions(generated):
+    t = generated.tables
+    known = set(t["teams"]["team_id"]) | set(t["teams"]["region"])
+    named = {n for s in candidates(t)["nominated_for"] for n in s.split(";") if n}
+    assert named <= known
+    assert (candidates(t)["approval"] != "").mean() > 0.9
+
+
+# --- rule cases -----------------------------------------------------------------------------
+
+def _cases_common(t) -> dict[str, int]:
+    inc = incumbents(t)
+    cand = candidates(t)
+    out = outside(t)
+    head = inc["grade"] == "head"
+    grades = cand["assessments"].str.split(";")
+    age = ages(cand)
+    rules = default_rules()
+    return {
+        "RO1 head 10y": int((head & (years(inc["post_since"]) >= 10)).sum()),
+        "RO1 of them candidates": int((head & (years(inc["post_since"]) >= 10)
+                                       & flag(inc, "candidate")).sum()),
+        "RO3 deputy 10y": int((~head & (years(inc["post_since"]) >= 10)).sum()),
+        "RO5 portfolio 5y": int((years(inc["portfolio_since"]) >= 5).sum()),
+        "AV2 key post at home": int((flag(inc, "key_post")
+                                     & (inc["home_region"] == inc["team_region"])).sum()),
+        "EL4 incumbent 不称职": int((inc["assessments"].str.split(";").str[0] == "不称职").sum()),
+        "EL6 low approval": int((pd.to_numeric(cand["approval"]) < 2 / 3).sum()),
+        "EL5 sanction in force": int((pd.to_datetime(cand["sanction_until"].replace("", None))
+                                      > REF).sum()),
+        "EL5 file": int((cand["file_ok"] == "false").sum()),
+        "EL5 matters": int((cand["matters_ok"] == "false").sum()),
+        "EL3 基本称职": int(grades.map(lambda g: "基本称职" in g).sum()),
+        "EL4 不称职": int(grades.map(lambda g: g[0] == "不称职").sum()),
+        "EL2 short at rank": int((years(out["rank_since"]) < 3).sum()),
+        "EL7 past retirement limit": int((age + rules["R-EL7"].term_years
+                                          > rules["R-EL7"].retirement_age).sum()),
+        "EL7 past promotion limit": int(((age > 50) & (age <= 55)).sum()),
+        "spouse abroad": int(flag(cand, "spouse_abroad").sum()),
+    }
+
+
+def _near_kin(t) -> int:
+    """Kin pairs who could both serve in one team (own team, or a nominated team/region
+    with a post at their rank or one above)."""
+    teams = t["teams"].set_index("team_id")
+    posts = t["posts"].assign(level=t["posts"]["rank"].map(RANK_LEVEL))
+    levels = posts.groupby("team_id")["level"].agg(set)
+    own = dict(zip(posts["incumbent_id"], posts["team_id"], strict=True))
+    cad = t["cadres"].set_index("cadre_id")
+
+    def reach(cid: str) -> set[str]:
+        out = {own[cid]} if cid in own else set()
+        c = cad.loc[cid]
+        if c["candidate"] == "true":
+            names = set(c["nominated_for"].split(";"))
+            lv = RANK_LEVEL[c["rank"]]
+            out |= {tid for tid in teams.index
+                    if (tid in names or teams.at[tid, "region"] in names)
+                    and levels[tid] & {lv, lv + 1}}
+        return out
+
+    rel = t["relations"]
+    return sum(bool(reach(a) & reach(b)) for a, b in zip(rel["cadre_a"], rel["cadre_b"],
+                                                           strict=True))
+
+
+def test_linfen_contains_every_rule_case(linfen):
+    t = linfen.tables
+    found = _cases_common(t)
+    for case, count in found.items():
+        assert count >= 1, case
+    assert found["RO1 head 10y"] >= 2 and found["RO3 deputy 10y"] >= 3
+    assert found["RO1 of them candidates"] >= found["RO1 head 10y"] // 2
+    assert found["EL4 不称职"] <= 3, "不称职 is rare"
+    assert 1 <= found["spouse abroad"] <= 3
+    out = outside(t)
+    assert (out["education"] == "other").sum() >= 2  # R-EL1
+    assert set(t["relations"]["relation"]) >= {"spouse", "sibling"}
+    assert _near_kin(t) >= 3  # R-AV1 bites: both could land in one team
+    poverty = set(t["teams"].loc[t["teams"]["needs_specialty"] == "三农", "region"])
+    assert len(poverty) == 5
+    sannong = out[out["specialties"].str.contains("三农")
+                  & out["nominated_for"].map(lambda s: bool(set(s.split(";")) & poverty))]
+    assert len(sannong) >= 5
+    picks = out[flag(out, "county_pick")]
+    assert len(picks) >= 10
+    assert all(set(n.split(";")) - {r} for n, r in zip(picks["nominated_for"], picks["region"],
+                                                         strict=True))
+    now = out[flag(out, "township_head_now")]
+    assert (now["nominated_for"] == now["region"]).all()  # R-RO6: their own county
+    assert flag(now, "township_head").all()
+
+
+def test_linfen_counties_keep_local_cadres(linfen):
+    inc = incumbents(linfen.tables)
+    party_gov = inc[inc["team_kind"].isin(["county_party", "county_gov"]) & ~flag(inc, "key_post")]
+    assert (party_gov["home_region"] == party_gov["region"]).mean() > 0.5
+    out = outside(linfen.tables)
+    county = out[out["region"] != "R00"]
+    assert (county["home_region"] == county["region"]).mean() > 0.7
+    key_holders = inc[flag(inc, "key_post")]
+    assert (key_holders["home_region"] != key_holders["region"]).mean() > 0.9
+
+
+def test_nanpiao_contains_every_rule_case(nanpiao):
+    t = nanpiao.tables
+    found = _cases_common(t)
+    for case, count in found.items():
+        assert count >= 1, case
+    inc = incumbents(t)
+    sensitive = (inc["team_system"].isin(default_rules()["R-RO2"].systems)
+                 & (inc["grade"] == "deputy"))
+    assert (sensitive & (years(inc["team_since"]) >= 10)).sum() >= 3  # R-RO2
+    dispatched = flag(inc, "dispatched")
+    assert dispatched.sum() >= 3 and (dispatched & (years(inc["post_since"]) >= 5)).sum() >= 1
+    depts = inc[inc["team_kind"] == "district_dept"]
+    assert 0.2 <= flag(depts, "exchanged_in").mean() <= 0.6  # R-TC1
+    reserve = t["cadres"]["reserve_rank"]
+    assert (reserve == "正科").sum() >= 50 and (reserve == "副科").sum() >= 50  # R-RS1
+    assert _near_kin(t) >= 3
+    assert flag(t["teams"], "professional").sum() >= 10
+    assert flag(t["teams"], "needs_non_party").sum() >= 4
+
+
+# --- feasibility ----------------------------------------------------------------------------
+
+def test_witness_roster_passes_the_independent_checker(generated):
+    """The roster the generator built alongside the data keeps every hard default rule."""
+    data = build_dataset(generated.tables, reference_date=REFERENCE_DATE)
+    scenario = Scenario(data=Path("."), reference_date=REFERENCE_DATE)
+    report = check_roster(scenario, data, generated.witness)
+    assert report.ok, report.render("en")
+    assert generated.witness["cadre_id"].is_unique
+    assert len(generated.witness) == len(generated.tables["posts"])
+
+
+def test_every_vacancy_has_several_eligible_candidates(generated):
+    """Besides the witness: each post left by its holder (or vacant) has at least two
+    candidates passing every hard pair rule, three or more for most."""
+    data = build_dataset(generated.tables, reference_date=REFERENCE_DATE)
+    scenario = Scenario(data=Path("."), reference_date=REFERENCE_DATE)
+    pairs = eligible_pairs(data, scenario, compute_facts(data, REFERENCE_DATE))
+    newcomers = np.bincount(pairs.post[~pairs.own], minlength=len(data.posts))
+    stay = np.zeros(len(data.posts), dtype=bool)
+    stay[pairs.post[pairs.own]] = True
+    open_posts = newcomers[~stay]
+    assert len(open_posts) >= 50
+    assert open_posts.min() >= 2
+    assert np.median(open_posts) >= 3
+
+
+def test_written_data_sets_load(tmp_path, generated):
+    write_dataset(generated.tables, tmp_path / "csv")
+    data = load_dataset(tmp_path / "csv", REFERENCE_DATE)
+    assert len(data.cadres) == len(generated.tables["cadres"])
+    assert len(data.relations) == len(generated.tables["relations"])
+    [book] = write_dataset(generated.tables, tmp_path / "book", xlsx=True, zh_headers=True)
+    data = load_dataset(book, REFERENCE_DATE)
+    assert len(data.posts) == len(generated.tables["posts"])
+
+
+# --- province -------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_province_size_and_speed():
+    start = time.perf_counter()
+    tables = generate("province", SEED)
+    seconds = time.perf_counter() - start
+    f = summary_figures(tables)
+    assert seconds < 30, f"generation took {seconds:.1f} s"
+    assert 700 <= f["teams"] <= 900
+    assert f["teams_by_kind"]["municipal_dept"] >= 300
+    assert 2_700 <= f["vacancies"] <= 3_300
+    assert 2.7 <= f["candidates_per_vacancy"] <= 3.5
+    assert 120_000 <= f["possible_pairs"] <= 180_000
+
+
+def test_reference_date_is_fixed():
+    assert REFERENCE_DATE == dt.date(2026, 9, 1)
