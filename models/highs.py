@@ -85,24 +85,26 @@ def to_mp_model(proto):
 
 
 @contextlib.contextmanager
-def _stdout_to_stderr():
-    """HiGHS prints a banner on the C-level stdout, which would spoil `--json`; send it to
-    stderr for the duration of the solve."""
+def _quiet_stdout():
+    """HiGHS prints a banner on the C-level stdout, which would spoil `--json` and the
+    progress line; silence it for the duration of the solve."""
     sys.stdout.flush()
     saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None):
     """Solve with HiGHS; returns (status, values or None, objective, bound) in the CP-SAT
     proto's sense (its scaling factor applied)."""
-    with _stdout_to_stderr():
+    with _quiet_stdout():
         return _solve(proto, time_limit, gap, on_start)
 
 

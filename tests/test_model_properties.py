@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from builders import make_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,10 +97,15 @@ SETTINGS = settings(
 )
 
 
+ENGINES = ("highs", "cpsat")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @SETTINGS
-@given(instances())
-def test_every_roster_passes_the_checker(data):
-    sc = scenario(all_off=False, solver={"workers": 8, "time_limit": 20, "seed": 1})
+@given(data=instances())
+def test_every_roster_passes_the_checker(engine, data):
+    sc = scenario(all_off=False, solver={"engine": engine, "workers": 8, "time_limit": 20,
+                                         "seed": 1})
     solve_checked(data, sc, expect=(Status.OPTIMAL, Status.INFEASIBLE))
 
 
@@ -134,10 +140,12 @@ def _assignment_optimum(data) -> float | None:
     return -float(cost[rows, cols].sum())
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @SETTINGS
-@given(instances())
-def test_rules_off_objective_equals_assignment_optimum(data):
-    sc = scenario()  # every rule off, fit weight 1, no stability weight
+@given(data=instances())
+def test_rules_off_objective_equals_assignment_optimum(engine, data):
+    # every rule off, fit weight 1, no stability weight
+    sc = scenario(solver={"engine": engine, "workers": 8, "time_limit": 20, "seed": 1})
     expected = _assignment_optimum(data)
     if expected is None:
         solve_checked(data, sc, expect=Status.INFEASIBLE)

@@ -410,5 +410,7 @@ def test_doc_section_defaults_are_current(section, model):
         default = model.model_fields[key].default
         if isinstance(default, bool):
             assert shown == str(default).lower()
+        elif isinstance(default, str):
+            assert shown == default, key
         else:
             assert float(shown) == default, key

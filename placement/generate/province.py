@@ -158,8 +158,8 @@ def build(seed: int) -> Generated:
     age = sitting["age"].to_numpy()
     leaving = age >= 59
     more = round(VACANCY_SHARE * len(posts)) - n_vacant - leaving.sum()
-    sitting["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, np.exp((age - 50) / 6)),
-                                                more)
+    weight = np.exp((age - 50) / 6) * np.where(head[sitting["post"].to_numpy()], 0.3, 1.0)
+    sitting["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, weight), more)
     regions = sorted({*city_of, *counties_of})
     county = CountyPools(city_of=city_of | {c: c for c in counties_of}, counties_of=counties_of,
                          extra_counties=(0, 0), municipal_counties=(1, 1), by_team=True)
