@@ -127,6 +127,27 @@ def check(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) ->
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command("why-not")
+def why_not(scenario: Path,
+            cadre: Annotated[str, typer.Option(help="cadre id")],
+            post: Annotated[str, typer.Option(help="post id")],
+            set_: Sets = None, lang: Lang = None) -> None:
+    """Why is this cadre not in this post? The excluding rules, or what forcing it costs."""
+    from placement.explain.whynot import why_not as explain_why_not
+    from placement.locks import validate_locks
+    from placement.scenario_model import Pair
+
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+    probe = sc.model_copy(deep=True)
+    probe.locks.must = [Pair(cadre=cadre, post=post)]
+    try:
+        validate_locks(probe, data)
+    except InputError as err:
+        _fail_input(err, lg)
+    typer.echo(explain_why_not(sc, data, cadre, post).render(lg))
+
+
 @app.command()
 def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Compare a roster's structure with the figures published for Linfen (seed 002)."""

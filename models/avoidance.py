@@ -30,7 +30,7 @@ def add_kinship(pl: Placement) -> None:
         for t in sorted(teams_a & teams_b):
             idx = np.concatenate([by_cadre_team[a * n_teams + t], by_cadre_team[b * n_teams + t]])
             if rule.mode == "hard":
-                pl.model.add(pl.total(idx) <= 1)
+                pl.require("R-AV1", f"{team_ids[t]}:{a_id}~{b_id}", pl.total(idx) <= 1)
             else:
                 v = pl.model.new_bool_var(f"R-AV1[{a_id}~{b_id}@{team_ids[t]}]")
                 pl.model.add(pl.total(idx) <= 1 + v)

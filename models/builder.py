@@ -18,8 +18,10 @@ from placement.scenario_model import Scenario
 RULE_FAMILIES = {**team_composition.FAMILY, **rotation.FAMILY, **avoidance.FAMILY}
 
 
-def build(data: DataSet, scenario: Scenario, facts: Facts, pairs: Pairs) -> Placement:
-    pl = Placement(data, scenario, facts, pairs)
+def build(data: DataSet, scenario: Scenario, facts: Facts, pairs: Pairs,
+          explaining: bool = False) -> Placement:
+    """`explaining`: every hard rule instance behind a named literal (see Placement.require)."""
+    pl = Placement(data, scenario, facts, pairs, explaining=explaining)
     add_assignment(pl)
     add_locks(pl)
     add_pair_rules(pl)

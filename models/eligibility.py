@@ -18,8 +18,8 @@ def add_assignment(pl: Placement) -> None:
     by_post = pl.groups(pl.pairs.post)
     for p in range(n_posts):
         idx = by_post.get(p)
-        if idx is None:
-            pl.model.add_bool_or([])  # a post nobody may take: infeasible by construction
+        if idx is None:  # a post nobody may take: named so that the explanation can say so
+            pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
             continue
         pl.model.add_exactly_one([pl.x[i] for i in idx])
     for idx in pl.groups(pl.pairs.cadre).values():
@@ -29,7 +29,10 @@ def add_assignment(pl: Placement) -> None:
 
 def add_locks(pl: Placement) -> None:
     """`must` pairs are chosen; `keep` posts and teams keep their incumbents."""
-    pl.fix(np.flatnonzero(pl.pairs.must))
+    for i in np.flatnonzero(pl.pairs.must):
+        where = f"{pl.data.cadres['cadre_id'].iat[pl.pairs.cadre[i]]}->" \
+                f"{pl.data.posts['post_id'].iat[pl.pairs.post[i]]}"
+        pl.require("LOCK_MUST", where, pl.x[int(i)] == 1)
     keep = set(pl.scenario.locks.keep)
     posts = pl.data.posts
     kept = np.flatnonzero(
@@ -37,10 +40,11 @@ def add_locks(pl: Placement) -> None:
     )
     for p in kept:
         holder = pl.facts.p_incumbent[p]
+        where = pl.data.posts["post_id"].iat[p]
         if holder >= 0 and pl.stay_pair[holder] >= 0:
-            pl.model.add(pl.x[int(pl.stay_pair[holder])] == 1)
+            pl.require("LOCK_KEEP", where, pl.x[int(pl.stay_pair[holder])] == 1)
         elif holder >= 0:
-            pl.model.add_bool_or([])  # the incumbent may not stay: the lock cannot hold
+            pl.require("LOCK_KEEP", where, False)  # the incumbent may not stay
 
 
 def add_pair_rules(pl: Placement) -> None:

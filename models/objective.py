@@ -69,6 +69,15 @@ def levels(pl: Placement) -> list[Level]:
     return out
 
 
+def agreement(pl: Placement, roster) -> Level:
+    """One point per line kept from an earlier roster (post_id, cadre_id columns)."""
+    keep = set(zip(roster["post_id"], roster["cadre_id"], strict=True))
+    posts = pl.data.posts["post_id"].to_numpy()[pl.pairs.post]
+    cadres = pl.data.cadres["cadre_id"].to_numpy()[pl.pairs.cadre]
+    coefs = np.array([(p, c) in keep for p, c in zip(posts, cadres, strict=True)], dtype=np.int64)
+    return Level("agreement", coefs, [], 0)
+
+
 def weighted(pl: Placement) -> Level:
     """All levels summed: the weighted objective."""
     ls = levels(pl)

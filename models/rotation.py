@@ -36,13 +36,13 @@ def add_heads_not_both_changed(pl: Placement) -> None:
         a, b = _head_change(pl, int(party[0])), _head_change(pl, int(gov[0]))
         if isinstance(a, int) and isinstance(b, int):
             if rule.mode == "hard":
-                pl.model.add_bool_or([])
+                pl.require("R-RO8", r, False)
             else:
                 both = pl.model.new_int_var(1, 1, f"R-RO8[{r}]")
                 pl.penalise("R-RO8", r, both)
             continue
         if rule.mode == "hard":
-            pl.model.add(a + b <= 1)
+            pl.require("R-RO8", r, a + b <= 1)
         else:
             both = pl.model.new_bool_var(f"R-RO8[{r}]")
             pl.model.add(both >= a + b - 1)

@@ -206,7 +206,7 @@ def _average_age(pl: Placement, scope: np.ndarray, age: np.ndarray) -> None:
     idx = np.flatnonzero(scope[pl.pair_team])
     total = pl.total(idx, age[idx])
     if rule.mode == "hard":
-        pl.model.add(total <= goal)
+        pl.require("R-TC10", "avg_age", total <= goal)
         return
     worst = int(age[idx].max()) * int(posts_in_scope.sum()) if len(idx) else 0
     s = pl.model.new_int_var(0, max(worst - goal, 0), "R-TC10[avg_age]")
@@ -220,7 +220,7 @@ def _minimum_of_vars(pl: Placement, rule_id: str, where: str, flags: list, requi
         return
     expr = sum(flags) if flags else 0
     if rule.mode == "hard":
-        pl.model.add(expr >= required) if flags else pl.model.add_bool_or([])
+        pl.require(rule_id, where, expr >= required if flags else False)
     else:
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
         pl.model.add(expr + s >= required)

@@ -52,6 +52,10 @@ class Placement:
     x: list = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
     pair_penalties: list[PairPenalty] = field(default_factory=list)
+    # Explanation mode: every hard rule instance is enforced by a named literal, which the
+    # infeasibility explanation passes to CP-SAT as an assumption (`require`).
+    explaining: bool = False
+    assumptions: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.x = [self.model.new_bool_var("") for _ in range(len(self.pairs))]
@@ -83,11 +87,27 @@ class Placement:
         r = self.scenario.rules[rule]
         expr = self.total(idx)
         if r.mode == "hard":
-            self.model.add(expr >= required)
+            self.require(rule, where, expr >= required)
         elif r.mode == "target":
             s = self.model.new_int_var(0, required, f"{rule}[{where}]")
             self.model.add(expr + s >= required)
             self.shortfalls.append(Shortfall(rule, where, s, r.weight, r.priority))
+
+    def require(self, rule: str, where: str, constraint) -> None:
+        """Add a hard rule's constraint; in explanation mode behind the literal `rule[where]`.
+
+        `constraint` is a bounded linear expression or `False` (cannot hold)."""
+        if not self.explaining:
+            self.model.add(constraint) if constraint is not False else self.model.add_bool_or([])
+            return
+        key = f"{rule}[{where}]"
+        lit = self.assumptions.get(key)
+        if lit is None:
+            lit = self.assumptions[key] = self.model.new_bool_var(key)
+        if constraint is False:
+            self.model.add_bool_or([lit.Not()])
+        else:
+            self.model.add(constraint).only_enforce_if(lit)
 
     def penalise(
         self, rule: str, where: str, var: cp_model.IntVar, weight: int | None = None

@@ -40,36 +40,45 @@ def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
     )
 
 
-def fit_scores(
-    data: DataSet, weights: FitWeights, cadre_idx: np.ndarray, post_idx: np.ndarray
-) -> np.ndarray:
-    """Integer fit 0–100 for pairs given as row positions into `data.cadres` / `data.posts`."""
+PARTS = ("specialty", "experience", "assessment", "approval")
+
+
+def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The four parts of the computed fit, each in [0, 1], for pairs given as row
+    positions into `data.cadres` / `data.posts` (explanations show them one by one)."""
     cadres, posts = data.cadres, data.posts
     team = data.teams.set_index("team_id").loc[posts["team_id"]]
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
     wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
     specs = cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
-    has_spec = np.fromiter(
-        (w in s for w, s in zip(wanted, specs, strict=True)), bool, len(cadre_idx)
-    )
+    has_spec = np.fromiter((w in s for w, s in zip(wanted, specs, strict=True)), bool,
+                           len(cadre_idx))
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]
-    specialty = np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0))
-    experience = 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system
-    assessment = cadre_assessment_points(cadres)[cadre_idx]
-    approval = cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx]
-    w = np.array([weights.specialty, weights.experience, weights.assessment, weights.approval])
+    return {
+        "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),
+        "experience": 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system,
+        "assessment": cadre_assessment_points(cadres)[cadre_idx],
+        "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
+    }
+
+
+def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
+               post_idx: np.ndarray) -> np.ndarray:
+    """Integer fit 0–100 for pairs given as row positions into `data.cadres` / `data.posts`."""
+    parts = fit_parts(data, cadre_idx, post_idx)
+    w = np.array([getattr(weights, k) for k in PARTS])
     total = w.sum() or 1.0
-    score = (w[0] * specialty + w[1] * experience + w[2] * assessment + w[3] * approval) / total
+    score = sum(w[i] * parts[k] for i, k in enumerate(PARTS)) / total
     computed = np.rint(100 * score).astype(np.int64)
     if data.fit.empty:
         return computed
-    given = _given_scores(data, cadre_idx, post_idx)
+    given = given_scores(data, cadre_idx, post_idx)
     return np.where(np.isnan(given), computed, np.rint(np.nan_to_num(given))).astype(np.int64)
 
 
-def _given_scores(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> np.ndarray:
+def given_scores(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> np.ndarray:
     c_pos = pd.Index(data.cadres["cadre_id"]).get_indexer(data.fit["cadre_id"])
     p_pos = pd.Index(data.posts["post_id"]).get_indexer(data.fit["post_id"])
     n_posts = len(data.posts)

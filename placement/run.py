@@ -18,9 +18,14 @@ import numpy as np
 import pandas as pd
 
 from models.builder import build
+from models.objective import agreement
 from placement import atomic
 from placement.dataset import DataSet
 from placement.eligibility import Pairs, eligible_pairs, reasons
+from placement.explain.infeasible import count_prechecks, suggest_relaxations
+from placement.explain.infeasible import explain as explain_infeasibility
+from placement.explain.reasons import move_reasons, roster_reasons
+from placement.explain.shortfalls import shortfall_causes
 from placement.facts import Facts, compute_facts
 from placement.locks import validate_locks
 from placement.progress import ProgressView
@@ -45,8 +50,17 @@ class RunResult:
     def headline(self, lang: str = "en") -> str:
         s = self.summary
         if self.status in (Status.INFEASIBLE,) and self.conflicts:
-            lines = [("无可行名单，冲突：" if lang == "zh" else "infeasible; conflicts:")]
-            lines += [f"  {c['rule']} @ {c['where']}: {c['detail']}" for c in self.conflicts]
+            zh = lang == "zh"
+            lines = ["无可行名单，冲突：" if zh else "infeasible; conflicts:"]
+            lines += [f"  {c['rule']} @ {c['where']}: "
+                      f"{c.get('detail_zh', c['detail']) if zh else c['detail']}"
+                      for c in self.conflicts]
+            relax = s.get("relaxations") or []
+            if relax:
+                lines.append("可行的放宽办法（已求解验证）：" if zh else
+                             "relaxations that restore a roster (verified by solving):")
+                lines += [f"  {r['change_zh'] if zh else r['change']}: {r['status']}, "
+                          f"objective {r['objective']}" for r in relax]
             return "\n".join(lines)
         gap = s.get("gap")
         gap_text = "" if gap is None else f", gap {gap:.4%}"
@@ -124,6 +138,7 @@ class Proposal:
     outcome: SolveOutcome | None
     conflicts: list[dict]
     times: dict
+    relaxations: list[dict] = field(default_factory=list)
 
     @property
     def status(self) -> Status:
@@ -136,36 +151,44 @@ class Proposal:
         return roster_table(self.data, self.facts, self.pairs, self.outcome.chosen)
 
 
-def propose(sc: Scenario, data: DataSet, show=None) -> Proposal:
-    """Eligibility, pre-checks, model and solve; no files."""
+def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
+            keep_close_to: pd.DataFrame | None = None) -> Proposal:
+    """Eligibility, pre-checks, model and solve; no files. When no roster exists and
+    `explain` is set, the conflicting rule instances and verified relaxations.
+    `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
+    lines (a second level holding the objective at its optimum)."""
     validate_locks(sc, data)
     times = {}
     t0 = time.perf_counter()
     facts = compute_facts(data, sc.reference_date)
     pairs = eligible_pairs(data, sc, facts)
     times["eligibility"] = round(time.perf_counter() - t0, 3)
-    conflicts = prechecks(data, sc, pairs)
+    conflicts = prechecks(data, sc, pairs) or count_prechecks(data, sc, facts, pairs)
     if conflicts:
-        return Proposal(
-            sc, data, facts, pairs, None, conflicts, times | {"build": 0.0, "solve": 0.0}
-        )
+        relax = (suggest_relaxations(data, sc, [c["rule"] for c in conflicts])
+                 if explain else [])
+        return Proposal(sc, data, facts, pairs, None, conflicts,
+                        times | {"build": 0.0, "solve": 0.0}, relax)
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
     times["build"] = round(time.perf_counter() - t0, 3)
-    outcome = solve(pl, show=show)
+    then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
+    outcome = solve(pl, show=show, then=then)
     times["solve"] = round(outcome.seconds, 3)
+    relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
-        conflicts = [
-            {
-                "rule": "hard rules",
-                "where": "model",
-                "detail": "CP-SAT proved that no roster keeps every hard rule",
-            }
-        ]
-    return Proposal(sc, data, facts, pairs, outcome, conflicts, times)
+        conflicts = [{"rule": "hard rules", "where": "model",
+                      "detail": "no roster keeps every hard rule"}]
+        if explain:
+            t0 = time.perf_counter()
+            report = explain_infeasibility(data, sc, facts, pairs)
+            conflicts = report["conflicts"] or conflicts
+            relax = report["relaxations"]
+            times["explain"] = round(time.perf_counter() - t0, 3)
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax)
 
 
-RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv")
+RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv")
 
 
 def _clear_stale(out: Path) -> None:
@@ -189,13 +212,15 @@ def run_solve(
     summary = _base_summary(sc, data, prop.pairs, out)
     _clear_stale(out)
     if prop.outcome is None:
-        summary |= {"status": "infeasible", "conflicts": prop.conflicts, "times": times}
+        summary |= {"status": "infeasible", "conflicts": prop.conflicts,
+                    "relaxations": prop.relaxations, "times": times}
         atomic.write_json(out / "summary.json", summary)
         return RunResult(Status.INFEASIBLE, summary, conflicts=prop.conflicts)
     summary |= _outcome_summary(prop.outcome)
     roster = prop.roster
     if roster is None:
-        summary |= {"times": times, "conflicts": prop.conflicts}
+        summary |= {"times": times, "conflicts": prop.conflicts,
+                    "relaxations": prop.relaxations}
         atomic.write_json(out / "summary.json", summary)
         return RunResult(prop.status, summary, conflicts=prop.conflicts)
     t0 = time.perf_counter()
@@ -204,8 +229,13 @@ def run_solve(
 
     report = check_roster(sc, data, roster)
     summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
+    roster = roster.join(roster_reasons(data, sc, prop.facts, prop.pairs, roster, report.figures))
+    moves = moves_table(data, prop.facts, prop.pairs, chosen)
+    moves = moves.join(move_reasons(data, prop.pairs, moves))
+    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
     atomic.write_csv(out / "roster.csv", roster)
-    atomic.write_csv(out / "moves.csv", moves_table(data, prop.facts, prop.pairs, chosen))
+    atomic.write_csv(out / "moves.csv", moves)
+    atomic.write_csv(out / "shortfalls.csv", causes)
     atomic.write_csv(
         out / "teams.csv",
         structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen)),

@@ -155,9 +155,12 @@ class _Engine:
         return _Answer(st, values, solver.objective_value, solver.best_objective_bound)
 
 
-def solve(pl: Placement, show=None) -> SolveOutcome:
-    """Solve by the scenario's objective. `show(label, elapsed, objective, bound)` if given."""
+def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
+    """Solve by the scenario's objective, then by the levels in `then` (each holding the
+    previous ones at their optimum: e.g. agreement with an earlier roster).
+    `show(label, elapsed, objective, bound)` if given."""
     plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
+    plan = [*plan, *then]
     total = weighted(pl)
     engine = _Engine(pl, show)
     previous = signal.signal(signal.SIGINT, lambda *_: engine.stop())

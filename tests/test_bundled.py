@@ -45,3 +45,22 @@ def test_linfen_keeps_every_hard_team_rule_with_figures(linfen):
     # At least 3 locals in each of the 34 county party and government teams (R-TC2).
     assert totals.loc["R-TC2", "places"] == 34 and totals.loc["R-TC2", "shortfall"] == 0
     assert totals.loc["R-TC6", "shortfall"] == 0
+
+
+def test_linfen_every_line_and_every_shortfall_has_a_reason(linfen, tmp_path):
+    import pandas as pd
+
+    from placement.run import run_solve
+
+    sc, data, _ = linfen
+    run_solve(sc, data, tmp_path, progress=False)
+    roster = pd.read_csv(tmp_path / "roster.csv", dtype=str, encoding="utf-8-sig")
+    moves = pd.read_csv(tmp_path / "moves.csv", dtype=str, encoding="utf-8-sig")
+    for table in (roster, moves):
+        assert table["reason_zh"].str.len().gt(0).all()
+        assert table["reason_en"].str.len().gt(0).all()
+    rules = pd.read_csv(tmp_path / "rules.csv", encoding="utf-8-sig")
+    causes = pd.read_csv(tmp_path / "shortfalls.csv", encoding="utf-8-sig")
+    short_rules = set(rules.loc[(rules["shortfall"] > 0) & (rules["mode"] == "target"), "rule"])
+    assert short_rules == set(causes["rule"])
+    assert causes["cause_en"].str.len().gt(0).all() and causes["cause_zh"].str.len().gt(0).all()

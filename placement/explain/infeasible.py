@@ -1,0 +1,171 @@
+"""Infeasible is an answer: which hard rule instances conflict, and what would fix it.
+
+Three steps, cheapest first:
+1. count pre-checks before any solve: a team that needs more locals, women,
+   non-Party … members than eligible cadres exist for its posts; more posts of
+   a rank than cadres who may take them;
+2. a core from CP-SAT assumptions: every hard rule instance (R-TC2[R05-ZF],
+   R-EL3 as a whole for pair rules, each lock) is enforced by a literal passed
+   as an assumption; `sufficient_assumptions_for_infeasibility` names a set
+   that cannot hold together, which is then shrunk by deletion while time
+   allows;
+3. relaxations: for each rule in the conflict, the scenario with that rule as
+   a `target` (or without that lock) is solved; only suggestions that restore
+   a roster are reported, with the shortfall they leave.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.builder import build
+from placement.dataset import DataSet
+from placement.eligibility import PAIR_RULES, Pairs, eligible_pairs
+from placement.explain.shortfalls import TEAM_MINIMUMS, _pair_attribute
+from placement.facts import Facts
+from placement.rules import RULE_NAMES, share_fraction
+from placement.scenario_model import Scenario
+
+ATTRIBUTE_ZH = {"R-TC1": "系统外交流干部", "R-TC2": "本地干部", "R-TC5": "女干部",
+                "R-TC6": "党外干部", "R-TC7": "专业干部", "R-TC8": "有乡镇党政正职经历的干部",
+                "R-TC9": "具备急需专长的干部"}
+ATTRIBUTE_EN = {"R-TC1": "cadres from outside the system", "R-TC2": "local cadres",
+                "R-TC5": "women", "R-TC6": "non-Party cadres", "R-TC7": "professional cadres",
+                "R-TC8": "cadres with township head experience",
+                "R-TC9": "cadres with the needed specialty"}
+
+
+def _required(sc: Scenario, rule: str, size: int) -> int:
+    r = sc.rules[rule]
+    if rule in ("R-TC1", "R-TC7", "R-TC8"):
+        return math.ceil(share_fraction(r.share) * size)
+    return {"R-TC2": getattr(r, "min_locals", 0), "R-TC5": getattr(r, "min_women", 0),
+            "R-TC6": getattr(r, "min_non_party", 0), "R-TC9": 1}[rule]
+
+
+def _in_scope(data: DataSet, sc: Scenario, rule: str) -> np.ndarray:
+    t = data.teams
+    if rule == "R-TC6":
+        return t["needs_non_party"].to_numpy(bool)
+    if rule == "R-TC7":
+        return t["professional"].to_numpy(bool)
+    if rule == "R-TC9":
+        return t["needs_specialty"].to_numpy(dtype=object) != ""
+    return np.isin(t["kind"].to_numpy(dtype=object), list(sc.rules[rule].kinds))
+
+
+def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> list[dict]:
+    """Hard minimums that the eligible pool cannot reach, and ranks with too few cadres."""
+    out = []
+    team = facts.p_team[pairs.post]
+    sizes = np.bincount(facts.p_team, minlength=len(data.teams))
+    for rule in TEAM_MINIMUMS:
+        if sc.rules[rule].mode != "hard" or (rule == "R-TC2" and sc.rules[rule].per != "team"):
+            continue
+        has = _pair_attribute(data, rule, pairs.cadre, team, pairs.own)
+        for t in np.flatnonzero(_in_scope(data, sc, rule)):
+            need = _required(sc, rule, int(sizes[t]))
+            can = len(set(pairs.cadre[has & (team == t)].tolist()))
+            if can < need:
+                tid = data.teams["team_id"].iat[t]
+                out.append({"rule": rule, "where": tid,
+                            "detail": f"needs {need} {ATTRIBUTE_EN[rule]}, only {can} eligible "
+                                      f"for its posts",
+                            "detail_zh": f"需要{need}名{ATTRIBUTE_ZH[rule]}，符合条件可任该班子"
+                                         f"职位的仅{can}名"})
+    rank = data.posts["rank"].to_numpy(dtype=object)
+    for r in sorted(set(rank)):
+        posts_r = rank == r
+        cadres_r = len(set(pairs.cadre[posts_r[pairs.post]].tolist()))
+        if cadres_r < posts_r.sum():
+            out.append({"rule": "RANK", "where": r,
+                        "detail": f"{int(posts_r.sum())} posts at {r}, only {cadres_r} cadres "
+                                  f"may take any of them",
+                        "detail_zh": f"{r}职位{int(posts_r.sum())}个，可任人选仅{cadres_r}名"})
+    return out
+
+
+def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float = 20.0
+                  ) -> list[str]:
+    """Names of hard rule instances that cannot hold together (CP-SAT assumptions)."""
+    hard_pair = [r for r in PAIR_RULES if sc.rules[r].mode == "hard"]
+    relaxed = sc.model_copy(deep=True)
+    for r in hard_pair:
+        relaxed.rules[r].mode = "target"
+    pairs = eligible_pairs(data, relaxed, facts)
+    pl = build(data, relaxed, facts, pairs, explaining=True)
+    for r in hard_pair:
+        mask = pairs.breaks.get(r)
+        if mask is not None and mask.any():
+            pl.require(r, "pairs", pl.total(np.flatnonzero(mask)) <= 0)
+    pl.model.proto.clear_objective()
+    names = list(pl.assumptions)
+    lits = [pl.assumptions[n] for n in names]
+    deadline = time_limit
+
+    def infeasible(active: list[int], seconds: float) -> tuple[bool, list[int]]:
+        pl.model.clear_assumptions()
+        pl.model.add_assumptions([lits[i] for i in active])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # the core comes from the sequential search
+        solver.parameters.max_time_in_seconds = max(seconds, 0.5)
+        code = solver.solve(pl.model)
+        if code != cp_model.INFEASIBLE:
+            return False, []
+        index = {lits[i].index: i for i in active}
+        core = [index[v] for v in solver.sufficient_assumptions_for_infeasibility()
+                if v in index]
+        return True, core
+
+    ok, core = infeasible(list(range(len(lits))), deadline)
+    if not ok:
+        return []
+    core = core or list(range(len(lits)))
+    for i in list(core):  # deletion: drop what the conflict does not need
+        if len(core) <= 1:
+            break
+        rest = [j for j in core if j != i]
+        still, smaller = infeasible(rest, 2.0)
+        if still:
+            core = smaller or rest
+    return [names[i] for i in core]
+
+
+def suggest_relaxations(data: DataSet, sc: Scenario, rule_ids: list[str]) -> list[dict]:
+    """For each rule, does switching it to `target` (or dropping the lock) give a roster?"""
+    from placement.run import propose
+
+    out = []
+    for rid in sorted(set(rule_ids)):
+        trial = sc.model_copy(deep=True)
+        if rid in trial.rules:
+            trial.rules[rid].mode = "target"
+            change_en, change_zh = f"switch {rid} to target", f"将{rid}改为目标（target）"
+        elif rid.startswith("LOCK_"):
+            trial.locks.must, trial.locks.keep = [], []
+            change_en, change_zh = "drop the must/keep locks", "取消必选/保留锁定"
+        else:
+            continue
+        trial.solver.time_limit = min(trial.solver.time_limit, 30.0)
+        prop = propose(trial, data, explain=False)
+        if prop.roster is not None:
+            out.append({"change": change_en, "change_zh": change_zh, "rule": rid,
+                        "verified": True, "status": prop.status.value,
+                        "objective": prop.outcome.objective,
+                        "name": RULE_NAMES.get(rid, (rid, rid))[1]})
+    return out
+
+
+def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> dict:
+    """The full infeasibility report: conflicting instances and verified relaxations."""
+    conflicts = count_prechecks(data, sc, facts, pairs)
+    if not conflicts:
+        conflicts = [{"rule": n.split("[")[0], "where": n.split("[", 1)[1].rstrip("]"),
+                      "detail": "part of a set of hard rule instances that cannot hold together",
+                      "detail_zh": "与其他硬性规定无法同时满足"}
+                     for n in conflict_core(data, sc, facts)]
+    rules = [c["rule"] for c in conflicts if c["rule"] not in ("RANK", "NO_CANDIDATE")]
+    return {"conflicts": conflicts, "relaxations": suggest_relaxations(data, sc, rules)}

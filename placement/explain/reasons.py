@@ -1,0 +1,145 @@
+"""Why this person: a reason for every roster line and every move, in Chinese and English.
+
+A planner defends each line before a standing committee, so a reason names
+(1) the fit and its parts with their weights, (2) every composition target the
+person serves in that team where the team needs them — "fills the woman target
+of 乡宁县政府 (R-TC5)" — and (3) for a sitting cadre who moves, the rule that
+forced the move, or the gain that paid for it. Figures come from the
+independent checker's report, so a reason never claims more than the roster
+shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from placement.dataset import DataSet
+from placement.eligibility import Pairs, reasons
+from placement.facts import Facts
+from placement.fit import PARTS, fit_parts, given_scores
+from placement.rules import RULE_NAMES
+from placement.scenario_model import Scenario
+
+PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
+              "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
+# rule -> (the attribute a member brings, in zh / en)
+SERVES = {
+    "R-TC1": ("系统外交流", "exchanged in from outside the system"),
+    "R-TC2": ("本地干部", "a local cadre"),
+    "R-TC5": ("女干部", "a woman"),
+    "R-TC6": ("党外干部", "a non-Party cadre"),
+    "R-TC7": ("专业干部", "a professional cadre"),
+    "R-TC8": ("乡镇党政正职经历", "township head experience"),
+    "R-TC9": ("急需专长", "the specialty the team needs"),
+}
+
+
+def _member_attributes(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
+                       ) -> dict[str, np.ndarray]:
+    """Per roster line, whether the holder counts for each team rule (docs/rules.md)."""
+    cad = data.cadres.set_index("cadre_id").loc[roster["cadre_id"]]
+    team = data.teams.set_index("team_id").loc[roster["team_id"]]
+    stay = (roster["change"] == "stay").to_numpy()
+    specs = cad["specialties"].to_numpy(dtype=object)
+    return {
+        "R-TC1": np.where(stay, cad["exchanged_in"].to_numpy(bool),
+                          cad["system"].to_numpy() != team["system"].to_numpy()),
+        "R-TC2": cad["home_region"].to_numpy() == team["region"].to_numpy(),
+        "R-TC5": cad["gender"].to_numpy() == "F",
+        "R-TC6": cad["party"].to_numpy() != "cpc",
+        "R-TC7": np.array([t in s for t, s in zip(team["system"], specs, strict=True)]),
+        "R-TC8": cad["township_head"].to_numpy(bool),
+        "R-TC9": np.array([n != "" and n in s for n, s in zip(team["needs_specialty"], specs,
+                                                             strict=True)]),
+    }
+
+
+def _tight(figures: pd.DataFrame) -> set[tuple[str, str]]:
+    """(rule, place) whose minimum is met with nothing to spare or missed: every member
+    who counts there is needed."""
+    f = figures[(figures["scope"] != "pair") & (figures.get("sense", "min") == "min")]
+    return {(r, w) for r, w, req, ach in zip(f["rule"], f["where"], f["required"],
+                                             f["achieved"], strict=True) if ach <= req}
+
+
+def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                   roster: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """`reason_zh` and `reason_en` for every roster line."""
+    cpos = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    ppos = pd.Index(data.posts["post_id"]).get_indexer(roster["post_id"])
+    parts = fit_parts(data, cpos, ppos)
+    planner = (given_scores(data, cpos, ppos) if not data.fit.empty
+               else np.full(len(roster), np.nan))
+    attrs = _member_attributes(data, sc, facts, roster)
+    tight = _tight(figures)
+    region = data.teams.set_index("team_id")["region"]
+    team_names = data.teams.set_index("team_id")["name"]
+    forced = _forced_moves(data, pairs)
+    zh_all, en_all = [], []
+    for i, row in enumerate(roster.itertuples(index=False)):
+        zh, en = [], []
+        if np.isnan(planner[i]):
+            w = {k: getattr(sc.fit, k) for k in PARTS}
+            zh.append(f"人岗相适 {row.fit}（" + "，".join(
+                f"{PART_NAMES[k][0]}{parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + "）")
+            en.append(f"fit {row.fit} (" + ", ".join(
+                f"{PART_NAMES[k][1]} {parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + ")")
+        else:
+            zh.append(f"人岗相适 {row.fit}（规划人员评分）")
+            en.append(f"fit {row.fit} (planner's score)")
+        name = team_names[row.team_id]
+        for rule, has in attrs.items():
+            where = region[row.team_id] if rule == "R-TC2" and \
+                sc.rules["R-TC2"].per == "county" else row.team_id
+            if sc.rules[rule].mode != "off" and has[i] and (rule, where) in tight:
+                zh.append(f"满足{name}{RULE_NAMES[rule][0]}要求：{SERVES[rule][0]}（{rule}）")
+                en.append(f"fills the {RULE_NAMES[rule][1]} target of {name}: "
+                          f"{SERVES[rule][1]} ({rule})")
+        if row.change == "stay":
+            zh.append("留任")
+            en.append("stays in post")
+        elif row.change == "moved_in":
+            rules = forced.get(row.cadre_id, ())
+            if rules:
+                zh.append("原职位须调整：" + "、".join(rules))
+                en.append("had to leave the former post: " + ", ".join(rules))
+            else:
+                zh.append("交流任职，整体方案更优")
+                en.append("moved because the whole roster gains by it")
+        zh_all.append("；".join(zh))
+        en_all.append("; ".join(en))
+    return pd.DataFrame({"reason_zh": zh_all, "reason_en": en_all}, index=roster.index)
+
+
+def _forced_moves(data: DataSet, pairs: Pairs) -> dict[str, tuple[str, ...]]:
+    """Sitting cadres whose own pair a hard rule removed, with those rules."""
+    own = pairs.removed[pairs.removed["own"]]
+    ids = data.cadres["cadre_id"].to_numpy()
+    return {ids[c]: reasons(b) for c, b in zip(own["cadre"], own["bits"], strict=True)}
+
+
+def move_reasons(data: DataSet, pairs: Pairs, moves: pd.DataFrame) -> pd.DataFrame:
+    """`reason_zh` / `reason_en` for every line of moves.csv."""
+    forced = _forced_moves(data, pairs)
+    zh, en = [], []
+    for m in moves.itertuples(index=False):
+        rules = forced.get(m.cadre_id, ())
+        if m.kind == "leaving":
+            zh.append("本届退出（退休或免职）")
+            en.append("leaves this cycle (retirement or removal)")
+        elif rules:
+            names = ", ".join(f"{r} {RULE_NAMES.get(r, (r, r))[1]}" for r in rules)
+            zh.append("按规定须调整：" + "、".join(f"{r}{RULE_NAMES.get(r, (r, r))[0]}"
+                                               for r in rules))
+            en.append("required by " + names)
+        elif m.kind == "released":
+            zh.append("另行安排：本方案中无更适合的职位")
+            en.append("released: no post in this roster suits better")
+        elif m.from_post:
+            zh.append("非规定调整：整体人岗相适与结构更优")
+            en.append("not required: the roster's fit and structure gain by it")
+        else:
+            zh.append("新任职")
+            en.append("newly appointed")
+    return pd.DataFrame({"reason_zh": zh, "reason_en": en}, index=moves.index)

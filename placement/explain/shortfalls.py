@@ -1,0 +1,170 @@
+"""Why a target is unmet: a cause for every shortfall, in words a planner accepts.
+
+For a team minimum (women, locals, non-Party …) the cause is counted from the
+pool: how many cadres with the attribute could take a post of the team at
+all, how many of those a hard rule excludes (and which rule), and how many
+eligible ones were placed in other teams (and where). That separates "there is
+nobody" from "they are needed elsewhere". Rotation and pair targets name the
+cadre and whether any other post was open to them; R-RO8 names why each head
+changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from placement.dataset import DataSet
+from placement.eligibility import Pairs, reasons, structural_pairs
+from placement.explain.reasons import SERVES
+from placement.facts import Facts
+from placement.rules import RULE_NAMES
+from placement.scenario_model import Scenario
+
+TEAM_MINIMUMS = tuple(SERVES)
+
+
+def _pair_attribute(data: DataSet, rule: str, cadre: np.ndarray, team: np.ndarray,
+                    own: np.ndarray) -> np.ndarray:
+    c, t = data.cadres, data.teams
+    specs = c["specialties"].to_numpy(dtype=object)[cadre]
+    if rule == "R-TC1":
+        return np.where(own, c["exchanged_in"].to_numpy(bool)[cadre],
+                        c["system"].to_numpy(dtype=object)[cadre]
+                        != t["system"].to_numpy(dtype=object)[team])
+    if rule == "R-TC2":
+        return (c["home_region"].to_numpy(dtype=object)[cadre]
+                == t["region"].to_numpy(dtype=object)[team])
+    if rule == "R-TC5":
+        return c["gender"].to_numpy(dtype=object)[cadre] == "F"
+    if rule == "R-TC6":
+        return c["party"].to_numpy(dtype=object)[cadre] != "cpc"
+    if rule == "R-TC7":
+        return np.array([s in h for s, h in zip(t["system"].to_numpy()[team], specs,
+                                                strict=True)], dtype=bool)
+    if rule == "R-TC8":
+        return c["township_head"].to_numpy(bool)[cadre]
+    need = t["needs_specialty"].to_numpy(dtype=object)[team]
+    return np.array([n != "" and n in h for n, h in zip(need, specs, strict=True)], dtype=bool)
+
+
+def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                     roster: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per (rule, place) short: rule, where, shortfall, cause_zh, cause_en."""
+    short = figures[(figures["shortfall"] > 0) & (figures["mode"] == "target")]
+    universe = structural_pairs(data, sc, facts)
+    u_team = facts.p_team[universe["post"].to_numpy()]
+    placed_team = pd.Series(
+        pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"]),
+        index=pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"]))
+    removed = pairs.removed.set_index(["cadre", "post"])["bits"]
+    rows = []
+    for f in short.itertuples(index=False):
+        if f.rule in TEAM_MINIMUMS:
+            zh, en = _team_minimum(data, sc, f, universe, u_team, placed_team, removed)
+        elif f.rule == "R-RO8":
+            zh, en = _heads(data, facts, pairs, f)
+        elif f.scope == "pair":
+            zh, en = _pair_rule(data, pairs, roster, f)
+        elif f.rule == "R-RS1":
+            zh = (f"后备干部覆盖不足：需要{f.required:g}个职位有足额后备，仅{f.achieved:g}个；"
+                  f"请补充该班子职级的后备干部（后备职级）")
+            en = (f"reserve pool short: {f.required:g} posts need their reserves, "
+                  f"{f.achieved:g} have them; the pool lacks cadres reserved for these ranks "
+                  f"(reserve_rank)")
+        else:
+            zh = (f"要求{f.required:g}，实现{f.achieved:g}：现有可用人选在满足其他规定和"
+                  f"人岗相适后不足以达到该目标")
+            en = (f"required {f.required:g}, achieved {f.achieved:g}: the eligible cadres, "
+                  f"after every hard rule and the other targets, do not reach it")
+        rows.append({"rule": f.rule, "where": f.where, "shortfall": f.shortfall,
+                     "cause_zh": zh, "cause_en": en})
+    return pd.DataFrame(rows, columns=["rule", "where", "shortfall", "cause_zh", "cause_en"])
+
+
+def _team_minimum(data, sc, f, universe, u_team, placed_team, removed):
+    teams = data.teams
+    if f.rule == "R-TC2" and sc.rules["R-TC2"].per == "county":
+        in_place = teams["region"].to_numpy() == f.where
+    else:
+        in_place = teams["team_id"].to_numpy() == f.where
+    sel = in_place[u_team]
+    cand = universe["cadre"].to_numpy()[sel]
+    post = universe["post"].to_numpy()[sel]
+    has = _pair_attribute(data, f.rule, cand, u_team[sel], universe["own"].to_numpy()[sel])
+    pool = sorted(set(cand[has].tolist()))
+    excluded: Counter = Counter()
+    eligible = []
+    for c in pool:
+        posts_c = post[has & (cand == c)]
+        bits = [removed.get((c, p)) for p in posts_c]
+        if all(b is not None for b in bits):
+            for r in set().union(*(reasons(b) for b in bits)):
+                excluded[r] += 1
+        else:
+            eligible.append(c)
+    here = [c for c in eligible if c in placed_team.index and in_place[placed_team[c]]]
+    elsewhere = [c for c in eligible if c in placed_team.index and not in_place[placed_team[c]]]
+    where_else = Counter(teams["team_id"].iat[placed_team[c]] for c in elsewhere)
+    attr_zh, attr_en = SERVES[f.rule]
+    ex_zh = "、".join(f"{r}（{n}人）" for r, n in excluded.most_common())
+    ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
+    else_txt = ", ".join(f"{t} ({n})" for t, n in where_else.most_common(3))
+    zh = (f"要求{f.required:g}名、实现{f.achieved:g}名（{RULE_NAMES[f.rule][0]}）：可任该班子职位的"
+          f"{attr_zh}人选共{len(pool)}名，其中{len(eligible)}名符合条件（已配入本班子{len(here)}名，"
+          f"配入其他班子{len(elsewhere)}名{('：' + else_txt) if else_txt else ''}）")
+    en = (f"needs {f.required:g}, has {f.achieved:g} ({RULE_NAMES[f.rule][1]}): {len(pool)} "
+          f"cadres who count ({attr_en}) could take a post of this team; {len(eligible)} are "
+          f"eligible "
+          f"({len(here)} placed here, {len(elsewhere)} placed in other teams"
+          f"{(': ' + else_txt) if else_txt else ''})")
+    if excluded:
+        zh += f"；其余被排除：{ex_zh}"
+        en += f"; the others are excluded by {ex_en}"
+    if elsewhere:
+        zh += "；将其调入本班子会使其他班子的目标或整体人岗相适损失更大"
+        en += "; moving them here would cost more elsewhere (other targets or fit)"
+    return zh, en
+
+
+def _heads(data, facts, pairs, f):
+    teams = data.teams
+    out_zh, out_en = [], []
+    for kind, zh_name in (("county_party", "党委正职"), ("county_gov", "政府正职")):
+        t = np.flatnonzero((teams["kind"].to_numpy() == kind) & (teams["region"].to_numpy()
+                                                                 == f.where))
+        posts = np.flatnonzero(np.isin(facts.p_team, t) & (data.posts["grade"].to_numpy()
+                                                           == "head"))
+        for p in posts:
+            inc = facts.p_incumbent[p]
+            if inc < 0:
+                why_zh, why_en = "职位空缺", "the post is vacant"
+            elif data.cadres["leaving"].iat[inc]:
+                why_zh, why_en = "现任退出", "the incumbent leaves"
+            else:
+                own = pairs.removed[(pairs.removed["cadre"] == inc) & pairs.removed["own"]]
+                rules = reasons(int(own["bits"].iat[0])) if len(own) else ()
+                why_zh = ("现任须调整：" + "、".join(rules)) if rules else "现任交流"
+                why_en = ("the incumbent must move: " + ", ".join(rules)) if rules else \
+                    "the incumbent moves"
+            out_zh.append(f"{zh_name}{why_zh}")
+            out_en.append(f"{kind} head: {why_en}")
+    return "党政正职同时调整：" + "；".join(out_zh), "both heads change: " + "; ".join(out_en)
+
+
+def _pair_rule(data, pairs, roster, f):
+    line = roster[roster["post_id"] == f.where]
+    cadre_id = line["cadre_id"].iat[0] if len(line) else ""
+    c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id) if cadre_id else -1
+    others = int(((pairs.cadre == c) & ~pairs.own).sum()) if c >= 0 else 0
+    name_zh, name_en = RULE_NAMES[f.rule]
+    if others == 0:
+        return (f"{cadre_id}（{f.where}）未达“{name_zh}”：没有其他符合条件的职位可供调整",
+                f"{cadre_id} at {f.where} breaks '{name_en}': no other post is open to "
+                f"this cadre")
+    return (f"{cadre_id}（{f.where}）未达“{name_zh}”：有{others}个可调职位，但调整的代价"
+            f"高于该目标的权重",
+            f"{cadre_id} at {f.where} breaks '{name_en}': {others} other posts are open, "
+            f"but every arrangement that moves the cadre costs more than the target's weight")

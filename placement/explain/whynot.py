@@ -1,0 +1,118 @@
+"""Why not cadre C in post P: the rules that exclude the pair, or what forcing it costs.
+
+If the pair is not eligible, the answer lists every reason: structural ones
+(leaving, not a candidate, not nominated there, a demotion) and every hard
+pair rule that removed it. Otherwise the scenario is solved twice, as is and
+with C locked into P, and the answer is the objective change, the roster lines
+that change with it and the targets lost or gained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from placement.dataset import DataSet
+from placement.eligibility import eligible_pairs, reasons
+from placement.facts import compute_facts
+from placement.rules import RULE_NAMES
+from placement.scenario_model import Pair, Scenario
+
+STRUCTURAL = {
+    "LEAVING": ("本届退出", "leaves this cycle"),
+    "NOT_CANDIDATE": ("未纳入考察", "not a candidate this cycle"),
+    "NOT_NOMINATED": ("不在推荐范围内", "not nominated for this team or region"),
+    "DEMOTION": ("职级低于现职级（降职仅能通过锁定）", "a demotion (only by a must lock)"),
+}
+
+
+@dataclass
+class WhyNot:
+    cadre: str
+    post: str
+    eligible: bool
+    excluded_by: list[str] = field(default_factory=list)
+    objective_before: float | None = None
+    objective_after: float | None = None
+    changed_lines: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+    status: str = ""
+
+    def render(self, lang: str = "en") -> str:
+        zh = lang == "zh"
+        head = f"{self.cadre} → {self.post}: "
+        if not self.eligible:
+            items = [STRUCTURAL[r][0 if zh else 1] if r in STRUCTURAL else
+                     f"{r} {RULE_NAMES[r][0 if zh else 1]}" for r in self.excluded_by]
+            return head + ("不符合条件：" if zh else "not eligible: ") + "; ".join(items)
+        if self.objective_after is None:
+            return head + ("锁定后无可行名单（" if zh else "no roster with this lock (") + \
+                self.status + ")"
+        delta = self.objective_after - self.objective_before
+        lines = [head + (f"目标值变化 {delta:+g}（{self.objective_before:g} → "
+                         f"{self.objective_after:g}）" if zh else
+                         f"objective change {delta:+g} ({self.objective_before:g} → "
+                         f"{self.objective_after:g})")]
+        lines.append(("随之变化的职位：" if zh else "roster lines that change: ")
+                     + str(len(self.changed_lines)))
+        lines += [f"  {r.post_id}: {r.before} → {r.after}" for r in self.changed_lines.itertuples()]
+        moved = self.targets[self.targets["change"] != 0]
+        if len(moved):
+            lines.append("目标缺口变化：" if zh else "target shortfalls that change:")
+            lines += [f"  {r.rule}: {r.before:g} → {r.after:g}" for r in moved.itertuples()]
+        return "\n".join(lines)
+
+
+def _structural(data: DataSet, sc: Scenario, c: int, p: int, own_post: int) -> list[str]:
+    cad, post = data.cadres.iloc[c], data.posts.iloc[p]
+    out = []
+    if cad["leaving"]:
+        out.append("LEAVING")
+    if own_post != p:
+        if not cad["candidate"]:
+            out.append("NOT_CANDIDATE")
+        noms = set(cad["nominated_for"])
+        region = data.teams.set_index("team_id").at[post["team_id"], "region"]
+        if noms and post["team_id"] not in noms and region not in noms:
+            out.append("NOT_NOMINATED")
+        step = int(post["rank_level"]) - int(cad["rank_level"])
+        if step < 0:
+            out.append("DEMOTION")
+        elif sc.rules["R-EL9"].mode == "hard" and step > sc.rules["R-EL9"].max_steps:
+            out.append("R-EL9")
+    return out
+
+
+def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str) -> WhyNot:
+    from placement.checker import check_roster
+    from placement.run import propose
+
+    facts = compute_facts(data, sc.reference_date)
+    c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id)
+    p = pd.Index(data.posts["post_id"]).get_loc(post_id)
+    pairs = eligible_pairs(data, sc, facts)
+    if not ((pairs.cadre == c) & (pairs.post == p)).any():
+        why = _structural(data, sc, c, p, int(facts.c_own_post[c]))
+        hit = pairs.removed[(pairs.removed["cadre"] == c) & (pairs.removed["post"] == p)]
+        if len(hit):
+            why += [r for r in reasons(int(hit["bits"].iat[0])) if r not in why]
+        return WhyNot(cadre_id, post_id, False, why)
+    base = propose(sc, data, explain=False)
+    forced_sc = sc.model_copy(deep=True)
+    forced_sc.locks.must = [*forced_sc.locks.must, Pair(cadre=cadre_id, post=post_id)]
+    forced = propose(forced_sc, data, explain=False, keep_close_to=base.roster)
+    if base.roster is None or forced.roster is None:
+        return WhyNot(cadre_id, post_id, True, status=forced.status.value)
+    before = base.roster.set_index("post_id")["cadre_id"]
+    after = forced.roster.set_index("post_id")["cadre_id"]
+    diff = pd.DataFrame({"before": before, "after": after.reindex(before.index)})
+    diff = diff[diff["before"] != diff["after"]].rename_axis("post_id").reset_index()
+    t_before = check_roster(sc, data, base.roster).totals.groupby("rule")["shortfall"].sum()
+    t_after = check_roster(sc, data, forced.roster).totals.groupby("rule")["shortfall"].sum()
+    targets = pd.DataFrame({"before": t_before, "after": t_after.reindex(t_before.index)})
+    targets["change"] = targets["after"] - targets["before"]
+    # The forced roster's objective is its first level's optimum; agreement came after.
+    return WhyNot(cadre_id, post_id, True, [], base.outcome.objective,
+                  forced.outcome.levels[0].value,
+                  diff, targets.rename_axis("rule").reset_index(), forced.status.value)
