@@ -111,17 +111,23 @@ def solve(
     raise typer.Exit(result.exit_code)
 
 
+def _load_with_roster(scenario: Path, roster: Path, sets: list[str] | None, lang: str):
+    from placement.checker import read_roster
+
+    sc, data = _load(scenario, sets, lang)
+    try:
+        return sc, data, read_roster(roster)
+    except InputError as err:
+        _fail_input(err, lang)
+
+
 @app.command()
 def check(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Independently confirm a roster's hard rules and recompute every target figure."""
-    from placement.checker import check_roster, read_roster
+    from placement.checker import check_roster
 
     lg = choose_language(lang)
-    sc, data = _load(scenario, set_, lg)
-    try:
-        table = read_roster(roster)
-    except InputError as err:
-        _fail_input(err, lg)
+    sc, data, table = _load_with_roster(scenario, roster, set_, lg)
     report = check_roster(sc, data, table)
     typer.echo(report.render(lg))
     raise typer.Exit(0 if report.ok else 1)
@@ -152,14 +158,9 @@ def why_not(scenario: Path,
 def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Compare a roster's structure with the figures published for Linfen (seed 002)."""
     from placement.calibration import calibration_table
-    from placement.checker import read_roster
 
     lg = choose_language(lang)
-    sc, data = _load(scenario, set_, lg)
-    try:
-        table = read_roster(roster)
-    except InputError as err:
-        _fail_input(err, lg)
+    sc, data, table = _load_with_roster(scenario, roster, set_, lg)
     typer.echo(calibration_table(data, table, sc.reference_date).to_string(index=False))
 
 
