@@ -8,8 +8,6 @@ independent check → files, written atomically.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,9 +266,8 @@ def rules_table(report) -> pd.DataFrame:
 
 
 def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs, out: Path) -> dict:
-    from placement.scenario import scenario_to_dict
+    from placement.scenario import scenario_checksum, scenario_to_dict
 
-    settings = scenario_to_dict(sc)
     leaving = data.cadres.set_index("cadre_id")["leaving"]
     inc = data.posts["incumbent_id"]
     vacancies = int((inc == "").sum() + leaving.reindex(inc[inc != ""]).fillna(False).sum())
@@ -282,9 +279,8 @@ def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs, out: Path) -> dict:
         "objective_mode": sc.objective,
         "seed": sc.solver.seed,
         "input_checksums": dict(sorted(data.checksums.items())),
-        "scenario_checksum": hashlib.sha256(
-            json.dumps(settings, sort_keys=True, default=str).encode()
-        ).hexdigest(),
+        "scenario_checksum": scenario_checksum(sc),
+        "settings": scenario_to_dict(sc),
         "counts": {
             "teams": len(data.teams),
             "posts": len(data.posts),
