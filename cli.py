@@ -90,18 +90,26 @@ def solve(
     out: Annotated[Path, typer.Option(help="result folder")] = Path("result"),
     set_: Sets = None,
     as_json: Annotated[bool, typer.Option("--json", help="print summary.json")] = False,
+    start: Annotated[Path | None, typer.Option(
+        "--from", help="a published roster to stay close to: every changed line costs "
+                       "weights.change")] = None,
     lang: Lang = None,
 ) -> None:
     """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
-    from placement.run import run_solve
+    from placement.checker import read_roster
+    from placement.run import run_solve, validate_baseline
 
     lg = choose_language(lang)
     started = time.perf_counter()
     sc, data = _load(scenario, set_, lg)
     try:
-        result = run_solve(
-            sc, data, out, lang=lg, progress=not as_json, load_seconds=time.perf_counter() - started
-        )
+        baseline = None
+        if start is not None:
+            baseline = read_roster(start)
+            validate_baseline(baseline, data, str(start))
+        result = run_solve(sc, data, out, lang=lg, progress=not as_json,
+                           load_seconds=time.perf_counter() - started, start_from=baseline,
+                           start_label=str(start or ""))
     except InputError as err:
         _fail_input(err, lg)
     if as_json:
@@ -163,6 +171,9 @@ def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None
     sc, data, table = _load_with_roster(scenario, roster, set_, lg)
     typer.echo(calibration_table(data, table, sc.reference_date).to_string(index=False))
 
+
+from placement.cli_whatif import register as register_whatif  # noqa: E402, I001
+register_whatif(app)
 
 if __name__ == "__main__":
     app()

@@ -43,12 +43,18 @@ class Level:
 
 
 def _stability(pl: Placement) -> tuple[np.ndarray, int]:
+    """Moves and releases of sitting cadres; with a baseline (`--from`), also every line
+    that differs from it: `change × (posts − lines kept)`."""
     w = pl.scenario.weights
     coefs = np.zeros(len(pl.pairs), dtype=np.int64)
     allowed = np.flatnonzero(pl.stay_pair >= 0)  # sitting cadres whose own pair exists
     coefs[pl.stay_pair[allowed]] += w.move
     coefs[np.isin(pl.pairs.cadre, allowed)] += w.release
-    return coefs, -(w.move + w.release) * len(allowed)
+    constant = -(w.move + w.release) * len(allowed)
+    if pl.baseline is not None and w.change:
+        coefs += w.change * agreement(pl, pl.baseline).coefs
+        constant -= w.change * len(pl.data.posts)
+    return coefs, constant
 
 
 def levels(pl: Placement) -> list[Level]:

@@ -56,6 +56,8 @@ class Placement:
     # infeasibility explanation passes to CP-SAT as an assumption (`require`).
     explaining: bool = False
     assumptions: dict = field(default_factory=dict)
+    # A published roster to stay close to (`--from`): post_id, cadre_id columns.
+    baseline: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         self.x = [self.model.new_bool_var("") for _ in range(len(self.pairs))]

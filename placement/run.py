@@ -20,6 +20,7 @@ from models.objective import agreement
 from placement import atomic
 from placement.dataset import DataSet
 from placement.eligibility import Pairs, eligible_pairs, reasons
+from placement.errors import InputError, Problem
 from placement.explain.infeasible import count_prechecks, suggest_relaxations
 from placement.explain.infeasible import explain as explain_infeasibility
 from placement.explain.reasons import move_reasons, roster_reasons
@@ -67,7 +68,10 @@ class RunResult:
             f"{s['status']}: objective {s.get('objective')}{gap_text}, "
             f"{s['times']['solve']:.1f}s solve; "
             f"check {'passed' if check.get('ok') else 'FAILED'}; "
-            f"{s['counts']['changed_posts']} posts change; results in {s['out']}"
+            f"{s['counts']['changed_posts']} posts change"
+            + (f" ({s['from']['changed_lines']} lines differ from {s['from']['roster']})"
+               if s.get("from") else "")
+            + f"; results in {s['out']}"
         )
 
 
@@ -150,11 +154,13 @@ class Proposal:
 
 
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
-            keep_close_to: pd.DataFrame | None = None) -> Proposal:
+            keep_close_to: pd.DataFrame | None = None,
+            start_from: pd.DataFrame | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
-    lines (a second level holding the objective at its optimum)."""
+    lines (a second level holding the objective at its optimum). `start_from` (a published
+    roster, `--from`): every line changed against it costs `weights.change`."""
     validate_locks(sc, data)
     times = {}
     t0 = time.perf_counter()
@@ -169,6 +175,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
                         times | {"build": 0.0, "solve": 0.0}, relax)
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
+    pl.baseline = start_from
     times["build"] = round(time.perf_counter() - t0, 3)
     then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
     outcome = solve(pl, show=show, then=then)
@@ -202,10 +209,12 @@ def run_solve(
     lang: str = "en",
     progress: bool = True,
     load_seconds: float = 0.0,
+    start_from: pd.DataFrame | None = None,
+    start_label: str = "",
 ) -> RunResult:
     """`placement solve`: propose, check independently, write the result folder."""
     with ProgressView(progress) as view:
-        prop = propose(sc, data, show=view.show)
+        prop = propose(sc, data, show=view.show, start_from=start_from)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs, out)
     _clear_stale(out)
@@ -240,10 +249,33 @@ def run_solve(
     )
     atomic.write_csv(out / "rules.csv", rules_table(report))
     summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
+    if start_from is not None:
+        summary["from"] = changed_against(start_from, roster, start_label)
     times["write"] = round(time.perf_counter() - t0, 3)
     summary["times"] = times
     atomic.write_json(out / "summary.json", summary)
     return RunResult(prop.status, summary, roster)
+
+
+def changed_against(baseline: pd.DataFrame, roster: pd.DataFrame, label: str = "") -> dict:
+    """How many lines differ from the `--from` roster, and which."""
+    before = baseline.set_index("post_id")["cadre_id"].astype(str)
+    after = roster.set_index("post_id")["cadre_id"].astype(str)
+    differ = sorted(p for p in after.index if before.get(p) != after[p])
+    return {"roster": label, "changed_lines": len(differ), "posts": differ}
+
+
+def validate_baseline(baseline: pd.DataFrame, data: DataSet, source: str) -> None:
+    """A `--from` roster names posts and cadres of the data set."""
+    problems = []
+    for col, known, target in (("post_id", set(data.posts["post_id"]), "posts.post_id"),
+                               ("cadre_id", set(data.cadres["cadre_id"]), "cadres.cadre_id")):
+        for row, value in zip(baseline["_row"], baseline[col].astype(str), strict=True):
+            if value and value not in known:
+                problems.append(Problem("unknown_ref", source, int(row), col,
+                                        {"value": value, "target": target}))
+    if problems:
+        raise InputError(problems)
 
 
 def rules_table(report) -> pd.DataFrame:

@@ -26,6 +26,8 @@ class Weights(Strict):
     fit: int = Field(1, ge=0, description="per fit point (0-100) of each roster line")
     move: int = Field(20, ge=0, description="per sitting cadre who moves though allowed to stay")
     release: int = Field(200, ge=0, description="extra per sitting cadre left without a post")
+    change: int = Field(50, ge=0, description="per roster line that differs from the --from "
+                                              "roster (minimal-change re-solve)")
 
 
 class FitWeights(Strict):
