@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from placement.cli_files import register as register_files
+from placement.cli_whatif import register as register_whatif
 from placement.errors import InputError, choose_language
 
 app = typer.Typer(
@@ -172,8 +174,8 @@ def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None
     typer.echo(calibration_table(data, table, sc.reference_date).to_string(index=False))
 
 
-from placement.cli_whatif import register as register_whatif  # noqa: E402, I001
 register_whatif(app)
+register_files(app)
 
 if __name__ == "__main__":
     app()

@@ -205,3 +205,55 @@ MESSAGES.update({
                       "total member age {total} is above the goal {goal} (average age before "
                       "{before}, {posts} posts)"),
 })
+
+# Planner-facing files (placement/report_*, export_data, lrmx*): result folders and .lrmx.
+MESSAGES.update({
+    "result_file_missing": ("结果文件夹中缺少 {file}（请先运行 placement solve）",
+                            "the result folder has no {file} (run placement solve first)"),
+    "result_no_roster": ("该结果没有名单（求解状态 {status}），无法生成报告",
+                         "this result has no roster (solver status {status}); nothing to report"),
+    "result_bad_summary": ("无法读取 summary.json：{reason}", "cannot read summary.json: {reason}"),
+    "result_scenario_missing": ("找不到求解时使用的场景文件 {path}，请用 --scenario 指定",
+                                "cannot find the scenario file {path} the result was solved "
+                                "with; give it with --scenario"),
+    "lrmx_no_files": ("文件夹中没有 .lrmx 或 .lrm 文件", "the folder holds no .lrmx or .lrm file"),
+    "lrmx_bad_xml": ("无法读取任免审批表：{reason}", "cannot read the 任免审批表: {reason}"),
+    "lrmx_not_person": ("根元素为 {root}，应为 Person",
+                        "the root element is {root}; expected Person"),
+    "lrmx_lrm_text": ("旧版文本格式 .lrm 不支持，请在任免审批表软件中另存为 .lrmx 后导入",
+                      "the old text .lrm format is not supported; save the form as .lrmx in "
+                      "the 任免审批表 software and import that"),
+    "lrmx_missing": ("缺少{zh}（{field}），无法导入该干部",
+                     "{field} ({zh}) is missing or empty; the cadre cannot be imported"),
+    "lrmx_missing_optional": ("缺少{zh}（{field}），{column} 留空",
+                              "{field} ({zh}) is missing or empty; {column} is left empty"),
+    "lrmx_bad_date": ("{zh}（{field}）无法识别的日期 {value!r}，应为 YYYYMM、YYYY.MM 或 YYYY-MM-DD",
+                      "{field} ({zh}): cannot read date {value!r}; expected YYYYMM, YYYY.MM or "
+                      "YYYY-MM-DD"),
+    "lrmx_bad_value": ("{zh}（{field}）的取值 {value!r} 无法识别，应为 {expected}",
+                       "{field} ({zh}): value {value!r} is not recognised; expected {expected}"),
+    "lrmx_unreadable": ("{zh}（{field}）的内容 {value!r} 无法识别，{column} 留空",
+                        "{field} ({zh}): cannot read {value!r}; {column} is left empty"),
+    "lrmx_unknown_field": ("未知字段 {field}，保留在原文件中，未导入",
+                           "unknown field {field}: kept in the file, not imported"),
+    "lrmx_duplicate_id": ("与另一文件得出相同的人员编号 {id}（文件名仅扩展名不同？）",
+                          "another file gives the same cadre id {id} (names differing only in "
+                          "the extension?)"),
+    "lrmx_kin_unknown": ("家庭成员第{n}项与干部 {other} 相符，但称谓无法识别，未建立亲属关系",
+                         "family member {n} matches cadre {other} but the relation word is not "
+                         "recognised; no relation recorded"),
+    "lrmx_kin_ambiguous": ("家庭成员第{n}项与 {count} 名干部同名，无法确定，未建立亲属关系",
+                           "family member {n} has the name of {count} cadres; no relation "
+                           "recorded"),
+    "lrmx_out_not_folder": ("{path} 不是文件夹；导入结果写入 CSV 文件夹",
+                            "{path} is not a folder; the import writes a folder of CSV files"),
+    "lrmx_sources_missing": ("找不到 {path}（由 placement import-lrmx 写入），"
+                             "无法确定原始任免审批表",
+                             "{path} not found (written by placement import-lrmx): the original "
+                             "forms are not known"),
+    "lrmx_source_gone": ("人员 {cadre} 的原始任免审批表已不存在或无法读取：{reason}",
+                         "the original form of cadre {cadre} is gone or unreadable: {reason}"),
+    "lrmx_source_changed": ("人员 {cadre} 的原始任免审批表在导入后已修改，按当前文件导出",
+                            "the original form of cadre {cadre} changed since the import; "
+                            "exported from the current file"),
+})

@@ -1,0 +1,72 @@
+"""Inline SVG charts for the HTML report: no JavaScript, no network, no fonts fetched.
+
+The meeting-room report must open from a USB stick on a machine without
+internet, so charts are drawn here as SVG text inside the page (a few
+kilobytes, instead of a charting library's megabytes of inlined script).
+Text in the charts inherits the page's CJK font stack.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+BEFORE, AFTER = "#9fb3c8", "#1f6fb2"
+MEN, WOMEN = "#4a7fb5", "#d0608a"
+
+
+def _text(x: float, y: float, s: str, anchor: str = "start", size: int = 13,
+          weight: str = "normal", fill: str = "#222") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(str(s))}</text>')
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str) -> str:
+    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}"/>'
+
+
+def paired_bars(labels: list[str], before: list[float], after: list[float],
+                legend: tuple[str, str], width: int = 640) -> str:
+    """Horizontal bars, one pair (before, after) per label."""
+    left, bar, gap = 170, 14, 12
+    top = 30
+    height = top + len(labels) * (2 * bar + gap) + 10
+    scale = (width - left - 60) / max([*before, *after, 1])
+    parts = [_rect(left, 8, 12, 12, BEFORE), _text(left + 16, 19, legend[0], size=12),
+             _rect(left + 110, 8, 12, 12, AFTER), _text(left + 126, 19, legend[1], size=12)]
+    for i, label in enumerate(labels):
+        y = top + i * (2 * bar + gap)
+        parts.append(_text(left - 8, y + bar + 4, label, anchor="end"))
+        for k, (v, color) in enumerate(((before[i], BEFORE), (after[i], AFTER))):
+            yy = y + k * bar
+            parts.append(_rect(left, yy, v * scale, bar - 2, color))
+            parts.append(_text(left + v * scale + 4, yy + bar - 3, f"{v:g}", size=11))
+    return _svg(width, height, parts)
+
+
+def pyramid(bands: pd.DataFrame, title: str, legend: tuple[str, str], vmax: int,
+            width: int = 420) -> str:
+    """An age pyramid: bands top (oldest) to bottom, men to the left, women to the right."""
+    mid, bar, top = width / 2, 22, 34
+    rows = bands.iloc[::-1].reset_index(drop=True)
+    height = top + len(rows) * (bar + 4) + 10
+    half = mid - 50
+    scale = half / max(vmax, 1)
+    parts = [_text(mid, 16, title, anchor="middle", size=15, weight="bold"),
+             _text(mid - 26, 30, legend[0], anchor="end", size=11, fill=MEN),
+             _text(mid + 26, 30, legend[1], anchor="start", size=11, fill=WOMEN)]
+    for i, r in rows.iterrows():
+        y = top + i * (bar + 4)
+        men, women = int(r["men"]), int(r["women"])
+        parts.append(_rect(mid - 22 - men * scale, y, men * scale, bar, MEN))
+        parts.append(_rect(mid + 22, y, women * scale, bar, WOMEN))
+        parts.append(_text(mid, y + bar - 6, r["band"], anchor="middle", size=11))
+        parts.append(_text(mid - 26 - men * scale, y + bar - 6, str(men), anchor="end", size=11))
+        parts.append(_text(mid + 26 + women * scale, y + bar - 6, str(women), size=11))
+    return _svg(width, height, parts)
+
+
+def _svg(width: float, height: float, parts: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
+            f'viewBox="0 0 {width} {height:.0f}" role="img">' + "".join(parts) + "</svg>")
