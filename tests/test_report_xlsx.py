@@ -41,6 +41,7 @@ def solve_mini(base: Path) -> Path:
     out = base / "result"
     result = run_solve(sc, data, out, progress=False)
     assert result.exit_code == 0, result.summary
+    assert result.summary["check"]["ok"]  # run_solve ran the independent checker
     return out
 
 
