@@ -31,10 +31,10 @@ from placement.scenario_model import Scenario
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "sweep"]
 
-# The result files read into `Result`, in the order they are written.
-RESULT_TABLES = ("roster", "moves", "teams", "rules", "shortfalls")
 # Columns of result files that hold numbers; every other column is read as text
-# (ids such as "0001" keep their leading zeros, an empty cell stays "").
+# (ids such as "0001" keep their leading zeros, an empty cell stays ""). The files
+# are those `placement solve` writes (`run.RESULT_FILES`); a file not named here is
+# read as text.
 _NUMBER_COLUMNS = {
     "roster": ("fit",),
     "moves": (),
@@ -196,13 +196,15 @@ def read_result(folder: Path | str) -> Result:
     if not path.is_file():
         raise InputError([Problem("file_missing", params={"path": str(path)})])
     summary = json.loads(path.read_text(encoding="utf-8"))
+    from placement.run import RESULT_FILES
+
     frames = {}
-    for name in RESULT_TABLES:
-        file = folder / f"{name}.csv"
+    for file_name in RESULT_FILES:
+        file, name = folder / file_name, Path(file_name).stem
         if not file.is_file():
             continue
         frame = pd.read_csv(file, encoding="utf-8-sig", keep_default_na=False, dtype=str)
-        numbers = _NUMBER_COLUMNS[name]
+        numbers = _NUMBER_COLUMNS.get(name, ())
         if numbers is None:
             numbers = [c for c in frame.columns if c not in _TEAM_TEXT]
         for col in numbers:

@@ -113,9 +113,9 @@ def _report(outcome, spec) -> str:
                         "pareto", "seconds") if c in rows]
     lines = [rows[cols].to_string(index=False)] if len(rows) else []
     state = "interrupted: " if outcome.interrupted else ""
+    where = "Ray" if meta["backend"] == "ray" else f"{meta['processes']} process(es)"
     lines.append(
         f"{state}{meta.get('finished', 0)} of {meta['runs']} runs in "
-        f"{meta.get('wall_seconds', 0):.1f}s ({meta['backend']}, {meta['processes']} "
-        f"process(es)); rows in {outcome.out / 'rows.csv'}, chart in "
-        f"{outcome.out / 'chart.html'}")
+        f"{meta.get('wall_seconds', 0):.1f}s ({where}); rows in {outcome.out / 'rows.csv'}, "
+        f"chart in {outcome.out / 'chart.html'}")
     return "\n".join(lines)

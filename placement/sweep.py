@@ -234,7 +234,7 @@ def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None
     return SweepOutcome(rows, out, interrupted, time.perf_counter() - started, meta)
 
 
-def compare_rows(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+def compare_rows(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of two sweeps without the timing columns, for equality tests."""
     drop = [c for c in TIMING if c in a]
     return a.drop(columns=drop).reset_index(drop=True), b.drop(columns=drop).reset_index(drop=True)
@@ -393,7 +393,15 @@ class _ProcessPool:
         # With a timeout: Ctrl-C may be delivered to another thread of this process, and
         # then only wakes the main thread when it next runs Python code.
         done, _ = wait(list(self.futures), timeout=0.25, return_when=FIRST_COMPLETED)
-        return [(self.futures.pop(f), f.result()) for f in sorted(done, key=self._index)]
+        out = []
+        for f in sorted(done, key=self._index):
+            task = self.futures.pop(f)
+            try:
+                out.append((task, f.result()))
+            except Exception as err:  # the process died (e.g. out of memory)
+                out.append((task, (_base_row(task) | {"status": "error",
+                                                      "error": _one_line(err)}, None)))
+        return out
 
     def _index(self, fut) -> int:
         return self.futures[fut].index
