@@ -2,15 +2,16 @@
 
 Why it exists: analysts explore what-ifs in notebooks and scripts. They should get
 the very rosters, checks and tables `placement solve` writes, as pandas frames,
-without shelling out or parsing files; and the CLI's `diff` and `sweep` commands
-are thin layers over these functions, so the two cannot drift apart.
+without shelling out or parsing files. `solve` runs `placement solve` itself, and
+the CLI's `diff` and `sweep` commands are thin layers over these functions, so
+the two cannot drift apart.
 
     from placement import api
     sc, data = api.load("scenarios/linfen.toml", ["solver.time_limit=30"])
     a = api.solve(sc, data)
     b = api.solve(api.override(sc, "rules.R-TC5.min_women=3"), data)
     d = api.diff(a, b)          # d.posts, d.moves, d.structure, d.rules (DataFrames)
-    a.write("results/a")        # the same five files as `placement solve`
+    a.write("results/a")        # the files `placement solve` writes
 
 `explain` (issue 4) joins this module when it lands.
 """

@@ -127,8 +127,8 @@ def parse_sweep(doc: dict, folder: Path | str = ".", label: str = "sweep",
             bad(key, "expected a whole number ≥ 1")
         counts[key] = value if isinstance(value, int) and value >= 1 else None
     ray = doc.get("ray", {})
-    if not isinstance(ray, dict):
-        bad("ray", "expected a table, e.g. [ray] runtime_env = {...}")
+    if not isinstance(ray, dict) or set(ray) - {"runtime_env"}:
+        bad("ray", "expected a table with runtime_env, e.g. [ray] runtime_env = {...}")
     if problems:
         raise InputError(problems)
     return Sweep(base=(folder / base).resolve(), runs=runs, name=str(doc.get("name", "")),

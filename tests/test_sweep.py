@@ -18,7 +18,7 @@ from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
 from placement.errors import InputError
-from placement.sweep import TIMING, compare_rows
+from placement.sweep import TIMING, Task, compare_rows, run_task
 from placement.sweep_chart import pareto_front
 from placement.sweep_spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
 
@@ -84,16 +84,23 @@ def test_runs_list_and_values_written_back_as_toml(base):
 
 def test_bad_sweep_files_name_every_problem(base, tmp_path):
     with pytest.raises(InputError) as err:
-        parse_sweep({"grid": {"weights.fit": 3}, "colour": 1, "chart": {"x_sense": "up"}})
+        parse_sweep({"grid": {"weights.fit": 3}, "colour": 1, "chart": {"x_sense": "up"},
+                     "ray": {"adress": "auto"}})
     text = err.value.render("en")
     for part in ("column base", "column colour", "column grid.weights.fit",
-                 "column chart.x_sense"):
+                 "column chart.x_sense", "column ray"):
         assert part in text, part
     bad = make_sweep(base, grid={"rules.R-TC5.min_woman": [1, 2]})
     with pytest.raises(InputError) as err:
         api.sweep(bad)
     text = err.value.render("en")
     assert "(run 0: min_woman=1)" in text and "did you mean min_women?" in text
+
+
+def test_a_run_that_fails_is_an_error_row():
+    row, result = run_task(Task(4, "broken", {"weights.fit": 2}, {"data": "x"}, "", ""), None)
+    assert result is None and row["status"] == "error" and row["run"] == 4
+    assert row["weights.fit"] == 2 and "reference_date" in row["error"]
 
 
 def test_pareto_front_both_senses():
