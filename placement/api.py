@@ -226,6 +226,14 @@ def diff(a: Result | Path | str, b: Result | Path | str, labels: tuple[str, str]
     return diff_results(ra, rb, names)
 
 
+def why_not(sc: Scenario, data: DataSet, cadre: str, post: str):
+    """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
+    objective change, the lines that change and the targets that move when forced."""
+    from placement.explain.whynot import why_not as explain_why_not
+
+    return explain_why_not(sc, data, cadre, post)
+
+
 def sweep(spec, out: Path | str | None = None, **options):
     """Solve every scenario of a sweep (a sweep file or a `placement.sweep_spec.Sweep`)
     and return its `SweepOutcome` (`.rows` is the table). Options: see `run_sweep`."""

@@ -79,3 +79,14 @@ def test_why_not_names_the_excluding_rule_or_prices_the_forced_pair():
     # 3 x 80 = 240 before; with B1 forced into P1: 20 + 2 x 80 = 180.
     assert (forced.objective_before, forced.objective_after) == (240, 180)
     assert len(forced.changed_lines) == 1  # only P1 changes: the minimal-change roster
+
+
+def test_api_why_not_matches_the_module():
+    from placement import api
+
+    teams, posts = _county_party()
+    data = make_dataset(teams=teams, posts=posts,
+                        cadres=[{"cadre_id": f"M{i}", "name": f"m{i}"} for i in (1, 2, 3)]
+                        + [{"cadre_id": "S1", "name": "s1", "candidate": False}])
+    answer = api.why_not(scenario(), data, "S1", "P2")
+    assert not answer.eligible and answer.excluded_by == ["NOT_CANDIDATE"]
