@@ -118,14 +118,3 @@ class Placement:
         self.shortfalls.append(
             Shortfall(rule, where, var, r.weight if weight is None else weight, r.priority)
         )
-
-    # --- results -------------------------------------------------------------------
-    def fix(self, chosen: np.ndarray) -> None:
-        """Force the given pairs (used by locks and tests)."""
-        for i in chosen:
-            self.model.add(self.x[int(i)] == 1)
-
-    def extract(self, solver: cp_model.CpSolver) -> np.ndarray:
-        """Indices of the chosen pairs in the solver's best solution."""
-        values = np.array([solver.boolean_value(v) for v in self.x], dtype=bool)
-        return np.flatnonzero(values)

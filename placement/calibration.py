@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from placement.dataset import DataSet
+from placement.schema import COUNTY_KINDS
 
 PUBLISHED = {  # seed 002 (临汾, 2016)
     "members": 445, "women": 62, "women_share": 0.1393, "non_party": 52,
@@ -52,8 +53,7 @@ def _figures(data: DataSet, holders: pd.DataFrame, ref: dt.date) -> dict:
     new = np.array([own.get(cid) != pid for cid, pid in zip(h["cadre_id"], h["post_id"],
                                                              strict=True)])
     promoted = new & (h["rank_level"].to_numpy() > c["rank_level"].to_numpy())
-    county_regions = set(data.teams.loc[data.teams["kind"].isin(
-        ["county_party", "county_gov", "county_npc", "county_cppcc"]), "region"])
+    county_regions = set(data.teams.loc[data.teams["kind"].isin(COUNTY_KINDS), "region"])
     return {
         "members": n,
         "women": int((c["gender"] == "F").sum()),

@@ -291,9 +291,10 @@ def _apply_locks(data: DataSet, sc: Scenario, facts: Facts, universe: pd.DataFra
     ppos = pd.Index(data.posts["post_id"])
     universe = universe.assign(must=False)
     if sc.locks.forbid:
-        bad = {(cpos.get_loc(p.cadre), ppos.get_loc(p.post)) for p in sc.locks.forbid}
-        drop = [(c, p) in bad for c, p in zip(universe["cadre"], universe["post"], strict=True)]
-        universe = universe[~np.array(drop, bool)]
+        forbidden = pd.MultiIndex.from_tuples(
+            [(cpos.get_loc(p.cadre), ppos.get_loc(p.post)) for p in sc.locks.forbid])
+        pairs = pd.MultiIndex.from_arrays([universe["cadre"], universe["post"]])
+        universe = universe[~pairs.isin(forbidden)]
     if sc.locks.must:
         rows = pd.DataFrame(
             {

@@ -334,3 +334,21 @@ def test_lexicographic_never_trades_a_woman_for_fit():
         ),
     )
     assert "W1" in set(lex.roster["cadre_id"])
+
+
+def test_locks_must_forbid_keep_change_the_roster_as_asked():
+    data = _rotation_case(3)  # I1 sits in P1 (fit 95), C1 fits P2 best (80)
+    base = solve_checked(data, scenario())
+    assert (holder(base, "P1"), holder(base, "P2")) == ("I1", "C1")
+    must = solve_checked(data, scenario(locks={"must": [{"cadre": "C1", "post": "P1"}]}))
+    assert holder(must, "P1") == "C1"
+    forbid = solve_checked(data, scenario(locks={"forbid": [{"cadre": "I1", "post": "P1"}]}))
+    assert holder(forbid, "P1") == "C1" and holder(forbid, "P2") == "I1"
+    keep = solve_checked(data, scenario(locks={"keep": ["P1"], "must": [
+        {"cadre": "C1", "post": "P2"}]}))
+    assert (holder(keep, "P1"), holder(keep, "P2")) == ("I1", "C1")
+    # 11 years in post: R-RO1 forces I1 out, so keeping P1 breaks a hard rule; the report
+    # names the lock and the rule instead of dropping the lock.
+    clash = solve_checked(_rotation_case(11), scenario({"R-RO1": {}}, locks={"keep": ["P1"]}),
+                          expect=Status.INFEASIBLE)
+    assert any(c["rule"] == "R-RO1" and "keep P1" in c["where"] for c in clash.conflicts)
