@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -146,8 +147,9 @@ class Proposal:
     def status(self) -> Status:
         return Status.INFEASIBLE if self.outcome is None else self.outcome.status
 
-    @property
+    @cached_property
     def roster(self) -> pd.DataFrame | None:
+        """The proposed roster (built once: callers read it several times)."""
         if self.outcome is None or not len(self.outcome.chosen):
             return None
         return roster_table(self.data, self.facts, self.pairs, self.outcome.chosen)
