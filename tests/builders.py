@@ -38,6 +38,7 @@ booleans, numbers as numbers, ids as text (leading zeros kept).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -138,3 +139,19 @@ def _excel_cell(kind: str | None, text: str, i: int) -> object:
     if kind == "float" and not text.endswith("%"):
         return float(text)
     return text
+
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def mini_scenario(folder: Path, name: str = "") -> Path:
+    """Copy the mini data set into `folder/data` and write `folder/mini.toml` on it.
+
+    The mini data set has too few locals for R-TC2 as a hard rule, so the scenario makes it
+    a target; every other rule stays at its catalogue default."""
+    shutil.copytree(MINI, folder / "data")
+    path = folder / "mini.toml"
+    title = f'name = "{name}"\n' if name else ""
+    path.write_text(title + 'data = "data"\nreference_date = "2026-09-01"\n'
+                    '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
+    return path

@@ -8,11 +8,11 @@ the CLI cannot drift apart. Every roster is confirmed by the independent checker
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
@@ -20,18 +20,13 @@ from placement import api
 from placement.checker import check_roster, read_roster
 from placement.errors import InputError
 
-MINI = Path(__file__).parent / "data" / "mini"
 SETTINGS = ["rules.R-TC4.mode=off"]
 
 
 @pytest.fixture(scope="module")
 def scenario_file(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("api")
-    shutil.copytree(MINI, folder / "data")
-    path = folder / "mini.toml"
-    path.write_text('data = "data"\nreference_date = "2026-09-01"\n'
-                    '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
-    return path
+    return mini_scenario(folder)
 
 
 @pytest.fixture(scope="module")

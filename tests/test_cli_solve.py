@@ -7,27 +7,19 @@ checker) as a separate command, as a planner would run it.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import MINI, mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
 
-MINI = Path(__file__).parent / "data" / "mini"
-
 
 @pytest.fixture
 def scenario_file(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(MINI, data)
-    path = tmp_path / "mini.toml"
-    # The mini data set has too few locals for R-TC2 as a hard rule: make it a target.
-    path.write_text('data = "data"\nreference_date = "2026-09-01"\n'
-                    '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
-    return path
+    return mini_scenario(tmp_path)
 
 
 def _solve(scenario_file: Path, out: Path, *extra: str):

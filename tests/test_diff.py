@@ -9,18 +9,16 @@ them from the rosters, independently of `placement.diff`).
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
 from placement import api
 from placement.checker import check_roster
 
-MINI = Path(__file__).parent / "data" / "mini"
 COMMON = ["rules.R-TC4.mode=off", "weights.fit=20"]
 EXPECTED_POSTS = 5  # posts whose holder differs from A to B
 
@@ -28,10 +26,7 @@ EXPECTED_POSTS = 5  # posts whose holder differs from A to B
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("diff")
-    shutil.copytree(MINI, folder / "data")
-    path = folder / "mini.toml"
-    path.write_text('data = "data"\nreference_date = "2026-09-01"\n'
-                    '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
+    path = mini_scenario(folder)
     out = {}
     for label, women in (("a", 2), ("b", 3)):
         sc, data = api.load(path, [*COMMON, f"rules.R-TC5.min_women={women}"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from builders import MINI, mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
@@ -23,7 +24,6 @@ from placement.report_xlsx import write_report_xlsx
 from placement.run import run_solve
 from placement.scenario import load_scenario
 
-MINI = Path(__file__).parent / "data" / "mini"
 ROSTER_HEADERS_ZH = ["班子", "职位编号", "职务", "职级", "拟任人选", "拟任人员编号", "出生年月",
                      "现任人员", "现任人员编号", "变动", "匹配度", "理由"]
 ROSTER_HEADERS_EN = ["team", "post id", "post", "rank", "proposed holder", "proposed id", "born",
@@ -32,10 +32,7 @@ ROSTER_HEADERS_EN = ["team", "post id", "post", "rank", "proposed holder", "prop
 
 def solve_mini(base: Path) -> Path:
     """Copy the mini data set under `base`, solve it, return the result folder."""
-    shutil.copytree(MINI, base / "data")
-    scenario = base / "mini.toml"
-    scenario.write_text('name = "测试方案"\ndata = "data"\nreference_date = "2026-09-01"\n'
-                        '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
+    scenario = mini_scenario(base, name="测试方案")
     sc = load_scenario(scenario)
     data = load_dataset(sc.data, reference_date=sc.reference_date)
     out = base / "result"

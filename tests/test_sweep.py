@@ -7,11 +7,11 @@ again here by the independent checker, read back from its result folder.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from builders import mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
@@ -22,7 +22,6 @@ from placement.sweep import TIMING, Task, compare_rows, run_task
 from placement.sweep_chart import pareto_front
 from placement.sweep_spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
 
-MINI = Path(__file__).parent / "data" / "mini"
 GRID = {"rules.R-TC5.min_women": [2, 3, 4], "weights.fit": [1, 5, 20]}
 COMMON = ["rules.R-TC4.mode=off"]
 
@@ -30,10 +29,7 @@ COMMON = ["rules.R-TC4.mode=off"]
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sweep")
-    shutil.copytree(MINI, folder / "data")
-    path = folder / "mini.toml"
-    path.write_text('data = "data"\nreference_date = "2026-09-01"\n'
-                    '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
+    path = mini_scenario(folder)
     (folder / "grid.toml").write_text(
         'name = "mini 3x3"\nbase = "mini.toml"\nset = ["rules.R-TC4.mode=off"]\n'
         '[grid]\nrules.R-TC5.min_women = [2, 3, 4]\n"weights.fit" = [1, 5, 20]\n'
