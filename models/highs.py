@@ -1,4 +1,4 @@
-"""The same model handed to HiGHS: a MIP built from the CP-SAT model's own proto.
+"""The same model handed to HiGHS: a MIP read from the CP-SAT model's own proto.
 
 The placement model uses only linear constraints, exactly-one, at-most-one and
 clause constraints over booleans and bounded integers, so it has a faithful
@@ -6,134 +6,213 @@ MIP reading. Translating the proto (rather than building a second model)
 guarantees that both engines solve one model: every rule family is written
 once, in `models/`. Solver facts: on this problem's nearly-integral LP, a MIP
 engine proves optimality where CP-SAT on 2 cores struggles.
+
+The model reaches HiGHS as numpy arrays through `highspy` (pinned to the HiGHS
+release OR-Tools bundles, whose library it shares a process with). Measured on
+the Linfen scenario (docs/solver.md): the arrays cost 0.2 s where the
+`MPModelProto` route through `pywraplp` cost 1.3 s before HiGHS started, and
+`highspy` takes a starting roster (the what-if hint), reports progress and
+stops on Ctrl-C, which `pywraplp` could not.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
-
-def _bound(v: int) -> float:
-    return -np.inf if v <= INT64_MIN + 1 else np.inf if v >= INT64_MAX - 1 else float(v)
-
-
-def _literal_terms(literals) -> tuple[list[int], list[float], float]:
-    """Literals as (vars, coefs, constant): a negated literal -(i+1) is 1 - x_i."""
-    idx, coef, const = [], [], 0.0
-    for lit in literals:
-        if lit >= 0:
-            idx.append(lit)
-            coef.append(1.0)
-        else:
-            idx.append(-lit - 1)
-            coef.append(-1.0)
-            const += 1.0
-    return idx, coef, const
+# Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
+# jump heuristic finds nothing useful on this model (the root LP's rounding does), and
+# skipping it saves 0.5 s on Linfen.
+OPTIONS = {"mip_heuristic_run_feasibility_jump": False}
 
 
-def to_mp_model(proto):
-    """An `MPModelProto` (OR-Tools' linear solver format) holding the CP-SAT proto's model
-    in its minimisation form."""
-    from ortools.linear_solver import linear_solver_pb2 as lp
+@dataclass(frozen=True)
+class MipArrays:
+    """A CP-SAT proto as a minimisation MIP: min cost·x + offset subject to
+    row_lower ≤ A x ≤ row_upper (A in CSR form: starts, index, value) and
+    lower ≤ x ≤ upper, every x integer."""
 
-    mp = lp.MPModelProto()
-    cost = np.zeros(len(proto.variables))
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    starts: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    offset: float
+    scale: float  # the proto's objective scaling: -1 when it maximises
+
+    @property
+    def num_vars(self) -> int:
+        return len(self.cost)
+
+
+def _bounds(values: np.ndarray) -> np.ndarray:
+    out = values.astype(float)
+    out[values <= INT64_MIN + 1] = -np.inf
+    out[values >= INT64_MAX - 1] = np.inf
+    return out
+
+
+def mip_arrays(proto) -> MipArrays:
+    """The proto's model as `MipArrays`. A negated literal -(i+1) reads 1 - x_i."""
+    domains = [(v.domain[0], v.domain[len(v.domain) - 1]) for v in proto.variables]
+    bounds = np.array(domains, dtype=np.int64).reshape(-1, 2)
+    cost = np.zeros(len(domains))
     obj = proto.objective
-    for var, c in zip(obj.vars, obj.coeffs, strict=True):
-        cost[var] += c
-    for k, v in enumerate(proto.variables):
-        mp.variable.add(
-            lower_bound=_bound(v.domain[0]),
-            upper_bound=_bound(v.domain[len(v.domain) - 1]),
-            objective_coefficient=float(cost[k]),
-            is_integer=True,
-        )
-    mp.objective_offset = float(obj.offset)
-
-    def add(idx, coef, lo, hi):
-        mp.constraint.add(var_index=idx, coefficient=coef, lower_bound=lo, upper_bound=hi)
-
+    np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
+    starts, index, value, lo, hi = [0], [], [], [], []
     for ct in proto.constraints:
         if len(ct.enforcement_literal):
             raise ValueError("enforcement literals have no MIP translation here")
         if ct.has_linear():
             lin = ct.linear
-            add(
-                list(lin.vars),
-                [float(c) for c in lin.coeffs],
-                _bound(lin.domain[0]),
-                _bound(lin.domain[len(lin.domain) - 1]),
-            )
-        elif ct.has_exactly_one():
-            idx, coef, const = _literal_terms(ct.exactly_one.literals)
-            add(idx, coef, 1.0 - const, 1.0 - const)
-        elif ct.has_at_most_one():
-            idx, coef, const = _literal_terms(ct.at_most_one.literals)
-            add(idx, coef, -np.inf, 1.0 - const)
-        elif ct.has_bool_or():
-            idx, coef, const = _literal_terms(ct.bool_or.literals)
-            add(idx, coef, 1.0 - const, np.inf)
+            index.append(np.array(lin.vars, dtype=np.int64))
+            value.append(np.array(lin.coeffs, dtype=float))
+            lo.append(lin.domain[0])
+            hi.append(lin.domain[len(lin.domain) - 1])
         else:
-            raise ValueError("constraint kind has no MIP translation here")
-    return mp
-
-
-@contextlib.contextmanager
-def _quiet_stdout():
-    """HiGHS prints a banner on the C-level stdout, which would spoil `--json` and the
-    progress line; silence it for the duration of the solve."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
-def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None):
-    """Solve with HiGHS; returns (status, values or None, objective, bound) in the CP-SAT
-    proto's sense (its scaling factor applied)."""
-    with _quiet_stdout():
-        return _solve(proto, time_limit, gap, on_start)
-
-
-def _solve(proto, time_limit, gap, on_start):
-    from ortools.linear_solver import pywraplp
-
-    solver = pywraplp.Solver.CreateSolver("HIGHS")
-    solver.SuppressOutput()  # HiGHS's banner would spoil `--json` on stdout
-    err = solver.LoadModelFromProto(to_mp_model(proto))
-    if err:
-        raise ValueError(err)
-    if on_start is not None:
-        on_start(solver)  # lets the caller interrupt the solve (Ctrl-C)
-    solver.SetTimeLimit(int(time_limit * 1000))
-    params = pywraplp.MPSolverParameters()
-    params.SetDoubleParam(params.RELATIVE_MIP_GAP, max(gap, 1e-9))
-    code = solver.Solve(params)
-    scale = proto.objective.scaling_factor or 1.0
-    found = code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
-    values = (
-        np.rint([v.solution_value() for v in solver.variables()]).astype(np.int64)
-        if found
-        else None
+            if ct.has_exactly_one():
+                literals, low, high = ct.exactly_one.literals, 1, 1
+            elif ct.has_at_most_one():
+                literals, low, high = ct.at_most_one.literals, INT64_MIN, 1
+            elif ct.has_bool_or():
+                literals, low, high = ct.bool_or.literals, 1, INT64_MAX
+            else:
+                raise ValueError("constraint kind has no MIP translation here")
+            lits = np.array(literals, dtype=np.int64)
+            negated = lits < 0
+            index.append(np.where(negated, -lits - 1, lits))
+            value.append(np.where(negated, -1.0, 1.0))
+            shift = int(negated.sum())
+            lo.append(low if low == INT64_MIN else low - shift)
+            hi.append(high if high == INT64_MAX else high - shift)
+        starts.append(starts[-1] + len(index[-1]))
+    return MipArrays(
+        cost=cost,
+        lower=_bounds(bounds[:, 0]),
+        upper=_bounds(bounds[:, 1]),
+        starts=np.array(starts, dtype=np.int32),
+        index=np.concatenate(index).astype(np.int32) if index else np.zeros(0, np.int32),
+        value=np.concatenate(value) if value else np.zeros(0),
+        row_lower=_bounds(np.array(lo, dtype=np.int64)),
+        row_upper=_bounds(np.array(hi, dtype=np.int64)),
+        offset=float(obj.offset),
+        scale=float(obj.scaling_factor or 1.0),
     )
-    objective = scale * solver.Objective().Value() if found else None
-    bound = scale * solver.Objective().BestBound() if found else None
-    name = {
-        pywraplp.Solver.OPTIMAL: "optimal",
-        pywraplp.Solver.FEASIBLE: "feasible",
-        pywraplp.Solver.INFEASIBLE: "infeasible",
-    }.get(code, "unknown")
-    return name, values, objective, bound
+
+
+def highs_model(m: MipArrays, options: dict | None = None, integer: bool = True):
+    """A silent `highspy.Highs` holding `m` (`integer=False`: its LP relaxation)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for key, val in (options or {}).items():
+        h.setOptionValue(key, val)
+    n = m.num_vars
+    cols = np.arange(n, dtype=np.int32)
+    h.addVars(n, m.lower, m.upper)
+    h.changeColsCost(n, cols, m.cost)
+    h.changeObjectiveOffset(m.offset)
+    nrows = len(m.row_lower)
+    h.addRows(nrows, m.row_lower, m.row_upper, len(m.index), m.starts[:-1], m.index, m.value)
+    if integer:
+        h.changeColsIntegrality(n, cols, np.full(n, highspy.HighsVarType.kInteger))
+    return h
+
+
+@dataclass
+class HighsAnswer:
+    status: str  # optimal | feasible | infeasible | unknown
+    values: np.ndarray | None
+    objective: float | None  # in the proto's sense (scaling applied)
+    bound: float | None
+
+
+class Search:
+    """One HiGHS MIP run with a starting roster, progress reports and interruption.
+
+    `show(elapsed, objective, bound)` is called on every improving roster; `stop()`
+    (from a Ctrl-C handler) ends the search at the next callback, keeping the best
+    roster found."""
+
+    def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
+                 options: dict | None = None):
+        import highspy
+
+        self.m = m
+        self.stopped = False
+        self._show: Callable | None = None
+        self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
+                                           "mip_rel_gap": max(float(gap), 1e-9)}
+                             | (options or {}))
+        self.h.setCallback(self._callback, None)
+        self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+
+    def hint(self, values: np.ndarray | dict[int, int]) -> None:
+        """A starting roster: every model variable's value, or some of them
+        ({variable: value}), which HiGHS completes; a hint that breaks a hard rule is
+        dropped by HiGHS, never forced."""
+        if isinstance(values, dict):
+            index = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
+            vals = np.fromiter(values.values(), dtype=float, count=len(values))
+        else:
+            index, vals = np.arange(self.m.num_vars, dtype=np.int32), values.astype(float)
+        self.h.setSolution(len(index), index, vals)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def _callback(self, kind, message, out, into, user) -> None:
+        import highspy
+
+        if kind == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution and self._show:
+            s = self.m.scale
+            self._show(out.running_time, s * out.objective_function_value,
+                       s * out.mip_dual_bound)
+        if self.stopped:
+            into.user_interrupt = True
+
+    def run(self, show: Callable | None = None) -> HighsAnswer:
+        import highspy
+
+        if show is not None:
+            self._show = show
+            self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
+        self.h.run()
+        return self._answer()
+
+    def _answer(self) -> HighsAnswer:
+        import highspy
+
+        ms = highspy.HighsModelStatus
+        status = self.h.getModelStatus()
+        info = self.h.getInfo()
+        found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if status == ms.kInfeasible:
+            return HighsAnswer("infeasible", None, None, None)
+        if not found:
+            return HighsAnswer("unknown", None, None, None)
+        values = np.rint(np.asarray(self.h.getSolution().col_value)).astype(np.int64)
+        s = self.m.scale
+        name = "optimal" if status == ms.kOptimal and not self.stopped else "feasible"
+        return HighsAnswer(name, values, s * info.objective_function_value,
+                           s * info.mip_dual_bound)
+
+
+def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
+                hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+    """Solve the proto's model with HiGHS. `on_start(search)` lets the caller keep the
+    search to stop it (Ctrl-C); `hint`, a starting roster over every model variable."""
+    search = Search(mip_arrays(proto), time_limit, gap)
+    if hint is not None:
+        search.hint(hint)
+    if on_start is not None:
+        on_start(search)
+    return search.run(show)

@@ -58,6 +58,7 @@ class Placement:
     assumptions: dict = field(default_factory=dict)
     # A published roster to stay close to (`--from`): post_id, cadre_id columns.
     baseline: pd.DataFrame | None = None
+    start: pd.DataFrame | None = None  # a starting roster (hint): `--from` or a what-if's
 
     def __post_init__(self) -> None:
         self.x = [self.model.new_bool_var("") for _ in range(len(self.pairs))]

@@ -157,7 +157,8 @@ class Proposal:
 
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
-            start_from: pd.DataFrame | None = None) -> Proposal:
+            start_from: pd.DataFrame | None = None,
+            warm: pd.DataFrame | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
@@ -178,6 +179,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
     pl.baseline = start_from
+    pl.start = start_from if warm is None else warm
     times["build"] = round(time.perf_counter() - t0, 3)
     then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
     outcome = solve(pl, show=show, then=then)

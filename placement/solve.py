@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.highs import solve_highs
-from models.objective import Level, levels, set_objective, weighted
+from models.objective import Level, agreement, levels, set_objective, weighted
 from models.variables import Placement
 
 
@@ -122,22 +122,26 @@ class _Engine:
         if self._cpsat is not None:
             self._cpsat.stop_search()
         if self._mip is not None:
-            self._mip.InterruptSolve()
+            self._mip.stop()
 
     def run(self, level: Level, hint: np.ndarray | None) -> _Answer:
         s = self.pl.scenario.solver
         set_objective(self.pl, level)
         if s.engine == "highs":
+            label = f"{level.name} (HiGHS)"
             if self.show:
-                self.show(f"{level.name} (HiGHS)", 0.0, float("nan"), float("nan"))
-            name, values, obj, bound = solve_highs(
+                self.show(label, 0.0, float("nan"), float("nan"))
+            ans = solve_highs(
                 self.pl.model.proto,
                 s.time_limit,
                 s.relative_gap,
-                on_start=lambda mip: setattr(self, "_mip", mip),
+                on_start=lambda search: setattr(self, "_mip", search),
+                hint=hint if hint is not None else roster_hint(self.pl),
+                show=(lambda t, obj, bound: self.show(label, t, obj, bound))
+                if self.show else None,
             )
-            return _Answer(Status(name), values, obj, bound)
-        if hint is not None:  # the previous level's roster (pywraplp's HiGHS hint crashes)
+            return _Answer(Status(ans.status), ans.values, ans.objective, ans.bound)
+        if hint is not None:  # the previous level's roster
             self.pl.model.clear_hints()
             for x in self.pl.x:
                 self.pl.model.add_hint(x, bool(hint[x.index]))
@@ -210,6 +214,16 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
         results,
         parameters(pl),
     )
+
+
+def roster_hint(pl: Placement) -> dict[int, int] | None:
+    """The starting roster as a partial assignment {model variable: value}: every pair
+    variable, 1 where the roster (`pl.start`: `--from` or the what-if's previous roster)
+    has that line; HiGHS completes the rest or drops the hint if it breaks a hard rule."""
+    if pl.start is None:
+        return None
+    chosen = agreement(pl, pl.start).coefs
+    return {x.index: int(v) for x, v in zip(pl.x, chosen, strict=True)}
 
 
 def _evaluate(level: Level, pl: Placement, values: np.ndarray) -> float:

@@ -156,7 +156,8 @@ def test_values_are_in_the_contract_text_forms(generated):
 
 
 def test_unknown_profile_is_refused():
-    assert sorted(PROFILES) == ["linfen", "nanpiao", "province"]
+    assert sorted(PROFILES) == ["linfen", "nanpiao", "province", "province2", "province4",
+                               "province8"]
     with pytest.raises(ValueError, match="unknown profile"):
         generate("atlantis", 1)
 

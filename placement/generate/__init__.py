@@ -6,11 +6,13 @@
 
 Profiles: `linfen` (seed 002: 17 counties, about 445 county leaders), `nanpiao`
 (seed 003: 71 section-level teams, 418 leaders), `province` (a benchmark of about
-800 teams and 3,000 vacancies). The same seed gives byte-identical files: every
-random draw comes from `numpy.random.default_rng(seed)`, and every date is
-relative to `REFERENCE_DATE` (2026-09-01; no birth or start date lies after it,
-only the end of a sanction still in force does). Each data set admits a roster
-under the default rules: `build` also returns that roster (the witness).
+800 teams and 3,000 vacancies in 11 cities) and `province2`, `province4`,
+`province8` (its first 2, 4 or 8 cities: the benchmark's intermediate sizes).
+The same seed gives byte-identical files: every random draw comes from
+`numpy.random.default_rng(seed)`, and every date is relative to `REFERENCE_DATE`
+(2026-09-01; no birth or start date lies after it, only the end of a sanction
+still in force does). Each data set admits a roster under the default rules:
+`build` also returns that roster (the witness).
 
     python -m placement.generate linfen nanpiao    # print the figures
 """
@@ -18,6 +20,7 @@ under the default rules: `build` also returns that roster (the witness).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -31,6 +34,7 @@ PROFILES: dict[str, Callable[[int], Generated]] = {
     "linfen": linfen.build,
     "nanpiao": nanpiao.build,
     "province": province.build,
+    **{f"province{k}": partial(province.build, cities=k) for k in (2, 4, 8)},
 }
 
 

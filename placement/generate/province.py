@@ -51,10 +51,12 @@ def county_names(rng: np.random.Generator, n: int) -> list[str]:
     return [combos[i] for i in picked]
 
 
-def structure(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
-    names = iter(county_names(rng, sum(COUNTIES_PER_CITY)))
+def structure(rng: np.random.Generator, cities: int
+              ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
+    names = iter(county_names(rng, sum(COUNTIES_PER_CITY[:cities])))
     teams, posts, city_of, counties_of = [], [], {}, {}
-    for c, (city, n) in enumerate(zip(CITIES, COUNTIES_PER_CITY, strict=True), start=1):
+    for c, (city, n) in enumerate(zip(CITIES[:cities], COUNTIES_PER_CITY[:cities], strict=True),
+                                  start=1):
         cid = f"C{c:02d}"
         counties_of[cid] = []
         poverty = exact_choice(rng, np.ones(n), max(1, n // 4))
@@ -142,9 +144,13 @@ class _Split:
         return out
 
 
-def build(seed: int) -> Generated:
+def build(seed: int, cities: int = len(CITIES)) -> Generated:
+    """The first `cities` cities (all 11 by default): the benchmark's intermediate sizes
+    (`province2`, `province4`, `province8`) come from the same recipe."""
+    if not 1 <= cities <= len(CITIES):
+        raise ValueError(f"cities must be 1..{len(CITIES)}, got {cities}")
     rng = np.random.default_rng(seed)
-    teams, posts, city_of, counties_of = structure(rng)
+    teams, posts, city_of, counties_of = structure(rng, cities)
     kind = teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()]
     head = posts["grade"].to_numpy(dtype=object) == "head"
     n_vacant = round(0.12 * len(posts))
