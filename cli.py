@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from placement.cli_bench import register as register_bench
 from placement.cli_files import register as register_files
 from placement.cli_whatif import register as register_whatif
 from placement.errors import InputError, choose_language
@@ -176,6 +177,7 @@ def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None
 
 register_whatif(app)
 register_files(app)
+register_bench(app)
 
 if __name__ == "__main__":
     app()

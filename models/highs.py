@@ -26,8 +26,9 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
-# skipping it saves 0.5 s on Linfen.
-OPTIONS = {"mip_heuristic_run_feasibility_jump": False}
+# skipping it saves 0.5 s on Linfen. Presolve rule 8 (free column substitution) would
+# put the objective back on the pair variables (see `objective_by_group`).
+OPTIONS = {"mip_heuristic_run_feasibility_jump": False, "presolve_rule_off": 1 << 8}
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,18 @@ class MipArrays:
     row_upper: np.ndarray
     offset: float
     scale: float  # the proto's objective scaling: -1 when it maximises
+    # Columns of each exactly-one row over plain literals (a post's candidates), each
+    # column in the first such row only: the groups `objective_by_group` sums over.
+    groups: tuple[np.ndarray, ...] = ()
+    model_vars: int = -1  # columns that are the proto's variables (the rest are added)
 
     @property
     def num_vars(self) -> int:
         return len(self.cost)
+
+    @property
+    def proto_vars(self) -> int:
+        return self.num_vars if self.model_vars < 0 else self.model_vars
 
 
 def _bounds(values: np.ndarray) -> np.ndarray:
@@ -66,7 +75,7 @@ def mip_arrays(proto) -> MipArrays:
     cost = np.zeros(len(domains))
     obj = proto.objective
     np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
-    starts, index, value, lo, hi = [0], [], [], [], []
+    starts, index, value, lo, hi, groups = [0], [], [], [], [], []
     for ct in proto.constraints:
         if len(ct.enforcement_literal):
             raise ValueError("enforcement literals have no MIP translation here")
@@ -87,6 +96,8 @@ def mip_arrays(proto) -> MipArrays:
                 raise ValueError("constraint kind has no MIP translation here")
             lits = np.array(literals, dtype=np.int64)
             negated = lits < 0
+            if ct.has_exactly_one() and not negated.any():
+                groups.append(lits)
             index.append(np.where(negated, -lits - 1, lits))
             value.append(np.where(negated, -1.0, 1.0))
             shift = int(negated.sum())
@@ -104,6 +115,70 @@ def mip_arrays(proto) -> MipArrays:
         row_upper=_bounds(np.array(hi, dtype=np.int64)),
         offset=float(obj.offset),
         scale=float(obj.scaling_factor or 1.0),
+        groups=_disjoint(groups, len(domains)),
+    )
+
+
+def _disjoint(groups: list[np.ndarray], n: int) -> tuple[np.ndarray, ...]:
+    taken = np.zeros(n, dtype=bool)
+    out = []
+    for g in groups:
+        g = g[~taken[g]]
+        taken[g] = True
+        if len(g) > 1:
+            out.append(g)
+    return tuple(out)
+
+
+def objective_by_group(m: MipArrays) -> MipArrays:
+    """The same MIP with each group's objective terms moved onto one integer column:
+    y_g = Σ cost_j x_j (a new row), cost 1 on y_g, 0 on the x_j.
+
+    Why: HiGHS partitions the binary columns that carry an objective into cliques
+    before it starts (`HighsObjectiveFunction::setupCliquePartition`), in time that
+    grows with the square of their number: 57 s of a 76 s solve on the province
+    benchmark (150k pairs), found with gdb. With the costs on one column per post,
+    no binary carries one; the LP relaxation is the same (a substitution), and the
+    province solve drops to about 17 s (docs/solver.md)."""
+    if not m.groups:
+        return m
+    n = m.num_vars
+    cost = m.cost.copy()
+    cols, lower, upper = [], [], []
+    index, value, row_end = [m.index], [m.value], [m.starts]
+    end = int(m.starts[-1])
+    ends = []
+    for g in m.groups:
+        g = g[cost[g] != 0]
+        if not len(g):
+            continue
+        c = cost[g]
+        y = n + len(cols)
+        cols.append(y)
+        lower.append(min(0.0, float(c.min())))
+        upper.append(max(0.0, float(c.max())))
+        index.append(np.append(g, y).astype(np.int32))
+        value.append(np.append(c, -1.0))
+        end += len(g) + 1
+        ends.append(end)
+        cost[g] = 0.0
+    if not cols:
+        return m
+    row_end.append(np.array(ends, dtype=np.int32))
+    zeros = np.zeros(len(cols))
+    return MipArrays(
+        cost=np.concatenate([cost, np.ones(len(cols))]),
+        lower=np.concatenate([m.lower, lower]),
+        upper=np.concatenate([m.upper, upper]),
+        starts=np.concatenate(row_end).astype(np.int32),
+        index=np.concatenate(index).astype(np.int32),
+        value=np.concatenate(value),
+        row_lower=np.concatenate([m.row_lower, zeros]),
+        row_upper=np.concatenate([m.row_upper, zeros]),
+        offset=m.offset,
+        scale=m.scale,
+        groups=m.groups,
+        model_vars=n,
     )
 
 
@@ -146,7 +221,7 @@ class Search:
                  options: dict | None = None):
         import highspy
 
-        self.m = m
+        self.m = m = objective_by_group(m)
         self.stopped = False
         self._show: Callable | None = None
         self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
@@ -163,8 +238,21 @@ class Search:
             index = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
             vals = np.fromiter(values.values(), dtype=float, count=len(values))
         else:
-            index, vals = np.arange(self.m.num_vars, dtype=np.int32), values.astype(float)
+            vals = self._completed(values.astype(float))
+            index = np.arange(len(vals), dtype=np.int32)
         self.h.setSolution(len(index), index, vals)
+
+    def _completed(self, values: np.ndarray) -> np.ndarray:
+        """The model variables' values with the added objective columns' values."""
+        m = self.m
+        if m.model_vars < 0:
+            return values
+        full = np.concatenate([values, np.zeros(m.num_vars - m.model_vars)])
+        rows = np.arange(len(m.row_lower) - (m.num_vars - m.model_vars), len(m.row_lower))
+        for k, r in enumerate(rows):
+            lo, hi = m.starts[r], m.starts[r + 1] - 1  # the last entry is y itself
+            full[m.model_vars + k] = m.value[lo:hi] @ values[m.index[lo:hi]]
+        return full
 
     def stop(self) -> None:
         self.stopped = True
@@ -200,6 +288,7 @@ class Search:
         if not found:
             return HighsAnswer("unknown", None, None, None)
         values = np.rint(np.asarray(self.h.getSolution().col_value)).astype(np.int64)
+        values = values[: self.m.proto_vars]
         s = self.m.scale
         name = "optimal" if status == ms.kOptimal and not self.stopped else "feasible"
         return HighsAnswer(name, values, s * info.objective_function_value,

@@ -1,0 +1,203 @@
+"""`placement bench`: the project's solver against HiGHS on the same model, side by side.
+
+Why: how fast a planner gets an answer decides whether what-if planning happens at
+all, and "fast" means nothing without the peer on the same machine, the same
+instance and the same proven gap. Each instance comes from the project's generator
+(`linfen`, `province2`, `province4`, `province8`, `province`), written once to a
+cache folder so that load time counts as it does for a planner. Each solve runs in
+a fresh process (so that one solver's memory and caches do not favour the next)
+and the processes run one after another, not at once: two of them would share the
+machine's two cores. Solvers:
+
+- `ours`: the whole pipeline of `placement solve` (load, eligibility, model, solve:
+  `run.propose`), engine and settings as shipped.
+- `highs`: the same CP-SAT model (same load, eligibility and build), read as a MIP
+  and handed to HiGHS with its default settings.
+- `lp`: the LP relaxation of that MIP (HiGHS simplex): the bound no roster can beat,
+  the quality limit of the table.
+
+Times are medians over `repeat` runs; the ratio column is ours / HiGHS on the median
+total (load to solved), and on solve time alone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SOLVERS = ("ours", "highs", "lp")
+SCENARIO = """name = "bench {profile} (seed {seed})"
+data = "."
+reference_date = "2026-09-01"
+objective = "weighted"
+
+[solver]
+time_limit = {time_limit}
+relative_gap = {gap}
+"""
+
+
+@dataclass
+class Run:
+    instance: str
+    solver: str
+    vacancies: int
+    pairs: int
+    load: float
+    build: float  # eligibility + model (+ the MIP translation for `highs`/`lp`)
+    solve: float
+    status: str
+    objective: float | None
+    bound: float | None
+    peak_mib: float
+
+    @property
+    def total(self) -> float:
+        return self.load + self.build + self.solve
+
+
+def instance_folder(profile: str, seed: int, cache: Path, time_limit: float, gap: float) -> Path:
+    """The generated data set and its scenario file, written once per (profile, seed)."""
+    from placement.generate import generate, write_dataset
+
+    folder = cache / f"{profile}-{seed}"
+    if not (folder / "cadres.csv").is_file():
+        write_dataset(generate(profile, seed), folder)
+    (folder / "bench.toml").write_text(
+        SCENARIO.format(profile=profile, seed=seed, time_limit=time_limit, gap=gap),
+        encoding="utf-8")
+    return folder
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(folder: str, solver: str) -> dict:
+    """One solve in this (fresh) process; see the module docstring for the solvers."""
+    from placement.eligibility import eligible_pairs
+    from placement.facts import compute_facts
+    from placement.loader import load_dataset
+    from placement.scenario import load_scenario
+
+    t0 = time.perf_counter()
+    sc = load_scenario(Path(folder) / "bench.toml")
+    data = load_dataset(sc.data, sc.reference_date)
+    load = time.perf_counter() - t0
+    vacancies = int(data.posts["vacant"].sum()) if "vacant" in data.posts else 0
+    if solver == "ours":
+        from placement.run import propose
+
+        prop = propose(sc, data, explain=False)
+        o = prop.outcome
+        build = prop.times["eligibility"] + prop.times["build"]
+        return asdict(Run(Path(folder).name, solver, vacancies, len(prop.pairs), load, build,
+                          prop.times["solve"], o.status.value if o else "infeasible",
+                          o.objective if o else None, o.bound if o else None, _peak_mib()))
+    from models.builder import build as build_model
+    from models.highs import highs_model, mip_arrays
+    from models.objective import set_objective, weighted
+
+    t0 = time.perf_counter()
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    pl = build_model(data, sc, facts, pairs)
+    set_objective(pl, weighted(pl))
+    m = mip_arrays(pl.model.proto)
+    options = {"time_limit": sc.solver.time_limit}
+    if solver == "highs":
+        options["mip_rel_gap"] = max(sc.solver.relative_gap, 1e-9)
+    h = highs_model(m, options, integer=solver == "highs")
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    h.run()
+    solve = time.perf_counter() - t0
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus()).lower()
+    objective = m.scale * info.objective_function_value
+    bound = m.scale * info.mip_dual_bound if solver == "highs" else objective
+    return asdict(Run(Path(folder).name, solver, vacancies, len(pairs), load, build, solve,
+                      status, objective, bound, _peak_mib()))
+
+
+def _in_fresh_process(folder: Path, solver: str) -> Run:
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return Run(**pool.apply(run_one, (str(folder), solver)))
+
+
+@dataclass
+class Row:
+    """One instance and solver: medians over the repeats."""
+
+    instance: str
+    solver: str
+    vacancies: int
+    pairs: int
+    build: float
+    solve: float
+    total: float
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None  # against the solver's own bound
+    lp_bound: float | None
+    gap_to_lp: float | None  # against the LP bound: a certificate independent of the solver
+    ratio_total: float | None  # ours / highs
+    ratio_solve: float | None
+    peak_mib: float
+    runs: int
+
+
+def _gap(objective, bound) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+def summarise(runs: list[Run]) -> list[Row]:
+    """Medians per (instance, solver), with the LP bound and the ours/HiGHS ratios."""
+    rows: list[Row] = []
+    for inst in dict.fromkeys(r.instance for r in runs):
+        mine = [r for r in runs if r.instance == inst]
+        lp = [r.objective for r in mine if r.solver == "lp" and r.objective is not None]
+        lp_bound = lp[0] if lp else None
+        med: dict[str, dict] = {}
+        for solver in SOLVERS:
+            rs = [r for r in mine if r.solver == solver]
+            if rs:
+                med[solver] = {k: statistics.median(getattr(r, k) for r in rs)
+                               for k in ("build", "solve", "total", "peak_mib")} | {"runs": rs}
+        for solver, m in med.items():
+            last = m["runs"][-1]
+            ratio = solver == "ours" and "highs" in med
+            rows.append(Row(
+                inst, solver, last.vacancies, last.pairs, m["build"], m["solve"], m["total"],
+                last.status, last.objective, last.bound, _gap(last.objective, last.bound),
+                lp_bound, _gap(last.objective, lp_bound) if solver != "lp" else None,
+                m["total"] / med["highs"]["total"] if ratio else None,
+                m["solve"] / med["highs"]["solve"] if ratio else None,
+                m["peak_mib"], len(m["runs"])))
+    return rows
+
+
+def bench(profiles: list[str], cache: Path, seed: int = 7, repeat: int = 3,
+          time_limit: float = 600.0, gap: float = 0.0, solvers=SOLVERS,
+          on_run=None) -> list[Row]:
+    """Run every solver `repeat` times on every profile's instance, one process per
+    solve, alternating the solvers within each repeat (so that a slow spell of the
+    machine hits them alike). `on_run(run)` after each solve."""
+    runs: list[Run] = []
+    for profile in profiles:
+        folder = instance_folder(profile, seed, cache, time_limit, gap)
+        for _ in range(repeat):
+            for solver in solvers:
+                run = _in_fresh_process(folder, solver)
+                runs.append(run)
+                if on_run:
+                    on_run(run)
+    return summarise(runs)
