@@ -164,7 +164,8 @@ def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Res
 
     This is `placement solve` itself (`run.run_solve`, into a temporary folder that
     is read back), so the API and the CLI give the same files by construction.
-    `options` go to `run_solve` (e.g. `start_from`, a published roster)."""
+    `options` go to `run_solve` (e.g. `start_from`, a published roster whose every
+    changed line costs `weights.change`)."""
     import tempfile
 
     from placement.run import run_solve

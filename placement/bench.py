@@ -88,10 +88,10 @@ def run_one(folder: str, solver: str) -> dict:
     sc = load_scenario(Path(folder) / "bench.toml")
     data = load_dataset(sc.data, sc.reference_date)
     load = time.perf_counter() - t0
-    vacancies = int(data.posts["vacant"].sum()) if "vacant" in data.posts else 0
-    if solver == "ours":
-        from placement.run import propose
+    from placement.run import count_vacancies, propose
 
+    vacancies = count_vacancies(data)
+    if solver == "ours":
         prop = propose(sc, data, explain=False)
         o = prop.outcome
         build = prop.times["eligibility"] + prop.times["build"]

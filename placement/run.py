@@ -157,8 +157,7 @@ class Proposal:
 
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
-            start_from: pd.DataFrame | None = None,
-            warm: pd.DataFrame | None = None) -> Proposal:
+            start_from: pd.DataFrame | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
@@ -179,7 +178,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
     pl.baseline = start_from
-    pl.start = start_from if warm is None else warm
+    pl.start = start_from
     times["build"] = round(time.perf_counter() - t0, 3)
     then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
     outcome = solve(pl, show=show, then=then)
@@ -301,12 +300,17 @@ def rules_table(report) -> pd.DataFrame:
     return totals
 
 
+def count_vacancies(data: DataSet) -> int:
+    """Posts with no holder, or whose holder leaves."""
+    leaving = data.cadres.set_index("cadre_id")["leaving"]
+    inc = data.posts["incumbent_id"]
+    return int((inc == "").sum() + leaving.reindex(inc[inc != ""]).fillna(False).sum())
+
+
 def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs, out: Path) -> dict:
     from placement.scenario import scenario_checksum, scenario_to_dict
 
-    leaving = data.cadres.set_index("cadre_id")["leaving"]
-    inc = data.posts["incumbent_id"]
-    vacancies = int((inc == "").sum() + leaving.reindex(inc[inc != ""]).fillna(False).sum())
+    vacancies = count_vacancies(data)
     return {
         "scenario": str(sc.source) if sc.source else "",
         "name": sc.name,

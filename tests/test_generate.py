@@ -157,7 +157,7 @@ def test_values_are_in_the_contract_text_forms(generated):
 
 def test_unknown_profile_is_refused():
     assert sorted(PROFILES) == ["linfen", "nanpiao", "province", "province2", "province4",
-                               "province8"]
+                               "province8", "scale60"]
     with pytest.raises(ValueError, match="unknown profile"):
         generate("atlantis", 1)
 
@@ -430,3 +430,19 @@ def test_province_size_and_speed():
 
 def test_reference_date_is_fixed():
     assert REFERENCE_DATE == dt.date(2026, 9, 1)
+
+
+def test_benchmark_sizes_take_the_first_cities_and_keep_a_witness():
+    """`province2` is the province's first two cities (the bench's sizes grow by
+    cities), and like every profile it admits a roster under the default rules."""
+    from placement.generate.province import CITIES, city_list
+
+    g = build("province2", SEED)
+    regions = set(g.tables["teams"]["region"])
+    assert {r[:3] for r in regions} == {"C01", "C02"}
+    data = build_dataset(g.tables, reference_date=REFERENCE_DATE)
+    report = check_roster(Scenario(data=Path("."), reference_date=REFERENCE_DATE), data,
+                          g.witness)
+    assert report.ok, report.render("en")
+    names = [name for name, _ in city_list(60)]
+    assert names[:11] == list(CITIES) and len(set(names)) == 60

@@ -7,7 +7,8 @@
 Profiles: `linfen` (seed 002: 17 counties, about 445 county leaders), `nanpiao`
 (seed 003: 71 section-level teams, 418 leaders), `province` (a benchmark of about
 800 teams and 3,000 vacancies in 11 cities) and `province2`, `province4`,
-`province8` (its first 2, 4 or 8 cities: the benchmark's intermediate sizes).
+`province8` (its first 2, 4 or 8 cities: the benchmark's intermediate sizes), and
+`scale60` (60 such cities, about 27,000 posts: the scaling run).
 The same seed gives byte-identical files: every random draw comes from
 `numpy.random.default_rng(seed)`, and every date is relative to `REFERENCE_DATE`
 (2026-09-01; no birth or start date lies after it, only the end of a sanction
@@ -35,6 +36,7 @@ PROFILES: dict[str, Callable[[int], Generated]] = {
     "nanpiao": nanpiao.build,
     "province": province.build,
     **{f"province{k}": partial(province.build, cities=k) for k in (2, 4, 8)},
+    "scale60": partial(province.build, cities=60),
 }
 
 

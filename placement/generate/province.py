@@ -30,6 +30,7 @@ CITIES = ("太原市", "大同市", "朔州市", "忻州市", "阳泉市", "吕�
           "临汾市", "运城市")
 COUNTIES_PER_CITY = (10, 9, 6, 12, 5, 11, 10, 10, 6, 11, 10)
 DEPTS_PER_CITY = 36
+MAX_CITIES = 80  # the county names (two syllables) run out beyond about 85 cities
 VACANCY_SHARE = 0.62  # of all posts: vacant now or the holder leaving
 SYLLABLES_A = tuple("安平宁清河山阳泉源城定乐永兴昌武文和丰临新长盛德广寿晋汾沁灵静岚")
 SYLLABLES_B = tuple("川水原峰谷林州台池川泽亭关岭陵丘乡远顺庄坪泉石门沟")
@@ -51,12 +52,20 @@ def county_names(rng: np.random.Generator, n: int) -> list[str]:
     return [combos[i] for i in picked]
 
 
+def city_list(cities: int) -> list[tuple[str, int]]:
+    """(name, counties) of the first `cities` cities; past the 11 of the province the
+    list repeats with numbered names (太原2市 …): the scaling runs' larger sizes."""
+    k = len(CITIES)
+    return [(CITIES[i % k] if i < k else f"{CITIES[i % k][:-1]}{i // k + 1}市",
+             COUNTIES_PER_CITY[i % k]) for i in range(cities)]
+
+
 def structure(rng: np.random.Generator, cities: int
               ) -> tuple[pd.DataFrame, pd.DataFrame, dict, dict]:
-    names = iter(county_names(rng, sum(COUNTIES_PER_CITY[:cities])))
+    chosen = city_list(cities)
+    names = iter(county_names(rng, sum(n for _, n in chosen)))
     teams, posts, city_of, counties_of = [], [], {}, {}
-    for c, (city, n) in enumerate(zip(CITIES[:cities], COUNTIES_PER_CITY[:cities], strict=True),
-                                  start=1):
+    for c, (city, n) in enumerate(chosen, start=1):
         cid = f"C{c:02d}"
         counties_of[cid] = []
         poverty = exact_choice(rng, np.ones(n), max(1, n // 4))
@@ -146,9 +155,10 @@ class _Split:
 
 def build(seed: int, cities: int = len(CITIES)) -> Generated:
     """The first `cities` cities (all 11 by default): the benchmark's intermediate sizes
-    (`province2`, `province4`, `province8`) come from the same recipe."""
-    if not 1 <= cities <= len(CITIES):
-        raise ValueError(f"cities must be 1..{len(CITIES)}, got {cities}")
+    (`province2`, `province4`, `province8`) and the scaling run (`scale60`: 60 cities,
+    about 27,000 posts, the Marine Corps scale of issue 7) come from the same recipe."""
+    if not 1 <= cities <= MAX_CITIES:
+        raise ValueError(f"cities must be 1..{MAX_CITIES}, got {cities}")
     rng = np.random.default_rng(seed)
     teams, posts, city_of, counties_of = structure(rng, cities)
     kind = teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()]

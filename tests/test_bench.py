@@ -1,0 +1,100 @@
+"""The benchmark harness (issue 7) on one small case, and the HiGHS search it measures.
+
+The benchmark itself is not part of the default run (`placement bench`); here one
+small instance checks that the harness measures what it says: both solvers reach the
+same proven optimum, the LP bound is no lower, and the ratios are computed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from models.builder import build
+from models.highs import Search, highs_model, mip_arrays, objective_by_group
+from models.objective import set_objective, weighted
+from placement.bench import bench, summarise
+from placement.eligibility import eligible_pairs
+from placement.facts import compute_facts
+from placement.loader import load_dataset
+from tests.builders import MINI
+from tests.solving import REF, scenario, solve_checked
+
+TARGETS = {"R-TC5": {"mode": "target"}, "R-TC2": {"mode": "target"}}
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_dataset(MINI, REF)
+
+
+@pytest.fixture(scope="module")
+def nanpiao_rows(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("bench")
+    return bench(["nanpiao"], cache, repeat=1, time_limit=60)
+
+
+def test_both_solvers_agree_on_the_optimum(nanpiao_rows):
+    by = {r.solver: r for r in nanpiao_rows}
+    assert set(by) == {"ours", "highs", "lp"}
+    assert by["ours"].status == by["highs"].status == "optimal"
+    assert by["ours"].objective == by["highs"].objective
+    assert by["ours"].pairs == by["highs"].pairs > 1000
+    # The LP relaxation bounds every roster (this model maximises).
+    assert by["lp"].objective >= by["ours"].objective - 1e-6
+    assert by["ours"].ratio_total == pytest.approx(by["ours"].total / by["highs"].total)
+    assert by["highs"].ratio_total is None
+
+
+def test_summary_takes_medians():
+    from placement.bench import Run
+
+    runs = [Run("i", s, 1, 10, 0.1, 0.2, t, "optimal", 5.0, 5.0, 100.0)
+            for s, t in (("ours", 1.0), ("highs", 4.0), ("ours", 3.0), ("highs", 2.0),
+                         ("ours", 2.0), ("highs", 6.0))]
+    rows = {r.solver: r for r in summarise(runs)}
+    assert rows["ours"].solve == 2.0 and rows["highs"].solve == 4.0
+    assert rows["ours"].ratio_solve == pytest.approx(0.5)
+    assert rows["ours"].runs == 3
+
+
+def _placement(data, on):
+    sc = scenario(on)
+    facts = compute_facts(data, sc.reference_date)
+    pl = build(data, sc, facts, eligible_pairs(data, sc, facts))
+    set_objective(pl, weighted(pl))
+    return pl
+
+
+def test_objective_by_group_keeps_the_optimum(mini):
+    """Moving each post's costs onto one column changes the formulation, not the MIP."""
+    pl = _placement(mini, on=TARGETS)
+    m = mip_arrays(pl.model.proto)
+    agg = objective_by_group(m)
+    assert agg.num_vars > m.num_vars and agg.proto_vars == m.num_vars
+    values = []
+    for model in (m, agg):
+        h = highs_model(model)
+        h.run()
+        values.append(h.getInfo().objective_function_value)
+    assert values[0] == pytest.approx(values[1])
+
+
+def test_hint_and_stop(mini):
+    """A full starting roster is accepted as is; a stopped search is not called optimal."""
+    pl = _placement(mini, on=TARGETS)
+    first = Search(mip_arrays(pl.model.proto), time_limit=30).run()
+    assert first.status == "optimal"
+    again = Search(mip_arrays(pl.model.proto), time_limit=30)
+    again.hint(first.values)
+    second = again.run()
+    assert second.objective == first.objective
+    np.testing.assert_array_equal(second.values.shape, first.values.shape)
+    stopped = Search(mip_arrays(pl.model.proto), time_limit=30)
+    stopped.hint(first.values)
+    stopped.stop()
+    assert stopped.run().status in ("feasible", "unknown")
+
+
+def test_solve_checked_on_highs(mini):
+    """The shipped engine's roster passes the independent checker."""
+    solve_checked(mini, scenario(TARGETS))
