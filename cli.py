@@ -96,10 +96,17 @@ def solve(
     start: Annotated[Path | None, typer.Option(
         "--from", help="a published roster to stay close to: every changed line costs "
                        "weights.change")] = None,
+    alternates: Annotated[int, typer.Option(
+        min=0, help="for each post in --alternates-posts, up to this many alternates "
+                    "(差额人选) ranked by exact objective loss: alternates.csv")] = 0,
+    alternates_posts: Annotated[str, typer.Option(
+        help="'changed' (posts whose holder changes), 'all', or comma-separated post, "
+             "team or region ids")] = "changed",
     lang: Lang = None,
 ) -> None:
     """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
     from placement.checker import read_roster
+    from placement.explain.alternates import AlternatesError, check_alternates
     from placement.run import run_solve, validate_baseline
 
     lg = choose_language(lang)
@@ -110,11 +117,19 @@ def solve(
         if start is not None:
             baseline = read_roster(start)
             validate_baseline(baseline, data, str(start))
+        scope = (alternates_posts if alternates_posts in ("changed", "all")
+                 else [p.strip() for p in alternates_posts.split(",") if p.strip()])
+        if alternates:
+            check_alternates(sc, scope, data)
         result = run_solve(sc, data, out, lang=lg, progress=not as_json,
                            load_seconds=time.perf_counter() - started, start_from=baseline,
-                           start_label=str(start or ""))
+                           start_label=str(start or ""), alternates=alternates,
+                           alternates_scope=scope)
     except InputError as err:
         _fail_input(err, lg)
+    except AlternatesError as err:
+        typer.echo(f"--alternates: {err}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
     else:

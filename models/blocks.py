@@ -158,7 +158,8 @@ class BlockSearch:
         objective = sum(a.objective for a in answers) + s * (m.offset + loose_cost)
         bound = sum(a.bound for a in answers) + s * (m.offset + loose_cost)
         status = "optimal" if all(a.status == "optimal" for a in answers) else "feasible"
-        return HighsAnswer(status, np.rint(x).astype(np.int64), objective, bound)
+        return HighsAnswer(status, np.rint(x).astype(np.int64), objective, bound,
+                           len(self.parts.blocks))
 
 
 def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
@@ -168,3 +169,4 @@ def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
         if v < m.row_lower[r] - 1e-6 or v > m.row_upper[r] + 1e-6:
             return False
     return True
+

@@ -17,8 +17,13 @@ stops on Ctrl-C, which `pywraplp` could not.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -203,12 +208,53 @@ def highs_model(m: MipArrays, options: dict | None = None, integer: bool = True)
     return h
 
 
+_stdout_lock = threading.Lock()
+_stdout_users = 0
+_stdout_saved: int | None = None
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """While any search runs, the process's C stdout goes to stderr.
+
+    Why: HiGHS 1.12 prints a debug line ("HighsMipSolverData::
+    transformNewIntegerFeasibleSolution tmpSolver.run();") on C stdout when a sub-solver
+    finds a roster after a presolve restart, whatever `output_flag` says; it was seen
+    once in 368 alternate solves on Linfen. `placement solve --json` prints its summary
+    on stdout, which that line would corrupt. Searches run in several threads at once,
+    so the first to start redirects and the last to end restores (with a flush of C's
+    buffers, which would otherwise empty into the restored stdout later)."""
+    global _stdout_users, _stdout_saved
+    libc = ctypes.CDLL(None)
+    with _stdout_lock:
+        if _stdout_users == 0:
+            try:
+                sys.stdout.flush()
+                libc.fflush(None)
+                _stdout_saved = os.dup(1)
+                os.dup2(2, 1)
+            except (OSError, ValueError):  # no fd 1 or 2 to work with: leave them be
+                _stdout_saved = None
+        _stdout_users += 1
+    try:
+        yield
+    finally:
+        with _stdout_lock:
+            _stdout_users -= 1
+            if _stdout_users == 0 and _stdout_saved is not None:
+                libc.fflush(None)
+                os.dup2(_stdout_saved, 1)
+                os.close(_stdout_saved)
+                _stdout_saved = None
+
+
 @dataclass
 class HighsAnswer:
     status: str  # optimal | feasible | infeasible | unknown
     values: np.ndarray | None
     objective: float | None  # in the proto's sense (scaling applied)
     bound: float | None
+    blocks: int = 0  # independent blocks it was solved in (`models.blocks`); 0: whole
 
 
 class Search:
@@ -274,7 +320,8 @@ class Search:
         if show is not None:
             self._show = show
             self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
-        self.h.run()
+        with stdout_to_stderr():
+            self.h.run()
         return self._answer()
 
     def _answer(self) -> HighsAnswer:

@@ -43,6 +43,7 @@ _NUMBER_COLUMNS = {
     "rules": ("required", "achieved", "shortfall", "places", "places_short", "weight",
               "penalty"),
     "shortfalls": ("shortfall",),
+    "alternates": ("rank", "fit", "objective", "objective_change", "lines_changed"),
 }
 _TEAM_TEXT = ("team_id", "team_name", "kind", "region")
 
@@ -63,6 +64,7 @@ class Result:
     teams = property(lambda self: self.frames.get("teams"))
     rules = property(lambda self: self.frames.get("rules"))
     shortfalls = property(lambda self: self.frames.get("shortfalls"))
+    alternates = property(lambda self: self.frames.get("alternates"))
 
     @property
     def status(self) -> str:

@@ -207,13 +207,16 @@ def alternates_frame(res: Result, lang: str) -> pd.DataFrame | None:
         return None
     posts, names = _posts(res), _names(res)
     col = lambda c: a[c] if c in a else pd.Series("", index=a.index)  # noqa: E731
+    reason = optional_column(a, "reason", lang)
     return pd.DataFrame({
         "team": col("post_id").map(posts["team"]).fillna(""),
         "post_id": col("post_id"), "post": col("post_id").map(posts["title"]).fillna(""),
         "rank": pd.to_numeric(col("rank"), errors="coerce"),
         "cadre_id": col("cadre_id"), "name": col("cadre_id").map(names).fillna(""),
         "objective_change": pd.to_numeric(col("objective_change"), errors="coerce"),
+        "lines_changed": pd.to_numeric(col("lines_changed"), errors="coerce"),
         "breaks": col("breaks").map(lambda r: rules_text(r, lang) if r else ""),
+        "reason": "" if reason is None else reason,
     })
 
 

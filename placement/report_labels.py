@@ -75,6 +75,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rank": ("顺位", "rank"),
     "objective_change": ("目标值变化", "objective change"),
     "breaks": ("影响", "breaks"),
+    "lines_changed": ("变动职位数", "lines changed"),
     # about
     "item": ("项目", "item"),
     "value": ("内容", "value"),

@@ -33,7 +33,7 @@ ROSTER_KEYS = ("team", "post_id", "post", "post_rank", "proposed", "proposed_id"
 MOVES_KEYS = ("cadre_id", "name", "from_team", "from_post", "to_team", "to_post", "kind",
               "required_by", "reason")
 ALT_KEYS = ("team", "post_id", "post", "rank", "cadre_id", "name", "objective_change",
-            "breaks")
+            "lines_changed", "breaks", "reason")
 
 
 def structure_headers(columns, lang: str) -> list[str]:

@@ -72,6 +72,8 @@ class RunResult:
             f"{s['counts']['changed_posts']} posts change"
             + (f" ({s['from']['changed_lines']} lines differ from {s['from']['roster']})"
                if s.get("from") else "")
+            + (f"; {s['alternates']['alternates']} alternates for "
+               f"{s['alternates']['posts']} posts" if s.get("alternates") else "")
             + f"; results in {s['out']}"
         )
 
@@ -142,6 +144,7 @@ class Proposal:
     conflicts: list[dict]
     times: dict
     relaxations: list[dict] = field(default_factory=list)
+    baseline: pd.DataFrame | None = None  # the `--from` roster the objective prices changes to
 
     @property
     def status(self) -> Status:
@@ -193,10 +196,11 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             conflicts = report["conflicts"] or conflicts
             relax = report["relaxations"]
             times["explain"] = round(time.perf_counter() - t0, 3)
-    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax)
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from)
 
 
-RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv")
+RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv",
+                "alternates.csv")
 
 
 def _clear_stale(out: Path) -> None:
@@ -214,8 +218,12 @@ def run_solve(
     load_seconds: float = 0.0,
     start_from: pd.DataFrame | None = None,
     start_label: str = "",
+    alternates: int = 0,
+    alternates_scope: str | list[str] = "changed",
 ) -> RunResult:
-    """`placement solve`: propose, check independently, write the result folder."""
+    """`placement solve`: propose, check independently, write the result folder.
+    `alternates` > 0: that many alternates for each post in `alternates_scope`
+    (`explain.alternates`), written to alternates.csv."""
     with ProgressView(progress) as view:
         prop = propose(sc, data, show=view.show, start_from=start_from)
     times = {"load": round(load_seconds, 3)} | prop.times
@@ -255,6 +263,18 @@ def run_solve(
     if start_from is not None:
         summary["from"] = changed_against(start_from, roster, start_label)
     times["write"] = round(time.perf_counter() - t0, 3)
+    if alternates:
+        from placement.explain.alternates import find_alternates
+
+        began = time.perf_counter()
+        with ProgressView(progress) as view:
+            alt = find_alternates(prop, alternates, alternates_scope,
+                                  on_post=lambda done, total: view.show(
+                                      f"alternates: {done}/{total} posts",
+                                      time.perf_counter() - began, float("nan"), float("nan")))
+        atomic.write_csv(out / "alternates.csv", alt.table)
+        summary["alternates"] = {"k": alternates} | alt.summary()
+        times["alternates"] = round(alt.seconds, 3)
     summary["times"] = times
     atomic.write_json(out / "summary.json", summary)
     return RunResult(prop.status, summary, roster)

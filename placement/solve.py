@@ -67,6 +67,10 @@ class SolveOutcome:
     interrupted: bool = False
     levels: list[LevelResult] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
+    # Every model variable's value (None without a roster), and the independent blocks
+    # the single level was solved in (0: whole): what an exact local re-solve needs.
+    values: np.ndarray | None = None
+    blocks: int = 0
 
     @property
     def gap(self) -> float | None:
@@ -83,6 +87,7 @@ class _Answer:
     values: np.ndarray | None
     objective: float | None
     bound: float | None
+    blocks: int = 0
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -141,7 +146,7 @@ class _Engine:
                 show=(lambda t, obj, bound: self.show(label, t, obj, bound))
                 if self.show else None,
             )
-            return _Answer(Status(ans.status), ans.values, ans.objective, ans.bound)
+            return _Answer(Status(ans.status), ans.values, ans.objective, ans.bound, ans.blocks)
         if hint is not None:  # the previous level's roster
             self.pl.model.clear_hints()
             for x in self.pl.x:
@@ -173,6 +178,7 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
     results: list[LevelResult] = []
     best: np.ndarray | None = None
     status = Status.UNKNOWN
+    blocks = 0
     try:
         for k, level in enumerate(plan):
             t0 = time.perf_counter()
@@ -184,6 +190,7 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
             )
             if ans.status in FOUND:
                 best = ans.values
+            blocks = ans.blocks if len(plan) == 1 else 0
             status = ans.status if k == 0 or ans.status is not Status.OPTIMAL else status
             if ans.status not in FOUND or engine.stopped:
                 break
@@ -214,6 +221,8 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
         engine.stopped,
         results,
         parameters(pl),
+        best,
+        blocks,
     )
 
 

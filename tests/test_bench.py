@@ -98,3 +98,22 @@ def test_hint_and_stop(mini):
 def test_solve_checked_on_highs(mini):
     """The shipped engine's roster passes the independent checker."""
     solve_checked(mini, scenario(TARGETS))
+
+
+def test_c_stdout_goes_to_stderr_while_searching(capfd):
+    """HiGHS's stray debug line (printed on C stdout) must not reach stdout, where
+    `placement solve --json` prints its summary; nested and ended uses restore it."""
+    import ctypes
+
+    from models.highs import stdout_to_stderr
+
+    libc = ctypes.CDLL(None)
+    with stdout_to_stderr():
+        libc.printf(b"inside\n")
+        with stdout_to_stderr():
+            libc.printf(b"nested\n")
+    libc.printf(b"after\n")
+    libc.fflush(None)
+    out, err = capfd.readouterr()
+    assert out == "after\n"
+    assert "inside" in err and "nested" in err

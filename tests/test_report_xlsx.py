@@ -130,7 +130,7 @@ def test_english_workbook_and_alternates_sheet(result_dir, tmp_path):
     assert "Alternates" in book.sheetnames and book.sheetnames[-1] == "About"
     assert list(_rows(book["Roster"])[0]) == ROSTER_HEADERS_EN
     alt = _rows(book["Alternates"])
-    assert alt[1][4] == "0013" and alt[1][5] == "马超" and "R-TC5" in alt[1][7]
+    assert alt[1][4] == "0013" and alt[1][5] == "马超" and "R-TC5" in alt[1][8]
 
 
 def test_reasons_are_composed_without_an_explanation(result_dir, tmp_path):

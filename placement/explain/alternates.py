@@ -1,0 +1,293 @@
+"""Alternates (差额人选): for each filled post, the next-best holders, ranked by what
+the roster loses if they take the post instead, each priced exactly.
+
+Why: a competitive nomination (差额推荐、差额考察) brings more candidates than posts.
+The planner needs the shortlist ranked by cost to the whole roster, with the exact
+objective change and the targets each alternate would break, not a guess from the
+candidate's own fit.
+
+Method, exact and with no candidate left unexamined: the best roster in which post
+p's proposed holder h does not hold p puts the cheapest alternate c₁ at p, and its
+objective is the optimum with c₁ forced into p (forcing any other candidate gives
+one of the rosters that solve ranged over, so nothing better). Excluding h and c₁
+gives c₂, and so on: K solves per post rank and price the K best alternates. Each
+solve is the proposal's own MIP with the excluded pairs' upper bounds at 0
+(`models.highs.Search`); posts run two at a time in threads (HiGHS releases the
+GIL), and each post's solves are independent of the others, so the answer does
+not depend on the order they finish in. Every alternate roster is confirmed by the
+independent checker, whose figures also name the targets it breaks.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.builder import build
+from models.highs import Search, mip_arrays
+from models.objective import set_objective, weighted
+from models.resolve import Resolver
+from placement.rules import RULE_NAMES
+from placement.solve import Status
+
+THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
+COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
+           "objective_change", "lines_changed", "breaks", "gains", "detail", "status",
+           "checked", "reason_zh", "reason_en"]
+
+
+class AlternatesError(ValueError):
+    """The request cannot be answered as asked (a usage error, not a data error)."""
+
+
+@dataclass
+class Alternates:
+    table: pd.DataFrame  # one row per (post, rank): COLUMNS
+    posts: list[str]  # the posts asked about
+    solves: int
+    seconds: float
+    interrupted: bool = False
+    rosters: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def summary(self) -> dict:
+        return {"posts": len(self.posts), "alternates": len(self.table), "solves": self.solves,
+                "seconds": round(self.seconds, 3), "interrupted": self.interrupted,
+                "all_checked": bool(self.table["checked"].all()) if len(self.table) else True}
+
+
+def posts_in_scope(roster: pd.DataFrame, scope: str | Sequence[str], data) -> list[str]:
+    """`"changed"`: posts whose holder changes (the appointments a nomination is about);
+    `"all"`: every post; else post, team or region ids (a region: its teams' posts)."""
+    if isinstance(scope, str) and scope in ("changed", "all"):
+        rows = roster if scope == "all" else roster[roster["change"] != "stay"]
+        return rows["post_id"].tolist()
+    chosen = {scope} if isinstance(scope, str) else set(scope)
+    region = data.teams.set_index("team_id")["region"].reindex(roster["team_id"]).to_numpy()
+    mask = (roster["post_id"].isin(chosen) | roster["team_id"].isin(chosen)).to_numpy() \
+        | np.isin(region, list(chosen))
+    return roster.loc[mask, "post_id"].tolist()
+
+
+def check_alternates(sc, scope: str | Sequence[str], data) -> None:
+    """Before any solve: the scenario's objective is weighted, and a scope that names
+    posts, teams or regions names ones of the data set."""
+    if sc.objective != "weighted":
+        raise AlternatesError("alternates are priced on the weighted objective; "
+                              "this scenario is lexicographic")
+    if isinstance(scope, str) and scope in ("changed", "all"):
+        return
+    wanted = [scope] if isinstance(scope, str) else list(scope)
+    known = set(data.posts["post_id"]) | set(data.teams["team_id"]) | set(data.teams["region"])
+    unknown = [w for w in wanted if w not in known]
+    if unknown or not wanted:
+        raise AlternatesError("not a post, team or region of the data set: "
+                              + (", ".join(unknown) or "(none given)"))
+
+
+def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
+                    on_post: Callable[[int, int], None] | None = None,
+                    keep_rosters: bool = False) -> Alternates:
+    """Up to `k` alternates for each post in `scope` (see `posts_in_scope`) of the
+    proposal `prop` (`run.Proposal` with a roster). `on_post(done, total)` after each
+    post; `keep_rosters`: keep each alternate's whole roster (tests check them). Ctrl-C
+    stops the remaining posts and keeps those done."""
+    if prop.roster is None:
+        raise AlternatesError("no roster to find alternates for")
+    check_alternates(prop.scenario, scope, prop.data)
+    if k < 1:
+        raise AlternatesError("k must be at least 1")
+    started = time.perf_counter()
+    shortlist = _Shortlist(prop, keep_rosters)
+    wanted = posts_in_scope(prop.roster, scope, prop.data)
+    results: dict[str, tuple[list[dict], dict, int]] = {}
+    previous = (signal.signal(signal.SIGINT, lambda *_: shortlist.stop())
+                if threading.current_thread() is threading.main_thread() else None)
+    try:
+        with ThreadPoolExecutor(THREADS) as pool:
+            futures = {pool.submit(shortlist.post, pid, k): pid for pid in wanted}
+            for done, future in enumerate(futures, start=1):
+                results[futures[future]] = future.result()
+                if on_post:
+                    on_post(done, len(wanted))
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    rows = [r for pid in wanted for r in results[pid][0]]
+    rosters = {key: r for pid in wanted for key, r in results[pid][1].items()}
+    return Alternates(pd.DataFrame(rows, columns=COLUMNS), wanted,
+                      sum(r[2] for r in results.values()), time.perf_counter() - started,
+                      shortlist.stopped.is_set(), rosters)
+
+
+class _Shortlist:
+    """The proposal's MIP and roster, shared by the threads that rank each post's
+    alternates; `stop()` ends every running search (Ctrl-C)."""
+
+    def __init__(self, prop, keep_rosters: bool):
+        from placement.checker import check_roster
+
+        self.prop, self.keep_rosters = prop, keep_rosters
+        sc, data, pairs = prop.scenario, prop.data, prop.pairs
+        pl = build(data, sc, prop.facts, pairs)
+        pl.baseline = prop.baseline
+        set_objective(pl, weighted(pl))
+        self.column = np.array([x.index for x in pl.x], dtype=np.int64)
+        o = prop.outcome
+        self.base_objective = float(o.objective)
+        self.resolver = Resolver(mip_arrays(pl.model.proto), o.values, self.base_objective,
+                                 self.column, optimal=o.status is Status.OPTIMAL,
+                                 blocks=o.blocks > 0, time_limit=sc.solver.time_limit,
+                                 gap=sc.solver.relative_gap)
+        chosen = np.asarray(o.chosen)
+        self.base_pair = pd.Series(chosen, index=pairs.post[chosen])  # post -> pair
+        self.base_holder = pd.Series(pairs.cadre[chosen], index=pairs.post[chosen])
+        report = check_roster(sc, data, prop.roster)
+        self.base_short = _target_shortfalls(report.figures)
+        self.base_terms = _terms(report, prop.roster)
+        region = data.teams["region"].to_numpy(dtype=object)[pl.pair_team]
+        self.near = {r: self.column[idx]
+                     for r, idx in pd.Series(np.arange(len(pairs))).groupby(region)}
+        self.post_region = data.teams.set_index("team_id")["region"].reindex(
+            data.posts["team_id"]).to_numpy(dtype=object)
+        self.position = {p: i for i, p in enumerate(data.posts["post_id"])}
+        self.stopped = threading.Event()
+        self._active: set[Search] = set()
+        self._lock = threading.Lock()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        with self._lock:
+            for search in self._active:
+                search.stop()
+
+    def post(self, post_id: str, k: int) -> tuple[list[dict], dict, int]:
+        """The alternates of one post, best first: each solve excludes the holder and the
+        alternates found so far. Rows, rosters (if kept) and the number of solves."""
+        p = self.position[post_id]
+        excluded = [int(self.base_pair[p])]
+        rows, rosters, solves = [], {}, 0
+        for rank in range(1, k + 1):
+            if self.stopped.is_set():
+                break
+            status, chosen, objective = self._solve_without(p, excluded)
+            solves += 1
+            if chosen is None:
+                break
+            pair = int(chosen[self.prop.pairs.post[chosen] == p][0])
+            row, roster = self._row(p, rank, pair, chosen, status, objective)
+            rows.append(row)
+            if self.keep_rosters:
+                rosters[(post_id, rank)] = roster
+            excluded.append(pair)
+            if status != "optimal":  # a later rank would rest on an unproven one
+                break
+        return rows, rosters, solves
+
+    def _solve_without(self, p: int, excluded: list[int]
+                       ) -> tuple[str, np.ndarray | None, float | None]:
+        searches: list[Search] = []
+
+        def started(search: Search) -> None:
+            with self._lock:
+                searches.append(search)
+                self._active.add(search)
+                if self.stopped.is_set():
+                    search.stop()
+
+        try:
+            answer = self.resolver.without(self.column[excluded],
+                                           self.near[self.post_region[p]], started)
+        finally:
+            with self._lock:
+                self._active.difference_update(searches)
+        if answer.values is None or self.stopped.is_set():
+            return answer.status, None, None
+        return (answer.status, np.flatnonzero(answer.values[self.column] > 0.5),
+                self.resolver.objective(answer.values))
+
+    def _row(self, p: int, rank: int, pair: int, chosen: np.ndarray, status: str,
+             objective: float) -> tuple[dict, pd.DataFrame]:
+        """One line of alternates.csv, from the alternate's roster as the independent
+        checker reads it."""
+        from placement.checker import check_roster
+        from placement.results import roster_table
+
+        prop, pairs = self.prop, self.prop.pairs
+        roster = roster_table(prop.data, prop.facts, pairs, chosen)
+        report = check_roster(prop.scenario, prop.data, roster)
+        holder = pd.Series(pairs.cadre[chosen], index=pairs.post[chosen])
+        changes = _changes(self.base_short, _target_shortfalls(report.figures))
+        terms = _terms(report, roster)
+        cadre_ids = prop.data.cadres["cadre_id"].to_numpy()
+        base = int(self.base_pair[p])
+        row = {
+            "post_id": prop.data.posts["post_id"].iat[p],
+            "team_id": prop.data.posts["team_id"].iat[p],
+            "holder_id": cadre_ids[pairs.cadre[base]], "rank": rank,
+            "cadre_id": cadre_ids[pairs.cadre[pair]], "fit": int(pairs.fit[pair]),
+            "objective": objective, "objective_change": objective - self.base_objective,
+            "lines_changed": int((holder.reindex(self.base_holder.index)
+                                  != self.base_holder).sum()),
+            "breaks": ";".join(sorted({r for r, _, d in changes if d > 0})),
+            "gains": ";".join(sorted({r for r, _, d in changes if d < 0})),
+            "detail": "; ".join(f"{r}@{w} {d:+d}" for r, w, d in changes),
+            "status": status, "checked": report.ok,
+        }
+        row |= _reasons(row, changes, int(pairs.fit[base]),
+                        {key: terms[key] - self.base_terms[key] for key in terms})
+        return row, roster
+
+
+def _target_shortfalls(figures: pd.DataFrame) -> pd.Series:
+    """Shortfall per (rule, place) of the target-mode rules."""
+    f = figures[(figures["mode"] == "target") & (figures["shortfall"] > 0)]
+    return f.groupby(["rule", "where"])["shortfall"].sum()
+
+
+def _changes(before: pd.Series, after: pd.Series) -> list[tuple[str, str, int]]:
+    """(rule, place, change of shortfall) wherever a target's shortfall differs."""
+    both = pd.concat([before.rename("b"), after.rename("a")], axis=1).fillna(0)
+    diff = (both["a"] - both["b"]).astype(int)
+    diff = diff[diff != 0]
+    return [(rule, where, int(d)) for (rule, where), d in diff.items()]
+
+
+def _terms(report, roster: pd.DataFrame) -> dict[str, float]:
+    """The checker's own objective terms of a roster: weighted fit, target penalties,
+    moves and releases of sitting cadres."""
+    t = report.objective_terms(roster.set_index("post_id")["fit"])
+    return {"fit": t["fit"], "penalty": sum(t["penalties"].values()), "moves": t["moves"],
+            "releases": t["releases"]}
+
+
+def _reasons(row: dict, changes: list[tuple[str, str, int]], holder_fit: int,
+             delta_terms: dict[str, float]) -> dict:
+    """Why the alternate costs what it costs, from the checker's terms: fit, targets,
+    moves; then each target place whose shortfall changes."""
+    delta, d = row["objective_change"], delta_terms
+    others = row["lines_changed"] - 1
+    zh = [f"目标值变化 {delta:+g}（人岗相适度 {row['fit']}，拟任人选 {holder_fit}；"
+          f"相适度合计 {d['fit']:+g}，目标扣分 {d['penalty']:+g}，"
+          f"调动 {d['moves']:+d}，免职 {d['releases']:+d}）",
+          f"另有 {others} 个职位随之调整" if others else "其他职位不变"]
+    en = [f"objective change {delta:+g} (fit {row['fit']} against {holder_fit} for the "
+          f"proposed holder; total fit {d['fit']:+g}, target penalties {d['penalty']:+g}, "
+          f"moves {d['moves']:+d}, releases {d['releases']:+d})",
+          f"{others} other line{'s' if others != 1 else ''} change" if others
+          else "no other line changes"]
+    for rule, where, d in changes:
+        name_zh, name_en = RULE_NAMES.get(rule, (rule, rule))
+        zh.append(f"{rule} {name_zh} @{where} 缺口{'增加' if d > 0 else '减少'} {abs(d)}")
+        en.append(f"{rule} {name_en} @ {where} short by {abs(d)} "
+                  f"{'more' if d > 0 else 'less'}")
+    if row["status"] != "optimal":
+        zh.append("未证明最优：实际损失不超过此值")
+        en.append("not proven optimal: the true loss is at most this")
+    return {"reason_zh": "；".join(zh), "reason_en": "; ".join(en)}
