@@ -24,7 +24,7 @@ def _num(v, fmt: str) -> str:
 def bench(
     sizes: Annotated[str, typer.Option(
         help="comma-separated generator profiles: linfen, province2, province4, province8, "
-             "province")] = "linfen,province2",
+             "province, scale60")] = "linfen,province2",
     repeat: Annotated[int, typer.Option(min=1, help="solves per solver and size (medians)")] = 3,
     gap: Annotated[float, typer.Option(help="relative gap at which both solvers stop")] = 0.0,
     time_limit: Annotated[float, typer.Option(help="seconds per solve")] = 600.0,
@@ -69,10 +69,15 @@ def bench(
                 "ratio solve", "peak MiB"):
         table.add_column(col, justify="left" if col in ("instance", "solver", "status")
                          else "right")
+    killed = {r.instance for r in rows if r.solver == "highs" and r.status == "killed"}
     for r in rows:
+        # Against a HiGHS run killed at its cap, the ratio is an upper bound.
+        bound = "<" if r.instance in killed else ""
         table.add_row(r.instance, str(r.vacancies), str(r.pairs), r.solver,
                       f"{r.build:.2f}", f"{r.solve:.2f}", f"{r.total:.2f}", r.status,
                       _num(r.objective, ".0f"), _num(r.bound, ".0f"), _num(r.gap, ".4%"),
-                      _num(r.gap_to_lp, ".4%"), _num(r.ratio_total, ".2f"),
-                      _num(r.ratio_solve, ".2f"), f"{r.peak_mib:.0f}")
+                      _num(r.gap_to_lp, ".4%"),
+                      bound * (r.ratio_total is not None) + _num(r.ratio_total, ".2f"),
+                      bound * (r.ratio_solve is not None) + _num(r.ratio_solve, ".2f"),
+                      f"{r.peak_mib:.0f}")
     Console(width=200).print(table)

@@ -117,3 +117,15 @@ def test_c_stdout_goes_to_stderr_while_searching(capfd):
     out, err = capfd.readouterr()
     assert out == "after\n"
     assert "inside" in err and "nested" in err
+
+
+def test_a_solve_past_its_cap_is_killed_and_reported(tmp_path):
+    """HiGHS checks its time limit only after its set-up, so the harness enforces a wall
+    cap itself: a solve still running at the cap is killed and reported, not waited for."""
+    from placement.bench import in_fresh_process, instance_folder, wall_cap
+
+    folder = instance_folder("nanpiao", 7, tmp_path, time_limit=60, gap=0.0)
+    run = in_fresh_process(folder, "ours", cap=0.05)
+    assert run.status == "killed" and run.objective is None
+    assert 0.05 <= run.solve < 30
+    assert wall_cap(600) == 750 and wall_cap(10) == 70

@@ -64,3 +64,23 @@ def test_linfen_every_line_and_every_shortfall_has_a_reason(linfen, tmp_path):
     short_rules = set(rules.loc[(rules["shortfall"] > 0) & (rules["mode"] == "target"), "rule"])
     assert short_rules == set(causes["rule"])
     assert causes["cause_en"].str.len().gt(0).all() and causes["cause_zh"].str.len().gt(0).all()
+
+
+def test_linfen_with_unmet_targets_explains_every_shortfall(linfen, tmp_path):
+    """At the catalogue defaults Linfen meets every target, so the test above has no
+    shortfall to explain; five women per county team cannot be met everywhere, and
+    every place that falls short gets a cause in both languages."""
+    import pandas as pd
+
+    from placement.api import override
+    from placement.run import run_solve
+
+    sc, data, _ = linfen
+    run_solve(override(sc, "rules.R-TC5.min_women=5"), data, tmp_path, progress=False)
+    rules = pd.read_csv(tmp_path / "rules.csv", encoding="utf-8-sig")
+    causes = pd.read_csv(tmp_path / "shortfalls.csv", encoding="utf-8-sig")
+    short = rules.set_index("rule").loc["R-TC5"]
+    assert short["shortfall"] > 0 and short["places_short"] > 0
+    women = causes[causes["rule"] == "R-TC5"]
+    assert len(women) == short["places_short"]
+    assert women["cause_en"].str.len().gt(0).all() and women["cause_zh"].str.len().gt(0).all()

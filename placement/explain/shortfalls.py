@@ -111,10 +111,14 @@ def _team_minimum(data, sc, f, universe, u_team, placed_team, removed):
     attr_zh, attr_en = SERVES[f.rule]
     ex_zh = "、".join(f"{r}（{n}人）" for r, n in excluded.most_common())
     ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
-    else_txt = ", ".join(f"{t} ({n})" for t, n in where_else.most_common(3))
+    top = where_else.most_common(3)
+    rest_teams, rest = len(where_else) - len(top), len(elsewhere) - sum(n for _, n in top)
+    else_txt = ", ".join(f"{t} ({n})" for t, n in top)
+    else_zh = else_txt + (f"，其他{rest_teams}个班子{rest}名" if rest_teams else "")
+    else_txt += f", {rest} in {rest_teams} other teams" if rest_teams else ""
     zh = (f"要求{f.required:g}名、实现{f.achieved:g}名（{RULE_NAMES[f.rule][0]}）：可任该班子职位的"
           f"{attr_zh}人选共{len(pool)}名，其中{len(eligible)}名符合条件（已配入本班子{len(here)}名，"
-          f"配入其他班子{len(elsewhere)}名{('：' + else_txt) if else_txt else ''}）")
+          f"配入其他班子{len(elsewhere)}名{('：' + else_zh) if else_txt else ''}）")
     en = (f"needs {f.required:g}, has {f.achieved:g} ({RULE_NAMES[f.rule][1]}): {len(pool)} "
           f"cadres who count ({attr_en}) could take a post of this team; {len(eligible)} are "
           f"eligible "
