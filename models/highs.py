@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -257,6 +258,23 @@ class HighsAnswer:
     blocks: int = 0  # independent blocks it was solved in (`models.blocks`); 0: whole
 
 
+def _weak_callback(ref: weakref.ref) -> Callable:
+    """The search's callback, holding the search only weakly.
+
+    Why: HiGHS keeps the callback on the C++ side, out of sight of Python's garbage
+    collector, so a callback holding its search (which holds the HiGHS model) was a
+    cycle nothing freed: every solve leaked its model. Measured on Linfen alternates
+    (thousands of searches): peak memory grew from 460 MiB at 10 posts to 708 MiB at
+    90 before this."""
+
+    def callback(kind, message, out, into, user) -> None:
+        search = ref()
+        if search is not None:
+            search._callback(kind, message, out, into, user)
+
+    return callback
+
+
 class Search:
     """One HiGHS MIP run with a starting roster, progress reports and interruption.
 
@@ -274,7 +292,7 @@ class Search:
         self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
                                            "mip_rel_gap": max(float(gap), 1e-9)}
                              | (options or {}))
-        self.h.setCallback(self._callback, None)
+        self.h.setCallback(_weak_callback(weakref.ref(self)), None)
         self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
 
     def hint(self, values: np.ndarray | dict[int, int]) -> None:

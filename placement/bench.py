@@ -119,7 +119,11 @@ def run_one(folder: str, solver: str) -> dict:
     info = h.getInfo()
     status = h.modelStatusToString(h.getModelStatus()).lower()
     objective = m.scale * info.objective_function_value
-    bound = m.scale * info.mip_dual_bound if solver == "highs" else objective
+    if solver == "highs":
+        bound = m.scale * info.mip_dual_bound
+    else:  # an LP stopped early holds no bound, nor a roster
+        bound = objective if status == "optimal" else None
+        objective = bound
     return asdict(Run(Path(folder).name, solver, vacancies, len(pairs), load, build, solve,
                       status, objective, bound, _peak_mib()))
 
@@ -194,7 +198,7 @@ def summarise(runs: list[Run]) -> list[Row]:
     rows: list[Row] = []
     for inst in dict.fromkeys(r.instance for r in runs):
         mine = [r for r in runs if r.instance == inst]
-        lp = [r.objective for r in mine if r.solver == "lp" and r.objective is not None]
+        lp = [r.objective for r in mine if r.solver == "lp" and r.status == "optimal"]
         lp_bound = lp[0] if lp else None
         med: dict[str, dict] = {}
         for solver in SOLVERS:

@@ -129,3 +129,28 @@ def test_a_solve_past_its_cap_is_killed_and_reported(tmp_path):
     assert run.status == "killed" and run.objective is None
     assert 0.05 <= run.solve < 30
     assert wall_cap(600) == 750 and wall_cap(10) == 70
+
+
+def test_an_unfinished_lp_is_no_bound():
+    """The LP relaxation stopped at its time limit certifies nothing: no `gap to LP`."""
+    from placement.bench import Run
+
+    runs = [Run("i", "ours", 1, 10, 0.1, 0.2, 1.0, "optimal", 5.0, 5.0, 100.0),
+            Run("i", "lp", 1, 10, 0.1, 0.2, 9.0, "time limit reached", None, None, 100.0)]
+    rows = {r.solver: r for r in summarise(runs)}
+    assert rows["ours"].lp_bound is None and rows["ours"].gap_to_lp is None
+
+
+def test_a_finished_search_is_freed(mini):
+    """HiGHS holds the search's callback in C++, out of Python's sight: a callback that
+    held its search made a cycle nothing freed, and every solve leaked its model."""
+    import gc
+    import weakref
+
+    pl = _placement(mini, on=TARGETS)
+    search = Search(mip_arrays(pl.model.proto), time_limit=30)
+    assert search.run().status == "optimal"
+    ref = weakref.ref(search)
+    del search
+    gc.collect()
+    assert ref() is None

@@ -40,7 +40,7 @@ from placement.solve import Status
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
            "objective_change", "lines_changed", "breaks", "gains", "detail", "status",
-           "checked", "reason_zh", "reason_en"]
+           "route", "checked", "reason_zh", "reason_en"]
 
 
 class AlternatesError(ValueError):
@@ -59,6 +59,8 @@ class Alternates:
     def summary(self) -> dict:
         return {"posts": len(self.posts), "alternates": len(self.table), "solves": self.solves,
                 "seconds": round(self.seconds, 3), "interrupted": self.interrupted,
+                "routes": {str(k): int(v) for k, v in self.table["route"].value_counts()
+                           .sort_index().items()},
                 "all_checked": bool(self.table["checked"].all()) if len(self.table) else True}
 
 
@@ -176,12 +178,13 @@ class _Shortlist:
         for rank in range(1, k + 1):
             if self.stopped.is_set():
                 break
-            status, chosen, objective = self._solve_without(p, excluded)
+            status, chosen, objective, route = self._solve_without(p, excluded)
             solves += 1
             if chosen is None:
                 break
             pair = int(chosen[self.prop.pairs.post[chosen] == p][0])
             row, roster = self._row(p, rank, pair, chosen, status, objective)
+            row["route"] = route
             rows.append(row)
             if self.keep_rosters:
                 rosters[(post_id, rank)] = roster
@@ -191,7 +194,7 @@ class _Shortlist:
         return rows, rosters, solves
 
     def _solve_without(self, p: int, excluded: list[int]
-                       ) -> tuple[str, np.ndarray | None, float | None]:
+                       ) -> tuple[str, np.ndarray | None, float | None, str]:
         searches: list[Search] = []
 
         def started(search: Search) -> None:
@@ -208,9 +211,9 @@ class _Shortlist:
             with self._lock:
                 self._active.difference_update(searches)
         if answer.values is None or self.stopped.is_set():
-            return answer.status, None, None
+            return answer.status, None, None, answer.route
         return (answer.status, np.flatnonzero(answer.values[self.column] > 0.5),
-                self.resolver.objective(answer.values))
+                self.resolver.objective(answer.values), answer.route)
 
     def _row(self, p: int, rank: int, pair: int, chosen: np.ndarray, status: str,
              objective: float) -> tuple[dict, pd.DataFrame]:
