@@ -22,6 +22,7 @@ import pandas as pd
 from placement import atomic
 from placement.report_content import (
     age_bands,
+    alternates_frame,
     notes,
     roster_frame,
     rules_frame,
@@ -199,6 +200,24 @@ def _roster(res: Result, lang: str) -> str:
     return f"<table>{cols}<tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _alternates(res: Result, lang: str) -> str:
+    """The shortlist per post (差额人选), grouped by team, when the result has one."""
+    a = alternates_frame(res, lang)
+    keys = ("post", "rank", "name", "objective_change", "lines_changed", "reason")
+    head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
+    rows, team = [], None
+    for _, x in a.iterrows():
+        if x["team"] != team:
+            team = x["team"]
+            rows.append(f'<tr class="group"><td colspan="{len(keys)}">{_e(team)}</td></tr>')
+        rows.append(
+            f"<tr><td>{_e(x['post'])}</td><td class=n>{_e(x['rank'])}</td>"
+            f"<td class=nw>{_e(x['name'])} <span class=small>{_e(x['cadre_id'])}</span></td>"
+            f"<td class=n>{_e(x['objective_change'])}</td><td class=n>{_e(x['lines_changed'])}</td>"
+            f"<td class=small>{_e(x['reason'])}</td></tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
 def build_report_html(res: Result, lang: str = "zh") -> str:
     zh = lang == "zh"
     s = res.summary
@@ -213,6 +232,9 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
         ("rules", "规则达标" if zh else "Rule attainment", _rules(res, lang)),
         ("roster", "拟任名单及理由" if zh else "Roster with reasons", _roster(res, lang)),
     ]
+    if res.alternates is not None:
+        sections.append(("alternates", "备选人选（差额）" if zh else "Alternates",
+                         _alternates(res, lang)))
     body = "".join(f'<section id="{sid}"><h2>{escape(h)}</h2>{html}</section>'
                    for sid, h, html in sections)
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'

@@ -84,3 +84,30 @@ def test_unknown_lock_id_is_invalid_input(scenario_file, tmp_path):
     res = _solve(scenario_file, tmp_path / "out", "--set", 'locks.keep=["NOPE"]')
     assert res.exit_code == 3
     assert "NOPE" in res.output and "locks.keep[0]" in res.output
+
+
+def test_alternates_from_the_command_line_and_the_api(scenario_file, tmp_path):
+    """`--alternates 2 --json`: alternates.csv next to the roster, a clean JSON summary
+    on stdout, the same table through `api.solve`; a scope naming nothing, and a
+    lexicographic scenario, are usage errors (exit 2) before any solve."""
+    from placement import api
+
+    out = tmp_path / "out"
+    res = _solve(scenario_file, out, "--json", "--alternates", "2")
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    alt = pd.read_csv(out / "alternates.csv", encoding="utf-8-sig")
+    assert summary["alternates"]["alternates"] == len(alt) > 0
+    assert summary["alternates"]["all_checked"] and alt["checked"].all()
+    assert set(alt["rank"]) <= {1, 2} and (alt["objective_change"] <= 0).all()
+    sc, data = api.load(scenario_file)
+    result = api.solve(sc, data, alternates=2)
+    pd.testing.assert_frame_equal(result.alternates, api.read_result(out).alternates)
+    assert result.alternates["holder_id"].str.startswith("0").all()  # ids stay text
+    bad = _solve(scenario_file, tmp_path / "bad", "--alternates", "1",
+                 "--alternates-posts", "NO-SUCH-POST")
+    assert bad.exit_code == 2 and "NO-SUCH-POST" in bad.output
+    assert not (tmp_path / "bad").exists()
+    lexi = _solve(scenario_file, tmp_path / "lexi", "--alternates", "1",
+                  "--set", "objective=lexicographic")
+    assert lexi.exit_code == 2 and "lexicographic" in lexi.output

@@ -73,3 +73,28 @@ def test_headless_chromium_renders_the_page(result, tmp_path):
         capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert png.stat().st_size > 20_000
+
+
+def test_alternates_section_when_the_result_has_them(tmp_path):
+    """A result solved with alternates shows the shortlist, one group row per team;
+    without alternates there is no such section (the fixture's page)."""
+    from builders import mini_scenario
+
+    from placement.loader import load_dataset
+    from placement.run import run_solve
+    from placement.scenario import load_scenario
+
+    sc = load_scenario(mini_scenario(tmp_path))
+    data = load_dataset(sc.data, reference_date=sc.reference_date)
+    out = tmp_path / "result"
+    assert run_solve(sc, data, out, progress=False, alternates=1).exit_code == 0
+    res = load_result(out)
+    page = build_report_html(res, "zh")
+    section = page.split('<section id="alternates">')[1]
+    assert "备选人选" in section
+    teams = res.alternates["post_id"].map(res.roster.set_index("post_id")["team_id"]).nunique()
+    assert section.count("<tr") - 1 == len(res.alternates) + teams
+
+
+def test_no_alternates_section_without_them(page):
+    assert 'id="alternates"' not in page
