@@ -33,9 +33,12 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
-# skipping it saves 0.5 s on Linfen. Presolve rule 8 (free column substitution) would
-# put the objective back on the pair variables (see `objective_by_group`).
-OPTIONS = {"mip_heuristic_run_feasibility_jump": False, "presolve_rule_off": 1 << 8}
+# skipping it saves 0.5 s on Linfen; the root reduced-cost heuristic cost 0.6 s of a
+# 1.8 s Linfen what-if (R-TC6 as a target) and nothing elsewhere. Presolve rule 8 (free
+# column substitution) would put the objective back on the pair variables (see
+# `objective_by_group`).
+OPTIONS = {"mip_heuristic_run_feasibility_jump": False,
+           "mip_heuristic_run_root_reduced_cost": False, "presolve_rule_off": 1 << 8}
 
 
 @dataclass(frozen=True)
