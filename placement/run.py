@@ -72,10 +72,16 @@ class RunResult:
             f"{s['counts']['changed_posts']} posts change"
             + (f" ({s['from']['changed_lines']} lines differ from {s['from']['roster']})"
                if s.get("from") else "")
-            + (f"; {s['alternates']['alternates']} alternates for "
-               f"{s['alternates']['posts']} posts" if s.get("alternates") else "")
+            + (_alternates_headline(s["alternates"]) if s.get("alternates") else "")
             + f"; results in {s['out']}"
         )
+
+
+def _alternates_headline(a: dict) -> str:
+    if a.get("interrupted"):
+        return (f"; {a['alternates']} alternates for {a['posts_done']} of {a['posts']} posts "
+                f"(interrupted)")
+    return f"; {a['alternates']} alternates for {a['posts']} posts"
 
 
 def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:

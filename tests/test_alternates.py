@@ -198,3 +198,25 @@ def test_block_local_alternates_equal_the_whole_re_solve():
         forced_sc.locks.must = [Pair(cadre=row.cadre_id, post=row.post_id)]
         forced = propose(forced_sc, data, explain=False)
         assert forced.outcome.objective == pytest.approx(row.objective), row
+
+
+def test_ctrl_c_keeps_the_posts_done():
+    """A stop (Ctrl-C) before any post starts keeps nothing half-done and says so."""
+    data = _one_vacancy()
+    prop = solve_checked(data, scenario())
+    import placement.explain.alternates as module
+
+    class Stopped(module._Shortlist):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            self.stop()
+
+    original, module._Shortlist = module._Shortlist, Stopped
+    try:
+        alt = find_alternates(prop, 2, "all")
+    finally:
+        module._Shortlist = original
+    assert alt.interrupted and alt.posts_done == 0 and alt.table.empty
+    assert alt.summary()["posts"] == 1 and alt.summary()["posts_done"] == 0
+    done = find_alternates(prop, 2, "all")
+    assert not done.interrupted and done.posts_done == 1

@@ -55,9 +55,11 @@ class Alternates:
     seconds: float
     interrupted: bool = False
     rosters: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict, repr=False)
+    posts_done: int = 0  # posts finished (all of them unless interrupted)
 
     def summary(self) -> dict:
-        return {"posts": len(self.posts), "alternates": len(self.table), "solves": self.solves,
+        return {"posts": len(self.posts), "posts_done": self.posts_done,
+                "alternates": len(self.table), "solves": self.solves,
                 "seconds": round(self.seconds, 3), "interrupted": self.interrupted,
                 "routes": {str(k): int(v) for k, v in self.table["route"].value_counts()
                            .sort_index().items()},
@@ -108,7 +110,7 @@ def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
     started = time.perf_counter()
     shortlist = _Shortlist(prop, keep_rosters)
     wanted = posts_in_scope(prop.roster, scope, prop.data)
-    results: dict[str, tuple[list[dict], dict, int]] = {}
+    results: dict[str, tuple[list[dict], dict, int, bool]] = {}
     previous = (signal.signal(signal.SIGINT, lambda *_: shortlist.stop())
                 if threading.current_thread() is threading.main_thread() else None)
     try:
@@ -125,7 +127,8 @@ def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
     rosters = {key: r for pid in wanted for key, r in results[pid][1].items()}
     return Alternates(pd.DataFrame(rows, columns=COLUMNS), wanted,
                       sum(r[2] for r in results.values()), time.perf_counter() - started,
-                      shortlist.stopped.is_set(), rosters)
+                      shortlist.stopped.is_set(), rosters,
+                      sum(r[3] for r in results.values()))
 
 
 class _Shortlist:
@@ -169,18 +172,21 @@ class _Shortlist:
             for search in self._active:
                 search.stop()
 
-    def post(self, post_id: str, k: int) -> tuple[list[dict], dict, int]:
+    def post(self, post_id: str, k: int) -> tuple[list[dict], dict, int, bool]:
         """The alternates of one post, best first: each solve excludes the holder and the
-        alternates found so far. Rows, rosters (if kept) and the number of solves."""
+        alternates found so far. Rows, rosters (if kept), the number of solves, and
+        whether the post was finished (not cut short by Ctrl-C)."""
         p = self.position[post_id]
         excluded = [int(self.base_pair[p])]
-        rows, rosters, solves = [], {}, 0
+        rows, rosters, solves, complete = [], {}, 0, True
         for rank in range(1, k + 1):
             if self.stopped.is_set():
+                complete = False
                 break
             status, chosen, objective, route = self._solve_without(p, excluded)
             solves += 1
             if chosen is None:
+                complete = not self.stopped.is_set()
                 break
             pair = int(chosen[self.prop.pairs.post[chosen] == p][0])
             row, roster = self._row(p, rank, pair, chosen, status, objective)
@@ -191,7 +197,7 @@ class _Shortlist:
             excluded.append(pair)
             if status != "optimal":  # a later rank would rest on an unproven one
                 break
-        return rows, rosters, solves
+        return rows, rosters, solves, complete
 
     def _solve_without(self, p: int, excluded: list[int]
                        ) -> tuple[str, np.ndarray | None, float | None, str]:
