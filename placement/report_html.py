@@ -177,45 +177,53 @@ def _rules(res: Result, lang: str) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def _roster(res: Result, lang: str) -> str:
-    r = roster_frame(res, lang)
-    change_code = res.roster.set_index("post_id")["change"]
-    keys = ("post", "proposed", "current", "change", "reason")
+def _by_team(frame: pd.DataFrame, keys: tuple[str, ...], lang: str, line, colgroup: str = ""
+             ) -> str:
+    """A table with a header, one group row where the team changes and `line(x)` (a
+    `<tr>…</tr>`) for each row of `frame`."""
     head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
     rows, team = [], None
-    for _, x in r.iterrows():
+    for _, x in frame.iterrows():
         if x["team"] != team:
             team = x["team"]
             rows.append(f'<tr class="group"><td colspan="{len(keys)}">{_e(team)}</td></tr>')
+        rows.append(line(x))
+    return f"<table>{colgroup}<tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _roster(res: Result, lang: str) -> str:
+    change_code = res.roster.set_index("post_id")["change"]
+
+    def line(x) -> str:
         code = change_code.get(x["post_id"], "")
         cls = ' class="changed"' if code != "stay" else ""
-        rows.append(
-            f"<tr{cls}><td>{_e(x['post'])}</td>"
-            f"<td class=nw>{_e(x['proposed'])} <span class=small>{_e(x['proposed_id'])}</span></td>"
-            f"<td class=nw>{_e(x['current'])} <span class=small>{_e(x['current_id'])}</span></td>"
-            f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span></td>'
-            f"<td>{_e(x['reason'])}</td></tr>")
+        return (f"<tr{cls}><td>{_e(x['post'])}</td>"
+                f"<td class=nw>{_e(x['proposed'])} <span class=small>{_e(x['proposed_id'])}"
+                f"</span></td>"
+                f"<td class=nw>{_e(x['current'])} <span class=small>{_e(x['current_id'])}"
+                f"</span></td>"
+                f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span></td>'
+                f"<td>{_e(x['reason'])}</td></tr>")
+
     cols = ('<colgroup><col style="width:20%"><col style="width:10%"><col style="width:10%">'
             '<col style="width:5%"><col></colgroup>')
-    return f"<table>{cols}<tr>{head}</tr>{''.join(rows)}</table>"
+    return _by_team(roster_frame(res, lang), ("post", "proposed", "current", "change", "reason"),
+                    lang, line, cols)
 
 
 def _alternates(res: Result, lang: str) -> str:
     """The shortlist per post (差额人选), grouped by team, when the result has one."""
-    a = alternates_frame(res, lang)
-    keys = ("post", "rank", "name", "objective_change", "lines_changed", "reason")
-    head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
-    rows, team = [], None
-    for _, x in a.iterrows():
-        if x["team"] != team:
-            team = x["team"]
-            rows.append(f'<tr class="group"><td colspan="{len(keys)}">{_e(team)}</td></tr>')
-        rows.append(
-            f"<tr><td>{_e(x['post'])}</td><td class=n>{_e(x['rank'])}</td>"
-            f"<td class=nw>{_e(x['name'])} <span class=small>{_e(x['cadre_id'])}</span></td>"
-            f"<td class=n>{_e(x['objective_change'])}</td><td class=n>{_e(x['lines_changed'])}</td>"
-            f"<td class=small>{_e(x['reason'])}</td></tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+    def line(x) -> str:
+        return (f"<tr><td>{_e(x['post'])}</td><td class=n>{_e(x['rank'])}</td>"
+                f"<td class=nw>{_e(x['name'])} <span class=small>{_e(x['cadre_id'])}</span></td>"
+                f"<td class=n>{_e(x['objective_change'])}</td>"
+                f"<td class=n>{_e(x['lines_changed'])}</td>"
+                f"<td class=small>{_e(x['reason'])}</td></tr>")
+
+    return _by_team(alternates_frame(res, lang),
+                    ("post", "rank", "name", "objective_change", "lines_changed", "reason"),
+                    lang, line)
 
 
 def build_report_html(res: Result, lang: str = "zh") -> str:
