@@ -11,10 +11,11 @@ p's proposed holder h does not hold p puts the cheapest alternate c₁ at p, and
 objective is the optimum with c₁ forced into p (forcing any other candidate gives
 one of the rosters that solve ranged over, so nothing better). Excluding h and c₁
 gives c₂, and so on: K solves per post rank and price the K best alternates. Each
-solve is the proposal's own MIP with the excluded pairs' upper bounds at 0
-(`models.highs.Search`); posts run two at a time in threads (HiGHS releases the
-GIL), and each post's solves are independent of the others, so the answer does
-not depend on the order they finish in. Every alternate roster is confirmed by the
+solve is the proposal's own MIP with the excluded pairs' upper bounds at 0, tried
+in the post's region first and then in its block or whole (`models.resolve`);
+posts run two at a time in threads (HiGHS releases the GIL), and each post's
+solves are independent of the others, so the answer does not depend on the order
+they finish in. Every alternate roster is confirmed by the
 independent checker, whose figures also name the targets it breaks.
 """
 
