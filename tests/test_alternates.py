@@ -220,3 +220,15 @@ def test_ctrl_c_keeps_the_posts_done():
     assert alt.summary()["posts"] == 1 and alt.summary()["posts_done"] == 0
     done = find_alternates(prop, 2, "all")
     assert not done.interrupted and done.posts_done == 1
+
+
+def test_alternates_of_a_cp_sat_roster_are_priced_by_the_same_model():
+    """With `engine = "cpsat"` the proposal comes from CP-SAT; its alternates are the
+    same MIP re-solved (by HiGHS), so they rank and price as under the default engine."""
+    data = _one_vacancy()
+    sc = scenario(solver={"engine": "cpsat", "workers": 8, "time_limit": 30, "seed": 0})
+    prop = solve_checked(data, sc)
+    alt = find_alternates(prop, 2, "all", keep_rosters=True)
+    assert alt.table["cadre_id"].tolist() == ["C2", "C3"]
+    assert alt.table["objective_change"].tolist() == [-20, -30]
+    _checked(prop, alt)
