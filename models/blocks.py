@@ -38,19 +38,28 @@ THREADS = 2  # the machine's cores (docs/solver.md: two blocks at once, not more
 class Split:
     global_rows: np.ndarray  # row indices set aside
     blocks: list[np.ndarray]  # column indices per block (sorted)
+    rows: list[np.ndarray]  # per block, the rows it holds (all their columns in it)
+    groups: list[list[int]]  # per block, the indices of `MipArrays.groups` inside it
     loose: np.ndarray  # columns in no kept row: set to their cheapest bound
+
+
+def _entries(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions in the CSR arrays of the entries of `rows`, row by row (numpy only:
+    the province has 10⁵ rows, too many for a Python loop on every solve)."""
+    lengths = starts[rows + 1] - starts[rows]
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.repeat(starts[rows] - first, lengths) + np.arange(int(lengths.sum()))
 
 
 def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """A component label per column: columns sharing a kept row share a label
     (label propagation with pointer jumping, numpy only)."""
     label = np.arange(n)
-    lengths = np.diff(starts)[rows]
-    rows = rows[lengths > 0]
-    lengths = lengths[lengths > 0]
+    rows = rows[np.diff(starts)[rows] > 0]
     if not len(rows):
         return label
-    entries = np.concatenate([index[starts[r]:starts[r + 1]] for r in rows])
+    lengths = np.diff(starts)[rows]
+    entries = index[_entries(starts, rows)]
     first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     while True:
         row_min = np.minimum.reduceat(label[entries], first)
@@ -73,41 +82,43 @@ def split(m: MipArrays) -> Split | None:
     wide = lengths > GLOBAL_ROW_SHARE * n
     if n < 1000:
         return None
-    kept = np.flatnonzero(~wide)
+    kept = np.flatnonzero(~wide & (lengths > 0))
     label = _components(n, m.starts, m.index, kept)
     in_row = np.zeros(n, dtype=bool)
-    for r in kept:
-        in_row[m.index[m.starts[r]:m.starts[r + 1]]] = True
+    in_row[m.index[_entries(m.starts, kept)]] = True
     roots, sizes = np.unique(label[in_row], return_counts=True)
     if not len(roots) or sizes.max() > MAX_BLOCK_SHARE * n:
         return None
     order = np.argsort(label[in_row], kind="stable")
     cols = np.flatnonzero(in_row)[order]
-    cuts = np.cumsum(sizes)[:-1]
-    return Split(np.flatnonzero(wide), list(np.split(cols, cuts)), np.flatnonzero(~in_row))
+    blocks = np.split(cols, np.cumsum(sizes)[:-1])
+    col_block = np.full(n, -1)
+    for b, c in enumerate(blocks):
+        col_block[c] = b
+    # A kept row lies in one component, so its first column names its block.
+    row_block = col_block[m.index[m.starts[kept]]]
+    by_block = np.argsort(row_block, kind="stable")
+    row_cuts = np.searchsorted(row_block[by_block], np.arange(1, len(blocks)))
+    group_block = [int(col_block[g[0]]) for g in m.groups]
+    groups: list[list[int]] = [[] for _ in blocks]
+    for k, b in enumerate(group_block):
+        groups[b].append(k)
+    return Split(np.flatnonzero(wide), blocks, np.split(kept[by_block], row_cuts), groups,
+                 np.flatnonzero(~in_row))
 
 
-def block_model(m: MipArrays, cols: np.ndarray) -> tuple[MipArrays, np.ndarray]:
-    """The sub-MIP over `cols` (its rows: those whose columns all lie in `cols`),
-    and the rows it holds."""
-    n = m.num_vars
-    where = np.full(n, -1)
-    where[cols] = np.arange(len(cols))
-    row_of = np.repeat(np.arange(len(m.row_lower)), np.diff(m.starts))
-    inside = where[m.index] >= 0
-    whole = np.logical_and.reduceat(inside, m.starts[:-1]) & (np.diff(m.starts) > 0)
-    rows = np.flatnonzero(whole)
-    take = whole[row_of]
-    lengths = np.diff(m.starts)[rows]
-    sub = MipArrays(
+def block_model(m: MipArrays, parts: Split, b: int) -> MipArrays:
+    """The sub-MIP of block `b`: its columns and the rows whose columns all lie in it."""
+    cols, rows = parts.blocks[b], parts.rows[b]
+    pos = _entries(m.starts, rows)
+    return MipArrays(
         cost=m.cost[cols], lower=m.lower[cols], upper=m.upper[cols],
-        starts=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32),
-        index=where[m.index[take]].astype(np.int32), value=m.value[take],
+        starts=np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
+        index=np.searchsorted(cols, m.index[pos]).astype(np.int32), value=m.value[pos],
         row_lower=m.row_lower[rows], row_upper=m.row_upper[rows],
         offset=0.0, scale=m.scale,
-        groups=tuple(where[g] for g in m.groups if where[g[0]] >= 0 and (where[g] >= 0).all()),
+        groups=tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]),
     )
-    return sub, rows
 
 
 class BlockSearch:
@@ -115,8 +126,8 @@ class BlockSearch:
 
     def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float):
         self.m, self.parts, self.time_limit = m, parts, time_limit
-        self.searches = [Search(block_model(m, cols)[0], time_limit, gap)
-                         for cols in parts.blocks]
+        self.searches = [Search(block_model(m, parts, b), time_limit, gap)
+                         for b in range(len(parts.blocks))]
 
     def stop(self) -> None:
         for s in self.searches:

@@ -150,7 +150,7 @@ class Resolver:
         cols = self.parts.blocks[b]
         with self._lock:
             if b not in self._blocks:
-                self._blocks[b] = block_model(self.closest, cols)[0]
+                self._blocks[b] = block_model(self.closest, self.parts, b)
             sub = self._blocks[b]
         upper = sub.upper.copy()
         upper[np.searchsorted(cols, excluded)] = 0.0

@@ -5,7 +5,7 @@ family). `solver.engine` chooses who searches it:
 - `highs` (default): the model's proto read as a MIP by HiGHS (`models/highs.py`,
   block by block where the model splits: `models/blocks.py`). Measured on the
   2-core machine (docs/solver.md): on the bundled Linfen scenario HiGHS proves
-  the optimum in about 2.5 s, where CP-SAT with 8 workers has neither a good
+  the optimum in about 1 s, where CP-SAT with 8 workers has neither a good
   roster nor a useful bound after 60 s, even when hinted with that optimum.
   HiGHS is deterministic for a given model.
 - `cpsat`: CP-SAT with `num_workers` (default 8: on 2 cores, 8 workers beat 2
