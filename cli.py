@@ -14,10 +14,10 @@ from typing import Annotated
 
 import typer
 
-from placement.cli_bench import register as register_bench
-from placement.cli_files import register as register_files
-from placement.cli_whatif import register as register_whatif
-from placement.errors import InputError, choose_language
+from placement.commands.bench import register as register_bench
+from placement.commands.files import register as register_files
+from placement.commands.whatif import register as register_whatif
+from placement.data.errors import InputError, choose_language
 
 app = typer.Typer(
     add_completion=False,
@@ -45,8 +45,8 @@ def _fail_input(err: InputError, lang: str) -> None:
 
 
 def _load(scenario: Path, sets: list[str] | None, lang: str):
-    from placement.loader import load_dataset
-    from placement.scenario import load_scenario
+    from placement.data.loader import load_dataset
+    from placement.data.scenario_io import load_scenario
 
     try:
         sc = load_scenario(scenario, sets or [])
@@ -107,7 +107,7 @@ def solve(
     """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
     from placement.checker import read_roster
     from placement.explain.alternates import AlternatesError, check_alternates
-    from placement.run import run_solve, validate_baseline
+    from placement.pipeline.run import run_solve, validate_baseline
 
     lg = choose_language(lang)
     started = time.perf_counter()
@@ -165,9 +165,9 @@ def why_not(scenario: Path,
             post: Annotated[str, typer.Option(help="post id")],
             set_: Sets = None, lang: Lang = None) -> None:
     """Why is this cadre not in this post? The excluding rules, or what forcing it costs."""
+    from placement.data.locks import validate_locks
+    from placement.data.scenario import Pair
     from placement.explain.whynot import why_not as explain_why_not
-    from placement.locks import validate_locks
-    from placement.scenario_model import Pair
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
@@ -183,7 +183,7 @@ def why_not(scenario: Path,
 @app.command()
 def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Compare a roster's structure with the figures published for Linfen (seed 002)."""
-    from placement.calibration import calibration_table
+    from placement.tools.calibration import calibration_table
 
     lg = choose_language(lang)
     sc, data, table = _load_with_roster(scenario, roster, set_, lg)

@@ -8,12 +8,12 @@ rule is `off` is skipped here, once, rather than inside each function.
 from __future__ import annotations
 
 from models import avoidance, rotation, team_composition
-from models.eligibility import add_assignment, add_locks, add_pair_rules
+from models.assignment import add_assignment, add_locks, add_pair_rules
 from models.variables import Placement
-from placement.dataset import DataSet
-from placement.eligibility import Pairs
-from placement.facts import Facts
-from placement.scenario_model import Scenario
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import Pairs
 
 RULE_FAMILIES = {**team_composition.FAMILY, **rotation.FAMILY, **avoidance.FAMILY}
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from models.variables import Placement
-from placement.rules import share_fraction
+from placement.data.rules import share_fraction
 
 
 def _team_col(pl: Placement, column: str) -> np.ndarray:

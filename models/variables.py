@@ -1,6 +1,6 @@
 """The variable container of the placement model.
 
-One boolean `x[i]` per eligible pair i (`placement.eligibility.Pairs`): cadre
+One boolean `x[i]` per eligible pair i (`placement.eligibility.pairs.Pairs`): cadre
 `pairs.cadre[i]` holds post `pairs.post[i]`. Rule families add their
 constraints through the helpers here, and register every penalised shortfall
 under its rule and place (`R-TC5[T0301]`), so that explanations and the
@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from placement.dataset import DataSet
-from placement.eligibility import Pairs
-from placement.facts import Facts
-from placement.scenario_model import Scenario
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import Pairs
 
 
 @dataclass

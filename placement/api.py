@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from placement import atomic
-from placement.dataset import DataSet
-from placement.errors import InputError, Problem
-from placement.scenario_model import Scenario
+from placement.data import atomic
+from placement.data.dataset import DataSet
+from placement.data.errors import InputError, Problem
+from placement.data.scenario import Scenario
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "sweep"]
 
@@ -89,14 +89,14 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        from placement.run import EXIT
-        from placement.solve import Status
+        from placement.pipeline.run import EXIT
+        from placement.solver.solve import Status
 
         return EXIT[Status(self.status)]
 
     def headline(self, lang: str = "en") -> str:
-        from placement.run import RunResult
-        from placement.solve import Status
+        from placement.pipeline.run import RunResult
+        from placement.solver.solve import Status
 
         return RunResult(Status(self.status), self.summary, self.roster,
                          self.conflicts).headline(lang)
@@ -107,7 +107,7 @@ class Result:
     def write(self, out: Path | str) -> Path:
         """Write the result folder as `placement solve` does, each file atomically;
         result files of an older result that this one lacks are removed."""
-        from placement.run import _clear_stale
+        from placement.pipeline.run import _clear_stale
 
         out = Path(out)
         _clear_stale(out)
@@ -122,8 +122,8 @@ def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario,
     """Read and validate a scenario (with `--set`-style overrides) and its data set.
 
     Raises `InputError` listing every problem found."""
-    from placement.loader import load_dataset
-    from placement.scenario import load_scenario
+    from placement.data.loader import load_dataset
+    from placement.data.scenario_io import load_scenario
 
     sc = load_scenario(Path(scenario), list(overrides))
     return sc, load_dataset(sc.data, reference_date=sc.reference_date)
@@ -136,7 +136,7 @@ def override(sc: Scenario, *settings: str) -> Scenario:
     Raises `InputError` (source `--set`) for a bad key or value."""
     from pydantic import ValidationError
 
-    from placement.scenario import (
+    from placement.data.scenario_io import (
         OVERRIDE_SOURCE,
         _apply_override,
         _parse_override,
@@ -170,7 +170,7 @@ def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Res
     changed line costs `weights.change`)."""
     import tempfile
 
-    from placement.run import run_solve
+    from placement.pipeline.run import run_solve
 
     with tempfile.TemporaryDirectory(prefix="placement-") as tmp:
         run_solve(sc, data, Path(tmp), progress=progress, **options)
@@ -200,7 +200,7 @@ def read_result(folder: Path | str) -> Result:
     if not path.is_file():
         raise InputError([Problem("file_missing", params={"path": str(path)})])
     summary = json.loads(path.read_text(encoding="utf-8"))
-    from placement.run import RESULT_FILES
+    from placement.pipeline.run import RESULT_FILES
 
     frames = {}
     for file_name in RESULT_FILES:
@@ -220,8 +220,8 @@ def read_result(folder: Path | str) -> Result:
 
 def diff(a: Result | Path | str, b: Result | Path | str, labels: tuple[str, str] | None = None):
     """What changes from result `a` to result `b` (results or result folders): see
-    `placement.diff.Diff`."""
-    from placement.diff import diff_results
+    `placement.whatif.diff.Diff`."""
+    from placement.whatif.diff import diff_results
 
     names = labels or (_label(a, "A"), _label(b, "B"))
     ra = a if isinstance(a, Result) else read_result(a)
@@ -238,10 +238,10 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str):
 
 
 def sweep(spec, out: Path | str | None = None, **options):
-    """Solve every scenario of a sweep (a sweep file or a `placement.sweep_spec.Sweep`)
+    """Solve every scenario of a sweep (a sweep file or a `placement.whatif.sweep.spec.Sweep`)
     and return its `SweepOutcome` (`.rows` is the table). Options: see `run_sweep`."""
-    from placement.sweep import run_sweep
-    from placement.sweep_spec import Sweep, read_sweep
+    from placement.whatif.sweep.local import run_sweep
+    from placement.whatif.sweep.spec import Sweep, read_sweep
 
     spec = spec if isinstance(spec, Sweep) else read_sweep(Path(spec))
     return run_sweep(spec, Path(out) if out is not None else None, **options)

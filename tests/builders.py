@@ -1,7 +1,7 @@
 """Small in-memory data sets for tests, built through the real loader path.
 
 `make_dataset` fills every field a test does not care about with a plain
-default and hands the rows to `placement.loader.build_dataset`, so a test's
+default and hands the rows to `placement.data.loader.build_dataset`, so a test's
 data is converted and validated exactly like a user's files (a bad value in a
 test raises `InputError` as it would for a planner).
 
@@ -45,9 +45,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from placement.dataset import DataSet
-from placement.loader import build_dataset
-from placement.schema import TABLE_BY_NAME, TABLES
+from placement.data.dataset import DataSet
+from placement.data.loader import build_dataset
+from placement.data.schema import TABLE_BY_NAME, TABLES
 
 TEAM_DEFAULTS: dict[str, object] = {
     "kind": "county_gov", "region": "R1", "system": "政府",

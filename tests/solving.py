@@ -12,10 +12,10 @@ import datetime as dt
 from pathlib import Path
 
 from placement.checker import check_roster
-from placement.rules import CATALOGUE
-from placement.run import Proposal, propose
-from placement.scenario_model import Scenario
-from placement.solve import Status
+from placement.data.rules import CATALOGUE
+from placement.data.scenario import Scenario
+from placement.pipeline.run import Proposal, propose
+from placement.solver.solve import Status
 
 REF = dt.date(2026, 9, 1)
 

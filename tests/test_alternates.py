@@ -17,11 +17,11 @@ from builders import make_dataset
 from solving import scenario, solve_checked
 
 from placement.checker import check_roster
+from placement.data.loader import load_dataset
+from placement.data.scenario import Pair
+from placement.data.scenario_io import load_scenario
 from placement.explain.alternates import AlternatesError, find_alternates, posts_in_scope
-from placement.loader import load_dataset
-from placement.run import propose
-from placement.scenario import load_scenario
-from placement.scenario_model import Pair
+from placement.pipeline.run import propose
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,7 +108,7 @@ def test_scope_and_usage_errors():
 def mini_prop():
     from builders import MINI
 
-    from placement.rules import CATALOGUE
+    from placement.data.rules import CATALOGUE
 
     data = load_dataset(MINI, scenario().reference_date)
     rules = {rid: {"mode": "target"} for rid in ("R-TC2", "R-TC5")}
@@ -176,12 +176,12 @@ def test_linfen_sample_matches_a_forced_re_solve(linfen):
 
 
 def test_block_local_alternates_equal_the_whole_re_solve():
-    """On two cities (the model splits into blocks, `models/blocks.py`) an alternate is
+    """On two cities (the model splits into blocks, `placement/solver/blocks.py`) an alternate is
     re-solved in its own block only; its objective equals a forced re-solve of the
     whole pipeline, and the whole MIP re-solved without blocks agrees."""
+    from placement.data.loader import build_dataset
+    from placement.data.scenario import Scenario
     from placement.generate import REFERENCE_DATE, build
-    from placement.loader import build_dataset
-    from placement.scenario_model import Scenario
 
     data = build_dataset(build("province2", 7).tables, reference_date=REFERENCE_DATE)
     sc = Scenario(data=Path("."), reference_date=REFERENCE_DATE)

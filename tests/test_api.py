@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
-from placement.errors import InputError
+from placement.data.errors import InputError
 
 SETTINGS = ["rules.R-TC4.mode=off"]
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from models.builder import build
-from models.highs import Search, highs_model, mip_arrays, objective_by_group
 from models.objective import set_objective, weighted
-from placement.bench import bench, summarise
-from placement.eligibility import eligible_pairs
-from placement.facts import compute_facts
-from placement.loader import load_dataset
+from placement.data.loader import load_dataset
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
+from placement.solver.highs import Search, highs_model, mip_arrays, objective_by_group
+from placement.tools.bench import bench, summarise
 from tests.builders import MINI
 from tests.solving import REF, scenario, solve_checked
 
@@ -46,7 +46,7 @@ def test_both_solvers_agree_on_the_optimum(nanpiao_rows):
 
 
 def test_summary_takes_medians():
-    from placement.bench import Run
+    from placement.tools.bench import Run
 
     runs = [Run("i", s, 1, 10, 0.1, 0.2, t, "optimal", 5.0, 5.0, 100.0)
             for s, t in (("ours", 1.0), ("highs", 4.0), ("ours", 3.0), ("highs", 2.0),
@@ -105,7 +105,7 @@ def test_c_stdout_goes_to_stderr_while_searching(capfd):
     `placement solve --json` prints its summary; nested and ended uses restore it."""
     import ctypes
 
-    from models.highs import stdout_to_stderr
+    from placement.solver.highs import stdout_to_stderr
 
     libc = ctypes.CDLL(None)
     with stdout_to_stderr():
@@ -122,7 +122,7 @@ def test_c_stdout_goes_to_stderr_while_searching(capfd):
 def test_a_solve_past_its_cap_is_killed_and_reported(tmp_path):
     """HiGHS checks its time limit only after its set-up, so the harness enforces a wall
     cap itself: a solve still running at the cap is killed and reported, not waited for."""
-    from placement.bench import in_fresh_process, instance_folder, wall_cap
+    from placement.tools.bench import in_fresh_process, instance_folder, wall_cap
 
     folder = instance_folder("nanpiao", 7, tmp_path, time_limit=60, gap=0.0)
     run = in_fresh_process(folder, "ours", cap=0.05)
@@ -133,7 +133,7 @@ def test_a_solve_past_its_cap_is_killed_and_reported(tmp_path):
 
 def test_an_unfinished_lp_is_no_bound():
     """The LP relaxation stopped at its time limit certifies nothing: no `gap to LP`."""
-    from placement.bench import Run
+    from placement.tools.bench import Run
 
     runs = [Run("i", "ours", 1, 10, 0.1, 0.2, 1.0, "optimal", 5.0, 5.0, 100.0),
             Run("i", "lp", 1, 10, 0.1, 0.2, 9.0, "time limit reached", None, None, 100.0)]

@@ -1,4 +1,4 @@
-"""Block-by-block solving (models/blocks.py): the same optimum as the whole MIP, a
+"""Block-by-block solving (placement/solver/blocks.py): the same optimum as the whole MIP, a
 roster the independent checker accepts, and the whole MIP whenever a set-aside
 row (one figure over all teams) does not hold on the stitched roster."""
 
@@ -9,18 +9,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.blocks import BlockSearch, _components, split
 from models.builder import build as build_model
-from models.highs import Search, mip_arrays, solve_highs
 from models.objective import set_objective, weighted
 from placement.api import override
 from placement.checker import check_roster
-from placement.eligibility import eligible_pairs
-from placement.facts import compute_facts
+from placement.data.loader import build_dataset
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
 from placement.generate import REFERENCE_DATE, build
-from placement.loader import build_dataset
-from placement.run import propose
-from placement.scenario_model import Scenario
+from placement.pipeline.run import propose
+from placement.solver.blocks import BlockSearch, _components, split
+from placement.solver.highs import Search, mip_arrays, solve_highs
 
 
 def test_components_follow_shared_rows():

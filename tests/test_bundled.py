@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from placement.checker import check_roster
-from placement.loader import load_dataset
-from placement.run import propose
-from placement.scenario import load_scenario
-from placement.solve import Status
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario
+from placement.pipeline.run import propose
+from placement.solver.solve import Status
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED_OBJECTIVE = 21174.0  # scenarios/linfen.toml, generator seed 7, HiGHS, proven optimal
@@ -50,7 +50,7 @@ def test_linfen_keeps_every_hard_team_rule_with_figures(linfen):
 def test_linfen_every_line_and_every_shortfall_has_a_reason(linfen, tmp_path):
     import pandas as pd
 
-    from placement.run import run_solve
+    from placement.pipeline.run import run_solve
 
     sc, data, _ = linfen
     run_solve(sc, data, tmp_path, progress=False)
@@ -73,7 +73,7 @@ def test_linfen_with_unmet_targets_explains_every_shortfall(linfen, tmp_path):
     import pandas as pd
 
     from placement.api import override
-    from placement.run import run_solve
+    from placement.pipeline.run import run_solve
 
     sc, data, _ = linfen
     run_solve(override(sc, "rules.R-TC5.min_women=5"), data, tmp_path, progress=False)

@@ -22,10 +22,10 @@ import pytest
 from builders import make_dataset
 
 from placement.checker import CheckReport, check_roster, read_roster
-from placement.errors import InputError
-from placement.i18n import MESSAGES
-from placement.rules import CATALOGUE
-from placement.scenario_model import Scenario
+from placement.data.errors import InputError
+from placement.data.i18n import MESSAGES
+from placement.data.rules import CATALOGUE
+from placement.data.scenario import Scenario
 
 REF = dt.date(2026, 9, 1)
 

@@ -3,7 +3,7 @@
 A: two women per county party/government team, fit weight 20; B: three women.
 On this data B gives up fit for one more woman and still falls one woman short
 (figures found by solving and read off the two rosters; the tests also recompute
-them from the rosters, independently of `placement.diff`).
+them from the rosters, independently of `placement.whatif.diff`).
 """
 
 from __future__ import annotations

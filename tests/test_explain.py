@@ -8,7 +8,7 @@ from solving import scenario, solve_checked
 
 from placement.checker import check_roster
 from placement.explain.shortfalls import shortfall_causes
-from placement.solve import Status
+from placement.solver.solve import Status
 
 
 def _county_party(posts_key=(False, False, False)):

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from placement.errors import InputError
-from placement.export_data import export_data
-from placement.loader import load_dataset
-from placement.schema import TABLES
+from placement.data.errors import InputError
+from placement.data.loader import load_dataset
+from placement.data.schema import TABLES
+from placement.export.export_data import export_data
 
 DATA = Path(__file__).parent / "data"
 REF = dt.date(2026, 9, 1)

@@ -7,7 +7,7 @@ from builders import make_dataset
 from solving import scenario, solve_checked
 
 from placement.checker import check_roster
-from placement.run import changed_against, propose
+from placement.pipeline.run import changed_against, propose
 
 
 def _checked(sc, data, published):

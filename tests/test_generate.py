@@ -18,8 +18,12 @@ import pandas as pd
 import pytest
 
 from placement.checker import check_roster
-from placement.eligibility import eligible_pairs
-from placement.facts import compute_facts
+from placement.data.loader import build_dataset, load_dataset
+from placement.data.rules import default_rules
+from placement.data.scenario import Scenario
+from placement.data.schema import RANK_LEVEL, TABLES
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
 from placement.generate import (
     PROFILES,
     REFERENCE_DATE,
@@ -28,10 +32,6 @@ from placement.generate import (
     summary_figures,
     write_dataset,
 )
-from placement.loader import build_dataset, load_dataset
-from placement.rules import default_rules
-from placement.scenario_model import Scenario
-from placement.schema import RANK_LEVEL, TABLES
 
 REF = pd.Timestamp(REFERENCE_DATE)
 SEED = 7

@@ -2,7 +2,7 @@
 
 The three inputs in `tests/data/mini`, `tests/data/mini_zh` and a workbook
 written here (typed Excel cells, Chinese sheet names) must give equal frames
-with exactly the dtypes `placement.dataset` promises. Value formats (dates,
+with exactly the dtypes `placement.data.dataset` promises. Value formats (dates,
 booleans, gender) are checked cell by cell through `build_dataset`.
 """
 
@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from builders import make_dataset, write_workbook
 
-from placement.dataset import DataSet
-from placement.loader import build_dataset, load_dataset
-from placement.schema import RANK_LEVEL, TABLE_BY_NAME, TABLES
+from placement.data.dataset import DataSet
+from placement.data.loader import build_dataset, load_dataset
+from placement.data.schema import RANK_LEVEL, TABLE_BY_NAME, TABLES
 
 DATA = Path(__file__).parent / "data"
 MINI, MINI_ZH = DATA / "mini", DATA / "mini_zh"

@@ -20,11 +20,11 @@ from test_report_xlsx import solve_mini
 from typer.testing import CliRunner
 
 from cli import app
-from placement.errors import InputError
-from placement.loader import load_dataset
-from placement.lrmx import cadre_id_for, read_person
-from placement.lrmx_import import import_folder
-from placement.lrmx_values import read_assessments, read_date, read_kin, read_party
+from placement.data.errors import InputError
+from placement.data.loader import load_dataset
+from placement.export.lrmx.import_ import import_folder
+from placement.export.lrmx.read import cadre_id_for, read_person
+from placement.export.lrmx.values import read_assessments, read_date, read_kin, read_party
 
 SAMPLES = Path(__file__).parent / "data" / "lrmx"
 GOOD, BAD = SAMPLES / "good", SAMPLES / "bad"

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 from solving import scenario, solve_checked
 
-from placement.schema import RANK_LEVEL
-from placement.solve import Status
+from placement.data.schema import RANK_LEVEL
+from placement.solver.solve import Status
 
 KINDS = ("county_party", "county_gov", "municipal_dept", "district_dept")
 RANKS = ("正科", "副处", "正处")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from builders import make_dataset
 from solving import holder, scenario, solve_checked
 
-from placement.solve import Status
+from placement.solver.solve import Status
 
 
 def _cands(n, **common):

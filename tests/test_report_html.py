@@ -14,8 +14,8 @@ import subprocess
 import pytest
 from test_report_xlsx import solve_mini
 
-from placement.report_data import load_result
-from placement.report_html import build_report_html, write_report_html
+from placement.export.report.data import load_result
+from placement.export.report.html import build_report_html, write_report_html
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +80,9 @@ def test_alternates_section_when_the_result_has_them(tmp_path):
     without alternates there is no such section (the fixture's page)."""
     from builders import mini_scenario
 
-    from placement.loader import load_dataset
-    from placement.run import run_solve
-    from placement.scenario import load_scenario
+    from placement.data.loader import load_dataset
+    from placement.data.scenario_io import load_scenario
+    from placement.pipeline.run import run_solve
 
     sc = load_scenario(mini_scenario(tmp_path))
     data = load_dataset(sc.data, reference_date=sc.reference_date)

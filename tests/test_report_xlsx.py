@@ -18,11 +18,11 @@ from builders import MINI, mini_scenario
 from typer.testing import CliRunner
 
 from cli import app
-from placement.loader import load_dataset
-from placement.report_data import load_result
-from placement.report_xlsx import write_report_xlsx
-from placement.run import run_solve
-from placement.scenario import load_scenario
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario
+from placement.export.report.data import load_result
+from placement.export.report.xlsx import write_report_xlsx
+from placement.pipeline.run import run_solve
 
 ROSTER_HEADERS_ZH = ["班子", "职位编号", "职务", "职级", "拟任人选", "拟任人员编号", "出生年月",
                      "现任人员", "现任人员编号", "变动", "匹配度", "理由"]

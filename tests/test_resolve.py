@@ -1,4 +1,4 @@
-"""Re-solving with columns held at 0 (models/resolve.py): every route gives the optimum
+"""Re-solving with columns held at 0 (placement/solver/resolve.py): every route gives the optimum
 the whole MIP gives, and a held sub-model is the model with those columns fixed."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from models.builder import build as build_model
-from models.highs import Search, mip_arrays
 from models.objective import set_objective, weighted
-from models.resolve import Resolver, held_model
+from placement.data.loader import build_dataset
+from placement.data.scenario import Scenario
 from placement.generate import REFERENCE_DATE, build
-from placement.loader import build_dataset
-from placement.run import propose
-from placement.scenario_model import Scenario
+from placement.pipeline.run import propose
+from placement.solver.highs import Search, mip_arrays
+from placement.solver.resolve import Resolver, held_model
 
 
 @pytest.fixture(scope="module")

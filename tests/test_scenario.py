@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from placement.errors import InputError
-from placement.i18n import MESSAGES
-from placement.rules import CATALOGUE, default_rules
-from placement.scenario import (
+from placement.data.errors import InputError
+from placement.data.i18n import MESSAGES
+from placement.data.rules import CATALOGUE, default_rules
+from placement.data.scenario import Scenario, Solver, Weights
+from placement.data.scenario_io import (
     load_scenario,
     parse_override,
     rules_table_markdown,
     scenario_checksum,
     scenario_to_dict,
 )
-from placement.scenario_model import Scenario, Solver, Weights
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = 'data = "data"\nreference_date = 2026-09-01\n'
@@ -400,7 +400,7 @@ def test_doc_worked_example_loads(tmp_path):
 @pytest.mark.parametrize(("section", "model"), [
     ("## `[weights]`", Weights), ("## `[fit]`", "fit"), ("## `[solver]`", Solver)])
 def test_doc_section_defaults_are_current(section, model):
-    from placement.scenario_model import FitWeights
+    from placement.data.scenario import FitWeights
 
     model = FitWeights if model == "fit" else model
     text = DOC.read_text(encoding="utf-8").split(section)[1].split("\n## ")[0]

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
-from placement.errors import InputError
-from placement.sweep import TIMING, Task, compare_rows, run_task
-from placement.sweep_chart import pareto_front
-from placement.sweep_spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
+from placement.data.errors import InputError
+from placement.whatif.sweep.chart import pareto_front
+from placement.whatif.sweep.local import TIMING, Task, compare_rows, run_task
+from placement.whatif.sweep.spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
 
 GRID = {"rules.R-TC5.min_women": [2, 3, 4], "weights.fit": [1, 5, 20]}
 COMMON = ["rules.R-TC4.mode=off"]

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from builders import make_dataset, write_workbook
 
-from placement.errors import InputError, Problem
-from placement.i18n import MESSAGES
-from placement.loader import load_dataset
-from placement.schema import TABLE_BY_NAME
+from placement.data.errors import InputError, Problem
+from placement.data.i18n import MESSAGES
+from placement.data.loader import load_dataset
+from placement.data.schema import TABLE_BY_NAME
 
 DATA = Path(__file__).parent / "data"
 REF = dt.date(2026, 9, 1)

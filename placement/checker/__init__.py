@@ -3,8 +3,8 @@ CP-SAT model or the solver's pair computation, confirms every hard rule and
 recomputes every target figure and the objective (docs/rules.md).
 
 It imports no OR-Tools, nothing from `models` and nothing from
-`placement.eligibility`, `placement.facts`, `placement.solve*` or
-`placement.run`: every term and rule is written again here, one plain
+`placement.eligibility.pairs`, `placement.eligibility.facts`, `placement.solver.solve*` or
+`placement.pipeline.run`: every term and rule is written again here, one plain
 function per rule, one roster line or team at a time.
 
 Modules: `terms` (ages, tenures, member definitions, roster lines),

@@ -10,8 +10,8 @@ from placement.checker.roster_io import normalise_roster
 from placement.checker.structure import availability, lock_violations, roster_lines
 from placement.checker.team_rules import TEAM_RULES
 from placement.checker.terms import Line, World
-from placement.dataset import DataSet
-from placement.rules import CATALOGUE
+from placement.data.dataset import DataSet
+from placement.data.rules import CATALOGUE
 
 
 def check_roster(scenario, data: DataSet, roster: pd.DataFrame) -> CheckReport:

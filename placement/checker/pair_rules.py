@@ -22,7 +22,7 @@ from placement.checker.terms import (
     missing,
     newest_grade,
 )
-from placement.schema import EDUCATION_LEVEL
+from placement.data.schema import EDUCATION_LEVEL
 
 Why = tuple[str, str]  # (Chinese, English)
 

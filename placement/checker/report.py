@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from placement.i18n import MESSAGES
-from placement.rules import CATALOGUE, RULE_NAMES
+from placement.data.i18n import MESSAGES
+from placement.data.rules import CATALOGUE, RULE_NAMES
 
 FIGURE_COLUMNS = ["rule", "mode", "scope", "where", "sense", "required", "achieved",
                   "shortfall"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from placement.errors import InputError, Problem
+from placement.data.errors import InputError, Problem
 
 ROSTER_COLUMNS: dict[str, str] = {  # name -> Chinese alias
     "post_id": "职位编号", "cadre_id": "人员编号", "team_id": "班子编号", "change": "变动",

@@ -1,6 +1,6 @@
 """The terms of docs/rules.md ("Terms"), computed here on purpose.
 
-The solver has its own (`placement.facts`); the checker does not share it, so a
+The solver has its own (`placement.eligibility.facts`); the checker does not share it, so a
 mistake in one shows up as a disagreement with the other. Everything is plain
 Python on one record at a time: a cadre, a post or a team is a
 `SimpleNamespace` with the DataSet's columns as attributes, plus a few
@@ -16,9 +16,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from placement.dataset import DataSet
-from placement.rules import share_fraction
-from placement.schema import EDUCATION_LEVEL, PARTY_CPC
+from placement.data.dataset import DataSet
+from placement.data.rules import share_fraction
+from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
 
 DAYS_PER_YEAR = 365.25
 WEAK_GRADES = ("基本称职", "不称职")  # R-EL3: a grade "基本称职 or 不称职"

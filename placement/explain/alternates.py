@@ -12,7 +12,7 @@ objective is the optimum with c₁ forced into p (forcing any other candidate gi
 one of the rosters that solve ranged over, so nothing better). Excluding h and c₁
 gives c₂, and so on: K solves per post rank and price the K best alternates. Each
 solve is the proposal's own MIP with the excluded pairs' upper bounds at 0, tried
-in the post's region first and then in its block or whole (`models.resolve`);
+in the post's region first and then in its block or whole (`placement.solver.resolve`);
 posts run two at a time in threads (HiGHS releases the GIL), and each post's
 solves are independent of the others, so the answer does not depend on the order
 they finish in. Every alternate roster is confirmed by the
@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from models.builder import build
-from models.highs import Search, mip_arrays
 from models.objective import set_objective, weighted
-from models.resolve import Resolver
-from placement.rules import RULE_NAMES
-from placement.solve import Status
+from placement.data.rules import RULE_NAMES
+from placement.solver.highs import Search, mip_arrays
+from placement.solver.resolve import Resolver
+from placement.solver.solve import Status
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
@@ -227,7 +227,7 @@ class _Shortlist:
         """One line of alternates.csv, from the alternate's roster as the independent
         checker reads it."""
         from placement.checker import check_roster
-        from placement.results import roster_table
+        from placement.roster.tables import roster_table
 
         prop, pairs = self.prop, self.prop.pairs
         roster = roster_table(prop.data, prop.facts, pairs, chosen)

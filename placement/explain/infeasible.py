@@ -22,12 +22,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.builder import build
-from placement.dataset import DataSet
-from placement.eligibility import PAIR_RULES, Pairs, eligible_pairs
+from placement.data.dataset import DataSet
+from placement.data.rules import RULE_NAMES, share_fraction
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import PAIR_RULES, Pairs, eligible_pairs
 from placement.explain.shortfalls import TEAM_MINIMUMS, _pair_attribute
-from placement.facts import Facts
-from placement.rules import RULE_NAMES, share_fraction
-from placement.scenario_model import Scenario
 
 ATTRIBUTE_ZH = {"R-TC1": "系统外交流干部", "R-TC2": "本地干部", "R-TC5": "女干部",
                 "R-TC6": "党外干部", "R-TC7": "专业干部", "R-TC8": "有乡镇党政正职经历的干部",
@@ -136,7 +136,7 @@ def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float =
 
 def suggest_relaxations(data: DataSet, sc: Scenario, rule_ids: list[str]) -> list[dict]:
     """For each rule, does switching it to `target` (or dropping the lock) give a roster?"""
-    from placement.run import propose
+    from placement.pipeline.run import propose
 
     out = []
     for rid in sorted(set(rule_ids)):

@@ -14,12 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement.dataset import DataSet
-from placement.eligibility import Pairs, reasons
-from placement.facts import Facts
-from placement.fit import PARTS, fit_parts, given_scores
-from placement.rules import RULE_NAMES
-from placement.scenario_model import Scenario
+from placement.data.dataset import DataSet
+from placement.data.rules import RULE_NAMES
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.fit import PARTS, fit_parts, given_scores
+from placement.eligibility.pairs import Pairs, reasons
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}

@@ -16,12 +16,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from placement.dataset import DataSet
-from placement.eligibility import Pairs, reasons, structural_pairs
+from placement.data.dataset import DataSet
+from placement.data.rules import RULE_NAMES
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import Pairs, reasons, structural_pairs
 from placement.explain.reasons import SERVES
-from placement.facts import Facts
-from placement.rules import RULE_NAMES
-from placement.scenario_model import Scenario
 
 TEAM_MINIMUMS = tuple(SERVES)
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from placement.dataset import DataSet
-from placement.eligibility import eligible_pairs, reasons
-from placement.facts import compute_facts
-from placement.rules import RULE_NAMES
-from placement.scenario_model import Pair, Scenario
+from placement.data.dataset import DataSet
+from placement.data.rules import RULE_NAMES
+from placement.data.scenario import Pair, Scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs, reasons
 
 STRUCTURAL = {
     "LEAVING": ("本届退出", "leaves this cycle"),
@@ -86,7 +86,7 @@ def _structural(data: DataSet, sc: Scenario, c: int, p: int, own_post: int) -> l
 
 def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str) -> WhyNot:
     from placement.checker import check_roster
-    from placement.run import propose
+    from placement.pipeline.run import propose
 
     facts = compute_facts(data, sc.reference_date)
     c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id)

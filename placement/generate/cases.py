@@ -19,9 +19,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from placement.data.rules import default_rules
 from placement.generate.common import REF, birth_dates, years_before_ref
 from placement.generate.people import day, rank_earliest
-from placement.rules import default_rules
 
 FORCED = ("ro1", "ro2", "av2", "el4")
 TENURE = ("ro3", "ro4", "ro5")

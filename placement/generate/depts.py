@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from placement.data.schema import RANK_LEVEL, RANKS
 from placement.generate.common import SPECIALTIES, pick
 from placement.generate.people import specialties
-from placement.schema import RANK_LEVEL, RANKS
 
 KEY_SYSTEMS = ("纪检监察", "组织", "公安", "法院", "检察")
 SENSITIVE_HEAD = {"{L}纪委监委", "{L}委组织部", "公安{B}局", "{L}人民法院", "{L}人民检察院"}

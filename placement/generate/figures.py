@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from placement.data.schema import RANK_LEVEL
 from placement.generate.common import REFERENCE_DATE
-from placement.schema import RANK_LEVEL
 
 AGE_BANDS = (("<36", 0, 35), ("36-40", 36, 40), ("41-45", 41, 45), ("46-50", 46, 50),
              ("51-55", 51, 55), ("56+", 56, 200))

@@ -1,7 +1,7 @@
 """The contract's text forms and the files: CSV folder or one workbook.
 
 Tables leave the generator as all-text frames with the canonical English column
-names of `placement.schema`, in schema order: dates `YYYY-MM-DD`, booleans
+names of `placement.data.schema`, in schema order: dates `YYYY-MM-DD`, booleans
 `true`/`false`, lists `;`-joined, empty string for empty. `write_dataset` writes
 them as UTF-8 CSV without BOM and with `\\n` line ends (same tables, same bytes),
 or as one `data.xlsx`; each file goes to a temporary file in the target folder
@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from placement.atomic import write_bytes
-from placement.schema import TABLE_BY_NAME, TABLES
+from placement.data.atomic import write_bytes
+from placement.data.schema import TABLE_BY_NAME, TABLES
 
 TABLE_NAMES = tuple(t.name for t in TABLES)
 

@@ -9,7 +9,7 @@ someone from outside the system for R-TC1, a young member for R-TC3, a non-local
 for a key post under R-AV2). The designated successors are ordinary candidates in
 the output; the alternates around them give the solver real choices.
 
-Rule parameters are read from `placement.rules.default_rules()`, so the witness
+Rule parameters are read from `placement.data.rules.default_rules()`, so the witness
 follows the catalogue's defaults.
 """
 
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from placement.data.rules import Rule, default_rules, share_fraction
+from placement.data.schema import RANK_LEVEL
 from placement.generate.common import MIN_AGE_AT_RANK, REF, pick, years_between
 from placement.generate.people import approvals, day, people
-from placement.rules import Rule, default_rules, share_fraction
-from placement.schema import RANK_LEVEL
 
 NEEDS = ("need_local", "need_nonlocal", "need_nonparty", "need_young", "need_diff_system",
          "need_female")

@@ -1,0 +1,83 @@
+"""`placement bench`: a thin typer command over `placement.tools.bench`.
+
+Prints one table (instance, vacancies, pairs, solver, build, solve, total, status,
+objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak memory) and
+writes it to `--out` as bench.csv and bench.json, atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("bench")(bench)
+
+
+def _num(v, fmt: str) -> str:
+    return "–" if v is None else format(v, fmt)
+
+
+def bench(
+    sizes: Annotated[str, typer.Option(
+        help="comma-separated generator profiles: linfen, province2, province4, province8, "
+             "province, scale60")] = "linfen,province2",
+    repeat: Annotated[int, typer.Option(min=1, help="solves per solver and size (medians)")] = 3,
+    gap: Annotated[float, typer.Option(help="relative gap at which both solvers stop")] = 0.0,
+    time_limit: Annotated[float, typer.Option(help="seconds per solve")] = 600.0,
+    seed: Annotated[int, typer.Option()] = 7,
+    solvers: Annotated[str, typer.Option(help="ours, highs, lp")] = "ours,highs,lp",
+    cache: Annotated[Path, typer.Option(help="where generated instances are kept")] = Path(
+        "bench/instances"),
+    out: Annotated[Path, typer.Option(help="folder for bench.csv and bench.json")] = Path(
+        "bench/results"),
+) -> None:
+    """Benchmark the project's solver against HiGHS on the same model, side by side."""
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from placement.data import atomic
+    from placement.generate import PROFILES
+    from placement.tools.bench import SOLVERS
+    from placement.tools.bench import bench as run_bench
+
+    profiles = [p.strip() for p in sizes.split(",") if p.strip()]
+    chosen = tuple(s.strip() for s in solvers.split(",") if s.strip())
+    bad = [p for p in profiles if p not in PROFILES] + [s for s in chosen if s not in SOLVERS]
+    if bad:
+        typer.echo(f"unknown size or solver: {', '.join(bad)}", err=True)
+        raise typer.Exit(2)
+    console = Console(stderr=True)
+
+    def on_run(r) -> None:
+        console.print(f"{r.instance} {r.solver}: {r.status} {_num(r.objective, '.1f')} "
+                      f"in {r.total:.2f} s (solve {r.solve:.2f} s)")
+
+    rows = run_bench(profiles, cache, seed=seed, repeat=repeat, time_limit=time_limit,
+                     gap=gap, solvers=chosen, on_run=on_run)
+    frame = pd.DataFrame([r.__dict__ for r in rows])
+    atomic.write_csv(out / "bench.csv", frame)
+    atomic.write_json(out / "bench.json", {"gap": gap, "repeat": repeat, "seed": seed,
+                                           "rows": frame.to_dict("records")})
+    table = Table(title=f"placement bench (medians of {repeat}; gap {gap:g})")
+    for col in ("instance", "vacancies", "pairs", "solver", "build s", "solve s", "total s",
+                "status", "objective", "bound", "gap", "gap to LP", "ratio total",
+                "ratio solve", "peak MiB"):
+        table.add_column(col, justify="left" if col in ("instance", "solver", "status")
+                         else "right")
+    killed = {r.instance for r in rows if r.solver == "highs" and r.status == "killed"}
+    for r in rows:
+        # Against a HiGHS run killed at its cap, the ratio is an upper bound.
+        bound = "<" if r.instance in killed else ""
+        table.add_row(r.instance, str(r.vacancies), str(r.pairs), r.solver,
+                      f"{r.build:.2f}", f"{r.solve:.2f}", f"{r.total:.2f}", r.status,
+                      _num(r.objective, ".0f"), _num(r.bound, ".0f"), _num(r.gap, ".4%"),
+                      _num(r.gap_to_lp, ".4%"),
+                      bound * (r.ratio_total is not None) + _num(r.ratio_total, ".2f"),
+                      bound * (r.ratio_solve is not None) + _num(r.ratio_solve, ".2f"),
+                      f"{r.peak_mib:.0f}")
+    Console(width=200).print(table)

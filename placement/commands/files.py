@@ -1,0 +1,142 @@
+"""Commands for planner-facing files: `report`, `export-data`, `import-lrmx`, `export-lrmx`.
+
+Registered on the main typer app by `cli.py` (`register(app)`); the work is
+done in `placement.report_*`, `placement.export.export_data` and `placement.export.lrmx.read*`,
+imported inside each command so `placement --help` stays fast. Terminal
+output names cadres by id only: never a name, an ID number or a file name
+(form files are often named after the person). Bad input exits 3 with every
+problem listed (file, field, what was expected), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from placement.data.errors import InputError, choose_language
+
+Lang = Annotated[str | None, typer.Option(
+    "--lang", help="zh or en: report language (default zh) and messages (default: locale)")]
+ScenarioOpt = Annotated[Path | None, typer.Option(
+    "--scenario", help="scenario file, when the one named in summary.json has moved")]
+
+
+def _fail(err: InputError, lang: str) -> None:
+    typer.echo(err.render(lang), err=True)
+    typer.echo(("输入有误，共 {n} 处。" if lang == "zh" else "{n} problem(s) in the input.")
+               .format(n=len(err.problems)), err=True)
+    raise typer.Exit(3)
+
+
+def _content_lang(flag: str | None) -> str:
+    """Reports are Chinese unless English is asked for."""
+    return "en" if flag and flag.lower().startswith("en") else "zh"
+
+
+def _size(path: Path) -> str:
+    return f"{path} ({path.stat().st_size / 1024:.0f} KiB)"
+
+
+def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> None:
+    """Write report.xlsx and report.html into the result folder RESULT."""
+    from placement.export.report.data import load_result
+    from placement.export.report.html import write_report_html
+    from placement.export.report.xlsx import write_report_xlsx
+
+    msg, content = choose_language(lang), _content_lang(lang)
+    try:
+        res = load_result(result, scenario)
+    except InputError as err:
+        _fail(err, msg)
+    xlsx = write_report_xlsx(res, Path(result) / "report.xlsx", content)
+    html = write_report_html(res, Path(result) / "report.html", content)
+    typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))
+
+
+def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or data set")],
+                out: Annotated[Path, typer.Option(help="workbook to write (.xlsx)")],
+                lang: Lang = None) -> None:
+    """Write a data set as one workbook (same sheets and headers the loader reads)."""
+    from placement.data.loader import load_dataset
+    from placement.data.scenario_io import load_scenario
+    from placement.export.export_data import export_data as write
+
+    msg = choose_language(lang)
+    try:
+        if source.suffix.lower() == ".toml":
+            sc = load_scenario(source)
+            data = load_dataset(sc.data, reference_date=sc.reference_date)
+        else:
+            data = load_dataset(source)
+    except InputError as err:
+        _fail(err, msg)
+    write(data, out, _content_lang(lang))
+    counts = ", ".join(f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres"))
+    typer.echo(("已写入 " if msg == "zh" else "wrote ") + f"{_size(out)}: {counts}")
+
+
+def import_lrmx(folder: Annotated[Path, typer.Argument(help="folder of .lrmx files")],
+                out: Annotated[Path, typer.Option(help="data set folder to write or update")],
+                lang: Lang = None) -> None:
+    """Read a folder of 干部任免审批表 (.lrmx) into the cadres (and relations) table."""
+    from placement.export.lrmx.import_ import REPORT_FILE, import_folder
+
+    msg = choose_language(lang)
+    try:
+        rep = import_folder(folder, out)
+    except InputError as err:
+        if (Path(out) / REPORT_FILE).is_file():
+            typer.echo(("逐个文件的情况见 " if msg == "zh" else "per file: ")
+                       + str(Path(out) / REPORT_FILE), err=True)
+        _fail(err, msg)
+    for w in rep.warnings:
+        typer.echo(w.render(msg), err=True)
+    zh = msg == "zh"
+    new, updated = len(rep.new), len(rep.updated)
+    typer.echo(f"已导入 {rep.files} 个文件：新增干部 {new} 名，更新 {updated} 名，"
+               f"新增亲属关系 {rep.relations} 条；写入 {rep.out}" if zh else
+               f"imported {rep.files} files: {new} new cadres, {updated} updated, "
+               f"{rep.relations} new relations; wrote {rep.out}")
+    if rep.to_fill:
+        typer.echo(("新增干部的以下列需补充后方可求解：" if zh else
+                    "fill in these columns for the new cadres before solving: ")
+                   + ", ".join(rep.to_fill))
+    if rep.kept:
+        typer.echo(("仅保留在原文件中的字段：" if zh else "fields kept only in the forms: ")
+                   + ", ".join(sorted(rep.kept)) + f" ({rep.out / REPORT_FILE})")
+
+
+def export_lrmx(result: Path,
+                out: Annotated[Path, typer.Option(help="folder for the filled-in forms")],
+                lang: Lang = None, scenario: ScenarioOpt = None,
+                sources: Annotated[Path | None, typer.Option(
+                    help="lrmx_sources.csv (default: beside the data set)")] = None) -> None:
+    """Write a 任免审批表 for every cadre whose post changes, with 拟任/拟免/任免理由 filled."""
+    from placement.export.lrmx.export import export_lrmx as write
+    from placement.export.report.data import load_result
+
+    msg = choose_language(lang)
+    try:
+        # The form is a Chinese document: its fields are written in Chinese whatever --lang.
+        rep = write(load_result(result, scenario), out, sources, "zh")
+    except InputError as err:
+        _fail(err, msg)
+    for w in rep.warnings:
+        typer.echo(w.render(msg), err=True)
+    zh = msg == "zh"
+    typer.echo(f"已写入 {len(rep.written)} 份任免审批表到 {out}" if zh else
+               f"wrote {len(rep.written)} forms to {out}")
+    if rep.without_form:
+        shown = ", ".join(rep.without_form[:20]) + (" …" if len(rep.without_form) > 20 else "")
+        typer.echo((f"{len(rep.without_form)} 名调整干部没有导入的任免审批表：" if zh else
+                    f"{len(rep.without_form)} moving cadres have no imported form: ") + shown)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the four commands to `app`."""
+    app.command("report")(report)
+    app.command("export-data")(export_data)
+    app.command("import-lrmx")(import_lrmx)
+    app.command("export-lrmx")(export_lrmx)

@@ -1,0 +1,38 @@
+"""The validated, typed in-memory data set that every later step reads.
+
+A `DataSet` is only ever built by the loader (`placement.data.loader`) or the
+generator after validation, so code that receives one does not re-check it.
+
+Column types in the frames (canonical names from `placement.data.schema`):
+    id / ref / text / enum   str ("" where empty)
+    bool                     numpy bool
+    date                     datetime64[ns] (NaT where empty)
+    int                      pandas Int64 (<NA> where empty)
+    float                    float64 (NaN where empty)
+    list / grades            tuple[str, ...] (grades canonical, newest first)
+Every frame also has `_row`: the row number the user sees in the source
+(spreadsheet row: the header is row 1, the first data row is row 2).
+`posts` and `cadres` carry `rank_level` (1 = 副科 … 6 = 正厅).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class DataSet:
+    teams: pd.DataFrame
+    posts: pd.DataFrame
+    cadres: pd.DataFrame
+    relations: pd.DataFrame
+    fit: pd.DataFrame
+    # table name -> where it was read from ("data/teams.csv" or "book.xlsx#干部")
+    sources: dict[str, str] = field(default_factory=dict)
+    # source file -> sha256 hex digest, for summary.json
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)

@@ -1,0 +1,259 @@
+"""Message templates in Chinese and English, keyed by problem code.
+
+Every message that reaches a user exists in both languages; a test checks
+that each code has both and that they take the same parameters.
+"""
+
+from __future__ import annotations
+
+# code -> (Chinese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file_missing": ("找不到文件或目录 {path}", "file or folder {path} not found"),
+    "table_missing": (
+        "缺少必需的表 {table}（{zh}）",
+        "required table {table} ({zh}) is missing",
+    ),
+    "missing_column": (
+        "缺少必需的列 {column}（{zh}）",
+        "required column {column} ({zh}) is missing",
+    ),
+    "empty_value": ("不能为空，应为{expected}", "is empty; expected {expected}"),
+    "duplicate_id": (
+        "编号 {value} 重复（首次出现在第{first}行）",
+        "duplicate id {value} (first seen in row {first})",
+    ),
+    "unknown_ref": (
+        "{value} 在 {target} 中不存在",
+        "{value} does not exist in {target}",
+    ),
+    "bad_date": (
+        "无法识别的日期 {value!r}，应为 YYYY-MM-DD、YYYY-MM 或 YYYYMM",
+        "cannot read date {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYYMM",
+    ),
+    "bad_number": ("无法识别的数字 {value!r}", "cannot read number {value!r}"),
+    "bad_int": ("无法识别的整数 {value!r}", "cannot read whole number {value!r}"),
+    "bad_bool": (
+        "无法识别的是/否值 {value!r}，应为 是/否、true/false 或 1/0",
+        "cannot read yes/no value {value!r}; expected true/false, 1/0 or 是/否",
+    ),
+    "bad_enum": (
+        "取值 {value!r} 不在允许范围内，应为 {expected}",
+        "value {value!r} is not allowed; expected one of {expected}",
+    ),
+    "out_of_range": (
+        "取值 {value} 超出范围，应在 {low} 到 {high} 之间",
+        "value {value} is out of range; expected {low} to {high}",
+    ),
+    "future_date": (
+        "日期 {value} 晚于参照日期 {ref}",
+        "date {value} is after the reference date {ref}",
+    ),
+    "two_posts": (
+        "人员 {value} 同时担任多个职位（另见第{other}行）",
+        "cadre {value} holds more than one post (see also row {other})",
+    ),
+    "self_relation": ("人员 {value} 与自己构成亲属关系", "cadre {value} is related to itself"),
+    "bad_workbook": ("无法读取工作簿：{reason}", "cannot read the workbook: {reason}"),
+    "bad_csv": ("无法读取 CSV 文件：{reason}", "cannot read the CSV file: {reason}"),
+    "bad_toml": ("无法解析场景文件：{reason}", "cannot parse the scenario file: {reason}"),
+    "unknown_key": (
+        "未知的设置项 {key}{hint}",
+        "unknown setting {key}{hint}",
+    ),
+    "bad_setting": ("设置项 {key} 无效：{reason}", "setting {key} is invalid: {reason}"),
+    "bad_override": (
+        "命令行设置 {text!r} 无效，应为 键.路径=值",
+        "override {text!r} is invalid; expected key.path=value",
+    ),
+    "extends_cycle": ("场景继承形成循环：{chain}", "scenario extends itself: {chain}"),
+    "bad_roster": ("名单文件有误：{reason}", "roster file is invalid: {reason}"),
+    # Loader (placement.data.loader).
+    "empty_required": ("必填，不能为空", "must not be empty"),
+    "date_range": (
+        "日期 {value} 的年份超出可处理范围（{low}–{high}年）",
+        "date {value} has a year outside the supported range {low}–{high}",
+    ),
+    "csv_not_utf8": (
+        "不是 UTF-8 编码的文本，请另存为“CSV UTF-8”格式",
+        "is not UTF-8 text; save it as \"CSV UTF-8\"",
+    ),
+    "csv_empty": ("文件为空，第1行应为表头", "the file is empty; row 1 should hold the headers"),
+    "duplicate_column": (
+        "列重复：{column} 已在前面出现",
+        "duplicate column: {column} appears more than once",
+    ),
+    "duplicate_table": (
+        "表 {table} 出现多次：{where}",
+        "table {table} is given more than once: {where}",
+    ),
+    "bad_path": (
+        "{path} 既不是 CSV 文件夹，也不是 .xlsx 工作簿",
+        "{path} is neither a folder of CSV files nor an .xlsx workbook",
+    ),
+    "duplicate_pair": (
+        "人员 {cadre} 与职位 {post} 的匹配度重复（首次出现在第{first}行）",
+        "duplicate score for cadre {cadre} and post {post} (first seen in row {first})",
+    ),
+    # --- scenario files (placement.data.scenario_io) ---
+    "bad_toml_at": (
+        "第{line}行第{col}列无法解析场景文件：{reason}",
+        "cannot parse the scenario file at line {line}, column {col}: {reason}",
+    ),
+    "unknown_key_hint": (
+        "未知的设置项 {key}，是否应为 {suggestion}？",
+        "unknown setting {key}; did you mean {suggestion}?",
+    ),
+    "unknown_key_hint2": (
+        "未知的设置项 {key}，是否应为 {first} 或 {second}？",
+        "unknown setting {key}; did you mean {first} or {second}?",
+    ),
+    "unknown_key_choices": (
+        "未知的设置项 {key}，可用的设置项：{choices}",
+        "unknown setting {key}; expected one of {choices}",
+    ),
+    "setting_missing": ("缺少必需的设置项", "required setting is missing"),
+    "setting_int": ("应为整数，实际为 {value!r}", "expected a whole number, got {value!r}"),
+    "setting_number": ("应为数字，实际为 {value!r}", "expected a number, got {value!r}"),
+    "setting_bool": (
+        "应为 true 或 false，实际为 {value!r}",
+        "expected true or false, got {value!r}",
+    ),
+    "setting_text": ("应为带引号的文字，实际为 {value!r}", "expected quoted text, got {value!r}"),
+    "setting_list": (
+        "应为数组（如 [\"a\", \"b\"]），实际为 {value!r}",
+        "expected an array (like [\"a\", \"b\"]), got {value!r}",
+    ),
+    "setting_table": ("应为表，实际为 {value!r}", "expected a table, got {value!r}"),
+    "setting_date": (
+        "无法识别的日期 {value!r}，应为 YYYY-MM-DD",
+        "cannot read date {value!r}; expected YYYY-MM-DD",
+    ),
+    "setting_ge": ("取值 {value} 应不小于 {limit}", "value {value} must be at least {limit}"),
+    "setting_gt": ("取值 {value} 应大于 {limit}", "value {value} must be greater than {limit}"),
+    "setting_le": ("取值 {value} 应不大于 {limit}", "value {value} must be at most {limit}"),
+    "setting_lt": ("取值 {value} 应小于 {limit}", "value {value} must be less than {limit}"),
+    "setting_invalid": ("取值 {value!r} 无效：{reason}", "value {value!r} is invalid: {reason}"),
+    "bad_extends": (
+        "extends 应为另一个场景文件的路径，实际为 {value!r}",
+        "extends should be the path of another scenario file, got {value!r}",
+    ),
+    "override_not_table": (
+        "命令行设置 {text!r} 无效：{key} 不是表",
+        "override {text!r} is invalid: {key} is not a table",
+    ),
+    "override_extends": (
+        "extends 只能写在场景文件中，不能用 --set 设置",
+        "extends can only be given in a scenario file, not with --set",
+    ),
+}
+
+# The independent checker (placement/checker): roster violations and the report.
+MESSAGES.update({
+    "chk_ok": ("检查通过：未违反任何硬性规则", "check passed: no hard rule is broken"),
+    "chk_fail": ("检查未通过：{n} 处违反硬性规则", "check FAILED: {n} hard-rule violation(s)"),
+    "chk_totals": ("各规则统计：", "per rule:"),
+    "chk_columns": ("规则|模式|范围|要求|实际|差额|不足处|名称",
+                    "rule|mode|scope|required|achieved|shortfall|places short|name"),
+    "chk_mode_hard": ("硬性", "hard"),
+    "chk_mode_target": ("目标", "target"),
+    "chk_mode_off": ("关闭", "off"),
+    "chk_one_holder": ("职位 {post} 有 {n} 名人选（{cadres}），应恰好 1 名",
+                       "post {post} has {n} holder(s) ({cadres}); expected exactly 1"),
+    "chk_one_post": ("人员 {cadre} 担任 {n} 个职位（{posts}），至多 1 个",
+                     "cadre {cadre} holds {n} posts ({posts}); at most 1"),
+    "chk_unknown_post": ("名单第{row}行的职位 {post} 不在职位表中",
+                         "post {post} in roster row {row} is not in the posts table"),
+    "chk_unknown_cadre": ("职位 {post} 的人选 {cadre} 不在干部表中",
+                          "cadre {cadre} named for post {post} is not in the cadres table"),
+    "chk_team_mismatch": ("职位 {post} 属于班子 {expected}，名单写的是 {given!r}",
+                          "post {post} belongs to team {expected}; the roster says {given!r}"),
+    "chk_change_mismatch": ("职位 {post} 人选 {cadre} 的变动应为 {expected}，名单写的是 {given!r}",
+                            "post {post}, cadre {cadre}: change should be {expected}, "
+                            "the roster says {given!r}"),
+    "chk_leaving": ("人员 {cadre} 本次退出，不能任职位 {post}",
+                    "cadre {cadre} is leaving and may not hold post {post}"),
+    "chk_not_candidate": ("人员 {cadre} 未纳入考察，不能新任职位 {post}",
+                          "cadre {cadre} is not a candidate and may not be newly placed in {post}"),
+    "chk_not_nominated": ("人员 {cadre} 的推荐范围（{nominated}）不含班子 {team} 或地区 {region}，"
+                          "不能新任职位 {post}",
+                          "cadre {cadre} is nominated for {nominated}, not team {team} or region "
+                          "{region}, and may not be newly placed in {post}"),
+    "chk_demotion": ("人员 {cadre}（{cadre_rank}）新任职位 {post}（{post_rank}）属降级",
+                     "placing cadre {cadre} ({cadre_rank}) in post {post} ({post_rank}) "
+                     "is a demotion"),
+    "chk_lock_must": ("锁定 {cadre} → {post} 未落实（该职位人选：{holder}）",
+                      "must lock {cadre} -> {post} is not kept (the post holds: {holder})"),
+    "chk_lock_forbid": ("禁止锁定 {cadre} → {post} 被违反",
+                        "forbid lock {cadre} -> {post} is broken"),
+    "chk_lock_keep": ("保留锁定 {lock}：职位 {post} 的现任 {cadre} 未留任",
+                      "keep lock {lock}: incumbent {cadre} of post {post} does not stay"),
+    "chk_lock_keep_unknown": ("保留锁定 {lock} 不是任何职位或班子的编号",
+                              "keep lock {lock} names no post or team"),
+    "chk_pair_rule": ("人员 {cadre} 任职位 {post} 违反 {rule}：{why}",
+                      "cadre {cadre} in post {post} breaks {rule}: {why}"),
+    "chk_at_least": ("{rule} 在 {where}：要求至少 {required}，实际 {achieved}",
+                     "{rule} at {where}: needs at least {required}, has {achieved}"),
+    "chk_at_most": ("{rule} 在 {where}：至多 {required}，实际 {achieved}",
+                    "{rule} at {where}: at most {required}, has {achieved}"),
+    "chk_kin": ("班子 {team} 中有亲属同时任职：{pairs}",
+                "relatives serve together in team {team}: {pairs}"),
+    "chk_heads_changed": ("地区 {region} 的党委正职（{party}）和政府正职（{gov}）同时调整",
+                          "region {region}: the party head ({party}) and the government head "
+                          "({gov}) both change"),
+    "chk_age_total": ("班子成员年龄合计 {total} 超过目标 {goal}（原平均年龄 {before}，"
+                      "职位 {posts} 个）",
+                      "total member age {total} is above the goal {goal} (average age before "
+                      "{before}, {posts} posts)"),
+})
+
+# Planner-facing files (placement/report_*, export_data, lrmx*): result folders and .lrmx.
+MESSAGES.update({
+    "result_file_missing": ("结果文件夹中缺少 {file}（请先运行 placement solve）",
+                            "the result folder has no {file} (run placement solve first)"),
+    "result_no_roster": ("该结果没有名单（求解状态 {status}），无法生成报告",
+                         "this result has no roster (solver status {status}); nothing to report"),
+    "result_bad_summary": ("无法读取 summary.json：{reason}", "cannot read summary.json: {reason}"),
+    "result_scenario_missing": ("找不到求解时使用的场景文件 {path}，请用 --scenario 指定",
+                                "cannot find the scenario file {path} the result was solved "
+                                "with; give it with --scenario"),
+    "lrmx_no_files": ("文件夹中没有 .lrmx 或 .lrm 文件", "the folder holds no .lrmx or .lrm file"),
+    "lrmx_bad_xml": ("无法读取任免审批表：{reason}", "cannot read the 任免审批表: {reason}"),
+    "lrmx_not_person": ("根元素为 {root}，应为 Person",
+                        "the root element is {root}; expected Person"),
+    "lrmx_lrm_text": ("旧版文本格式 .lrm 不支持，请在任免审批表软件中另存为 .lrmx 后导入",
+                      "the old text .lrm format is not supported; save the form as .lrmx in "
+                      "the 任免审批表 software and import that"),
+    "lrmx_missing": ("缺少{zh}（{field}），无法导入该干部",
+                     "{field} ({zh}) is missing or empty; the cadre cannot be imported"),
+    "lrmx_missing_optional": ("缺少{zh}（{field}），{column} 留空",
+                              "{field} ({zh}) is missing or empty; {column} is left empty"),
+    "lrmx_bad_date": ("{zh}（{field}）无法识别的日期 {value!r}，应为 YYYYMM、YYYY.MM 或 YYYY-MM-DD",
+                      "{field} ({zh}): cannot read date {value!r}; expected YYYYMM, YYYY.MM or "
+                      "YYYY-MM-DD"),
+    "lrmx_bad_value": ("{zh}（{field}）的取值 {value!r} 无法识别，应为 {expected}",
+                       "{field} ({zh}): value {value!r} is not recognised; expected {expected}"),
+    "lrmx_unreadable": ("{zh}（{field}）的内容 {value!r} 无法识别，{column} 留空",
+                        "{field} ({zh}): cannot read {value!r}; {column} is left empty"),
+    "lrmx_unknown_field": ("未知字段 {field}，保留在原文件中，未导入",
+                           "unknown field {field}: kept in the file, not imported"),
+    "lrmx_duplicate_id": ("与另一文件得出相同的人员编号 {id}（文件名仅扩展名不同？）",
+                          "another file gives the same cadre id {id} (names differing only in "
+                          "the extension?)"),
+    "lrmx_kin_unknown": ("家庭成员第{n}项与干部 {other} 相符，但称谓无法识别，未建立亲属关系",
+                         "family member {n} matches cadre {other} but the relation word is not "
+                         "recognised; no relation recorded"),
+    "lrmx_kin_ambiguous": ("家庭成员第{n}项与 {count} 名干部同名，无法确定，未建立亲属关系",
+                           "family member {n} has the name of {count} cadres; no relation "
+                           "recorded"),
+    "lrmx_out_not_folder": ("{path} 不是文件夹；导入结果写入 CSV 文件夹",
+                            "{path} is not a folder; the import writes a folder of CSV files"),
+    "lrmx_sources_missing": ("找不到 {path}（由 placement import-lrmx 写入），"
+                             "无法确定原始任免审批表",
+                             "{path} not found (written by placement import-lrmx): the original "
+                             "forms are not known"),
+    "lrmx_source_gone": ("人员 {cadre} 的原始任免审批表已不存在或无法读取：{reason}",
+                         "the original form of cadre {cadre} is gone or unreadable: {reason}"),
+    "lrmx_source_changed": ("人员 {cadre} 的原始任免审批表在导入后已修改，按当前文件导出",
+                            "the original form of cadre {cadre} changed since the import; "
+                            "exported from the current file"),
+})

@@ -1,0 +1,475 @@
+"""Reading a data set (CSV folder or xlsx workbook) into a validated `DataSet`.
+
+There is one conversion and validation path, `build_dataset`: the file
+readers only turn files into raw frames of text cells, and test builders or
+the generator hand it Python values. It checks everything
+(`placement.data.schema` is the contract) and raises one `InputError` carrying
+every problem found, each with the file, spreadsheet row and column as the
+user wrote them, so a planner can fix a file in one pass. Input files are
+only ever read (as bytes, which are also what the checksums cover).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from placement.data import parsing
+from placement.data.dataset import DataSet
+from placement.data.errors import InputError, Problem
+from placement.data.schema import (
+    PARTY_CPC,
+    RANK_LEVEL,
+    TABLE_ALIASES,
+    TABLES,
+    Column,
+    Table,
+    header_aliases,
+)
+
+ROW = "_row"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
+    """Read a folder of CSV files or one .xlsx workbook; raise `InputError` on any problem."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError([Problem("file_missing", params={"path": str(path)})])
+    if path.is_dir():
+        read = _read_folder(path)
+    elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+        read = _read_workbook(path)
+    else:
+        raise InputError([Problem("bad_path", source=str(path), params={"path": str(path)})])
+    try:
+        data = build_dataset(read.tables, read.sources, reference_date, origin=str(path))
+    except InputError as err:
+        # A table that could not be read is reported as such, not also as missing.
+        rest = [p for p in err.problems
+                if not (p.code == "table_missing" and p.params.get("table") in read.unreadable)]
+        raise InputError(read.problems + rest) from None
+    if read.problems:
+        raise InputError(read.problems)
+    return replace(data, checksums=read.checksums)
+
+
+@dataclass
+class _Read:
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, str]
+    checksums: dict[str, str]
+    problems: list[Problem]
+    unreadable: set[str]
+
+
+def _table_name(stem: str) -> str | None:
+    stem = stem.strip().lstrip("\ufeff")
+    return TABLE_ALIASES.get(stem) or TABLE_ALIASES.get(stem.lower())
+
+
+def _add(read: _Read, name: str, source: str, frame: pd.DataFrame | None) -> None:
+    """Record a table once; a second file or sheet for the same table is a problem."""
+    if name in read.sources:
+        read.problems.append(Problem("duplicate_table", source=source, params={
+            "table": name, "where": f"{read.sources[name]}, {source}"}))
+        return
+    read.sources[name] = source
+    if frame is None:
+        read.unreadable.add(name)
+    else:
+        read.tables[name] = frame
+
+
+def _read_folder(folder: Path) -> _Read:
+    read = _Read({}, {}, {}, [], set())
+    for file in sorted(folder.iterdir()):
+        name = _table_name(file.stem) if file.suffix.lower() == ".csv" else None
+        if name is None or not file.is_file():
+            continue
+        source = str(file)
+        data = file.read_bytes()
+        read.checksums[source] = hashlib.sha256(data).hexdigest()
+        frame, problem = _read_csv(data, source)
+        if problem:
+            read.problems.append(problem)
+        _add(read, name, source, frame)
+    return read
+
+
+def _read_csv(data: bytes, source: str) -> tuple[pd.DataFrame | None, Problem | None]:
+    """All cells as text, header from line 1, blank lines kept so row numbers stay true."""
+    try:
+        grid = pd.read_csv(io.BytesIO(data), header=None, dtype=str, encoding="utf-8-sig",
+                           keep_default_na=False, na_filter=False, skip_blank_lines=False)
+    except UnicodeDecodeError:
+        return None, Problem("csv_not_utf8", source=source)
+    except pd.errors.EmptyDataError:
+        return None, Problem("csv_empty", source=source)
+    except (pd.errors.ParserError, ValueError) as err:
+        return None, Problem("bad_csv", source=source, params={"reason": str(err).strip()})
+    return _grid_to_frame(grid), None
+
+
+def _grid_to_frame(grid: pd.DataFrame) -> pd.DataFrame:
+    """First row = headers (kept as written, duplicates too); `_row` = spreadsheet row."""
+    headers = [parsing.cell_text(h) for h in grid.iloc[0]] if len(grid) else []
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = pd.Index(headers, dtype=object)
+    body.insert(len(headers), ROW, np.arange(2, len(body) + 2, dtype=np.int64),
+                allow_duplicates=True)
+    return body
+
+
+def _read_workbook(path: Path) -> _Read:
+    import openpyxl  # imported here: CSV users never pay for it
+
+    read = _Read({}, {}, {}, [], set())
+    data = path.read_bytes()
+    read.checksums[str(path)] = hashlib.sha256(data).hexdigest()
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as err:  # any failure to open it is a problem of the user's file
+        read.problems.append(Problem("bad_workbook", source=str(path),
+                                     params={"reason": f"{type(err).__name__}: {err}"}))
+        return read
+    try:
+        for sheet in book.worksheets:
+            name = _table_name(sheet.title)
+            if name is None or not hasattr(sheet, "iter_rows"):
+                continue
+            rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+            grid = pd.DataFrame.from_records(rows) if rows else pd.DataFrame([[]])
+            grid = grid.map(parsing.cell_text).astype("str")
+            _add(read, name, f"{path}#{sheet.title}", _grid_to_frame(grid))
+    finally:
+        book.close()
+    return read
+
+
+# ------------------------------------------------------- converting and validating
+
+
+def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | None = None,
+                  reference_date: dt.date | None = None, *, origin: str = "") -> DataSet:
+    """Convert raw frames (text or Python cells, English or Chinese headers) to a DataSet.
+
+    `tables` is keyed by table name or its Chinese alias; `sources` gives each
+    table's file for messages; `origin` names where missing tables were looked
+    for. A raw frame may carry `_row` (its spreadsheet rows); otherwise row 2
+    is its first row. Raises `InputError` with every problem found.
+    """
+    sources = dict(sources or {})
+    problems: list[Problem] = []
+    raw: dict[str, pd.DataFrame] = {}
+    for key, frame in tables.items():
+        name = _table_name(str(key))
+        if name is None:
+            continue
+        if name in raw:
+            problems.append(Problem("duplicate_table", source=origin, params={
+                "table": name, "where": f"{key}"}))
+            continue
+        raw[name] = frame
+        sources.setdefault(name, sources.get(str(key), name))
+
+    built: dict[str, _Built] = {}
+    for table in TABLES:
+        if table.name in raw:
+            built[table.name] = _convert(table, raw[table.name], sources[table.name], problems)
+        else:
+            if table.required:
+                problems.append(Problem("table_missing", source=origin,
+                                        params={"table": table.name, "zh": table.zh}))
+            built[table.name] = _convert(table, _empty_raw(table), table.name, [])
+            built[table.name].present = False
+    ref = pd.Timestamp(reference_date or dt.date.today())
+    for check in (_check_unique, _check_refs, _check_two_posts, _check_fit_pairs,
+                  _check_self_relation):
+        problems.extend(check(built))
+    problems.extend(_check_future(built, ref))
+    if problems:
+        raise InputError(_in_reading_order(problems, built))
+    frames = {name: _with_derived(name, b.frame) for name, b in built.items()}
+    return DataSet(**frames, sources={n: sources[n] for n in raw})
+
+
+@dataclass
+class _Built:
+    """A converted table and what messages about it need."""
+    table: Table
+    frame: pd.DataFrame
+    source: str
+    headers: dict[str, str]  # canonical column -> header as written
+    present: bool = True
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
+
+    def problem(self, code: str, row: int | None, column: str | None, **params) -> Problem:
+        return Problem(code, source=self.source, row=row,
+                       column=self.header(column) if column else None, params=params)
+
+
+def _empty_raw(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype="str") for c in table.columns})
+
+
+def _match_headers(table: Table, frame: pd.DataFrame, built: _Built,
+                   problems: list[Problem]) -> dict[str, int]:
+    """Canonical column -> position in the raw frame; unknown headers are left out."""
+    aliases = header_aliases(table)
+    lowered = {k.lower(): v for k, v in aliases.items()}
+    positions: dict[str, int] = {}
+    for pos, raw_header in enumerate(frame.columns):
+        header = parsing.cell_text(raw_header).replace("\ufeff", "").strip()
+        name = aliases.get(header) or lowered.get(header.lower())
+        if name is None:
+            continue
+        if name in positions:
+            problems.append(Problem("duplicate_column", source=built.source, row=1,
+                                    column=header, params={"column": name}))
+            continue
+        positions[name] = pos
+        built.headers[name] = header
+    return positions
+
+
+def _convert(table: Table, frame: pd.DataFrame, source: str,
+             problems: list[Problem]) -> _Built:
+    """One table to typed columns; every bad cell becomes a problem."""
+    built = _Built(table, pd.DataFrame(), source, {})
+    row_cols = [i for i, c in enumerate(frame.columns) if c == ROW]
+    body = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in row_cols]]
+    rows = (pd.to_numeric(frame.iloc[:, row_cols[-1]]).to_numpy(dtype=np.int64) if row_cols
+            else np.arange(2, len(frame) + 2, dtype=np.int64))
+    positions = _match_headers(table, body, built, problems)
+    texts = {name: parsing.to_text(body.iloc[:, pos]).set_axis(range(len(body)))
+             for name, pos in positions.items()}
+    keep = _non_blank(texts, len(body))
+    rows = rows[keep]
+    columns: dict[str, pd.Series] = {}
+    for col in table.columns:
+        if col.name in texts:
+            text = texts[col.name][keep].reset_index(drop=True)
+            columns[col.name] = _parse_column(col, text, rows, built, problems)
+        else:
+            if col.required:
+                problems.append(Problem("missing_column", source=source, row=1,
+                                        column=col.name,
+                                        params={"column": col.name, "zh": col.zh}))
+            columns[col.name] = _filled(col, len(rows))
+    columns[ROW] = pd.Series(rows, dtype="int64")
+    built.frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+    return built
+
+
+def _non_blank(texts: dict[str, pd.Series], n: int) -> np.ndarray:
+    """Rows with at least one non-empty known cell (blank Excel rows are skipped)."""
+    if not texts:
+        return np.ones(n, dtype=bool)
+    return np.logical_or.reduce([(t != "").to_numpy() for t in texts.values()])
+
+
+def _filled(col: Column, n: int) -> pd.Series:
+    """A whole column of the column's default (or its kind's empty value)."""
+    kind, default = col.kind, col.default
+    if kind == "bool":
+        return pd.Series(np.full(n, bool(default)), dtype=bool)
+    if kind == "date":
+        return pd.Series(np.full(n, np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
+    if kind == "int":
+        return pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    if kind == "float":
+        return pd.Series(np.full(n, np.nan), dtype="float64")
+    if kind in ("list", "grades"):
+        cells = np.empty(n, dtype=object)
+        cells[:] = [tuple(default or ())] * n
+        return pd.Series(cells, dtype=object)
+    return pd.Series([str(default or "")] * n, dtype="str")
+
+
+def _typed_empty(col: Column, empty: pd.Series, values: pd.Series) -> pd.Series:
+    """`values` with the empty (or unreadable) cells set to the column's default."""
+    if not empty.any():
+        return values
+    return values.mask(empty, _filled(col, len(values)).set_axis(values.index))
+
+
+def _expected(col: Column) -> str:
+    """What a cell of this column should hold, in words that read in both languages."""
+    if col.kind == "enum":
+        # Canonical values, then the first Chinese spelling of each English one
+        # (男/女, 正职/副职 …); "other" has many (中专, 高中 …) and gets none.
+        zh: dict[str, str] = {}
+        for alias, value in col.aliases.items():
+            if value.isascii() and value != "other" and not alias.isascii():
+                zh.setdefault(value, alias)
+        return "/".join([*col.values, *(zh[v] for v in col.values if v in zh)])
+    if col.kind in ("int", "float") and col.low is not None:
+        return f"{col.low:g}–{col.high:g}"
+    return {"date": "YYYY-MM-DD", "bool": "true/false, 1/0, 是/否"}.get(col.kind, "")
+
+
+BAD_CODE = {"date": "bad_date", "bool": "bad_bool", "int": "bad_int", "float": "bad_number",
+            "enum": "bad_enum", "grades": "bad_enum"}
+
+
+def _parse_column(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
+                  problems: list[Problem]) -> pd.Series:
+    empty = text == ""
+    if empty.all():  # nothing to read (often a column of defaults)
+        values, bad = _filled(col, len(text)), empty & False
+    elif col.kind == "enum":
+        values, bad = parsing.parse_enum(text, col.values, col.aliases)
+    elif col.kind in parsing.PARSERS:
+        values, bad = parsing.PARSERS[col.kind](text)
+    else:
+        values, bad = text, pd.Series(False, index=text.index)
+    bad = bad & ~empty
+    for i in np.flatnonzero(bad.to_numpy()):
+        problems.append(_bad_cell(col, text.iat[i], int(rows[i]), built))
+    if not col.allow_empty:
+        code = "empty_value" if _expected(col) else "empty_required"
+        for i in np.flatnonzero(empty.to_numpy()):
+            params = {"expected": _expected(col)} if code == "empty_value" else {}
+            problems.append(built.problem(code, int(rows[i]), col.name, **params))
+    if col.low is not None or col.high is not None:
+        number = pd.Series(values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
+        low = -np.inf if col.low is None else col.low
+        high = np.inf if col.high is None else col.high
+        out = (number.notna() & ((number < low) | (number > high))).to_numpy()
+        for i in np.flatnonzero(out):
+            problems.append(built.problem("out_of_range", int(rows[i]), col.name,
+                                          value=text.iat[i], low=f"{low:g}", high=f"{high:g}"))
+    return _typed_empty(col, empty | bad, values)
+
+
+def _bad_cell(col: Column, value: str, row: int, built: _Built) -> Problem:
+    params: dict = {"value": value}
+    if col.kind == "date" and parsing.year_outside_range(value):
+        return built.problem("date_range", row, col.name, value=value,
+                             low=parsing.MIN_YEAR, high=parsing.MAX_YEAR)
+    if col.kind == "grades":
+        params = {"value": parsing.first_bad_grade(value),
+                  "expected": "/".join(parsing.ASSESSMENT_LEVEL)}
+    elif col.kind == "enum":
+        params["expected"] = _expected(col)
+    return built.problem(BAD_CODE[col.kind], row, col.name, **params)
+
+
+# ------------------------------------------------------------- cross-row checks
+
+
+def _first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each row, the spreadsheet row where its key values first appear."""
+    return frame.groupby(keys, sort=False)[ROW].transform("first")
+
+
+def _check_unique(built: dict[str, _Built]) -> list[Problem]:
+    out = []
+    for b in built.values():
+        for col in b.table.columns:
+            if not col.unique:
+                continue
+            f = b.frame
+            dup = (f[col.name] != "") & f.duplicated(col.name)
+            first = _first_rows(f, [col.name])
+            out += [b.problem("duplicate_id", int(f[ROW].iat[i]), col.name,
+                              value=f[col.name].iat[i], first=int(first.iat[i]))
+                    for i in np.flatnonzero(dup.to_numpy())]
+    return out
+
+
+def _check_refs(built: dict[str, _Built]) -> list[Problem]:
+    out = []
+    for b in built.values():
+        for col in b.table.columns:
+            if col.kind != "ref" or col.name not in b.headers:
+                continue
+            target_table, target_col = col.ref.split(".")
+            target = built[target_table]
+            if not target.present or target_col not in target.headers:
+                continue  # the target table or its key is missing: reported already
+            values = b.frame[col.name]
+            unknown = (values != "") & ~values.isin(target.frame[target_col])
+            where = f"{target.source} ({target.header(target_col)})"
+            out += [b.problem("unknown_ref", int(b.frame[ROW].iat[i]), col.name,
+                              value=values.iat[i], target=where)
+                    for i in np.flatnonzero(unknown.to_numpy())]
+    return out
+
+
+def _check_two_posts(built: dict[str, _Built]) -> list[Problem]:
+    """A cadre is the incumbent of at most one post."""
+    b = built["posts"]
+    f = b.frame
+    dup = (f["incumbent_id"] != "") & f.duplicated("incumbent_id")
+    first = _first_rows(f, ["incumbent_id"])
+    return [b.problem("two_posts", int(f[ROW].iat[i]), "incumbent_id",
+                      value=f["incumbent_id"].iat[i], other=int(first.iat[i]))
+            for i in np.flatnonzero(dup.to_numpy())]
+
+
+def _check_fit_pairs(built: dict[str, _Built]) -> list[Problem]:
+    """One score per (cadre, post): a second one would be silently ignored."""
+    b = built["fit"]
+    f = b.frame
+    dup = f.duplicated(["cadre_id", "post_id"])
+    first = _first_rows(f, ["cadre_id", "post_id"])
+    return [b.problem("duplicate_pair", int(f[ROW].iat[i]), "cadre_id",
+                      cadre=f["cadre_id"].iat[i], post=f["post_id"].iat[i],
+                      first=int(first.iat[i]))
+            for i in np.flatnonzero(dup.to_numpy())]
+
+
+def _check_self_relation(built: dict[str, _Built]) -> list[Problem]:
+    b = built["relations"]
+    f = b.frame
+    same = (f["cadre_a"] != "") & (f["cadre_a"] == f["cadre_b"])
+    return [b.problem("self_relation", int(f[ROW].iat[i]), "cadre_b", value=f["cadre_a"].iat[i])
+            for i in np.flatnonzero(same.to_numpy())]
+
+
+def _check_future(built: dict[str, _Built], ref: pd.Timestamp) -> list[Problem]:
+    """Birth dates and `*_since` dates cannot lie after the reference date."""
+    out = []
+    for b in built.values():
+        for col in b.table.columns:
+            if col.kind != "date" or not (col.name == "birth_date"
+                                          or col.name.endswith("_since")):
+                continue
+            late = (b.frame[col.name] > ref).to_numpy()
+            out += [b.problem("future_date", int(b.frame[ROW].iat[i]), col.name,
+                              value=b.frame[col.name].iat[i].date().isoformat(),
+                              ref=ref.date().isoformat())
+                    for i in np.flatnonzero(late)]
+    return out
+
+
+def _in_reading_order(problems: list[Problem], built: dict[str, _Built]) -> list[Problem]:
+    """Sorted by table, then row, then column, as a planner walks through the files."""
+    order = {b.source: i for i, b in enumerate(built.values())}
+    col_order = {(b.source, b.header(c.name)): j
+                 for b in built.values() for j, c in enumerate(b.table.columns)}
+    return sorted(problems, key=lambda p: (order.get(p.source, -1), p.row or 0,
+                                           col_order.get((p.source, p.column), -1)))
+
+
+def _with_derived(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Append `rank_level` (posts, cadres) and `non_party` (cadres) after `_row`."""
+    if name in ("posts", "cadres"):
+        frame = frame.assign(rank_level=frame["rank"].map(RANK_LEVEL).fillna(0).astype("int64"))
+    if name == "cadres":
+        frame = frame.assign(non_party=(frame["party"] != PARTY_CPC).to_numpy(dtype=bool))
+    return frame
+

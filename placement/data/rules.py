@@ -1,0 +1,328 @@
+"""The rule catalogue (`../shared/spec/domain.md`): ids, names, defaults, parameters.
+
+Each rule is a pydantic model whose fields are the parameters a scenario may
+set under `[rules.<ID>]`. Every rule has a `mode` (`hard`: a roster that breaks
+it is not proposed; `target`: met where possible, shortfall penalised and
+reported; `off`), a `weight` (penalty per unit of shortfall in the weighted
+objective) and a `priority` (1 is most important; the lexicographic objective
+solves one priority level at a time). Exact semantics: `docs/rules.md`.
+
+Defaults follow the catalogue; where a number is ours and not the sources',
+the field's description says so.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from placement.data.schema import RANKS, TEAM_KINDS
+
+Mode = Literal["hard", "target", "off"]
+ALL_KINDS = tuple(TEAM_KINDS)
+DEPT_KINDS = ("municipal_dept", "district_dept")
+PARTY_GOV = ("county_party", "county_gov")
+
+
+def share_fraction(value: float | str) -> Fraction:
+    """A share as an exact fraction: "2/3", 0.6667 and 0.667 all mean two thirds."""
+    return Fraction(value).limit_denominator(100)
+
+
+def _not_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("expected a share such as 0.5 or \"1/3\"")
+    return value
+
+
+def _valid_share(value: float | str) -> float | str:
+    try:
+        f = share_fraction(value)
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise ValueError(f"expected a share such as 0.5 or \"1/3\", got {value!r}") from None
+    if not 0 <= f <= 1:
+        raise ValueError(f"a share must lie between 0 and 1, got {value!r}")
+    return value
+
+
+Share = Annotated[float | str, BeforeValidator(_not_bool), AfterValidator(_valid_share)]
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    mode: Mode = "hard"
+    weight: int = Field(1000, ge=0, description="penalty per unit of shortfall")
+    priority: int = Field(1, ge=1, le=9, description="1 is solved first (lexicographic)")
+
+
+class ScopedRule(Rule):
+    kinds: tuple[str, ...] = ALL_KINDS
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [k for k in v if k not in TEAM_KINDS]
+        if bad:
+            raise ValueError(f"unknown team kind(s) {bad}; expected some of {list(TEAM_KINDS)}")
+        return tuple(v)
+
+
+# --- eligibility -----------------------------------------------------------
+class EL1(Rule):
+    """Full-time college degree or above for county-level posts (seed 002)."""
+    min_education: Literal["college", "bachelor", "postgraduate"] = "college"
+    ranks: tuple[str, ...] = ("副处", "正处", "副厅", "正厅")
+
+
+class EL2(Rule):
+    """Promotion needs `min_years` at the current rank (seed 002: 任正科级领导职务满3年)."""
+    min_years: float = 3.0
+
+
+class EL3(Rule):
+    """The last `years` annual grades are all 称职 or better (seed 002)."""
+    years: int = Field(3, ge=1, le=5)
+
+
+class EL4(Rule):
+    """基本称职: no promotion within a year; 不称职: not placeable, removed from post (seed 001)."""
+    basic_no_promotion_years: int = Field(1, ge=0)
+
+
+class EL5(Rule):
+    """No sanction in force, file checked, personal matters truthful; a cadre whose spouse
+    has emigrated holds no head or key post ([reg])."""
+
+
+class EL6(Rule):
+    """Popular veto: approval below `threshold` excludes a nominee (seeds 001, 003)."""
+    threshold: float = Field(2 / 3, ge=0, le=1)
+    missing_blocks_promotion: bool = True
+
+
+class EL7(Rule):
+    """Age limits: no new post for a cadre who reaches `retirement_age` within the term;
+    promotion only up to `promotion_max_age[rank of the new post]` (our defaults)."""
+    retirement_age: int = 60
+    term_years: int = 5
+    promotion_max_age: dict[str, int] = Field(default_factory=lambda: {
+        "副科": 45, "正科": 48, "副处": 50, "正处": 52, "副厅": 55, "正厅": 57})
+
+    @field_validator("promotion_max_age")
+    @classmethod
+    def _ranks(cls, v: dict[str, int]) -> dict[str, int]:
+        bad = [k for k in v if k not in RANKS]
+        if bad:
+            raise ValueError(f"unknown rank(s) {bad}; expected some of {list(RANKS)}")
+        return v
+
+
+class EL8(Rule):
+    """Specialty match: a post with a required specialty gets a holder who has it."""
+    mode: Mode = "target"
+    weight: int = 300
+
+
+class EL9(Rule):
+    """Promotion one level at a time; 破格 (skipping) only by a `must` lock ([reg])."""
+    max_steps: int = Field(1, ge=1, le=5)
+
+
+# --- team composition --------------------------------------------------------
+class TC1(ScopedRule):
+    """Exchange quota (额位制): at least `share` of a department team exchanged in from
+    outside the system (seed 000)."""
+    kinds: tuple[str, ...] = DEPT_KINDS
+    share: Share = "1/3"
+
+
+class TC2(ScopedRule):
+    """At least `min_locals` local cadres in each county party and government team (seed 002).
+    `per = "county"` reads the seed's 每个县党政班子 as the two teams together."""
+    kinds: tuple[str, ...] = PARTY_GOV
+    min_locals: int = Field(3, ge=0)
+    per: Literal["team", "county"] = "team"
+
+
+class TC3(ScopedRule):
+    """At least `share_of_teams` of the teams in scope have a member aged `max_age` or less
+    ("around 40", seed 000)."""
+    kinds: tuple[str, ...] = DEPT_KINDS
+    max_age: int = 42
+    share_of_teams: Share = "2/3"
+
+
+class TC4(Rule):
+    """At least `min_count` new appointments of cadres younger than `max_age` in the cycle
+    (seeds 000, 002; the count is ours: seed 002 reports 30 under-40 picks for a city)."""
+    mode: Mode = "target"
+    weight: int = 300
+    max_age: int = 40
+    min_count: int = Field(10, ge=0)
+
+
+class TC5(ScopedRule):
+    """At least `min_women` women in each county party and government team (seed 002)."""
+    mode: Mode = "target"
+    kinds: tuple[str, ...] = PARTY_GOV
+    min_women: int = Field(2, ge=0)
+
+
+class TC6(Rule):
+    """Every team flagged 党外必配 has at least `min_non_party` non-Party cadres."""
+    min_non_party: int = Field(1, ge=0)
+
+
+class TC7(Rule):
+    """Professional departments: professional cadres reach `share` of the team (seed 004)."""
+    mode: Mode = "target"
+    weight: int = 300
+    share: Share = "1/2"
+
+
+class TC8(ScopedRule):
+    """Members with township head experience reach `share` of county party and government
+    teams (seed 004)."""
+    mode: Mode = "target"
+    weight: int = 300
+    kinds: tuple[str, ...] = PARTY_GOV
+    share: Share = "1/2"
+
+
+class TC9(Rule):
+    """A team flagged with a needed specialty gets a member who has it (seed 002)."""
+    mode: Mode = "target"
+    weight: int = 500
+
+
+class TC10(ScopedRule):
+    """Age gradient: each team spans at least `min_bands` age bands of `band_years`; the
+    average age of the teams in scope falls by `avg_age_drop` years (seeds 002, 003)."""
+    mode: Mode = "target"
+    weight: int = 200
+    band_years: int = Field(10, ge=1)
+    min_bands: int = Field(2, ge=1)
+    avg_age_drop: float = 1.0
+    avg_weight: int = Field(20, ge=0, description="penalty per member-year above the goal")
+
+
+# --- rotation ----------------------------------------------------------------
+class RO1(ScopedRule):
+    """A head `years` in the same post must be exchanged (seed 000, [reg])."""
+    years: float = 10
+
+
+class RO2(ScopedRule):
+    """Deputies of sensitive systems `years` in the same team must be exchanged (seed 000)."""
+    years: float = 10
+    systems: tuple[str, ...] = ("纪检监察", "组织", "公安", "检察", "法院")
+
+
+class RO3(ScopedRule):
+    """Other deputies `years` in the same post should be exchanged (seed 000)."""
+    mode: Mode = "target"
+    weight: int = 200
+    years: float = 10
+
+
+class RO4(Rule):
+    """Dispatched discipline-inspection team leaders `years` in post: planned exchange."""
+    mode: Mode = "target"
+    weight: int = 200
+    years: float = 5
+
+
+class RO5(ScopedRule):
+    """A member `years` in charge of the same portfolio gets a new one (seed 000)."""
+    mode: Mode = "target"
+    weight: int = 100
+    years: float = 5
+
+
+class RO6(Rule):
+    """Township heads newly elected are placed in their own county's government team."""
+    mode: Mode = "target"
+    weight: int = 300
+
+
+class RO7(Rule):
+    """County-level picks are exchanged across counties where possible (seed 002)."""
+    mode: Mode = "target"
+    weight: int = 100
+
+
+class RO8(Rule):
+    """The party and government heads of one county are not both changed at once ([reg])."""
+    mode: Mode = "target"
+    weight: int = 300
+
+
+# --- avoidance -----------------------------------------------------------------
+class AV1(Rule):
+    """Kin may not serve in the same team (which covers head and deputy of one team)."""
+
+
+class AV2(Rule):
+    """No key post (回避职位) in the region where the cadre grew up ([reg])."""
+
+
+# --- reserve pool -----------------------------------------------------------------
+class RS1(Rule):
+    """Reserve pool coverage, reported per team: `heads` reserves per head post and
+    `deputies` per deputy post among those eligible (seed 003). A report, never hard."""
+    mode: Literal["target", "off"] = "target"
+    weight: int = 0
+    heads: int = 2
+    deputies: int = 1
+
+
+CATALOGUE: dict[str, type[Rule]] = {
+    "R-EL1": EL1, "R-EL2": EL2, "R-EL3": EL3, "R-EL4": EL4, "R-EL5": EL5,
+    "R-EL6": EL6, "R-EL7": EL7, "R-EL8": EL8, "R-EL9": EL9,
+    "R-TC1": TC1, "R-TC2": TC2, "R-TC3": TC3, "R-TC4": TC4, "R-TC5": TC5,
+    "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10,
+    "R-RO1": RO1, "R-RO2": RO2, "R-RO3": RO3, "R-RO4": RO4, "R-RO5": RO5,
+    "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8,
+    "R-AV1": AV1, "R-AV2": AV2,
+    "R-RS1": RS1,
+}
+
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    "R-EL1": ("全日制大专以上学历", "full-time college degree"),
+    "R-EL2": ("任现职级满年限", "years at current rank before promotion"),
+    "R-EL3": ("近三年考核称职以上", "last three assessments competent or better"),
+    "R-EL4": ("基本称职/不称职的使用限制", "basically competent / incompetent grades"),
+    "R-EL5": ("无处分、档案无问题、如实报告个人事项", "no sanction, clean file, truthful report"),
+    "R-EL6": ("民意否决", "popular veto"),
+    "R-EL7": ("年龄界限", "age limits"),
+    "R-EL8": ("专业对口", "specialty match"),
+    "R-EL9": ("逐级晋升", "promotion one level at a time"),
+    "R-TC1": ("系统外交流干部额位", "exchange quota from outside the system"),
+    "R-TC2": ("本地干部不少于3名", "local cadres in county teams"),
+    "R-TC3": ("配有40岁左右干部的班子比例", "teams with a cadre around 40"),
+    "R-TC4": ("每年配备40岁以下年轻干部", "young cadres appointed each cycle"),
+    "R-TC5": ("女干部配备", "women in county teams"),
+    "R-TC6": ("党外干部必配", "non-Party cadre required"),
+    "R-TC7": ("专业部门专业干部比例", "professional cadres in professional departments"),
+    "R-TC8": ("乡镇党政正职经历比例", "township head experience in county teams"),
+    "R-TC9": ("急需专长", "special needs"),
+    "R-TC10": ("年龄梯次", "age gradient"),
+    "R-RO1": ("正职任职满10年交流", "heads exchanged after 10 years"),
+    "R-RO2": ("重点部门副职满10年交流", "deputies of sensitive systems after 10 years"),
+    "R-RO3": ("其他副职满10年交流", "other deputies after 10 years"),
+    "R-RO4": ("派驻纪检监察组组长满5年交流", "dispatched inspection leaders after 5 years"),
+    "R-RO5": ("分管工作满5年调整", "new portfolio after 5 years"),
+    "R-RO6": ("新当选乡镇党政正职留本县政府班子", "township heads stay in their county"),
+    "R-RO7": ("县级初步人选跨县交流", "county picks exchanged across counties"),
+    "R-RO8": ("党政正职不同时调整", "party and government heads not both changed"),
+    "R-AV1": ("亲属回避", "kinship avoidance"),
+    "R-AV2": ("地域回避", "regional avoidance"),
+    "R-RS1": ("后备干部覆盖", "reserve pool coverage"),
+}
+
+
+def default_rules() -> dict[str, Rule]:
+    """A fresh set of every rule at its catalogue default."""
+    return {rid: cls() for rid, cls in CATALOGUE.items()}

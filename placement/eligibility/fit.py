@@ -1,0 +1,87 @@
+"""Person–post fit (人岗相适): a 0–100 score per (cadre, post).
+
+Planners' own scores (the `fit` table) win wherever they are given. Elsewhere
+the score is computed from four parts, each in [0, 1], weighted by the
+scenario's `[fit]` weights and scaled to 0–100 (rounded to a whole number so
+that the objective is integral):
+
+- specialty: 1 if the post's required specialty (or, when it has none, the
+  team's system) is among the cadre's specialties; 0.5 if the post requires
+  nothing and the cadre works in the team's system; else 0;
+- experience: 0.5 for township head experience (乡镇党政正职, valued by seeds
+  002 and 004) + 0.5 for working in the team's system now;
+- assessment: mean of the recorded grades (优秀 1, 称职 0.7, 基本称职 0.3,
+  不称职 0); 0.6 when none is recorded;
+- approval: the democratic recommendation approval rate; 0.5 when absent.
+
+The same function serves the model and the checker's objective, so both
+price a roster alike; it reads only input tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import FitWeights
+
+GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
+NO_GRADE = 0.6
+NO_APPROVAL = 0.5
+
+
+def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
+    return np.array(
+        [
+            float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
+            for grades in cadres["assessments"]
+        ]
+    )
+
+
+PARTS = ("specialty", "experience", "assessment", "approval")
+
+
+def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The four parts of the computed fit, each in [0, 1], for pairs given as row
+    positions into `data.cadres` / `data.posts` (explanations show them one by one)."""
+    cadres, posts = data.cadres, data.posts
+    team = data.teams.set_index("team_id").loc[posts["team_id"]]
+    post_spec = posts["specialty"].to_numpy(dtype=object)
+    team_sys = team["system"].to_numpy(dtype=object)
+    wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
+    specs = cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
+    has_spec = np.fromiter((w in s for w, s in zip(wanted, specs, strict=True)), bool,
+                           len(cadre_idx))
+    same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
+    no_requirement = (post_spec == "")[post_idx]
+    return {
+        "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),
+        "experience": 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system,
+        "assessment": cadre_assessment_points(cadres)[cadre_idx],
+        "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
+    }
+
+
+def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
+               post_idx: np.ndarray) -> np.ndarray:
+    """Integer fit 0–100 for pairs given as row positions into `data.cadres` / `data.posts`."""
+    parts = fit_parts(data, cadre_idx, post_idx)
+    w = np.array([getattr(weights, k) for k in PARTS])
+    total = w.sum() or 1.0
+    score = sum(w[i] * parts[k] for i, k in enumerate(PARTS)) / total
+    computed = np.rint(100 * score).astype(np.int64)
+    if data.fit.empty:
+        return computed
+    given = given_scores(data, cadre_idx, post_idx)
+    return np.where(np.isnan(given), computed, np.rint(np.nan_to_num(given))).astype(np.int64)
+
+
+def given_scores(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> np.ndarray:
+    c_pos = pd.Index(data.cadres["cadre_id"]).get_indexer(data.fit["cadre_id"])
+    p_pos = pd.Index(data.posts["post_id"]).get_indexer(data.fit["post_id"])
+    n_posts = len(data.posts)
+    table = pd.Series(data.fit["score"].to_numpy(float), index=c_pos * n_posts + p_pos)
+    table = table[~table.index.duplicated(keep="last")]
+    return table.reindex(cadre_idx.astype(np.int64) * n_posts + post_idx).to_numpy(float)

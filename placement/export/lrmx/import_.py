@@ -1,0 +1,255 @@
+"""`placement import-lrmx DIR --out DATASET`: a folder of 任免审批表 into a data set.
+
+Each file gives one `cadres` row (`placement.export.lrmx.read`); family members who are
+cadres of the data set (the imported ones or those already in DATASET) give
+`relations` rows. DATASET is a folder of CSV files: when it already holds a
+cadres table, rows with the same id are updated in the columns the forms
+fill (a field the form leaves empty keeps the old value) and new ids are
+appended, with headers and the other columns kept as they are; otherwise a
+new cadres.csv is written whose columns the forms do not fill (rank, region,
+system …) are left for the planner. Next to the tables go
+`lrmx_sources.csv` (cadre id → original file, its SHA-256 and encoding: what
+`export-lrmx` needs) and `lrmx_import.csv` (per file, every field and what
+became of it). If any file cannot be imported nothing but lrmx_import.csv is
+written and every problem is raised at once.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from placement.data import atomic
+from placement.data.errors import InputError, Problem
+from placement.data.i18n import MESSAGES
+from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIASES, Table
+from placement.export.export_data import ENUM_ZH
+from placement.export.lrmx.read import SUFFIXES, Person, read_person
+from placement.export.lrmx.values import read_date, read_kin
+
+SOURCES_FILE = "lrmx_sources.csv"
+FORM_COLUMNS = ("cadre_id", "name", "gender", "birth_date", "party", "education", "specialties",
+                "assessments", "assessment_year")
+REPORT_FILE = "lrmx_import.csv"
+
+
+@dataclass
+class ImportReport:
+    out: Path
+    files: int = 0
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    relations: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    kept: Counter = field(default_factory=Counter)  # field -> files where it was only kept
+
+    @property
+    def to_fill(self) -> list[str]:
+        """Required cadres columns the forms do not fill: the planner's part for new rows."""
+        if not self.new:
+            return []
+        return [c.name for c in CADRES.columns if c.required and not c.allow_empty
+                and c.name not in FORM_COLUMNS]
+
+
+def lrmx_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def import_folder(folder: Path, out: Path) -> ImportReport:
+    folder, out = Path(folder), Path(out)
+    if not folder.is_dir():
+        raise InputError([Problem("file_missing", params={"path": str(folder)})])
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem("lrmx_out_not_folder", params={"path": str(out)})])
+    files = lrmx_files(folder)
+    if not files:
+        raise InputError([Problem("lrmx_no_files", source=str(folder))])
+    persons = [read_person(p) for p in files]
+    errors = _duplicate_ids(persons) + [e for p in persons for e in p.errors]
+    if errors:
+        _write_report(out, persons)
+        raise InputError(errors)
+    cadres_path = _table_file(out, CADRES)
+    existing = _read(cadres_path) if cadres_path else None
+    pairs = _link_family(persons, existing)
+    report = ImportReport(out, files=len(files))
+    report.new, report.updated = _write_cadres(out, cadres_path, existing, persons)
+    report.relations = _write_relations(out, pairs)
+    _write_sources(out, persons)
+    _write_report(out, persons)
+    report.warnings = [w for p in persons for w in p.warnings]
+    report.kept = Counter(f for p in persons for f, status, _ in p.statuses if status == "kept")
+    return report
+
+
+def _duplicate_ids(persons: list[Person]) -> list[Problem]:
+    seen = Counter(p.cadre_id for p in persons)
+    return [Problem("lrmx_duplicate_id", source=f"lrmx:{p.cadre_id}", params={"id": p.cadre_id})
+            for p in persons if seen[p.cadre_id] > 1]
+
+
+# ------------------------------------------------------------------ family members
+
+
+def _link_family(persons: list[Person], existing: pd.DataFrame | None
+                 ) -> list[tuple[str, str, str]]:
+    """(cadre, relative, relation) for family members who are cadres: same name, and the
+    same birth month when the form gives one."""
+    known: dict[str, str] = {p.cadre_id: p.row.get("birth_date", "")[:7] for p in persons}
+    names: dict[str, str] = {p.cadre_id: p.row.get("name", "") for p in persons}
+    if existing is not None:
+        cols = _columns(CADRES, existing)
+        for _, r in existing.iterrows():
+            cid = r[cols["cadre_id"]] if "cadre_id" in cols else ""
+            if cid and cid not in names:
+                names[cid] = r[cols["name"]] if "name" in cols else ""
+                born = read_date(r[cols["birth_date"]]) if "birth_date" in cols else None
+                known[cid] = (born or "")[:7]
+    by_name: dict[str, list[str]] = {}
+    for cid, name in names.items():
+        if name:
+            by_name.setdefault(name, []).append(cid)
+    pairs = []
+    for p in persons:
+        for n, item in enumerate(p.family, start=1):
+            hits = [c for c in by_name.get(item.get("XingMing", ""), []) if c != p.cadre_id]
+            born = read_date(item.get("ChuShengRiQi", "")) if item.get("ChuShengRiQi") else None
+            if born:
+                hits = [c for c in hits if known.get(c) in ("", born[:7])]
+            if not hits:
+                continue
+            if len(hits) > 1:
+                p.warnings.append(_kin_problem(p, "lrmx_kin_ambiguous", n=n, count=len(hits)))
+                continue
+            relation = read_kin(item.get("ChengWei", ""))
+            if relation is None:
+                p.warnings.append(_kin_problem(p, "lrmx_kin_unknown", n=n, other=hits[0]))
+                continue
+            pairs.append((p.cadre_id, hits[0], relation))
+            p.statuses.append((f"JiaTingChengYuan/Item[{n}]", "mapped",
+                               f"relations: {hits[0]} {relation}"))
+    return pairs
+
+
+def _kin_problem(p: Person, code: str, **params) -> Problem:
+    return Problem(code, source=f"lrmx:{p.cadre_id}", column="JiaTingChengYuan", params=params)
+
+
+# ------------------------------------------------------------------ tables
+
+
+def _table_file(out: Path, table: Table) -> Path | None:
+    if not out.is_dir():
+        return None
+    for f in sorted(out.glob("*.csv")):
+        stem = f.stem.strip().lstrip("\ufeff")
+        if (TABLE_ALIASES.get(stem) or TABLE_ALIASES.get(stem.lower())) == table.name:
+            return f
+    return None
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _columns(table: Table, frame: pd.DataFrame) -> dict[str, str]:
+    """Canonical column -> the header the file uses for it."""
+    aliases = {c.name.lower(): c.name for c in table.columns} | {c.zh: c.name
+                                                                  for c in table.columns}
+    out: dict[str, str] = {}
+    for header in frame.columns:
+        name = aliases.get(str(header).strip().lower()) or aliases.get(str(header).strip())
+        if name and name not in out:
+            out[name] = header
+    return out
+
+
+def _shown(column: str, value: str, zh: bool) -> str:
+    return ENUM_ZH.get(column, {}).get(value, value) if zh else value
+
+
+def _write_cadres(out: Path, path: Path | None, existing: pd.DataFrame | None,
+                  persons: list[Person]) -> tuple[list[str], list[str]]:
+    frame = existing if existing is not None else pd.DataFrame(
+        columns=[c.name for c in CADRES.columns], dtype=str)
+    cols = _columns(CADRES, frame)
+    zh = cols.get("cadre_id") == CADRES.column("cadre_id").zh
+    for p in persons:
+        for column in p.row:
+            if column not in cols:
+                cols[column] = CADRES.column(column).zh if zh else column
+                frame[cols[column]] = ""
+    index = {cid: i for i, cid in enumerate(frame[cols["cadre_id"]])}
+    new, updated, rows = [], [], []
+    for p in persons:
+        values = {cols[k]: _shown(k, v, zh) for k, v in p.row.items() if v}
+        if p.cadre_id in index:
+            i = index[p.cadre_id]
+            for header, v in values.items():
+                frame.iat[i, frame.columns.get_loc(header)] = v
+            updated.append(p.cadre_id)
+        else:
+            rows.append({**dict.fromkeys(frame.columns, ""), cols["cadre_id"]: p.cadre_id,
+                         **values})
+            new.append(p.cadre_id)
+    if rows:
+        frame = pd.concat([frame, pd.DataFrame(rows, columns=frame.columns, dtype=str)],
+                          ignore_index=True)
+    _write_csv(path or out / "cadres.csv", frame, path)
+    return new, updated
+
+
+def _write_relations(out: Path, pairs: list[tuple[str, str, str]]) -> int:
+    path = _table_file(out, RELATIONS_TABLE)
+    frame = _read(path) if path else pd.DataFrame(columns=["cadre_a", "cadre_b", "relation"],
+                                                  dtype=str)
+    cols = _columns(RELATIONS_TABLE, frame)
+    zh = cols.get("relation") == RELATIONS_TABLE.column("relation").zh
+    have = {frozenset((a, b)) for a, b in zip(frame[cols["cadre_a"]], frame[cols["cadre_b"]],
+                                              strict=True)}
+    rows = []
+    for a, b, rel in pairs:
+        if frozenset((a, b)) not in have:
+            have.add(frozenset((a, b)))
+            rows.append({cols["cadre_a"]: a, cols["cadre_b"]: b,
+                         cols["relation"]: RELATIONS[rel] if zh else rel})
+    if rows or path is None:
+        frame = pd.concat([frame, pd.DataFrame(rows, columns=frame.columns, dtype=str)],
+                          ignore_index=True)
+        _write_csv(path or out / "relations.csv", frame, path)
+    return len(rows)
+
+
+def _write_sources(out: Path, persons: list[Person]) -> None:
+    path = out / SOURCES_FILE
+    old = _read(path) if path.is_file() else pd.DataFrame(
+        columns=["cadre_id", "file", "sha256", "encoding"], dtype=str)
+    ids = {p.cadre_id for p in persons}
+    new = pd.DataFrame([{"cadre_id": p.cadre_id, "file": str(p.file.resolve()),
+                         "sha256": p.sha256, "encoding": p.codec} for p in persons], dtype=str)
+    _write_csv(path, pd.concat([old[~old["cadre_id"].isin(ids)], new], ignore_index=True), None)
+
+
+def _write_report(out: Path, persons: list[Person]) -> None:
+    rows = [{"file": p.file.name, "cadre_id": p.cadre_id, "field": f, "status": s, "detail": d}
+            for p in persons for f, s, d in p.statuses]
+    rows += [{"file": p.file.name, "cadre_id": p.cadre_id, "field": e.column or "",
+              "status": "error", "detail": MESSAGES[e.code][1].format(**e.params)}
+             for p in persons for e in p.errors]
+    frame = pd.DataFrame(rows, columns=["file", "cadre_id", "field", "status", "detail"])
+    _write_csv(out / REPORT_FILE, frame, None)
+
+
+def _write_csv(path: Path, frame: pd.DataFrame, original: Path | None) -> None:
+    """UTF-8 with a BOM for new files (Excel shows Chinese right); an existing file
+    keeps whether it had one."""
+    bom = True if original is None else original.read_bytes()[:3] == b"\xef\xbb\xbf"
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    atomic.write_bytes(path, buf.getvalue().encode("utf-8-sig" if bom else "utf-8"))

@@ -1,0 +1,258 @@
+"""`report.html`: one self-contained page for the meeting room.
+
+Summary, per-team structure before/after (women, young, locals, exchanged-in,
+non-Party) with the checker's targets marked, the age pyramid before/after,
+rule attainment and the roster with reasons. Everything is inside the one
+file: CSS inline, charts as inline SVG (`placement.export.report.svg`), no scripts,
+no web fonts, no links out, so it opens offline on any machine and prints.
+Chinese text renders with the CJK fonts the machine has: the font stack
+names the common ones (Noto/Source Han on Linux, YaHei on Windows, PingFang
+on macOS) and fonts are never downloaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from placement.data import atomic
+from placement.export.report.content import (
+    age_bands,
+    alternates_frame,
+    notes,
+    roster_frame,
+    rules_frame,
+    shortfalls_frame,
+    structure_frame,
+    team_targets,
+)
+from placement.export.report.data import Result
+from placement.export.report.labels import value, word
+from placement.export.report.svg import paired_bars, pyramid
+
+FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+         '"Hiragino Sans GB", "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif')
+MAX_CAUSES = 30  # causes listed per rule; the workbook has all of them
+HIGHLIGHT = ("women", "young", "locals", "exchanged_in", "non_party")
+
+CSS = """
+body{font-family:FONTS;margin:24px 32px;color:#1d2733;background:#fff;font-size:15px}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;border-bottom:2px solid #1f6fb2;
+padding-bottom:4px;margin-top:32px}.sub{color:#5a6878}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
+.card{border:1px solid #d5dde6;border-radius:6px;padding:10px 14px;min-width:130px}
+.card b{display:block;font-size:22px}.card span{color:#5a6878;font-size:13px}
+table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0}
+th,td{border:1px solid #d5dde6;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#eaf1f8}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.met{background:#c6efce;color:#006100}.unmet{background:#ffc7ce;color:#9c0006;font-weight:bold}
+tr.group td{background:#f3f6f9;font-weight:bold}tr.changed td{background:#fffbe6}
+.badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;background:#e4e9ef;
+white-space:nowrap}.nw{white-space:nowrap}
+.badge.new,.badge.moved_in{background:#ffe7a3}.small{color:#6b7785;font-size:12px}
+.bar{background:#e4e9ef;width:120px;height:10px;display:inline-block;vertical-align:middle}
+.bar i{display:block;height:10px;background:#2e8b57}.bar.short i{background:#d9534f}
+.charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+@media print{body{margin:8mm}h2{break-after:avoid}tr{break-inside:avoid}}
+""".replace("FONTS", FONTS)
+
+
+def _e(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    return escape(str(v))
+
+
+def _summary(res: Result, lang: str) -> str:
+    s = res.summary
+    zh = lang == "zh"
+    gap = s.get("gap")
+    counts = s.get("counts", {})
+    check = s.get("check", {})
+    cards = [
+        ("求解状态" if zh else "status", value(str(s.get("status", "")), lang)),
+        ("相对差距" if zh else "gap", "—" if gap is None else f"{gap:.2%}"),
+        ("求解用时" if zh else "solve time", f"{s.get('times', {}).get('solve', 0):.1f} s"),
+        ("班子" if zh else "teams", counts.get("teams", "")),
+        ("职位" if zh else "posts", counts.get("posts", "")),
+        ("空缺职位" if zh else "vacancies", counts.get("vacancies", "")),
+        ("变动职位" if zh else "posts changing", counts.get("changed_posts", "")),
+        ("独立核查" if zh else "independent check",
+         ("通过" if zh else "passed") if check.get("ok") else ("未通过" if zh else "FAILED")),
+    ]
+    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
+                   for k, v in cards)
+    note = "".join(f'<p class="unmet">{escape(n)}</p>' for n in notes(res, lang))
+    return f'<div class="cards">{body}</div>{note}'
+
+
+def _structure(res: Result, lang: str) -> str:
+    frame, marks = structure_frame(res, lang)
+    totals_b = [float(frame[f"{m}_before"].sum()) for m in HIGHLIGHT]
+    totals_a = [float(frame[f"{m}_after"].sum()) for m in HIGHLIGHT]
+    chart = paired_bars([word(m, lang) for m in HIGHLIGHT], totals_b, totals_a,
+                        (word("before", lang), word("after", lang)))
+    targets = team_targets(res)
+    short = targets.assign(short=targets["shortfall"] > 0).groupby("column")["short"].agg(
+        ["sum", "count"])
+    lines = []
+    for col in HIGHLIGHT:
+        if col in short.index:
+            met = int(short.loc[col, "count"] - short.loc[col, "sum"])
+            lines.append(f"{word(col, lang)}: {met}/{int(short.loc[col, 'count'])}")
+    head = (f"<tr><th rowspan=2>{word('team', lang)}</th><th rowspan=2>{word('posts', lang)}</th>"
+            + "".join(f"<th colspan=2>{word(m, lang)}</th>" for m in (*HIGHLIGHT, "avg_age"))
+            + f"<th rowspan=2>{word('other_short', lang)}</th></tr><tr>"
+            + f"<th>{word('before', lang)}</th><th>{word('after', lang)}</th>"
+            * (len(HIGHLIGHT) + 1) + "</tr>")
+    rows = []
+    for i, r in frame.iterrows():
+        cells = [f"<td>{_e(r['team'])}</td>", f'<td class="n">{_e(r["posts"])}</td>']
+        for m in (*HIGHLIGHT, "avg_age"):
+            for when in ("before", "after"):
+                mark = marks.get((i, f"{m}_{when}"), "")
+                cells.append(f'<td class="n {mark}">{_e(r[f"{m}_{when}"])}</td>')
+        cells.append(f'<td class="small">{_e(r["other_short"])}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    met_line = ("达标班子数（调整后）：" if lang == "zh" else "teams meeting the target after: ")
+    legend = ('<span class="met">&nbsp;达标&nbsp;</span> <span class="unmet">&nbsp;未达标&nbsp;'
+              '</span>（目标由独立核查程序计算）' if lang == "zh" else
+              '<span class="met">&nbsp;met&nbsp;</span> <span class="unmet">&nbsp;short&nbsp;'
+              '</span> (targets computed by the independent checker)')
+    return (f'<div class="charts">{chart}<div><p>{met_line}{escape("; ".join(lines))}</p>'
+            f'<p>{legend}</p></div></div><table>{head}{"".join(rows)}</table>')
+
+
+def _ages(res: Result, lang: str) -> str:
+    bands = age_bands(res)
+    vmax = int(bands[["men", "women"]].to_numpy().max()) if len(bands) else 1
+    legend = ("男", "女") if lang == "zh" else ("men", "women")
+    charts = [pyramid(bands[bands["when"] == w], word(w, lang), legend, vmax)
+              for w in ("before", "after")]
+    return f'<div class="charts">{"".join(charts)}</div>'
+
+
+def _rules(res: Result, lang: str) -> str:
+    r = rules_frame(res, lang)
+    keys = [k for k in ("rule", "rule_name", "mode", "required", "achieved", "shortfall",
+                        "places_short") if k in r]
+    head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
+    head += f"<th>{word('met', lang)}</th><th>{word('where', lang)}</th>"
+    if "cause" in r:
+        head += f"<th>{word('cause', lang)}</th>"
+    short = shortfalls_frame(res, lang)
+    causes = ({} if short is None else
+              short[short["cause"] != ""].groupby("rule")["cause"].agg(list).to_dict())
+    rows = []
+    for _, x in r.iterrows():
+        places = float(x["places"] or 0)
+        ok = 1.0 if places == 0 else (places - float(x["places_short"])) / places
+        cls = "bar short" if x["places_short"] else "bar"
+        cells = "".join(f'<td class="{"n" if k in ("required", "achieved", "shortfall", "places_short") else ""}">{_e(x[k])}</td>' for k in keys)  # noqa: E501
+        shown = "—" if places == 0 else f"{math.floor(ok * 100)}%"
+        width = 0.0 if places == 0 else ok  # nothing to meet: an empty bar, not a full one
+        cells += (f'<td><span class="{cls}"><i style="width:{width:.0%}"></i></span> '
+                  f"{shown}</td>")
+        where = str(x["where"] or "")
+        why = causes.get(x["rule"], [])
+        if why:
+            items = "".join(f"<li>{_e(c)}</li>" for c in why[:MAX_CAUSES])
+            more = f"<li>… {len(why) - MAX_CAUSES}</li>" if len(why) > MAX_CAUSES else ""
+            where_html = (f"<details><summary>{_e(where[:60])}{'…' if len(where) > 60 else ''}"
+                          f"</summary><ul>{items}{more}</ul></details>")
+        elif len(where) > 80:
+            where_html = f"<details><summary>{_e(where[:60])}…</summary>{_e(where)}</details>"
+        else:
+            where_html = _e(where)
+        cells += f'<td class="small">{where_html}</td>'
+        if "cause" in r:
+            cells += f'<td class="small">{_e(x["cause"])}</td>'
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _by_team(frame: pd.DataFrame, keys: tuple[str, ...], lang: str, line, colgroup: str = ""
+             ) -> str:
+    """A table with a header, one group row where the team changes and `line(x)` (a
+    `<tr>…</tr>`) for each row of `frame`."""
+    head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
+    rows, team = [], None
+    for _, x in frame.iterrows():
+        if x["team"] != team:
+            team = x["team"]
+            rows.append(f'<tr class="group"><td colspan="{len(keys)}">{_e(team)}</td></tr>')
+        rows.append(line(x))
+    return f"<table>{colgroup}<tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _roster(res: Result, lang: str) -> str:
+    change_code = res.roster.set_index("post_id")["change"]
+
+    def line(x) -> str:
+        code = change_code.get(x["post_id"], "")
+        cls = ' class="changed"' if code != "stay" else ""
+        return (f"<tr{cls}><td>{_e(x['post'])}</td>"
+                f"<td class=nw>{_e(x['proposed'])} <span class=small>{_e(x['proposed_id'])}"
+                f"</span></td>"
+                f"<td class=nw>{_e(x['current'])} <span class=small>{_e(x['current_id'])}"
+                f"</span></td>"
+                f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span></td>'
+                f"<td>{_e(x['reason'])}</td></tr>")
+
+    cols = ('<colgroup><col style="width:20%"><col style="width:10%"><col style="width:10%">'
+            '<col style="width:5%"><col></colgroup>')
+    return _by_team(roster_frame(res, lang), ("post", "proposed", "current", "change", "reason"),
+                    lang, line, cols)
+
+
+def _alternates(res: Result, lang: str) -> str:
+    """The shortlist per post (差额人选), grouped by team, when the result has one."""
+
+    def line(x) -> str:
+        return (f"<tr><td>{_e(x['post'])}</td><td class=n>{_e(x['rank'])}</td>"
+                f"<td class=nw>{_e(x['name'])} <span class=small>{_e(x['cadre_id'])}</span></td>"
+                f"<td class=n>{_e(x['objective_change'])}</td>"
+                f"<td class=n>{_e(x['lines_changed'])}</td>"
+                f"<td class=small>{_e(x['reason'])}</td></tr>")
+
+    return _by_team(alternates_frame(res, lang),
+                    ("post", "rank", "name", "objective_change", "lines_changed", "reason"),
+                    lang, line)
+
+
+def build_report_html(res: Result, lang: str = "zh") -> str:
+    zh = lang == "zh"
+    s = res.summary
+    title = s.get("name") or ("领导班子配备方案" if zh else "Leadership team roster")
+    sub = (f"参照日期 {res.scenario.reference_date}　生成于 {dt.date.today()}" if zh else
+           f"reference date {res.scenario.reference_date}, generated {dt.date.today()}")
+    sections = [
+        ("summary", "方案概况" if zh else "Summary", _summary(res, lang)),
+        ("structure", "班子结构（调整前后）" if zh else "Team structure before and after",
+         _structure(res, lang)),
+        ("ages", "年龄结构" if zh else "Age pyramid", _ages(res, lang)),
+        ("rules", "规则达标" if zh else "Rule attainment", _rules(res, lang)),
+        ("roster", "拟任名单及理由" if zh else "Roster with reasons", _roster(res, lang)),
+    ]
+    if res.alternates is not None:
+        sections.append(("alternates", "备选人选（差额）" if zh else "Alternates",
+                         _alternates(res, lang)))
+    body = "".join(f'<section id="{sid}"><h2>{escape(h)}</h2>{html}</section>'
+                   for sid, h, html in sections)
+    return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+            f'<header><h1>{escape(title)}</h1><p class="sub">{escape(sub)}</p></header>'
+            f"{body}</body></html>\n")
+
+
+def write_report_html(res: Result, out: Path, lang: str = "zh") -> Path:
+    """Write the page to `out` atomically (UTF-8); returns `out`."""
+    atomic.write_bytes(Path(out), build_report_html(res, lang).encode("utf-8"))
+    return Path(out)

@@ -1,0 +1,83 @@
+"""`report.xlsx`: the result folder as a workbook a planner reads and files.
+
+Sheets (Chinese names and headers by default, English with lang="en"):
+拟任名单 the roster by team in post order with the reason for each line;
+调整清单 every move; 班子结构 each team before/after with the checker's
+targets marked green (met) or red (short); 规则达标 each rule's target,
+achievement and where it falls short; 未达标原因 the cause of each
+shortfall (only when the result folder has shortfalls.csv); 备选人选
+alternates (only when it has alternates.csv); 说明 scenario, parameters,
+solver status, gap, times and input checksums. Layout: `placement.export.xlsx_sheet`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from placement.export.report.content import (
+    METRICS,
+    about_rows,
+    alternates_frame,
+    moves_frame,
+    roster_frame,
+    rules_frame,
+    shortfalls_frame,
+    structure_frame,
+)
+from placement.export.report.data import Result
+from placement.export.report.labels import word
+from placement.export.xlsx_sheet import add_sheet, new_book, save_book
+
+ROSTER_KEYS = ("team", "post_id", "post", "post_rank", "proposed", "proposed_id", "birth",
+               "current", "current_id", "change", "fit", "reason")
+MOVES_KEYS = ("cadre_id", "name", "from_team", "from_post", "to_team", "to_post", "kind",
+              "required_by", "reason")
+ALT_KEYS = ("team", "post_id", "post", "rank", "cadre_id", "name", "objective_change",
+            "lines_changed", "breaks", "reason")
+
+
+def structure_headers(columns, lang: str) -> list[str]:
+    """`women_after` -> 女干部（调整后） / "women after"."""
+    out = []
+    for col in columns:
+        metric, _, when = col.rpartition("_")
+        if when in ("before", "after") and metric in METRICS:
+            out.append(f"{word(metric, lang)}（{word(when, lang)}）" if lang == "zh"
+                       else f"{word(metric, lang)} {word(when, lang)}")
+        else:
+            out.append(word(col, lang))
+    return out
+
+
+def build_report_book(res: Result, lang: str = "zh"):
+    """The report workbook (an openpyxl Workbook), not yet saved."""
+    book = new_book()
+    roster = roster_frame(res, lang)[list(ROSTER_KEYS)]
+    add_sheet(book, word("sheet_roster", lang), roster, [word(k, lang) for k in ROSTER_KEYS])
+    moves = moves_frame(res, lang)[list(MOVES_KEYS)]
+    add_sheet(book, word("sheet_moves", lang), moves, [word(k, lang) for k in MOVES_KEYS])
+    structure, marks = structure_frame(res, lang)
+    add_sheet(book, word("sheet_structure", lang), structure,
+              structure_headers(structure.columns, lang), marks=marks)
+    rules = rules_frame(res, lang)
+    add_sheet(book, word("sheet_rules", lang), rules, [word(k, lang) for k in rules.columns])
+    shortfalls = shortfalls_frame(res, lang)
+    if shortfalls is not None:
+        add_sheet(book, word("sheet_shortfalls", lang), shortfalls,
+                  [word(k, lang) for k in shortfalls.columns])
+    alternates = alternates_frame(res, lang)
+    if alternates is not None:
+        add_sheet(book, word("sheet_alternates", lang), alternates[list(ALT_KEYS)],
+                  [word(k, lang) for k in ALT_KEYS])
+    import pandas as pd
+
+    about = pd.DataFrame(about_rows(res, lang), columns=["item", "value"])
+    add_sheet(book, word("sheet_about", lang), about, [word("item", lang), word("value", lang)],
+              filters=False)
+    return book
+
+
+def write_report_xlsx(res: Result, out: Path, lang: str = "zh") -> Path:
+    """Write the workbook to `out` atomically; returns `out`."""
+    save_book(build_report_book(res, lang), out)
+    return Path(out)

@@ -1,0 +1,183 @@
+"""Turns chosen pairs into the planner's tables: roster, moves and team structure.
+
+`roster.csv` is the contract's roster (post_id, team_id, cadre_id, change) with
+display columns; `moves.csv` lists every cadre whose post changes and why;
+`teams.csv` gives each team's structure before and after. Target and hard-rule
+figures (`rules.csv`) come from the independent checker, so the planner reads
+numbers that were not produced by the model that proposed the roster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import Pairs, reasons
+
+
+def roster_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -> pd.DataFrame:
+    posts, cadres, teams = data.posts, data.cadres, data.teams
+    post = pairs.post[chosen]
+    cadre = pairs.cadre[chosen]
+    order = np.argsort(post, kind="stable")
+    post, cadre, fit = post[order], cadre[order], pairs.fit[chosen][order]
+    own = pairs.own[chosen][order]
+    sitting = facts.c_own_post[cadre] >= 0
+    change = np.where(own, "stay", np.where(sitting, "moved_in", "new"))
+    inc = posts["incumbent_id"].to_numpy(dtype=object)[post]
+    team_name = teams.set_index("team_id")["name"]
+    return pd.DataFrame(
+        {
+            "post_id": posts["post_id"].to_numpy()[post],
+            "team_id": posts["team_id"].to_numpy()[post],
+            "cadre_id": cadres["cadre_id"].to_numpy()[cadre],
+            "change": change,
+            "team_name": team_name.loc[posts["team_id"].to_numpy()[post]].to_numpy(),
+            "title": posts["title"].to_numpy()[post],
+            "post_rank": posts["rank"].to_numpy()[post],
+            "cadre_name": cadres["name"].to_numpy()[cadre],
+            "cadre_rank": cadres["rank"].to_numpy()[cadre],
+            "previous_holder_id": inc,
+            "fit": fit,
+        }
+    )
+
+
+def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -> pd.DataFrame:
+    """Every cadre whose post changes: sitting cadres who move, are released or leave,
+    and newcomers; with the rule that forced a sitting cadre out, where one did."""
+    posts, cadres = data.posts, data.cadres
+    new_post = np.full(len(cadres), -1, dtype=np.int64)
+    new_post[pairs.cadre[chosen]] = pairs.post[chosen]
+    old_post = facts.c_own_post
+    changed = np.flatnonzero(old_post != new_post)
+    forced = {
+        int(c): rules
+        for c, rules, own in zip(
+            pairs.removed["cadre"],
+            pairs.removed["bits"].map(reasons),
+            pairs.removed["own"],
+            strict=True,
+        )
+        if own
+    }
+    rows = []
+    leaving = cadres["leaving"].to_numpy(bool)
+    rank = posts["rank_level"].to_numpy()
+    for c in changed:
+        o, n = int(old_post[c]), int(new_post[c])
+        if o >= 0 and n >= 0:
+            kind = (
+                "promotion"
+                if rank[n] > rank[o]
+                else "lateral"
+                if rank[n] == rank[o]
+                else "demotion"
+            )
+        elif o >= 0:
+            kind = "leaving" if leaving[c] else "released"
+        else:
+            kind = "promotion" if rank[n] > cadres["rank_level"].iat[c] else "appointment"
+        reason = "leaving" if leaving[c] and o >= 0 else ";".join(forced.get(int(c), ()))
+        rows.append(
+            {
+                "cadre_id": cadres["cadre_id"].iat[c],
+                "cadre_name": cadres["name"].iat[c],
+                "from_post": posts["post_id"].iat[o] if o >= 0 else "",
+                "from_team": posts["team_id"].iat[o] if o >= 0 else "",
+                "to_post": posts["post_id"].iat[n] if n >= 0 else "",
+                "to_team": posts["team_id"].iat[n] if n >= 0 else "",
+                "kind": kind,
+                "required_by": reason,
+            }
+        )
+    cols = [
+        "cadre_id",
+        "cadre_name",
+        "from_post",
+        "from_team",
+        "to_post",
+        "to_team",
+        "kind",
+        "required_by",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def structure_table(
+    data: DataSet, sc: Scenario, facts: Facts, holders_after: np.ndarray
+) -> pd.DataFrame:
+    """Per team, before (current incumbents) and after (the roster): size, women, young,
+    locals, exchanged-in, non-Party, township-head experience, average age."""
+    teams, cadres = data.teams, data.cadres
+    young_age = sc.rules["R-TC3"].max_age
+    rows = {}
+    for label, holders in (("before", facts.p_incumbent), ("after", holders_after)):
+        held = holders >= 0
+        c = holders[held]
+        t = facts.p_team[held]
+        stay = facts.c_own_post[c] == np.flatnonzero(held)
+        exch = np.where(
+            stay,
+            cadres["exchanged_in"].to_numpy(bool)[c],
+            cadres["system"].to_numpy(dtype=object)[c] != teams["system"].to_numpy(dtype=object)[t],
+        )
+        frame = pd.DataFrame(
+            {
+                "team": t,
+                "size": 1,
+                "women": cadres["gender"].to_numpy(dtype=object)[c] == "F",
+                "young": facts.c_age[c] <= young_age,
+                "locals": cadres["home_region"].to_numpy(dtype=object)[c]
+                == teams["region"].to_numpy(dtype=object)[t],
+                "exchanged_in": exch,
+                "non_party": cadres["party"].to_numpy(dtype=object)[c] != "cpc",
+                "township_head": cadres["township_head"].to_numpy(bool)[c],
+                "age": facts.c_age[c].astype(float),
+            }
+        )
+        agg = frame.groupby("team").agg(
+            size=("size", "sum"),
+            women=("women", "sum"),
+            young=("young", "sum"),
+            locals=("locals", "sum"),
+            exchanged_in=("exchanged_in", "sum"),
+            non_party=("non_party", "sum"),
+            township_head=("township_head", "sum"),
+            avg_age=("age", "mean"),
+        )
+        agg = agg.reindex(range(len(teams))).fillna({"avg_age": np.nan}).fillna(0)
+        agg["avg_age"] = agg["avg_age"].round(1)
+        rows[label] = agg
+    out = pd.DataFrame(
+        {
+            "team_id": teams["team_id"],
+            "team_name": teams["name"],
+            "kind": teams["kind"],
+            "region": teams["region"],
+            "posts": np.bincount(facts.p_team, minlength=len(teams)),
+        }
+    )
+    for col in (
+        "size",
+        "women",
+        "young",
+        "locals",
+        "exchanged_in",
+        "non_party",
+        "township_head",
+        "avg_age",
+    ):
+        for label in ("before", "after"):
+            values = rows[label][col].to_numpy()
+            out[f"{col}_{label}"] = values if col == "avg_age" else values.astype(int)
+    return out
+
+
+def holders_after(data: DataSet, pairs: Pairs, chosen: np.ndarray) -> np.ndarray:
+    holders = np.full(len(data.posts), -1, dtype=np.int64)
+    holders[pairs.post[chosen]] = pairs.cadre[chosen]
+    return holders

@@ -1,0 +1,183 @@
+"""Independent blocks of the MIP: solve each city on its own, then check the few
+rows that count one figure over everything.
+
+Why: cities rarely exchange cadres, so once the rows that span all teams are set
+aside (R-TC3, R-TC4 and R-TC10's average age count one figure over every team in
+scope), the constraint graph falls apart into one block per city or department
+group. HiGHS's set-up and presolve grow faster than linearly with size, so many
+small solves beat one large one, and `highspy` releases the GIL, so two blocks run
+at once on two cores. Measured in docs/solver.md.
+
+Exactness: dropping rows relaxes the MIP, so the sum of the blocks' bounds bounds
+the whole. When the stitched roster also keeps every set-aside row, it is a roster
+of the whole MIP within the same gap; when it does not, the caller solves the
+whole MIP instead. Nothing is assumed about the data beyond what is checked.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from placement.solver.highs import HighsAnswer, MipArrays, Search
+
+# A row over more than this share of the columns counts one figure over everything:
+# it is set aside when splitting (the catalogue's global figures; a team's rows span
+# at most a few hundred of the 10⁴–10⁶ pair columns).
+GLOBAL_ROW_SHARE = 0.05
+# Splitting pays only when no block holds most of the model (Linfen's one city is
+# one block: it is solved whole).
+MAX_BLOCK_SHARE = 0.5
+THREADS = 2  # the machine's cores (docs/solver.md: two blocks at once, not more)
+
+
+@dataclass
+class Split:
+    global_rows: np.ndarray  # row indices set aside
+    blocks: list[np.ndarray]  # column indices per block (sorted)
+    rows: list[np.ndarray]  # per block, the rows it holds (all their columns in it)
+    groups: list[list[int]]  # per block, the indices of `MipArrays.groups` inside it
+    loose: np.ndarray  # columns in no kept row: set to their cheapest bound
+
+
+def _entries(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions in the CSR arrays of the entries of `rows`, row by row (numpy only:
+    the province has 10⁵ rows, too many for a Python loop on every solve)."""
+    lengths = starts[rows + 1] - starts[rows]
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return np.repeat(starts[rows] - first, lengths) + np.arange(int(lengths.sum()))
+
+
+def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """A component label per column: columns sharing a kept row share a label
+    (label propagation with pointer jumping, numpy only)."""
+    label = np.arange(n)
+    rows = rows[np.diff(starts)[rows] > 0]
+    if not len(rows):
+        return label
+    lengths = np.diff(starts)[rows]
+    entries = index[_entries(starts, rows)]
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    while True:
+        row_min = np.minimum.reduceat(label[entries], first)
+        new = label.copy()
+        np.minimum.at(new, entries, np.repeat(row_min, lengths))
+        while True:  # pointer jumping: follow labels to their roots
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def split(m: MipArrays) -> Split | None:
+    """The blocks of `m`, or None when splitting would not pay."""
+    n = m.num_vars
+    lengths = np.diff(m.starts)
+    wide = lengths > GLOBAL_ROW_SHARE * n
+    if n < 1000:
+        return None
+    kept = np.flatnonzero(~wide & (lengths > 0))
+    label = _components(n, m.starts, m.index, kept)
+    in_row = np.zeros(n, dtype=bool)
+    in_row[m.index[_entries(m.starts, kept)]] = True
+    roots, sizes = np.unique(label[in_row], return_counts=True)
+    if not len(roots) or sizes.max() > MAX_BLOCK_SHARE * n:
+        return None
+    order = np.argsort(label[in_row], kind="stable")
+    cols = np.flatnonzero(in_row)[order]
+    blocks = np.split(cols, np.cumsum(sizes)[:-1])
+    col_block = np.full(n, -1)
+    for b, c in enumerate(blocks):
+        col_block[c] = b
+    # A kept row lies in one component, so its first column names its block.
+    row_block = col_block[m.index[m.starts[kept]]]
+    by_block = np.argsort(row_block, kind="stable")
+    row_cuts = np.searchsorted(row_block[by_block], np.arange(1, len(blocks)))
+    group_block = [int(col_block[g[0]]) for g in m.groups]
+    groups: list[list[int]] = [[] for _ in blocks]
+    for k, b in enumerate(group_block):
+        groups[b].append(k)
+    return Split(np.flatnonzero(wide), blocks, np.split(kept[by_block], row_cuts), groups,
+                 np.flatnonzero(~in_row))
+
+
+def block_model(m: MipArrays, parts: Split, b: int) -> MipArrays:
+    """The sub-MIP of block `b`: its columns and the rows whose columns all lie in it."""
+    cols, rows = parts.blocks[b], parts.rows[b]
+    pos = _entries(m.starts, rows)
+    return MipArrays(
+        cost=m.cost[cols], lower=m.lower[cols], upper=m.upper[cols],
+        starts=np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
+        index=np.searchsorted(cols, m.index[pos]).astype(np.int32), value=m.value[pos],
+        row_lower=m.row_lower[rows], row_upper=m.row_upper[rows],
+        offset=0.0, scale=m.scale,
+        groups=tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]),
+    )
+
+
+class BlockSearch:
+    """Solves the blocks of a split two at a time; `stop()` stops every block."""
+
+    def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float):
+        self.m, self.parts, self.time_limit = m, parts, time_limit
+        self.searches = [Search(block_model(m, parts, b), time_limit, gap)
+                         for b in range(len(parts.blocks))]
+
+    def stop(self) -> None:
+        for s in self.searches:
+            s.stop()
+
+    def hint(self, values) -> None:
+        for cols, s in zip(self.parts.blocks, self.searches, strict=True):
+            if isinstance(values, dict):
+                where = {int(c): k for k, c in enumerate(cols)}
+                s.hint({where[v]: x for v, x in values.items() if v in where})
+            else:
+                s.hint(values[cols])
+
+    def run(self) -> HighsAnswer | None:
+        """The stitched answer, or None when a set-aside row does not hold (or a block
+        has no roster): the caller then solves the whole MIP."""
+        start = time.perf_counter()
+
+        def run(search: Search) -> HighsAnswer:  # the time limit holds for all blocks
+            left = self.time_limit - (time.perf_counter() - start)
+            search.h.setOptionValue("time_limit", max(left, 0.01))
+            return search.run()
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            answers = list(pool.map(run, self.searches))
+        if any(a.status == "infeasible" for a in answers):
+            return HighsAnswer("infeasible", None, None, None)
+        if any(a.values is None for a in answers):
+            return None
+        m = self.m
+        x = np.where(m.cost >= 0, m.lower, m.upper)  # loose columns at their cheapest
+        x = np.where(np.isfinite(x), x, 0.0)
+        for cols, a in zip(self.parts.blocks, answers, strict=True):
+            x[cols] = a.values
+        if not _rows_hold(m, self.parts.global_rows, x):
+            return None
+        s = m.scale
+        loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
+        objective = sum(a.objective for a in answers) + s * (m.offset + loose_cost)
+        bound = sum(a.bound for a in answers) + s * (m.offset + loose_cost)
+        status = "optimal" if all(a.status == "optimal" for a in answers) else "feasible"
+        return HighsAnswer(status, np.rint(x).astype(np.int64), objective, bound,
+                           len(self.parts.blocks))
+
+
+def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
+    for r in rows:
+        lo, hi = m.starts[r], m.starts[r + 1]
+        v = float(m.value[lo:hi] @ x[m.index[lo:hi]])
+        if v < m.row_lower[r] - 1e-6 or v > m.row_upper[r] + 1e-6:
+            return False
+    return True
+

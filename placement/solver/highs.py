@@ -1,0 +1,393 @@
+"""The same model handed to HiGHS: a MIP read from the CP-SAT model's own proto.
+
+The placement model uses only linear constraints, exactly-one, at-most-one and
+clause constraints over booleans and bounded integers, so it has a faithful
+MIP reading. Translating the proto (rather than building a second model)
+guarantees that both engines solve one model: every rule family is written
+once, in `models/`. Solver facts: on this problem's nearly-integral LP, a MIP
+engine proves optimality where CP-SAT on 2 cores struggles.
+
+The model reaches HiGHS as numpy arrays through `highspy` (pinned to the HiGHS
+release OR-Tools bundles, whose library it shares a process with). Measured on
+the Linfen scenario (docs/solver.md): the arrays cost 0.2 s where the
+`MPModelProto` route through `pywraplp` cost 1.3 s before HiGHS started, and
+`highspy` takes a starting roster (the what-if hint), reports progress and
+stops on Ctrl-C, which `pywraplp` could not.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+# Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
+# jump heuristic finds nothing useful on this model (the root LP's rounding does), and
+# skipping it saves 0.5 s on Linfen; the root reduced-cost heuristic cost 0.6 s of a
+# 1.8 s Linfen what-if (R-TC6 as a target) and nothing elsewhere. Presolve rule 8 (free
+# column substitution) would put the objective back on the pair variables (see
+# `objective_by_group`).
+OPTIONS = {"mip_heuristic_run_feasibility_jump": False,
+           "mip_heuristic_run_root_reduced_cost": False, "presolve_rule_off": 1 << 8}
+
+
+@dataclass(frozen=True)
+class MipArrays:
+    """A CP-SAT proto as a minimisation MIP: min cost·x + offset subject to
+    row_lower ≤ A x ≤ row_upper (A in CSR form: starts, index, value) and
+    lower ≤ x ≤ upper, every x integer."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    starts: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    offset: float
+    scale: float  # the proto's objective scaling: -1 when it maximises
+    # Columns of each exactly-one row over plain literals (a post's candidates), each
+    # column in the first such row only: the groups `objective_by_group` sums over.
+    groups: tuple[np.ndarray, ...] = ()
+    model_vars: int = -1  # columns that are the proto's variables (the rest are added)
+
+    @property
+    def num_vars(self) -> int:
+        return len(self.cost)
+
+    @property
+    def proto_vars(self) -> int:
+        return self.num_vars if self.model_vars < 0 else self.model_vars
+
+
+def _bounds(values: np.ndarray) -> np.ndarray:
+    out = values.astype(float)
+    out[values <= INT64_MIN + 1] = -np.inf
+    out[values >= INT64_MAX - 1] = np.inf
+    return out
+
+
+def mip_arrays(proto) -> MipArrays:
+    """The proto's model as `MipArrays`. A negated literal -(i+1) reads 1 - x_i."""
+    domains = [(v.domain[0], v.domain[len(v.domain) - 1]) for v in proto.variables]
+    bounds = np.array(domains, dtype=np.int64).reshape(-1, 2)
+    cost = np.zeros(len(domains))
+    obj = proto.objective
+    np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
+    starts, index, value, lo, hi, groups = [0], [], [], [], [], []
+    for ct in proto.constraints:
+        if len(ct.enforcement_literal):
+            raise ValueError("enforcement literals have no MIP translation here")
+        if ct.has_linear():
+            lin = ct.linear
+            index.append(np.array(lin.vars, dtype=np.int64))
+            value.append(np.array(lin.coeffs, dtype=float))
+            lo.append(lin.domain[0])
+            hi.append(lin.domain[len(lin.domain) - 1])
+        else:
+            if ct.has_exactly_one():
+                literals, low, high = ct.exactly_one.literals, 1, 1
+            elif ct.has_at_most_one():
+                literals, low, high = ct.at_most_one.literals, INT64_MIN, 1
+            elif ct.has_bool_or():
+                literals, low, high = ct.bool_or.literals, 1, INT64_MAX
+            else:
+                raise ValueError("constraint kind has no MIP translation here")
+            lits = np.array(literals, dtype=np.int64)
+            negated = lits < 0
+            if ct.has_exactly_one() and not negated.any():
+                groups.append(lits)
+            index.append(np.where(negated, -lits - 1, lits))
+            value.append(np.where(negated, -1.0, 1.0))
+            shift = int(negated.sum())
+            lo.append(low if low == INT64_MIN else low - shift)
+            hi.append(high if high == INT64_MAX else high - shift)
+        starts.append(starts[-1] + len(index[-1]))
+    return MipArrays(
+        cost=cost,
+        lower=_bounds(bounds[:, 0]),
+        upper=_bounds(bounds[:, 1]),
+        starts=np.array(starts, dtype=np.int32),
+        index=np.concatenate(index).astype(np.int32) if index else np.zeros(0, np.int32),
+        value=np.concatenate(value) if value else np.zeros(0),
+        row_lower=_bounds(np.array(lo, dtype=np.int64)),
+        row_upper=_bounds(np.array(hi, dtype=np.int64)),
+        offset=float(obj.offset),
+        scale=float(obj.scaling_factor or 1.0),
+        groups=_disjoint(groups, len(domains)),
+    )
+
+
+def _disjoint(groups: list[np.ndarray], n: int) -> tuple[np.ndarray, ...]:
+    taken = np.zeros(n, dtype=bool)
+    out = []
+    for g in groups:
+        g = g[~taken[g]]
+        taken[g] = True
+        if len(g) > 1:
+            out.append(g)
+    return tuple(out)
+
+
+def objective_by_group(m: MipArrays) -> MipArrays:
+    """The same MIP with each group's objective terms moved onto one integer column:
+    y_g = Σ cost_j x_j (a new row), cost 1 on y_g, 0 on the x_j.
+
+    Why: HiGHS partitions the binary columns that carry an objective into cliques
+    before it starts (`HighsObjectiveFunction::setupCliquePartition`), in time that
+    grows with the square of their number: 57 s of a 76 s solve on the province
+    benchmark (150k pairs), found with gdb. With the costs on one column per post,
+    no binary carries one; the LP relaxation is the same (a substitution), and the
+    province solve drops to about 17 s (docs/solver.md)."""
+    if not m.groups:
+        return m
+    n = m.num_vars
+    cost = m.cost.copy()
+    cols, lower, upper = [], [], []
+    index, value, row_end = [m.index], [m.value], [m.starts]
+    end = int(m.starts[-1])
+    ends = []
+    for g in m.groups:
+        g = g[cost[g] != 0]
+        if not len(g):
+            continue
+        c = cost[g]
+        y = n + len(cols)
+        cols.append(y)
+        lower.append(min(0.0, float(c.min())))
+        upper.append(max(0.0, float(c.max())))
+        index.append(np.append(g, y).astype(np.int32))
+        value.append(np.append(c, -1.0))
+        end += len(g) + 1
+        ends.append(end)
+        cost[g] = 0.0
+    if not cols:
+        return m
+    row_end.append(np.array(ends, dtype=np.int32))
+    zeros = np.zeros(len(cols))
+    return MipArrays(
+        cost=np.concatenate([cost, np.ones(len(cols))]),
+        lower=np.concatenate([m.lower, lower]),
+        upper=np.concatenate([m.upper, upper]),
+        starts=np.concatenate(row_end).astype(np.int32),
+        index=np.concatenate(index).astype(np.int32),
+        value=np.concatenate(value),
+        row_lower=np.concatenate([m.row_lower, zeros]),
+        row_upper=np.concatenate([m.row_upper, zeros]),
+        offset=m.offset,
+        scale=m.scale,
+        groups=m.groups,
+        model_vars=n,
+    )
+
+
+def highs_model(m: MipArrays, options: dict | None = None, integer: bool = True):
+    """A silent `highspy.Highs` holding `m` (`integer=False`: its LP relaxation)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for key, val in (options or {}).items():
+        h.setOptionValue(key, val)
+    n = m.num_vars
+    cols = np.arange(n, dtype=np.int32)
+    h.addVars(n, m.lower, m.upper)
+    h.changeColsCost(n, cols, m.cost)
+    h.changeObjectiveOffset(m.offset)
+    nrows = len(m.row_lower)
+    h.addRows(nrows, m.row_lower, m.row_upper, len(m.index), m.starts[:-1], m.index, m.value)
+    if integer:
+        h.changeColsIntegrality(n, cols, np.full(n, highspy.HighsVarType.kInteger))
+    return h
+
+
+_stdout_lock = threading.Lock()
+_stdout_users = 0
+_stdout_saved: int | None = None
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """While any search runs, the process's C stdout goes to stderr.
+
+    Why: HiGHS 1.12 prints a debug line ("HighsMipSolverData::
+    transformNewIntegerFeasibleSolution tmpSolver.run();") on C stdout when a sub-solver
+    finds a roster after a presolve restart, whatever `output_flag` says; it was seen
+    once in 368 alternate solves on Linfen. `placement solve --json` prints its summary
+    on stdout, which that line would corrupt. Searches run in several threads at once,
+    so the first to start redirects and the last to end restores (with a flush of C's
+    buffers, which would otherwise empty into the restored stdout later)."""
+    global _stdout_users, _stdout_saved
+    libc = ctypes.CDLL(None)
+    with _stdout_lock:
+        if _stdout_users == 0:
+            try:
+                sys.stdout.flush()
+                libc.fflush(None)
+                _stdout_saved = os.dup(1)
+                os.dup2(2, 1)
+            except (OSError, ValueError):  # no fd 1 or 2 to work with: leave them be
+                _stdout_saved = None
+        _stdout_users += 1
+    try:
+        yield
+    finally:
+        with _stdout_lock:
+            _stdout_users -= 1
+            if _stdout_users == 0 and _stdout_saved is not None:
+                libc.fflush(None)
+                os.dup2(_stdout_saved, 1)
+                os.close(_stdout_saved)
+                _stdout_saved = None
+
+
+@dataclass
+class HighsAnswer:
+    status: str  # optimal | feasible | infeasible | unknown
+    values: np.ndarray | None
+    objective: float | None  # in the proto's sense (scaling applied)
+    bound: float | None
+    blocks: int = 0  # independent blocks it was solved in (`placement.solver.blocks`); 0: whole
+
+
+def _weak_callback(ref: weakref.ref) -> Callable:
+    """The search's callback, holding the search only weakly.
+
+    Why: HiGHS keeps the callback on the C++ side, out of sight of Python's garbage
+    collector, so a callback holding its search (which holds the HiGHS model) was a
+    cycle nothing freed: every solve leaked its model. Measured on Linfen alternates
+    (thousands of searches): peak memory grew from 460 MiB at 10 posts to 708 MiB at
+    90 before this."""
+
+    def callback(kind, message, out, into, user) -> None:
+        search = ref()
+        if search is not None:
+            search._callback(kind, message, out, into, user)
+
+    return callback
+
+
+class Search:
+    """One HiGHS MIP run with a starting roster, progress reports and interruption.
+
+    `show(elapsed, objective, bound)` is called on every improving roster; `stop()`
+    (from a Ctrl-C handler) ends the search at the next callback, keeping the best
+    roster found."""
+
+    def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
+                 options: dict | None = None):
+        import highspy
+
+        self.m = m = objective_by_group(m)
+        self.stopped = False
+        self._show: Callable | None = None
+        self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
+                                           "mip_rel_gap": max(float(gap), 1e-9)}
+                             | (options or {}))
+        self.h.setCallback(_weak_callback(weakref.ref(self)), None)
+        self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+
+    def hint(self, values: np.ndarray | dict[int, int]) -> None:
+        """A starting roster: every model variable's value, or some of them
+        ({variable: value}), which HiGHS completes; a hint that breaks a hard rule is
+        dropped by HiGHS, never forced."""
+        if isinstance(values, dict):
+            index = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
+            vals = np.fromiter(values.values(), dtype=float, count=len(values))
+        else:
+            vals = self._completed(values.astype(float))
+            index = np.arange(len(vals), dtype=np.int32)
+        self.h.setSolution(len(index), index, vals)
+
+    def _completed(self, values: np.ndarray) -> np.ndarray:
+        """The model variables' values with the added objective columns' values."""
+        m = self.m
+        if m.model_vars < 0:
+            return values
+        full = np.concatenate([values, np.zeros(m.num_vars - m.model_vars)])
+        rows = np.arange(len(m.row_lower) - (m.num_vars - m.model_vars), len(m.row_lower))
+        for k, r in enumerate(rows):
+            lo, hi = m.starts[r], m.starts[r + 1] - 1  # the last entry is y itself
+            full[m.model_vars + k] = m.value[lo:hi] @ values[m.index[lo:hi]]
+        return full
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def _callback(self, kind, message, out, into, user) -> None:
+        import highspy
+
+        if kind == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution and self._show:
+            s = self.m.scale
+            self._show(out.running_time, s * out.objective_function_value,
+                       s * out.mip_dual_bound)
+        if self.stopped:
+            into.user_interrupt = True
+
+    def run(self, show: Callable | None = None) -> HighsAnswer:
+        import highspy
+
+        if show is not None:
+            self._show = show
+            self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
+        with stdout_to_stderr():
+            self.h.run()
+        return self._answer()
+
+    def _answer(self) -> HighsAnswer:
+        import highspy
+
+        ms = highspy.HighsModelStatus
+        status = self.h.getModelStatus()
+        info = self.h.getInfo()
+        found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if status == ms.kInfeasible:
+            return HighsAnswer("infeasible", None, None, None)
+        if not found:
+            return HighsAnswer("unknown", None, None, None)
+        values = np.rint(np.asarray(self.h.getSolution().col_value)).astype(np.int64)
+        values = values[: self.m.proto_vars]
+        s = self.m.scale
+        name = "optimal" if status == ms.kOptimal and not self.stopped else "feasible"
+        return HighsAnswer(name, values, s * info.objective_function_value,
+                           s * info.mip_dual_bound)
+
+
+def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
+                hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+    """Solve the proto's model with HiGHS: block by block when it splits into
+    independent blocks whose stitched roster keeps the set-aside rows
+    (`placement.solver.blocks`), else whole. `on_start(search)` lets the caller keep the search
+    to stop it (Ctrl-C); `hint`, a starting roster over the model variables."""
+    from placement.solver.blocks import BlockSearch, split
+
+    started = time.perf_counter()
+    m = mip_arrays(proto)
+    parts = split(m)
+    if parts is not None:
+        blocks = BlockSearch(m, parts, time_limit, gap)
+        if hint is not None:
+            blocks.hint(hint)
+        if on_start is not None:
+            on_start(blocks)
+        answer = blocks.run()
+        if answer is not None or any(s.stopped for s in blocks.searches):
+            return answer or HighsAnswer("unknown", None, None, None)
+        time_limit = max(time_limit - (time.perf_counter() - started), 0.01)
+    search = Search(m, time_limit, gap)
+    if hint is not None:
+        search.hint(hint)
+    if on_start is not None:
+        on_start(search)
+    return search.run(show)
