@@ -167,7 +167,7 @@ def why_not(scenario: Path,
     """Why is this cadre not in this post? The excluding rules, or what forcing it costs."""
     from placement.data.locks import validate_locks
     from placement.data.scenario import Pair
-    from placement.explain.whynot import why_not as explain_why_not
+    from placement.pipeline.questions import why_not as explain_why_not
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)

@@ -232,7 +232,7 @@ def diff(a: Result | Path | str, b: Result | Path | str, labels: tuple[str, str]
 def why_not(sc: Scenario, data: DataSet, cadre: str, post: str):
     """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
     objective change, the lines that change and the targets that move when forced."""
-    from placement.explain.whynot import why_not as explain_why_not
+    from placement.pipeline.questions import why_not as explain_why_not
 
     return explain_why_not(sc, data, cadre, post)
 

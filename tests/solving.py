@@ -14,7 +14,7 @@ from pathlib import Path
 from placement.checker import check_roster
 from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
-from placement.pipeline.run import Proposal, propose
+from placement.pipeline.propose import Proposal, propose
 from placement.solver.solve import Status
 
 REF = dt.date(2026, 9, 1)

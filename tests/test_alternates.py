@@ -21,7 +21,7 @@ from placement.data.loader import load_dataset
 from placement.data.scenario import Pair
 from placement.data.scenario_io import load_scenario
 from placement.explain.alternates import AlternatesError, find_alternates, posts_in_scope
-from placement.pipeline.run import propose
+from placement.pipeline.propose import propose
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,9 +18,9 @@ from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.generate import REFERENCE_DATE, build
-from placement.pipeline.run import propose
-from placement.solver.blocks import BlockSearch, _components, split
-from placement.solver.highs import Search, mip_arrays, solve_highs
+from placement.pipeline.propose import propose
+from placement.solver.blocks import BlockSearch, _components, solve_highs, split
+from placement.solver.highs import Search, mip_arrays
 
 
 def test_components_follow_shared_rows():

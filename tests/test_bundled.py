@@ -15,7 +15,7 @@ import pytest
 from placement.checker import check_roster
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario
-from placement.pipeline.run import propose
+from placement.pipeline.propose import propose
 from placement.solver.solve import Status
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -62,7 +62,7 @@ def test_every_shortfall_has_a_cause_naming_the_pool():
 
 
 def test_why_not_names_the_excluding_rule_or_prices_the_forced_pair():
-    from placement.explain.whynot import why_not
+    from placement.pipeline.questions import why_not
 
     teams, posts = _county_party()
     cadres = ([{"cadre_id": f"M{i}", "name": f"m{i}"} for i in (1, 2, 3)]

@@ -7,7 +7,8 @@ from builders import make_dataset
 from solving import scenario, solve_checked
 
 from placement.checker import check_roster
-from placement.pipeline.run import changed_against, propose
+from placement.pipeline.propose import propose
+from placement.pipeline.run import changed_against
 
 
 def _checked(sc, data, published):

@@ -14,7 +14,7 @@ from models.objective import set_objective, weighted
 from placement.data.loader import build_dataset
 from placement.data.scenario import Scenario
 from placement.generate import REFERENCE_DATE, build
-from placement.pipeline.run import propose
+from placement.pipeline.propose import propose
 from placement.solver.highs import Search, mip_arrays
 from placement.solver.resolve import Resolver, held_model
 

@@ -17,6 +17,7 @@ Three steps, cheapest first:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -134,10 +135,25 @@ def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float =
     return [names[i] for i in core]
 
 
-def suggest_relaxations(data: DataSet, sc: Scenario, rule_ids: list[str]) -> list[dict]:
-    """For each rule, does switching it to `target` (or dropping the lock) give a roster?"""
-    from placement.pipeline.run import propose
+@dataclass(frozen=True)
+class Relaxation:
+    """A trial scenario that relaxes one conflicting rule (or drops the locks); the
+    pipeline solves it and reports it only when it restores a roster."""
 
+    rule: str
+    change: str
+    change_zh: str
+    scenario: Scenario
+
+    def verified(self, status: str, objective: float | None) -> dict:
+        return {"change": self.change, "change_zh": self.change_zh, "rule": self.rule,
+                "verified": True, "status": status, "objective": objective,
+                "name": RULE_NAMES.get(self.rule, (self.rule, self.rule))[1]}
+
+
+def relaxation_trials(sc: Scenario, rule_ids: list[str]) -> list[Relaxation]:
+    """For each rule, the scenario with it switched to `target` (or without the locks),
+    with the time limit capped at 30 s: a suggestion, to be verified by solving."""
     out = []
     for rid in sorted(set(rule_ids)):
         trial = sc.model_copy(deep=True)
@@ -150,17 +166,13 @@ def suggest_relaxations(data: DataSet, sc: Scenario, rule_ids: list[str]) -> lis
         else:
             continue
         trial.solver.time_limit = min(trial.solver.time_limit, 30.0)
-        prop = propose(trial, data, explain=False)
-        if prop.roster is not None:
-            out.append({"change": change_en, "change_zh": change_zh, "rule": rid,
-                        "verified": True, "status": prop.status.value,
-                        "objective": prop.outcome.objective,
-                        "name": RULE_NAMES.get(rid, (rid, rid))[1]})
+        out.append(Relaxation(rid, change_en, change_zh, trial))
     return out
 
 
 def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> dict:
-    """The full infeasibility report: conflicting instances and verified relaxations."""
+    """The infeasibility report: the conflicting instances and the relaxations to try
+    (`relaxation_trials`; the pipeline verifies them by solving)."""
     conflicts = count_prechecks(data, sc, facts, pairs)
     if not conflicts:
         conflicts = [{"rule": n.split("[")[0], "where": n.split("[", 1)[1].rstrip("]"),
@@ -168,4 +180,4 @@ def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> dict:
                       "detail_zh": "与其他硬性规定无法同时满足"}
                      for n in conflict_core(data, sc, facts)]
     rules = [c["rule"] for c in conflicts if c["rule"] not in ("RANK", "NO_CANDIDATE")]
-    return {"conflicts": conflicts, "relaxations": suggest_relaxations(data, sc, rules)}
+    return {"conflicts": conflicts, "trials": relaxation_trials(sc, rules)}

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from placement.checker import check_roster
 from placement.data.dataset import DataSet
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Pair, Scenario
-from placement.eligibility.facts import compute_facts
-from placement.eligibility.pairs import eligible_pairs, reasons
+from placement.eligibility.facts import Facts
+from placement.eligibility.pairs import Pairs, reasons
 
 STRUCTURAL = {
     "LEAVING": ("本届退出", "leaves this cycle"),
@@ -84,35 +85,44 @@ def _structural(data: DataSet, sc: Scenario, c: int, p: int, own_post: int) -> l
     return out
 
 
-def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str) -> WhyNot:
-    from placement.checker import check_roster
-    from placement.pipeline.run import propose
+def excluded_by(sc: Scenario, data: DataSet, facts: Facts, pairs: Pairs, c: int,
+                p: int) -> list[str] | None:
+    """Every reason cadre row `c` may not take post row `p`, or None when the pair is
+    eligible."""
+    if ((pairs.cadre == c) & (pairs.post == p)).any():
+        return None
+    why = _structural(data, sc, c, p, int(facts.c_own_post[c]))
+    hit = pairs.removed[(pairs.removed["cadre"] == c) & (pairs.removed["post"] == p)]
+    if len(hit):
+        why += [r for r in reasons(int(hit["bits"].iat[0])) if r not in why]
+    return why
 
-    facts = compute_facts(data, sc.reference_date)
-    c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id)
-    p = pd.Index(data.posts["post_id"]).get_loc(post_id)
-    pairs = eligible_pairs(data, sc, facts)
-    if not ((pairs.cadre == c) & (pairs.post == p)).any():
-        why = _structural(data, sc, c, p, int(facts.c_own_post[c]))
-        hit = pairs.removed[(pairs.removed["cadre"] == c) & (pairs.removed["post"] == p)]
-        if len(hit):
-            why += [r for r in reasons(int(hit["bits"].iat[0])) if r not in why]
-        return WhyNot(cadre_id, post_id, False, why)
-    base = propose(sc, data, explain=False)
-    forced_sc = sc.model_copy(deep=True)
-    forced_sc.locks.must = [*forced_sc.locks.must, Pair(cadre=cadre_id, post=post_id)]
-    forced = propose(forced_sc, data, explain=False, keep_close_to=base.roster)
-    if base.roster is None or forced.roster is None:
-        return WhyNot(cadre_id, post_id, True, status=forced.status.value)
-    before = base.roster.set_index("post_id")["cadre_id"]
-    after = forced.roster.set_index("post_id")["cadre_id"]
+
+def forced_trial(sc: Scenario, cadre_id: str, post_id: str) -> Scenario:
+    """The scenario with the cadre locked into the post: the trial the pipeline solves
+    (closest to the base roster) to price the pair."""
+    forced = sc.model_copy(deep=True)
+    forced.locks.must = [*forced.locks.must, Pair(cadre=cadre_id, post=post_id)]
+    return forced
+
+
+def compare(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
+            base_roster: pd.DataFrame | None, base_objective: float | None,
+            forced_roster: pd.DataFrame | None, forced_objective: float | None,
+            forced_status: str) -> WhyNot:
+    """What forcing the pair costs: the objective change, the lines that change and the
+    targets lost or gained (counted by the independent checker on both rosters).
+    `forced_objective` is the forced solve's first level: agreement with the base came
+    after it."""
+    if base_roster is None or forced_roster is None:
+        return WhyNot(cadre_id, post_id, True, status=forced_status)
+    before = base_roster.set_index("post_id")["cadre_id"]
+    after = forced_roster.set_index("post_id")["cadre_id"]
     diff = pd.DataFrame({"before": before, "after": after.reindex(before.index)})
     diff = diff[diff["before"] != diff["after"]].rename_axis("post_id").reset_index()
-    t_before = check_roster(sc, data, base.roster).totals.groupby("rule")["shortfall"].sum()
-    t_after = check_roster(sc, data, forced.roster).totals.groupby("rule")["shortfall"].sum()
+    t_before = check_roster(sc, data, base_roster).totals.groupby("rule")["shortfall"].sum()
+    t_after = check_roster(sc, data, forced_roster).totals.groupby("rule")["shortfall"].sum()
     targets = pd.DataFrame({"before": t_before, "after": t_after.reindex(t_before.index)})
     targets["change"] = targets["after"] - targets["before"]
-    # The forced roster's objective is its first level's optimum; agreement came after.
-    return WhyNot(cadre_id, post_id, True, [], base.outcome.objective,
-                  forced.outcome.levels[0].value,
-                  diff, targets.rename_axis("rule").reset_index(), forced.status.value)
+    return WhyNot(cadre_id, post_id, True, [], base_objective, forced_objective,
+                  diff, targets.rename_axis("rule").reset_index(), forced_status)

@@ -10,28 +10,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from models.builder import build
-from models.objective import agreement
 from placement.data import atomic
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
-from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
-from placement.eligibility.facts import Facts, compute_facts
-from placement.eligibility.pairs import Pairs, eligible_pairs, reasons
-from placement.explain.infeasible import count_prechecks, suggest_relaxations
-from placement.explain.infeasible import explain as explain_infeasibility
+from placement.eligibility.pairs import Pairs
 from placement.explain.reasons import move_reasons, roster_reasons
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
-from placement.roster.tables import holders_after, moves_table, roster_table, structure_table
-from placement.solver.solve import SolveOutcome, Status, solve
+from placement.pipeline.propose import propose
+from placement.roster.tables import holders_after, moves_table, structure_table
+from placement.solver.solve import SolveOutcome, Status
 
 EXIT = {Status.OPTIMAL: 0, Status.FEASIBLE: 0, Status.INFEASIBLE: 4, Status.UNKNOWN: 5}
 
@@ -82,127 +75,6 @@ def _alternates_headline(a: dict) -> str:
         return (f"; {a['alternates']} alternates for {a['posts_done']} of {a['posts']} posts "
                 f"(interrupted)")
     return f"; {a['alternates']} alternates for {a['posts']} posts"
-
-
-def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
-    """Conflicts visible before solving: every one is a reason for infeasibility."""
-    out = []
-    has_pair = np.zeros(len(data.posts), bool)
-    has_pair[pairs.post] = True
-    removed = pairs.removed
-    for p in np.flatnonzero(~has_pair):
-        rules = sorted(
-            reasons(np.bitwise_or.reduce(removed.loc[removed["post"] == p, "bits"], initial=0))
-        )
-        out.append(
-            {
-                "rule": ",".join(rules) or "NO_CANDIDATE",
-                "where": data.posts["post_id"].iat[p],
-                "detail": "no cadre may take this post",
-            }
-        )
-    for cadre, post, rules in pairs.lock_conflicts:
-        out.append(
-            {
-                "rule": ",".join(rules),
-                "where": f"must {cadre}->{post}",
-                "detail": "the lock breaks a hard rule",
-            }
-        )
-    keep = set(sc.locks.keep)
-    stay_ok = set(pairs.cadre[pairs.own].tolist())
-    inc = data.posts["incumbent_id"]
-    cpos = pd.Index(data.cadres["cadre_id"])
-    for p in np.flatnonzero(
-        (data.posts["post_id"].isin(keep) | data.posts["team_id"].isin(keep)).to_numpy()
-        & (inc != "").to_numpy()
-    ):
-        c = cpos.get_loc(inc.iat[p])
-        if c not in stay_ok:
-            rules = sorted(
-                {
-                    r
-                    for rs in removed.loc[(removed["cadre"] == c) & removed["own"], "bits"].map(
-                        reasons
-                    )
-                    for r in rs
-                }
-            ) or ["LEAVING"]
-            out.append(
-                {
-                    "rule": ",".join(rules),
-                    "where": f"keep {data.posts['post_id'].iat[p]}",
-                    "detail": "the incumbent may not stay",
-                }
-            )
-    return out
-
-
-@dataclass
-class Proposal:
-    """Everything one solve produced, for the CLI, the tests and scripts."""
-
-    scenario: Scenario
-    data: DataSet
-    facts: Facts
-    pairs: Pairs
-    outcome: SolveOutcome | None
-    conflicts: list[dict]
-    times: dict
-    relaxations: list[dict] = field(default_factory=list)
-    baseline: pd.DataFrame | None = None  # the `--from` roster the objective prices changes to
-
-    @property
-    def status(self) -> Status:
-        return Status.INFEASIBLE if self.outcome is None else self.outcome.status
-
-    @cached_property
-    def roster(self) -> pd.DataFrame | None:
-        """The proposed roster (built once: callers read it several times)."""
-        if self.outcome is None or not len(self.outcome.chosen):
-            return None
-        return roster_table(self.data, self.facts, self.pairs, self.outcome.chosen)
-
-
-def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
-            keep_close_to: pd.DataFrame | None = None,
-            start_from: pd.DataFrame | None = None) -> Proposal:
-    """Eligibility, pre-checks, model and solve; no files. When no roster exists and
-    `explain` is set, the conflicting rule instances and verified relaxations.
-    `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
-    lines (a second level holding the objective at its optimum). `start_from` (a published
-    roster, `--from`): every line changed against it costs `weights.change`."""
-    validate_locks(sc, data)
-    times = {}
-    t0 = time.perf_counter()
-    facts = compute_facts(data, sc.reference_date)
-    pairs = eligible_pairs(data, sc, facts)
-    times["eligibility"] = round(time.perf_counter() - t0, 3)
-    conflicts = prechecks(data, sc, pairs) or count_prechecks(data, sc, facts, pairs)
-    if conflicts:
-        relax = (suggest_relaxations(data, sc, [c["rule"] for c in conflicts])
-                 if explain else [])
-        return Proposal(sc, data, facts, pairs, None, conflicts,
-                        times | {"build": 0.0, "solve": 0.0}, relax)
-    t0 = time.perf_counter()
-    pl = build(data, sc, facts, pairs)
-    pl.baseline = start_from
-    pl.start = start_from
-    times["build"] = round(time.perf_counter() - t0, 3)
-    then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
-    outcome = solve(pl, show=show, then=then)
-    times["solve"] = round(outcome.seconds, 3)
-    relax = []
-    if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
-        conflicts = [{"rule": "hard rules", "where": "model",
-                      "detail": "no roster keeps every hard rule"}]
-        if explain:
-            t0 = time.perf_counter()
-            report = explain_infeasibility(data, sc, facts, pairs)
-            conflicts = report["conflicts"] or conflicts
-            relax = report["relaxations"]
-            times["explain"] = round(time.perf_counter() - t0, 3)
-    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from)
 
 
 RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv",

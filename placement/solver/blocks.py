@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from placement.solver.highs import HighsAnswer, MipArrays, Search
+from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 
 # A row over more than this share of the columns counts one figure over everything:
 # it is set aside when splitting (the catalogue's global figures; a team's rows span
@@ -181,3 +181,29 @@ def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
             return False
     return True
 
+
+def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
+                hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+    """Solve the proto's model with HiGHS: block by block when it splits into
+    independent blocks whose stitched roster keeps the set-aside rows
+    (`placement.solver.blocks`), else whole. `on_start(search)` lets the caller keep the search
+    to stop it (Ctrl-C); `hint`, a starting roster over the model variables."""
+    started = time.perf_counter()
+    m = mip_arrays(proto)
+    parts = split(m)
+    if parts is not None:
+        blocks = BlockSearch(m, parts, time_limit, gap)
+        if hint is not None:
+            blocks.hint(hint)
+        if on_start is not None:
+            on_start(blocks)
+        answer = blocks.run()
+        if answer is not None or any(s.stopped for s in blocks.searches):
+            return answer or HighsAnswer("unknown", None, None, None)
+        time_limit = max(time_limit - (time.perf_counter() - started), 0.01)
+    search = Search(m, time_limit, gap)
+    if hint is not None:
+        search.hint(hint)
+    if on_start is not None:
+        on_start(search)
+    return search.run(show)

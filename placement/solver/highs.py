@@ -21,7 +21,6 @@ import ctypes
 import os
 import sys
 import threading
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -362,32 +361,3 @@ class Search:
         name = "optimal" if status == ms.kOptimal and not self.stopped else "feasible"
         return HighsAnswer(name, values, s * info.objective_function_value,
                            s * info.mip_dual_bound)
-
-
-def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
-                hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
-    """Solve the proto's model with HiGHS: block by block when it splits into
-    independent blocks whose stitched roster keeps the set-aside rows
-    (`placement.solver.blocks`), else whole. `on_start(search)` lets the caller keep the search
-    to stop it (Ctrl-C); `hint`, a starting roster over the model variables."""
-    from placement.solver.blocks import BlockSearch, split
-
-    started = time.perf_counter()
-    m = mip_arrays(proto)
-    parts = split(m)
-    if parts is not None:
-        blocks = BlockSearch(m, parts, time_limit, gap)
-        if hint is not None:
-            blocks.hint(hint)
-        if on_start is not None:
-            on_start(blocks)
-        answer = blocks.run()
-        if answer is not None or any(s.stopped for s in blocks.searches):
-            return answer or HighsAnswer("unknown", None, None, None)
-        time_limit = max(time_limit - (time.perf_counter() - started), 0.01)
-    search = Search(m, time_limit, gap)
-    if hint is not None:
-        search.hint(hint)
-    if on_start is not None:
-        on_start(search)
-    return search.run(show)

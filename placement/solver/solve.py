@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from models.objective import Level, agreement, levels, set_objective, weighted
 from models.variables import Placement
-from placement.solver.highs import solve_highs
+from placement.solver.blocks import solve_highs
 
 
 class Status(enum.Enum):

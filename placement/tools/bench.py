@@ -92,7 +92,8 @@ def run_one(folder: str, solver: str) -> dict:
     sc = load_scenario(Path(folder) / "bench.toml")
     data = load_dataset(sc.data, sc.reference_date)
     load = time.perf_counter() - t0
-    from placement.pipeline.run import count_vacancies, propose
+    from placement.pipeline.propose import propose
+    from placement.pipeline.run import count_vacancies
 
     vacancies = count_vacancies(data)
     if solver == "ours":

@@ -1,0 +1,160 @@
+"""Propose a roster from loaded inputs, without writing files.
+
+facts and eligible pairs → pre-checks (a post nobody may take, a lock that
+breaks a hard rule: answered before any solve, naming the post or lock and the
+rules) → model → solve. When no roster exists, the explanation's conflicting
+rule instances, and its relaxation trials solved here, so that explanation
+code never calls back into the pipeline.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from models.builder import build
+from models.objective import agreement
+from placement.data.dataset import DataSet
+from placement.data.locks import validate_locks
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import Facts, compute_facts
+from placement.eligibility.pairs import Pairs, eligible_pairs, reasons
+from placement.explain.infeasible import Relaxation, count_prechecks, relaxation_trials
+from placement.explain.infeasible import explain as explain_infeasibility
+from placement.roster.tables import roster_table
+from placement.solver.solve import SolveOutcome, Status, solve
+
+
+def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
+    """Conflicts visible before solving: every one is a reason for infeasibility."""
+    out = []
+    has_pair = np.zeros(len(data.posts), bool)
+    has_pair[pairs.post] = True
+    removed = pairs.removed
+    for p in np.flatnonzero(~has_pair):
+        rules = sorted(
+            reasons(np.bitwise_or.reduce(removed.loc[removed["post"] == p, "bits"], initial=0))
+        )
+        out.append(
+            {
+                "rule": ",".join(rules) or "NO_CANDIDATE",
+                "where": data.posts["post_id"].iat[p],
+                "detail": "no cadre may take this post",
+            }
+        )
+    for cadre, post, rules in pairs.lock_conflicts:
+        out.append(
+            {
+                "rule": ",".join(rules),
+                "where": f"must {cadre}->{post}",
+                "detail": "the lock breaks a hard rule",
+            }
+        )
+    keep = set(sc.locks.keep)
+    stay_ok = set(pairs.cadre[pairs.own].tolist())
+    inc = data.posts["incumbent_id"]
+    cpos = pd.Index(data.cadres["cadre_id"])
+    for p in np.flatnonzero(
+        (data.posts["post_id"].isin(keep) | data.posts["team_id"].isin(keep)).to_numpy()
+        & (inc != "").to_numpy()
+    ):
+        c = cpos.get_loc(inc.iat[p])
+        if c not in stay_ok:
+            rules = sorted(
+                {
+                    r
+                    for rs in removed.loc[(removed["cadre"] == c) & removed["own"], "bits"].map(
+                        reasons
+                    )
+                    for r in rs
+                }
+            ) or ["LEAVING"]
+            out.append(
+                {
+                    "rule": ",".join(rules),
+                    "where": f"keep {data.posts['post_id'].iat[p]}",
+                    "detail": "the incumbent may not stay",
+                }
+            )
+    return out
+
+
+@dataclass
+class Proposal:
+    """Everything one solve produced, for the CLI, the tests and scripts."""
+
+    scenario: Scenario
+    data: DataSet
+    facts: Facts
+    pairs: Pairs
+    outcome: SolveOutcome | None
+    conflicts: list[dict]
+    times: dict
+    relaxations: list[dict] = field(default_factory=list)
+    baseline: pd.DataFrame | None = None  # the `--from` roster the objective prices changes to
+
+    @property
+    def status(self) -> Status:
+        return Status.INFEASIBLE if self.outcome is None else self.outcome.status
+
+    @cached_property
+    def roster(self) -> pd.DataFrame | None:
+        """The proposed roster (built once: callers read it several times)."""
+        if self.outcome is None or not len(self.outcome.chosen):
+            return None
+        return roster_table(self.data, self.facts, self.pairs, self.outcome.chosen)
+
+
+def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
+            keep_close_to: pd.DataFrame | None = None,
+            start_from: pd.DataFrame | None = None) -> Proposal:
+    """Eligibility, pre-checks, model and solve; no files. When no roster exists and
+    `explain` is set, the conflicting rule instances and verified relaxations.
+    `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
+    lines (a second level holding the objective at its optimum). `start_from` (a published
+    roster, `--from`): every line changed against it costs `weights.change`."""
+    validate_locks(sc, data)
+    times = {}
+    t0 = time.perf_counter()
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    times["eligibility"] = round(time.perf_counter() - t0, 3)
+    conflicts = prechecks(data, sc, pairs) or count_prechecks(data, sc, facts, pairs)
+    if conflicts:
+        relax = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]))
+                 if explain else [])
+        return Proposal(sc, data, facts, pairs, None, conflicts,
+                        times | {"build": 0.0, "solve": 0.0}, relax)
+    t0 = time.perf_counter()
+    pl = build(data, sc, facts, pairs)
+    pl.baseline = start_from
+    pl.start = start_from
+    times["build"] = round(time.perf_counter() - t0, 3)
+    then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
+    outcome = solve(pl, show=show, then=then)
+    times["solve"] = round(outcome.seconds, 3)
+    relax = []
+    if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
+        conflicts = [{"rule": "hard rules", "where": "model",
+                      "detail": "no roster keeps every hard rule"}]
+        if explain:
+            t0 = time.perf_counter()
+            report = explain_infeasibility(data, sc, facts, pairs)
+            conflicts = report["conflicts"] or conflicts
+            relax = verify(data, report["trials"])
+            times["explain"] = round(time.perf_counter() - t0, 3)
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from)
+
+
+def verify(data: DataSet, trials: list[Relaxation]) -> list[dict]:
+    """The relaxations that restore a roster, each solved (without explaining again)."""
+    out = []
+    for trial in trials:
+        prop = propose(trial.scenario, data, explain=False)
+        if prop.roster is not None:
+            out.append(trial.verified(prop.status.value, prop.outcome.objective))
+    return out
