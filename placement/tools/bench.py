@@ -32,6 +32,17 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from models.builder import build as build_model
+from models.objective import set_objective, weighted
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
+from placement.generate import generate, write_dataset
+from placement.pipeline.propose import propose
+from placement.pipeline.run import count_vacancies
+from placement.solver.highs import highs_model, mip_arrays
+
 SOLVERS = ("ours", "highs", "lp")
 LP_OPTIONS = {"solver": "ipm", "run_crossover": "off", "presolve": "off"}
 SCENARIO = """name = "bench {profile} (seed {seed})"
@@ -66,7 +77,6 @@ class Run:
 
 def instance_folder(profile: str, seed: int, cache: Path, time_limit: float, gap: float) -> Path:
     """The generated data set and its scenario file, written once per (profile, seed)."""
-    from placement.generate import generate, write_dataset
 
     folder = cache / f"{profile}-{seed}"
     if not (folder / "cadres.csv").is_file():
@@ -83,17 +93,11 @@ def _peak_mib() -> float:
 
 def run_one(folder: str, solver: str) -> dict:
     """One solve in this (fresh) process; see the module docstring for the solvers."""
-    from placement.data.loader import load_dataset
-    from placement.data.scenario_io import load_scenario
-    from placement.eligibility.facts import compute_facts
-    from placement.eligibility.pairs import eligible_pairs
 
     t0 = time.perf_counter()
     sc = load_scenario(Path(folder) / "bench.toml")
     data = load_dataset(sc.data, sc.reference_date)
     load = time.perf_counter() - t0
-    from placement.pipeline.propose import propose
-    from placement.pipeline.run import count_vacancies
 
     vacancies = count_vacancies(data)
     if solver == "ours":
@@ -103,9 +107,6 @@ def run_one(folder: str, solver: str) -> dict:
         return asdict(Run(Path(folder).name, solver, vacancies, len(prop.pairs), load, build,
                           prop.times["solve"], o.status.value if o else "infeasible",
                           o.objective if o else None, o.bound if o else None, _peak_mib()))
-    from models.builder import build as build_model
-    from models.objective import set_objective, weighted
-    from placement.solver.highs import highs_model, mip_arrays
 
     t0 = time.perf_counter()
     facts = compute_facts(data, sc.reference_date)
