@@ -16,7 +16,6 @@ Three steps, cheapest first:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,58 +23,35 @@ from ortools.sat.python import cp_model
 
 from models.builder import build
 from placement.data.dataset import DataSet
-from placement.data.rules import RULE_NAMES, share_fraction
+from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import PAIR_RULES, Pairs, eligible_pairs
-from placement.explain.shortfalls import TEAM_MINIMUMS, _pair_attribute
-
-ATTRIBUTE_ZH = {"R-TC1": "系统外交流干部", "R-TC2": "本地干部", "R-TC5": "女干部",
-                "R-TC6": "党外干部", "R-TC7": "专业干部", "R-TC8": "有乡镇党政正职经历的干部",
-                "R-TC9": "具备急需专长的干部"}
-ATTRIBUTE_EN = {"R-TC1": "cadres from outside the system", "R-TC2": "local cadres",
-                "R-TC5": "women", "R-TC6": "non-Party cadres", "R-TC7": "professional cadres",
-                "R-TC8": "cadres with township head experience",
-                "R-TC9": "cadres with the needed specialty"}
-
-
-def _required(sc: Scenario, rule: str, size: int) -> int:
-    r = sc.rules[rule]
-    if rule in ("R-TC1", "R-TC7", "R-TC8"):
-        return math.ceil(share_fraction(r.share) * size)
-    return {"R-TC2": getattr(r, "min_locals", 0), "R-TC5": getattr(r, "min_women", 0),
-            "R-TC6": getattr(r, "min_non_party", 0), "R-TC9": 1}[rule]
-
-
-def _in_scope(data: DataSet, sc: Scenario, rule: str) -> np.ndarray:
-    t = data.teams
-    if rule == "R-TC6":
-        return t["needs_non_party"].to_numpy(bool)
-    if rule == "R-TC7":
-        return t["professional"].to_numpy(bool)
-    if rule == "R-TC9":
-        return t["needs_specialty"].to_numpy(dtype=object) != ""
-    return np.isin(t["kind"].to_numpy(dtype=object), list(sc.rules[rule].kinds))
+from placement.meaning import team_rules as meaning
 
 
 def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> list[dict]:
     """Hard minimums that the eligible pool cannot reach, and ranks with too few cadres."""
     out = []
     team = facts.p_team[pairs.post]
-    sizes = np.bincount(facts.p_team, minlength=len(data.teams))
-    for rule in TEAM_MINIMUMS:
+    size = meaning.sizes(data, facts)
+    for rule in meaning.TEAM_MINIMUMS:
+        # The message speaks of one team's posts: a county figure (R-TC2 per county) is
+        # left to the conflict core.
         if sc.rules[rule].mode != "hard" or (rule == "R-TC2" and sc.rules[rule].per != "team"):
             continue
-        has = _pair_attribute(data, rule, pairs.cadre, team, pairs.own)
-        for t in np.flatnonzero(_in_scope(data, sc, rule)):
-            need = _required(sc, rule, int(sizes[t]))
-            can = len(set(pairs.cadre[has & (team == t)].tolist()))
+        has = meaning.counts(rule, data, sc, facts, pairs.cadre, team, pairs.own)
+        at = meaning.places(rule, data, sc, size)
+        place = at.of_team[team]
+        label = meaning.LABELS[rule]
+        for k, where in enumerate(at.names):
+            need = int(at.required[k])
+            can = len(set(pairs.cadre[has & (place == k)].tolist()))
             if can < need:
-                tid = data.teams["team_id"].iat[t]
-                out.append({"rule": rule, "where": tid,
-                            "detail": f"needs {need} {ATTRIBUTE_EN[rule]}, only {can} eligible "
+                out.append({"rule": rule, "where": where,
+                            "detail": f"needs {need} {label.many_en}, only {can} eligible "
                                       f"for its posts",
-                            "detail_zh": f"需要{need}名{ATTRIBUTE_ZH[rule]}，符合条件可任该班子"
+                            "detail_zh": f"需要{need}名{label.many_zh}，符合条件可任该班子"
                                          f"职位的仅{can}名"})
     rank = data.posts["rank"].to_numpy(dtype=object)
     for r in sorted(set(rank)):

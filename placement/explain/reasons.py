@@ -20,39 +20,21 @@ from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import PARTS, fit_parts, given_scores
 from placement.eligibility.pairs import Pairs, reasons
+from placement.meaning import team_rules as meaning
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
-# rule -> (the attribute a member brings, in zh / en)
-SERVES = {
-    "R-TC1": ("系统外交流", "exchanged in from outside the system"),
-    "R-TC2": ("本地干部", "a local cadre"),
-    "R-TC5": ("女干部", "a woman"),
-    "R-TC6": ("党外干部", "a non-Party cadre"),
-    "R-TC7": ("专业干部", "a professional cadre"),
-    "R-TC8": ("乡镇党政正职经历", "township head experience"),
-    "R-TC9": ("急需专长", "the specialty the team needs"),
-}
-
-
-def _member_attributes(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
-                       ) -> dict[str, np.ndarray]:
-    """Per roster line, whether the holder counts for each team rule (docs/rules.md)."""
-    cad = data.cadres.set_index("cadre_id").loc[roster["cadre_id"]]
-    team = data.teams.set_index("team_id").loc[roster["team_id"]]
+def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per team minimum: whether each roster line's holder counts, and the place (team,
+    or county) whose figure the line counts towards ("" out of scope)."""
+    cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
     stay = (roster["change"] == "stay").to_numpy()
-    specs = cad["specialties"].to_numpy(dtype=object)
-    return {
-        "R-TC1": np.where(stay, cad["exchanged_in"].to_numpy(bool),
-                          cad["system"].to_numpy() != team["system"].to_numpy()),
-        "R-TC2": cad["home_region"].to_numpy() == team["region"].to_numpy(),
-        "R-TC5": cad["gender"].to_numpy() == "F",
-        "R-TC6": cad["party"].to_numpy() != "cpc",
-        "R-TC7": np.array([t in s for t, s in zip(team["system"], specs, strict=True)]),
-        "R-TC8": cad["township_head"].to_numpy(bool),
-        "R-TC9": np.array([n != "" and n in s for n, s in zip(team["needs_specialty"], specs,
-                                                             strict=True)]),
-    }
+    size = meaning.sizes(data, facts)
+    return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
+                   meaning.places(rule, data, sc, size).team_place()[team])
+            for rule in meaning.TEAM_MINIMUMS}
 
 
 def _tight(figures: pd.DataFrame) -> set[tuple[str, str]]:
@@ -71,9 +53,8 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     parts = fit_parts(data, cpos, ppos)
     planner = (given_scores(data, cpos, ppos) if not data.fit.empty
                else np.full(len(roster), np.nan))
-    attrs = _member_attributes(data, sc, facts, roster)
+    attrs = _member_counts(data, sc, facts, roster)
     tight = _tight(figures)
-    region = data.teams.set_index("team_id")["region"]
     team_names = data.teams.set_index("team_id")["name"]
     forced = _forced_moves(data, pairs)
     zh_all, en_all = [], []
@@ -89,13 +70,12 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
             zh.append(f"人岗相适 {row.fit}（规划人员评分）")
             en.append(f"fit {row.fit} (planner's score)")
         name = team_names[row.team_id]
-        for rule, has in attrs.items():
-            where = region[row.team_id] if rule == "R-TC2" and \
-                sc.rules["R-TC2"].per == "county" else row.team_id
-            if sc.rules[rule].mode != "off" and has[i] and (rule, where) in tight:
-                zh.append(f"满足{name}{RULE_NAMES[rule][0]}要求：{SERVES[rule][0]}（{rule}）")
+        for rule, (has, where) in attrs.items():
+            if sc.rules[rule].mode != "off" and has[i] and (rule, where[i]) in tight:
+                label = meaning.LABELS[rule]
+                zh.append(f"满足{name}{RULE_NAMES[rule][0]}要求：{label.one_zh}（{rule}）")
                 en.append(f"fills the {RULE_NAMES[rule][1]} target of {name}: "
-                          f"{SERVES[rule][1]} ({rule})")
+                          f"{label.one_en} ({rule})")
         if row.change == "stay":
             zh.append("留任")
             en.append("stays in post")

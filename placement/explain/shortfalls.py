@@ -21,33 +21,7 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, reasons, structural_pairs
-from placement.explain.reasons import SERVES
-
-TEAM_MINIMUMS = tuple(SERVES)
-
-
-def _pair_attribute(data: DataSet, rule: str, cadre: np.ndarray, team: np.ndarray,
-                    own: np.ndarray) -> np.ndarray:
-    c, t = data.cadres, data.teams
-    specs = c["specialties"].to_numpy(dtype=object)[cadre]
-    if rule == "R-TC1":
-        return np.where(own, c["exchanged_in"].to_numpy(bool)[cadre],
-                        c["system"].to_numpy(dtype=object)[cadre]
-                        != t["system"].to_numpy(dtype=object)[team])
-    if rule == "R-TC2":
-        return (c["home_region"].to_numpy(dtype=object)[cadre]
-                == t["region"].to_numpy(dtype=object)[team])
-    if rule == "R-TC5":
-        return c["gender"].to_numpy(dtype=object)[cadre] == "F"
-    if rule == "R-TC6":
-        return c["party"].to_numpy(dtype=object)[cadre] != "cpc"
-    if rule == "R-TC7":
-        return np.array([s in h for s, h in zip(t["system"].to_numpy()[team], specs,
-                                                strict=True)], dtype=bool)
-    if rule == "R-TC8":
-        return c["township_head"].to_numpy(bool)[cadre]
-    need = t["needs_specialty"].to_numpy(dtype=object)[team]
-    return np.array([n != "" and n in h for n, h in zip(need, specs, strict=True)], dtype=bool)
+from placement.meaning import team_rules as meaning
 
 
 def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
@@ -62,8 +36,9 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     removed = pairs.removed.set_index(["cadre", "post"])["bits"]
     rows = []
     for f in short.itertuples(index=False):
-        if f.rule in TEAM_MINIMUMS:
-            zh, en = _team_minimum(data, sc, f, universe, u_team, placed_team, removed)
+        if f.rule in meaning.TEAM_MINIMUMS:
+            zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
+                                   removed)
         elif f.rule == "R-RO8":
             zh, en = _heads(data, facts, pairs, f)
         elif f.scope == "pair":
@@ -84,16 +59,15 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     return pd.DataFrame(rows, columns=["rule", "where", "shortfall", "cause_zh", "cause_en"])
 
 
-def _team_minimum(data, sc, f, universe, u_team, placed_team, removed):
+def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     teams = data.teams
-    if f.rule == "R-TC2" and sc.rules["R-TC2"].per == "county":
-        in_place = teams["region"].to_numpy() == f.where
-    else:
-        in_place = teams["team_id"].to_numpy() == f.where
+    at = meaning.places(f.rule, data, sc, meaning.sizes(data, facts))
+    in_place = at.team_place() == f.where
     sel = in_place[u_team]
     cand = universe["cadre"].to_numpy()[sel]
     post = universe["post"].to_numpy()[sel]
-    has = _pair_attribute(data, f.rule, cand, u_team[sel], universe["own"].to_numpy()[sel])
+    has = meaning.counts(f.rule, data, sc, facts, cand, u_team[sel],
+                         universe["own"].to_numpy()[sel])
     pool = sorted(set(cand[has].tolist()))
     excluded: Counter = Counter()
     eligible = []
@@ -101,14 +75,15 @@ def _team_minimum(data, sc, f, universe, u_team, placed_team, removed):
         posts_c = post[has & (cand == c)]
         bits = [removed.get((c, p)) for p in posts_c]
         if all(b is not None for b in bits):
-            for r in set().union(*(reasons(b) for b in bits)):
+            for r in sorted(set().union(*(reasons(b) for b in bits))):
                 excluded[r] += 1
         else:
             eligible.append(c)
     here = [c for c in eligible if c in placed_team.index and in_place[placed_team[c]]]
     elsewhere = [c for c in eligible if c in placed_team.index and not in_place[placed_team[c]]]
     where_else = Counter(teams["team_id"].iat[placed_team[c]] for c in elsewhere)
-    attr_zh, attr_en = SERVES[f.rule]
+    label = meaning.LABELS[f.rule]
+    attr_zh, attr_en = label.one_zh, label.one_en
     ex_zh = "、".join(f"{r}（{n}人）" for r, n in excluded.most_common())
     ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
     top = where_else.most_common(3)

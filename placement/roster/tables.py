@@ -16,6 +16,17 @@ from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, reasons
+from placement.meaning import team_rules as meaning
+
+# teams.csv column -> the rule whose reading of a member it counts (docs/rules.md, "Terms")
+COUNTED = {
+    "women": "R-TC5",
+    "young": "R-TC3",
+    "locals": "R-TC2",
+    "exchanged_in": "R-TC1",
+    "non_party": "R-TC6",
+    "township_head": "R-TC8",
+}
 
 
 def roster_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -> pd.DataFrame:
@@ -112,32 +123,17 @@ def structure_table(
 ) -> pd.DataFrame:
     """Per team, before (current incumbents) and after (the roster): size, women, young,
     locals, exchanged-in, non-Party, township-head experience, average age."""
-    teams, cadres = data.teams, data.cadres
-    young_age = sc.rules["R-TC3"].max_age
+    teams = data.teams
     rows = {}
     for label, holders in (("before", facts.p_incumbent), ("after", holders_after)):
         held = holders >= 0
         c = holders[held]
         t = facts.p_team[held]
         stay = facts.c_own_post[c] == np.flatnonzero(held)
-        exch = np.where(
-            stay,
-            cadres["exchanged_in"].to_numpy(bool)[c],
-            cadres["system"].to_numpy(dtype=object)[c] != teams["system"].to_numpy(dtype=object)[t],
-        )
         frame = pd.DataFrame(
-            {
-                "team": t,
-                "size": 1,
-                "women": cadres["gender"].to_numpy(dtype=object)[c] == "F",
-                "young": facts.c_age[c] <= young_age,
-                "locals": cadres["home_region"].to_numpy(dtype=object)[c]
-                == teams["region"].to_numpy(dtype=object)[t],
-                "exchanged_in": exch,
-                "non_party": cadres["party"].to_numpy(dtype=object)[c] != "cpc",
-                "township_head": cadres["township_head"].to_numpy(bool)[c],
-                "age": facts.c_age[c].astype(float),
-            }
+            {"team": t, "size": 1, "age": facts.c_age[c].astype(float)}
+            | {col: meaning.counts(rule, data, sc, facts, c, t, stay)
+               for col, rule in COUNTED.items()}
         )
         agg = frame.groupby("team").agg(
             size=("size", "sum"),

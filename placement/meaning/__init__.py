@@ -1,0 +1,17 @@
+"""What each rule counts, declared once; docs/rules.md is the source of that meaning.
+
+One home per rule: `team_rules` declares, for every team-composition rule
+(R-TC1 … R-TC10), which teams it covers (`scope`, `places`), whether a member
+placed by a pair counts (`counts`), how many must count (`required`,
+`required_figure`) and the words for what a member brings (`LABELS`). Its
+readers: `models/team_composition.py` (the constraints),
+`placement/explain/reasons.py` ("fills the women target of T"),
+`placement/explain/shortfalls.py` (the pool that could count),
+`placement/explain/infeasible.py` (count pre-checks) and
+`placement/roster/tables.py` (teams.csv).
+
+The independent checker (`placement/checker/`) does not import this package: it
+keeps its own reading of docs/rules.md, so a wrong declaration here shows up as
+a disagreement between the model and the checker. This package imports only
+`placement.data`, numpy and pandas.
+"""

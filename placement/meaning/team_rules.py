@@ -1,0 +1,285 @@
+"""Team composition R-TC1–R-TC10: scope, who counts and how many, over whole arrays.
+
+docs/rules.md ("Terms", "Team composition") is the source; this module is the
+one place in the proposing side that spells it out (the checker keeps its own
+reading). Every function takes arrays of rows, so one declaration serves the
+model's eligible pairs, the roster's lines and the structural universe alike:
+
+- `scope(rule, data, scenario)`: bool per team, the teams the rule covers;
+- `places(rule, data, scenario, sizes)`: where a team minimum is counted, one
+  place per team in scope, or per county for R-TC2 with `per = "county"`;
+- `counts(rule, data, scenario, facts, cadre, team, own)`: bool per pair, whether
+  the member placed by the pair counts (local, a woman, young …);
+- `required(rule, data, scenario, sizes)`: int per team, how many must count;
+  `required_figure` for the rules with one figure for all teams (R-TC3, R-TC4);
+- `LABELS`: what a member brings, in Chinese and English.
+
+`facts` is any object with the reference-date arrays `c_age`, `p_team` and
+`p_incumbent` (`placement.eligibility.facts.Facts`, which comes later in the
+pipeline and is therefore not imported here).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+from placement.data.rules import share_fraction
+from placement.data.scenario import Scenario
+from placement.data.schema import PARTY_CPC
+
+# Per-team minimums: one figure per team in scope (R-TC2 per county: per region), in the
+# order reasons list the targets a member fills.
+TEAM_MINIMUMS = ("R-TC1", "R-TC2", "R-TC5", "R-TC6", "R-TC7", "R-TC8", "R-TC9")
+
+
+class TeamFacts(Protocol):
+    """The reference-date facts the rules read (`placement.eligibility.facts.Facts`)."""
+
+    c_age: np.ndarray  # whole years per cadre row
+    p_team: np.ndarray  # team row per post row
+    p_incumbent: np.ndarray  # cadre row per post row, -1 if vacant
+
+
+class Label(NamedTuple):
+    """What a member brings to a team minimum: `one_*` names one member ("a woman"),
+    `many_*` the pool ("women")."""
+
+    one_zh: str
+    one_en: str
+    many_zh: str
+    many_en: str
+
+
+LABELS = {
+    "R-TC1": Label("系统外交流", "exchanged in from outside the system",
+                   "系统外交流干部", "cadres from outside the system"),
+    "R-TC2": Label("本地干部", "a local cadre", "本地干部", "local cadres"),
+    "R-TC5": Label("女干部", "a woman", "女干部", "women"),
+    "R-TC6": Label("党外干部", "a non-Party cadre", "党外干部", "non-Party cadres"),
+    "R-TC7": Label("专业干部", "a professional cadre", "专业干部", "professional cadres"),
+    "R-TC8": Label("乡镇党政正职经历", "township head experience",
+                   "有乡镇党政正职经历的干部", "cadres with township head experience"),
+    "R-TC9": Label("急需专长", "the specialty the team needs",
+                   "具备急需专长的干部", "cadres with the needed specialty"),
+}
+
+
+# --- scope: which teams ---------------------------------------------------------------
+def _of_kinds(rule: str, data: DataSet, sc: Scenario) -> np.ndarray:
+    return np.isin(data.teams["kind"].to_numpy(dtype=object), list(sc.rules[rule].kinds))
+
+
+_SCOPE = {
+    "R-TC1": _of_kinds,
+    "R-TC2": _of_kinds,
+    "R-TC3": _of_kinds,
+    "R-TC4": lambda rule, data, sc: np.ones(len(data.teams), dtype=bool),  # one figure, all
+    "R-TC5": _of_kinds,
+    "R-TC6": lambda rule, data, sc: data.teams["needs_non_party"].to_numpy(bool),
+    "R-TC7": lambda rule, data, sc: data.teams["professional"].to_numpy(bool),
+    "R-TC8": _of_kinds,
+    "R-TC9": lambda rule, data, sc: data.teams["needs_specialty"].to_numpy(dtype=object) != "",
+    "R-TC10": _of_kinds,
+}
+
+
+def scope(rule: str, data: DataSet, sc: Scenario) -> np.ndarray:
+    """Bool per team row: the teams the rule covers (its `kinds`, or the team's flag)."""
+    return _SCOPE[rule](rule, data, sc)
+
+
+def sizes(data: DataSet, facts: TeamFacts) -> np.ndarray:
+    """Posts per team row: a team's size after placement (every post has one holder)."""
+    return np.bincount(facts.p_team, minlength=len(data.teams))
+
+
+# --- counts: whether a member counts ------------------------------------------------
+def _cadre(data: DataSet, column: str, cadre: np.ndarray, dtype=object) -> np.ndarray:
+    return data.cadres[column].to_numpy(dtype=dtype)[cadre]
+
+
+def _team(data: DataSet, column: str, team: np.ndarray) -> np.ndarray:
+    return data.teams[column].to_numpy(dtype=object)[team]
+
+
+def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Bool per pair: `wanted[i]` is non-empty and among cadre `cadre[i]`'s specialties.
+
+    The specialty lists are flattened once into (cadre, specialty code) keys, so the
+    test is one `np.isin` over the pairs."""
+    listed = pd.Series(data.cadres["specialties"].to_numpy(dtype=object)).explode().dropna()
+    vocab = pd.Index(listed.unique())
+    held = listed.index.to_numpy(dtype=np.int64) * len(vocab) + vocab.get_indexer(listed)
+    code = vocab.get_indexer(np.asarray(wanted, dtype=object))
+    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
+    return (code >= 0) & (np.asarray(wanted, dtype=object) != "") & np.isin(key, held)
+
+
+def _exchanged_in(rule, data, sc, facts, cadre, team, own):
+    """R-TC1: stays and flagged `exchanged_in`, or placed new from another system."""
+    return np.where(own, _cadre(data, "exchanged_in", cadre, bool),
+                    _cadre(data, "system", cadre) != _team(data, "system", team))
+
+
+def _local(rule, data, sc, facts, cadre, team, own):
+    """R-TC2: `cadre.home_region == team.region`."""
+    return _cadre(data, "home_region", cadre) == _team(data, "region", team)
+
+
+def _young(rule, data, sc, facts, cadre, team, own):
+    """R-TC3: aged `max_age` or less."""
+    return facts.c_age[cadre] <= sc.rules[rule].max_age
+
+
+def _young_appointed(rule, data, sc, facts, cadre, team, own):
+    """R-TC4: a new placement of a cadre younger than `max_age`."""
+    return ~np.asarray(own, dtype=bool) & (facts.c_age[cadre] < sc.rules[rule].max_age)
+
+
+def _woman(rule, data, sc, facts, cadre, team, own):
+    """R-TC5: `gender == "F"`."""
+    return _cadre(data, "gender", cadre) == "F"
+
+
+def _non_party(rule, data, sc, facts, cadre, team, own):
+    """R-TC6: `party != "cpc"`."""
+    return _cadre(data, "party", cadre) != PARTY_CPC
+
+
+def _professional(rule, data, sc, facts, cadre, team, own):
+    """R-TC7: the team's system is among the cadre's specialties."""
+    return has_specialty(data, cadre, _team(data, "system", team))
+
+
+def _township_head(rule, data, sc, facts, cadre, team, own):
+    """R-TC8: township head experience."""
+    return _cadre(data, "township_head", cadre, bool)
+
+
+def _needed_specialty(rule, data, sc, facts, cadre, team, own):
+    """R-TC9: the specialty the team needs is among the cadre's specialties."""
+    return has_specialty(data, cadre, _team(data, "needs_specialty", team))
+
+
+_COUNTS = {
+    "R-TC1": _exchanged_in,
+    "R-TC2": _local,
+    "R-TC3": _young,
+    "R-TC4": _young_appointed,
+    "R-TC5": _woman,
+    "R-TC6": _non_party,
+    "R-TC7": _professional,
+    "R-TC8": _township_head,
+    "R-TC9": _needed_specialty,
+}
+
+
+def counts(rule: str, data: DataSet, sc: Scenario, facts: TeamFacts, cadre: np.ndarray,
+           team: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Bool per pair i: the member placed by (cadre row `cadre[i]`, a post of team row
+    `team[i]`) counts for the rule; `own[i]` says the cadre stays in their own post."""
+    cadre = np.asarray(cadre, dtype=np.int64)
+    team = np.asarray(team, dtype=np.int64)
+    return np.asarray(_COUNTS[rule](rule, data, sc, facts, cadre, team,
+                                    np.asarray(own, dtype=bool)), dtype=bool)
+
+
+def age_band(sc: Scenario, facts: TeamFacts, cadre: np.ndarray) -> np.ndarray:
+    """R-TC10 (a): the age band (`age // band_years`) of each cadre row."""
+    return facts.c_age[cadre] // sc.rules["R-TC10"].band_years
+
+
+# --- required: how many -----------------------------------------------------------
+def share_target(share: float | str, n: np.ndarray | int) -> np.ndarray:
+    """ceil(share × n), exact: the share is read as a fraction ("2/3", 0.667)."""
+    f = share_fraction(share)
+    return -(-(f.numerator * np.asarray(n, dtype=np.int64)) // f.denominator)
+
+
+def _each(size: np.ndarray, n: int) -> np.ndarray:
+    return np.full(len(size), n, dtype=np.int64)
+
+
+_REQUIRED = {
+    "R-TC1": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
+    "R-TC2": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_locals),
+    "R-TC5": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_women),
+    "R-TC6": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_non_party),
+    "R-TC7": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
+    "R-TC8": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
+    "R-TC9": lambda rule, data, sc, size: _each(size, 1),
+    # (a) distinct age bands, at most one per member
+    "R-TC10": lambda rule, data, sc, size: np.minimum(sc.rules[rule].min_bands, size),
+}
+
+
+def required(rule: str, data: DataSet, sc: Scenario, size: np.ndarray) -> np.ndarray:
+    """Int per team row: how many members must count, given each team's size."""
+    return np.asarray(_REQUIRED[rule](rule, data, sc, np.asarray(size, dtype=np.int64)),
+                      dtype=np.int64)
+
+
+def required_figure(rule: str, data: DataSet, sc: Scenario) -> int:
+    """The one figure of R-TC3 (teams with a young member: ceil(share_of_teams × teams in
+    scope)) and R-TC4 (new placements of under-`max_age` cadres: `min_count`)."""
+    r = sc.rules[rule]
+    if rule == "R-TC3":
+        return int(share_target(r.share_of_teams, int(scope(rule, data, sc).sum())))
+    if rule == "R-TC4":
+        return int(r.min_count)
+    raise KeyError(f"{rule} has no single figure; see required()")
+
+
+def age_goal(data: DataSet, sc: Scenario, facts: TeamFacts) -> int | None:
+    """R-TC10 (b): the most total member age the teams in scope may have,
+    floor((average age of the current incumbents − avg_age_drop) × posts); None when
+    those posts have no incumbent to average."""
+    posts = scope("R-TC10", data, sc)[facts.p_team]
+    holders = facts.p_incumbent[posts]
+    holders = holders[holders >= 0]
+    if len(holders) == 0:
+        return None
+    before = float(facts.c_age[holders].mean())
+    return math.floor((before - sc.rules["R-TC10"].avg_age_drop) * int(posts.sum()) + 1e-9)
+
+
+# --- places: where a team minimum is counted ------------------------------------------
+@dataclass(frozen=True)
+class Places:
+    """The figures of a team minimum: `names[k]` (a team id, or a region for R-TC2 with
+    `per = "county"`) needs `required[k]` members who count, over the teams whose
+    `of_team` is k (-1: out of scope)."""
+
+    names: np.ndarray
+    of_team: np.ndarray
+    required: np.ndarray
+
+    def team_place(self) -> np.ndarray:
+        """The place name per team row, "" for a team out of scope."""
+        out = np.full(len(self.of_team), "", dtype=object)
+        held = self.of_team >= 0
+        out[held] = self.names[self.of_team[held]]
+        return out
+
+
+def places(rule: str, data: DataSet, sc: Scenario, size: np.ndarray) -> Places:
+    """Where each figure of a team minimum (`TEAM_MINIMUMS`) is counted, in the order
+    the model and the checker list them (teams by row, counties by name)."""
+    in_scope = scope(rule, data, sc)
+    need = required(rule, data, sc, size)
+    of_team = np.full(len(data.teams), -1, dtype=np.int64)
+    if rule == "R-TC2" and sc.rules[rule].per == "county":
+        region = data.teams["region"].to_numpy(dtype=object)
+        names, first, code = np.unique(region[in_scope].astype(str), return_index=True,
+                                       return_inverse=True)
+        of_team[in_scope] = code
+        return Places(names.astype(object), of_team, need[np.flatnonzero(in_scope)][first])
+    rows = np.flatnonzero(in_scope)
+    of_team[rows] = np.arange(len(rows))
+    return Places(data.teams["team_id"].to_numpy(dtype=object)[rows], of_team, need[rows])
