@@ -7,6 +7,7 @@ the CLI cannot drift apart. Every roster is confirmed by the independent checker
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
 from placement.data.errors import InputError
+from placement.export.report.data import load_result
+from placement.export.report.html import build_report_html
 
 SETTINGS = ["rules.R-TC4.mode=off"]
 
@@ -103,3 +106,43 @@ def test_infeasible_result_has_conflicts_and_no_tables(scenario_file, tmp_path):
     out = res.write(tmp_path / "inf")
     assert sorted(p.name for p in out.iterdir()) == ["summary.json"]
     assert api.read_result(out).status == "infeasible"
+
+
+def test_write_clears_the_files_an_older_result_had(scenario_file, solved, tmp_path):
+    """An alternates.csv from an earlier solve must not stay beside a result without one."""
+    sc, data, res = solved
+    folder = api.solve(sc, data, alternates=1).write(tmp_path / "r")
+    assert (folder / "alternates.csv").is_file()
+    res.write(folder)
+    assert not (folder / "alternates.csv").exists()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "moves.csv", "roster.csv", "rules.csv", "shortfalls.csv", "summary.json", "teams.csv"]
+
+
+def test_a_solved_result_makes_the_same_report_as_its_folder(solved, tmp_path):
+    """Reports take the one Result: built in memory (scenario, data set and checker
+    figures attached by the solve) or read back with `load_result`, the page is the same."""
+    sc, data, res = solved
+    assert res.scenario is sc and res.data is data and not res.data_changed
+    assert res.figures is not None and (res.figures["shortfall"] >= 0).all()
+    back = load_result(res.write(tmp_path / "r"))
+    assert not back.scenario_changed and not back.data_changed
+    pd.testing.assert_frame_equal(back.figures, res.figures)
+    assert build_report_html(back, "en") == build_report_html(res, "en")
+
+
+def test_nothing_inside_placement_imports_the_api():
+    """api.py is the façade on top of the pipeline: a module of `placement` that imported
+    it would close a cycle (api -> sweep -> api, as the sweep once did)."""
+    root = Path(api.__file__).parent
+    importers = []
+    for path in sorted(root.rglob("*.py")):
+        if path == Path(api.__file__):
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) else [])
+            if any(n.startswith("placement.api") for n in names):
+                importers.append(str(path.relative_to(root)))
+    assert importers == []

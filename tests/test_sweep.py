@@ -19,8 +19,9 @@ from placement import api
 from placement.checker import check_roster, read_roster
 from placement.data.errors import InputError
 from placement.whatif.sweep.chart import pareto_front
-from placement.whatif.sweep.local import TIMING, Task, compare_rows, run_task
+from placement.whatif.sweep.local import compare_rows
 from placement.whatif.sweep.spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
+from placement.whatif.sweep.task import TIMING, Task, run_task
 
 GRID = {"rules.R-TC5.min_women": [2, 3, 4], "weights.fit": [1, 5, 20]}
 COMMON = ["rules.R-TC4.mode=off"]

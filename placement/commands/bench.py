@@ -2,7 +2,8 @@
 
 Prints one table (instance, vacancies, pairs, solver, build, solve, total, status,
 objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak memory) and
-writes it to `--out` as bench.csv and bench.json, atomically.
+writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
+are imported inside the command so `placement --help` stays fast (cli.py).
 """
 
 from __future__ import annotations

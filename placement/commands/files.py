@@ -1,8 +1,9 @@
 """Commands for planner-facing files: `report`, `export-data`, `import-lrmx`, `export-lrmx`.
 
 Registered on the main typer app by `cli.py` (`register(app)`); the work is
-done in `placement.report_*`, `placement.export.export_data` and `placement.export.lrmx.read*`,
-imported inside each command so `placement --help` stays fast. Terminal
+done in `placement.export.report.*`, `placement.export.export_data` and
+`placement.export.lrmx.*`, imported inside each command so `placement --help`
+stays fast (cli.py). Terminal
 output names cadres by id only: never a name, an ID number or a file name
 (form files are often named after the person). Bad input exits 3 with every
 problem listed (file, field, what was expected), never a traceback.

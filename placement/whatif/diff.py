@@ -17,15 +17,19 @@ Tables (pandas DataFrames, also written as CSV and JSON):
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
+from rich.table import Table
 
 from placement.data import atomic
 from placement.data.rules import CATALOGUE
+from placement.roster.result_folder import Result
 
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
            "avg_age")
@@ -46,7 +50,7 @@ def structure_totals(teams: pd.DataFrame | None) -> dict[str, float]:
     return out
 
 
-def headline_figures(result) -> dict[str, object]:
+def headline_figures(result: Result) -> dict[str, object]:
     """The figures a planner compares first, for `Diff.summary` and sweep rows."""
     s = result.summary
     roster, moves, rules = result.roster, result.moves, result.rules
@@ -109,8 +113,8 @@ class Diff:
         return _render(self, lang, limit, width)
 
 
-def diff_results(a, b, labels: tuple[str, str] = ("A", "B")) -> Diff:
-    """Compare two `api.Result`s (from `api.solve` or `api.read_result`)."""
+def diff_results(a: Result, b: Result, labels: tuple[str, str] = ("A", "B")) -> Diff:
+    """Compare two results (from `api.solve`, `read_result` or a sweep)."""
     notes = []
     if a.summary.get("input_checksums") != b.summary.get("input_checksums"):
         notes.append("the two results were computed on different data sets")
@@ -131,7 +135,7 @@ def _change(x: object, y: object) -> object:
     return None
 
 
-def _summary(a, b) -> pd.DataFrame:
+def _summary(a: Result, b: Result) -> pd.DataFrame:
     fa, fb = headline_figures(a), headline_figures(b)
     ta, tb = structure_totals(a.teams), structure_totals(b.teams)
     rows = [(k, fa[k], fb[k]) for k in fa] + [(k, ta[k], tb[k]) for k in FIGURES]
@@ -262,11 +266,6 @@ def _signed(v: object) -> str:
 
 
 def _render(d: Diff, lang: str, limit: int, width: int) -> str:
-    import io
-
-    from rich.console import Console
-    from rich.table import Table
-
     buf = io.StringIO()
     con = Console(file=buf, width=width, color_system=None, force_terminal=False,
                   highlight=False)

@@ -30,10 +30,10 @@ import pandas as pd
 
 from placement.data import atomic
 from placement.data.errors import InputError, Problem
-from placement.export.lrmx.import_ import SOURCES_FILE, _write_csv
+from placement.export.lrmx.import_ import SOURCES_FILE
 from placement.export.lrmx.read import EXPORT_FIELDS, decode, parse
 from placement.export.report.content import move_reason, optional_column
-from placement.export.report.data import Result, read_csv_text
+from placement.roster.result_folder import Result, read_csv_text
 
 
 @dataclass
@@ -161,5 +161,5 @@ def export_lrmx(res: Result, out: Path, sources: Path | None = None,
     listing = pd.DataFrame([{"cadre_id": cid, "file": name, **values}
                             for cid, (name, _, values) in files.items()],
                            columns=["cadre_id", "file", *EXPORT_FIELDS])
-    _write_csv(out / "lrmx_export.csv", listing, None)
+    atomic.write_csv(out / "lrmx_export.csv", listing)
     return report

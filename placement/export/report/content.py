@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from placement.eligibility.facts import whole_years
-from placement.export.report.data import Result
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
+from placement.roster.result_folder import Result
 
 # Team rules whose per-team figure belongs to one structure column.
 RULE_COLUMN = {"R-TC1": "exchanged_in", "R-TC2": "locals", "R-TC5": "women",

@@ -30,9 +30,9 @@ from placement.export.report.content import (
     structure_frame,
     team_targets,
 )
-from placement.export.report.data import Result
 from placement.export.report.labels import value, word
 from placement.export.report.svg import paired_bars, pyramid
+from placement.roster.result_folder import Result
 
 FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
          '"Hiragino Sans GB", "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif')

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from placement.export.report.content import (
     METRICS,
     about_rows,
@@ -24,9 +26,9 @@ from placement.export.report.content import (
     shortfalls_frame,
     structure_frame,
 )
-from placement.export.report.data import Result
 from placement.export.report.labels import word
 from placement.export.xlsx_sheet import add_sheet, new_book, save_book
+from placement.roster.result_folder import Result
 
 ROSTER_KEYS = ("team", "post_id", "post", "post_rank", "proposed", "proposed_id", "birth",
                "current", "current_id", "change", "fit", "reason")
@@ -69,8 +71,6 @@ def build_report_book(res: Result, lang: str = "zh"):
     if alternates is not None:
         add_sheet(book, word("sheet_alternates", lang), alternates[list(ALT_KEYS)],
                   [word(k, lang) for k in ALT_KEYS])
-    import pandas as pd
-
     about = pd.DataFrame(about_rows(res, lang), columns=["item", "value"])
     add_sheet(book, word("sheet_about", lang), about, [word("item", lang), word("value", lang)],
               filters=False)

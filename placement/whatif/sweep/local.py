@@ -12,8 +12,9 @@ How, and why that way:
   (`scenario_to_dict`) and the loaded `DataSet` (pandas frames, shipped once per
   process or once per Ray cluster). CP-SAT models do not pickle, and a Ray node
   need not see this machine's files; each worker builds its own model.
-- Each run is `api.solve` (propose + the independent checker), the same steps as
-  `placement solve`; its row comes from the result tables (docs/sweep.md).
+- Each run is `task.run_task`: `pipeline.run.solve_result` (propose + the
+  independent checker), the same steps as `placement solve`; its row comes from the
+  result tables (docs/sweep.md).
 - Rows are written as they finish: `rows.csv` is rewritten atomically after each
   one, with the chart, so an interrupted or killed sweep keeps every finished row.
 - Ctrl-C stops scheduling; a run cut short by it is not a finished row and is left
@@ -23,41 +24,45 @@ How, and why that way:
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import shutil
 import signal
 import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from placement.data import atomic
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
-from placement.whatif.diff import headline_figures, structure_totals
-from placement.whatif.sweep.spec import Sweep, shown
-
-TIMING = ("seconds", "build_seconds", "solve_seconds")
-METRICS = ("status", "objective", "bound", "gap", "check_ok", "fit", "changed_posts", "moves",
-           "released", "women", "young", "locals", "exchanged_in", "non_party",
-           "township_head", "avg_age", "penalty")
-TAIL = ("pareto", "scenario_checksum", "result", "error")
-RESERVED = ("run", "name", *METRICS, *TAIL, *TIMING)
-
-
-@dataclass
-class Task:
-    """What a worker needs for one run: plain, picklable data, no model."""
-
-    index: int
-    name: str
-    params: dict
-    scenario: dict  # scenario_to_dict of the validated run scenario
-    source: str
-    data_key: str
+from placement.data.loader import load_dataset
+from placement.data.locks import validate_locks
+from placement.data.scenario_io import OVERRIDE_SOURCE, load_scenario, scenario_to_dict
+from placement.whatif.sweep.chart import chart_html, pareto_front
+from placement.whatif.sweep.ray_backend import RayBackend
+from placement.whatif.sweep.spec import Sweep
+from placement.whatif.sweep.task import (
+    METRICS,
+    RESERVED,
+    TAIL,
+    TIMING,
+    Task,
+    error_row,
+    run_task,
+)
 
 
 @dataclass
@@ -89,10 +94,6 @@ def cores() -> int:
 def prepare(spec: Sweep, workers: int) -> tuple[list[Task], dict[str, DataSet]]:
     """Validate every run and load each data set once. Raises `InputError` listing
     every problem of every run (the run named in the source)."""
-    from placement.data.loader import load_dataset
-    from placement.data.locks import validate_locks
-    from placement.data.scenario_io import load_scenario, scenario_to_dict
-
     problems: list[Problem] = []
     scenarios = []
     where = str(spec.source or "sweep")
@@ -130,55 +131,6 @@ def prepare(spec: Sweep, workers: int) -> tuple[list[Task], dict[str, DataSet]]:
     if problems:
         raise InputError(_unique(problems))
     return tasks, datasets
-
-
-def run_task(task: Task, data: DataSet) -> tuple[dict, object]:
-    """Solve one run and check it: (row, result)."""
-    from placement import api
-    from placement.data.scenario import Scenario
-
-    t0 = time.perf_counter()
-    try:
-        sc = Scenario.model_validate(task.scenario)
-        sc.source = Path(task.source)
-        result = api.solve(sc, data)
-    except Exception as err:  # one broken run must not end the sweep
-        row = _base_row(task) | {"status": "error", "error": _one_line(err),
-                                 "seconds": round(time.perf_counter() - t0, 3)}
-        return row, None
-    return row_of(task, result, time.perf_counter() - t0), result
-
-
-def row_of(task: Task, result, seconds: float) -> dict:
-    """One sweep row: parameters, status, objective, structure totals, shortfalls, time."""
-    s = result.summary
-    head = headline_figures(result)
-    row = _base_row(task)
-    row |= {k: head[k] for k in ("status", "objective", "check_ok", "fit", "changed_posts",
-                                 "moves", "released")}
-    row |= {"bound": s.get("bound"), "gap": s.get("gap")}
-    totals = structure_totals(result.teams)
-    row |= {k: v for k, v in totals.items() if k != "size"}
-    row["penalty"] = head["penalty"]
-    if result.rules is not None:
-        rules = result.rules
-        multi = rules["rule"].value_counts()
-        for r in rules.itertuples(index=False):
-            col = f"short.{r.rule}" + (f".{r.scope}" if multi[r.rule] > 1 else "")
-            row[col] = int(r.shortfall)
-    times = s.get("times", {})
-    row |= {"interrupted": bool(s.get("interrupted")),
-            "scenario_checksum": s.get("scenario_checksum", ""), "error": "",
-            "seconds": round(seconds, 3), "build_seconds": times.get("build"),
-            "solve_seconds": times.get("solve")}
-    return row
-
-
-def _base_row(task: Task) -> dict:
-    row: dict = {"run": task.index, "name": task.name}
-    for key, value in task.params.items():
-        row[f"set.{key}" if key in RESERVED else key] = shown(value)
-    return row
 
 
 def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None,
@@ -274,8 +226,6 @@ class _Sink:
         return True
 
     def frame(self) -> pd.DataFrame:
-        from placement.whatif.sweep.chart import pareto_front
-
         frame = pd.DataFrame(self.rows)
         if not len(frame):
             return pd.DataFrame(columns=["run", "name", *self.param_order, *METRICS])
@@ -286,8 +236,6 @@ class _Sink:
         return frame.reindex(columns=[c for c in order if c in frame.columns or c in METRICS])
 
     def _chart(self) -> None:
-        from placement.whatif.sweep.chart import chart_html
-
         atomic.write_bytes(self.out / "chart.html",
                            chart_html(self.frame(), self.spec).encode("utf-8"))
 
@@ -321,8 +269,6 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> bool:
 # --- backends ------------------------------------------------------------------------
 def _backend(ray: str | None, tasks, datasets, procs: int, threads: int, spec: Sweep):
     if ray:
-        from placement.whatif.sweep.ray_backend import RayBackend
-
         return RayBackend(tasks, datasets, ray, threads, spec.ray)
     if procs == 1:
         return _InProcess(tasks, datasets)
@@ -377,9 +323,6 @@ class _ProcessPool:
         self.futures: dict = {}
 
     def start(self) -> None:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         self.pool = ProcessPoolExecutor(self.procs, mp_context=mp.get_context("spawn"),
                                         initializer=_init_worker, initargs=(self.datasets,))
         self.futures = {self.pool.submit(_pool_task, t): t for t in self.tasks}
@@ -388,8 +331,6 @@ class _ProcessPool:
         return bool(self.futures)
 
     def finished(self):
-        from concurrent.futures import FIRST_COMPLETED, wait
-
         # With a timeout: Ctrl-C may be delivered to another thread of this process, and
         # then only wakes the main thread when it next runs Python code.
         done, _ = wait(list(self.futures), timeout=0.25, return_when=FIRST_COMPLETED)
@@ -399,8 +340,7 @@ class _ProcessPool:
             try:
                 out.append((task, f.result()))
             except Exception as err:  # the process died (e.g. out of memory)
-                out.append((task, (_base_row(task) | {"status": "error",
-                                                      "error": _one_line(err)}, None)))
+                out.append((task, (error_row(task, err), None)))
         return out
 
     def _index(self, fut) -> int:
@@ -435,8 +375,6 @@ class _ProgressBar:
     """A progress bar on stderr (only on a terminal): runs done, elapsed, time left."""
 
     def __init__(self, enabled: bool, total: int):
-        from rich.console import Console
-
         self.console = Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
         self.total = total
@@ -444,15 +382,6 @@ class _ProgressBar:
 
     def __enter__(self) -> _ProgressBar:
         if self.enabled:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                       MofNCompleteColumn(), TimeElapsedColumn(),
                                       TimeRemainingColumn(), console=self.console,
@@ -478,10 +407,6 @@ class _ProgressBar:
 
 def _relabel(p: Problem, source: str, always: bool = False) -> Problem:
     """A run's `--set` problem names the sweep file and the run instead."""
-    from dataclasses import replace
-
-    from placement.data.scenario_io import OVERRIDE_SOURCE
-
     return replace(p, source=source) if always or p.source == OVERRIDE_SOURCE else p
 
 
@@ -494,7 +419,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             out.append(p)
     return out
 
-
-def _one_line(err: BaseException) -> str:
-    last = traceback.format_exception_only(type(err), err)[-1].strip()
-    return last.replace("\n", " ")

@@ -17,7 +17,9 @@ needs `placement`'s code: for a remote address the packages `placement` and
 
 from __future__ import annotations
 
-from placement.whatif.sweep.local import Task, run_task
+import models
+import placement
+from placement.whatif.sweep.task import Task, error_row, run_task
 
 
 class RayNotInstalled(RuntimeError):
@@ -68,9 +70,7 @@ class RayBackend:
         try:
             return task, self.ray.get(ref)
         except Exception as err:  # the worker died or Ray failed: the run is an error row
-            from placement.whatif.sweep.local import _base_row, _one_line
-
-            return task, (_base_row(task) | {"status": "error", "error": _one_line(err)}, None)
+            return task, (error_row(task, err), None)
 
     def stop(self):
         """Keep what has finished; cancel the rest (runs in progress are dropped)."""
@@ -90,7 +90,4 @@ class RayBackend:
 
 
 def _code_env() -> dict:
-    import models
-    import placement
-
     return {"py_modules": [placement, models]}
