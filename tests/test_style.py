@@ -1,7 +1,9 @@
-"""The code base stays `ruff` clean: the linter runs as part of the test command."""
+"""The code base stays `ruff` clean and keeps its layers: both run as part of the test
+command, so CI enforces them."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -16,3 +18,54 @@ def test_ruff_is_clean():
     res = subprocess.run([*cmd, "check", "placement", "models", "tests", "cli.py"], cwd=ROOT,
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_import_layers_hold():
+    """import-linter's contracts in pyproject.toml: a folder imports only from folders
+    earlier in the pipeline, and the checker never imports the model, the solvers, the
+    pair rules or the rule-meaning module."""
+    lint = shutil.which("lint-imports")
+    assert lint, "import-linter is part of the test extra"
+    res = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _module_level_cycles() -> list[list[str]]:
+    """Cycles among the project's modules through module-level imports (those that run
+    when a module is imported), found by a depth-first search over the import graph."""
+    files = [*ROOT.joinpath("placement").rglob("*.py"), *ROOT.joinpath("models").rglob("*.py")]
+    names = {".".join(f.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): f
+             for f in files}
+    graph: dict[str, set[str]] = {}
+    for mod, path in names.items():
+        deps = graph.setdefault(mod, set())
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                # `from pkg import sub` depends on the submodule; other names on pkg itself
+                subs = {f"{node.module}.{a.name}" for a in node.names} & names.keys()
+                deps.update(subs)
+                if len(subs) < len(node.names):
+                    deps.add(node.module)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names)
+        deps.intersection_update(names)
+        deps.discard(mod)
+    cycles, state = [], {}
+
+    def visit(mod: str, path: list[str]) -> None:
+        state[mod] = 1
+        for dep in sorted(graph[mod]):
+            if state.get(dep) == 1:
+                cycles.append(path[path.index(dep):] + [dep] if dep in path else [mod, dep])
+            elif dep not in state:
+                visit(dep, [*path, dep])
+        state[mod] = 2
+
+    for mod in sorted(graph):
+        if mod not in state:
+            visit(mod, [mod])
+    return cycles
+
+
+def test_no_module_level_import_cycle():
+    assert _module_level_cycles() == []
