@@ -1,0 +1,225 @@
+"""Eligibility pair rules R-EL1, R-EL2, R-EL3, R-EL4, R-EL5, R-EL6, R-EL7, R-EL8, R-EL9.
+
+Each rule has a list of probes (rulekit.Probe): one line each, at a threshold and one
+step across it, out of the rule's scope, and staying (R-EL1–R-EL3, R-EL5–R-EL9 judge new
+placements only; R-EL4 also judges staying). The model side solves the probes with the
+rule off (every probe cadre placed) and hard (exactly the probes that keep the rule); the
+checker side fails the all-probe roster on exactly the breaking posts.
+
+Reference date 2026-09-01; default cadres are 正科 since 2015-01-01, born 1980-01-01 (46),
+bachelor, approval 0.9; default posts are 副处 deputies (a default placement is a promotion
+by one step). Tenures are days / 365.25.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rulekit import (
+    Probe,
+    checker_side_pair_rule,
+    model_side_pair_rule,
+    model_side_pair_target,
+)
+
+LATERAL = {"rank": "副处"}  # a 副处 cadre on a 副处 post: step 0, no promotion
+
+EL1 = [
+    Probe("college is exactly the minimum", {"education": "college"}, keeps=True),
+    Probe("below college on a 副处 post", {"education": "other"}, keeps=False),
+    Probe("正科 post is not among ranks", {"education": "other"}, keeps=True,
+          post={"rank": "正科"}),
+    Probe("staying is not re-examined", {"education": "other", **LATERAL}, keeps=True,
+          stays=True),
+]
+
+
+def test_R_EL1_model_education_minimum_and_rank_scope():
+    model_side_pair_rule("R-EL1", EL1)
+
+
+def test_R_EL1_checker_education_minimum_and_rank_scope():
+    checker_side_pair_rule("R-EL1", EL1)
+
+
+EL2 = [
+    # 2023-09-01 .. 2026-09-01 = 1096 days = 3.0007 years >= 3
+    Probe("3.0007 years at rank", {"rank_since": "2023-09-01"}, keeps=True),
+    # 2023-09-02 .. 2026-09-01 = 1095 days = 2.9979 years < 3
+    Probe("2.9979 years at rank", {"rank_since": "2023-09-02"}, keeps=False),
+    Probe("lateral move needs no years", {"rank_since": "2026-01-01", **LATERAL}, keeps=True),
+]
+# min_years equal to the first probe's tenure, to the last bit: "< min_years" keeps it.
+EL2_EXACT = {"min_years": 1096 / 365.25}
+
+
+def test_R_EL2_model_years_at_rank():
+    model_side_pair_rule("R-EL2", EL2)
+    model_side_pair_rule("R-EL2", EL2, EL2_EXACT)
+
+
+def test_R_EL2_checker_years_at_rank():
+    checker_side_pair_rule("R-EL2", EL2)
+    checker_side_pair_rule("R-EL2", EL2, EL2_EXACT)
+
+
+EL3 = [
+    Probe("基本称职 third newest", {"assessments": ("称职", "称职", "基本称职")}, keeps=False),
+    Probe("基本称职 fourth newest: outside 3 years",
+          {"assessments": ("称职", "称职", "称职", "基本称职")}, keeps=True),
+    Probe("不称职 second newest", {"assessments": ("优秀", "不称职")}, keeps=False),
+    Probe("all good", {"assessments": ("优秀", "优秀", "称职")}, keeps=True),
+    Probe("staying is not re-examined", {"assessments": ("称职", "基本称职"), **LATERAL},
+          keeps=True, stays=True),
+]
+
+
+def test_R_EL3_model_last_grades():
+    model_side_pair_rule("R-EL3", EL3)
+    # years = 2: the third newest 基本称职 (probe 1) no longer counts
+    flipped = [replace(EL3[0], keeps=True), *EL3[1:]]
+    model_side_pair_rule("R-EL3", flipped, {"years": 2})
+
+
+def test_R_EL3_checker_last_grades():
+    checker_side_pair_rule("R-EL3", EL3)
+
+
+BASIC = ("基本称职", "称职", "称职")
+EL4 = [
+    Probe("staying with newest 不称职", {"assessments": ("不称职", "称职"), **LATERAL},
+          keeps=False, stays=True),
+    Probe("staying with an older 不称职", {"assessments": ("称职", "不称职"), **LATERAL},
+          keeps=True, stays=True),
+    # 2026 - 2025 = 1 <= 1: too recent for a promotion
+    Probe("promotion a year after 基本称职", {"assessments": BASIC, "assessment_year": 2025},
+          keeps=False),
+    # 2026 - 2024 = 2 > 1
+    Probe("promotion two years after 基本称职", {"assessments": BASIC, "assessment_year": 2024},
+          keeps=True),
+    Probe("lateral after 基本称职", {"assessments": BASIC, "assessment_year": 2025, **LATERAL},
+          keeps=True),
+    Probe("lateral with newest 不称职", {"assessments": ("不称职",), **LATERAL}, keeps=False),
+]
+
+
+def test_R_EL4_model_weak_grades():
+    model_side_pair_rule("R-EL4", EL4)
+
+
+def test_R_EL4_checker_weak_grades():
+    checker_side_pair_rule("R-EL4", EL4)
+
+
+EL5 = [
+    Probe("sanction ends the day after", {"sanction_until": "2026-09-02"}, keeps=False),
+    Probe("sanction ends on the reference date", {"sanction_until": "2026-09-01"}, keeps=True),
+    Probe("file not cleared", {"file_ok": False}, keeps=False),
+    Probe("matters not truthful", {"matters_ok": False}, keeps=False),
+    Probe("spouse abroad, plain deputy post", {"spouse_abroad": True}, keeps=True),
+    Probe("spouse abroad, head post", {"spouse_abroad": True}, keeps=False,
+          post={"grade": "head"}),
+    Probe("spouse abroad, key deputy post", {"spouse_abroad": True}, keeps=False,
+          post={"key_post": True}),
+    Probe("staying is not re-examined", {"file_ok": False, **LATERAL}, keeps=True, stays=True),
+]
+
+
+def test_R_EL5_model_sanction_file_matters_spouse():
+    model_side_pair_rule("R-EL5", EL5)
+
+
+def test_R_EL5_checker_sanction_file_matters_spouse():
+    checker_side_pair_rule("R-EL5", EL5)
+
+
+EL6 = [
+    Probe("0.6666 < 2/3", {"approval": 0.6666}, keeps=False),
+    Probe("exactly 2/3", {"approval": 2 / 3}, keeps=True),
+    # 0.67 is below 2/3 + 0.02: a shifted threshold excludes it
+    Probe("0.67 >= 2/3", {"approval": 0.67}, keeps=True),
+    Probe("no approval, promotion", {"approval": ""}, keeps=False),
+    Probe("no approval, lateral", {"approval": "", **LATERAL}, keeps=True),
+    Probe("staying is not re-examined", {"approval": 0.5, **LATERAL}, keeps=True, stays=True),
+]
+EL6_OWN = [
+    Probe("0.79 < 0.8", {"approval": 0.79}, keeps=False),
+    Probe("exactly 0.8", {"approval": 0.8}, keeps=True),
+    Probe("no approval, promotion allowed", {"approval": ""}, keeps=True),
+]
+EL6_OWN_PARAMS = {"threshold": 0.8, "missing_blocks_promotion": False}
+
+
+def test_R_EL6_model_approval_threshold():
+    model_side_pair_rule("R-EL6", EL6)
+    model_side_pair_rule("R-EL6", EL6_OWN, EL6_OWN_PARAMS)
+
+
+def test_R_EL6_checker_approval_threshold():
+    checker_side_pair_rule("R-EL6", EL6)
+    checker_side_pair_rule("R-EL6", EL6_OWN, EL6_OWN_PARAMS)
+
+
+EL7 = [
+    # 55 + 5 = 60, not > 60 (the birthday falls on the reference date)
+    Probe("55 on the day, lateral", {"birth_date": "1971-09-01", **LATERAL}, keeps=True),
+    Probe("56 on the day, lateral", {"birth_date": "1970-09-01", **LATERAL}, keeps=False),
+    Probe("56 tomorrow: still 55", {"birth_date": "1970-09-02", **LATERAL}, keeps=True),
+    # promotion to 副处: limit 50
+    Probe("50, promoted to 副处", {"birth_date": "1976-09-01"}, keeps=True),
+    Probe("51, promoted to 副处", {"birth_date": "1975-09-01"}, keeps=False),
+    # the limit is the new post's rank: 正处 allows 52
+    Probe("51, promoted to 正处", {"birth_date": "1975-09-01", "rank": "副处"}, keeps=True,
+          post={"rank": "正处"}),
+    Probe("staying at 58 is not re-examined", {"birth_date": "1968-01-01", **LATERAL},
+          keeps=True, stays=True),
+]
+
+
+def test_R_EL7_model_age_limits():
+    model_side_pair_rule("R-EL7", EL7)
+
+
+def test_R_EL7_checker_age_limits():
+    checker_side_pair_rule("R-EL7", EL7)
+
+
+FINANCE = {"specialties": ("财政",)}
+EL8 = [
+    Probe("has the specialty", FINANCE, keeps=True, post={"specialty": "财政"}, fallback=FINANCE),
+    Probe("another specialty", {"specialties": ("农业",)}, keeps=False,
+          post={"specialty": "财政"}, fallback=FINANCE),
+    Probe("post requires none", {}, keeps=True),
+    Probe("staying is not re-examined", LATERAL, keeps=True, stays=True,
+          post={"specialty": "财政"}, fallback=FINANCE),
+]
+
+
+def test_R_EL8_model_specialty_hard_and_target():
+    model_side_pair_rule("R-EL8", EL8)
+    model_side_pair_target("R-EL8", EL8)
+
+
+def test_R_EL8_checker_specialty():
+    checker_side_pair_rule("R-EL8", EL8)
+
+
+EL9 = [
+    Probe("副科 to 副处: 2 steps", {"rank": "副科"}, keeps=False),
+    Probe("正科 to 副处: 1 step", {}, keeps=True),
+    Probe("副科 to 正科: 1 step", {"rank": "副科"}, keeps=True, post={"rank": "正科"}),
+]
+EL9_TWO = [
+    Probe("副科 to 副处: 2 steps", {"rank": "副科"}, keeps=True),
+    Probe("副科 to 正处: 3 steps", {"rank": "副科"}, keeps=False, post={"rank": "正处"}),
+]
+
+
+def test_R_EL9_model_one_level_at_a_time():
+    model_side_pair_rule("R-EL9", EL9)
+    model_side_pair_rule("R-EL9", EL9_TWO, {"max_steps": 2})
+
+
+def test_R_EL9_checker_one_level_at_a_time():
+    checker_side_pair_rule("R-EL9", EL9)
+    checker_side_pair_rule("R-EL9", EL9_TWO, {"max_steps": 2})

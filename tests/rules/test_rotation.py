@@ -1,0 +1,256 @@
+"""Rotation rules R-RO1, R-RO2, R-RO3, R-RO4, R-RO5, R-RO6, R-RO7, R-RO8.
+
+R-RO1–R-RO7 are pair rules, tested on probes (rulekit.Probe): a staying line one day past
+the tenure and one day short of it, lines outside the rule's grade, system, kind or flag
+scope. R-RO8 (the two county heads not both changed) has its own three-region case.
+
+Tenures are days / 365.25 to the reference date 2026-09-01:
+2016-08-31 is 3653 days = 10.0014 years, 2016-09-01 is 3652 days = 9.9986 years,
+2021-08-31 is 1827 days = 5.0021 years, 2021-09-01 is 1826 days = 4.9993 years.
+"""
+
+from __future__ import annotations
+
+from rulekit import (
+    Probe,
+    broken,
+    check,
+    checker_side_pair_rule,
+    dataset,
+    model_side_pair_rule,
+    model_side_pair_target,
+    placed,
+    shortfall,
+    solve,
+)
+
+HEAD = {"grade": "head"}
+SITTING = {"rank": "副处"}  # incumbents hold the rank of their 副处 post
+TEN_PLUS, TEN_MINUS = "2016-08-31", "2016-09-01"
+FIVE_PLUS, FIVE_MINUS = "2021-08-31", "2021-09-01"
+
+
+def staying(label, keeps, since_field, since, post=None, team=None):
+    return Probe(label, {**SITTING, since_field: since}, keeps=keeps, post=post or {},
+                 team=team or {}, stays=True)
+
+
+RO1 = [
+    staying("head 10.0014 years", False, "post_since", TEN_PLUS, HEAD),
+    staying("head 9.9986 years", True, "post_since", TEN_MINUS, HEAD),
+    staying("deputy 10.0014 years", True, "post_since", TEN_PLUS),
+]
+RO1_KINDS = [
+    staying("county_gov head, kind out of scope", True, "post_since", TEN_PLUS, HEAD),
+    staying("municipal_dept head", False, "post_since", TEN_PLUS, HEAD,
+            {"kind": "municipal_dept"}),
+]
+# years equal to the first probe's tenure to the last bit: ">= years" rotates it
+RO1_EXACT = {"years": 3653 / 365.25}
+
+
+def test_R_RO1_model_head_rotation():
+    model_side_pair_rule("R-RO1", RO1)
+    model_side_pair_rule("R-RO1", RO1, RO1_EXACT)
+    model_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
+
+
+def test_R_RO1_checker_head_rotation():
+    checker_side_pair_rule("R-RO1", RO1)
+    checker_side_pair_rule("R-RO1", RO1, RO1_EXACT)
+    checker_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
+
+
+POLICE = {"system": "公安"}
+RO2 = [
+    staying("公安 deputy 10.0014 years in team", False, "team_since", TEN_PLUS, team=POLICE),
+    staying("公安 deputy 9.9986 years in team", True, "team_since", TEN_MINUS, team=POLICE),
+    staying("财政 deputy: not a sensitive system", True, "team_since", TEN_PLUS,
+            team={"system": "财政"}),
+    staying("公安 head: not a deputy", True, "team_since", TEN_PLUS, HEAD, POLICE),
+]
+
+
+def within_team():
+    """X (公安 deputy 10.0014 years in T1) sits in P1; P2 is vacant in T1, P3 in T2.
+    Fit: X 90 at P1, 80 at P2, 70 at P3; F<i> 10 at P<i>."""
+    teams = [{"team_id": "T1", **POLICE}, {"team_id": "T2", **POLICE}]
+    posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "X"},
+             {"post_id": "P2", "team_id": "T1"}, {"post_id": "P3", "team_id": "T2"}]
+    cadres = [{"cadre_id": "X", **SITTING, "team_since": TEN_PLUS},
+              *({"cadre_id": f"F{i}"} for i in (1, 2, 3))]
+    scores = {("X", "P1"): 90, ("X", "P2"): 80, ("X", "P3"): 70,
+              ("F1", "P1"): 10, ("F2", "P2"): 10, ("F3", "P3"): 10}
+    return dataset(teams, posts, cadres, scores)
+
+
+def test_R_RO2_model_sensitive_deputies_leave_the_team():
+    model_side_pair_rule("R-RO2", RO2)
+    data = within_team()
+    assert placed(solve(data)) == {"P1": "X", "P2": "F2", "P3": "F3"}  # 90 + 10 + 10
+    # X may hold no post of T1: P3 (70) + F1 + F2 = 90 beats everything else
+    assert placed(solve(data, {"R-RO2": {}})) == {"P1": "F1", "P2": "F2", "P3": "X"}
+
+
+def test_R_RO2_checker_sensitive_deputies_leave_the_team():
+    checker_side_pair_rule("R-RO2", RO2)
+    data = within_team()
+    moved = check(data, {"R-RO2": {}}, {"P1": "F1", "P2": "X", "P3": "F3"})
+    assert broken(moved) == {("R-RO2", "P2")}
+    assert check(data, {"R-RO2": {}}, {"P1": "F1", "P2": "F2", "P3": "X"}).ok
+
+
+FINANCE = {"system": "财政"}
+RO3 = [
+    staying("财政 deputy 10.0014 years", False, "post_since", TEN_PLUS, team=FINANCE),
+    staying("财政 deputy 9.9986 years", True, "post_since", TEN_MINUS, team=FINANCE),
+    staying("公安 deputy: R-RO2's systems", True, "post_since", TEN_PLUS, team=POLICE),
+    staying("财政 head: not a deputy", True, "post_since", TEN_PLUS, HEAD, FINANCE),
+]
+RO3_KINDS = [
+    staying("county_gov deputy, kind out of scope", True, "post_since", TEN_PLUS),
+    staying("municipal_dept deputy", False, "post_since", TEN_PLUS,
+            team={"kind": "municipal_dept"}),
+]
+
+
+def test_R_RO3_model_other_deputies_hard_and_target():
+    model_side_pair_rule("R-RO3", RO3)
+    model_side_pair_target("R-RO3", RO3)
+    model_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
+
+
+def test_R_RO3_checker_other_deputies():
+    checker_side_pair_rule("R-RO3", RO3)
+    checker_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
+
+
+DISPATCHED = {"dispatched": True}
+RO4 = [
+    staying("dispatched 5.0021 years", False, "post_since", FIVE_PLUS, DISPATCHED),
+    staying("dispatched 4.9993 years", True, "post_since", FIVE_MINUS, DISPATCHED),
+    staying("not dispatched", True, "post_since", FIVE_PLUS),
+]
+
+
+def test_R_RO4_model_dispatched_leaders_hard_and_target():
+    model_side_pair_rule("R-RO4", RO4)
+    model_side_pair_target("R-RO4", RO4)
+
+
+def test_R_RO4_checker_dispatched_leaders():
+    checker_side_pair_rule("R-RO4", RO4)
+
+
+PORTFOLIO = {"portfolio": "财务"}
+RO5 = [
+    staying("portfolio 5.0021 years", False, "portfolio_since", FIVE_PLUS, PORTFOLIO),
+    staying("portfolio 4.9993 years", True, "portfolio_since", FIVE_MINUS, PORTFOLIO),
+    staying("post without portfolio", True, "portfolio_since", FIVE_PLUS),
+]
+RO5_KINDS = [
+    staying("county_gov, kind out of scope", True, "portfolio_since", FIVE_PLUS, PORTFOLIO),
+    staying("county_party", False, "portfolio_since", FIVE_PLUS, PORTFOLIO,
+            {"kind": "county_party"}),
+]
+
+
+def test_R_RO5_model_portfolio_hard_and_target():
+    model_side_pair_rule("R-RO5", RO5)
+    model_side_pair_target("R-RO5", RO5)
+    model_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
+
+
+def test_R_RO5_checker_portfolio():
+    checker_side_pair_rule("R-RO5", RO5)
+    checker_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
+
+
+TOWNSHIP = {"township_head_now": True}
+RO6 = [
+    Probe("own county's government", TOWNSHIP, keeps=True),
+    Probe("own county's party team", TOWNSHIP, keeps=False, team={"kind": "county_party"}),
+    Probe("another county's government", {**TOWNSHIP, "region": "R2"}, keeps=False),
+    Probe("not a township head", {"region": "R2"}, keeps=True, team={"kind": "county_party"}),
+    Probe("staying in a party team", {**TOWNSHIP, **SITTING}, keeps=True, stays=True,
+          team={"kind": "county_party"}),
+]
+
+
+def test_R_RO6_model_township_heads_hard_and_target():
+    model_side_pair_rule("R-RO6", RO6)
+    model_side_pair_target("R-RO6", RO6)
+
+
+def test_R_RO6_checker_township_heads():
+    checker_side_pair_rule("R-RO6", RO6)
+
+
+PICK = {"county_pick": True}
+RO7 = [
+    Probe("pick of R1 placed in R1", PICK, keeps=False),
+    Probe("pick of R2 placed in R1", {**PICK, "region": "R2"}, keeps=True),
+    Probe("not a pick", {}, keeps=True),
+    Probe("pick staying in R1", {**PICK, **SITTING}, keeps=True, stays=True),
+]
+
+
+def test_R_RO7_model_picks_cross_counties_hard_and_target():
+    model_side_pair_rule("R-RO7", RO7)
+    model_side_pair_target("R-RO7", RO7)
+
+
+def test_R_RO7_checker_picks_cross_counties():
+    checker_side_pair_rule("R-RO7", RO7)
+
+
+def county_heads():
+    """R1: party head PP (incumbent A), government head PG (incumbent B), newcomers C, D.
+    R2: party head QP (incumbent E), government head QG vacant, newcomers G, H.
+    R3: only a party head RP (incumbent K), newcomer L. Fits below; every other pair 0."""
+    teams = [{"team_id": f"{r}{tag}", "kind": kind, "region": r} for r in ("R1", "R2")
+             for tag, kind in (("P", "county_party"), ("G", "county_gov"))]
+    teams.append({"team_id": "R3P", "kind": "county_party", "region": "R3"})
+    posts = [{"post_id": "PP", "team_id": "R1P", "grade": "head", "incumbent_id": "A"},
+             {"post_id": "PG", "team_id": "R1G", "grade": "head", "incumbent_id": "B"},
+             {"post_id": "QP", "team_id": "R2P", "grade": "head", "incumbent_id": "E"},
+             {"post_id": "QG", "team_id": "R2G", "grade": "head"},
+             {"post_id": "RP", "team_id": "R3P", "grade": "head", "incumbent_id": "K"}]
+    cadres = [{"cadre_id": c, **(SITTING if c in "ABEK" else {})} for c in "ABCDEGHKL"]
+    scores = {("A", "PP"): 70, ("B", "PG"): 60, ("C", "PP"): 90, ("C", "PG"): 80,
+              ("D", "PP"): 80, ("D", "PG"): 90,
+              ("E", "QP"): 50, ("G", "QP"): 90, ("G", "QG"): 85, ("H", "QG"): 80,
+              ("K", "RP"): 50, ("L", "RP"): 90}
+    return dataset(teams, posts, cadres, scores)
+
+
+# Off: both heads change in R1 (C, D: 180 against 160 for A + D) and in R2 (G, H: 170
+# against 135 for E + G); R3 has no government team, so L (90) replaces K there anyway.
+BOTH_CHANGED = {"PP": "C", "PG": "D", "QP": "G", "QG": "H", "RP": "L"}
+# Hard: R1 keeps A (A + D = 160 beats B + C = 150); R2's vacant QG always changes, so E
+# stays (E + G = 135 beats E + H = 130).
+ONE_CHANGED = {"PP": "A", "PG": "D", "QP": "E", "QG": "G", "RP": "L"}
+
+
+def test_R_RO8_model_heads_not_both_changed():
+    data = county_heads()
+    assert placed(solve(data)) == BOTH_CHANGED
+    assert placed(solve(data, {"R-RO8": {}})) == ONE_CHANGED
+    # Target, weight 21 per region: R1 180 - 21 = 159 < 160 keeps A; R2 170 - 21 = 149 >
+    # 135 changes both. Objective 160 + 149 + 90 = 399.
+    w21 = solve(data, {"R-RO8": {"mode": "target", "weight": 21}})
+    assert placed(w21) == {**BOTH_CHANGED, "PP": "A"}
+    assert w21.outcome.objective == 399
+    # Weight 19: 180 - 19 = 161 > 160; both regions change: 180 + 170 + 90 - 2 x 19 = 402.
+    w19 = solve(data, {"R-RO8": {"mode": "target", "weight": 19}})
+    assert placed(w19) == BOTH_CHANGED
+    assert w19.outcome.objective == 402
+
+
+def test_R_RO8_checker_heads_not_both_changed():
+    data = county_heads()
+    report = check(data, {"R-RO8": {}}, BOTH_CHANGED)
+    assert broken(report) == {("R-RO8", "R1"), ("R-RO8", "R2")}
+    assert check(data, {"R-RO8": {}}, ONE_CHANGED).ok
+    target = check(data, {"R-RO8": {"mode": "target"}}, {**BOTH_CHANGED, "PP": "A"})
+    assert (shortfall(target, "R-RO8", "R1"), shortfall(target, "R-RO8", "R2")) == (0, 1)

@@ -1,0 +1,436 @@
+"""Team composition rules R-TC1, R-TC2, R-TC3, R-TC4, R-TC5, R-TC6, R-TC7, R-TC8, R-TC9,
+R-TC10, counted on the team after placement.
+
+Each case is a few teams whose posts each have their own candidates (fit on one post
+only, 0 elsewhere), so every optimum below is unique and worked out in a comment. Share
+targets are probed where ceil() bites (ceil(1/2 x 3) = 2, ceil(1/3 x 3) = 1, so a share
+off by 0.02 asks for one more), ages at the boundary (42 and 43 for R-TC3, 39 and 40 for
+R-TC4, 49 and 50 for R-TC10's bands) and teams out of the rule's scope next to those in it.
+The reference date is 2026-09-01: born 1984-09-01 is 42 on it, 1986-09-02 is 39.
+"""
+
+from __future__ import annotations
+
+from rulekit import INFEASIBLE, broken, check, dataset, placed, shortfall, solve
+
+
+def posts_of(team: str, prefix: str, n: int, **kw) -> list[dict]:
+    return [{"post_id": f"{prefix}{i}", "team_id": team, **kw} for i in range(1, n + 1)]
+
+
+def on_post(cadre: str, post: str, score: int) -> dict:
+    return {(cadre, post): score}
+
+
+# --- R-TC1 --------------------------------------------------------------------------------
+
+
+def exchange():
+    """D1 (municipal_dept, 财政): A1–A3, insiders I1 92 / I2 91 / I3 90 on their post,
+    outsiders O1 20 and O2 15 on any A post.
+    G1 (county_gov, out of scope): B1, insider J 90, outsider O3 20.
+    D2 (district_dept, 财政): C1 held by S (财政, flagged exchanged_in) 90, C2 vacant:
+    insider I4 90, outsider O4 20. D3 (municipal_dept, 财政): E1 held by U (农业 but not
+    flagged) 90, outsider O5 20."""
+    fin = {"system": "财政"}
+    teams = [{"team_id": "D1", "kind": "municipal_dept", **fin},
+             {"team_id": "G1", "kind": "county_gov"},
+             {"team_id": "D2", "kind": "district_dept", **fin},
+             {"team_id": "D3", "kind": "municipal_dept", **fin}]
+    posts = [*posts_of("D1", "A", 3), {"post_id": "B1", "team_id": "G1"},
+             {"post_id": "C1", "team_id": "D2", "incumbent_id": "S"},
+             {"post_id": "C2", "team_id": "D2"},
+             {"post_id": "E1", "team_id": "D3", "incumbent_id": "U"}]
+    cadres = [*({"cadre_id": f"I{i}", **fin} for i in (1, 2, 3, 4)),
+              {"cadre_id": "J", "system": "政府"},
+              *({"cadre_id": f"O{i}", "system": "农业"} for i in (1, 2, 3, 4, 5)),
+              {"cadre_id": "S", "rank": "副处", **fin, "exchanged_in": True},
+              {"cadre_id": "U", "rank": "副处", "system": "农业"}]
+    scores = {("I1", "A1"): 92, ("I2", "A2"): 91, ("I3", "A3"): 90,
+              **{(o, f"A{i}"): s for o, s in (("O1", 20), ("O2", 15)) for i in (1, 2, 3)},
+              ("J", "B1"): 90, ("O3", "B1"): 20, ("S", "C1"): 90, ("I4", "C2"): 90,
+              ("O4", "C2"): 20, ("U", "E1"): 90, ("O5", "E1"): 20}
+    return dataset(teams, posts, cadres, scores)
+
+
+TC1_OFF = {"A1": "I1", "A2": "I2", "A3": "I3", "B1": "J", "C1": "S", "C2": "I4", "E1": "U"}
+# D1: ceil(1/3 x 3) = 1 outsider: O1 (20) replaces I3 (the lowest, 90).
+# G1 is out of scope; D2: ceil(1/3 x 2) = 1, met by S's flag; D3: ceil(1/3 x 1) = 1 and
+# U stays unflagged, which does not count: O5 replaces U.
+TC1_ON = {**TC1_OFF, "A3": "O1", "E1": "O5"}
+
+
+def test_R_TC1_model_exchange_quota():
+    data = exchange()
+    assert placed(solve(data)) == TC1_OFF
+    assert placed(solve(data, {"R-TC1": {}})) == TC1_ON
+
+
+def test_R_TC1_checker_exchange_quota():
+    data = exchange()
+    assert broken(check(data, {"R-TC1": {}}, TC1_OFF)) == {("R-TC1", "D1"), ("R-TC1", "D3")}
+    assert check(data, {"R-TC1": {}}, TC1_ON).ok
+    # share 2/3: D1 needs ceil(2/3 x 3) = 2, has 1 (O1)
+    target = check(data, {"R-TC1": {"mode": "target", "share": "2/3"}}, TC1_ON)
+    assert shortfall(target, "R-TC1", "D1") == 1
+
+
+# --- R-TC2 --------------------------------------------------------------------------------
+
+
+def locals_case(county: bool):
+    """Four posts Q1–Q4, non-local N<i> (home R9) 91 - i on Q<i>, local L<i> 30 on Q<i>.
+    county=False: all four in one county_party team TP, plus a municipal_dept team TD
+    (M1, M2 non-local 90 on D1, D2; K1, K2 local 30). county=True: Q1, Q2 in a
+    county_party team, Q3, Q4 in the county_gov team of the same region."""
+    if county:
+        teams = [{"team_id": "TP", "kind": "county_party"}, {"team_id": "TG"}]
+        posts = [*posts_of("TP", "Q", 2), *({"post_id": f"Q{i}", "team_id": "TG"}
+                                            for i in (3, 4))]
+    else:
+        teams = [{"team_id": "TP", "kind": "county_party"},
+                 {"team_id": "TD", "kind": "municipal_dept"}]
+        posts = [*posts_of("TP", "Q", 4), *posts_of("TD", "D", 2)]
+    cadres = [*({"cadre_id": f"N{i}", "home_region": "R9"} for i in (1, 2, 3, 4)),
+              *({"cadre_id": f"L{i}"} for i in (1, 2, 3, 4))]
+    scores = {(f"N{i}", f"Q{i}"): 91 - i for i in (1, 2, 3, 4)} | {
+        (f"L{i}", f"Q{i}"): 30 for i in (1, 2, 3, 4)}
+    if not county:
+        cadres += [{"cadre_id": "M1", "home_region": "R9"}, {"cadre_id": "M2",
+                                                               "home_region": "R9"},
+                   {"cadre_id": "K1"}, {"cadre_id": "K2"}]
+        scores |= {("M1", "D1"): 90, ("M2", "D2"): 90, ("K1", "D1"): 30, ("K2", "D2"): 30}
+    return dataset(teams, posts, cadres, scores)
+
+
+NON_LOCAL = {"Q1": "N1", "Q2": "N2", "Q3": "N3", "Q4": "N4"}
+# min_locals 3 in TP (4 posts): keep only the best non-local N1 (90). TD is out of scope.
+THREE_LOCAL = {"Q1": "N1", "Q2": "L2", "Q3": "L3", "Q4": "L4"}
+
+
+def test_R_TC2_model_locals_per_team_and_per_county():
+    data = locals_case(county=False)
+    depts = {"D1": "M1", "D2": "M2"}
+    assert placed(solve(data)) == NON_LOCAL | depts
+    assert placed(solve(data, {"R-TC2": {}})) == THREE_LOCAL | depts
+    two = solve(locals_case(county=True), {"R-TC2": {"min_locals": 1}})
+    # per team, 1 local each: TP keeps N1 (90 > 89), TG keeps N3 (88 > 87)
+    assert placed(two) == {"Q1": "N1", "Q2": "L2", "Q3": "N3", "Q4": "L4"}
+    county = solve(locals_case(county=True), {"R-TC2": {"per": "county"}})
+    assert placed(county) == THREE_LOCAL  # 3 locals over both teams of R1
+    # per team, 3 locals in a 2-post team cannot be
+    solve(locals_case(county=True), {"R-TC2": {}}, expect=INFEASIBLE)
+
+
+def test_R_TC2_checker_locals_per_team_and_per_county():
+    data = locals_case(county=False)
+    depts = {"D1": "M1", "D2": "M2"}
+    assert broken(check(data, {"R-TC2": {}}, NON_LOCAL | depts)) == {("R-TC2", "TP")}
+    assert check(data, {"R-TC2": {}}, THREE_LOCAL | depts).ok
+    county = locals_case(county=True)
+    per_county = {"R-TC2": {"per": "county"}}
+    assert broken(check(county, per_county, NON_LOCAL)) == {("R-TC2", "R1")}
+    assert check(county, per_county, THREE_LOCAL).ok
+    target = check(county, {"R-TC2": {"per": "county", "mode": "target"}}, NON_LOCAL)
+    assert shortfall(target, "R-TC2", "R1", "county") == 3  # 3 - 0
+
+
+# --- R-TC3 --------------------------------------------------------------------------------
+
+
+def young_teams():
+    """Department teams D1–D3 (post d<i>) and county_gov G1 (post g1). O1–O3 (46) 90 on
+    d<i>, O4 (46) 90 on g1; A43 (43) 60 on d1 and d2; Y1, Y2 (42) 40 on d1, d2; Z (30)
+    10 on g1."""
+    teams = [{"team_id": f"D{i}", "kind": "municipal_dept"} for i in (1, 2, 3)]
+    teams.append({"team_id": "G1"})
+    posts = [{"post_id": f"d{i}", "team_id": f"D{i}"} for i in (1, 2, 3)]
+    posts.append({"post_id": "g1", "team_id": "G1"})
+    cadres = [*({"cadre_id": f"O{i}"} for i in (1, 2, 3, 4)),
+              {"cadre_id": "A43", "birth_date": "1983-09-01"},
+              {"cadre_id": "Y1", "birth_date": "1984-09-01"},
+              {"cadre_id": "Y2", "birth_date": "1984-09-01"},
+              {"cadre_id": "Z", "birth_date": "1996-01-01"}]
+    scores = {("O1", "d1"): 90, ("O2", "d2"): 90, ("O3", "d3"): 90, ("O4", "g1"): 90,
+              ("A43", "d1"): 60, ("A43", "d2"): 60, ("Y1", "d1"): 40, ("Y2", "d2"): 40,
+              ("Z", "g1"): 10}
+    return dataset(teams, posts, cadres, scores)
+
+
+OLD = {"d1": "O1", "d2": "O2", "d3": "O3", "g1": "O4"}
+# ceil(2/3 x 3) = 2 of the department teams need a member aged <= 42: Y1 + Y2 + O3 = 170
+# beats a 42-year-old and Z (fit 0) on d3 (40 + 90 + 0 = 130); A43 (43) does not count;
+# G1 is out of scope.
+TWO_YOUNG = {**OLD, "d1": "Y1", "d2": "Y2"}
+
+
+def test_R_TC3_model_share_of_young_teams():
+    data = young_teams()
+    assert placed(solve(data)) == OLD
+    assert placed(solve(data, {"R-TC3": {}})) == TWO_YOUNG
+
+
+def test_R_TC3_checker_share_of_young_teams():
+    data = young_teams()
+    report = check(data, {"R-TC3": {}}, OLD)
+    assert broken(report) == {("R-TC3", "all")}
+    assert shortfall(report, "R-TC3", "all") == 2
+    # A43 on d1 with Y2 on d2: 43 > 42, one young team of the 2 needed
+    assert broken(check(data, {"R-TC3": {}}, {**OLD, "d1": "A43", "d2": "Y2"})) == {
+        ("R-TC3", "all")}
+    assert check(data, {"R-TC3": {}}, TWO_YOUNG).ok
+
+
+# --- R-TC4 --------------------------------------------------------------------------------
+
+
+def young_appointments():
+    """One team: P1 held by S (30, stays, 90); P2, P3 vacant: O1 90 on P2, O2 89 on P3;
+    E40 (40 on the day) 70 and Y39 (39) 30 on P2 and P3."""
+    posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "S"}, *(
+        {"post_id": p, "team_id": "T1"} for p in ("P2", "P3"))]
+    cadres = [{"cadre_id": "S", "rank": "副处", "birth_date": "1996-01-01"},
+              {"cadre_id": "O1"}, {"cadre_id": "O2"},
+              {"cadre_id": "E40", "birth_date": "1986-09-01"},
+              {"cadre_id": "Y39", "birth_date": "1986-09-02"}]
+    scores = {("S", "P1"): 90, ("O1", "P2"): 90, ("O2", "P3"): 89,
+              **{(c, p): s for c, s in (("E40", 70), ("Y39", 30)) for p in ("P2", "P3")}}
+    return dataset([{"team_id": "T1"}], posts, cadres, scores)
+
+
+TC4_OFF = {"P1": "S", "P2": "O1", "P3": "O2"}  # 269
+# One new appointment under 40: Y39 replaces O2 (90 + 90 + 30 = 210 beats 209 replacing
+# O1); S stays, which is not a new appointment; E40 is 40, not under 40.
+TC4_ON = {"P1": "S", "P2": "O1", "P3": "Y39"}
+
+
+def test_R_TC4_model_young_appointments():
+    data = young_appointments()
+    assert placed(solve(data)) == TC4_OFF
+    assert placed(solve(data, {"R-TC4": {"mode": "hard", "min_count": 1}})) == TC4_ON
+    # Target: Y39 costs 269 - 210 = 59 fit points. Weight 60 takes him, weight 58 does not
+    # (269 - 58 = 211).
+    w60 = solve(data, {"R-TC4": {"mode": "target", "min_count": 1, "weight": 60}})
+    assert (placed(w60), w60.outcome.objective) == (TC4_ON, 210)
+    w58 = solve(data, {"R-TC4": {"mode": "target", "min_count": 1, "weight": 58}})
+    assert (placed(w58), w58.outcome.objective) == (TC4_OFF, 211)
+
+
+def test_R_TC4_checker_young_appointments():
+    data = young_appointments()
+    hard = {"R-TC4": {"mode": "hard", "min_count": 1}}
+    assert broken(check(data, hard, TC4_OFF)) == {("R-TC4", "all")}
+    assert broken(check(data, hard, {**TC4_ON, "P3": "E40"})) == {("R-TC4", "all")}
+    assert check(data, hard, TC4_ON).ok
+    target = check(data, {"R-TC4": {"mode": "target", "min_count": 3}}, TC4_ON)
+    assert shortfall(target, "R-TC4", "all") == 2  # 3 - 1 (Y39)
+
+
+# --- R-TC5 / R-TC8 / R-TC7 / R-TC9: a member attribute in a three-post team ----------------
+
+
+def attribute_case(kind_in: str, kind_out: str, counted: dict, team_in=None, team_out=None,
+                   decoy: dict | None = None):
+    """Team TI (kind_in, posts P1–P3): plain cadres C1 90 / C2 89 / C3 88 on their post,
+    counted cadres K1–K3 (attributes `counted`) 20 on theirs; team TO (kind_out, post Q1):
+    C4 90, K4 20. `decoy`: a cadre G with these attributes, 60 on P2."""
+    teams = [{"team_id": "TI", "kind": kind_in, **(team_in or {})},
+             {"team_id": "TO", "kind": kind_out, **(team_out or {})}]
+    posts = [*posts_of("TI", "P", 3), {"post_id": "Q1", "team_id": "TO"}]
+    cadres = [*({"cadre_id": f"C{i}"} for i in (1, 2, 3, 4)),
+              *({"cadre_id": f"K{i}", **counted} for i in (1, 2, 3, 4))]
+    scores = {("C1", "P1"): 90, ("C2", "P2"): 89, ("C3", "P3"): 88, ("C4", "Q1"): 90,
+              **{(f"K{i}", f"P{i}"): 20 for i in (1, 2, 3)}, ("K4", "Q1"): 20}
+    if decoy is not None:
+        cadres.append({"cadre_id": "G", **decoy})
+        scores[("G", "P2")] = 60
+    return dataset(teams, posts, cadres, scores)
+
+
+PLAIN = {"P1": "C1", "P2": "C2", "P3": "C3", "Q1": "C4"}
+ONE_COUNTED = {**PLAIN, "P3": "K3"}  # replaces the lowest, C3 (88)
+TWO_COUNTED = {**PLAIN, "P2": "K2", "P3": "K3"}  # keeps only C1 (90)
+
+
+def test_R_TC5_model_women_in_county_teams():
+    data = attribute_case("county_party", "municipal_dept", {"gender": "F"})
+    assert placed(solve(data)) == PLAIN
+    # min_women 2 in the county_party team; the department team is out of scope
+    assert placed(solve(data, {"R-TC5": {"mode": "hard"}})) == TWO_COUNTED
+    assert placed(solve(data, {"R-TC5": {"mode": "hard", "min_women": 1}})) == ONE_COUNTED
+
+
+def test_R_TC5_checker_women_in_county_teams():
+    data = attribute_case("county_party", "municipal_dept", {"gender": "F"})
+    hard = {"R-TC5": {"mode": "hard"}}
+    assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC5", "TI")}
+    assert check(data, hard, TWO_COUNTED).ok
+    target = check(data, {"R-TC5": {"mode": "target"}}, PLAIN)
+    assert shortfall(target, "R-TC5", "TI") == 2  # 2 - 0
+
+
+def test_R_TC6_model_non_party_in_flagged_teams():
+    # TI flagged 党外必配, TO (same kind) not
+    data = attribute_case("county_gov", "county_gov", {"party": "民盟"},
+                          team_in={"needs_non_party": True})
+    assert placed(solve(data)) == PLAIN
+    assert placed(solve(data, {"R-TC6": {}})) == ONE_COUNTED
+    assert placed(solve(data, {"R-TC6": {"min_non_party": 2}})) == TWO_COUNTED
+
+
+def test_R_TC6_checker_non_party_in_flagged_teams():
+    data = attribute_case("county_gov", "county_gov", {"party": "群众"},
+                          team_in={"needs_non_party": True})
+    assert broken(check(data, {"R-TC6": {}}, PLAIN)) == {("R-TC6", "TI")}
+    assert check(data, {"R-TC6": {}}, ONE_COUNTED).ok
+    two = check(data, {"R-TC6": {"mode": "target", "min_non_party": 2}}, ONE_COUNTED)
+    assert shortfall(two, "R-TC6", "TI") == 1
+
+
+FIN = {"system": "财政"}
+
+
+def professional_case():
+    # TI is a flagged professional 财政 department; TO a 财政 department not flagged; the
+    # decoy G has a specialty, but not the team's system
+    return attribute_case("municipal_dept", "municipal_dept", {"specialties": ("财政",)},
+                          team_in={**FIN, "professional": True}, team_out=FIN,
+                          decoy={"specialties": ("农业",)})
+
+
+def test_R_TC7_model_professional_share():
+    data = professional_case()
+    assert placed(solve(data)) == PLAIN
+    # ceil(1/2 x 3) = 2 professionals: K2, K3 (130 with C1) beat G's 60 on P2, which
+    # does not count; TO is not flagged
+    assert placed(solve(data, {"R-TC7": {"mode": "hard"}})) == TWO_COUNTED
+    # target weight 300: short 2 costs 600, more than the 137 fit points given up
+    assert placed(solve(data, {"R-TC7": {"mode": "target"}})) == TWO_COUNTED
+
+
+def test_R_TC7_checker_professional_share():
+    data = professional_case()
+    hard = {"R-TC7": {"mode": "hard"}}
+    assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC7", "TI")}
+    assert broken(check(data, hard, {**ONE_COUNTED, "P2": "G"})) == {("R-TC7", "TI")}
+    assert check(data, hard, TWO_COUNTED).ok
+    assert shortfall(check(data, {"R-TC7": {"mode": "target"}}, PLAIN), "R-TC7", "TI") == 2
+
+
+def test_R_TC8_model_township_experience_share():
+    data = attribute_case("county_gov", "municipal_dept", {"township_head": True})
+    assert placed(solve(data)) == PLAIN
+    # ceil(1/2 x 3) = 2 in the county_gov team; the department team is out of scope
+    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == TWO_COUNTED
+    # share 1/3: ceil(1/3 x 3) = 1
+    assert placed(solve(data, {"R-TC8": {"mode": "hard", "share": "1/3"}})) == ONE_COUNTED
+
+
+def test_R_TC8_checker_township_experience_share():
+    data = attribute_case("county_gov", "municipal_dept", {"township_head": True})
+    hard = {"R-TC8": {"mode": "hard"}}
+    assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC8", "TI")}
+    assert check(data, hard, TWO_COUNTED).ok
+    assert shortfall(check(data, {"R-TC8": {"mode": "target"}}, ONE_COUNTED), "R-TC8", "TI") == 1
+
+
+def special_needs_case():
+    # TI needs 三农; TO (same kind) needs nothing; the decoy G has 农业, not 三农
+    return attribute_case("county_gov", "county_gov", {"specialties": ("三农",)},
+                          team_in={"needs_specialty": "三农"}, decoy={"specialties": ("农业",)})
+
+
+def test_R_TC9_model_special_needs():
+    data = special_needs_case()
+    assert placed(solve(data)) == PLAIN
+    # one 三农 member: K3 replaces C3 (88 - 20 = 68 lost, less than any other swap)
+    assert placed(solve(data, {"R-TC9": {"mode": "hard"}})) == ONE_COUNTED
+    # target weight 67 < 68: not worth it (objective 357 - 67 = 290); 69 > 68 is
+    w67 = solve(data, {"R-TC9": {"mode": "target", "weight": 67}})
+    assert (placed(w67), w67.outcome.objective) == (PLAIN, 290)
+    w69 = solve(data, {"R-TC9": {"mode": "target", "weight": 69}})
+    assert (placed(w69), w69.outcome.objective) == (ONE_COUNTED, 90 + 89 + 20 + 90)
+
+
+def test_R_TC9_checker_special_needs():
+    data = special_needs_case()
+    hard = {"R-TC9": {"mode": "hard"}}
+    assert broken(check(data, hard, PLAIN)) == {("R-TC9", "TI")}
+    assert broken(check(data, hard, {**PLAIN, "P2": "G"})) == {("R-TC9", "TI")}
+    assert check(data, hard, ONE_COUNTED).ok
+
+
+# --- R-TC10 -------------------------------------------------------------------------------
+
+
+def bands_case():
+    """All posts vacant (so no average-age part). T1 (county_gov): P1 O1 (55) 90; P2 O2
+    (52) 90, A50 (50) 80, A49 (49) 70. T2 (county_gov, one post): Q1 O3 (55) 90.
+    T3 (municipal_dept): R1 O4 (55) 90, R2 O5 (52) 90."""
+    teams = [{"team_id": "T1"}, {"team_id": "T2"}, {"team_id": "T3", "kind": "municipal_dept"}]
+    posts = [*posts_of("T1", "P", 2), {"post_id": "Q1", "team_id": "T2"},
+             *posts_of("T3", "R", 2)]
+    born = {"O1": "1971-01-01", "O2": "1974-01-01", "A50": "1976-01-01",
+            "A49": "1977-06-01", "O3": "1971-01-01", "O4": "1971-01-01",
+            "O5": "1974-01-01"}
+    cadres = [{"cadre_id": c, "birth_date": b} for c, b in born.items()]
+    scores = {("O1", "P1"): 90, ("O2", "P2"): 90, ("A50", "P2"): 80, ("A49", "P2"): 70,
+              ("O3", "Q1"): 90, ("O4", "R1"): 90, ("O5", "R2"): 90}
+    return dataset(teams, posts, cadres, scores)
+
+
+BANDS_OFF = {"P1": "O1", "P2": "O2", "Q1": "O3", "R1": "O4", "R2": "O5"}
+# T1 needs 2 bands of 10 years: O1 is in band 5, so P2 takes A49 (band 4), not A50 (band
+# 5); T2 has one post: min(2, 1) = 1 band; T3 is out of scope (kinds = county_gov).
+BANDS_ON = {**BANDS_OFF, "P2": "A49"}
+BANDS = {"R-TC10": {"mode": "hard", "kinds": ["county_gov"]}}
+
+
+def average_case():
+    """T1 (county_gov): P1 held by I1 (50) 95, P2 held by I2 (50) 90; N49 (49) 60 and
+    N48 (48) 50 on P2. Average before 50."""
+    posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "I1"},
+             {"post_id": "P2", "team_id": "T1", "incumbent_id": "I2"}]
+    cadres = [{"cadre_id": "I1", "rank": "副处", "birth_date": "1976-01-01"},
+              {"cadre_id": "I2", "rank": "副处", "birth_date": "1976-01-01"},
+              {"cadre_id": "N49", "birth_date": "1977-01-01"},
+              {"cadre_id": "N48", "birth_date": "1978-01-01"}]
+    scores = {("I1", "P1"): 95, ("I2", "P2"): 90, ("N49", "P2"): 60, ("N48", "P2"): 50}
+    return dataset([{"team_id": "T1"}], posts, cadres, scores)
+
+
+KEPT = {"P1": "I1", "P2": "I2"}
+AVERAGE = {"mode": "hard", "min_bands": 1}
+
+
+def test_R_TC10_model_bands_and_average_age():
+    bands = bands_case()
+    assert placed(solve(bands)) == BANDS_OFF
+    assert placed(solve(bands, BANDS)) == BANDS_ON
+    avg = average_case()
+    assert placed(solve(avg)) == KEPT
+    # goal floor((50 - 1) x 2) = 98 member-years: I1 + N48 = 50 + 48 = 98 (exactly);
+    # I1 + N49 = 99 is one too many
+    assert placed(solve(avg, {"R-TC10": AVERAGE})) == {"P1": "I1", "P2": "N48"}
+    # drop 0.5: goal floor(49.5 x 2) = 99, so N49 (60) fits
+    half = {"R-TC10": {**AVERAGE, "avg_age_drop": 0.5}}
+    assert placed(solve(avg, half)) == {"P1": "I1", "P2": "N49"}
+    # target: I1 + I2 is 2 member-years above 98. avg_weight 19: 185 - 38 = 147 beats
+    # I1 + N48 = 145; avg_weight 21: 185 - 42 = 143 does not.
+    w19 = solve(avg, {"R-TC10": {"mode": "target", "min_bands": 1, "avg_weight": 19}})
+    assert (placed(w19), w19.outcome.objective) == (KEPT, 147)
+    w21 = solve(avg, {"R-TC10": {"mode": "target", "min_bands": 1, "avg_weight": 21}})
+    assert (placed(w21), w21.outcome.objective) == ({"P1": "I1", "P2": "N48"}, 145)
+
+
+def test_R_TC10_checker_bands_and_average_age():
+    bands = bands_case()
+    assert broken(check(bands, BANDS, BANDS_OFF)) == {("R-TC10", "T1")}
+    assert broken(check(bands, BANDS, {**BANDS_OFF, "P2": "A50"})) == {("R-TC10", "T1")}
+    assert check(bands, BANDS, BANDS_ON).ok
+    avg = average_case()
+    assert broken(check(avg, {"R-TC10": AVERAGE}, {"P1": "I1", "P2": "N49"})) == {
+        ("R-TC10", "all")}
+    assert check(avg, {"R-TC10": AVERAGE}, {"P1": "I1", "P2": "N48"}).ok
+    target = check(avg, {"R-TC10": {"mode": "target", "min_bands": 1}}, KEPT)
+    assert shortfall(target, "R-TC10", "all", "all") == 2  # 100 - 98
