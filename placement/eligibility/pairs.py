@@ -8,7 +8,8 @@ R-RO1–R-RO7: one function each in `placement.eligibility.pair_rules`) is
 evaluated on every pair as a mask. A rule in `hard` mode removes its pairs; in
 `target` mode its mask stays with the pair so the model can price it and the
 explanation can name it. Removed pairs are kept with their reasons, because a
-planner asks "why not this person here?"."""
+planner asks "why not this person here?".
+"""
 
 from __future__ import annotations
 
@@ -126,14 +127,13 @@ def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
             "bits": bits[removed_idx],
         }
     )
-    conflicts = [
+    conflicts = [  # must locks on removed pairs: a handful, named for the planner
         (
             data.cadres["cadre_id"].iat[cadre[i]],
             data.posts["post_id"].iat[post[i]],
             reasons(bits[i]),
         )
-        for i in removed_idx
-        if must[i]
+        for i in removed_idx[must[removed_idx]]
     ]
     keep = ~drop
     step = data.posts["rank_level"].to_numpy()[post] - data.cadres["rank_level"].to_numpy()[cadre]
