@@ -14,25 +14,24 @@ from models.variables import PairPenalty, Placement
 
 def add_assignment(pl: Placement) -> None:
     """Every post exactly one holder; every cadre at most one post."""
-    n_posts = len(pl.data.posts)
-    by_post = pl.groups(pl.pairs.post)
-    for p in range(n_posts):
-        idx = by_post.get(p)
-        if idx is None:  # a post nobody may take: named so that the explanation can say so
+    for p in range(len(pl.data.posts)):
+        holders = pl.holder(p)
+        if not holders:  # a post nobody may take: named so that the explanation can say so
             pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
             continue
-        pl.model.add_exactly_one([pl.x[i] for i in idx])
+        pl.model.add_exactly_one([x for _, x in holders])
     for idx in pl.groups(pl.pairs.cadre).values():
         if len(idx) > 1:
             pl.model.add_at_most_one([pl.x[i] for i in idx])
 
 
 def add_locks(pl: Placement) -> None:
-    """`must` pairs are chosen; `keep` posts and teams keep their incumbents."""
+    """`must` pairs are chosen; `keep` posts and teams keep their incumbents.
+
+    (`forbid` pairs never got a variable: `placement.eligibility.pairs`.) A kept post
+    whose incumbent may not stay makes the lock one that cannot hold."""
     for i in np.flatnonzero(pl.pairs.must):
-        where = f"{pl.data.cadres['cadre_id'].iat[pl.pairs.cadre[i]]}->" \
-                f"{pl.data.posts['post_id'].iat[pl.pairs.post[i]]}"
-        pl.require("LOCK_MUST", where, pl.x[int(i)] == 1)
+        pl.fix(pl.pairs.cadre[i], pl.pairs.post[i], True, "LOCK_MUST")
     keep = set(pl.scenario.locks.keep)
     posts = pl.data.posts
     kept = np.flatnonzero(
@@ -40,11 +39,8 @@ def add_locks(pl: Placement) -> None:
     )
     for p in kept:
         holder = pl.facts.p_incumbent[p]
-        where = pl.data.posts["post_id"].iat[p]
-        if holder >= 0 and pl.stay_pair[holder] >= 0:
-            pl.require("LOCK_KEEP", where, pl.x[int(pl.stay_pair[holder])] == 1)
-        elif holder >= 0:
-            pl.require("LOCK_KEEP", where, False)  # the incumbent may not stay
+        if holder >= 0:
+            pl.fix(holder, p, True, "LOCK_KEEP", where=posts["post_id"].iat[p])
 
 
 def add_pair_rules(pl: Placement) -> None:

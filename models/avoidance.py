@@ -1,6 +1,6 @@
 """Avoidance rules at team level: R-AV1 (kinship).
 
-R-AV2 (regional avoidance) is a pair rule and lives in `placement.eligibility.pairs`.
+R-AV2 (regional avoidance) is a pair rule: `placement.eligibility.pair_rules`.
 Kin may not serve in the same team, which also rules out head and deputy of
 one team (the direct superior–subordinate case).
 """

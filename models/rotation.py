@@ -1,7 +1,7 @@
 """Rotation rules at team level: R-RO8.
 
 R-RO1–R-RO7 are pair rules (a sitting cadre's own post, or where a newcomer
-goes) and live in `placement.eligibility.pairs`; what remains is R-RO8, which looks
+goes) and live in `placement.eligibility.pair_rules`; what remains is R-RO8, which looks
 at two posts at once: the party and the government head of one county are not
 both changed in the same cycle.
 """

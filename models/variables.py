@@ -1,10 +1,16 @@
 """The variable container of the placement model.
 
 One boolean `x[i]` per eligible pair i (`placement.eligibility.pairs.Pairs`): cadre
-`pairs.cadre[i]` holds post `pairs.post[i]`. Rule families add their
-constraints through the helpers here, and register every penalised shortfall
-under its rule and place (`R-TC5[T0301]`), so that explanations and the
-lexicographic objective read the model's own names.
+`pairs.cadre[i]` holds post `pairs.post[i]`. Rule families reach them by pair
+index (`x`, `groups`, `total`) or by cadre and post (`assigned`, `holder`), add
+their constraints through the helpers here, and register every penalised
+shortfall under its rule and place (`R-TC5[T0301]`), so that explanations and
+the lexicographic objective read the model's own names. Locks and tests force a
+pair with `fix`; `extract` reads the chosen pairs back from a solver's answer.
+
+The variables are made one `new_bool_var` at a time: OR-Tools 9.15's
+`new_bool_var_series` is the same Python loop underneath (no faster on 40 000
+pairs) and would only add names.
 """
 
 from __future__ import annotations
@@ -62,11 +68,71 @@ class Placement:
 
     def __post_init__(self) -> None:
         self.x = [self.model.new_bool_var("") for _ in range(len(self.pairs))]
+        # The model variable index of each pair's x: the pair's column in an answer.
+        self.columns = np.array([v.index for v in self.x], dtype=np.int64)
+        # Pairs sorted by (post, cadre) key, to find a pair or a post's pairs by search.
+        key = self.pairs.post * len(self.data.cadres) + self.pairs.cadre
+        self._by_key = np.argsort(key, kind="stable")
+        self._sorted_key = key[self._by_key]
         self.pair_team = self.facts.p_team[self.pairs.post]
         # The pair that keeps each cadre in their own post, -1 if they cannot stay.
         self.stay_pair = np.full(len(self.data.cadres), -1, dtype=np.int64)
         own = np.flatnonzero(self.pairs.own)
         self.stay_pair[self.pairs.cadre[own]] = own
+
+    # --- pairs by cadre and post ---------------------------------------------------
+    def pair_index(self, cadre: int, post: int) -> int:
+        """The index of the pair (cadre row, post row), -1 when it has no variable."""
+        k = int(post) * len(self.data.cadres) + int(cadre)
+        j = int(np.searchsorted(self._sorted_key, k))
+        found = j < len(self._sorted_key) and self._sorted_key[j] == k
+        return int(self._by_key[j]) if found else -1
+
+    def assigned(self, cadre: int, post: int) -> cp_model.IntVar:
+        """The variable "cadre holds post" (rows of `data.cadres`, `data.posts`).
+
+        KeyError when the pair has no variable: outside availability, forbidden by a
+        lock, or removed by a hard pair rule (`pairs.removed` says which)."""
+        i = self.pair_index(cadre, post)
+        if i < 0:
+            raise KeyError(f"no variable for cadre {self._cadre_id(cadre)} "
+                           f"on post {self._post_id(post)}")
+        return self.x[i]
+
+    def holder(self, post: int) -> list[tuple[int, cp_model.IntVar]]:
+        """Who may hold the post: (cadre row, variable) for each of its pairs, in pair order.
+        Exactly one of the variables is 1 in a roster (`add_assignment`); empty when
+        nobody may take the post."""
+        n = len(self.data.cadres)
+        lo, hi = np.searchsorted(self._sorted_key, [int(post) * n, (int(post) + 1) * n])
+        return [(int(self.pairs.cadre[i]), self.x[i]) for i in np.sort(self._by_key[lo:hi])]
+
+    def fix(self, cadre: int, post: int, value: bool, rule: str | None = None,
+            where: str | None = None) -> None:
+        """Force the pair in (`value` true) or out, as a hard rule instance: for locks and tests.
+
+        Goes through `require`, so in explanation mode the lock is the named literal
+        `rule[where]` (rule LOCK_MUST or LOCK_FORBID by default, where "cadre_id->post_id").
+        Forcing in a pair that has no variable cannot hold (`require(..., False)`);
+        forcing it out holds already."""
+        rule = rule or ("LOCK_MUST" if value else "LOCK_FORBID")
+        where = where or f"{self._cadre_id(cadre)}->{self._post_id(post)}"
+        i = self.pair_index(cadre, post)
+        if i >= 0:
+            self.require(rule, where, self.x[i] == int(bool(value)))
+        elif value:
+            self.require(rule, where, False)
+
+    def extract(self, values: np.ndarray) -> np.ndarray:
+        """The indices of the chosen pairs, from a full assignment of the model's variables
+        (`values[v]` for model variable v, as the CP-SAT and HiGHS answers give it)."""
+        return np.flatnonzero(values[self.columns])
+
+    def _cadre_id(self, cadre: int) -> str:
+        return self.data.cadres["cadre_id"].iat[int(cadre)]
+
+    def _post_id(self, post: int) -> str:
+        return self.data.posts["post_id"].iat[int(post)]
 
     # --- grouping ------------------------------------------------------------
     def groups(self, keys: np.ndarray, mask: np.ndarray | None = None) -> dict[int, np.ndarray]:

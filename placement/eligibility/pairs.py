@@ -1,12 +1,12 @@
 """Which (cadre, post) pairs may appear in a roster, and why the others may not.
 
 Pairs are built vectorised (pandas merges, numpy masks; no per-pair Python
-loop except the specialty test on the few posts that require one). First the
-structural universe (docs/rules.md, "Availability"): own posts, plus new
-placements of candidates within their nomination and at most the allowed rank
-steps up. Then every pair rule (R-EL*, R-AV2, R-RO1–R-RO7) is evaluated on
-every pair as a mask. A rule in `hard` mode removes its pairs; in `target`
-mode its mask stays with the pair so the model can price it and the
+loop). First the structural universe (docs/rules.md, "Availability"): own
+posts, plus new placements of candidates within their nomination and at most
+the allowed rank steps up. Then every pair rule not `off` (R-EL*, R-AV2,
+R-RO1–R-RO7: one function each in `placement.eligibility.pair_rules`) is
+evaluated on every pair as a mask. A rule in `hard` mode removes its pairs; in
+`target` mode its mask stays with the pair so the model can price it and the
 explanation can name it. Removed pairs are kept with their reasons, because a
 planner asks "why not this person here?".
 """
@@ -20,32 +20,13 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
-from placement.data.schema import EDUCATION_LEVEL, RANK_LEVEL
+from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import fit_scores
+from placement.eligibility.pair_rules import PAIR_RULES, pair_context
 
-PAIR_RULES = (
-    "R-EL1",
-    "R-EL2",
-    "R-EL3",
-    "R-EL4",
-    "R-EL5",
-    "R-EL6",
-    "R-EL7",
-    "R-EL8",
-    "R-EL9",
-    "R-AV2",
-    "R-RO1",
-    "R-RO2",
-    "R-RO3",
-    "R-RO4",
-    "R-RO5",
-    "R-RO6",
-    "R-RO7",
-)
 # Rules a `must` lock overrides (破格 promotion, demotion by decision): docs/rules.md.
 LOCK_EXEMPT = ("R-EL9",)
-BAD_GRADES = 1  # level of 基本称职: this or lower breaks R-EL3
 # Why a pair was removed, as bits (one per rule; LEAVING only for a must lock on a leaver).
 REASON_BIT = {rid: 1 << k for k, rid in enumerate((*PAIR_RULES, "LEAVING"))}
 
@@ -117,123 +98,9 @@ def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
 def pair_rule_masks(
     data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray, post: np.ndarray, own: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """For every active pair rule, the pairs that break it (docs/rules.md tables)."""
-    cadres, posts, teams = data.cadres, data.posts, data.teams
-    r = sc.rules
-    ref = facts.ref
-    new = ~own
-    c_rank = cadres["rank_level"].to_numpy()[cadre]
-    p_rank = posts["rank_level"].to_numpy()[post]
-    step = p_rank - c_rank
-    promo = new & (step >= 1)
-    team = facts.p_team[post]
-    t_kind = teams["kind"].to_numpy(dtype=object)[team]
-    t_system = teams["system"].to_numpy(dtype=object)[team]
-    t_region = teams["region"].to_numpy(dtype=object)[team]
-    p_head = (posts["grade"].to_numpy(dtype=object) == "head")[post]
-    age = facts.c_age[cadre]
-    newest = np.array([g[0] if g else 99 for g in facts.c_grades])[cadre]
-    masks: dict[str, np.ndarray] = {}
-
-    def on(rid: str) -> bool:
-        return r[rid].mode != "off"
-
-    if on("R-EL1"):
-        ranks = np.isin(posts["rank"].to_numpy(dtype=object), list(r["R-EL1"].ranks))[post]
-        masks["R-EL1"] = (
-            new & ranks & (facts.c_edu[cadre] < EDUCATION_LEVEL[r["R-EL1"].min_education])
-        )
-    if on("R-EL2"):
-        masks["R-EL2"] = promo & (facts.c_years_rank[cadre] < r["R-EL2"].min_years)
-    if on("R-EL3"):
-        k = r["R-EL3"].years
-        bad = np.array([any(v <= BAD_GRADES for v in g[:k]) for g in facts.c_grades])
-        masks["R-EL3"] = new & bad[cadre]
-    if on("R-EL4"):
-        year = cadres["assessment_year"].astype("Float64").fillna(-1e9).to_numpy(float)[cadre]
-        recent = (ref.year - year) <= r["R-EL4"].basic_no_promotion_years
-        masks["R-EL4"] = (newest == 0) | (promo & (newest == BAD_GRADES) & recent)
-    if on("R-EL5"):
-        until = cadres["sanction_until"].to_numpy()[cadre]
-        sanctioned = ~pd.isna(until) & (until > np.datetime64(ref))
-        file_bad = (
-            ~cadres["file_ok"].to_numpy(bool)[cadre] | ~cadres["matters_ok"].to_numpy(bool)[cadre]
-        )
-        key = posts["key_post"].to_numpy(bool)[post]
-        abroad = cadres["spouse_abroad"].to_numpy(bool)[cadre] & (p_head | key)
-        masks["R-EL5"] = new & (sanctioned | file_bad | abroad)
-    if on("R-EL6"):
-        appr = cadres["approval"].to_numpy(float)[cadre]
-        low = ~np.isnan(appr) & (appr < r["R-EL6"].threshold - 1e-12)
-        missing = np.isnan(appr) & promo & r["R-EL6"].missing_blocks_promotion
-        masks["R-EL6"] = new & (low | missing)
-    if on("R-EL7"):
-        el7 = r["R-EL7"]
-        limit = posts["rank"].map(el7.promotion_max_age).fillna(200).to_numpy(float)[post]
-        masks["R-EL7"] = new & (
-            (age + el7.term_years > el7.retirement_age) | (promo & (age > limit))
-        )
-    if on("R-EL8"):
-        spec = posts["specialty"].to_numpy(dtype=object)[post]
-        need = np.flatnonzero(spec != "")
-        specs = cadres["specialties"].to_numpy(dtype=object)[cadre[need]]
-        lacks = np.zeros(len(cadre), bool)
-        lacks[need] = [s not in have for s, have in zip(spec[need], specs, strict=True)]
-        masks["R-EL8"] = new & lacks
-    if on("R-EL9"):
-        masks["R-EL9"] = new & (step > r["R-EL9"].max_steps)
-    if on("R-AV2"):
-        home = cadres["home_region"].to_numpy(dtype=object)[cadre]
-        masks["R-AV2"] = posts["key_post"].to_numpy(bool)[post] & (home == t_region)
-    own_grade = np.where(
-        facts.c_own_post >= 0, posts["grade"].to_numpy(dtype=object)[facts.c_own_post], ""
-    )[cadre]
-    own_team = np.where(facts.c_own_post >= 0, facts.p_team[facts.c_own_post], -1)[cadre]
-    ro2_systems = list(r["R-RO2"].systems)
-    if on("R-RO1"):
-        ro = r["R-RO1"]
-        masks["R-RO1"] = (
-            own & p_head & np.isin(t_kind, ro.kinds) & (facts.c_years_post[cadre] >= ro.years)
-        )
-    if on("R-RO2"):
-        ro = r["R-RO2"]
-        masks["R-RO2"] = (
-            (team == own_team)
-            & (own_grade == "deputy")
-            & np.isin(t_system, ro2_systems)
-            & np.isin(t_kind, ro.kinds)
-            & (facts.c_years_team[cadre] >= ro.years)
-        )
-    if on("R-RO3"):
-        ro = r["R-RO3"]
-        masks["R-RO3"] = (
-            own
-            & ~p_head
-            & ~np.isin(t_system, ro2_systems)
-            & np.isin(t_kind, ro.kinds)
-            & (facts.c_years_post[cadre] >= ro.years)
-        )
-    if on("R-RO4"):
-        masks["R-RO4"] = (
-            own
-            & posts["dispatched"].to_numpy(bool)[post]
-            & (facts.c_years_post[cadre] >= r["R-RO4"].years)
-        )
-    if on("R-RO5"):
-        ro = r["R-RO5"]
-        masks["R-RO5"] = (
-            own
-            & (posts["portfolio"].to_numpy(dtype=object)[post] != "")
-            & np.isin(t_kind, ro.kinds)
-            & (facts.c_years_portfolio[cadre] >= ro.years)
-        )
-    c_region = cadres["region"].to_numpy(dtype=object)[cadre]
-    if on("R-RO6"):
-        home_gov = (t_kind == "county_gov") & (t_region == c_region)
-        masks["R-RO6"] = new & cadres["township_head_now"].to_numpy(bool)[cadre] & ~home_gov
-    if on("R-RO7"):
-        masks["R-RO7"] = new & cadres["county_pick"].to_numpy(bool)[cadre] & (t_region == c_region)
-    return masks
+    """For every pair rule not `off`, in `PAIR_RULES` order, the pairs that break it."""
+    ctx = pair_context(data, sc, facts, cadre, post, own)
+    return {rid: breaks(ctx) for rid, breaks in PAIR_RULES.items() if sc.rules[rid].mode != "off"}
 
 
 def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
@@ -260,14 +127,13 @@ def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
             "bits": bits[removed_idx],
         }
     )
-    conflicts = [
+    conflicts = [  # must locks on removed pairs: a handful, named for the planner
         (
             data.cadres["cadre_id"].iat[cadre[i]],
             data.posts["post_id"].iat[post[i]],
             reasons(bits[i]),
         )
-        for i in removed_idx
-        if must[i]
+        for i in removed_idx[must[removed_idx]]
     ]
     keep = ~drop
     step = data.posts["rank_level"].to_numpy()[post] - data.cadres["rank_level"].to_numpy()[cadre]

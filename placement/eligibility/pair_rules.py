@@ -1,0 +1,277 @@
+"""The pair rules, one function per rule id: which (cadre, post) pairs break it.
+
+A pair rule looks at one cadre and one post at a time (docs/rules.md,
+"Eligibility", "Avoidance", "Rotation"): R-EL1–R-EL9 judge new placements,
+R-AV2 any holder of a key post, R-RO1–R-RO5 a sitting cadre who would stay and
+R-RO6–R-RO7 where a newcomer goes. Each function states its rule once, over
+whole arrays: it takes a `PairContext` (the pair arrays and the per-pair
+columns several rules read, computed once) and returns the bool mask of the
+pairs that break the rule. What happens to those pairs (removed when the rule
+is hard, priced when it is a target) is `placement.eligibility.pairs`' job;
+explanations name the rule from the same mask.
+
+`PAIR_RULES` lists them in one fixed order, which also fixes each rule's bit
+in a removed pair's reasons (`pairs.REASON_BIT`): append, never reorder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.data.schema import EDUCATION_LEVEL
+from placement.eligibility.facts import Facts
+
+BAD_GRADES = 1  # level of 基本称职: this or lower breaks R-EL3
+NO_GRADE = 99  # newest grade of a cadre without assessments: better than any real grade
+NO_AGE_LIMIT = 200  # promotion age limit of a rank R-EL7 does not list
+
+
+@dataclass(frozen=True)
+class PairContext:
+    """The pairs (aligned arrays, one entry per pair) and the columns shared by rules.
+
+    `cadre` and `post` are row positions in `data.cadres` and `data.posts`; `own`
+    marks a sitting cadre's own post (staying), `new` every other pair. Columns
+    only one rule reads are taken in that rule with `cadre_col` / `post_col`.
+    """
+
+    data: DataSet
+    rules: dict
+    facts: Facts
+    cadre: np.ndarray
+    post: np.ndarray
+    own: np.ndarray
+    new: np.ndarray
+    step: np.ndarray  # rank steps up from the cadre's rank to the post's (negative: down)
+    promo: np.ndarray  # a new placement at least one rank up
+    team: np.ndarray  # row of the post's team
+    t_kind: np.ndarray
+    t_system: np.ndarray
+    t_region: np.ndarray
+    p_head: np.ndarray  # the post is its team's head (正职)
+    c_region: np.ndarray  # the region the cadre works in now
+    years_post: np.ndarray  # the cadre's years in their current post
+
+    def cadre_col(self, column: str, dtype=None) -> np.ndarray:
+        """A column of `data.cadres`, one value per pair."""
+        return self.data.cadres[column].to_numpy(dtype)[self.cadre]
+
+    def post_col(self, column: str, dtype=None) -> np.ndarray:
+        """A column of `data.posts`, one value per pair."""
+        return self.data.posts[column].to_numpy(dtype)[self.post]
+
+
+def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
+                 post: np.ndarray, own: np.ndarray) -> PairContext:
+    """The context of the pairs (`cadre`, `post`, `own`: aligned arrays)."""
+    teams, posts = data.teams, data.posts
+    step = posts["rank_level"].to_numpy()[post] - data.cadres["rank_level"].to_numpy()[cadre]
+    team = facts.p_team[post]
+    return PairContext(
+        data=data,
+        rules=sc.rules,
+        facts=facts,
+        cadre=cadre,
+        post=post,
+        own=own,
+        new=~own,
+        step=step,
+        promo=~own & (step >= 1),
+        team=team,
+        t_kind=teams["kind"].to_numpy(dtype=object)[team],
+        t_system=teams["system"].to_numpy(dtype=object)[team],
+        t_region=teams["region"].to_numpy(dtype=object)[team],
+        p_head=(posts["grade"].to_numpy(dtype=object) == "head")[post],
+        c_region=data.cadres["region"].to_numpy(dtype=object)[cadre],
+        years_post=facts.c_years_post[cadre],
+    )
+
+
+def _newest_grade(ctx: PairContext) -> np.ndarray:
+    """The level of each pair's cadre's newest assessment (NO_GRADE if none)."""
+    newest = np.array([g[0] if g else NO_GRADE for g in ctx.facts.c_grades])  # per cadre
+    return newest[ctx.cadre]
+
+
+def r_el1_education(ctx: PairContext) -> np.ndarray:
+    """R-EL1: a post of the listed ranks (county level) needs at least the minimum
+    education (全日制大学专科 or above); a new placement below it breaks the rule."""
+    rule = ctx.rules["R-EL1"]
+    ranks = np.isin(ctx.post_col("rank", object), list(rule.ranks))
+    return ctx.new & ranks & (ctx.facts.c_edu[ctx.cadre] < EDUCATION_LEVEL[rule.min_education])
+
+
+def r_el2_years_at_rank(ctx: PairContext) -> np.ndarray:
+    """R-EL2: a promotion needs `min_years` at the current rank (e.g. 任正科级领导职务满3年)."""
+    return ctx.promo & (ctx.facts.c_years_rank[ctx.cadre] < ctx.rules["R-EL2"].min_years)
+
+
+def r_el3_recent_grades(ctx: PairContext) -> np.ndarray:
+    """R-EL3: a new placement needs every one of the newest `years` annual assessments
+    称职 or better; one 基本称职 or 不称职 among them breaks the rule."""
+    k = ctx.rules["R-EL3"].years
+    bad = np.array([any(v <= BAD_GRADES for v in g[:k]) for g in ctx.facts.c_grades])  # per cadre
+    return ctx.new & bad[ctx.cadre]
+
+
+def r_el4_assessment_grade(ctx: PairContext) -> np.ndarray:
+    """R-EL4: a cadre whose newest grade is 不称职 holds no post, not even their own; one
+    graded 基本称职 is not promoted within `basic_no_promotion_years` of that assessment."""
+    newest = _newest_grade(ctx)
+    year = ctx.data.cadres["assessment_year"].astype("Float64").fillna(-1e9).to_numpy(float)
+    recent = (ctx.facts.ref.year - year[ctx.cadre]) <= ctx.rules["R-EL4"].basic_no_promotion_years
+    return (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
+
+
+def r_el5_integrity(ctx: PairContext) -> np.ndarray:
+    """R-EL5: no new placement for a cadre under a sanction in force, with a problem in the
+    personnel file or in the reported personal matters; and none as a head or on a key post
+    for a cadre whose spouse lives abroad."""
+    until = ctx.cadre_col("sanction_until")
+    sanctioned = ~pd.isna(until) & (until > np.datetime64(ctx.facts.ref))
+    file_bad = ~ctx.cadre_col("file_ok", bool) | ~ctx.cadre_col("matters_ok", bool)
+    abroad = ctx.cadre_col("spouse_abroad", bool) & (ctx.p_head | ctx.post_col("key_post", bool))
+    return ctx.new & (sanctioned | file_bad | abroad)
+
+
+def r_el6_popular_veto(ctx: PairContext) -> np.ndarray:
+    """R-EL6 (民意否决): an approval rate in the democratic recommendation below `threshold`
+    excludes the nominee from new placements; a missing rate blocks a promotion when
+    `missing_blocks_promotion`."""
+    rule = ctx.rules["R-EL6"]
+    approval = ctx.cadre_col("approval", float)
+    low = ~np.isnan(approval) & (approval < rule.threshold - 1e-12)
+    missing = np.isnan(approval) & ctx.promo & rule.missing_blocks_promotion
+    return ctx.new & (low | missing)
+
+
+def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
+    """R-EL7: no new placement for a cadre who reaches `retirement_age` within the term
+    (`term_years`), and no promotion above the post rank's `promotion_max_age`."""
+    rule = ctx.rules["R-EL7"]
+    age = ctx.facts.c_age[ctx.cadre]
+    limit = ctx.data.posts["rank"].map(rule.promotion_max_age).fillna(NO_AGE_LIMIT)
+    too_old = ctx.promo & (age > limit.to_numpy(float)[ctx.post])
+    return ctx.new & ((age + rule.term_years > rule.retirement_age) | too_old)
+
+
+def r_el8_specialty(ctx: PairContext) -> np.ndarray:
+    """R-EL8 (专业对口): a post that names a specialty needs a newcomer who has it."""
+    wanted = ctx.post_col("specialty", object)
+    has = ctx.data.cadres["specialties"].explode().dropna()  # (cadre row, specialty) per row
+    held = pd.MultiIndex.from_arrays([has.index.to_numpy(), has.to_numpy(dtype=object)])
+    rows = ctx.data.cadres.index.to_numpy()[ctx.cadre]
+    lacks = (wanted != "") & ~pd.MultiIndex.from_arrays([rows, wanted]).isin(held)
+    return ctx.new & lacks
+
+
+def r_el9_rank_steps(ctx: PairContext) -> np.ndarray:
+    """R-EL9: promotion one rank at a time; a new placement more than `max_steps` up
+    breaks it (破格 only by a `must` lock, which waives this rule)."""
+    return ctx.new & (ctx.step > ctx.rules["R-EL9"].max_steps)
+
+
+def r_av2_home_region(ctx: PairContext) -> np.ndarray:
+    """R-AV2 (地域回避): nobody holds a key post (county party secretary, county head,
+    discipline, organisation, court, procuratorate, public security heads) of a team in
+    the region they grew up in; staying too."""
+    home = ctx.cadre_col("home_region", object)
+    return ctx.post_col("key_post", bool) & (home == ctx.t_region)
+
+
+def r_ro1_head_tenure(ctx: PairContext) -> np.ndarray:
+    """R-RO1: the head of a team of the listed kinds `years` or more in the same post is
+    exchanged: staying breaks it."""
+    rule = ctx.rules["R-RO1"]
+    return ctx.own & ctx.p_head & np.isin(ctx.t_kind, rule.kinds) & (ctx.years_post >= rule.years)
+
+
+def r_ro2_deputy_team_tenure(ctx: PairContext) -> np.ndarray:
+    """R-RO2: a deputy of a team of the listed systems (纪检监察, 组织, 公安, 检察, 法院)
+    `years` or more in the same team is exchanged: any post of that team breaks it."""
+    rule = ctx.rules["R-RO2"]
+    own_post = ctx.facts.c_own_post
+    grades = ctx.data.posts["grade"].to_numpy(dtype=object)
+    own_grade = np.where(own_post >= 0, grades[own_post], "")[ctx.cadre]
+    own_team = np.where(own_post >= 0, ctx.facts.p_team[own_post], -1)[ctx.cadre]
+    return (
+        (ctx.team == own_team)
+        & (own_grade == "deputy")
+        & np.isin(ctx.t_system, list(rule.systems))
+        & np.isin(ctx.t_kind, rule.kinds)
+        & (ctx.facts.c_years_team[ctx.cadre] >= rule.years)
+    )
+
+
+def r_ro3_deputy_post_tenure(ctx: PairContext) -> np.ndarray:
+    """R-RO3: any other deputy (team system not among R-RO2's) `years` or more in the
+    same post should be exchanged: staying breaks it."""
+    rule = ctx.rules["R-RO3"]
+    return (
+        ctx.own
+        & ~ctx.p_head
+        & ~np.isin(ctx.t_system, list(ctx.rules["R-RO2"].systems))
+        & np.isin(ctx.t_kind, rule.kinds)
+        & (ctx.years_post >= rule.years)
+    )
+
+
+def r_ro4_dispatched_tenure(ctx: PairContext) -> np.ndarray:
+    """R-RO4: a dispatched discipline-inspection team leader (派驻纪检监察组组长) `years` or
+    more in post is exchanged as planned: staying breaks it."""
+    return (
+        ctx.own & ctx.post_col("dispatched", bool) & (ctx.years_post >= ctx.rules["R-RO4"].years)
+    )
+
+
+def r_ro5_portfolio_tenure(ctx: PairContext) -> np.ndarray:
+    """R-RO5: a member `years` or more in charge of the same portfolio (分管工作) gets a new
+    one: staying on a post with a portfolio breaks it (another post of the team does not)."""
+    rule = ctx.rules["R-RO5"]
+    return (
+        ctx.own
+        & (ctx.post_col("portfolio", object) != "")
+        & np.isin(ctx.t_kind, rule.kinds)
+        & (ctx.facts.c_years_portfolio[ctx.cadre] >= rule.years)
+    )
+
+
+def r_ro6_township_head_home_gov(ctx: PairContext) -> np.ndarray:
+    """R-RO6: a newly elected township head nominated this cycle is placed in the government
+    team of their own county; a new placement anywhere else breaks it."""
+    home_gov = (ctx.t_kind == "county_gov") & (ctx.t_region == ctx.c_region)
+    return ctx.new & ctx.cadre_col("township_head_now", bool) & ~home_gov
+
+
+def r_ro7_county_pick_elsewhere(ctx: PairContext) -> np.ndarray:
+    """R-RO7: a county-level pick is placed in another county where possible; a new
+    placement in their own region breaks it."""
+    return ctx.new & ctx.cadre_col("county_pick", bool) & (ctx.t_region == ctx.c_region)
+
+
+# In this order for good: a rule's position is its bit in a removed pair's reasons.
+PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
+    "R-EL1": r_el1_education,
+    "R-EL2": r_el2_years_at_rank,
+    "R-EL3": r_el3_recent_grades,
+    "R-EL4": r_el4_assessment_grade,
+    "R-EL5": r_el5_integrity,
+    "R-EL6": r_el6_popular_veto,
+    "R-EL7": r_el7_age_limits,
+    "R-EL8": r_el8_specialty,
+    "R-EL9": r_el9_rank_steps,
+    "R-AV2": r_av2_home_region,
+    "R-RO1": r_ro1_head_tenure,
+    "R-RO2": r_ro2_deputy_team_tenure,
+    "R-RO3": r_ro3_deputy_post_tenure,
+    "R-RO4": r_ro4_dispatched_tenure,
+    "R-RO5": r_ro5_portfolio_tenure,
+    "R-RO6": r_ro6_township_head_home_gov,
+    "R-RO7": r_ro7_county_pick_elsewhere,
+}
