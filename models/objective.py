@@ -29,17 +29,13 @@ class Level:
     shortfalls: list  # (var, weight) subtracted
     constant: int
 
-    def expr(self, pl: Placement) -> cp_model.LinearExpr:
+    def terms(self, pl: Placement) -> tuple[list[int], list[int]]:
+        """The level as model variable indices and coefficients (the constant apart):
+        the pairs' coefficients, minus each shortfall's weight."""
         nz = np.flatnonzero(self.coefs)
-        terms = pl.total(nz, self.coefs[nz]) if len(nz) else 0
-        penalty = (
-            cp_model.LinearExpr.weighted_sum(
-                [v for v, _ in self.shortfalls], [-w for _, w in self.shortfalls]
-            )
-            if self.shortfalls
-            else 0
-        )
-        return terms + penalty + self.constant
+        var_index = [pl.x[i].index for i in nz] + [v.index for v, _ in self.shortfalls]
+        coefs = [int(c) for c in self.coefs[nz]] + [-int(w) for _, w in self.shortfalls]
+        return var_index, coefs
 
 
 def _stability(pl: Placement) -> tuple[np.ndarray, int]:
@@ -95,16 +91,26 @@ def weighted(pl: Placement) -> Level:
     )
 
 
-def set_objective(pl: Placement, level: Level) -> None:
-    """Maximise the level. Filled straight into the proto: `maximize(expr)` over 10⁵
-    terms costs seconds in Python (solver facts), the proto fill milliseconds."""
-    proto = pl.model.proto
+def set_objective(pl: Placement, level: Level, model: cp_model.CpModel | None = None) -> None:
+    """Maximise the level in `model`, or in `pl.model` when none is given (a model the
+    caller built for this alone: `placement.solver.solve` passes its own copy). Filled
+    straight into the proto: `maximize(expr)` over 10⁵ terms costs seconds in Python
+    (solver facts), the proto fill milliseconds."""
+    proto = (pl.model if model is None else model).proto
     proto.clear_objective()
-    nz = np.flatnonzero(level.coefs)
-    var_index = [pl.x[i].index for i in nz] + [v.index for v, _ in level.shortfalls]
-    coefs = [int(c) for c in level.coefs[nz]] + [-int(w) for _, w in level.shortfalls]
+    var_index, coefs = level.terms(pl)
     # CP-SAT minimises; a scaling factor of -1 turns the stored minimisation into max.
     proto.objective.vars.extend(var_index)
     proto.objective.coeffs.extend([-c for c in coefs])
     proto.objective.offset = -float(level.constant)
     proto.objective.scaling_factor = -1.0
+
+
+def hold(pl: Placement, level: Level, value: int, model: cp_model.CpModel) -> None:
+    """Keep the level at `value` or above in `model` (a lexicographic level held at its
+    optimum while the next is maximised): one linear row, filled into the proto."""
+    var_index, coefs = level.terms(pl)
+    row = model.proto.constraints.add().linear
+    row.vars.extend(var_index)
+    row.coeffs.extend(coefs)
+    row.domain.extend([value - level.constant, cp_model.INT_MAX])

@@ -36,7 +36,6 @@ from models.objective import set_objective, weighted
 from placement.data.rules import RULE_NAMES
 from placement.solver.highs import Search, mip_arrays
 from placement.solver.resolve import Resolver
-from placement.solver.solve import Status
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
@@ -148,7 +147,7 @@ class _Shortlist:
         o = prop.outcome
         self.base_objective = float(o.objective)
         self.resolver = Resolver(mip_arrays(pl.model.proto), o.values, self.base_objective,
-                                 self.column, optimal=o.status is Status.OPTIMAL,
+                                 self.column, optimal=o.proven,
                                  blocks=o.blocks > 0, time_limit=sc.solver.time_limit,
                                  gap=sc.solver.relative_gap)
         chosen = np.asarray(o.chosen)
@@ -184,24 +183,24 @@ class _Shortlist:
             if self.stopped.is_set():
                 complete = False
                 break
-            status, chosen, objective, route = self._solve_without(p, excluded)
+            status, proven, chosen, objective, route = self._solve_without(p, excluded)
             solves += 1
             if chosen is None:
                 complete = not self.stopped.is_set()
                 break
             pair = int(chosen[self.prop.pairs.post[chosen] == p][0])
-            row, roster = self._row(p, rank, pair, chosen, status, objective)
+            row, roster = self._row(p, rank, pair, chosen, status, proven, objective)
             row["route"] = route
             rows.append(row)
             if self.keep_rosters:
                 rosters[(post_id, rank)] = roster
             excluded.append(pair)
-            if status != "optimal":  # a later rank would rest on an unproven one
+            if not proven:  # a later rank would rest on an unproven one
                 break
         return rows, rosters, solves, complete
 
     def _solve_without(self, p: int, excluded: list[int]
-                       ) -> tuple[str, np.ndarray | None, float | None, str]:
+                       ) -> tuple[str, bool, np.ndarray | None, float | None, str]:
         searches: list[Search] = []
 
         def started(search: Search) -> None:
@@ -218,12 +217,13 @@ class _Shortlist:
             with self._lock:
                 self._active.difference_update(searches)
         if answer.values is None or self.stopped.is_set():
-            return answer.status, None, None, answer.route
-        return (answer.status, np.flatnonzero(answer.values[self.column] > 0.5),
+            return answer.status.value, False, None, None, answer.route
+        return (answer.status.value, answer.proven,
+                np.flatnonzero(answer.values[self.column] > 0.5),
                 self.resolver.objective(answer.values), answer.route)
 
     def _row(self, p: int, rank: int, pair: int, chosen: np.ndarray, status: str,
-             objective: float) -> tuple[dict, pd.DataFrame]:
+             proven: bool, objective: float) -> tuple[dict, pd.DataFrame]:
         """One line of alternates.csv, from the alternate's roster as the independent
         checker reads it."""
         from placement.checker import check_roster
@@ -250,7 +250,7 @@ class _Shortlist:
             "detail": "; ".join(f"{r}@{w} {d:+d}" for r, w, d in changes),
             "status": status, "checked": report.ok,
         }
-        row |= _reasons(row, changes, int(pairs.fit[base]),
+        row |= _reasons(row, proven, changes, int(pairs.fit[base]),
                         {key: terms[key] - self.base_terms[key] for key in terms})
         return row, roster
 
@@ -277,7 +277,7 @@ def _terms(report, roster: pd.DataFrame) -> dict[str, float]:
             "releases": t["releases"]}
 
 
-def _reasons(row: dict, changes: list[tuple[str, str, int]], holder_fit: int,
+def _reasons(row: dict, proven: bool, changes: list[tuple[str, str, int]], holder_fit: int,
              delta_terms: dict[str, float]) -> dict:
     """Why the alternate costs what it costs, from the checker's terms: fit, targets,
     moves; then each target place whose shortfall changes."""
@@ -297,7 +297,7 @@ def _reasons(row: dict, changes: list[tuple[str, str, int]], holder_fit: int,
         zh.append(f"{rule} {name_zh} @{where} 缺口{'增加' if d > 0 else '减少'} {abs(d)}")
         en.append(f"{rule} {name_en} @ {where} short by {abs(d)} "
                   f"{'more' if d > 0 else 'less'}")
-    if row["status"] != "optimal":
+    if not proven:
         zh.append("未证明最优：实际损失不超过此值")
         en.append("not proven optimal: the true loss is at most this")
     return {"reason_zh": "；".join(zh), "reason_en": "; ".join(en)}

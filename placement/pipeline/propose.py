@@ -9,6 +9,7 @@ code never calls back into the pipeline.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -111,12 +112,14 @@ class Proposal:
 
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
-            start_from: pd.DataFrame | None = None) -> Proposal:
+            start_from: pd.DataFrame | None = None,
+            cancel: threading.Event | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
     lines (a second level holding the objective at its optimum). `start_from` (a published
-    roster, `--from`): every line changed against it costs `weights.change`."""
+    roster, `--from`): every line changed against it costs `weights.change`. Setting
+    `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`)."""
     validate_locks(sc, data)
     times = {}
     t0 = time.perf_counter()
@@ -135,7 +138,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     pl.start = start_from
     times["build"] = round(time.perf_counter() - t0, 3)
     then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
-    outcome = solve(pl, show=show, then=then)
+    outcome = solve(pl, show=show, then=then, cancel=cancel)
     times["solve"] = round(outcome.seconds, 3)
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):

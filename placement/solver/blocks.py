@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.status import Status
 
 # A row over more than this share of the columns counts one figure over everything:
 # it is set aside when splitting (the catalogue's global figures; a team's rows span
@@ -153,8 +154,8 @@ class BlockSearch:
 
         with ThreadPoolExecutor(THREADS) as pool:
             answers = list(pool.map(run, self.searches))
-        if any(a.status == "infeasible" for a in answers):
-            return HighsAnswer("infeasible", None, None, None)
+        if any(a.status is Status.INFEASIBLE for a in answers):
+            return HighsAnswer(Status.INFEASIBLE, None, None, None)
         if any(a.values is None for a in answers):
             return None
         m = self.m
@@ -168,9 +169,10 @@ class BlockSearch:
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
         objective = sum(a.objective for a in answers) + s * (m.offset + loose_cost)
         bound = sum(a.bound for a in answers) + s * (m.offset + loose_cost)
-        status = "optimal" if all(a.status == "optimal" for a in answers) else "feasible"
-        return HighsAnswer(status, np.rint(x).astype(np.int64), objective, bound,
-                           len(self.parts.blocks))
+        optimal = all(a.status is Status.OPTIMAL for a in answers)
+        return HighsAnswer(Status.OPTIMAL if optimal else Status.FEASIBLE,
+                           np.rint(x).astype(np.int64), objective, bound,
+                           len(self.parts.blocks), all(a.proven for a in answers))
 
 
 def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
@@ -187,7 +189,7 @@ def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
     """Solve the proto's model with HiGHS: block by block when it splits into
     independent blocks whose stitched roster keeps the set-aside rows
     (`placement.solver.blocks`), else whole. `on_start(search)` lets the caller keep the search
-    to stop it (Ctrl-C); `hint`, a starting roster over the model variables."""
+    to stop it (Ctrl-C, cancel); `hint`, a starting roster over the model variables."""
     started = time.perf_counter()
     m = mip_arrays(proto)
     parts = split(m)
@@ -199,7 +201,7 @@ def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
             on_start(blocks)
         answer = blocks.run()
         if answer is not None or any(s.stopped for s in blocks.searches):
-            return answer or HighsAnswer("unknown", None, None, None)
+            return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
         time_limit = max(time_limit - (time.perf_counter() - started), 0.01)
     search = Search(m, time_limit, gap)
     if hint is not None:

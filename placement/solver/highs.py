@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from placement.solver.status import FOUND, Status, from_highs, proven
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
@@ -253,11 +255,12 @@ def stdout_to_stderr() -> Iterator[None]:
 
 @dataclass
 class HighsAnswer:
-    status: str  # optimal | feasible | infeasible | unknown
+    status: Status
     values: np.ndarray | None
     objective: float | None  # in the proto's sense (scaling applied)
     bound: float | None
     blocks: int = 0  # independent blocks it was solved in (`placement.solver.blocks`); 0: whole
+    proven: bool = False  # optimal with no gap left (`placement.solver.status.proven`)
 
 
 def _weak_callback(ref: weakref.ref) -> Callable:
@@ -281,14 +284,15 @@ class Search:
     """One HiGHS MIP run with a starting roster, progress reports and interruption.
 
     `show(elapsed, objective, bound)` is called on every improving roster; `stop()`
-    (from a Ctrl-C handler) ends the search at the next callback, keeping the best
-    roster found."""
+    (Ctrl-C or a cancel, from any thread, before or during `run`) ends the search at
+    the next callback, keeping the best roster found."""
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
                  options: dict | None = None):
         import highspy
 
         self.m = m = objective_by_group(m)
+        self.gap = float(gap)
         self.stopped = False
         self._show: Callable | None = None
         self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
@@ -345,19 +349,14 @@ class Search:
         return self._answer()
 
     def _answer(self) -> HighsAnswer:
-        import highspy
-
-        ms = highspy.HighsModelStatus
-        status = self.h.getModelStatus()
         info = self.h.getInfo()
         found = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if status == ms.kInfeasible:
-            return HighsAnswer("infeasible", None, None, None)
-        if not found:
-            return HighsAnswer("unknown", None, None, None)
+        status = from_highs(self.h.getModelStatus().name, found)
+        if status not in FOUND:
+            return HighsAnswer(status, None, None, None)
         values = np.rint(np.asarray(self.h.getSolution().col_value)).astype(np.int64)
         values = values[: self.m.proto_vars]
         s = self.m.scale
-        name = "optimal" if status == ms.kOptimal and not self.stopped else "feasible"
-        return HighsAnswer(name, values, s * info.objective_function_value,
-                           s * info.mip_dual_bound)
+        objective, bound = s * info.objective_function_value, s * info.mip_dual_bound
+        return HighsAnswer(status, values, objective, bound,
+                           proven=proven(status, self.gap, objective, bound))

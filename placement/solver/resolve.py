@@ -34,15 +34,17 @@ import numpy as np
 
 from placement.solver.blocks import _rows_hold, block_model, split
 from placement.solver.highs import MipArrays, Search
+from placement.solver.status import Status
 
 Started = Callable[[Search], None] | None
 
 
 @dataclass
 class Answer:
-    status: str  # optimal | feasible | infeasible | unknown
+    status: Status
     values: np.ndarray | None  # every column's value
     route: str = ""  # neighbourhood | block | whole
+    proven: bool = False  # optimal with no gap left, not only within `gap`
 
 
 def held_model(m: MipArrays, free: np.ndarray, fixed: np.ndarray) -> tuple[MipArrays, bool]:
@@ -113,7 +115,7 @@ class Resolver:
         near = self._held(neighbourhood, excluded, on_start)
         if near is not None and self.optimal and \
                 abs(self.objective(near) - self.base_objective) < 0.5:
-            return Answer("optimal", near, "neighbourhood")
+            return Answer(Status.OPTIMAL, near, "neighbourhood", proven=True)
         return self._whole(excluded, near, on_start)
 
     def _held(self, pair_cols: np.ndarray, excluded: np.ndarray, on_start: Started
@@ -127,7 +129,7 @@ class Resolver:
         upper = sub.upper.copy()
         upper[np.searchsorted(free, excluded)] = 0.0
         answer = self._run(replace(sub, upper=upper), on_start)
-        if answer.values is None or answer.status != "optimal":
+        if answer.values is None or answer.status is not Status.OPTIMAL:
             return None
         x = self.base.copy()
         x[free] = answer.values
@@ -143,7 +145,7 @@ class Resolver:
         upper = self.m.upper.copy()
         upper[excluded] = 0.0
         answer = self._run(replace(self.closest, upper=upper), on_start, hint)
-        return Answer(answer.status, answer.values, "whole")
+        return Answer(answer.status, answer.values, "whole", answer.proven)
 
     def _block(self, b: int, excluded: np.ndarray, hint: np.ndarray | None,
                on_start: Started) -> Answer | None:
@@ -157,12 +159,12 @@ class Resolver:
         answer = self._run(replace(sub, upper=upper), on_start,
                            None if hint is None else hint[cols])
         if answer.values is None:  # the block's rows are rows of the whole: so is its answer
-            return Answer(answer.status, None, "block")
+            return Answer(answer.status, None, "block", answer.proven)
         x = self.base.copy()
         x[cols] = answer.values
         if not _rows_hold(self.m, self.parts.global_rows, x):
             return None
-        return Answer(answer.status, x, "block")
+        return Answer(answer.status, x, "block", answer.proven)
 
     def _run(self, m: MipArrays, on_start: Started, hint: np.ndarray | None = None):
         search = Search(m, self.time_limit, self.gap)

@@ -13,39 +13,30 @@ family). `solver.engine` chooses who searches it:
   `interleave_search` so that its parallel search runs in deterministic
   batches: same model and seed, same roster.
 Both honour the time limit (per solve; per level in lexicographic mode) and
-the relative gap. Ctrl-C stops the search and keeps the best roster found.
+the relative gap. Ctrl-C (on the main thread) or a cancel event (from any thread)
+stops the search and keeps the best roster found. How each engine's answer reads
+as a status, and when "optimal" is a proof: `placement/solver/status.py`.
 """
 
 from __future__ import annotations
 
-import enum
 import signal
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.objective import Level, agreement, levels, set_objective, weighted
+from models.objective import Level, agreement, hold, levels, set_objective, weighted
 from models.variables import Placement
 from placement.solver.blocks import solve_highs
+from placement.solver.status import FOUND, Status, from_cpsat, proven
 
-
-class Status(enum.Enum):
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    UNKNOWN = "unknown"
-
-
-STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-    cp_model.MODEL_INVALID: Status.UNKNOWN,
-}
-FOUND = (Status.OPTIMAL, Status.FEASIBLE)
+# How often a cancel event is looked at while a search runs (seconds): a search stops
+# at most this long after the event is set.
+CANCEL_POLL = 0.05
 
 
 @dataclass
@@ -55,6 +46,7 @@ class LevelResult:
     value: float | None
     bound: float | None
     seconds: float
+    proven: bool = False  # optimal with no gap left, not only within the relative gap
 
 
 @dataclass
@@ -71,6 +63,9 @@ class SolveOutcome:
     # the single level was solved in (0: whole): what an exact local re-solve needs.
     values: np.ndarray | None = None
     blocks: int = 0
+    # Optimal and proven so at every level: no roster is better, not only none better
+    # by more than `solver.relative_gap` (what "nothing better exists" reasoning needs).
+    proven: bool = False
 
     @property
     def gap(self) -> float | None:
@@ -88,6 +83,7 @@ class _Answer:
     objective: float | None
     bound: float | None
     blocks: int = 0
+    proven: bool = False
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -115,78 +111,162 @@ def parameters(pl: Placement) -> dict:
 
 
 class _Engine:
-    """Runs one level on the chosen engine; `stop()` interrupts it (Ctrl-C)."""
+    """Runs one level of `model` (the solve's own copy of the placement model) on the
+    chosen engine; `stop()` interrupts it, from any thread or a signal handler, before
+    or during a search (a search that starts after it is stopped at once)."""
 
-    def __init__(self, pl: Placement, show):
-        self.pl, self.show = pl, show
+    def __init__(self, pl: Placement, model: cp_model.CpModel, show):
+        self.pl, self.model, self.show = pl, model, show
         self.stopped = False
+        # Reentrant: the SIGINT handler runs on the main thread, possibly while that
+        # thread holds the lock in `_started`.
+        self._lock = threading.RLock()
         self._cpsat: cp_model.CpSolver | None = None
         self._mip = None
 
     def stop(self) -> None:
-        self.stopped = True
-        if self._cpsat is not None:
-            self._cpsat.stop_search()
-        if self._mip is not None:
-            self._mip.stop()
+        with self._lock:
+            self.stopped = True
+            if self._cpsat is not None:
+                self._cpsat.stop_search()
+            if self._mip is not None:
+                self._mip.stop()
+
+    def _started(self, search) -> None:
+        """A HiGHS search (whole or by blocks) about to run: stoppable from now on."""
+        with self._lock:
+            self._mip = search
+            if self.stopped:
+                search.stop()
 
     def run(self, level: Level, hint: np.ndarray | None) -> _Answer:
         s = self.pl.scenario.solver
-        set_objective(self.pl, level)
+        set_objective(self.pl, level, self.model)
         if s.engine == "highs":
             label = f"{level.name} (HiGHS)"
             if self.show:
                 self.show(label, 0.0, float("nan"), float("nan"))
             ans = solve_highs(
-                self.pl.model.proto,
+                self.model.proto,
                 s.time_limit,
                 s.relative_gap,
-                on_start=lambda search: setattr(self, "_mip", search),
+                on_start=self._started,
                 hint=hint if hint is not None else roster_hint(self.pl),
                 show=(lambda t, obj, bound: self.show(label, t, obj, bound))
                 if self.show else None,
             )
-            return _Answer(Status(ans.status), ans.values, ans.objective, ans.bound, ans.blocks)
+            return _Answer(ans.status, ans.values, ans.objective, ans.bound, ans.blocks,
+                           ans.proven)
         if hint is not None:  # the previous level's roster
-            self.pl.model.clear_hints()
-            for x in self.pl.x:
-                self.pl.model.add_hint(x, bool(hint[x.index]))
+            index = [x.index for x in self.pl.x]
+            self.model.clear_hints()
+            self.model.proto.solution_hint.vars.extend(index)
+            self.model.proto.solution_hint.values.extend(int(v) for v in hint[index])
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers, p.random_seed = s.workers, s.seed
         p.max_time_in_seconds, p.relative_gap_limit = s.time_limit, s.relative_gap
         p.interleave_search = s.workers > 1
         p.log_search_progress = s.log
-        self._cpsat = solver
-        st = STATUS[solver.solve(self.pl.model, _Progress(self.show, level.name))]
+        p.catch_sigint_signal = False  # Ctrl-C is `solve`'s to handle: see `_cpsat_search`
+        with self._lock:
+            if self.stopped:  # CP-SAT would not see a stop that comes before its search
+                return _Answer(Status.UNKNOWN, None, None, None)
+            self._cpsat = solver
+        code = _cpsat_search(solver, self.model, _Progress(self.show, level.name))
+        st = from_cpsat(code, self.model)
         if st not in FOUND:
             return _Answer(st, None, None, None)
         values = np.array(list(solver.response_proto.solution), dtype=np.int64)
-        return _Answer(st, values, solver.objective_value, solver.best_objective_bound)
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        return _Answer(st, values, objective, bound,
+                       proven=proven(st, s.relative_gap, objective, bound))
 
 
-def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
+def _cpsat_search(solver: cp_model.CpSolver, model: cp_model.CpModel, callback):
+    """`solver.solve`, on the main thread by way of a helper thread it waits for.
+
+    Why: CP-SAT's own Ctrl-C catch (`catch_sigint_signal`) stops the search without
+    telling anyone, so the outcome read "unknown, not interrupted": no roster within the
+    time limit. A Python signal handler runs only when the main thread runs Python,
+    which it does not inside `solve`; waiting for a thread is interruptible, so there
+    `solve`'s handler runs at once and stops the search, and the outcome says so."""
+    if threading.current_thread() is not threading.main_thread():
+        return solver.solve(model, callback)
+    with ThreadPoolExecutor(1, thread_name_prefix="cpsat") as pool:
+        return pool.submit(solver.solve, model, callback).result()
+
+
+class _Cancel:
+    """While a solve runs: Ctrl-C on the main thread (as before) and the caller's
+    `cancel` event from any thread both stop the engine.
+
+    Why both: `signal.signal` works on the main thread only, and a web server or a
+    notebook solves on worker threads, which must neither install a handler nor
+    fail trying; those callers stop a solve with an event. A small thread looks at the
+    event every CANCEL_POLL seconds and stops the engine while it is set (again at
+    each look, so a search that starts after the first stop is stopped too)."""
+
+    def __init__(self, engine: _Engine, cancel: threading.Event | None):
+        self.engine, self.cancel = engine, cancel
+        self._previous = None
+        self._done = threading.Event()
+        self._watcher: threading.Thread | None = None
+
+    def __enter__(self) -> _Cancel:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, lambda *_: self.engine.stop())
+        if self.cancel is not None:
+            if self.cancel.is_set():
+                self.engine.stop()
+            self._watcher = threading.Thread(target=self._watch, name="solve-cancel",
+                                             daemon=True)
+            self._watcher.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._done.wait(CANCEL_POLL):
+            if self.cancel.is_set():
+                self.engine.stop()
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def solve(pl: Placement, show=None, then: list[Level] = (),
+          cancel: threading.Event | None = None) -> SolveOutcome:
     """Solve by the scenario's objective, then by the levels in `then` (each holding the
     previous ones at their optimum: e.g. agreement with an earlier roster).
-    `show(label, elapsed, objective, bound)` if given."""
+    `show(label, elapsed, objective, bound)` if given. Setting `cancel` (from any
+    thread) stops the search as Ctrl-C does: the best roster found is kept and the
+    outcome says it was interrupted.
+
+    `pl.model` is left as it was given: the objective, the levels held at their
+    optimum and the hints go on a copy, so a caller can solve one model again."""
     plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
     plan = [*plan, *then]
     total = weighted(pl)
-    engine = _Engine(pl, show)
-    previous = signal.signal(signal.SIGINT, lambda *_: engine.stop())
+    model = cp_model.CpModel()
+    model.proto.copy_from(pl.model.proto)
+    engine = _Engine(pl, model, show)
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None
     status = Status.UNKNOWN
     blocks = 0
-    try:
+    with _Cancel(engine, cancel):
         for k, level in enumerate(plan):
+            if engine.stopped:
+                break
             t0 = time.perf_counter()
             ans = engine.run(level, best)
             results.append(
-                LevelResult(
-                    level.name, ans.status, ans.objective, ans.bound, time.perf_counter() - t0
-                )
+                LevelResult(level.name, ans.status, ans.objective, ans.bound,
+                            time.perf_counter() - t0, ans.proven)
             )
             if ans.status in FOUND:
                 best = ans.values
@@ -195,9 +275,7 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
             if ans.status not in FOUND or engine.stopped:
                 break
             if k + 1 < len(plan):
-                pl.model.add(level.expr(pl) >= int(round(_evaluate(level, pl, best))))
-    finally:
-        signal.signal(signal.SIGINT, previous)
+                hold(pl, level, int(round(_evaluate(level, pl, best))), model)
     if best is not None and status not in FOUND:
         status = Status.FEASIBLE  # a later lexicographic level failed: keep the earlier roster
     if engine.stopped and status is Status.OPTIMAL and len(results) < len(plan):
@@ -208,10 +286,12 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
         else np.array([], dtype=np.int64)
     )
     objective = _evaluate(total, pl, best) if best is not None else None
+    closed = status is Status.OPTIMAL and len(results) == len(plan) and \
+        all(r.proven for r in results)
     if len(plan) == 1 and results and results[0].bound is not None:
         bound = results[0].bound
-    else:
-        bound = objective if status is Status.OPTIMAL else None
+    else:  # levels held one after another bound the weighted sum only when each is proven
+        bound = objective if closed else None
     return SolveOutcome(
         status,
         chosen,
@@ -223,6 +303,7 @@ def solve(pl: Placement, show=None, then: list[Level] = ()) -> SolveOutcome:
         parameters(pl),
         best,
         blocks,
+        closed,
     )
 
 

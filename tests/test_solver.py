@@ -1,0 +1,276 @@
+"""The solver layer (placement/solver/solve.py, status.py): it runs on any thread, a
+cancel event stops it, each engine's status reads exactly, and it never changes the
+model it is given."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pytest
+from builders import MINI, mini_scenario
+from ortools.sat.python import cp_model
+from solving import REF, scenario
+
+from models.builder import build
+from models.objective import agreement, weighted
+from placement import api
+from placement.checker import check_roster
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
+from placement.pipeline.propose import propose
+from placement.roster.tables import roster_table
+from placement.solver.highs import MipArrays, Search
+from placement.solver.solve import solve
+from placement.solver.status import (
+    HIGHS_ERRORS,
+    HIGHS_STOPS,
+    SolverError,
+    Status,
+    from_cpsat,
+    from_highs,
+    proven,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {"R-TC5": {"mode": "target"}, "R-TC2": {"mode": "target"}}
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_dataset(MINI, REF)
+
+
+@pytest.fixture(scope="module")
+def linfen():
+    sc = load_scenario(ROOT / "scenarios" / "linfen.toml")
+    return sc, load_dataset(sc.data, reference_date=sc.reference_date)
+
+
+def _placement(data, sc):
+    facts = compute_facts(data, sc.reference_date)
+    return build(data, sc, facts, eligible_pairs(data, sc, facts))
+
+
+def _with(sc, **solver):
+    return sc.model_copy(update={"solver": sc.solver.model_copy(update=solver)})
+
+
+# --- any thread -------------------------------------------------------------------------
+
+def test_api_solve_on_a_worker_thread_gives_the_checked_roster(tmp_path):
+    """A web server solves on worker threads, where `signal.signal` raises; the solve
+    must neither try nor differ from the same solve on the main thread."""
+    sc, data = api.load(mini_scenario(tmp_path))
+    here = api.solve(sc, data)
+    with ThreadPoolExecutor(1) as pool:
+        there = pool.submit(api.solve, sc, data).result()
+    assert there.status == "optimal" and there.ok and not there.interrupted
+    assert there.objective == here.objective
+    assert there.roster.equals(here.roster)
+    assert check_roster(sc, data, there.roster).ok
+
+
+def test_cpsat_on_a_thread(mini):
+    sc = scenario(TARGETS, solver={"engine": "cpsat", "workers": 2, "time_limit": 30})
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(prop=propose(sc, mini)))
+    worker.start()
+    worker.join()
+    prop = result["prop"]
+    assert prop.status is Status.OPTIMAL and prop.outcome.proven
+    assert check_roster(sc, mini, prop.roster).ok
+
+
+# --- cancel -----------------------------------------------------------------------------
+
+def test_cancel_set_before_the_solve_runs_no_search(mini):
+    cancel = threading.Event()
+    cancel.set()
+    prop = propose(scenario(TARGETS), mini, cancel=cancel)
+    o = prop.outcome
+    assert o.interrupted and o.status is Status.UNKNOWN and not o.proven
+    assert o.levels == [] and prop.roster is None and len(o.chosen) == 0
+
+
+@pytest.mark.parametrize("engine", ["highs", "cpsat"])
+def test_cancel_while_solving_stops_a_long_search(linfen, engine):
+    """Linfen on CP-SAT runs for tens of seconds (docs/solver.md); HiGHS needs about
+    1 s, so there the event is set from the progress report at the level's start and
+    the search is stopped as it begins. Both on a worker thread, 60 s limit."""
+    sc, data = linfen
+    sc = _with(sc, engine=engine, time_limit=60)
+    pl = _placement(data, sc)
+    cancel = threading.Event()
+
+    def show(label, elapsed, objective, bound):
+        if engine == "highs" and not cancel.is_set():
+            cancel.set()
+            time.sleep(0.3)  # > CANCEL_POLL: the watcher has stopped the engine
+
+    if engine == "cpsat":
+        threading.Timer(1.0, cancel.set).start()
+    with ThreadPoolExecutor(1) as pool:
+        o = pool.submit(solve, pl, show, (), cancel).result()
+    assert o.interrupted and o.seconds < 20
+    assert o.status in (Status.FEASIBLE, Status.UNKNOWN) and not o.proven
+    if len(o.chosen):  # a roster found before the stop is a roster
+        assert check_roster(sc, data, roster_table(data, pl.facts, pl.pairs, o.chosen)).ok
+
+
+def test_ctrl_c_on_the_main_thread_still_stops_the_search(linfen):
+    """The main thread keeps Ctrl-C: the solve's own handler stops the engine (CP-SAT's
+    search runs for tens of seconds on Linfen) and says so, the caller's handler is
+    never called meanwhile and is back afterwards."""
+    sc, data = linfen
+    pl = _placement(data, _with(sc, engine="cpsat", time_limit=60))
+    caught = []
+
+    def callers_handler(*_):
+        caught.append(1)
+
+    original = signal.signal(signal.SIGINT, callers_handler)
+    try:
+        threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+        o = solve(pl)
+        restored = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, original)
+    assert o.interrupted and o.seconds < 20 and not o.proven
+    assert caught == [] and restored is callers_handler
+
+
+# --- status mapping ---------------------------------------------------------------------
+
+def test_cpsat_statuses_map_exactly():
+    model = cp_model.CpModel()
+    assert {code: from_cpsat(code, model) for code in
+            (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.INFEASIBLE, cp_model.UNKNOWN)} == {
+        cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
+        cp_model.INFEASIBLE: Status.INFEASIBLE, cp_model.UNKNOWN: Status.UNKNOWN}
+
+
+def test_model_invalid_raises_with_cp_sat_reason(mini):
+    """A constraint over a variable the model does not have: CP-SAT answers
+    MODEL_INVALID, which must not read as "no roster within the time limit"."""
+    model = cp_model.CpModel()
+    model.new_bool_var("x")
+    row = model.proto.constraints.add().linear
+    row.vars.append(7)
+    row.coeffs.append(1)
+    row.domain.extend([0, 1])
+    reason = model.validate()
+    assert reason
+    code = cp_model.CpSolver().solve(model)
+    assert code == cp_model.MODEL_INVALID
+    with pytest.raises(SolverError, match="CP-SAT rejected the model as invalid") as err:
+        from_cpsat(code, model)
+    assert reason in str(err.value)
+    # The same through `solve`, on a placement model broken the same way.
+    pl = _placement(mini, scenario(TARGETS, solver={"engine": "cpsat", "time_limit": 30}))
+    bad = pl.model.proto.constraints.add().linear
+    bad.vars.append(len(pl.model.proto.variables) + 5)
+    bad.coeffs.append(1)
+    bad.domain.extend([0, 1])
+    with pytest.raises(SolverError, match="CP-SAT rejected the model as invalid"):
+        solve(pl)
+
+
+def test_every_highs_status_is_mapped_exactly():
+    names = set(highspy.HighsModelStatus.__members__)
+    # Every status HiGHS has is a roster or proof, a stop, or an error named here.
+    assert names == {"kOptimal", "kInfeasible"} | HIGHS_STOPS | set(HIGHS_ERRORS)
+    assert from_highs("kOptimal", True) is Status.OPTIMAL
+    assert from_highs("kInfeasible", False) is Status.INFEASIBLE
+    for name in HIGHS_STOPS:
+        assert from_highs(name, True) is Status.FEASIBLE
+        assert from_highs(name, False) is Status.UNKNOWN
+    for name, cause in HIGHS_ERRORS.items():
+        for found in (True, False):
+            with pytest.raises(SolverError, match=name) as err:
+                from_highs(name, found)
+            assert cause in str(err.value)
+    with pytest.raises(SolverError, match="optimum without a solution"):
+        from_highs("kOptimal", False)
+
+
+def _one_column(cost: float, upper: float, row_lower: float) -> MipArrays:
+    """min cost·x, 0 ≤ x ≤ upper integer, x ≥ row_lower."""
+    return MipArrays(cost=np.array([cost]), lower=np.zeros(1), upper=np.array([upper]),
+                     starts=np.array([0, 1], dtype=np.int32), index=np.zeros(1, np.int32),
+                     value=np.ones(1), row_lower=np.array([row_lower]),
+                     row_upper=np.array([np.inf]), offset=0.0, scale=1.0)
+
+
+def test_highs_runs_report_infeasible_and_raise_on_unbounded():
+    assert Search(_one_column(1.0, 1.0, 2.0), 10).run().status is Status.INFEASIBLE
+    with pytest.raises(SolverError, match="unbounded"):
+        Search(_one_column(-1.0, np.inf, 0.0), 10).run()
+    # min x, 0 ≤ x ≤ 5, x ≥ 2: optimum 2, proven with no gap asked.
+    answer = Search(_one_column(1.0, 5.0, 2.0), 10).run()
+    assert (answer.status, answer.objective, answer.proven) == (Status.OPTIMAL, 2.0, True)
+
+
+def test_proven_tells_a_proof_from_optimal_within_the_gap():
+    assert proven(Status.OPTIMAL, 0.0, 100.0, 100.0)
+    assert proven(Status.OPTIMAL, 0.0, 100.0, 101.0)  # no gap asked: the engine closed it
+    assert proven(Status.OPTIMAL, 0.05, 100.0, 100.0)  # within a gap, but the bound meets it
+    assert not proven(Status.OPTIMAL, 0.05, 100.0, 104.0)  # 4 / 100 = 4 % ≤ 5 %: unproven
+    assert not proven(Status.FEASIBLE, 0.0, 100.0, 100.0)
+
+
+def test_solve_with_a_gap_says_whether_it_proved(mini):
+    """With a relative gap, `proven` holds exactly when the bound meets the objective."""
+    for engine in ("highs", "cpsat"):
+        sc = scenario(TARGETS, solver={"engine": engine, "time_limit": 30,
+                                       "relative_gap": 0.5})
+        o = solve(_placement(mini, sc))
+        assert o.status is Status.OPTIMAL
+        assert o.proven == (abs(o.bound - o.objective) <= 1e-9 * max(1.0, abs(o.objective)))
+
+
+# --- the model is not changed -----------------------------------------------------------
+
+def _proto_bytes(pl, path: Path) -> bytes:
+    pl.model.export_to_file(str(path))  # binary: the serialised proto
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("engine", ["highs", "cpsat"])
+@pytest.mark.parametrize("objective", ["weighted", "lexicographic", "then"])
+def test_solve_leaves_the_model_byte_identical(mini, tmp_path, engine, objective):
+    """Objective, levels held at their optimum and hints go on the solve's own copy: the
+    caller's proto serialises to the same bytes before and after, and solving it again
+    gives the same roster."""
+    sc = scenario(TARGETS, solver={"engine": engine, "workers": 2, "time_limit": 30},
+                  objective="weighted" if objective == "then" else objective)
+    pl = _placement(mini, sc)
+    before = _proto_bytes(pl, tmp_path / "before.pb")
+    then = []
+    if objective == "then":  # keep close to an earlier roster, held at the optimum
+        first = propose(sc, mini)
+        then = [agreement(pl, first.roster)]
+    a = solve(pl, then=then)
+    assert _proto_bytes(pl, tmp_path / "after.pb") == before
+    b = solve(pl, then=then)
+    assert a.status is b.status is Status.OPTIMAL and a.proven
+    assert len(a.levels) == {"weighted": 1, "then": 2}.get(objective, len(a.levels))
+    np.testing.assert_array_equal(a.chosen, b.chosen)
+    assert a.objective == b.objective == pytest.approx(_weighted_value(pl, a))
+
+
+def _weighted_value(pl, outcome) -> float:
+    """The weighted objective of the roster, from the level's coefficients."""
+    level = weighted(pl)
+    x = np.zeros(len(pl.pairs))
+    x[outcome.chosen] = 1
+    short = sum(w * int(outcome.values[v.index]) for v, w in level.shortfalls)
+    return float(level.coefs @ x - short + level.constant)
