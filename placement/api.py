@@ -88,7 +88,8 @@ def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Res
     The very steps of `placement solve` (`run.solve_result`), kept in memory:
     `result.write(folder)` gives the files `placement solve` writes. `options` go to
     `solve_result` (e.g. `start_from`, a published roster whose every changed line
-    costs `weights.change`; `alternates`)."""
+    costs `weights.change`; `alternates`; `cancel`, a `threading.Event` that stops the
+    search from another thread). Safe to call from any thread."""
     return solve_result(sc, data, progress=progress, **options)
 
 

@@ -79,6 +79,18 @@ def test_api_solve_on_a_worker_thread_gives_the_checked_roster(tmp_path):
     assert check_roster(sc, data, there.roster).ok
 
 
+def test_api_solve_takes_a_cancel_event(tmp_path):
+    """The API passes `cancel` down to the search: an event set before the call gives no
+    roster, status unknown, interrupted (exit 5), and summary.json says so."""
+    sc, data = api.load(mini_scenario(tmp_path))
+    cancel = threading.Event()
+    cancel.set()
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(api.solve, sc, data, cancel=cancel).result()
+    assert result.status == "unknown" and result.interrupted and result.roster is None
+    assert result.exit_code == 5 and result.summary["proven"] is False
+
+
 def test_cpsat_on_a_thread(mini):
     sc = scenario(TARGETS, solver={"engine": "cpsat", "workers": 2, "time_limit": 30})
     result = {}

@@ -10,6 +10,7 @@ atomically by `Result.write` (`run_solve`, `placement solve`).
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -49,13 +50,15 @@ def solve_result(
     start_label: str = "",
     alternates: int = 0,
     alternates_scope: str | list[str] = "changed",
+    cancel: threading.Event | None = None,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
     `alternates` > 0: that many alternates for each post in `alternates_scope`
-    (`explain.alternates`), as `Result.alternates`."""
+    (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
+    search from another thread as Ctrl-C does on the main one (a web server's worker)."""
     with ProgressView(progress) as view:
-        prop = propose(sc, data, show=view.show, start_from=start_from)
+        prop = propose(sc, data, show=view.show, start_from=start_from, cancel=cancel)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is None:
@@ -179,6 +182,7 @@ def _outcome_summary(o: SolveOutcome) -> dict:
         "objective": o.objective,
         "bound": o.bound,
         "gap": o.gap,
+        "proven": o.proven,
         "interrupted": o.interrupted,
         "parameters": o.parameters,
         "levels": [

@@ -218,6 +218,8 @@ EL9_TWO = [
 def test_R_EL9_model_one_level_at_a_time():
     model_side_pair_rule("R-EL9", EL9)
     model_side_pair_rule("R-EL9", EL9_TWO, {"max_steps": 2})
+    # as a target the rank-step universe is open, so the mask alone prices the 2 steps
+    model_side_pair_target("R-EL9", EL9)
 
 
 def test_R_EL9_checker_one_level_at_a_time():

@@ -47,6 +47,8 @@ RO1_KINDS = [
 ]
 # years equal to the first probe's tenure to the last bit: ">= years" rotates it
 RO1_EXACT = {"years": 3653 / 365.25}
+TEN_EXACT = RO1_EXACT
+FIVE_EXACT = {"years": 1827 / 365.25}  # the 5.0021-year probes' tenure to the last bit
 
 
 def test_R_RO1_model_head_rotation():
@@ -86,6 +88,7 @@ def within_team():
 
 def test_R_RO2_model_sensitive_deputies_leave_the_team():
     model_side_pair_rule("R-RO2", RO2)
+    model_side_pair_rule("R-RO2", RO2, TEN_EXACT)
     data = within_team()
     assert placed(solve(data)) == {"P1": "X", "P2": "F2", "P3": "F3"}  # 90 + 10 + 10
     # X may hold no post of T1: P3 (70) + F1 + F2 = 90 beats everything else
@@ -94,6 +97,7 @@ def test_R_RO2_model_sensitive_deputies_leave_the_team():
 
 def test_R_RO2_checker_sensitive_deputies_leave_the_team():
     checker_side_pair_rule("R-RO2", RO2)
+    checker_side_pair_rule("R-RO2", RO2, TEN_EXACT)
     data = within_team()
     moved = check(data, {"R-RO2": {}}, {"P1": "F1", "P2": "X", "P3": "F3"})
     assert broken(moved) == {("R-RO2", "P2")}
@@ -116,12 +120,14 @@ RO3_KINDS = [
 
 def test_R_RO3_model_other_deputies_hard_and_target():
     model_side_pair_rule("R-RO3", RO3)
+    model_side_pair_rule("R-RO3", RO3, TEN_EXACT)
     model_side_pair_target("R-RO3", RO3)
     model_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
 
 
 def test_R_RO3_checker_other_deputies():
     checker_side_pair_rule("R-RO3", RO3)
+    checker_side_pair_rule("R-RO3", RO3, TEN_EXACT)
     checker_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
 
 
@@ -135,11 +141,13 @@ RO4 = [
 
 def test_R_RO4_model_dispatched_leaders_hard_and_target():
     model_side_pair_rule("R-RO4", RO4)
+    model_side_pair_rule("R-RO4", RO4, FIVE_EXACT)
     model_side_pair_target("R-RO4", RO4)
 
 
 def test_R_RO4_checker_dispatched_leaders():
     checker_side_pair_rule("R-RO4", RO4)
+    checker_side_pair_rule("R-RO4", RO4, FIVE_EXACT)
 
 
 PORTFOLIO = {"portfolio": "财务"}
@@ -157,12 +165,14 @@ RO5_KINDS = [
 
 def test_R_RO5_model_portfolio_hard_and_target():
     model_side_pair_rule("R-RO5", RO5)
+    model_side_pair_rule("R-RO5", RO5, FIVE_EXACT)
     model_side_pair_target("R-RO5", RO5)
     model_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
 
 
 def test_R_RO5_checker_portfolio():
     checker_side_pair_rule("R-RO5", RO5)
+    checker_side_pair_rule("R-RO5", RO5, FIVE_EXACT)
     checker_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
 
 
