@@ -25,21 +25,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from pydantic import ValidationError
 
 from placement.checker import CheckReport, check_roster, read_roster
 from placement.data.dataset import DataSet
-from placement.data.errors import InputError, Problem
 from placement.data.loader import load_dataset
 from placement.data.scenario import Scenario
-from placement.data.scenario_io import (
-    OVERRIDE_SOURCE,
-    _apply_override,
-    _parse_override,
-    _problems_from,
-    load_scenario,
-    scenario_to_dict,
-)
+from placement.data.scenario_io import load_scenario, override_scenario
 from placement.explain.whynot import WhyNot
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
@@ -65,21 +56,7 @@ def override(sc: Scenario, *settings: str) -> Scenario:
     read exactly like `--set` (docs/scenario.md). `sc` itself is not changed.
 
     Raises `InputError` (source `--set`) for a bad key or value."""
-    problems: list[Problem] = []
-    raw = scenario_to_dict(sc)
-    origin: dict = {}
-    for text in settings:
-        item = _parse_override(text, problems)
-        if item is not None:
-            _apply_override(raw, origin, *item, problems)
-    if problems:
-        raise InputError(problems)
-    try:
-        new = Scenario.model_validate(raw)
-    except ValidationError as err:
-        raise InputError(_problems_from(err, raw, origin, OVERRIDE_SOURCE)) from None
-    new.source = sc.source
-    return new
+    return override_scenario(sc, settings)
 
 
 def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Result:

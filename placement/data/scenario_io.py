@@ -85,6 +85,27 @@ def scenario_checksum(sc: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def override_scenario(sc: Scenario, settings: Sequence[str]) -> Scenario:
+    """A copy of `sc` with `dotted.key=value` settings applied and validated again, read
+    exactly like `--set`; `sc` itself is not changed. Raises `InputError` (source `--set`)
+    naming every bad key or value."""
+    problems: list[Problem] = []
+    raw = scenario_to_dict(sc)
+    origin: dict = {}
+    for text in settings:
+        item = _parse_override(text, problems)
+        if item is not None:
+            _apply_override(raw, origin, *item, problems)
+    if problems:
+        raise InputError(problems)
+    try:
+        new = Scenario.model_validate(raw)
+    except ValidationError as err:
+        raise InputError(_problems_from(err, raw, origin, OVERRIDE_SOURCE)) from None
+    new.source = sc.source
+    return new
+
+
 def parse_override(text: str) -> tuple[_KEY, object]:
     """`"rules.R-TC5.min_women=3"` -> `(("rules", "R-TC5", "min_women"), 3)`.
 

@@ -33,7 +33,9 @@ import pandas as pd
 
 from models.builder import build
 from models.objective import set_objective, weighted
+from placement.checker import check_roster
 from placement.data.rules import RULE_NAMES
+from placement.roster.tables import roster_table
 from placement.solver.highs import Search, mip_arrays
 from placement.solver.resolve import Resolver
 
@@ -136,7 +138,6 @@ class _Shortlist:
     alternates; `stop()` ends every running search (Ctrl-C)."""
 
     def __init__(self, prop, keep_rosters: bool):
-        from placement.checker import check_roster
 
         self.prop, self.keep_rosters = prop, keep_rosters
         sc, data, pairs = prop.scenario, prop.data, prop.pairs
@@ -226,8 +227,6 @@ class _Shortlist:
              proven: bool, objective: float) -> tuple[dict, pd.DataFrame]:
         """One line of alternates.csv, from the alternate's roster as the independent
         checker reads it."""
-        from placement.checker import check_roster
-        from placement.roster.tables import roster_table
 
         prop, pairs = self.prop, self.prop.pairs
         roster = roster_table(prop.data, prop.facts, pairs, chosen)

@@ -163,7 +163,7 @@ class BlockSearch:
         x = np.where(np.isfinite(x), x, 0.0)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not _rows_hold(m, self.parts.global_rows, x):
+        if not rows_hold(m, self.parts.global_rows, x):
             return None
         s = m.scale
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
@@ -175,7 +175,7 @@ class BlockSearch:
                            len(self.parts.blocks), all(a.proven for a in answers))
 
 
-def _rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
+def rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
     for r in rows:
         lo, hi = m.starts[r], m.starts[r + 1]
         v = float(m.value[lo:hi] @ x[m.index[lo:hi]])

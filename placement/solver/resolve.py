@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from placement.solver.blocks import _rows_hold, block_model, split
+from placement.solver.blocks import block_model, rows_hold, split
 from placement.solver.highs import MipArrays, Search
 from placement.solver.status import Status
 
@@ -162,7 +162,7 @@ class Resolver:
             return Answer(answer.status, None, "block", answer.proven)
         x = self.base.copy()
         x[cols] = answer.values
-        if not _rows_hold(self.m, self.parts.global_rows, x):
+        if not rows_hold(self.m, self.parts.global_rows, x):
             return None
         return Answer(answer.status, x, "block", answer.proven)
 
