@@ -127,6 +127,10 @@ def test_R_TC2_checker_locals_per_team_and_per_county():
     depts = {"D1": "M1", "D2": "M2"}
     assert broken(check(data, {"R-TC2": {}}, NON_LOCAL | depts)) == {("R-TC2", "TP")}
     assert check(data, {"R-TC2": {}}, THREE_LOCAL | depts).ok
+    two_local = {"Q1": "N1", "Q2": "N2", "Q3": "L3", "Q4": "L4"}  # 2 locals < 3 in TP
+    assert broken(check(data, {"R-TC2": {}}, two_local | depts)) == {("R-TC2", "TP")}
+    target = check(data, {"R-TC2": {"mode": "target"}}, two_local | depts)
+    assert shortfall(target, "R-TC2", "TP") == 1  # 3 - 2
     county = locals_case(county=True)
     per_county = {"R-TC2": {"per": "county"}}
     assert broken(check(county, per_county, NON_LOCAL)) == {("R-TC2", "R1")}
