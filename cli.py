@@ -1,10 +1,14 @@
 """The `placement` command: a thin typer layer over the `placement` package.
 
-Exit codes (data contract): 0 a roster was found, 2 usage error, 3 invalid
+Exit codes (data contract): 0 a roster was found, 2 usage error or an output
+path that cannot be used or written (a file where a folder belongs, an input
+folder, a folder another solve is writing, disk full, read-only), 3 invalid
 input, 4 proven infeasible, 5 nothing found within the time limit; the
 checker exits 1 when a roster breaks a hard rule; `sweep` exits 1 when a run
-failed or a roster failed the checker and 130 when stopped by Ctrl-C (the
-finished rows are written).
+failed or a roster failed the checker; 130 when stopped by Ctrl-C (a sweep's
+finished rows are written); 70 an internal error (a bug: one line naming the
+exception type and place, never a traceback). Every command runs inside
+`placement.commands.guard.guarded`, the one place where errors become messages.
 
 `diff` and `sweep` are thin layers over `placement.api` (`api.diff`,
 `api.sweep`); the work and its tests live in `placement.whatif`.
@@ -27,9 +31,10 @@ import typer
 
 from placement.commands.bench import register as register_bench
 from placement.commands.files import register as register_files
+from placement.commands.guard import GuardedTyper, fail
 from placement.data.errors import InputError, choose_language
 
-app = typer.Typer(
+app = GuardedTyper(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -44,23 +49,20 @@ Sets = Annotated[
 
 
 def _fail_input(err: InputError, lang: str) -> None:
-    typer.echo(err.render(lang), err=True)
-    typer.echo(
-        ("输入有误，共 {n} 处。" if lang == "zh" else "{n} problem(s) in the input.").format(
-            n=len(err.problems)
-        ),
-        err=True,
-    )
-    raise typer.Exit(3)
+    fail(err, lang)
 
 
 def _load(scenario: Path, sets: list[str] | None, lang: str):
+    """Scenario, data set and the locks' ids, checked together; lock warnings printed."""
     from placement.data.loader import load_dataset
+    from placement.data.locks import validate_locks
     from placement.data.scenario_io import load_scenario
 
     try:
         sc = load_scenario(scenario, sets or [])
         data = load_dataset(sc.data, reference_date=sc.reference_date)
+        for warning in validate_locks(sc, data):
+            typer.echo(warning.render(lang), err=True)
     except InputError as err:
         _fail_input(err, lang)
     return sc, data
@@ -115,13 +117,23 @@ def solve(
     lang: Lang = None,
 ) -> None:
     """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
-    from placement.checker import read_roster
-    from placement.explain.alternates import AlternatesError, check_alternates
-    from placement.pipeline.run import run_solve, validate_baseline
+    from placement.roster.result_folder import check_out, lock_folder
 
     lg = choose_language(lang)
     started = time.perf_counter()
     sc, data = _load(scenario, set_, lg)
+    # Before any work: an --out that cannot become a result folder, or another solve
+    # writing it (the lock is held until the folder is in place).
+    check_out(out, [sc.data, scenario, *([start] if start else [])])
+    with lock_folder(out):
+        _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg)
+
+
+def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg):
+    from placement.checker import read_roster
+    from placement.explain.alternates import AlternatesError, check_alternates
+    from placement.pipeline.run import run_solve, validate_baseline
+
     try:
         baseline = None
         if start is not None:
@@ -175,16 +187,13 @@ def why_not(scenario: Path,
             post: Annotated[str, typer.Option(help="post id")],
             set_: Sets = None, lang: Lang = None) -> None:
     """Why is this cadre not in this post? The excluding rules, or what forcing it costs."""
-    from placement.data.locks import validate_locks
-    from placement.data.scenario import Pair
+    from placement.data.locks import validate_pair
     from placement.pipeline.questions import why_not as explain_why_not
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
-    probe = sc.model_copy(deep=True)
-    probe.locks.must = [Pair(cadre=cadre, post=post)]
     try:
-        validate_locks(probe, data)
+        validate_pair(data, cadre, post)
     except InputError as err:
         _fail_input(err, lg)
     typer.echo(explain_why_not(sc, data, cadre, post).render(lg))

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from placement.commands.guard import fail
 from placement.data.errors import InputError, choose_language
 
 Lang = Annotated[str | None, typer.Option(
@@ -25,10 +26,7 @@ ScenarioOpt = Annotated[Path | None, typer.Option(
 
 
 def _fail(err: InputError, lang: str) -> None:
-    typer.echo(err.render(lang), err=True)
-    typer.echo(("输入有误，共 {n} 处。" if lang == "zh" else "{n} problem(s) in the input.")
-               .format(n=len(err.problems)), err=True)
-    raise typer.Exit(3)
+    fail(err, lang)
 
 
 def _content_lang(flag: str | None) -> str:

@@ -3,16 +3,64 @@ Chinese or English.
 
 A `Problem` says where (file or `workbook#sheet`, spreadsheet row, column) and
 what was expected. `InputError` carries all of them so a planner fixes a file
-in one pass. Messages never carry names or ID numbers of cadres, only ids.
+in one pass. Messages never carry names or ID numbers of cadres, only ids:
+`render` hides any value that looks like an ID number (a planner may type one
+into the wrong cell, 性别 or 出生年月 of a form) and shows control characters
+as escapes, so a message cannot garble the terminal. `OutputError` is the
+other half: an output path that cannot be written (CLI exit 2).
 """
 
 from __future__ import annotations
 
 import locale
 import os
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from placement.data.i18n import MESSAGES
+
+# An 18-character resident ID number (17 digits and a digit or X), checksum or not,
+# anywhere in a value; 15-digit first-generation numbers too.
+ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+HIDDEN = {"zh": "［疑似身份证号，已隐去］", "en": "[looks like an ID number; not shown]"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Words(NamedTuple):
+    """A message parameter that is itself words, in both languages."""
+    zh: str
+    en: str
+
+
+def os_problem(err: OSError, code: str = "os_write") -> Problem:
+    """An operating system error as a problem naming its path, with the reason in words
+    a planner can act on (disk full, read-only, permission, not a folder)."""
+    import errno
+
+    from placement.data.i18n import OS_REASONS
+
+    name = errno.errorcode.get(err.errno or 0, "")
+    fallback = err.strerror or type(err).__name__
+    reason = Words(*OS_REASONS.get(name, (fallback, fallback)))
+    path = err.filename if err.filename is not None else ""
+    return Problem(code, params={"path": str(path), "reason": reason})
+
+
+def looks_like_id_number(text: str) -> bool:
+    return bool(ID_NUMBER.search(text))
+
+
+def shown_value(value: object, lang: str = "en") -> object:
+    """A message parameter as it may be shown: ID-number-like text hidden, control
+    characters escaped (`\\x07`); other values unchanged."""
+    if isinstance(value, Words):
+        return value.zh if lang == "zh" else value.en
+    if not isinstance(value, str):
+        return value
+    if looks_like_id_number(value):
+        return HIDDEN["zh" if lang == "zh" else "en"]
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 @dataclass(frozen=True)
@@ -25,7 +73,8 @@ class Problem:
 
     def render(self, lang: str = "en") -> str:
         zh, en = MESSAGES[self.code]
-        text = (zh if lang == "zh" else en).format(**self.params)
+        params = {k: shown_value(v, lang) for k, v in self.params.items()}
+        text = (zh if lang == "zh" else en).format(**params)
         where = []
         if self.source:
             where.append(self.source)
@@ -42,6 +91,18 @@ class InputError(Exception):
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s) in the input")
+        self.problems = list(problems)
+
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(p.render(lang) for p in self.problems)
+
+
+class OutputError(Exception):
+    """An output path that cannot be used or written: the problems, all of them (the
+    CLI prints them and exits 2, before any work when it can tell in advance)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) with the output")
         self.problems = list(problems)
 
     def render(self, lang: str = "en") -> str:

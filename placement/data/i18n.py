@@ -257,3 +257,93 @@ MESSAGES.update({
                             "the original form of cadre {cadre} changed since the import; "
                             "exported from the current file"),
 })
+
+# Hostile input and faults (issue 14): bounds, cells that cannot be read as written,
+# output paths that cannot be used, and result folders that are not whole.
+MESSAGES.update({
+    "not_a_file": ("{path} 存在，但不是普通文件（是文件夹、设备或失效的链接）",
+                   "{path} exists but is not a regular file (a folder, a device or a "
+                   "dangling link)"),
+    "table_not_file": ("{path} 应为 CSV 文件，实为文件夹、设备、符号链接或失效的链接；"
+                       "请放入文件本身",
+                       "{path} should be a CSV file but is a folder, a device, a symbolic "
+                       "link or a dangling link; put the file itself there"),
+    "table_empty": ("表 {table}（{zh}）只有表头，没有数据行",
+                    "table {table} ({zh}) has headers but no rows"),
+    "control_char": ("含有控制字符 {char}（位于第{pos}个字符），请删除",
+                     "holds a control character {char} (at character {pos}); remove it"),
+    "cell_too_long": ("内容过长：{length} 个字符，上限 {limit}",
+                      "the cell is too long: {length} characters, at most {limit}"),
+    "too_many_rows": ("行数过多：{rows} 行，上限 {limit}",
+                      "too many rows: {rows}, at most {limit}"),
+    "file_too_large": ("文件过大：{size} 字节，上限 {limit}",
+                       "the file is too large: {size} bytes, at most {limit}"),
+    "row_short": ("有 {cells} 个单元格，少于表头的 {expected} 列",
+                  "has {cells} cells but the header has {expected} columns"),
+    "row_long": ("有 {cells} 个单元格，多于表头的 {expected} 列，且多出的单元格不为空",
+                 "has {cells} cells, more than the {expected} columns of the header, and the "
+                 "extra cells are not empty"),
+    "csv_quote": ("引号不配对或位置不对：{reason}",
+                  "a quote is unbalanced or misplaced: {reason}"),
+    "unknown_column_hint": ("未知的列 {header}，是否应为 {suggestion}？（否则该列的值将被忽略）",
+                            "unknown column {header}; did you mean {suggestion}? (otherwise "
+                            "its values would be ignored)"),
+    "workbook_unpacked": ("工作簿解压后过大：{size} 字节，上限 {limit}（可能是压缩炸弹）",
+                          "the workbook unpacks to {size} bytes, more than {limit} (a zip "
+                          "bomb?)"),
+    "merged_cells": ("单元格 {cells} 是合并单元格；请取消合并，每个单元格填写自己的值",
+                     "cells {cells} are merged; unmerge them and fill in every cell"),
+    "formula_no_value": ("单元格 {cell} 是公式，但没有保存计算结果；请在 Excel 中打开后保存，"
+                         "或将公式改为值",
+                         "cell {cell} holds a formula without a saved value; open and save "
+                         "the workbook in Excel, or replace the formula by its value"),
+    "relation_conflict": ("人员 {a} 与 {b} 的关系重复或矛盾：第{first}行为 {was}，本行为 {now}",
+                          "cadres {a} and {b} are related twice or contradictorily: row "
+                          "{first} says {was}, this row {now}"),
+    "lock_conflict": ("人员 {cadre} → 职位 {post} 同时出现在 must 与 forbid 中",
+                      "cadre {cadre} -> post {post} is both in must and in forbid"),
+    "lock_two_posts": ("must 锁定使人员 {cadre} 同时担任 {posts}",
+                       "must locks put cadre {cadre} into {posts} at once"),
+    "lock_two_cadres": ("must 锁定使职位 {post} 同时由 {cadres} 担任",
+                        "must locks put {cadres} into post {post} at once"),
+    "lock_duplicate": ("锁定 {cadre} → {post} 重复出现（另见 {first}），已合并为一条",
+                       "lock {cadre} -> {post} is given twice (see also {first}); merged "
+                       "into one"),
+    "out_is_file": ("{path} 是文件，应为文件夹", "{path} is a file; expected a folder"),
+    "out_is_folder": ("{path} 是文件夹，应为文件", "{path} is a folder; expected a file"),
+    "out_in_input": ("输出位置 {path} 就是输入 {input} 或位于其中，写入会覆盖输入；请另选位置",
+                     "the output {path} is, or is inside, the input {input}: writing would "
+                     "overwrite the input; choose another place"),
+    "out_not_result": ("{path} 中有不属于结果的内容（如 {file}）；结果文件夹会被整体替换，"
+                       "请选择空文件夹或以前的结果文件夹",
+                       "{path} holds something that is not part of a result (e.g. {file}); "
+                       "a result folder is replaced as a whole, so choose an empty folder or "
+                       "an earlier result folder"),
+    "out_locked": ("{path} 正由另一个进程写入；请等待其完成，或另选输出位置",
+                   "{path} is being written by another process; wait for it to finish or "
+                   "choose another output"),
+    "os_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "os_error": ("无法读写 {path}：{reason}", "cannot read or write {path}: {reason}"),
+    "result_incomplete": ("结果文件夹不完整或混有两次求解的文件（{file}：{what}）；请重新求解",
+                          "the result folder is incomplete or mixes two runs ({file}: {what}); "
+                          "solve again"),
+    "internal_error": ("内部错误 {kind}（{where}）；输入未被修改。请将此行报告给维护者",
+                       "internal error {kind} (at {where}); no input was changed. Please "
+                       "report this line to the maintainers"),
+})
+
+# Why an operating system call failed, in words a planner can act on (errno name ->).
+OS_REASONS: dict[str, tuple[str, str]] = {
+    "ENOSPC": ("磁盘已满，请腾出空间", "the disk is full; free some space"),
+    "EDQUOT": ("磁盘配额已用完", "the disk quota is used up"),
+    "EROFS": ("文件系统为只读", "the file system is read-only"),
+    "EACCES": ("没有权限", "permission denied"),
+    "EPERM": ("没有权限", "permission denied"),
+    "ENOTDIR": ("路径中有一段是文件而不是文件夹", "a part of the path is a file, not a folder"),
+    "EISDIR": ("是文件夹，应为文件", "it is a folder; expected a file"),
+    "ENOENT": ("不存在", "it does not exist"),
+    "EEXIST": ("已存在", "it exists already"),
+    "ENAMETOOLONG": ("路径过长", "the path is too long"),
+    "EIO": ("磁盘读写错误", "an input/output error of the disk"),
+    "EXDEV": ("不在同一文件系统上", "not on the same file system"),
+}

@@ -1,7 +1,12 @@
-"""Locks name cadres, posts and teams of the data set; an unknown id is bad input.
+"""Locks name cadres, posts and teams of the data set, and do not contradict each other.
 
 The scenario loader cannot see the data, so this check runs once both are
-loaded, before any pair is built, and reports every unknown id at once.
+loaded (`placement validate` and every command that loads a scenario, and the
+pipeline before any pair is built) and reports every problem at once: an unknown
+id; a pair both in `must` and in `forbid`; `must` locks that put one cadre into
+two posts or two cadres into one post (each would make the scenario infeasible
+for a reason that is the planner's typing, not the rules). A lock given twice
+is merged into one, with a warning.
 """
 
 from __future__ import annotations
@@ -11,7 +16,10 @@ from placement.data.errors import InputError, Problem
 from placement.data.scenario import Scenario
 
 
-def validate_locks(sc: Scenario, data: DataSet) -> None:
+def validate_locks(sc: Scenario, data: DataSet) -> list[Problem]:
+    """Raise `InputError` on unknown ids or contradictory locks; merge locks given twice
+    (new lists in `sc.locks`, the loader's own copy; no file is touched) and return one
+    warning per merged lock."""
     cadres = set(data.cadres["cadre_id"])
     posts = set(data.posts["post_id"])
     teams = set(data.teams["team_id"])
@@ -19,36 +27,71 @@ def validate_locks(sc: Scenario, data: DataSet) -> None:
     problems = []
     for kind in ("must", "forbid"):
         for i, pair in enumerate(getattr(sc.locks, kind)):
-            if pair.cadre not in cadres:
-                problems.append(
-                    Problem(
-                        "unknown_ref",
-                        source,
-                        None,
-                        f"locks.{kind}[{i}].cadre",
-                        {"value": pair.cadre, "target": "cadres.cadre_id"},
-                    )
-                )
-            if pair.post not in posts:
-                problems.append(
-                    Problem(
-                        "unknown_ref",
-                        source,
-                        None,
-                        f"locks.{kind}[{i}].post",
-                        {"value": pair.post, "target": "posts.post_id"},
-                    )
-                )
+            for part, known, target in (("cadre", cadres, "cadres.cadre_id"),
+                                        ("post", posts, "posts.post_id")):
+                if getattr(pair, part) not in known:
+                    problems.append(Problem("unknown_ref", source, None,
+                                            f"locks.{kind}[{i}].{part}",
+                                            {"value": getattr(pair, part), "target": target}))
     for i, ident in enumerate(sc.locks.keep):
         if ident not in posts and ident not in teams:
-            problems.append(
-                Problem(
-                    "unknown_ref",
-                    source,
-                    None,
-                    f"locks.keep[{i}]",
-                    {"value": ident, "target": "posts.post_id / teams.team_id"},
-                )
-            )
+            problems.append(Problem("unknown_ref", source, None, f"locks.keep[{i}]",
+                                    {"value": ident, "target": "posts.post_id / teams.team_id"}))
+    warnings = _merge_duplicates(sc, source)
+    problems += _contradictions(sc, source)
+    if problems:
+        raise InputError(problems)
+    return warnings
+
+
+def _merge_duplicates(sc: Scenario, source: str) -> list[Problem]:
+    warnings: list[Problem] = []
+    for kind in ("must", "forbid", "keep"):
+        items = getattr(sc.locks, kind)
+        first: dict = {}
+        kept = []
+        for i, item in enumerate(items):
+            key = item if isinstance(item, str) else (item.cadre, item.post)
+            if key in first:
+                cadre, post = ("", key) if isinstance(key, str) else key
+                warnings.append(Problem("lock_duplicate", source, None, f"locks.{kind}[{i}]",
+                                        {"cadre": cadre, "post": post,
+                                         "first": f"locks.{kind}[{first[key]}]"}))
+                continue
+            first[key] = i
+            kept.append(item)
+        if len(kept) < len(items):
+            setattr(sc.locks, kind, kept)
+    return warnings
+
+
+def _contradictions(sc: Scenario, source: str) -> list[Problem]:
+    problems = []
+    forbidden = {(p.cadre, p.post) for p in sc.locks.forbid}
+    posts_of: dict[str, list[str]] = {}
+    cadres_of: dict[str, list[str]] = {}
+    for i, pair in enumerate(sc.locks.must):
+        if (pair.cadre, pair.post) in forbidden:
+            problems.append(Problem("lock_conflict", source, None, f"locks.must[{i}]",
+                                    {"cadre": pair.cadre, "post": pair.post}))
+        posts_of.setdefault(pair.cadre, []).append(pair.post)
+        cadres_of.setdefault(pair.post, []).append(pair.cadre)
+    problems += [Problem("lock_two_posts", source, None, "locks.must",
+                         {"cadre": c, "posts": ", ".join(ps)})
+                 for c, ps in posts_of.items() if len(ps) > 1]
+    problems += [Problem("lock_two_cadres", source, None, "locks.must",
+                         {"post": p, "cadres": ", ".join(cs)})
+                 for p, cs in cadres_of.items() if len(cs) > 1]
+    return problems
+
+
+def validate_pair(data: DataSet, cadre: str, post: str) -> None:
+    """The `--cadre` and `--post` of a question (`why-not`) name a cadre and a post."""
+    problems = [Problem("unknown_ref", f"--{part}", None, None,
+                        {"value": value, "target": target})
+                for part, value, known, target in (
+                    ("cadre", cadre, data.cadres["cadre_id"], "cadres.cadre_id"),
+                    ("post", post, data.posts["post_id"], "posts.post_id"))
+                if value not in set(known)]
     if problems:
         raise InputError(problems)

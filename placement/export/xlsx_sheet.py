@@ -6,6 +6,14 @@ a bold header row that stays frozen, a filter on it, columns wide enough for
 their text (a Chinese character counts double), dates stored as date cells
 with a visible date format (not text, so they sort and filter as dates), and
 optional green/red marks for met/unmet targets.
+
+No cell is a live formula: openpyxl would store text beginning with `=` as a
+formula, so every text cell that a spreadsheet would read as one (beginning
+with `=`, `+`, `-` or `@`, after whitespace, or with a tab or CR; the OWASP
+list, `atomic.formula_safe`) is stored as a text cell with Excel's quote
+prefix, the workbook form of typing a leading `'`: the value stays exactly the
+text, shown and edited as text. Characters XML cannot hold (control
+characters) are written as U+FFFD; the loader refuses them in input.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,10 +29,13 @@ import numpy as np
 import pandas as pd
 
 from placement.data import atomic
+from placement.data.atomic import formula_safe
 
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
 HEADER_WIDTH = 14
+# What XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing openpyxl).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010\013\014\016-\037]")
 MARK_STYLE = {"met": ("C6EFCE", "006100"), "unmet": ("FFC7CE", "9C0006")}
 
 
@@ -33,7 +45,8 @@ def display_width(text: str) -> int:
 
 
 def cell_value(v):
-    """A frame cell as something openpyxl writes natively (None for empty)."""
+    """A frame cell as something openpyxl writes natively (None for empty); text
+    without the control characters XML cannot hold."""
     if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, np.generic):
@@ -43,8 +56,17 @@ def cell_value(v):
     if isinstance(v, pd.Timestamp):
         return v.date()
     if isinstance(v, tuple | list):
-        return ";".join(str(x) for x in v)
+        v = ";".join(str(x) for x in v)
+    if isinstance(v, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
     return v
+
+
+def _as_text(cell) -> None:
+    """A text cell that would read as a formula: stored as text with the quote prefix."""
+    if isinstance(cell.value, str) and formula_safe(cell.value) != cell.value:
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
@@ -56,7 +78,9 @@ def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
     from openpyxl.utils import get_column_letter
 
     ws = book.create_sheet(title)
-    ws.append(list(headers))
+    ws.append([cell_value(h) for h in headers])
+    for cell in ws[1]:
+        _as_text(cell)
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
@@ -72,6 +96,8 @@ def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
         for j, v in enumerate(values):
             if v is None:
                 continue
+            if isinstance(v, str):
+                _as_text(ws.cell(row=ws.max_row, column=j + 1))
             if isinstance(v, dt.date):
                 ws.cell(row=ws.max_row, column=j + 1).number_format = DATE_FORMAT
             widths[j] = max(widths[j], display_width(_shown(v)))

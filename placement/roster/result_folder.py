@@ -14,14 +14,29 @@ when it solves; a folder read back has none of them (the report reader in
 `placement.export.report.data` reloads them and re-runs the checker; this module sits
 below the checker and does not).
 
-Writing is atomic per file (`placement.data.atomic`); the result files of an older
-result that this one lacks are removed first, so a folder never shows an older roster
-beside a new summary.json, which is written last.
+A result folder is written whole or not at all: every file goes into a temporary
+sibling folder (`.NAME.tmp-*`), summary.json last with the SHA-256 of every table file
+(`files`), and that folder then takes the place of the old one by two renames; a
+kill -9 leaves the old folder or the new one (or, between the renames, none), never
+one of each. An advisory lock (`.NAME.lock` beside the folder, `fcntl.flock`, released
+by the system when a process dies) refuses a second writer: `placement solve` holds it
+from before the solve until the folder is in place. `read_result` checks `files` and
+refuses a folder whose tables do not match it. A folder that holds anything but result
+files (a data set, a home folder) is never replaced, and neither is an input
+(`check_out`, run before any solve).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +44,7 @@ import pandas as pd
 
 from placement.data import atomic
 from placement.data.dataset import DataSet
-from placement.data.errors import InputError, Problem
+from placement.data.errors import InputError, OutputError, Problem, os_problem
 from placement.data.scenario import Scenario
 from placement.solver.solve import Status
 
@@ -37,6 +52,10 @@ RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls
                 "alternates.csv")
 TABLES = tuple(Path(name).stem for name in RESULT_FILES)
 SUMMARY_FILE = "summary.json"
+MANIFEST = "files"  # summary.json: table file -> SHA-256 of its bytes
+# What a result folder may hold (the reports are written into it by `placement report`);
+# a folder holding anything else is not replaced.
+FOLDER_FILES = frozenset((*RESULT_FILES, SUMMARY_FILE, "report.xlsx", "report.html"))
 
 # Columns that hold numbers; every other column is text. For teams.csv every column
 # but `TEAM_TEXT` is a number.
@@ -148,11 +167,14 @@ class Result:
             return "\n".join(lines)
         gap = s.get("gap")
         gap_text = "" if gap is None else f", gap {gap:.4%}"
-        check = s.get("check", {})
+        check = s.get("check")
+        # No roster (stopped before the first one): nothing was checked, nothing failed.
+        checked = ("no roster to check" if check is None else
+                   f"check {'passed' if check.get('ok') else 'FAILED'}")
         return (
             f"{s['status']}: objective {s.get('objective')}{gap_text}, "
             f"{s['times']['solve']:.1f}s solve; "
-            f"check {'passed' if check.get('ok') else 'FAILED'}; "
+            f"{checked}; "
             f"{s['counts']['changed_posts']} posts change"
             + (f" ({s['from']['changed_lines']} lines differ from {s['from']['roster']})"
                if s.get("from") else "")
@@ -165,16 +187,22 @@ class Result:
         return {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
 
     def write(self, out: Path | str) -> Path:
-        """Write the result folder `out`: each table as its CSV file, then summary.json
-        (whose `out` becomes `out`), each file atomically; result files of an older
-        result that this one lacks are removed first."""
+        """Write the result folder `out` whole: each table as its formula-safe CSV file,
+        then summary.json (whose `out` becomes `out` and `files` the tables' checksums),
+        in a temporary sibling folder that then replaces `out` (module docstring).
+        Raises `OutputError` if `out` cannot be used (`check_out`), is locked by another
+        writer, or cannot be written."""
         out = Path(out)
-        for name in RESULT_FILES:
-            (out / name).unlink(missing_ok=True)
-        for name, frame in self.tables().items():
-            atomic.write_csv(out / f"{name}.csv", frame)
-        self.summary["out"] = str(out)
-        atomic.write_json(out / SUMMARY_FILE, self.summary)
+        inputs = [self.scenario.data] if self.scenario is not None else []
+        with lock_folder(out):
+            check_out(out, inputs)
+            files = {f"{name}.csv": atomic.csv_bytes(frame)
+                     for name, frame in self.tables().items()}
+            self.summary["out"] = str(out)
+            self.summary[MANIFEST] = {name: hashlib.sha256(data).hexdigest()
+                                      for name, data in files.items()}
+            summary = (json.dumps(self.summary, ensure_ascii=False, indent=2) + "\n")
+            _replace_folder(out, files | {SUMMARY_FILE: summary.encode("utf-8")})
         self.folder = out
         return out
 
@@ -186,14 +214,143 @@ def _alternates_headline(a: dict) -> str:
     return f"; {a['alternates']} alternates for {a['posts']} posts"
 
 
-def read_csv_text(path: Path) -> pd.DataFrame:
-    """A CSV file as text cells ("" for empty); an unreadable file is an InputError."""
+# ------------------------------------------------------------ writing a folder whole
+
+
+def _folder_path(out: Path) -> Path:
+    """`out` made absolute without following links (`.` gets a name and a parent)."""
+    return Path(os.path.abspath(out))
+
+
+def check_out(out: Path | str, inputs: Iterable[Path | str] = ()) -> None:
+    """Raise `OutputError` unless `out` may become a result folder: not a file, not a
+    folder holding anything but result files, not an input nor inside or around one,
+    under a folder that exists or can be made and is writable."""
+    out = _folder_path(Path(out))
+    problems: list[Problem] = []
+    for given in inputs:
+        inp = _folder_path(Path(given))
+        if out == inp or inp in out.parents or out in inp.parents:
+            problems.append(Problem("out_in_input", params={"path": str(out),
+                                                             "input": str(inp)}))
+    if out.exists() and not out.is_dir():
+        problems.append(Problem("out_is_file", params={"path": str(out)}))
+    elif out.is_dir():
+        stranger = next((p.name for p in sorted(out.iterdir())
+                         if p.name not in FOLDER_FILES or not p.is_file()), None)
+        if stranger is not None:
+            problems.append(Problem("out_not_result", params={"path": str(out),
+                                                               "file": stranger}))
+    base = next(p for p in out.parents if p.exists() or p == p.parent)
+    if not base.is_dir():
+        problems.append(Problem("out_is_file", params={"path": str(base)}))
+    elif not os.access(base, os.W_OK | os.X_OK):
+        problems.append(os_problem(PermissionError(13, "Permission denied", str(base))))
+    if problems:
+        raise OutputError(problems)
+
+
+_HELD: dict[Path, list] = {}  # lock path -> [fd, depth, thread id]
+_HELD_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def lock_folder(out: Path | str) -> Iterator[None]:
+    """Hold the writer's lock of result folder `out` (re-entrant in one thread);
+    `OutputError` if another process or thread holds it."""
+    out = _folder_path(Path(out))
+    lock = out.parent / f".{out.name}.lock"
+    me = threading.get_ident()
+    with _HELD_GUARD:
+        held = _HELD.get(lock)
+        if held is not None and held[2] != me:
+            raise OutputError([Problem("out_locked", params={"path": str(out)})])
+        if held is None:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as err:
+                raise OutputError([os_problem(err)]) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise OutputError([Problem("out_locked", params={"path": str(out)})]) from None
+            held = _HELD[lock] = [fd, 0, me]
+        held[1] += 1
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        yield
+    finally:
+        with _HELD_GUARD:
+            held[1] -= 1
+            if held[1] == 0:
+                del _HELD[lock]
+                os.close(held[0])  # closing the descriptor releases the flock
+
+
+def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into a temporary sibling of `out`, then swap it in; the caller
+    holds the lock. Leftovers of a writer that was killed are removed first."""
+    out = _folder_path(out)
+    parent = out.parent
+    for stale in parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = old = None
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp's 0700 would hide results from colleagues
+        for name, data in files.items():
+            atomic.write_bytes(tmp / name, data)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.replace(out, old / "previous")
+        os.replace(tmp, out)
+        tmp = None
+        _fsync_folder(parent)
+    except OSError as err:
+        if old is not None and not out.exists():
+            os.replace(old / "previous", out)  # put the previous result back
+        raise OutputError([os_problem(err)]) from None
+    finally:
+        for left in (tmp, old):
+            if left is not None:
+                shutil.rmtree(left, ignore_errors=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------------ reading
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """A CSV file as text cells ("" for empty) as they were before `atomic.csv_bytes`
+    made them formula-safe; an unreadable file is an InputError."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
             OSError) as err:
+        reason = (f"{type(err).__name__}: {err.strerror}" if isinstance(err, OSError)
+                  else str(err).strip())
         raise InputError([Problem("bad_csv", source=str(path),
-                                  params={"reason": str(err).strip()})]) from None
+                                  params={"reason": reason})]) from None
+    frame.columns = [atomic.unescape_formula(str(c)) for c in frame.columns]
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        quoted = column.str.startswith("'")
+        if quoted.any():
+            frame.isetitem(i, column.where(~quoted, column[quoted].map(
+                atomic.unescape_formula)))
+    return frame
 
 
 def read_summary(folder: Path) -> dict:
@@ -215,6 +372,37 @@ def read_result(folder: Path | str) -> Result:
     a readable CSV file."""
     folder = Path(folder)
     summary = read_summary(folder)
+    _check_whole(folder, summary)
     frames = {Path(name).stem: read_csv_text(folder / name)
               for name in RESULT_FILES if (folder / name).is_file()}
     return Result(summary, **frames, folder=folder)
+
+
+def _check_whole(folder: Path, summary: dict) -> None:
+    """The table files are exactly those summary.json's `files` lists, byte for byte
+    (a folder written before `files` existed is taken as it is)."""
+    listed = summary.get(MANIFEST)
+    if listed is None:
+        return
+    source = str(folder / SUMMARY_FILE)
+    if not isinstance(listed, dict):
+        raise InputError([Problem("result_bad_summary", source=source,
+                                  params={"reason": f"{MANIFEST} is not a table"})])
+    problems = []
+    for name in RESULT_FILES:
+        path = folder / name
+        if name not in listed:
+            if path.exists():
+                problems.append(Problem("result_incomplete", source=source, params={
+                    "file": name, "what": "not written by this run"}))
+            continue
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        if digest != listed[name]:
+            problems.append(Problem("result_incomplete", source=source, params={
+                "file": name, "what": "missing" if digest is None else "changed or from "
+                                      "another run"}))
+    if problems:
+        raise InputError(problems)

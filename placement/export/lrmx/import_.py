@@ -16,7 +16,6 @@ written and every problem is raised at once.
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIA
 from placement.export.export_data import ENUM_ZH
 from placement.export.lrmx.read import SUFFIXES, Person, read_person
 from placement.export.lrmx.values import read_date, read_kin
+from placement.roster.result_folder import read_csv_text
 
 SOURCES_FILE = "lrmx_sources.csv"
 FORM_COLUMNS = ("cadre_id", "name", "gender", "birth_date", "party", "education", "specialties",
@@ -77,6 +77,9 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
         raise InputError(errors)
     cadres_path = _table_file(out, CADRES)
     existing = _read(cadres_path) if cadres_path else None
+    relations_path = _table_file(out, RELATIONS_TABLE)
+    if relations_path:  # read before anything is written: an unreadable one stops the import
+        _read(relations_path)
     pairs = _link_family(persons, existing)
     report = ImportReport(out, files=len(files))
     report.new, report.updated = _write_cadres(out, cadres_path, existing, persons)
@@ -155,7 +158,8 @@ def _table_file(out: Path, table: Table) -> Path | None:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """A table of DATASET as text; one that is not UTF-8 CSV is an InputError."""
+    return read_csv_text(path)
 
 
 def _columns(table: Table, frame: pd.DataFrame) -> dict[str, str]:
@@ -250,6 +254,4 @@ def _write_csv(path: Path, frame: pd.DataFrame, original: Path | None) -> None:
     """UTF-8 with a BOM for new files (Excel shows Chinese right); an existing file
     keeps whether it had one."""
     bom = True if original is None else original.read_bytes()[:3] == b"\xef\xbb\xbf"
-    buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n")
-    atomic.write_bytes(path, buf.getvalue().encode("utf-8-sig" if bom else "utf-8"))
+    atomic.write_bytes(path, atomic.csv_bytes(frame, bom))
