@@ -119,8 +119,9 @@ def test_extra_columns_blank_rows_and_header_spaces(tmp_path):
     lines = teams.read_text(encoding="utf-8").splitlines()
     lines[0] = " " + lines[0].replace("name", " name ") + ",备注"
     lines[1] += ",a note"
+    lines[2:] = [line + "," for line in lines[2:]]  # every row as wide as the header
     lines.insert(2, "")  # a blank line is skipped but still counts as a row
-    lines.insert(3, ",,,,,,,")
+    lines.insert(3, ",,,,,,,,")
     teams.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = load_dataset(tmp_path, reference_date=REF)
     assert "备注" not in data.teams.columns

@@ -7,13 +7,26 @@ the generator hand it Python values. It checks everything
 every problem found, each with the file, spreadsheet row and column as the
 user wrote them, so a planner can fix a file in one pass. Input files are
 only ever read (as bytes, which are also what the checksums cover).
+
+Nothing is read silently other than as written: a CSV row with fewer cells than
+the header (or more, non-empty ones), a quote out of place, a control
+character, a header that is a misspelling of a known column, merged cells or a
+formula without a saved value in a workbook, a table file that is a folder or a
+link, a required table with headers only and a pair of cadres related twice
+are all problems naming the file, row and column. What is read is bounded
+(`MAX_*`: file and unpacked workbook size, rows, characters per cell) so a
+hostile file fails with a message, not by exhausting memory.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import difflib
 import hashlib
 import io
+import re
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from placement.data import parsing
+from placement.data.atomic import unescape_formula
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
 from placement.data.schema import (
@@ -36,6 +50,14 @@ from placement.data.schema import (
 ROW = "_row"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
+# Bounds on what is read (a province's data set is a few MB and some 10^4 rows).
+MAX_FILE_BYTES = 256 * 2**20  # one CSV file or workbook as stored
+MAX_UNPACKED_BYTES = 1024 * 2**20  # a workbook's parts once unzipped
+MAX_ROWS = 1_000_000  # rows of one table
+MAX_CELL_CHARS = 2_000  # characters of one cell of a known column
+# Characters no cell may hold (tab, line feed and carriage return may).
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
 
 # ---------------------------------------------------------------- reading files
 
@@ -47,6 +69,8 @@ def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
         raise InputError([Problem("file_missing", params={"path": str(path)})])
     if path.is_dir():
         read = _read_folder(path)
+    elif not path.is_file():
+        raise InputError([Problem("not_a_file", params={"path": str(path)})])
     elif path.suffix.lower() in WORKBOOK_SUFFIXES:
         read = _read_workbook(path)
     else:
@@ -58,8 +82,11 @@ def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
         rest = [p for p in err.problems
                 if not (p.code == "table_missing" and p.params.get("table") in read.unreadable)]
         raise InputError(read.problems + rest) from None
-    if read.problems:
-        raise InputError(read.problems)
+    empty = [Problem("table_empty", source=data.sources.get(t.name, t.name),
+                     params={"table": t.name, "zh": t.zh})
+             for t in TABLES if t.required and len(data.table(t.name)) == 0]
+    if read.problems or empty:
+        raise InputError(read.problems + empty)
     return replace(data, checksums=read.checksums)
 
 
@@ -94,30 +121,82 @@ def _read_folder(folder: Path) -> _Read:
     read = _Read({}, {}, {}, [], set())
     for file in sorted(folder.iterdir()):
         name = _table_name(file.stem) if file.suffix.lower() == ".csv" else None
-        if name is None or not file.is_file():
+        if name is None:
             continue
         source = str(file)
-        data = file.read_bytes()
-        read.checksums[source] = hashlib.sha256(data).hexdigest()
-        frame, problem = _read_csv(data, source)
-        if problem:
-            read.problems.append(problem)
+        if file.is_symlink() or not file.is_file():
+            read.problems.append(Problem("table_not_file", source=source,
+                                         params={"path": source}))
+            _add(read, name, source, None)
+            continue
+        data, problem = _read_bytes(file)
+        if data is not None:
+            read.checksums[source] = hashlib.sha256(data).hexdigest()
+            frame, problems = _read_csv(data, source)
+        else:
+            frame, problems = None, [problem]
+        read.problems.extend(problems)
         _add(read, name, source, frame)
     return read
 
 
-def _read_csv(data: bytes, source: str) -> tuple[pd.DataFrame | None, Problem | None]:
-    """All cells as text, header from line 1, blank lines kept so row numbers stay true."""
+def _read_bytes(file: Path) -> tuple[bytes | None, Problem | None]:
+    """The bytes of an input file within `MAX_FILE_BYTES`, or the problem."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, Problem("file_too_large", source=str(file),
+                             params={"size": size, "limit": MAX_FILE_BYTES})
     try:
-        grid = pd.read_csv(io.BytesIO(data), header=None, dtype=str, encoding="utf-8-sig",
-                           keep_default_na=False, na_filter=False, skip_blank_lines=False)
+        return file.read_bytes(), None
+    except OSError as err:
+        return None, Problem("bad_csv", source=str(file),
+                             params={"reason": err.strerror or type(err).__name__})
+
+
+def _read_csv(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """All cells as text, header from line 1, blank lines kept so row numbers stay true.
+
+    Read with the csv module (strict quoting) so that a row whose cell count differs
+    from the header's, or a stray quote, is reported with its spreadsheet row (the
+    record's number, which a quoted line break does not change) instead of being
+    padded, cut or shifted. Cells written formula-safe (`atomic.formula_safe`) read
+    back as they were."""
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, Problem("csv_not_utf8", source=source)
-    except pd.errors.EmptyDataError:
-        return None, Problem("csv_empty", source=source)
-    except (pd.errors.ParserError, ValueError) as err:
-        return None, Problem("bad_csv", source=source, params={"reason": str(err).strip()})
-    return _grid_to_frame(grid), None
+        return None, [Problem("csv_not_utf8", source=source)]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) > MAX_ROWS + 1:
+                return None, [Problem("too_many_rows", source=source,
+                                      params={"rows": f"> {MAX_ROWS}", "limit": MAX_ROWS})]
+    except csv.Error as err:
+        return None, [Problem("csv_quote", source=source, row=len(records) + 1,
+                              params={"reason": str(err)})]
+    if not records or not any(c.strip() for c in records[0]):
+        return None, [Problem("csv_empty", source=source)]
+    width = len(records[0])
+    problems = []
+    for i, record in enumerate(records[1:], start=2):
+        n = len(record)
+        if n == width or n == 0 or (n == 1 and not record[0].strip()):
+            continue
+        if n < width:
+            problems.append(Problem("row_short", source=source, row=i,
+                                    params={"cells": n, "expected": width}))
+        elif any(c.strip() for c in record[width:]):
+            problems.append(Problem("row_long", source=source, row=i,
+                                    params={"cells": n, "expected": width}))
+    if problems:
+        return None, problems
+    grid = pd.DataFrame([(r + [""] * width)[:width] for r in records], dtype=object)
+    quoted = [i for i in range(width) if grid[i].str.startswith("'").any()]
+    for i in quoted:
+        grid[i] = grid[i].map(unescape_formula)
+    return _grid_to_frame(grid.astype("str")), []
 
 
 def _grid_to_frame(grid: pd.DataFrame) -> pd.DataFrame:
@@ -134,26 +213,85 @@ def _read_workbook(path: Path) -> _Read:
     import openpyxl  # imported here: CSV users never pay for it
 
     read = _Read({}, {}, {}, [], set())
-    data = path.read_bytes()
+    data, problem = _read_bytes(path)
+    if data is None:
+        read.problems.append(problem)
+        return read
     read.checksums[str(path)] = hashlib.sha256(data).hexdigest()
+    problem = _unpacked_size_problem(data, str(path))
+    if problem:
+        read.problems.append(problem)
+        return read
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # any failure to open it is a problem of the user's file
         read.problems.append(Problem("bad_workbook", source=str(path),
-                                     params={"reason": f"{type(err).__name__}: {err}"}))
+                                     params={"reason": type(err).__name__}))
         return read
     try:
-        for sheet in book.worksheets:
-            name = _table_name(sheet.title)
-            if name is None or not hasattr(sheet, "iter_rows"):
-                continue
-            rows = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
-            grid = pd.DataFrame.from_records(rows) if rows else pd.DataFrame([[]])
-            grid = grid.map(parsing.cell_text).astype("str")
-            _add(read, name, f"{path}#{sheet.title}", _grid_to_frame(grid))
+        with zipfile.ZipFile(io.BytesIO(data)) as parts:
+            for sheet in book.worksheets:
+                name = _table_name(sheet.title)
+                if name is None or not hasattr(sheet, "iter_rows"):
+                    continue
+                source = f"{path}#{sheet.title}"
+                cells = _unreadable_cells(parts, getattr(sheet, "_worksheet_path", ""), source)
+                if cells:
+                    read.problems.extend(cells)
+                    _add(read, name, source, None)
+                    continue
+                rows = []
+                for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True):
+                    rows.append(row)
+                    if len(rows) > MAX_ROWS + 1:
+                        break
+                if len(rows) > MAX_ROWS + 1:
+                    read.problems.append(Problem("too_many_rows", source=source, params={
+                        "rows": f"> {MAX_ROWS}", "limit": MAX_ROWS}))
+                    _add(read, name, source, None)
+                    continue
+                grid = pd.DataFrame.from_records(rows) if rows else pd.DataFrame([[]])
+                grid = grid.map(parsing.cell_text).astype("str")
+                _add(read, name, source, _grid_to_frame(grid))
     finally:
         book.close()
     return read
+
+
+def _unpacked_size_problem(data: bytes, source: str) -> Problem | None:
+    """A workbook that is not a zip file is left to openpyxl's message; one that unpacks
+    to more than `MAX_UNPACKED_BYTES` (a zip bomb) is refused before it is opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as parts:
+            size = sum(info.file_size for info in parts.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if size > MAX_UNPACKED_BYTES:
+        return Problem("workbook_unpacked", source=source,
+                       params={"size": size, "limit": MAX_UNPACKED_BYTES})
+    return None
+
+
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+
+
+def _unreadable_cells(parts: zipfile.ZipFile, part: str, source: str) -> list[Problem]:
+    """Merged cells (their value is in the first cell only) and formulas without a saved
+    value (openpyxl reads them as empty) of one sheet, found in its XML."""
+    try:
+        xml = parts.read(part.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    problems = [Problem("merged_cells", source=source, params={"cells": m.decode()})
+                for m in _MERGED.findall(xml)]
+    if b"<f" in xml:
+        for ref, body in _CELL.findall(xml):
+            if re.search(rb"<(?:\w+:)?f[\s>/]", body) and not _VALUE.search(body):
+                problems.append(Problem("formula_no_value", source=source,
+                                        params={"cell": ref.decode()}))
+    return problems
 
 
 # ------------------------------------------------------- converting and validating
@@ -194,7 +332,7 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
             built[table.name].present = False
     ref = pd.Timestamp(reference_date or dt.date.today())
     for check in (_check_unique, _check_refs, _check_two_posts, _check_fit_pairs,
-                  _check_self_relation):
+                  _check_self_relation, _check_relation_pairs):
         problems.extend(check(built))
     problems.extend(_check_future(built, ref))
     if problems:
@@ -230,10 +368,13 @@ def _match_headers(table: Table, frame: pd.DataFrame, built: _Built,
     aliases = header_aliases(table)
     lowered = {k.lower(): v for k, v in aliases.items()}
     positions: dict[str, int] = {}
+    unknown: list[str] = []
     for pos, raw_header in enumerate(frame.columns):
         header = parsing.cell_text(raw_header).replace("\ufeff", "").strip()
         name = aliases.get(header) or lowered.get(header.lower())
         if name is None:
+            if header:
+                unknown.append(header)
             continue
         if name in positions:
             problems.append(Problem("duplicate_column", source=built.source, row=1,
@@ -241,7 +382,24 @@ def _match_headers(table: Table, frame: pd.DataFrame, built: _Built,
             continue
         positions[name] = pos
         built.headers[name] = header
+    problems.extend(_misspelt(table, unknown, positions, built.source))
     return positions
+
+
+def _misspelt(table: Table, unknown: list[str], present: dict[str, int],
+              source: str) -> list[Problem]:
+    """Unknown headers that are close to a known column the file lacks (`spouse_abrod`):
+    the user meant that column, whose values would otherwise be dropped without a word.
+    Headers like no known column (备注, notes) are the planner's own and are kept out."""
+    absent = {a: c.name for c in table.columns if c.name not in present
+              for a in (c.name, c.zh)}
+    out = []
+    for header in unknown:
+        close = difflib.get_close_matches(header.lower(), list(absent), n=1, cutoff=0.85)
+        if close:
+            out.append(Problem("unknown_column_hint", source=source, row=1, column=header,
+                               params={"header": header, "suggestion": close[0]}))
+    return out
 
 
 def _convert(table: Table, frame: pd.DataFrame, source: str,
@@ -257,6 +415,9 @@ def _convert(table: Table, frame: pd.DataFrame, source: str,
              for name, pos in positions.items()}
     keep = _non_blank(texts, len(body))
     rows = rows[keep]
+    if len(rows) > MAX_ROWS:
+        problems.append(Problem("too_many_rows", source=source,
+                                params={"rows": len(rows), "limit": MAX_ROWS}))
     columns: dict[str, pd.Series] = {}
     for col in table.columns:
         if col.name in texts:
@@ -324,8 +485,27 @@ BAD_CODE = {"date": "bad_date", "bool": "bad_bool", "int": "bad_int", "float": "
             "enum": "bad_enum", "grades": "bad_enum"}
 
 
+def _unreadable_text(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
+                     problems: list[Problem]) -> pd.Series:
+    """Cells with a control character or longer than `MAX_CELL_CHARS`: problems that
+    name the cell, never its content (it may be a name); the mask of those cells."""
+    control = text.str.contains(CONTROL, regex=True)
+    long = text.str.len() > MAX_CELL_CHARS
+    for i in np.flatnonzero(control.to_numpy()):
+        at = re.search(CONTROL, text.iat[i])
+        problems.append(built.problem("control_char", int(rows[i]), col.name,
+                                      char=f"U+{ord(at.group()):04X}", pos=at.start() + 1))
+    for i in np.flatnonzero((long & ~control).to_numpy()):
+        problems.append(built.problem("cell_too_long", int(rows[i]), col.name,
+                                      length=len(text.iat[i]), limit=MAX_CELL_CHARS))
+    return control | long
+
+
 def _parse_column(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
                   problems: list[Problem]) -> pd.Series:
+    unreadable = _unreadable_text(col, text, rows, built, problems)
+    if unreadable.any():
+        text = text.mask(unreadable, "")  # reported; not read again as a value
     empty = text == ""
     if empty.all():  # nothing to read (often a column of defaults)
         values, bad = _filled(col, len(text)), empty & False
@@ -340,7 +520,7 @@ def _parse_column(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
         problems.append(_bad_cell(col, text.iat[i], int(rows[i]), built))
     if not col.allow_empty:
         code = "empty_value" if _expected(col) else "empty_required"
-        for i in np.flatnonzero(empty.to_numpy()):
+        for i in np.flatnonzero((empty & ~unreadable).to_numpy()):
             params = {"expected": _expected(col)} if code == "empty_value" else {}
             problems.append(built.problem(code, int(rows[i]), col.name, **params))
     if col.low is not None or col.high is not None:
@@ -438,6 +618,30 @@ def _check_self_relation(built: dict[str, _Built]) -> list[Problem]:
     same = (f["cadre_a"] != "") & (f["cadre_a"] == f["cadre_b"])
     return [b.problem("self_relation", int(f[ROW].iat[i]), "cadre_b", value=f["cadre_a"].iat[i])
             for i in np.flatnonzero(same.to_numpy())]
+
+
+def _check_relation_pairs(built: dict[str, _Built]) -> list[Problem]:
+    """A pair of cadres is related once: a second row for the same two (either order)
+    repeats or contradicts the first (spouse and sibling; parent both ways)."""
+    b = built["relations"]
+    f = b.frame
+    a, c = f["cadre_a"], f["cadre_b"]
+    swap = (a > c).to_numpy()
+    pair = pd.DataFrame({"lo": a.where(~swap, c), "hi": c.where(~swap, a), ROW: f[ROW]})
+    dup = pair.duplicated(["lo", "hi"]) & (pair["lo"] != "")
+    first = _first_rows(pair, ["lo", "hi"])
+    where = pd.Series(np.arange(len(f)), index=f[ROW].to_numpy())
+    out = []
+    for i in np.flatnonzero(dup.to_numpy()):
+        j = int(where[int(first.iat[i])])
+        out.append(b.problem("relation_conflict", int(f[ROW].iat[i]), "cadre_b",
+                             a=f["cadre_a"].iat[i], b=f["cadre_b"].iat[i],
+                             first=int(first.iat[i]),
+                             was=f"{f['cadre_a'].iat[j]}-{f['cadre_b'].iat[j]} "
+                                 f"{f['relation'].iat[j]}",
+                             now=f"{f['cadre_a'].iat[i]}-{f['cadre_b'].iat[i]} "
+                                 f"{f['relation'].iat[i]}"))
+    return out
 
 
 def _check_future(built: dict[str, _Built], ref: pd.Timestamp) -> list[Problem]:
