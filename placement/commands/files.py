@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from placement.commands.guard import fail
-from placement.data.errors import InputError, choose_language
+from placement.data.errors import InputError, OutputError, Problem, choose_language
 
 Lang = Annotated[str | None, typer.Option(
     "--lang", help="zh or en: report language (default zh) and messages (default: locale)")]
@@ -34,6 +34,31 @@ def _content_lang(flag: str | None) -> str:
     return "en" if flag and flag.lower().startswith("en") else "zh"
 
 
+def _output_file(out: Path, inputs: list[Path]) -> None:
+    """Before any work: `out` (a file to write) is not a folder nor an input."""
+    problems = []
+    if out.is_dir():
+        problems.append(Problem("out_is_folder", params={"path": str(out)}))
+    for given in inputs:
+        if Path(out).resolve() == Path(given).resolve():
+            problems.append(Problem("out_in_input", params={"path": str(out),
+                                                             "input": str(given)}))
+    if problems:
+        raise OutputError(problems)
+
+
+def _output_folder(out: Path, inputs: list[Path]) -> None:
+    """Before any work: `out` (a folder to write into) is not a file, and no input file
+    lies in it (writing there would overwrite an original form)."""
+    if out.exists() and not out.is_dir():
+        raise OutputError([Problem("out_is_file", params={"path": str(out)})])
+    where = Path(out).resolve()
+    clash = sorted({str(p.parent) for p in inputs if Path(p).resolve().parent == where})
+    if clash:
+        raise OutputError([Problem("out_in_input", params={"path": str(out),
+                                                            "input": clash[0]})])
+
+
 def _size(path: Path) -> str:
     return f"{path} ({path.stat().st_size / 1024:.0f} KiB)"
 
@@ -43,14 +68,16 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
     from placement.export.report.data import load_result
     from placement.export.report.html import write_report_html
     from placement.export.report.xlsx import write_report_xlsx
+    from placement.roster.result_folder import lock_folder
 
     msg, content = choose_language(lang), _content_lang(lang)
     try:
         res = load_result(result, scenario)
     except InputError as err:
         _fail(err, msg)
-    xlsx = write_report_xlsx(res, Path(result) / "report.xlsx", content)
-    html = write_report_html(res, Path(result) / "report.html", content)
+    with lock_folder(result):  # not while a solve replaces the folder
+        xlsx = write_report_xlsx(res, Path(result) / "report.xlsx", content)
+        html = write_report_html(res, Path(result) / "report.html", content)
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))
 
 
@@ -63,6 +90,7 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
     from placement.export.export_data import export_data as write
 
     msg = choose_language(lang)
+    _output_file(out, [source])
     try:
         if source.suffix.lower() == ".toml":
             sc = load_scenario(source)
@@ -71,6 +99,7 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
             data = load_dataset(source)
     except InputError as err:
         _fail(err, msg)
+    _output_file(out, [Path(f) for f in data.checksums])
     write(data, out, _content_lang(lang))
     counts = ", ".join(f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres"))
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + f"{_size(out)}: {counts}")
@@ -114,12 +143,16 @@ def export_lrmx(result: Path,
                     help="lrmx_sources.csv (default: beside the data set)")] = None) -> None:
     """Write a 任免审批表 for every cadre whose post changes, with 拟任/拟免/任免理由 filled."""
     from placement.export.lrmx.export import export_lrmx as write
+    from placement.export.lrmx.export import source_files
     from placement.export.report.data import load_result
 
     msg = choose_language(lang)
+    _output_folder(out, [])
     try:
+        res = load_result(result, scenario)
+        _output_folder(out, source_files(res, sources))
         # The form is a Chinese document: its fields are written in Chinese whatever --lang.
-        rep = write(load_result(result, scenario), out, sources, "zh")
+        rep = write(res, out, sources, "zh")
     except InputError as err:
         _fail(err, msg)
     for w in rep.warnings:

@@ -15,6 +15,11 @@ in `docs/scenario.md`.
 
 Every problem found is reported at once as an `InputError`: the source is the
 file that set the offending key (or `--set`), the column its dotted key path.
+
+Every number a scenario takes is bounded before the model sees it (`MAX_NUMBER`,
+and `MAX_SEED` for the solver's seed, which CP-SAT keeps in 32 bits): a weight of
+2^63 or an infinite time limit is a message naming the key, not a crash inside
+the solver.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import copy
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 import tomllib
@@ -38,6 +44,10 @@ from placement.data.scenario import Scenario
 
 OVERRIDE_SOURCE = "--set"
 _KEY = tuple  # a key path: ("rules", "R-TC5", "min_women")
+
+MAX_NUMBER = 10**9  # any weight, limit, count or threshold
+MAX_SEED = 2**31 - 1  # solver.seed: CP-SAT's random_seed is a 32-bit integer
+_LIMITS = {("solver", "seed"): MAX_SEED}
 
 __all__ = ["load_scenario", "scenario_to_dict", "scenario_checksum", "parse_override",
            "rules_table_markdown"]
@@ -61,6 +71,7 @@ def load_scenario(path: Path, overrides: Sequence[str] = ()) -> Scenario:
     if "source" in raw:  # set by the loader, never by a file
         problems.append(_unknown_key(("source",), origin, str(path)))
         del raw["source"]
+    problems.extend(_out_of_bounds(raw, origin, str(path)))
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as err:
@@ -96,6 +107,7 @@ def override_scenario(sc: Scenario, settings: Sequence[str]) -> Scenario:
         item = _parse_override(text, problems)
         if item is not None:
             _apply_override(raw, origin, *item, problems)
+    problems.extend(_out_of_bounds(raw, origin, OVERRIDE_SOURCE))
     if problems:
         raise InputError(problems)
     try:
@@ -142,7 +154,8 @@ def _read_chain(path: Path, problems: list[Problem]) -> tuple[dict, dict] | None
         seen.append(key)
         shown.append(label)
         if not current.is_file():
-            problems.append(Problem("file_missing", source=said_by or "",
+            problems.append(Problem("not_a_file" if current.exists() else "file_missing",
+                                    source=said_by or "",
                                     column="extends" if said_by else None,
                                     params={"path": label}))
             return None
@@ -245,6 +258,31 @@ def _apply_override(raw: dict, origin: dict, parts: _KEY, value: object, text: s
         value = str(Path(value).resolve())  # relative to the working folder
     node[parts[-1]] = value
     _mark(origin, parts, value, OVERRIDE_SOURCE)
+
+
+# --- bounds -----------------------------------------------------------------------
+def _out_of_bounds(raw: dict, origin: dict, default: str, prefix: _KEY = ()) -> list[Problem]:
+    """Numbers beyond what the model and solvers can take, and NaN or infinity (which
+    TOML allows), as problems at their key paths."""
+    out: list[Problem] = []
+    items = raw.items() if isinstance(raw, dict) else enumerate(raw)
+    for key, value in items:
+        path = (*prefix, key)
+        if isinstance(value, dict | list):
+            out += _out_of_bounds(value, origin, default, path)
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        where = {"source": _source_of(path, origin, default), "column": _dotted(path)}
+        limit = _LIMITS.get(path, MAX_NUMBER)
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append(Problem("setting_number", **where, params={"value": value}))
+        elif value > limit:
+            out.append(Problem("setting_le", **where, params={"value": value, "limit": limit}))
+        elif value < -limit:
+            out.append(Problem("setting_ge", **where, params={"value": value,
+                                                              "limit": -limit}))
+    return out
 
 
 # --- validation errors as problems --------------------------------------------------

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from placement.data import atomic
-from placement.data.errors import InputError, Problem
+from placement.data.errors import InputError, OutputError, Problem
 from placement.export.lrmx.import_ import SOURCES_FILE
 from placement.export.lrmx.read import EXPORT_FIELDS, decode, parse
 from placement.export.report.content import move_reason, optional_column
@@ -49,6 +49,15 @@ def sources_path(res: Result, given: Path | None = None) -> Path:
         return Path(given)
     data = Path(res.scenario.data)
     return (data if data.is_dir() else data.parent) / SOURCES_FILE
+
+
+def source_files(res: Result, given: Path | None = None) -> list[Path]:
+    """The original forms lrmx_sources.csv lists (none when it is missing: the export
+    then stops with its own message)."""
+    path = sources_path(res, given)
+    if not path.is_file():
+        return []
+    return [Path(f) for f in read_csv_text(path).get("file", [])]
 
 
 def post_text(res: Result, post_id: str) -> str:
@@ -155,6 +164,11 @@ def export_lrmx(res: Result, out: Path, sources: Path | None = None,
     if problems:
         raise InputError(problems)
     out = Path(out)
+    originals = {Path(src.at[cid, "file"]).resolve() for cid in files}
+    clash = [name for name, _, _ in files.values() if (out / name).resolve() in originals]
+    if clash:  # an original form is never overwritten
+        raise OutputError([Problem("out_in_input", params={"path": str(out),
+                                                            "input": str(out / clash[0])})])
     for cid, (name, data, _) in files.items():
         atomic.write_bytes(out / name, data)
         report.written.append(cid)
