@@ -18,9 +18,9 @@ A result folder is written whole or not at all: every file goes into a temporary
 sibling folder (`.NAME.tmp-*`), summary.json last with the SHA-256 of every table file
 (`files`), and that folder then takes the place of the old one by two renames; a
 kill -9 leaves the old folder or the new one (or, between the renames, none), never
-one of each. An advisory lock (`.NAME.lock` beside the folder, `fcntl.flock`, released
-by the system when a process dies) refuses a second writer: `placement solve` holds it
-from before the solve until the folder is in place. `read_result` checks `files` and
+one of each. An advisory lock (`.NAME.lock` beside the folder while it is held,
+`fcntl.flock`, released by the system when a process dies) refuses a second
+writer: `placement solve` holds it from before the solve until the folder is in place. `read_result` checks `files` and
 refuses a folder whose tables do not match it. A folder that holds anything but result
 files (a data set, a home folder) is never replaced, and neither is an input
 (`check_out`, run before any solve).
@@ -266,17 +266,7 @@ def lock_folder(out: Path | str) -> Iterator[None]:
         if held is not None and held[2] != me:
             raise OutputError([Problem("out_locked", params={"path": str(out)})])
         if held is None:
-            try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-            except OSError as err:
-                raise OutputError([os_problem(err)]) from None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                raise OutputError([Problem("out_locked", params={"path": str(out)})]) from None
-            held = _HELD[lock] = [fd, 0, me]
+            held = _HELD[lock] = [_take(lock, out), 0, me]
         held[1] += 1
     try:
         yield
@@ -285,7 +275,31 @@ def lock_folder(out: Path | str) -> Iterator[None]:
             held[1] -= 1
             if held[1] == 0:
                 del _HELD[lock]
+                lock.unlink(missing_ok=True)  # before the release: no one waits on it then
                 os.close(held[0])  # closing the descriptor releases the flock
+
+
+def _take(lock: Path, out: Path) -> int:
+    """The descriptor of lock file `lock`, flocked; `OutputError` if another holds it.
+    The lock file is removed on release, so a lock taken on a file that was removed
+    meanwhile is given up and taken again on the new one."""
+    while True:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as err:
+            raise OutputError([os_problem(err)]) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError([Problem("out_locked", params={"path": str(out)})]) from None
+        try:
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
 
 
 def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
