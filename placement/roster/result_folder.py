@@ -21,9 +21,9 @@ kill -9 leaves the old folder or the new one (or, between the renames, none), ne
 one of each. An advisory lock (`.NAME.lock` beside the folder while it is held,
 `fcntl.flock`, released by the system when a process dies) refuses a second
 writer: `placement solve` holds it from before the solve until the folder is in place.
-`read_result` checks `files` and refuses a folder whose tables do not match it. A folder that holds anything but result
-files (a data set, a home folder) is never replaced, and neither is an input
-(`check_out`, run before any solve).
+`read_result` checks `files` and refuses a folder whose tables do not match it. A
+folder that holds anything but result files (a data set, a home folder) is never
+replaced, and neither is an input (`check_out`, run before any solve).
 """
 
 from __future__ import annotations
