@@ -75,16 +75,18 @@ def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
         read = _read_workbook(path)
     else:
         raise InputError([Problem("bad_path", source=str(path), params={"path": str(path)})])
+    # A required table of headers only would pass every check and leave nothing to solve.
+    empty = [Problem("table_empty", source=read.sources[t.name],
+                     params={"table": t.name, "zh": t.zh})
+             for t in TABLES if t.required and t.name in read.tables
+             and not (read.tables[t.name].drop(columns=ROW) != "").to_numpy().any()]
     try:
         data = build_dataset(read.tables, read.sources, reference_date, origin=str(path))
     except InputError as err:
         # A table that could not be read is reported as such, not also as missing.
         rest = [p for p in err.problems
                 if not (p.code == "table_missing" and p.params.get("table") in read.unreadable)]
-        raise InputError(read.problems + rest) from None
-    empty = [Problem("table_empty", source=data.sources.get(t.name, t.name),
-                     params={"table": t.name, "zh": t.zh})
-             for t in TABLES if t.required and len(data.table(t.name)) == 0]
+        raise InputError(read.problems + empty + rest) from None
     if read.problems or empty:
         raise InputError(read.problems + empty)
     return replace(data, checksums=read.checksums)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from placement.data import atomic
-from placement.data.errors import InputError, Problem
+from placement.data.errors import InputError, Problem, shown_value
 from placement.data.i18n import MESSAGES
 from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIASES, Table
 from placement.export.export_data import ENUM_ZH
@@ -241,10 +241,12 @@ def _write_sources(out: Path, persons: list[Person]) -> None:
 
 
 def _write_report(out: Path, persons: list[Person]) -> None:
-    rows = [{"file": p.file.name, "cadre_id": p.cadre_id, "field": f, "status": s, "detail": d}
-            for p in persons for f, s, d in p.statuses]
+    # Details quote the form's values: one that looks like an ID number is not repeated.
+    rows = [{"file": p.file.name, "cadre_id": p.cadre_id, "field": f, "status": s,
+             "detail": shown_value(d)} for p in persons for f, s, d in p.statuses]
     rows += [{"file": p.file.name, "cadre_id": p.cadre_id, "field": e.column or "",
-              "status": "error", "detail": MESSAGES[e.code][1].format(**e.params)}
+              "status": "error", "detail": MESSAGES[e.code][1].format(
+                  **{k: shown_value(v) for k, v in e.params.items()})}
              for p in persons for e in p.errors]
     frame = pd.DataFrame(rows, columns=["file", "cadre_id", "field", "status", "detail"])
     _write_csv(out / REPORT_FILE, frame, None)
