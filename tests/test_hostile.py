@@ -184,21 +184,23 @@ def _locked(env: Env, out: Path):
 
 def _disk_full(env: Env, monkeypatch) -> list[str]:
     """Every file written fails with ENOSPC (a tiny tmpfs needs root to mount)."""
-    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: _Full(fd))
+    from placement.roster import result_folder
+
+    monkeypatch.setattr(result_folder, "open", _Full, raising=False)
     return _solve(env, _result(env))
 
 
 class _Full:
     """A file whose writes fail as on a full disk."""
 
-    def __init__(self, fd):
-        self.fd = fd
+    def __init__(self, *args):
+        pass
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        os.close(self.fd)
+        return False
 
     def write(self, data):
         raise OSError(28, "No space left on device")
@@ -398,7 +400,8 @@ CASES = [
     # --- faults ----------------------------------------------------------------------
     ("a second writer", "fault", lambda e, m: _locked(e, e.tmp / "busy"), 2,
      "is being written by another process"),
-    ("disk full", "fault", lambda e, m: _disk_full(e, m), 2, "the disk is full"),
+    ("disk full", "fault", lambda e, m: _disk_full(e, m), 2,
+     "result: the disk is full; free some space"),
     ("mixed result folder", "fault", lambda e, m: _mixed(e), 3,
      "mixes two runs (moves.csv"),
     ("incomplete result folder", "fault", lambda e, m: _incomplete(e), 3, "rules.csv"),

@@ -127,8 +127,7 @@ def _read_folder(folder: Path) -> _Read:
             continue
         source = str(file)
         if file.is_symlink() or not file.is_file():
-            read.problems.append(Problem("table_not_file", source=source,
-                                         params={"path": source}))
+            read.problems.append(Problem("table_not_file", params={"path": source}))
             _add(read, name, source, None)
             continue
         data, problem = _read_bytes(file)

@@ -317,8 +317,11 @@ def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp's 0700 would hide results from colleagues
-        for name, data in files.items():
-            atomic.write_bytes(tmp / name, data)
+        for name, data in files.items():  # the folder as a whole is what is atomic
+            with open(tmp / name, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
             os.replace(out, old / "previous")
@@ -328,6 +331,7 @@ def _replace_folder(out: Path, files: dict[str, bytes]) -> None:
     except OSError as err:
         if old is not None and not out.exists():
             os.replace(old / "previous", out)  # put the previous result back
+        err.filename = str(out)  # the folder asked for, not the temporary one
         raise OutputError([os_problem(err)]) from None
     finally:
         for left in (tmp, old):
