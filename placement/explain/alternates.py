@@ -144,7 +144,7 @@ class _Shortlist:
         pl = build(data, sc, prop.facts, pairs)
         pl.baseline = prop.baseline
         set_objective(pl, weighted(pl))
-        self.column = np.array([x.index for x in pl.x], dtype=np.int64)
+        self.column = pl.columns
         o = prop.outcome
         self.base_objective = float(o.objective)
         self.resolver = Resolver(mip_arrays(pl.model.proto), o.values, self.base_objective,
