@@ -48,7 +48,8 @@ def test_a_re_solve_prices_the_pair_as_the_cold_locked_solve_does(nanpiao):
         cold = propose(forced_trial(sc, cid, pid), data, explain=False,
                        keep_close_to=base.roster)
         assert answer.eligible and answer.status == cold.status.value == "optimal"
-        assert answer.objective_after == cold.outcome.levels[0].value, (cid, pid)
+        # the cold level's value is a float sum (21137.999999999996 for 21138 on Linfen)
+        assert answer.objective_after == round(cold.outcome.levels[0].value), (cid, pid)
         changed = (cold.roster.set_index("post_id")["cadre_id"]
                    != base.roster.set_index("post_id")["cadre_id"]).sum()
         assert len(answer.changed_lines) == changed, (cid, pid)
