@@ -13,16 +13,24 @@ from models.variables import PairPenalty, Placement
 
 
 def add_assignment(pl: Placement) -> None:
-    """Every post exactly one holder; every cadre at most one post."""
-    for p in range(len(pl.data.posts)):
-        holders = pl.holder(p)
-        if not holders:  # a post nobody may take: named so that the explanation can say so
-            pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
-            continue
-        pl.model.add_exactly_one([x for _, x in holders])
-    for idx in pl.groups(pl.pairs.cadre).values():
-        if len(idx) > 1:
-            pl.model.add_at_most_one([pl.x[i] for i in idx])
+    """Every post exactly one holder; every cadre at most one post.
+
+    In post order, as one bulk write per run of posts that have candidates; a post
+    nobody may take is named (`NO_CANDIDATE`) in its place, so that the explanation
+    can say so. The loop runs over those posts only (none when the pre-checks passed)."""
+    posts, idx, starts = pl.group_bounds(pl.pairs.post)
+    done = 0
+    for p in np.setdiff1d(np.arange(len(pl.data.posts)), posts):
+        upto = int(np.searchsorted(posts, p))
+        pl.add_groups("exactly_one", idx, starts[done:upto + 1])
+        pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
+        done = upto
+    pl.add_groups("exactly_one", idx, starts[done:])
+    _, idx, starts = pl.group_bounds(pl.pairs.cadre)
+    sizes = np.diff(starts)
+    several = sizes > 1
+    pl.add_groups("at_most_one", idx[np.repeat(several, sizes)],
+                  np.r_[0, np.cumsum(sizes[several])])
 
 
 def add_locks(pl: Placement) -> None:

@@ -13,28 +13,60 @@ import pandas as pd
 from models.variables import Placement
 
 
+def kin_places(pl: Placement) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Every (relation, team) both kin could join, in relation order then team order,
+    with the pairs that place either of them in that team: one row per place (`rel`:
+    the relation's row, `team`), and the pairs of place g as idx[starts[g]:starts[g + 1]]
+    (the first kin's pairs, then the second's, each in pair order).
+
+    Why a join: the relations met the pairs by a scan of every pair per relation,
+    0.24 s at province size; a join on (cadre, team) touches each pair once."""
+    rel = pl.data.relations
+    cpos = pd.Index(pl.data.cadres["cadre_id"])
+    kin = pd.DataFrame({"rel": np.arange(len(rel)),
+                        "a": cpos.get_indexer(rel["cadre_a"]),
+                        "b": cpos.get_indexer(rel["cadre_b"])})
+    if (kin[["a", "b"]] < 0).any(axis=None):
+        raise KeyError("R-AV1: a relation names a cadre who is not in the data set")
+    n_teams = len(pl.data.teams)
+    key = pl.pairs.cadre.astype(np.int64) * n_teams + pl.pair_team
+    _, idx, bounds = pl.group_bounds(key)
+    runs = pd.DataFrame({"key": key[idx[bounds[:-1]]], "lo": bounds[:-1], "hi": bounds[1:]})
+    runs["cadre"], runs["team"] = runs["key"] // n_teams, runs["key"] % n_teams
+    both = (kin.merge(runs.rename(columns={"cadre": "a", "lo": "a_lo", "hi": "a_hi"}), on="a")
+            .merge(runs.rename(columns={"cadre": "b", "lo": "b_lo", "hi": "b_hi"}),
+                   on=["b", "team"])
+            .sort_values(["rel", "team"], kind="stable", ignore_index=True))
+    a_len = (both["a_hi"] - both["a_lo"]).to_numpy()
+    b_len = (both["b_hi"] - both["b_lo"]).to_numpy()
+    starts = np.r_[0, np.cumsum(a_len + b_len)]
+    # Per place, the positions in `idx` of the first kin's run, then the second's.
+    lo = np.column_stack([both["a_lo"], both["b_lo"]]).ravel()
+    lens = np.column_stack([a_len, b_len]).ravel()
+    offset = np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens)
+    pos = np.arange(int(lens.sum())) + offset
+    return both[["rel", "team"]], idx[pos], starts
+
+
 def add_kinship(pl: Placement) -> None:
     """R-AV1: for every relation and every team both could join, at most one of them."""
     rule = pl.scenario.rules["R-AV1"]
     rel = pl.data.relations
     if rel.empty:
         return
-    cpos = pd.Index(pl.data.cadres["cadre_id"])
-    by_cadre_team = pl.groups(pl.pairs.cadre * len(pl.data.teams) + pl.pair_team)
+    places, idx, starts = kin_places(pl)
     team_ids = pl.data.teams["team_id"].to_numpy()
-    n_teams = len(pl.data.teams)
-    for a_id, b_id in zip(rel["cadre_a"], rel["cadre_b"], strict=True):
-        a, b = cpos.get_loc(a_id), cpos.get_loc(b_id)
-        teams_a = {int(t) for t in pl.pair_team[pl.pairs.cadre == a]}
-        teams_b = {int(t) for t in pl.pair_team[pl.pairs.cadre == b]}
-        for t in sorted(teams_a & teams_b):
-            idx = np.concatenate([by_cadre_team[a * n_teams + t], by_cadre_team[b * n_teams + t]])
-            if rule.mode == "hard":
-                pl.require("R-AV1", f"{team_ids[t]}:{a_id}~{b_id}", pl.total(idx) <= 1)
-            else:
-                v = pl.model.new_bool_var(f"R-AV1[{a_id}~{b_id}@{team_ids[t]}]")
-                pl.model.add(pl.total(idx) <= 1 + v)
-                pl.penalise("R-AV1", f"{team_ids[t]}:{a_id}~{b_id}", v)
+    a_ids, b_ids = rel["cadre_a"].to_numpy(), rel["cadre_b"].to_numpy()
+    for g, (r, t) in enumerate(zip(places["rel"].tolist(), places["team"].tolist(),
+                                   strict=True)):
+        where = f"{team_ids[t]}:{a_ids[r]}~{b_ids[r]}"
+        total = pl.total(idx[starts[g]:starts[g + 1]])
+        if rule.mode == "hard":
+            pl.require("R-AV1", where, total <= 1)
+        else:
+            v = pl.model.new_bool_var(f"R-AV1[{a_ids[r]}~{b_ids[r]}@{team_ids[t]}]")
+            pl.model.add(total - v <= 1)  # Σ ≤ 1 + v, in the row form the loop wrote
+            pl.penalise("R-AV1", where, v)
 
 
 FAMILY = {"R-AV1": add_kinship}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.variables import Placement
@@ -33,8 +34,8 @@ class Level:
         """The level as model variable indices and coefficients (the constant apart):
         the pairs' coefficients, minus each shortfall's weight."""
         nz = np.flatnonzero(self.coefs)
-        var_index = [pl.x[i].index for i in nz] + [v.index for v, _ in self.shortfalls]
-        coefs = [int(c) for c in self.coefs[nz]] + [-int(w) for _, w in self.shortfalls]
+        var_index = pl.columns[nz].tolist() + [v.index for v, _ in self.shortfalls]
+        coefs = self.coefs[nz].astype(np.int64).tolist() + [-int(w) for _, w in self.shortfalls]
         return var_index, coefs
 
 
@@ -73,11 +74,12 @@ def levels(pl: Placement) -> list[Level]:
 
 def agreement(pl: Placement, roster) -> Level:
     """One point per line kept from an earlier roster (post_id, cadre_id columns)."""
-    keep = set(zip(roster["post_id"], roster["cadre_id"], strict=True))
-    posts = pl.data.posts["post_id"].to_numpy()[pl.pairs.post]
-    cadres = pl.data.cadres["cadre_id"].to_numpy()[pl.pairs.cadre]
-    coefs = np.array([(p, c) in keep for p, c in zip(posts, cadres, strict=True)], dtype=np.int64)
-    return Level("agreement", coefs, [], 0)
+    post = pd.Index(pl.data.posts["post_id"]).get_indexer(roster["post_id"])
+    cadre = pd.Index(pl.data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    known = (post >= 0) & (cadre >= 0)
+    kept = np.unique(post[known] * len(pl.data.cadres) + cadre[known])
+    key = pl.pairs.post.astype(np.int64) * len(pl.data.cadres) + pl.pairs.cadre
+    return Level("agreement", np.isin(key, kept).astype(np.int64), [], 0)
 
 
 def weighted(pl: Placement) -> Level:

@@ -8,18 +8,25 @@ shortfall under its rule and place (`R-TC5[T0301]`), so that explanations and
 the lexicographic objective read the model's own names. Locks and tests force a
 pair with `fix`; `extract` reads the chosen pairs back from a solver's answer.
 
-The variables are made one `new_bool_var` at a time: OR-Tools 9.15's
-`new_bool_var_series` is the same Python loop underneath (no faster on 40 000
-pairs) and would only add names.
+Nothing here loops over pairs in Python (issue 16: at province size, 147k pairs,
+such loops made up most of the model's build time). The pair variables are added to
+the proto in one text-format merge (a `new_bool_var` loop, or OR-Tools 9.15's
+`new_bool_var_series`, which is the same loop, costs 0.44 s at 147k pairs, the merge
+0.11 s); their `IntVar` handles are made only when a rule asks for one (`x[i]`), and
+sums over pairs (`total`) are built from column indices, never from handles. Groups
+of pairs (`groups`) come from one stable argsort, and `add_groups` writes one
+exactly-one or at-most-one constraint per group in one merge. The model is the same,
+constraint for constraint, as the one the loops built (tests/test_build_bulk.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
@@ -48,6 +55,45 @@ class PairPenalty:
     priority: int
 
 
+class PairVars(Sequence):
+    """The pair variables `x[i]`, a handle made on first use and kept (so `x[i] is x[i]`).
+
+    Why lazy: making 147k handles costs 0.2–0.4 s, and the build needs only a few
+    (locks, R-RO8's head posts); sums go through `Placement.total` by column."""
+
+    def __init__(self, model: cp_model.CpModel, columns: np.ndarray):
+        self._model, self._columns, self._made = model, columns, {}
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        var = self._made.get(i)
+        if var is None:
+            var = self._made[i] = self._model.get_bool_var_from_proto_index(
+                int(self._columns[i]))
+        return var
+
+
+def _text_lists(items: np.ndarray, starts: np.ndarray, head: str, tail: str) -> str:
+    """Text format of one message per group: `head` + the group's items, comma-separated,
+    + `tail`; group g is items[starts[g]:starts[g + 1]] (`starts` ends with len(items)).
+    Built with numpy string operations, not a loop over the groups."""
+    if len(items) == 0:
+        return ""
+    sep = np.full(len(items), ",", dtype=object)
+    sep[starts[1:-1] - 1] = tail + head
+    sep[-1] = tail
+    return head + "".join((items.astype(str).astype(object) + sep).tolist())
+
+
 @dataclass
 class Placement:
     data: DataSet
@@ -67,9 +113,12 @@ class Placement:
     start: pd.DataFrame | None = None  # a starting roster (hint): `--from` or a what-if's
 
     def __post_init__(self) -> None:
-        self.x = [self.model.new_bool_var("") for _ in range(len(self.pairs))]
+        n, first = len(self.pairs), len(self.model.proto.variables)
+        if n:
+            self.model.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
         # The model variable index of each pair's x: the pair's column in an answer.
-        self.columns = np.array([v.index for v in self.x], dtype=np.int64)
+        self.columns = np.arange(first, first + n, dtype=np.int64)
+        self.x = PairVars(self.model, self.columns)
         # Pairs sorted by (post, cadre) key, to find a pair or a post's pairs by search.
         key = self.pairs.post * len(self.data.cadres) + self.pairs.cadre
         self._by_key = np.argsort(key, kind="stable")
@@ -137,16 +186,44 @@ class Placement:
     # --- grouping ------------------------------------------------------------
     def groups(self, keys: np.ndarray, mask: np.ndarray | None = None) -> dict[int, np.ndarray]:
         """Pair indices grouped by an integer key per pair (optionally only where `mask`)."""
-        idx = np.arange(len(self.pairs)) if mask is None else np.flatnonzero(mask)
+        keys_of, idx, starts = self.group_bounds(keys, mask)
         if len(idx) == 0:
             return {}
-        return {int(k): v.to_numpy() for k, v in pd.Series(idx).groupby(keys[idx])}
+        return dict(zip(keys_of.tolist(), np.split(idx, starts[1:-1]), strict=True))
+
+    def group_bounds(self, keys: np.ndarray, mask: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`groups` as arrays: the keys in ascending order, the pair indices sorted by key
+        (pair order within a key) and where each key's run starts (plus the end)."""
+        idx = np.arange(len(self.pairs)) if mask is None else np.flatnonzero(mask)
+        k = np.asarray(keys)[idx]
+        order = np.argsort(k, kind="stable")
+        idx, k = idx[order], k[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else \
+            np.array([], dtype=np.int64)
+        return k[starts].astype(np.int64), idx, np.r_[starts, len(idx)]
+
+    def add_groups(self, kind: str, idx: np.ndarray, starts: np.ndarray) -> None:
+        """One `kind` constraint ("exactly_one" or "at_most_one") over the pairs of each
+        group, in group order: group g is idx[starts[g]:starts[g + 1]]. Written in one
+        merge; the same constraints as `model.add_exactly_one([...])` per group."""
+        starts = np.asarray(starts, dtype=np.int64)
+        if len(starts) < 2:
+            return
+        text = _text_lists(self.columns[idx[starts[0]:starts[-1]]], starts - starts[0],
+                           f"constraints {{ {kind} {{ literals: [", "] } }\n")
+        if text:
+            self.model.proto.merge_text_format(text)
 
     def total(self, idx: np.ndarray, coefs: np.ndarray | None = None) -> cp_model.LinearExpr:
-        vs = [self.x[i] for i in idx]
-        if coefs is None:
-            return cp_model.LinearExpr.sum(vs)
-        return cp_model.LinearExpr.weighted_sum(vs, [int(c) for c in coefs])
+        """Σ x[idx] (times `coefs`), built from the columns: the same expression as
+        `LinearExpr.weighted_sum` over the handles, without making them."""
+        expr = cp_model_helper.LinearExpressionProto()
+        idx = np.asarray(idx, dtype=np.int64)
+        expr.vars.extend(self.columns[idx].tolist())
+        expr.coeffs.extend(np.ones(len(idx), dtype=np.int64).tolist() if coefs is None
+                           else np.asarray(coefs, dtype=np.int64).tolist())
+        return cp_model_helper.rebuild_from_linear_expression_proto(expr, self.model.proto)
 
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:

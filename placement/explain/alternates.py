@@ -31,13 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.builder import build
-from models.objective import set_objective, weighted
 from placement.checker import check_roster
 from placement.data.rules import RULE_NAMES
 from placement.roster.tables import roster_table
-from placement.solver.highs import Search, mip_arrays
-from placement.solver.resolve import Resolver
+from placement.solver.highs import Search
+from placement.solver.resolve import Regions, resolver_for
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
@@ -140,28 +138,17 @@ class _Shortlist:
     def __init__(self, prop, keep_rosters: bool):
 
         self.prop, self.keep_rosters = prop, keep_rosters
-        sc, data, pairs = prop.scenario, prop.data, prop.pairs
-        pl = build(data, sc, prop.facts, pairs)
-        pl.baseline = prop.baseline
-        set_objective(pl, weighted(pl))
-        self.column = np.array([x.index for x in pl.x], dtype=np.int64)
-        o = prop.outcome
+        sc, data, pairs, pl, o = prop.scenario, prop.data, prop.pairs, prop.placement, prop.outcome
+        self.column = pl.columns
         self.base_objective = float(o.objective)
-        self.resolver = Resolver(mip_arrays(pl.model.proto), o.values, self.base_objective,
-                                 self.column, optimal=o.proven,
-                                 blocks=o.blocks > 0, time_limit=sc.solver.time_limit,
-                                 gap=sc.solver.relative_gap)
+        self.resolver = resolver_for(pl, o.values, self.base_objective, o.proven, o.blocks > 0)
         chosen = np.asarray(o.chosen)
         self.base_pair = pd.Series(chosen, index=pairs.post[chosen])  # post -> pair
         self.base_holder = pd.Series(pairs.cadre[chosen], index=pairs.post[chosen])
         report = check_roster(sc, data, prop.roster)
         self.base_short = _target_shortfalls(report.figures)
         self.base_terms = _terms(report, prop.roster)
-        region = data.teams["region"].to_numpy(dtype=object)[pl.pair_team]
-        self.near = {r: self.column[idx]
-                     for r, idx in pd.Series(np.arange(len(pairs))).groupby(region)}
-        self.post_region = data.teams.set_index("team_id")["region"].reindex(
-            data.posts["team_id"]).to_numpy(dtype=object)
+        self.regions = Regions.of(pl)
         self.position = {p: i for i, p in enumerate(data.posts["post_id"])}
         self.stopped = threading.Event()
         self._active: set[Search] = set()
@@ -212,8 +199,8 @@ class _Shortlist:
                     search.stop()
 
         try:
-            answer = self.resolver.without(self.column[excluded],
-                                           self.near[self.post_region[p]], started)
+            answer = self.resolver.without(self.column[excluded], self.regions.around([p]),
+                                           started)
         finally:
             with self._lock:
                 self._active.difference_update(searches)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from models.builder import build
 from models.objective import agreement
+from models.variables import Placement
 from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
@@ -97,6 +98,9 @@ class Proposal:
     times: dict
     relaxations: list[dict] = field(default_factory=list)
     baseline: pd.DataFrame | None = None  # the `--from` roster the objective prices changes to
+    # The model the outcome solved, kept (a solve leaves it as it was) so that questions
+    # on the proposal (alternates, why-not) re-solve it without building it again.
+    placement: Placement | None = field(default=None, repr=False)
 
     @property
     def status(self) -> Status:
@@ -150,7 +154,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             conflicts = report["conflicts"] or conflicts
             relax = verify(data, report["trials"])
             times["explain"] = round(time.perf_counter() - t0, 3)
-    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from)
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from, pl)
 
 
 def verify(data: DataSet, trials: list[Relaxation]) -> list[dict]:

@@ -3,33 +3,114 @@
 The explanation modules say what to try (a trial scenario) and how to read
 the answers; the solving happens here, so that explanation code never calls
 back into the pipeline.
+
+Why-not for an eligible pair re-solves the proposal's own MIP with every other
+candidate of the post held at 0 (`placement.solver.resolve`: the post's and the
+cadre's regions first, then the block or the whole), closest to the proposal: the
+same optimum as solving the scenario with the cadre locked into the post, then
+keeping as many of the proposal's lines as that optimum allows (issue 16: on Linfen
+18–24 s became about a second). Several pairs share the proposal and its MIP and
+run two at a time (HiGHS releases the GIL). The locked scenario is still solved
+cold where the re-solve would not be the same question: a lexicographic objective,
+the CP-SAT engine, no proven roster to start from, or a pair that breaks a target
+rule a lock waives (`LOCK_EXEMPT`: the lock would drop its penalty).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
-from placement.eligibility.facts import compute_facts
-from placement.eligibility.pairs import eligible_pairs
+from placement.eligibility.pairs import LOCK_EXEMPT
 from placement.explain.whynot import WhyNot, compare, excluded_by, forced_trial
-from placement.pipeline.propose import propose
+from placement.pipeline.propose import Proposal, propose
+from placement.roster.tables import roster_table
+from placement.solver.resolve import Regions, Resolver, resolver_for
+
+THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 
 
-def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str) -> WhyNot:
+def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
+            base: Proposal | None = None) -> WhyNot:
     """Why not cadre C in post P: the rules that exclude the pair, or (when eligible) the
-    scenario solved as is and with C locked into P, closest to the first roster."""
-    facts = compute_facts(data, sc.reference_date)
-    c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id)
-    p = pd.Index(data.posts["post_id"]).get_loc(post_id)
-    why = excluded_by(sc, data, facts, eligible_pairs(data, sc, facts), c, p)
-    if why is not None:
-        return WhyNot(cadre_id, post_id, False, why)
-    base = propose(sc, data, explain=False)
-    forced = propose(forced_trial(sc, cadre_id, post_id), data, explain=False,
-                     keep_close_to=base.roster)
-    return compare(sc, data, cadre_id, post_id, base.roster,
-                   base.outcome.objective if base.outcome else None, forced.roster,
-                   forced.outcome.levels[0].value if forced.outcome else None,
-                   forced.status.value)
+    scenario's roster against the best one with C in P, closest to it. `base`: the
+    scenario's proposal when the caller has it (else it is solved here)."""
+    return why_nots(sc, data, [(cadre_id, post_id)], base)[0]
+
+
+def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
+             base: Proposal | None = None) -> list[WhyNot]:
+    """`why_not` for each (cadre_id, post_id) in `asked`, in that order, on one proposal."""
+    if base is None:
+        base = propose(sc, data, explain=False)
+    cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
+    where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
+    nearby = _Nearby(base) if _answers_nearby(base) else None
+
+    def one(k: int) -> WhyNot:
+        (cadre_id, post_id), (c, p) = asked[k], where[k]
+        why = excluded_by(sc, data, base.facts, base.pairs, c, p)
+        if why is not None:
+            return WhyNot(cadre_id, post_id, False, why)
+        if nearby is not None and nearby.applies(c, p):
+            roster, objective, status = nearby.forced(c, p)
+        else:
+            forced = propose(forced_trial(sc, cadre_id, post_id), data, explain=False,
+                             keep_close_to=base.roster)
+            roster, status = forced.roster, forced.status.value
+            objective = forced.outcome.levels[0].value if forced.outcome else None
+        return compare(sc, data, cadre_id, post_id, base.roster,
+                       base.outcome.objective if base.outcome else None, roster,
+                       objective, status)
+
+    if len(asked) == 1:
+        return [one(0)]
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(one, range(len(asked))))
+
+
+def _answers_nearby(base: Proposal) -> bool:
+    """The re-solve answers the locked scenario's question exactly: a proven weighted
+    HiGHS optimum to start from, and its model at hand."""
+    o, sc = base.outcome, base.scenario
+    return (o is not None and o.values is not None and o.proven
+            and base.placement is not None and sc.objective == "weighted"
+            and sc.solver.engine == "highs")
+
+
+class _Nearby:
+    """The proposal's MIP, re-solved with one post's other candidates held at 0."""
+
+    def __init__(self, base: Proposal):
+        pl, o = base.placement, base.outcome
+        self.base, self.pl = base, pl
+        self.resolver: Resolver = resolver_for(pl, o.values, float(o.objective), o.proven,
+                                               o.blocks > 0)
+        self.regions = Regions.of(pl)
+        chosen = np.asarray(o.chosen)
+        self.post_of = np.full(len(base.data.cadres), -1, dtype=np.int64)
+        self.post_of[base.pairs.cadre[chosen]] = base.pairs.post[chosen]
+
+    def applies(self, c: int, p: int) -> bool:
+        """False for a pair that breaks a target rule a lock waives: locked, it would
+        cost less than the re-solve counts."""
+        i = self.pl.pair_index(c, p)
+        return not any(mask[i] for rid, mask in self.base.pairs.breaks.items()
+                       if rid in LOCK_EXEMPT)
+
+    def forced(self, c: int, p: int) -> tuple[pd.DataFrame | None, float | None, str]:
+        """The roster with cadre row c in post row p, its objective and status."""
+        pairs = self.base.pairs
+        others = np.flatnonzero((pairs.post == p) & (pairs.cadre != c))
+        near = self.regions.around([p] + ([self.post_of[c]] if self.post_of[c] >= 0 else []))
+        answer = self.resolver.without(self.pl.columns[others], near)
+        if answer.values is None:
+            return None, None, answer.status.value
+        chosen = np.flatnonzero(answer.values[self.pl.columns] > 0.5)
+        roster = roster_table(self.base.data, self.base.facts, pairs, chosen)
+        return roster, self.resolver.objective(answer.values), answer.status.value

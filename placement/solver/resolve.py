@@ -31,9 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
 
+from models.objective import set_objective, weighted
+from models.variables import Placement
 from placement.solver.blocks import block_model, rows_hold, split
-from placement.solver.highs import MipArrays, Search
+from placement.solver.highs import MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
 Started = Callable[[Search], None] | None
@@ -173,3 +177,48 @@ class Resolver:
         if on_start is not None:
             on_start(search)
         return search.run()
+
+
+def resolver_for(pl: Placement, values: np.ndarray, objective: float, proven: bool,
+                 blocks: bool) -> Resolver:
+    """The Resolver of a solved placement model: its weighted objective set on a copy of
+    `pl.model` (the caller's model is left as it was), next to the solve's answer
+    (`values`, `objective`; `proven`, `blocks` as `SolveOutcome` says).
+
+    Why from the solved model: the proposal's own `Placement` is kept on it, so a
+    question (alternates, why-not) reuses the built model rather than building it again."""
+    model = cp_model.CpModel()
+    model.proto.copy_from(pl.model.proto)
+    set_objective(pl, weighted(pl), model)
+    s = pl.scenario.solver
+    return Resolver(mip_arrays(model.proto), values, objective, pl.columns, optimal=proven,
+                    blocks=blocks, time_limit=s.time_limit, gap=s.relative_gap)
+
+
+@dataclass
+class Regions:
+    """Each region's pair columns, and each post's region: the neighbourhoods route 1
+    re-solves in (a post's pairs and every pair of its region's teams)."""
+
+    columns: dict[str, np.ndarray]
+    of_post: np.ndarray
+
+    @classmethod
+    def of(cls, pl: Placement) -> Regions:
+        teams, posts = pl.data.teams, pl.data.posts
+        region = teams["region"].to_numpy(dtype=object)[pl.pair_team]
+        codes, names = pd.factorize(region, sort=True)
+        keys, idx, starts = pl.group_bounds(codes)
+        columns = {names[k]: pl.columns[idx[starts[g]:starts[g + 1]]]
+                   for g, k in enumerate(keys.tolist())}
+        of_post = teams.set_index("team_id")["region"].reindex(posts["team_id"])
+        return cls(columns, of_post.to_numpy(dtype=object))
+
+    def around(self, posts) -> np.ndarray:
+        """The pair columns of the regions of `posts` (rows of `data.posts`)."""
+        empty = np.array([], dtype=np.int64)
+        chosen = dict.fromkeys(self.of_post[np.asarray(posts, dtype=np.int64)].tolist())
+        if len(chosen) == 1:  # already sorted: a region's columns are in pair order
+            return self.columns.get(next(iter(chosen)), empty)
+        return np.unique(np.concatenate([self.columns.get(r, empty) for r in chosen]
+                                        or [empty]))

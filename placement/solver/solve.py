@@ -158,10 +158,10 @@ class _Engine:
             return _Answer(ans.status, ans.values, ans.objective, ans.bound, ans.blocks,
                            ans.proven)
         if hint is not None:  # the previous level's roster
-            index = [x.index for x in self.pl.x]
+            index = self.pl.columns
             self.model.clear_hints()
-            self.model.proto.solution_hint.vars.extend(index)
-            self.model.proto.solution_hint.values.extend(int(v) for v in hint[index])
+            self.model.proto.solution_hint.vars.extend(index.tolist())
+            self.model.proto.solution_hint.values.extend(hint[index].astype(np.int64).tolist())
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers, p.random_seed = s.workers, s.seed
@@ -281,7 +281,7 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     if engine.stopped and status is Status.OPTIMAL and len(results) < len(plan):
         status = Status.FEASIBLE
     chosen = (
-        np.flatnonzero(best[[x.index for x in pl.x]])
+        np.flatnonzero(best[pl.columns])
         if best is not None
         else np.array([], dtype=np.int64)
     )
@@ -314,11 +314,11 @@ def roster_hint(pl: Placement) -> dict[int, int] | None:
     if pl.start is None:
         return None
     chosen = agreement(pl, pl.start).coefs
-    return {x.index: int(v) for x, v in zip(pl.x, chosen, strict=True)}
+    return dict(zip(pl.columns.tolist(), chosen.tolist(), strict=True))
 
 
 def _evaluate(level: Level, pl: Placement, values: np.ndarray) -> float:
     """A level's value for a full assignment of the model's variables."""
-    x = values[[v.index for v in pl.x]]
+    x = values[pl.columns]
     short = sum(w * int(values[v.index]) for v, w in level.shortfalls)
     return float(level.coefs @ x - short + level.constant)
