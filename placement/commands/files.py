@@ -113,7 +113,10 @@ def export_lrmx(result: Path,
                 out: Annotated[Path, typer.Option(help="folder for the filled-in forms")],
                 lang: Lang = None, scenario: ScenarioOpt = None,
                 sources: Annotated[Path | None, typer.Option(
-                    help="lrmx_sources.csv (default: beside the data set)")] = None) -> None:
+                    help="lrmx_sources.csv (default: beside the data set)")] = None,
+                drafts: Annotated[bool, typer.Option(
+                    help="draft a form from the data set for a cadre without one")] = False
+                ) -> None:
     """Write a 任免审批表 for every cadre whose post changes, with 拟任/拟免/任免理由 filled."""
     from placement.export.lrmx.export import export_lrmx as write
     from placement.export.report.data import load_result
@@ -121,7 +124,7 @@ def export_lrmx(result: Path,
     msg = choose_language(lang)
     try:
         # The form is a Chinese document: its fields are written in Chinese whatever --lang.
-        rep = write(load_result(result, scenario), out, sources, "zh")
+        rep = write(load_result(result, scenario), out, sources, "zh", drafts)
     except InputError as err:
         _fail(err, msg)
     for w in rep.warnings:
@@ -129,6 +132,9 @@ def export_lrmx(result: Path,
     zh = msg == "zh"
     typer.echo(f"已写入 {len(rep.written)} 份任免审批表到 {out}" if zh else
                f"wrote {len(rep.written)} forms to {out}")
+    if rep.drafted:
+        typer.echo(f"其中 {len(rep.drafted)} 份为按数据集起草的草稿（×× 处待补）" if zh else
+                   f"{len(rep.drafted)} of them drafted from the data set (×× to be filled)")
     if rep.without_form:
         shown = ", ".join(rep.without_form[:20]) + (" …" if len(rep.without_form) > 20 else "")
         typer.echo((f"{len(rep.without_form)} 名调整干部没有导入的任免审批表：" if zh else

@@ -60,11 +60,16 @@ def _line(e: Entry) -> str:
     return f"简历 line {e.line}"
 
 
+# A 乡 or 镇 ending a unit name (大槐树镇人大, 某乡党委, 副镇长), not 城乡建设 or 乡村振兴.
+_TOWNSHIP_UNIT = re.compile(r"[乡镇](?:党委|党工委|人民政府|政府|人大|纪委|副?[长书]|$|、)"
+                            r"|乡镇(?!企业)")
+
+
 def _township_word(title: Title) -> bool:
-    """A title naming a 乡 or 镇 after its place (大槐树镇…): township words we must read."""
+    """A title naming a township after its place: one we must read to say "no experience"."""
     rest = title.text[title.text.find(title.place) + len(title.place):] if title.place else \
         title.text
-    return bool(re.search(r"[乡镇]", rest))
+    return bool(_TOWNSHIP_UNIT.search(rest))
 
 
 def derive(texts: dict[str, str], reader: TitleReader, columns: tuple[str, ...]) -> Derived:

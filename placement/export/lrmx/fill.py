@@ -20,7 +20,7 @@ import pandas as pd
 from placement.data.schema import CADRES, POSTS, TABLE_ALIASES, TEAMS, Table
 from placement.export.lrmx.derive import DERIVED_COLUMNS, derive
 from placement.export.lrmx.read import Person
-from placement.export.lrmx.titles import REGIONS_FILE, TitleReader, places_of
+from placement.export.lrmx.titles import TitleReader, places_of, region_names_file
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -44,12 +44,7 @@ def reader_for(out: Path) -> TitleReader:
     """A title reader for the data set folder `out` (which may not exist yet)."""
     out = Path(out)
     teams, posts, cadres = _table(out, TEAMS), _table(out, POSTS), _table(out, CADRES)
-    named = {}
-    if (out / REGIONS_FILE).is_file():
-        regions = _read(out / REGIONS_FILE)
-        named = {str(r).strip(): str(n).strip()
-                 for r, n in zip(regions["region"], regions["name"], strict=True)
-                 if str(r).strip() and str(n).strip()}
+    named = region_names_file(out) if out.is_dir() else {}
     systems = tuple(teams.get("system", pd.Series([], dtype=str))) + tuple(
         cadres.get("system", pd.Series([], dtype=str)))
     return TitleReader(places_of(teams, named), teams, posts, systems)

@@ -30,7 +30,8 @@ by its stem when that is at least two characters (洪洞县 → 洪洞, for 籍�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -82,6 +83,17 @@ def team_place(team_name: str) -> str | None:
     return None
 
 
+def region_names_file(folder: Path) -> dict[str, str]:
+    """`regions.csv` (region, name) in a data set folder; {} when there is none."""
+    path = Path(folder) / REGIONS_FILE
+    if not path.is_file():
+        return {}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return {str(r).strip(): str(n).strip() for r, n in zip(frame["region"], frame["name"],
+                                                          strict=True)
+            if str(r).strip() and str(n).strip()}
+
+
 def places_of(teams: pd.DataFrame, named: dict[str, str] | None = None) -> Places:
     """Region names from the teams' names, then `named` (regions.csv) over them."""
     by_region: dict[str, set[str]] = {}
@@ -111,7 +123,7 @@ _PAREN = re.compile(r"[（(]([^（）()]*)[）)]")
 
 # Unit words -> team kind, when the text names the team.
 _UNIT_KIND = (("人大常委会", "county_npc"), ("人大", "county_npc"), ("政协", "county_cppcc"),
-              ("人民政府", "county_gov"))
+              ("人民政府", "county_gov"), ("委员会", "county_party"))
 
 
 @dataclass(frozen=True)
@@ -235,8 +247,8 @@ class TitleReader:
         region, place, end = found if found else ("", "", 0)
         rest = bare[end:] if found else bare
         level = self.places.level(region, place) if found else ""
-        unit_kind = next((k for w, k in _UNIT_KIND if rest.startswith(w)),
-                         "county_cppcc" if bare.startswith("政协") else "")
+        unit_kind = ("county_cppcc" if bare.startswith("政协") else
+                     next((k for w, k in _UNIT_KIND if rest.startswith(w)), ""))
         parts = [p for p in re.split(r"[、，,]", bare) if p]
         rule = next((r for p in parts for r in RULES if re.search(r.pattern, p)), None)
         kind = unit_kind or (rule.kind if rule else "")
@@ -288,8 +300,6 @@ class TitleReader:
 def _with_rank(title: Title, explicit: str) -> Title:
     if not explicit:
         return title
-    from dataclasses import replace
-
     return replace(title, rank=explicit, rank_from="explicit")
 
 
