@@ -59,10 +59,14 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
 def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or data set")],
                 out: Annotated[Path, typer.Option(help="workbook to write (.xlsx)")],
                 lang: Lang = None) -> None:
-    """Write a data set as one workbook (same sheets and headers the loader reads)."""
+    """Write a data set as one workbook (same sheets and headers the loader reads).
+
+    A CSV data set that does not load yet (cells still empty, e.g. after import-lrmx)
+    is written too, its problem cells marked and listed in a sheet 待填."""
     from placement.data.loader import load_dataset
     from placement.data.scenario_io import load_scenario
     from placement.export.export_data import export_data as write
+    from placement.export.export_data import export_incomplete
 
     msg = choose_language(lang)
     try:
@@ -72,7 +76,14 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
         else:
             data = load_dataset(source)
     except InputError as err:
-        _fail(err, msg)
+        try:
+            n = export_incomplete(source, err.problems, out, _content_lang(lang))
+        except InputError as unreadable:
+            _fail(unreadable, msg)
+        typer.echo(f"已写入 {_size(out)}；数据尚不完整，{n} 处待补（已标红，见“待填”表）"
+                    if msg == "zh" else f"wrote {_size(out)}; the data set is incomplete: "
+                    f"{n} cells to fill (marked red, listed in sheet to_fill)")
+        return
     write(data, out, _content_lang(lang))
     counts = ", ".join(f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres"))
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + f"{_size(out)}: {counts}")
