@@ -84,10 +84,14 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
 def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or data set")],
                 out: Annotated[Path, typer.Option(help="workbook to write (.xlsx)")],
                 lang: Lang = None) -> None:
-    """Write a data set as one workbook (same sheets and headers the loader reads)."""
+    """Write a data set as one workbook (same sheets and headers the loader reads).
+
+    A CSV data set that does not load yet (cells still empty, e.g. after import-lrmx)
+    is written too, its problem cells marked and listed in a sheet 待填."""
     from placement.data.loader import load_dataset
     from placement.data.scenario_io import load_scenario
     from placement.export.export_data import export_data as write
+    from placement.export.export_data import export_incomplete
 
     msg = choose_language(lang)
     _output_file(out, [source])
@@ -98,7 +102,14 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
         else:
             data = load_dataset(source)
     except InputError as err:
-        _fail(err, msg)
+        try:
+            n = export_incomplete(source, err.problems, out, _content_lang(lang))
+        except InputError as unreadable:
+            _fail(unreadable, msg)
+        typer.echo(f"已写入 {_size(out)}；数据尚不完整，{n} 处待补（已标红，见“待填”表）"
+                    if msg == "zh" else f"wrote {_size(out)}; the data set is incomplete: "
+                    f"{n} cells to fill (marked red, listed in sheet to_fill)")
+        return
     _output_file(out, [Path(f) for f in data.checksums])
     write(data, out, _content_lang(lang))
     counts = ", ".join(f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres"))
@@ -140,7 +151,10 @@ def export_lrmx(result: Path,
                 out: Annotated[Path, typer.Option(help="folder for the filled-in forms")],
                 lang: Lang = None, scenario: ScenarioOpt = None,
                 sources: Annotated[Path | None, typer.Option(
-                    help="lrmx_sources.csv (default: beside the data set)")] = None) -> None:
+                    help="lrmx_sources.csv (default: beside the data set)")] = None,
+                drafts: Annotated[bool, typer.Option(
+                    help="draft a form from the data set for a cadre without one")] = False
+                ) -> None:
     """Write a 任免审批表 for every cadre whose post changes, with 拟任/拟免/任免理由 filled."""
     from placement.export.lrmx.export import export_lrmx as write
     from placement.export.lrmx.export import source_files
@@ -152,7 +166,7 @@ def export_lrmx(result: Path,
         res = load_result(result, scenario)
         _output_folder(out, source_files(res, sources))
         # The form is a Chinese document: its fields are written in Chinese whatever --lang.
-        rep = write(res, out, sources, "zh")
+        rep = write(res, out, sources, "zh", drafts)
     except InputError as err:
         _fail(err, msg)
     for w in rep.warnings:
@@ -160,6 +174,9 @@ def export_lrmx(result: Path,
     zh = msg == "zh"
     typer.echo(f"已写入 {len(rep.written)} 份任免审批表到 {out}" if zh else
                f"wrote {len(rep.written)} forms to {out}")
+    if rep.drafted:
+        typer.echo(f"其中 {len(rep.drafted)} 份为按数据集起草的草稿（×× 处待补）" if zh else
+                   f"{len(rep.drafted)} of them drafted from the data set (×× to be filled)")
     if rep.without_form:
         shown = ", ".join(rep.without_form[:20]) + (" …" if len(rep.without_form) > 20 else "")
         typer.echo((f"{len(rep.without_form)} 名调整干部没有导入的任免审批表：" if zh else

@@ -75,3 +75,60 @@ def export_data(data: DataSet, out: Path, lang: str = "zh") -> Path:
     """Write `data` as a workbook at `out` (atomically); returns `out`."""
     save_book(build_data_book(data, lang), Path(out))
     return Path(out)
+
+
+# ------------------------------------------------------------------ an incomplete data set
+
+# Problems that mean a table could not be read at all: nothing to write for it.
+UNREADABLE = ("file_missing", "bad_path", "csv_not_utf8", "csv_empty", "bad_csv",
+              "duplicate_table", "duplicate_column", "bad_workbook")
+TO_FILL_SHEET = {"zh": "待填", "en": "to_fill"}  # not a table name: the loader skips it
+
+
+def _raw_table(path: Path, table: Table) -> pd.DataFrame:
+    """A CSV table as written (text cells), with the schema's column names, in schema order;
+    a column the file lacks is added empty."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    names = {c.name.lower(): c.name for c in table.columns} | {c.zh: c.name
+                                                               for c in table.columns}
+    frame.columns = [names.get(str(h).strip().lstrip("\ufeff").lower())
+                     or names.get(str(h).strip().lstrip("\ufeff")) or str(h)
+                     for h in frame.columns]
+    return pd.DataFrame({c.name: frame[c.name] if c.name in frame.columns else ""
+                         for c in table.columns}, index=frame.index)
+
+
+def export_incomplete(folder: Path, problems: list, out: Path, lang: str = "zh") -> int:
+    """Write a CSV data set that does not load yet (cells to fill) as the same workbook:
+    every table as written, the cells the loader's `problems` name marked red, and a
+    sheet 待填 listing them, so the planner finishes it in Excel and `validate` names
+    what is left. Returns the number of problems listed. Raises InputError (with
+    `problems`) when a table cannot be read at all."""
+    from placement.data.errors import InputError
+    from placement.data.schema import TABLE_ALIASES
+
+    folder, zh = Path(folder), lang == "zh"
+    if not folder.is_dir() or any(p.code in UNREADABLE for p in problems):
+        raise InputError(problems)
+    book = new_book()
+    for table in TABLES:
+        files = [f for f in sorted(folder.glob("*.csv"))
+                 if (TABLE_ALIASES.get(f.stem.strip().lstrip("\ufeff"))
+                     or TABLE_ALIASES.get(f.stem.strip().lower())) == table.name]
+        if not files:
+            continue
+        frame = _raw_table(files[0], table)
+        headers = {c.name: c.name for c in table.columns} | {c.zh: c.name
+                                                            for c in table.columns}
+        marks = {(p.row - 2, headers.get(p.column, p.column)): "unmet" for p in problems
+                 if p.source == str(files[0]) and p.row and p.row >= 2 and p.column}
+        add_sheet(book, table.zh if zh else table.name, frame,
+                  [c.zh if zh else c.name for c in table.columns], marks)
+    listing = pd.DataFrame({"where": [p.source for p in problems],
+                            "row": [p.row for p in problems],
+                            "column": [p.column or "" for p in problems],
+                            "problem": [p.render(lang) for p in problems]})
+    add_sheet(book, TO_FILL_SHEET[lang if lang in TO_FILL_SHEET else "en"], listing,
+              ["文件", "行", "列", "问题"] if zh else list(listing.columns))
+    save_book(book, Path(out))
+    return len(problems)

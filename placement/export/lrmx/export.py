@@ -30,8 +30,10 @@ import pandas as pd
 
 from placement.data import atomic
 from placement.data.errors import InputError, OutputError, Problem
+from placement.export.lrmx.draft import draft_form
 from placement.export.lrmx.import_ import SOURCES_FILE
 from placement.export.lrmx.read import EXPORT_FIELDS, decode, parse
+from placement.export.lrmx.titles import places_of, region_names_file
 from placement.export.report.content import move_reason, optional_column
 from placement.roster.result_folder import Result, read_csv_text
 
@@ -40,6 +42,7 @@ from placement.roster.result_folder import Result, read_csv_text
 class ExportReport:
     written: list[str] = field(default_factory=list)
     without_form: list[str] = field(default_factory=list)
+    drafted: list[str] = field(default_factory=list)  # drafts written (export_lrmx drafts=True)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -136,22 +139,32 @@ def rewrite(data: bytes, values: dict[str, str]) -> bytes:
 
 
 def export_lrmx(res: Result, out: Path, sources: Path | None = None,
-                lang: str = "zh") -> ExportReport:
+                lang: str = "zh", drafts: bool = False) -> ExportReport:
+    """`drafts`: a moving cadre without an imported form gets a draft (draft.py) named
+    `<id>.lrmx`, and lrmx_sources.csv may be absent."""
     src_path = sources_path(res, sources)
-    if not src_path.is_file():
+    if not src_path.is_file() and not drafts:
         raise InputError([Problem("lrmx_sources_missing", params={"path": str(src_path)})])
-    src = read_csv_text(src_path).drop_duplicates("cadre_id", keep="last").set_index("cadre_id")
+    src = (read_csv_text(src_path) if src_path.is_file() else
+           pd.DataFrame(columns=["cadre_id", "file", "sha256"], dtype=str))
+    src = src.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")
+    places = places_of(res.data.teams, region_names_file(src_path.parent)) if drafts else None
     fields = proposal_fields(res, lang)
     report, problems, files = ExportReport(), [], {}
     for _, row in fields.iterrows():
         cid = row["cadre_id"]
+        values = {k: row[k] for k in EXPORT_FIELDS}
+        if cid not in src.index and drafts:
+            text = draft_form(res.data, cid, places=places)
+            files[cid] = (f"{cid}.lrmx", rewrite(text.encode("utf-8"), values), values)
+            report.drafted.append(cid)
+            continue
         if cid not in src.index:
             report.without_form.append(cid)
             continue
         path = Path(src.at[cid, "file"])
         try:
             data = path.read_bytes()
-            values = {k: row[k] for k in EXPORT_FIELDS}
             files[cid] = (path.name, rewrite(data, values), values)
         except (OSError, ValueError, ET.ParseError) as err:
             reason = type(err).__name__ if isinstance(err, OSError) else str(err)[:120]
@@ -164,7 +177,7 @@ def export_lrmx(res: Result, out: Path, sources: Path | None = None,
     if problems:
         raise InputError(problems)
     out = Path(out)
-    originals = {Path(src.at[cid, "file"]).resolve() for cid in files}
+    originals = {Path(src.at[cid, "file"]).resolve() for cid in files if cid in src.index}
     clash = [name for name, _, _ in files.values() if (out / name).resolve() in originals]
     if clash:  # an original form is never overwritten
         raise OutputError([Problem("out_in_input", params={"path": str(out),

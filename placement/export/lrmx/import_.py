@@ -27,13 +27,12 @@ from placement.data.errors import InputError, Problem, shown_value
 from placement.data.i18n import MESSAGES
 from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIASES, Table
 from placement.export.export_data import ENUM_ZH
+from placement.export.lrmx.fill import fill, reader_for
 from placement.export.lrmx.read import SUFFIXES, Person, read_person
 from placement.export.lrmx.values import read_date, read_kin
 from placement.roster.result_folder import read_csv_text
 
 SOURCES_FILE = "lrmx_sources.csv"
-FORM_COLUMNS = ("cadre_id", "name", "gender", "birth_date", "party", "education", "specialties",
-                "assessments", "assessment_year")
 REPORT_FILE = "lrmx_import.csv"
 
 
@@ -46,14 +45,7 @@ class ImportReport:
     relations: int = 0
     warnings: list[Problem] = field(default_factory=list)
     kept: Counter = field(default_factory=Counter)  # field -> files where it was only kept
-
-    @property
-    def to_fill(self) -> list[str]:
-        """Required cadres columns the forms do not fill: the planner's part for new rows."""
-        if not self.new:
-            return []
-        return [c.name for c in CADRES.columns if c.required and not c.allow_empty
-                and c.name not in FORM_COLUMNS]
+    to_fill: list[str] = field(default_factory=list)  # required columns left empty in new rows
 
 
 def lrmx_files(folder: Path) -> list[Path]:
@@ -75,6 +67,9 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
     if errors:
         _write_report(out, persons)
         raise InputError(errors)
+    reader = reader_for(out)
+    for p in persons:
+        fill(p, reader)
     cadres_path = _table_file(out, CADRES)
     existing = _read(cadres_path) if cadres_path else None
     relations_path = _table_file(out, RELATIONS_TABLE)
@@ -87,7 +82,11 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
     _write_sources(out, persons)
     _write_report(out, persons)
     report.warnings = [w for p in persons for w in p.warnings]
-    report.kept = Counter(f for p in persons for f, status, _ in p.statuses if status == "kept")
+    report.kept = Counter(s[0] for p in persons for s in p.statuses if s[1] == "kept")
+    new = [p for p in persons if p.cadre_id in set(report.new)]
+    report.to_fill = [c.name for c in CADRES.columns if c.required and not c.allow_empty
+                      and any(not (p.row.get(c.name) or p.derived.get(c.name)) for p in new)
+                      and c.name != "cadre_id"]
     return report
 
 
@@ -185,7 +184,7 @@ def _write_cadres(out: Path, path: Path | None, existing: pd.DataFrame | None,
     cols = _columns(CADRES, frame)
     zh = cols.get("cadre_id") == CADRES.column("cadre_id").zh
     for p in persons:
-        for column in p.row:
+        for column in [*p.row, *p.derived]:
             if column not in cols:
                 cols[column] = CADRES.column(column).zh if zh else column
                 frame[cols[column]] = ""
@@ -193,14 +192,18 @@ def _write_cadres(out: Path, path: Path | None, existing: pd.DataFrame | None,
     new, updated, rows = [], [], []
     for p in persons:
         values = {cols[k]: _shown(k, v, zh) for k, v in p.row.items() if v}
+        derived = {cols[k]: _shown(k, v, zh) for k, v in p.derived.items()}
         if p.cadre_id in index:
             i = index[p.cadre_id]
             for header, v in values.items():
                 frame.iat[i, frame.columns.get_loc(header)] = v
+            for header, v in derived.items():  # a derived value fills an empty cell only
+                if frame.iat[i, frame.columns.get_loc(header)] == "":
+                    frame.iat[i, frame.columns.get_loc(header)] = v
             updated.append(p.cadre_id)
         else:
             rows.append({**dict.fromkeys(frame.columns, ""), cols["cadre_id"]: p.cadre_id,
-                         **values})
+                         **derived, **values})
             new.append(p.cadre_id)
     if rows:
         frame = pd.concat([frame, pd.DataFrame(rows, columns=frame.columns, dtype=str)],
@@ -241,14 +244,15 @@ def _write_sources(out: Path, persons: list[Person]) -> None:
 
 
 def _write_report(out: Path, persons: list[Person]) -> None:
-    # Details quote the form's values: one that looks like an ID number is not repeated.
+    # Details and values quote the form: one that looks like an ID number is not repeated.
     rows = [{"file": p.file.name, "cadre_id": p.cadre_id, "field": f, "status": s,
-             "detail": shown_value(d)} for p in persons for f, s, d in p.statuses]
+             "value": shown_value("".join(v)), "detail": shown_value(d)}
+            for p in persons for f, s, d, *v in p.statuses]
     rows += [{"file": p.file.name, "cadre_id": p.cadre_id, "field": e.column or "",
               "status": "error", "detail": MESSAGES[e.code][1].format(
                   **{k: shown_value(v) for k, v in e.params.items()})}
              for p in persons for e in p.errors]
-    frame = pd.DataFrame(rows, columns=["file", "cadre_id", "field", "status", "detail"])
+    frame = pd.DataFrame(rows, columns=["file", "cadre_id", "field", "status", "value", "detail"])
     _write_csv(out / REPORT_FILE, frame, None)
 
 

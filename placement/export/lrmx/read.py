@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from placement.data.errors import Problem
+from placement.export.lrmx.derive import SOURCE_FIELDS
 from placement.export.lrmx.values import (
     GENDERS,
     read_assessments,
@@ -39,15 +40,16 @@ from placement.export.lrmx.values import (
 SUFFIXES = (".lrmx", ".lrm")
 
 # field -> (Chinese label, treatment, cadres columns it fills)
-# treatments: mapped | kept (only in the XML) | export (written by export-lrmx)
+# treatments: mapped | derived (read for values the form implies: derive.py)
+#             | kept (only in the XML) | export (written by export-lrmx)
 #             | sensitive (never copied, never shown)
 FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "XingMing": ("姓名", "mapped", ("name",)),
     "XingBie": ("性别", "mapped", ("gender",)),
     "ChuShengNianYue": ("出生年月", "mapped", ("birth_date",)),
     "MinZu": ("民族", "kept", ()),
-    "JiGuan": ("籍贯", "kept", ()),
-    "ChuShengDi": ("出生地", "kept", ()),
+    "JiGuan": ("籍贯", "derived", ("home_region",)),
+    "ChuShengDi": ("出生地", "derived", ("home_region",)),
     "RuDangShiJian": ("入党时间", "mapped", ("party",)),
     "ZhengZhiMianMao": ("政治面貌", "mapped", ("party",)),
     "CanJiaGongZuoShiJian": ("参加工作时间", "kept", ()),
@@ -62,10 +64,11 @@ FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "ZaiZhiJiaoYu_XueWei": ("在职教育学位", "kept", ()),
     "ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": ("在职学历毕业院校系及专业", "kept", ()),
     "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": ("在职学位毕业院校系及专业", "kept", ()),
-    "XianRenZhiWu": ("现任职务", "kept", ()),
+    "XianRenZhiWu": ("现任职务", "derived", ("region", "rank", "system", "party")),
     "NiRenZhiWu": ("拟任职务", "export", ()),
     "NiMianZhiWu": ("拟免职务", "export", ()),
-    "JianLi": ("简历", "kept", ()),
+    "JianLi": ("简历", "derived", ("post_since", "team_since", "rank_since",
+                                     "township_head", "secretary_exp")),
     "JiangChengQingKuang": ("奖惩情况", "kept", ()),
     "NianDuKaoHeJieGuo": ("年度考核结果", "mapped", ("assessments", "assessment_year")),
     "RenMianLiYou": ("任免理由", "export", ()),
@@ -84,6 +87,7 @@ SHOWABLE = ("XingBie", "ChuShengNianYue", "RuDangShiJian", "ZhengZhiMianMao",
             "QuanRiZhiJiaoYu_XueLi", "NianDuKaoHeJieGuo")
 EXPORT_FIELDS = ("NiRenZhiWu", "NiMianZhiWu", "RenMianLiYou")
 TREATMENT_NOTE = {"kept": "kept in the file, not imported",
+                  "derived": "read for derived values (rows below)",
                   "export": "written by export-lrmx",
                   "sensitive": "never copied or shown"}
 
@@ -104,8 +108,11 @@ class Person:
     sha256: str
     codec: str = ""
     row: dict = field(default_factory=dict)  # cadres column -> text value
+    texts: dict = field(default_factory=dict)  # the fields derive.py reads -> text
+    derived: dict = field(default_factory=dict)  # cadres column -> value the form implies
     family: list[dict] = field(default_factory=list)  # Item fields, by position
-    statuses: list[tuple[str, str, str]] = field(default_factory=list)  # field, status, detail
+    # field, status, detail (and the value, for a derived one)
+    statuses: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -199,6 +206,7 @@ def read_person(path: Path) -> Person:
             continue
         values.setdefault(tag, (child.text or "").strip())
     _map(person, values)
+    person.texts = {k: values[k] for k in SOURCE_FIELDS if values.get(k)}
     return person
 
 
