@@ -259,7 +259,8 @@ class RO7(Rule):
 
 
 class RO8(Rule):
-    """The party and government heads of one county are not both changed at once ([reg])."""
+    """The party and government heads of one place (a county; a township or street team)
+    are not both changed at once ([reg])."""
     mode: Mode = "target"
     weight: int = 300
 
