@@ -104,10 +104,16 @@ def tc7(sc, world: World, members: Members) -> list[Figure]:
 
 
 def tc8(sc, world: World, members: Members) -> list[Figure]:
-    """Members with township head experience ≥ ceil(share × size), teams of `kinds`."""
+    """Members with township party-secretary experience (`secretary_exp`, or
+    `township_head` where that is empty) ≥ ceil(share × size), teams of `kinds`."""
     rule = sc.rules["R-TC8"]
-    return _per_team("R-TC8", rule, _in_kinds(rule, world), members,
-                     lambda ln: bool(ln.cadre.township_head),
+
+    def secretary(ln: Line) -> bool:
+        if ln.cadre.secretary_exp == "":
+            return bool(ln.cadre.township_head)
+        return ln.cadre.secretary_exp == "true"
+
+    return _per_team("R-TC8", rule, _in_kinds(rule, world), members, secretary,
                      lambda t: share_target(rule.share, world.size(t.team_id)))
 
 

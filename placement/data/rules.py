@@ -188,8 +188,8 @@ class TC7(Rule):
 
 
 class TC8(ScopedRule):
-    """Members with township head experience reach `share` of county party and government
-    teams (seed 004)."""
+    """Members with township party-secretary experience (`secretary_exp`, falling back to
+    `township_head`) reach `share` of county party and government teams (seed 004)."""
     mode: Mode = "target"
     weight: int = 300
     kinds: tuple[str, ...] = PARTY_GOV
@@ -314,7 +314,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-TC5": ("女干部配备", "women in county teams"),
     "R-TC6": ("党外干部必配", "non-Party cadre required"),
     "R-TC7": ("专业部门专业干部比例", "professional cadres in professional departments"),
-    "R-TC8": ("乡镇党政正职经历比例", "township head experience in county teams"),
+    "R-TC8": ("乡镇党委书记经历比例", "township party-secretary experience in county teams"),
     "R-TC9": ("急需专长", "special needs"),
     "R-TC10": ("年龄梯次", "age gradient"),
     "R-RO1": ("正职任职满10年交流", "heads exchanged after 10 years"),
