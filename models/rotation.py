@@ -2,15 +2,14 @@
 
 R-RO1–R-RO7 are pair rules (a sitting cadre's own post, or where a newcomer
 goes) and live in `placement.eligibility.pair_rules`; what remains is R-RO8, which looks
-at two posts at once: the party and the government head of one county are not
-both changed in the same cycle.
+at two posts at once: the party and the government head of one place (a county, or
+a township team) are not both changed in the same cycle.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from models.variables import Placement
+from placement.meaning.posts import head_pairs
 
 
 def _head_change(pl: Placement, post: int):
@@ -22,31 +21,30 @@ def _head_change(pl: Placement, post: int):
 
 
 def add_heads_not_both_changed(pl: Placement) -> None:
-    """R-RO8: per region, the county_party and county_gov head posts do not both change."""
+    """R-RO8: at each place (`meaning.head_pairs`: a county's party and government heads,
+    a township's party secretary and township head) the two sides do not both change. A
+    side changes when any of its head posts does, so "not both" is one inequality per
+    (party head post, government head post): any party change with any government change
+    breaks one of them, and `both` is forced to 1 by any such pair."""
     rule = pl.scenario.rules["R-RO8"]
-    teams, posts = pl.data.teams, pl.data.posts
-    heads = posts["grade"].to_numpy(dtype=object) == "head"
-    kind = teams["kind"].to_numpy(dtype=object)[pl.facts.p_team]
-    region = teams["region"].to_numpy(dtype=object)[pl.facts.p_team]
-    for r in sorted(set(region[heads])):
-        party = np.flatnonzero(heads & (kind == "county_party") & (region == r))
-        gov = np.flatnonzero(heads & (kind == "county_gov") & (region == r))
-        if len(party) == 0 or len(gov) == 0:
-            continue
-        a, b = _head_change(pl, int(party[0])), _head_change(pl, int(gov[0]))
-        if isinstance(a, int) and isinstance(b, int):
+    for at in head_pairs(pl.data):
+        combos = [(_head_change(pl, int(p)), _head_change(pl, int(g)))
+                  for p in at.party for g in at.gov]
+        if any(isinstance(a, int) and isinstance(b, int) for a, b in combos):
             if rule.mode == "hard":
-                pl.require("R-RO8", r, False)
+                pl.require("R-RO8", at.place, False)
             else:
-                both = pl.model.new_int_var(1, 1, f"R-RO8[{r}]")
-                pl.penalise("R-RO8", r, both)
+                both = pl.model.new_int_var(1, 1, f"R-RO8[{at.place}]")
+                pl.penalise("R-RO8", at.place, both)
             continue
         if rule.mode == "hard":
-            pl.require("R-RO8", r, a + b <= 1)
+            for a, b in combos:
+                pl.require("R-RO8", at.place, a + b <= 1)
         else:
-            both = pl.model.new_bool_var(f"R-RO8[{r}]")
-            pl.model.add(both >= a + b - 1)
-            pl.penalise("R-RO8", r, both)
+            both = pl.model.new_bool_var(f"R-RO8[{at.place}]")
+            for a, b in combos:
+                pl.model.add(both >= a + b - 1)
+            pl.penalise("R-RO8", at.place, both)
 
 
 FAMILY = {"R-RO8": add_heads_not_both_changed}

@@ -47,6 +47,8 @@ def instances(draw, witness: bool = False):
         }
         for t in range(n_teams)
     ]
+    for team in teams:  # a county party committee is all Party posts (R-EL10): no 党外必配
+        team["needs_non_party"] &= team["kind"] != "county_party"
     posts, cadres = [], []
     n_cadres = draw(st.integers(2, 9))
     for i in range(n_cadres):
@@ -113,14 +115,16 @@ def _witness_cadre(draw, cadre_id: str, post_rank: str, team: dict) -> dict:
     rule: aged 35-41 (R-EL7, R-TC3's 42), a lateral move or one step up after 11 years at
     rank (R-EL2, R-EL9), approval >= 0.8 (R-EL6), bachelor (R-EL1), local (R-TC2, and no
     key posts exist for R-AV2), from another system (R-TC1), non-Party where the team
-    asks for it (R-TC6), no relation (R-AV1)."""
+    asks for it (R-TC6) and a CPC member in a county party committee (R-EL10), no
+    relation (R-AV1)."""
     level = RANK_LEVEL[post_rank] - draw(st.integers(0, 1))
     return {
         "cadre_id": cadre_id,
         "name": cadre_id.lower(),
         "gender": draw(st.sampled_from("MF")),
         "birth_date": f"{draw(st.integers(1985, 1990))}-0{draw(st.integers(1, 9))}-01",
-        "party": "民盟" if team["needs_non_party"] else draw(st.sampled_from(["cpc", "民盟"])),
+        "party": ("民盟" if team["needs_non_party"] else "cpc" if team["kind"] == "county_party"
+                  else draw(st.sampled_from(["cpc", "民盟"]))),
         "home_region": team["region"],
         "region": team["region"],
         "system": "其他",

@@ -5,7 +5,7 @@ returns why the line breaks the rule, as a (Chinese, English) pair, or None.
 R-EL1–R-EL3 and R-EL5–R-EL9 judge new placements only; R-EL4 judges staying
 too (an incumbent graded 不称职 may not stay); R-AV2 judges every line;
 R-RO1–R-RO5 judge a cadre's own post (R-RO2: any post of the cadre's current
-team), R-RO6 and R-RO7 new placements.
+team), R-RO6 and R-RO7 new placements; R-EL10 judges every line (staying too).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from placement.checker.terms import (
     Line,
     World,
     education_level,
+    is_non_party,
+    is_party_post,
     missing,
     newest_grade,
 )
@@ -216,11 +218,19 @@ def ro7(rule, line: Line, world: World) -> Why | None:
     return None
 
 
+def el10(rule, line: Line, world: World) -> Why | None:
+    """A non-Party cadre on a Party post (staying too)."""
+    if is_party_post(line.post) and is_non_party(line.cadre):
+        return (f"党外干部（{line.cadre.party}）任党内职务 {line.post.title}",
+                f"non-Party cadre ({line.cadre.party}) in Party post {line.post.title}")
+    return None
+
+
 PAIR_RULES: dict[str, Callable] = {
     "R-EL1": el1, "R-EL2": el2, "R-EL3": el3, "R-EL4": el4, "R-EL5": el5, "R-EL6": el6,
     "R-EL7": el7, "R-EL8": el8, "R-EL9": el9, "R-AV2": av2,
     "R-RO1": ro1, "R-RO2": ro2, "R-RO3": ro3, "R-RO4": ro4, "R-RO5": ro5, "R-RO6": ro6,
-    "R-RO7": ro7,
+    "R-RO7": ro7, "R-EL10": el10,
 }
 
 

@@ -21,6 +21,7 @@ from placement.checker.terms import (
     is_exchanged_in,
     is_local,
     is_non_party,
+    is_party_post,
     is_professional,
     share_target,
 )
@@ -103,10 +104,16 @@ def tc7(sc, world: World, members: Members) -> list[Figure]:
 
 
 def tc8(sc, world: World, members: Members) -> list[Figure]:
-    """Members with township head experience ≥ ceil(share × size), teams of `kinds`."""
+    """Members with township party-secretary experience (`secretary_exp`, or
+    `township_head` where that is empty) ≥ ceil(share × size), teams of `kinds`."""
     rule = sc.rules["R-TC8"]
-    return _per_team("R-TC8", rule, _in_kinds(rule, world), members,
-                     lambda ln: bool(ln.cadre.township_head),
+
+    def secretary(ln: Line) -> bool:
+        if ln.cadre.secretary_exp == "":
+            return bool(ln.cadre.township_head)
+        return ln.cadre.secretary_exp == "true"
+
+    return _per_team("R-TC8", rule, _in_kinds(rule, world), members, secretary,
                      lambda t: share_target(rule.share, world.size(t.team_id)))
 
 
@@ -155,29 +162,39 @@ def av1(sc, world: World, members: Members) -> list[Figure]:
 
 
 def ro8(sc, world: World, members: Members) -> list[Figure]:
-    """Per region with a county_party and a county_gov team: the two heads are not both
-    changed (at most one). A head post is changed unless its incumbent stays; a team's
-    head is changed when any of its head posts is."""
+    """At each place the party head and the government head are not both changed (at
+    most one side). Places: a region with a county_party and a county_gov team (their
+    head posts), then each township or street team with a head post that is a Party post
+    (the secretary) and one that is not (the township head). A head post is changed
+    unless its incumbent stays; a side is changed when any of its head posts is."""
     rule = sc.rules["R-RO8"]
     stays = {(ln.post.post_id, ln.cadre.cadre_id) for lines in members.values() for ln in lines}
 
     def changed(p: Record) -> bool:
         return not p.incumbent_id or (p.post_id, p.incumbent_id) not in stays
 
-    def heads(region: str, kind: str) -> list[Record]:
-        return [world.posts[p] for t in world.teams.values() if t.region == region
-                and t.kind == kind for p in world.team_posts[t.team_id]
+    def heads(teams: list[Record]) -> list[Record]:
+        return [world.posts[p] for t in teams for p in world.team_posts[t.team_id]
                 if world.posts[p].grade == "head"]
 
-    out = []
+    places = []
     for region in sorted({t.region for t in world.teams.values()}):
-        party, gov = heads(region, "county_party"), heads(region, "county_gov")
+        here = [t for t in world.teams.values() if t.region == region]
+        places.append((region, heads([t for t in here if t.kind == "county_party"]),
+                       heads([t for t in here if t.kind == "county_gov"])))
+    for tid in sorted(t.team_id for t in world.teams.values()
+                      if t.kind in ("township", "street")):
+        both = heads([world.teams[tid]])
+        places.append((tid, [p for p in both if is_party_post(p)],
+                       [p for p in both if not is_party_post(p)]))
+    out = []
+    for place, party, gov in places:
         if not party or not gov:
             continue
         n = int(any(changed(p) for p in party)) + int(any(changed(p) for p in gov))
-        out.append(Figure("R-RO8", rule.mode, "county", region, 1, n, sense="max",
+        out.append(Figure("R-RO8", rule.mode, "county", place, 1, n, sense="max",
                           detail=("chk_heads_changed", {
-                              "region": region, "party": ", ".join(p.post_id for p in party),
+                              "region": place, "party": ", ".join(p.post_id for p in party),
                               "gov": ", ".join(p.post_id for p in gov)})))
     return out
 

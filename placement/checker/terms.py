@@ -63,6 +63,26 @@ def is_non_party(cadre: Record) -> bool:
     return cadre.party != PARTY_CPC
 
 
+# R-EL10 (docs/rules.md): the words of a title that name a Party office, and the longer
+# words that contain one without being one (书记员 a court clerk, 人大常委会 the congress).
+PARTY_OFFICE_WORDS = ("书记", "常委", "党组", "党委委员", "党工委委员", "组织委员", "宣传委员",
+                      "纪委", "纪工委")
+NOT_PARTY_WORDS = ("书记员", "常委会")
+
+
+def is_party_post(post: Record) -> bool:
+    """R-EL10: `party_post` where the data say so; otherwise every post of a county_party
+    team and every post whose title names a Party office."""
+    if post.party_post:
+        return post.party_post == "true"
+    if post.team.kind == "county_party":
+        return True
+    title = post.title
+    for word in NOT_PARTY_WORDS:
+        title = title.replace(word, "·")
+    return any(word in title for word in PARTY_OFFICE_WORDS)
+
+
 def newest_grade(cadre: Record) -> str:
     return cadre.assessments[0] if cadre.assessments else ""
 

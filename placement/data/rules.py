@@ -130,6 +130,11 @@ class EL9(Rule):
     max_steps: int = Field(1, ge=1, le=5)
 
 
+class EL10(Rule):
+    """Party posts (党内职务) are held by CPC members ([reg]); `posts.party_post` says which
+    posts, by default every county party committee post and every Party-office title."""
+
+
 # --- team composition --------------------------------------------------------
 class TC1(ScopedRule):
     """Exchange quota (额位制): at least `share` of a department team exchanged in from
@@ -183,8 +188,8 @@ class TC7(Rule):
 
 
 class TC8(ScopedRule):
-    """Members with township head experience reach `share` of county party and government
-    teams (seed 004)."""
+    """Members with township party-secretary experience (`secretary_exp`, falling back to
+    `township_head`) reach `share` of county party and government teams (seed 004)."""
     mode: Mode = "target"
     weight: int = 300
     kinds: tuple[str, ...] = PARTY_GOV
@@ -254,7 +259,8 @@ class RO7(Rule):
 
 
 class RO8(Rule):
-    """The party and government heads of one county are not both changed at once ([reg])."""
+    """The party and government heads of one place (a county; a township or street team)
+    are not both changed at once ([reg])."""
     mode: Mode = "target"
     weight: int = 300
 
@@ -281,6 +287,7 @@ class RS1(Rule):
 CATALOGUE: dict[str, type[Rule]] = {
     "R-EL1": EL1, "R-EL2": EL2, "R-EL3": EL3, "R-EL4": EL4, "R-EL5": EL5,
     "R-EL6": EL6, "R-EL7": EL7, "R-EL8": EL8, "R-EL9": EL9,
+    "R-EL10": EL10,
     "R-TC1": TC1, "R-TC2": TC2, "R-TC3": TC3, "R-TC4": TC4, "R-TC5": TC5,
     "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10,
     "R-RO1": RO1, "R-RO2": RO2, "R-RO3": RO3, "R-RO4": RO4, "R-RO5": RO5,
@@ -299,6 +306,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-EL7": ("年龄界限", "age limits"),
     "R-EL8": ("专业对口", "specialty match"),
     "R-EL9": ("逐级晋升", "promotion one level at a time"),
+    "R-EL10": ("党内职务由中共党员担任", "Party posts held by Party members"),
     "R-TC1": ("系统外交流干部额位", "exchange quota from outside the system"),
     "R-TC2": ("本地干部不少于3名", "local cadres in county teams"),
     "R-TC3": ("配有40岁左右干部的班子比例", "teams with a cadre around 40"),
@@ -306,7 +314,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-TC5": ("女干部配备", "women in county teams"),
     "R-TC6": ("党外干部必配", "non-Party cadre required"),
     "R-TC7": ("专业部门专业干部比例", "professional cadres in professional departments"),
-    "R-TC8": ("乡镇党政正职经历比例", "township head experience in county teams"),
+    "R-TC8": ("乡镇党委书记经历比例", "township party-secretary experience in county teams"),
     "R-TC9": ("急需专长", "special needs"),
     "R-TC10": ("年龄梯次", "age gradient"),
     "R-RO1": ("正职任职满10年交流", "heads exchanged after 10 years"),

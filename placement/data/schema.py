@@ -93,6 +93,15 @@ RELATION_ALIASES: dict[str, str] = {zh: en for en, zh in RELATIONS.items()} | {
 }
 
 
+# Flags whose empty cell means "the rule's documented default" rather than false
+# (`posts.party_post`, `cadres.secretary_exp`): read as the enum "true" / "false" / "".
+FLAG_VALUES: tuple[str, ...] = ("true", "false")
+FLAG_ALIASES: dict[str, str] = {
+    "1": "true", "是": "true", "yes": "true", "y": "true", "真": "true", "√": "true",
+    "0": "false", "否": "false", "no": "false", "n": "false", "假": "false", "×": "false",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -149,6 +158,9 @@ POSTS = Table("posts", "职位", "post_id", (
            required=False, allow_empty=True, default=""),
     # Extension: a dispatched discipline-inspection team leader post (派驻纪检监察组组长, R-RO4).
     Column("dispatched", "派驻纪检组长", "bool", required=False, allow_empty=True, default=False),
+    # R-EL10: the post is a Party office; empty: the default of docs/data.md.
+    _enum("party_post", "党内职务", FLAG_VALUES, FLAG_ALIASES, required=False,
+          allow_empty=True, default=""),
 ))
 
 CADRES = Table("cadres", "干部", "cadre_id", (
@@ -187,6 +199,14 @@ CADRES = Table("cadres", "干部", "cadre_id", (
     _enum("reserve_rank", "后备职级", RANKS, RANK_ALIASES, required=False, allow_empty=True,
           default=""),
     Column("nominated_for", "推荐范围", "list", required=False, allow_empty=True, default=()),
+    # R-TC8: has been a township party secretary; empty: `township_head`.
+    _enum("secretary_exp", "乡镇党委书记经历", FLAG_VALUES, FLAG_ALIASES, required=False,
+          allow_empty=True, default=""),
+    # R-RO9: shares of the latest democratic evaluation (民主测评); empty: not evaluated.
+    Column("rating_good", "民主测评优秀称职率", "float", required=False, allow_empty=True,
+           low=0.0, high=1.0),
+    Column("rating_bad", "民主测评不称职率", "float", required=False, allow_empty=True,
+           low=0.0, high=1.0),
 ))
 
 RELATIONS_TABLE = Table("relations", "关系", None, (

@@ -2,13 +2,13 @@
 
 A pair rule looks at one cadre and one post at a time (docs/rules.md,
 "Eligibility", "Avoidance", "Rotation"): R-EL1–R-EL9 judge new placements,
-R-AV2 any holder of a key post, R-RO1–R-RO5 a sitting cadre who would stay and
-R-RO6–R-RO7 where a newcomer goes. Each function states its rule once, over
-whole arrays: it takes a `PairContext` (the pair arrays and the per-pair
-columns several rules read, computed once) and returns the bool mask of the
-pairs that break the rule. What happens to those pairs (removed when the rule
-is hard, priced when it is a target) is `placement.eligibility.pairs`' job;
-explanations name the rule from the same mask.
+R-AV2 any holder of a key post, R-RO1–R-RO5 a sitting cadre who would stay,
+R-RO6–R-RO7 where a newcomer goes and R-EL10 any holder of a Party post. Each
+function states its rule once, over whole arrays: it takes a `PairContext` (the
+pair arrays and the per-pair columns several rules read, computed once) and
+returns the bool mask of the pairs that break the rule. What happens to those
+pairs (removed when the rule is hard, priced when it is a target) is
+`placement.eligibility.pairs`' job; explanations name the rule from the same mask.
 
 `PAIR_RULES` lists them in one fixed order, which also fixes each rule's bit
 in a removed pair's reasons (`pairs.REASON_BIT`): append, never reorder.
@@ -24,8 +24,9 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
-from placement.data.schema import EDUCATION_LEVEL
+from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
 from placement.eligibility.facts import Facts
+from placement.meaning.posts import party_post
 
 BAD_GRADES = 1  # level of 基本称职: this or lower breaks R-EL3
 NO_GRADE = 99  # newest grade of a cadre without assessments: better than any real grade
@@ -255,6 +256,12 @@ def r_ro7_county_pick_elsewhere(ctx: PairContext) -> np.ndarray:
     return ctx.new & ctx.cadre_col("county_pick", bool) & (ctx.t_region == ctx.c_region)
 
 
+def r_el10_party_member(ctx: PairContext) -> np.ndarray:
+    """R-EL10: a Party post (a county party committee's post, or a title naming a Party
+    office; `posts.party_post` where given) is held by a CPC member; staying too."""
+    return party_post(ctx.data)[ctx.post] & (ctx.cadre_col("party", object) != PARTY_CPC)
+
+
 # In this order for good: a rule's position is its bit in a removed pair's reasons.
 PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
     "R-EL1": r_el1_education,
@@ -274,4 +281,5 @@ PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
     "R-RO5": r_ro5_portfolio_tenure,
     "R-RO6": r_ro6_township_head_home_gov,
     "R-RO7": r_ro7_county_pick_elsewhere,
+    "R-EL10": r_el10_party_member,
 }

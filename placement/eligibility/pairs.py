@@ -28,7 +28,11 @@ from placement.eligibility.pair_rules import PAIR_RULES, pair_context
 # Rules a `must` lock overrides (破格 promotion, demotion by decision): docs/rules.md.
 LOCK_EXEMPT = ("R-EL9",)
 # Why a pair was removed, as bits (one per rule; LEAVING only for a must lock on a leaver).
-REASON_BIT = {rid: 1 << k for k, rid in enumerate((*PAIR_RULES, "LEAVING"))}
+# LEAVING took the bit after the first 17 pair rules; rules appended later (R-EL10 …)
+# follow it, so every older bit keeps its value.
+_BEFORE_LEAVING = 17
+_BIT_ORDER = (*list(PAIR_RULES)[:_BEFORE_LEAVING], "LEAVING", *list(PAIR_RULES)[_BEFORE_LEAVING:])
+REASON_BIT = {rid: 1 << k for k, rid in enumerate(_BIT_ORDER)}
 
 
 def reasons(bits: int) -> tuple[str, ...]:

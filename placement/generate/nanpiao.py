@@ -29,6 +29,7 @@ from placement.generate.depts import (
 )
 from placement.generate.people import people, specialties, tenure
 from placement.generate.succession import NON_PARTY_MIX
+from placement.meaning.posts import party_post_default
 
 REGION = "NP"  # 南票区
 NEIGHBOURS = ("LS", "LG", "XC", "SZ", "JC")  # 连山区, 龙港区, 兴城市, 绥中县, 建昌县
@@ -98,7 +99,9 @@ def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.Dat
     frame["post"] = rows
     flagged = teams["needs_non_party"].to_numpy(bool)[team]
     party_organ = np.isin(system, (*KEY_SYSTEMS, "宣传", "统战", "党建", "政法"))
-    weight = np.select([flagged, party_organ, kind == "district_dept"], [6.0, 0.0, 0.8], 0.3)
+    party_post = party_post_default(kind, posts["title"].to_numpy(dtype=object)[rows])  # R-EL10
+    weight = np.select([flagged & ~party_post, party_organ | party_post, kind == "district_dept"],
+                       [6.0, 0.0, 0.8], 0.3)
     non_party = exact_choice(rng, weight * np.where(head, 0.3, 1.0), NON_PARTY)
     frame.loc[non_party, "party"] = pick(rng, NON_PARTY_MIX, NON_PARTY)
     town_head = head & np.isin(kind, ("township", "street"))

@@ -26,6 +26,7 @@ from placement.data.rules import Rule, default_rules, share_fraction
 from placement.data.schema import RANK_LEVEL
 from placement.generate.common import MIN_AGE_AT_RANK, REF, pick, years_between
 from placement.generate.people import approvals, day, people
+from placement.meaning.posts import party_post_default
 
 NEEDS = ("need_local", "need_nonlocal", "need_nonparty", "need_young", "need_diff_system",
          "need_female")
@@ -115,7 +116,9 @@ def plan(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
             _plan_exchange(rng, cad, protected, team, needs, rules["R-TC1"])
         if _on(rules["R-TC6"]) and teams["needs_non_party"].iat[t] and not (
                 cad["party"].to_numpy(dtype=object)[team.stayers] != "cpc").any():
-            needs["need_nonparty"][team.free[0]] = True
+            party = party_post_default(np.full(len(team.free), team.kind, dtype=object),
+                                       posts["title"].to_numpy(dtype=object)[team.free])
+            needs["need_nonparty"][team.free[~party][0]] = True  # R-EL10: not a Party post
         if _on(rules["R-TC2"]) and team.kind in rules["R-TC2"].kinds:
             _plan_locals(rng, posts, cad, protected, team, needs, rules["R-TC2"])
         if team.kind in rules["R-TC5"].kinds:
@@ -273,6 +276,9 @@ def make_candidates(rng: np.random.Generator, req: pd.DataFrame, teams: pd.DataF
                    rank_years=(np.where(promo, rules["R-EL2"].min_years + 0.2, 0.5),
                                np.where(promo, 10.0, 8.0)))
     nonparty = needs["need_nonparty"] | np.asarray(o.get("non_party", np.zeros(n)), dtype=bool)
+    if _on(rules["R-EL10"]):  # a Party post's successor is a CPC member
+        nonparty &= ~party_post_default(teams["kind"].to_numpy(dtype=object)[team],
+                                        posts["title"].to_numpy(dtype=object)[post])
     frame.loc[nonparty, "party"] = pick(rng, NON_PARTY_MIX, int(nonparty.sum()))
     spec = np.asarray(o["specialties"], dtype=object)
     wanted = req["need_specialty"].to_numpy(dtype=object) if designated else np.full(n, "")

@@ -8,7 +8,8 @@ readers: `models/team_composition.py` (the constraints),
 `placement/explain/reasons.py` ("fills the women target of T"),
 `placement/explain/shortfalls.py` (the pool that could count),
 `placement/explain/infeasible.py` (count pre-checks) and
-`placement/roster/tables.py` (teams.csv).
+`placement/roster/tables.py` (teams.csv). `posts` says what a post is: "a
+Party post" (R-EL10), read by the pair rule and the generator.
 
 The independent checker (`placement/checker/`) does not import this package: it
 keeps its own reading of docs/rules.md, so a wrong declaration here shows up as

@@ -63,8 +63,8 @@ LABELS = {
     "R-TC5": Label("女干部", "a woman", "女干部", "women"),
     "R-TC6": Label("党外干部", "a non-Party cadre", "党外干部", "non-Party cadres"),
     "R-TC7": Label("专业干部", "a professional cadre", "专业干部", "professional cadres"),
-    "R-TC8": Label("乡镇党政正职经历", "township head experience",
-                   "有乡镇党政正职经历的干部", "cadres with township head experience"),
+    "R-TC8": Label("乡镇党委书记经历", "township party-secretary experience",
+                   "有乡镇党委书记经历的干部", "cadres with township party-secretary experience"),
     "R-TC9": Label("急需专长", "the specialty the team needs",
                    "具备急需专长的干部", "cadres with the needed specialty"),
 }
@@ -158,8 +158,10 @@ def _professional(rule, data, sc, facts, cadre, team, own):
 
 
 def _township_head(rule, data, sc, facts, cadre, team, own):
-    """R-TC8: township head experience."""
-    return _cadre(data, "township_head", cadre, bool)
+    """R-TC8: township party-secretary experience (`secretary_exp`; empty: falls back to
+    `township_head`, the only experience flag older data sets have)."""
+    given = _cadre(data, "secretary_exp", cadre)
+    return np.where(given == "", _cadre(data, "township_head", cadre, bool), given == "true")
 
 
 def _needed_specialty(rule, data, sc, facts, cadre, team, own):

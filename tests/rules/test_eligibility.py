@@ -1,8 +1,9 @@
-"""Eligibility pair rules R-EL1, R-EL2, R-EL3, R-EL4, R-EL5, R-EL6, R-EL7, R-EL8, R-EL9.
+"""Eligibility pair rules R-EL1, R-EL2, R-EL3, R-EL4, R-EL5, R-EL6, R-EL7, R-EL8, R-EL9,
+R-EL10.
 
 Each rule has a list of probes (rulekit.Probe): one line each, at a threshold and one
 step across it, out of the rule's scope, and staying (R-EL1–R-EL3, R-EL5–R-EL9 judge new
-placements only; R-EL4 also judges staying). The model side solves the probes with the
+placements only; R-EL4 and R-EL10 also judge staying). The model side solves the probes with the
 rule off (every probe cadre placed) and hard (exactly the probes that keep the rule); the
 checker side fails the all-probe roster on exactly the breaking posts.
 
@@ -225,3 +226,37 @@ def test_R_EL9_model_one_level_at_a_time():
 def test_R_EL9_checker_one_level_at_a_time():
     checker_side_pair_rule("R-EL9", EL9)
     checker_side_pair_rule("R-EL9", EL9_TWO, {"max_steps": 2})
+
+
+NON_PARTY = {"party": "民盟"}
+PARTY_TEAM = {"kind": "county_party"}
+EL10 = [
+    Probe("non-Party in a county party committee post", NON_PARTY, keeps=False,
+          team=PARTY_TEAM),
+    Probe("CPC member in a county party committee post", {}, keeps=True, team=PARTY_TEAM),
+    Probe("non-Party as a deputy county head", NON_PARTY, keeps=True,
+          post={"title": "副县长"}),
+    Probe("non-Party, title names a Party group", NON_PARTY, keeps=False,
+          post={"title": "党组成员、副局长"}, team={"kind": "municipal_dept"}),
+    Probe("non-Party, 人大常委会 is no Party office", NON_PARTY, keeps=True,
+          post={"title": "人大常委会副主任"}, team={"kind": "county_npc"}),
+    Probe("non-Party, 书记员 is no Party office", NON_PARTY, keeps=True,
+          post={"title": "书记员"}),
+    Probe("non-Party, township discipline secretary", NON_PARTY, keeps=False,
+          post={"title": "纪委书记"}, team={"kind": "township"}),
+    Probe("party_post false overrides the county party default", NON_PARTY, keeps=True,
+          post={"party_post": "否"}, team=PARTY_TEAM),
+    Probe("party_post true on a plain government title", NON_PARTY, keeps=False,
+          post={"title": "副县长", "party_post": "是"}),
+    Probe("staying non-Party incumbent of a Party post", {**NON_PARTY, **LATERAL},
+          keeps=False, team=PARTY_TEAM, stays=True),
+]
+
+
+def test_R_EL10_model_party_posts_held_by_party_members():
+    model_side_pair_rule("R-EL10", EL10)
+    model_side_pair_target("R-EL10", EL10)
+
+
+def test_R_EL10_checker_party_posts_held_by_party_members():
+    checker_side_pair_rule("R-EL10", EL10)

@@ -264,3 +264,52 @@ def test_R_RO8_checker_heads_not_both_changed():
     assert check(data, {"R-RO8": {}}, ONE_CHANGED).ok
     target = check(data, {"R-RO8": {"mode": "target"}}, {**BOTH_CHANGED, "PP": "A"})
     assert (shortfall(target, "R-RO8", "R1"), shortfall(target, "R-RO8", "R2")) == (0, 1)
+
+
+def two_heads_and_a_township():
+    """R4: a county party team with two head posts S1 (incumbent A1) and S2 (A2), the
+    county government head G4 (B4); newcomers N1, N2. T5: a township team with its party
+    secretary TS (党委书记, C1) and township head TH (镇长, C2); newcomers M1, M2."""
+    teams = [{"team_id": "R4P", "kind": "county_party", "region": "R4"},
+             {"team_id": "R4G", "kind": "county_gov", "region": "R4"},
+             {"team_id": "T5", "kind": "township", "region": "R5"}]
+    posts = [{"post_id": "S1", "team_id": "R4P", "grade": "head", "incumbent_id": "A1"},
+             {"post_id": "S2", "team_id": "R4P", "grade": "head", "incumbent_id": "A2"},
+             {"post_id": "G4", "team_id": "R4G", "grade": "head", "incumbent_id": "B4"},
+             {"post_id": "TS", "team_id": "T5", "grade": "head", "title": "党委书记",
+              "incumbent_id": "C1"},
+             {"post_id": "TH", "team_id": "T5", "grade": "head", "title": "镇长",
+              "incumbent_id": "C2"}]
+    sitting = ("A1", "A2", "B4", "C1", "C2")
+    cadres = [{"cadre_id": c, **(SITTING if c in sitting else {})}
+              for c in (*sitting, "N1", "N2", "M1", "M2")]
+    scores = {("A1", "S1"): 50, ("A2", "S2"): 50, ("B4", "G4"): 50, ("N1", "S2"): 90,
+              ("N2", "G4"): 95, ("C1", "TS"): 50, ("C2", "TH"): 60, ("M1", "TS"): 90,
+              ("M2", "TH"): 80}
+    return dataset(teams, posts, cadres, scores)
+
+
+# Off: S2 and G4 change in R4 (the second party head post changes: reading only the first
+# would miss it), TS and TH both change in T5: 50 + 90 + 95 + 90 + 80 = 405.
+TWO_HEADS_CHANGED = {"S1": "A1", "S2": "N1", "G4": "N2", "TS": "M1", "TH": "M2"}
+# Hard: R4 keeps A2 (A2 + N2 = 145 beats N1 + B4 = 140); T5 keeps C2 (M1 + C2 = 150
+# beats C1 + M2 = 130): 50 + 50 + 95 + 90 + 60 = 345.
+TWO_HEADS_ONE_SIDE = {"S1": "A1", "S2": "A2", "G4": "N2", "TS": "M1", "TH": "C2"}
+
+
+def test_R_RO8_model_every_head_post_and_township_heads():
+    data = two_heads_and_a_township()
+    off = solve(data)
+    assert placed(off) == TWO_HEADS_CHANGED and off.outcome.objective == 405
+    hard = solve(data, {"R-RO8": {}})
+    assert placed(hard) == TWO_HEADS_ONE_SIDE and hard.outcome.objective == 345
+
+
+def test_R_RO8_checker_every_head_post_and_township_heads():
+    data = two_heads_and_a_township()
+    report = check(data, {"R-RO8": {}}, TWO_HEADS_CHANGED)
+    assert broken(report) == {("R-RO8", "R4"), ("R-RO8", "T5")}
+    assert check(data, {"R-RO8": {}}, TWO_HEADS_ONE_SIDE).ok
+    # Only the first party head post changes, with the government head: still both sides.
+    first_only = {**TWO_HEADS_ONE_SIDE, "S1": "N1", "S2": "A2"}
+    assert broken(check(data, {"R-RO8": {}}, first_only)) == {("R-RO8", "R4")}

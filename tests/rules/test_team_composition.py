@@ -328,6 +328,10 @@ def test_R_TC8_model_township_experience_share():
     assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == TWO_COUNTED
     # share 1/3: ceil(1/3 x 3) = 1
     assert placed(solve(data, {"R-TC8": {"mode": "hard", "share": "1/3"}})) == ONE_COUNTED
+    # secretary_exp given: it counts, not township_head; the decoy G, a township head who
+    # was never party secretary (60 on P2), does not count, so K2 and K3 still come in
+    secretary = secretary_case()
+    assert placed(solve(secretary, {"R-TC8": {"mode": "hard"}})) == TWO_COUNTED
 
 
 def test_R_TC8_checker_township_experience_share():
@@ -336,6 +340,16 @@ def test_R_TC8_checker_township_experience_share():
     assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC8", "TI")}
     assert check(data, hard, TWO_COUNTED).ok
     assert shortfall(check(data, {"R-TC8": {"mode": "target"}}, ONE_COUNTED), "R-TC8", "TI") == 1
+    secretary = secretary_case()
+    assert broken(check(secretary, hard, {**ONE_COUNTED, "P2": "G"})) == {("R-TC8", "TI")}
+    assert check(secretary, hard, TWO_COUNTED).ok
+
+
+def secretary_case():
+    """R-TC8 with `secretary_exp`: K1–K3 were township party secretaries (no township_head
+    flag); the decoy G was a township head (`township_head`) but never party secretary."""
+    return attribute_case("county_gov", "municipal_dept", {"secretary_exp": "是"},
+                          decoy={"township_head": True, "secretary_exp": "否"})
 
 
 def special_needs_case():

@@ -1,0 +1,79 @@
+"""What a post is, read once for the proposing side: "a Party post" (R-EL10).
+
+docs/rules.md ("Terms", R-EL10) is the source. The `party_post` column says it
+outright where a planner filled it in; an empty cell (or an absent column) takes
+the default of the data contract: every post of a county party committee
+(`county_party`), and every post whose title names a Party office. The checker
+keeps its own reading of the same text (`placement.checker.terms`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+
+# Titles naming a Party office (docs/rules.md, R-EL10): 书记 but not 书记员 (a court
+# clerk), 常委 but not 常委会 (the people's congress standing committee, 人大常委会),
+# Party groups and committee members (党组, 党委委员, 党工委委员, and the township
+# committee's 组织委员 / 宣传委员), and the discipline commissions (纪委, 纪工委).
+PARTY_TITLE = r"书记(?!员)|常委(?!会)|党组|党委委员|党工委委员|组织委员|宣传委员|纪委|纪工委"
+
+
+def party_post_default(kind: np.ndarray, title: np.ndarray) -> np.ndarray:
+    """Bool per post: the default reading of an empty `party_post` cell, from the team
+    kind and the title of each post (the generator asks it before a DataSet exists)."""
+    by_title = pd.Series(title, dtype=object).astype(str).str.contains(PARTY_TITLE, regex=True)
+    return (np.asarray(kind, dtype=object) == "county_party") | by_title.to_numpy(bool)
+
+
+def party_post(data: DataSet) -> np.ndarray:
+    """Bool per post row: the post is a Party office held only by a CPC member."""
+    posts = data.posts
+    given = posts["party_post"].to_numpy(dtype=object)
+    kind = data.teams.set_index("team_id")["kind"].reindex(posts["team_id"]).to_numpy(object)
+    default = party_post_default(kind, posts["title"].to_numpy(dtype=object))
+    return np.where(given == "", default, given == "true")
+
+
+# R-RO8: the teams whose party secretary and government head sit in one team (乡镇党委书记
+# and 乡镇长; a street's 党工委书记 and 办事处主任, the township's urban counterpart).
+TOWNSHIP_KINDS = ("township", "street")
+
+
+@dataclass(frozen=True)
+class HeadPair:
+    """R-RO8: the party heads and government heads of one place (post rows): a county's
+    `county_party` and `county_gov` head posts (`place` is the region), or a township
+    team's head posts that are Party posts and those that are not (`place` is the team)."""
+
+    place: str
+    party: np.ndarray
+    gov: np.ndarray
+
+
+def head_pairs(data: DataSet) -> list[HeadPair]:
+    """Every place with both a party head and a government head: counties by region
+    name, then townships and streets by team id (the order the figures are listed in)."""
+    posts, teams = data.posts, data.teams
+    team = pd.Index(teams["team_id"]).get_indexer(posts["team_id"])
+    kind = teams["kind"].to_numpy(dtype=object)[team]
+    region = teams["region"].to_numpy(dtype=object)[team]
+    head = posts["grade"].to_numpy(dtype=object) == "head"
+    office = party_post(data)
+    out = []
+    for r in sorted(set(region[head & np.isin(kind, ("county_party", "county_gov"))])):
+        party = np.flatnonzero(head & (kind == "county_party") & (region == r))
+        gov = np.flatnonzero(head & (kind == "county_gov") & (region == r))
+        if len(party) and len(gov):
+            out.append(HeadPair(str(r), party, gov))
+    ids = teams["team_id"].to_numpy(dtype=object)
+    for t in sorted(set(team[head & np.isin(kind, TOWNSHIP_KINDS)]), key=lambda t: ids[t]):
+        party = np.flatnonzero(head & (team == t) & office)
+        gov = np.flatnonzero(head & (team == t) & ~office)
+        if len(party) and len(gov):
+            out.append(HeadPair(str(ids[t]), party, gov))
+    return out
