@@ -142,10 +142,15 @@ def test_import_updates_an_existing_data_set(tmp_path):
     rep = import_folder(forms, data)
     assert (rep.new, rep.updated) == ([], ["0002"])
     after = _csv(data / "cadres.csv").set_index("cadre_id")
-    assert list(after.columns) == list(before.columns) and list(after.index) == list(before.index)
+    # the planner's columns keep their order; an optional column the form gives a value for
+    # (secretary_exp, from 简历) is added after them, empty ("not known") for the others
+    added = list(after.columns[len(before.columns):])
+    assert list(after.columns[:len(before.columns)]) == list(before.columns)
+    assert added == ["secretary_exp"] and list(after.index) == list(before.index)
+    assert (after.drop(index="0002")[added] == "").all().all()
     assert after.loc["0002", "party"] == "民盟" and after.loc["0002", "name"] == "钱丽华"
     assert after.loc["0002", "rank"] == before.loc["0002", "rank"]  # not in the form: kept
-    assert after.drop(index="0002").equals(before.drop(index="0002"))
+    assert after.drop(index="0002")[before.columns].equals(before.drop(index="0002"))
     load_dataset(data)  # still a valid data set
 
 
