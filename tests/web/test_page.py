@@ -40,9 +40,15 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / name), full_page=False)
 
 
-def solve(page) -> float:
+def solve(page, progress_shot: str = "") -> float:
     """Press Solve and wait for the roster; the seconds from the press to the roster."""
     page.click("#solve")
+    page.wait_for_function("document.querySelector('#progress').textContent.includes('求解中')"
+                           " || document.body.dataset.solveSeconds !== undefined")
+    assert page.locator("#cancel").is_visible() or page.evaluate(
+        "document.body.dataset.solveSeconds !== undefined")
+    if progress_shot:
+        shot(page, progress_shot)
     page.wait_for_function("document.body.dataset.solveSeconds !== undefined", timeout=120_000)
     seconds = float(page.evaluate("document.body.dataset.solveSeconds"))
     page.evaluate("delete document.body.dataset.solveSeconds")
@@ -80,9 +86,8 @@ def test_a_planners_session(server, page, tmp_path):
     page.fill("#lock-reason", "换届前保持稳定")
     page.click("#add-lock")
     assert page.locator("#locks tbody tr").count() == 1
-    shot(page, "web13-locks.png")
 
-    second = solve(page)
+    second = solve(page, "web13-progress.png")
     line = page.locator("tr[data-post='R01-DW-01']")
     assert "李才友" in line.inner_text() and "换届前保持稳定" in line.inner_text()
     assert page.locator("#roster tr.changed").count() > 0  # changes highlighted
