@@ -398,11 +398,12 @@ async function loadHistory() {
       <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
   const done = runs.filter((r) => r.summary?.check);
   const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(r.settings.join(" ").slice(0, 60))}</option>`).join("");
-  const [a, b] = [$("#cmp-a").value, $("#cmp-b").value];
+  // The previous run against the newest, until the planner picks others.
+  const [a, b] = S.cmpPicked ? [$("#cmp-a").value, $("#cmp-b").value] : [done[1]?.id, done[0]?.id];
   $("#cmp-a").innerHTML = opts;
   $("#cmp-b").innerHTML = opts;
-  $("#cmp-a").value = a || done[1]?.id || "";
-  $("#cmp-b").value = b || done[0]?.id || "";
+  $("#cmp-a").value = a ?? "";
+  $("#cmp-b").value = b ?? "";
   return runs;
 }
 
@@ -470,4 +471,6 @@ $("#only-changed").addEventListener("change", renderRoster);
 $("#history").addEventListener("click", onHistory);
 $("#history").addEventListener("change", onNote);
 $("#compare").addEventListener("click", compare);
+$("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
+$("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
 start();
