@@ -298,6 +298,21 @@ def _sweep_report(outcome, spec) -> str:
     return "\n".join(lines)
 
 
+@app.command()
+def serve(
+    data_dir: Annotated[Path, typer.Option(
+        help="workspace folder: runs, uploaded data sets, saved scenarios, index.sqlite")
+    ] = Path("placement-workspace"),
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open the browser")
+                          ] = False,
+) -> None:
+    """The planner's workbench: the page and the HTTP API on 127.0.0.1 (docs/api.md)."""
+    from placement.web.serve import serve as run_server
+
+    run_server(data_dir, port, browser=not no_browser)
+
+
 register_files(app)
 register_bench(app)
 

@@ -32,6 +32,9 @@ from placement.data.loader import load_dataset
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.explain.whynot import WhyNot
+from placement.export.report.data import load_result
+from placement.export.report.html import write_report_html
+from placement.export.report.xlsx import write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.roster.result_folder import Result, read_result
@@ -40,7 +43,7 @@ from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep"]
+           "sweep", "report"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -101,6 +104,16 @@ def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) ->
     and return its `SweepOutcome` (`.rows` is the table). Options: see `run_sweep`."""
     spec = spec if isinstance(spec, Sweep) else read_sweep(Path(spec))
     return run_sweep(spec, Path(out) if out is not None else None, **options)
+
+
+def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
+    """`placement report`: report.xlsx and report.html written into the result folder
+    `folder` (the scenario and data set reloaded, the roster checked again); returns
+    their paths. Raises `InputError` when the folder holds no roster."""
+    folder = Path(folder)
+    res = load_result(folder)
+    return (write_report_xlsx(res, folder / "report.xlsx", lang),
+            write_report_html(res, folder / "report.html", lang))
 
 
 def _label(x: object, default: str) -> str:
