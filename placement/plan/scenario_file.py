@@ -19,7 +19,6 @@ import re
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import scenario_to_dict
 
-
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
