@@ -38,16 +38,20 @@ def _fate(year: Year) -> pd.DataFrame:
     return out.set_index("from_post")
 
 
+def _lookup(keys: pd.Series, table: dict) -> pd.Series:
+    """`table[key]` for each key, "" where it has none (text, whatever is found)."""
+    return keys.map(lambda k: table.get(k, "")).astype(object)
+
+
 def year_lines(year: Year) -> pd.DataFrame:
     """plan.csv's lines for one year: every post whose holder changes, with why the
     previous holder went (a vacant post, a retirement, a move and the rule behind it)."""
     roster = year.result.roster
     lines = roster[roster["change"] != "stay"]
     fate = _fate(year)
-    came_from = fate.reset_index().set_index("cadre_id")["from_post"]
+    came_from = _lookup(lines["cadre_id"], dict(zip(fate["cadre_id"], fate.index, strict=True)))
     prev = lines["previous_holder_id"]
-    reason = lines["post_id"].map(fate["reason"]).fillna("")
-    reason = reason.where(prev != "", "vacant post")
+    reason = _lookup(lines["post_id"], fate["reason"].to_dict()).where(prev != "", "vacant post")
     return pd.DataFrame({
         "year": int(year.label),
         "post_id": lines["post_id"],
@@ -57,9 +61,9 @@ def year_lines(year: Year) -> pd.DataFrame:
         "team_id": lines["team_id"],
         "title": lines["title"],
         "holder_name": lines["cadre_name"],
-        "holder_from": lines["cadre_id"].map(came_from).fillna(""),
+        "holder_from": came_from,
         "previous_holder": prev,
-        "required_by": lines["post_id"].map(fate["required_by"]).fillna(""),
+        "required_by": _lookup(lines["post_id"], fate["required_by"].to_dict()),
     }, columns=PLAN_COLUMNS)
 
 
