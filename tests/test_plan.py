@@ -191,7 +191,7 @@ def test_cli_plan_writes_the_folder_and_refuses_a_foreign_one(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
                                    "--out", str(tmp_path / "plan")])
     assert run.exit_code == 0, run.output
-    assert "2028: optimal" in run.output and "1 sitting cadres moved by a rule" in run.output
+    assert "2028: optimal" in run.output and "1 sitting cadres moved by a hard rule" in run.output
     again = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "2",
                                      "--out", str(tmp_path / "plan")])
     assert again.exit_code == 0, again.output

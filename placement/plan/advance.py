@@ -31,14 +31,14 @@ from placement.data.dataset import DataSet
 from placement.eligibility.facts import whole_years
 from placement.meaning.posts import TOWNSHIP_KINDS, party_post
 
-RETIRED, RELEASED, LEFT, SCHEDULED = "retired", "released", "left", "scheduled"
+RETIRED, LEFT, SCHEDULED = "retired", "left", "scheduled"
 
 
 @dataclass(frozen=True)
 class NextYear:
     """The next year's `cadres` and `posts` (typed as in a DataSet), and why each cadre
-    who newly leaves then leaves (cadre id -> `RETIRED`, `RELEASED`, `LEFT` or
-    `SCHEDULED`)."""
+    who leaves on the next reference date leaves (cadre id -> `RETIRED` or `SCHEDULED`;
+    a cadre released this year is `leaving` from then on, counted in this year's moves)."""
 
     cadres: pd.DataFrame
     posts: pd.DataFrame
@@ -98,10 +98,10 @@ def advance(data: DataSet, roster: pd.DataFrame, ref: dt.date, ref_next: dt.date
     cadres.loc[head_of_township, "township_head"] = True
     cadres.loc[head_of_township & party.astype(bool), "secretary_exp"] = "true"
 
-    released = (old != "") & (new == "") & ~cadres["leaving"]
+    released = ((old != "") & (new == "")).to_numpy()
     going = leave_now(cadres, ref_next, retirement_age, schedule or {})
-    cause = pd.Series(np.where(released, RELEASED, going.to_numpy()), index=going.index)
-    cadres["leaving"] = cadres["leaving"] | (cause != "").to_numpy()
+    cause = going.where(~released, "")
+    cadres["leaving"] = cadres["leaving"].to_numpy(bool) | released | (cause != "").to_numpy()
     posts["incumbent_id"] = posts["post_id"].map(
         pd.Series(roster["cadre_id"].to_numpy(), index=roster["post_id"].to_numpy())).fillna("")
     return NextYear(cadres, posts, cause[cause != ""])

@@ -29,10 +29,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
@@ -57,7 +60,8 @@ class Year:
     tables: dict[str, pd.DataFrame]
     data: DataSet
     result: Result
-    departures: pd.Series  # cadre id -> advance.RETIRED / RELEASED / LEFT / SCHEDULED
+    departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
+    due: pd.Series  # sitting cadre id -> target rules staying breaks ("R-RO3;R-RO5")
 
     @property
     def label(self) -> str:
@@ -102,6 +106,20 @@ def year_scenario(sc: Scenario, index: int) -> Scenario:
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
 
+def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
+    """Per sitting cadre whose own pair breaks a target-mode pair rule (a rotation
+    target such as R-RO3 or R-RO5 that has fallen due): those rule ids, `;`-joined.
+    A hard rule removes the pair instead, and the moves table names it."""
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    own = np.flatnonzero(pairs.own)
+    names = pd.Series("", index=data.cadres["cadre_id"].to_numpy()[pairs.cadre[own]],
+                      dtype=object)
+    for rule, mask in pairs.breaks.items():
+        names = names.where(~mask[own], names + ";" + rule)
+    return names[names != ""].str.lstrip(";")
+
+
 def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
          progress: bool = False, cancel: threading.Event | None = None,
          on_year: Callable[[Year], None] | None = None) -> Plan:
@@ -126,7 +144,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
         tables = dataset_files.as_text(state)
         data_k = dataset_files.build(tables, sc_k.reference_date)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures)
+        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k))
         out.years.append(year)
         if on_year is not None:
             on_year(year)

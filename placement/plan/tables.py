@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from placement.plan.advance import LEFT, RELEASED, RETIRED, SCHEDULED
+from placement.plan.advance import LEFT, RETIRED, SCHEDULED
 from placement.plan.rolling import Plan, Year
 
 PLAN_COLUMNS = ["year", "post_id", "holder", "change", "reason", "team_id", "title",
@@ -20,12 +20,13 @@ PLAN_COLUMNS = ["year", "post_id", "holder", "change", "reason", "team_id", "tit
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
            "avg_age")
 DEPARTED = {RETIRED: "retired (R-EL7 retirement age)", LEFT: "leaves (data: leaving)",
-            SCHEDULED: "leaves (plan schedule)", RELEASED: "released"}
+            SCHEDULED: "leaves (plan schedule)"}
 
 
 def _fate(year: Year) -> pd.DataFrame:
     """Per sitting cadre whose post changes: the post left, where to, the rules that
-    removed their own pair, and the reason in words."""
+    removed their own pair (hard) or that staying would break (targets due), and the
+    reason in words."""
     moves = year.result.moves
     out = moves[moves["from_post"] != ""].copy()
     rules = out["required_by"].where(out["required_by"] != "leaving", "")
@@ -33,8 +34,11 @@ def _fate(year: Year) -> pd.DataFrame:
     moved = "moved to " + out["to_post"]
     words = (out["kind"].map({"leaving": "", "released": "released"}).fillna(moved)
              .where(out["kind"] != "leaving", gone.fillna(DEPARTED[LEFT])))
+    due = _lookup(out["cadre_id"], year.due.to_dict()).where(out["kind"] != "leaving", "")
     out["required_by"] = rules
-    out["reason"] = words + rules.map(lambda r: f" (required by {r})" if r else "")
+    out["target_due"] = due
+    out["reason"] = (words + rules.map(lambda r: f" (required by {r})" if r else "")
+                     + due.map(lambda r: f" (target due: {r})" if r else ""))
     return out.set_index("from_post")
 
 
@@ -110,6 +114,7 @@ def year_figures(year: Year) -> dict:
     moves = year.result.moves
     sitting = moves["from_post"] != ""
     forced = sitting & ~moves["required_by"].isin(["", "leaving"])
+    due = sitting & moves["cadre_id"].isin(year.due.index) & (moves["kind"] != "leaving")
     figures["moves"] = {
         "departures": {k: int((year.departures == k).sum()) for k in DEPARTED},
         "sitting_moved": int((sitting & (moves["to_post"] != "")).sum()),
@@ -117,6 +122,7 @@ def year_figures(year: Year) -> dict:
         "forced": int(forced.sum()),
         "forced_by": moves.loc[forced, "required_by"].str.split(";").explode()
                           .value_counts().sort_index().to_dict(),
+        "target_due": int(due.sum()),
         "appointed": int((~sitting).sum()),
     }
     return figures
@@ -132,8 +138,8 @@ def year_line(year: Year) -> str:
     return (f"{f['year']}: {f['status']}, objective {f['objective']}{gap}, "
             f"{f['times'].get('solve', 0):.1f}s solve; check "
             f"{'passed' if f['check_ok'] else 'FAILED'}; {f['counts']['changed_posts']} posts "
-            f"change; {m['forced']} sitting cadres moved by a rule, "
-            f"{m['departures'][RETIRED]} retire")
+            f"change; {m['forced']} sitting cadres moved by a hard rule, {m['target_due']} "
+            f"with a target due; {m['departures'][RETIRED]} retire")
 
 
 def plan_summary(plan: Plan) -> dict:
