@@ -159,6 +159,39 @@ def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started,
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def plan(
+    scenario: Path,
+    years: Annotated[int, typer.Option(min=1, max=10, help="years in the plan")] = 5,
+    out: Annotated[Path, typer.Option(help="plan folder")] = Path("plan"),
+    set_: Sets = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print plan.json")] = False,
+    lang: Lang = None,
+) -> None:
+    """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
+    from placement.api import plan as make_plan
+    from placement.plan.tables import plan_summary, year_line
+
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+
+    def told(year) -> None:
+        if not as_json:
+            typer.echo(year_line(year))
+
+    try:
+        result = make_plan(sc, data, years, out, on_year=told)
+    except InputError as err:
+        _fail_input(err, lg)
+    if as_json:
+        typer.echo(json.dumps(plan_summary(result), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{len(result.years)} of {years} years in {result.seconds:.1f}s"
+                   f"{'' if result.ok else ' (stopped: a year has no checked roster)'}; "
+                   f"plan in {out}")
+    raise typer.Exit(result.exit_code)
+
+
 def _load_with_roster(scenario: Path, roster: Path, sets: list[str] | None, lang: str):
     from placement.checker import read_roster
 

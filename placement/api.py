@@ -15,6 +15,7 @@ pipeline, beside `cli.py`.
     d = api.diff(a, b)          # d.posts, d.moves, d.structure, d.rules (DataFrames)
     a.write("results/a")        # the files `placement solve` writes
 
+`plan` answers `placement plan` (a rotation plan over several years, docs/plan.md).
 `why_not` answers `placement why-not`; explanations (reasons, shortfall causes,
 alternates) come with every `Result`.
 """
@@ -37,13 +38,16 @@ from placement.export.report.html import write_report_html
 from placement.export.report.xlsx import write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
+from placement.plan.folder import check_plan_out, write_plan
+from placement.plan.rolling import Plan
+from placement.plan.rolling import plan as plan_years
 from placement.roster.result_folder import Result, read_result
 from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep", "report"]
+           "sweep", "report", "plan"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -114,6 +118,21 @@ def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
     res = load_result(folder)
     return (write_report_xlsx(res, folder / "report.xlsx", lang),
             write_report_html(res, folder / "report.html", lang))
+
+
+def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = None,
+         leaves: dict[str, int] | None = None, progress: bool = False, **options) -> Plan:
+    """A rotation plan over `years` years (`placement plan`): each year's roster solved on
+    the state the previous year left, every one checked independently (`Plan.years`,
+    each with its `result`; `Plan.ok`). `leaves`: cadre id -> the year (1 …) the cadre
+    leaves in. With `out`, the plan folder is written (checked before any solve).
+    `options` go to `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
+    if out is not None:
+        check_plan_out(Path(out), [sc.data])
+    result = plan_years(sc, data, years, leaves=leaves, progress=progress, **options)
+    if out is not None:
+        write_plan(result, out)
+    return result
 
 
 def _label(x: object, default: str) -> str:
