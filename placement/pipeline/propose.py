@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from models.builder import build
-from models.objective import agreement
 from models.variables import Placement
 from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
@@ -120,8 +119,9 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             cancel: threading.Event | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
-    `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
-    lines (a second level holding the objective at its optimum). `start_from` (a published
+    `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
+    optimal rosters, the one that changes fewest of its lines (a tie-break below the
+    objective's smallest step: `models.objective.tie_broken`). `start_from` (a published
     roster, `--from`): every line changed against it costs `weights.change`. Setting
     `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`)."""
     validate_locks(sc, data)
@@ -139,10 +139,9 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
     pl.baseline = start_from
-    pl.start = start_from
+    pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)
-    then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
-    outcome = solve(pl, show=show, then=then, cancel=cancel)
+    outcome = solve(pl, show=show, cancel=cancel)
     times["solve"] = round(outcome.seconds, 3)
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
