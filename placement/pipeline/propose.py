@@ -45,6 +45,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                 "rule": ",".join(rules) or "NO_CANDIDATE",
                 "where": data.posts["post_id"].iat[p],
                 "detail": "no cadre may take this post",
+                    "detail_zh": "没有人员可任此职位",
             }
         )
     for cadre, post, rules in pairs.lock_conflicts:
@@ -53,6 +54,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                 "rule": ",".join(rules),
                 "where": f"must {cadre}->{post}",
                 "detail": "the lock breaks a hard rule",
+                    "detail_zh": "该锁定违反硬性规定",
             }
         )
     keep = set(sc.locks.keep)
@@ -79,6 +81,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                     "rule": ",".join(rules),
                     "where": f"keep {data.posts['post_id'].iat[p]}",
                     "detail": "the incumbent may not stay",
+                    "detail_zh": "现任人员不能留任",
                 }
             )
     return out
@@ -146,7 +149,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
         conflicts = [{"rule": "hard rules", "where": "model",
-                      "detail": "no roster keeps every hard rule"}]
+                      "detail": "no roster keeps every hard rule",
+                      "detail_zh": "没有名单能同时满足全部硬性规定"}]
         if explain:
             t0 = time.perf_counter()
             report = explain_infeasibility(data, sc, facts, pairs)
