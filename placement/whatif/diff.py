@@ -310,7 +310,8 @@ def _render(d: Diff, lang: str, limit: int, width: int) -> str:
     table(_h("summary", lang), ["", "A", "B", "±"],
           [(r.figure, r.a, r.b, _signed(r.change)) for r in s.itertuples()])
     p = d.posts
-    table(_h("posts", lang, n=len(p)), [_h(k, lang) for k in ("post", "team", "title")] + ["A", "B"],
+    table(_h("posts", lang, n=len(p)),
+          [_h(k, lang) for k in ("post", "team", "title")] + ["A", "B"],
           [(r.post_id, r.team_name, r.title, _holder(r, "a", lang), _holder(r, "b", lang))
            for r in p.itertuples()], len(p))
     m = d.moves
