@@ -123,10 +123,21 @@ VALUES.update({
     "promoted_from_counties": ("从县里提拔", "promoted from counties"),
     "promoted_township_heads": ("提拔乡镇党政正职", "promoted township heads"),
     "college_share": ("大专以上学历比例", "college or above"),
-    "published": ("公布数", "published"),
+    "published": ("公布数", "published"), "before": ("调整前", "before"),
+    "proposal": ("拟任方案", "proposal"), "figure": ("指标", "figure"),
     # sweep rows
     "run": ("方案", "run"), "pareto": ("帕累托前沿", "Pareto front"),
     "seconds": ("用时（秒）", "seconds"), "name_": ("名称", "name"),
+    # sweep columns: the settings a sweep varies and the figures it records
+    "bound": ("上界", "bound"), "gap": ("差距", "gap"), "build_seconds": ("建模（秒）", "build s"),
+    "solve_seconds": ("求解（秒）", "solve s"), "scenario_checksum": ("场景校验值", "checksum"),
+    "result": ("结果", "result"), "error": ("错误", "error"), "rules": ("规则", "rules"),
+    "weights": ("权重", "weights"), "short": ("缺口", "short"),
+    "min_women": ("女干部最少人数", "min_women"), "share": ("比例", "share"),
+    "min_locals": ("本地干部最少人数", "min_locals"),
+    # the solve's levels, as the progress line names them (models.objective)
+    "weighted": ("加权目标", "weighted"), "stability": ("稳定", "stability"),
+    "agreement": ("贴近原名单", "agreement"), "targets": ("目标层级", "targets"),
     # where a conflict lies (placement.pipeline.propose, placement.explain.infeasible)
     "hard rules": ("硬性规定", "hard rules"), "model": ("模型", "model"),
     "must": ("必选锁定", "must"), "keep": ("保留锁定", "keep"),
@@ -177,6 +188,20 @@ def value(key: object, lang: str) -> str:
     if pair is None:
         return str(key)
     return pair[0] if lang == "zh" else pair[1]
+
+
+def shown(v: object, lang: str) -> object:
+    """A table cell as shown: coded strings and yes/no (Python or numpy) in words,
+    anything else as it is."""
+    if isinstance(v, str) or type(v).__name__ in ("bool", "bool_"):
+        return value(v, lang)
+    return v
+
+
+def setting(path: str, lang: str) -> str:
+    """A setting or column path (`rules.R-TC5.min_women`, `short.R-TC5`) in words, part
+    by part; rule ids as written."""
+    return ".".join(value(part, lang) for part in str(path).split("."))
 
 
 def word(key: str, lang: str) -> str:

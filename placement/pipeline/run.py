@@ -21,6 +21,7 @@ from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import scenario_checksum, scenario_to_dict
+from placement.data.words import say
 from placement.eligibility.pairs import Pairs
 from placement.explain.alternates import find_alternates
 from placement.explain.reasons import move_reasons, roster_reasons
@@ -75,6 +76,7 @@ def solve_result(
     alternates: int = 0,
     alternates_scope: str | list[str] = "changed",
     cancel: threading.Event | None = None,
+    lang: str = "en",
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -82,8 +84,9 @@ def solve_result(
     rosters; the summary's `previous` says how many lines differ from it.
     `alternates` > 0: that many alternates for each post in `alternates_scope`
     (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
-    search from another thread as Ctrl-C does on the main one (a web server's worker)."""
-    with ProgressView(progress) as view:
+    search from another thread as Ctrl-C does on the main one (a web server's worker).
+    `lang`: the language of the progress lines."""
+    with ProgressView(progress, lang) as view:
         prop = propose(sc, data, show=view.show, start_from=start_from,
                        keep_close_to=keep_close_to, cancel=cancel)
     times = {"load": round(load_seconds, 3)} | prop.times
@@ -119,10 +122,10 @@ def solve_result(
     shortlist = None
     if alternates:
         began = time.perf_counter()
-        with ProgressView(progress) as view:
+        with ProgressView(progress, lang) as view:
             alt = find_alternates(prop, alternates, alternates_scope,
                                   on_post=lambda done, total: view.show(
-                                      f"alternates: {done}/{total} posts",
+                                      say("alternates_progress", lang, done=done, total=total),
                                       time.perf_counter() - began, float("nan"), float("nan")))
         shortlist = alt.table
         summary["alternates"] = {"k": alternates} | alt.summary()
