@@ -106,3 +106,14 @@ def test_both_engines_report_the_objective_without_the_tie_break(engine):
     assert prop.outcome.objective == 160.0 and prop.outcome.bound == 160.0
     assert [lv.value for lv in prop.outcome.levels] == [160.0]
     assert solve_checked(data, sc).outcome.objective == 160.0
+
+
+def test_progress_sees_the_objective_without_the_tie_break():
+    from placement.solver.solve import _unscaled
+
+    seen = []
+    level = Level("weighted", None, [], 0, scale=7)
+    told = _unscaled(lambda *args: seen.append(args[2:]), level)
+    told("weighted", 0.0, 7 * 5 + 3, float("inf"))  # HiGHS: no bound yet
+    told("weighted", 0.1, float("nan"), 7 * 6 + 0.2)
+    assert seen[0] == (5.0, float("inf")) and seen[1][1] == 6.0

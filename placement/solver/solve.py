@@ -112,12 +112,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def _unscaled(show, level: Level):
-    """`show` told the level's own values, the tie-break part dropped (NaN stays NaN)."""
+    """`show` told the level's own values, the tie-break part dropped (NaN and an
+    infinite bound, before HiGHS has one, as they are)."""
     if show is None or level.scale == 1:
         return show
 
     def told(label, elapsed, objective, bound):
-        show(label, elapsed, *(v if np.isnan(v) else float(level.value(v))
+        show(label, elapsed, *(float(level.value(v)) if np.isfinite(v) else v
                                for v in (objective, bound)))
     return told
 
