@@ -172,7 +172,7 @@ def rules_table(report) -> pd.DataFrame:
         else pd.Series(dtype=object)
     )
     totals = report.totals.copy()
-    totals["where"] = totals["rule"].map(where).fillna("")
+    totals["where"] = totals["rule"].map(where).astype(object).fillna("")
     return totals
 
 
