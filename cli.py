@@ -216,17 +216,18 @@ def check(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) ->
 
 @app.command("why-not")
 def why_not(scenario: Path,
-            cadre: Annotated[str, typer.Option(help="cadre id")],
-            post: Annotated[str, typer.Option(help="post id")],
+            cadre: Annotated[str, typer.Option(help="cadre id or name")],
+            post: Annotated[str, typer.Option(help="post id or title")],
             set_: Sets = None, lang: Lang = None) -> None:
-    """Why is this cadre not in this post? The excluding rules, or what forcing it costs."""
-    from placement.data.locks import validate_pair
+    """Why is this cadre not in this post? The excluding rules, or what forcing it costs.
+    Cadre and post by id or by a name that matches one (several: exit 3 with the list)."""
+    from placement.data.names import resolve_pair
     from placement.pipeline.questions import why_not as explain_why_not
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
     try:
-        validate_pair(data, cadre, post)
+        cadre, post = resolve_pair(data, cadre, post)
     except InputError as err:
         _fail_input(err, lg)
     typer.echo(explain_why_not(sc, data, cadre, post).render(lg))

@@ -330,6 +330,10 @@ MESSAGES.update({
     "internal_error": ("内部错误 {kind}（{where}）；输入未被修改。请将此行报告给维护者",
                        "internal error {kind} (at {where}); no input was changed. Please "
                        "report this line to the maintainers"),
+    "ambiguous_cadre": ("“{value}”对应{n}名干部，是哪一位？请改用编号：{choices}",
+                        "{value} names {n} cadres; which one? Give the id:{choices}"),
+    "ambiguous_post": ("“{value}”对应{n}个职位，是哪一个？请改用编号：{choices}",
+                       "{value} names {n} posts; which one? Give the id:{choices}"),
 })
 
 # Why an operating system call failed, in words a planner can act on (errno name ->).

@@ -84,14 +84,3 @@ def _contradictions(sc: Scenario, source: str) -> list[Problem]:
                  for p, cs in cadres_of.items() if len(cs) > 1]
     return problems
 
-
-def validate_pair(data: DataSet, cadre: str, post: str) -> None:
-    """The `--cadre` and `--post` of a question (`why-not`) name a cadre and a post."""
-    problems = [Problem("unknown_ref", f"--{part}", None, None,
-                        {"value": value, "target": target})
-                for part, value, known, target in (
-                    ("cadre", cadre, data.cadres["cadre_id"], "cadres.cadre_id"),
-                    ("post", post, data.posts["post_id"], "posts.post_id"))
-                if value not in set(known)]
-    if problems:
-        raise InputError(problems)

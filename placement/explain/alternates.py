@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from placement.checker import check_roster
+from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.roster.tables import roster_table
 from placement.solver.highs import Search
@@ -150,6 +151,7 @@ class _Shortlist:
         self.base_terms = _terms(report, prop.roster)
         self.regions = Regions.of(pl)
         self.position = {p: i for i, p in enumerate(data.posts["post_id"])}
+        self.names = Names(data)
         self.stopped = threading.Event()
         self._active: set[Search] = set()
         self._lock = threading.Lock()
@@ -237,7 +239,7 @@ class _Shortlist:
             "status": status, "checked": report.ok,
         }
         row |= _reasons(row, proven, changes, int(pairs.fit[base]),
-                        {key: terms[key] - self.base_terms[key] for key in terms})
+                        {key: terms[key] - self.base_terms[key] for key in terms}, self.names)
         return row, roster
 
 
@@ -264,9 +266,9 @@ def _terms(report, roster: pd.DataFrame) -> dict[str, float]:
 
 
 def _reasons(row: dict, proven: bool, changes: list[tuple[str, str, int]], holder_fit: int,
-             delta_terms: dict[str, float]) -> dict:
+             delta_terms: dict[str, float], names: Names) -> dict:
     """Why the alternate costs what it costs, from the checker's terms: fit, targets,
-    moves; then each target place whose shortfall changes."""
+    moves; then each target place whose shortfall changes (by id and name)."""
     delta, d = row["objective_change"], delta_terms
     others = row["lines_changed"] - 1
     zh = [f"目标值变化 {delta:+g}（人岗相适度 {row['fit']}，拟任人选 {holder_fit}；"
@@ -280,8 +282,9 @@ def _reasons(row: dict, proven: bool, changes: list[tuple[str, str, int]], holde
           else "no other line changes"]
     for rule, where, d in changes:
         name_zh, name_en = RULE_NAMES.get(rule, (rule, rule))
-        zh.append(f"{rule} {name_zh} @{where} 缺口{'增加' if d > 0 else '减少'} {abs(d)}")
-        en.append(f"{rule} {name_en} @ {where} short by {abs(d)} "
+        zh.append(f"{rule} {name_zh} @{names.beside(where, 'zh')} "
+                  f"缺口{'增加' if d > 0 else '减少'} {abs(d)}")
+        en.append(f"{rule} {name_en} @ {names.beside(where, 'en')} short by {abs(d)} "
                   f"{'more' if d > 0 else 'less'}")
     if not proven:
         zh.append("未证明最优：实际损失不超过此值")

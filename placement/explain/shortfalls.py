@@ -6,7 +6,7 @@ all, how many of those a hard rule excludes (and which rule), and how many
 eligible ones were placed in other teams (and where). That separates "there is
 nobody" from "they are needed elsewhere". Rotation and pair targets name the
 cadre and whether any other post was open to them; R-RO8 names why each head
-changes.
+changes. Teams, posts and cadres are named beside their ids (issue 15).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
@@ -88,8 +89,10 @@ def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
     top = where_else.most_common(3)
     rest_teams, rest = len(where_else) - len(top), len(elsewhere) - sum(n for _, n in top)
-    else_txt = ", ".join(f"{t} ({n})" for t, n in top)
-    else_zh = else_txt + (f"，其他{rest_teams}个班子{rest}名" if rest_teams else "")
+    names = Names(data)
+    else_txt = ", ".join(f"{n} in {names.beside(t, 'en')}" for t, n in top)
+    else_zh = "、".join(f"{names.beside(t, 'zh')}{n}名" for t, n in top)
+    else_zh += f"，其他{rest_teams}个班子{rest}名" if rest_teams else ""
     else_txt += f", {rest} in {rest_teams} other teams" if rest_teams else ""
     zh = (f"要求{f.required:g}名、实现{f.achieved:g}名（{RULE_NAMES[f.rule][0]}）：可任该班子职位的"
           f"{attr_zh}人选共{len(pool)}名，其中{len(eligible)}名符合条件（已配入本班子{len(here)}名，"
@@ -139,11 +142,14 @@ def _pair_rule(data, pairs, roster, f):
     c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id) if cadre_id else -1
     others = int(((pairs.cadre == c) & ~pairs.own).sum()) if c >= 0 else 0
     name_zh, name_en = RULE_NAMES[f.rule]
+    names = Names(data)
+    who_zh = f"{names.beside(cadre_id, 'zh')}（{names.beside(f.where, 'zh')}）"
+    who_en = f"{names.beside(cadre_id, 'en')} at {names.beside(f.where, 'en')}"
     if others == 0:
-        return (f"{cadre_id}（{f.where}）未达“{name_zh}”：没有其他符合条件的职位可供调整",
-                f"{cadre_id} at {f.where} breaks '{name_en}': no other post is open to "
+        return (f"{who_zh}未达“{name_zh}”：没有其他符合条件的职位可供调整",
+                f"{who_en} breaks '{name_en}': no other post is open to "
                 f"this cadre")
-    return (f"{cadre_id}（{f.where}）未达“{name_zh}”：有{others}个可调职位，但调整的代价"
+    return (f"{who_zh}未达“{name_zh}”：有{others}个可调职位，但调整的代价"
             f"高于该目标的权重",
-            f"{cadre_id} at {f.where} breaks '{name_en}': {others} other posts are open, "
+            f"{who_en} breaks '{name_en}': {others} other posts are open, "
             f"but every arrangement that moves the cadre costs more than the target's weight")

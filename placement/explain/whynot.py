@@ -4,7 +4,8 @@ If the pair is not eligible, the answer lists every reason: structural ones
 (leaving, not a candidate, not nominated there, a demotion) and every hard
 pair rule that removed it. Otherwise the scenario is solved twice, as is and
 with C locked into P, and the answer is the objective change, the roster lines
-that change with it and the targets lost or gained.
+that change with it and the targets lost or gained. Cadres and posts are shown
+by id with their names beside (issue 15).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from placement.checker import check_roster
 from placement.data.dataset import DataSet
+from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Pair, Scenario
 from placement.eligibility.facts import Facts
@@ -39,10 +41,19 @@ class WhyNot:
     changed_lines: pd.DataFrame | None = None
     targets: pd.DataFrame | None = None
     status: str = ""
+    names: Names | None = None  # the data set's names, shown beside the ids
+
+    def named(self, names: Names) -> WhyNot:
+        """This answer, rendered with names beside its ids."""
+        self.names = names
+        return self
+
+    def _id(self, ident: str, lang: str) -> str:
+        return self.names.beside(ident, lang) if self.names else ident
 
     def render(self, lang: str = "en") -> str:
         zh = lang == "zh"
-        head = f"{self.cadre} → {self.post}: "
+        head = f"{self._id(self.cadre, lang)} → {self._id(self.post, lang)}: "
         if not self.eligible:
             items = [STRUCTURAL[r][0 if zh else 1] if r in STRUCTURAL else
                      f"{r} {RULE_NAMES[r][0 if zh else 1]}" for r in self.excluded_by]
@@ -57,7 +68,8 @@ class WhyNot:
                          f"{self.objective_after:g})")]
         lines.append(("随之变化的职位：" if zh else "roster lines that change: ")
                      + str(len(self.changed_lines)))
-        lines += [f"  {r.post_id}: {r.before} → {r.after}" for r in self.changed_lines.itertuples()]
+        lines += [f"  {self._id(r.post_id, lang)}: {self._id(r.before, lang)} → "
+                  f"{self._id(r.after, lang)}" for r in self.changed_lines.itertuples()]
         moved = self.targets[self.targets["change"] != 0]
         if len(moved):
             lines.append("目标缺口变化：" if zh else "target shortfalls that change:")

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
 from placement.eligibility.pairs import LOCK_EXEMPT
 from placement.explain.whynot import WhyNot, compare, excluded_by, forced_trial
@@ -45,14 +46,21 @@ def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
 
 def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
              base: Proposal | None = None) -> list[WhyNot]:
-    """`why_not` for each (cadre_id, post_id) in `asked`, in that order, on one proposal."""
+    """`why_not` for each (cadre, post) in `asked`, in that order, on one proposal. Each
+    is an id or a name that matches one (`resolve_pair`); the answers carry the names
+    of the cadres and posts they mention."""
+    asked = [resolve_pair(data, c, p) for c, p in asked]
     if base is None:
         base = propose(sc, data, explain=False)
+    names = Names(data)
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
     nearby = _Nearby(base) if _answers_nearby(base) else None
 
     def one(k: int) -> WhyNot:
+        return answer(k).named(names)
+
+    def answer(k: int) -> WhyNot:
         (cadre_id, post_id), (c, p) = asked[k], where[k]
         why = excluded_by(sc, data, base.facts, base.pairs, c, p)
         if why is not None:

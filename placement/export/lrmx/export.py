@@ -30,10 +30,11 @@ import pandas as pd
 
 from placement.data import atomic
 from placement.data.errors import InputError, OutputError, Problem
+from placement.data.regions import region_names_file
 from placement.export.lrmx.draft import draft_form
 from placement.export.lrmx.import_ import SOURCES_FILE
 from placement.export.lrmx.read import EXPORT_FIELDS, decode, parse
-from placement.export.lrmx.titles import places_of, region_names_file
+from placement.export.lrmx.titles import places_of
 from placement.export.report.content import move_reason, optional_column
 from placement.roster.result_folder import Result, read_csv_text
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from placement.data.regions import region_names_file
 from placement.data.schema import CADRES, POSTS, TABLE_ALIASES, TEAMS, Table
 from placement.export.lrmx.derive import DERIVED_COLUMNS, derive
 from placement.export.lrmx.read import Person
-from placement.export.lrmx.titles import TitleReader, places_of, region_names_file
+from placement.export.lrmx.titles import TitleReader, places_of
 from placement.roster.result_folder import read_csv_text
 
 

@@ -18,33 +18,26 @@ An explicit rank in the text ("（副处级）", "正县级") wins over both. A 
 neither catalogue knows gets no kind and no rank, and the caller lists it:
 nothing is guessed.
 
-Regions have ids (R07), not names. A region's name is the place its teams are
-named after ("中共洪洞县委员会", "洪洞县人民政府" … → 洪洞县) when all its teams
-agree; `regions.csv` beside the data set (`region,name`) names regions that
-have no teams (R00 → 临汾市, the city whose municipal organs have no team in a
-county data set) or overrides a name. A name ending in 县/市/区 is also known
-by its stem when that is at least two characters (洪洞县 → 洪洞, for 籍贯
-"山西洪洞"; 古县 stays 古县).
+Regions have ids (R07), not names; `placement.data.regions` names them (the
+place their teams are named after, `regions.csv` over it). A name ending in
+县/市/区 is also known by its stem when that is at least two characters
+(洪洞县 → 洪洞, for 籍贯 "山西洪洞"; 古县 stays 古县).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pandas as pd
 
+from placement.data.regions import team_region_names
 from placement.data.schema import NON_PARTY_VALUES, PARTY_ALIASES, PARTY_CPC, RANK_ALIASES, RANKS
 
-REGIONS_FILE = "regions.csv"
 COUNTY_KINDS_SYSTEM = {"county_party": "党委", "county_gov": "政府", "county_npc": "人大",
                        "county_cppcc": "政协"}
 TOWNSHIP_SYSTEM = "乡镇"
 
-# How a team's name names its place: 中共X委员会, X人民政府, X人大常委会, 政协X委员会.
-_TEAM_PLACE = (r"^中共(.+?)委员会$", r"^(.+?)人民政府$", r"^(.+?)人大常委会$",
-               r"^政协(.+?)委员会$")
 _PLACE_SUFFIX = ("县", "市", "区", "旗")
 
 
@@ -74,35 +67,9 @@ class Places:
         return "city"
 
 
-def team_place(team_name: str) -> str | None:
-    """The place a team is named after: 中共洪洞县委员会 → 洪洞县."""
-    for pattern in _TEAM_PLACE:
-        m = re.match(pattern, team_name.strip())
-        if m:
-            return m.group(1)
-    return None
-
-
-def region_names_file(folder: Path) -> dict[str, str]:
-    """`regions.csv` (region, name) in a data set folder; {} when there is none."""
-    path = Path(folder) / REGIONS_FILE
-    if not path.is_file():
-        return {}
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return {str(r).strip(): str(n).strip() for r, n in zip(frame["region"], frame["name"],
-                                                          strict=True)
-            if str(r).strip() and str(n).strip()}
-
-
 def places_of(teams: pd.DataFrame, named: dict[str, str] | None = None) -> Places:
     """Region names from the teams' names, then `named` (regions.csv) over them."""
-    by_region: dict[str, set[str]] = {}
-    for region, name in zip(teams["region"], teams["name"], strict=True):
-        place = team_place(str(name))
-        by_region.setdefault(str(region), set()).add(place or "")
-    agreed = {r: next(iter(p)) for r, p in by_region.items() if len(p) == 1 and "" not in p}
-    unnamed = tuple(sorted(r for r in by_region if r not in agreed and r not in (named or {})))
-    agreed |= dict(named or {})
+    agreed, unnamed = team_region_names(teams, named)
     names: dict[str, str] = {}
     for region, name in agreed.items():
         names[name] = region

@@ -19,6 +19,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from placement.data.names import Names
 from placement.eligibility.facts import whole_years
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
 from placement.roster.result_folder import Result
@@ -185,8 +186,19 @@ def structure_frame(res: Result, lang: str) -> tuple[pd.DataFrame, dict]:
     return out, marks
 
 
+def _places_short(where: str, names: Names, lang: str) -> str:
+    """rules.csv's "R05-RD-03:1; R06-DW:2" with names beside the ids:
+    "R05-RD-03（霍州市人大常委会副主任）:1；…"."""
+    out = []
+    for part in filter(None, where.split("; ")):
+        place, colon, short = part.rpartition(":")
+        out.append(f"{names.beside(place, lang)}:{short}" if colon else part)
+    return _sep(lang).join(out)
+
+
 def rules_frame(res: Result, lang: str) -> pd.DataFrame:
     r = res.rules.reset_index(drop=True)
+    names = Names(res.data)
     cause = optional_column(r, "cause", lang)
     out = pd.DataFrame({
         "rule": r["rule"], "rule_name": r["rule"].map(lambda x: rule_name(x, lang)),
@@ -194,7 +206,8 @@ def rules_frame(res: Result, lang: str) -> pd.DataFrame:
         "scope": r["scope"].map(lambda x: value(x, lang) if x != "team" else word("team", lang)),
         "required": r["required"], "achieved": r["achieved"], "shortfall": r["shortfall"],
         "places": r["places"], "places_short": r["places_short"],
-        "where": r["where"].fillna("") if "where" in r else "",
+        "where": (r["where"].fillna("").map(lambda w: _places_short(w, names, lang))
+                  if "where" in r else ""),
     })
     if cause is not None:
         out["cause"] = cause
@@ -239,9 +252,11 @@ def shortfalls_frame(res: Result, lang: str) -> pd.DataFrame | None:
     if s is None:
         return None
     cause = optional_column(s, "cause", lang)
+    names = Names(res.data)
     return pd.DataFrame({
         "rule": s["rule"], "rule_name": s["rule"].map(lambda x: rule_name(x, lang)),
-        "where": s.get("where", ""),
+        "where": (s["where"].fillna("").map(lambda w: names.beside(str(w), lang))
+                  if "where" in s else ""),
         "shortfall": pd.to_numeric(s.get("shortfall", ""), errors="coerce"),
         "cause": cause if cause is not None else "",
     })
