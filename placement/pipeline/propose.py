@@ -29,6 +29,7 @@ from placement.explain.infeasible import Relaxation, count_prechecks, relaxation
 from placement.explain.infeasible import explain as explain_infeasibility
 from placement.roster.tables import roster_table
 from placement.solver.solve import SolveOutcome, Status, solve
+from placement.solver.warm import WarmMip
 
 
 def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
@@ -117,13 +118,15 @@ class Proposal:
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
             start_from: pd.DataFrame | None = None,
-            cancel: threading.Event | None = None) -> Proposal:
+            cancel: threading.Event | None = None, warm: WarmMip | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
     lines (a second level holding the objective at its optimum). `start_from` (a published
     roster, `--from`): every line changed against it costs `weights.change`. Setting
-    `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`)."""
+    `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`).
+    `warm`: the HiGHS instances of earlier solves on the same data set, re-used where
+    the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`)."""
     validate_locks(sc, data)
     times = {}
     t0 = time.perf_counter()
@@ -142,7 +145,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     pl.start = start_from
     times["build"] = round(time.perf_counter() - t0, 3)
     then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
-    outcome = solve(pl, show=show, then=then, cancel=cancel)
+    outcome = solve(pl, show=show, then=then, cancel=cancel, warm=warm)
     times["solve"] = round(outcome.seconds, 3)
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):

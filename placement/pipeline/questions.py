@@ -30,7 +30,7 @@ from placement.eligibility.pairs import LOCK_EXEMPT
 from placement.explain.whynot import WhyNot, compare, excluded_by, forced_trial
 from placement.pipeline.propose import Proposal, propose
 from placement.roster.tables import roster_table
-from placement.solver.resolve import Regions, Resolver, resolver_for
+from placement.solver.resolve import kept_resolver
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 
@@ -44,13 +44,15 @@ def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
 
 
 def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
-             base: Proposal | None = None) -> list[WhyNot]:
-    """`why_not` for each (cadre_id, post_id) in `asked`, in that order, on one proposal."""
+             base: Proposal | None = None, kept: dict | None = None) -> list[WhyNot]:
+    """`why_not` for each (cadre_id, post_id) in `asked`, in that order, on one proposal.
+    `kept`: a dict the caller keeps between questions on `base` (the re-solve's MIP is
+    set up once: `placement.pipeline.warm.Session`)."""
     if base is None:
         base = propose(sc, data, explain=False)
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
-    nearby = _Nearby(base) if _answers_nearby(base) else None
+    nearby = _Nearby(base, kept) if _answers_nearby(base) else None
 
     def one(k: int) -> WhyNot:
         (cadre_id, post_id), (c, p) = asked[k], where[k]
@@ -86,12 +88,11 @@ def _answers_nearby(base: Proposal) -> bool:
 class _Nearby:
     """The proposal's MIP, re-solved with one post's other candidates held at 0."""
 
-    def __init__(self, base: Proposal):
+    def __init__(self, base: Proposal, kept: dict | None = None):
         pl, o = base.placement, base.outcome
         self.base, self.pl = base, pl
-        self.resolver: Resolver = resolver_for(pl, o.values, float(o.objective), o.proven,
-                                               o.blocks > 0)
-        self.regions = Regions.of(pl)
+        self.resolver, self.regions = kept_resolver(kept, pl, o.values, float(o.objective),
+                                                    o.proven, o.blocks > 0)
         chosen = np.asarray(o.chosen)
         self.post_of = np.full(len(base.data.cadres), -1, dtype=np.int64)
         self.post_of[base.pairs.cadre[chosen]] = base.pairs.post[chosen]
