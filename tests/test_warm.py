@@ -3,10 +3,11 @@ its HiGHS instances between questions; every what-if, why-not and alternate it a
 must have exactly the objective of the cold path's answer, and its roster must pass the
 independent checker, whose own objective equals the one reported.
 
-On the bundled Nanpiao scenario (one block: the whole-model slot), a seeded random
-sample of one-rule what-ifs covering the three ways a warm solve goes (changed in
-place, searched anew after a structural change, reused), of eligible pairs and of
-posts; and on a tiny MIP, `Search.retarget` against a fresh search."""
+On the bundled Nanpiao scenario (one block), a seeded random sample of one-rule what-ifs,
+the three ways a warm solve goes (changed in place, searched anew after a structural
+change, reused), eligible pairs and posts; on two generated cities (four blocks), a
+lock in one city and a figure over all teams; on a tiny MIP, `Search.retarget` against
+a fresh search."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import numpy as np
 import pytest
 
 from placement.checker import check_roster
-from placement.data.loader import load_dataset
+from placement.data.loader import build_dataset, load_dataset
+from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.explain.alternates import find_alternates
+from placement.generate import REFERENCE_DATE, build
 from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_nots
 from placement.pipeline.warm import Session
@@ -110,6 +113,30 @@ def test_warm_alternates_equal_cold_ones(session):
     assert w["checked"].all()
     for roster in warm.rosters.values():
         assert check_roster(session.sc, session.data, roster).ok
+
+
+def test_a_lock_in_one_city_re_solves_that_city_only():
+    g = build("province2", 7)
+    data = build_dataset(g.tables, reference_date=REFERENCE_DATE)
+    sc = Scenario(data=Path("."), reference_date=REFERENCE_DATE)
+    session = Session(sc, data)
+    assert session.base.outcome.blocks == 4 and session.mip.counts["rebuilt"] == 4
+    line = session.base.roster.query("change != 'stay'").iloc[0]
+    steps = [
+        # forbidding one proposed line changes its block; the other three are as solved
+        (f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]',
+         {"reused": 3, "rebuilt": 1}),
+        # R-TC4 (one figure over all teams) out of the blocks' reach: each block is as
+        # solved, the stitched roster breaks the figure, the whole MIP is solved
+        ("rules.R-TC4.min_count=400", {"reused": 4, "rebuilt": 1})]
+    for setting, kinds in steps:
+        before = dict(session.mip.counts)
+        warm = session.what_if(setting)
+        cold = propose(override_scenario(sc, [setting]), data, explain=False)
+        assert {k: session.mip.counts[k] - before[k] for k in before
+                if session.mip.counts[k] != before[k]} == kinds, setting
+        assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
+        _checked(warm.scenario, data, warm)
 
 
 def _tiny(cost, upper, row_upper) -> MipArrays:

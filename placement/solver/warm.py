@@ -1,20 +1,19 @@
-"""The MIP kept warm between solves of one data set: a HiGHS instance per block (or one
-for the whole model) with the sub-MIP it last solved and its answer.
+"""The MIP kept warm between solves of one data set: the proven answers of the models and
+blocks solved so far, and a HiGHS instance per model structure.
 
 Why: a planner's next question on the same data set (a one-rule what-if) changes a few
 numbers of a model HiGHS already holds. `WarmMip.solve` takes the place of
-`placement.solver.blocks.solve_highs` (same arguments, same answer) and, block by
-block (`placement.solver.blocks`; Linfen is one block):
-- a sub-MIP equal to one of the last `MEMO` solved there, with a proven optimum, is
-  answered with that optimum and no search (`reused`: a what-if that leaves a city's
-  rows as they were, or a question asked again; the proposal's own model stays among
-  them while the planner tries a few what-ifs);
-- a sub-MIP with the same columns and nonzero pattern (a target, weight or bound
-  moved) is changed in place in the kept instance (`Search.retarget`) and searched
-  from the previous roster (`updated`);
-- anything else (a rule switched off or made hard removes or adds rows and columns,
-  eligibility changed the pairs, the model split differently) is a new search, as cold,
-  still hinted with the previous roster when the columns line up (`rebuilt`).
+`placement.solver.blocks.solve_highs` (same arguments, same answer); the whole model
+and then each block (`placement.solver.blocks`; Linfen is one block) is
+- answered with no search when the same MIP, to its last number, was solved to a proven
+  optimum before (`reused`: a question asked again, a what-if that leaves a city's
+  rows as they were; HiGHS is deterministic for a given model, so cold finds the same);
+- changed in place in a kept HiGHS instance of the same structure (same columns and
+  nonzero pattern: a target, a weight or a bound moved; `Search.retarget`) and
+  searched from that instance's last roster (`updated`);
+- else searched anew, as cold (`rebuilt`: a rule switched off or made hard removes or
+  adds rows and columns, eligibility changed the pairs).
+MIPs are told apart by a digest of their arrays (and, on a match, compared in full).
 Every answer is a full HiGHS answer of the model asked: proven optima equal the cold
 solve's objective (tests/test_warm.py compares them and checks each roster with the
 independent checker). What it does not do, measured (docs/solver.md): HiGHS 1.12's
@@ -24,9 +23,11 @@ presolved and its root LP solved from scratch, about as long as cold.
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 
 import numpy as np
 
@@ -34,13 +35,18 @@ from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
+MEMO = 64  # proven answers kept (whole models and blocks): a few what-ifs' worth
+INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
+STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
+
 
 def same_arrays(a: MipArrays, b: MipArrays) -> bool:
     """Every array and number of the two MIPs equal (the groups too)."""
     for f in fields(MipArrays):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if f.name == "groups":
-            if len(x) != len(y) or not all(np.array_equal(p, q) for p, q in zip(x, y, strict=True)):
+            if len(x) != len(y) or not all(np.array_equal(p, q)
+                                           for p, q in zip(x, y, strict=True)):
                 return False
         elif isinstance(x, np.ndarray):
             if not np.array_equal(x, y):
@@ -50,43 +56,35 @@ def same_arrays(a: MipArrays, b: MipArrays) -> bool:
     return True
 
 
-MEMO = 8  # proven answers kept per block: a handful of what-ifs around one proposal
-
-
-@dataclass
-class _Slot:
-    """One block's (or the whole model's) kept HiGHS instance and its last solves
-    (sub-MIP, answer, (time limit, gap)), the latest last."""
-
-    search: Search | None = None
-    solved: list[tuple[MipArrays, HighsAnswer, tuple[float, float]]] = field(
-        default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def known(self, sub: MipArrays, limits: tuple[float, float]) -> HighsAnswer | None:
-        """A proven answer of this very sub-MIP under these limits, if kept."""
-        for arrays, answer, lim in self.solved:
-            if answer.proven and lim == limits and same_arrays(arrays, sub):
-                return answer
-        return None
-
-    def remember(self, sub: MipArrays, answer: HighsAnswer,
-                 limits: tuple[float, float]) -> None:
-        with self.lock:
-            self.solved = [*self.solved, (sub, answer, limits)][-MEMO:]
+def digest(m: MipArrays, structure: bool = False) -> bytes:
+    """A digest of the MIP's arrays and numbers (`structure`: of its shape and nonzero
+    pattern only)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(np.array([m.num_vars, len(m.row_lower)], dtype=np.int64).tobytes())
+    for f in fields(MipArrays):
+        if structure and f.name not in STRUCTURE:
+            continue
+        x = getattr(m, f.name)
+        if f.name == "groups":
+            for g in x:
+                h.update(np.asarray(g, dtype=np.int64).tobytes() + b"|")
+        elif isinstance(x, np.ndarray):
+            h.update(np.ascontiguousarray(x).tobytes() + b"|")
+        else:
+            h.update(repr(x).encode() + b"|")
+    return h.digest()
 
 
 class _Run:
-    """What a solve of one slot looks like to `BlockSearch` and to a stop: `hint`,
-    `limit`, `stop`, `run`, `stopped`. Either the kept answer (no search) or a search,
-    whose answer becomes the slot's."""
+    """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
+    `stop`, `run`, `stopped`): either a kept proven answer, or a search whose answer is
+    then kept."""
 
-    def __init__(self, slot: _Slot, sub: MipArrays, search: Search | None,
-                 prior: np.ndarray | None, limits: tuple[float, float],
-                 known: HighsAnswer | None = None):
-        self.slot, self.sub, self.search, self.limits = slot, sub, search, limits
-        self.known = known
-        self.prior = prior  # the slot's previous roster: the hint unless one is given
+    def __init__(self, warm: WarmMip, sub: MipArrays, limits: tuple[float, float],
+                 known: HighsAnswer | None = None, search: Search | None = None,
+                 prior: np.ndarray | None = None):
+        self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
+        self.search, self.prior = search, prior  # prior: the instance's last roster
         self.stopped = False
 
     def hint(self, values) -> None:
@@ -111,19 +109,20 @@ class _Run:
         if self.stopped:
             self.search.stop()
         answer = self.search.run(show)
-        self.slot.remember(self.sub, answer, self.limits)
+        self.warm._done(self.sub, self.search, answer, self.limits)
         return answer
 
 
 class WarmMip:
-    """`solve` as `placement.solver.blocks.solve_highs`, keeping each block's HiGHS
-    instance between calls (see the module docstring). `counts`: how many block solves
-    were reused, updated in place or rebuilt, since the start. One solve at a time:
-    a second caller waits (a kept HiGHS instance runs one search at a time)."""
+    """`solve` as `placement.solver.blocks.solve_highs`, keeping proven answers and HiGHS
+    instances between calls (see the module docstring). `counts`: how many model or
+    block solves were reused, updated in place or rebuilt, since the start. One solve
+    at a time: a second caller waits (a kept HiGHS instance runs one search at a time)."""
 
     def __init__(self):
-        self._slots: dict[tuple, _Slot] = {}
-        self._layout: list[np.ndarray] | None = None
+        self._answers: OrderedDict[bytes, tuple[MipArrays, HighsAnswer, tuple]] = \
+            OrderedDict()
+        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None]] = OrderedDict()
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
@@ -131,58 +130,78 @@ class WarmMip:
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
         with self._busy:
-            return self._solve(proto, time_limit, gap, on_start, hint, show)
+            return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
+                               on_start, hint, show)
 
-    def _solve(self, proto, time_limit, gap, on_start, hint, show) -> HighsAnswer:
-        m = mip_arrays(proto)
+    def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
+               show) -> HighsAnswer:
+        known = self._known(m, limits)
+        if known is not None:
+            return known
+        time_limit, gap = limits
         parts = split(m)
         if parts is not None:
-            self._keep_layout(parts.blocks)
             blocks = BlockSearch(m, parts, time_limit, gap,
-                                 lambda b, sub: self._run(("block", b), sub, time_limit, gap))
+                                 lambda _, sub: self._run(sub, limits))
             if hint is not None:
                 blocks.hint(hint)
             if on_start is not None:
                 on_start(blocks)
             answer = blocks.run()
+            if answer is not None and answer.proven:
+                self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
-        run = self._run(("whole",), m, time_limit, gap)
+        run = self._run(m, limits, counted=False)
         if hint is not None:
             run.hint(hint)
         if on_start is not None:
             on_start(run)
         return run.run(show)
 
-    def _keep_layout(self, blocks: list[np.ndarray]) -> None:
-        """Block slots stand for the same columns only while the split stays the same."""
+    def _known(self, m: MipArrays, limits: tuple) -> HighsAnswer | None:
+        """The proven answer of this very MIP under these limits, if kept."""
         with self._lock:
-            same = self._layout is not None and len(self._layout) == len(blocks) and all(
-                np.array_equal(a, b) for a, b in zip(self._layout, blocks, strict=True))
-            if not same:
-                self._slots = {k: v for k, v in self._slots.items() if k[0] != "block"}
-                self._layout = blocks
+            kept = self._answers.get(digest(m))
+            if kept is None or kept[2] != limits or not same_arrays(kept[0], m):
+                return None
+            self._answers.move_to_end(digest(m))
+            self.counts["reused"] += 1
+            return kept[1]
 
-    def _run(self, key: tuple, sub: MipArrays, time_limit: float, gap: float) -> _Run:
-        with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
-        limits = (float(time_limit), float(gap))
-        with slot.lock:
-            known = slot.known(sub, limits)
-            if known is not None:
-                self._count("reused")
-                return _Run(slot, sub, None, None, limits, known)
-            last = slot.solved[-1][1] if slot.solved else None
-            prior = (last.values if last is not None and last.values is not None
-                     and len(last.values) == sub.num_vars else None)
-            if slot.search is not None and slot.search.retarget(sub):
-                slot.search.limit(time_limit, gap)
-                self._count("updated")
-            else:
-                slot.search = Search(sub, time_limit, gap)
-                self._count("rebuilt")
-            return _Run(slot, sub, slot.search, prior, limits)
-
-    def _count(self, what: str) -> None:
+    def _run(self, sub: MipArrays, limits: tuple, counted: bool = True) -> _Run:
+        """A block's run (or the whole model's, when `counted` is False: its kept answer
+        was looked for already)."""
+        known = self._known(sub, limits) if counted else None
+        if known is not None:
+            return _Run(self, sub, limits, known)
+        with self._lock:  # taken out while it runs: one search per instance at a time
+            kept = self._searches.pop(digest(sub, structure=True), None)
+        if kept is not None and kept[0].retarget(sub):
+            search, prior = kept
+            search.limit(*limits)
+            what = "updated"
+        else:
+            search, prior, what = Search(sub, *limits), None, "rebuilt"
         with self._lock:
             self.counts[what] += 1
+        return _Run(self, sub, limits, search=search, prior=prior)
+
+    def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
+              limits: tuple) -> None:
+        with self._lock:
+            key = digest(sub, structure=True)
+            self._searches[key] = (search, answer.values)
+            self._searches.move_to_end(key)
+            while len(self._searches) > INSTANCES:
+                self._searches.popitem(last=False)
+        if answer.proven:
+            self._remember(sub, answer, limits)
+
+    def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
+        with self._lock:
+            key = digest(m)
+            self._answers[key] = (m, answer, limits)
+            self._answers.move_to_end(key)
+            while len(self._answers) > MEMO:
+                self._answers.popitem(last=False)
