@@ -159,3 +159,12 @@ def test_retarget_changes_the_kept_model_in_place():
     other = _tiny([-5, -6, -3], [1, 1, 1], 3.0)
     other = MipArrays(**{**other.__dict__, "index": np.array([0, 1, 2, 0, 2], np.int32)})
     assert not search.retarget(other)  # another nonzero pattern: not in place
+
+
+def test_the_api_opens_a_session(session):
+    from placement import api
+
+    opened = api.session(session.sc, session.data)
+    assert isinstance(opened, Session)
+    assert opened.base.outcome.objective == session.base.outcome.objective
+    assert api.check(session.sc, session.data, opened.what_if("weights.move=50").roster).ok
