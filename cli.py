@@ -146,7 +146,7 @@ def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started,
         result = run_solve(sc, data, out, progress=not as_json,
                            load_seconds=time.perf_counter() - started, start_from=baseline,
                            start_label=str(start or ""), alternates=alternates,
-                           alternates_scope=scope)
+                           alternates_scope=scope, lang=lg)
     except InputError as err:
         _fail_input(err, lg)
     except AlternatesError as err:
@@ -156,6 +156,39 @@ def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started,
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
     else:
         typer.echo(result.headline(lg))
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def plan(
+    scenario: Path,
+    years: Annotated[int, typer.Option(min=1, max=10, help="years in the plan")] = 5,
+    out: Annotated[Path, typer.Option(help="plan folder")] = Path("plan"),
+    set_: Sets = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print plan.json")] = False,
+    lang: Lang = None,
+) -> None:
+    """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
+    from placement.api import plan as make_plan
+    from placement.plan.tables import plan_summary, year_line
+
+    lg = choose_language(lang)
+    sc, data = _load(scenario, set_, lg)
+
+    def told(year) -> None:
+        if not as_json:
+            typer.echo(year_line(year))
+
+    try:
+        result = make_plan(sc, data, years, out, on_year=told)
+    except InputError as err:
+        _fail_input(err, lg)
+    if as_json:
+        typer.echo(json.dumps(plan_summary(result), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"{len(result.years)} of {years} years in {result.seconds:.1f}s"
+                   f"{'' if result.ok else ' (stopped: a year has no checked roster)'}; "
+                   f"plan in {out}")
     raise typer.Exit(result.exit_code)
 
 
@@ -202,11 +235,11 @@ def why_not(scenario: Path,
 @app.command()
 def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Compare a roster's structure with the figures published for Linfen (seed 002)."""
-    from placement.tools.calibration import calibration_table
+    from placement.tools.calibration import calibration_table, render
 
     lg = choose_language(lang)
     sc, data, table = _load_with_roster(scenario, roster, set_, lg)
-    typer.echo(calibration_table(data, table, sc.reference_date).to_string(index=False))
+    typer.echo(render(calibration_table(data, table, sc.reference_date), lg))
 
 
 @app.command()
@@ -273,29 +306,49 @@ def sweep(
             run.overrides += list(set_ or [])
         folder = out or Path(f"sweep-{sweep_file.stem}")
         outcome = api.sweep(spec, folder, processes=processes, workers=workers, ray=ray,
-                            progress=True, keep_results=results)
+                            progress=True, keep_results=results, lang=lg)
     except InputError as err:
         _fail_input(err, lg)
     except RayNotInstalled as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from None
-    typer.echo(_sweep_report(outcome, spec))
+    typer.echo(_sweep_report(outcome, spec, lg))
     raise typer.Exit(outcome.exit_code)
 
 
-def _sweep_report(outcome, spec) -> str:
-    """A short table of the rows and where the files are."""
+def _sweep_report(outcome, spec, lang: str) -> str:
+    """A short table of the rows and where the files are, in the user's language."""
+    from placement.data.words import say, setting, shown
+
     rows, chart, meta = outcome.rows, spec.chart, outcome.meta
     cols = [c for c in ("run", "name", "status", chart.x, chart.y, "objective", "penalty",
                         "pareto", "seconds") if c in rows]
-    lines = [rows[cols].to_string(index=False)] if len(rows) else []
-    state = "interrupted: " if outcome.interrupted else ""
-    where = "Ray" if meta["backend"] == "ray" else f"{meta['processes']} process(es)"
-    lines.append(
-        f"{state}{meta.get('finished', 0)} of {meta['runs']} runs in "
-        f"{meta.get('wall_seconds', 0):.1f}s ({where}); rows in {outcome.out / 'rows.csv'}, "
-        f"chart in {outcome.out / 'chart.html'}")
+    table = rows[cols].apply(lambda col: col.map(lambda v: shown(v, lang)))
+    table.columns = [setting("name_" if c == "name" else c, lang) for c in cols]
+    lines = [table.to_string(index=False)] if len(rows) else []
+    where = ("Ray" if meta["backend"] == "ray"
+             else say("processes", lang, n=meta["processes"]))
+    lines.append(say("sweep_done", lang,
+                     state=say("interrupted", lang) if outcome.interrupted else "",
+                     done=meta.get("finished", 0), runs=meta["runs"],
+                     seconds=meta.get("wall_seconds", 0), where=where,
+                     rows=outcome.out / "rows.csv", chart=outcome.out / "chart.html"))
     return "\n".join(lines)
+
+
+@app.command()
+def serve(
+    data_dir: Annotated[Path, typer.Option(
+        help="workspace folder: runs, uploaded data sets, saved scenarios, index.sqlite")
+    ] = Path("placement-workspace"),
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open the browser")
+                          ] = False,
+) -> None:
+    """The planner's workbench: the page and the HTTP API on 127.0.0.1 (docs/api.md)."""
+    from placement.web.serve import serve as run_server
+
+    run_server(data_dir, port, browser=not no_browser)
 
 
 register_files(app)

@@ -15,6 +15,7 @@ pipeline, beside `cli.py`.
     d = api.diff(a, b)          # d.posts, d.moves, d.structure, d.rules (DataFrames)
     a.write("results/a")        # the files `placement solve` writes
 
+`plan` answers `placement plan` (a rotation plan over several years, docs/plan.md).
 `why_not` answers `placement why-not`; explanations (reasons, shortfall causes,
 alternates) come with every `Result`. `session` keeps one scenario's proposal, model
 and HiGHS instances warm for the next question (`placement.pipeline.warm.Session`:
@@ -34,16 +35,22 @@ from placement.data.loader import load_dataset
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.explain.whynot import WhyNot
+from placement.export.report.data import load_result
+from placement.export.report.html import write_report_html
+from placement.export.report.xlsx import write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.pipeline.warm import Session
+from placement.plan.folder import check_plan_out, write_plan
+from placement.plan.rolling import Plan
+from placement.plan.rolling import plan as plan_years
 from placement.roster.result_folder import Result, read_result
 from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep", "session"]
+           "sweep", "report", "plan", "session"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -111,6 +118,31 @@ def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) ->
     and return its `SweepOutcome` (`.rows` is the table). Options: see `run_sweep`."""
     spec = spec if isinstance(spec, Sweep) else read_sweep(Path(spec))
     return run_sweep(spec, Path(out) if out is not None else None, **options)
+
+
+def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
+    """`placement report`: report.xlsx and report.html written into the result folder
+    `folder` (the scenario and data set reloaded, the roster checked again); returns
+    their paths. Raises `InputError` when the folder holds no roster."""
+    folder = Path(folder)
+    res = load_result(folder)
+    return (write_report_xlsx(res, folder / "report.xlsx", lang),
+            write_report_html(res, folder / "report.html", lang))
+
+
+def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = None,
+         leaves: dict[str, int] | None = None, progress: bool = False, **options) -> Plan:
+    """A rotation plan over `years` years (`placement plan`): each year's roster solved on
+    the state the previous year left, every one checked independently (`Plan.years`,
+    each with its `result`; `Plan.ok`). `leaves`: cadre id -> the year (1 …) the cadre
+    leaves in. With `out`, the plan folder is written (checked before any solve).
+    `options` go to `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
+    if out is not None:
+        check_plan_out(Path(out), [sc.data])
+    result = plan_years(sc, data, years, leaves=leaves, progress=progress, **options)
+    if out is not None:
+        write_plan(result, out)
+    return result
 
 
 def _label(x: object, default: str) -> str:

@@ -3,7 +3,9 @@
 Written to stderr so that `--json` output on stdout stays clean, and only
 when stderr is a terminal. CP-SAT reports each improving roster; HiGHS (run
 through OR-Tools) reports nothing until it ends, so its line shows the
-elapsed time of the level being solved.
+elapsed time of the level being solved. In the user's language
+(`placement.data.words`): a level's name (`weighted`, `fit` …) in words, engine
+names as written.
 """
 
 from __future__ import annotations
@@ -15,29 +17,38 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from placement.data.words import say, value
+
 
 class _Line:
     """Rendered on every refresh, so the elapsed time moves even between reports."""
 
-    def __init__(self) -> None:
-        self.label = "solving"
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
+        self.label = say("solving", lang)
         self.started = time.monotonic()
         self.objective = self.bound = math.nan
 
-    def __rich__(self) -> Text:
+    def text(self) -> str:
         elapsed = time.monotonic() - self.started
-        text = f"[{self.label}] {elapsed:7.1f}s"
+        label = " ".join(":".join(value(part, self.lang) for part in w.split(":"))
+                         for w in self.label.split(" "))  # "targets:1 (HiGHS)"
+        text = say("progress", self.lang, label=label, elapsed=elapsed)
         if not math.isnan(self.objective):
             gap = abs(self.bound - self.objective) / max(1.0, abs(self.objective))
-            text += f"  best {self.objective:,.0f}  bound {self.bound:,.0f}  gap {gap:.3%}"
-        return Text(text + "   (Ctrl-C keeps the best roster found)")
+            text += say("progress_best", self.lang, best=self.objective, bound=self.bound,
+                        gap=gap)
+        return text + say("progress_stop", self.lang)
+
+    def __rich__(self) -> Text:
+        return Text(self.text())
 
 
 class ProgressView:
-    def __init__(self, enabled: bool = True):
+    def __init__(self, enabled: bool = True, lang: str = "en"):
         self.console = Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
-        self._line = _Line()
+        self._line = _Line(lang)
         self._live: Live | None = None
 
     def __enter__(self) -> ProgressView:

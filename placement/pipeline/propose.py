@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from models.builder import build
-from models.objective import agreement
 from models.variables import Placement
 from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
@@ -47,6 +46,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                 "rule": ",".join(rules) or "NO_CANDIDATE",
                 "where": data.posts["post_id"].iat[p],
                 "detail": "no cadre may take this post",
+                    "detail_zh": "没有人员可任此职位",
             }
         )
     for cadre, post, rules in pairs.lock_conflicts:
@@ -55,6 +55,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                 "rule": ",".join(rules),
                 "where": f"must {cadre}->{post}",
                 "detail": "the lock breaks a hard rule",
+                    "detail_zh": "该锁定违反硬性规定",
             }
         )
     keep = set(sc.locks.keep)
@@ -81,6 +82,7 @@ def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
                     "rule": ",".join(rules),
                     "where": f"keep {data.posts['post_id'].iat[p]}",
                     "detail": "the incumbent may not stay",
+                    "detail_zh": "现任人员不能留任",
                 }
             )
     return out
@@ -121,8 +123,9 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             cancel: threading.Event | None = None, warm: WarmMip | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
-    `keep_close_to` (a roster): among optimal rosters, the one that changes fewest of its
-    lines (a second level holding the objective at its optimum). `start_from` (a published
+    `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
+    optimal rosters, the one that changes fewest of its lines (a tie-break below the
+    objective's smallest step: `models.objective.tie_broken`). `start_from` (a published
     roster, `--from`): every line changed against it costs `weights.change`. Setting
     `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`).
     `warm`: the HiGHS instances of earlier solves on the same data set, re-used where
@@ -142,15 +145,15 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     t0 = time.perf_counter()
     pl = build(data, sc, facts, pairs)
     pl.baseline = start_from
-    pl.start = start_from
+    pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)
-    then = [] if keep_close_to is None else [agreement(pl, keep_close_to)]
-    outcome = solve(pl, show=show, then=then, cancel=cancel, warm=warm)
+    outcome = solve(pl, show=show, cancel=cancel, warm=warm)
     times["solve"] = round(outcome.seconds, 3)
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
         conflicts = [{"rule": "hard rules", "where": "model",
-                      "detail": "no roster keeps every hard rule"}]
+                      "detail": "no roster keeps every hard rule",
+                      "detail_zh": "没有名单能同时满足全部硬性规定"}]
         if explain:
             t0 = time.perf_counter()
             report = explain_infeasibility(data, sc, facts, pairs)

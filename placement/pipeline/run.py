@@ -21,13 +21,14 @@ from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import scenario_checksum, scenario_to_dict
+from placement.data.words import say
 from placement.eligibility.pairs import Pairs
 from placement.explain.alternates import find_alternates
 from placement.explain.reasons import move_reasons, roster_reasons
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
-from placement.roster.result_folder import Result
+from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
 from placement.roster.tables import holders_after, moves_table, structure_table
 from placement.solver.solve import SolveOutcome
 
@@ -35,10 +36,33 @@ from placement.solver.solve import SolveOutcome
 def run_solve(sc: Scenario, data: DataSet, out: Path, progress: bool = True,
               **options) -> Result:
     """`placement solve`: `solve_result` (`options` go to it), then the result folder
-    `out` written."""
+    `out` written. Stable by default: when `out` holds a roster of the same scenario,
+    the one it replaces, ties between optimal rosters go to that roster's lines."""
+    if "keep_close_to" not in options:
+        options["keep_close_to"] = previous_roster(Path(out), sc)
     result = solve_result(sc, data, progress=progress, **options)
     result.write(out)
     return result
+
+
+def previous_roster(out: Path, sc: Scenario) -> pd.DataFrame | None:
+    """The roster (post_id, cadre_id) of the result in `out` when it was solved from
+    the same scenario (file, or name when the scenario has no file); None when `out`
+    holds no result, another scenario's, or one without a roster. An unreadable
+    summary.json is an InputError (`read_summary`), as for any result folder read.
+
+    Why the folder's own previous result: re-solving after an edit writes over it, and
+    the planner compares the new roster with it; of the equally good rosters, the one
+    closest to it changes only the lines the edit needs."""
+    if not (out / SUMMARY_FILE).is_file() or not (out / "roster.csv").is_file():
+        return None
+    summary = read_summary(out)
+    same = (summary.get("scenario") == str(sc.source) if sc.source
+            else summary.get("name") == sc.name)
+    if not same:
+        return None
+    roster = read_csv_text(out / "roster.csv")
+    return roster.loc[roster["cadre_id"] != "", ["post_id", "cadre_id"]]
 
 
 def solve_result(
@@ -48,17 +72,23 @@ def solve_result(
     load_seconds: float = 0.0,
     start_from: pd.DataFrame | None = None,
     start_label: str = "",
+    keep_close_to: pd.DataFrame | None = None,
     alternates: int = 0,
     alternates_scope: str | list[str] = "changed",
     cancel: threading.Event | None = None,
+    lang: str = "en",
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
+    `keep_close_to`: a roster (the previous result) that settles ties between optimal
+    rosters; the summary's `previous` says how many lines differ from it.
     `alternates` > 0: that many alternates for each post in `alternates_scope`
     (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
-    search from another thread as Ctrl-C does on the main one (a web server's worker)."""
-    with ProgressView(progress) as view:
-        prop = propose(sc, data, show=view.show, start_from=start_from, cancel=cancel)
+    search from another thread as Ctrl-C does on the main one (a web server's worker).
+    `lang`: the language of the progress lines."""
+    with ProgressView(progress, lang) as view:
+        prop = propose(sc, data, show=view.show, start_from=start_from,
+                       keep_close_to=keep_close_to, cancel=cancel)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is None:
@@ -84,16 +114,18 @@ def solve_result(
     summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
     if start_from is not None:
         summary["from"] = changed_against(start_from, roster, start_label)
+    elif keep_close_to is not None:
+        summary["previous"] = changed_against(keep_close_to, roster, "previous")
     # "write": checking, explaining and building the tables (the name predates results
     # built in memory; summary.json keeps its keys).
     times["write"] = round(time.perf_counter() - t0, 3)
     shortlist = None
     if alternates:
         began = time.perf_counter()
-        with ProgressView(progress) as view:
+        with ProgressView(progress, lang) as view:
             alt = find_alternates(prop, alternates, alternates_scope,
                                   on_post=lambda done, total: view.show(
-                                      f"alternates: {done}/{total} posts",
+                                      say("alternates_progress", lang, done=done, total=total),
                                       time.perf_counter() - began, float("nan"), float("nan")))
         shortlist = alt.table
         summary["alternates"] = {"k": alternates} | alt.summary()
@@ -140,7 +172,7 @@ def rules_table(report) -> pd.DataFrame:
         else pd.Series(dtype=object)
     )
     totals = report.totals.copy()
-    totals["where"] = totals["rule"].map(where).fillna("")
+    totals["where"] = totals["rule"].map(where).astype(object).fillna("")
     return totals
 
 

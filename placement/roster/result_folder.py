@@ -46,6 +46,7 @@ from placement.data import atomic
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, OutputError, Problem, os_problem
 from placement.data.scenario import Scenario
+from placement.data.words import say, value
 from placement.solver.solve import Status
 
 RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv",
@@ -150,37 +151,38 @@ class Result:
 
     def headline(self, lang: str = "en") -> str:
         """What `placement solve` prints: the figures, or the conflicts and verified
-        relaxations of an infeasible scenario."""
+        relaxations of an infeasible scenario; words from `placement.data.words`."""
         s = self.summary
+        zh = lang == "zh"
         if self.status == Status.INFEASIBLE.value and self.conflicts:
-            zh = lang == "zh"
-            lines = ["无可行名单，冲突：" if zh else "infeasible; conflicts:"]
-            lines += [f"  {c['rule']} @ {c['where']}: "
+            lines = [say("infeasible", lang)]
+            lines += [f"  {value(c['rule'], lang)} @ {_where(c['where'], lang)}: "
                       f"{c.get('detail_zh', c['detail']) if zh else c['detail']}"
                       for c in self.conflicts]
             relax = s.get("relaxations") or []
             if relax:
-                lines.append("可行的放宽办法（已求解验证）：" if zh else
-                             "relaxations that restore a roster (verified by solving):")
-                lines += [f"  {r['change_zh'] if zh else r['change']}: {r['status']}, "
-                          f"objective {r['objective']}" for r in relax]
+                lines.append(say("relaxations", lang))
+                lines += ["  " + say("relaxation", lang,
+                                     change=r["change_zh"] if zh else r["change"],
+                                     status=value(r["status"], lang),
+                                     objective=r["objective"]) for r in relax]
             return "\n".join(lines)
         gap = s.get("gap")
-        gap_text = "" if gap is None else f", gap {gap:.4%}"
         check = s.get("check")
         # No roster (stopped before the first one): nothing was checked, nothing failed.
-        checked = ("no roster to check" if check is None else
-                   f"check {'passed' if check.get('ok') else 'FAILED'}")
-        return (
-            f"{s['status']}: objective {s.get('objective')}{gap_text}, "
-            f"{s['times']['solve']:.1f}s solve; "
-            f"{checked}; "
-            f"{s['counts']['changed_posts']} posts change"
-            + (f" ({s['from']['changed_lines']} lines differ from {s['from']['roster']})"
-               if s.get("from") else "")
-            + (_alternates_headline(s["alternates"]) if s.get("alternates") else "")
-            + f"; results in {s['out']}"
-        )
+        checked = say("check_none" if check is None else
+                      "check_passed" if check.get("ok") else "check_failed", lang)
+        against = (say("from_lines", lang, n=s["from"]["changed_lines"], roster=s["from"]["roster"])
+                   if s.get("from") else
+                   say("previous_lines", lang, n=s["previous"]["changed_lines"])
+                   if s.get("previous") else "")
+        return say("headline", lang, status=value(s["status"], lang),
+                   objective=s.get("objective"),
+                   gap="" if gap is None else say("gap", lang, gap=gap),
+                   seconds=s["times"]["solve"], checked=checked,
+                   changed=s["counts"]["changed_posts"], against=against,
+                   alternates=_alternates_headline(s["alternates"], lang)
+                   if s.get("alternates") else "", out=s["out"])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the result has, by name, in file order."""
@@ -207,11 +209,17 @@ class Result:
         return out
 
 
-def _alternates_headline(a: dict) -> str:
+def _where(where: str, lang: str) -> str:
+    """A conflict's place: ids as written, a leading lock word (`must`, `keep`) in words."""
+    first, _, rest = where.partition(" ")
+    return " ".join(filter(None, (value(first, lang), rest)))
+
+
+def _alternates_headline(a: dict, lang: str) -> str:
     if a.get("interrupted"):
-        return (f"; {a['alternates']} alternates for {a['posts_done']} of {a['posts']} posts "
-                f"(interrupted)")
-    return f"; {a['alternates']} alternates for {a['posts']} posts"
+        return say("alternates_cut", lang, n=a["alternates"], done=a["posts_done"],
+                   posts=a["posts"])
+    return say("alternates", lang, n=a["alternates"], posts=a["posts"])
 
 
 # ------------------------------------------------------------ writing a folder whole

@@ -13,9 +13,14 @@ family). `solver.engine` chooses who searches it:
   `interleave_search` so that its parallel search runs in deterministic
   batches: same model and seed, same roster.
 Both honour the time limit (per solve; per level in lexicographic mode) and
-the relative gap. Ctrl-C (on the main thread) or a cancel event (from any thread)
-stops the search and keeps the best roster found. How each engine's answer reads
-as a status, and when "optimal" is a proof: `placement/solver/status.py`.
+the relative gap. With a starting roster (`pl.start`: `--from`, or the previous
+result of the same scenario), the last level carries a tie-break below its smallest
+step (`models.objective.tie_broken`): of the rosters of equal objective, the one
+closest to it, so that a re-solve after a one-cell edit changes the lines the edit
+needs, not a reshuffle of equal optima elsewhere. Ctrl-C (on the main thread) or a
+cancel event (from any thread) stops the search and keeps the best roster found.
+How each engine's answer reads as a status, and when "optimal" is a proof:
+`placement/solver/status.py`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.objective import Level, agreement, hold, levels, set_objective, weighted
+from models.objective import (
+    Level,
+    agreement,
+    hold,
+    levels,
+    set_objective,
+    tie_broken,
+    weighted,
+)
 from models.variables import Placement
 from placement.solver.blocks import solve_highs
 from placement.solver.status import FOUND, Status, from_cpsat, proven
@@ -97,6 +110,27 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self._show:
             self._show(self._label, self.wall_time, self.objective_value, self.best_objective_bound)
+
+
+def _unscaled(show, level: Level):
+    """`show` told the level's own values, the tie-break part dropped (NaN and an
+    infinite bound, before HiGHS has one, as they are)."""
+    if show is None or level.scale == 1:
+        return show
+
+    def told(label, elapsed, objective, bound):
+        show(label, elapsed, *(float(level.value(v)) if np.isfinite(v) else v
+                               for v in (objective, bound)))
+    return told
+
+
+def _own_values(ans: _Answer, level: Level) -> _Answer:
+    """The answer's objective and bound as the level's own values (`Level.value`)."""
+    if ans.objective is not None:
+        ans.objective = float(level.value(ans.objective))
+    if ans.bound is not None and np.isfinite(ans.bound):
+        ans.bound = float(level.value(ans.bound))
+    return ans
 
 
 def parameters(pl: Placement) -> dict:
@@ -252,6 +286,7 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     optimum and the hints go on a copy, so a caller can solve one model again."""
     plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
     plan = [*plan, *then]
+    plan[-1] = tie_broken(pl, plan[-1])
     total = weighted(pl)
     model = cp_model.CpModel()
     model.proto.copy_from(pl.model.proto)
@@ -266,7 +301,8 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
             if engine.stopped:
                 break
             t0 = time.perf_counter()
-            ans = engine.run(level, best)
+            engine.show = _unscaled(show, level)
+            ans = _own_values(engine.run(level, best), level)
             results.append(
                 LevelResult(level.name, ans.status, ans.objective, ans.bound,
                             time.perf_counter() - t0, ans.proven)

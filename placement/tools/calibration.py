@@ -20,6 +20,7 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.schema import COUNTY_KINDS
+from placement.data.words import value
 
 PUBLISHED = {  # seed 002 (临汾, 2016)
     "members": 445, "women": 62, "women_share": 0.1393, "non_party": 52,
@@ -90,3 +91,11 @@ def calibration_table(data: DataSet, roster: pd.DataFrame, ref: dt.date) -> pd.D
         out[col] = [round(v, 4) if isinstance(v, float) else "" if v is None else v
                     for v in out[col]]
     return out
+
+
+def render(table: pd.DataFrame, lang: str) -> str:
+    """`calibration_table` as `placement calibrate` prints it: headers and figure names in
+    the user's language (`placement.data.words`)."""
+    shown = table.assign(figure=table["figure"].map(lambda f: value(f, lang)))
+    shown.columns = [value(c, lang) for c in table.columns]
+    return shown.to_string(index=False)

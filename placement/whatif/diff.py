@@ -29,6 +29,7 @@ from rich.table import Table
 
 from placement.data import atomic
 from placement.data.rules import CATALOGUE
+from placement.data.words import value
 from placement.roster.result_folder import Result
 
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
@@ -245,6 +246,14 @@ _HEAD = {
     "rules": ("各项规则的缺口", "Rule shortfalls"),
     "more": ("……另有 {n} 行（见 --out 输出的 CSV）", "... {n} more (see the CSV files of --out)"),
     "same": ("两个结果相同。", "The two results are the same."),
+    # column headers
+    "post": ("职位", "post"), "team": ("班子", "team"), "title": ("职务", "title"),
+    "cadre": ("人员", "cadre"), "from": ("原职位", "from"),
+    "team_changes": ("变化（A → B）", "changes (A → B)"),
+    "rule": ("规则", "rule"), "scope": ("范围", "scope"), "mode_a": ("模式 A", "mode A"),
+    "mode_b": ("模式 B", "mode B"), "short_a": ("缺口 A", "short A"),
+    "short_b": ("缺口 B", "short B"), "penalty_a": ("扣分 A", "penalty A"),
+    "penalty_b": ("扣分 B", "penalty B"),
 }
 
 
@@ -252,16 +261,19 @@ def _h(key: str, lang: str, **params) -> str:
     return _HEAD[key][0 if lang == "zh" else 1].format(**params)
 
 
-def _cell(v: object) -> str:
+def _cell(v: object, lang: str = "en") -> str:
+    """A figure as shown: numbers rounded, coded values (`optimal`, `True`) in words."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
+    if isinstance(v, bool | str):
+        return value(v, lang)
     if isinstance(v, float):
         return f"{v:.1f}" if v != int(v) else f"{int(v)}"
     return str(v)
 
 
 def _signed(v: object) -> str:
-    text = _cell(v)
+    text = _cell(v) if not isinstance(v, str) else v
     return ("+" + text) if text and not text.startswith("-") and text != "0" else text
 
 
@@ -284,7 +296,7 @@ def _render(d: Diff, lang: str, limit: int, width: int) -> str:
         for row in rows:
             if total is not None and shown == limit:
                 break
-            t.add_row(*[_cell(v) for v in row])
+            t.add_row(*[_cell(v, lang) for v in row])
             shown += 1
         con.print(t)
         if total is not None and total > shown:
@@ -298,12 +310,14 @@ def _render(d: Diff, lang: str, limit: int, width: int) -> str:
     table(_h("summary", lang), ["", "A", "B", "±"],
           [(r.figure, r.a, r.b, _signed(r.change)) for r in s.itertuples()])
     p = d.posts
-    table(_h("posts", lang, n=len(p)), ["post", "team", "title", "A", "B"],
-          [(r.post_id, r.team_name, r.title, _holder(r, "a"), _holder(r, "b"))
+    table(_h("posts", lang, n=len(p)),
+          [_h(k, lang) for k in ("post", "team", "title")] + ["A", "B"],
+          [(r.post_id, r.team_name, r.title, _holder(r, "a", lang), _holder(r, "b", lang))
            for r in p.itertuples()], len(p))
     m = d.moves
-    table(_h("moves", lang, n=len(m)), ["cadre", "from", "A", "B"],
-          [(f"{r.cadre_id} {r.cadre_name}", r.from_post, _move(r, "a"), _move(r, "b"))
+    table(_h("moves", lang, n=len(m)), [_h("cadre", lang), _h("from", lang), "A", "B"],
+          [(f"{r.cadre_id} {r.cadre_name}", r.from_post, _move(r, "a", lang),
+            _move(r, "b", lang))
            for r in m.itertuples()], len(m))
     st = d.structure
     total = st[st["team_id"] == "all"]
@@ -311,12 +325,14 @@ def _render(d: Diff, lang: str, limit: int, width: int) -> str:
           [(r.figure, r.a, r.b, _signed(r.change)) for r in total.itertuples()])
     teams = st[(st["team_id"] != "all") & (st["change"].fillna(0) != 0)]
     grouped = [(tid, g) for tid, g in teams.groupby("team_id", sort=False)]
-    table(_h("teams", lang, n=len(grouped)), ["team", "changes (A → B)"],
+    table(_h("teams", lang, n=len(grouped)), [_h("team", lang), _h("team_changes", lang)],
           [(f"{tid} {g['team_name'].iat[0]}",
-            ", ".join(f"{r.figure} {_cell(r.a)}→{_cell(r.b)}" for r in g.itertuples()))
+            ("，" if lang == "zh" else ", ").join(
+                f"{value(r.figure, lang)} {_cell(r.a)}→{_cell(r.b)}" for r in g.itertuples()))
            for tid, g in grouped], len(grouped))
-    table(_h("rules", lang), ["rule", "scope", "mode A", "mode B", "short A", "short B", "±",
-                              "penalty A", "penalty B", "±"],
+    table(_h("rules", lang), [_h(k, lang) for k in ("rule", "scope", "mode_a", "mode_b",
+                                                     "short_a", "short_b")]
+          + ["±", _h("penalty_a", lang), _h("penalty_b", lang), "±"],
           [(r.rule, r.scope, r.mode_a, r.mode_b, r.shortfall_a, r.shortfall_b,
             _signed(r.shortfall_change), r.penalty_a, r.penalty_b, _signed(r.penalty_change))
            for r in d.rules.itertuples()])
@@ -325,16 +341,18 @@ def _render(d: Diff, lang: str, limit: int, width: int) -> str:
     return buf.getvalue().rstrip() + "\n"
 
 
-def _holder(r, s: str) -> str:
+def _holder(r, s: str, lang: str) -> str:
     cid = getattr(r, f"cadre_id_{s}")
     if not isinstance(cid, str) or not cid:
         return ""
-    return f"{cid} {getattr(r, f'cadre_name_{s}')} ({getattr(r, f'change_{s}')})"
+    change = value(getattr(r, f"change_{s}"), lang)
+    return f"{cid} {getattr(r, f'cadre_name_{s}')} ({change})"
 
 
-def _move(r, s: str) -> str:
+def _move(r, s: str, lang: str) -> str:
     kind = getattr(r, f"kind_{s}")
     if not isinstance(kind, str) or not kind:
         return "-"
     to = getattr(r, f"to_post_{s}")
+    kind = value(kind, lang)
     return f"{kind} → {to}" if isinstance(to, str) and to else kind

@@ -181,7 +181,7 @@ def structure_frame(res: Result, lang: str) -> tuple[pd.DataFrame, dict]:
               & ~f["rule"].isin([*RULE_COLUMN, *NOT_STRUCTURE])]
     short = other.groupby("where")["rule"].agg(
         lambda rs: _sep(lang).join(f"{r} {rule_name(r, lang)}" for r in dict.fromkeys(rs)))
-    out["other_short"] = out["team_id"].map(short).fillna("")
+    out["other_short"] = out["team_id"].map(short.to_dict()).astype(object).fillna("")
     return out, marks
 
 

@@ -7,6 +7,9 @@ front marked and a table of every row needs no JavaScript library at all.
 The Pareto front: the runs with a roster that no other run beats on both axes
 (at least as good on each, better on one), each axis maximised or minimised
 (`[chart]` in the sweep file; fit and women are maximised by default).
+
+In the user's language (`placement.data.words`; `placement sweep --lang`):
+headers, figures and settings in words, ids and rule ids as written.
 """
 
 from __future__ import annotations
@@ -17,7 +20,27 @@ import math
 import numpy as np
 import pandas as pd
 
+from placement.data.words import setting, shown
 from placement.whatif.sweep.spec import Chart, Sweep
+
+# Sentences of the page: key -> (zh, en).
+_TEXT = {
+    "none": ("尚无方案得到名单。", "No run has a roster yet."),
+    "max": ("越大越好", "higher is better"), "min": ("越小越好", "lower is better"),
+    "tip": ("方案 {run}：{name}\n{x} = {vx}，{y} = {vy}\n目标值 {objective}，状态 {status}",
+            "run {run}: {name}\n{x} = {vx}, {y} = {vy}\nobjective {objective}, status {status}"),
+    "front": ("\n帕累托前沿", "\nPareto front"),
+    "intro": ("基准场景 <code>{base}</code>；{done}/{runs} 个方案已完成。红色：{x} 对 {y} 的"
+              "帕累托前沿（{front} 个方案）；鼠标悬停可看方案。",
+              "Base scenario <code>{base}</code>; {done} of {runs} runs finished. Red: the "
+              "Pareto front of {x} against {y} ({front} run(s)); hover a point for its run."),
+    "runs": ("各方案", "Runs"), "sweep": ("参数扫描", "sweep"),
+}
+
+
+def _t(key: str, lang: str, **params) -> str:
+    return _TEXT[key][0 if lang == "zh" else 1].format(**params)
+
 
 W, H = 760, 480
 LEFT, RIGHT, TOP, BOTTOM = 80, 30, 30, 60
@@ -67,13 +90,13 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
-def _svg(rows: pd.DataFrame, chart: Chart) -> str:
+def _svg(rows: pd.DataFrame, chart: Chart, lang: str) -> str:
     ok = rows["status"].isin(["optimal", "feasible"]) if "status" in rows else rows.index < 0
     x = pd.to_numeric(rows.get(chart.x), errors="coerce")
     y = pd.to_numeric(rows.get(chart.y), errors="coerce")
     show = ok & x.notna() & y.notna() if len(rows) else ok
     if not show.any():
-        return "<p>No run has a roster yet.</p>"
+        return f"<p>{_t('none', lang)}</p>"
     xs, ys = x[show], y[show]
     xlo, xhi = float(xs.min()), float(xs.max())
     ylo, yhi = float(ys.min()), float(ys.max())
@@ -101,12 +124,12 @@ def _svg(rows: pd.DataFrame, chart: Chart) -> str:
                    'stroke="#e3e3e3"/>')
         out.append(f'<text x="{LEFT - 8}" y="{py(t) + 4:.1f}" text-anchor="end">'
                    f'{_fmt(float(t))}</text>')
-    arrow = {"max": "higher is better", "min": "lower is better"}
+    cx, cy = setting(chart.x, lang), setting(chart.y, lang)
     out.append(f'<text x="{LEFT + pw / 2}" y="{H - 15}" text-anchor="middle" font-size="14">'
-               f'{html.escape(chart.x)} ({arrow[chart.sense("x")]})</text>')
+               f'{html.escape(cx)} ({_t(chart.sense("x"), lang)})</text>')
     out.append(f'<text transform="translate(18,{TOP + ph / 2}) rotate(-90)" '
-               f'text-anchor="middle" font-size="14">{html.escape(chart.y)} '
-               f'({arrow[chart.sense("y")]})</text>')
+               f'text-anchor="middle" font-size="14">{html.escape(cy)} '
+               f'({_t(chart.sense("y"), lang)})</text>')
     front = rows["pareto"].eq(True) & show if "pareto" in rows else show & False
     if front.any():
         pts = sorted(zip(x[front], y[front], strict=True))
@@ -121,9 +144,11 @@ def _svg(rows: pd.DataFrame, chart: Chart) -> str:
         tips = []
         for i in idx:
             r = rows.loc[i]
-            tips.append(f"run {r['run']}: {r.get('name', '')}\n{chart.x} = {_fmt(x[i])}, "
-                        f"{chart.y} = {_fmt(y[i])}\nobjective {_fmt(r.get('objective'))}, "
-                        f"status {r['status']}" + ("\nPareto front" if front[i] else ""))
+            tips.append(_t("tip", lang, run=r["run"], name=r.get("name", ""), x=cx,
+                           vx=_fmt(x[i]), y=cy, vy=_fmt(y[i]),
+                           objective=_fmt(r.get("objective")),
+                           status=shown(r["status"], lang))
+                        + (_t("front", lang) if front[i] else ""))
         label = ", ".join(str(rows.at[i, "run"]) for i in idx)
         color = "#d62728" if on else "#7f7f7f"
         out.append(f'<g><title>{html.escape(chr(10).join(tips))}</title>'
@@ -135,14 +160,16 @@ def _svg(rows: pd.DataFrame, chart: Chart) -> str:
     return "\n".join(out)
 
 
-def _table(rows: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows.columns)
+def _table(rows: pd.DataFrame, lang: str) -> str:
+    head = "".join(f"<th>{html.escape(setting('name_' if c == 'name' else c, lang))}</th>"
+                   for c in rows.columns)
     body = []
     for _, r in rows.iterrows():
         cls = ' class="front"' if bool(r.get("pareto", False)) else ""
         cells = "".join(
             f"<td>{html.escape(_fmt(v))}</td>" if _is_number(v)
-            else f'<td class="t">{html.escape(_fmt(v))}</td>' for v in r.to_numpy())
+            else f'<td class="t">{html.escape(_fmt(shown(v, lang)))}</td>'
+            for v in r.to_numpy())
         body.append(f"<tr{cls}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -152,13 +179,13 @@ def _is_number(v: object) -> bool:
         v, bool | np.bool_)
 
 
-def chart_html(rows: pd.DataFrame, spec: Sweep) -> str:
+def chart_html(rows: pd.DataFrame, spec: Sweep, lang: str = "en") -> str:
     """The whole page: heading, the chart, and every row (front rows highlighted)."""
     chart = spec.chart
-    title = spec.name or (spec.source.name if spec.source else "sweep")
+    title = spec.name or (spec.source.name if spec.source else _t("sweep", lang))
     n_front = int(rows["pareto"].eq(True).sum()) if "pareto" in rows else 0
     return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 24px; color: #222; }}
 table {{ border-collapse: collapse; font-size: 12px; }}
@@ -169,11 +196,11 @@ tr.front td {{ background: #fde3e3; }}
 .wrap {{ overflow: auto; max-height: 70vh; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
-<p>Base scenario <code>{html.escape(str(spec.base))}</code>; {len(rows)} of {len(spec.runs)}
-runs finished. Red: the Pareto front of {html.escape(chart.x)} against
-{html.escape(chart.y)} ({n_front} run(s)); hover a point for its run.</p>
-{_svg(rows, chart)}
-<h2>Runs</h2>
-<div class="wrap">{_table(rows)}</div>
+<p>{_t("intro", lang, base=html.escape(str(spec.base)), done=len(rows), runs=len(spec.runs),
+       x=html.escape(setting(chart.x, lang)), y=html.escape(setting(chart.y, lang)),
+       front=n_front)}</p>
+{_svg(rows, chart, lang)}
+<h2>{_t("runs", lang)}</h2>
+<div class="wrap">{_table(rows, lang)}</div>
 </body></html>
 """

@@ -136,7 +136,8 @@ def prepare(spec: Sweep, workers: int) -> tuple[list[Task], dict[str, DataSet]]:
 def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None,
               workers: int | None = None, ray: str | None = None, progress: bool = False,
               keep_results: bool = True,
-              on_row: Callable[[dict], None] | None = None) -> SweepOutcome:
+              on_row: Callable[[dict], None] | None = None,
+              lang: str = "en") -> SweepOutcome:
     """Solve every run of `spec`; rows (and, with `out`, files) as they finish.
 
     processes: parallel local processes (default: the sweep file's, else the cores;
@@ -146,13 +147,14 @@ def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None
       "ray://host:10001"), or None; a Ray instance already started in this process
       is used as it is.
     keep_results: write each run's result folder under out/runs/.
-    on_row(row) after each finished row (raising KeyboardInterrupt stops the sweep)."""
+    on_row(row) after each finished row (raising KeyboardInterrupt stops the sweep).
+    lang: the language of chart.html (`placement sweep --lang`)."""
     started = time.perf_counter()
     n = len(spec.runs)
     procs = max(1, min(processes or spec.processes or cores(), n))
     threads = workers or spec.workers or max(1, cores() // procs)
     tasks, datasets = prepare(spec, threads)
-    sink = _Sink(spec, out, keep_results)
+    sink = _Sink(spec, out, keep_results, lang)
     meta = {"name": spec.name, "sweep": str(spec.source or ""), "base": str(spec.base),
             "runs": n, "backend": "ray" if ray else "local", "processes": procs,
             "cpsat_workers_per_run": threads, "cores": cores(), "interrupted": False}
@@ -197,8 +199,9 @@ class _Sink:
     """Keeps the rows; with an output folder, rewrites rows.csv and chart.html
     atomically after each row and writes the run's result folder."""
 
-    def __init__(self, spec: Sweep, out: Path | None, keep_results: bool):
+    def __init__(self, spec: Sweep, out: Path | None, keep_results: bool, lang: str):
         self.spec, self.out, self.keep = spec, out, keep_results and out is not None
+        self.lang = lang  # of chart.html
         self.rows: list[dict] = []
         self.dropped = 0
         self.param_order = list(dict.fromkeys(
@@ -237,7 +240,7 @@ class _Sink:
 
     def _chart(self) -> None:
         atomic.write_bytes(self.out / "chart.html",
-                           chart_html(self.frame(), self.spec).encode("utf-8"))
+                           chart_html(self.frame(), self.spec, self.lang).encode("utf-8"))
 
     def close(self, meta: dict) -> pd.DataFrame:
         frame = self.frame()

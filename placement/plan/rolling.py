@@ -1,0 +1,158 @@
+"""The plan, year by year: each year's roster is an ordinary solve of that year's state.
+
+Why rolling and not one time-indexed model (docs/plan.md, "Why year by year"): each
+year solved by the existing pipeline (`placement.pipeline.run.solve_result`) gets every
+rule of the catalogue, the pre-checks, the independent checker and the explanations
+exactly as `placement solve` has them, with no second model of the rules to drift
+from the first. Year k's input is year k-1's result as a data set (`advance`): the
+incumbents as year k-1 left them, one year older and one year longer in post, on a
+reference date one year later. A rotation deadline (R-RO1–R-RO5) is therefore met in
+the year it falls due, since on that year's reference date the sitting cadre's own pair
+breaks the rule, and not earlier unless an earlier move is cheaper on that year's
+objective (a sitting cadre allowed to stay costs `weights.move` to move); R-TC4 and
+every team target hold on each year's roster. What this does not do: trade a year's
+fit against a later year's (a myopic plan; docs/plan.md lists what a monolithic model
+would add).
+
+Year 1 is the scenario as given, except that a cadre who has reached R-EL7's
+`retirement_age` on the reference date, or whom the schedule (`leaves`) dates by
+then, leaves. Locks: `forbid` holds every year; `must` and `keep` name year 1's
+roster and hold in year 1 only (kept later, they would forbid a deadline's move).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
+from placement.pipeline.run import solve_result
+from placement.plan import dataset_files
+from placement.plan.advance import LEFT, advance, leave_now
+from placement.roster.result_folder import Result
+
+MAX_YEARS = 10
+
+
+def reference(start: dt.date, index: int) -> dt.date:
+    """The reference date of year `index` (1 = `start`): whole years on (29 February
+    becomes 28 February in a common year)."""
+    return (pd.Timestamp(start) + pd.DateOffset(years=index - 1)).date()
+
+
+@dataclass
+class Year:
+    """One year of the plan: its scenario and state (the data set as the loader's text
+    tables, and as read), the solve's result, and who leaves on its reference date."""
+
+    index: int
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame]
+    data: DataSet
+    result: Result
+    departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
+    due: pd.Series  # sitting cadre id -> target rules staying breaks ("R-RO3;R-RO5")
+
+    @property
+    def label(self) -> str:
+        """The year's folder name: the calendar year of its reference date."""
+        return str(self.scenario.reference_date.year)
+
+
+@dataclass
+class Plan:
+    """The years solved (fewer than `requested` when a year has no roster that passes
+    the checker: the plan stops there), with the time taken."""
+
+    scenario: Scenario
+    requested: int
+    years: list[Year] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Every year requested has a roster and the checker passed each one."""
+        return len(self.years) == self.requested and all(y.result.ok for y in self.years)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when `ok`; else the first failing year's: 1 a checker failure, 4 proven
+        infeasible, 5 no roster in the time limit (cli.py's codes)."""
+        for y in self.years:
+            if y.result.roster is None:
+                return y.result.exit_code
+            if not y.result.ok:
+                return 1
+        return 0
+
+
+def year_scenario(sc: Scenario, index: int) -> Scenario:
+    """Year `index`'s scenario: the reference date moved on, the data set named relative
+    to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only."""
+    ref = reference(sc.reference_date, index)
+    locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
+    folder = Path(str(ref.year))
+    return sc.model_copy(update={"reference_date": ref, "locks": locks,
+                                 "data": folder / "data", "source": folder / "scenario.toml"})
+
+
+def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
+    """Per sitting cadre whose own pair breaks a target-mode pair rule (a rotation
+    target such as R-RO3 or R-RO5 that has fallen due): those rule ids, `;`-joined.
+    A hard rule removes the pair instead, and the moves table names it."""
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    own = np.flatnonzero(pairs.own)
+    names = pd.Series("", index=data.cadres["cadre_id"].to_numpy()[pairs.cadre[own]],
+                      dtype=object)
+    for rule, mask in pairs.breaks.items():
+        names = names.where(~mask[own], names + ";" + rule)
+    return names[names != ""].str.lstrip(";")
+
+
+def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
+         progress: bool = False, cancel: threading.Event | None = None,
+         on_year: Callable[[Year], None] | None = None) -> Plan:
+    """Solve `years` years from `sc` and `data`. `leaves`: cadre id -> the year (1 …)
+    in which the cadre leaves (the data's `leaving` is year 1's). `on_year` is called
+    with each year as it is solved. Stops after a year without a roster the checker
+    passes."""
+    if not 1 <= years <= MAX_YEARS:
+        raise ValueError(f"years must be 1 … {MAX_YEARS}, not {years}")
+    started = time.perf_counter()
+    retirement = sc.rules["R-EL7"].retirement_age
+    schedule = {cid: reference(sc.reference_date, y) for cid, y in (leaves or {}).items()}
+    going = leave_now(data.cadres, sc.reference_date, retirement, schedule)
+    cadres = data.cadres.assign(leaving=data.cadres["leaving"].to_numpy()
+                                | (going != "").to_numpy())
+    left = pd.Series(LEFT, index=data.cadres["cadre_id"][data.cadres["leaving"]].to_numpy())
+    departures = pd.concat([left, going[going != ""]])
+    state = replace(data, cadres=cadres)
+    out = Plan(sc, years)
+    for index in range(1, years + 1):
+        sc_k = year_scenario(sc, index)
+        tables = dataset_files.as_text(state)
+        data_k = dataset_files.build(tables, sc_k.reference_date)
+        result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
+        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k))
+        out.years.append(year)
+        if on_year is not None:
+            on_year(year)
+        if not result.ok or index == years:
+            break
+        nxt = advance(data_k, result.roster, sc_k.reference_date,
+                      reference(sc.reference_date, index + 1), retirement, schedule)
+        state = replace(data_k, cadres=nxt.cadres, posts=nxt.posts)
+        departures = nxt.departures
+    out.seconds = round(time.perf_counter() - started, 3)
+    return out

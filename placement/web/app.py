@@ -1,0 +1,461 @@
+"""The workbench's HTTP API and page: a thin FastAPI layer over `placement.api`.
+
+Why FastAPI: it writes the OpenAPI description (`/api/v1/openapi.json`) from the
+handlers themselves, so docs/api.md and the schema other systems call cannot disagree
+with the code; handlers declared with `def` run in a thread pool, which keeps the
+explanations that re-solve (why-not, alternates, reports) off the event loop, and
+solves go further, to worker processes (`placement.web.runner`).
+
+Safety (personnel data stays on the machine):
+- the server binds 127.0.0.1 only (`serve.py`), and a request whose `Host` is not the
+  bound loopback name and port is refused (DNS rebinding);
+- every state-changing request carries the session token as `X-CSRF-Token` (403
+  without it): another site open in the same browser can post a form here but cannot
+  read the token, since no CORS headers are ever sent;
+- request bodies have size limits (`MAX_BODY`, `MAX_UPLOAD`), and an upload goes
+  through the loader's validation before anything is kept;
+- logs carry run ids, never names or ID numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import secrets
+import shutil
+import time
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from placement import api
+from placement.data.errors import InputError
+from placement.data.loader import load_dataset
+from placement.data.locks import validate_locks
+from placement.data.rules import RULE_NAMES
+from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
+from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
+from placement.web.workspace import FINAL, Workspace
+
+STATIC = Path(__file__).parent / "static"
+BUNDLED = Path(__file__).resolve().parents[2] / "scenarios"  # a source checkout's samples
+MAX_BODY = 1 << 20  # bytes: JSON requests
+MAX_UPLOAD = 64 << 20  # bytes: a data set upload (base64 inside JSON)
+SAFE = ("GET", "HEAD")
+TABLES = ("roster", "moves", "teams", "rules", "shortfalls", "alternates")
+FILES = ("report.xlsx", "report.html", "summary.json")
+log = logging.getLogger("placement.web")
+
+
+class Pair(BaseModel):
+    cadre: str
+    post: str
+    reason: str = ""
+
+
+class Locks(BaseModel):
+    must: list[Pair] = Field(default_factory=list)
+    forbid: list[Pair] = Field(default_factory=list)
+    keep: list[str] = Field(default_factory=list)
+
+
+class RunRequest(BaseModel):
+    scenario: str = Field(description="a listed scenario name (GET /scenarios) or a path")
+    set: list[str] = Field(default_factory=list, examples=[["rules.R-TC5.min_women=3"]])
+    locks: Locks = Field(default_factory=Locks)
+
+
+class ValidateRequest(BaseModel):
+    scenario: str | None = None
+    set: list[str] = Field(default_factory=list)
+    locks: Locks = Field(default_factory=Locks)
+    dataset: str | None = Field(None, description="a data set folder or workbook path")
+
+
+class UploadFile(BaseModel):
+    name: str
+    content: str = Field(description="the file's bytes, base64")
+
+
+class DatasetUpload(BaseModel):
+    name: str
+    reference_date: str
+    files: list[UploadFile]
+
+
+class SaveScenario(BaseModel):
+    name: str
+    base: str
+    title: str = ""
+    set: list[str] = Field(default_factory=list)
+
+
+class Note(BaseModel):
+    note: str
+
+
+def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = BUNDLED,
+               parallel: int = 1) -> FastAPI:
+    """The app over the workspace folder `workspace`, accepting `Host` 127.0.0.1:`port`
+    or localhost:`port`; `bundled`: a folder of sample scenarios listed beside the saved
+    ones; `parallel`: runs solved at once."""
+    ws = Workspace(workspace)
+    runner = Runner(ws, parallel)
+    token = secrets.token_urlsafe(32)
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        runner.close()
+
+    app = FastAPI(title="placement workbench", version="1", openapi_url="/api/v1/openapi.json",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.workspace, app.state.runner = ws, runner
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        if request.headers.get("host", "") not in hosts:
+            return JSONResponse({"detail": "unknown Host"}, status_code=400)
+        if request.method not in SAFE:
+            if not secrets.compare_digest(request.headers.get("x-csrf-token", ""), token):
+                return JSONResponse({"detail": "missing or wrong X-CSRF-Token"}, 403)
+            size = request.headers.get("content-length")
+            limit = MAX_UPLOAD if request.url.path == "/api/v1/datasets" else MAX_BODY
+            if size is None and request.headers.get("transfer-encoding"):
+                return JSONResponse({"detail": "Content-Length required"}, 411)
+            if size is not None and int(size) > limit:
+                return JSONResponse({"detail": f"body over {limit} bytes"}, 413)
+        return await call_next(request)
+
+    # --- scenarios and data -------------------------------------------------------
+    def scenarios() -> dict[str, tuple[Path, str]]:
+        found = {}
+        if bundled is not None and bundled.is_dir():
+            found |= {p.stem: (p, "bundled") for p in sorted(bundled.glob("*.toml"))}
+        found |= {p.stem: (p, "saved") for p in sorted((ws.root / "scenarios").glob("*.toml"))
+                  if p.stem not in found}
+        return found
+
+    def scenario_path(ref: str) -> Path:
+        known = scenarios()
+        if ref in known:
+            return known[ref][0]
+        path = Path(ref)
+        if path.suffix == ".toml" and path.is_file():
+            return path.resolve()
+        raise HTTPException(404, f"no scenario {ref!r}")
+
+    def load(ref: str, settings: list[str]):
+        try:
+            return _cached_load(str(scenario_path(ref)), tuple(settings))
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err)}) from None
+
+    @app.get("/api/v1/session")
+    def session() -> dict:
+        """The token every state-changing request sends as `X-CSRF-Token`."""
+        return {"token": token}
+
+    @app.get("/api/v1/scenarios")
+    def list_scenarios() -> list[dict]:
+        """The bundled samples and the scenarios saved in the workspace."""
+        return [{"name": n, "path": str(p), "kind": k} for n, (p, k) in scenarios().items()]
+
+    @app.get("/api/v1/scenarios/{name}")
+    def get_scenario(name: str) -> dict:
+        """A scenario's effective settings (every rule, every default)."""
+        try:
+            sc = load_scenario(scenario_path(name))
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err)}) from None
+        return {"name": name, "title": sc.name, "settings": scenario_to_dict(sc)}
+
+    @app.post("/api/v1/scenarios", status_code=201)
+    def save_scenario(req: SaveScenario) -> dict:
+        """Save the changes as a scenario file that `extends` the base."""
+        if not NAME.match(req.name) or req.name in scenarios():
+            raise HTTPException(400, "a new name of letters, digits, - and _")
+        base = scenario_path(req.base)
+        path = ws.root / "scenarios" / f"{req.name}.toml"
+        try:
+            text = scenario_text(base, req.title, req.set)
+            path.write_text(text, "utf-8")
+            load_scenario(path)
+        except InputError as err:
+            path.unlink(missing_ok=True)
+            raise HTTPException(422, {"problems": problems_json(err)}) from None
+        return {"name": req.name, "path": str(path), "text": text}
+
+    @app.get("/api/v1/rules")
+    def rules() -> list[dict]:
+        """The rule catalogue, generated from the scenario model."""
+        return rule_catalogue()
+
+    @app.post("/api/v1/validate")
+    def validate(req: ValidateRequest) -> dict:
+        """Validate a scenario (with `set` and locks) and its data, or a data set alone:
+        `{"ok", "problems": [{file, sheet, row, column, message_zh, message_en}], "counts"}`."""
+        try:
+            if req.dataset is not None:
+                data = load_dataset(Path(req.dataset))
+            elif req.scenario is not None:
+                settings = req.set + lock_settings(req.locks.model_dump())
+                sc, data = api.load(scenario_path(req.scenario), settings)
+                validate_locks(sc, data)
+            else:
+                raise HTTPException(400, "give a scenario or a dataset")
+        except InputError as err:
+            return {"ok": False, "problems": problems_json(err), "counts": {}}
+        return {"ok": True, "problems": [], "counts": _counts(data)}
+
+    @app.post("/api/v1/datasets", status_code=201)
+    def upload(req: DatasetUpload) -> JSONResponse:
+        """A workbook or CSV files; kept (with a scenario of the same name) only when the
+        loader finds no problem, else 422 with the problems."""
+        if not NAME.match(req.name) or req.name in scenarios():
+            raise HTTPException(400, "a new name of letters, digits, - and _")
+        incoming = ws.root / "datasets" / f".incoming-{secrets.token_hex(4)}"
+        incoming.mkdir()
+        try:
+            for f in req.files:
+                name = Path(f.name).name
+                if not name or name.startswith(".") or Path(name).suffix.lower() not in (
+                        ".csv", ".xlsx"):
+                    raise HTTPException(400, f"not a .csv or .xlsx file: {f.name!r}")
+                try:
+                    (incoming / name).write_bytes(base64.b64decode(f.content, validate=True))
+                except binascii.Error:
+                    raise HTTPException(400, f"{name}: content is not base64") from None
+            books = list(incoming.glob("*.xlsx"))
+            source = books[0] if len(books) == 1 and len(req.files) == 1 else incoming
+            try:
+                data = load_dataset(source)
+            except InputError as err:
+                problems = problems_json(err)
+                for p in problems:
+                    p["file"] = p["file"].replace(str(incoming) + "/", "")
+                return JSONResponse({"ok": False, "problems": problems}, 422)
+            target = ws.root / "datasets" / req.name
+            shutil.rmtree(target, ignore_errors=True)
+            incoming.rename(target)
+            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != incoming
+                                                    else "")
+            sc_path = ws.root / "scenarios" / f"{req.name}.toml"
+            sc_path.write_text(f"name = {json.dumps(req.name)}\ndata = {json.dumps(data_ref)}\n"
+                               f"reference_date = {req.reference_date}\n", "utf-8")
+            try:
+                load_scenario(sc_path)
+            except InputError as err:
+                sc_path.unlink()
+                return JSONResponse({"ok": False, "problems": problems_json(err)}, 422)
+            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data)}, 201)
+        finally:
+            shutil.rmtree(incoming, ignore_errors=True)
+
+    @app.get("/api/v1/search")
+    def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
+        """Cadres and posts whose id, name, title or team contains `q`."""
+        _, data = load(scenario, [])
+        return find(data, q, limit)
+
+    # --- runs -----------------------------------------------------------------------
+    @app.post("/api/v1/runs", status_code=201)
+    def start_run(req: RunRequest) -> dict:
+        """Queue a solve; returns `{"id"}`. The run's settings are the `--set` strings
+        plus the locks written as `--set` strings."""
+        path = scenario_path(req.scenario)
+        settings = req.set + lock_settings(req.locks.model_dump())
+        rec = ws.new_run(req.scenario, settings, req.locks.model_dump())
+        runner.submit(rec.id, str(path), settings)
+        log.info("run %s queued", rec.id)
+        return {"id": rec.id}
+
+    @app.get("/api/v1/runs")
+    def list_runs() -> list[dict]:
+        """Every run in the workspace, newest first (the history)."""
+        return [_run_view(ws, r.id) for r in ws.runs()]
+
+    @app.get("/api/v1/runs/{run_id}")
+    def get_run(run_id: str) -> dict:
+        """`{"status": queued|running|done|failed|cancelled, "summary": summary.json, …}`."""
+        return _run_view(ws, run_id)
+
+    @app.patch("/api/v1/runs/{run_id}")
+    def note_run(run_id: str, req: Note) -> dict:
+        """Keep a note with the run (who changed what, and why)."""
+        _record(ws, run_id)
+        ws.update(run_id, note=req.note)
+        return _run_view(ws, run_id)
+
+    @app.delete("/api/v1/runs/{run_id}")
+    def cancel_run(run_id: str, purge: bool = False) -> dict:
+        """Cancel a queued or running run (the best roster found is kept); with
+        `purge=true`, delete a finished run and its files from the workspace."""
+        rec = _record(ws, run_id)
+        if purge:
+            if rec.status not in FINAL:
+                raise HTTPException(409, "cancel the run before deleting it")
+            ws.delete(run_id)
+            return {"id": run_id, "deleted": True}
+        if not runner.cancel(run_id):
+            raise HTTPException(409, f"run {run_id} is {rec.status}")
+        log.info("run %s cancel asked", run_id)
+        return {"id": run_id, "cancelling": True}
+
+    @app.get("/api/v1/runs/{run_id}/events", response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}}})
+    async def events(run_id: str, request: Request, after: int = -1) -> StreamingResponse:
+        """Server-sent events: one JSON line per stage (`queued`, `started`, `loading`,
+        `solving`, `writing`, `finished`/`failed`, `end`), `tick` lines with the elapsed
+        time while it runs. Resumes after `Last-Event-ID` (or `after`)."""
+        rec = _record(ws, run_id)
+        start = int(request.headers.get("last-event-id", after)) + 1
+        live = runner.live.get(run_id)
+
+        async def stream():
+            if live is None:  # a run of an earlier server, or its events are gone
+                yield _sse({"seq": 0, "stage": "end", "status": rec.status})
+                return
+            i, beat = start, 0
+            while True:
+                while i < len(live.events):
+                    yield _sse(live.events[i])
+                    i += 1
+                if live.done or await request.is_disconnected():
+                    return
+                beat += 1
+                if live.started is not None and beat % 4 == 0:
+                    yield _sse({"stage": "tick",
+                                "elapsed": round(time.monotonic() - live.started, 1)}, False)
+                await asyncio.sleep(POLL)
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/v1/runs/{run_id}/tables/{table}")
+    def table(run_id: str, table: Literal[TABLES],
+              format: Literal["json", "csv"] = "json") -> Response:
+        """A result table as JSON records, or the CSV file `placement solve` writes."""
+        folder = _finished(ws, run_id)
+        path = folder / f"{table}.csv"
+        if not path.is_file():
+            raise HTTPException(404, f"run {run_id} has no {table} table")
+        if format == "csv":
+            return Response(path.read_bytes(), media_type="text/csv; charset=utf-8")
+        frame = getattr(api.read_result(folder), table)
+        return Response(frame.to_json(orient="records", force_ascii=False),
+                        media_type="application/json")
+
+    @app.get("/api/v1/runs/{run_id}/files/{name}")
+    def file(run_id: str, name: Literal[FILES], lang: Literal["zh", "en"] = "zh"):
+        """report.xlsx and report.html (written on first ask by `placement report`'s code),
+        summary.json."""
+        folder = _finished(ws, run_id)
+        if name.startswith("report.") and not (folder / name).is_file():
+            try:
+                api.report(folder, lang)
+            except InputError as err:
+                raise HTTPException(422, {"problems": problems_json(err)}) from None
+        return FileResponse(folder / name, filename=f"{run_id}-{name}")
+
+    @app.get("/api/v1/diff")
+    def diff(a: str, b: str) -> dict:
+        """What changes from run `a` to run `b` (`placement diff`)."""
+        d = api.diff(_finished(ws, a), _finished(ws, b), labels=(a, b))
+        return json.loads(json.dumps(d.to_dict(), ensure_ascii=False, default=str))
+
+    @app.get("/api/v1/runs/{run_id}/why-not")
+    def why_not(run_id: str, cadre: str, post: str) -> dict:
+        """Why is `cadre` not in `post` under this run's scenario (`placement why-not`)."""
+        rec = _record(ws, run_id)
+        sc, data = load(rec.scenario, rec.settings)
+        _known(data, cadre, post)
+        w = api.why_not(sc, data, cadre, post)
+        return {"cadre": w.cadre, "post": w.post, "eligible": w.eligible,
+                "excluded_by": [{"rule": r, "name_zh": RULE_NAMES.get(r, (r, r))[0],
+                                 "name_en": RULE_NAMES.get(r, (r, r))[1]}
+                                for r in w.excluded_by],
+                "objective_before": w.objective_before, "objective_after": w.objective_after,
+                "status": w.status, "changed_lines": _records(w.changed_lines),
+                "targets": _records(w.targets), "text_zh": w.render("zh"),
+                "text_en": w.render("en")}
+
+    @app.get("/api/v1/runs/{run_id}/alternates")
+    def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
+        """The `k` next-best holders of `post` (差额人选), each priced exactly."""
+        rec = _record(ws, run_id)
+        sc, data = load(rec.scenario, rec.settings)
+        _known(data, None, post)
+        res = api.solve(sc, data, alternates=k, alternates_scope=[post])
+        return _records(res.alternates)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+@lru_cache(maxsize=4)
+def _cached_load(path: str, settings: tuple[str, ...]):
+    """Scenario and data set, read once for the questions asked of a run (search,
+    why-not, alternates); a data set is never changed by the pipeline."""
+    return api.load(path, list(settings))
+
+
+def _sse(event: dict, with_id: bool = True) -> str:
+    head = f"id: {event['seq']}\n" if with_id and "seq" in event else ""
+    return head + "data: " + json.dumps(event, ensure_ascii=False) + "\n\n"
+
+
+def _counts(data) -> dict:
+    return {t: len(data.table(t)) for t in ("teams", "posts", "cadres", "relations", "fit")}
+
+
+def _records(frame) -> list[dict]:
+    return [] if frame is None else json.loads(frame.to_json(orient="records",
+                                                             force_ascii=False))
+
+
+def _record(ws: Workspace, run_id: str):
+    rec = ws.get(run_id)
+    if rec is None:
+        raise HTTPException(404, f"no run {run_id}")
+    return rec
+
+
+def _finished(ws: Workspace, run_id: str) -> Path:
+    _record(ws, run_id)
+    folder = result_folder(ws, run_id)
+    if folder is None:
+        raise HTTPException(409, f"run {run_id} has no result yet")
+    return folder
+
+
+def _known(data, cadre: str | None, post: str) -> None:
+    if cadre is not None and cadre not in set(data.cadres["cadre_id"]):
+        raise HTTPException(404, f"no cadre {cadre}")
+    if post not in set(data.posts["post_id"]):
+        raise HTTPException(404, f"no post {post}")
+
+
+def _run_view(ws: Workspace, run_id: str) -> dict:
+    rec = _record(ws, run_id)
+    out = rec.to_dict()
+    out["error"] = json.loads(rec.error) if rec.error else None
+    folder = result_folder(ws, run_id)
+    out["summary"] = (json.loads((folder / "summary.json").read_text("utf-8"))
+                      if folder is not None else None)
+    return out

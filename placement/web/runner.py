@@ -1,0 +1,190 @@
+"""Runs solves off the web server: a queue, a dispatcher thread, one worker process per run.
+
+Why processes: a province solve holds a core for minutes and parts of the pipeline hold
+the GIL (pandas, the checker); in a process of its own it cannot slow the server's event
+loop, and a run that crashes takes only its process with it. Processes are spawned
+(not forked: the server has threads) and run `solve_in_process`, which calls exactly
+what `placement solve` calls (`api.load`, `api.solve`, `Result.write`), so a run's
+result folder holds the roster `placement solve` writes for the same scenario.
+
+Cancel: the parent sets a multiprocessing event the child hands to `api.solve(cancel=)`
+(it is read with `is_set`/`wait`, as a `threading.Event` is); the search stops, the
+best roster found is kept and written, and the run ends as `cancelled`. A queued run is
+cancelled before it starts.
+
+Progress: the child reports its stages (loading, solving, writing, finished) on a
+queue; HiGHS, the default engine, reports nothing while it searches, so between stages
+the page shows the elapsed time, and best, bound and gap from the summary at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from placement.data.errors import InputError
+from placement.web.workspace import Workspace
+
+POLL = 0.25  # seconds between looks at a worker's queue
+
+
+def lock_settings(locks: dict) -> list[str]:
+    """Locks from the page (`{"must": [{"cadre", "post", "reason"}], "forbid": [...],
+    "keep": [ids]}`) as `--set` strings, so a run's scenario is reproducible with the CLI:
+    `placement solve SCENARIO --set 'locks.must=[{cadre = "C", post = "P"}]'`."""
+    out = []
+    for kind in ("must", "forbid"):
+        pairs = locks.get(kind) or []
+        if pairs:
+            items = ", ".join(f"{{cadre = {json.dumps(str(p['cadre']))}, "
+                              f"post = {json.dumps(str(p['post']))}}}" for p in pairs)
+            out.append(f"locks.{kind}=[{items}]")
+    keep = locks.get("keep") or []
+    if keep:
+        out.append("locks.keep=[" + ", ".join(json.dumps(str(k)) for k in keep) + "]")
+    return out
+
+
+def problems_json(err: InputError) -> list[dict]:
+    """Each problem with where it is (file, sheet, row, column) and its message in both
+    languages, as the CLI prints them."""
+    rows = []
+    for p in err.problems:
+        source, _, sheet = (p.source or "").partition("#")
+        rows.append({"code": p.code, "file": source, "sheet": sheet, "row": p.row,
+                     "column": p.column or "", "message_zh": p.render("zh"),
+                     "message_en": p.render("en")})
+    return rows
+
+
+def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel) -> None:
+    """The worker process: load, solve, write the result folder; report on `events`."""
+    from placement import api
+
+    try:
+        events.put({"stage": "loading"})
+        sc, data = api.load(scenario, settings)
+        events.put({"stage": "solving"})
+        res = api.solve(sc, data, cancel=cancel)
+        events.put({"stage": "writing"})
+        res.write(folder)
+        s = res.summary
+        events.put({"stage": "finished", "status": res.status, "objective": s.get("objective"),
+                    "bound": s.get("bound"), "gap": s.get("gap"), "ok": res.ok,
+                    "interrupted": res.interrupted})
+    except InputError as err:
+        events.put({"stage": "failed", "problems": problems_json(err)})
+    except Exception as err:  # reported to the page; the run is marked failed
+        events.put({"stage": "failed", "error": f"{type(err).__name__}: {err}"})
+
+
+@dataclass
+class LiveRun:
+    """A run this server queued: its events so far and how to stop it."""
+    id: str
+    cancel: object  # a multiprocessing Event
+    events: list[dict] = field(default_factory=list)
+    started: float | None = None
+    done: bool = False
+    process: mp.Process | None = None
+
+    def add(self, event: dict) -> None:
+        elapsed = 0.0 if self.started is None else time.monotonic() - self.started
+        self.events.append({"seq": len(self.events), "elapsed": round(elapsed, 2)} | event)
+
+
+class Runner:
+    """Queues runs and solves them, `parallel` at a time, each in its own process."""
+
+    def __init__(self, workspace: Workspace, parallel: int = 1):
+        self.ws = workspace
+        self._ctx = mp.get_context("spawn")
+        self._queue: queue.Queue[tuple[str, str, list[str]] | None] = queue.Queue()
+        self.live: dict[str, LiveRun] = {}
+        self._threads = [threading.Thread(target=self._loop, name=f"runner-{i}", daemon=True)
+                         for i in range(parallel)]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, run_id: str, scenario: str, settings: list[str]) -> None:
+        live = LiveRun(run_id, self._ctx.Event())
+        live.add({"stage": "queued"})
+        self.live[run_id] = live
+        self._queue.put((run_id, scenario, settings))
+
+    def cancel(self, run_id: str) -> bool:
+        """Stop a queued or running run; False when it is not one of this server's live runs."""
+        live = self.live.get(run_id)
+        if live is None or live.done:
+            return False
+        live.cancel.set()
+        return True
+
+    def close(self) -> None:
+        """Stop every live run (the server is shutting down)."""
+        for live in self.live.values():
+            live.cancel.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        for live in self.live.values():
+            if live.process is not None and live.process.is_alive():
+                live.process.join(5)
+                if live.process.is_alive():
+                    live.process.terminate()
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self._run(*item)
+
+    def _run(self, run_id: str, scenario: str, settings: list[str]) -> None:
+        live = self.live[run_id]
+        if live.cancel.is_set():
+            self._finish(live, "cancelled")
+            return
+        live.started = time.monotonic()
+        self.ws.update(run_id, status="running", started=time.time())
+        live.add({"stage": "started"})
+        events = self._ctx.Queue()
+        folder = self.ws.folder(run_id)
+        live.process = self._ctx.Process(
+            target=solve_in_process, args=(scenario, settings, str(folder), events, live.cancel),
+            name=f"placement-run-{run_id}", daemon=True)
+        live.process.start()
+        last: dict = {}
+        while live.process.is_alive() or not events.empty():
+            try:
+                last = events.get(timeout=POLL)
+            except queue.Empty:
+                continue
+            live.add(last)
+        live.process.join()
+        if last.get("stage") == "finished":
+            self._finish(live, "cancelled" if live.cancel.is_set() else "done")
+        elif last.get("stage") == "failed":
+            self._finish(live, "failed",
+                         json.dumps(last.get("problems") or last.get("error"),
+                                    ensure_ascii=False))
+        elif live.cancel.is_set():
+            self._finish(live, "cancelled")
+        else:
+            self._finish(live, "failed",
+                         json.dumps(f"worker process ended with code {live.process.exitcode}"))
+
+    def _finish(self, live: LiveRun, status: str, error: str = "") -> None:
+        self.ws.update(live.id, status=status, finished=time.time(), error=error)
+        live.add({"stage": "end", "status": status})
+        live.done = True
+
+
+def result_folder(ws: Workspace, run_id: str) -> Path | None:
+    """The run's result folder when it holds a summary (a roster or a documented failure)."""
+    folder = ws.folder(run_id)
+    return folder if (folder / "summary.json").is_file() else None

@@ -1,0 +1,476 @@
+// The workbench page. Everything goes through the public API (/api/v1, docs/api.md);
+// state-changing requests carry the session token as X-CSRF-Token.
+"use strict";
+
+const T = {
+  zh: {
+    title: "领导班子配备工作台", tab_data: "数据", tab_rules: "规则", tab_locks: "锁定",
+    tab_result: "方案", tab_compare: "比较", tab_history: "历史", solve: "求解",
+    cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
+    upload: "上传数据（工作簿或 CSV 文件）", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
+    rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
+    rule_name: "规则", mode: "方式", params: "参数", weight: "权重", changes: "改动",
+    save_as: "另存为方案", save: "保存", locks_title: "按姓名锁定", cadres: "干部", posts: "职位",
+    chosen: "已选", must: "必须任", forbid: "不得任", keep: "保持不变", add_lock: "添加锁定",
+    kind: "类型", cadre: "干部", post: "职位", reason: "理由", result_title: "配备方案",
+    roster: "名单（按班子）", only_changed: "只看变动", shortfalls: "未达目标及原因", where: "位置",
+    short: "缺口", cause: "原因", compare_title: "比较两次求解", compare: "比较",
+    history_title: "历史记录", run: "编号", time: "时间", settings: "改动与锁定", status: "状态",
+    objective: "目标值", note: "备注", search_ph: "姓名、职务、班子或编号", reason_ph: "理由（可选）",
+    filter_ph: "筛选班子或姓名", hard: "刚性", target: "目标", off: "关闭",
+    promotions: "提拔", exchanges: "交流", women: "女干部", young: "年轻干部", locals: "本地干部",
+    unmet: "未达目标", changed_posts: "变动职位", valid: "数据有效", problems: "处问题",
+    file: "文件", sheet: "工作表", row: "行", column: "列", message: "问题",
+    queued: "排队中", started: "已开始", loading: "读取数据", solving: "求解中", writing: "生成结果",
+    finished: "完成", failed: "失败", end: "结束", done: "完成", cancelled: "已取消", running: "求解中",
+    elapsed: "用时", why_not: "为何不是…？", alternates: "差额人选", ask_cadre: "干部编号或姓名：",
+    open: "打开", delete: "删除", stay: "留任", new: "新任", moved_in: "调入", lock_reason: "锁定理由",
+    only_a: "仅 A", only_b: "仅 B", holder: "任职人", fit: "人岗相适", saved: "已保存",
+    figure: "指标", change: "变化", posts_differ: "任职人不同的职位", no_roster: "无可行名单",
+    team: "班子", best: "最优", bound: "界", gap: "差距", solver_status: "求解状态", report: "下载",
+  },
+  en: {
+    title: "Leadership team planner", tab_data: "Data", tab_rules: "Rules", tab_locks: "Locks",
+    tab_result: "Roster", tab_compare: "Compare", tab_history: "History", solve: "Solve",
+    cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
+    validate: "Validate", upload: "Upload data (a workbook or CSV files)", name: "Name",
+    refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
+    rules_hint: "Validated as you type, with the CLI's messages; only the changes are saved.",
+    rule_id: "Id", rule_name: "Rule", mode: "Mode", params: "Parameters", weight: "Weight",
+    changes: "Changes", save_as: "Save as scenario", save: "Save", locks_title: "Locks by name",
+    cadres: "Cadres", posts: "Posts", chosen: "Chosen", must: "must hold", forbid: "must not hold",
+    keep: "keep as is", add_lock: "Add lock", kind: "Kind", cadre: "Cadre", post: "Post",
+    reason: "Reason", result_title: "Roster", roster: "Roster by team", only_changed: "changes only",
+    shortfalls: "Unmet targets and causes", where: "Where", short: "Short", cause: "Cause",
+    compare_title: "Compare two runs", compare: "Compare", history_title: "History", run: "Run",
+    time: "Time", settings: "Changes and locks", status: "Status", objective: "Objective",
+    note: "Note", search_ph: "name, title, team or id", reason_ph: "reason (optional)",
+    filter_ph: "filter team or name", hard: "hard", target: "target", off: "off",
+    promotions: "Promotions", exchanges: "Exchanges", women: "Women", young: "Young",
+    locals: "Locals", unmet: "Unmet targets", changed_posts: "Posts changed", valid: "Valid data",
+    problems: "problem(s)", file: "File", sheet: "Sheet", row: "Row", column: "Column",
+    message: "Problem", queued: "queued", started: "started", loading: "loading data",
+    solving: "solving", writing: "writing results", finished: "finished", failed: "failed",
+    end: "ended", done: "done", cancelled: "cancelled", running: "running", elapsed: "elapsed",
+    why_not: "Why not …?", alternates: "Alternates", ask_cadre: "Cadre id or name:", open: "Open",
+    delete: "Delete", stay: "stays", new: "new", moved_in: "moved in", lock_reason: "lock reason",
+    only_a: "only A", only_b: "only B", holder: "Holder", fit: "Fit", saved: "saved",
+    figure: "Figure", change: "Change", posts_differ: "Posts whose holder differs",
+    no_roster: "No roster", team: "Team", best: "best", bound: "bound", gap: "gap", solver_status: "Solver",
+    report: "Download",
+  },
+};
+
+const S = {
+  lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
+  changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
+};
+const $ = (sel) => document.querySelector(sel);
+const t = (k) => (T[S.lang][k] ?? k);
+const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+async function call(method, path, body) {
+  const opts = { method, headers: {} };
+  if (method !== "GET") opts.headers["X-CSRF-Token"] = S.token;
+  if (body !== undefined) {
+    opts.headers["Content-Type"] = "application/json";
+    opts.body = JSON.stringify(body);
+  }
+  const resp = await fetch(path, opts);
+  const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
+  if (!resp.ok && resp.status !== 422) throw new Error(JSON.stringify(data?.detail ?? resp.status));
+  return data;
+}
+
+function translate() {
+  document.documentElement.lang = S.lang === "zh" ? "zh-CN" : "en";
+  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
+  document.querySelectorAll("[data-tp]").forEach((el) => { el.placeholder = t(el.dataset.tp); });
+  document.title = t("title");
+  $("#lang").textContent = S.lang === "zh" ? "English" : "中文";
+}
+
+function showTab(name) {
+  document.querySelectorAll(".tab").forEach((s) => { s.hidden = s.id !== `tab-${name}`; });
+  document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
+  if (name === "history" || name === "compare") loadHistory();
+}
+
+function problemTable(problems) {
+  if (!problems.length) return "";
+  const rows = problems.map((p) => `<tr><td>${esc(p.file)}</td><td>${esc(p.sheet)}</td>
+    <td>${esc(p.row ?? "")}</td><td>${esc(p.column)}</td><td>${esc(p["message_" + S.lang])}</td></tr>`);
+  return `<p class="bad">${problems.length} ${t("problems")}</p><table class="grid problems"><tr>
+    <th>${t("file")}</th><th>${t("sheet")}</th><th>${t("row")}</th><th>${t("column")}</th>
+    <th>${t("message")}</th></tr>${rows.join("")}</table>`;
+}
+
+// --- data ------------------------------------------------------------------------
+async function loadScenarios(pick) {
+  const list = await call("GET", "/api/v1/scenarios");
+  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.name)}
+    (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`).join("");
+  const names = list.map((s) => s.name);
+  $("#scenario").value = pick && names.includes(pick) ? pick : names.includes("linfen") ? "linfen" : names[0];
+  await chooseScenario();
+}
+
+async function chooseScenario() {
+  S.scenario = $("#scenario").value;
+  const sc = await call("GET", `/api/v1/scenarios/${encodeURIComponent(S.scenario)}`);
+  S.base = sc.settings;
+  S.changes = {};
+  renderRules();
+  await validate();
+}
+
+async function validate() {
+  const res = await call("POST", "/api/v1/validate", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(", ") : "";
+  $("#problems").innerHTML = problemTable(res.problems);
+  $("#rule-problems").innerHTML = problemTable(res.problems);
+  return res.ok;
+}
+
+async function upload() {
+  const files = [...$("#up-files").files];
+  const encoded = await Promise.all(files.map((f) => new Promise((ok) => {
+    const r = new FileReader();
+    r.onload = () => ok({ name: f.name, content: r.result.split(",")[1] });
+    r.readAsDataURL(f);
+  })));
+  const res = await call("POST", "/api/v1/datasets", { name: $("#up-name").value, reference_date: $("#up-date").value, files: encoded });
+  if (res.ok) await loadScenarios(res.scenario);
+  else $("#problems").innerHTML = problemTable(res.problems);
+}
+
+// --- rules ----------------------------------------------------------------------
+const changeList = () => Object.entries(S.changes).map(([k, v]) => `${k}=${v}`);
+
+function paramInput(rid, p, value) {
+  const key = `rules.${rid}.${p.name}`;
+  const shown = typeof value === "object" ? JSON.stringify(value) : value;
+  if (p.choices) {
+    return `<select data-key="${key}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === value ? "selected" : ""}>${esc(t(c))}</option>`).join("")}</select>`;
+  }
+  if (p.type === "bool") return `<select data-key="${key}"><option ${value ? "selected" : ""}>true</option><option ${value ? "" : "selected"}>false</option></select>`;
+  return `<input data-key="${key}" value="${esc(shown)}" title="${esc(p.description)}">`;
+}
+
+function renderRules() {
+  const rows = S.rules.map((r) => {
+    const cur = S.base.rules[r.id];
+    const params = r.params.filter((p) => !["mode", "weight", "priority"].includes(p.name));
+    const mode = r.params.find((p) => p.name === "mode");
+    const weight = r.params.find((p) => p.name === "weight");
+    return `<tr data-rule="${r.id}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
+      <td>${paramInput(r.id, mode, cur.mode)}</td>
+      <td>${params.map((p) => `<span class="param">${esc(p.name)} ${paramInput(r.id, p, cur[p.name])}
+        ${esc(p["unit_" + S.lang])}</span>`).join("")}</td>
+      <td>${paramInput(r.id, weight, cur.weight)}</td></tr>`;
+  });
+  $("#rules tbody").innerHTML = rows.join("");
+  $("#changes").textContent = changeList().join("  ");
+}
+
+let typing;
+function onRuleChange(ev) {
+  const key = ev.target.dataset.key;
+  if (!key) return;
+  const [, rid, name] = key.split(".");
+  const base = S.base.rules[rid][name];
+  const shown = typeof base === "object" ? JSON.stringify(base) : String(base);
+  let value = ev.target.value;
+  if (value === shown) delete S.changes[key];
+  else S.changes[key] = value;
+  ev.target.closest("tr").classList.toggle("changed", Object.keys(S.changes).some((k) => k.startsWith(`rules.${rid}.`)));
+  $("#changes").textContent = changeList().join("  ");
+  clearTimeout(typing);
+  typing = setTimeout(validate, 300);
+}
+
+async function saveScenario() {
+  const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
+  if (res.problems) { $("#rule-problems").innerHTML = problemTable(res.problems); return; }
+  $("#save-msg").textContent = `${t("saved")}: ${res.path}`;
+}
+
+// --- locks ----------------------------------------------------------------------
+let searching;
+function onSearch() {
+  clearTimeout(searching);
+  searching = setTimeout(async () => {
+    const q = $("#search").value.trim();
+    if (!q) return;
+    const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+    $("#hits-cadres").innerHTML = hits.cadres.map((c) => `<li data-cadre="${esc(c.cadre_id)}" data-label="${esc(c.name)}">
+      ${esc(c.name)} <small>${esc(c.cadre_id)} · ${esc(c.rank)} · ${esc(c.team)} ${esc(c.title)}</small></li>`).join("");
+    $("#hits-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
+      ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} · ${esc(p.rank)}</small></li>`).join("");
+  }, 250);
+}
+
+function onPick(ev) {
+  const li = ev.target.closest("li");
+  if (!li) return;
+  if (li.dataset.cadre) { S.pick.cadre = { id: li.dataset.cadre, label: li.dataset.label }; $("#pick-cadre").textContent = li.dataset.label; }
+  if (li.dataset.post) { S.pick.post = { id: li.dataset.post, label: li.dataset.label }; $("#pick-post").textContent = li.dataset.label; }
+}
+
+function lockBody() {
+  const body = { must: [], forbid: [], keep: [] };
+  for (const l of S.locks) {
+    if (l.kind === "keep") body.keep.push(l.post.id);
+    else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason });
+  }
+  return body;
+}
+
+async function addLock() {
+  const kind = $("#lock-kind").value;
+  if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) return;
+  S.locks.push({ kind, cadre: kind === "keep" ? null : S.pick.cadre, post: S.pick.post, reason: $("#lock-reason").value });
+  renderLocks();
+  await validate();
+}
+
+function renderLocks() {
+  $("#locks tbody").innerHTML = S.locks.map((l, i) => `<tr><td>${t(l.kind)}</td><td>${esc(l.cadre?.label ?? "")}
+    <small>${esc(l.cadre?.id ?? "")}</small></td><td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td>
+    <td>${esc(l.reason)}</td><td><button data-drop="${i}">✕</button></td></tr>`).join("");
+}
+
+// --- solve ------------------------------------------------------------------------
+async function solve() {
+  if (!(await validate())) { showTab("rules"); return; }
+  S.solveStarted = performance.now();
+  const res = await call("POST", "/api/v1/runs", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  follow(res.id);
+}
+
+function follow(id) {
+  S.live = id;
+  $("#cancel").hidden = false;
+  $("#solve").disabled = true;
+  if (S.source) S.source.close();
+  const src = new EventSource(`/api/v1/runs/${id}/events`);
+  S.source = src;
+  src.onmessage = async (m) => {
+    const e = JSON.parse(m.data);
+    let line = `${id}: ${t(e.stage)} · ${t("elapsed")} ${Number(e.elapsed ?? 0).toFixed(1)} s`;
+    if (e.stage === "finished" && e.objective != null) {
+      line += ` · ${t("best")} ${e.objective} · ${t("bound")} ${e.bound} · ${t("gap")} ${((e.gap ?? 0) * 100).toFixed(3)}%`;
+    }
+    if (e.stage === "tick") line = `${id}: ${t("solving")} · ${t("elapsed")} ${e.elapsed.toFixed(1)} s`;
+    if (e.stage === "end") {
+      src.close();
+      S.source = null;
+      $("#cancel").hidden = true;
+      $("#solve").disabled = false;
+      line = `${id}: ${t(e.status)}`;
+      await openRun(id);
+      if (S.solveStarted) {
+        const secs = (performance.now() - S.solveStarted) / 1000;
+        document.body.dataset.solveSeconds = secs.toFixed(2);
+        S.solveStarted = null;
+      }
+    }
+    $("#progress").textContent = line;
+  };
+}
+
+async function cancel() {
+  if (S.live) await call("DELETE", `/api/v1/runs/${S.live}`);
+}
+
+// --- result --------------------------------------------------------------------------
+function sum(rows, col) { return rows.reduce((a, r) => a + (Number(r[col]) || 0), 0); }
+
+async function openRun(id) {
+  const run = await call("GET", `/api/v1/runs/${id}`);
+  S.run = run;
+  showTab("result");
+  $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status)}`;
+  const s = run.summary;
+  if (!s || !s.check) {
+    $("#headline").innerHTML = `<div class="bad"><b>${t("no_roster")}</b>${esc(JSON.stringify(run.error ?? s?.conflicts ?? ""))}</div>`;
+    $("#roster").innerHTML = "";
+    $("#status-line").textContent = s ? `${t("solver_status")}: ${s.status}` : "";
+    return;
+  }
+  const [roster, moves, teams, rules, shortfalls] = await Promise.all(["roster", "moves", "teams", "rules", "shortfalls"]
+    .map((n) => call("GET", `/api/v1/runs/${id}/tables/${n}`)));
+  S.roster = roster;
+  const kinds = (k) => moves.filter((m) => m.kind === k).length;
+  const fig = (k, b, a) => `<div><span>${t(k)}</span><b>${a}</b><small>${b} → ${a}</small></div>`;
+  const unmet = rules.filter((r) => r.mode === "target" && r.shortfall > 0).length;
+  $("#headline").innerHTML = [
+    `<div><span>${t("promotions")}</span><b>${kinds("promotion")}</b></div>`,
+    `<div><span>${t("exchanges")}</span><b>${kinds("lateral") + roster.filter((r) => r.change === "moved_in").length}</b></div>`,
+    fig("women", sum(teams, "women_before"), sum(teams, "women_after")),
+    fig("young", sum(teams, "young_before"), sum(teams, "young_after")),
+    fig("locals", sum(teams, "locals_before"), sum(teams, "locals_after")),
+    `<div><span>${t("unmet")}</span><b>${unmet}</b></div>`,
+    `<div><span>${t("changed_posts")}</span><b>${s.counts.changed_posts}</b></div>`,
+  ].join("");
+  $("#status-line").textContent = `${t("solver_status")}: ${s.status} · ${t("objective")} ${s.objective} · ${t("bound")} ${s.bound} · ${t("gap")} ${((s.gap ?? 0) * 100).toFixed(3)}% · ${s.times.solve}s`;
+  const lang = S.lang;
+  $("#downloads").innerHTML = `${t("report")}: ` + [
+    [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
+    [`/api/v1/runs/${id}/files/report.html?lang=${lang}`, "report.html"],
+    ...["roster", "moves", "teams", "rules", "shortfalls"].map((n) => [`/api/v1/runs/${id}/tables/${n}?format=csv`, `${n}.csv`]),
+  ].map(([href, name]) => `<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`).join(" · ");
+  renderRoster();
+  $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where)}</td>
+    <td>${esc(r.shortfall)}</td><td>${esc(r["cause_" + S.lang])}</td></tr>`).join("");
+}
+
+function lockReasons() {
+  const out = {};
+  for (const l of S.run?.locks?.must ?? []) if (l.reason) out[l.post] = l.reason;
+  return out;
+}
+
+function renderRoster() {
+  const q = $("#roster-filter").value.trim();
+  const only = $("#only-changed").checked;
+  const reasons = lockReasons();
+  const teams = new Map();
+  for (const r of S.roster) {
+    if (only && r.change === "stay") continue;
+    if (q && !`${r.team_name} ${r.cadre_name} ${r.title} ${r.cadre_id}`.includes(q)) continue;
+    if (!teams.has(r.team_id)) teams.set(r.team_id, { name: r.team_name, rows: [] });
+    teams.get(r.team_id).rows.push(r);
+  }
+  const html = [];
+  for (const [tid, team] of teams) {
+    const rows = team.rows.map((r) => {
+      const lock = reasons[r.post_id] ? `<br><b>${t("lock_reason")}:</b> ${esc(reasons[r.post_id])}` : "";
+      const cls = reasons[r.post_id] ? "locked" : r.change !== "stay" ? "changed" : "";
+      return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
+        <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
+        <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
+        <td class="reason">${esc(r["reason_" + S.lang])}${lock}</td>
+        <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
+            <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
+    });
+    html.push(`<div class="team"><h4>${esc(team.name)} <small>${esc(tid)}</small></h4><table class="grid roster">
+      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
+      ${rows.join("")}</table></div>`);
+  }
+  $("#roster").innerHTML = html.join("");
+}
+
+async function ask(ev) {
+  const why = ev.target.dataset.why;
+  const alt = ev.target.dataset.alt;
+  const box = $("#ask");
+  if (!why && !alt) return;
+  box.style.display = "block";
+  if (why) {
+    let who = prompt(t("ask_cadre"));
+    if (!who) return;
+    if (!/^[A-Za-z0-9_-]+$/.test(who)) {
+      const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(who)}`);
+      if (!hits.cadres.length) { box.textContent = `? ${who}`; return; }
+      who = hits.cadres[0].cadre_id;
+    }
+    box.textContent = "…";
+    const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(who)}&post=${encodeURIComponent(why)}`);
+    box.textContent = res["text_" + S.lang];
+  } else {
+    box.textContent = "…";
+    const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(alt)}&k=2`);
+    box.textContent = rows.map((r) => `${r.rank}. ${r.cadre_id} · Δ ${r.objective_change} · ${r["reason_" + S.lang]}`).join("\n");
+  }
+  box.scrollIntoView({ block: "nearest" });
+}
+
+// --- compare and history ------------------------------------------------------------
+async function loadHistory() {
+  const runs = await call("GET", "/api/v1/runs");
+  S.runs = runs;
+  const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
+  $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
+    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td>${t(r.status)}</td>
+    <td>${esc(r.summary?.objective ?? "")}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
+    <td><button data-open="${esc(r.id)}">${t("open")}</button>
+      <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
+  const done = runs.filter((r) => r.summary?.check);
+  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(r.settings.join(" ").slice(0, 60))}</option>`).join("");
+  // The previous run against the newest, until the planner picks others.
+  const [a, b] = S.cmpPicked ? [$("#cmp-a").value, $("#cmp-b").value] : [done[1]?.id, done[0]?.id];
+  $("#cmp-a").innerHTML = opts;
+  $("#cmp-b").innerHTML = opts;
+  $("#cmp-a").value = a ?? "";
+  $("#cmp-b").value = b ?? "";
+  return runs;
+}
+
+async function onHistory(ev) {
+  const { open, del } = ev.target.dataset;
+  if (open) await openRun(open);
+  if (del) { await call("DELETE", `/api/v1/runs/${del}?purge=true`); await loadHistory(); }
+}
+
+async function onNote(ev) {
+  const id = ev.target.dataset.note;
+  if (id) await call("PATCH", `/api/v1/runs/${id}`, { note: ev.target.value });
+}
+
+async function compare() {
+  const a = $("#cmp-a").value, b = $("#cmp-b").value;
+  const d = await call("GET", `/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}"><td>${esc(r.figure)}</td>
+    <td>${esc(r.a)}</td><td>${esc(r.b)}</td><td>${esc(r.change)}</td></tr>`).join("");
+  const posts = d.posts.map((r) => `<tr class="changed"><td>${esc(r.team_name)}</td><td>${esc(r.title)}</td>
+    <td>${esc(r.cadre_name_a)} <small>${esc(r.cadre_id_a)}</small></td><td>${esc(r.cadre_name_b)} <small>${esc(r.cadre_id_b)}</small></td></tr>`).join("");
+  $("#diff").innerHTML = `<table class="grid" id="diff-summary"><tr><th>${t("figure")}</th><th>A ${esc(a)}</th><th>B ${esc(b)}</th>
+    <th>${t("change")}</th></tr>${summary}</table><h3>${t("posts_differ")}: <span id="diff-count">${d.posts.length}</span></h3>
+    <table class="grid" id="diff-posts"><tr><th>${t("team")}</th><th>${t("post")}</th><th>A</th><th>B</th></tr>${posts}</table>`;
+}
+
+// --- start ---------------------------------------------------------------------------
+async function start() {
+  translate();
+  S.token = (await call("GET", "/api/v1/session")).token;
+  S.rules = await call("GET", "/api/v1/rules");
+  await loadScenarios();
+  const runs = await loadHistory();
+  const live = runs.find((r) => r.status === "queued" || r.status === "running");
+  if (live) follow(live.id); // a run survives a page reload
+  document.body.dataset.ready = "1";
+}
+
+$("#tabs").addEventListener("click", (e) => e.target.dataset.tab && showTab(e.target.dataset.tab));
+$("#lang").addEventListener("click", () => {
+  S.lang = S.lang === "zh" ? "en" : "zh";
+  localStorage.setItem("lang", S.lang);
+  translate();
+  renderRules();
+  if (S.run) openRun(S.run.id);
+});
+$("#scenario").addEventListener("change", chooseScenario);
+$("#validate").addEventListener("click", validate);
+$("#upload").addEventListener("click", upload);
+$("#rules").addEventListener("change", onRuleChange);
+$("#rules").addEventListener("input", onRuleChange);
+$("#save").addEventListener("click", saveScenario);
+$("#search").addEventListener("input", onSearch);
+$("#hits-cadres").addEventListener("click", onPick);
+$("#hits-posts").addEventListener("click", onPick);
+$("#add-lock").addEventListener("click", addLock);
+$("#locks").addEventListener("click", (e) => {
+  if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
+});
+$("#solve").addEventListener("click", solve);
+$("#cancel").addEventListener("click", cancel);
+$("#roster").addEventListener("click", ask);
+$("#roster-filter").addEventListener("input", renderRoster);
+$("#only-changed").addEventListener("change", renderRoster);
+$("#history").addEventListener("click", onHistory);
+$("#history").addEventListener("change", onNote);
+$("#compare").addEventListener("click", compare);
+$("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
+$("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
+start();

@@ -1,0 +1,209 @@
+"""`placement plan`: a rotation plan over several years, one checked roster per year.
+
+Tiny builder-made data sets (tests/builders.py) on township teams (no county-team
+quotas apply), every rule at its catalogue default except R-TC4 and R-TC10, whose
+yearly targets would reward moving someone each year, and the default weights
+(a sitting cadre allowed to stay costs 20 to move, 200 more to release). The plan
+starts on 2026-09-01 (`solving.REF`), so year 3 is 2028-09-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from builders import make_dataset
+from solving import REF, scenario
+from typer.testing import CliRunner
+
+from cli import app
+from placement import api
+from placement.checker import check_roster, read_roster
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.plan import dataset_files
+from placement.plan.rolling import reference
+from placement.plan.scenario_file import scenario_toml
+from placement.plan.tables import plan_summary, plan_table
+
+WEIGHTS = {"fit": 1, "move": 20, "release": 200}
+
+
+def plan_scenario(rules: dict | None = None, **fields):
+    off = {"R-TC4": {"mode": "off"}, "R-TC10": {"mode": "off"}}
+    return scenario(off | (rules or {}), all_off=False, weights=WEIGHTS, **fields)
+
+
+def fit(scores: dict[tuple[str, str], int]) -> list[dict]:
+    return [{"cadre_id": c, "post_id": p, "score": s} for (c, p), s in scores.items()]
+
+
+def deadline_data(scores: dict[tuple[str, str], int]):
+    """Head H of township A since 2018-06-01: 8.25 years in post in 2026, 9.25 in
+    2027, 10.25 in 2028 (R-RO1: 10 years). X is placed in V, the vacant deputy post
+    of township B. Two posts, two cadres: every roster fills both with both."""
+    teams = [{"team_id": "A", "kind": "township"}, {"team_id": "B", "kind": "township"}]
+    posts = [{"post_id": "AH", "team_id": "A", "grade": "head", "rank": "正科",
+              "incumbent_id": "H"},
+             {"post_id": "V", "team_id": "B", "rank": "正科"}]
+    cadres = [{"cadre_id": "H", "post_since": "2018-06-01", "team_since": "2018-06-01"},
+              {"cadre_id": "X"}]
+    return make_dataset(teams=teams, posts=posts, cadres=cadres, fit=fit(scores),
+                        reference_date=REF)
+
+
+def holders(p) -> dict[int, dict[str, str]]:
+    """year -> post -> holder, from each year's roster."""
+    return {int(y.label): dict(zip(y.result.roster["post_id"], y.result.roster["cadre_id"],
+                                   strict=True)) for y in p.years}
+
+
+# Fits where staying is better: H in AH 60 + X in V 50 = 110 against the swap's
+# 40 + 40 - 20 (H's move) = 60.
+STAY_BETTER = {("H", "AH"): 60, ("X", "V"): 50, ("H", "V"): 40, ("X", "AH"): 40}
+
+
+def test_head_reaching_ten_years_in_year_3_moves_in_year_3_not_before():
+    p = api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=4)
+    assert p.ok and [y.label for y in p.years] == ["2026", "2027", "2028", "2029"]
+    assert holders(p) == {2026: {"AH": "H", "V": "X"}, 2027: {"AH": "H", "V": "X"},
+                          2028: {"AH": "X", "V": "H"}, 2029: {"AH": "X", "V": "H"}}
+    lines = plan_table(p)
+    assert lines[["year", "post_id", "holder", "change", "reason"]].values.tolist() == [
+        [2026, "V", "X", "new", "vacant post"],
+        [2028, "AH", "X", "moved_in", "moved to V (required by R-RO1)"],
+        [2028, "V", "H", "moved_in", "moved to AH"],
+    ]
+    assert lines["required_by"].tolist() == ["", "R-RO1", ""]
+    assert lines["holder_from"].tolist() == ["", "V", "AH"]
+    figures = plan_summary(p)["years"]
+    assert [f["moves"]["forced"] for f in figures] == [0, 0, 1, 0]
+    assert figures[2]["moves"]["forced_by"] == {"R-RO1": 1}
+
+
+def test_head_moves_in_year_1_when_that_is_cheaper_and_allowed():
+    # Stay: 10 + 10 = 20; swap: H in V 100 + X in AH 90 - 20 (H's move) = 170.
+    scores = {("H", "AH"): 10, ("X", "V"): 10, ("H", "V"): 100, ("X", "AH"): 90}
+    p = api.plan(plan_scenario(), deadline_data(scores), years=3)
+    assert p.ok
+    assert holders(p) == {y: {"AH": "X", "V": "H"} for y in (2026, 2027, 2028)}
+    assert plan_table(p)[["year", "post_id", "reason"]].values.tolist() == [
+        [2026, "AH", "moved to V"], [2026, "V", "vacant post"]]
+
+
+def test_year_on_restarts_tenure_for_who_moved_and_keeps_it_for_who_stayed():
+    scores = {("H", "AH"): 10, ("X", "V"): 10, ("H", "V"): 100, ("X", "AH"): 90}
+    p = api.plan(plan_scenario(), deadline_data(scores), years=2)
+    cadres = p.years[1].data.cadres.set_index("cadre_id")
+    assert p.years[1].scenario.reference_date == dt.date(2027, 9, 1)
+    moved = pd.Timestamp(REF)
+    assert cadres.loc["H", "post_since"] == moved and cadres.loc["H", "team_since"] == moved
+    assert cadres.loc["X", "post_since"] == moved and cadres.loc["X", "region"] == "R1"
+    posts = p.years[1].data.posts.set_index("post_id")["incumbent_id"]
+    assert posts.to_dict() == {"AH": "X", "V": "H"}
+
+
+def retirement_data():
+    """Township A: head H, deputy R born 1967-03-01 (59 on 2026-09-01, 60 on
+    2027-09-01: R-EL7's retirement age), candidate X outside the team. H and R are
+    not candidates: they stay or leave."""
+    teams = [{"team_id": "A", "kind": "township"}]
+    posts = [{"post_id": "AH", "team_id": "A", "grade": "head", "rank": "正科",
+              "incumbent_id": "H"},
+             {"post_id": "AD", "team_id": "A", "rank": "正科", "incumbent_id": "R"}]
+    cadres = [{"cadre_id": "H", "candidate": False},
+              {"cadre_id": "R", "candidate": False, "birth_date": "1967-03-01"},
+              {"cadre_id": "X"}]
+    scores = {(c, p): 50 for c in ("H", "R", "X") for p in ("AH", "AD")}
+    return make_dataset(teams=teams, posts=posts, cadres=cadres, fit=fit(scores),
+                        reference_date=REF)
+
+
+def test_retirement_in_year_2_opens_a_vacancy_filled_that_year():
+    p = api.plan(plan_scenario(), retirement_data(), years=3)
+    assert p.ok
+    assert holders(p) == {2026: {"AH": "H", "AD": "R"}, 2027: {"AH": "H", "AD": "X"},
+                          2028: {"AH": "H", "AD": "X"}}
+    lines = plan_table(p)
+    assert lines[["year", "post_id", "holder", "change", "reason", "previous_holder"]
+                 ].values.tolist() == [
+        [2027, "AD", "X", "new", "retired (R-EL7 retirement age)", "R"]]
+    assert [f["moves"]["departures"]["retired"] for f in plan_summary(p)["years"]] == [0, 1, 0]
+    assert bool(p.years[1].data.cadres.set_index("cadre_id").loc["R", "leaving"])
+
+
+def test_a_scheduled_departure_takes_effect_in_its_year():
+    # H leaves in year 3 by the schedule: X takes AH then (R is no candidate).
+    p = api.plan(plan_scenario(rules={"R-EL7": {"retirement_age": 70}}),
+                 retirement_data(), years=3, leaves={"H": 3})
+    assert holders(p)[2027] == {"AH": "H", "AD": "R"}
+    assert holders(p)[2028] == {"AH": "X", "AD": "R"}
+    assert plan_table(p)["reason"].tolist() == ["leaves (plan schedule)"]
+
+
+def test_every_year_folder_is_confirmed_by_the_checker_on_its_own(tmp_path):
+    p = api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=3, out=tmp_path / "plan")
+    out = tmp_path / "plan"
+    assert sorted(x.name for x in out.iterdir()) == [
+        "2026", "2027", "2028", "plan.csv", "plan.json", "timeline.csv"]
+    for index, year in enumerate(p.years, 1):
+        folder = out / year.label
+        sc = load_scenario(folder / "scenario.toml")
+        assert sc.reference_date == reference(REF, index)
+        data = load_dataset(sc.data, reference_date=sc.reference_date)
+        assert check_roster(sc, data, read_roster(folder / "roster.csv")).ok
+        res = CliRunner().invoke(app, ["check", str(folder / "scenario.toml"),
+                                       str(folder / "roster.csv")])
+        assert res.exit_code == 0, res.output
+    year3 = load_dataset(out / "2028" / "data", reference_date=dt.date(2028, 9, 1))
+    assert year3.posts.set_index("post_id")["incumbent_id"].to_dict() == {"AH": "H", "V": "X"}
+    timeline = pd.read_csv(out / "timeline.csv", encoding="utf-8-sig")
+    assert timeline[["year", "team_id", "holders", "changed_posts"]].values.tolist() == [
+        [2026, "A", "AH=H", 0], [2026, "B", "V=X", 1], [2027, "A", "AH=H", 0],
+        [2027, "B", "V=X", 0], [2028, "A", "AH=X", 1], [2028, "B", "V=H", 1]]
+    # V is new in 2026 (a vacancy X fills), both posts change in 2028.
+
+
+def test_year_1_is_the_plain_solve():
+    sc, data = plan_scenario(), deadline_data(STAY_BETTER)
+    p = api.plan(sc, data, years=1)
+    solved = api.solve(sc, data)
+    assert p.years[0].result.objective == solved.objective
+    assert p.years[0].result.roster["cadre_id"].tolist() == solved.roster["cadre_id"].tolist()
+
+
+def test_scenario_file_reads_back_to_the_same_settings(tmp_path):
+    sc = plan_scenario(locks={"forbid": [{"cadre": "X", "post": "AH"}]},
+                       rules={"R-EL7": {"promotion_max_age": {"副处": 49}}})
+    (tmp_path / "s.toml").write_text(scenario_toml(sc, "data", "a comment"), "utf-8")
+    back = load_scenario(tmp_path / "s.toml")
+    want, got = scenario_to_dict(sc), scenario_to_dict(back)
+    assert got.pop("data") == str(tmp_path / "data")
+    want.pop("data")
+    assert got == want
+
+
+def test_cli_plan_writes_the_folder_and_refuses_a_foreign_one(tmp_path):
+    data, sc = deadline_data(STAY_BETTER), plan_scenario()
+    dataset_files.write(dataset_files.as_text(data), tmp_path / "data")
+    (tmp_path / "s.toml").write_text(scenario_toml(sc, "data"), "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
+                                   "--out", str(tmp_path / "plan")])
+    assert run.exit_code == 0, run.output
+    assert "2028: optimal" in run.output and "1 sitting cadres moved by a hard rule" in run.output
+    again = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "2",
+                                     "--out", str(tmp_path / "plan")])
+    assert again.exit_code == 0, again.output
+    assert sorted(x.name for x in (tmp_path / "plan").iterdir()) == [
+        "2026", "2027", "plan.csv", "plan.json", "timeline.csv"]
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    refused = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--out",
+                                       str(tmp_path / "other")])
+    assert refused.exit_code == 2 and (tmp_path / "other" / "notes.txt").exists()
+
+
+def test_years_out_of_range_are_refused():
+    with pytest.raises(ValueError, match="years must be"):
+        api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=0)

@@ -1,0 +1,124 @@
+"""The page in a real browser: Playwright driving Debian's chromium (.ci/run installs it).
+
+One planner's session on the bundled Linfen scenario: load the data, change a rule,
+lock a cadre into a post by name, solve, see the roster (the lock's reason on its line,
+changes highlighted), compare with the previous run, download report.xlsx.
+Screenshots go to $PLACEMENT_SCREENSHOTS when set (never into the repository).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = os.environ.get("PLACEMENT_SCREENSHOTS")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium is missing "
+                                "(.ci/run installs it: apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="module")
+def page():
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900},
+                                      accept_downloads=True)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=False)
+
+
+def solve(page, progress_shot: str = "") -> float:
+    """Press Solve and wait for the roster; the seconds from the press to the roster."""
+    page.click("#solve")
+    page.wait_for_function("document.querySelector('#progress').textContent.includes('求解中')"
+                           " || document.body.dataset.solveSeconds !== undefined")
+    assert page.locator("#cancel").is_visible() or page.evaluate(
+        "document.body.dataset.solveSeconds !== undefined")
+    if progress_shot:
+        shot(page, progress_shot)
+    page.wait_for_function("document.body.dataset.solveSeconds !== undefined", timeout=120_000)
+    seconds = float(page.evaluate("document.body.dataset.solveSeconds"))
+    page.evaluate("delete document.body.dataset.solveSeconds")
+    return seconds
+
+
+def test_a_planners_session(server, page, tmp_path):
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("h1").inner_text() == "领导班子配备工作台"  # Chinese by default
+    assert page.locator("#scenario").input_value() == "linfen"
+    assert "数据有效" in page.locator("#counts").inner_text()  # loaded and validated
+
+    # First run: the bundled scenario as it is.
+    first = solve(page)
+    assert page.locator("#roster table.roster").count() == 68  # one table per team
+    assert page.locator("#headline").inner_text().count("\n") > 0
+
+    # Change a rule: a third woman per county party and government team.
+    page.click("button[data-tab='rules']")
+    page.fill("input[data-key='rules.R-TC5.min_women']", "3x")
+    page.wait_for_selector("#rule-problems .problems")  # validated as typed, CLI message
+    assert "R-TC5" in page.locator("#rule-problems").inner_text()
+    page.fill("input[data-key='rules.R-TC5.min_women']", "3")
+    page.wait_for_function("!document.querySelector('#rule-problems .problems')")
+    assert page.locator("#changes").inner_text() == "rules.R-TC5.min_women=3"
+    assert "changed" in page.locator("tr[data-rule='R-TC5']").get_attribute("class")
+
+    # Lock a cadre by name: 李才友 stays 区委书记 of 尧都区 (R01-DW-01), with a reason.
+    page.click("button[data-tab='locks']")
+    page.fill("#search", "李才友")
+    page.click("#hits-cadres li[data-cadre='LF00001']")
+    page.fill("#search", "R01-DW-01")
+    page.click("#hits-posts li[data-post='R01-DW-01']")
+    page.fill("#lock-reason", "换届前保持稳定")
+    page.click("#add-lock")
+    assert page.locator("#locks tbody tr").count() == 1
+
+    second = solve(page, "web13-progress.png")
+    line = page.locator("tr[data-post='R01-DW-01']")
+    assert "李才友" in line.inner_text() and "换届前保持稳定" in line.inner_text()
+    assert page.locator("#roster tr.changed").count() > 0  # changes highlighted
+    shot(page, "web13-roster.png")
+
+    # Compare with the previous run: the page shows what the API's diff says.
+    page.click("button[data-tab='compare']")
+    page.wait_for_function("document.querySelectorAll('#cmp-a option').length >= 2")
+    a, b = page.locator("#cmp-a").input_value(), page.locator("#cmp-b").input_value()
+    runs = httpx.get(server.url + "/api/v1/runs").json()
+    assert [r["id"] for r in runs[:2]] == [b, a]  # the previous run against the new one
+    page.click("#compare")
+    page.wait_for_selector("#diff-count")
+    d = httpx.get(server.url + "/api/v1/diff", params={"a": a, "b": b}).json()
+    assert page.locator("#diff-count").inner_text() == str(len(d["posts"]))
+    assert len(d["posts"]) > 0
+    women = page.locator("#diff-summary tr", has_text="women").inner_text().split()
+    want = next(r for r in d["summary"] if r["figure"] == "women")
+    assert women[:3] == ["women", str(want["a"]), str(want["b"])]
+    assert want["b"] > want["a"]  # a third woman per county team adds women
+    shot(page, "web13-compare.png")
+
+    # Download report.xlsx of the second run.
+    page.click("button[data-tab='result']")
+    with page.expect_download() as dl:
+        page.click("#dl-report-xlsx")
+    path = tmp_path / "report.xlsx"
+    dl.value.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
+
+    # The English switch.
+    page.click("#lang")
+    assert page.locator("h1").inner_text() == "Leadership team planner"
+    print(f"Solve pressed to roster on screen: first {first:.2f} s, second {second:.2f} s")
