@@ -17,7 +17,9 @@ pipeline, beside `cli.py`.
 
 `plan` answers `placement plan` (a rotation plan over several years, docs/plan.md).
 `why_not` answers `placement why-not`; explanations (reasons, shortfall causes,
-alternates) come with every `Result`.
+alternates) come with every `Result`. `session` keeps one scenario's proposal, model
+and HiGHS instances warm for the next question (`placement.pipeline.warm.Session`:
+what-ifs, why-nots and alternates, each the cold answer, often sooner).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from placement.export.report.html import write_report_html
 from placement.export.report.xlsx import write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
+from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
 from placement.plan.rolling import Plan
 from placement.plan.rolling import plan as plan_years
@@ -47,7 +50,7 @@ from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep", "report", "plan"]
+           "sweep", "report", "plan", "session"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -101,6 +104,13 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
     """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
     objective change, the lines that change and the targets that move when forced."""
     return explain_why_not(sc, data, cadre, post)
+
+
+def session(sc: Scenario, data: DataSet) -> Session:
+    """The scenario proposed once and kept warm: `s.what_if("rules.R-TC5.min_women=3")`
+    (a proposal: `.roster`, `.outcome.objective`; `check` it like any roster),
+    `s.why_nots([(cadre, post), …])`, `s.alternates(k, posts)` (docs/solver.md)."""
+    return Session(sc, data)
 
 
 def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) -> SweepOutcome:

@@ -154,3 +154,18 @@ def test_a_finished_search_is_freed(mini):
     del search
     gc.collect()
     assert ref() is None
+
+
+def test_interactive_suite_compares_warm_with_cold(tmp_path):
+    """One small run of `--suite interactive`: every question has a row, both medians,
+    the ratio of the two, and warm answers the same as cold ones."""
+    from placement.tools.interactive import WHAT_IFS, interactive
+
+    rows = interactive("nanpiao", tmp_path, repeat=1, pairs=1, posts=1, time_limit=60)
+    assert [r.question for r in rows] == [
+        "first proposal", f"what-if ({len(WHAT_IFS)} settings)", "what-if asked again",
+        "why-not (one pair)", "alternates (one post, K=2)"]
+    assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, 1, 1]
+    for r in rows:
+        assert r.same, r
+        assert r.ratio == pytest.approx(r.warm / r.cold)

@@ -1,6 +1,10 @@
-"""`placement bench`: a thin typer command over `placement.tools.bench`.
+"""`placement bench`: a thin typer command over `placement.tools.bench` (`--suite
+solvers`, the default) and `placement.tools.interactive` (`--suite interactive`).
 
-Prints one table (instance, vacancies, pairs, solver, build, solve, total, status,
+`--suite interactive` prints one table (instance, question, samples, cold and warm
+medians, warm/cold, whether the answers are the same) and writes it to `--out` as
+interactive.csv and interactive.json. `--suite solvers` prints one table
+(instance, vacancies, pairs, solver, build, solve, total, status,
 objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak memory) and
 writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
 are imported inside the command so `placement --help` stays fast (cli.py).
@@ -33,10 +37,17 @@ def bench(
     solvers: Annotated[str, typer.Option(help="ours, highs, lp")] = "ours,highs,lp",
     cache: Annotated[Path, typer.Option(help="where generated instances are kept")] = Path(
         "bench/instances"),
-    out: Annotated[Path, typer.Option(help="folder for bench.csv and bench.json")] = Path(
+    out: Annotated[Path, typer.Option(help="folder for the result tables")] = Path(
         "bench/results"),
+    suite: Annotated[str, typer.Option(
+        help="solvers: ours against HiGHS and the LP; interactive: a planner's questions, "
+             "warm against cold")] = "solvers",
+    pairs: Annotated[int, typer.Option(min=1, help="interactive: why-not pairs")] = 5,
+    posts: Annotated[int, typer.Option(min=1, help="interactive: posts asked for "
+                                                   "alternates")] = 3,
 ) -> None:
-    """Benchmark the project's solver against HiGHS on the same model, side by side."""
+    """Benchmark the project's solver against HiGHS on the same model, side by side; or
+    (`--suite interactive`) a planner's questions answered warm and cold."""
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
@@ -49,10 +60,15 @@ def bench(
     profiles = [p.strip() for p in sizes.split(",") if p.strip()]
     chosen = tuple(s.strip() for s in solvers.split(",") if s.strip())
     bad = [p for p in profiles if p not in PROFILES] + [s for s in chosen if s not in SOLVERS]
+    if suite not in ("solvers", "interactive"):
+        bad.append(suite)
     if bad:
-        typer.echo(f"unknown size or solver: {', '.join(bad)}", err=True)
+        typer.echo(f"unknown size, solver or suite: {', '.join(bad)}", err=True)
         raise typer.Exit(2)
     console = Console(stderr=True)
+    if suite == "interactive":
+        _interactive(profiles, cache, out, seed, repeat, pairs, posts, time_limit, console)
+        return
 
     def on_run(r) -> None:
         console.print(f"{r.instance} {r.solver}: {r.status} {_num(r.objective, '.1f')} "
@@ -81,4 +97,32 @@ def bench(
                       bound * (r.ratio_total is not None) + _num(r.ratio_total, ".2f"),
                       bound * (r.ratio_solve is not None) + _num(r.ratio_solve, ".2f"),
                       f"{r.peak_mib:.0f}")
+    Console(width=200).print(table)
+
+
+def _interactive(profiles, cache: Path, out: Path, seed: int, repeat: int, pairs: int,
+                 posts: int, time_limit: float, console) -> None:
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from placement.data import atomic
+    from placement.tools.interactive import interactive
+
+    rows = [r for p in profiles
+            for r in interactive(p, cache, seed=seed, repeat=repeat, pairs=pairs,
+                                 posts=posts, time_limit=time_limit, on_step=console.print)]
+    frame = pd.DataFrame([r.__dict__ for r in rows])
+    atomic.write_csv(out / "interactive.csv", frame)
+    atomic.write_json(out / "interactive.json", {"repeat": repeat, "seed": seed,
+                                                 "pairs": pairs, "posts": posts,
+                                                 "rows": frame.to_dict("records")})
+    table = Table(title=f"placement bench --suite interactive (medians; repeat {repeat})")
+    for col in ("instance", "question", "samples", "cold s", "warm s", "warm/cold", "same",
+                "note"):
+        table.add_column(col, justify="right" if col.endswith(("s", "cold")) else "left")
+    for r in rows:
+        table.add_row(r.instance, r.question, str(r.samples), _num(r.cold, ".2f"),
+                      _num(r.warm, ".2f"), _num(r.ratio, ".2f"), "yes" if r.same else "NO",
+                      r.note)
     Console(width=200).print(table)

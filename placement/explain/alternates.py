@@ -36,7 +36,7 @@ from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.roster.tables import roster_table
 from placement.solver.highs import Search
-from placement.solver.resolve import Regions, resolver_for
+from placement.solver.resolve import kept_resolver
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
@@ -98,18 +98,20 @@ def check_alternates(sc, scope: str | Sequence[str], data) -> None:
 
 def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
                     on_post: Callable[[int, int], None] | None = None,
-                    keep_rosters: bool = False) -> Alternates:
+                    keep_rosters: bool = False, kept: dict | None = None) -> Alternates:
     """Up to `k` alternates for each post in `scope` (see `posts_in_scope`) of the
     proposal `prop` (`run.Proposal` with a roster). `on_post(done, total)` after each
     post; `keep_rosters`: keep each alternate's whole roster (tests check them). Ctrl-C
-    stops the remaining posts and keeps those done."""
+    stops the remaining posts and keeps those done. `kept`: a dict the caller keeps
+    between questions on `prop` (the MIP, the regions and the proposal's checker report
+    are set up once: `placement.pipeline.warm.Session`)."""
     if prop.roster is None:
         raise AlternatesError("no roster to find alternates for")
     check_alternates(prop.scenario, scope, prop.data)
     if k < 1:
         raise AlternatesError("k must be at least 1")
     started = time.perf_counter()
-    shortlist = _Shortlist(prop, keep_rosters)
+    shortlist = _Shortlist(prop, keep_rosters, kept)
     wanted = posts_in_scope(prop.roster, scope, prop.data)
     results: dict[str, tuple[list[dict], dict, int, bool]] = {}
     previous = (signal.signal(signal.SIGINT, lambda *_: shortlist.stop())
@@ -136,20 +138,24 @@ class _Shortlist:
     """The proposal's MIP and roster, shared by the threads that rank each post's
     alternates; `stop()` ends every running search (Ctrl-C)."""
 
-    def __init__(self, prop, keep_rosters: bool):
+    def __init__(self, prop, keep_rosters: bool, kept: dict | None = None):
 
         self.prop, self.keep_rosters = prop, keep_rosters
         sc, data, pairs, pl, o = prop.scenario, prop.data, prop.pairs, prop.placement, prop.outcome
         self.column = pl.columns
         self.base_objective = float(o.objective)
-        self.resolver = resolver_for(pl, o.values, self.base_objective, o.proven, o.blocks > 0)
+        self.resolver, self.regions = kept_resolver(kept, pl, o.values, self.base_objective,
+                                                    o.proven, o.blocks > 0)
         chosen = np.asarray(o.chosen)
         self.base_pair = pd.Series(chosen, index=pairs.post[chosen])  # post -> pair
         self.base_holder = pd.Series(pairs.cadre[chosen], index=pairs.post[chosen])
-        report = check_roster(sc, data, prop.roster)
+        report = kept.get("report") if kept is not None else None
+        if report is None:
+            report = check_roster(sc, data, prop.roster)
+            if kept is not None:
+                kept["report"] = report
         self.base_short = _target_shortfalls(report.figures)
         self.base_terms = _terms(report, prop.roster)
-        self.regions = Regions.of(pl)
         self.position = {p: i for i, p in enumerate(data.posts["post_id"])}
         self.names = Names(data)
         self.stopped = threading.Event()

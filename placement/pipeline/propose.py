@@ -28,6 +28,7 @@ from placement.explain.infeasible import Relaxation, count_prechecks, relaxation
 from placement.explain.infeasible import explain as explain_infeasibility
 from placement.roster.tables import roster_table
 from placement.solver.solve import SolveOutcome, Status, solve
+from placement.solver.warm import WarmMip
 
 
 def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
@@ -119,14 +120,16 @@ class Proposal:
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
             start_from: pd.DataFrame | None = None,
-            cancel: threading.Event | None = None) -> Proposal:
+            cancel: threading.Event | None = None, warm: WarmMip | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
     optimal rosters, the one that changes fewest of its lines (a tie-break below the
     objective's smallest step: `models.objective.tie_broken`). `start_from` (a published
     roster, `--from`): every line changed against it costs `weights.change`. Setting
-    `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`)."""
+    `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`).
+    `warm`: the HiGHS instances of earlier solves on the same data set, re-used where
+    the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`)."""
     validate_locks(sc, data)
     times = {}
     t0 = time.perf_counter()
@@ -144,7 +147,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     pl.baseline = start_from
     pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)
-    outcome = solve(pl, show=show, cancel=cancel)
+    outcome = solve(pl, show=show, cancel=cancel, warm=warm)
     times["solve"] = round(outcome.seconds, 3)
     relax = []
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):

@@ -9,7 +9,7 @@ candidate of the post held at 0 (`placement.solver.resolve`: the post's and the
 cadre's regions first, then the block or the whole), closest to the proposal: the
 same optimum as solving the scenario with the cadre locked into the post, then
 keeping as many of the proposal's lines as that optimum allows (issue 16: on Linfen
-18–24 s became about a second). Several pairs share the proposal and its MIP and
+18–24 s became about 5 s, docs/solver.md). Several pairs share the proposal and its MIP and
 run two at a time (HiGHS releases the GIL). The locked scenario is still solved
 cold where the re-solve would not be the same question: a lexicographic objective,
 the CP-SAT engine, no proven roster to start from, or a pair that breaks a target
@@ -31,7 +31,7 @@ from placement.eligibility.pairs import LOCK_EXEMPT
 from placement.explain.whynot import WhyNot, compare, excluded_by, forced_trial
 from placement.pipeline.propose import Proposal, propose
 from placement.roster.tables import roster_table
-from placement.solver.resolve import Regions, Resolver, resolver_for
+from placement.solver.resolve import kept_resolver
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
 
@@ -45,17 +45,18 @@ def why_not(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
 
 
 def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
-             base: Proposal | None = None) -> list[WhyNot]:
+             base: Proposal | None = None, kept: dict | None = None) -> list[WhyNot]:
     """`why_not` for each (cadre, post) in `asked`, in that order, on one proposal. Each
     is an id or a name that matches one (`resolve_pair`); the answers carry the names
-    of the cadres and posts they mention."""
+    of the cadres and posts they mention. `kept`: a dict the caller keeps between
+    questions on `base` (the re-solve's MIP is set up once: `placement.pipeline.warm.Session`)."""
     asked = [resolve_pair(data, c, p) for c, p in asked]
     if base is None:
         base = propose(sc, data, explain=False)
     names = Names(data)
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
-    nearby = _Nearby(base) if _answers_nearby(base) else None
+    nearby = _Nearby(base, kept) if _answers_nearby(base) else None
 
     def one(k: int) -> WhyNot:
         return answer(k).named(names)
@@ -94,12 +95,11 @@ def _answers_nearby(base: Proposal) -> bool:
 class _Nearby:
     """The proposal's MIP, re-solved with one post's other candidates held at 0."""
 
-    def __init__(self, base: Proposal):
+    def __init__(self, base: Proposal, kept: dict | None = None):
         pl, o = base.placement, base.outcome
         self.base, self.pl = base, pl
-        self.resolver: Resolver = resolver_for(pl, o.values, float(o.objective), o.proven,
-                                               o.blocks > 0)
-        self.regions = Regions.of(pl)
+        self.resolver, self.regions = kept_resolver(kept, pl, o.values, float(o.objective),
+                                                    o.proven, o.blocks > 0)
         chosen = np.asarray(o.chosen)
         self.post_of = np.full(len(base.data.cadres), -1, dtype=np.int64)
         self.post_of[base.pairs.cadre[chosen]] = base.pairs.post[chosen]

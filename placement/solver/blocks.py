@@ -17,6 +17,7 @@ whole MIP instead. Nothing is assumed about the data beyond what is checked.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -125,10 +126,13 @@ def block_model(m: MipArrays, parts: Split, b: int) -> MipArrays:
 class BlockSearch:
     """Solves the blocks of a split two at a time; `stop()` stops every block."""
 
-    def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float):
+    def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float,
+                 search_for: Callable[[int, MipArrays], Search] | None = None):
+        """`search_for(b, sub)`: the search of block `b`'s sub-MIP (default a new
+        `Search`; `placement.solver.warm` hands back a kept one)."""
         self.m, self.parts, self.time_limit = m, parts, time_limit
-        self.searches = [Search(block_model(m, parts, b), time_limit, gap)
-                         for b in range(len(parts.blocks))]
+        make = search_for or (lambda _, sub: Search(sub, time_limit, gap))
+        self.searches = [make(b, block_model(m, parts, b)) for b in range(len(parts.blocks))]
 
     def stop(self) -> None:
         for s in self.searches:
@@ -148,8 +152,7 @@ class BlockSearch:
         start = time.perf_counter()
 
         def run(search: Search) -> HighsAnswer:  # the time limit holds for all blocks
-            left = self.time_limit - (time.perf_counter() - start)
-            search.h.setOptionValue("time_limit", max(left, 0.01))
+            search.limit(max(self.time_limit - (time.perf_counter() - start), 0.01))
             return search.run()
 
         with ThreadPoolExecutor(THREADS) as pool:

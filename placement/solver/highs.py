@@ -328,6 +328,47 @@ class Search:
     def stop(self) -> None:
         self.stopped = True
 
+    def limit(self, time_limit: float, gap: float | None = None) -> None:
+        """The time limit (seconds) and, if given, the relative gap of the next `run`."""
+        self.h.setOptionValue("time_limit", float(time_limit))
+        if gap is not None:
+            self.gap = float(gap)
+            self.h.setOptionValue("mip_rel_gap", max(self.gap, 1e-9))
+
+    def retarget(self, m: MipArrays) -> bool:
+        """Make the HiGHS model `m` in place: the same columns and the same nonzero
+        pattern, with other costs, bounds, row bounds, coefficients or offset. False, and
+        nothing changed, when `m`'s structure differs (the caller builds a new search).
+
+        Why: a what-if that moves a target, a weight or a bound changes a few numbers of
+        a model HiGHS already holds; only those are handed over (a Python loop over the
+        changed rows and coefficients only, never over every pair)."""
+        g, old = objective_by_group(m), self.m
+        if (g.num_vars != old.num_vars or g.scale != old.scale
+                or len(g.row_lower) != len(old.row_lower)
+                or not np.array_equal(g.starts, old.starts)
+                or not np.array_equal(g.index, old.index)):
+            return False
+        h = self.h
+        cols = np.flatnonzero((g.lower != old.lower) | (g.upper != old.upper)).astype(np.int32)
+        if len(cols):
+            h.changeColsBounds(len(cols), cols, g.lower[cols], g.upper[cols])
+        cols = np.flatnonzero(g.cost != old.cost).astype(np.int32)
+        if len(cols):
+            h.changeColsCost(len(cols), cols, g.cost[cols])
+        rows = np.flatnonzero((g.row_lower != old.row_lower) | (g.row_upper != old.row_upper))
+        for r in rows.tolist():
+            h.changeRowBounds(r, float(g.row_lower[r]), float(g.row_upper[r]))
+        entries = np.flatnonzero(g.value != old.value)
+        row_of = np.searchsorted(g.starts, entries, side="right") - 1
+        for r, c, v in zip(row_of.tolist(), g.index[entries].tolist(),
+                           g.value[entries].tolist(), strict=True):
+            h.changeCoeff(r, c, v)
+        if g.offset != old.offset:
+            h.changeObjectiveOffset(g.offset)
+        self.m, self.stopped = g, False
+        return True
+
     def _callback(self, kind, message, out, into, user) -> None:
         import highspy
 

@@ -195,6 +195,19 @@ def resolver_for(pl: Placement, values: np.ndarray, objective: float, proven: bo
                     blocks=blocks, time_limit=s.time_limit, gap=s.relative_gap)
 
 
+def kept_resolver(kept: dict | None, pl: Placement, values: np.ndarray, objective: float,
+                  proven: bool, blocks: bool) -> tuple[Resolver, Regions]:
+    """`resolver_for` and `Regions.of` for one solved model, made once per `kept` (a dict
+    the caller keeps between questions on the same proposal: why-not and alternates
+    share them); made afresh when `kept` is None."""
+    if kept is not None and "resolver" in kept:
+        return kept["resolver"], kept["regions"]
+    made = resolver_for(pl, values, objective, proven, blocks), Regions.of(pl)
+    if kept is not None:
+        kept["resolver"], kept["regions"] = made
+    return made
+
+
 @dataclass
 class Regions:
     """Each region's pair columns, and each post's region: the neighbourhoods route 1

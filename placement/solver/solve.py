@@ -46,6 +46,7 @@ from models.objective import (
 from models.variables import Placement
 from placement.solver.blocks import solve_highs
 from placement.solver.status import FOUND, Status, from_cpsat, proven
+from placement.solver.warm import WarmMip
 
 # How often a cancel event is looked at while a search runs (seconds): a search stops
 # at most this long after the event is set.
@@ -149,8 +150,9 @@ class _Engine:
     chosen engine; `stop()` interrupts it, from any thread or a signal handler, before
     or during a search (a search that starts after it is stopped at once)."""
 
-    def __init__(self, pl: Placement, model: cp_model.CpModel, show):
+    def __init__(self, pl: Placement, model: cp_model.CpModel, show, highs=None):
         self.pl, self.model, self.show = pl, model, show
+        self.highs = highs or solve_highs
         self.stopped = False
         # Reentrant: the SIGINT handler runs on the main thread, possibly while that
         # thread holds the lock in `_started`.
@@ -180,7 +182,7 @@ class _Engine:
             label = f"{level.name} (HiGHS)"
             if self.show:
                 self.show(label, 0.0, float("nan"), float("nan"))
-            ans = solve_highs(
+            ans = self.highs(
                 self.model.proto,
                 s.time_limit,
                 s.relative_gap,
@@ -272,12 +274,13 @@ class _Cancel:
 
 
 def solve(pl: Placement, show=None, then: list[Level] = (),
-          cancel: threading.Event | None = None) -> SolveOutcome:
+          cancel: threading.Event | None = None, warm: WarmMip | None = None) -> SolveOutcome:
     """Solve by the scenario's objective, then by the levels in `then` (each holding the
     previous ones at their optimum: e.g. agreement with an earlier roster).
     `show(label, elapsed, objective, bound)` if given. Setting `cancel` (from any
     thread) stops the search as Ctrl-C does: the best roster found is kept and the
-    outcome says it was interrupted.
+    outcome says it was interrupted. `warm`: HiGHS instances kept from earlier solves
+    of the same data set (`placement.solver.warm`), used and updated by this one.
 
     `pl.model` is left as it was given: the objective, the levels held at their
     optimum and the hints go on a copy, so a caller can solve one model again."""
@@ -287,7 +290,7 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     total = weighted(pl)
     model = cp_model.CpModel()
     model.proto.copy_from(pl.model.proto)
-    engine = _Engine(pl, model, show)
+    engine = _Engine(pl, model, show, warm.solve if warm is not None else None)
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

@@ -1,0 +1,59 @@
+"""A planner's session on one scenario and data set: the proposal, its model and its
+HiGHS instances kept warm between questions.
+
+Why: the workbench turns every question into a click (issue 16), so the answer to the
+next question is what counts. A `Session` solves the scenario once and then answers
+- `what_if(settings)`: the scenario with `--set`-style settings, built as usual (the
+  build is cheap) and solved on the kept HiGHS instances (`placement.solver.warm`:
+  an unchanged block is answered without a search, a block whose numbers changed is
+  changed in place, one whose structure changed is searched anew);
+- `why_nots(asked)` and `alternates(k, scope)`: re-solves of the proposal's kept MIP
+  (`placement.pipeline.questions`, `placement.explain.alternates`), their set-up (the
+  MIP as arrays, the regions, the proposal's checker report) made once.
+Every answer is the cold path's answer: the same proposal objects, priced exactly
+(tests/test_warm.py compares them with cold solves). One question at a time per
+session (the kept HiGHS instances run one search at a time).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+from placement.data.scenario_io import override_scenario
+from placement.explain.alternates import Alternates, find_alternates
+from placement.explain.whynot import WhyNot
+from placement.pipeline.propose import Proposal, propose
+from placement.pipeline.questions import why_nots
+from placement.solver.warm import WarmMip
+
+
+class Session:
+    """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept."""
+
+    def __init__(self, sc: Scenario, data: DataSet, base: Proposal | None = None,
+                 cancel: threading.Event | None = None):
+        self.sc, self.data = sc, data
+        self.mip = WarmMip()
+        self.base = base if base is not None else propose(sc, data, explain=False,
+                                                          cancel=cancel, warm=self.mip)
+        self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
+
+    def what_if(self, *settings: str, show=None,
+                cancel: threading.Event | None = None) -> Proposal:
+        """The scenario with `settings` (`dotted.key=value`, read as `--set`), proposed
+        on the kept HiGHS instances. Raises `InputError` for a bad key or value."""
+        return propose(override_scenario(self.sc, settings), self.data, show=show,
+                       explain=False, cancel=cancel, warm=self.mip)
+
+    def why_nots(self, asked: Sequence[tuple[str, str]]) -> list[WhyNot]:
+        """`placement.pipeline.questions.why_nots` on the session's proposal."""
+        return why_nots(self.sc, self.data, asked, self.base, self._kept)
+
+    def alternates(self, k: int, scope: str | Sequence[str] = "changed",
+                   on_post: Callable[[int, int], None] | None = None,
+                   keep_rosters: bool = False) -> Alternates:
+        """`placement.explain.alternates.find_alternates` on the session's proposal."""
+        return find_alternates(self.base, k, scope, on_post, keep_rosters, self._kept)

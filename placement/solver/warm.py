@@ -1,0 +1,207 @@
+"""The MIP kept warm between solves of one data set: the proven answers of the models and
+blocks solved so far, and a HiGHS instance per model structure.
+
+Why: a planner's next question on the same data set (a one-rule what-if) changes a few
+numbers of a model HiGHS already holds. `WarmMip.solve` takes the place of
+`placement.solver.blocks.solve_highs` (same arguments, same answer); the whole model
+and then each block (`placement.solver.blocks`; Linfen is one block) is
+- answered with no search when the same MIP, to its last number, was solved to a proven
+  optimum before (`reused`: a question asked again, a what-if that leaves a city's
+  rows as they were; HiGHS is deterministic for a given model, so cold finds the same);
+- changed in place in a kept HiGHS instance of the same structure (same columns and
+  nonzero pattern: a target, a weight or a bound moved; `Search.retarget`) and
+  searched from that instance's last roster (`updated`);
+- else searched anew, as cold (`rebuilt`: a rule switched off or made hard removes or
+  adds rows and columns, eligibility changed the pairs).
+MIPs are told apart by a digest of their arrays (and, on a match, compared in full).
+Every answer is a full HiGHS answer of the model asked: proven optima equal the cold
+solve's objective (tests/test_warm.py compares them and checks each roster with the
+independent checker). What it does not do, measured (docs/solver.md): HiGHS 1.12's
+MIP solver does not start its root LP from a kept basis, so a changed block is
+presolved and its root LP solved from scratch, about as long as cold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import fields
+
+import numpy as np
+
+from placement.solver.blocks import BlockSearch, split
+from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.status import Status
+
+MEMO = 64  # proven answers kept (whole models and blocks): a few what-ifs' worth
+INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
+STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
+
+
+def same_arrays(a: MipArrays, b: MipArrays) -> bool:
+    """Every array and number of the two MIPs equal (the groups too)."""
+    for f in fields(MipArrays):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name == "groups":
+            if len(x) != len(y) or not all(np.array_equal(p, q)
+                                           for p, q in zip(x, y, strict=True)):
+                return False
+        elif isinstance(x, np.ndarray):
+            if not np.array_equal(x, y):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def digest(m: MipArrays, structure: bool = False) -> bytes:
+    """A digest of the MIP's arrays and numbers (`structure`: of its shape and nonzero
+    pattern only)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(np.array([m.num_vars, len(m.row_lower)], dtype=np.int64).tobytes())
+    for f in fields(MipArrays):
+        if structure and f.name not in STRUCTURE:
+            continue
+        x = getattr(m, f.name)
+        if f.name == "groups":
+            for g in x:
+                h.update(np.asarray(g, dtype=np.int64).tobytes() + b"|")
+        elif isinstance(x, np.ndarray):
+            h.update(np.ascontiguousarray(x).tobytes() + b"|")
+        else:
+            h.update(repr(x).encode() + b"|")
+    return h.digest()
+
+
+class _Run:
+    """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
+    `stop`, `run`, `stopped`): either a kept proven answer, or a search whose answer is
+    then kept."""
+
+    def __init__(self, warm: WarmMip, sub: MipArrays, limits: tuple[float, float],
+                 known: HighsAnswer | None = None, search: Search | None = None,
+                 prior: np.ndarray | None = None):
+        self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
+        self.search, self.prior = search, prior  # prior: the instance's last roster
+        self.stopped = False
+
+    def hint(self, values) -> None:
+        if self.search is not None:
+            self.search.hint(values)
+            self.prior = None
+
+    def limit(self, time_limit: float, gap: float | None = None) -> None:
+        if self.search is not None:
+            self.search.limit(time_limit, gap)
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self.search is not None:
+            self.search.stop()
+
+    def run(self, show: Callable | None = None) -> HighsAnswer:
+        if self.search is None:
+            return self.known
+        if self.prior is not None:
+            self.search.hint(self.prior)
+        if self.stopped:
+            self.search.stop()
+        answer = self.search.run(show)
+        self.warm._done(self.sub, self.search, answer, self.limits)
+        return answer
+
+
+class WarmMip:
+    """`solve` as `placement.solver.blocks.solve_highs`, keeping proven answers and HiGHS
+    instances between calls (see the module docstring). `counts`: how many model or
+    block solves were reused, updated in place or rebuilt, since the start. One solve
+    at a time: a second caller waits (a kept HiGHS instance runs one search at a time)."""
+
+    def __init__(self):
+        self._answers: OrderedDict[bytes, tuple[MipArrays, HighsAnswer, tuple]] = \
+            OrderedDict()
+        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._busy = threading.Lock()
+        self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
+
+    def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
+              hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+        with self._busy:
+            return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
+                               on_start, hint, show)
+
+    def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
+               show) -> HighsAnswer:
+        known = self._known(m, limits)
+        if known is not None:
+            return known
+        time_limit, gap = limits
+        parts = split(m)
+        if parts is not None:
+            blocks = BlockSearch(m, parts, time_limit, gap,
+                                 lambda _, sub: self._run(sub, limits))
+            if hint is not None:
+                blocks.hint(hint)
+            if on_start is not None:
+                on_start(blocks)
+            answer = blocks.run()
+            if answer is not None and answer.proven:
+                self._remember(m, answer, limits)
+            if answer is not None or any(s.stopped for s in blocks.searches):
+                return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
+        run = self._run(m, limits, counted=False)
+        if hint is not None:
+            run.hint(hint)
+        if on_start is not None:
+            on_start(run)
+        return run.run(show)
+
+    def _known(self, m: MipArrays, limits: tuple) -> HighsAnswer | None:
+        """The proven answer of this very MIP under these limits, if kept."""
+        with self._lock:
+            kept = self._answers.get(digest(m))
+            if kept is None or kept[2] != limits or not same_arrays(kept[0], m):
+                return None
+            self._answers.move_to_end(digest(m))
+            self.counts["reused"] += 1
+            return kept[1]
+
+    def _run(self, sub: MipArrays, limits: tuple, counted: bool = True) -> _Run:
+        """A block's run (or the whole model's, when `counted` is False: its kept answer
+        was looked for already)."""
+        known = self._known(sub, limits) if counted else None
+        if known is not None:
+            return _Run(self, sub, limits, known)
+        with self._lock:  # taken out while it runs: one search per instance at a time
+            kept = self._searches.pop(digest(sub, structure=True), None)
+        if kept is not None and kept[0].retarget(sub):
+            search, prior = kept
+            search.limit(*limits)
+            what = "updated"
+        else:
+            search, prior, what = Search(sub, *limits), None, "rebuilt"
+        with self._lock:
+            self.counts[what] += 1
+        return _Run(self, sub, limits, search=search, prior=prior)
+
+    def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
+              limits: tuple) -> None:
+        with self._lock:
+            key = digest(sub, structure=True)
+            self._searches[key] = (search, answer.values)
+            self._searches.move_to_end(key)
+            while len(self._searches) > INSTANCES:
+                self._searches.popitem(last=False)
+        if answer.proven:
+            self._remember(sub, answer, limits)
+
+    def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
+        with self._lock:
+            key = digest(m)
+            self._answers[key] = (m, answer, limits)
+            self._answers.move_to_end(key)
+            while len(self._answers) > MEMO:
+                self._answers.popitem(last=False)

@@ -1,0 +1,158 @@
+"""`placement bench --suite interactive`: the questions a planner clicks, warm against
+cold, side by side in one process (issue 16).
+
+Why: on the workbench the time that matters is the answer to the next question, not the
+first proposal. Each question is answered twice on the same instance:
+- cold, today's path with nothing kept: the scenario proposed again (`propose`), then
+  the question (a what-if is a new proposal; why-not is `questions.why_not` without a
+  proposal, as `api.why_not` calls it; alternates are `find_alternates` on a new
+  proposal);
+- warm, on a `placement.pipeline.warm.Session` opened beforehand (not timed): the kept
+  proposal, its re-solve set-up and its HiGHS instances.
+Both answers are compared (`same`: equal objectives, exactly) so that a gain never
+hides a different answer.
+
+Questions, each a row with medians over its samples:
+- first proposal: `propose` (cold) and a new `Session` (warm), `repeat` times;
+- what-if: each of `WHAT_IFS` asked once in each of `repeat` sessions (the median over
+  settings and repeats), and asked again in the same session (`what-if again`: the
+  kept answer);
+- why-not: `pairs` eligible pairs not in the proposal, seeded;
+- alternates: K=2 for each of `posts` changed posts, seeded.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from placement.data.loader import load_dataset
+from placement.data.scenario_io import load_scenario, override_scenario
+from placement.explain.alternates import find_alternates
+from placement.pipeline.propose import propose
+from placement.pipeline.questions import why_not
+from placement.pipeline.warm import Session
+from placement.tools.bench import instance_folder
+
+# The issue's one-rule what-ifs: a target's size, a rule switched off, a weight, a rule
+# made hard, a one-figure rule switched off.
+WHAT_IFS = ("rules.R-TC5.min_women=3", "rules.R-TC8.mode=off", "weights.move=200",
+            "rules.R-TC5.mode=hard", "rules.R-TC10.mode=off")
+K = 2  # alternates per post
+
+
+@dataclass
+class Row:
+    instance: str
+    question: str
+    samples: int
+    cold: float | None  # median seconds
+    warm: float | None
+    ratio: float | None  # warm / cold
+    same: bool  # every warm answer's objective equals the cold one's
+    note: str = ""
+
+
+def _timed(f: Callable):
+    t0 = time.perf_counter()
+    out = f()
+    return time.perf_counter() - t0, out
+
+
+def _row(instance: str, question: str, cold: list[float], warm: list[float], same: bool,
+         note: str = "") -> Row:
+    c = statistics.median(cold) if cold else None
+    w = statistics.median(warm) if warm else None
+    return Row(instance, question, max(len(cold), len(warm)), c, w,
+               w / c if c and w is not None else None, same, note)
+
+
+def _objective(prop) -> float | None:
+    return prop.outcome.objective if prop.outcome is not None else None
+
+
+def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs: int = 5,
+                posts: int = 3, time_limit: float = 600.0,
+                on_step: Callable[[str], None] | None = None) -> list[Row]:
+    """Every question of the module docstring on one generated instance, in this process."""
+    say = on_step or (lambda _: None)
+    folder = instance_folder(profile, seed, cache, time_limit, 0.0)
+    sc = load_scenario(folder / "bench.toml")
+    data = load_dataset(sc.data, sc.reference_date)
+    name = folder.name
+    rows = []
+
+    cold, warm, same, sessions = [], [], True, []
+    for _ in range(repeat):
+        t, prop = _timed(lambda: propose(sc, data, explain=False))
+        cold.append(t)
+        t, session = _timed(lambda: Session(sc, data))
+        warm.append(t)
+        sessions.append(session)
+        same &= _objective(prop) == _objective(session.base)
+    rows.append(_row(name, "first proposal", cold, warm, same, "warm: a new Session"))
+    say(f"{name}: first proposal")
+
+    cold, warm, again, cold_first, same, same_again, kinds = [], [], [], [], True, True, {}
+    for session in sessions:
+        first = None
+        for setting in WHAT_IFS:
+            before = dict(session.mip.counts)
+            t, w = _timed(lambda s=setting, ses=session: ses.what_if(s))
+            warm.append(t)
+            for k, v in session.mip.counts.items():
+                kinds[k] = kinds.get(k, 0) + v - before[k]
+            t, c = _timed(lambda s=setting: propose(override_scenario(sc, [s]), data,
+                                                    explain=False))
+            cold.append(t)
+            same &= _objective(w) == _objective(c)
+            if first is None:
+                first = _objective(c)
+                cold_first.append(t)
+        t, w = _timed(lambda s=session: s.what_if(WHAT_IFS[0]))
+        again.append(t)
+        same_again &= _objective(w) == first
+    note = "block solves: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
+    rows.append(_row(name, f"what-if ({len(WHAT_IFS)} settings)", cold, warm, same, note))
+    rows.append(_row(name, "what-if asked again", cold_first, again, same_again,
+                     "the kept proven answer, no search"))
+    say(f"{name}: what-ifs")
+
+    session = sessions[0]
+    base = session.base
+    chosen = np.zeros(len(base.pairs), dtype=bool)
+    chosen[base.outcome.chosen] = True
+    free = np.flatnonzero(~chosen)
+    picked = np.random.default_rng(seed).choice(free, min(pairs, len(free)), replace=False)
+    cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
+    cold, warm, same = [], [], True
+    for i in picked.tolist():
+        asked = (cadre_ids[base.pairs.cadre[i]], post_ids[base.pairs.post[i]])
+        t, w = _timed(lambda a=asked: session.why_nots([a])[0])
+        warm.append(t)
+        t, c = _timed(lambda a=asked: why_not(sc, data, *a))
+        cold.append(t)
+        same &= w.objective_after == c.objective_after
+    rows.append(_row(name, "why-not (one pair)", cold, warm, same,
+                     "cold: proposal solved again, as api.why_not"))
+    say(f"{name}: why-not")
+
+    changed = base.roster[base.roster["change"] != "stay"]["post_id"].to_numpy()
+    wanted = np.random.default_rng(seed).choice(changed, min(posts, len(changed)),
+                                                replace=False)
+    cold, warm, same = [], [], True
+    for post in wanted.tolist():
+        t, w = _timed(lambda p=post: session.alternates(K, [p]))
+        warm.append(t)
+        t, c = _timed(lambda p=post: find_alternates(propose(sc, data, explain=False), K, [p]))
+        cold.append(t)
+        same &= w.table["objective"].tolist() == c.table["objective"].tolist()
+    rows.append(_row(name, f"alternates (one post, K={K})", cold, warm, same,
+                     "cold: proposal solved again"))
+    say(f"{name}: alternates")
+    return rows
