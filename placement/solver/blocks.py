@@ -2,8 +2,8 @@
 rows that count one figure over everything.
 
 Why: cities rarely exchange cadres, so once the rows that span all teams are set
-aside (R-TC3, R-TC4 and R-TC10's average age count one figure over every team in
-scope), the constraint graph falls apart into one block per city or department
+aside (R-TC3, R-TC4, R-TC5 (b) and R-TC10's average age count one figure over every
+team in scope), the constraint graph falls apart into one block per city or department
 group. HiGHS's set-up and presolve grow faster than linearly with size, so many
 small solves beat one large one, and `highspy` releases the GIL, so two blocks run
 at once on two cores. Measured in docs/solver.md.
@@ -76,13 +76,20 @@ def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray)
         label = new
 
 
-def _figure_rows(m: MipArrays, rows: np.ndarray) -> np.ndarray:
-    """Bool per row of `rows`: no column of it places anyone (none lies in an
-    exactly-one group of `MipArrays.groups`), so it counts figures that other rows
-    define per team, such as R-TC3's and R-TC5 (b)'s `Σ flag ≥ k`."""
+def _placing(m: MipArrays) -> np.ndarray:
+    """Bool per column: it places someone (it lies in an exactly-one group of
+    `MipArrays.groups`); the other columns are figures (flags, shortfalls)."""
     placing = np.zeros(m.num_vars, dtype=bool)
     if m.groups:
         placing[np.concatenate(m.groups)] = True
+    return placing
+
+
+def _figure_rows(m: MipArrays, rows: np.ndarray) -> np.ndarray:
+    """Bool per row of `rows`: no column of it places anyone (`_placing`), so it counts
+    figures that other rows define per team, such as R-TC3's and R-TC5 (b)'s
+    `Σ flag ≥ k`."""
+    placing = _placing(m)
     lengths = np.diff(m.starts)[rows]
     hits = np.add.reduceat(placing[m.index[_entries(m.starts, rows)]].astype(np.int64),
                            np.concatenate([[0], np.cumsum(lengths)[:-1]]))
@@ -209,7 +216,8 @@ class BlockSearch:
 
 
 def _lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """`x` with the free figure columns of broken set-aside rows moved to help them.
+    """`x` with the free figure columns (`_placing` false, cost 0) of broken set-aside
+    rows moved to help them.
 
     Why: a block does not see the set-aside row, so a column that costs nothing and
     counts only there (R-TC5 (b)'s flag "this team has two women") is left at 0 even
@@ -218,14 +226,16 @@ def _lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
     on = m.index[_entries(m.starts, np.arange(len(m.starts) - 1))]
     row_of = np.repeat(np.arange(len(m.starts) - 1), np.diff(m.starts))
     on[np.isin(row_of, rows)] = -1  # the set-aside rows are checked after, together
+    free = ~_placing(m) & (m.cost == 0)
     for r in rows:
         if rows_hold(m, np.array([r]), x):
             continue
         lo, hi = m.starts[r], m.starts[r + 1]
         below = float(m.value[lo:hi] @ x[m.index[lo:hi]]) < m.row_lower[r]
-        for c, a in zip(m.index[lo:hi], m.value[lo:hi], strict=True):
+        cols, coef = m.index[lo:hi], m.value[lo:hi]
+        for c, a in zip(cols[free[cols]], coef[free[cols]], strict=True):
             to = m.upper[c] if (a > 0) == below else m.lower[c]
-            if m.cost[c] != 0 or not np.isfinite(to) or to == x[c]:
+            if not np.isfinite(to) or to == x[c]:
                 continue
             was, x[c] = x[c], to
             if not rows_hold(m, row_of[on == c], x):
