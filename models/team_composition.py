@@ -28,8 +28,24 @@ def _team_minimum(pl: Placement, rule: str) -> None:
     key = at.of_team[pl.pair_team]
     groups = pl.groups(key, _counts(pl, rule) & (key >= 0))
     empty = np.array([], dtype=np.int64)
+    mode = meaning.team_mode(rule, pl.scenario)
     for k, name in enumerate(at.names):
-        pl.at_least(rule, name, groups.get(k, empty), int(at.required[k]))
+        _at_least(pl, rule, mode, name, groups.get(k, empty), int(at.required[k]))
+
+
+def _at_least(pl: Placement, rule: str, mode: str, where: str, idx: np.ndarray,
+              required: int) -> None:
+    """`Σ x[idx] ≥ required` in `mode` (the team figures' mode, `meaning.team_mode`):
+    a hard constraint, or a shortfall `rule[where]` penalised at the rule's weight."""
+    if required <= 0 or mode == "off":
+        return
+    expr = pl.total(idx)
+    if mode == "hard":
+        pl.require(rule, where, expr >= required)
+        return
+    s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
+    pl.model.add(expr + s >= required)
+    pl.penalise(rule, where, s)
 
 
 def add_exchange_quota(pl: Placement) -> None:
@@ -71,8 +87,28 @@ def add_young_appointments(pl: Placement) -> None:
 
 
 def add_women(pl: Placement) -> None:
-    """R-TC5: women in county party and government teams."""
+    """R-TC5: women in county party and government teams, in two tiers: (a) at least
+    `min_women_every` in each team (`every_mode`, hard by default); (b) at least
+    `min_women` in more than `share_of_teams` of them (the rule's mode), written like
+    R-TC3: `min_women × w_t ≤ Σ women x in t` and `Σ w ≥ k`."""
     _team_minimum(pl, "R-TC5")
+    scope = np.flatnonzero(meaning.scope("R-TC5", pl.data, pl.scenario))
+    if len(scope) == 0:
+        return
+    women = pl.groups(pl.pair_team, _counts(pl, "R-TC5"))
+    each = meaning.most_minimum("R-TC5", pl.scenario)
+    team_ids = pl.data.teams["team_id"].to_numpy()
+    flags = []
+    for t in scope:
+        idx = women.get(int(t))
+        if idx is None and each > 0:
+            continue
+        w = pl.model.new_bool_var(f"women{each}[{team_ids[t]}]")
+        if each > 0:
+            pl.model.add(each * w <= pl.total(idx))
+        flags.append(w)
+    required = meaning.required_figure("R-TC5", pl.data, pl.scenario)
+    _minimum_of_vars(pl, "R-TC5", "all", flags, required)
 
 
 def add_non_party(pl: Placement) -> None:

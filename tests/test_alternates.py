@@ -68,7 +68,8 @@ def test_alternates_rank_by_fit_when_no_target_is_at_stake():
 def test_an_alternate_that_breaks_a_target_is_priced_and_named():
     # One-post county team, women target 1 at weight 1000: C3 (a woman, 60) holds P1.
     data = _one_vacancy()
-    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1, "kinds": ["county_gov"]}})
+    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1, "kinds": ["county_gov"],
+                             "every_mode": "off"}})
     prop = solve_checked(data, sc)
     assert prop.roster["cadre_id"].tolist() == ["C3"]
     alt = find_alternates(prop, 3, "all", keep_rosters=True)
@@ -77,7 +78,7 @@ def test_an_alternate_that_breaks_a_target_is_priced_and_named():
     assert t["cadre_id"].tolist() == ["C1", "C2", "C4"]
     assert t["objective_change"].tolist() == [-970, -990, -1010]
     assert (t["breaks"] == "R-TC5").all()
-    assert t["detail"].iat[0] == "R-TC5@T1 +1"
+    assert t["detail"].iat[0] == "R-TC5@all +1"  # tier (b): the one team short
     assert "R-TC5" in t["reason_en"].iat[0] and "女干部" in t["reason_zh"].iat[0]
     _checked(prop, alt)
 

@@ -47,7 +47,7 @@ def test_override_returns_a_validated_copy(scenario_file):
     with pytest.raises(InputError) as err:
         api.override(sc, "rules.R-TC5.min_woman=3", "solver.workers=abc")
     text = err.value.render("en")
-    assert "did you mean min_women?" in text
+    assert "did you mean min_women or min_women_every?" in text
     assert "column solver.workers: expected a whole number" in text
 
 

@@ -424,12 +424,18 @@ def test_r_tc4_counts_new_placements_under_max_age():
 
 def test_r_tc5_women():
     data = team_of_three([{"gender": "F"}, {}, {}])
-    report = check(data, scenario({"R-TC5": {}}), ROSTER3)  # target by default
-    assert report.ok and shortfall(report, "R-TC5", "T1") == 1  # 2 - 1
+    # tier (b) target: one team in scope, more than half of 1 is 1 team with 2 women
+    report = check(data, scenario({"R-TC5": {"mode": "target"}}), ROSTER3)
+    assert report.ok and shortfall(report, "R-TC5", "all") == 1  # 1 team - 0
+    assert shortfall(report, "R-TC5", "T1") == 0  # tier (a): 1 woman, 1 required
     hard = check(data, scenario({"R-TC5": {"mode": "hard", "min_women": 1}}), ROSTER3)
     assert hard.ok
+    none = team_of_three([{}, {}, {}])
+    assert broken(check(none, scenario({"R-TC5": {"mode": "target"}}), ROSTER3)) \
+        == {("R-TC5", "T1")}
     out_of_scope = check(data, scenario({"R-TC5": {"kinds": ["township"]}}), ROSTER3)
-    assert out_of_scope.figures.empty  # no team of that kind: no row
+    # no team of that kind: no team row, and tier (b) asks 0 of 0 teams
+    assert out_of_scope.figures[["scope", "required"]].values.tolist() == [["all", 0]]
 
 
 def test_r_tc6_non_party():
@@ -636,7 +642,9 @@ def test_a_hard_rule_on_the_own_post_means_not_allowed_to_stay():
 def test_render_names_the_violations_in_both_languages():
     report = check(three_posts(), scenario({"R-TC5": {"mode": "hard"}}), {"P1": "A", "P2": "B"})
     en, zh = report.render("en"), report.render("zh")
-    assert en.startswith("check FAILED: 2")
+    # ONE_HOLDER, R-TC5 (a) at T1 and R-TC5 (b) over the teams, naming T1 short
+    assert en.startswith("check FAILED: 3")
+    assert "teams with 2+ women (short: T1)" in en and "未达：T1" in zh
     assert "[ONE_HOLDER] P3" in en and "[R-TC5] T1" in en and "R-TC5" in zh
     assert zh.startswith("检查未通过")
     assert check(three_posts(), scenario(), {"P1": "A", "P2": "B", "P3": "C"}) \

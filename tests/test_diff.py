@@ -19,7 +19,7 @@ from cli import app
 from placement import api
 from placement.checker import check_roster
 
-COMMON = ["rules.R-TC4.mode=off", "weights.fit=20"]
+COMMON = ["rules.R-TC4.mode=off", "weights.fit=20", "rules.R-TC5.every_mode=target"]
 EXPECTED_POSTS = 4  # posts whose holder differs from A to B
 
 
@@ -29,7 +29,7 @@ def results(tmp_path_factory):
     path = mini_scenario(folder)
     out = {}
     for label, women in (("a", 2), ("b", 3)):
-        sc, data = api.load(path, [*COMMON, f"rules.R-TC5.min_women={women}"])
+        sc, data = api.load(path, [*COMMON, f"rules.R-TC5.min_women_every={women}"])
         res = api.solve(sc, data)
         assert res.status == "optimal"
         assert check_roster(sc, data, res.roster).ok

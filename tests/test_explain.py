@@ -52,7 +52,8 @@ def test_every_shortfall_has_a_cause_naming_the_pool():
     cadres = ([{"cadre_id": f"M{i}", "name": f"m{i}"} for i in (1, 2, 3)]
               + [{"cadre_id": "W1", "name": "w1", "gender": "F", "sanction_until": "2027-01-01"}])
     data = make_dataset(teams=teams, posts=posts, cadres=cadres)
-    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1}, "R-EL5": {}})
+    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1, "every_mode": "target"},
+                   "R-EL5": {}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures)

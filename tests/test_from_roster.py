@@ -33,7 +33,8 @@ def _two_teams():
 def test_one_rule_change_changes_only_the_lines_it_requires():
     data = _two_teams()
     published = solve_checked(data, scenario()).roster
-    women = {"R-TC5": {"mode": "target", "min_women": 1, "kinds": ["county_gov"]}}
+    women = {"R-TC5": {"mode": "target", "min_women": 1, "kinds": ["county_gov"],
+                       "every_mode": "target"}}
     sc = scenario(women, weights={"fit": 1, "move": 0, "release": 0, "change": 50})
     prop = _checked(sc, data, published)
     changes = changed_against(published, prop.roster)

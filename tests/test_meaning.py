@@ -131,7 +131,8 @@ def test_counts_specialties_r_tc7_r_tc9(world):
     ("R-TC1", {"share": "2/3"}, [2, 2, 1, 1, 2, 2]),  # ceil(2/3 × [3,2,1,1,3,2])
     ("R-TC1", {"share": 0.667}, [2, 2, 1, 1, 2, 2]),  # 0.667 read as two thirds
     ("R-TC2", {"min_locals": 4}, [4] * 6),
-    ("R-TC5", {}, [2] * 6),  # min_women default 2
+    ("R-TC5", {}, [1] * 6),  # tier (a): min_women_every default 1
+    ("R-TC5", {"min_women_every": 2}, [2] * 6),
     ("R-TC6", {}, [1] * 6),
     ("R-TC7", {}, [2, 1, 1, 1, 2, 1]),  # ceil(1/2 × size): 1.5→2, 1, 0.5→1
     ("R-TC8", {"share": 1}, SIZES),
@@ -144,7 +145,7 @@ def test_required_per_team(world, rule, params, need):
     assert m.required(rule, data, sc, np.array(SIZES)).tolist() == need
 
 
-def test_required_one_figure_r_tc3_r_tc4(world):
+def test_required_one_figure_r_tc3_r_tc4_r_tc5(world):
     data, _ = world
     # R-TC3: two department teams in scope, ceil(2/3 × 2) = 2; with share 1/2: 1.
     assert m.required_figure("R-TC3", data, scenario(all_off=False)) == 2
@@ -152,8 +153,25 @@ def test_required_one_figure_r_tc3_r_tc4(world):
         on={"R-TC3": {"share_of_teams": "1/2"}}, all_off=False)) == 1
     assert m.required_figure("R-TC4", data, scenario(
         on={"R-TC4": {"min_count": 7}}, all_off=False)) == 7
+    # R-TC5 (b): three county party and government teams, more than 1/2 of them:
+    # floor(3/2) + 1 = 2; share 2/3: floor(2) + 1 = 3; share 1: all 3, not 4.
+    assert m.required_figure("R-TC5", data, scenario(all_off=False)) == 2
+    for share, teams in (("2/3", 3), (1, 3), (0, 1)):
+        assert m.required_figure("R-TC5", data, scenario(
+            on={"R-TC5": {"share_of_teams": share}}, all_off=False)) == teams
+    assert m.most_minimum("R-TC5", scenario(on={"R-TC5": {"min_women": 3}},
+                                            all_off=False)) == 3
     with pytest.raises(KeyError):
-        m.required_figure("R-TC5", data, scenario(all_off=False))
+        m.required_figure("R-TC6", data, scenario(all_off=False))
+
+
+def test_team_mode_r_tc5_tier_a(world):
+    modes = {"R-TC5": {"mode": "target", "every_mode": "hard"}}
+    assert m.team_mode("R-TC5", scenario(on=modes, all_off=False)) == "hard"
+    off = {"R-TC5": {"mode": "off", "every_mode": "hard"}}
+    assert m.team_mode("R-TC5", scenario(on=off, all_off=False)) == "off"
+    assert m.team_mode("R-TC2", scenario(on={"R-TC2": {"mode": "target"}},
+                                         all_off=False)) == "target"
 
 
 def test_places_per_team_and_per_county_r_tc2(world):

@@ -4,7 +4,8 @@
    roster the solver proposes passes the independent checker, and the solver
    finds one: each instance carries a witness roster built to keep every default
    hard rule (its own local, young, degree-holding, well-rated cadre per post;
-   county teams of three posts for R-TC2's three locals), which the checker
+   county teams of three posts for R-TC2's three locals, the first a woman for
+   R-TC5 (a)), which the checker
    confirms first. An "infeasible" answer, or an optimum below the witness's
    objective, fails.
 2. With every rule off and no stability weight, the problem is a plain
@@ -97,7 +98,9 @@ def instances(draw, witness: bool = False):
             team = teams[int(p["team_id"][1:])]
             cid = f"W{p['post_id']}"
             roster[p["post_id"]] = cid
-            cadres.append(_witness_cadre(draw, cid, p["rank"], team))
+            # R-TC5 (a), hard: one woman in every county team, on its first post (k = 0)
+            woman = team["kind"] in ("county_party", "county_gov") and p["post_id"][-1] == "0"
+            cadres.append(_witness_cadre(draw, cid, p["rank"], team, woman))
     relations = []
     if n_cadres >= 2 and draw(st.booleans()):
         relations.append({"cadre_a": "C0", "cadre_b": "C1", "relation": "spouse"})
@@ -110,18 +113,18 @@ def instances(draw, witness: bool = False):
     return (data, roster) if witness else data
 
 
-def _witness_cadre(draw, cadre_id: str, post_rank: str, team: dict) -> dict:
+def _witness_cadre(draw, cadre_id: str, post_rank: str, team: dict, woman: bool) -> dict:
     """A new placement on a post of `post_rank` in `team` that keeps every default hard
     rule: aged 35-41 (R-EL7, R-TC3's 42), a lateral move or one step up after 11 years at
     rank (R-EL2, R-EL9), approval >= 0.8 (R-EL6), bachelor (R-EL1), local (R-TC2, and no
     key posts exist for R-AV2), from another system (R-TC1), non-Party where the team
     asks for it (R-TC6) and a CPC member in a county party committee (R-EL10), no
-    relation (R-AV1)."""
+    relation (R-AV1); a woman where the team's one woman is asked of it (R-TC5 (a))."""
     level = RANK_LEVEL[post_rank] - draw(st.integers(0, 1))
     return {
         "cadre_id": cadre_id,
         "name": cadre_id.lower(),
-        "gender": draw(st.sampled_from("MF")),
+        "gender": "F" if woman else draw(st.sampled_from("MF")),
         "birth_date": f"{draw(st.integers(1985, 1990))}-0{draw(st.integers(1, 9))}-01",
         "party": ("民盟" if team["needs_non_party"] else "cpc" if team["kind"] == "county_party"
                   else draw(st.sampled_from(["cpc", "民盟"]))),

@@ -321,18 +321,14 @@ def test_lexicographic_never_trades_a_woman_for_fit():
         for p in posts
     }
     data = make_dataset(teams=teams, posts=posts, cadres=cadres, fit=_fit(fit))
-    # Weighted with a small weight: 3 x 99 - 1 x 50 = 247 beats 99 x 2 + 10 = 208 - 0 ... so
-    # the woman is traded away for fit points.
-    weighted = solve_checked(
-        data, scenario({"R-TC5": {"mode": "target", "min_women": 1, "weight": 50}})
-    )
+    # Tier (b) only (tier (a) off, else the hard woman per team decides it): one woman in
+    # more than half of the 1 team = min(1, floor(1/2 x 1) + 1) = 1 team. Weighted with a
+    # small weight: 3 x 99 - 1 team x 50 = 247 beats 99 x 2 + 10 = 208 - 0, so the woman
+    # is traded away for fit points.
+    women = {"R-TC5": {"mode": "target", "every_mode": "off", "min_women": 1, "weight": 50}}
+    weighted = solve_checked(data, scenario(women))
     assert "W1" not in set(weighted.roster["cadre_id"])
-    lex = solve_checked(
-        data,
-        scenario(
-            {"R-TC5": {"mode": "target", "min_women": 1, "weight": 50}}, objective="lexicographic"
-        ),
-    )
+    lex = solve_checked(data, scenario(women, objective="lexicographic"))
     assert "W1" in set(lex.roster["cadre_id"])
 
 

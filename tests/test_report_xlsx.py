@@ -110,7 +110,8 @@ def test_structure_marks_follow_the_checker(book_zh, result_dir):
     header = list(_rows(ws)[0])
     col = header.index("女干部（调整后）") + 1
     teams = [r[0] for r in _rows(ws)[1:]]
-    figures = res.figures[(res.figures["rule"] == "R-TC5") & (res.figures["mode"] != "off")]
+    figures = res.figures[(res.figures["rule"] == "R-TC5") & (res.figures["mode"] != "off")
+                          & (res.figures["scope"] == "team")]
     assert len(figures)
     for _, f in figures.iterrows():
         cell = ws.cell(row=teams.index(f["where"]) + 2, column=col)

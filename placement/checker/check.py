@@ -91,6 +91,8 @@ def _scopes(scenario) -> dict[str, list[str]]:
     scopes |= {rid: ["pair"] for rid in PAIR_RULES}
     scopes |= {"R-TC3": ["all"], "R-TC4": ["all"], "R-TC10": ["team", "all"],
                "R-RO8": ["county"]}
+    scopes["R-TC5"] = ["all"] if scenario.rules["R-TC5"].every_mode == "off" \
+        else ["team", "all"]
     if scenario.rules["R-TC2"].per == "county":
         scopes["R-TC2"] = ["county"]
     return scopes

@@ -99,15 +99,24 @@ def rule_weight(scenario, rule_id: str, scope: str) -> int:
     return rule.weight
 
 
+def scope_mode(scenario, rule_id: str, scope: str) -> str:
+    """The mode of a rule's figures in one scope: R-TC5's per-team tier (a) has its own
+    `every_mode`; every other figure has the rule's mode."""
+    rule = scenario.rules[rule_id]
+    if rule_id == "R-TC5" and scope == "team" and rule.mode != "off":
+        return rule.every_mode
+    return rule.mode
+
+
 def totals_frame(scenario, figures: pd.DataFrame, scopes: dict[str, list[str]]) -> pd.DataFrame:
     """One row per active rule (R-TC10: one per part, the team bands and the overall
     average), in catalogue order, including rules with no place to count."""
     rows = []
     for rid in CATALOGUE:
-        mode = scenario.rules[rid].mode
-        if mode == "off":
+        if scenario.rules[rid].mode == "off":
             continue
         for scope in scopes[rid]:
+            mode = scope_mode(scenario, rid, scope)
             part = figures[(figures["rule"] == rid) & (figures["scope"] == scope)]
             shortfall = int(part["shortfall"].sum())
             weight = rule_weight(scenario, rid, scope)

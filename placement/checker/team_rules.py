@@ -25,6 +25,7 @@ from placement.checker.terms import (
     is_professional,
     share_target,
 )
+from placement.data.rules import share_fraction
 
 Members = dict[str, list[Line]]
 
@@ -81,10 +82,26 @@ def tc4(sc, world: World, members: Members) -> list[Figure]:
 
 
 def tc5(sc, world: World, members: Members) -> list[Figure]:
-    """Women ≥ `min_women`, teams of `kinds`."""
+    """Two tiers over the teams of `kinds`: (a) per team, women ≥ `min_women_every`, in
+    `every_mode` (no figures when it is off); (b) one figure, in the rule's mode: teams
+    with ≥ `min_women` women ≥ more than `share_of_teams` of the teams, i.e.
+    min(teams, floor(share × teams) + 1)."""
     rule = sc.rules["R-TC5"]
-    return _per_team("R-TC5", rule, _in_kinds(rule, world), members,
-                     lambda ln: ln.cadre.gender == "F", lambda t: rule.min_women)
+    teams = _in_kinds(rule, world)
+    women = {t.team_id: sum(1 for ln in members[t.team_id] if ln.cadre.gender == "F")
+             for t in teams}
+    out = [] if rule.every_mode == "off" else [
+        Figure("R-TC5", rule.every_mode, "team", t.team_id, rule.min_women_every,
+               women[t.team_id]) for t in teams]
+    need = min(len(teams), math.floor(share_fraction(rule.share_of_teams) * len(teams)) + 1)
+    short = [tid for tid, n in women.items() if n < rule.min_women]
+    where = (f"有{rule.min_women}名以上女干部的班子（未达：{'、'.join(short)}）",
+             f"teams with {rule.min_women}+ women (short: {', '.join(short)})")
+    out.append(Figure("R-TC5", rule.mode, "all", "all", need, len(teams) - len(short),
+                      detail=("chk_at_least", {"rule": "R-TC5", "where": where,
+                                               "required": need,
+                                               "achieved": len(teams) - len(short)})))
+    return out
 
 
 def tc6(sc, world: World, members: Members) -> list[Figure]:

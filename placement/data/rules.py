@@ -169,10 +169,17 @@ class TC4(Rule):
 
 
 class TC5(ScopedRule):
-    """At least `min_women` women in each county party and government team (seed 002)."""
+    """Women, in two tiers (seed 002, [reg]): (a) at least `min_women_every` in every team
+    in scope, in `every_mode` (hard by default: the common requirement); (b) at least
+    `min_women` in more than `share_of_teams` of those teams, in `mode` (a target: "大部分
+    县(市、区)党政班子配备了2名以上的女干部", most, not all; `share_of_teams = 1` asks it of
+    every team). `mode = "off"` switches both tiers off."""
     mode: Mode = "target"
     kinds: tuple[str, ...] = PARTY_GOV
+    min_women_every: int = Field(1, ge=0)
+    every_mode: Mode = "hard"
     min_women: int = Field(2, ge=0)
+    share_of_teams: Share = "1/2"
 
 
 class TC6(Rule):

@@ -38,7 +38,8 @@ def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> 
     for rule in meaning.TEAM_MINIMUMS:
         # The message speaks of one team's posts: a county figure (R-TC2 per county) is
         # left to the conflict core.
-        if sc.rules[rule].mode != "hard" or (rule == "R-TC2" and sc.rules[rule].per != "team"):
+        if meaning.team_mode(rule, sc) != "hard" or (rule == "R-TC2"
+                                                     and sc.rules[rule].per != "team"):
             continue
         has = meaning.counts(rule, data, sc, facts, pairs.cadre, team, pairs.own)
         at = meaning.places(rule, data, sc, size)
@@ -135,6 +136,8 @@ def relaxation_trials(sc: Scenario, rule_ids: list[str]) -> list[Relaxation]:
         trial = sc.model_copy(deep=True)
         if rid in trial.rules:
             trial.rules[rid].mode = "target"
+            if rid == "R-TC5" and trial.rules[rid].every_mode == "hard":  # its tier (a)
+                trial.rules[rid].every_mode = "target"
             change_en, change_zh = f"switch {rid} to target", f"将{rid}改为目标（target）"
         elif rid.startswith("LOCK_"):
             trial.locks.must, trial.locks.keep = [], []

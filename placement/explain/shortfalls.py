@@ -37,7 +37,9 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     removed = pairs.removed.set_index(["cadre", "post"])["bits"]
     rows = []
     for f in short.itertuples(index=False):
-        if f.rule in meaning.TEAM_MINIMUMS:
+        if f.rule == "R-TC5" and f.scope == "all":
+            zh, en = _teams_short(data, sc, facts, roster, f)
+        elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
                                    removed)
         elif f.rule == "R-RO8":
@@ -108,6 +110,24 @@ def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     if elsewhere:
         zh += "；将其调入本班子会使其他班子的目标或整体人岗相适损失更大"
         en += "; moving them here would cost more elsewhere (other targets or fit)"
+    return zh, en
+
+
+def _teams_short(data, sc, facts, roster, f):
+    """R-TC5 (b): the teams in scope with fewer than `min_women` women, by name."""
+    each = meaning.most_minimum(f.rule, sc)
+    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
+    cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    has = meaning.counts(f.rule, data, sc, facts, cadre, team,
+                         (roster["change"] == "stay").to_numpy())
+    women = np.bincount(team[has], minlength=len(data.teams))
+    short = np.flatnonzero(meaning.scope(f.rule, data, sc) & (women < each))
+    names = data.teams["name"].to_numpy(dtype=object)
+    ids = data.teams["team_id"].to_numpy(dtype=object)
+    zh = (f"要求{f.required:g}个班子配备{each}名以上女干部、实现{f.achieved:g}个；未达到的班子："
+          + "、".join(f"{names[t]}（{ids[t]}，{women[t]}名）" for t in short))
+    en = (f"needs {f.required:g} teams with {each}+ women, has {f.achieved:g}; teams short: "
+          + ", ".join(f"{names[t]} ({ids[t]}, {women[t]})" for t in short))
     return zh, en
 
 

@@ -5,8 +5,8 @@ builds one alongside the data (the *witness*): every sitting cadre who may stay
 stays, and every vacancy gets its own *designated successor*, a candidate made to
 pass every hard pair rule for that post and to bring what the team still lacks
 after the stayers are counted (locals for R-TC2, a non-Party cadre for R-TC6,
-someone from outside the system for R-TC1, a young member for R-TC3, a non-local
-for a key post under R-AV2). The designated successors are ordinary candidates in
+someone from outside the system for R-TC1, a young member for R-TC3, women for
+R-TC5, a non-local for a key post under R-AV2). The designated successors are ordinary candidates in
 the output; the alternates around them give the solver real choices.
 
 Rule parameters are read from `placement.data.rules.default_rules()`, so the witness
@@ -110,6 +110,9 @@ def plan(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
         prow = order[bounds[t]:bounds[t + 1]]
         if _on(rules["R-TC6"]) and teams["needs_non_party"].iat[t]:
             _open_seat_for_non_party(rng, posts, cad, forced, protected, prow)
+        tc5 = rules["R-TC5"]
+        if tc5.mode != "off" and tc5.every_mode == "hard" and teams["kind"].iat[t] in tc5.kinds:
+            _open_seats_for_women(rng, posts, cad, forced, protected, prow, tc5.min_women_every)
         team = _team_view(t, teams, posts, cad, forced, prow)
         needs["need_nonlocal"][team.vacant[posts["key_post"].to_numpy(bool)[team.vacant]]] = True
         if _on(rules["R-TC1"]) and team.kind in rules["R-TC1"].kinds:
@@ -121,9 +124,9 @@ def plan(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
             needs["need_nonparty"][team.free[~party][0]] = True  # R-EL10: not a Party post
         if _on(rules["R-TC2"]) and team.kind in rules["R-TC2"].kinds:
             _plan_locals(rng, posts, cad, protected, team, needs, rules["R-TC2"])
-        if team.kind in rules["R-TC5"].kinds:
-            short = rules["R-TC5"].min_women - (cad["gender"].to_numpy(dtype=object)
-                                                [team.stayers] == "F").sum()
+        if tc5.mode != "off" and team.kind in tc5.kinds:
+            short = max(tc5.min_women, tc5.min_women_every) - (
+                cad["gender"].to_numpy(dtype=object)[team.stayers] == "F").sum()
             needs["need_female"][team.vacant[:max(short, 0)]] = True
         wanted = teams["needs_specialty"].iat[t]
         have = cad["specialties"].to_numpy(dtype=object)[team.stayers]
@@ -161,6 +164,23 @@ def _open_seat_for_non_party(rng, posts, cad, forced, protected, prow: np.ndarra
     deputy = posts["grade"].to_numpy(dtype=object)[prow] == "deputy"
     movable = stay & ~key & deputy & ~protected[np.maximum(holder, 0)]
     _flip(rng, cad, "leaving", True, holder[movable], 1)
+
+
+def _open_seats_for_women(rng, posts, cad, forced, protected, prow: np.ndarray,
+                          every: int) -> None:
+    """R-TC5 (a), hard: a team whose women stayers and vacancies together fall short of
+    `every` has that many more sitting (non-key, unprotected) deputies leave, so that
+    their successors can be women (Linfen's R12-ZF had no woman and no vacancy)."""
+    stay = stays(cad, posts.iloc[prow], forced)
+    holder = posts["holder"].to_numpy()[prow]
+    women = (cad["gender"].to_numpy(dtype=object)[holder[stay]] == "F").sum()
+    short = every - women - (~stay).sum()
+    if short <= 0:
+        return
+    key = posts["key_post"].to_numpy(bool)[prow]
+    deputy = posts["grade"].to_numpy(dtype=object)[prow] == "deputy"
+    movable = stay & ~key & deputy & ~protected[np.maximum(holder, 0)]
+    _flip(rng, cad, "leaving", True, holder[movable], short)
 
 
 def _plan_exchange(rng, cad, protected, team: _Team, needs, rule) -> None:

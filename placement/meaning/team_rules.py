@@ -143,7 +143,7 @@ def _young_appointed(rule, data, sc, facts, cadre, team, own):
 
 
 def _woman(rule, data, sc, facts, cadre, team, own):
-    """R-TC5: `gender == "F"`."""
+    """R-TC5: `gender == "F"` (both tiers)."""
     return _cadre(data, "gender", cadre) == "F"
 
 
@@ -211,7 +211,8 @@ def _each(size: np.ndarray, n: int) -> np.ndarray:
 _REQUIRED = {
     "R-TC1": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
     "R-TC2": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_locals),
-    "R-TC5": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_women),
+    # (a) the every-team tier; tier (b) is `required_figure` over `most_minimum`
+    "R-TC5": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_women_every),
     "R-TC6": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_non_party),
     "R-TC7": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
     "R-TC8": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
@@ -227,15 +228,42 @@ def required(rule: str, data: DataSet, sc: Scenario, size: np.ndarray) -> np.nda
                       dtype=np.int64)
 
 
+def more_than_share(share: float | str, n: int) -> int:
+    """The fewest of `n` that are more than `share` of them, at most `n`:
+    floor(share × n) + 1, exact ("大部分", a majority, is more than 1/2; 1 is all `n`)."""
+    f = share_fraction(share)
+    return min(int(n), f.numerator * int(n) // f.denominator + 1)
+
+
 def required_figure(rule: str, data: DataSet, sc: Scenario) -> int:
     """The one figure of R-TC3 (teams with a young member: ceil(share_of_teams × teams in
-    scope)) and R-TC4 (new placements of under-`max_age` cadres: `min_count`)."""
+    scope)), R-TC4 (new placements of under-`max_age` cadres: `min_count`) and R-TC5 (b)
+    (teams with `most_minimum` women: more than `share_of_teams` of the teams in scope)."""
     r = sc.rules[rule]
     if rule == "R-TC3":
         return int(share_target(r.share_of_teams, int(scope(rule, data, sc).sum())))
     if rule == "R-TC4":
         return int(r.min_count)
+    if rule == "R-TC5":
+        return more_than_share(r.share_of_teams, int(scope(rule, data, sc).sum()))
     raise KeyError(f"{rule} has no single figure; see required()")
+
+
+def most_minimum(rule: str, sc: Scenario) -> int:
+    """R-TC5 (b): the members who must count in a team for it to count towards the
+    share-of-teams figure (`min_women`)."""
+    if rule != "R-TC5":
+        raise KeyError(f"{rule} has no share-of-teams tier")
+    return int(sc.rules[rule].min_women)
+
+
+def team_mode(rule: str, sc: Scenario) -> str:
+    """The mode of a team minimum's per-team figures: R-TC5's every-team tier has its own
+    (`every_mode`), off with the rule; every other rule has one mode."""
+    r = sc.rules[rule]
+    if rule == "R-TC5" and r.mode != "off":
+        return r.every_mode
+    return r.mode
 
 
 def age_goal(data: DataSet, sc: Scenario, facts: TeamFacts) -> int | None:

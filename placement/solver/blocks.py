@@ -2,8 +2,8 @@
 rows that count one figure over everything.
 
 Why: cities rarely exchange cadres, so once the rows that span all teams are set
-aside (R-TC3, R-TC4 and R-TC10's average age count one figure over every team in
-scope), the constraint graph falls apart into one block per city or department
+aside (R-TC3, R-TC4, R-TC5 (b) and R-TC10's average age count one figure over every
+team in scope), the constraint graph falls apart into one block per city or department
 group. HiGHS's set-up and presolve grow faster than linearly with size, so many
 small solves beat one large one, and `highspy` releases the GIL, so two blocks run
 at once on two cores. Measured in docs/solver.md.
@@ -77,14 +77,54 @@ def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray)
         label = new
 
 
+def _placing(m: MipArrays) -> np.ndarray:
+    """Bool per column: it places someone (it lies in an exactly-one group of
+    `MipArrays.groups`); the other columns are figures (flags, shortfalls)."""
+    placing = np.zeros(m.num_vars, dtype=bool)
+    if m.groups:
+        placing[np.concatenate(m.groups)] = True
+    return placing
+
+
+def _figure_rows(m: MipArrays, rows: np.ndarray) -> np.ndarray:
+    """Bool per row of `rows`: no column of it places anyone (`_placing`), so it counts
+    figures that other rows define per team, such as R-TC3's and R-TC5 (b)'s
+    `Σ flag ≥ k`."""
+    placing = _placing(m)
+    lengths = np.diff(m.starts)[rows]
+    hits = np.add.reduceat(placing[m.index[_entries(m.starts, rows)]].astype(np.int64),
+                           np.concatenate([[0], np.cumsum(lengths)[:-1]]))
+    return hits == 0
+
+
 def split(m: MipArrays) -> Split | None:
-    """The blocks of `m`, or None when splitting would not pay."""
+    """The blocks of `m`, or None when splitting would not pay.
+
+    Set aside: rows over more than `GLOBAL_ROW_SHARE` of the columns (one figure
+    counted on roster lines, R-TC4, R-TC10 (b)), and rows over figure columns only
+    (`_figure_rows`) whose columns lie in different blocks without them (one figure
+    counted over per-team flags, R-TC3, R-TC5 (b)): narrow, yet they join every team."""
     n = m.num_vars
     lengths = np.diff(m.starts)
     wide = lengths > GLOBAL_ROW_SHARE * n
     if n < 1000:
         return None
-    kept = np.flatnonzero(~wide & (lengths > 0))
+    narrow = np.flatnonzero(~wide & (lengths > 0))
+    figure = _figure_rows(m, narrow)
+    label = _components(n, m.starts, m.index, narrow[~figure])  # blocks before figures
+    spans = narrow[figure]
+    # A column in no other row (a shortfall) joins nothing: it counts as its row's own.
+    tied = np.zeros(n, dtype=bool)
+    tied[m.index[_entries(m.starts, narrow[~figure])]] = True
+    cols = m.index[_entries(m.starts, spans)]
+    owner = np.repeat(np.arange(len(spans)), lengths[spans])
+    entries = np.where(tied[cols], label[cols], -1)
+    low = np.full(len(spans), n)
+    np.minimum.at(low, owner, np.where(entries >= 0, entries, n))
+    joins = (entries >= 0) & (entries != low[owner])
+    joins = np.bincount(owner[joins], minlength=len(spans)) > 0
+    wide[spans[joins]] = True
+    kept = np.setdiff1d(narrow, spans[joins])
     label = _components(n, m.starts, m.index, kept)
     in_row = np.zeros(n, dtype=bool)
     in_row[m.index[_entries(m.starts, kept)]] = True
@@ -166,7 +206,7 @@ class BlockSearch:
         x = np.where(np.isfinite(x), x, 0.0)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, self.parts.global_rows, x):
+        if not rows_hold(m, self.parts.global_rows, _lift(m, self.parts.global_rows, x)):
             return None
         s = m.scale
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
@@ -176,6 +216,34 @@ class BlockSearch:
         return HighsAnswer(Status.OPTIMAL if optimal else Status.FEASIBLE,
                            np.rint(x).astype(np.int64), objective, bound,
                            len(self.parts.blocks), all(a.proven for a in answers))
+
+
+def _lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """`x` with the free figure columns (`_placing` false, cost 0) of broken set-aside
+    rows moved to help them.
+
+    Why: a block does not see the set-aside row, so a column that costs nothing and
+    counts only there (R-TC5 (b)'s flag "this team has two women") is left at 0 even
+    where its team's rows allow 1. Moving it changes no cost and keeps every row it is
+    in, so the stitched roster and its objective are unchanged; per flag, not per pair."""
+    on = m.index[_entries(m.starts, np.arange(len(m.starts) - 1))]
+    row_of = np.repeat(np.arange(len(m.starts) - 1), np.diff(m.starts))
+    on[np.isin(row_of, rows)] = -1  # the set-aside rows are checked after, together
+    free = ~_placing(m) & (m.cost == 0)
+    for r in rows:
+        if rows_hold(m, np.array([r]), x):
+            continue
+        lo, hi = m.starts[r], m.starts[r + 1]
+        below = float(m.value[lo:hi] @ x[m.index[lo:hi]]) < m.row_lower[r]
+        cols, coef = m.index[lo:hi], m.value[lo:hi]
+        for c, a in zip(cols[free[cols]], coef[free[cols]], strict=True):
+            to = m.upper[c] if (a > 0) == below else m.lower[c]
+            if not np.isfinite(to) or to == x[c]:
+                continue
+            was, x[c] = x[c], to
+            if not rows_hold(m, row_of[on == c], x):
+                x[c] = was
+    return x
 
 
 def rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:

@@ -256,21 +256,106 @@ ONE_COUNTED = {**PLAIN, "P3": "K3"}  # replaces the lowest, C3 (88)
 TWO_COUNTED = {**PLAIN, "P2": "K2", "P3": "K3"}  # keeps only C1 (90)
 
 
+def women_case():
+    """Four county_gov teams T1–T4 and one municipal_dept team TO (out of scope), posts
+    Pi1–Pi3 each: men Ci1 90 / Ci2 89 / Ci3 88 on their post, women Wi3 20 on Pi3 and
+    Wi3 30 on Pi3 and Wi2 20 + i on Pi2. A first woman in Ti costs 88 - 30 = 58 (Wi2 alone
+    would cost more, 69 - i); a second 89 - (20 + i) = 69 - i, cheapest in T4, then T3, T2,
+    T1."""
+    teams = [*({"team_id": f"T{i}", "kind": "county_gov"} for i in range(1, 5)),
+             {"team_id": "TO", "kind": "municipal_dept"}]
+    posts, cadres, scores = [], [], {}
+    for i, t in ((1, "T1"), (2, "T2"), (3, "T3"), (4, "T4"), (5, "TO")):
+        posts += posts_of(t, f"P{i}", 3)
+        cadres += [*({"cadre_id": f"C{i}{j}", "gender": "M"} for j in (1, 2, 3)),
+                   *({"cadre_id": f"W{i}{j}", "gender": "F"} for j in (2, 3))]
+        scores |= {(f"C{i}1", f"P{i}1"): 90, (f"C{i}2", f"P{i}2"): 89,
+                   (f"C{i}3", f"P{i}3"): 88, (f"W{i}3", f"P{i}3"): 30,
+                   (f"W{i}2", f"P{i}2"): 20 + i}
+    return dataset(teams, posts, cadres, scores)
+
+
+MEN = {f"P{i}{j}": f"C{i}{j}" for i in range(1, 6) for j in (1, 2, 3)}
+ONE_EACH = {**MEN, **{f"P{i}3": f"W{i}3" for i in range(1, 5)}}  # a woman in T1–T4
+
+
+def two_in(*teams: int) -> dict[str, str]:
+    """ONE_EACH plus a second woman in the given teams."""
+    return {**ONE_EACH, **{f"P{i}2": f"W{i}2" for i in teams}}
+
+
 def test_R_TC5_model_women_in_county_teams():
-    data = attribute_case("county_party", "municipal_dept", {"gender": "F"})
-    assert placed(solve(data)) == PLAIN
-    # min_women 2 in the county_party team; the department team is out of scope
-    assert placed(solve(data, {"R-TC5": {"mode": "hard"}})) == TWO_COUNTED
-    assert placed(solve(data, {"R-TC5": {"mode": "hard", "min_women": 1}})) == ONE_COUNTED
+    data = women_case()
+    assert placed(solve(data)) == MEN
+    # Defaults: (a) hard, 1 woman in each of T1–T4 (TO out of scope); (b) target, 2 women
+    # in more than 1/2 of the 4 teams: floor(4/2) + 1 = 3 teams (not 2, "at least half"),
+    # the cheapest second women T4, T3, T2 (65 + 66 + 67 < 1000 each)
+    default = solve(data, {"R-TC5": {"mode": "target"}})
+    assert placed(default) == two_in(2, 3, 4)
+    # fit: MEN 5 x 267 = 1335; - 4 x 58 for the first women; - (67 + 66 + 65) = 905
+    assert default.outcome.objective == 1335 - 4 * 58 - (67 + 66 + 65)
+    # share_of_teams 1: every team (T1's second woman costs 68 < 1000)
+    assert placed(solve(data, {"R-TC5": {"mode": "target", "share_of_teams": 1}})) \
+        == two_in(1, 2, 3, 4)
+    # share 3/4 of 4 is exactly 3: more than it is 4 teams
+    assert placed(solve(data, {"R-TC5": {"mode": "hard", "share_of_teams": "3/4"}})) \
+        == two_in(1, 2, 3, 4)
+    # (b) at weight 64: no second woman is worth it (65 > 64), tier (a) still holds
+    assert placed(solve(data, {"R-TC5": {"mode": "target", "weight": 64}})) == ONE_EACH
+    # tier (a) off: only the 3 teams with 2 women get any; T1 keeps its men
+    only_b = solve(data, {"R-TC5": {"mode": "hard", "every_mode": "off"}})
+    assert placed(only_b) == {**two_in(2, 3, 4), "P13": "C13"}
+    # tier (a) as a target at weight 57 (< 58): no first woman anywhere; at 59 one each
+    a_target = solve(data, {"R-TC5": {"mode": "target", "weight": 57, "every_mode": "target",
+                                      "min_women": 0}})
+    assert placed(a_target) == MEN
+    assert placed(solve(data, {"R-TC5": {"mode": "target", "weight": 59,
+                                         "every_mode": "target", "min_women": 0}})) == ONE_EACH
+
+
+def test_R_TC5_model_shortfall_names_the_teams_short():
+    """At weight 64 no second woman is placed (65 > 64): tier (b)'s one figure is 3 short
+    and its cause names the four teams with fewer than 2 women, not TO (out of scope)."""
+    from placement.explain.shortfalls import shortfall_causes
+
+    data = women_case()
+    sc = {"R-TC5": {"mode": "target", "weight": 64}}
+    prop = solve(data, sc)
+    report = check(data, sc, placed(prop))
+    causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
+                              report.figures)
+    row = causes[causes["rule"] == "R-TC5"].set_index("where").loc["all"]
+    assert row["shortfall"] == 3
+    assert "teams short: T1 (T1, 1), T2 (T2, 1), T3 (T3, 1), T4 (T4, 1)" in row["cause_en"]
+    assert "TO" not in row["cause_en"] and "未达到的班子" in row["cause_zh"]
 
 
 def test_R_TC5_checker_women_in_county_teams():
-    data = attribute_case("county_party", "municipal_dept", {"gender": "F"})
-    hard = {"R-TC5": {"mode": "hard"}}
-    assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC5", "TI")}
-    assert check(data, hard, TWO_COUNTED).ok
-    target = check(data, {"R-TC5": {"mode": "target"}}, PLAIN)
-    assert shortfall(target, "R-TC5", "TI") == 2  # 2 - 0
+    data = women_case()
+    default = {"R-TC5": {"mode": "target"}}
+    men = check(data, default, MEN)
+    # (a) hard: no woman in T1–T4 (TO out of scope); (b) 0 of the 3 teams needed
+    assert broken(men) == {("R-TC5", f"T{i}") for i in range(1, 5)}
+    assert shortfall(men, "R-TC5", "all") == 3
+    two = check(data, default, two_in(3, 4))
+    assert two.ok and shortfall(two, "R-TC5", "all") == 1  # 3 - 2
+    assert shortfall(check(data, default, two_in(2, 3, 4)), "R-TC5", "all") == 0
+    every = check(data, {"R-TC5": {"mode": "target", "share_of_teams": 1}}, two_in(2, 3, 4))
+    assert shortfall(every, "R-TC5", "all") == 1  # 4 - 3
+    hard_b = check(data, {"R-TC5": {"mode": "hard"}}, two_in(3, 4))
+    assert broken(hard_b) == {("R-TC5", "all")}
+    assert "short: T1, T2" in hard_b.violations[0].text("en")
+    # tier (a) as a target: a shortfall per team, no violation
+    a_target = check(data, {"R-TC5": {"mode": "target", "every_mode": "target"}}, MEN)
+    assert a_target.ok and shortfall(a_target, "R-TC5", "T2", "team") == 1
+    totals = a_target.totals.set_index("scope")
+    assert list(totals.loc[["team", "all"], "shortfall"]) == [4, 3]
+    # min_women_every 2 in hard mode: T1 (one woman) breaks it
+    assert broken(check(data, {"R-TC5": {"mode": "target", "min_women_every": 2}},
+                        two_in(2, 3, 4))) == {("R-TC5", "T1")}
+    # tier (a) off: no team figures
+    off = check(data, {"R-TC5": {"mode": "target", "every_mode": "off"}}, MEN)
+    assert off.ok and set(off.figures["scope"]) == {"all"}
 
 
 def test_R_TC6_model_non_party_in_flagged_teams():
