@@ -133,7 +133,9 @@ def test_a_shortfall_cause_names_the_team_the_cadres_went_to():
             "score": 90 if (c["cadre_id"], p["post_id"]) == ("W1", "P1") else 50}
            for c in cadres for p in posts]
     data = make_dataset(teams=teams, posts=posts, cadres=cadres, fit=fit)
-    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1}})
+    # R-TC5 tier (a), one woman in every team, as a target so that T2 may fall short
+    sc = scenario({"R-TC5": {"mode": "target", "min_women": 1, "min_women_every": 1,
+                             "every_mode": "target"}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures)

@@ -64,7 +64,7 @@ def test_a_run_reports_its_stages_and_ends_done(client, base_run):
     run = client.get(f"/api/v1/runs/{run_id}").json()
     assert run["status"] == "done"
     # The stored optimum of the bundled scenario (tests/test_bundled.py, README).
-    assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 21174.0)
+    assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 22568.0)
     assert run["summary"]["check"]["ok"] is True
 
 
@@ -82,12 +82,12 @@ def test_the_roster_equals_placement_solve(client, base_run, tmp_path):
 
 
 def test_two_runs_compare(client, base_run, women_run):
-    """A third woman per county team: the README's worked example, through the API."""
+    """Three women in most county teams: the README's worked example, through the API."""
     d = client.get("/api/v1/diff", params={"a": base_run[0], "b": women_run}).json()
     figures = {r["figure"]: r for r in d["summary"]}
-    assert (figures["women"]["a"], figures["women"]["b"]) == (97, 116)  # +19 women
-    assert (figures["fit"]["a"], figures["fit"]["b"]) == (25294.0, 25061.0)  # -233 fit
-    assert len(d["posts"]) == 150  # posts that get another holder
+    assert (figures["women"]["a"], figures["women"]["b"]) == (99, 100)  # +1 woman
+    assert (figures["fit"]["a"], figures["fit"]["b"]) == (25348.0, 25339.0)  # -9 fit
+    assert len(d["posts"]) == 105  # posts that get another holder
 
 
 def test_history_lists_runs_newest_first_with_notes(client, base_run, women_run):
@@ -159,7 +159,7 @@ def test_validate_gives_the_cli_messages(client):
         "scenario": "linfen", "set": ["rules.R-TC5.min_woman=3"],
         "locks": {"must": [{"cadre": "NOBODY", "post": "R01-DW-01"}]}}).json()
     assert bad["ok"] is False
-    assert "did you mean min_women?" in bad["problems"][0]["message_en"]
+    assert "did you mean min_women or min_women_every?" in bad["problems"][0]["message_en"]
     good = client.post("/api/v1/validate", json={
         "scenario": "linfen", "locks": {"must": [{"cadre": "NOBODY", "post": "R01-DW-01"}]}})
     problem = good.json()["problems"][0]
