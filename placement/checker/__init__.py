@@ -41,11 +41,13 @@ Reading notes (where docs/rules.md leaves room, the most literal reading):
    county_gov team; a side with several head posts changes when any does.
 10. R-AV1 counts one unit per `relations` row whose two cadres serve in the
     same team; figures are per team (at most 0 such rows).
-11. R-RS1 (report only, never priced in the objective): a reserve for a post
-    has `reserve_rank` equal to the post's rank, is not leaving, holds no post
-    in the roster and breaks no hard pair rule there as a new placement
-    (candidate and nominated_for do not matter for the pool). Per team:
-    covered posts ≥ posts.
+11. R-RS1 (report only, never priced in the objective): a reserve may cover a
+    post when its `reserve_rank` equals the post's rank, it is not leaving, holds
+    no post in the roster and breaks no hard pair rule there (candidate and
+    nominated_for do not matter for the pool). Each reserve counts for one post:
+    head posts first, then deputy posts, in data order, a post is covered when it
+    and the posts covered before it can all have their reserves at once (a
+    bipartite matching, scipy). Per team: covered posts ≥ posts.
 12. Pair rules have one figure per roster line (required 1, achieved 1 when the
     line keeps the rule); team and county figures use `sense` "min" or "max".
 13. "Allowed to stay": the cadre holds a post now, is not leaving, no `forbid`

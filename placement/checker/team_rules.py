@@ -12,6 +12,9 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import maximum_bipartite_matching
+
 from placement.checker.pair_rules import hard_breaks
 from placement.checker.report import Figure
 from placement.checker.terms import (
@@ -216,30 +219,42 @@ def ro8(sc, world: World, members: Members) -> list[Figure]:
     return out
 
 
+def _all_have_one(slots: list[list[int]], reserves: int) -> bool:
+    """Every slot (a list of reserve numbers) can have a reserve of its own: a maximum
+    bipartite matching of slots to reserves (Hopcroft–Karp, scipy) leaves none unmatched."""
+    cols = [r for slot in slots for r in slot]
+    rows = [i for i, slot in enumerate(slots) for _ in slot]
+    graph = coo_array(([1] * len(cols), (rows, cols)), shape=(len(slots), reserves)).tocsr()
+    return bool((maximum_bipartite_matching(graph, perm_type="column") >= 0).all())
+
+
 def rs1(sc, world: World, members: Members) -> list[Figure]:
-    """Per team: posts covered by enough reserve cadres (`heads` per head post, `deputies`
-    per deputy post). A reserve for a post: `reserve_rank` equals the post's rank, not
-    leaving, holding no post in the roster, and breaking no hard pair rule there as a
-    new placement. Figure: posts of the team ≥ posts covered."""
+    """Per team: posts covered by their reserve cadres (`heads` per head post, `deputies`
+    per deputy post), each reserve counted for one post only. A reserve may cover a post
+    when its `reserve_rank` equals the post's rank, it is not leaving, holds no post in
+    the roster and breaks no hard pair rule there. Posts are taken head posts first, then
+    deputy posts, each in data order; a post is covered when it and every post covered
+    before it can all have their reserves at once. Figure: covered posts ≥ posts."""
     rule = sc.rules["R-RS1"]
     placed = {ln.cadre.cadre_id for lines in members.values() for ln in lines}
     pool: dict[str, list[Record]] = {}
     for c in world.cadres.values():
         if c.reserve_rank and not c.leaving and c.cadre_id not in placed:
             pool.setdefault(c.reserve_rank, []).append(c)
-
-    def covered(p: Record) -> bool:
+    number = {c.cadre_id: k for k, c in enumerate(c for cs in pool.values() for c in cs)}
+    order = [p for p in world.posts.values() if p.grade == "head"] + \
+        [p for p in world.posts.values() if p.grade != "head"]
+    slots: list[list[int]] = []
+    covered = set()
+    for p in order:
         need = rule.heads if p.grade == "head" else rule.deputies
-        found = 0
-        for c in pool.get(p.rank, []):
-            if found >= need:
-                break
-            if not hard_breaks(sc, Line(p, c), world):
-                found += 1
-        return found >= need
-
+        able = [number[c.cadre_id] for c in pool.get(p.rank, [])
+                if not hard_breaks(sc, Line(p, c), world)]
+        if len(able) >= need and _all_have_one(slots + [able] * need, len(number)):
+            slots += [able] * need
+            covered.add(p.post_id)
     return [Figure("R-RS1", rule.mode, "team", tid, len(posts),
-                   sum(1 for p in posts if covered(world.posts[p])))
+                   sum(1 for p in posts if p in covered))
             for tid, posts in world.team_posts.items()]
 
 

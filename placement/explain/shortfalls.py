@@ -21,7 +21,8 @@ from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
-from placement.eligibility.pairs import Pairs, reasons, structural_pairs
+from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons, structural_pairs
+from placement.meaning import reserve
 from placement.meaning import team_rules as meaning
 
 
@@ -36,6 +37,7 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         index=pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"]))
     removed = pairs.removed.set_index(["cadre", "post"])["bits"]
     rows = []
+    cover = None  # R-RS1's matching, computed once when a team falls short
     for f in short.itertuples(index=False):
         if f.rule == "R-TC5" and f.scope == "all":
             zh, en = _teams_short(data, sc, facts, roster, f)
@@ -47,11 +49,9 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         elif f.scope == "pair":
             zh, en = _pair_rule(data, pairs, roster, f)
         elif f.rule == "R-RS1":
-            zh = (f"后备干部覆盖不足：需要{f.required:g}个职位有足额后备，仅{f.achieved:g}个；"
-                  f"请补充该班子职级的后备干部（后备职级）")
-            en = (f"reserve pool short: {f.required:g} posts need their reserves, "
-                  f"{f.achieved:g} have them; the pool lacks cadres reserved for these ranks "
-                  f"(reserve_rank)")
+            if cover is None:
+                cover = reserve_coverage(data, sc, facts, roster)
+            zh, en = _reserves(data, sc, facts, cover, f)
         else:
             zh = (f"要求{f.required:g}，实现{f.achieved:g}：现有可用人选在满足其他规定和"
                   f"人岗相适后不足以达到该目标")
@@ -110,6 +110,46 @@ def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     if elsewhere:
         zh += "；将其调入本班子会使其他班子的目标或整体人岗相适损失更大"
         en += "; moving them here would cost more elsewhere (other targets or fit)"
+    return zh, en
+
+
+def reserve_coverage(data: DataSet, sc: Scenario, facts: Facts,
+                     roster: pd.DataFrame) -> reserve.Coverage:
+    """R-RS1 after the proposal: the reserves left out of `roster` (placement.meaning.reserve
+    says who may cover which post), less the arcs a hard pair rule breaks, judged as the
+    cadre would hold the post (staying only at their own post), matched to the posts."""
+    placed = np.isin(data.cadres["cadre_id"].to_numpy(dtype=object),
+                     roster["cadre_id"].to_numpy(dtype=object))
+    cadre, post = reserve.arcs(data, placed)
+    masks = pair_rule_masks(data, sc, facts, cadre, post, facts.c_own_post[cadre] == post)
+    broken = np.zeros(len(cadre), dtype=bool)
+    for rid, m in masks.items():
+        broken |= m & (sc.rules[rid].mode == "hard")
+    return reserve.coverage(data, sc, cadre[~broken], post[~broken])
+
+
+def _reserves(data, sc, facts, cover, f):
+    """R-RS1: the team's posts left without their reserves, each with its need and the
+    reserves who could cover it, and the reserves missing (their needs added up: that many
+    more reserves eligible for them would cover them)."""
+    rule = sc.rules["R-RS1"]
+    names = Names(data)
+    ids = data.posts["post_id"].to_numpy(dtype=object)
+    team = pd.Index(data.teams["team_id"]).get_loc(f.where)
+    out = np.flatnonzero((facts.p_team == team) & ~cover.covered)
+    missing = int(cover.need[out].sum())
+    each_zh = "、".join(f"{names.beside(ids[p], 'zh')}（需{cover.need[p]}名，可任后备"
+                       f"{cover.eligible[p]}名）" for p in out)
+    each_en = ", ".join(f"{names.beside(ids[p], 'en')} (needs {cover.need[p]}, "
+                        f"{cover.eligible[p]} eligible)" for p in out)
+    zh = (f"后备干部覆盖不足：{f.required:g}个职位中{len(out)}个未达足额后备（正职每职"
+          f"{rule.heads}名、副职每职{rule.deputies}名，每名后备只计一个职位），缺后备{missing}名："
+          f"{each_zh}；可任的后备不足或已计入其他职位，请补充相应职级的后备干部（后备职级）")
+    en = (f"reserve pool short: {len(out)} of {f.required:g} posts lack their reserves "
+          f"({rule.heads} per head post, {rule.deputies} per deputy post, each reserve "
+          f"counted for one post), {missing} reserves missing: {each_en}; the eligible "
+          f"reserves are too few or counted for other posts: add cadres reserved for these "
+          f"ranks (reserve_rank)")
     return zh, en
 
 
