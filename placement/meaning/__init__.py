@@ -9,10 +9,12 @@ readers: `models/team_composition.py` (the constraints),
 `placement/explain/shortfalls.py` (the pool that could count),
 `placement/explain/infeasible.py` (count pre-checks) and
 `placement/roster/tables.py` (teams.csv). `posts` says what a post is: "a
-Party post" (R-EL10), read by the pair rule and the generator.
+Party post" (R-EL10), read by the pair rule and the generator. `reserve` says which
+reserve cadre may cover which post and which posts the pool covers, each reserve
+once (R-RS1), read by `placement/explain/shortfalls.py`.
 
 The independent checker (`placement/checker/`) does not import this package: it
 keeps its own reading of docs/rules.md, so a wrong declaration here shows up as
 a disagreement between the model and the checker. This package imports only
-`placement.data`, numpy and pandas.
+`placement.data`, numpy, pandas and (for R-RS1's matching) scipy.
 """
