@@ -138,10 +138,10 @@ def _reserves(data, sc, facts, cover, f):
     team = pd.Index(data.teams["team_id"]).get_loc(f.where)
     out = np.flatnonzero((facts.p_team == team) & ~cover.covered)
     missing = int(cover.need[out].sum())
-    each_zh = "、".join(f"{names.beside(ids[p], 'zh')}（需{cover.need[p]}名，可任后备"
-                       f"{cover.eligible[p]}名）" for p in out)
-    each_en = ", ".join(f"{names.beside(ids[p], 'en')} (needs {cover.need[p]}, "
-                        f"{cover.eligible[p]} eligible)" for p in out)
+    each_zh = "、".join(f"{names.beside(ids[p], 'zh')}需{cover.need[p]}名、可任后备"
+                       f"{cover.eligible[p]}名" for p in out)
+    each_en = "; ".join(f"{names.beside(ids[p], 'en')}: needs {cover.need[p]}, "
+                        f"{cover.eligible[p]} eligible" for p in out)
     zh = (f"后备干部覆盖不足：{f.required:g}个职位中{len(out)}个未达足额后备（正职每职"
           f"{rule.heads}名、副职每职{rule.deputies}名，每名后备只计一个职位），缺后备{missing}名："
           f"{each_zh}；可任的后备不足或已计入其他职位，请补充相应职级的后备干部（后备职级）")

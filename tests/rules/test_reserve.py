@@ -42,22 +42,25 @@ def reserves():
 
 
 def shared():
-    """One reserve R for two deputy posts D1, D2 of T1 (both 副处); X and Y hold them.
-    A shared pool (one reserve ≥ 1 per deputy post) says both covered; a matching, one."""
+    """One reserve R for two deputy posts D1, D2 of T1 (both 副处); X and Y hold them; L,
+    a 副处 reserve who is leaving, covers nothing. A shared pool (one reserve ≥ 1 per
+    deputy post) says both covered; a matching, one."""
     cadres = [{"cadre_id": "R", "reserve_rank": "副处"}, {"cadre_id": "X"},
-              {"cadre_id": "Y"}]
+              {"cadre_id": "Y"}, {"cadre_id": "L", "reserve_rank": "副处", "leaving": True}]
     posts = [{"post_id": "D1", "team_id": "T1"}, {"post_id": "D2", "team_id": "T1"}]
     return dataset([{"team_id": "T1"}], posts, cadres, {("X", "D1"): 90, ("Y", "D2"): 90})
 
 
 def head_first():
-    """T1: deputy post D1 listed before head post H1, both 副处, reserves R1, R2 (副处);
-    X, Y hold the posts. Head posts are taken first: H1 takes R1 and R2, D1 is uncovered."""
+    """Deputy post D1 of T1 listed before head post H1 of T2, both 副处, reserves R1, R2
+    (副处); X, Y hold the posts. Head posts are taken first: H1 takes R1 and R2, D1 is
+    uncovered (in data order D1 would take one and H1 go short)."""
     cadres = [{"cadre_id": "R1", "reserve_rank": "副处"},
               {"cadre_id": "R2", "reserve_rank": "副处"}, {"cadre_id": "X"}, {"cadre_id": "Y"}]
     posts = [{"post_id": "D1", "team_id": "T1"},
-             {"post_id": "H1", "team_id": "T1", "grade": "head"}]
-    return dataset([{"team_id": "T1"}], posts, cadres, {("X", "D1"): 90, ("Y", "H1"): 90})
+             {"post_id": "H1", "team_id": "T2", "grade": "head"}]
+    return dataset([{"team_id": "T1"}, {"team_id": "T2"}], posts, cadres,
+                   {("X", "D1"): 90, ("Y", "H1"): 90})
 
 
 def rematch():
@@ -118,9 +121,9 @@ def test_R_RS1_model_shortfall_names_the_uncovered_posts():
     # D2 uncovered: 1 of 2 posts, its need (1) missing, and the one reserve it could have
     assert row["where"] == "T1" and row["shortfall"] == 1
     assert "1 of 2 posts lack their reserves" in row["cause_en"]
-    assert "1 reserves missing: D2" in row["cause_en"] and "1 eligible" in row["cause_en"]
+    assert "1 reserves missing: D2" in row["cause_en"] and "1 eligible;" in row["cause_en"]
     assert "D1" not in row["cause_en"].split("missing:")[1]
-    assert "缺后备1名：D2" in row["cause_zh"]
+    assert "缺后备1名：D2（T1D2）需1名、可任后备1名；" in row["cause_zh"]  # D2 beside its name
 
 
 def test_R_RS1_checker_coverage_figure():
@@ -144,8 +147,9 @@ def test_R_RS1_checker_each_reserve_counts_for_one_post():
 
 
 def test_R_RS1_checker_head_posts_first_and_a_matching_not_first_come():
-    # H1 takes both reserves: 1 of 2 covered, whichever of the two is listed first
-    assert shortfall(check(head_first(), RS1, {"D1": "X", "H1": "Y"}), "R-RS1", "T1") == 1
+    # H1 (T2) takes both reserves although D1 (T1) is listed first
+    first = check(head_first(), RS1, {"D1": "X", "H1": "Y"})
+    assert (shortfall(first, "R-RS1", "T1"), shortfall(first, "R-RS1", "T2")) == (1, 0)
     el8 = RS1 | {"R-EL8": {"mode": "hard"}}
     assert shortfall(check(rematch(), el8, {"D1": "X", "D2": "Y"}), "R-RS1", "T1") == 0
     # R-EL8 off: both reserves may cover both posts, still 2 of 2
