@@ -574,11 +574,11 @@ def test_r_rs1_counts_eligible_unplaced_reserves():
         reference_date=REF)
     sc = scenario({"R-RS1": {"mode": "target"}, "R-EL1": {"mode": "hard"}})
     report = check(data, sc, {"P1": "A", "P2": "B"})
-    # P1 (head) needs 2 reserves of rank 副处: R1, R2 (R3 fails R-EL1, R4 is for 正处): covered.
-    # P2 (deputy) needs 1: covered. 2 posts, 2 covered.
-    assert (figure(report, "R-RS1", "T1")["achieved"], shortfall(report, "R-RS1", "T1")) == (2, 0)
+    # P1 (head, taken first) needs 2 reserves of rank 副处: R1, R2 (R3 fails R-EL1, R4 is for
+    # 正处): covered. P2 (deputy) needs 1, and each reserve counts once: none left. 1 of 2.
+    assert (figure(report, "R-RS1", "T1")["achieved"], shortfall(report, "R-RS1", "T1")) == (1, 1)
     placed = check(data, sc, {"P1": "A", "P2": "R1"})
-    # R1 is placed: P1 has only R2 left (1 < 2): 1 post uncovered.
+    # R1 is placed: P1 has only R2 left (1 < 2), P2 takes R2: 1 post uncovered.
     assert shortfall(placed, "R-RS1", "T1") == 1
     assert placed.ok and placed.objective_terms()["penalties"].get("R-RS1", 0) == 0
 
