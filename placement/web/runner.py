@@ -13,13 +13,17 @@ best roster found is kept and written, and the run ends as `cancelled`. A queued
 cancelled before it starts.
 
 Progress: the child reports its stages (loading, solving, writing, finished) on a
-queue; HiGHS, the default engine, reports nothing while it searches, so between stages
-the page shows the elapsed time, and best, bound and gap from the summary at the end.
+queue, and while it solves a `progress` event whenever the engine reports (the very
+reports behind the terminal's progress line, `placement.pipeline.progress`): the level
+being solved, its elapsed time, the best objective, the bound and the gap. CP-SAT
+reports each improving roster with its bound; HiGHS each improving roster with the
+bound it has then. Between reports the page moves the elapsed time on its own (`tick`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
 import queue
 import threading
@@ -62,6 +66,18 @@ def problems_json(err: InputError) -> list[dict]:
     return rows
 
 
+def progress_event(label: str, elapsed: float, best: float, bound: float) -> dict:
+    """An engine report as a JSON-safe event: NaN (no roster yet) and an infinite bound
+    (HiGHS before its first bound) become null; the gap as the terminal line computes it,
+    |bound - best| / max(1, |best|)."""
+    best_ = best if math.isfinite(best) else None
+    bound_ = bound if math.isfinite(bound) else None
+    gap = (abs(bound_ - best_) / max(1.0, abs(best_))
+           if best_ is not None and bound_ is not None else None)
+    return {"stage": "progress", "level": label, "solve_elapsed": round(elapsed, 2),
+            "best": best_, "bound": bound_, "gap": gap}
+
+
 def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel) -> None:
     """The worker process: load, solve, write the result folder; report on `events`."""
     from placement import api
@@ -70,7 +86,8 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
         events.put({"stage": "solving"})
-        res = api.solve(sc, data, cancel=cancel)
+        res = api.solve(sc, data, cancel=cancel,
+                        on_progress=lambda *told: events.put(progress_event(*told)))
         events.put({"stage": "writing"})
         res.write(folder)
         s = res.summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from pathlib import Path
 
@@ -58,14 +59,34 @@ def women_run(client, base_run):
 
 def test_a_run_reports_its_stages_and_ends_done(client, base_run):
     run_id, events = base_run
-    stages = [e["stage"] for e in events if e["stage"] != "tick"]
+    stages = [e["stage"] for e in events if e["stage"] not in ("tick", "progress")]
     assert stages == ["queued", "started", "loading", "solving", "writing", "finished", "end"]
-    assert [e["seq"] for e in events if "seq" in e] == list(range(7))
+    assert [e["seq"] for e in events if "seq" in e] == list(range(len(
+        [e for e in events if e["stage"] != "tick"])))
     run = client.get(f"/api/v1/runs/{run_id}").json()
     assert run["status"] == "done"
     # The stored optimum of the bundled scenario (tests/test_bundled.py, README).
     assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 22568.0)
     assert run["summary"]["check"]["ok"] is True
+
+
+def test_progress_streams_best_bound_and_gap_while_solving(base_run):
+    """The engine's own reports (the terminal's progress line) reach the stream between
+    `solving` and `writing`: HiGHS tells each improving roster of Linfen with its bound."""
+    _, events = base_run
+    stages = [e["stage"] for e in events]
+    prog = [e for e in events if e["stage"] == "progress"]
+    assert prog and all(stages.index("solving") < stages.index("progress")
+                        for _ in prog) and stages.index("writing") > max(
+        i for i, s in enumerate(stages) if s == "progress")
+    assert prog[0]["level"] == "weighted (HiGHS)"
+    reported = [e for e in prog if e["best"] is not None]
+    assert reported, "HiGHS reported no improving roster"
+    last = reported[-1]
+    # The last improving roster is the optimum, proven: best = bound = 22568, gap 0
+    # (|22568 - 22568| / max(1, 22568)).
+    assert (last["best"], last["bound"], last["gap"]) == (22568.0, 22568.0, 0.0)
+    assert all(e["bound"] >= e["best"] for e in reported)  # a maximisation: bound above best
 
 
 def test_the_roster_equals_placement_solve(client, base_run, tmp_path):
@@ -249,3 +270,15 @@ def test_openapi_lists_the_api(client):
                  "/api/v1/runs/{run_id}/why-not", "/api/v1/runs/{run_id}/alternates",
                  "/api/v1/validate", "/api/v1/session"):
         assert path in paths
+
+
+def test_a_progress_event_is_json_safe():
+    """HiGHS before its first roster: best NaN, bound infinite; both go out as null
+    (JSON has no NaN), and the gap only when both are known."""
+    from placement.web.runner import progress_event
+
+    assert progress_event("weighted (HiGHS)", 0.0, math.nan, math.inf) == {
+        "stage": "progress", "level": "weighted (HiGHS)", "solve_elapsed": 0.0,
+        "best": None, "bound": None, "gap": None}
+    # |110 - 100| / max(1, 100) = 0.1
+    assert progress_event("fit", 1.234, 100.0, 110.0)["gap"] == 0.1

@@ -40,8 +40,16 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / name), full_page=False)
 
 
+WATCH = """window.progressSeen = [];
+new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
+  (n) => window.progressSeen.push(n.textContent)))).observe(
+  document.querySelector('#progress'), {childList: true});"""
+
+
 def solve(page, progress_shot: str = "") -> float:
-    """Press Solve and wait for the roster; the seconds from the press to the roster."""
+    """Press Solve and wait for the roster; the seconds from the press to the roster.
+    Every line the progress bar showed is kept in `window.progressSeen`."""
+    page.evaluate(WATCH)
     page.click("#solve")
     page.wait_for_function("document.querySelector('#progress').textContent.includes('求解中')"
                            " || document.body.dataset.solveSeconds !== undefined")
@@ -62,8 +70,12 @@ def test_a_planners_session(server, page, tmp_path):
     assert page.locator("#scenario").input_value() == "linfen"
     assert "数据有效" in page.locator("#counts").inner_text()  # loaded and validated
 
-    # First run: the bundled scenario as it is.
+    # First run: the bundled scenario as it is, its progress live on the bar.
     first = solve(page)
+    seen = page.evaluate("window.progressSeen")
+    live = [x for x in seen if "求解中" in x and "当前最优值" in x]
+    assert live, seen  # best, bound and gap while it solves, before the roster
+    assert "上界" in live[-1] and "差距" in live[-1] and "用时" in live[-1]
     assert page.locator("#roster table.roster").count() == 68  # one table per team
     assert page.locator("#headline").inner_text().count("\n") > 0
 

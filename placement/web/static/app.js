@@ -27,7 +27,7 @@ const T = {
     open: "打开", delete: "删除", stay: "留任", new: "新任", moved_in: "调入", lock_reason: "锁定理由",
     only_a: "仅 A", only_b: "仅 B", holder: "任职人", fit: "人岗相适", saved: "已保存",
     figure: "指标", change: "变化", posts_differ: "任职人不同的职位", no_roster: "无可行名单",
-    team: "班子", best: "最优", bound: "界", gap: "差距", solver_status: "求解状态", report: "下载",
+    team: "班子", best: "当前最优值", bound: "上界", gap: "差距", solver_status: "求解状态", report: "下载",
   },
   en: {
     title: "Leadership team planner", tab_data: "Data", tab_rules: "Rules", tab_locks: "Locks",
@@ -248,8 +248,21 @@ async function solve() {
   follow(res.id);
 }
 
+function progressLine(id, stage, elapsed) {
+  // Elapsed, then best, bound and gap once the engine has reported a roster.
+  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} s`;
+  const p = S.prog;
+  if (p && p.best != null) {
+    line += ` · ${t("best")} ${p.best} · ${t("bound")} ${p.bound ?? "—"}`;
+    line += ` · ${t("gap")} ${p.gap == null ? "—" : (p.gap * 100).toFixed(3) + "%"}`;
+  }
+  return line;
+}
+
 function follow(id) {
   S.live = id;
+  S.prog = null;
+  S.elapsed = 0;
   $("#cancel").hidden = false;
   $("#solve").disabled = true;
   if (S.source) S.source.close();
@@ -257,17 +270,17 @@ function follow(id) {
   S.source = src;
   src.onmessage = async (m) => {
     const e = JSON.parse(m.data);
-    let line = `${id}: ${t(e.stage)} · ${t("elapsed")} ${Number(e.elapsed ?? 0).toFixed(1)} s`;
-    if (e.stage === "finished" && e.objective != null) {
-      line += ` · ${t("best")} ${e.objective} · ${t("bound")} ${e.bound} · ${t("gap")} ${((e.gap ?? 0) * 100).toFixed(3)}%`;
-    }
-    if (e.stage === "tick") line = `${id}: ${t("solving")} · ${t("elapsed")} ${e.elapsed.toFixed(1)} s`;
+    if (e.stage === "progress") S.prog = e;
+    if (e.stage === "finished" && e.objective != null) S.prog = { best: e.objective, bound: e.bound, gap: e.gap };
+    if (e.elapsed != null) S.elapsed = e.elapsed;
+    let line = progressLine(id, ["tick", "progress"].includes(e.stage) ? "solving" : e.stage, S.elapsed);
+    $("#progress").dataset.stage = e.stage;
     if (e.stage === "end") {
       src.close();
       S.source = null;
       $("#cancel").hidden = true;
       $("#solve").disabled = false;
-      line = `${id}: ${t(e.status)}`;
+      line = progressLine(id, e.status, S.elapsed);
       await openRun(id);
       if (S.solveStarted) {
         const secs = (performance.now() - S.solveStarted) / 1000;
