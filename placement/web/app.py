@@ -30,7 +30,7 @@ import time
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -269,6 +269,43 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         _, data = load(scenario, [])
         return find(data, q, limit)
 
+    @app.get("/api/v1/candidates")
+    def candidates(scenario: str, post: str,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None, max_age: int | None = None,
+                   min_age: int | None = None, gender: Literal["M", "F"] | None = None,
+                   education: Literal["college", "bachelor", "postgraduate"] | None = None,
+                   party: Literal["cpc", "non_party"] | None = None,
+                   secretary: bool | None = None, rank: str | None = None,
+                   min_years_rank: int | None = None, specialty: str | None = None,
+                   reserve: bool | None = None, region: str | None = None,
+                   eligible_only: bool = False,
+                   limit: int = Query(50, ge=1, le=1000)) -> dict:
+        """The cadres who meet the conditions for `post` (任职条件: age, gender, party,
+        education, rank and years at it, township party-secretary experience, specialty,
+        reserve pool, region), ranked by fit with the eligible first, each with why it
+        may or may not take the post there (`why_zh`/`why_en`, `excluded_by`, `breaks`).
+        `run`: read the scenario and settings of that run, and its roster's holders."""
+        if run is not None:
+            rec = _record(ws, run)
+            scenario, settings = rec.scenario, rec.settings
+        sc, data = load(scenario, settings or [])
+        _known(data, None, post)
+        cond = api.Conditions(max_age=max_age, min_age=min_age, gender=gender,
+                              education=education, party=party, secretary=secretary,
+                              rank=rank, min_years_rank=min_years_rank, specialty=specialty,
+                              reserve=reserve, region=region, eligible_only=eligible_only)
+        roster = _roster(ws, run) if run is not None else None
+        frame = api.candidates(sc, data, post, cond, roster)
+        p = data.posts.set_index("post_id").loc[post]
+        team = data.teams.set_index("team_id").loc[p["team_id"]]
+        frame = frame.assign(years_rank=frame["years_rank"].round(1))
+        return {"post": {"post_id": post, "title": p["title"], "team_id": p["team_id"],
+                         "team_name": team["name"], "rank": p["rank"],
+                         "incumbent_id": p["incumbent_id"]},
+                "total": len(frame), "eligible": int(frame["eligible"].sum()),
+                "rows": _records(frame.head(limit))}
+
     # --- runs -----------------------------------------------------------------------
     @app.post("/api/v1/runs", status_code=201)
     def start_run(req: RunRequest) -> dict:
@@ -442,6 +479,14 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     if folder is None:
         raise HTTPException(409, f"run {run_id} has no result yet")
     return folder
+
+
+def _roster(ws: Workspace, run_id: str):
+    """The run's roster (post_id, cadre_id …) when it has one, else None."""
+    folder = result_folder(ws, run_id)
+    if folder is None or not (folder / "roster.csv").is_file():
+        return None
+    return api.read_result(folder).roster
 
 
 def _known(data, cadre: str | None, post: str) -> None:

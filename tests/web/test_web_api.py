@@ -282,3 +282,23 @@ def test_a_progress_event_is_json_safe():
         "best": None, "bound": None, "gap": None}
     # |110 - 100| / max(1, 100) = 0.1
     assert progress_event("fit", 1.234, 100.0, 110.0)["gap"] == 0.1
+
+
+def test_candidates_for_a_post_with_conditions(client):
+    """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记: 175 cadres meet the
+    conditions, one of them eligible (tests/web/test_candidates.py has the arithmetic)."""
+    resp = client.get("/api/v1/candidates", params={
+        "scenario": "linfen", "post": "R01-DW-01", "max_age": 45, "education": "bachelor",
+        "secretary": "true", "limit": 3})
+    body = resp.json()
+    assert (body["total"], body["eligible"], len(body["rows"])) == (175, 1, 3)
+    assert body["post"] | {"title": "区委书记", "team_name": "中共尧都区委员会"} == body["post"]
+    first, second = body["rows"][:2]
+    assert (first["cadre_id"], first["why_zh"], first["why_en"]) == (
+        "LF00043", "可任，人岗相适 46", "eligible, fit 46")
+    assert second["why_zh"] == "不可任：不在推荐范围内" and second["excluded_by"] == [
+        "NOT_NOMINATED"]
+    bad = client.get("/api/v1/candidates", params={"scenario": "linfen", "post": "NOPE"})
+    assert bad.status_code == 404
+    assert client.get("/api/v1/candidates", params={
+        "scenario": "linfen", "post": "R01-DW-01", "education": "phd"}).status_code == 422
