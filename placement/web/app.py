@@ -43,6 +43,7 @@ from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.data.schema import RELATIONS
 from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
 from placement.web.workspace import FINAL, Workspace
@@ -305,6 +306,36 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                          "incumbent_id": p["incumbent_id"]},
                 "total": len(frame), "eligible": int(frame["eligible"].sum()),
                 "rows": _records(frame.head(limit))}
+
+    @app.get("/api/v1/try")
+    def try_member(scenario: str, cadre: str, post: str,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None) -> dict:
+        """Drop `cadre` into `post` (of the run's roster, else the incumbents) and see,
+        without a solve, the teams touched before and after (size, women, young, locals,
+        non-Party, township-head experience, average age, education, age bands) and
+        their kin (R-AV1) and home-region (R-AV2) ties before and after; `rule` is what
+        the rules say of the pair (as in /candidates)."""
+        if run is not None:
+            rec = _record(ws, run)
+            scenario, settings = rec.scenario, rec.settings
+        sc, data = load(scenario, settings or [])
+        _known(data, cadre, post)
+        roster = _roster(ws, run) if run is not None else None
+        t = api.try_member(sc, data, cadre, post, roster)
+        names = data.cadres.set_index("cadre_id")["name"]
+        ids = data.cadres["cadre_id"]
+        ties = t.ties.assign(name_a=t.ties["cadre_a"].map(names).fillna(""),
+                             name_b=t.ties["cadre_b"].map(names).fillna(""),
+                             relation_zh=t.ties["relation"].map(RELATIONS).fillna(""))
+        judged = api.candidates(sc, data, post, roster=roster)
+        row = judged[judged["cadre_id"] == cadre].iloc[0]
+        displaced = ids.iat[t.displaced] if t.displaced >= 0 else ""
+        return {"cadre": cadre, "name": names[cadre], "post": post,
+                "displaced": displaced, "displaced_name": names.get(displaced, ""),
+                "eligible": bool(row["eligible"]), "excluded_by": list(row["excluded_by"]),
+                "breaks": list(row["breaks"]), "why_zh": row["why_zh"], "why_en": row["why_en"],
+                "teams": _records(t.teams), "ties": _records(ties)}
 
     # --- runs -----------------------------------------------------------------------
     @app.post("/api/v1/runs", status_code=201)

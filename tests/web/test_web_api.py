@@ -302,3 +302,21 @@ def test_candidates_for_a_post_with_conditions(client):
     assert bad.status_code == 404
     assert client.get("/api/v1/candidates", params={
         "scenario": "linfen", "post": "R01-DW-01", "education": "phd"}).status_code == 422
+
+
+def test_try_a_cadre_in_a_team_without_solving(client):
+    """LF00510 (spouse of LF00030, who holds R02-DW-03) tried in R02-DW-04: the team
+    before and after, the kin tie the move would make (R-AV1), and the home-region tie
+    (R-AV2: R02-DW-04 is a key post of R02, LF00510's home region), which the pair
+    rule itself names too."""
+    body = client.get("/api/v1/try", params={
+        "scenario": "linfen", "cadre": "LF00510", "post": "R02-DW-04"}).json()
+    teams = {t["when"]: t for t in body["teams"]}
+    assert teams["before"]["team_id"] == teams["after"]["team_id"] == "R02-DW"
+    assert teams["before"]["size"] == teams["after"]["size"]  # one leaves, one comes
+    ties = [(x["when"], x["rule"], x["cadre_a"], x["cadre_b"]) for x in body["ties"]
+            if x["team_id"] == "R02-DW"]
+    assert ties == [("after", "R-AV1", "LF00030", "LF00510"), ("after", "R-AV2", "LF00510", "")]
+    assert "R-AV2" in body["excluded_by"] + body["breaks"] and body["displaced"]
+    assert client.get("/api/v1/try", params={
+        "scenario": "linfen", "cadre": "NOBODY", "post": "R02-DW-04"}).status_code == 404

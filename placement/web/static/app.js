@@ -27,6 +27,18 @@ const T = {
     open: "打开", delete: "删除", stay: "留任", new: "新任", moved_in: "调入", lock_reason: "锁定理由",
     only_a: "仅 A", only_b: "仅 B", holder: "任职人", fit: "人岗相适", saved: "已保存",
     figure: "指标", change: "变化", posts_differ: "任职人不同的职位", no_roster: "无可行名单",
+    tab_find: "选人", find_title: "按条件为职位选人", find_hint: "设定任职条件，按人岗相适排序；每人注明在该职位上可任与否及原因。不求解，数秒内得到结果。",
+    post_ph: "职位名称、班子或编号", c_max_age: "年龄低于", c_min_age: "年龄不低于", c_gender: "性别",
+    female: "女", male: "男", c_education: "学历不低于", college: "大专", bachelor: "本科", postgraduate: "研究生",
+    other: "其他", c_party: "政治面貌", cpc: "中共党员", non_party: "党外", c_secretary: "担任过乡镇党委书记",
+    c_rank: "现职级", c_years_rank: "任现职级年限不少于", c_specialty: "专长", c_reserve: "后备干部",
+    c_region: "工作地区", c_eligible: "只看可任", find: "查找", age: "年龄", education: "学历",
+    post_now: "现任职位", judgement: "可任与否及原因", matched: "人符合条件，其中可任", try_in: "试放入",
+    trial_title: "试放入", before: "调整前", after: "调整后", size: "人数", township_head: "乡镇党委书记经历",
+    avg_age: "平均年龄", bachelor_plus: "本科及以上", displaces: "替下", ties: "亲属及地域回避",
+    no_ties: "无亲属或地域回避关系", kin_tie: "亲属回避", home_tie: "地域回避", home_key: "在本籍地任关键岗位",
+    lock_this: "锁定此人任该职", cost: "对整体方案的影响（为何不是）", none: "无", pick_post: "请先选择职位",
+    locked: "已添加锁定",
     team: "班子", best: "当前最优值", bound: "上界", gap: "差距", solver_status: "求解状态", report: "下载",
   },
   en: {
@@ -56,6 +68,20 @@ const T = {
     delete: "Delete", stay: "stays", new: "new", moved_in: "moved in", lock_reason: "lock reason",
     only_a: "only A", only_b: "only B", holder: "Holder", fit: "Fit", saved: "saved",
     figure: "Figure", change: "Change", posts_differ: "Posts whose holder differs",
+    tab_find: "Find", find_title: "Find candidates for a post",
+    find_hint: "Set the conditions for the post; ranked by fit, each with why it may or may not take the post. No solve: seconds.",
+    post_ph: "post title, team or id", c_max_age: "Younger than", c_min_age: "Age at least", c_gender: "Gender",
+    female: "woman", male: "man", c_education: "Education at least", college: "college", bachelor: "bachelor",
+    postgraduate: "postgraduate", other: "other", c_party: "Party", cpc: "CPC member", non_party: "non-Party",
+    c_secretary: "has been a township party secretary", c_rank: "Rank", c_years_rank: "Years at rank at least",
+    c_specialty: "Specialty", c_reserve: "in a reserve pool", c_region: "Works in region",
+    c_eligible: "eligible only", find: "Find", age: "Age", education: "Education", post_now: "Post now",
+    judgement: "Eligible? Why", matched: "cadres meet the conditions, eligible", try_in: "Try",
+    trial_title: "Try", before: "before", after: "after", size: "Members", township_head: "Township secretary exp.",
+    avg_age: "Average age", bachelor_plus: "Bachelor or above", displaces: "displaces", ties: "Kin and home-region ties",
+    no_ties: "No kin or home-region ties", kin_tie: "Kin (R-AV1)", home_tie: "Home region (R-AV2)",
+    home_key: "holds a key post in the home region", lock_this: "Lock this cadre into the post",
+    cost: "What it costs the roster (why not)", none: "none", pick_post: "pick a post first", locked: "lock added",
     no_roster: "No roster", team: "Team", best: "best", bound: "bound", gap: "gap", solver_status: "Solver",
     report: "Download",
   },
@@ -296,6 +322,111 @@ async function cancel() {
   if (S.live) await call("DELETE", `/api/v1/runs/${S.live}`);
 }
 
+// --- find candidates for a post and try one in ---------------------------------------
+const CONDITIONS = ["max_age", "min_age", "gender", "education", "party", "secretary", "rank",
+  "min_years_rank", "specialty", "reserve", "region", "eligible_only"];
+
+function base() {
+  // The open run (its scenario and roster), else the chosen scenario with its changes.
+  const q = new URLSearchParams();
+  if (S.run?.summary?.check) q.set("run", S.run.id);
+  else { q.set("scenario", S.scenario); changeList().forEach((x) => q.append("set", x)); }
+  return q;
+}
+
+async function onFindPost() {
+  const q = $("#find-post-q").value.trim();
+  if (!q) { $("#find-posts").innerHTML = ""; return; }
+  const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+  $("#find-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
+    ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} ${esc(p.rank)}</small></li>`).join("");
+}
+
+function pickFindPost(ev) {
+  const li = ev.target.closest("li");
+  if (!li) return;
+  S.findPost = { id: li.dataset.post, label: li.dataset.label };
+  $("#find-post").textContent = `${S.findPost.label} (${S.findPost.id})`;
+  $("#find-posts").innerHTML = "";
+  findCandidates();
+}
+
+async function findCandidates() {
+  if (!S.findPost) { $("#find-count").textContent = t("pick_post"); return; }
+  const q = base();
+  q.set("post", S.findPost.id);
+  q.set("limit", "100");
+  for (const k of CONDITIONS) {
+    const el = $(`#c-${k}`);
+    if (el.type === "checkbox") { if (el.checked) q.set(k, "true"); } else if (el.value !== "") q.set(k, el.value);
+  }
+  const res = await call("GET", `/api/v1/candidates?${q}`);
+  S.found = res.rows;
+  $("#find-count").textContent = `${res.post.team_name} ${res.post.title}: ${res.total} ${t("matched")} ${res.eligible}`;
+  $("#found tbody").innerHTML = res.rows.map((r, i) => `<tr class="${r.eligible ? "ok" : "no"}" data-cadre="${esc(r.cadre_id)}">
+    <td>${i + 1}</td><td>${esc(r.name)} <small>${esc(r.cadre_id)}</small></td><td>${r.age}</td>
+    <td>${t(r.gender === "F" ? "female" : "male")}</td><td>${t(r.education)}</td>
+    <td>${r.non_party ? esc(r.party) : t("cpc")}</td><td>${esc(r.rank)} <small>${r.years_rank}</small></td>
+    <td>${esc(r.post_now)}</td><td>${r.fit}</td><td class="why">${esc(r["why_" + S.lang])}</td>
+    <td><button data-try="${esc(r.cadre_id)}">${t("try_in")}</button></td></tr>`).join("");
+}
+
+const FIGURES = ["size", "women", "young", "locals", "non_party", "township_head", "bachelor_plus", "avg_age"];
+
+function figure(row, f) {
+  return f === "bachelor_plus" ? row.edu_postgraduate + row.edu_bachelor : row[f];
+}
+
+async function tryIn(ev) {
+  const cadre = ev.target.dataset.try;
+  if (!cadre) return;
+  const q = base();
+  q.set("cadre", cadre);
+  q.set("post", S.findPost.id);
+  const res = await call("GET", `/api/v1/try?${q}`);
+  S.trial = res;
+  const teams = [...new Set(res.teams.map((r) => r.team_id))];
+  const rows = teams.map((tid) => {
+    const b = res.teams.find((r) => r.team_id === tid && r.when === "before");
+    const a = res.teams.find((r) => r.team_id === tid && r.when === "after");
+    const cells = FIGURES.map((f) => {
+      const vb = figure(b, f), va = figure(a, f);
+      return `<td class="${vb !== va ? "moved" : ""}" data-fig="${f}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+    });
+    return `<tr data-team="${esc(tid)}"><td>${esc(b.team_name)} <small>${esc(tid)}</small></td>${cells.join("")}</tr>`;
+  });
+  const tie = (x) => x.rule === "R-AV1"
+    ? `${t("kin_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ~ ${esc(x.name_b)} <small>${esc(x.cadre_b)}</small> (${esc(S.lang === "zh" ? x.relation_zh : x.relation)}) · ${esc(x.team_id)}`
+    : `${t("home_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ${t("home_key")} ${esc(x.post_a)}`;
+  const ties = ["before", "after"].map((w) => {
+    const list = res.ties.filter((x) => x.when === w);
+    return `<div class="ties-${w}"><b>${t(w)}:</b> ${list.length ? list.map(tie).join("<br>") : t("no_ties")}</div>`;
+  });
+  $("#trial").innerHTML = `<h3>${t("trial_title")}: ${esc(res.name)} <small>${esc(res.cadre)}</small> → ${esc(S.findPost.label)}
+    ${res.displaced ? `(${t("displaces")} ${esc(res.displaced_name)} <small>${esc(res.displaced)}</small>)` : ""}</h3>
+    <p class="${res.eligible ? "ok" : "bad"}">${esc(res["why_" + S.lang])}</p>
+    <table class="grid" id="trial-teams"><tr><th>${t("team")}</th>${FIGURES.map((f) => `<th>${t(f)}</th>`).join("")}</tr>${rows.join("")}</table>
+    <h4>${t("ties")}</h4><div id="trial-ties">${ties.join("")}</div>
+    <p><input id="trial-reason" placeholder="${t("reason_ph")}"> <button id="trial-lock">${t("lock_this")}</button>
+    ${S.run?.summary?.check ? `<button id="trial-cost">${t("cost")}</button>` : ""} <span id="trial-msg"></span></p>
+    <pre id="trial-why"></pre>`;
+}
+
+async function onTrial(ev) {
+  const r = S.trial;
+  if (ev.target.id === "trial-lock") {
+    S.locks.push({ kind: "must", cadre: { id: r.cadre, label: r.name }, post: S.findPost, reason: $("#trial-reason").value });
+    renderLocks();
+    $("#trial-msg").textContent = t("locked");
+    await validate();
+  }
+  if (ev.target.id === "trial-cost") {
+    $("#trial-why").textContent = "…";
+    const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(r.cadre)}&post=${encodeURIComponent(S.findPost.id)}`);
+    $("#trial-why").textContent = res["text_" + S.lang];
+  }
+}
+
 // --- result --------------------------------------------------------------------------
 function sum(rows, col) { return rows.reduce((a, r) => a + (Number(r[col]) || 0), 0); }
 
@@ -473,6 +604,11 @@ $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
 $("#add-lock").addEventListener("click", addLock);
+$("#find-post-q").addEventListener("input", onFindPost);
+$("#find-posts").addEventListener("click", pickFindPost);
+$("#find").addEventListener("click", findCandidates);
+$("#found").addEventListener("click", tryIn);
+$("#trial").addEventListener("click", onTrial);
 $("#locks").addEventListener("click", (e) => {
   if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
