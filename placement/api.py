@@ -209,16 +209,15 @@ def structure_charts(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence
                      lang: str = "zh") -> dict[str, str]:
     """Inline SVG charts (the report's own, `export.report.svg`: no script, no network)
     comparing the rows of two `team_profiles` frames, aligned with `labels` (teams or
-    counties): one paired-bar chart per figure of `CHART_FIGURES`, and the age pyramid
+    counties): one paired-bar chart per figure of `CHART_FIGURES` (its title is the
+    caller's caption), and the age pyramid
     of all the rows before (`ages_before`) and after (`ages_after`)."""
     zh = lang == "zh"
     legend = ("调整前", "调整后") if zh else ("before", "after")
     out = {}
-    for fig, names in CHART_FIGURES.items():
+    for fig in CHART_FIGURES:
         b, a = (_figure(f, fig) for f in (before, after))
-        title = names[0 if zh else 1]
-        out[fig] = paired_bars([f"{label}" for label in labels], b, a,
-                               (f"{title}·{legend[0]}", f"{title}·{legend[1]}"))
+        out[fig] = paired_bars([str(label) for label in labels], b, a, legend)
     bands = {when: pd.DataFrame([{"band": label,
                                   "men": int(f[f"band:{label}:M"].sum()),
                                   "women": int(f[f"band:{label}:F"].sum())}

@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -41,6 +42,7 @@ from placement import api
 from placement.data.errors import InputError
 from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
+from placement.data.regions import region_names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.data.schema import RELATIONS
@@ -468,6 +470,44 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         res = api.solve(sc, data, alternates=k, alternates_scope=[post])
         return _records(res.alternates)
 
+    @app.get("/api/v1/runs/{run_id}/structure")
+    def structure(run_id: str, region: str | None = None, team: str | None = None,
+                  lang: Literal["zh", "en"] = "zh") -> dict:
+        """The teams' structure before (the incumbents) and after (the run's roster),
+        compared in inline SVG charts (the report's own: no script, no network): by
+        county when neither `region` nor `team` is given, by team within `region`, or
+        one `team`. Figures: women, young, locals, non-Party, bachelor or above, average
+        age; age pyramids of the members shown, before and after."""
+        rec = _record(ws, run_id)
+        roster = _roster(ws, run_id)
+        if roster is None:
+            raise HTTPException(409, f"run {run_id} has no roster")
+        sc, data = load(rec.scenario, rec.settings)
+        before = api.team_profiles(sc, data)
+        after = api.team_profiles(sc, data, roster)
+        named = region_names(data)
+        regions = data.teams["region"].to_numpy()
+        if team is not None:
+            keep = (data.teams["team_id"] == team).to_numpy()
+            if not keep.any():
+                raise HTTPException(404, f"no team {team}")
+        else:
+            keep = regions == region if region is not None else np.ones(len(regions), bool)
+            if not keep.any():
+                raise HTTPException(404, f"no region {region}")
+        by_county = team is None and region is None
+        key = regions if by_county else data.teams["team_id"].to_numpy()
+        b, a = (_grouped(f[keep], key[keep]) for f in (before, after))
+        if by_county:
+            labels = [named.get(r, r) for r in b.index]
+        else:
+            labels = list(data.teams.set_index("team_id").loc[b.index, "name"])
+        rows = [{"key": k, "label": label, "before": _plain(b.loc[k]), "after": _plain(a.loc[k])}
+                for k, label in zip(b.index, labels, strict=True)]
+        level = "team" if team is not None else "region" if region is not None else "county"
+        return {"level": level, "rows": rows,
+                "charts": api.structure_charts(b, a, labels, lang)}
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
@@ -510,6 +550,20 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     if folder is None:
         raise HTTPException(409, f"run {run_id} has no result yet")
     return folder
+
+
+def _grouped(profiles, key):
+    """Team profiles summed by `key` (county or team), the average age weighted by size."""
+    counts = profiles.drop(columns=["team_id", "team_name", "avg_age"])
+    ages = (profiles["avg_age"].fillna(0) * profiles["size"]).groupby(key).sum()
+    out = counts.groupby(key, sort=False).sum()
+    out["avg_age"] = (ages / out["size"].where(out["size"] > 0)).round(1).reindex(out.index)
+    return out
+
+
+def _plain(row) -> dict:
+    return {k: (None if v != v else float(v) if k == "avg_age" else int(v))
+            for k, v in row.items()}
 
 
 def _roster(ws: Workspace, run_id: str):

@@ -320,3 +320,32 @@ def test_try_a_cadre_in_a_team_without_solving(client):
     assert "R-AV2" in body["excluded_by"] + body["breaks"] and body["displaced"]
     assert client.get("/api/v1/try", params={
         "scenario": "linfen", "cadre": "NOBODY", "post": "R02-DW-04"}).status_code == 404
+
+
+def test_structure_by_county_then_team_in_charts(client, base_run):
+    """The structure of the base run by county (one row per region of the teams),
+    drilled down to the teams of R01, then one team; the figures add up to the team
+    table's (teams.csv), and the charts are inline SVG only."""
+    run_id, _ = base_run
+    teams = client.get(f"/api/v1/runs/{run_id}/tables/teams").json()
+    by_county = client.get(f"/api/v1/runs/{run_id}/structure").json()
+    assert by_county["level"] == "county"
+    assert len(by_county["rows"]) == len({t["region"] for t in teams})
+    for when in ("before", "after"):
+        assert sum(r[when]["women"] for r in by_county["rows"]) == sum(
+            t[f"women_{when}"] for t in teams)
+    r01 = client.get(f"/api/v1/runs/{run_id}/structure", params={"region": "R01"}).json()
+    r01_teams = [t for t in teams if t["region"] == "R01"]
+    assert [r["key"] for r in r01["rows"]] == [t["team_id"] for t in r01_teams]
+    one = client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "R01-DW"}).json()
+    row = one["rows"][0]
+    want = next(t for t in r01_teams if t["team_id"] == "R01-DW")
+    assert (row["after"]["young"], row["after"]["avg_age"]) == (want["young_after"],
+                                                                want["avg_age_after"])
+    for svg in one["charts"].values():
+        assert svg.startswith("<svg") and "<script" not in svg and "http://" not in svg.replace(
+            'xmlns="http://www.w3.org/2000/svg"', "")
+    assert set(one["charts"]) == {"women", "young", "locals", "non_party", "bachelor_plus",
+                                  "avg_age", "ages_before", "ages_after"}
+    assert client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "NOPE"}
+                      ).status_code == 404

@@ -79,6 +79,20 @@ def test_a_planners_session(server, page, tmp_path):
     assert page.locator("#roster table.roster").count() == 68  # one table per team
     assert page.locator("#headline").inner_text().count("\n") > 0
 
+    # Structure at a glance: counties, then the teams of one, then one team, in SVG.
+    page.click("button[data-tab='structure']")
+    page.wait_for_selector("#charts figure[data-chart='women'] svg")
+    counties = page.locator("#structure-table tr[data-key]").count()
+    assert counties > 1 and page.locator("#charts svg").count() == 8
+    page.click("#structure-table tr[data-key='R01'] a")
+    page.wait_for_selector("#structure-table tr[data-key='R01-DW']")
+    shot(page, "web13-structure.png")
+    page.click("#structure-table tr[data-key='R01-DW'] a")
+    page.wait_for_function(
+        "document.querySelectorAll('#structure-table tr[data-key]').length === 1")
+    assert "中共尧都区委员会" in page.locator("#structure-table").inner_text()
+    assert "<script" not in page.locator("#charts").inner_html()
+
     # Change a rule: a third woman per county party and government team.
     page.click("button[data-tab='rules']")
     page.fill("input[data-key='rules.R-TC5.min_women']", "3x")

@@ -38,7 +38,9 @@ const T = {
     avg_age: "平均年龄", bachelor_plus: "本科及以上", displaces: "替下", ties: "亲属及地域回避",
     no_ties: "无亲属或地域回避关系", kin_tie: "亲属回避", home_tie: "地域回避", home_key: "在本籍地任关键岗位",
     lock_this: "锁定此人任该职", cost: "对整体方案的影响（为何不是）", none: "无", pick_post: "请先选择职位",
-    locked: "已添加锁定",
+    locked: "已添加锁定", tab_structure: "结构", structure_title: "班子结构（调整前后）",
+    structure_hint: "点击县（市、区）看其各班子，点击班子看该班子。", all_counties: "全市", county: "县（市、区）",
+    ages_before: "年龄结构·调整前", ages_after: "年龄结构·调整后", open_run_first: "请先打开一次求解结果",
     team: "班子", best: "当前最优值", bound: "上界", gap: "差距", solver_status: "求解状态", report: "下载",
   },
   en: {
@@ -82,6 +84,9 @@ const T = {
     no_ties: "No kin or home-region ties", kin_tie: "Kin (R-AV1)", home_tie: "Home region (R-AV2)",
     home_key: "holds a key post in the home region", lock_this: "Lock this cadre into the post",
     cost: "What it costs the roster (why not)", none: "none", pick_post: "pick a post first", locked: "lock added",
+    tab_structure: "Structure", structure_title: "Team structure, before and after",
+    structure_hint: "Click a county for its teams, a team for that team.", all_counties: "All counties",
+    county: "County", ages_before: "Ages, before", ages_after: "Ages, after", open_run_first: "open a run first",
     no_roster: "No roster", team: "Team", best: "best", bound: "bound", gap: "gap", solver_status: "Solver",
     report: "Download",
   },
@@ -120,6 +125,7 @@ function showTab(name) {
   document.querySelectorAll(".tab").forEach((s) => { s.hidden = s.id !== `tab-${name}`; });
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
   if (name === "history" || name === "compare") loadHistory();
+  if (name === "structure") loadStructure(S.where ?? {});
 }
 
 function problemTable(problems) {
@@ -530,6 +536,39 @@ async function ask(ev) {
   box.scrollIntoView({ block: "nearest" });
 }
 
+// --- structure charts -------------------------------------------------------------------
+const STRUCT = ["size", "women", "young", "locals", "non_party", "bachelor_plus", "avg_age"];
+
+async function loadStructure(where = {}) {
+  if (!S.run?.summary?.check) { $("#structure-table").innerHTML = `<tr><td>${t("open_run_first")}</td></tr>`; return; }
+  S.where = where;
+  const q = new URLSearchParams({ lang: S.lang, ...where });
+  const res = await call("GET", `/api/v1/runs/${S.run.id}/structure?${q}`);
+  const crumbs = [`<a href="#" data-where="{}">${t("all_counties")}</a>`];
+  if (where.region || where.team) crumbs.push(`<a href="#" data-where='${JSON.stringify({ region: where.region ?? where.team.split("-")[0] })}'>${esc(where.region ?? where.team.split("-")[0])}</a>`);
+  if (where.team) crumbs.push(esc(where.team));
+  $("#crumbs").innerHTML = crumbs.join(" › ");
+  const head = `<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => `<th>${t(f)}</th>`).join("")}</tr>`;
+  const rows = res.rows.map((r) => {
+    const next = res.level === "county" ? { region: r.key } : { team: r.key };
+    const cells = STRUCT.map((f) => {
+      const vb = figure(r.before, f), va = figure(r.after, f);
+      return `<td class="${vb !== va ? "moved" : ""}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+    });
+    return `<tr data-key="${esc(r.key)}"><td><a href="#" data-where='${esc(JSON.stringify(next))}'>${esc(r.label)}</a></td>${cells.join("")}</tr>`;
+  });
+  $("#structure-table").innerHTML = head + rows.join("");
+  // The charts are the server's inline SVG (the report's own drawing code): no script inside.
+  $("#charts").innerHTML = Object.entries(res.charts).map(([k, svg]) => `<figure data-chart="${k}"><figcaption>${t(k)}</figcaption>${svg}</figure>`).join("");
+}
+
+function onStructure(ev) {
+  const a = ev.target.closest("a[data-where]");
+  if (!a) return;
+  ev.preventDefault();
+  loadStructure(JSON.parse(a.dataset.where));
+}
+
 // --- compare and history ------------------------------------------------------------
 async function loadHistory() {
   const runs = await call("GET", "/api/v1/runs");
@@ -620,6 +659,7 @@ $("#only-changed").addEventListener("change", renderRoster);
 $("#history").addEventListener("click", onHistory);
 $("#history").addEventListener("change", onNote);
 $("#compare").addEventListener("click", compare);
+$("#tab-structure").addEventListener("click", onStructure);
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
 start();
