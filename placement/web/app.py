@@ -69,7 +69,9 @@ class Pair(BaseModel):
 class Locks(BaseModel):
     must: list[Pair] = Field(default_factory=list)
     forbid: list[Pair] = Field(default_factory=list)
-    keep: list[str] = Field(default_factory=list)
+    keep: list[str] = Field(default_factory=list, description="post or team ids")
+    keep_reasons: dict[str, str] = Field(default_factory=dict,
+                                         description="keep id -> the planner's reason")
 
 
 class RunRequest(BaseModel):
@@ -347,7 +349,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         path = scenario_path(req.scenario)
         settings = req.set + lock_settings(req.locks.model_dump())
         rec = ws.new_run(req.scenario, settings, req.locks.model_dump())
-        runner.submit(rec.id, str(path), settings)
+        runner.submit(rec.id, str(path), settings, req.locks.model_dump())
         log.info("run %s queued", rec.id)
         return {"id": rec.id}
 

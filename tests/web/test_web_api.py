@@ -349,3 +349,45 @@ def test_structure_by_county_then_team_in_charts(client, base_run):
                                   "avg_age", "ages_before", "ages_after"}
     assert client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "NOPE"}
                       ).status_code == 404
+
+
+def test_lock_reasons_reach_the_roster_reason_column(client, base_run):
+    """A must lock, a forbid lock and a keep lock made in the page, each with a reason:
+    the reasons are appended to the reason columns of the lines they concern (roster.csv
+    itself, so the report and the download say it too); other lines keep their text."""
+    locks = {"must": [{"cadre": "LF00001", "post": "R01-DW-01", "reason": "换届前保持稳定"}],
+             "forbid": [{"cadre": "LF00043", "post": "R01-DW-02", "reason": "另有安排"}],
+             "keep": ["R03-DW-01"], "keep_reasons": {"R03-DW-01": "班子新近调整"}}
+    run_id = client.post("/api/v1/runs", json={"scenario": "linfen", "locks": locks}).json()["id"]
+    follow(client, run_id)
+    rows = {r["post_id"]: r for r in client.get(f"/api/v1/runs/{run_id}/tables/roster").json()}
+    must = rows["R01-DW-01"]
+    assert must["cadre_id"] == "LF00001"
+    assert must["reason_zh"].endswith("；锁定任职理由：换届前保持稳定")
+    assert must["reason_en"].endswith("; locked in: 换届前保持稳定")
+    assert rows["R01-DW-02"]["reason_zh"].endswith("；不得任（LF00043）理由：另有安排")
+    assert rows["R03-DW-01"]["reason_zh"].endswith("；保持不变理由：班子新近调整")
+    plain = set(rows) - {"R01-DW-01", "R01-DW-02", "R03-DW-01"}
+    assert not any("理由：" in rows[p]["reason_zh"] for p in plain)
+    csv = client.get(f"/api/v1/runs/{run_id}/tables/roster", params={"format": "csv"}).text
+    assert "锁定任职理由：换届前保持稳定" in csv
+    run = client.get(f"/api/v1/runs/{run_id}").json()
+    assert run["locks"]["must"][0]["reason"] == "换届前保持稳定"  # kept in the history
+
+
+def test_a_keep_reason_on_a_team_goes_to_each_of_its_lines():
+    """`keep_reasons` may name a team: every line of it says so; a lock without a
+    reason, or on no line, changes nothing."""
+    import pandas as pd
+
+    from placement.web.runner import with_lock_reasons
+
+    roster = pd.DataFrame({"post_id": ["A-1", "A-2", "B-1"], "team_id": ["A", "A", "B"],
+                           "reason_zh": ["留任", "留任", "留任"],
+                           "reason_en": ["stays", "stays", "stays"]})
+    out = with_lock_reasons(roster, {"keep_reasons": {"A": "稳定"},
+                                     "must": [{"cadre": "C", "post": "B-1", "reason": ""}]})
+    assert out["reason_zh"].tolist() == ["留任；保持不变理由：稳定"] * 2 + ["留任"]
+    assert out["reason_en"].tolist() == ["stays; kept as is: 稳定"] * 2 + ["stays"]
+    assert roster["reason_zh"].tolist() == ["留任"] * 3  # the caller's frame untouched
+    assert with_lock_reasons(roster, {"forbid": []}) is roster

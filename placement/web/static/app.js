@@ -250,10 +250,12 @@ function onPick(ev) {
 }
 
 function lockBody() {
-  const body = { must: [], forbid: [], keep: [] };
+  const body = { must: [], forbid: [], keep: [], keep_reasons: {} };
   for (const l of S.locks) {
-    if (l.kind === "keep") body.keep.push(l.post.id);
-    else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason });
+    if (l.kind === "keep") {
+      body.keep.push(l.post.id);
+      if (l.reason) body.keep_reasons[l.post.id] = l.reason;
+    } else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason });
   }
   return body;
 }
@@ -475,16 +477,16 @@ async function openRun(id) {
     <td>${esc(r.shortfall)}</td><td>${esc(r["cause_" + S.lang])}</td></tr>`).join("");
 }
 
-function lockReasons() {
-  const out = {};
-  for (const l of S.run?.locks?.must ?? []) if (l.reason) out[l.post] = l.reason;
-  return out;
+function lockedPosts() {
+  // Lines a lock concerns (highlighted); their reasons are in the roster's reason column.
+  const locks = S.run?.locks ?? {};
+  return new Set([...(locks.must ?? []), ...(locks.forbid ?? [])].map((l) => l.post).concat(locks.keep ?? []));
 }
 
 function renderRoster() {
   const q = $("#roster-filter").value.trim();
   const only = $("#only-changed").checked;
-  const reasons = lockReasons();
+  const locked = lockedPosts();
   const teams = new Map();
   for (const r of S.roster) {
     if (only && r.change === "stay") continue;
@@ -495,12 +497,11 @@ function renderRoster() {
   const html = [];
   for (const [tid, team] of teams) {
     const rows = team.rows.map((r) => {
-      const lock = reasons[r.post_id] ? `<br><b>${t("lock_reason")}:</b> ${esc(reasons[r.post_id])}` : "";
-      const cls = reasons[r.post_id] ? "locked" : r.change !== "stay" ? "changed" : "";
+      const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
       return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
         <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
         <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
-        <td class="reason">${esc(r["reason_" + S.lang])}${lock}</td>
+        <td class="reason">${esc(r["reason_" + S.lang])}</td>
         <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
             <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
     });
