@@ -26,7 +26,9 @@ import json
 import logging
 import secrets
 import shutil
+import tempfile
 import time
+import zipfile
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +58,8 @@ MAX_BODY = 1 << 20  # bytes: JSON requests
 MAX_UPLOAD = 64 << 20  # bytes: a data set upload (base64 inside JSON)
 SAFE = ("GET", "HEAD")
 TABLES = ("roster", "moves", "teams", "rules", "shortfalls", "alternates")
-FILES = ("report.xlsx", "report.html", "summary.json")
+FILES = ("report.xlsx", "report.html", "summary.json", "forms.zip")
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".lrmx", ".lrm")
 log = logging.getLogger("placement.web")
 
 
@@ -226,35 +229,48 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
 
     @app.post("/api/v1/datasets", status_code=201)
     def upload(req: DatasetUpload) -> JSONResponse:
-        """A workbook or CSV files; kept (with a scenario of the same name) only when the
-        loader finds no problem, else 422 with the problems."""
+        """A workbook, a folder of CSV files, or CSV files with 任免审批表 (.lrmx / .lrm:
+        read into the cadres and relations tables as `placement import-lrmx` does, the
+        forms kept for the .lrmx download). Kept (with a scenario of the same name) only
+        when the import and the loader find no problem, else 422 with the problems."""
         if not NAME.match(req.name) or req.name in scenarios():
             raise HTTPException(400, "a new name of letters, digits, - and _")
-        incoming = ws.root / "datasets" / f".incoming-{secrets.token_hex(4)}"
-        incoming.mkdir()
+        # Staged at its final place (the forms' paths in lrmx_sources.csv stay true);
+        # it is listed only once its scenario is written, and removed on any problem.
+        target = ws.root / "datasets" / req.name
+        shutil.rmtree(target, ignore_errors=True)
+        forms = target / "lrmx"
+        forms.mkdir(parents=True)
+        kept = False
         try:
             for f in req.files:
                 name = Path(f.name).name
-                if not name or name.startswith(".") or Path(name).suffix.lower() not in (
-                        ".csv", ".xlsx"):
-                    raise HTTPException(400, f"not a .csv or .xlsx file: {f.name!r}")
+                suffix = Path(name).suffix.lower()
+                if not name or name.startswith(".") or suffix not in UPLOAD_SUFFIXES:
+                    raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file: {f.name!r}")
                 try:
-                    (incoming / name).write_bytes(base64.b64decode(f.content, validate=True))
+                    content = base64.b64decode(f.content, validate=True)
                 except binascii.Error:
                     raise HTTPException(400, f"{name}: content is not base64") from None
-            books = list(incoming.glob("*.xlsx"))
-            source = books[0] if len(books) == 1 and len(req.files) == 1 else incoming
+                (forms if suffix in (".lrmx", ".lrm") else target).joinpath(name).write_bytes(
+                    content)
+            books = list(target.glob("*.xlsx"))
+            has_forms = any(forms.iterdir())
+            if has_forms and books:
+                raise HTTPException(400, "forms (.lrmx) go with CSV tables, not a workbook")
+            source = books[0] if len(books) == 1 and len(req.files) == 1 else target
             try:
+                if has_forms:
+                    api.import_lrmx(forms, target)
                 data = load_dataset(source)
             except InputError as err:
                 problems = problems_json(err)
                 for p in problems:
-                    p["file"] = p["file"].replace(str(incoming) + "/", "")
+                    p["file"] = p["file"].replace(str(target) + "/", "")
                 return JSONResponse({"ok": False, "problems": problems}, 422)
-            target = ws.root / "datasets" / req.name
-            shutil.rmtree(target, ignore_errors=True)
-            incoming.rename(target)
-            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != incoming
+            if not has_forms:
+                forms.rmdir()
+            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != target
                                                     else "")
             sc_path = ws.root / "scenarios" / f"{req.name}.toml"
             sc_path.write_text(f"name = {json.dumps(req.name)}\ndata = {json.dumps(data_ref)}\n"
@@ -264,9 +280,12 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             except InputError as err:
                 sc_path.unlink()
                 return JSONResponse({"ok": False, "problems": problems_json(err)}, 422)
-            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data)}, 201)
+            kept = True
+            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
+                                 "forms": len(list(forms.glob("*"))) if has_forms else 0}, 201)
         finally:
-            shutil.rmtree(incoming, ignore_errors=True)
+            if not kept:
+                shutil.rmtree(target, ignore_errors=True)
 
     @app.get("/api/v1/search")
     def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
@@ -432,13 +451,18 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.get("/api/v1/runs/{run_id}/files/{name}")
     def file(run_id: str, name: Literal[FILES], lang: Literal["zh", "en"] = "zh"):
         """report.xlsx and report.html (written on first ask by `placement report`'s code),
-        summary.json."""
+        summary.json, and forms.zip: a 任免审批表 (.lrmx) for every cadre whose post
+        changes, 拟任/拟免/任免理由 filled (`placement export-lrmx --drafts`: the
+        uploaded form where there is one, else a draft from the data set), with
+        lrmx_export.csv listing them."""
         folder = _finished(ws, run_id)
-        if name.startswith("report.") and not (folder / name).is_file():
-            try:
+        try:
+            if name.startswith("report.") and not (folder / name).is_file():
                 api.report(folder, lang)
-            except InputError as err:
-                raise HTTPException(422, {"problems": problems_json(err)}) from None
+            if name == "forms.zip" and not (folder / name).is_file():
+                _forms_zip(folder)
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err)}) from None
         return FileResponse(folder / name, filename=f"{run_id}-{name}")
 
     @app.get("/api/v1/diff")
@@ -552,6 +576,20 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     if folder is None:
         raise HTTPException(409, f"run {run_id} has no result yet")
     return folder
+
+
+def _forms_zip(folder: Path) -> None:
+    """The run's .lrmx forms (`api.export_lrmx`, drafts for cadres without an uploaded
+    form) zipped as forms.zip in the result folder, written whole or not at all."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        out = Path(tmp) / "forms"
+        out.mkdir()
+        api.export_lrmx(folder, out, drafts=True)
+        part = Path(tmp) / "forms.zip"
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(out.iterdir()):
+                z.write(f, f.name)
+        part.replace(folder / "forms.zip")
 
 
 def _grouped(profiles, key):

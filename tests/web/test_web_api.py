@@ -9,9 +9,11 @@ oversized body are refused, and no CORS header is ever sent.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import math
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -391,3 +393,45 @@ def test_a_keep_reason_on_a_team_goes_to_each_of_its_lines():
     assert out["reason_en"].tolist() == ["stays; kept as is: 稳定"] * 2 + ["stays"]
     assert roster["reason_zh"].tolist() == ["留任"] * 3  # the caller's frame untouched
     assert with_lock_reasons(roster, {"forbid": []}) is roster
+
+
+LRMX = ROOT / "tests" / "data" / "lrmx"
+
+
+def _form(path: Path, name: str) -> dict:
+    return {"name": name, "content": base64.b64encode(path.read_bytes()).decode()}
+
+
+def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
+    """The mini CSV tables with one 任免审批表 for cadre 0002 (tests/test_lrmx.py: the
+    form makes her 钱丽华 of 民盟): imported as `import-lrmx` does, validated, kept; a
+    run on it (R-TC2 as a target: the mini set is infeasible with it hard) gives
+    forms.zip with one form per moving cadre, hers the uploaded one filled in."""
+    bad = client.post("/api/v1/datasets", json={
+        "name": "mini-badform", "reference_date": "2026-09-01",
+        "files": _files(MINI) + [_form(LRMX / "bad" / "D001.lrmx", "0002.lrmx")]})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["code"] == "lrmx_bad_date"
+    assert "mini-badform" not in [s["name"] for s in client.get("/api/v1/scenarios").json()]
+    resp = client.post("/api/v1/datasets", json={
+        "name": "mini-forms", "reference_date": "2026-09-01",
+        "files": _files(MINI) + [_form(LRMX / "good" / "C002.lrmx", "0002.lrmx")]})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["forms"] == 1
+    rows = client.get("/api/v1/candidates", params={
+        "scenario": "mini-forms", "post": "P01", "limit": 100}).json()["rows"]
+    her = next(r for r in rows if r["cadre_id"] == "0002")
+    assert (her["name"], her["party"]) == ("钱丽华", "民盟")
+    run_id = client.post("/api/v1/runs", json={
+        "scenario": "mini-forms", "set": ["rules.R-TC2.mode=target"]}).json()["id"]
+    follow(client, run_id)
+    moves = client.get(f"/api/v1/runs/{run_id}/tables/moves").json()
+    got = client.get(f"/api/v1/runs/{run_id}/files/forms.zip")
+    assert got.status_code == 200
+    book = zipfile.ZipFile(io.BytesIO(got.content))
+    assert sorted(book.namelist()) == sorted(
+        [f"{m['cadre_id']}.lrmx" for m in moves] + ["lrmx_export.csv"])
+    assert "0002" in {m["cadre_id"] for m in moves}
+    hers = book.read("0002.lrmx").decode("gb2312")  # her own form (GB2312), filled in
+    listing = book.read("lrmx_export.csv").decode("utf-8-sig").splitlines()
+    new_post = next(line for line in listing if line.startswith("0002,")).split(",")[2]
+    assert "钱丽华" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers

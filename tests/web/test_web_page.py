@@ -180,3 +180,20 @@ def test_find_candidates_try_one_and_lock_it(server, page):
     row = page.locator("#locks tbody tr")
     assert row.count() == 1 and "乡镇党委书记经历丰富" in row.inner_text()
     assert "R01-DW-01" in row.inner_text() and "LF00043" in row.inner_text()
+
+
+def test_upload_csv_tables_with_a_form(server, page, tmp_path):
+    """The mini CSV tables and one 任免审批表 chosen in the file picker: validated,
+    imported, and the new data set picked."""
+    root = Path(__file__).resolve().parents[2] / "tests" / "data"
+    form = tmp_path / "0002.lrmx"
+    form.write_bytes((root / "lrmx" / "good" / "C002.lrmx").read_bytes())
+    page.goto(server.url + "/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("#up-name", "mini-page")
+    page.set_input_files("#up-files", [*sorted((root / "mini").glob("*.csv")), form])
+    page.click("#upload")
+    page.wait_for_function("document.querySelector('#scenario').value === 'mini-page'")
+    page.wait_for_function(
+        "document.querySelector('#counts').textContent.includes('1 份任免审批表已导入')")
+    assert "数据有效" in page.locator("#counts").inner_text()

@@ -7,7 +7,8 @@ const T = {
     title: "领导班子配备工作台", tab_data: "数据", tab_rules: "规则", tab_locks: "锁定",
     tab_result: "方案", tab_compare: "比较", tab_history: "历史", solve: "求解",
     cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
-    upload: "上传数据（工作簿或 CSV 文件）", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
+    upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
+    forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
     rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
     rule_name: "规则", mode: "方式", params: "参数", weight: "权重", changes: "改动",
     save_as: "另存为方案", save: "保存", locks_title: "按姓名锁定", cadres: "干部", posts: "职位",
@@ -47,7 +48,8 @@ const T = {
     title: "Leadership team planner", tab_data: "Data", tab_rules: "Rules", tab_locks: "Locks",
     tab_result: "Roster", tab_compare: "Compare", tab_history: "History", solve: "Solve",
     cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
-    validate: "Validate", upload: "Upload data (a workbook or CSV files)", name: "Name",
+    validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
+    up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported", name: "Name",
     refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
     rules_hint: "Validated as you type, with the CLI's messages; only the changes are saved.",
     rule_id: "Id", rule_name: "Rule", mode: "Mode", params: "Parameters", weight: "Weight",
@@ -165,14 +167,19 @@ async function validate() {
 }
 
 async function upload() {
-  const files = [...$("#up-files").files];
+  // A folder brings every file in it; only the tables and forms are sent.
+  const files = [...$("#up-files").files, ...$("#up-folder").files]
+    .filter((f) => /\.(csv|xlsx|lrmx|lrm)$/i.test(f.name));
   const encoded = await Promise.all(files.map((f) => new Promise((ok) => {
     const r = new FileReader();
     r.onload = () => ok({ name: f.name, content: r.result.split(",")[1] });
     r.readAsDataURL(f);
   })));
   const res = await call("POST", "/api/v1/datasets", { name: $("#up-name").value, reference_date: $("#up-date").value, files: encoded });
-  if (res.ok) await loadScenarios(res.scenario);
+  if (res.ok) {
+    await loadScenarios(res.scenario);
+    if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
+  }
   else $("#problems").innerHTML = problemTable(res.problems);
 }
 
@@ -471,6 +478,7 @@ async function openRun(id) {
     [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
     [`/api/v1/runs/${id}/files/report.html?lang=${lang}`, "report.html"],
     ...["roster", "moves", "teams", "rules", "shortfalls"].map((n) => [`/api/v1/runs/${id}/tables/${n}?format=csv`, `${n}.csv`]),
+    [`/api/v1/runs/${id}/files/forms.zip`, "forms.zip"],
   ].map(([href, name]) => `<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`).join(" · ");
   renderRoster();
   $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where)}</td>
