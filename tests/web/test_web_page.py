@@ -35,6 +35,14 @@ def page():
         browser.close()
 
 
+def open_page(page, server) -> None:
+    """The page afresh, in Chinese (an earlier test may have left the English switch on)."""
+    page.goto(server.url + "/")
+    page.evaluate("localStorage.setItem('lang', 'zh')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+
+
 def shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / name), full_page=False)
@@ -154,8 +162,7 @@ def test_find_candidates_try_one_and_lock_it(server, page):
     """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记: the list, the one
     eligible cadre first (tests/web/test_candidates.py), tried in the team without a
     solve, then locked with a reason."""
-    page.goto(server.url + "/")
-    page.wait_for_selector("body[data-ready='1']")
+    open_page(page, server)
     page.click("button[data-tab='find']")
     page.fill("#find-post-q", "R01-DW-01")
     page.click("#find-posts li[data-post='R01-DW-01']")
@@ -188,8 +195,7 @@ def test_upload_csv_tables_with_a_form(server, page, tmp_path):
     root = Path(__file__).resolve().parents[2] / "tests" / "data"
     form = tmp_path / "0002.lrmx"
     form.write_bytes((root / "lrmx" / "good" / "C002.lrmx").read_bytes())
-    page.goto(server.url + "/")
-    page.wait_for_selector("body[data-ready='1']")
+    open_page(page, server)
     page.fill("#up-name", "mini-page")
     page.set_input_files("#up-files", [*sorted((root / "mini").glob("*.csv")), form])
     page.click("#upload")
