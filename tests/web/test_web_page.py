@@ -63,7 +63,10 @@ def solve(page, progress_shot: str = "") -> float:
                            " || document.body.dataset.solveSeconds !== undefined")
     assert page.locator("#cancel").is_visible() or page.evaluate(
         "document.body.dataset.solveSeconds !== undefined")
-    if progress_shot:
+    if progress_shot:  # once the engine has told a best roster, unless it is over first
+        page.wait_for_function(
+            "document.querySelector('#progress').textContent.includes('当前最优值')"
+            " || document.body.dataset.solveSeconds !== undefined", timeout=120_000)
         shot(page, progress_shot)
     page.wait_for_function("document.body.dataset.solveSeconds !== undefined", timeout=120_000)
     seconds = float(page.evaluate("document.body.dataset.solveSeconds"))
