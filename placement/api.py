@@ -15,6 +15,11 @@ pipeline, beside `cli.py`.
     d = api.diff(a, b)          # d.posts, d.moves, d.structure, d.rules (DataFrames)
     a.write("results/a")        # the files `placement solve` writes
 
+`candidates`, `try_member`, `team_profiles` and `structure_charts` answer the
+workbench's quick questions (who fits this post, the team with this cadre in it, the
+teams' structure side by side) without a solve; `import_lrmx` / `export_lrmx` are
+`placement import-lrmx` / `export-lrmx`.
+
 `plan` answers `placement plan` (a rotation plan over several years, docs/plan.md).
 `why_not` answers `placement why-not`; explanations (reasons, shortfall causes,
 alternates) come with every `Result`. `session` keeps one scenario's proposal, model
@@ -27,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from placement.checker import CheckReport, check_roster, read_roster
@@ -34,9 +40,19 @@ from placement.data.dataset import DataSet
 from placement.data.loader import load_dataset
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
+from placement.eligibility.facts import compute_facts
+from placement.explain.candidates import Conditions, select
+from placement.explain.candidates import candidates as rank_candidates
+from placement.explain.trial import AGE_BANDS, Trial
+from placement.explain.trial import team_profiles as profiles
+from placement.explain.trial import try_member as trial
 from placement.explain.whynot import WhyNot
+from placement.export.lrmx.export import ExportReport
+from placement.export.lrmx.export import export_lrmx as write_lrmx
+from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.report.data import load_result
 from placement.export.report.html import write_report_html
+from placement.export.report.svg import paired_bars, pyramid
 from placement.export.report.xlsx import write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
@@ -50,7 +66,8 @@ from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep", "report", "plan", "session"]
+           "sweep", "report", "plan", "session", "Conditions", "candidates", "try_member",
+           "team_profiles", "structure_charts", "import_lrmx", "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -143,6 +160,113 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = N
     if out is not None:
         write_plan(result, out)
     return result
+
+
+def candidates(sc: Scenario, data: DataSet, post: str, conditions: Conditions | None = None,
+               roster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every cadre against `post` that meets `conditions`, ranked (eligible first, fewer
+    target rules broken, higher fit): `excluded_by` (structural reasons and hard rules,
+    as `why_not` names them), `breaks` (target rules), the members' readings (woman,
+    young, local, non_party, secretary) in the post's team. With `roster` (a result's),
+    `holder_now` says who holds each cadre's post in it. No solve: milliseconds."""
+    facts = compute_facts(data, sc.reference_date)
+    p = _row(data.posts["post_id"], post, "post")
+    frame = select(rank_candidates(data, sc, facts, p), conditions or Conditions())
+    if roster is not None:
+        held = roster.loc[roster["cadre_id"] != ""].set_index("cadre_id")["post_id"]
+        frame["post_after"] = frame["cadre_id"].map(held).fillna("")
+    return frame
+
+
+def try_member(sc: Scenario, data: DataSet, cadre: str, post: str,
+               roster: pd.DataFrame | None = None) -> Trial:
+    """`cadre` dropped into `post` of `roster` (the incumbents when None), nothing
+    solved: the teams touched before and after (`team_profiles` rows) and their kin
+    (R-AV1) and home-region (R-AV2) ties before and after."""
+    facts = compute_facts(data, sc.reference_date)
+    c = _row(data.cadres["cadre_id"], cadre, "cadre")
+    p = _row(data.posts["post_id"], post, "post")
+    return trial(data, sc, facts, _holders(data, facts, roster), c, p)
+
+
+def team_profiles(sc: Scenario, data: DataSet, roster: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """Per team, the members of `roster` (the incumbents when None): size, the team
+    table's counts, average age, members per education level and per age band and
+    gender (`placement.explain.trial.team_profiles`)."""
+    facts = compute_facts(data, sc.reference_date)
+    return profiles(data, sc, facts, _holders(data, facts, roster))
+
+
+# Chart figure -> (Chinese, English) title; `bachelor_plus` = postgraduate + bachelor.
+CHART_FIGURES = {"women": ("女干部", "women"), "young": ("年轻干部", "young"),
+                 "locals": ("本地干部", "locals"), "non_party": ("党外干部", "non-Party"),
+                 "bachelor_plus": ("本科及以上", "bachelor or above"),
+                 "avg_age": ("平均年龄", "average age")}
+
+
+def structure_charts(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence[str],
+                     lang: str = "zh") -> dict[str, str]:
+    """Inline SVG charts (the report's own, `export.report.svg`: no script, no network)
+    comparing the rows of two `team_profiles` frames, aligned with `labels` (teams or
+    counties): one paired-bar chart per figure of `CHART_FIGURES` (its title is the
+    caller's caption), and the age pyramid
+    of all the rows before (`ages_before`) and after (`ages_after`)."""
+    zh = lang == "zh"
+    legend = ("调整前", "调整后") if zh else ("before", "after")
+    out = {}
+    for fig in CHART_FIGURES:
+        b, a = (_figure(f, fig) for f in (before, after))
+        out[fig] = paired_bars([str(label) for label in labels], b, a, legend)
+    bands = {when: pd.DataFrame([{"band": label,
+                                  "men": int(f[f"band:{label}:M"].sum()),
+                                  "women": int(f[f"band:{label}:F"].sum())}
+                                 for _, _, label in AGE_BANDS])
+             for when, f in (("before", before), ("after", after))}
+    vmax = max(int(b[["men", "women"]].to_numpy().max()) for b in bands.values())
+    sexes = ("男", "女") if zh else ("men", "women")
+    for k, when in enumerate(("before", "after")):
+        out[f"ages_{when}"] = pyramid(bands[when], legend[k], sexes, vmax)
+    return out
+
+
+def import_lrmx(folder: Path | str, out: Path | str) -> ImportReport:
+    """`placement import-lrmx`: a folder of 任免审批表 into the data set folder `out`
+    (cadres and relations written or updated, lrmx_sources.csv beside them)."""
+    return import_folder(Path(folder), Path(out))
+
+
+def export_lrmx(result: Result | Path | str, out: Path | str, drafts: bool = False
+                ) -> ExportReport:
+    """`placement export-lrmx`: a 任免审批表 for every cadre whose post changes, with
+    拟任/拟免/任免理由 filled, written into `out`; `drafts`: a form drafted from the data
+    set for a cadre without an imported one. The forms are Chinese documents."""
+    res = result if isinstance(result, Result) else load_result(Path(result))
+    return write_lrmx(res, Path(out), None, "zh", drafts)
+
+
+def _figure(frame: pd.DataFrame, fig: str) -> list[float]:
+    if fig == "bachelor_plus":
+        return (frame["edu_postgraduate"] + frame["edu_bachelor"]).astype(float).tolist()
+    return frame[fig].astype(float).fillna(0).tolist()
+
+
+def _row(ids: pd.Series, ident: str, what: str) -> int:
+    where = np.flatnonzero(ids.to_numpy() == ident)
+    if not len(where):
+        raise KeyError(f"no {what} {ident}")
+    return int(where[0])
+
+
+def _holders(data: DataSet, facts, roster: pd.DataFrame | None) -> np.ndarray:
+    """Cadre row per post row: the roster's holders, or the incumbents."""
+    if roster is None:
+        return facts.p_incumbent.copy()
+    held = roster[roster["cadre_id"] != ""]
+    out = np.full(len(data.posts), -1, dtype=np.int64)
+    out[pd.Index(data.posts["post_id"]).get_indexer(held["post_id"])] = pd.Index(
+        data.cadres["cadre_id"]).get_indexer(held["cadre_id"])
+    return out
 
 
 def _label(x: object, default: str) -> str:

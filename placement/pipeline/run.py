@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +78,7 @@ def solve_result(
     alternates_scope: str | list[str] = "changed",
     cancel: threading.Event | None = None,
     lang: str = "en",
+    on_progress: Callable[[str, float, float, float], None] | None = None,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -85,9 +87,11 @@ def solve_result(
     `alternates` > 0: that many alternates for each post in `alternates_scope`
     (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
     search from another thread as Ctrl-C does on the main one (a web server's worker).
-    `lang`: the language of the progress lines."""
+    `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
+    told what the terminal line shows (the workbench streams it to the page)."""
     with ProgressView(progress, lang) as view:
-        prop = propose(sc, data, show=view.show, start_from=start_from,
+        show = view.show if on_progress is None else _both(view.show, on_progress)
+        prop = propose(sc, data, show=show, start_from=start_from,
                        keep_close_to=keep_close_to, cancel=cancel)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
@@ -134,6 +138,13 @@ def solve_result(
     return Result(summary, roster=roster, moves=moves, teams=teams, rules=rules,
                   shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
                   figures=report.figures)
+
+
+def _both(first: Callable, second: Callable) -> Callable:
+    def show(*args) -> None:
+        first(*args)
+        second(*args)
+    return show
 
 
 def changed_against(baseline: pd.DataFrame, roster: pd.DataFrame, label: str = "") -> dict:

@@ -26,12 +26,15 @@ import json
 import logging
 import secrets
 import shutil
+import tempfile
 import time
+import zipfile
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
+import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -41,8 +44,10 @@ from placement import api
 from placement.data.errors import InputError
 from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
+from placement.data.regions import region_names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.data.schema import RELATIONS
 from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
 from placement.web.workspace import FINAL, Workspace
@@ -53,7 +58,8 @@ MAX_BODY = 1 << 20  # bytes: JSON requests
 MAX_UPLOAD = 64 << 20  # bytes: a data set upload (base64 inside JSON)
 SAFE = ("GET", "HEAD")
 TABLES = ("roster", "moves", "teams", "rules", "shortfalls", "alternates")
-FILES = ("report.xlsx", "report.html", "summary.json")
+FILES = ("report.xlsx", "report.html", "summary.json", "forms.zip")
+UPLOAD_SUFFIXES = (".csv", ".xlsx", ".lrmx", ".lrm")
 log = logging.getLogger("placement.web")
 
 
@@ -66,7 +72,9 @@ class Pair(BaseModel):
 class Locks(BaseModel):
     must: list[Pair] = Field(default_factory=list)
     forbid: list[Pair] = Field(default_factory=list)
-    keep: list[str] = Field(default_factory=list)
+    keep: list[str] = Field(default_factory=list, description="post or team ids")
+    keep_reasons: dict[str, str] = Field(default_factory=dict,
+                                         description="keep id -> the planner's reason")
 
 
 class RunRequest(BaseModel):
@@ -221,35 +229,48 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
 
     @app.post("/api/v1/datasets", status_code=201)
     def upload(req: DatasetUpload) -> JSONResponse:
-        """A workbook or CSV files; kept (with a scenario of the same name) only when the
-        loader finds no problem, else 422 with the problems."""
+        """A workbook, a folder of CSV files, or CSV files with 任免审批表 (.lrmx / .lrm:
+        read into the cadres and relations tables as `placement import-lrmx` does, the
+        forms kept for the .lrmx download). Kept (with a scenario of the same name) only
+        when the import and the loader find no problem, else 422 with the problems."""
         if not NAME.match(req.name) or req.name in scenarios():
             raise HTTPException(400, "a new name of letters, digits, - and _")
-        incoming = ws.root / "datasets" / f".incoming-{secrets.token_hex(4)}"
-        incoming.mkdir()
+        # Staged at its final place (the forms' paths in lrmx_sources.csv stay true);
+        # it is listed only once its scenario is written, and removed on any problem.
+        target = ws.root / "datasets" / req.name
+        shutil.rmtree(target, ignore_errors=True)
+        forms = target / "lrmx"
+        forms.mkdir(parents=True)
+        kept = False
         try:
             for f in req.files:
                 name = Path(f.name).name
-                if not name or name.startswith(".") or Path(name).suffix.lower() not in (
-                        ".csv", ".xlsx"):
-                    raise HTTPException(400, f"not a .csv or .xlsx file: {f.name!r}")
+                suffix = Path(name).suffix.lower()
+                if not name or name.startswith(".") or suffix not in UPLOAD_SUFFIXES:
+                    raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file: {f.name!r}")
                 try:
-                    (incoming / name).write_bytes(base64.b64decode(f.content, validate=True))
+                    content = base64.b64decode(f.content, validate=True)
                 except binascii.Error:
                     raise HTTPException(400, f"{name}: content is not base64") from None
-            books = list(incoming.glob("*.xlsx"))
-            source = books[0] if len(books) == 1 and len(req.files) == 1 else incoming
+                (forms if suffix in (".lrmx", ".lrm") else target).joinpath(name).write_bytes(
+                    content)
+            books = list(target.glob("*.xlsx"))
+            has_forms = any(forms.iterdir())
+            if has_forms and books:
+                raise HTTPException(400, "forms (.lrmx) go with CSV tables, not a workbook")
+            source = books[0] if len(books) == 1 and len(req.files) == 1 else target
             try:
+                if has_forms:
+                    api.import_lrmx(forms, target)
                 data = load_dataset(source)
             except InputError as err:
                 problems = problems_json(err)
                 for p in problems:
-                    p["file"] = p["file"].replace(str(incoming) + "/", "")
+                    p["file"] = p["file"].replace(str(target) + "/", "")
                 return JSONResponse({"ok": False, "problems": problems}, 422)
-            target = ws.root / "datasets" / req.name
-            shutil.rmtree(target, ignore_errors=True)
-            incoming.rename(target)
-            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != incoming
+            if not has_forms:
+                forms.rmdir()
+            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != target
                                                     else "")
             sc_path = ws.root / "scenarios" / f"{req.name}.toml"
             sc_path.write_text(f"name = {json.dumps(req.name)}\ndata = {json.dumps(data_ref)}\n"
@@ -259,15 +280,85 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             except InputError as err:
                 sc_path.unlink()
                 return JSONResponse({"ok": False, "problems": problems_json(err)}, 422)
-            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data)}, 201)
+            kept = True
+            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
+                                 "forms": len(list(forms.glob("*"))) if has_forms else 0}, 201)
         finally:
-            shutil.rmtree(incoming, ignore_errors=True)
+            if not kept:
+                shutil.rmtree(target, ignore_errors=True)
 
     @app.get("/api/v1/search")
     def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
         """Cadres and posts whose id, name, title or team contains `q`."""
         _, data = load(scenario, [])
         return find(data, q, limit)
+
+    @app.get("/api/v1/candidates")
+    def candidates(scenario: str, post: str,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None, max_age: int | None = None,
+                   min_age: int | None = None, gender: Literal["M", "F"] | None = None,
+                   education: Literal["college", "bachelor", "postgraduate"] | None = None,
+                   party: Literal["cpc", "non_party"] | None = None,
+                   secretary: bool | None = None, rank: str | None = None,
+                   min_years_rank: int | None = None, specialty: str | None = None,
+                   reserve: bool | None = None, region: str | None = None,
+                   eligible_only: bool = False,
+                   limit: int = Query(50, ge=1, le=1000)) -> dict:
+        """The cadres who meet the conditions for `post` (任职条件: age, gender, party,
+        education, rank and years at it, township party-secretary experience, specialty,
+        reserve pool, region), ranked by fit with the eligible first, each with why it
+        may or may not take the post there (`why_zh`/`why_en`, `excluded_by`, `breaks`).
+        `run`: read the scenario and settings of that run, and its roster's holders."""
+        if run is not None:
+            rec = _record(ws, run)
+            scenario, settings = rec.scenario, rec.settings
+        sc, data = load(scenario, settings or [])
+        _known(data, None, post)
+        cond = api.Conditions(max_age=max_age, min_age=min_age, gender=gender,
+                              education=education, party=party, secretary=secretary,
+                              rank=rank, min_years_rank=min_years_rank, specialty=specialty,
+                              reserve=reserve, region=region, eligible_only=eligible_only)
+        roster = _roster(ws, run) if run is not None else None
+        frame = api.candidates(sc, data, post, cond, roster)
+        p = data.posts.set_index("post_id").loc[post]
+        team = data.teams.set_index("team_id").loc[p["team_id"]]
+        frame = frame.assign(years_rank=frame["years_rank"].round(1))
+        return {"post": {"post_id": post, "title": p["title"], "team_id": p["team_id"],
+                         "team_name": team["name"], "rank": p["rank"],
+                         "incumbent_id": p["incumbent_id"]},
+                "total": len(frame), "eligible": int(frame["eligible"].sum()),
+                "rows": _records(frame.head(limit))}
+
+    @app.get("/api/v1/try")
+    def try_member(scenario: str, cadre: str, post: str,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None) -> dict:
+        """Drop `cadre` into `post` (of the run's roster, else the incumbents) and see,
+        without a solve, the teams touched before and after (size, women, young, locals,
+        non-Party, township-head experience, average age, education, age bands) and
+        their kin (R-AV1) and home-region (R-AV2) ties before and after; `rule` is what
+        the rules say of the pair (as in /candidates)."""
+        if run is not None:
+            rec = _record(ws, run)
+            scenario, settings = rec.scenario, rec.settings
+        sc, data = load(scenario, settings or [])
+        _known(data, cadre, post)
+        roster = _roster(ws, run) if run is not None else None
+        t = api.try_member(sc, data, cadre, post, roster)
+        names = data.cadres.set_index("cadre_id")["name"]
+        ids = data.cadres["cadre_id"]
+        ties = t.ties.assign(name_a=t.ties["cadre_a"].map(names).fillna(""),
+                             name_b=t.ties["cadre_b"].map(names).fillna(""),
+                             relation_zh=t.ties["relation"].map(RELATIONS).fillna(""))
+        judged = api.candidates(sc, data, post, roster=roster)
+        row = judged[judged["cadre_id"] == cadre].iloc[0]
+        displaced = ids.iat[t.displaced] if t.displaced >= 0 else ""
+        return {"cadre": cadre, "name": names[cadre], "post": post,
+                "displaced": displaced, "displaced_name": names.get(displaced, ""),
+                "eligible": bool(row["eligible"]), "excluded_by": list(row["excluded_by"]),
+                "breaks": list(row["breaks"]), "why_zh": row["why_zh"], "why_en": row["why_en"],
+                "teams": _records(t.teams), "ties": _records(ties)}
 
     # --- runs -----------------------------------------------------------------------
     @app.post("/api/v1/runs", status_code=201)
@@ -277,7 +368,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         path = scenario_path(req.scenario)
         settings = req.set + lock_settings(req.locks.model_dump())
         rec = ws.new_run(req.scenario, settings, req.locks.model_dump())
-        runner.submit(rec.id, str(path), settings)
+        runner.submit(rec.id, str(path), settings, req.locks.model_dump())
         log.info("run %s queued", rec.id)
         return {"id": rec.id}
 
@@ -360,13 +451,18 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.get("/api/v1/runs/{run_id}/files/{name}")
     def file(run_id: str, name: Literal[FILES], lang: Literal["zh", "en"] = "zh"):
         """report.xlsx and report.html (written on first ask by `placement report`'s code),
-        summary.json."""
+        summary.json, and forms.zip: a 任免审批表 (.lrmx) for every cadre whose post
+        changes, 拟任/拟免/任免理由 filled (`placement export-lrmx --drafts`: the
+        uploaded form where there is one, else a draft from the data set), with
+        lrmx_export.csv listing them."""
         folder = _finished(ws, run_id)
-        if name.startswith("report.") and not (folder / name).is_file():
-            try:
+        try:
+            if name.startswith("report.") and not (folder / name).is_file():
                 api.report(folder, lang)
-            except InputError as err:
-                raise HTTPException(422, {"problems": problems_json(err)}) from None
+            if name == "forms.zip" and not (folder / name).is_file():
+                _forms_zip(folder)
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err)}) from None
         return FileResponse(folder / name, filename=f"{run_id}-{name}")
 
     @app.get("/api/v1/diff")
@@ -399,6 +495,44 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         _known(data, None, post)
         res = api.solve(sc, data, alternates=k, alternates_scope=[post])
         return _records(res.alternates)
+
+    @app.get("/api/v1/runs/{run_id}/structure")
+    def structure(run_id: str, region: str | None = None, team: str | None = None,
+                  lang: Literal["zh", "en"] = "zh") -> dict:
+        """The teams' structure before (the incumbents) and after (the run's roster),
+        compared in inline SVG charts (the report's own: no script, no network): by
+        county when neither `region` nor `team` is given, by team within `region`, or
+        one `team`. Figures: women, young, locals, non-Party, bachelor or above, average
+        age; age pyramids of the members shown, before and after."""
+        rec = _record(ws, run_id)
+        roster = _roster(ws, run_id)
+        if roster is None:
+            raise HTTPException(409, f"run {run_id} has no roster")
+        sc, data = load(rec.scenario, rec.settings)
+        before = api.team_profiles(sc, data)
+        after = api.team_profiles(sc, data, roster)
+        named = region_names(data)
+        regions = data.teams["region"].to_numpy()
+        if team is not None:
+            keep = (data.teams["team_id"] == team).to_numpy()
+            if not keep.any():
+                raise HTTPException(404, f"no team {team}")
+        else:
+            keep = regions == region if region is not None else np.ones(len(regions), bool)
+            if not keep.any():
+                raise HTTPException(404, f"no region {region}")
+        by_county = team is None and region is None
+        key = regions if by_county else data.teams["team_id"].to_numpy()
+        b, a = (_grouped(f[keep], key[keep]) for f in (before, after))
+        if by_county:
+            labels = [named.get(r, r) for r in b.index]
+        else:
+            labels = list(data.teams.set_index("team_id").loc[b.index, "name"])
+        rows = [{"key": k, "label": label, "before": _plain(b.loc[k]), "after": _plain(a.loc[k])}
+                for k, label in zip(b.index, labels, strict=True)]
+        level = "team" if team is not None else "region" if region is not None else "county"
+        return {"level": level, "rows": rows,
+                "charts": api.structure_charts(b, a, labels, lang)}
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -442,6 +576,42 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     if folder is None:
         raise HTTPException(409, f"run {run_id} has no result yet")
     return folder
+
+
+def _forms_zip(folder: Path) -> None:
+    """The run's .lrmx forms (`api.export_lrmx`, drafts for cadres without an uploaded
+    form) zipped as forms.zip in the result folder, written whole or not at all."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        out = Path(tmp) / "forms"
+        out.mkdir()
+        api.export_lrmx(folder, out, drafts=True)
+        part = Path(tmp) / "forms.zip"
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(out.iterdir()):
+                z.write(f, f.name)
+        part.replace(folder / "forms.zip")
+
+
+def _grouped(profiles, key):
+    """Team profiles summed by `key` (county or team), the average age weighted by size."""
+    counts = profiles.drop(columns=["team_id", "team_name", "avg_age"])
+    ages = (profiles["avg_age"].fillna(0) * profiles["size"]).groupby(key).sum()
+    out = counts.groupby(key, sort=False).sum()
+    out["avg_age"] = (ages / out["size"].where(out["size"] > 0)).round(1).reindex(out.index)
+    return out
+
+
+def _plain(row) -> dict:
+    return {k: (None if v != v else float(v) if k == "avg_age" else int(v))
+            for k, v in row.items()}
+
+
+def _roster(ws: Workspace, run_id: str):
+    """The run's roster (post_id, cadre_id …) when it has one, else None."""
+    folder = result_folder(ws, run_id)
+    if folder is None or not (folder / "roster.csv").is_file():
+        return None
+    return api.read_result(folder).roster
 
 
 def _known(data, cadre: str | None, post: str) -> None:

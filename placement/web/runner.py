@@ -13,18 +13,22 @@ best roster found is kept and written, and the run ends as `cancelled`. A queued
 cancelled before it starts.
 
 Progress: the child reports its stages (loading, solving, writing, finished) on a
-queue; HiGHS, the default engine, reports nothing while it searches, so between stages
-the page shows the elapsed time, and best, bound and gap from the summary at the end.
+queue, and while it solves a `progress` event whenever the engine reports (the very
+reports behind the terminal's progress line, `placement.pipeline.progress`): the level
+being solved, its elapsed time, the best objective, the bound and the gap. CP-SAT
+reports each improving roster with its bound; HiGHS each improving roster with the
+bound it has then. Between reports the page moves the elapsed time on its own (`tick`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from placement.data.errors import InputError
@@ -35,7 +39,8 @@ POLL = 0.25  # seconds between looks at a worker's queue
 
 def lock_settings(locks: dict) -> list[str]:
     """Locks from the page (`{"must": [{"cadre", "post", "reason"}], "forbid": [...],
-    "keep": [ids]}`) as `--set` strings, so a run's scenario is reproducible with the CLI:
+    "keep": [ids], "keep_reasons": {id: reason}}`) as `--set` strings, so a run's
+    scenario is reproducible with the CLI:
     `placement solve SCENARIO --set 'locks.must=[{cadre = "C", post = "P"}]'`."""
     out = []
     for kind in ("must", "forbid"):
@@ -47,6 +52,44 @@ def lock_settings(locks: dict) -> list[str]:
     keep = locks.get("keep") or []
     if keep:
         out.append("locks.keep=[" + ", ".join(json.dumps(str(k)) for k in keep) + "]")
+    return out
+
+
+# Lock kind -> how its reason reads on a roster line, Chinese and English.
+_LOCK_WORDS = {"must": ("锁定任职理由：{reason}", "locked in: {reason}"),
+               "forbid": ("不得任（{cadre}）理由：{reason}", "{cadre} locked out: {reason}"),
+               "keep": ("保持不变理由：{reason}", "kept as is: {reason}")}
+
+
+def with_lock_reasons(roster, locks: dict):
+    """The roster with each lock's reason appended to the reason columns of the lines it
+    concerns: a must or forbid lock's post, a keep lock's post or every post of its team.
+
+    Why here: a scenario's locks carry no reason (the CLI's TOML has none), the page's
+    do (`locks` as the workspace keeps them); the planner reads them where the roster
+    says why each line is as it is. Lines without a lock reason are left as they are, so
+    a run without reasons writes the very roster `placement solve` writes."""
+    notes: dict[int, list[tuple[str, str]]] = {}
+    post_pos = {p: i for i, p in enumerate(roster["post_id"])}
+    team_of = roster["team_id"].to_numpy()
+    for kind in ("must", "forbid"):
+        for lock in locks.get(kind) or []:
+            if lock.get("reason") and lock["post"] in post_pos:
+                zh, en = _LOCK_WORDS[kind]
+                notes.setdefault(post_pos[lock["post"]], []).append(
+                    (zh.format(**lock), en.format(**lock)))
+    for ident, reason in (locks.get("keep_reasons") or {}).items():
+        lines = ([post_pos[ident]] if ident in post_pos else
+                 [i for i, t in enumerate(team_of) if t == ident])
+        for i in lines:
+            zh, en = _LOCK_WORDS["keep"]
+            notes.setdefault(i, []).append((zh.format(reason=reason), en.format(reason=reason)))
+    if not notes:
+        return roster
+    out = roster.copy()
+    for i, said in notes.items():
+        out.iat[i, out.columns.get_loc("reason_zh")] += "".join("；" + z for z, _ in said)
+        out.iat[i, out.columns.get_loc("reason_en")] += "".join("; " + e for _, e in said)
     return out
 
 
@@ -62,16 +105,33 @@ def problems_json(err: InputError) -> list[dict]:
     return rows
 
 
-def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel) -> None:
-    """The worker process: load, solve, write the result folder; report on `events`."""
+def progress_event(label: str, elapsed: float, best: float, bound: float) -> dict:
+    """An engine report as a JSON-safe event: NaN (no roster yet) and an infinite bound
+    (HiGHS before its first bound) become null; the gap as the terminal line computes it,
+    |bound - best| / max(1, |best|)."""
+    best_ = best if math.isfinite(best) else None
+    bound_ = bound if math.isfinite(bound) else None
+    gap = (abs(bound_ - best_) / max(1.0, abs(best_))
+           if best_ is not None and bound_ is not None else None)
+    return {"stage": "progress", "level": label, "solve_elapsed": round(elapsed, 2),
+            "best": best_, "bound": bound_, "gap": gap}
+
+
+def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel,
+                     locks: dict | None = None) -> None:
+    """The worker process: load, solve, write the result folder; report on `events`.
+    `locks`: the page's locks, whose reasons go into the roster's reason columns."""
     from placement import api
 
     try:
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
         events.put({"stage": "solving"})
-        res = api.solve(sc, data, cancel=cancel)
+        res = api.solve(sc, data, cancel=cancel,
+                        on_progress=lambda *told: events.put(progress_event(*told)))
         events.put({"stage": "writing"})
+        if res.roster is not None and locks:
+            res = replace(res, roster=with_lock_reasons(res.roster, locks))
         res.write(folder)
         s = res.summary
         events.put({"stage": "finished", "status": res.status, "objective": s.get("objective"),
@@ -104,18 +164,19 @@ class Runner:
     def __init__(self, workspace: Workspace, parallel: int = 1):
         self.ws = workspace
         self._ctx = mp.get_context("spawn")
-        self._queue: queue.Queue[tuple[str, str, list[str]] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, str, list[str], dict] | None] = queue.Queue()
         self.live: dict[str, LiveRun] = {}
         self._threads = [threading.Thread(target=self._loop, name=f"runner-{i}", daemon=True)
                          for i in range(parallel)]
         for t in self._threads:
             t.start()
 
-    def submit(self, run_id: str, scenario: str, settings: list[str]) -> None:
+    def submit(self, run_id: str, scenario: str, settings: list[str],
+               locks: dict | None = None) -> None:
         live = LiveRun(run_id, self._ctx.Event())
         live.add({"stage": "queued"})
         self.live[run_id] = live
-        self._queue.put((run_id, scenario, settings))
+        self._queue.put((run_id, scenario, settings, locks or {}))
 
     def cancel(self, run_id: str) -> bool:
         """Stop a queued or running run; False when it is not one of this server's live runs."""
@@ -144,7 +205,7 @@ class Runner:
                 return
             self._run(*item)
 
-    def _run(self, run_id: str, scenario: str, settings: list[str]) -> None:
+    def _run(self, run_id: str, scenario: str, settings: list[str], locks: dict) -> None:
         live = self.live[run_id]
         if live.cancel.is_set():
             self._finish(live, "cancelled")
@@ -155,7 +216,8 @@ class Runner:
         events = self._ctx.Queue()
         folder = self.ws.folder(run_id)
         live.process = self._ctx.Process(
-            target=solve_in_process, args=(scenario, settings, str(folder), events, live.cancel),
+            target=solve_in_process,
+            args=(scenario, settings, str(folder), events, live.cancel, locks),
             name=f"placement-run-{run_id}", daemon=True)
         live.process.start()
         last: dict = {}

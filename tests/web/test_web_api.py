@@ -9,8 +9,11 @@ oversized body are refused, and no CORS header is ever sent.
 from __future__ import annotations
 
 import base64
+import io
 import json
+import math
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,14 +61,34 @@ def women_run(client, base_run):
 
 def test_a_run_reports_its_stages_and_ends_done(client, base_run):
     run_id, events = base_run
-    stages = [e["stage"] for e in events if e["stage"] != "tick"]
+    stages = [e["stage"] for e in events if e["stage"] not in ("tick", "progress")]
     assert stages == ["queued", "started", "loading", "solving", "writing", "finished", "end"]
-    assert [e["seq"] for e in events if "seq" in e] == list(range(7))
+    assert [e["seq"] for e in events if "seq" in e] == list(range(len(
+        [e for e in events if e["stage"] != "tick"])))
     run = client.get(f"/api/v1/runs/{run_id}").json()
     assert run["status"] == "done"
     # The stored optimum of the bundled scenario (tests/test_bundled.py, README).
     assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 22568.0)
     assert run["summary"]["check"]["ok"] is True
+
+
+def test_progress_streams_best_bound_and_gap_while_solving(base_run):
+    """The engine's own reports (the terminal's progress line) reach the stream between
+    `solving` and `writing`: HiGHS tells each improving roster of Linfen with its bound."""
+    _, events = base_run
+    stages = [e["stage"] for e in events]
+    prog = [e for e in events if e["stage"] == "progress"]
+    assert prog and all(stages.index("solving") < stages.index("progress")
+                        for _ in prog) and stages.index("writing") > max(
+        i for i, s in enumerate(stages) if s == "progress")
+    assert prog[0]["level"] == "weighted (HiGHS)"
+    reported = [e for e in prog if e["best"] is not None]
+    assert reported, "HiGHS reported no improving roster"
+    last = reported[-1]
+    # The last improving roster is the optimum, proven: best = bound = 22568, gap 0
+    # (|22568 - 22568| / max(1, 22568)).
+    assert (last["best"], last["bound"], last["gap"]) == (22568.0, 22568.0, 0.0)
+    assert all(e["bound"] >= e["best"] for e in reported)  # a maximisation: bound above best
 
 
 def test_the_roster_equals_placement_solve(client, base_run, tmp_path):
@@ -249,3 +272,166 @@ def test_openapi_lists_the_api(client):
                  "/api/v1/runs/{run_id}/why-not", "/api/v1/runs/{run_id}/alternates",
                  "/api/v1/validate", "/api/v1/session"):
         assert path in paths
+
+
+def test_a_progress_event_is_json_safe():
+    """HiGHS before its first roster: best NaN, bound infinite; both go out as null
+    (JSON has no NaN), and the gap only when both are known."""
+    from placement.web.runner import progress_event
+
+    assert progress_event("weighted (HiGHS)", 0.0, math.nan, math.inf) == {
+        "stage": "progress", "level": "weighted (HiGHS)", "solve_elapsed": 0.0,
+        "best": None, "bound": None, "gap": None}
+    # |110 - 100| / max(1, 100) = 0.1
+    assert progress_event("fit", 1.234, 100.0, 110.0)["gap"] == 0.1
+
+
+def test_candidates_for_a_post_with_conditions(client):
+    """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记: 175 cadres meet the
+    conditions, one of them eligible (tests/web/test_candidates.py has the arithmetic)."""
+    resp = client.get("/api/v1/candidates", params={
+        "scenario": "linfen", "post": "R01-DW-01", "max_age": 45, "education": "bachelor",
+        "secretary": "true", "limit": 3})
+    body = resp.json()
+    assert (body["total"], body["eligible"], len(body["rows"])) == (175, 1, 3)
+    assert body["post"] | {"title": "区委书记", "team_name": "中共尧都区委员会"} == body["post"]
+    first, second = body["rows"][:2]
+    assert (first["cadre_id"], first["why_zh"], first["why_en"]) == (
+        "LF00043", "可任，人岗相适 46", "eligible, fit 46")
+    assert second["why_zh"] == "不可任：不在推荐范围内" and second["excluded_by"] == [
+        "NOT_NOMINATED"]
+    bad = client.get("/api/v1/candidates", params={"scenario": "linfen", "post": "NOPE"})
+    assert bad.status_code == 404
+    assert client.get("/api/v1/candidates", params={
+        "scenario": "linfen", "post": "R01-DW-01", "education": "phd"}).status_code == 422
+
+
+def test_try_a_cadre_in_a_team_without_solving(client):
+    """LF00510 (spouse of LF00030, who holds R02-DW-03) tried in R02-DW-04: the team
+    before and after, the kin tie the move would make (R-AV1), and the home-region tie
+    (R-AV2: R02-DW-04 is a key post of R02, LF00510's home region), which the pair
+    rule itself names too."""
+    body = client.get("/api/v1/try", params={
+        "scenario": "linfen", "cadre": "LF00510", "post": "R02-DW-04"}).json()
+    teams = {t["when"]: t for t in body["teams"]}
+    assert teams["before"]["team_id"] == teams["after"]["team_id"] == "R02-DW"
+    assert teams["before"]["size"] == teams["after"]["size"]  # one leaves, one comes
+    ties = [(x["when"], x["rule"], x["cadre_a"], x["cadre_b"]) for x in body["ties"]
+            if x["team_id"] == "R02-DW"]
+    assert ties == [("after", "R-AV1", "LF00030", "LF00510"), ("after", "R-AV2", "LF00510", "")]
+    assert "R-AV2" in body["excluded_by"] + body["breaks"] and body["displaced"]
+    assert client.get("/api/v1/try", params={
+        "scenario": "linfen", "cadre": "NOBODY", "post": "R02-DW-04"}).status_code == 404
+
+
+def test_structure_by_county_then_team_in_charts(client, base_run):
+    """The structure of the base run by county (one row per region of the teams),
+    drilled down to the teams of R01, then one team; the figures add up to the team
+    table's (teams.csv), and the charts are inline SVG only."""
+    run_id, _ = base_run
+    teams = client.get(f"/api/v1/runs/{run_id}/tables/teams").json()
+    by_county = client.get(f"/api/v1/runs/{run_id}/structure").json()
+    assert by_county["level"] == "county"
+    assert len(by_county["rows"]) == len({t["region"] for t in teams})
+    for when in ("before", "after"):
+        assert sum(r[when]["women"] for r in by_county["rows"]) == sum(
+            t[f"women_{when}"] for t in teams)
+    r01 = client.get(f"/api/v1/runs/{run_id}/structure", params={"region": "R01"}).json()
+    r01_teams = [t for t in teams if t["region"] == "R01"]
+    assert [r["key"] for r in r01["rows"]] == [t["team_id"] for t in r01_teams]
+    one = client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "R01-DW"}).json()
+    row = one["rows"][0]
+    want = next(t for t in r01_teams if t["team_id"] == "R01-DW")
+    assert (row["after"]["young"], row["after"]["avg_age"]) == (want["young_after"],
+                                                                want["avg_age_after"])
+    for svg in one["charts"].values():
+        assert svg.startswith("<svg") and "<script" not in svg and "http://" not in svg.replace(
+            'xmlns="http://www.w3.org/2000/svg"', "")
+    assert set(one["charts"]) == {"women", "young", "locals", "non_party", "bachelor_plus",
+                                  "avg_age", "ages_before", "ages_after"}
+    assert client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "NOPE"}
+                      ).status_code == 404
+
+
+def test_lock_reasons_reach_the_roster_reason_column(client, base_run):
+    """A must lock, a forbid lock and a keep lock made in the page, each with a reason:
+    the reasons are appended to the reason columns of the lines they concern (roster.csv
+    itself, so the report and the download say it too); other lines keep their text."""
+    locks = {"must": [{"cadre": "LF00001", "post": "R01-DW-01", "reason": "换届前保持稳定"}],
+             "forbid": [{"cadre": "LF00043", "post": "R01-DW-02", "reason": "另有安排"}],
+             "keep": ["R03-DW-01"], "keep_reasons": {"R03-DW-01": "班子新近调整"}}
+    run_id = client.post("/api/v1/runs", json={"scenario": "linfen", "locks": locks}).json()["id"]
+    follow(client, run_id)
+    rows = {r["post_id"]: r for r in client.get(f"/api/v1/runs/{run_id}/tables/roster").json()}
+    must = rows["R01-DW-01"]
+    assert must["cadre_id"] == "LF00001"
+    assert must["reason_zh"].endswith("；锁定任职理由：换届前保持稳定")
+    assert must["reason_en"].endswith("; locked in: 换届前保持稳定")
+    assert rows["R01-DW-02"]["reason_zh"].endswith("；不得任（LF00043）理由：另有安排")
+    assert rows["R03-DW-01"]["reason_zh"].endswith("；保持不变理由：班子新近调整")
+    plain = set(rows) - {"R01-DW-01", "R01-DW-02", "R03-DW-01"}
+    assert not any("理由：" in rows[p]["reason_zh"] for p in plain)
+    csv = client.get(f"/api/v1/runs/{run_id}/tables/roster", params={"format": "csv"}).text
+    assert "锁定任职理由：换届前保持稳定" in csv
+    run = client.get(f"/api/v1/runs/{run_id}").json()
+    assert run["locks"]["must"][0]["reason"] == "换届前保持稳定"  # kept in the history
+
+
+def test_a_keep_reason_on_a_team_goes_to_each_of_its_lines():
+    """`keep_reasons` may name a team: every line of it says so; a lock without a
+    reason, or on no line, changes nothing."""
+    import pandas as pd
+
+    from placement.web.runner import with_lock_reasons
+
+    roster = pd.DataFrame({"post_id": ["A-1", "A-2", "B-1"], "team_id": ["A", "A", "B"],
+                           "reason_zh": ["留任", "留任", "留任"],
+                           "reason_en": ["stays", "stays", "stays"]})
+    out = with_lock_reasons(roster, {"keep_reasons": {"A": "稳定"},
+                                     "must": [{"cadre": "C", "post": "B-1", "reason": ""}]})
+    assert out["reason_zh"].tolist() == ["留任；保持不变理由：稳定"] * 2 + ["留任"]
+    assert out["reason_en"].tolist() == ["stays; kept as is: 稳定"] * 2 + ["stays"]
+    assert roster["reason_zh"].tolist() == ["留任"] * 3  # the caller's frame untouched
+    assert with_lock_reasons(roster, {"forbid": []}) is roster
+
+
+LRMX = ROOT / "tests" / "data" / "lrmx"
+
+
+def _form(path: Path, name: str) -> dict:
+    return {"name": name, "content": base64.b64encode(path.read_bytes()).decode()}
+
+
+def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
+    """The mini CSV tables with one 任免审批表 for cadre 0002 (tests/test_lrmx.py: the
+    form makes her 钱丽华 of 民盟): imported as `import-lrmx` does, validated, kept; a
+    run on it (R-TC2 as a target: the mini set is infeasible with it hard) gives
+    forms.zip with one form per moving cadre, hers the uploaded one filled in."""
+    bad = client.post("/api/v1/datasets", json={
+        "name": "mini-badform", "reference_date": "2026-09-01",
+        "files": _files(MINI) + [_form(LRMX / "bad" / "D001.lrmx", "0002.lrmx")]})
+    assert bad.status_code == 422 and bad.json()["problems"][0]["code"] == "lrmx_bad_date"
+    assert "mini-badform" not in [s["name"] for s in client.get("/api/v1/scenarios").json()]
+    resp = client.post("/api/v1/datasets", json={
+        "name": "mini-forms", "reference_date": "2026-09-01",
+        "files": _files(MINI) + [_form(LRMX / "good" / "C002.lrmx", "0002.lrmx")]})
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["forms"] == 1
+    rows = client.get("/api/v1/candidates", params={
+        "scenario": "mini-forms", "post": "P01", "limit": 100}).json()["rows"]
+    her = next(r for r in rows if r["cadre_id"] == "0002")
+    assert (her["name"], her["party"]) == ("钱丽华", "民盟")
+    run_id = client.post("/api/v1/runs", json={
+        "scenario": "mini-forms", "set": ["rules.R-TC2.mode=target"]}).json()["id"]
+    follow(client, run_id)
+    moves = client.get(f"/api/v1/runs/{run_id}/tables/moves").json()
+    got = client.get(f"/api/v1/runs/{run_id}/files/forms.zip")
+    assert got.status_code == 200
+    book = zipfile.ZipFile(io.BytesIO(got.content))
+    assert sorted(book.namelist()) == sorted(
+        [f"{m['cadre_id']}.lrmx" for m in moves] + ["lrmx_export.csv"])
+    assert "0002" in {m["cadre_id"] for m in moves}
+    hers = book.read("0002.lrmx").decode("gb2312")  # her own form (GB2312), filled in
+    listing = book.read("lrmx_export.csv").decode("utf-8-sig").splitlines()
+    new_post = next(line for line in listing if line.startswith("0002,")).split(",")[2]
+    assert "钱丽华" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers

@@ -35,19 +35,38 @@ def page():
         browser.close()
 
 
+def open_page(page, server) -> None:
+    """The page afresh, in Chinese (an earlier test may have left the English switch on)."""
+    page.goto(server.url + "/")
+    page.evaluate("localStorage.setItem('lang', 'zh')")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+
+
 def shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / name), full_page=False)
 
 
+WATCH = """window.progressSeen = [];
+new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
+  (n) => window.progressSeen.push(n.textContent)))).observe(
+  document.querySelector('#progress'), {childList: true});"""
+
+
 def solve(page, progress_shot: str = "") -> float:
-    """Press Solve and wait for the roster; the seconds from the press to the roster."""
+    """Press Solve and wait for the roster; the seconds from the press to the roster.
+    Every line the progress bar showed is kept in `window.progressSeen`."""
+    page.evaluate(WATCH)
     page.click("#solve")
     page.wait_for_function("document.querySelector('#progress').textContent.includes('求解中')"
                            " || document.body.dataset.solveSeconds !== undefined")
     assert page.locator("#cancel").is_visible() or page.evaluate(
         "document.body.dataset.solveSeconds !== undefined")
-    if progress_shot:
+    if progress_shot:  # once the engine has told a best roster, unless it is over first
+        page.wait_for_function(
+            "document.querySelector('#progress').textContent.includes('当前最优值')"
+            " || document.body.dataset.solveSeconds !== undefined", timeout=120_000)
         shot(page, progress_shot)
     page.wait_for_function("document.body.dataset.solveSeconds !== undefined", timeout=120_000)
     seconds = float(page.evaluate("document.body.dataset.solveSeconds"))
@@ -62,10 +81,28 @@ def test_a_planners_session(server, page, tmp_path):
     assert page.locator("#scenario").input_value() == "linfen"
     assert "数据有效" in page.locator("#counts").inner_text()  # loaded and validated
 
-    # First run: the bundled scenario as it is.
+    # First run: the bundled scenario as it is, its progress live on the bar.
     first = solve(page)
+    seen = page.evaluate("window.progressSeen")
+    live = [x for x in seen if "求解中" in x and "当前最优值" in x]
+    assert live, seen  # best, bound and gap while it solves, before the roster
+    assert "上界" in live[-1] and "差距" in live[-1] and "用时" in live[-1]
     assert page.locator("#roster table.roster").count() == 68  # one table per team
     assert page.locator("#headline").inner_text().count("\n") > 0
+
+    # Structure at a glance: counties, then the teams of one, then one team, in SVG.
+    page.click("button[data-tab='structure']")
+    page.wait_for_selector("#charts figure[data-chart='women'] svg")
+    counties = page.locator("#structure-table tr[data-key]").count()
+    assert counties > 1 and page.locator("#charts svg").count() == 8
+    page.click("#structure-table tr[data-key='R01'] a")
+    page.wait_for_selector("#structure-table tr[data-key='R01-DW']")
+    shot(page, "web13-structure.png")
+    page.click("#structure-table tr[data-key='R01-DW'] a")
+    page.wait_for_function(
+        "document.querySelectorAll('#structure-table tr[data-key]').length === 1")
+    assert "中共尧都区委员会" in page.locator("#structure-table").inner_text()
+    assert "<script" not in page.locator("#charts").inner_html()
 
     # Change a rule: a third woman per county party and government team.
     page.click("button[data-tab='rules']")
@@ -122,3 +159,50 @@ def test_a_planners_session(server, page, tmp_path):
     page.click("#lang")
     assert page.locator("h1").inner_text() == "Leadership team planner"
     print(f"Solve pressed to roster on screen: first {first:.2f} s, second {second:.2f} s")
+
+
+def test_find_candidates_try_one_and_lock_it(server, page):
+    """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记: the list, the one
+    eligible cadre first (tests/web/test_candidates.py), tried in the team without a
+    solve, then locked with a reason."""
+    open_page(page, server)
+    page.click("button[data-tab='find']")
+    page.fill("#find-post-q", "R01-DW-01")
+    page.click("#find-posts li[data-post='R01-DW-01']")
+    page.fill("#c-max_age", "45")
+    page.select_option("#c-education", "bachelor")
+    page.check("#c-secretary")
+    page.click("#find")
+    page.wait_for_function("document.querySelector('#find-count').textContent.includes('175')")
+    assert "可任 1" in page.locator("#find-count").inner_text().replace("其中", "")
+    first = page.locator("#found tbody tr").first
+    assert first.get_attribute("data-cadre") == "LF00043"
+    assert "可任，人岗相适 46" in first.inner_text()
+    first.locator("button[data-try]").click()
+    page.wait_for_selector("#trial-teams tr[data-team='R01-DW']")
+    size = page.locator("#trial-teams tr[data-team='R01-DW'] td[data-fig='size']").inner_text()
+    assert size.split(" → ")[0] == size.split(" → ")[1]  # one in, one displaced
+    assert page.locator("#trial-ties .ties-after").is_visible()
+    shot(page, "web13-find.png")
+    page.fill("#trial-reason", "乡镇党委书记经历丰富")
+    page.click("#trial-lock")
+    page.click("button[data-tab='locks']")
+    row = page.locator("#locks tbody tr")
+    assert row.count() == 1 and "乡镇党委书记经历丰富" in row.inner_text()
+    assert "R01-DW-01" in row.inner_text() and "LF00043" in row.inner_text()
+
+
+def test_upload_csv_tables_with_a_form(server, page, tmp_path):
+    """The mini CSV tables and one 任免审批表 chosen in the file picker: validated,
+    imported, and the new data set picked."""
+    root = Path(__file__).resolve().parents[2] / "tests" / "data"
+    form = tmp_path / "0002.lrmx"
+    form.write_bytes((root / "lrmx" / "good" / "C002.lrmx").read_bytes())
+    open_page(page, server)
+    page.fill("#up-name", "mini-page")
+    page.set_input_files("#up-files", [*sorted((root / "mini").glob("*.csv")), form])
+    page.click("#upload")
+    page.wait_for_function("document.querySelector('#scenario').value === 'mini-page'")
+    page.wait_for_function(
+        "document.querySelector('#counts').textContent.includes('1 份任免审批表已导入')")
+    assert "数据有效" in page.locator("#counts").inner_text()

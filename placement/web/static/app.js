@@ -7,7 +7,8 @@ const T = {
     title: "领导班子配备工作台", tab_data: "数据", tab_rules: "规则", tab_locks: "锁定",
     tab_result: "方案", tab_compare: "比较", tab_history: "历史", solve: "求解",
     cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
-    upload: "上传数据（工作簿或 CSV 文件）", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
+    upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
+    forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
     rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
     rule_name: "规则", mode: "方式", params: "参数", weight: "权重", changes: "改动",
     save_as: "另存为方案", save: "保存", locks_title: "按姓名锁定", cadres: "干部", posts: "职位",
@@ -27,13 +28,28 @@ const T = {
     open: "打开", delete: "删除", stay: "留任", new: "新任", moved_in: "调入", lock_reason: "锁定理由",
     only_a: "仅 A", only_b: "仅 B", holder: "任职人", fit: "人岗相适", saved: "已保存",
     figure: "指标", change: "变化", posts_differ: "任职人不同的职位", no_roster: "无可行名单",
-    team: "班子", best: "最优", bound: "界", gap: "差距", solver_status: "求解状态", report: "下载",
+    tab_find: "选人", find_title: "按条件为职位选人", find_hint: "设定任职条件，按人岗相适排序；每人注明在该职位上可任与否及原因。不求解，数秒内得到结果。",
+    post_ph: "职位名称、班子或编号", c_max_age: "年龄低于", c_min_age: "年龄不低于", c_gender: "性别",
+    female: "女", male: "男", c_education: "学历不低于", college: "大专", bachelor: "本科", postgraduate: "研究生",
+    other: "其他", c_party: "政治面貌", cpc: "中共党员", non_party: "党外", c_secretary: "担任过乡镇党委书记",
+    c_rank: "现职级", c_years_rank: "任现职级年限不少于", c_specialty: "专长", c_reserve: "后备干部",
+    c_region: "工作地区", c_eligible: "只看可任", find: "查找", age: "年龄", education: "学历",
+    post_now: "现任职位", judgement: "可任与否及原因", matched: "人符合条件，其中可任", try_in: "试放入",
+    trial_title: "试放入", before: "调整前", after: "调整后", size: "人数", township_head: "乡镇党委书记经历",
+    avg_age: "平均年龄", bachelor_plus: "本科及以上", displaces: "替下", ties: "亲属及地域回避",
+    no_ties: "无亲属或地域回避关系", kin_tie: "亲属回避", home_tie: "地域回避", home_key: "在本籍地任关键岗位",
+    lock_this: "锁定此人任该职", cost: "对整体方案的影响（为何不是）", none: "无", pick_post: "请先选择职位",
+    locked: "已添加锁定", tab_structure: "结构", structure_title: "班子结构（调整前后）",
+    structure_hint: "点击县（市、区）看其各班子，点击班子看该班子。", all_counties: "全市", county: "县（市、区）",
+    ages_before: "年龄结构·调整前", ages_after: "年龄结构·调整后", open_run_first: "请先打开一次求解结果",
+    team: "班子", best: "当前最优值", bound: "上界", gap: "差距", solver_status: "求解状态", report: "下载",
   },
   en: {
     title: "Leadership team planner", tab_data: "Data", tab_rules: "Rules", tab_locks: "Locks",
     tab_result: "Roster", tab_compare: "Compare", tab_history: "History", solve: "Solve",
     cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
-    validate: "Validate", upload: "Upload data (a workbook or CSV files)", name: "Name",
+    validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
+    up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported", name: "Name",
     refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
     rules_hint: "Validated as you type, with the CLI's messages; only the changes are saved.",
     rule_id: "Id", rule_name: "Rule", mode: "Mode", params: "Parameters", weight: "Weight",
@@ -56,6 +72,23 @@ const T = {
     delete: "Delete", stay: "stays", new: "new", moved_in: "moved in", lock_reason: "lock reason",
     only_a: "only A", only_b: "only B", holder: "Holder", fit: "Fit", saved: "saved",
     figure: "Figure", change: "Change", posts_differ: "Posts whose holder differs",
+    tab_find: "Find", find_title: "Find candidates for a post",
+    find_hint: "Set the conditions for the post; ranked by fit, each with why it may or may not take the post. No solve: seconds.",
+    post_ph: "post title, team or id", c_max_age: "Younger than", c_min_age: "Age at least", c_gender: "Gender",
+    female: "woman", male: "man", c_education: "Education at least", college: "college", bachelor: "bachelor",
+    postgraduate: "postgraduate", other: "other", c_party: "Party", cpc: "CPC member", non_party: "non-Party",
+    c_secretary: "has been a township party secretary", c_rank: "Rank", c_years_rank: "Years at rank at least",
+    c_specialty: "Specialty", c_reserve: "in a reserve pool", c_region: "Works in region",
+    c_eligible: "eligible only", find: "Find", age: "Age", education: "Education", post_now: "Post now",
+    judgement: "Eligible? Why", matched: "cadres meet the conditions, eligible", try_in: "Try",
+    trial_title: "Try", before: "before", after: "after", size: "Members", township_head: "Township secretary exp.",
+    avg_age: "Average age", bachelor_plus: "Bachelor or above", displaces: "displaces", ties: "Kin and home-region ties",
+    no_ties: "No kin or home-region ties", kin_tie: "Kin (R-AV1)", home_tie: "Home region (R-AV2)",
+    home_key: "holds a key post in the home region", lock_this: "Lock this cadre into the post",
+    cost: "What it costs the roster (why not)", none: "none", pick_post: "pick a post first", locked: "lock added",
+    tab_structure: "Structure", structure_title: "Team structure, before and after",
+    structure_hint: "Click a county for its teams, a team for that team.", all_counties: "All counties",
+    county: "County", ages_before: "Ages, before", ages_after: "Ages, after", open_run_first: "open a run first",
     no_roster: "No roster", team: "Team", best: "best", bound: "bound", gap: "gap", solver_status: "Solver",
     report: "Download",
   },
@@ -94,6 +127,7 @@ function showTab(name) {
   document.querySelectorAll(".tab").forEach((s) => { s.hidden = s.id !== `tab-${name}`; });
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
   if (name === "history" || name === "compare") loadHistory();
+  if (name === "structure") loadStructure(S.where ?? {});
 }
 
 function problemTable(problems) {
@@ -133,14 +167,19 @@ async function validate() {
 }
 
 async function upload() {
-  const files = [...$("#up-files").files];
+  // A folder brings every file in it; only the tables and forms are sent.
+  const files = [...$("#up-files").files, ...$("#up-folder").files]
+    .filter((f) => /\.(csv|xlsx|lrmx|lrm)$/i.test(f.name));
   const encoded = await Promise.all(files.map((f) => new Promise((ok) => {
     const r = new FileReader();
     r.onload = () => ok({ name: f.name, content: r.result.split(",")[1] });
     r.readAsDataURL(f);
   })));
   const res = await call("POST", "/api/v1/datasets", { name: $("#up-name").value, reference_date: $("#up-date").value, files: encoded });
-  if (res.ok) await loadScenarios(res.scenario);
+  if (res.ok) {
+    await loadScenarios(res.scenario);
+    if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
+  }
   else $("#problems").innerHTML = problemTable(res.problems);
 }
 
@@ -218,10 +257,12 @@ function onPick(ev) {
 }
 
 function lockBody() {
-  const body = { must: [], forbid: [], keep: [] };
+  const body = { must: [], forbid: [], keep: [], keep_reasons: {} };
   for (const l of S.locks) {
-    if (l.kind === "keep") body.keep.push(l.post.id);
-    else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason });
+    if (l.kind === "keep") {
+      body.keep.push(l.post.id);
+      if (l.reason) body.keep_reasons[l.post.id] = l.reason;
+    } else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason });
   }
   return body;
 }
@@ -248,8 +289,21 @@ async function solve() {
   follow(res.id);
 }
 
+function progressLine(id, stage, elapsed) {
+  // Elapsed, then best, bound and gap once the engine has reported a roster.
+  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} s`;
+  const p = S.prog;
+  if (p && p.best != null) {
+    line += ` · ${t("best")} ${p.best} · ${t("bound")} ${p.bound ?? "—"}`;
+    line += ` · ${t("gap")} ${p.gap == null ? "—" : (p.gap * 100).toFixed(3) + "%"}`;
+  }
+  return line;
+}
+
 function follow(id) {
   S.live = id;
+  S.prog = null;
+  S.elapsed = 0;
   $("#cancel").hidden = false;
   $("#solve").disabled = true;
   if (S.source) S.source.close();
@@ -257,17 +311,17 @@ function follow(id) {
   S.source = src;
   src.onmessage = async (m) => {
     const e = JSON.parse(m.data);
-    let line = `${id}: ${t(e.stage)} · ${t("elapsed")} ${Number(e.elapsed ?? 0).toFixed(1)} s`;
-    if (e.stage === "finished" && e.objective != null) {
-      line += ` · ${t("best")} ${e.objective} · ${t("bound")} ${e.bound} · ${t("gap")} ${((e.gap ?? 0) * 100).toFixed(3)}%`;
-    }
-    if (e.stage === "tick") line = `${id}: ${t("solving")} · ${t("elapsed")} ${e.elapsed.toFixed(1)} s`;
+    if (e.stage === "progress") S.prog = e;
+    if (e.stage === "finished" && e.objective != null) S.prog = { best: e.objective, bound: e.bound, gap: e.gap };
+    if (e.elapsed != null) S.elapsed = e.elapsed;
+    let line = progressLine(id, ["tick", "progress"].includes(e.stage) ? "solving" : e.stage, S.elapsed);
+    $("#progress").dataset.stage = e.stage;
     if (e.stage === "end") {
       src.close();
       S.source = null;
       $("#cancel").hidden = true;
       $("#solve").disabled = false;
-      line = `${id}: ${t(e.status)}`;
+      line = progressLine(id, e.status, S.elapsed);
       await openRun(id);
       if (S.solveStarted) {
         const secs = (performance.now() - S.solveStarted) / 1000;
@@ -281,6 +335,111 @@ function follow(id) {
 
 async function cancel() {
   if (S.live) await call("DELETE", `/api/v1/runs/${S.live}`);
+}
+
+// --- find candidates for a post and try one in ---------------------------------------
+const CONDITIONS = ["max_age", "min_age", "gender", "education", "party", "secretary", "rank",
+  "min_years_rank", "specialty", "reserve", "region", "eligible_only"];
+
+function base() {
+  // The open run (its scenario and roster), else the chosen scenario with its changes.
+  const q = new URLSearchParams();
+  if (S.run?.summary?.check) q.set("run", S.run.id);
+  else { q.set("scenario", S.scenario); changeList().forEach((x) => q.append("set", x)); }
+  return q;
+}
+
+async function onFindPost() {
+  const q = $("#find-post-q").value.trim();
+  if (!q) { $("#find-posts").innerHTML = ""; return; }
+  const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+  $("#find-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
+    ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} ${esc(p.rank)}</small></li>`).join("");
+}
+
+function pickFindPost(ev) {
+  const li = ev.target.closest("li");
+  if (!li) return;
+  S.findPost = { id: li.dataset.post, label: li.dataset.label };
+  $("#find-post").textContent = `${S.findPost.label} (${S.findPost.id})`;
+  $("#find-posts").innerHTML = "";
+  findCandidates();
+}
+
+async function findCandidates() {
+  if (!S.findPost) { $("#find-count").textContent = t("pick_post"); return; }
+  const q = base();
+  q.set("post", S.findPost.id);
+  q.set("limit", "100");
+  for (const k of CONDITIONS) {
+    const el = $(`#c-${k}`);
+    if (el.type === "checkbox") { if (el.checked) q.set(k, "true"); } else if (el.value !== "") q.set(k, el.value);
+  }
+  const res = await call("GET", `/api/v1/candidates?${q}`);
+  S.found = res.rows;
+  $("#find-count").textContent = `${res.post.team_name} ${res.post.title}: ${res.total} ${t("matched")} ${res.eligible}`;
+  $("#found tbody").innerHTML = res.rows.map((r, i) => `<tr class="${r.eligible ? "ok" : "no"}" data-cadre="${esc(r.cadre_id)}">
+    <td>${i + 1}</td><td>${esc(r.name)} <small>${esc(r.cadre_id)}</small></td><td>${r.age}</td>
+    <td>${t(r.gender === "F" ? "female" : "male")}</td><td>${t(r.education)}</td>
+    <td>${r.non_party ? esc(r.party) : t("cpc")}</td><td>${esc(r.rank)} <small>${r.years_rank}</small></td>
+    <td>${esc(r.post_now)}</td><td>${r.fit}</td><td class="why">${esc(r["why_" + S.lang])}</td>
+    <td><button data-try="${esc(r.cadre_id)}">${t("try_in")}</button></td></tr>`).join("");
+}
+
+const FIGURES = ["size", "women", "young", "locals", "non_party", "township_head", "bachelor_plus", "avg_age"];
+
+function figure(row, f) {
+  return f === "bachelor_plus" ? row.edu_postgraduate + row.edu_bachelor : row[f];
+}
+
+async function tryIn(ev) {
+  const cadre = ev.target.dataset.try;
+  if (!cadre) return;
+  const q = base();
+  q.set("cadre", cadre);
+  q.set("post", S.findPost.id);
+  const res = await call("GET", `/api/v1/try?${q}`);
+  S.trial = res;
+  const teams = [...new Set(res.teams.map((r) => r.team_id))];
+  const rows = teams.map((tid) => {
+    const b = res.teams.find((r) => r.team_id === tid && r.when === "before");
+    const a = res.teams.find((r) => r.team_id === tid && r.when === "after");
+    const cells = FIGURES.map((f) => {
+      const vb = figure(b, f), va = figure(a, f);
+      return `<td class="${vb !== va ? "moved" : ""}" data-fig="${f}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+    });
+    return `<tr data-team="${esc(tid)}"><td>${esc(b.team_name)} <small>${esc(tid)}</small></td>${cells.join("")}</tr>`;
+  });
+  const tie = (x) => x.rule === "R-AV1"
+    ? `${t("kin_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ~ ${esc(x.name_b)} <small>${esc(x.cadre_b)}</small> (${esc(S.lang === "zh" ? x.relation_zh : x.relation)}) · ${esc(x.team_id)}`
+    : `${t("home_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ${t("home_key")} ${esc(x.post_a)}`;
+  const ties = ["before", "after"].map((w) => {
+    const list = res.ties.filter((x) => x.when === w);
+    return `<div class="ties-${w}"><b>${t(w)}:</b> ${list.length ? list.map(tie).join("<br>") : t("no_ties")}</div>`;
+  });
+  $("#trial").innerHTML = `<h3>${t("trial_title")}: ${esc(res.name)} <small>${esc(res.cadre)}</small> → ${esc(S.findPost.label)}
+    ${res.displaced ? `(${t("displaces")} ${esc(res.displaced_name)} <small>${esc(res.displaced)}</small>)` : ""}</h3>
+    <p class="${res.eligible ? "ok" : "bad"}">${esc(res["why_" + S.lang])}</p>
+    <table class="grid" id="trial-teams"><tr><th>${t("team")}</th>${FIGURES.map((f) => `<th>${t(f)}</th>`).join("")}</tr>${rows.join("")}</table>
+    <h4>${t("ties")}</h4><div id="trial-ties">${ties.join("")}</div>
+    <p><input id="trial-reason" placeholder="${t("reason_ph")}"> <button id="trial-lock">${t("lock_this")}</button>
+    ${S.run?.summary?.check ? `<button id="trial-cost">${t("cost")}</button>` : ""} <span id="trial-msg"></span></p>
+    <pre id="trial-why"></pre>`;
+}
+
+async function onTrial(ev) {
+  const r = S.trial;
+  if (ev.target.id === "trial-lock") {
+    S.locks.push({ kind: "must", cadre: { id: r.cadre, label: r.name }, post: S.findPost, reason: $("#trial-reason").value });
+    renderLocks();
+    $("#trial-msg").textContent = t("locked");
+    await validate();
+  }
+  if (ev.target.id === "trial-cost") {
+    $("#trial-why").textContent = "…";
+    const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(r.cadre)}&post=${encodeURIComponent(S.findPost.id)}`);
+    $("#trial-why").textContent = res["text_" + S.lang];
+  }
 }
 
 // --- result --------------------------------------------------------------------------
@@ -319,22 +478,23 @@ async function openRun(id) {
     [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
     [`/api/v1/runs/${id}/files/report.html?lang=${lang}`, "report.html"],
     ...["roster", "moves", "teams", "rules", "shortfalls"].map((n) => [`/api/v1/runs/${id}/tables/${n}?format=csv`, `${n}.csv`]),
+    [`/api/v1/runs/${id}/files/forms.zip`, "forms.zip"],
   ].map(([href, name]) => `<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`).join(" · ");
   renderRoster();
   $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where)}</td>
     <td>${esc(r.shortfall)}</td><td>${esc(r["cause_" + S.lang])}</td></tr>`).join("");
 }
 
-function lockReasons() {
-  const out = {};
-  for (const l of S.run?.locks?.must ?? []) if (l.reason) out[l.post] = l.reason;
-  return out;
+function lockedPosts() {
+  // Lines a lock concerns (highlighted); their reasons are in the roster's reason column.
+  const locks = S.run?.locks ?? {};
+  return new Set([...(locks.must ?? []), ...(locks.forbid ?? [])].map((l) => l.post).concat(locks.keep ?? []));
 }
 
 function renderRoster() {
   const q = $("#roster-filter").value.trim();
   const only = $("#only-changed").checked;
-  const reasons = lockReasons();
+  const locked = lockedPosts();
   const teams = new Map();
   for (const r of S.roster) {
     if (only && r.change === "stay") continue;
@@ -345,12 +505,11 @@ function renderRoster() {
   const html = [];
   for (const [tid, team] of teams) {
     const rows = team.rows.map((r) => {
-      const lock = reasons[r.post_id] ? `<br><b>${t("lock_reason")}:</b> ${esc(reasons[r.post_id])}` : "";
-      const cls = reasons[r.post_id] ? "locked" : r.change !== "stay" ? "changed" : "";
+      const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
       return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
         <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
         <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
-        <td class="reason">${esc(r["reason_" + S.lang])}${lock}</td>
+        <td class="reason">${esc(r["reason_" + S.lang])}</td>
         <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
             <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
     });
@@ -384,6 +543,39 @@ async function ask(ev) {
     box.textContent = rows.map((r) => `${r.rank}. ${r.cadre_id} · Δ ${r.objective_change} · ${r["reason_" + S.lang]}`).join("\n");
   }
   box.scrollIntoView({ block: "nearest" });
+}
+
+// --- structure charts -------------------------------------------------------------------
+const STRUCT = ["size", "women", "young", "locals", "non_party", "bachelor_plus", "avg_age"];
+
+async function loadStructure(where = {}) {
+  if (!S.run?.summary?.check) { $("#structure-table").innerHTML = `<tr><td>${t("open_run_first")}</td></tr>`; return; }
+  S.where = where;
+  const q = new URLSearchParams({ lang: S.lang, ...where });
+  const res = await call("GET", `/api/v1/runs/${S.run.id}/structure?${q}`);
+  const crumbs = [`<a href="#" data-where="{}">${t("all_counties")}</a>`];
+  if (where.region || where.team) crumbs.push(`<a href="#" data-where='${JSON.stringify({ region: where.region ?? where.team.split("-")[0] })}'>${esc(where.region ?? where.team.split("-")[0])}</a>`);
+  if (where.team) crumbs.push(esc(where.team));
+  $("#crumbs").innerHTML = crumbs.join(" › ");
+  const head = `<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => `<th>${t(f)}</th>`).join("")}</tr>`;
+  const rows = res.rows.map((r) => {
+    const next = res.level === "county" ? { region: r.key } : { team: r.key };
+    const cells = STRUCT.map((f) => {
+      const vb = figure(r.before, f), va = figure(r.after, f);
+      return `<td class="${vb !== va ? "moved" : ""}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+    });
+    return `<tr data-key="${esc(r.key)}"><td><a href="#" data-where='${esc(JSON.stringify(next))}'>${esc(r.label)}</a></td>${cells.join("")}</tr>`;
+  });
+  $("#structure-table").innerHTML = head + rows.join("");
+  // The charts are the server's inline SVG (the report's own drawing code): no script inside.
+  $("#charts").innerHTML = Object.entries(res.charts).map(([k, svg]) => `<figure data-chart="${k}"><figcaption>${t(k)}</figcaption>${svg}</figure>`).join("");
+}
+
+function onStructure(ev) {
+  const a = ev.target.closest("a[data-where]");
+  if (!a) return;
+  ev.preventDefault();
+  loadStructure(JSON.parse(a.dataset.where));
 }
 
 // --- compare and history ------------------------------------------------------------
@@ -460,6 +652,11 @@ $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
 $("#add-lock").addEventListener("click", addLock);
+$("#find-post-q").addEventListener("input", onFindPost);
+$("#find-posts").addEventListener("click", pickFindPost);
+$("#find").addEventListener("click", findCandidates);
+$("#found").addEventListener("click", tryIn);
+$("#trial").addEventListener("click", onTrial);
 $("#locks").addEventListener("click", (e) => {
   if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
@@ -471,6 +668,7 @@ $("#only-changed").addEventListener("change", renderRoster);
 $("#history").addEventListener("click", onHistory);
 $("#history").addEventListener("change", onNote);
 $("#compare").addEventListener("click", compare);
+$("#tab-structure").addEventListener("click", onStructure);
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
 start();
