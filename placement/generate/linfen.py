@@ -6,8 +6,13 @@ teams each, about 450 posts. Sitting leaders are drawn to the published figures
 head experience, 441 with a college degree); about 160 posts fall vacant in the
 cycle (vacant now or the holder leaving), with about three candidates each: mostly
 正科 cadres of the counties, about a fifth from the municipal organs, a few 副处
-cadres for 正处 posts. The five national poverty counties' governments need a
-"三农" expert (seed 002).
+cadres for 正处 posts. About 50 of the vacancies are county government deputy posts,
+each with a township head just elected in the township election as its designated
+successor (seed 002: 49 township heads promoted, all kept in their own county's
+government, R-RO6). Six county governments need a non-Party cadre (seed 002: 6 placed)
+and the five national poverty counties' governments a "三农" expert. Every sitting
+cadre carries a democratic evaluation (R-RO9), six of them below its thresholds;
+those reaching 60 within the term leave (R-EL12).
 """
 
 from __future__ import annotations
