@@ -234,13 +234,24 @@ def why_not(scenario: Path,
 
 
 @app.command()
-def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None) -> None:
-    """Compare a roster's structure with the figures published for Linfen (seed 002)."""
-    from placement.tools.calibration import calibration_table, render
+def calibrate(scenario: Path, roster: Path, set_: Sets = None, lang: Lang = None,
+              table: Annotated[str | None, typer.Option(
+                  help="published table: linfen (seed 002) or nanpiao (seed 003); "
+                       "default: from the teams' kinds")] = None) -> None:
+    """Compare a roster's structure with the figures a seed publishes for a data set of
+    its shape (county teams: Linfen, seed 002; section-level teams: Nanpiao, seed 003)."""
+    from placement.tools.calibration import TableChoiceError, calibration_table, choose_table
+    from placement.tools.calibration import render as render_calibration
 
     lg = choose_language(lang)
-    sc, data, table = _load_with_roster(scenario, roster, set_, lg)
-    typer.echo(render(calibration_table(data, table, sc.reference_date), lg))
+    sc, data, roster_table = _load_with_roster(scenario, roster, set_, lg)
+    try:
+        published = choose_table(data, table)
+    except TableChoiceError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(render_calibration(calibration_table(data, roster_table, sc.reference_date,
+                                                    published), lg))
 
 
 @app.command()

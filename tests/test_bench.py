@@ -39,8 +39,10 @@ def test_both_solvers_agree_on_the_optimum(nanpiao_rows):
     assert by["ours"].status == by["highs"].status == "optimal"
     assert by["ours"].objective == by["highs"].objective
     assert by["ours"].pairs == by["highs"].pairs > 1000
-    # The LP relaxation bounds every roster (this model maximises).
-    assert by["lp"].objective >= by["ours"].objective - 1e-6
+    # The LP relaxation bounds every roster (this model maximises); HiGHS's LP optimum
+    # carries float noise (21654.9999982 for the 21655 optimum of the Nanpiao data of issue
+    # 19), far below one objective unit.
+    assert by["lp"].objective >= by["ours"].objective - 1e-3
     assert by["ours"].ratio_total == pytest.approx(by["ours"].total / by["highs"].total)
     assert by["highs"].ratio_total is None
 

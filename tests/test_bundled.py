@@ -27,7 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # generator: party_post, secretary_exp, rating columns, and R-TC5 (a) planned in the witness):
 # fit 25353 -> 25348 (-5), stability -1880 -> -1080 (+800: 4 releases instead of 8, 14 moves
 # both), targets -1900 -> -1700 (+200: one R-RO3 shortfall fewer); -5 + 800 + 200 = 995.
-STORED_OBJECTIVE = 22568.0
+# 22568 -> 19464 (-3104) with the data regenerated for issue 19 items 9/10 (township heads
+# just elected as successors of ~54 open government deputy posts, democratic evaluations
+# with 6 cadres below R-RO9, cadres retiring within the term leaving, 6 governments needing
+# a non-Party cadre instead of 13, older and fewer female candidates): fit 25348 -> 24764
+# (-584), stability -1080 -> -3900 (35 moves x 20 + 16 releases x 200, among them the
+# R-RO9 and other cadres a hard rule keeps from staying), targets -1700 -> -1400
+# (R-TC8 300, R-TC10 200, R-RO3 200, R-RO5 4 x 100, R-RO8 300); 24764 - 3900 - 1400 = 19464.
+STORED_OBJECTIVE = 19464.0
 
 
 @pytest.fixture(scope="module")

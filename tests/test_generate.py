@@ -446,3 +446,93 @@ def test_benchmark_sizes_take_the_first_cities_and_keep_a_witness():
     assert report.ok, report.render("en")
     names = [name for name, _ in city_list(60)]
     assert names[:11] == list(CITIES) and len(set(names)) == 60
+
+
+# --- the fields of issue 19: township heads, evaluations, re-vetting, Party posts, reserves --
+
+def _witness_of(generated) -> pd.DataFrame:
+    """The witness with each post's team kind and region and the cadre's columns."""
+    t = generated.tables
+    posts = t["posts"].merge(t["teams"][["team_id", "kind", "region"]], on="team_id",
+                             suffixes=("", "_team"))
+    w = generated.witness.merge(posts[["post_id", "team_id", "kind", "region", "grade",
+                                       "rank", "key_post"]], on="post_id")
+    return w.merge(t["cadres"], on="cadre_id", suffixes=("_post", ""))
+
+
+def test_linfen_township_heads_are_about_49_and_all_go_to_their_own_government(linfen):
+    # seed 002: 49 township heads promoted; R-RO6: those just elected in the township
+    # election are all placed in their own county's government team
+    cad = linfen.tables["cadres"]
+    now = cad[flag(cad, "township_head_now")]
+    assert 45 <= len(now) <= 56, len(now)
+    assert (now["rank"] == "正科").all() and (now["system"] == "乡镇").all()
+    assert (now["nominated_for"] == now["region"]).all()  # their own county only
+    assert flag(now, "candidate").all() and not flag(now, "leaving").any()
+    w = _witness_of(linfen)
+    placed = w[w["cadre_id"].isin(now["cadre_id"])]
+    assert len(placed) == len(now)  # every one placed in the witness ...
+    assert (placed["kind"] == "county_gov").all()  # ... in a county government
+    assert (placed["region_post"] == placed["region"]).all()  # ... of their own county
+
+
+def test_sitting_cadres_carry_evaluations_with_a_few_below_the_ro9_thresholds(generated):
+    # R-RO9: 优秀+称职 below 2/3 -> adjusted; 不称职 above 1/3 -> removed. Linfen plants
+    # 4 + 2, Nanpiao 3 + 2 (about 1.3 % of the sitting cadres), none kept in post.
+    inc = incumbents(generated.tables)
+    good = pd.to_numeric(inc["rating_good"])
+    bad = pd.to_numeric(inc["rating_bad"])
+    assert good.notna().all() and bad.notna().all()
+    assert (good + bad <= 1.0 + 1e-9).all()
+    low = inc[(good < 2 / 3) | (bad > 1 / 3)]
+    planted = set(generated.cases.get("ro9_adjust", [])) | set(generated.cases.get("ro9_remove",
+                                                                                  []))
+    assert set(low["cadre_id"]) == planted
+    assert len(planted) == (6 if len(inc) > 420 else 5)
+    assert not set(generated.witness["cadre_id"]) & set(generated.cases["ro9_remove"])
+    kept = generated.witness.merge(inc[["post_id", "incumbent_id"]], on="post_id")
+    assert not (kept["cadre_id"] == kept["incumbent_id"])[kept["cadre_id"].isin(planted)].any()
+    out = outside(generated.tables)
+    assert (out["rating_good"] == "").all()  # not evaluated here: they sit elsewhere
+
+
+def test_no_sitting_cadre_fails_re_vetting_unless_leaving(generated):
+    # R-EL12 re-examines those nominated to stay for R-EL5 (sanction, file, matters) and
+    # R-EL7 (retirement within the term): such a sitting cadre is always leaving.
+    inc = incumbents(generated.tables)
+    el7 = default_rules()["R-EL7"]
+    retiring = ages(inc) + el7.term_years > el7.retirement_age
+    sanctioned = pd.to_datetime(inc["sanction_until"].replace("", None)) > REF
+    file_or_matters = (inc["file_ok"] == "false") | (inc["matters_ok"] == "false")
+    failing = retiring | sanctioned.to_numpy() | file_or_matters.to_numpy()
+    assert failing.any()  # the old ones exist ...
+    assert flag(inc, "leaving")[failing].all()  # ... and leave
+
+
+def test_no_incumbent_breaks_r_el10(generated):
+    # R-EL10: a Party post (a county party team's post, or a title naming a Party office)
+    # is held by a CPC member, e.g. a street's 纪工委书记 is no 民盟 member
+    from placement.meaning.posts import party_post_default
+    inc = incumbents(generated.tables)
+    party = party_post_default(inc["team_kind"].to_numpy(dtype=object),
+                               inc["title"].to_numpy(dtype=object))
+    assert party.sum() > 50
+    assert (inc.loc[party, "party"] == "cpc").all()
+
+
+def test_secretary_experience_is_a_part_of_township_head_experience(generated):
+    cad = generated.tables["cadres"]
+    sec, head = flag(cad, "secretary_exp"), flag(cad, "township_head")
+    assert not (sec & ~head).any()
+    assert 0.4 <= sec.sum() / head.sum() <= 0.8  # about three in five
+
+
+def test_nanpiao_reserve_ranks_and_promotions_from_the_pool(nanpiao):
+    # seed 003: reserves for head posts (正科) and deputy posts (副科), short of the 1:2 and
+    # 1:1 goal; the witness promotes into non-key head posts from the 正科 pool (R-RS2)
+    cad = nanpiao.tables["cadres"]
+    assert set(cad["reserve_rank"]) == {"", "正科", "副科"}
+    w = _witness_of(nanpiao)
+    promoted = w[(w["grade"] == "head") & (w["rank"] == "副科") & ~flag(w, "key_post")]
+    assert len(promoted) >= 5
+    assert (promoted["reserve_rank"] == "正科").all()

@@ -95,9 +95,11 @@ def test_infeasible_headline_in_chinese(tmp_path):
 
 
 def test_calibrate_in_chinese():
-    table = pd.DataFrame({"figure": ["members", "women_share", "avg_age_change_party_gov"],
-                          "published": [445, 0.1393, -2.9], "before": [436, 0.14, ""],
-                          "proposal": [449, 0.216, -2.71]})
+    table = pd.DataFrame({"figure": ["members", "promoted"], "label_zh": ["班子成员", "提拔"],
+                          "label_en": ["members", "promoted"], "published": [445, 162],
+                          "before": [436, "—"], "proposal": [449, 168],
+                          "note_zh": ["", "换届变动指标"], "note_en": ["", "a cycle figure"]})
+    table.attrs["table"] = "linfen"
     text = render(table, "zh")
     assert "班子成员" in text and not english(text), english(text)
 

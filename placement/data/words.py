@@ -113,18 +113,11 @@ VALUES.update({
     "avg_age": ("平均年龄", "average age"), "team": ("班子", "team"),
     "changed": ("两边不同", "changed"), "only_a": ("仅A有", "only in A"),
     "only_b": ("仅B有", "only in B"),
-    # calibration figures (placement.tools.calibration.PUBLISHED)
-    "members": ("班子成员", "members"), "women_share": ("女干部比例", "women share"),
+    "women_share": ("女干部比例", "women share"),
     "township_head_share": ("乡镇党政正职经历比例", "township head share"),
-    "young_42": ("42岁以下", "aged 42 or less"),
-    "min_locals_party_gov": ("党政班子本地干部最少", "fewest locals, party and gov teams"),
-    "avg_age_change_party_gov": ("党政班子平均年龄变化", "average age change, party and gov"),
-    "promoted": ("提拔", "promoted"),
-    "promoted_from_counties": ("从县里提拔", "promoted from counties"),
-    "promoted_township_heads": ("提拔乡镇党政正职", "promoted township heads"),
-    "college_share": ("大专以上学历比例", "college or above"),
+    # calibrate's columns (the figures' own labels: placement.tools.calibration.TABLES)
     "published": ("公布数", "published"), "before": ("调整前", "before"),
-    "proposal": ("拟任方案", "proposal"), "figure": ("指标", "figure"),
+    "proposal": ("拟任方案", "proposal"), "figure": ("指标", "figure"), "note": ("说明", "note"),
     # sweep rows
     "run": ("方案", "run"), "pareto": ("帕累托前沿", "Pareto front"),
     "seconds": ("用时（秒）", "seconds"), "name_": ("名称", "name"),

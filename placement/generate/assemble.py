@@ -18,8 +18,15 @@ import pandas as pd
 
 from placement.generate import cases
 from placement.generate.output import as_text
-from placement.generate.people import approvals
-from placement.generate.succession import Origins, forced_out, make_candidates, plan, stays
+from placement.generate.people import approvals, ratings, secretary_experience
+from placement.generate.succession import (
+    Origins,
+    forced_out,
+    make_candidates,
+    plan,
+    retiring,
+    stays,
+)
 
 Nominate = Callable[[np.random.Generator, pd.DataFrame, np.ndarray], list]
 Finish = Callable[[np.random.Generator, pd.DataFrame, pd.DataFrame, pd.DataFrame], None]
@@ -39,6 +46,7 @@ class Recipe:
     forced: dict[str, int] = field(default_factory=dict)  # cases.forced_cases counts
     tenure: dict[str, int] = field(default_factory=dict)  # cases.tenure_cases counts
     problems: dict[str, int] = field(default_factory=dict)  # cases.problem_cases counts
+    ratings: dict[str, int] = field(default_factory=dict)  # cases.rating_cases counts
     kin_near: int = 6
     kin_far: int = 4
     finish: Finish | None = None  # last touches on (teams, posts, cadres), e.g. reserves
@@ -48,7 +56,7 @@ class Recipe:
 class Generated:
     tables: dict[str, pd.DataFrame]
     witness: pd.DataFrame  # post_id, cadre_id: a roster keeping every hard default rule
-    cases: dict[str, list[str]]  # planted case (cases.FORCED, TENURE, PROBLEMS) -> cadre ids
+    cases: dict[str, list[str]]  # planted case (cases.FORCED, RATING, TENURE, PROBLEMS) -> ids
 
 
 def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
@@ -59,9 +67,11 @@ def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
     holder = np.full(len(posts), -1, dtype=np.int64)
     holder[sitting["post"].to_numpy()] = np.arange(len(sitting))
     posts["holder"] = holder
-    sitting["leaving"] |= sitting["age"] >= 59  # reaches 60 within the year
+    sitting["leaving"] |= retiring(sitting["age"])  # R-EL12: not nominated to stay
+    sitting["rating_good"], sitting["rating_bad"] = ratings(rng, len(sitting))
 
     protected = cases.forced_cases(rng, teams, posts, sitting, recipe.forced)
+    protected |= cases.rating_cases(rng, posts, sitting, protected, recipe.ratings)
     forced = forced_out(sitting, posts, teams)
     req = plan(rng, teams, posts, sitting, forced, protected)
     designated = make_candidates(rng, req, teams, posts, recipe.origins, recipe.regions,
@@ -98,6 +108,7 @@ def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
     witness_team = np.where(target >= 0, p_team[np.maximum(target, 0)], stay_team)
     kin = cases.kin_pairs(rng, cad, cad["near"].to_numpy(), witness_team,
                           cad["region"].to_numpy(dtype=object), recipe.kin_near, recipe.kin_far)
+    cad["secretary_exp"] = secretary_experience(rng, cad["township_head"])
     if recipe.finish is not None:
         recipe.finish(rng, teams, posts, cad)
 

@@ -3,6 +3,9 @@
 - `forced_cases` (before the witness is planned, so that their posts are vacancies):
   heads 10+ years in post (R-RO1), deputies of sensitive systems 10+ years in the
   team (R-RO2), key posts held at home (R-AV2), an incumbent graded 不称职 (R-EL4).
+- `rating_cases` (before the witness is planned, too): a democratic evaluation below the
+  R-RO9 thresholds (优秀+称职 under ⅔: adjusted; 不称职 over ⅓: removed), on a handful of
+  sitting deputies whose posts become vacancies with a successor of their own.
 - `tenure_cases` (on cadres who stay): deputies 10+ years in post (R-RO3), dispatched
   inspection leaders 5+ years (R-RO4), portfolios held 5+ years (R-RO5).
 - `problem_cases` (on alternates only, never on a designated successor): low approval
@@ -24,6 +27,7 @@ from placement.generate.common import REF, birth_dates, years_before_ref
 from placement.generate.people import day, rank_earliest
 
 FORCED = ("ro1", "ro2", "av2", "el4")
+RATING = ("ro9_adjust", "ro9_remove")
 TENURE = ("ro3", "ro4", "ro5")
 PROBLEMS = ("low_approval", "no_approval", "sanction", "sanction_expired", "file", "matters",
             "basic_newest", "basic_older", "incompetent", "short_rank", "old", "old_promotion",
@@ -91,6 +95,31 @@ def forced_cases(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFr
     rows = _choose(rng, free & ~touched & ~f["head"], counts.get("el4", 0))
     cad.loc[rows, "assessments"] = "不称职;称职;称职"
     _mark(cad, rows, "el4", touched)
+    return touched
+
+
+def rating_cases(rng: np.random.Generator, posts: pd.DataFrame, cad: pd.DataFrame,
+                 protected: np.ndarray, counts: dict[str, int]) -> np.ndarray:
+    """R-RO9 cases on sitting deputies of non-key posts who are not leaving and carry no
+    other case: `ro9_adjust` (优秀+称职 0.50–0.64; a candidate, so may move laterally) and
+    `ro9_remove` (不称职 0.36–0.50). Returns the rows touched (protected from later
+    changes); `succession.forced_out` keeps them out of their posts in the witness."""
+    post = cad["post"].to_numpy()
+    held = post >= 0
+    p = np.where(held, post, 0)
+    deputy = held & (posts["grade"].to_numpy(dtype=object)[p] == "deputy")
+    free = deputy & ~posts["key_post"].to_numpy(bool)[p] & ~cad["leaving"].to_numpy(bool)
+    touched = np.zeros(len(cad), dtype=bool)
+    rows = _choose(rng, free & ~protected, counts.get("ro9_adjust", 0))
+    cad.loc[rows, "rating_good"] = np.round(0.50 + rng.random(len(rows)) * 0.14, 2)
+    cad.loc[rows, "rating_bad"] = np.round(0.05 + rng.random(len(rows)) * 0.15, 2)
+    cad.loc[rows, "candidate"] = True
+    _mark(cad, rows, "ro9_adjust", touched)
+    rows = _choose(rng, free & ~protected & ~touched, counts.get("ro9_remove", 0))
+    bad = np.round(0.36 + rng.random(len(rows)) * 0.14, 2)
+    cad.loc[rows, "rating_bad"] = bad
+    cad.loc[rows, "rating_good"] = np.round(np.minimum(0.60, 1.0 - bad), 2)
+    _mark(cad, rows, "ro9_remove", touched)
     return touched
 
 

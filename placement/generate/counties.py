@@ -116,9 +116,10 @@ def county_incumbents(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.D
     head = posts["grade"].to_numpy(dtype=object)[rows] == "head"
     key = posts["key_post"].to_numpy(bool)[rows]
     partygov = np.isin(kind, ("county_party", "county_gov"))
-    # Ages: heads ~52, party/government deputies ~46, congress/CPPCC members older.
-    mean = np.select([head & partygov, head, partygov], [52.0, 56.0, 46.5], 54.0)
-    sd = np.select([head & partygov, head, partygov], [3.5, 2.5, 5.5], 4.0)
+    # Ages: heads ~52, party/government deputies ~48, congress/CPPCC members older (the
+    # oldest leave, so the cycle lowers the party and government teams' age, seed 002).
+    mean = np.select([head & partygov, head, partygov], [52.0, 56.0, 48.0], 54.0)
+    sd = np.select([head & partygov, head, partygov], [3.5, 2.5, 5.0], 4.0)
     low = np.select([head, partygov], [44, 33], 40)
     age = np.clip(np.rint(rng.normal(mean, sd)), low, 59).astype(np.int64)
     female = exact_choice(rng, np.select([head, partygov], [0.3, 1.0], 1.5),
@@ -186,17 +187,24 @@ class CountyPools:
         n = len(req)
         region = req["region"].to_numpy(dtype=object)
         high = req["p_rank"].to_numpy(dtype=object) == "正处"
+        # township heads just elected (R-RO6): the designated successors of the open
+        # government deputy posts that need no non-Party or non-local member
+        gov = req["kind"].to_numpy(dtype=object) == "county_gov"
+        now = (gov & req["designated"].to_numpy(bool) & (req["grade"] == "deputy").to_numpy()
+               & ~req["key"].to_numpy(bool) & ~req["need_nonparty"].to_numpy(bool)
+               & ~req["need_nonlocal"].to_numpy(bool))
         u = rng.random(n)
         p_mun = np.where(high, 0.45, self.p_municipal)
         p_pick = np.where(high, 0.35, self.p_pick)
-        mun = u < p_mun
-        pick_ = ~mun & (u < p_mun + p_pick)
-        own = ~mun & ~pick_
-        lateral = rng.random(n) < np.where(high, 0.12, 0.07)
+        mun = ~now & (u < p_mun)
+        pick_ = ~now & ~mun & (u < p_mun + p_pick)
+        lateral = ~now & (rng.random(n) < np.where(high, 0.12, 0.07))
         rank = np.where(high, np.where(lateral, "正处", "副处"),
                         np.where(lateral, "副处", "正科")).astype(object)
-        mean = np.select([rank == "正科", rank == "副处"], [41.0, 46.0], 49.0)
-        age = np.clip(np.rint(rng.normal(mean, np.where(rank == "正科", 5.0, 3.5))), 30, 54)
+        # seed 002: 59 members of 42 or less after the cycle, about as many as before, so
+        # most of those promoted are in their mid-forties
+        mean = np.select([rank == "正科", rank == "副处"], [44.5, 47.0], 49.0)
+        age = np.clip(np.rint(rng.normal(mean, np.where(rank == "正科", 4.0, 3.5))), 30, 54)
         city = np.array([self.city_of[r] for r in region], dtype=object)
         work = np.where(mun, city, region).astype(object)
         for i in np.flatnonzero(pick_):
@@ -204,14 +212,11 @@ class CountyPools:
         home_other = np.array([self._home(rng, w) for w in work], dtype=object)
         home = np.where(mun, np.where(rng.random(n) < 0.35, city, home_other),
                         np.where(rng.random(n) < 0.85, work, home_other)).astype(object)
-        township = ~mun & (rng.random(n) < 0.45) & (rank == "正科")
+        township = now | (~mun & (rng.random(n) < 0.3) & (rank == "正科"))
         system = np.where(township, TOWNSHIP, pick(rng, DEPT_SYSTEMS, n)).astype(object)
         needs = req["team_needs"].to_numpy(dtype=object)
         sannong = mun & (needs == "三农") & (rng.random(n) < 0.5)
         system[sannong] = "农业"
-        # township heads just elected (R-RO6), meant for their own county's government
-        gov = req["kind"].to_numpy(dtype=object) == "county_gov"
-        now = own & township & (rng.random(n) < np.where(gov, 0.8, 0.3))
         senior = rank != "正科"  # candidates for 正处 posts and lateral moves: fewer places
         primary = np.where(township, np.where(rng.random(n) < 0.5, "三农", "农业"),
                            np.where(np.isin(system, SPECIALTIES_SET), system, "党建"))
@@ -232,11 +237,11 @@ class CountyPools:
                 names = [region[i], *self.others(rng, region[i], k)]
             nominated.append(self._names(names, region[i], req["team_id"].iat[i]))
         return {"rank": rank, "age": age, "region": work, "home_region": home, "system": system,
-                "female": rng.random(n) < 0.24, "non_party": rng.random(n) < 0.05,
+                "female": rng.random(n) < 0.12, "non_party": rng.random(n) < 0.05,
                 "education": pick(rng, ("postgraduate", "bachelor", "college", "other"), n,
                                   p=(0.18, 0.62, 0.19, 0.01)),
                 "specialties": specialties(rng, primary, 0.4), "nominated_for": nominated,
-                "township_head": township | (rng.random(n) < 0.25), "township_head_now": now,
+                "township_head": township | (rng.random(n) < 0.12), "township_head_now": now,
                 "county_pick": pick_}
 
     def _home(self, rng, region: str) -> str:

@@ -6,8 +6,13 @@ teams each, about 450 posts. Sitting leaders are drawn to the published figures
 head experience, 441 with a college degree); about 160 posts fall vacant in the
 cycle (vacant now or the holder leaving), with about three candidates each: mostly
 正科 cadres of the counties, about a fifth from the municipal organs, a few 副处
-cadres for 正处 posts. The five national poverty counties' governments need a
-"三农" expert (seed 002).
+cadres for 正处 posts. About 50 of the vacancies are county government deputy posts,
+each with a township head just elected in the township election as its designated
+successor (seed 002: 49 township heads promoted, all kept in their own county's
+government, R-RO6). Six county governments need a non-Party cadre (seed 002: 6 placed)
+and the five national poverty counties' governments a "三农" expert. Every sitting
+cadre carries a democratic evaluation (R-RO9), six of them below its thresholds;
+those reaching 60 within the term leave (R-EL12).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from placement.generate.counties import (
     county_incumbents,
     county_structure,
 )
+from placement.generate.succession import retiring
 
 CITY = ("R00", "临汾市")
 COUNTIES = ("尧都区", "侯马市", "霍州市", "曲沃县", "翼城县", "襄汾县", "洪洞县", "古县", "安泽县",
@@ -31,7 +37,13 @@ COUNTIES = ("尧都区", "侯马市", "霍州市", "曲沃县", "翼城县", "�
 POVERTY = ("吉县", "大宁县", "隰县", "永和县", "汾西县")  # 国定贫困县
 REGIONS = tuple(f"R{i:02d}" for i in range(1, len(COUNTIES) + 1))
 VACANCIES = 160  # vacant posts + leaving holders in the cycle (seed 002: 162 promoted)
-GOV_NON_PARTY_TEAMS = 13  # county governments flagged 党外干部必配
+# Deputy posts of the county governments open in the cycle: the township heads just
+# elected in the township election are all placed in their own county's government
+# (R-RO6, "均留在本县政府班子任职") and seed 002 promotes 49 township heads, so about 50
+# non-key government deputy posts open (of about 83).
+GOV_DEPUTY_VACANCIES = 54
+GOV_NON_PARTY_TEAMS = 6  # county governments flagged 党外干部必配 (seed 002: "县级政府班子
+# 配备党外干部6名", and "不硬性配备": not every government)
 
 FORCED = {"ro1": 3, "av2": 2, "el4": 1}
 TENURE = {"ro3": 6, "ro5": 6}
@@ -39,6 +51,7 @@ PROBLEMS = {"low_approval": 6, "no_approval": 2, "sanction": 3, "sanction_expire
             "file": 2, "matters": 2, "basic_newest": 3, "basic_older": 2, "incompetent": 1,
             "short_rank": 6, "old": 3, "old_promotion": 3, "other_education": 4,
             "spouse_abroad": 2}
+RATINGS = {"ro9_adjust": 4, "ro9_remove": 2}  # 6 of about 430 sitting cadres (1.4 %)
 
 
 def structure(rng: np.random.Generator, regions=REGIONS, names=COUNTIES, poverty=POVERTY,
@@ -57,18 +70,26 @@ def structure(rng: np.random.Generator, regions=REGIONS, names=COUNTIES, poverty
 def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
                     home_pool: dict[str, list[str]], n_vacant: int, vacancies: int
                     ) -> pd.DataFrame:
-    """Sitting leaders of the filled posts; those reaching 60 within the year leave, and
+    """Sitting leaders of the filled posts; those reaching 60 within the term leave
+    (R-EL12), non-key government deputies leave until `GOV_DEPUTY_VACANCIES` of their
+    posts are open (moved on or up: their posts go to the township heads, R-RO6), and
     more leave (retirement, other posts, removal), older ones likelier, until the cycle
     has `vacancies` vacancies."""
     head = posts["grade"].to_numpy(dtype=object) == "head"
+    gov_deputy = ((teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()] == "county_gov")
+                  & ~head & ~posts["key_post"].to_numpy(bool))
     vacant = exact_choice(rng, np.where(head, 0.4, 1.0), n_vacant)
     sitting = county_incumbents(rng, teams, posts, np.flatnonzero(~vacant), home_pool)
     age = sitting["age"].to_numpy()
-    leaving = age >= 59
+    leaving = retiring(age)
+    on = sitting["post"].to_numpy()
+    open_gov = (gov_deputy & vacant).sum() + (leaving & gov_deputy[on]).sum()
+    older = np.exp((age - 50) / 4.0)  # the older, the likelier to leave
+    leaving |= exact_choice(rng, np.where(gov_deputy[on] & ~leaving, older, 0.0),
+                            GOV_DEPUTY_VACANCIES - open_gov)
     more = vacancies - n_vacant - leaving.sum()
     # heads are older but mostly re-elected: their weight is lowered
-    head = head[sitting["post"].to_numpy()]
-    weight = np.where(leaving, 0.0, np.exp((age - 50) / 4.0) * np.where(head, 0.3, 1.0))
+    weight = np.where(leaving, 0.0, older * np.where(head[on], 0.3, 1.0))
     leaving |= exact_choice(rng, weight, more)
     sitting["leaving"] = leaving
     return sitting
@@ -84,6 +105,6 @@ def build(seed: int) -> Generated:
     recipe = Recipe(prefix="LF", regions=[city, *regions],
                     systems=[TOWNSHIP, *DEPT_SYSTEMS], origins=pools.origins,
                     nominate_sitting=pools.nominate_sitting, forced=FORCED, tenure=TENURE,
-                    problems=PROBLEMS, kin_near=7, kin_far=5, head_alternates=1,
+                    problems=PROBLEMS, ratings=RATINGS, kin_near=7, kin_far=5, head_alternates=1,
                     sitting_candidate_share=0.15)
     return assemble(rng, teams, posts, sitting, recipe)

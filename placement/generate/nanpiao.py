@@ -28,7 +28,7 @@ from placement.generate.depts import (
     township_structure,
 )
 from placement.generate.people import people, specialties, tenure
-from placement.generate.succession import NON_PARTY_MIX
+from placement.generate.succession import NON_PARTY_MIX, retiring
 from placement.meaning.posts import party_post_default
 
 REGION = "NP"  # 南票区
@@ -51,6 +51,7 @@ PROBLEMS = {"low_approval": 4, "no_approval": 2, "sanction": 2, "sanction_expire
             "file": 1, "matters": 1, "basic_newest": 2, "basic_older": 2, "incompetent": 1,
             "short_rank": 4, "old": 2, "old_promotion": 2, "other_education": 0,
             "spouse_abroad": 1}
+RATINGS = {"ro9_adjust": 3, "ro9_remove": 2}  # 5 of 418 sitting cadres (1.2 %)
 
 
 def structure(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -115,7 +116,7 @@ def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.Dat
     tenure(rng, frame, np.arange(n), has_portfolio=posts["portfolio"].to_numpy(dtype=object)[rows]
            != "")
     age = frame["age"].to_numpy()
-    leaving = age >= 59
+    leaving = retiring(age)  # the 35 of 56 or more (seed 003) reach 60 within the term
     more = VACANCIES - (len(posts) - LEADERS) - leaving.sum()
     frame["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, np.exp((age - 48) / 4)),
                                               more)
@@ -125,15 +126,23 @@ def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.Dat
 def reserves(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
              cad: pd.DataFrame) -> None:
     """The reserve pool (后备干部), marked with the post level each is reserved for: about
-    60 % of the 1:2 (heads) / 1:1 (deputies) goal of seed 003; head reserves are local
-    and a single non-local one, so the key posts (R-AV2) stay uncovered."""
+    60 % of the 1:2 (heads) / 1:1 (deputies) goal of seed 003, which itself reports the
+    pool short ("后备人才储备不足"). The designated successors promoted to non-key head
+    posts are in the 正科 pool (so the witness pays no R-RS2 penalty there); the other
+    head reserves are local and a single non-local one, so the key posts (R-AV2) stay
+    uncovered."""
     goal_heads = 2 * int((posts["grade"] == "head").sum())
     goal_deputies = int((posts["grade"] == "deputy").sum())
     ok = ~cad["leaving"].to_numpy(bool) & (cad["rank"].to_numpy(dtype=object) == "副科")
     local = cad["home_region"].to_numpy(dtype=object) == REGION
     young = cad["age"].to_numpy() <= 45
-    for_head = exact_choice(rng, np.where(ok & young & local, 1.0, 0.0), round(0.6 * goal_heads))
-    for_head |= exact_choice(rng, np.where(ok & young & ~local, 1.0, 0.0), 1)
+    target = cad["target"].to_numpy()
+    t = np.maximum(target, 0)
+    for_head = ((target >= 0) & ok & (posts["grade"].to_numpy(dtype=object)[t] == "head")
+                & ~posts["key_post"].to_numpy(bool)[t])
+    for_head |= exact_choice(rng, np.where(ok & young & local & ~for_head, 1.0, 0.0),
+                             round(0.6 * goal_heads) - for_head.sum())
+    for_head |= exact_choice(rng, np.where(ok & young & ~local & ~for_head, 1.0, 0.0), 1)
     outside = cad["post"].to_numpy() < 0
     for_deputy = exact_choice(rng, np.where(ok & outside & ~for_head, 1.0, 0.0),
                               round(0.6 * goal_deputies))
@@ -151,5 +160,5 @@ def build(seed: int) -> Generated:
     recipe = Recipe(prefix="NP", regions=[REGION, *NEIGHBOURS], systems=list(LINES),
                     origins=pools.origins, nominate_sitting=pools.nominate_sitting,
                     sitting_candidate_share=0.15, forced=FORCED, tenure=TENURE,
-                    problems=PROBLEMS, kin_near=6, kin_far=4, finish=reserves)
+                    problems=PROBLEMS, ratings=RATINGS, kin_near=6, kin_far=4, finish=reserves)
     return assemble(rng, teams, posts, sitting, recipe)

@@ -64,6 +64,7 @@ def people(rng: np.random.Generator, *, rank, age, region, home_region, system,
         "sanction_until": NAT, "file_ok": True, "matters_ok": True, "approval": np.nan,
         "candidate": False, "leaving": False, "exchanged_in": False, "township_head_now": False,
         "county_pick": False, "spouse_abroad": False, "reserve_rank": "", "nominated_for": "",
+        "rating_good": np.nan, "rating_bad": np.nan,
         "post": -1, "target": -1, "near": -1, "case": "",
     }, index=pd.RangeIndex(n))
     return frame
@@ -108,6 +109,23 @@ def approvals(rng: np.random.Generator, n: int, low: float = 0.72, high: float =
               ) -> np.ndarray:
     """Democratic recommendation approval rates, two decimals, clear of the 2/3 veto."""
     return np.round(low + rng.random(n) * (high - low), 2)
+
+
+def ratings(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Democratic-evaluation shares of sitting cadres (民主测评, R-RO9), two decimals:
+    优秀+称职 between 0.78 and 0.99 and 不称职 at most 0.06 (never more than the rest),
+    clear of both R-RO9 thresholds (⅔ good, ⅓ bad); `cases.rating_cases` plants the few
+    below them."""
+    good = np.round(0.78 + rng.random(n) * 0.21, 2)
+    bad = np.round(np.minimum(rng.random(n) * 0.06, 1.0 - good), 2)
+    return good, bad
+
+
+def secretary_experience(rng: np.random.Generator, township_head) -> np.ndarray:
+    """`secretary_exp` (R-TC8) as the contract's flag text: of the cadres who have been a
+    township party or government head, about three in five were the party secretary."""
+    head = np.asarray(township_head, dtype=bool)
+    return np.where(head & (rng.random(len(head)) < 0.6), "true", "false").astype(object)
 
 
 def tenure(rng: np.random.Generator, frame: pd.DataFrame, rows: np.ndarray,

@@ -24,7 +24,7 @@ from placement.generate.counties import (
 )
 from placement.generate.depts import DEPTS, KEY_SYSTEMS, LINES, DeptPools, dept_structure
 from placement.generate.people import people, specialties, tenure
-from placement.generate.succession import NON_PARTY_MIX
+from placement.generate.succession import NON_PARTY_MIX, retiring
 
 CITIES = ("太原市", "大同市", "朔州市", "忻州市", "阳泉市", "吕梁市", "晋中市", "长治市", "晋城市",
           "临汾市", "运城市")
@@ -172,7 +172,7 @@ def build(seed: int, cities: int = len(CITIES)) -> Generated:
                          municipal_incumbents(rng, teams, posts, dept_rows, counties_of)],
                         ignore_index=True)
     age = sitting["age"].to_numpy()
-    leaving = age >= 59
+    leaving = retiring(age)
     more = round(VACANCY_SHARE * len(posts)) - n_vacant - leaving.sum()
     weight = np.exp((age - 50) / 6) * np.where(head[sitting["post"].to_numpy()], 0.3, 1.0)
     sitting["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, weight), more)

@@ -31,17 +31,38 @@ from placement.meaning.posts import party_post_default
 NEEDS = ("need_local", "need_nonlocal", "need_nonparty", "need_young", "need_diff_system",
          "need_female")
 NON_PARTY_MIX = ("民盟", "民建", "民进", "农工党", "九三学社", "致公党", "民革", "无党派")
+# R-RO9 (能上能下, docs/rules.md) at its default thresholds: a sitting cadre rated 优秀+称职
+# below two thirds is adjusted, one rated 不称职 above one third removed. Either way the
+# witness does not keep them in post, whatever the rule's mode.
+RO9_GOOD_BELOW = 2 / 3
+RO9_BAD_ABOVE = 1 / 3
 
 
 def _on(rule: Rule) -> bool:
     return rule.mode == "hard"
 
 
+def retiring(age, rules: dict[str, Rule] | None = None) -> np.ndarray:
+    """R-EL7 / R-EL12: reaches `retirement_age` within the term. A sitting cadre this old
+    is not nominated to stay (seed 002 re-examines those nominated to stay), so the
+    generator has them leave."""
+    el7 = (rules or default_rules())["R-EL7"]
+    return np.asarray(age) + el7.term_years > el7.retirement_age
+
+
+def below_ro9(cad: pd.DataFrame) -> np.ndarray:
+    """R-RO9: the democratic evaluation adjusts or removes the cadre (see RO9_*)."""
+    good = cad["rating_good"].to_numpy(dtype=float)
+    bad = cad["rating_bad"].to_numpy(dtype=float)
+    return (good < RO9_GOOD_BELOW) | (bad > RO9_BAD_ABOVE)  # NaN (not rated): False
+
+
 def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
                rules: dict[str, Rule] | None = None) -> np.ndarray:
     """Sitting cadres whom a hard rule keeps from staying in their own post:
     R-RO1 (head 10 years in post), R-RO2 (deputy of a sensitive system 10 years in the
-    team), R-AV2 (key post at home) and R-EL4 (newest grade 不称职)."""
+    team), R-AV2 (key post at home), R-EL4 (newest grade 不称职) and R-RO9 (a democratic
+    evaluation below its thresholds)."""
     rules = rules or default_rules()
     post = cad["post"].to_numpy()
     inc = np.flatnonzero(post >= 0)
@@ -65,6 +86,7 @@ def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
         out |= key & (cad["home_region"].to_numpy(dtype=object)[inc] == region)
     if _on(rules["R-EL4"]):
         out |= newest_grade(cad)[inc] == "不称职"
+    out |= below_ro9(cad)[inc]
     mask = np.zeros(len(cad), dtype=bool)
     mask[inc] = out
     return mask
@@ -265,7 +287,8 @@ def make_candidates(rng: np.random.Generator, req: pd.DataFrame, teams: pd.DataF
         key=posts["key_post"].to_numpy(bool)[post], region=t_region, team_system=t_system,
         kind=teams["kind"].to_numpy(dtype=object)[team],
         team_id=teams["team_id"].to_numpy(dtype=object)[team],
-        team_needs=teams["needs_specialty"].to_numpy(dtype=object)[team]))
+        team_needs=teams["needs_specialty"].to_numpy(dtype=object)[team],
+        designated=designated))
     rank = np.asarray(o["rank"], dtype=object)
     step = _levels(p_rank) - _levels(rank)
     if ((step < 0) | (step > rules["R-EL9"].max_steps)).any():

@@ -114,9 +114,9 @@ def test_a_planners_session(server, page, tmp_path):
     assert page.locator("#changes").inner_text() == "rules.R-TC5.min_women=3"
     assert "changed" in page.locator("tr[data-rule='R-TC5']").get_attribute("class")
 
-    # Lock a cadre by name: 李才友 stays 区委书记 of 尧都区 (R01-DW-01), with a reason.
+    # Lock a cadre by name: 吕昌全 stays 区委书记 of 尧都区 (R01-DW-01), with a reason.
     page.click("button[data-tab='locks']")
-    page.fill("#search", "李才友")
+    page.fill("#search", "吕昌全")
     page.click("#hits-cadres li[data-cadre='LF00001']")
     page.fill("#search", "R01-DW-01")
     page.click("#hits-posts li[data-post='R01-DW-01']")
@@ -126,7 +126,7 @@ def test_a_planners_session(server, page, tmp_path):
 
     second = solve(page, "web13-progress.png")
     line = page.locator("tr[data-post='R01-DW-01']")
-    assert "李才友" in line.inner_text() and "换届前保持稳定" in line.inner_text()
+    assert "吕昌全" in line.inner_text() and "换届前保持稳定" in line.inner_text()
     assert page.locator("#roster tr.changed").count() > 0  # changes highlighted
     shot(page, "web13-roster.png")
 
