@@ -46,16 +46,16 @@ def test_every_cadre_is_judged_as_why_not_judges_it(linfen, post):
 
 
 def test_conditions_and_ranking(linfen):
-    """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记 (R01-DW-01)."""
+    """担任过乡镇党委书记、本科及以上、50岁以下 for 尧都区委书记 (R01-DW-01)."""
     sc, data = linfen
-    cond = api.Conditions(max_age=45, education="bachelor", secretary=True)
+    cond = api.Conditions(max_age=50, education="bachelor", secretary=True)
     frame = api.candidates(sc, data, "R01-DW-01", cond)
-    assert len(frame) == 175 and frame["eligible"].sum() == 1
-    assert (frame["age"] < 45).all() and frame["secretary"].all()
+    assert len(frame) == 125 and frame["eligible"].sum() == 1
+    assert (frame["age"] < 50).all() and frame["secretary"].all()
     assert set(frame["education"]) <= {"bachelor", "postgraduate"}
     first = frame.iloc[0]
     assert (first["cadre_id"], first["fit"], first["why_zh"]) == (
-        "LF00043", 46, "可任，人岗相适 46")
+        "LF00400", 46, "可任，人岗相适 46")
     rest = frame.iloc[1:]
     assert not rest["eligible"].any()
     # Ineligible rows follow by fewer target rules broken, then fit, high first.
