@@ -206,10 +206,16 @@ def test_R_RO5_model_portfolio_changes_within_the_team():
     assert placed(solve(data, {"R-RO5": {"mode": "target", "weight": 6}})) == SAME_TEAM
     # Hard: A holds a post of T1, the own one included (185 beats 180).
     assert placed(solve(data, {"R-RO5": {}})) == STAYS
-    # 4.9993 years, or a kind out of scope: nothing to count, the off roster at weight 100.
+    # Exactly `years` (5.0021 to the last bit) counts: the move.
+    exact = {"R-RO5": {"mode": "target", "weight": 100, **FIVE_EXACT}}
+    assert placed(solve(data, exact)) == SAME_TEAM
+    # 4.9993 years, P1 without a portfolio, or a kind out of scope: nothing to count.
     short = portfolio_move()
     short.cadres.loc[short.cadres["cadre_id"] == "A", "portfolio_since"] = FIVE_MINUS
     assert placed(solve(short, {"R-RO5": {"mode": "target", "weight": 100}})) == STAYS
+    bare = portfolio_move()
+    bare.posts.loc[bare.posts["post_id"] == "P1", "portfolio"] = ""
+    assert placed(solve(bare, {"R-RO5": {"mode": "target", "weight": 100}})) == STAYS
     assert placed(solve(data, {"R-RO5": {"mode": "target", "weight": 100,
                                          "kinds": ["county_party"]}})) == STAYS
 
@@ -255,6 +261,8 @@ def test_R_RO5_checker_portfolio_changes_within_the_team():
     assert shortfall(check(data, target, SAME_TEAM), "R-RO5", "A", "cadre") == 0
     assert shortfall(check(data, target, STAYS), "R-RO5", "A", "cadre") == 1
     assert shortfall(check(data, target, LEAVES_TEAM), "R-RO5", "A", "cadre") == 1
+    exact = {"R-RO5": {"mode": "target", **FIVE_EXACT}}
+    assert shortfall(check(data, exact, STAYS), "R-RO5", "A", "cadre") == 1
     # Released: N P1, M P2 and Q1 left to nobody is no roster; in portfolio_alone F takes P1.
     alone = portfolio_alone()
     released = check(alone, target, {"P1": "F", "Q1": "G"})
@@ -306,6 +314,12 @@ def test_R_RO6_model_township_heads_to_the_own_county_government():
         {"G1": "H", "Y1": "M"}
     hard = solve(data, {"R-RO6": {}})
     assert placed(hard) == {"G1": "H", "Y1": "M"} and hard.outcome.objective == 105
+    # H of R2: G1 is another county's government, so every roster is short and the off
+    # roster stays, 150 - 300 = -150.
+    r2 = township_head()
+    r2.cadres.loc[r2.cadres["cadre_id"] == "H", "region"] = "R2"
+    other = solve(r2, {"R-RO6": {"mode": "target", "weight": 300}})
+    assert placed(other) == {"G1": "N", "Y1": "H"} and other.outcome.objective == -150
 
 
 def test_R_RO6_checker_township_heads_to_the_own_county_government():
