@@ -364,6 +364,13 @@ def test_R_RO7_model_county_picks_to_another_county():
     assert placed(solve(data, {"R-RO7": {"mode": "target", "weight": 25}})) == \
         {"A1": "N", "B1": "P"}
     assert placed(solve(data, {"R-RO7": {}})) == {"A1": "N", "B1": "P"}
+    # CP-SAT reads the same per-cadre rows (HiGHS is the default engine).
+    cpsat = {"engine": "cpsat", "workers": 1, "time_limit": 10, "seed": 0}
+    both = solve(data, {"R-RO7": {"mode": "target", "weight": 100}}, solver=cpsat)
+    assert placed(both) == {"A1": "N", "B1": "P"} and both.outcome.objective == 120
+    alone = solve(portfolio_alone(), {"R-RO5": {"mode": "target", "weight": 100}},
+                  solver=cpsat)
+    assert placed(alone) == {"P1": "A", "Q1": "G"} and alone.outcome.objective == 60
 
 
 def test_R_RO7_checker_county_picks_to_another_county():
