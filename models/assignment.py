@@ -1,4 +1,4 @@
-"""Assignment core and pair rules (R-EL1–R-EL9, R-AV2, R-RO1–R-RO7 at pair level).
+"""Assignment core and pair rules (R-EL1–R-EL9, R-AV2, R-RO1–R-RO4 at pair level).
 
 Pairs removed by a hard pair rule never got a variable (`placement.eligibility.pairs`);
 here every post gets exactly one holder, every cadre at most one post, the

@@ -1,15 +1,63 @@
-"""Rotation rules at team level: R-RO8.
+"""Rotation rules counted per cadre and per place: R-RO5–R-RO7, R-RO8.
 
-R-RO1–R-RO7 are pair rules (a sitting cadre's own post, or where a newcomer
-goes) and live in `placement.eligibility.pair_rules`; what remains is R-RO8, which looks
-at two posts at once: the party and the government head of one place (a county, or
-a township team) are not both changed in the same cycle.
+R-RO1–R-RO4 are pair rules (a sitting cadre's own post) and live in
+`placement.eligibility.pair_rules`. R-RO5–R-RO7 count one unit per cadre in scope who
+holds no post that meets the rule, wherever else the cadre ends up: a pair price could
+only punish where they go, so not placing them (R-RO6, R-RO7) or taking them out of the
+team (R-RO5) would look free. Who counts and which posts meet the rule is declared in
+`placement.meaning.cadre_rules`. R-RO8 looks at two posts at once: the party and the
+government head of one place (a county, or a township team) are not both changed in
+the same cycle.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from models.variables import Placement
+from placement.meaning import cadre_rules
 from placement.meaning.posts import head_pairs
+
+
+def _per_cadre(pl: Placement, rule: str) -> None:
+    """For each cadre in `rule`'s scope (`cadre_rules.scope`), named `rule[cadre_id]`:
+    hard, Σ x over the cadre's pairs that keep the rule ≥ 1; target, a shortfall s with
+    s + Σ x over the pairs that meet it ≥ 1 (s is 1 when none of them is chosen, since
+    a cadre holds at most one post), penalised at the rule's weight."""
+    hard = pl.scenario.rules[rule].mode == "hard"
+    scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.stay_pair >= 0)
+    good = (cadre_rules.keeps if hard else cadre_rules.meets)(
+        rule, pl.data, pl.facts, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
+    groups = pl.groups(pl.pairs.cadre, good & scope[pl.pairs.cadre])
+    ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
+    for c in np.flatnonzero(scope):
+        where, idx = str(ids[c]), groups.get(int(c))
+        if hard:
+            pl.require(rule, where, pl.total(idx) >= 1 if idx is not None else False)
+            continue
+        if idx is None:
+            short = pl.model.new_int_var(1, 1, f"{rule}[{where}]")
+        else:
+            short = pl.model.new_bool_var(f"{rule}[{where}]")
+            pl.model.add(pl.total(idx) + short >= 1)
+        pl.penalise(rule, where, short)
+
+
+def add_portfolio_change(pl: Placement) -> None:
+    """R-RO5 (应当调整分工): a member `years` or more in charge of the same portfolio gets
+    another post of the same team; in hard mode at least stays in the team."""
+    _per_cadre(pl, "R-RO5")
+
+
+def add_township_heads_home(pl: Placement) -> None:
+    """R-RO6 (均留在本县政府班子任职): a nominated sitting township head elected this cycle
+    is placed in the government team of their own county."""
+    _per_cadre(pl, "R-RO6")
+
+
+def add_county_picks_elsewhere(pl: Placement) -> None:
+    """R-RO7 (尽可能在全市范围交流任职): a nominated county pick is placed in another county."""
+    _per_cadre(pl, "R-RO7")
 
 
 def _head_change(pl: Placement, post: int):
@@ -47,4 +95,9 @@ def add_heads_not_both_changed(pl: Placement) -> None:
             pl.penalise("R-RO8", at.place, both)
 
 
-FAMILY = {"R-RO8": add_heads_not_both_changed}
+FAMILY = {
+    "R-RO5": add_portfolio_change,
+    "R-RO6": add_township_heads_home,
+    "R-RO7": add_county_picks_elsewhere,
+    "R-RO8": add_heads_not_both_changed,
+}

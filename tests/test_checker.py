@@ -221,7 +221,7 @@ def test_lock_must_forbid_and_keep():
 
 # --- pair rules --------------------------------------------------------------------------
 # (rule, parameters, cadre, post, team, stays, breaks)
-PAIR_CASES = [
+PAIR_CASES = [  # R-RO5–R-RO7 count per cadre: tests/rules/test_rotation.py
     # R-EL1: 副处 is among the ranks; education "other" < college.
     ("R-EL1", {}, {"education": "other"}, {}, {}, False, True),
     ("R-EL1", {}, {"education": "college"}, {}, {}, False, False),
@@ -290,19 +290,6 @@ PAIR_CASES = [
     ("R-RO4", {"mode": "hard"}, {"post_since": "2020-01-01"}, {"dispatched": True}, {}, True,
      True),
     ("R-RO4", {"mode": "hard"}, {"post_since": "2020-01-01"}, {}, {}, True, False),
-    # R-RO5: the same portfolio for 6.67 years.
-    ("R-RO5", {"mode": "hard"}, {"portfolio_since": "2020-01-01"}, {"portfolio": "财务"}, {},
-     True, True),
-    ("R-RO5", {"mode": "hard"}, {"portfolio_since": "2020-01-01"}, {}, {}, True, False),
-    # R-RO6: a sitting township head of R2 placed in R1's county_gov team.
-    ("R-RO6", {"mode": "hard"}, {"township_head_now": True, "region": "R2"}, {}, {}, False,
-     True),
-    ("R-RO6", {"mode": "hard"}, {"township_head_now": True}, {}, {}, False, False),
-    ("R-RO6", {"mode": "hard"}, {"township_head_now": True}, {}, {"kind": "county_party"},
-     False, True),
-    # R-RO7: a county pick placed in their own region.
-    ("R-RO7", {"mode": "hard"}, {"county_pick": True}, {}, {}, False, True),
-    ("R-RO7", {"mode": "hard"}, {"county_pick": True, "region": "R2"}, {}, {}, False, False),
 ]
 
 

@@ -34,9 +34,6 @@ from placement.eligibility.pair_rules import (
     r_ro2_deputy_team_tenure,
     r_ro3_deputy_post_tenure,
     r_ro4_dispatched_tenure,
-    r_ro5_portfolio_tenure,
-    r_ro6_township_head_home_gov,
-    r_ro7_county_pick_elsewhere,
 )
 from placement.eligibility.pairs import REASON_BIT
 
@@ -68,13 +65,13 @@ def _breaks(rule, data, pairs: list[tuple[str, str]], **params) -> list[bool]:
 def test_registry_order_is_the_reason_bit_order_and_every_rule_names_its_id():
     assert list(PAIR_RULES) == [
         "R-EL1", "R-EL2", "R-EL3", "R-EL4", "R-EL5", "R-EL6", "R-EL7", "R-EL8", "R-EL9",
-        "R-AV2", "R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-RO5", "R-RO6", "R-RO7", "R-EL10",
+        "R-AV2", "R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-EL10",
     ]
-    # Bit k for the k-th of the first 17 rules, LEAVING at 17, rules appended since after
-    # it: a bit once given keeps its meaning.
-    assert [REASON_BIT[rid] for rid in list(PAIR_RULES)[:17]] == [1 << k for k in range(17)]
-    assert REASON_BIT["LEAVING"] == 1 << 17
-    assert REASON_BIT["R-EL10"] == 1 << 18
+    # Bit k for the k-th of the first 14 rules (R-EL1 … R-RO4), LEAVING at 14, rules
+    # appended since after it (R-RO5–R-RO7 count per cadre since issue 19).
+    assert [REASON_BIT[rid] for rid in list(PAIR_RULES)[:14]] == [1 << k for k in range(14)]
+    assert REASON_BIT["LEAVING"] == 1 << 14
+    assert REASON_BIT["R-EL10"] == 1 << 15
     for rid, rule in PAIR_RULES.items():
         assert rule.__name__.startswith(rid.lower().replace("-", "_") + "_")
         assert rule.__doc__.startswith(rid)
@@ -285,49 +282,6 @@ def test_r_ro4_dispatched_leader_years_in_post():
     )
     pairs = [("A", "D1"), ("B", "D2"), ("C", "N1"), ("A", "D2")]
     assert _breaks(r_ro4_dispatched_tenure, data, pairs, years=4) == [True, False, False, False]
-
-
-def test_r_ro5_years_on_the_same_portfolio():
-    data = _data(
-        posts=[{"post_id": "F1", "portfolio": "财政", "incumbent_id": "A"},
-               {"post_id": "F2", "portfolio": "教育", "incumbent_id": "B"},
-               {"post_id": "N1", "incumbent_id": "C"}],
-        cadres=[{"cadre_id": c, "portfolio_since": s, "rank": "副处"}
-                for c, s in (("A", FOUR_YEARS), ("B", JUST_UNDER_FOUR), ("C", FOUR_YEARS))],
-    )
-    pairs = [("A", "F1"), ("B", "F2"), ("C", "N1"), ("A", "F2")]
-    # C's post has no portfolio; A moving to F2 (another portfolio) meets the rule.
-    assert _breaks(r_ro5_portfolio_tenure, data, pairs, years=4) == [True, False, False, False]
-
-
-def test_r_ro6_township_head_goes_to_the_own_county_government():
-    data = _data(
-        teams=[{"team_id": "GOV1", "kind": "county_gov", "region": "R1"},
-               {"team_id": "PTY1", "kind": "county_party", "region": "R1"},
-               {"team_id": "GOV2", "kind": "county_gov", "region": "R2"}],
-        posts=[{"post_id": p, "team_id": p} for p in ("GOV1", "PTY1", "GOV2")]
-        + [{"post_id": "OWN", "team_id": "PTY1", "incumbent_id": "S"}],
-        cadres=[{"cadre_id": "T", "township_head_now": True, "region": "R1"},
-                {"cadre_id": "O", "region": "R1"},
-                {"cadre_id": "S", "township_head_now": True, "region": "R1", "rank": "副处"}],
-    )
-    pairs = [("T", "GOV1"), ("T", "PTY1"), ("T", "GOV2"), ("O", "GOV2"), ("S", "OWN")]
-    # S keeps the post already held: only new placements are judged.
-    assert _breaks(r_ro6_township_head_home_gov, data, pairs) == [
-        False, True, True, False, False]
-
-
-def test_r_ro7_county_pick_placed_in_another_county():
-    data = _data(
-        teams=[{"team_id": "T1", "region": "R1"}, {"team_id": "T2", "region": "R2"}],
-        posts=[{"post_id": "P1", "team_id": "T1"}, {"post_id": "P2", "team_id": "T2"},
-               {"post_id": "OWN", "team_id": "T1", "incumbent_id": "S"}],
-        cadres=[{"cadre_id": "K", "county_pick": True, "region": "R1"},
-                {"cadre_id": "O", "region": "R1"},
-                {"cadre_id": "S", "county_pick": True, "region": "R1", "rank": "副处"}],
-    )
-    pairs = [("K", "P1"), ("K", "P2"), ("O", "P1"), ("S", "OWN")]
-    assert _breaks(r_ro7_county_pick_elsewhere, data, pairs) == [True, False, False, False]
 
 
 @pytest.mark.parametrize("rule_id", list(PAIR_RULES))

@@ -9,12 +9,12 @@ function per rule, one roster line or team at a time.
 
 Modules: `terms` (ages, tenures, member definitions, roster lines),
 `structure` (shape, availability, locks), `pair_rules` (R-EL*, R-AV2,
-R-RO1–R-RO7), `team_rules` (R-TC*, R-AV1, R-RO8, R-RS1), `report`
+R-RO1–R-RO4), `team_rules` (R-TC*, R-AV1, R-RO5–R-RO8, R-RS1), `report`
 (violations, figures, totals, objective, rendering), `roster_io` (roster.csv).
 
 Reading notes (where docs/rules.md leaves room, the most literal reading):
-1. The `kinds` scope of R-RO2, R-RO3 and R-RO5 applies (to the team of the
-   post), although their table rows do not mention it; R-RO1's row does.
+1. The `kinds` scope of R-RO2 and R-RO3 applies (to the team of the post),
+   although their table rows do not mention it; R-RO1's and R-RO5's rows do.
 2. R-RO3's "team system not in R-RO2's systems" uses R-RO2's `systems`
    parameter even when R-RO2 is off.
 3. R-EL4 with an empty `assessment_year`: the 基本称职 grade is not known to be

@@ -90,6 +90,7 @@ def _scopes(scenario) -> dict[str, list[str]]:
     scopes = {rid: ["team"] for rid in CATALOGUE}
     scopes |= {rid: ["pair"] for rid in PAIR_RULES}
     scopes |= {"R-TC3": ["all"], "R-TC4": ["all"], "R-TC10": ["team", "all"],
+               "R-RO5": ["cadre"], "R-RO6": ["cadre"], "R-RO7": ["cadre"],
                "R-RO8": ["county"]}
     scopes["R-TC5"] = ["all"] if scenario.rules["R-TC5"].every_mode == "off" \
         else ["team", "all"]

@@ -4,8 +4,9 @@ A function gets the rule's parameters, one roster line and the world, and
 returns why the line breaks the rule, as a (Chinese, English) pair, or None.
 R-EL1–R-EL3 and R-EL5–R-EL9 judge new placements only; R-EL4 judges staying
 too (an incumbent graded 不称职 may not stay); R-AV2 judges every line;
-R-RO1–R-RO5 judge a cadre's own post (R-RO2: any post of the cadre's current
-team), R-RO6 and R-RO7 new placements; R-EL10 judges every line (staying too).
+R-RO1–R-RO4 judge a cadre's own post (R-RO2: any post of the cadre's current
+team); R-EL10 judges every line (staying too). R-RO5–R-RO7 count per cadre
+(`team_rules`).
 """
 
 from __future__ import annotations
@@ -190,34 +191,6 @@ def ro4(rule, line: Line, world: World) -> Why | None:
     return None
 
 
-def ro5(rule, line: Line, world: World) -> Why | None:
-    """A member stays in a post with a portfolio after `years` in that portfolio."""
-    years = line.cadre.years_portfolio
-    if line.stays and line.post.portfolio and _kind_in_scope(rule, line) \
-            and years >= rule.years:
-        return f"分管 {line.post.portfolio} {years:.2f} 年 ≥ {rule.years}", \
-            f"portfolio {line.post.portfolio} for {years:.2f} years >= {rule.years}"
-    return None
-
-
-def ro6(rule, line: Line, world: World) -> Why | None:
-    """A sitting township head placed new outside the county_gov team of their region."""
-    c, t = line.cadre, line.team
-    home_gov = t.kind == "county_gov" and t.region == c.region
-    if line.new and c.township_head_now and not home_gov:
-        return (f"现任乡镇党政正职未进 {c.region} 县政府班子",
-                f"township head not placed in the county_gov team of {c.region}")
-    return None
-
-
-def ro7(rule, line: Line, world: World) -> Why | None:
-    """A county pick placed new in their own region."""
-    c = line.cadre
-    if line.new and c.county_pick and line.team.region == c.region:
-        return f"县级初步人选未跨县（{c.region}）", f"county pick kept in own region {c.region}"
-    return None
-
-
 def el10(rule, line: Line, world: World) -> Why | None:
     """A non-Party cadre on a Party post (staying too)."""
     if is_party_post(line.post) and is_non_party(line.cadre):
@@ -229,8 +202,7 @@ def el10(rule, line: Line, world: World) -> Why | None:
 PAIR_RULES: dict[str, Callable] = {
     "R-EL1": el1, "R-EL2": el2, "R-EL3": el3, "R-EL4": el4, "R-EL5": el5, "R-EL6": el6,
     "R-EL7": el7, "R-EL8": el8, "R-EL9": el9, "R-AV2": av2,
-    "R-RO1": ro1, "R-RO2": ro2, "R-RO3": ro3, "R-RO4": ro4, "R-RO5": ro5, "R-RO6": ro6,
-    "R-RO7": ro7, "R-EL10": el10,
+    "R-RO1": ro1, "R-RO2": ro2, "R-RO3": ro3, "R-RO4": ro4, "R-EL10": el10,
 }
 
 

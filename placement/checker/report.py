@@ -59,7 +59,7 @@ class Violation:
 class Figure:
     rule: str
     mode: str
-    scope: str  # "pair", "team", "county" or "all"
+    scope: str  # "pair", "team", "county", "cadre" (R-RO5–R-RO7) or "all"
     where: str  # post id (pair), team id, region or "all"
     required: int
     achieved: int

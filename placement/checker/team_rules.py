@@ -2,8 +2,9 @@
 
 Each function takes the scenario, the world and the members of every team
 (`members[team_id]`: the roster lines of its posts) and returns its figures,
-one per place: a team, a county (region), or "all". Semantics: docs/rules.md,
-"Team composition", R-AV1, R-RO8 and R-RS1.
+one per place: a team, a county (region), a cadre (R-RO5–R-RO7) or "all".
+Semantics: docs/rules.md, "Team composition", R-AV1, "Rotation" (R-RO5–R-RO8) and
+R-RS1.
 """
 
 from __future__ import annotations
@@ -181,6 +182,74 @@ def av1(sc, world: World, members: Members) -> list[Figure]:
     return out
 
 
+def _per_cadre(sc, world: World, members: Members, rid: str, counted: Callable[[Record], bool],
+               met: Callable[[Record, Line], bool], what: tuple[str, str]) -> list[Figure]:
+    """One figure per cadre for whom `counted` holds, in data order: required 1, achieved
+    1 when the cadre's roster line (if any) is `met`; a cadre with no line is short."""
+    rule = sc.rules[rid]
+    line_of = {ln.cadre.cadre_id: ln for lines in members.values() for ln in lines}
+    out = []
+    for c in world.cadres.values():
+        if not counted(c):
+            continue
+        ln = line_of.get(c.cadre_id)
+        ok = int(ln is not None and met(c, ln))
+        where = (f"干部 {c.cadre_id}（{what[0]}）", f"cadre {c.cadre_id} ({what[1]})")
+        out.append(Figure(rid, rule.mode, "cadre", c.cadre_id, 1, ok,
+                          detail=("chk_at_least", {"rule": rid, "where": where,
+                                                   "required": 1, "achieved": ok})))
+    return out
+
+
+def _nominee(c: Record) -> bool:
+    """A cadre the round may place new: a candidate who is not leaving."""
+    return bool(c.candidate) and not c.leaving
+
+
+def ro5(sc, world: World, members: Members) -> list[Figure]:
+    """A sitting member in charge of the same portfolio `years` or more (own post with a
+    portfolio, its team of `kinds`) who may stay (not leaving, no forbid lock on the own
+    post, no hard pair rule against staying) holds another post of that team. Hard: holds
+    a post of that team, the own one included (never moved out or released)."""
+    rule = sc.rules["R-RO5"]
+    must = {(p.cadre, p.post) for p in sc.locks.must}
+    forbid = {(p.cadre, p.post) for p in sc.locks.forbid}
+
+    def counted(c: Record) -> bool:
+        own = world.own_post(c)
+        if own is None or c.leaving or (c.cadre_id, own.post_id) in forbid \
+                or not own.portfolio or own.team.kind not in rule.kinds \
+                or c.years_portfolio < rule.years:
+            return False
+        return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
+
+    def met(c: Record, ln: Line) -> bool:
+        same_team = ln.post.team_id == world.own_post(c).team_id
+        return same_team if rule.mode == "hard" else same_team and not ln.stays
+
+    what = ("任班子其他职位，调整分工", "another post of the same team: portfolio re-divided") \
+        if rule.mode == "target" else ("留在本班子", "stays in the team")
+    return _per_cadre(sc, world, members, "R-RO5", counted, met, what)
+
+
+def ro6(sc, world: World, members: Members) -> list[Figure]:
+    """A nominee who is a township head elected this cycle (`township_head_now`) holds a
+    post of a county_gov team of their own region; not placed counts short."""
+    return _per_cadre(
+        sc, world, members, "R-RO6", lambda c: _nominee(c) and bool(c.township_head_now),
+        lambda c, ln: ln.team.kind == "county_gov" and ln.team.region == c.region,
+        ("现任乡镇党政正职进本县政府班子", "township head in the own county's government"))
+
+
+def ro7(sc, world: World, members: Members) -> list[Figure]:
+    """A nominee who is a county pick (`county_pick`) holds a post of a team in another
+    region; placed at home or not placed counts short."""
+    return _per_cadre(
+        sc, world, members, "R-RO7", lambda c: _nominee(c) and bool(c.county_pick),
+        lambda c, ln: ln.team.region != c.region,
+        ("县级初步人选跨县任职", "county pick placed in another county"))
+
+
 def ro8(sc, world: World, members: Members) -> list[Figure]:
     """At each place the party head and the government head are not both changed (at
     most one side). Places: a region with a county_party and a county_gov team (their
@@ -261,5 +330,5 @@ def rs1(sc, world: World, members: Members) -> list[Figure]:
 TEAM_RULES: dict[str, Callable[..., list[Figure]]] = {
     "R-TC1": tc1, "R-TC2": tc2, "R-TC3": tc3, "R-TC4": tc4, "R-TC5": tc5, "R-TC6": tc6,
     "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10,
-    "R-AV1": av1, "R-RO8": ro8, "R-RS1": rs1,
+    "R-AV1": av1, "R-RO5": ro5, "R-RO6": ro6, "R-RO7": ro7, "R-RO8": ro8, "R-RS1": rs1,
 }

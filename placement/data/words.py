@@ -94,6 +94,7 @@ VALUES: dict[str, tuple[str, str]] = {
     # modes and scopes
     "hard": ("硬性", "hard"), "target": ("目标", "target"), "off": ("关闭", "off"),
     "pair": ("人岗", "pair"), "county": ("县", "county"), "all": ("全部", "all"),
+    "cadre": ("干部", "cadre"),
     # status
     "optimal": ("最优", "optimal"), "feasible": ("可行（未证明最优）", "feasible"),
     "infeasible": ("无可行方案", "infeasible"), "unknown": ("未知", "unknown"),

@@ -2,8 +2,9 @@
 
 A pair rule looks at one cadre and one post at a time (docs/rules.md,
 "Eligibility", "Avoidance", "Rotation"): R-EL1–R-EL9 judge new placements,
-R-AV2 any holder of a key post, R-RO1–R-RO5 a sitting cadre who would stay,
-R-RO6–R-RO7 where a newcomer goes and R-EL10 any holder of a Party post. Each
+R-AV2 any holder of a key post, R-RO1–R-RO4 a sitting cadre who would stay
+and R-EL10 any holder of a Party post (R-RO5–R-RO7 count per cadre, wherever the
+cadre ends up: `models.rotation`). Each
 function states its rule once, over whole arrays: it takes a `PairContext` (the
 pair arrays and the per-pair columns several rules read, computed once) and
 returns the bool mask of the pairs that break the rule. What happens to those
@@ -231,31 +232,6 @@ def r_ro4_dispatched_tenure(ctx: PairContext) -> np.ndarray:
     )
 
 
-def r_ro5_portfolio_tenure(ctx: PairContext) -> np.ndarray:
-    """R-RO5: a member `years` or more in charge of the same portfolio (分管工作) gets a new
-    one: staying on a post with a portfolio breaks it (another post of the team does not)."""
-    rule = ctx.rules["R-RO5"]
-    return (
-        ctx.own
-        & (ctx.post_col("portfolio", object) != "")
-        & np.isin(ctx.t_kind, rule.kinds)
-        & (ctx.facts.c_years_portfolio[ctx.cadre] >= rule.years)
-    )
-
-
-def r_ro6_township_head_home_gov(ctx: PairContext) -> np.ndarray:
-    """R-RO6: a newly elected township head nominated this cycle is placed in the government
-    team of their own county; a new placement anywhere else breaks it."""
-    home_gov = (ctx.t_kind == "county_gov") & (ctx.t_region == ctx.c_region)
-    return ctx.new & ctx.cadre_col("township_head_now", bool) & ~home_gov
-
-
-def r_ro7_county_pick_elsewhere(ctx: PairContext) -> np.ndarray:
-    """R-RO7: a county-level pick is placed in another county where possible; a new
-    placement in their own region breaks it."""
-    return ctx.new & ctx.cadre_col("county_pick", bool) & (ctx.t_region == ctx.c_region)
-
-
 def r_el10_party_member(ctx: PairContext) -> np.ndarray:
     """R-EL10: a Party post (a county party committee's post, or a title naming a Party
     office; `posts.party_post` where given) is held by a CPC member; staying too."""
@@ -278,8 +254,5 @@ PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
     "R-RO2": r_ro2_deputy_team_tenure,
     "R-RO3": r_ro3_deputy_post_tenure,
     "R-RO4": r_ro4_dispatched_tenure,
-    "R-RO5": r_ro5_portfolio_tenure,
-    "R-RO6": r_ro6_township_head_home_gov,
-    "R-RO7": r_ro7_county_pick_elsewhere,
     "R-EL10": r_el10_party_member,
 }

@@ -4,7 +4,7 @@ Pairs are built vectorised (pandas merges, numpy masks; no per-pair Python
 loop). First the structural universe (docs/rules.md, "Availability"): own
 posts, plus new placements of candidates within their nomination and at most
 the allowed rank steps up. Then every pair rule not `off` (R-EL*, R-AV2,
-R-RO1–R-RO7: one function each in `placement.eligibility.pair_rules`) is
+R-RO1–R-RO4: one function each in `placement.eligibility.pair_rules`) is
 evaluated on every pair as a mask. A rule in `hard` mode removes its pairs; in
 `target` mode its mask stays with the pair so the model can price it and the
 explanation can name it. Removed pairs are kept with their reasons, because a
@@ -28,9 +28,10 @@ from placement.eligibility.pair_rules import PAIR_RULES, pair_context
 # Rules a `must` lock overrides (破格 promotion, demotion by decision): docs/rules.md.
 LOCK_EXEMPT = ("R-EL9",)
 # Why a pair was removed, as bits (one per rule; LEAVING only for a must lock on a leaver).
-# LEAVING took the bit after the first 17 pair rules; rules appended later (R-EL10 …)
-# follow it, so every older bit keeps its value.
-_BEFORE_LEAVING = 17
+# LEAVING takes the bit after the first 14 pair rules (R-EL1 … R-RO4); rules appended
+# later (R-EL10 …) follow it. Bits live only in memory (`removed`), never in a file, so
+# R-RO5–R-RO7 leaving the pair rules (issue 19) could close the gap they left.
+_BEFORE_LEAVING = 14
 _BIT_ORDER = (*list(PAIR_RULES)[:_BEFORE_LEAVING], "LEAVING", *list(PAIR_RULES)[_BEFORE_LEAVING:])
 REASON_BIT = {rid: 1 << k for k, rid in enumerate(_BIT_ORDER)}
 

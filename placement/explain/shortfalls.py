@@ -5,8 +5,10 @@ pool: how many cadres with the attribute could take a post of the team at
 all, how many of those a hard rule excludes (and which rule), and how many
 eligible ones were placed in other teams (and where). That separates "there is
 nobody" from "they are needed elsewhere". Rotation and pair targets name the
-cadre and whether any other post was open to them; R-RO8 names why each head
-changes. Teams, posts and cadres are named beside their ids (issue 15).
+cadre and whether any other post was open to them; R-RO5–R-RO7 name the cadre,
+where they ended up and how many posts that meet the rule were open to them, and
+R-RO5 gives the planner's action (re-divide the portfolios of the team); R-RO8
+names why each head changes. Teams, posts and cadres are named beside their ids (issue 15).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons, structural_pairs
-from placement.meaning import reserve
+from placement.meaning import cadre_rules, reserve
 from placement.meaning import team_rules as meaning
 
 
@@ -44,6 +46,8 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
                                    removed)
+        elif f.rule in cadre_rules.CADRE_RULES:
+            zh, en = _per_cadre(data, facts, pairs, roster, f)
         elif f.rule == "R-RO8":
             zh, en = _heads(data, facts, pairs, f)
         elif f.scope == "pair":
@@ -194,6 +198,34 @@ def _heads(data, facts, pairs, f):
             out_zh.append(f"{zh_name}{why_zh}")
             out_en.append(f"{kind} head: {why_en}")
     return "党政正职同时调整：" + "；".join(out_zh), "both heads change: " + "; ".join(out_en)
+
+
+def _per_cadre(data, facts, pairs, roster, f):
+    """R-RO5–R-RO7 at one cadre (`f.where`): where the cadre is in the roster, and how
+    many posts that meet the rule were open to them (eligible pairs, `cadre_rules.meets`).
+    R-RO5's shortfall is the planner's action: re-divide the portfolios of the team."""
+    names = Names(data)
+    c = pd.Index(data.cadres["cadre_id"]).get_loc(f.where)
+    mine = pairs.cadre == c
+    open_posts = int(cadre_rules.meets(f.rule, data, facts, pairs.cadre[mine],
+                                       pairs.post[mine], pairs.own[mine]).sum())
+    line = roster[roster["cadre_id"] == f.where]
+    who_zh, who_en = names.beside(f.where, "zh"), names.beside(f.where, "en")
+    if not len(line):
+        at_zh, at_en = "未安排职位", "holds no post"
+    elif line["change"].iat[0] == "stay":
+        at_zh, at_en = "留任原职", "stays in post"
+    else:
+        team = line["team_id"].iat[0]
+        at_zh, at_en = f"任{names.beside(team, 'zh')}职位", f"placed in {names.beside(team, 'en')}"
+    name_zh, name_en = RULE_NAMES[f.rule]
+    zh = f"{who_zh}{at_zh}，未达“{name_zh}”（可任的符合职位{open_posts}个）"
+    en = f"{who_en} {at_en}, short of '{name_en}' ({open_posts} posts that meet it were open)"
+    if f.rule == "R-RO5":
+        team = data.teams["team_id"].iat[facts.p_team[facts.c_own_post[c]]]
+        zh = f"调整班子{names.beside(team, 'zh')}分工：" + zh
+        en = f"re-divide portfolios in team {names.beside(team, 'en')}: " + en
+    return zh, en
 
 
 def _pair_rule(data, pairs, roster, f):

@@ -36,6 +36,7 @@ from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
+from placement.meaning import cadre_rules
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
@@ -108,7 +109,8 @@ def year_scenario(sc: Scenario, index: int) -> Scenario:
 
 def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
     """Per sitting cadre whose own pair breaks a target-mode pair rule (a rotation
-    target such as R-RO3 or R-RO5 that has fallen due): those rule ids, `;`-joined.
+    target such as R-RO3 that has fallen due), or whom target-mode R-RO5 counts (staying
+    on the portfolio falls short): those rule ids, `;`-joined.
     A hard rule removes the pair instead, and the moves table names it."""
     facts = compute_facts(data, sc.reference_date)
     pairs = eligible_pairs(data, sc, facts)
@@ -117,6 +119,11 @@ def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
                       dtype=object)
     for rule, mask in pairs.breaks.items():
         names = names.where(~mask[own], names + ";" + rule)
+    if sc.rules["R-RO5"].mode == "target":  # counted per cadre: staying falls short
+        may_stay = np.zeros(len(data.cadres), dtype=bool)
+        may_stay[pairs.cadre[own]] = True
+        due = cadre_rules.scope("R-RO5", data, sc, facts, may_stay)[pairs.cadre[own]]
+        names = names.where(~due, names + ";R-RO5")
     return names[names != ""].str.lstrip(";")
 
 

@@ -206,7 +206,7 @@ class BlockSearch:
         x = np.where(np.isfinite(x), x, 0.0)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, self.parts.global_rows, _lift(m, self.parts.global_rows, x)):
+        if not rows_hold(m, self.parts.global_rows, lift(m, self.parts.global_rows, x)):
             return None
         s = m.scale
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
@@ -218,7 +218,7 @@ class BlockSearch:
                            len(self.parts.blocks), all(a.proven for a in answers))
 
 
-def _lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
+def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
     """`x` with the free figure columns (`_placing` false, cost 0) of broken set-aside
     rows moved to help them.
 

@@ -36,7 +36,7 @@ from ortools.sat.python import cp_model
 
 from models.objective import set_objective, weighted
 from models.variables import Placement
-from placement.solver.blocks import block_model, rows_hold, split
+from placement.solver.blocks import block_model, lift, rows_hold, split
 from placement.solver.highs import MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
@@ -166,7 +166,9 @@ class Resolver:
             return Answer(answer.status, None, "block", answer.proven)
         x = self.base.copy()
         x[cols] = answer.values
-        if not rows_hold(self.m, self.parts.global_rows, x):
+        # The block leaves cost-free figure flags of set-aside rows at 0: lifted as
+        # `BlockSearch.run` does before the rows are checked.
+        if not rows_hold(self.m, self.parts.global_rows, lift(self.m, self.parts.global_rows, x)):
             return None
         return Answer(answer.status, x, "block", answer.proven)
 

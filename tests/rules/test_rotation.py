@@ -1,8 +1,11 @@
 """Rotation rules R-RO1, R-RO2, R-RO3, R-RO4, R-RO5, R-RO6, R-RO7, R-RO8.
 
-R-RO1–R-RO7 are pair rules, tested on probes (rulekit.Probe): a staying line one day past
+R-RO1–R-RO4 are pair rules, tested on probes (rulekit.Probe): a staying line one day past
 the tenure and one day short of it, lines outside the rule's grade, system, kind or flag
-scope. R-RO8 (the two county heads not both changed) has its own three-region case.
+scope. R-RO5–R-RO7 count per cadre (a cadre in scope without a post that meets the rule
+is one unit short, placed elsewhere or not at all), each on a small case whose rosters
+are worked out in its docstring. R-RO8 (the two county heads not both changed) has its
+own three-region case.
 
 Tenures are days / 365.25 to the reference date 2026-09-01:
 2016-08-31 is 3653 days = 10.0014 years, 2016-09-01 is 3652 days = 9.9986 years,
@@ -22,6 +25,7 @@ from rulekit import (
     placed,
     shortfall,
     solve,
+    total_shortfall,
 )
 
 HEAD = {"grade": "head"}
@@ -151,67 +155,236 @@ def test_R_RO4_checker_dispatched_leaders():
 
 
 PORTFOLIO = {"portfolio": "财务"}
-RO5 = [
-    staying("portfolio 5.0021 years", False, "portfolio_since", FIVE_PLUS, PORTFOLIO),
-    staying("portfolio 4.9993 years", True, "portfolio_since", FIVE_MINUS, PORTFOLIO),
-    staying("post without portfolio", True, "portfolio_since", FIVE_PLUS),
-]
-RO5_KINDS = [
-    staying("county_gov, kind out of scope", True, "portfolio_since", FIVE_PLUS, PORTFOLIO),
-    staying("county_party", False, "portfolio_since", FIVE_PLUS, PORTFOLIO,
-            {"kind": "county_party"}),
-]
 
 
-def test_R_RO5_model_portfolio_hard_and_target():
-    model_side_pair_rule("R-RO5", RO5)
-    model_side_pair_rule("R-RO5", RO5, FIVE_EXACT)
-    model_side_pair_target("R-RO5", RO5)
-    model_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
+def portfolio_move():
+    """T1 (county_gov R1): P1 (财务, incumbent A, 5.0021 years on it), P2 (教育, vacant);
+    T2: Q1 (vacant). Newcomers N, M. Fits below, every other pair 0. Rosters:
+    A P1 + N P2 + M Q1 = 90 + 55 + 40 = 185 (A stays), A Q1 + N P1 + M P2 = 63 + 70 + 50
+    = 183 (A leaves the team), A P2 + N P1 + M Q1 = 70 + 70 + 40 = 180 (same-team move)."""
+    teams = [{"team_id": "T1"}, {"team_id": "T2"}]
+    posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "A", **PORTFOLIO},
+             {"post_id": "P2", "team_id": "T1", "portfolio": "教育"},
+             {"post_id": "Q1", "team_id": "T2"}]
+    cadres = [{"cadre_id": "A", **SITTING, "portfolio_since": FIVE_PLUS},
+              {"cadre_id": "N"}, {"cadre_id": "M"}]
+    scores = {("A", "P1"): 90, ("A", "P2"): 70, ("A", "Q1"): 63, ("N", "P1"): 70,
+              ("N", "P2"): 55, ("M", "P2"): 50, ("M", "Q1"): 40}
+    return dataset(teams, posts, cadres, scores)
 
 
-def test_R_RO5_checker_portfolio():
-    checker_side_pair_rule("R-RO5", RO5)
-    checker_side_pair_rule("R-RO5", RO5, FIVE_EXACT)
-    checker_side_pair_rule("R-RO5", RO5_KINDS, {"kinds": ["county_party"]})
+STAYS = {"P1": "A", "P2": "N", "Q1": "M"}
+SAME_TEAM = {"P1": "N", "P2": "A", "Q1": "M"}
+LEAVES_TEAM = {"P1": "N", "P2": "M", "Q1": "A"}
 
 
-TOWNSHIP = {"township_head_now": True}
-RO6 = [
-    Probe("own county's government", TOWNSHIP, keeps=True),
-    Probe("own county's party team", TOWNSHIP, keeps=False, team={"kind": "county_party"}),
-    Probe("another county's government", {**TOWNSHIP, "region": "R2"}, keeps=False),
-    Probe("not a township head", {"region": "R2"}, keeps=True, team={"kind": "county_party"}),
-    Probe("staying in a party team", {**TOWNSHIP, **SITTING}, keeps=True, stays=True,
-          team={"kind": "county_party"}),
-]
+def portfolio_alone():
+    """T1: P1 only (财务, incumbent A, 5.0021 years); T2: Q1 (vacant). G and F newcomers.
+    Fits: A P1 90, A Q1 80, G Q1 70, G P1 60, F P1 10. A stays: 160; A to Q1: 80 + 60 =
+    140; A released: F P1 + G Q1 = 80. No roster gives A another post of T1."""
+    teams = [{"team_id": "T1"}, {"team_id": "T2"}]
+    posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "A", **PORTFOLIO},
+             {"post_id": "Q1", "team_id": "T2"}]
+    cadres = [{"cadre_id": "A", **SITTING, "portfolio_since": FIVE_PLUS},
+              {"cadre_id": "G"}, {"cadre_id": "F"}]
+    scores = {("A", "P1"): 90, ("A", "Q1"): 80, ("G", "Q1"): 70, ("G", "P1"): 60,
+              ("F", "P1"): 10}
+    return dataset(teams, posts, cadres, scores)
 
 
-def test_R_RO6_model_township_heads_hard_and_target():
-    model_side_pair_rule("R-RO6", RO6)
-    model_side_pair_target("R-RO6", RO6)
+def test_R_RO5_model_portfolio_changes_within_the_team():
+    data = portfolio_move()
+    off = solve(data)
+    assert placed(off) == STAYS and off.outcome.objective == 185
+    # Target, weight 100: staying 185 - 100 = 85 and leaving the team 183 - 100 = 83 are
+    # both short; the same-team move 180 is not. (A pair price on staying would pick 183.)
+    move = solve(data, {"R-RO5": {"mode": "target", "weight": 100}})
+    assert placed(move) == SAME_TEAM and move.outcome.objective == 180
+    # Weight 4: 185 - 4 = 181 > 180 stays; weight 6: 179 < 180 moves.
+    w4 = solve(data, {"R-RO5": {"mode": "target", "weight": 4}})
+    assert placed(w4) == STAYS and w4.outcome.objective == 181
+    assert placed(solve(data, {"R-RO5": {"mode": "target", "weight": 6}})) == SAME_TEAM
+    # Hard: A holds a post of T1, the own one included (185 beats 180).
+    assert placed(solve(data, {"R-RO5": {}})) == STAYS
+    # Exactly `years` (5.0021 to the last bit) counts: the move.
+    exact = {"R-RO5": {"mode": "target", "weight": 100, **FIVE_EXACT}}
+    assert placed(solve(data, exact)) == SAME_TEAM
+    # 4.9993 years, P1 without a portfolio, or a kind out of scope: nothing to count.
+    short = portfolio_move()
+    short.cadres.loc[short.cadres["cadre_id"] == "A", "portfolio_since"] = FIVE_MINUS
+    assert placed(solve(short, {"R-RO5": {"mode": "target", "weight": 100}})) == STAYS
+    bare = portfolio_move()
+    bare.posts.loc[bare.posts["post_id"] == "P1", "portfolio"] = ""
+    assert placed(solve(bare, {"R-RO5": {"mode": "target", "weight": 100}})) == STAYS
+    assert placed(solve(data, {"R-RO5": {"mode": "target", "weight": 100,
+                                         "kinds": ["county_party"]}})) == STAYS
 
 
-def test_R_RO6_checker_township_heads():
-    checker_side_pair_rule("R-RO6", RO6)
+def test_R_RO5_model_no_other_post_reported_never_released():
+    """Target, weight 100: every roster is one short (T1 has no other post), so A stays
+    (160 - 100 = 60) rather than moving out (140 - 100) or being released (80 - 100);
+    the shortfall is the planner's action, re-dividing T1's portfolios. Hard: A stays in
+    T1 (160), where reading hard as "another post of T1" would have no roster."""
+    from placement.explain.shortfalls import shortfall_causes
+
+    data = portfolio_alone()
+    on = {"R-RO5": {"mode": "target", "weight": 100}}
+    prop = solve(data, on)
+    assert placed(prop) == {"P1": "A", "Q1": "G"} and prop.outcome.objective == 60
+    report = check(data, on, placed(prop))
+    causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
+                              report.figures).set_index(["rule", "where"])
+    cause = causes.loc[("R-RO5", "A")]
+    assert cause["shortfall"] == 1
+    assert cause["cause_en"].startswith("re-divide portfolios in team T1: A stays in post")
+    assert "(0 posts that meet it were open)" in cause["cause_en"]
+    assert cause["cause_zh"].startswith("调整班子T1分工：A留任原职")
+    hard = solve(data, {"R-RO5": {}})
+    assert placed(hard) == {"P1": "A", "Q1": "G"} and hard.outcome.objective == 160
 
 
-PICK = {"county_pick": True}
-RO7 = [
-    Probe("pick of R1 placed in R1", PICK, keeps=False),
-    Probe("pick of R2 placed in R1", {**PICK, "region": "R2"}, keeps=True),
-    Probe("not a pick", {}, keeps=True),
-    Probe("pick staying in R1", {**PICK, **SITTING}, keeps=True, stays=True),
-]
+def test_R_RO5_model_a_cadre_a_hard_rule_moves_is_not_counted():
+    """R-RO3 hard moves A (a deputy 10.0014 years in post): A is that rule's case, so
+    R-RO5 hard does not hold A in T1 (A goes to Q1: 80 + 60) and target counts nothing."""
+    data = portfolio_alone()
+    data.cadres.loc[data.cadres["cadre_id"] == "A", "post_since"] = TEN_PLUS
+    ro3 = {"R-RO3": {"kinds": ["county_gov"]}}
+    hard = solve(data, {**ro3, "R-RO5": {}})
+    assert placed(hard) == {"P1": "G", "Q1": "A"} and hard.outcome.objective == 140
+    target = solve(data, {**ro3, "R-RO5": {"mode": "target", "weight": 100}})
+    assert target.outcome.objective == 140
 
 
-def test_R_RO7_model_picks_cross_counties_hard_and_target():
-    model_side_pair_rule("R-RO7", RO7)
-    model_side_pair_target("R-RO7", RO7)
+def test_R_RO5_checker_portfolio_changes_within_the_team():
+    data = portfolio_move()
+    target = {"R-RO5": {"mode": "target"}}
+    assert shortfall(check(data, target, SAME_TEAM), "R-RO5", "A", "cadre") == 0
+    assert shortfall(check(data, target, STAYS), "R-RO5", "A", "cadre") == 1
+    assert shortfall(check(data, target, LEAVES_TEAM), "R-RO5", "A", "cadre") == 1
+    exact = {"R-RO5": {"mode": "target", **FIVE_EXACT}}
+    assert shortfall(check(data, exact, STAYS), "R-RO5", "A", "cadre") == 1
+    # Released: N P1, M P2 and Q1 left to nobody is no roster; in portfolio_alone F takes P1.
+    alone = portfolio_alone()
+    released = check(alone, target, {"P1": "F", "Q1": "G"})
+    assert shortfall(released, "R-RO5", "A", "cadre") == 1
+    # Hard: out of the team (moved or released) breaks it; staying or the move keeps it.
+    hard = {"R-RO5": {}}
+    assert broken(check(data, hard, LEAVES_TEAM)) == {("R-RO5", "A")}
+    assert broken(check(alone, hard, {"P1": "F", "Q1": "G"})) == {("R-RO5", "A")}
+    assert check(data, hard, STAYS).ok and check(data, hard, SAME_TEAM).ok
+    # 4.9993 years, or the team's kind out of scope: no figure for A.
+    short = portfolio_move()
+    short.cadres.loc[short.cadres["cadre_id"] == "A", "post_since"] = FIVE_PLUS
+    short.cadres.loc[short.cadres["cadre_id"] == "A", "portfolio_since"] = FIVE_MINUS
+    assert total_shortfall(check(short, target, STAYS), "R-RO5") == 0
+    party = {"R-RO5": {"mode": "target", "kinds": ["county_party"]}}
+    assert total_shortfall(check(data, party, STAYS), "R-RO5") == 0
+    # A hard pair rule that moves A (R-RO3, 10.0014 years in post) takes A out of scope.
+    moved = portfolio_alone()
+    moved.cadres.loc[moved.cadres["cadre_id"] == "A", "post_since"] = TEN_PLUS
+    ro3 = {"R-RO3": {"kinds": ["county_gov"]}, **hard}
+    assert check(moved, ro3, {"P1": "G", "Q1": "A"}).ok
 
 
-def test_R_RO7_checker_picks_cross_counties():
-    checker_side_pair_rule("R-RO7", RO7)
+def township_head():
+    """H, a sitting township head elected this cycle (R1), a nominee; X one too but not a
+    candidate. G1 in R1's county_gov team, Y1 in R1's county_party team; N, M newcomers.
+    Fits: N G1 90, H Y1 60, M Y1 55, H G1 50, every other pair 0. Rosters: N G1 + H Y1
+    = 150, N G1 + M Y1 = 145 (H not placed), H G1 + M Y1 = 105."""
+    teams = [{"team_id": "R1G"}, {"team_id": "R1P", "kind": "county_party"}]
+    posts = [{"post_id": "G1", "team_id": "R1G"}, {"post_id": "Y1", "team_id": "R1P"}]
+    cadres = [{"cadre_id": "H", "township_head_now": True},
+              {"cadre_id": "X", "township_head_now": True, "candidate": False},
+              {"cadre_id": "N"}, {"cadre_id": "M"}]
+    scores = {("N", "G1"): 90, ("H", "Y1"): 60, ("M", "Y1"): 55, ("H", "G1"): 50}
+    return dataset(teams, posts, cadres, scores)
+
+
+def test_R_RO6_model_township_heads_to_the_own_county_government():
+    data = township_head()
+    assert placed(solve(data)) == {"G1": "N", "Y1": "H"}
+    # Weight 300: H in Y1 (150 - 300) and H not placed (145 - 300) are both short; a pair
+    # price would leave H out at 145. H G1 + M Y1 = 105 is the optimum.
+    w300 = solve(data, {"R-RO6": {"mode": "target", "weight": 300}})
+    assert placed(w300) == {"G1": "H", "Y1": "M"} and w300.outcome.objective == 105
+    # Weight 44: 150 - 44 = 106 > 105; weight 46: 104 < 105.
+    w44 = solve(data, {"R-RO6": {"mode": "target", "weight": 44}})
+    assert placed(w44) == {"G1": "N", "Y1": "H"} and w44.outcome.objective == 106
+    assert placed(solve(data, {"R-RO6": {"mode": "target", "weight": 46}})) == \
+        {"G1": "H", "Y1": "M"}
+    hard = solve(data, {"R-RO6": {}})
+    assert placed(hard) == {"G1": "H", "Y1": "M"} and hard.outcome.objective == 105
+    # H of R2: G1 is another county's government, so every roster is short and the off
+    # roster stays, 150 - 300 = -150.
+    r2 = township_head()
+    r2.cadres.loc[r2.cadres["cadre_id"] == "H", "region"] = "R2"
+    other = solve(r2, {"R-RO6": {"mode": "target", "weight": 300}})
+    assert placed(other) == {"G1": "N", "Y1": "H"} and other.outcome.objective == -150
+
+
+def test_R_RO6_checker_township_heads_to_the_own_county_government():
+    data = township_head()
+    target = {"R-RO6": {"mode": "target"}}
+    placed_home = check(data, target, {"G1": "H", "Y1": "M"})
+    assert shortfall(placed_home, "R-RO6", "H", "cadre") == 0
+    assert shortfall(check(data, target, {"G1": "N", "Y1": "H"}), "R-RO6", "H", "cadre") == 1
+    not_placed = check(data, target, {"G1": "N", "Y1": "M"})
+    assert shortfall(not_placed, "R-RO6", "H", "cadre") == 1
+    # X is no nominee (candidate false): no figure; only H is counted.
+    assert set(not_placed.figures.loc[not_placed.figures["rule"] == "R-RO6", "where"]) == {"H"}
+    assert broken(check(data, {"R-RO6": {}}, {"G1": "N", "Y1": "M"})) == {("R-RO6", "H")}
+    assert check(data, {"R-RO6": {}}, {"G1": "H", "Y1": "M"}).ok
+    # Another county's government team is not the own county's: H of R2 in G1 is short.
+    r2 = township_head()
+    r2.cadres.loc[r2.cadres["cadre_id"] == "H", "region"] = "R2"
+    assert shortfall(check(r2, target, {"G1": "H", "Y1": "M"}), "R-RO6", "H", "cadre") == 1
+
+
+def county_pick():
+    """P, a county pick of R1 and a nominee. A1 in R1's county_gov team, B1 in R2's. N, M
+    newcomers. Fits: P A1 90, N A1 80, M B1 50, P B1 40, every other pair 0. Rosters:
+    P A1 + M B1 = 140, N A1 + M B1 = 130 (P not placed), N A1 + P B1 = 120."""
+    teams = [{"team_id": "R1G"}, {"team_id": "R2G", "region": "R2"}]
+    posts = [{"post_id": "A1", "team_id": "R1G"}, {"post_id": "B1", "team_id": "R2G"}]
+    cadres = [{"cadre_id": "P", "county_pick": True}, {"cadre_id": "N"}, {"cadre_id": "M"}]
+    scores = {("P", "A1"): 90, ("N", "A1"): 80, ("M", "B1"): 50, ("P", "B1"): 40}
+    return dataset(teams, posts, cadres, scores)
+
+
+def test_R_RO7_model_county_picks_to_another_county():
+    data = county_pick()
+    assert placed(solve(data)) == {"A1": "P", "B1": "M"}
+    # Weight 100: 140 - 100 and 130 - 100 (P not placed, which a pair price lets off) are
+    # short; N A1 + P B1 = 120 is the optimum.
+    w100 = solve(data, {"R-RO7": {"mode": "target", "weight": 100}})
+    assert placed(w100) == {"A1": "N", "B1": "P"} and w100.outcome.objective == 120
+    # Weight 15: 140 - 15 = 125 > 120; weight 25: 115 < 120.
+    w15 = solve(data, {"R-RO7": {"mode": "target", "weight": 15}})
+    assert placed(w15) == {"A1": "P", "B1": "M"} and w15.outcome.objective == 125
+    assert placed(solve(data, {"R-RO7": {"mode": "target", "weight": 25}})) == \
+        {"A1": "N", "B1": "P"}
+    assert placed(solve(data, {"R-RO7": {}})) == {"A1": "N", "B1": "P"}
+    # CP-SAT reads the same per-cadre rows (HiGHS is the default engine).
+    cpsat = {"engine": "cpsat", "workers": 1, "time_limit": 10, "seed": 0}
+    both = solve(data, {"R-RO7": {"mode": "target", "weight": 100}}, solver=cpsat)
+    assert placed(both) == {"A1": "N", "B1": "P"} and both.outcome.objective == 120
+    alone = solve(portfolio_alone(), {"R-RO5": {"mode": "target", "weight": 100}},
+                  solver=cpsat)
+    assert placed(alone) == {"P1": "A", "Q1": "G"} and alone.outcome.objective == 60
+
+
+def test_R_RO7_checker_county_picks_to_another_county():
+    data = county_pick()
+    target = {"R-RO7": {"mode": "target"}}
+    assert shortfall(check(data, target, {"A1": "N", "B1": "P"}), "R-RO7", "P", "cadre") == 0
+    assert shortfall(check(data, target, {"A1": "P", "B1": "M"}), "R-RO7", "P", "cadre") == 1
+    assert shortfall(check(data, target, {"A1": "N", "B1": "M"}), "R-RO7", "P", "cadre") == 1
+    assert broken(check(data, {"R-RO7": {}}, {"A1": "N", "B1": "M"})) == {("R-RO7", "P")}
+    assert check(data, {"R-RO7": {}}, {"A1": "N", "B1": "P"}).ok
+    # A leaving pick is no nominee: no figure.
+    gone = county_pick()
+    gone.cadres.loc[gone.cadres["cadre_id"] == "P", "leaving"] = True
+    assert total_shortfall(check(gone, target, {"A1": "N", "B1": "M"}), "R-RO7") == 0
 
 
 def county_heads():

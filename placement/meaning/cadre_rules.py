@@ -1,0 +1,94 @@
+"""Rotation rules counted per cadre, read once for the proposing side: R-RO5, R-RO6, R-RO7.
+
+docs/rules.md ("Rotation") is the source; the checker keeps its own reading
+(`placement.checker.team_rules`). Each rule names the cadres it counts (`scope`) and,
+over whole arrays of pairs, the posts that meet it for them (`meets`):
+
+- R-RO5 (应当调整分工): a sitting member `years` or more in charge of the same
+  portfolio, in a team of `kinds`, who may stay, is met by another post of the same
+  team; left on the own post, moved out of the team or released, one unit short.
+- R-RO6 (均留在本县政府班子任职): a nominee who is a sitting township head elected
+  this cycle (`township_head_now`) is met by a post of their own county's government
+  team (`county_gov`, region = the cadre's region).
+- R-RO7 (尽可能在全市范围交流任职): a nominee who is a county pick (`county_pick`) is
+  met by a post of a team in another region.
+
+A nominee is a `candidate` who is not `leaving`: the cadres the round may place new.
+Since a cadre in scope who holds no meeting post is short wherever they end up,
+not placing them, or taking them out of the team, never gains anything. In hard
+mode a cadre in scope must hold a post that `keeps` the rule: for R-RO6 and R-RO7 a
+post that meets it; for R-RO5 any post of the cadre's team, the own one included
+(the planner then re-divides the portfolios in the team, which the seed's 调整分工
+asks; docs/rules.md says why).
+
+`facts` is `placement.eligibility.facts.Facts` (later in the pipeline, not imported):
+the arrays `c_own_post`, `c_years_portfolio` and `p_team` are read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from placement.data.dataset import DataSet
+from placement.data.scenario import Scenario
+
+CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7")
+
+
+def nominees(data: DataSet) -> np.ndarray:
+    """Bool per cadre: a `candidate` who is not `leaving` (R-RO6, R-RO7)."""
+    cadres = data.cadres
+    return cadres["candidate"].to_numpy(bool) & ~cadres["leaving"].to_numpy(bool)
+
+
+def _own_team(data: DataSet, facts) -> np.ndarray:
+    """Row of the team of each cadre's own post, -1 for a cadre who holds none."""
+    own = facts.c_own_post
+    return np.where(own >= 0, facts.p_team[np.maximum(own, 0)], -1)
+
+
+def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -> np.ndarray:
+    """Bool per cadre: the rule counts this cadre. `may_stay`: bool per cadre, the own
+    pair exists (not leaving, no lock or hard pair rule removing it); only R-RO5 reads it,
+    since a cadre a hard rule moves anyway is that rule's case, not a portfolio's."""
+    cadres = data.cadres
+    if rule == "R-RO5":
+        r = sc.rules[rule]
+        own = facts.c_own_post
+        portfolio = data.posts["portfolio"].to_numpy(dtype=object)
+        kinds = data.teams["kind"].to_numpy(dtype=object)
+        has = (own >= 0) & (np.where(own >= 0, portfolio[np.maximum(own, 0)], "") != "")
+        team = _own_team(data, facts)
+        in_kinds = (team >= 0) & np.isin(np.where(team >= 0, kinds[team], ""), list(r.kinds))
+        return may_stay & has & in_kinds & (facts.c_years_portfolio >= r.years)
+    if rule == "R-RO6":
+        return nominees(data) & cadres["township_head_now"].to_numpy(bool)
+    if rule == "R-RO7":
+        return nominees(data) & cadres["county_pick"].to_numpy(bool)
+    raise KeyError(rule)
+
+
+def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
+          own: np.ndarray) -> np.ndarray:
+    """Bool per pair (`cadre`, `post`, `own`: aligned arrays): holding the post meets
+    the rule for the cadre (whether the cadre is in scope is `scope`'s answer)."""
+    teams = data.teams
+    team = facts.p_team[post]
+    region = teams["region"].to_numpy(dtype=object)[team]
+    c_region = data.cadres["region"].to_numpy(dtype=object)[cadre]
+    if rule == "R-RO5":
+        return ~own & (team == _own_team(data, facts)[cadre])
+    if rule == "R-RO6":
+        return (teams["kind"].to_numpy(dtype=object)[team] == "county_gov") & (region == c_region)
+    if rule == "R-RO7":
+        return region != c_region
+    raise KeyError(rule)
+
+
+def keeps(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
+          own: np.ndarray) -> np.ndarray:
+    """Bool per pair: in hard mode the pair keeps the rule for a cadre in scope. R-RO5:
+    any post of the cadre's team (never moved out or released); R-RO6, R-RO7: `meets`."""
+    if rule == "R-RO5":
+        return facts.p_team[post] == _own_team(data, facts)[cadre]
+    return meets(rule, data, facts, cadre, post, own)
