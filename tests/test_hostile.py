@@ -288,6 +288,17 @@ CASES = [
     ("relation to itself", "csv",
      lambda e, m: (e.edit("relations", "0007,0020", "0007,0007"), _validate(e))[1], 3,
      "related to itself"),
+    # (副科 = level 1 is below a county party team's lowest rank 正科 = level 2.)
+    ("副科 post in a county party team", "csv",
+     lambda e, m: (e.edit("posts", "县委副书记,deputy,副处", "县委副书记,deputy,副科"),
+                   _validate(e))[1], 3,
+     "posts.csv, row 3, column rank: rank 副科 does not fit team T01 of kind county_party "
+     "(县委); expected 正科 to 副厅"),
+    # T02 becomes a township: its 正处 head post P05 (row 6) lies above 副处, its highest.
+    ("正处 post in a township team", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府,county_gov", "T02,洪洞县人民政府,township"),
+                   _validate(e))[1], 3,
+     "posts.csv, row 6, column rank: rank 正处 does not fit team T02 of kind township (乡镇)"),
     ("duplicate header", "csv",
      lambda e, m: (e.edit("fit", "cadre_id,post_id,score", "cadre_id,post_id,cadre_id"),
                    _validate(e))[1], 3, "duplicate column"),
@@ -627,3 +638,14 @@ if __name__ == "__main__":  # the before/after table: case, exit code, first lin
                 print(f"{case[1]:6} | {case[0]:38} | ERR | {type(err).__name__}")
             finally:
                 mp.undo()
+
+
+def test_a_rank_against_its_team_kind_is_named_in_chinese_too(tmp_path):
+    scenario = mini_scenario(tmp_path)
+    posts = tmp_path / "data" / "posts.csv"
+    posts.write_text(posts.read_text("utf-8").replace("P04,T01,纪委书记,deputy,副处",
+                                                      "P04,T01,纪委书记,deputy,副科"), "utf-8")
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "zh"])
+    assert res.exit_code == 3, res.output
+    assert ("posts.csv，第5行，列 rank: 职级 副科 与班子 T01 的类型 county_party（县委）不符，"
+            "应为 正科 至 副厅") in res.output

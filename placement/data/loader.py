@@ -38,10 +38,12 @@ from placement.data.atomic import unescape_formula
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
 from placement.data.schema import (
+    KIND_RANKS,
     PARTY_CPC,
     RANK_LEVEL,
     TABLE_ALIASES,
     TABLES,
+    TEAM_KINDS,
     Column,
     Table,
     header_aliases,
@@ -332,8 +334,8 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
             built[table.name] = _convert(table, _empty_raw(table), table.name, [])
             built[table.name].present = False
     ref = pd.Timestamp(reference_date or dt.date.today())
-    for check in (_check_unique, _check_refs, _check_two_posts, _check_fit_pairs,
-                  _check_self_relation, _check_relation_pairs):
+    for check in (_check_unique, _check_refs, _check_two_posts, _check_post_ranks,
+                  _check_fit_pairs, _check_self_relation, _check_relation_pairs):
         problems.extend(check(built))
     problems.extend(_check_future(built, ref))
     if problems:
@@ -599,6 +601,26 @@ def _check_two_posts(built: dict[str, _Built]) -> list[Problem]:
     return [b.problem("two_posts", int(f[ROW].iat[i]), "incumbent_id",
                       value=f["incumbent_id"].iat[i], other=int(first.iat[i]))
             for i in np.flatnonzero(dup.to_numpy())]
+
+
+def _check_post_ranks(built: dict[str, _Built]) -> list[Problem]:
+    """A post's rank lies in its team kind's range (`schema.KIND_RANKS`): a 正处 post in a
+    township team would otherwise be solved as written, with 正处 candidates only."""
+    posts, teams = built["posts"], built["teams"]
+    if not teams.present or "kind" not in teams.headers or "rank" not in posts.headers:
+        return []  # reported already as a missing table or column
+    f = posts.frame
+    kind = f["team_id"].map(teams.frame.drop_duplicates("team_id").set_index("team_id")["kind"])
+    kind = kind.fillna("")  # an unknown team: reported by _check_refs
+    low = kind.map({k: RANK_LEVEL[lo] for k, (lo, _) in KIND_RANKS.items()})
+    high = kind.map({k: RANK_LEVEL[hi] for k, (_, hi) in KIND_RANKS.items()})
+    level = f["rank"].map(RANK_LEVEL)  # NaN where the rank itself was unreadable
+    wrong = (level.notna() & low.notna() & ((level < low) | (level > high))).to_numpy()
+    return [posts.problem("rank_kind", int(f[ROW].iat[i]), "rank", rank=f["rank"].iat[i],
+                          team=f["team_id"].iat[i], kind=kind.iat[i],
+                          kind_zh=TEAM_KINDS[kind.iat[i]], low=KIND_RANKS[kind.iat[i]][0],
+                          high=KIND_RANKS[kind.iat[i]][1])
+            for i in np.flatnonzero(wrong)]
 
 
 def _check_fit_pairs(built: dict[str, _Built]) -> list[Problem]:
