@@ -76,6 +76,14 @@ def _header_only(env: Env, names=("teams", "posts", "cadres", "relations", "fit"
     return _validate(env)
 
 
+def _notes_column(env: Env) -> list[str]:
+    """teams.csv gains a planner's own column 备注 (notes), like no known column."""
+    frame = pd.read_csv(env.csv("teams"), dtype=str, keep_default_na=False)
+    frame["备注"] = "待定"
+    frame.to_csv(env.csv("teams"), index=False)
+    return _validate(env)
+
+
 def _workbook(env: Env, change) -> list[str]:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -299,6 +307,9 @@ CASES = [
      lambda e, m: (e.edit("teams", "T02,洪洞县人民政府,county_gov", "T02,洪洞县人民政府,township"),
                    _validate(e))[1], 3,
      "posts.csv, row 6, column rank: rank 正处 does not fit team T02 of kind township (乡镇)"),
+    ("a column like no known one", "csv", lambda e, m: _notes_column(e), 0,
+     "teams.csv, row 1, column 备注: table teams (班子) has no such column; its "
+     "values are not read"),
     ("duplicate header", "csv",
      lambda e, m: (e.edit("fit", "cadre_id,post_id,score", "cadre_id,post_id,cadre_id"),
                    _validate(e))[1], 3, "duplicate column"),
@@ -649,3 +660,24 @@ def test_a_rank_against_its_team_kind_is_named_in_chinese_too(tmp_path):
     assert res.exit_code == 3, res.output
     assert ("posts.csv，第5行，列 rank: 职级 副科 与班子 T01 的类型 county_party（县委）不符，"
             "应为 正科 至 副厅") in res.output
+
+
+def test_a_column_not_read_is_warned_once_by_solve_and_kept_in_the_summary(tmp_path):
+    import json
+
+    scenario = mini_scenario(tmp_path)
+    env = Env(tmp_path, scenario, tmp_path / "data", tmp_path)
+    _notes_column(env)
+    res = CliRunner().invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "r"),
+                                   "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    said = "警告：teams.csv，第1行，列 备注: 表 teams（班子）没有此列，其值未读入（若为备注可忽略）"
+    assert res.output.count("没有此列") == 1 and said in res.output.replace(str(env.data) + "/", "")
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text("utf-8"))
+    (warning,) = summary["input_warnings"]
+    assert (warning["code"], warning["column"]) == ("unknown_column_ignored", "备注")
+    assert warning["file"].endswith("teams.csv") and "has no such column" in warning["en"]
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "warning: " + str(env.data) in res.output
+    assert "valid (1 warning above): teams 4" in res.output

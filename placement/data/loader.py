@@ -13,7 +13,9 @@ the header (or more, non-empty ones), a quote out of place, a control
 character, a header that is a misspelling of a known column, merged cells or a
 formula without a saved value in a workbook, a table file that is a folder or a
 link, a required table with headers only and a pair of cadres related twice
-are all problems naming the file, row and column. What is read is bounded
+are all problems naming the file, row and column; a header like no known column
+(备注) is the planner's own, not read, and a warning on the `DataSet` (shown by
+validate and solve, kept in summary.json). What is read is bounded
 (`MAX_*`: file and unpacked workbook size, rows, characters per cell) so a
 hostile file fails with a message, not by exhausting memory.
 """
@@ -27,7 +29,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -341,7 +343,8 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
     if problems:
         raise InputError(_in_reading_order(problems, built))
     frames = {name: _with_derived(name, b.frame) for name, b in built.items()}
-    return DataSet(**frames, sources={n: sources[n] for n in raw})
+    warnings = tuple(w for b in built.values() for w in b.warnings)
+    return DataSet(**frames, sources={n: sources[n] for n in raw}, warnings=warnings)
 
 
 @dataclass
@@ -352,6 +355,7 @@ class _Built:
     source: str
     headers: dict[str, str]  # canonical column -> header as written
     present: bool = True
+    warnings: list[Problem] = field(default_factory=list)  # read, but worth a word
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -385,23 +389,30 @@ def _match_headers(table: Table, frame: pd.DataFrame, built: _Built,
             continue
         positions[name] = pos
         built.headers[name] = header
-    problems.extend(_misspelt(table, unknown, positions, built.source))
+    problems.extend(_misspelt(table, unknown, positions, built))
     return positions
 
 
 def _misspelt(table: Table, unknown: list[str], present: dict[str, int],
-              source: str) -> list[Problem]:
+              built: _Built) -> list[Problem]:
     """Unknown headers that are close to a known column the file lacks (`spouse_abrod`):
-    the user meant that column, whose values would otherwise be dropped without a word.
-    Headers like no known column (备注, notes) are the planner's own and are kept out."""
+    the user meant that column, whose values would otherwise be dropped without a word,
+    so each is a problem. Headers like no known column (备注, notes) are the planner's
+    own: their values are not read, and each gets a warning (`built.warnings`) naming
+    the file and the header, so nothing is dropped silently."""
     absent = {a: c.name for c in table.columns if c.name not in present
               for a in (c.name, c.zh)}
     out = []
     for header in unknown:
         close = difflib.get_close_matches(header.lower(), list(absent), n=1, cutoff=0.85)
         if close:
-            out.append(Problem("unknown_column_hint", source=source, row=1, column=header,
-                               params={"header": header, "suggestion": close[0]}))
+            out.append(Problem("unknown_column_hint", source=built.source, row=1,
+                               column=header, params={"header": header,
+                                                      "suggestion": close[0]}))
+        else:
+            built.warnings.append(Problem("unknown_column_ignored", source=built.source,
+                                          row=1, column=header,
+                                          params={"table": table.name, "zh": table.zh}))
     return out
 
 

@@ -194,6 +194,10 @@ def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs) -> dict:
         "objective_mode": sc.objective,
         "seed": sc.solver.seed,
         "input_checksums": dict(sorted(data.checksums.items())),
+        # what validation let through with a warning (a column not read), in both languages
+        "input_warnings": [{"code": w.code, "file": w.source, "column": w.column,
+                            "zh": w.render("zh"), "en": w.render("en")}
+                           for w in data.warnings],
         "scenario_checksum": scenario_checksum(sc),
         "settings": scenario_to_dict(sc),
         "counts": {
