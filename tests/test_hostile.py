@@ -214,11 +214,15 @@ class _Full:
         raise OSError(28, "No space left on device")
 
 
-def _lrmx_with(env: Env, old: str, new: str) -> list[str]:
+def _lrmx_with(env: Env, old: str, new: str, stem: str = "") -> list[str]:
+    """A copy of form C001 with `old` replaced; saved as `<stem>.lrmx` when a stem is
+    given (a form the planner named)."""
     forms = env.tmp / "forms"
     forms.mkdir()
     text = (LRMX / "C001.lrmx").read_text("utf-8")
     (forms / "C001.lrmx").write_text(text.replace(old, new), "utf-8")
+    if stem:
+        (forms / "C001.lrmx").rename(forms / f"{stem}.lrmx")
     return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
 
 
@@ -385,6 +389,14 @@ CASES = [
     ("entity bomb", "lrmx",
      lambda e, m: _lrmx_with(e, "<Person>", '<!DOCTYPE p [<!ENTITY a "aaaa">]><Person>'), 3,
      "DOCTYPE"),
+    ("a form's error names its file and field", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>"), 3,
+     "C001.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date"),
+    ("a form saved under an ID number", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>", ID_NUMBER), 3,
+     "[looks like an ID number; not shown].lrmx [LRMX-"),
     ("import into a GBK cadres.csv", "lrmx", lambda e, m: _gbk_target(e), 3, "cadres.csv"),
     ("import --out a file", "lrmx",
      lambda e, m: ["import-lrmx", str(LRMX), "--out", str(e.scenario), "--lang", "en"], 3,
