@@ -117,3 +117,44 @@ def test_sweep_chart_and_progress_in_chinese():
     line.label, line.objective, line.bound = "weighted (HiGHS)", 100.0, 101.0
     assert not english(line.text()), line.text()
     assert not english(say("alternates_progress", "zh", done=1, total=3))
+
+
+def test_why_not_in_chinese_first_and_english_too(tmp_path):
+    """Issue 15: every why-not answer, the reasons outside the pair rules and the forced
+    solve's status included, reads in Chinese under zh and in English under en."""
+    from placement.explain.whynot import STRUCTURAL, WhyNot
+
+    no = WhyNot("C1", "P1", False, [*STRUCTURAL, "R-EL10"])
+    zh, en = no.render("zh"), no.render("en")
+    assert zh.startswith("C1 → P1: 不符合条件：本届退出; 未纳入考察") and not english(zh), zh
+    assert en.startswith("C1 → P1: not eligible: leaves this cycle; not a candidate"), en
+    stuck = WhyNot("C1", "P1", True, status="infeasible")
+    assert stuck.render("zh") == "C1 → P1: 锁定后无可行名单（无可行方案）"
+    assert stuck.render("en") == "C1 → P1: no roster with this lock (infeasible)"
+    lines = pd.DataFrame({"post_id": ["P1"], "before": ["C2"], "after": ["C1"]})
+    targets = pd.DataFrame({"rule": ["R-TC5"], "before": [0.0], "after": [1.0], "change": [1.0]})
+    # 90 - 100 = -10
+    cost = WhyNot("C1", "P1", True, [], 100.0, 90.0, lines, targets).render("zh")
+    assert cost.splitlines() == ["C1 → P1: 目标值变化 -10（100 → 90）", "随之变化的职位：1",
+                                 "  P1: C2 → C1", "目标缺口变化：", "  R-TC5: 0 → 1"]
+
+
+def test_lock_warnings_in_chinese(tmp_path):
+    from builders import mini_scenario
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    scenario = mini_scenario(tmp_path)
+    twice = '[[locks.must]]\ncadre = "0001"\npost = "P01"\n' * 2
+    scenario.write_text(scenario.read_text("utf-8") + twice, "utf-8")
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    warning = next(line for line in res.output.splitlines() if line.startswith("警告"))
+    assert warning.endswith("列 locks.must[1]: 锁定 0001 → P01 重复出现（另见 locks.must[0]），"
+                            "已合并为一条"), warning
+    # the key paths are the file's positions, as a CSV's column names are: set aside
+    keys = (scenario, "locks.must[1]", "locks.must[0]")
+    assert not english(warning, *keys), english(warning, *keys)
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "en"])
+    assert "warning: " in res.output and "merged into one" in res.output
