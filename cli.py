@@ -73,11 +73,12 @@ def _load(scenario: Path, sets: list[str] | None, lang: str):
 @app.command()
 def validate(scenario: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Check a scenario and its data set; report every problem with file, row and column."""
+    from placement.data.schema import TABLES
+
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
-    counts = ", ".join(
-        f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres", "relations", "fit")
-    )
+    counts = ("，" if lg == "zh" else ", ").join(
+        f"{t.zh if lg == 'zh' else t.name} {len(data.table(t.name))}" for t in TABLES)
     n = len(data.warnings)
     note = "" if not n else (f"（{n} 条警告，见上）" if lg == "zh" else
                              f" ({n} warning{'s' if n > 1 else ''} above)")
