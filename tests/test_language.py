@@ -158,3 +158,22 @@ def test_lock_warnings_in_chinese(tmp_path):
     assert not english(warning, *keys), english(warning, *keys)
     res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "en"])
     assert "warning: " in res.output and "merged into one" in res.output
+
+
+def test_sweep_chart_is_chinese_unless_told_otherwise():
+    """Issue 15: chart.html from Python (`chart_html`, `api.sweep` → `run_sweep`) is
+    Chinese by default, like report.xlsx and report.html; English when asked."""
+    import inspect
+
+    from placement.whatif.sweep.local import run_sweep
+
+    rows = pd.DataFrame({"run": [0], "name": ["基准"], "status": ["optimal"],
+                         "objective": [10.0], "check_ok": [True], "fit": [100], "women": [1],
+                         "pareto": [True]})
+    spec = SimpleNamespace(name="", source=None, base="base.toml", runs=[0],
+                           chart=Chart(x="fit", y="women"))
+    page = chart_html(rows, spec)
+    assert '<html lang="zh">' in page and "帕累托前沿" in page
+    assert not english(page, "base.toml"), english(page, "base.toml")
+    assert "Pareto front" in chart_html(rows, spec, "en")
+    assert inspect.signature(run_sweep).parameters["lang"].default == "zh"
