@@ -177,3 +177,43 @@ def test_sweep_chart_is_chinese_unless_told_otherwise():
     assert not english(page, "base.toml"), english(page, "base.toml")
     assert "Pareto front" in chart_html(rows, spec, "en")
     assert inspect.signature(run_sweep).parameters["lang"].default == "zh"
+
+
+def test_places_short_and_conflicts_show_names_beside_ids(tmp_path):
+    """Issue 15: rules.csv keeps `where` as ids (scripts read it) and adds `where_names`;
+    an infeasible solve names its conflicts' places, in both languages."""
+    import json
+
+    from builders import mini_scenario
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    scenario = mini_scenario(tmp_path)
+    res = CliRunner().invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    rules = pd.read_csv(tmp_path / "r" / "rules.csv", dtype=str, keep_default_na=False)
+    assert list(rules.columns[-2:]) == ["where", "where_names"]
+    tc2 = rules[rules["rule"] == "R-TC2"].iloc[0]
+    assert (tc2["where"], tc2["where_names"]) == ("T01:2", "T01（洪洞县委）:2")
+    # Five women in every county team of four posts: infeasible, named by team.
+    argv = ["solve", str(scenario), "--out", str(tmp_path / "x"),
+            "--set", "rules.R-TC5.min_women_every=5"]
+    zh = CliRunner().invoke(app, [*argv, "--lang", "zh"])
+    assert zh.exit_code == 4 and "R-TC5 @ T01（洪洞县委）" in zh.output, zh.output
+    en = CliRunner().invoke(app, [*argv, "--lang", "en"])
+    assert "R-TC5 @ T01 (洪洞县委)" in en.output, en.output
+    conflict = json.loads((tmp_path / "x" / "summary.json").read_text("utf-8"))["conflicts"][0]
+    assert (conflict["where"], conflict["where_zh"]) == ("T01", "T01（洪洞县委）")
+
+
+def test_lock_places_name_posts_and_keep_their_words():
+    from placement.explain.infeasible import named
+
+    data = _data()
+    conflicts = named([{"rule": "R-EL5", "where": "must C1->P2"},
+                       {"rule": "LEAVING", "where": "keep P1"}], data)
+    assert [c["where_zh"] for c in conflicts] == ["必选锁定 C1（张1）->P2（某县人民政府副县长）",
+                                                  "保留锁定 P1（某县人民政府副县长）"]
+    assert conflicts[1]["where_en"] == "keep P1 (某县人民政府 副县长)"
+    assert conflicts[0]["where"] == "must C1->P2"  # ids kept for scripts

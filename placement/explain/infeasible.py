@@ -16,6 +16,7 @@ Three steps, cheapest first:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +24,10 @@ from ortools.sat.python import cp_model
 
 from models.builder import build
 from placement.data.dataset import DataSet
+from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
+from placement.data.words import VALUES, value
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import PAIR_RULES, Pairs, eligible_pairs
 from placement.meaning import team_rules as meaning
@@ -160,3 +163,19 @@ def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> dict:
                      for n in conflict_core(data, sc, facts)]
     rules = [c["rule"] for c in conflicts if c["rule"] not in ("RANK", "NO_CANDIDATE")]
     return {"conflicts": conflicts, "trials": relaxation_trials(sc, rules)}
+
+
+def named(conflicts: list[dict], data: DataSet) -> list[dict]:
+    """Each conflict with `where_zh` and `where_en`: its place as a person reads it, the
+    ids with names beside ("keep P1（洪洞县委县委书记）", "R05-ZF（霍州市人民政府）") and
+    the lock words in words; `where` keeps the ids for scripts (issue 15)."""
+    names = Names(data)
+
+    def place(where: str, lang: str) -> str:
+        parts = re.split(r"(\s+|->)", str(where))
+        return "".join(value(p, lang) if p in VALUES else
+                       p if not p.strip() or p == "->" else names.beside(p, lang)
+                       for p in parts)
+
+    return [c | {"where_zh": place(c["where"], "zh"), "where_en": place(c["where"], "en")}
+            for c in conflicts]

@@ -156,7 +156,8 @@ class Result:
         zh = lang == "zh"
         if self.status == Status.INFEASIBLE.value and self.conflicts:
             lines = [say("infeasible", lang)]
-            lines += [f"  {value(c['rule'], lang)} @ {_where(c['where'], lang)}: "
+            lines += [f"  {value(c['rule'], lang)} @ "
+                      f"{c.get('where_' + lang) or _where(c['where'], lang)}: "
                       f"{c.get('detail_zh', c['detail']) if zh else c['detail']}"
                       for c in self.conflicts]
             relax = s.get("relaxations") or []
