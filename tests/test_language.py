@@ -217,3 +217,31 @@ def test_lock_places_name_posts_and_keep_their_words():
                                                   "保留锁定 P1（某县人民政府副县长）"]
     assert conflicts[1]["where_en"] == "keep P1 (某县人民政府 副县长)"
     assert conflicts[0]["where"] == "must C1->P2"  # ids kept for scripts
+
+
+def test_hard_women_what_if_counts_each_teams_pool(tmp_path):
+    """Issue 15 item 4: "2 women in every team" as a hard rule over two county teams of
+    two posts, with three women in all: each team's pool (3) reaches 2, but the teams
+    need 2 × 2 = 4 of 3 women. The report says so, gives every team's pool against what
+    it needs, in both languages, and the verified relaxation."""
+    teams = [{"team_id": t, "name": n, "kind": "county_party"}
+             for t, n in (("T1", "甲县委"), ("T2", "乙县委"))]
+    posts = [{"post_id": f"P{k}", "team_id": "T1" if k <= 2 else "T2", "title": "常委"}
+             for k in (1, 2, 3, 4)]
+    cadres = [{"cadre_id": f"C{k}", "name": f"张{k}", "gender": "F" if k <= 3 else "M"}
+              for k in range(1, 7)]
+    data = make_dataset(teams=teams, posts=posts, cadres=cadres)
+    women = {"R-TC5": {"mode": "hard", "kinds": ["county_party"], "min_women": 2,
+                       "share_of_teams": 1}}
+    result = run_solve(scenario(women), data, tmp_path / "x", progress=False)
+    (total,) = [c for c in result.conflicts if c["where"] == "all"]
+    assert total["detail"] == "the 2 teams need 4 women in all; only 3 may take any of their posts"
+    assert [(p["place"], p["pool"], p["required"], p["posts"]) for p in total["pools"]] == [
+        ("T1", 3, 2, 2), ("T2", 3, 2, 2)]
+    zh = result.headline("zh")
+    assert "R-TC5 @ 全部: 2个班子共需女干部4名，可任这些班子职位的仅3名" in zh, zh
+    assert "    T1（甲县委）：可任女干部 3 名，需 2 名（2 个职位）" in zh, zh
+    assert "将 R-TC5 由硬性改为目标：最优" in zh and not english(zh), english(zh)
+    en = result.headline("en")
+    assert "    T2 (乙县委): 3 women may take its posts, 2 needed (2 posts)" in en, en
+    assert "switch R-TC5 to target" in en

@@ -161,6 +161,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alternates_cut": ("；{posts} 个职位中 {done} 个已列备选人选，共 {n} 名（已中断）",
                        "; {n} alternates for {done} of {posts} posts (interrupted)"),
     "infeasible": ("无可行名单，冲突：", "infeasible; conflicts:"),
+    "pool_line": ("    {place}：可任{many} {pool} 名，需 {required} 名（{posts} 个职位）",
+                  "    {place}: {pool} {many} may take its posts, {required} needed "
+                  "({posts} posts)"),
+    "pool_more": ("    另有 {n} 个班子，见 summary.json", "    {n} more teams in summary.json"),
     "relaxations": ("可行的放宽办法（已求解验证）：",
                     "relaxations that restore a roster (verified by solving):"),
     "relaxation": ("{change}：{status}，目标值 {objective}",
