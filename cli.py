@@ -53,7 +53,8 @@ def _fail_input(err: InputError, lang: str) -> None:
 
 
 def _load(scenario: Path, sets: list[str] | None, lang: str):
-    """Scenario, data set and the locks' ids, checked together; lock warnings printed."""
+    """Scenario, data set and the locks' ids, checked together; the data set's warnings
+    (columns not read) and the locks' (merged duplicates) printed once, to stderr."""
     from placement.data.loader import load_dataset
     from placement.data.locks import validate_locks
     from placement.data.scenario_io import load_scenario
@@ -61,8 +62,9 @@ def _load(scenario: Path, sets: list[str] | None, lang: str):
     try:
         sc = load_scenario(scenario, sets or [])
         data = load_dataset(sc.data, reference_date=sc.reference_date)
-        for warning in validate_locks(sc, data):
-            typer.echo(warning.render(lang), err=True)
+        for warning in (*data.warnings, *validate_locks(sc, data)):
+            typer.echo(("警告：" if lang == "zh" else "warning: ") + warning.render(lang),
+                       err=True)
     except InputError as err:
         _fail_input(err, lang)
     return sc, data
@@ -71,12 +73,16 @@ def _load(scenario: Path, sets: list[str] | None, lang: str):
 @app.command()
 def validate(scenario: Path, set_: Sets = None, lang: Lang = None) -> None:
     """Check a scenario and its data set; report every problem with file, row and column."""
+    from placement.data.schema import TABLES
+
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
-    counts = ", ".join(
-        f"{t} {len(data.table(t))}" for t in ("teams", "posts", "cadres", "relations", "fit")
-    )
-    typer.echo(("数据有效：" if lg == "zh" else "valid: ") + counts)
+    counts = ("，" if lg == "zh" else ", ").join(
+        f"{t.zh if lg == 'zh' else t.name} {len(data.table(t.name))}" for t in TABLES)
+    n = len(data.warnings)
+    note = "" if not n else (f"（{n} 条警告，见上）" if lg == "zh" else
+                             f" ({n} warning{'s' if n > 1 else ''} above)")
+    typer.echo(("数据有效" + note + "：" if lg == "zh" else "valid" + note + ": ") + counts)
 
 
 @app.command()

@@ -94,7 +94,7 @@ def test_a_post_nobody_may_take_is_named_in_its_place(explaining):
     # P2 (副科) sits between P1 and P3: no demotion, so nobody may take it; in explanation
     # mode its NO_CANDIDATE literal is made between P1's and P3's constraints.
     data = make_dataset(
-        teams=[{"team_id": "T1"}],
+        teams=[{"team_id": "T1", "kind": "township"}],  # 副科 … 副处 posts: schema.KIND_RANKS
         posts=[{"post_id": "P1", "team_id": "T1"},
                {"post_id": "P2", "team_id": "T1", "rank": "副科"},
                {"post_id": "P3", "team_id": "T1"}],

@@ -76,6 +76,14 @@ def _header_only(env: Env, names=("teams", "posts", "cadres", "relations", "fit"
     return _validate(env)
 
 
+def _notes_column(env: Env) -> list[str]:
+    """teams.csv gains a planner's own column 备注 (notes), like no known column."""
+    frame = pd.read_csv(env.csv("teams"), dtype=str, keep_default_na=False)
+    frame["备注"] = "待定"
+    frame.to_csv(env.csv("teams"), index=False)
+    return _validate(env)
+
+
 def _workbook(env: Env, change) -> list[str]:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -206,11 +214,15 @@ class _Full:
         raise OSError(28, "No space left on device")
 
 
-def _lrmx_with(env: Env, old: str, new: str) -> list[str]:
+def _lrmx_with(env: Env, old: str, new: str, stem: str = "") -> list[str]:
+    """A copy of form C001 with `old` replaced; saved as `<stem>.lrmx` when a stem is
+    given (a form the planner named)."""
     forms = env.tmp / "forms"
     forms.mkdir()
     text = (LRMX / "C001.lrmx").read_text("utf-8")
     (forms / "C001.lrmx").write_text(text.replace(old, new), "utf-8")
+    if stem:
+        (forms / "C001.lrmx").rename(forms / f"{stem}.lrmx")
     return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
 
 
@@ -288,6 +300,20 @@ CASES = [
     ("relation to itself", "csv",
      lambda e, m: (e.edit("relations", "0007,0020", "0007,0007"), _validate(e))[1], 3,
      "related to itself"),
+    # (副科 = level 1 is below a county party team's lowest rank 正科 = level 2.)
+    ("副科 post in a county party team", "csv",
+     lambda e, m: (e.edit("posts", "县委副书记,deputy,副处", "县委副书记,deputy,副科"),
+                   _validate(e))[1], 3,
+     "posts.csv, row 3, column rank: rank 副科 does not fit team T01 of kind county_party "
+     "(县委); expected 正科 to 副厅"),
+    # T02 becomes a township: its 正处 head post P05 (row 6) lies above 副处, its highest.
+    ("正处 post in a township team", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府,county_gov", "T02,洪洞县人民政府,township"),
+                   _validate(e))[1], 3,
+     "posts.csv, row 6, column rank: rank 正处 does not fit team T02 of kind township (乡镇)"),
+    ("a column like no known one", "csv", lambda e, m: _notes_column(e), 0,
+     "teams.csv, row 1, column 备注: table teams (班子) has no such column; its "
+     "values are not read"),
     ("duplicate header", "csv",
      lambda e, m: (e.edit("fit", "cadre_id,post_id,score", "cadre_id,post_id,cadre_id"),
                    _validate(e))[1], 3, "duplicate column"),
@@ -363,6 +389,14 @@ CASES = [
     ("entity bomb", "lrmx",
      lambda e, m: _lrmx_with(e, "<Person>", '<!DOCTYPE p [<!ENTITY a "aaaa">]><Person>'), 3,
      "DOCTYPE"),
+    ("a form's error names its file and field", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>"), 3,
+     "C001.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date"),
+    ("a form saved under an ID number", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>", ID_NUMBER), 3,
+     "[looks like an ID number; not shown].lrmx [LRMX-"),
     ("import into a GBK cadres.csv", "lrmx", lambda e, m: _gbk_target(e), 3, "cadres.csv"),
     ("import --out a file", "lrmx",
      lambda e, m: ["import-lrmx", str(LRMX), "--out", str(e.scenario), "--lang", "en"], 3,
@@ -627,3 +661,35 @@ if __name__ == "__main__":  # the before/after table: case, exit code, first lin
                 print(f"{case[1]:6} | {case[0]:38} | ERR | {type(err).__name__}")
             finally:
                 mp.undo()
+
+
+def test_a_rank_against_its_team_kind_is_named_in_chinese_too(tmp_path):
+    scenario = mini_scenario(tmp_path)
+    posts = tmp_path / "data" / "posts.csv"
+    posts.write_text(posts.read_text("utf-8").replace("P04,T01,纪委书记,deputy,副处",
+                                                      "P04,T01,纪委书记,deputy,副科"), "utf-8")
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "zh"])
+    assert res.exit_code == 3, res.output
+    assert ("posts.csv，第5行，列 rank: 职级 副科 与班子 T01 的类型 county_party（县委）不符，"
+            "应为 正科 至 副厅") in res.output
+
+
+def test_a_column_not_read_is_warned_once_by_solve_and_kept_in_the_summary(tmp_path):
+    import json
+
+    scenario = mini_scenario(tmp_path)
+    env = Env(tmp_path, scenario, tmp_path / "data", tmp_path)
+    _notes_column(env)
+    res = CliRunner().invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "r"),
+                                   "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    said = "警告：teams.csv，第1行，列 备注: 表 teams（班子）没有此列，其值未读入（若为备注可忽略）"
+    assert res.output.count("没有此列") == 1 and said in res.output.replace(str(env.data) + "/", "")
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text("utf-8"))
+    (warning,) = summary["input_warnings"]
+    assert (warning["code"], warning["column"]) == ("unknown_column_ignored", "备注")
+    assert warning["file"].endswith("teams.csv") and "has no such column" in warning["en"]
+    res = CliRunner().invoke(app, ["validate", str(scenario), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "warning: " + str(env.data) in res.output
+    assert "valid (1 warning above): teams 4" in res.output

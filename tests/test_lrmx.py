@@ -94,21 +94,22 @@ def test_missing_fields_are_warnings_that_name_id_and_field():
     codes = {(w.code, w.column) for w in person.warnings}
     assert ("lrmx_missing_optional", "QuanRiZhiJiaoYu_XueLi") in codes
     assert ("lrmx_unknown_field", "BeiZhu") in codes
-    assert all(w.source == f"lrmx:{NAMED}" for w in person.warnings)
+    # read alone, a form is named by its file name and the id it gets (issue 14)
+    assert all(w.source == f"孙建平.lrmx [{NAMED}]" for w in person.warnings)
 
 
 def test_bad_files_give_a_clear_error_per_file(tmp_path):
     with pytest.raises(InputError) as err:
         import_folder(BAD, tmp_path / "ds")
     problems = {p.source: p for p in err.value.problems}
-    assert set(problems) == {"lrmx:D001", "lrmx:D002", "lrmx:D003"}
-    date = problems["lrmx:D001"]
+    assert set(problems) == {"D001.lrmx", "D002.lrmx", "D003.lrm"}
+    date = problems["D001.lrmx"]
     assert (date.code, date.column) == ("lrmx_bad_date", "ChuShengNianYue")
     assert "'1975-13'" in date.render("en") and "YYYYMM" in date.render("en")
     assert "出生年月" in date.render("zh")
-    assert problems["lrmx:D002"].code == "lrmx_bad_xml"
-    assert "line 6" in problems["lrmx:D002"].render("en")
-    assert problems["lrmx:D003"].code == "lrmx_lrm_text"
+    assert problems["D002.lrmx"].code == "lrmx_bad_xml"
+    assert "line 6" in problems["D002.lrmx"].render("en")
+    assert problems["D003.lrm"].code == "lrmx_lrm_text"
     # nothing imported, only the per-file report
     assert sorted(p.name for p in (tmp_path / "ds").iterdir()) == ["lrmx_import.csv"]
 
@@ -118,11 +119,15 @@ def test_cli_import_shows_ids_only_and_never_secrets(tmp_path):
                                    "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "3 new cadres" in res.output and "rank" in res.output  # columns to fill in
+    # No value read from a form is shown; a form is named by its file name (issue 14), the
+    # planner's own label, so a form saved under a person's name shows that file name only.
+    shown = res.output.replace("孙建平.lrmx [", "")
     for text in ("赵文涛", "钱丽华", "孙建平", *SECRETS):
-        assert text not in res.output
+        assert text not in shown
     bad = CliRunner().invoke(app, ["import-lrmx", str(BAD), "--out", str(tmp_path / "b"),
                                    "--lang", "zh"])
-    assert bad.exit_code == 3 and "lrmx:D001" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 3 and "D001.lrmx，列 ChuShengNianYue" in bad.output
+    assert "Traceback" not in bad.output
     assert "李志国" not in bad.output
 
 

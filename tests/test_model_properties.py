@@ -25,11 +25,14 @@ from scipy.optimize import linear_sum_assignment
 from solving import scenario, solve_checked
 
 from placement.checker import check_roster
-from placement.data.schema import RANK_LEVEL
+from placement.data.schema import KIND_RANKS, RANK_LEVEL
 from placement.solver.solve import Status
 
 KINDS = ("county_party", "county_gov", "municipal_dept", "district_dept")
 RANKS = ("正科", "副处", "正处")
+# the ranks a post of each kind may carry (the loader refuses the rest: schema.KIND_RANKS)
+RANKS_OF = {k: tuple(r for r in RANKS if RANK_LEVEL[KIND_RANKS[k][0]] <= RANK_LEVEL[r]
+                     <= RANK_LEVEL[KIND_RANKS[k][1]]) for k in KINDS}
 
 
 @st.composite
@@ -74,7 +77,7 @@ def instances(draw, witness: bool = False):
         # R-TC2 (hard) asks 3 locals of a county team: a witness needs 3 posts there
         county = teams[t]["kind"] in ("county_party", "county_gov")
         for k in range(3 if witness and county else draw(st.integers(1, 3))):
-            rank = draw(st.sampled_from(RANKS))
+            rank = draw(st.sampled_from(RANKS_OF[teams[t]["kind"]]))
             inc = ""
             if draw(st.booleans()):
                 c = next(incumbents, None)

@@ -139,7 +139,8 @@ def test_local_sweep_rows_files_and_checked_rosters(base, local):
     meta = json.loads((local.out / "sweep.json").read_text("utf-8"))
     assert meta["finished"] == 9 and meta["processes"] == 2 and not meta["interrupted"]
     page = (local.out / "chart.html").read_text("utf-8")
-    assert "<svg" in page and "Pareto front" in page and "<script" not in page
+    # Chinese unless told otherwise, from Python too (issue 15)
+    assert "<svg" in page and "帕累托前沿" in page and "<script" not in page
     _checked(base, local)
 
 

@@ -25,7 +25,7 @@ P1, P2, P3 = 0, 1, 2
 
 def _placement(explaining: bool = False) -> Placement:
     data = make_dataset(
-        teams=[{"team_id": "T1"}],
+        teams=[{"team_id": "T1", "kind": "township"}],  # 副科 … 副处 posts: schema.KIND_RANKS
         posts=[{"post_id": "P1", "team_id": "T1", "incumbent_id": "A"},
                {"post_id": "P2", "team_id": "T1"},
                {"post_id": "P3", "team_id": "T1", "rank": "副科"}],

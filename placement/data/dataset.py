@@ -33,6 +33,10 @@ class DataSet:
     sources: dict[str, str] = field(default_factory=dict)
     # source file -> sha256 hex digest, for summary.json
     checksums: dict[str, str] = field(default_factory=dict)
+    # what validation let through but a planner should hear about (a column like no
+    # known one, whose values are not read): `placement.data.errors.Problem`s, shown
+    # by validate and solve and recorded in summary.json
+    warnings: tuple = ()
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

@@ -63,6 +63,14 @@ def shown_value(value: object, lang: str = "en") -> object:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
+def shown_place(text: str, lang: str = "en") -> str:
+    """A file name or column as it may be shown: any ID number inside it replaced (a form
+    saved as `11010519491231002X.lrmx`), control characters escaped; the rest kept so
+    the planner can still find the file."""
+    text = ID_NUMBER.sub(HIDDEN["zh" if lang == "zh" else "en"], text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str  # key into placement.data.i18n.MESSAGES
@@ -77,11 +85,12 @@ class Problem:
         text = (zh if lang == "zh" else en).format(**params)
         where = []
         if self.source:
-            where.append(self.source)
+            where.append(shown_place(self.source, lang))
         if self.row is not None:
             where.append(f"第{self.row}行" if lang == "zh" else f"row {self.row}")
         if self.column:
-            where.append(f"列 {self.column}" if lang == "zh" else f"column {self.column}")
+            column = shown_place(self.column, lang)
+            where.append(f"列 {column}" if lang == "zh" else f"column {column}")
         sep = "，" if lang == "zh" else ", "
         return (sep.join(where) + (": " if where else "")) + text
 

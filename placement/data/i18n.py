@@ -297,6 +297,12 @@ MESSAGES.update({
                          "或将公式改为值",
                          "cell {cell} holds a formula without a saved value; open and save "
                          "the workbook in Excel, or replace the formula by its value"),
+    "unknown_column_ignored": ("表 {table}（{zh}）没有此列，其值未读入（若为备注可忽略）",
+                               "table {table} ({zh}) has no such column; its values are not "
+                               "read (fine for notes)"),
+    "rank_kind": ("职级 {rank} 与班子 {team} 的类型 {kind}（{kind_zh}）不符，应为 {low} 至 {high}",
+                  "rank {rank} does not fit team {team} of kind {kind} ({kind_zh}); expected "
+                  "{low} to {high}"),
     "relation_conflict": ("人员 {a} 与 {b} 的关系重复或矛盾：第{first}行为 {was}，本行为 {now}",
                           "cadres {a} and {b} are related twice or contradictorily: row "
                           "{first} says {was}, this row {now}"),

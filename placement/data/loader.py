@@ -13,7 +13,9 @@ the header (or more, non-empty ones), a quote out of place, a control
 character, a header that is a misspelling of a known column, merged cells or a
 formula without a saved value in a workbook, a table file that is a folder or a
 link, a required table with headers only and a pair of cadres related twice
-are all problems naming the file, row and column. What is read is bounded
+are all problems naming the file, row and column; a header like no known column
+(备注) is the planner's own, not read, and a warning on the `DataSet` (shown by
+validate and solve, kept in summary.json). What is read is bounded
 (`MAX_*`: file and unpacked workbook size, rows, characters per cell) so a
 hostile file fails with a message, not by exhausting memory.
 """
@@ -27,7 +29,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +40,12 @@ from placement.data.atomic import unescape_formula
 from placement.data.dataset import DataSet
 from placement.data.errors import InputError, Problem
 from placement.data.schema import (
+    KIND_RANKS,
     PARTY_CPC,
     RANK_LEVEL,
     TABLE_ALIASES,
     TABLES,
+    TEAM_KINDS,
     Column,
     Table,
     header_aliases,
@@ -332,14 +336,15 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
             built[table.name] = _convert(table, _empty_raw(table), table.name, [])
             built[table.name].present = False
     ref = pd.Timestamp(reference_date or dt.date.today())
-    for check in (_check_unique, _check_refs, _check_two_posts, _check_fit_pairs,
-                  _check_self_relation, _check_relation_pairs):
+    for check in (_check_unique, _check_refs, _check_two_posts, _check_post_ranks,
+                  _check_fit_pairs, _check_self_relation, _check_relation_pairs):
         problems.extend(check(built))
     problems.extend(_check_future(built, ref))
     if problems:
         raise InputError(_in_reading_order(problems, built))
     frames = {name: _with_derived(name, b.frame) for name, b in built.items()}
-    return DataSet(**frames, sources={n: sources[n] for n in raw})
+    warnings = tuple(w for b in built.values() for w in b.warnings)
+    return DataSet(**frames, sources={n: sources[n] for n in raw}, warnings=warnings)
 
 
 @dataclass
@@ -350,6 +355,7 @@ class _Built:
     source: str
     headers: dict[str, str]  # canonical column -> header as written
     present: bool = True
+    warnings: list[Problem] = field(default_factory=list)  # read, but worth a word
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -383,23 +389,30 @@ def _match_headers(table: Table, frame: pd.DataFrame, built: _Built,
             continue
         positions[name] = pos
         built.headers[name] = header
-    problems.extend(_misspelt(table, unknown, positions, built.source))
+    problems.extend(_misspelt(table, unknown, positions, built))
     return positions
 
 
 def _misspelt(table: Table, unknown: list[str], present: dict[str, int],
-              source: str) -> list[Problem]:
+              built: _Built) -> list[Problem]:
     """Unknown headers that are close to a known column the file lacks (`spouse_abrod`):
-    the user meant that column, whose values would otherwise be dropped without a word.
-    Headers like no known column (备注, notes) are the planner's own and are kept out."""
+    the user meant that column, whose values would otherwise be dropped without a word,
+    so each is a problem. Headers like no known column (备注, notes) are the planner's
+    own: their values are not read, and each gets a warning (`built.warnings`) naming
+    the file and the header, so nothing is dropped silently."""
     absent = {a: c.name for c in table.columns if c.name not in present
               for a in (c.name, c.zh)}
     out = []
     for header in unknown:
         close = difflib.get_close_matches(header.lower(), list(absent), n=1, cutoff=0.85)
         if close:
-            out.append(Problem("unknown_column_hint", source=source, row=1, column=header,
-                               params={"header": header, "suggestion": close[0]}))
+            out.append(Problem("unknown_column_hint", source=built.source, row=1,
+                               column=header, params={"header": header,
+                                                      "suggestion": close[0]}))
+        else:
+            built.warnings.append(Problem("unknown_column_ignored", source=built.source,
+                                          row=1, column=header,
+                                          params={"table": table.name, "zh": table.zh}))
     return out
 
 
@@ -599,6 +612,26 @@ def _check_two_posts(built: dict[str, _Built]) -> list[Problem]:
     return [b.problem("two_posts", int(f[ROW].iat[i]), "incumbent_id",
                       value=f["incumbent_id"].iat[i], other=int(first.iat[i]))
             for i in np.flatnonzero(dup.to_numpy())]
+
+
+def _check_post_ranks(built: dict[str, _Built]) -> list[Problem]:
+    """A post's rank lies in its team kind's range (`schema.KIND_RANKS`): a 正处 post in a
+    township team would otherwise be solved as written, with 正处 candidates only."""
+    posts, teams = built["posts"], built["teams"]
+    if not teams.present or "kind" not in teams.headers or "rank" not in posts.headers:
+        return []  # reported already as a missing table or column
+    f = posts.frame
+    kind = f["team_id"].map(teams.frame.drop_duplicates("team_id").set_index("team_id")["kind"])
+    kind = kind.fillna("")  # an unknown team: reported by _check_refs
+    low = kind.map({k: RANK_LEVEL[lo] for k, (lo, _) in KIND_RANKS.items()})
+    high = kind.map({k: RANK_LEVEL[hi] for k, (_, hi) in KIND_RANKS.items()})
+    level = f["rank"].map(RANK_LEVEL)  # NaN where the rank itself was unreadable
+    wrong = (level.notna() & low.notna() & ((level < low) | (level > high))).to_numpy()
+    return [posts.problem("rank_kind", int(f[ROW].iat[i]), "rank", rank=f["rank"].iat[i],
+                          team=f["team_id"].iat[i], kind=kind.iat[i],
+                          kind_zh=TEAM_KINDS[kind.iat[i]], low=KIND_RANKS[kind.iat[i]][0],
+                          high=KIND_RANKS[kind.iat[i]][1])
+            for i in np.flatnonzero(wrong)]
 
 
 def _check_fit_pairs(built: dict[str, _Built]) -> list[Problem]:

@@ -46,6 +46,25 @@ KIND_ALIASES: dict[str, str] = {zh: en for en, zh in TEAM_KINDS.items()} | {
 }
 COUNTY_KINDS = ("county_party", "county_gov", "county_npc", "county_cppcc")
 
+# The ranks a post of each team kind may carry, (lowest, highest), inclusive. The spec
+# names the ranks and the kinds but no table between them, so only clear contradictions
+# are refused (docs/data.md, "Post ranks by team kind"): county teams are 县处级 (副处 …
+# 正处, a 副厅 secretary where the post is 高配, a 正科 member of a county government's
+# Party group); township, street and district-department teams are 乡科级 (副科 … 正科, a
+# 副处 secretary where 高配); a city's departments are 处级 with 正科 members and a 副厅
+# head where 高配. A 正处 post in a township team or a 副科 post in a county party team
+# is a typing error, not a placement problem.
+KIND_RANKS: dict[str, tuple[str, str]] = {
+    "county_party": ("正科", "副厅"),
+    "county_gov": ("正科", "副厅"),
+    "county_npc": ("正科", "副厅"),
+    "county_cppcc": ("正科", "副厅"),
+    "municipal_dept": ("正科", "副厅"),
+    "district_dept": ("副科", "副处"),
+    "township": ("副科", "副处"),
+    "street": ("副科", "副处"),
+}
+
 GRADES: dict[str, str] = {"head": "正职", "deputy": "副职"}
 GRADE_ALIASES: dict[str, str] = {"正职": "head", "副职": "deputy"}
 

@@ -155,6 +155,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alternates_cut": ("；{posts} 个职位中 {done} 个已列备选人选，共 {n} 名（已中断）",
                        "; {n} alternates for {done} of {posts} posts (interrupted)"),
     "infeasible": ("无可行名单，冲突：", "infeasible; conflicts:"),
+    "pool_line": ("    {place}：可任{many} {pool} 名，需 {required} 名（{posts} 个职位）",
+                  "    {place}: {pool} {many} may take its posts, {required} needed "
+                  "({posts} posts)"),
+    "pool_more": ("    另有 {n} 个班子，见 summary.json", "    {n} more teams in summary.json"),
     "relaxations": ("可行的放宽办法（已求解验证）：",
                     "relaxations that restore a roster (verified by solving):"),
     "relaxation": ("{change}：{status}，目标值 {objective}",
@@ -171,6 +175,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "{state}{done} of {runs} runs in {seconds:.1f}s ({where}); rows in {rows}, "
                    "chart in {chart}"),
     "interrupted": ("已中断：", "interrupted: "),
+    # why not cadre C in post P (placement.explain.whynot)
+    "whynot_head": ("{cadre} → {post}: ", "{cadre} → {post}: "),
+    "whynot_excluded": ("不符合条件：{reasons}", "not eligible: {reasons}"),
+    "whynot_no_roster": ("锁定后无可行名单（{status}）", "no roster with this lock ({status})"),
+    "whynot_cost": ("目标值变化 {delta}（{before} → {after}）",
+                    "objective change {delta} ({before} → {after})"),
+    "whynot_lines": ("随之变化的职位：{n}", "roster lines that change: {n}"),
+    "whynot_targets": ("目标缺口变化：", "target shortfalls that change:"),
+    "whynot_LEAVING": ("本届退出", "leaves this cycle"),
+    "whynot_NOT_CANDIDATE": ("未纳入考察", "not a candidate this cycle"),
+    "whynot_NOT_NOMINATED": ("不在推荐范围内", "not nominated for this team or region"),
+    "whynot_DEMOTION": ("职级低于现职级（降职仅能通过锁定）", "a demotion (only by a must lock)"),
     "processes": ("{n} 个进程", "{n} process(es)"),
 }
 

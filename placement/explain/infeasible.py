@@ -16,44 +16,47 @@ Three steps, cheapest first:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.builder import build
 from placement.data.dataset import DataSet
+from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
+from placement.data.words import VALUES, value
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import PAIR_RULES, Pairs, eligible_pairs
 from placement.meaning import team_rules as meaning
 
 
 def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> list[dict]:
-    """Hard minimums that the eligible pool cannot reach, and ranks with too few cadres."""
+    """Hard minimums that the eligible pool cannot reach, and ranks with too few cadres.
+
+    For each hard team minimum (R-TC5: each hard tier) the pool of every place is
+    counted: the distinct cadres who would count there and may take one of its posts.
+    A place whose pool (or whose number of posts) is below what it needs is a conflict
+    of its own; so is a scope whose places need more in all than the distinct cadres
+    who may take any of their posts (one cadre holds one post): "3 women in every
+    county team" asks 204 of 183 women. That conflict carries every place's pool
+    (`pools`), which the report prints beside the requirement."""
     out = []
-    team = facts.p_team[pairs.post]
-    size = meaning.sizes(data, facts)
     for rule in meaning.TEAM_MINIMUMS:
         # The message speaks of one team's posts: a county figure (R-TC2 per county) is
         # left to the conflict core.
-        if meaning.team_mode(rule, sc) != "hard" or (rule == "R-TC2"
-                                                     and sc.rules[rule].per != "team"):
+        if rule == "R-TC2" and sc.rules[rule].per != "team":
             continue
-        has = meaning.counts(rule, data, sc, facts, pairs.cadre, team, pairs.own)
-        at = meaning.places(rule, data, sc, size)
-        place = at.of_team[team]
-        label = meaning.LABELS[rule]
-        for k, where in enumerate(at.names):
-            need = int(at.required[k])
-            can = len(set(pairs.cadre[has & (place == k)].tolist()))
-            if can < need:
-                out.append({"rule": rule, "where": where,
-                            "detail": f"needs {need} {label.many_en}, only {can} eligible "
-                                      f"for its posts",
-                            "detail_zh": f"需要{need}名{label.many_zh}，符合条件可任该班子"
-                                         f"职位的仅{can}名"})
+        tiers = []
+        if meaning.team_mode(rule, sc) == "hard":
+            tiers.append(None)  # the per-team figure (R-TC5: tier (a))
+        if rule == "R-TC5" and sc.rules[rule].mode == "hard":
+            tiers.append(meaning.most_minimum(rule, sc))  # tier (b): `min_women` each
+        for each in tiers:
+            out += _pool_conflicts(rule, each, data, sc, facts, pairs)
     rank = data.posts["rank"].to_numpy(dtype=object)
     for r in sorted(set(rank)):
         posts_r = rank == r
@@ -63,6 +66,70 @@ def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> 
                         "detail": f"{int(posts_r.sum())} posts at {r}, only {cadres_r} cadres "
                                   f"may take any of them",
                         "detail_zh": f"{r}职位{int(posts_r.sum())}个，可任人选仅{cadres_r}名"})
+    return out
+
+
+def pool_counts(rule: str, data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                each: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Per place of a team minimum: `posts`, `required` (`each` where given: R-TC5's
+    tier (b)) and `pool`, the distinct cadres who would count there and have an
+    eligible pair to one of its posts; and the distinct cadres over all its places."""
+    team = facts.p_team[pairs.post]
+    size = meaning.sizes(data, facts)
+    at = meaning.places(rule, data, sc, size)
+    place = at.of_team[team]
+    counted = meaning.counts(rule, data, sc, facts, pairs.cadre, team, pairs.own) & (place >= 0)
+    n = len(at.names)
+    pool = (pd.Series(pairs.cadre[counted]).groupby(place[counted]).nunique()
+            .reindex(range(n), fill_value=0).to_numpy(dtype=np.int64))
+    held = at.of_team >= 0
+    posts = np.bincount(at.of_team[held], weights=size[held], minlength=n).astype(np.int64)
+    required = np.full(n, each, dtype=np.int64) if each is not None else at.required
+    table = pd.DataFrame({"place": at.names.astype(str), "posts": posts,
+                          "required": required.astype(np.int64), "pool": pool})
+    return table, len(np.unique(pairs.cadre[counted]))
+
+
+def _pool_conflicts(rule: str, each: int | None, data: DataSet, sc: Scenario, facts: Facts,
+                    pairs: Pairs) -> list[dict]:
+    """The conflicts of one hard tier of a team minimum that counting proves: places
+    that cannot reach their figure, and a scope that needs more cadres than it has."""
+    table, distinct = pool_counts(rule, data, sc, facts, pairs, each)
+    label = meaning.LABELS[rule]
+    out = []
+    for r in table.itertuples():  # the few places short (a conflict each), not pairs
+        if r.posts < r.required:
+            out.append({"rule": rule, "where": r.place,
+                        "detail": f"needs {r.required} {label.many_en}, but has only "
+                                  f"{r.posts} posts",
+                        "detail_zh": f"需要{r.required}名{label.many_zh}，但只有{r.posts}个职位"})
+        elif r.pool < r.required:
+            out.append({"rule": rule, "where": r.place,
+                        "detail": f"needs {r.required} {label.many_en}, only {r.pool} eligible "
+                                  f"for its posts",
+                        "detail_zh": f"需要{r.required}名{label.many_zh}，符合条件可任该班子"
+                                     f"职位的仅{r.pool}名"})
+    if each is not None:  # tier (b): more than a share of the teams must reach `each`
+        teams = meaning.required_figure(rule, data, sc)
+        able = int((np.minimum(table["pool"], table["posts"]) >= each).sum())
+        if able < teams:
+            out.append({"rule": rule, "where": "all",
+                        "detail": f"{teams} teams must have {each} {label.many_en} each; only "
+                                  f"{able} of the {len(table)} can",
+                        "detail_zh": f"须有{teams}个班子各配{each}名{label.many_zh}，"
+                                     f"{len(table)}个班子中仅{able}个可能做到"})
+        # the `teams` places needing fewest: all of them when every team must
+        total = teams * each
+    else:
+        total = int(table["required"].sum())
+    if len(table) > 1 and distinct < total:
+        out.append({"rule": rule, "where": "all",
+                    "detail": f"the {len(table)} teams need {total} {label.many_en} in all; "
+                              f"only {distinct} may take any of their posts",
+                    "detail_zh": f"{len(table)}个班子共需{label.many_zh}{total}名，"
+                                 f"可任这些班子职位的仅{distinct}名",
+                    "many_zh": label.many_zh, "many_en": label.many_en,
+                    "pools": table.sort_values(["pool", "place"]).to_dict("records")})
     return out
 
 
@@ -138,7 +205,7 @@ def relaxation_trials(sc: Scenario, rule_ids: list[str]) -> list[Relaxation]:
             trial.rules[rid].mode = "target"
             if rid == "R-TC5" and trial.rules[rid].every_mode == "hard":  # its tier (a)
                 trial.rules[rid].every_mode = "target"
-            change_en, change_zh = f"switch {rid} to target", f"将{rid}改为目标（target）"
+            change_en, change_zh = f"switch {rid} to target", f"将 {rid} 由硬性改为目标"
         elif rid.startswith("LOCK_"):
             trial.locks.must, trial.locks.keep = [], []
             change_en, change_zh = "drop the must/keep locks", "取消必选/保留锁定"
@@ -160,3 +227,26 @@ def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> dict:
                      for n in conflict_core(data, sc, facts)]
     rules = [c["rule"] for c in conflicts if c["rule"] not in ("RANK", "NO_CANDIDATE")]
     return {"conflicts": conflicts, "trials": relaxation_trials(sc, rules)}
+
+
+def named(conflicts: list[dict], data: DataSet) -> list[dict]:
+    """Each conflict with `where_zh` and `where_en`: its place as a person reads it, the
+    ids with names beside ("keep P1（洪洞县委县委书记）", "R05-ZF（霍州市人民政府）") and
+    the lock words in words; `where` keeps the ids for scripts (issue 15)."""
+    names = Names(data)
+
+    def place(where: str, lang: str) -> str:
+        parts = re.split(r"(\s+|->)", str(where))
+        return "".join(value(p, lang) if p in VALUES else
+                       p if not p.strip() or p == "->" else names.beside(p, lang)
+                       for p in parts)
+
+    def with_names(c: dict) -> dict:
+        c = c | {"where_zh": place(c["where"], "zh"), "where_en": place(c["where"], "en")}
+        if "pools" in c:
+            c["pools"] = [p | {"place_zh": names.beside(p["place"], "zh"),
+                               "place_en": names.beside(p["place"], "en")}
+                          for p in c["pools"]]
+        return c
+
+    return [with_names(c) for c in conflicts]

@@ -19,15 +19,12 @@ from placement.data.dataset import DataSet
 from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Pair, Scenario
+from placement.data.words import say, value
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, reasons
 
-STRUCTURAL = {
-    "LEAVING": ("本届退出", "leaves this cycle"),
-    "NOT_CANDIDATE": ("未纳入考察", "not a candidate this cycle"),
-    "NOT_NOMINATED": ("不在推荐范围内", "not nominated for this team or region"),
-    "DEMOTION": ("职级低于现职级（降职仅能通过锁定）", "a demotion (only by a must lock)"),
-}
+# Reasons outside the pair rules; their words are `whynot_<code>` in placement.data.words.
+STRUCTURAL = ("LEAVING", "NOT_CANDIDATE", "NOT_NOMINATED", "DEMOTION")
 
 
 @dataclass
@@ -52,27 +49,27 @@ class WhyNot:
         return self.names.beside(ident, lang) if self.names else ident
 
     def render(self, lang: str = "en") -> str:
+        """The answer in Chinese (`zh`) or English; both from `placement.data.words`."""
         zh = lang == "zh"
-        head = f"{self._id(self.cadre, lang)} → {self._id(self.post, lang)}: "
+        head = say("whynot_head", lang, cadre=self._id(self.cadre, lang),
+                   post=self._id(self.post, lang))
         if not self.eligible:
-            items = [STRUCTURAL[r][0 if zh else 1] if r in STRUCTURAL else
+            items = [say(f"whynot_{r}", lang) if r in STRUCTURAL else
                      f"{r} {RULE_NAMES[r][0 if zh else 1]}" for r in self.excluded_by]
-            return head + ("不符合条件：" if zh else "not eligible: ") + "; ".join(items)
+            return head + say("whynot_excluded", lang,
+                              reasons="; ".join(items))
         if self.objective_after is None:
-            return head + ("锁定后无可行名单（" if zh else "no roster with this lock (") + \
-                self.status + ")"
+            return head + say("whynot_no_roster", lang, status=value(self.status, lang))
         delta = self.objective_after - self.objective_before
-        lines = [head + (f"目标值变化 {delta:+g}（{self.objective_before:g} → "
-                         f"{self.objective_after:g}）" if zh else
-                         f"objective change {delta:+g} ({self.objective_before:g} → "
-                         f"{self.objective_after:g})")]
-        lines.append(("随之变化的职位：" if zh else "roster lines that change: ")
-                     + str(len(self.changed_lines)))
+        lines = [head + say("whynot_cost", lang, delta=f"{delta:+g}",
+                            before=f"{self.objective_before:g}",
+                            after=f"{self.objective_after:g}"),
+                 say("whynot_lines", lang, n=len(self.changed_lines))]
         lines += [f"  {self._id(r.post_id, lang)}: {self._id(r.before, lang)} → "
                   f"{self._id(r.after, lang)}" for r in self.changed_lines.itertuples()]
         moved = self.targets[self.targets["change"] != 0]
         if len(moved):
-            lines.append("目标缺口变化：" if zh else "target shortfalls that change:")
+            lines.append(say("whynot_targets", lang))
             lines += [f"  {r.rule}: {r.before:g} → {r.after:g}" for r in moved.itertuples()]
         return "\n".join(lines)
 

@@ -25,12 +25,13 @@ from placement.data.scenario_io import scenario_checksum, scenario_to_dict
 from placement.data.words import say
 from placement.eligibility.pairs import Pairs
 from placement.explain.alternates import find_alternates
+from placement.explain.infeasible import named
 from placement.explain.reasons import move_reasons, roster_reasons
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
-from placement.roster.tables import holders_after, moves_table, structure_table
+from placement.roster.tables import holders_after, moves_table, rules_display, structure_table
 from placement.solver.solve import SolveOutcome
 
 
@@ -96,13 +97,13 @@ def solve_result(
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is None:
-        summary |= {"status": "infeasible", "conflicts": prop.conflicts,
+        summary |= {"status": "infeasible", "conflicts": named(prop.conflicts, data),
                     "relaxations": prop.relaxations, "times": times}
         return Result(summary, scenario=sc, data=data)
     summary |= _outcome_summary(prop.outcome)
     roster = prop.roster
     if roster is None:
-        summary |= {"times": times, "conflicts": prop.conflicts,
+        summary |= {"times": times, "conflicts": named(prop.conflicts, data),
                     "relaxations": prop.relaxations}
         return Result(summary, scenario=sc, data=data)
     t0 = time.perf_counter()
@@ -114,7 +115,7 @@ def solve_result(
     moves = moves.join(move_reasons(data, prop.pairs, moves))
     teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
-    rules = rules_table(report)
+    rules = rules_display(rules_table(report), data)
     summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
     if start_from is not None:
         summary["from"] = changed_against(start_from, roster, start_label)
@@ -205,6 +206,10 @@ def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs) -> dict:
         "objective_mode": sc.objective,
         "seed": sc.solver.seed,
         "input_checksums": dict(sorted(data.checksums.items())),
+        # what validation let through with a warning (a column not read), in both languages
+        "input_warnings": [{"code": w.code, "file": w.source, "column": w.column,
+                            "zh": w.render("zh"), "en": w.render("en")}
+                           for w in data.warnings],
         "scenario_checksum": scenario_checksum(sc),
         "settings": scenario_to_dict(sc),
         "counts": {

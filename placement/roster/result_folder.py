@@ -156,9 +156,11 @@ class Result:
         zh = lang == "zh"
         if self.status == Status.INFEASIBLE.value and self.conflicts:
             lines = [say("infeasible", lang)]
-            lines += [f"  {value(c['rule'], lang)} @ {_where(c['where'], lang)}: "
-                      f"{c.get('detail_zh', c['detail']) if zh else c['detail']}"
-                      for c in self.conflicts]
+            for c in self.conflicts:
+                lines.append(f"  {value(c['rule'], lang)} @ "
+                             f"{c.get('where_' + lang) or _where(c['where'], lang)}: "
+                             f"{c.get('detail_zh', c['detail']) if zh else c['detail']}")
+                lines += _pool_lines(c, lang)
             relax = s.get("relaxations") or []
             if relax:
                 lines.append(say("relaxations", lang))
@@ -207,6 +209,19 @@ class Result:
             _replace_folder(out, files | {SUMMARY_FILE: summary.encode("utf-8")})
         self.folder = out
         return out
+
+
+def _pool_lines(conflict: dict, lang: str, shown: int = 10) -> list[str]:
+    """The per-team pools of a counted conflict (`placement.explain.infeasible`), tightest
+    first: the first `shown`, then how many more summary.json holds."""
+    pools = conflict.get("pools") or []
+    many = conflict.get("many_" + lang, "")
+    lines = [say("pool_line", lang, place=p.get("place_" + lang, p["place"]), many=many,
+                 pool=p["pool"], required=p["required"], posts=p["posts"])
+             for p in pools[:shown]]
+    if len(pools) > shown:
+        lines.append(say("pool_more", lang, n=len(pools) - shown))
+    return lines
 
 
 def _where(where: str, lang: str) -> str:

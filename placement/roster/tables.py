@@ -2,7 +2,9 @@
 
 `roster.csv` is the contract's roster (post_id, team_id, cadre_id, change) with
 display columns; `moves.csv` lists every cadre whose post changes and why;
-`teams.csv` gives each team's structure before and after. Target and hard-rule
+`teams.csv` gives each team's structure before and after; `rules.csv`'s `where`
+("P06:1; T01:2", ids: scripts read it) gets a display column `where_names` with
+names beside the ids (`places_named`, issue 15). Target and hard-rule
 figures (`rules.csv`) come from the independent checker, so the planner reads
 numbers that were not produced by the model that proposed the roster.
 """
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.names import Names
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, reasons
@@ -177,3 +180,21 @@ def holders_after(data: DataSet, pairs: Pairs, chosen: np.ndarray) -> np.ndarray
     holders = np.full(len(data.posts), -1, dtype=np.int64)
     holders[pairs.post[chosen]] = pairs.cadre[chosen]
     return holders
+
+
+def places_named(where: str, names: Names, lang: str = "zh") -> str:
+    """rules.csv's "P06:1; T01:2" with names beside the ids, shortfalls as written:
+    "P06（洪洞县人民政府常务副县长）:1; T01（洪洞县委）:2"
+    (en: "P06 (洪洞县人民政府 常务副县长):1")."""
+    out = []
+    for part in filter(None, str(where).split("; ")):
+        place, colon, short = part.rpartition(":")
+        out.append(f"{names.beside(place, lang)}:{short}" if colon else names.beside(part, lang))
+    return "; ".join(out)
+
+
+def rules_display(rules: pd.DataFrame, data: DataSet) -> pd.DataFrame:
+    """rules.csv with `where_names` after `where`: one name look-up per rule short (a
+    few dozen rows), ids kept in `where` for scripts and outside tests."""
+    names = Names(data)
+    return rules.assign(where_names=rules["where"].map(lambda w: places_named(w, names)))

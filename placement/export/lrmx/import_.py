@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from placement.data import atomic
-from placement.data.errors import InputError, Problem, shown_value
+from placement.data.errors import InputError, Problem, shown_place, shown_value
 from placement.data.i18n import MESSAGES
 from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIASES, Table
 from placement.export.export_data import ENUM_ZH
@@ -62,7 +62,7 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
     files = lrmx_files(folder)
     if not files:
         raise InputError([Problem("lrmx_no_files", source=str(folder))])
-    persons = [read_person(p) for p in files]
+    persons = [read_person(p, folder) for p in files]
     errors = _duplicate_ids(persons) + [e for p in persons for e in p.errors]
     if errors:
         _write_report(out, persons)
@@ -92,7 +92,7 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
 
 def _duplicate_ids(persons: list[Person]) -> list[Problem]:
     seen = Counter(p.cadre_id for p in persons)
-    return [Problem("lrmx_duplicate_id", source=f"lrmx:{p.cadre_id}", params={"id": p.cadre_id})
+    return [Problem("lrmx_duplicate_id", source=p.where, params={"id": p.cadre_id})
             for p in persons if seen[p.cadre_id] > 1]
 
 
@@ -140,7 +140,7 @@ def _link_family(persons: list[Person], existing: pd.DataFrame | None
 
 
 def _kin_problem(p: Person, code: str, **params) -> Problem:
-    return Problem(code, source=f"lrmx:{p.cadre_id}", column="JiaTingChengYuan", params=params)
+    return Problem(code, source=p.where, column="JiaTingChengYuan", params=params)
 
 
 # ------------------------------------------------------------------ tables
@@ -244,11 +244,11 @@ def _write_sources(out: Path, persons: list[Person]) -> None:
 
 
 def _write_report(out: Path, persons: list[Person]) -> None:
-    # Details and values quote the form: one that looks like an ID number is not repeated.
-    rows = [{"file": p.file.name, "cadre_id": p.cadre_id, "field": f, "status": s,
+    # Details, values and file names quote the form: an ID number in them is not repeated.
+    rows = [{"file": shown_place(p.file.name), "cadre_id": p.cadre_id, "field": f, "status": s,
              "value": shown_value("".join(v)), "detail": shown_value(d)}
             for p in persons for f, s, d, *v in p.statuses]
-    rows += [{"file": p.file.name, "cadre_id": p.cadre_id, "field": e.column or "",
+    rows += [{"file": shown_place(p.file.name), "cadre_id": p.cadre_id, "field": e.column or "",
               "status": "error", "detail": MESSAGES[e.code][1].format(
                   **{k: shown_value(v) for k, v in e.params.items()})}
              for p in persons for e in p.errors]

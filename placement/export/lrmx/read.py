@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from placement.data.errors import Problem
+from placement.data.errors import Problem, looks_like_id_number
 from placement.export.lrmx.derive import SOURCE_FIELDS
 from placement.export.lrmx.values import (
     GENDERS,
@@ -115,6 +115,9 @@ class Person:
     statuses: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # the file as messages name it: its path relative to the folder given, and the id
+    # when that is not the file's stem ("孙建平.lrmx [LRMX-80F4EB2DB4]")
+    where: str = ""
 
 
 _DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
@@ -126,7 +129,7 @@ def cadre_id_for(path: Path) -> str:
     else `LRMX-` and a digest of the stem (file names are often personal names,
     which must not become ids shown in logs). Never from the ID number."""
     stem = path.stem.strip()
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", stem):
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", stem) and not looks_like_id_number(stem):
         return stem
     return "LRMX-" + hashlib.sha256(stem.encode("utf-8")).hexdigest()[:10].upper()
 
@@ -163,11 +166,20 @@ def parse(text: str) -> ET.Element:
 # ------------------------------------------------------------------ one file
 
 
+def where(path: Path, folder: Path | None, cadre_id: str) -> str:
+    """The form as a planner finds it: its path relative to the folder given (the file
+    name when read alone), and the id it is imported under when that is not its stem.
+    `Problem.render` hides an ID number inside it."""
+    path = Path(path)
+    shown = path.relative_to(folder).as_posix() if folder is not None else path.name
+    return shown if cadre_id == path.stem.strip() else f"{shown} [{cadre_id}]"
+
+
 def _problem(person: Person, code: str, field_name: str | None = None, **params) -> Problem:
     if field_name is not None:
         params.setdefault("field", field_name)
         params.setdefault("zh", FIELDS.get(field_name, ("",))[0])
-    return Problem(code, source=f"lrmx:{person.cadre_id}", column=field_name, params=params)
+    return Problem(code, source=person.where, column=field_name, params=params)
 
 
 def _looks_like_xml(data: bytes) -> bool:
@@ -175,11 +187,14 @@ def _looks_like_xml(data: bytes) -> bool:
     return head.startswith(b"<") or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
-def read_person(path: Path) -> Person:
-    """Read and map one file; problems that stop the import go to `errors`."""
+def read_person(path: Path, folder: Path | None = None) -> Person:
+    """Read and map one file; problems that stop the import go to `errors`, naming the
+    file relative to `folder` (the folder the planner gave) and the field."""
     path = Path(path)
     data = path.read_bytes()
-    person = Person(path, cadre_id_for(path), hashlib.sha256(data).hexdigest())
+    cadre_id = cadre_id_for(path)
+    person = Person(path, cadre_id, hashlib.sha256(data).hexdigest(),
+                    where=where(path, folder, cadre_id))
     if path.suffix.lower() == ".lrm" and not _looks_like_xml(data):
         person.errors.append(_problem(person, "lrmx_lrm_text"))
         return person

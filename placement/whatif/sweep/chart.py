@@ -9,7 +9,9 @@ The Pareto front: the runs with a roster that no other run beats on both axes
 (`[chart]` in the sweep file; fit and women are maximised by default).
 
 In the user's language (`placement.data.words`; `placement sweep --lang`):
-headers, figures and settings in words, ids and rule ids as written.
+headers, figures and settings in words, ids and rule ids as written. Chinese unless
+told otherwise, from Python too (`api.sweep(…)`), like every file written for
+planners (report.xlsx, report.html, the data workbook).
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def _is_number(v: object) -> bool:
         v, bool | np.bool_)
 
 
-def chart_html(rows: pd.DataFrame, spec: Sweep, lang: str = "en") -> str:
+def chart_html(rows: pd.DataFrame, spec: Sweep, lang: str = "zh") -> str:
     """The whole page: heading, the chart, and every row (front rows highlighted)."""
     chart = spec.chart
     title = spec.name or (spec.source.name if spec.source else _t("sweep", lang))

@@ -137,7 +137,7 @@ def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None
               workers: int | None = None, ray: str | None = None, progress: bool = False,
               keep_results: bool = True,
               on_row: Callable[[dict], None] | None = None,
-              lang: str = "en") -> SweepOutcome:
+              lang: str = "zh") -> SweepOutcome:
     """Solve every run of `spec`; rows (and, with `out`, files) as they finish.
 
     processes: parallel local processes (default: the sweep file's, else the cores;
@@ -148,7 +148,8 @@ def run_sweep(spec: Sweep, out: Path | None = None, processes: int | None = None
       is used as it is.
     keep_results: write each run's result folder under out/runs/.
     on_row(row) after each finished row (raising KeyboardInterrupt stops the sweep).
-    lang: the language of chart.html (`placement sweep --lang`)."""
+    lang: the language of chart.html (`placement sweep --lang`); Chinese by default, as
+      every file written for planners."""
     started = time.perf_counter()
     n = len(spec.runs)
     procs = max(1, min(processes or spec.processes or cores(), n))
