@@ -167,12 +167,17 @@ def parse(text: str) -> ET.Element:
 
 
 def where(path: Path, folder: Path | None, cadre_id: str) -> str:
-    """The form as a planner finds it: its path relative to the folder given (the file
-    name when read alone), and the id it is imported under when that is not its stem.
-    `Problem.render` hides an ID number inside it."""
+    """The form as messages name it: its path relative to the folder given (the file
+    name when read alone) when the file is named by its id (`D001.lrmx`); otherwise its
+    sub-folder and the id it is imported under (`2016/[LRMX-80F4EB2DB4]`), because form
+    files are often saved under the person's name and messages never show a name. The
+    file behind such an id is in `lrmx_import.csv`, a file the planner opens, not a log."""
     path = Path(path)
-    shown = path.relative_to(folder).as_posix() if folder is not None else path.name
-    return shown if cadre_id == path.stem.strip() else f"{shown} [{cadre_id}]"
+    shown = path.relative_to(folder) if folder is not None else Path(path.name)
+    if cadre_id == path.stem.strip():
+        return shown.as_posix()
+    parent = shown.parent.as_posix()
+    return f"[{cadre_id}]" if parent == "." else f"{parent}/[{cadre_id}]"
 
 
 def _problem(person: Person, code: str, field_name: str | None = None, **params) -> Problem:
