@@ -115,9 +115,7 @@ class Person:
     statuses: list[tuple[str, ...]] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    # the file as messages name it: its path relative to the folder given, and the id
-    # when that is not the file's stem ("孙建平.lrmx [LRMX-80F4EB2DB4]")
-    where: str = ""
+    where: str = ""  # the form as messages name it: `where()`
 
 
 _DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
