@@ -51,9 +51,10 @@ from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.report.data import load_result
-from placement.export.report.html import write_report_html
+from placement.export.report.html import write_plan_html, write_report_html
+from placement.export.report.plan import is_plan_folder, read_plan_folder
 from placement.export.report.svg import paired_bars, pyramid
-from placement.export.report.xlsx import write_report_xlsx
+from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.pipeline.warm import Session
@@ -139,9 +140,14 @@ def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) ->
 
 def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
     """`placement report`: report.xlsx and report.html written into the result folder
-    `folder` (the scenario and data set reloaded, the roster checked again); returns
-    their paths. Raises `InputError` when the folder holds no roster."""
+    `folder` (the scenario and data set reloaded, the roster checked again), or the plan
+    report into a plan folder (docs/plan.md); returns their paths. Raises `InputError`
+    when the folder holds no roster."""
     folder = Path(folder)
+    if is_plan_folder(folder):  # a plan folder (`placement plan`): the plan report
+        plan_folder = read_plan_folder(folder)
+        return (write_plan_xlsx(plan_folder, folder / "report.xlsx", lang),
+                write_plan_html(plan_folder, folder / "report.html", lang))
     res = load_result(folder)
     return (write_report_xlsx(res, folder / "report.xlsx", lang),
             write_report_html(res, folder / "report.html", lang))
