@@ -305,3 +305,50 @@ def test_plan_json_lists_every_file_with_its_checksum(tmp_path):
     assert files["plan.csv"] == hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest()
     summary = json.loads((out / "2027" / "summary.json").read_text("utf-8"))
     assert summary["out"] == str(out.absolute() / "2027")  # not the temporary sibling's
+
+
+# ------------------------------------------------------------------ --leaves FILE
+
+
+def leaves_setup(tmp_path):
+    sc = plan_scenario(rules={"R-EL7": {"retirement_age": 70}})
+    dataset_files.write(dataset_files.as_text(retirement_data()), tmp_path / "data")
+    (tmp_path / "s.toml").write_text(scenario_toml(sc, "data"), "utf-8")
+    return tmp_path / "s.toml"
+
+
+def test_cli_plan_leaves_file_schedules_departures_by_calendar_year(tmp_path):
+    toml = leaves_setup(tmp_path)
+    (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p")])
+    assert run.exit_code == 0, run.output
+    lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str)
+    # 2028 is year 3: H leaves then and X takes AH (as with api.plan(leaves={"H": 3})).
+    assert lines[["year", "post_id", "holder", "reason", "departure"]].values.tolist() == [
+        ["2028", "AH", "X", "leaves (plan schedule)", "scheduled"]]
+
+
+def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):
+    toml = leaves_setup(tmp_path)
+    bad = tmp_path / "leaves.csv"
+    bad.write_text("cadre_id,year\nH,2028\nNOBODY,2027\nH,2027\nX,next\nR,2031\n,2027\n",
+                   "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves", str(bad),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and not (tmp_path / "p").exists()
+    out = run.output
+    assert f"{bad}, row 3, column cadre_id: NOBODY does not exist in cadres.cadre_id" in out
+    assert f"{bad}, row 4, column cadre_id: duplicate id H (first seen in row 2)" in out
+    assert f"{bad}, row 5, column year: cannot read whole number 'next'" in out
+    # The plan's years are 2026 … 2028 (3 years from 2026-09-01).
+    assert f"{bad}, row 6, column year: value 2031 is out of range; expected 2026 to 2028" in out
+    assert f"{bad}, row 7, column cadre_id: must not be empty" in out
+    (tmp_path / "cols.csv").write_text("cadre,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "cols.csv"),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3
+    assert "cols.csv, row 1: required column cadre_id (人员编号) is missing" in run.output
+    run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "none.csv"),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and "none.csv not found" in run.output
