@@ -284,7 +284,7 @@ def _frame_table(frame: pd.DataFrame, keys: list[str], lang: str) -> str:
     return f"<table><tr>{head}</tr>{rows}</table>"
 
 
-def _county(plan: PlanFolder, region: str, heads: pd.DataFrame, teams: pd.DataFrame,
+def county_section(plan: PlanFolder, region: str, heads: pd.DataFrame, teams: pd.DataFrame,
             lang: str) -> str:
     """One county: the timeline of its head posts with its moves per year, then its
     teams' figures year by year."""
@@ -329,7 +329,7 @@ def build_plan_html(plan: PlanFolder, lang: str = "zh") -> str:
     heads, teams, names = head_table(plan, lang), team_table(plan), counties(plan)
     for region, name in names.items():
         sections.append((f"county-{region}", f"{name}（{region}）" if zh else f"{name} ({region})",
-                         _county(plan, region, heads[heads["region"] == region], teams, lang)))
+                         county_section(plan, region, heads[heads["region"] == region], teams, lang)))
     html = "".join(f'<section id="{escape(sid)}"><h2>{escape(h)}</h2>{part}</section>'
                    for sid, h, part in sections)
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
