@@ -51,7 +51,12 @@ from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.report.data import load_result
-from placement.export.report.html import county_section, write_plan_html, write_report_html
+from placement.export.report.html import (
+    county_section,
+    plan_years_table,
+    write_plan_html,
+    write_report_html,
+)
 from placement.export.report.plan import (
     counties,
     head_table,
@@ -66,8 +71,7 @@ from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
-from placement.plan.rolling import Plan
-from placement.plan.rolling import Year
+from placement.plan.rolling import Plan, Year
 from placement.plan.rolling import plan as plan_years
 from placement.plan.tables import year_figures
 from placement.roster.result_folder import Result, read_result
@@ -77,7 +81,8 @@ from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
-           "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx", "export_lrmx"]
+           "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
+           "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -185,12 +190,14 @@ def plan_year(year: Year) -> dict:
 
 def plan_view(folder: Path | str, lang: str = "zh") -> dict:
     """A plan folder for a page: `years` (per year the solve and the posts changing by
-    cause, the report's 换届规划 rows) and `counties` (per county its region, name and
-    the report's section: the head posts' timeline as inline SVG and the teams' figures).
+    cause, the report's 换届规划 rows; `causes` the same as the report's HTML table) and
+    `counties` (per county its region, name and the report's section: the head posts'
+    timeline as inline SVG and the teams' figures).
     Raises `InputError` when the folder is not a whole plan folder."""
     p = read_plan_folder(folder)
     heads, teams = head_table(p, lang), team_table(p)
-    return {"years": year_table(p, lang).to_dict("records"),
+    years = year_table(p, lang)
+    return {"years": years.to_dict("records"), "causes": plan_years_table(years, lang),
             "counties": [{"region": region, "name": name,
                           "html": county_section(p, region, heads[heads["region"] == region],
                                                  teams, lang)}

@@ -281,7 +281,12 @@ def _frame_table(frame: pd.DataFrame, keys: list[str], lang: str) -> str:
     rows = "".join("<tr>" + "".join(
         f'<td class="{"n" if isinstance(x[k], int | float) else ""}">{_e(x[k])}</td>'
         for k in keys) + "</tr>" for x in frame[keys].to_dict("records"))
-    return f"<table><tr>{head}</tr>{rows}</table>"
+    return f'<table class="grid"><tr>{head}</tr>{rows}</table>'
+
+
+def plan_years_table(by_year: pd.DataFrame, lang: str) -> str:
+    """`year_table`'s rows as the page's table (the solve, posts changing by cause)."""
+    return _frame_table(by_year, list(by_year.columns), lang)
 
 
 def county_section(plan: PlanFolder, region: str, heads: pd.DataFrame, teams: pd.DataFrame,
@@ -290,15 +295,20 @@ def county_section(plan: PlanFolder, region: str, heads: pd.DataFrame, teams: pd
     teams' figures year by year."""
     years = plan.years
     rows = []
+    titles = heads.drop_duplicates("post_id")["title"]
+    named = titles.duplicated(keep=False).any()  # 局长 in many teams: say whose
     for _, post in heads.groupby("post_id", sort=False):
         cells = {int(y): (n, c) for y, n, c in zip(post["year"], post["holder"], post["cause"],
                                                    strict=True)}
-        rows.append((str(post["title"].iloc[0]), [cells.get(y, ("", "")) for y in years]))
+        label = str(post["title"].iloc[0])
+        if named:
+            label = f"{str(post['team'].iloc[0])[:12]}·{label}"
+        rows.append((label, [cells.get(y, ("", "")) for y in years]))
     by_year = year_table(plan, lang, region)
     counts = [(plan_word("changed", lang), by_year["changed"].tolist()),
               (plan_word("forced", lang), by_year["forced"].tolist())]
     legend = [(c, c if c in DEADLINES else plan_word(c, lang)) for c in CAUSES]
-    chart = timeline(years, rows, counts, legend)
+    chart = timeline(years, rows, counts, legend, left=330 if named else 190)
     figures = _frame_table(teams[teams["region"] == region],
                            ["team_name", "year", *FIGURES, "changed_posts"], lang)
     return (f'<div class="charts">{chart}</div>'
@@ -325,11 +335,12 @@ def build_plan_html(plan: PlanFolder, lang: str = "zh") -> str:
     body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
                    for k, v in cards)
     sections = [("plan", plan_word("plan_title", lang), f'<div class="cards">{body}</div>'
-                 f"{_frame_table(by_year, list(by_year.columns), lang)}")]
+                 f"{plan_years_table(by_year, lang)}")]
     heads, teams, names = head_table(plan, lang), team_table(plan), counties(plan)
     for region, name in names.items():
+        part = county_section(plan, region, heads[heads["region"] == region], teams, lang)
         sections.append((f"county-{region}", f"{name}（{region}）" if zh else f"{name} ({region})",
-                         county_section(plan, region, heads[heads["region"] == region], teams, lang)))
+                         part))
     html = "".join(f'<section id="{escape(sid)}"><h2>{escape(h)}</h2>{part}</section>'
                    for sid, h, part in sections)
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'

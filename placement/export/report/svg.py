@@ -82,12 +82,13 @@ STAYS = "#eef2f6"
 
 def timeline(years: list[int], rows: list[tuple[str, list[tuple[str, str]]]],
              counts: list[tuple[str, list[int]]], legend: list[tuple[str, str]],
-             width: int = 900) -> str:
+             width: int = 900, left: int = 190) -> str:
     """A timeline: one row per post (`rows`: label, then per year the holder's name and
     why the post changed hands that year, "" when the holder stayed), one column per
     year; a changed cell is coloured by its cause (`CAUSE_COLOURS`), a kept one pale.
-    `counts` rows (label, a number per year) come under it; `legend` is (cause, words)."""
-    left, top, row, foot = 190, 46, 24, 20
+    `counts` rows (label, a number per year) come under it; `legend` is (cause, words);
+    `left` is the width kept for the row labels."""
+    top, row, foot = 46, 24, 20
     col = (width - left - 10) / max(len(years), 1)
     height = top + len(rows) * row + len(counts) * foot + 34
     parts = [_text(left + i * col + col / 2, top - 8, str(y), anchor="middle", weight="bold")
