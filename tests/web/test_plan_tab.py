@@ -82,3 +82,20 @@ def test_plan_requests_are_checked(client):
     assert client.post("/api/v1/plans", json={"scenario": "nowhere"}).status_code == 404
     assert client.get("/api/v1/plans/20990101-000000-abcdef").status_code == 404
     assert client.delete("/api/v1/plans/20990101-000000-abcdef").status_code == 409
+
+
+def test_a_plan_stops_when_cancelled(client):
+    plan_id = client.post("/api/v1/plans", json={"scenario": "linfen", "years": 5}).json()["id"]
+    deadline = time.monotonic() + 120
+    while not any(e["stage"] == "solving"
+                  for e in client.get(f"/api/v1/plans/{plan_id}").json()["events"]):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert client.delete(f"/api/v1/plans/{plan_id}").json() == {"id": plan_id,
+                                                                "cancelling": True}
+    got = wait(client, plan_id)
+    assert got["status"] == "cancelled"
+    # Year 1 stops with what it has; no later year is started.
+    assert [e["index"] for e in got["events"] if e["stage"] == "solving"] == [1]
+    assert len(got["years"]) <= 1
+    assert client.delete(f"/api/v1/plans/{plan_id}").status_code == 409
