@@ -170,23 +170,31 @@ def plan(
     scenario: Path,
     years: Annotated[int, typer.Option(min=1, max=10, help="years in the plan")] = 5,
     out: Annotated[Path, typer.Option(help="plan folder")] = Path("plan"),
+    leaves: Annotated[Path | None, typer.Option(
+        help="CSV of cadre_id, year: departures known beforehand (year as 2028)")] = None,
     set_: Sets = None,
     as_json: Annotated[bool, typer.Option("--json", help="print plan.json")] = False,
     lang: Lang = None,
 ) -> None:
     """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
     from placement.api import plan as make_plan
+    from placement.plan.leaves import read_leaves
     from placement.plan.tables import plan_summary, year_line
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
+    try:
+        known = (None if leaves is None else
+                 read_leaves(leaves, data, sc.reference_date.year, years))
+    except InputError as err:
+        _fail_input(err, lg)
 
     def told(year) -> None:
         if not as_json:
             typer.echo(year_line(year))
 
     try:
-        result = make_plan(sc, data, years, out, on_year=told)
+        result = make_plan(sc, data, years, out, leaves=known, on_year=told)
     except InputError as err:
         _fail_input(err, lg)
     if as_json:

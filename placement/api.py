@@ -51,23 +51,38 @@ from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.report.data import load_result
-from placement.export.report.html import write_report_html
+from placement.export.report.html import (
+    county_section,
+    plan_years_table,
+    write_plan_html,
+    write_report_html,
+)
+from placement.export.report.plan import (
+    counties,
+    head_table,
+    is_plan_folder,
+    read_plan_folder,
+    team_table,
+    year_table,
+)
 from placement.export.report.svg import paired_bars, pyramid
-from placement.export.report.xlsx import write_report_xlsx
+from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
-from placement.plan.rolling import Plan
+from placement.plan.rolling import Plan, Year
 from placement.plan.rolling import plan as plan_years
+from placement.plan.tables import year_figures
 from placement.roster.result_folder import Result, read_result
 from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
-           "sweep", "report", "plan", "session", "Conditions", "candidates", "try_member",
-           "team_profiles", "structure_charts", "import_lrmx", "export_lrmx"]
+           "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
+           "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
+           "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -139,9 +154,14 @@ def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) ->
 
 def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
     """`placement report`: report.xlsx and report.html written into the result folder
-    `folder` (the scenario and data set reloaded, the roster checked again); returns
-    their paths. Raises `InputError` when the folder holds no roster."""
+    `folder` (the scenario and data set reloaded, the roster checked again), or the plan
+    report into a plan folder (docs/plan.md); returns their paths. Raises `InputError`
+    when the folder holds no roster."""
     folder = Path(folder)
+    if is_plan_folder(folder):  # a plan folder (`placement plan`): the plan report
+        plan_folder = read_plan_folder(folder)
+        return (write_plan_xlsx(plan_folder, folder / "report.xlsx", lang),
+                write_plan_html(plan_folder, folder / "report.html", lang))
     res = load_result(folder)
     return (write_report_xlsx(res, folder / "report.xlsx", lang),
             write_report_html(res, folder / "report.html", lang))
@@ -160,6 +180,28 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = N
     if out is not None:
         write_plan(result, out)
     return result
+
+
+def plan_year(year: Year) -> dict:
+    """One solved year of a plan as plan.json holds it (status, gap, times, moves and
+    forced moves): what `on_year` callers report as the plan goes on."""
+    return year_figures(year)
+
+
+def plan_view(folder: Path | str, lang: str = "zh") -> dict:
+    """A plan folder for a page: `years` (per year the solve and the posts changing by
+    cause, the report's 换届规划 rows; `causes` the same as the report's HTML table) and
+    `counties` (per county its region, name and the report's section: the head posts'
+    timeline as inline SVG and the teams' figures).
+    Raises `InputError` when the folder is not a whole plan folder."""
+    p = read_plan_folder(folder)
+    heads, teams = head_table(p, lang), team_table(p)
+    years = year_table(p, lang)
+    return {"years": years.to_dict("records"), "causes": plan_years_table(years, lang),
+            "counties": [{"region": region, "name": name,
+                          "html": county_section(p, region, heads[heads["region"] == region],
+                                                 teams, lang)}
+                         for region, name in counties(p).items()]}
 
 
 def candidates(sc: Scenario, data: DataSet, post: str, conditions: Conditions | None = None,

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
+from placement.data.errors import OutputError
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.plan import dataset_files
@@ -207,3 +208,147 @@ def test_cli_plan_writes_the_folder_and_refuses_a_foreign_one(tmp_path):
 def test_years_out_of_range_are_refused():
     with pytest.raises(ValueError, match="years must be"):
         api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=0)
+
+
+# ------------------------------------------------------------------ the plan report
+
+
+def test_plan_report_has_the_plan_sheet_and_a_timeline_per_county(tmp_path):
+    from openpyxl import load_workbook
+
+    api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=3, out=tmp_path / "plan")
+    xlsx, html = api.report(tmp_path / "plan")
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["换届规划", "正职逐年", "班子逐年", "逐年调整"]
+    rows = list(book["换届规划"].values)
+    head = list(rows[0])
+    got = {r[0]: dict(zip(head, r, strict=True)) for r in rows[1:]}
+    # 2026: V vacant, X placed; 2027: nothing; 2028: H's R-RO1 deadline moves him out
+    # of AH (forced), and X leaves V by choice for AH (not forced): 2 changes, 1 forced.
+    assert [(y, got[y]["变动职位"], got[y]["被动调整"], got[y]["R-RO1 正职任职满10年交流"],
+             got[y]["空缺补充"], got[y]["择优调整"]) for y in (2026, 2027, 2028)] == [
+        (2026, 1, 0, 0, 1, 0), (2027, 0, 0, 0, 0, 0), (2028, 2, 1, 1, 0, 1)]
+    heads = [r[4:7] for r in list(book["正职逐年"].values)[1:]]
+    assert heads == [(2026, "H", "H"), (2027, "H", "H"), (2028, "X", "X")]  # names are ids
+    page = html.read_text("utf-8")
+    assert page.count("<svg") == 1 and "<script" not in page and "https://" not in page
+    assert 'id="county-R1"' in page and "换届规划" in page
+    # The 2028 cell of AH (X, forced out H by R-RO1) is drawn in the deadline colour.
+    assert '<rect x="' in page and 'fill="#d9534f"/><text' in page
+    _, html_en = api.report(tmp_path / "plan", lang="en")
+    assert "Rotation plan" in html_en.read_text("utf-8")
+
+
+def test_plan_report_refuses_a_plan_file_changed_since_written(tmp_path):
+    from placement.data.errors import InputError
+
+    api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=2, out=tmp_path / "plan")
+    with open(tmp_path / "plan" / "plan.csv", "a", encoding="utf-8") as f:
+        f.write("2027,V,H,moved_in,,B,,,,,,,\n")
+    with pytest.raises(InputError) as err:
+        api.report(tmp_path / "plan")
+    assert err.value.problems[0].params["file"] == "plan.csv"
+    run = CliRunner().invoke(app, ["report", str(tmp_path / "plan")])
+    assert run.exit_code == 3 and "plan.csv" in run.output
+
+
+# ---------------------------------------------------- the plan folder, whole or not at all
+
+
+def test_a_failure_mid_plan_leaves_no_partial_folder_and_the_old_plan_untouched(
+        tmp_path, monkeypatch):
+    from placement.plan import folder as plan_folder
+
+    out = tmp_path / "plan"
+    sc, data = plan_scenario(), deadline_data(STAY_BETTER)
+    real = plan_folder.dataset_files.write
+
+    def fail_in_2027(tables, where):
+        if where.parent.name == "2027":
+            raise OSError(28, "No space left on device", str(where))
+        return real(tables, where)
+
+    monkeypatch.setattr(plan_folder.dataset_files, "write", fail_in_2027)
+    with pytest.raises(OutputError):
+        api.plan(sc, data, years=3, out=out)
+    assert sorted(tmp_path.iterdir()) == []  # no folder, no sibling, no lock left
+
+    monkeypatch.setattr(plan_folder.dataset_files, "write", real)
+    api.plan(sc, data, years=1, out=out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    monkeypatch.setattr(plan_folder.dataset_files, "write", fail_in_2027)
+    with pytest.raises(OutputError):
+        api.plan(sc, data, years=3, out=out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before and sorted(x.name for x in tmp_path.iterdir()) == ["plan"]
+
+    # A failure while solving (before anything is written) leaves it untouched too.
+    def boom(*args, **kwargs):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr("placement.plan.rolling.solve_result", boom)
+    with pytest.raises(RuntimeError):
+        api.plan(sc, data, years=3, out=out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_plan_json_lists_every_file_with_its_checksum(tmp_path):
+    import hashlib
+    import json
+
+    api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=2, out=tmp_path / "plan")
+    out = tmp_path / "plan"
+    files = json.loads((out / "plan.json").read_text("utf-8"))["files"]
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                     if p.is_file() and p.name != "plan.json")
+    assert sorted(files) == on_disk and "2027/data/cadres.csv" in files
+    assert files["plan.csv"] == hashlib.sha256((out / "plan.csv").read_bytes()).hexdigest()
+    summary = json.loads((out / "2027" / "summary.json").read_text("utf-8"))
+    assert summary["out"] == str(out.absolute() / "2027")  # not the temporary sibling's
+
+
+# ------------------------------------------------------------------ --leaves FILE
+
+
+def leaves_setup(tmp_path):
+    sc = plan_scenario(rules={"R-EL7": {"retirement_age": 70}})
+    dataset_files.write(dataset_files.as_text(retirement_data()), tmp_path / "data")
+    (tmp_path / "s.toml").write_text(scenario_toml(sc, "data"), "utf-8")
+    return tmp_path / "s.toml"
+
+
+def test_cli_plan_leaves_file_schedules_departures_by_calendar_year(tmp_path):
+    toml = leaves_setup(tmp_path)
+    (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p")])
+    assert run.exit_code == 0, run.output
+    lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str)
+    # 2028 is year 3: H leaves then and X takes AH (as with api.plan(leaves={"H": 3})).
+    assert lines[["year", "post_id", "holder", "reason", "departure"]].values.tolist() == [
+        ["2028", "AH", "X", "leaves (plan schedule)", "scheduled"]]
+
+
+def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):
+    toml = leaves_setup(tmp_path)
+    bad = tmp_path / "leaves.csv"
+    bad.write_text("cadre_id,year\nH,2028\nNOBODY,2027\nH,2027\nX,next\nR,2031\n,2027\n",
+                   "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves", str(bad),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and not (tmp_path / "p").exists()
+    out = run.output
+    assert f"{bad}, row 3, column cadre_id: NOBODY does not exist in cadres.cadre_id" in out
+    assert f"{bad}, row 4, column cadre_id: duplicate id H (first seen in row 2)" in out
+    assert f"{bad}, row 5, column year: cannot read whole number 'next'" in out
+    # The plan's years are 2026 … 2028 (3 years from 2026-09-01).
+    assert f"{bad}, row 6, column year: value 2031 is out of range; expected 2026 to 2028" in out
+    assert f"{bad}, row 7, column cadre_id: must not be empty" in out
+    (tmp_path / "cols.csv").write_text("cadre,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "cols.csv"),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3
+    assert "cols.csv, row 1: required column cadre_id (人员编号) is missing" in run.output
+    run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "none.csv"),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and "none.csv not found" in run.output

@@ -64,20 +64,25 @@ def _size(path: Path) -> str:
 
 
 def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> None:
-    """Write report.xlsx and report.html into the result folder RESULT."""
+    """Write report.xlsx and report.html into the result folder RESULT (or the plan
+    report into a plan folder written by `placement plan`)."""
     from placement.export.report.data import load_result
-    from placement.export.report.html import write_report_html
-    from placement.export.report.xlsx import write_report_xlsx
+    from placement.export.report.html import write_plan_html, write_report_html
+    from placement.export.report.plan import is_plan_folder, read_plan_folder
+    from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
     from placement.roster.result_folder import lock_folder
 
     msg, content = choose_language(lang), _content_lang(lang)
+    plan = is_plan_folder(result)
     try:
-        res = load_result(result, scenario)
+        res = read_plan_folder(result) if plan else load_result(result, scenario)
     except InputError as err:
         _fail(err, msg)
-    with lock_folder(result):  # not while a solve replaces the folder
-        xlsx = write_report_xlsx(res, Path(result) / "report.xlsx", content)
-        html = write_report_html(res, Path(result) / "report.html", content)
+    write_xlsx, write_html = ((write_plan_xlsx, write_plan_html) if plan
+                              else (write_report_xlsx, write_report_html))
+    with lock_folder(result):  # not while a solve or a plan replaces the folder
+        xlsx = write_xlsx(res, Path(result) / "report.xlsx", content)
+        html = write_html(res, Path(result) / "report.html", content)
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))
 
 

@@ -7,28 +7,35 @@ set as the plan solved it: incumbents as the previous year left them) and
 `placement check DIR/2027/scenario.toml DIR/2027/roster.csv` confirms the year on
 its own and `placement solve DIR/2027/scenario.toml` solves it again.
 
-A plan folder is replaced year folder by year folder, not swapped in whole: `out` must
+A plan folder is written whole or not at all, as a result folder is
+(`placement.roster.result_folder`): everything is written into a temporary sibling
+(`.NAME.tmp-*`), plan.json last with `files`, the SHA-256 of every file in it, and the
+sibling then replaces `out` in one rename; a failure on the way removes the sibling
+and leaves `out` as it was (a previous plan folder untouched, or no folder). `out` must
 be absent, empty or a plan folder written before (its plan.json names its year
-folders), and nothing else is ever removed. A second writer is refused (the result
-folders' lock on `out`).
+folders), so a folder of the user's is never replaced. A second writer is refused (the
+result folders' lock on `out`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from placement.data import atomic
-from placement.data.errors import OutputError, Problem
+from placement.data.errors import OutputError, Problem, os_problem
 from placement.plan import dataset_files
 from placement.plan.rolling import Plan
 from placement.plan.scenario_file import scenario_toml
 from placement.plan.tables import plan_summary, plan_table, timeline
-from placement.roster.result_folder import lock_folder
+from placement.roster.result_folder import SUMMARY_FILE, lock_folder
 
-PLAN_FILES = ("plan.csv", "timeline.csv", "plan.json")
+PLAN_FILES = ("plan.csv", "timeline.csv", "plan.json", "report.xlsx", "report.html")
 
 
 def _previous_years(out: Path) -> list[str]:
@@ -65,27 +72,63 @@ def check_plan_out(out: Path, inputs: list[Path]) -> None:
     _previous_years(Path(out))
 
 
+def _manifest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative path, `/`-separated) -> its SHA-256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _write_into(plan: Plan, folder: Path, out: Path) -> None:
+    """The plan's files in `folder` (to become `out`), plan.json last."""
+    for year in plan.years:
+        year_dir = folder / year.label
+        # The year's input data set lands inside its result folder on purpose; the
+        # result writer's guard against writing over an input is for user folders.
+        replace(year.result, scenario=None).write(year_dir)
+        year.result.summary["out"] = str(out / year.label)  # not the sibling's
+        atomic.write_json(year_dir / SUMMARY_FILE, year.result.summary)
+        year.result.folder = out / year.label
+        dataset_files.write(year.tables, year_dir / "data")
+        header = (f"Year {year.index} of the plan from {plan.scenario.source or '?'}: "
+                  "incumbents as the previous year's roster left them.\n"
+                  "Written by `placement plan`; check with `placement check "
+                  f"{out / year.label}/scenario.toml {out / year.label}/roster.csv`.")
+        atomic.write_bytes(year_dir / "scenario.toml",
+                           scenario_toml(year.scenario, "data", header).encode("utf-8"))
+    atomic.write_bytes(folder / "plan.csv", atomic.csv_bytes(plan_table(plan)))
+    atomic.write_bytes(folder / "timeline.csv", atomic.csv_bytes(timeline(plan)))
+    atomic.write_json(folder / "plan.json", plan_summary(plan) | {"files": _manifest(folder)})
+
+
 def write_plan(plan: Plan, out: Path | str) -> Path:
-    """Write the plan folder `out` (module docstring); returns `out`."""
-    out = Path(out)
+    """Write the plan folder `out` whole (module docstring); returns `out`."""
+    out = Path(os.path.abspath(out))
     with lock_folder(out):
-        for old in _previous_years(out):
-            shutil.rmtree(out / old)
-        for name in PLAN_FILES:
-            (out / name).unlink(missing_ok=True)
-        for year in plan.years:
-            folder = out / year.label
-            # The year's input data set lands inside its result folder on purpose; the
-            # result writer's guard against writing over an input is for user folders.
-            replace(year.result, scenario=None).write(folder)
-            dataset_files.write(year.tables, folder / "data")
-            header = (f"Year {year.index} of the plan from {plan.scenario.source or '?'}: "
-                      "incumbents as the previous year's roster left them.\n"
-                      "Written by `placement plan`; check with `placement check "
-                      f"{folder}/scenario.toml {folder}/roster.csv`.")
-            atomic.write_bytes(folder / "scenario.toml",
-                               scenario_toml(year.scenario, "data", header).encode("utf-8"))
-        atomic.write_bytes(out / "plan.csv", atomic.csv_bytes(plan_table(plan)))
-        atomic.write_bytes(out / "timeline.csv", atomic.csv_bytes(timeline(plan)))
-        atomic.write_json(out / "plan.json", plan_summary(plan))
+        _previous_years(out)
+        for stale in out.parent.glob(f".{out.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        for stale in out.parent.glob(f".{out.name}.old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        old = None
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o777 & ~umask)  # mkdtemp's 0700 would hide the plan
+            _write_into(plan, tmp, out)
+            if out.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+                os.replace(out, old / "previous")
+            os.replace(tmp, out)
+        except BaseException as err:
+            if old is not None and not out.exists():
+                os.replace(old / "previous", out)  # put the previous plan back
+            if isinstance(err, OSError):
+                err.filename = str(out)  # the folder asked for, not the sibling
+                raise OutputError([os_problem(err)]) from None
+            raise
+        finally:
+            for left in (tmp, old):
+                if left is not None:
+                    shutil.rmtree(left, ignore_errors=True)
     return out

@@ -16,7 +16,8 @@ from placement.plan.advance import LEFT, RETIRED, SCHEDULED
 from placement.plan.rolling import Plan, Year
 
 PLAN_COLUMNS = ["year", "post_id", "holder", "change", "reason", "team_id", "title",
-                "holder_name", "holder_from", "previous_holder", "required_by"]
+                "holder_name", "holder_from", "previous_holder", "required_by", "target_due",
+                "departure"]
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
            "avg_age")
 DEPARTED = {RETIRED: "retired (R-EL7 retirement age)", LEFT: "leaves (data: leaving)",
@@ -37,6 +38,8 @@ def _fate(year: Year) -> pd.DataFrame:
     due = _lookup(out["cadre_id"], year.due.to_dict()).where(out["kind"] != "leaving", "")
     out["required_by"] = rules
     out["target_due"] = due
+    departure = _lookup(out["cadre_id"], year.departures.to_dict())
+    out["departure"] = departure.where(departure != "", LEFT).where(out["kind"] == "leaving", "")
     out["reason"] = (words + rules.map(lambda r: f" (required by {r})" if r else "")
                      + due.map(lambda r: f" (target due: {r})" if r else ""))
     return out.set_index("from_post")
@@ -68,6 +71,8 @@ def year_lines(year: Year) -> pd.DataFrame:
         "holder_from": came_from,
         "previous_holder": prev,
         "required_by": _lookup(lines["post_id"], fate["required_by"].to_dict()),
+        "target_due": _lookup(lines["post_id"], fate["target_due"].to_dict()),
+        "departure": _lookup(lines["post_id"], fate["departure"].to_dict()),
     }, columns=PLAN_COLUMNS)
 
 

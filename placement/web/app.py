@@ -49,6 +49,7 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.data.schema import RELATIONS
 from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
+from placement.web.plans import register as register_plans
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
 from placement.web.workspace import FINAL, Workspace
 
@@ -126,6 +127,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     async def lifespan(_app):
         yield
         runner.close()
+        plans.close()
 
     app = FastAPI(title="placement workbench", version="1", openapi_url="/api/v1/openapi.json",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
@@ -163,6 +165,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         if path.suffix == ".toml" and path.is_file():
             return path.resolve()
         raise HTTPException(404, f"no scenario {ref!r}")
+
+    plans = register_plans(app, ws.root / "plans", scenario_path)  # the Plan tab
 
     def load(ref: str, settings: list[str]):
         try:

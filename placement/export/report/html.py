@@ -2,7 +2,10 @@
 
 Summary, per-team structure before/after (women, young, locals, exchanged-in,
 non-Party) with the checker's targets marked, the age pyramid before/after,
-rule attainment and the roster with reasons. Everything is inside the one
+rule attainment and the roster with reasons. A plan folder (`placement plan`) gets
+its own page: the plan year by year and, per county, a timeline of who holds each
+head post each year, coloured by why a post changed hands, with the moves and forced
+moves per year and the teams' figures each year (`build_plan_html`). Everything is inside the one
 file: CSS inline, charts as inline SVG (`placement.export.report.svg`), no scripts,
 no web fonts, no links out, so it opens offline on any machine and prints.
 Chinese text renders with the CJK fonts the machine has: the font stack
@@ -31,7 +34,18 @@ from placement.export.report.content import (
     team_targets,
 )
 from placement.export.report.labels import value, word
-from placement.export.report.svg import paired_bars, pyramid
+from placement.export.report.plan import (
+    CAUSES,
+    DEADLINES,
+    FIGURES,
+    PlanFolder,
+    counties,
+    head_table,
+    team_table,
+    year_table,
+)
+from placement.export.report.plan import say as plan_word
+from placement.export.report.svg import paired_bars, pyramid, timeline
 from placement.roster.result_folder import Result
 
 FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
@@ -255,4 +269,88 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
 def write_report_html(res: Result, out: Path, lang: str = "zh") -> Path:
     """Write the page to `out` atomically (UTF-8); returns `out`."""
     atomic.write_bytes(Path(out), build_report_html(res, lang).encode("utf-8"))
+    return Path(out)
+
+
+# ------------------------------------------------------------------- a plan folder
+
+
+def _frame_table(frame: pd.DataFrame, keys: list[str], lang: str) -> str:
+    """A plain table of `frame[keys]` under the plan report's words."""
+    head = "".join(f"<th>{escape(plan_word(k, lang))}</th>" for k in keys)
+    rows = "".join("<tr>" + "".join(
+        f'<td class="{"n" if isinstance(x[k], int | float) else ""}">{_e(x[k])}</td>'
+        for k in keys) + "</tr>" for x in frame[keys].to_dict("records"))
+    return f'<table class="grid"><tr>{head}</tr>{rows}</table>'
+
+
+def plan_years_table(by_year: pd.DataFrame, lang: str) -> str:
+    """`year_table`'s rows as the page's table (the solve, posts changing by cause)."""
+    return _frame_table(by_year, list(by_year.columns), lang)
+
+
+def county_section(plan: PlanFolder, region: str, heads: pd.DataFrame, teams: pd.DataFrame,
+            lang: str) -> str:
+    """One county: the timeline of its head posts with its moves per year, then its
+    teams' figures year by year."""
+    years = plan.years
+    rows = []
+    titles = heads.drop_duplicates("post_id")["title"]
+    named = titles.duplicated(keep=False).any()  # 局长 in many teams: say whose
+    for _, post in heads.groupby("post_id", sort=False):
+        cells = {int(y): (n, c) for y, n, c in zip(post["year"], post["holder"], post["cause"],
+                                                   strict=True)}
+        label = str(post["title"].iloc[0])
+        if named:
+            label = f"{str(post['team'].iloc[0])[:12]}·{label}"
+        rows.append((label, [cells.get(y, ("", "")) for y in years]))
+    by_year = year_table(plan, lang, region)
+    counts = [(plan_word("changed", lang), by_year["changed"].tolist()),
+              (plan_word("forced", lang), by_year["forced"].tolist())]
+    legend = [(c, c if c in DEADLINES else plan_word(c, lang)) for c in CAUSES]
+    chart = timeline(years, rows, counts, legend, left=330 if named else 190)
+    figures = _frame_table(teams[teams["region"] == region],
+                           ["team_name", "year", *FIGURES, "changed_posts"], lang)
+    return (f'<div class="charts">{chart}</div>'
+            f"<details><summary>{escape(plan_word('figures', lang))}</summary>{figures}"
+            "</details>")
+
+
+def build_plan_html(plan: PlanFolder, lang: str = "zh") -> str:
+    """The plan report page: the plan year by year, then per county the timeline of
+    its head posts and its teams' figures each year (module docstring: one file, inline
+    SVG, no script, no network)."""
+    zh = lang == "zh"
+    s = plan.summary
+    title = f"{s.get('name') or ''} {plan_word('plan_title', lang)}".strip()
+    sub = (f"{len(plan.years)} 年（{plan.years[0]}–{plan.years[-1]}）　生成于 {dt.date.today()}"
+           if zh else f"{len(plan.years)} years ({plan.years[0]}–{plan.years[-1]}), "
+           f"generated {dt.date.today()}")
+    by_year = year_table(plan, lang)
+    cards = [(plan_word("years", lang), f"{s['years_solved']}/{s['years_requested']}"),
+             (plan_word("total_s", lang), f"{s['seconds']:.1f}"),
+             (plan_word("changed", lang), int(by_year["changed"].sum())),
+             (plan_word("forced", lang), int(by_year["forced"].sum())),
+             (plan_word("check", lang), plan_word("passed" if s["ok"] else "failed", lang))]
+    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
+                   for k, v in cards)
+    sections = [("plan", plan_word("plan_title", lang), f'<div class="cards">{body}</div>'
+                 f"{plan_years_table(by_year, lang)}")]
+    heads, teams, names = head_table(plan, lang), team_table(plan), counties(plan)
+    for region, name in names.items():
+        part = county_section(plan, region, heads[heads["region"] == region], teams, lang)
+        sections.append((f"county-{region}", f"{name}（{region}）" if zh else f"{name} ({region})",
+                         part))
+    html = "".join(f'<section id="{escape(sid)}"><h2>{escape(h)}</h2>{part}</section>'
+                   for sid, h, part in sections)
+    return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+            f'<header><h1>{escape(title)}</h1><p class="sub">{escape(sub)}</p></header>'
+            f"{html}</body></html>\n")
+
+
+def write_plan_html(plan: PlanFolder, out: Path, lang: str = "zh") -> Path:
+    """Write the plan page to `out` atomically (UTF-8); returns `out`."""
+    atomic.write_bytes(Path(out), build_plan_html(plan, lang).encode("utf-8"))
     return Path(out)

@@ -70,3 +70,46 @@ def pyramid(bands: pd.DataFrame, title: str, legend: tuple[str, str], vmax: int,
 def _svg(width: float, height: float, parts: list[str]) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0f}" '
             f'viewBox="0 0 {width} {height:.0f}" role="img">' + "".join(parts) + "</svg>")
+
+
+# Why a post changed hands (`export.report.plan.CAUSES`): deadlines red, departures grey,
+# other hard rules orange, chosen moves and vacancies filled blue.
+CAUSE_COLOURS = {"R-RO1": "#d9534f", "R-RO2": "#d9534f", "R-RO3": "#e07a5f", "R-RO4": "#d9534f",
+                 "R-RO5": "#e07a5f", "R-EL7": "#8d99ae", "leaving": "#b0b8c4",
+                 "other_rule": "#f0a030", "chosen": "#5b9bd5", "vacant": "#7fb77e"}
+STAYS = "#eef2f6"
+
+
+def timeline(years: list[int], rows: list[tuple[str, list[tuple[str, str]]]],
+             counts: list[tuple[str, list[int]]], legend: list[tuple[str, str]],
+             width: int = 900, left: int = 190) -> str:
+    """A timeline: one row per post (`rows`: label, then per year the holder's name and
+    why the post changed hands that year, "" when the holder stayed), one column per
+    year; a changed cell is coloured by its cause (`CAUSE_COLOURS`), a kept one pale.
+    `counts` rows (label, a number per year) come under it; `legend` is (cause, words);
+    `left` is the width kept for the row labels."""
+    top, row, foot = 46, 24, 20
+    col = (width - left - 10) / max(len(years), 1)
+    height = top + len(rows) * row + len(counts) * foot + 34
+    parts = [_text(left + i * col + col / 2, top - 8, str(y), anchor="middle", weight="bold")
+             for i, y in enumerate(years)]
+    x = 10.0
+    for cause, words in legend:
+        parts += [_rect(x, 6, 12, 12, CAUSE_COLOURS[cause]), _text(x + 16, 17, words, size=11)]
+        x += 28 + sum(11 if ord(ch) > 0x2E80 else 6.5 for ch in words)  # CJK glyphs are wider
+    for j, (label, cells) in enumerate(rows):
+        y = top + j * row
+        parts.append(_text(left - 6, y + row - 8, label, anchor="end", size=12))
+        for i, (name, cause) in enumerate(cells):
+            fill = CAUSE_COLOURS.get(cause, STAYS)
+            parts.append(_rect(left + i * col + 1, y + 1, col - 2, row - 2, fill))
+            colour = "#fff" if cause else "#222"
+            parts.append(_text(left + i * col + col / 2, y + row - 8, name, anchor="middle",
+                               size=12, fill=colour))
+    base = top + len(rows) * row + 16
+    for j, (label, values) in enumerate(counts):
+        y = base + j * foot
+        parts.append(_text(left - 6, y, label, anchor="end", size=12, weight="bold"))
+        parts += [_text(left + i * col + col / 2, y, str(v), anchor="middle", size=12)
+                  for i, v in enumerate(values)]
+    return _svg(width, height, parts)

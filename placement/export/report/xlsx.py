@@ -7,7 +7,9 @@ targets marked green (met) or red (short); 规则达标 each rule's target,
 achievement and where it falls short; 未达标原因 the cause of each
 shortfall (only when the result folder has shortfalls.csv); 备选人选
 alternates (only when it has alternates.csv); 说明 scenario, parameters,
-solver status, gap, times and input checksums. Layout: `placement.export.xlsx_sheet`.
+solver status, gap, times and input checksums. A plan folder (`placement plan`)
+gets its own workbook, `build_plan_book`, led by the 换届规划 sheet.
+Layout: `placement.export.xlsx_sheet`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from placement.export.report.content import (
     structure_frame,
 )
 from placement.export.report.labels import word
+from placement.export.report.plan import PlanFolder, head_table, team_table, year_table
+from placement.export.report.plan import say as plan_word
 from placement.export.xlsx_sheet import add_sheet, new_book, save_book
 from placement.roster.result_folder import Result
 
@@ -34,6 +38,11 @@ ROSTER_KEYS = ("team", "post_id", "post", "post_rank", "proposed", "proposed_id"
                "current", "current_id", "change", "fit", "reason")
 MOVES_KEYS = ("cadre_id", "name", "from_team", "from_post", "to_team", "to_post", "kind",
               "required_by", "reason")
+HEAD_KEYS = ("county", "team", "post_id", "title", "year", "holder", "holder_id", "cause_words",
+             "reason")
+LINE_KEYS = ("year", "team_id", "post_id", "title", "holder_name", "holder", "change",
+             "cause", "reason", "previous_holder", "holder_from", "required_by", "target_due",
+             "departure")
 ALT_KEYS = ("team", "post_id", "post", "rank", "cadre_id", "name", "objective_change",
             "lines_changed", "breaks", "reason")
 
@@ -80,4 +89,30 @@ def build_report_book(res: Result, lang: str = "zh"):
 def write_report_xlsx(res: Result, out: Path, lang: str = "zh") -> Path:
     """Write the workbook to `out` atomically; returns `out`."""
     save_book(build_report_book(res, lang), out)
+    return Path(out)
+
+
+def build_plan_book(plan: PlanFolder, lang: str = "zh"):
+    """The plan workbook: 换届规划 (per year: the solve, posts changing, forced moves by
+    cause), 正职逐年 (who holds each head post each year and why it changed hands),
+    班子逐年 (each team's figures each year) and 逐年调整 (plan.csv's lines)."""
+    book = new_book()
+    years = year_table(plan, lang)
+    add_sheet(book, plan_word("sheet_years", lang), years,
+              [plan_word(k, lang) for k in years.columns])
+    heads = head_table(plan, lang)[list(HEAD_KEYS)]
+    add_sheet(book, plan_word("sheet_heads", lang), heads,
+              [plan_word(k, lang) for k in HEAD_KEYS])
+    teams = team_table(plan)
+    add_sheet(book, plan_word("sheet_teams", lang), teams,
+              [plan_word(k, lang) for k in teams.columns])
+    lines = plan.lines.assign(cause=plan.lines["cause"].map(lambda c: plan_word(c, lang)))
+    add_sheet(book, plan_word("sheet_lines", lang), lines[list(LINE_KEYS)],
+              [plan_word(k, lang) for k in LINE_KEYS])
+    return book
+
+
+def write_plan_xlsx(plan: PlanFolder, out: Path, lang: str = "zh") -> Path:
+    """Write the plan workbook to `out` atomically; returns `out`."""
+    save_book(build_plan_book(plan, lang), out)
     return Path(out)

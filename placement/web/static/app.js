@@ -94,6 +94,21 @@ const T = {
   },
 };
 
+Object.assign(T.zh, {
+  tab_plan: "规划", plan_title: "换届规划（逐年）", plan_years: "年数", plan_run: "生成规划", plan_cancel: "停止",
+  plan_hint: "按年份求解整个任期：每年一份经独立核查的名单，到期必须交流的、退休的、离任的逐年列出。",
+  plan_solving: "正在求解第 {k} 年（共 {n} 年）", plan_done: "规划完成", plan_failed: "规划失败",
+  plan_cancelled: "规划已停止", plan_zip: "下载规划文件夹（zip）", year: "年度", changed: "变动职位",
+  hard_forced: "硬性规则调出", target_due: "到期目标规则", retired: "退休", check: "独立核查", passed: "通过", failed: "未通过",
+});
+Object.assign(T.en, {
+  tab_plan: "Plan", plan_title: "Rotation plan, year by year", plan_years: "Years", plan_run: "Run the plan",
+  plan_cancel: "Stop", plan_hint: "The whole term solved year by year: one checked roster per year, with the moves deadlines force, retirements and departures in each year.",
+  plan_solving: "solving year {k} of {n}", plan_done: "plan done", plan_failed: "plan failed",
+  plan_cancelled: "plan stopped", plan_zip: "Download the plan folder (zip)", year: "Year", changed: "Posts changing",
+  hard_forced: "Moved by a hard rule", target_due: "Target rule due", retired: "Retired", check: "Check", passed: "passed", failed: "FAILED",
+});
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -622,6 +637,66 @@ async function compare() {
     <table class="grid" id="diff-posts"><tr><th>${t("team")}</th><th>${t("post")}</th><th>A</th><th>B</th></tr>${posts}</table>`;
 }
 
+// --- the Plan tab: a rotation plan as a background run, year by year -------------------
+function planRow(y) {
+  // One solved year as the run reports it (plan.json's figures).
+  const m = y.moves ?? {};
+  const gap = y.gap == null ? "—" : `${(y.gap * 100).toFixed(2)}%`;
+  return `<tr data-year="${esc(y.year)}"><td>${esc(y.year)}</td><td>${esc(y.status)}</td><td>${gap}</td>
+    <td class="n">${Number(y.times?.solve ?? 0).toFixed(1)}</td><td class="n">${esc(y.counts?.changed_posts)}</td>
+    <td class="n">${esc(m.forced)}</td><td class="n">${esc(m.target_due)}</td>
+    <td class="n">${esc(m.departures?.retired)}</td><td>${t(y.check_ok ? "passed" : "failed")}</td></tr>`;
+}
+
+function renderPlanYears(years) {
+  const head = ["year", "solver_status", "gap", "elapsed", "changed", "hard_forced", "target_due", "retired", "check"];
+  $("#plan-table").innerHTML = `<tr>${head.map((k) => `<th>${t(k)}</th>`).join("")}</tr>${years.map(planRow).join("")}`;
+}
+
+async function runPlan() {
+  if (!(await validate())) { showTab("rules"); return; }
+  const years = Number($("#plan-years").value) || 5;
+  $("#plan-counties").innerHTML = "";
+  $("#plan-download").innerHTML = "";
+  const res = await call("POST", "/api/v1/plans", { scenario: S.scenario, set: changeList(), years });
+  S.plan = res.id;
+  $("#plan-run").disabled = true;
+  $("#plan-cancel").hidden = false;
+  renderPlanYears([]);
+  followPlan(res.id, years);
+}
+
+async function followPlan(id, years) {
+  const p = await call("GET", `/api/v1/plans/${id}`);
+  renderPlanYears(p.years);
+  const last = p.events[p.events.length - 1] ?? {};
+  const solving = [...p.events].reverse().find((e) => e.stage === "solving");
+  if (!["done", "failed", "cancelled"].includes(p.status)) {
+    const k = solving?.index ?? 1;
+    $("#plan-progress").textContent = `${t("plan_solving").replace("{k}", k).replace("{n}", years)} · ${t("elapsed")} ${Number(last.elapsed ?? 0).toFixed(1)} s`;
+    $("#plan-progress").dataset.stage = "running";
+    setTimeout(() => followPlan(id, years), 500);
+    return;
+  }
+  $("#plan-run").disabled = false;
+  $("#plan-cancel").hidden = true;
+  $("#plan-progress").textContent = `${t("plan_" + p.status)} · ${Number(last.elapsed ?? 0).toFixed(1)} s`;
+  if (p.status !== "failed") await showPlan(id);
+  $("#plan-progress").dataset.stage = p.status;
+}
+
+async function showPlan(id) {
+  const v = await call("GET", `/api/v1/plans/${id}/view?lang=${S.lang}`);
+  $("#plan-download").innerHTML = `<a id="plan-zip" href="/api/v1/plans/${id}/zip" download>${t("plan_zip")}</a>`;
+  $("#plan-causes").innerHTML = v.causes;
+  $("#plan-counties").innerHTML = v.counties.map((c) =>
+    `<section class="plan-county" data-region="${esc(c.region)}"><h3>${esc(c.name)} <small>${esc(c.region)}</small></h3>${c.html}</section>`).join("");
+}
+
+async function cancelPlan() {
+  if (S.plan) await call("DELETE", `/api/v1/plans/${S.plan}`);
+}
+
 // --- start ---------------------------------------------------------------------------
 async function start() {
   translate();
@@ -669,6 +744,8 @@ $("#history").addEventListener("click", onHistory);
 $("#history").addEventListener("change", onNote);
 $("#compare").addEventListener("click", compare);
 $("#tab-structure").addEventListener("click", onStructure);
+$("#plan-run").addEventListener("click", runPlan);
+$("#plan-cancel").addEventListener("click", cancelPlan);
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
 start();
