@@ -69,12 +69,15 @@ def test_registry_order_is_the_reason_bit_order_and_every_rule_names_its_id():
     assert list(PAIR_RULES) == [
         "R-EL1", "R-EL2", "R-EL3", "R-EL4", "R-EL5", "R-EL6", "R-EL7", "R-EL8", "R-EL9",
         "R-AV2", "R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-RO5", "R-RO6", "R-RO7", "R-EL10",
+        "R-EL11", "R-EL12", "R-RO9", "R-RS2",
     ]
     # Bit k for the k-th of the first 17 rules, LEAVING at 17, rules appended since after
     # it: a bit once given keeps its meaning.
     assert [REASON_BIT[rid] for rid in list(PAIR_RULES)[:17]] == [1 << k for k in range(17)]
     assert REASON_BIT["LEAVING"] == 1 << 17
     assert REASON_BIT["R-EL10"] == 1 << 18
+    assert [REASON_BIT[r] for r in ("R-EL11", "R-EL12", "R-RO9", "R-RS2")] == [
+        1 << 19, 1 << 20, 1 << 21, 1 << 22]
     for rid, rule in PAIR_RULES.items():
         assert rule.__name__.startswith(rid.lower().replace("-", "_") + "_")
         assert rule.__doc__.startswith(rid)
