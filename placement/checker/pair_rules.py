@@ -285,9 +285,11 @@ def ro9(rule, line: Line, world: World) -> Why | None:
 
 
 def rs2(rule, line: Line, world: World) -> Why | None:
-    """A promotion of a cadre not in the reserve pool for the post's rank."""
+    """A promotion of a cadre not in the reserve pool for the post's rank, where the data
+    keep a pool (some cadre has a `reserve_rank`)."""
     c, rank = line.cadre, line.post.rank
-    if line.new and line.step >= 1 and c.reserve_rank != rank:
+    if line.new and line.step >= 1 and c.reserve_rank != rank \
+            and any(other.reserve_rank for other in world.cadres.values()):
         held = c.reserve_rank or "无"
         return (f"晋升{rank}但非该职级后备干部（后备职级：{held}）",
                 f"promoted to {rank} from outside its reserve pool (reserve rank: {held})")

@@ -302,8 +302,11 @@ def r_ro9_evaluation(ctx: PairContext) -> np.ndarray:
 
 def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:
     """R-RS2: a promotion of a cadre outside the reserve pool for the new post's rank
-    (`reserve_rank` empty or another rank) breaks it."""
-    return ctx.promo & (ctx.cadre_col("reserve_rank", object) != ctx.post_col("rank", object))
+    (`reserve_rank` empty or another rank) breaks it. Data that keep no pool at all (no
+    `reserve_rank` given) have no pool to draw from: nothing breaks it there."""
+    rank = ctx.cadre_col("reserve_rank", object)
+    kept = (ctx.data.cadres["reserve_rank"] != "").any()
+    return ctx.promo & kept & (rank != ctx.post_col("rank", object))
 
 
 # In this order for good: a rule's position is its bit in a removed pair's reasons.
