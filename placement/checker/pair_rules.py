@@ -234,9 +234,9 @@ def el10(rule, line: Line, world: World) -> Why | None:
 
 def el11(rule, line: Line, world: World) -> Why | None:
     """A promotion needs a 优秀 among the newest `years` grades."""
-    recent = line.cadre.assessments[:rule.years]
-    if line.new and line.step >= 1 and EXCELLENT not in recent:
-        text = "、".join(recent) or "无"
+    grades = line.cadre.assessments[:rule.years]
+    if line.new and line.step >= 1 and EXCELLENT not in grades:
+        text = "、".join(grades) or "无"
         return (f"晋升但近 {rule.years} 年考核无优秀（{text}）",
                 f"promotion without 优秀 in the last {rule.years} grades ({text})")
     return None
