@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # fit 25353 -> 25348 (-5), stability -1880 -> -1080 (+800: 4 releases instead of 8, 14 moves
 # both), targets -1900 -> -1700 (+200: one R-RO3 shortfall fewer); -5 + 800 + 200 = 995.
 # 22568 -> 22432 (-136) with R-EL12 (hard, re-vetting those nominated to stay): 7 incumbents
-# reach 60 within the 5-year term (or fail R-EL5's checks) and may not stay; their posts
+# aged 56-58 reach 60 within the 5-year term and may not stay (none fails R-EL5); their posts
 # go to others at fit 25348 -> 25212 (-136); stability and targets unchanged (-1080, -1700:
 # a release a hard rule forces costs nothing). R-RO9 finds no rating in the data, R-RS2 no
 # reserve pool, R-EL11 is off.
