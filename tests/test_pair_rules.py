@@ -66,12 +66,14 @@ def test_registry_order_is_the_reason_bit_order_and_every_rule_names_its_id():
     assert list(PAIR_RULES) == [
         "R-EL1", "R-EL2", "R-EL3", "R-EL4", "R-EL5", "R-EL6", "R-EL7", "R-EL8", "R-EL9",
         "R-AV2", "R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-EL10",
+        "R-EL11", "R-EL12", "R-RO9", "R-RS2",
     ]
     # Bit k for the k-th of the first 14 rules (R-EL1 … R-RO4), LEAVING at 14, rules
     # appended since after it (R-RO5–R-RO7 count per cadre since issue 19).
     assert [REASON_BIT[rid] for rid in list(PAIR_RULES)[:14]] == [1 << k for k in range(14)]
     assert REASON_BIT["LEAVING"] == 1 << 14
-    assert REASON_BIT["R-EL10"] == 1 << 15
+    assert [REASON_BIT[r] for r in ("R-EL10", "R-EL11", "R-EL12", "R-RO9", "R-RS2")] == [
+        1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 19]
     for rid, rule in PAIR_RULES.items():
         assert rule.__name__.startswith(rid.lower().replace("-", "_") + "_")
         assert rule.__doc__.startswith(rid)

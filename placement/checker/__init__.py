@@ -9,7 +9,7 @@ function per rule, one roster line or team at a time.
 
 Modules: `terms` (ages, tenures, member definitions, roster lines),
 `structure` (shape, availability, locks), `pair_rules` (R-EL*, R-AV2,
-R-RO1–R-RO4), `team_rules` (R-TC*, R-AV1, R-RO5–R-RO8, R-RS1), `report`
+R-RO1–R-RO4, R-RO9, R-RS2), `team_rules` (R-TC*, R-AV1, R-RO5–R-RO8, R-RS1), `report`
 (violations, figures, totals, objective, rendering), `roster_io` (roster.csv).
 
 Reading notes (where docs/rules.md leaves room, the most literal reading):
@@ -54,6 +54,15 @@ Reading notes (where docs/rules.md leaves room, the most literal reading):
     lock names the own pair and no hard pair rule breaks the staying line. A
     `must` lock elsewhere or a `keep` lock does not change it.
 14. A roster `team_id` cell must equal the post's team; an empty cell differs.
+15. R-EL12 reads R-EL7's `retirement_age` and `term_years` whatever R-EL7's mode,
+    and judges only staying lines (a new placement is R-EL5's and R-EL7's).
+16. R-RO9: an empty `rating_good` or `rating_bad` is "not evaluated" and keeps that
+    part; shares compare with a 1e-9 tolerance (as R-EL6); "one rank down" is
+    step −1, so a step of −2 or lower (possible only by a `must` lock) breaks it
+    for an adjusted cadre, as does any promotion.
+17. R-RS2: "outside the pool" is `reserve_rank` different from the post's rank
+    (empty included); a data set where no cadre has a `reserve_rank` keeps no pool,
+    and no line breaks the rule there.
 """
 
 from placement.checker.check import check_roster

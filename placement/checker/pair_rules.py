@@ -6,7 +6,8 @@ R-EL1–R-EL3 and R-EL5–R-EL9 judge new placements only; R-EL4 judges staying
 too (an incumbent graded 不称职 may not stay); R-AV2 judges every line;
 R-RO1–R-RO4 judge a cadre's own post (R-RO2: any post of the cadre's current
 team); R-EL10 judges every line (staying too). R-RO5–R-RO7 count per cadre
-(`team_rules`).
+(`team_rules`). R-EL11 and R-RS2 judge promotions, R-EL12 staying lines, R-RO9 every
+line of a cadre with a democratic-evaluation rating.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from placement.checker.terms import (
     missing,
     newest_grade,
 )
+from placement.data.rules import share_fraction
 from placement.data.schema import EDUCATION_LEVEL
 
 Why = tuple[str, str]  # (Chinese, English)
@@ -33,6 +35,9 @@ Why = tuple[str, str]  # (Chinese, English)
 EXEMPT_BY_MUST = ("R-EL9",)
 # Approval equal to the threshold up to this much float noise counts as reaching it.
 APPROVAL_TOLERANCE = 1e-9
+# R-RO9: a rating equal to its threshold up to this much float noise is on the threshold.
+RATING_TOLERANCE = 1e-9
+EXCELLENT = "优秀"  # R-EL11
 
 
 def el1(rule, line: Line, world: World) -> Why | None:
@@ -199,10 +204,75 @@ def el10(rule, line: Line, world: World) -> Why | None:
     return None
 
 
+def el11(rule, line: Line, world: World) -> Why | None:
+    """A promotion needs a 优秀 among the newest `years` grades."""
+    grades = line.cadre.assessments[:rule.years]
+    if line.new and line.step >= 1 and EXCELLENT not in grades:
+        text = "、".join(grades) or "无"
+        return (f"晋升但近 {rule.years} 年考核无优秀（{text}）",
+                f"promotion without 优秀 in the last {rule.years} grades ({text})")
+    return None
+
+
+def el12(rule, line: Line, world: World, *, el7) -> Why | None:
+    """A cadre who stays is vetted again: sanction in force, file or personal matters not
+    clean (R-EL5), or reaching R-EL7's retirement age within its term."""
+    if not line.stays:
+        return None
+    c = line.cadre
+    if not missing(c.sanction_until) and c.sanction_until.date() > world.ref:
+        return (f"继续提名人选处分影响期至 {c.sanction_until.date()}",
+                f"nominated to stay under a sanction until {c.sanction_until.date()}")
+    if not c.file_ok:
+        return "继续提名人选档案审核未通过", "nominated to stay: personnel file not cleared"
+    if not c.matters_ok:
+        return ("继续提名人选个人事项未如实报告",
+                "nominated to stay: personal matters not truthfully reported")
+    if c.age + el7.term_years > el7.retirement_age:
+        return (f"继续提名人选年龄 {c.age} + 任期 {el7.term_years} > {el7.retirement_age}",
+                f"nominated to stay at age {c.age} + term {el7.term_years} "
+                f"> {el7.retirement_age}")
+    return None
+
+
+def ro9(rule, line: Line, world: World) -> Why | None:
+    """能上能下: 不称职 share above `remove_above` holds no post; 优秀+称职 share below
+    `adjust_below` neither stays nor is promoted (lateral, or at most one rank down)."""
+    good, bad = line.cadre.rating_good, line.cadre.rating_bad
+    remove_above = float(share_fraction(rule.remove_above))
+    if not missing(bad) and bad > remove_above + RATING_TOLERANCE:
+        return (f"民主测评不称职率 {bad:.4f} 超过 {remove_above:.4f}，应免职",
+                f"rated 不称职 by {bad:.4f} > {remove_above:.4f}: removed from leadership")
+    adjust_below = float(share_fraction(rule.adjust_below))
+    if missing(good) or good >= adjust_below - RATING_TOLERANCE:
+        return None
+    if line.stays:
+        return (f"民主测评优秀称职率 {good:.4f} 低于 {adjust_below:.4f}，应调整岗位",
+                f"rated 优秀+称职 by {good:.4f} < {adjust_below:.4f}: may not stay")
+    if line.step >= 1 or line.step < -1:
+        return (f"民主测评优秀称职率 {good:.4f} 低于 {adjust_below:.4f}，只能平职或降一级",
+                f"rated 优秀+称职 by {good:.4f} < {adjust_below:.4f}: lateral or one rank "
+                f"down only, not {line.step:+d}")
+    return None
+
+
+def rs2(rule, line: Line, world: World) -> Why | None:
+    """A promotion of a cadre not in the reserve pool for the post's rank, where the data
+    keep a pool (some cadre has a `reserve_rank`)."""
+    c, rank = line.cadre, line.post.rank
+    if line.new and line.step >= 1 and c.reserve_rank != rank \
+            and any(other.reserve_rank for other in world.cadres.values()):
+        held = c.reserve_rank or "无"
+        return (f"晋升{rank}但非该职级后备干部（后备职级：{held}）",
+                f"promoted to {rank} from outside its reserve pool (reserve rank: {held})")
+    return None
+
+
 PAIR_RULES: dict[str, Callable] = {
     "R-EL1": el1, "R-EL2": el2, "R-EL3": el3, "R-EL4": el4, "R-EL5": el5, "R-EL6": el6,
     "R-EL7": el7, "R-EL8": el8, "R-EL9": el9, "R-AV2": av2,
     "R-RO1": ro1, "R-RO2": ro2, "R-RO3": ro3, "R-RO4": ro4, "R-EL10": el10,
+    "R-EL11": el11, "R-EL12": el12, "R-RO9": ro9, "R-RS2": rs2,
 }
 
 
@@ -215,6 +285,8 @@ def breaks(scenario, line: Line, world: World, rule_id: str) -> Why | None:
     rule = scenario.rules[rule_id]
     if rule_id == "R-RO3":
         return ro3(rule, line, world, ro2_systems=tuple(scenario.rules["R-RO2"].systems))
+    if rule_id == "R-EL12":
+        return el12(rule, line, world, el7=scenario.rules["R-EL7"])
     return PAIR_RULES[rule_id](rule, line, world)
 
 

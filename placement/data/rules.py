@@ -135,6 +135,21 @@ class EL10(Rule):
     posts, by default every county party committee post and every Party-office title."""
 
 
+class EL11(Rule):
+    """Promotion only for cadres graded 优秀 at least once in the newest `years` annual
+    assessments (seed 001: 凡选拔担任上一级领导职务人选，从考评实绩"优秀"的干部中产生).
+    Off by default: one county's practice, which a scenario turns on."""
+    mode: Mode = "off"
+    years: int = Field(3, ge=1, le=5)
+
+
+class EL12(Rule):
+    """Re-vetting of those nominated to stay (seed 002: 对继续提名人选也全部进行了严格考察):
+    a sitting cadre under a sanction in force, with a problem in the file or the personal
+    matters (R-EL5), or reaching R-EL7's `retirement_age` within its `term_years`, does not
+    stay in post. No parameters of its own: R-EL7's age and term are the one source."""
+
+
 # --- team composition --------------------------------------------------------
 class TC1(ScopedRule):
     """Exchange quota (额位制): at least `share` of a department team exchanged in from
@@ -272,6 +287,16 @@ class RO8(Rule):
     weight: int = 300
 
 
+class RO9(Rule):
+    """能上能下 (seeds 003, 001): a sitting cadre whose democratic evaluation gives 优秀+称职
+    (`rating_good`) below `adjust_below` does not stay in post and is not promoted (a lateral
+    move, or one rank down by a `must` lock); one whose 不称职 share (`rating_bad`) exceeds
+    `remove_above` holds no post (免职). An empty rating (not evaluated) keeps the rule.
+    Seed 001 removes above one half of 不满意票: set `remove_above = "1/2"`."""
+    adjust_below: Share = "2/3"
+    remove_above: Share = "1/3"
+
+
 # --- avoidance -----------------------------------------------------------------
 class AV1(Rule):
     """Kin may not serve in the same team (which covers head and deputy of one team)."""
@@ -291,16 +316,24 @@ class RS1(Rule):
     deputies: int = 1
 
 
+class RS2(Rule):
+    """Promotions come from the reserve pool (seed 003: 党政领导班子成员一般应从后备干部中选拔):
+    a promotion of a cadre whose `reserve_rank` is not the new post's rank (empty: not in
+    the pool) costs `weight` (ours)."""
+    mode: Mode = "target"
+    weight: int = 100
+
+
 CATALOGUE: dict[str, type[Rule]] = {
     "R-EL1": EL1, "R-EL2": EL2, "R-EL3": EL3, "R-EL4": EL4, "R-EL5": EL5,
     "R-EL6": EL6, "R-EL7": EL7, "R-EL8": EL8, "R-EL9": EL9,
-    "R-EL10": EL10,
+    "R-EL10": EL10, "R-EL11": EL11, "R-EL12": EL12,
     "R-TC1": TC1, "R-TC2": TC2, "R-TC3": TC3, "R-TC4": TC4, "R-TC5": TC5,
     "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10,
     "R-RO1": RO1, "R-RO2": RO2, "R-RO3": RO3, "R-RO4": RO4, "R-RO5": RO5,
-    "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8,
+    "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8, "R-RO9": RO9,
     "R-AV1": AV1, "R-AV2": AV2,
-    "R-RS1": RS1,
+    "R-RS1": RS1, "R-RS2": RS2,
 }
 
 RULE_NAMES: dict[str, tuple[str, str]] = {
@@ -314,6 +347,8 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-EL8": ("专业对口", "specialty match"),
     "R-EL9": ("逐级晋升", "promotion one level at a time"),
     "R-EL10": ("党内职务由中共党员担任", "Party posts held by Party members"),
+    "R-EL11": ("从考核优秀的干部中选拔", "promotion only after an 优秀 grade"),
+    "R-EL12": ("继续提名人选严格考察", "re-vetting of those nominated to stay"),
     "R-TC1": ("系统外交流干部额位", "exchange quota from outside the system"),
     "R-TC2": ("本地干部不少于3名", "local cadres in county teams"),
     "R-TC3": ("配有40岁左右干部的班子比例", "teams with a cadre around 40"),
@@ -332,9 +367,11 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-RO6": ("新当选乡镇党政正职留本县政府班子", "township heads stay in their county"),
     "R-RO7": ("县级初步人选跨县交流", "county picks exchanged across counties"),
     "R-RO8": ("党政正职不同时调整", "party and government heads not both changed"),
+    "R-RO9": ("能上能下：民主测评调整或免职", "adjusted or removed on the democratic evaluation"),
     "R-AV1": ("亲属回避", "kinship avoidance"),
     "R-AV2": ("地域回避", "regional avoidance"),
     "R-RS1": ("后备干部覆盖", "reserve pool coverage"),
+    "R-RS2": ("从后备干部中选拔", "promotions from the reserve pool"),
 }
 
 

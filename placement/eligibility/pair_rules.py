@@ -2,9 +2,10 @@
 
 A pair rule looks at one cadre and one post at a time (docs/rules.md,
 "Eligibility", "Avoidance", "Rotation"): R-EL1–R-EL9 judge new placements,
-R-AV2 any holder of a key post, R-RO1–R-RO4 a sitting cadre who would stay
-and R-EL10 any holder of a Party post (R-RO5–R-RO7 count per cadre, wherever the
-cadre ends up: `models.rotation`). Each
+R-AV2 any holder of a key post, R-RO1–R-RO4 a sitting cadre who would stay,
+R-EL10 any holder of a Party post, R-EL11 and R-RS2 promotions, R-EL12 staying and
+R-RO9 a rated cadre's every line (R-RO5–R-RO7 count per cadre, wherever the cadre
+ends up: `models.rotation`). Each
 function states its rule once, over whole arrays: it takes a `PairContext` (the
 pair arrays and the per-pair columns several rules read, computed once) and
 returns the bool mask of the pairs that break the rule. What happens to those
@@ -24,12 +25,15 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
-from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
+from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
 from placement.eligibility.facts import Facts
 from placement.meaning.posts import party_post
 
 BAD_GRADES = 1  # level of 基本称职: this or lower breaks R-EL3
+EXCELLENT = ASSESSMENT_LEVEL["优秀"]  # R-EL11
+RATING_TOLERANCE = 1e-9  # R-RO9: a rating equal to its threshold up to float noise is on it
 NO_GRADE = 99  # newest grade of a cadre without assessments: better than any real grade
 NO_AGE_LIMIT = 200  # promotion age limit of a rank R-EL7 does not list
 
@@ -131,15 +135,21 @@ def r_el4_assessment_grade(ctx: PairContext) -> np.ndarray:
     return (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
 
 
+def _sanctioned_or_file(ctx: PairContext) -> np.ndarray:
+    """R-EL5's integrity part, per pair: a sanction in force, or a problem in the personnel
+    file or in the reported personal matters (R-EL12 reads it again for staying)."""
+    until = ctx.cadre_col("sanction_until")
+    sanctioned = ~pd.isna(until) & (until > np.datetime64(ctx.facts.ref))
+    file_bad = ~ctx.cadre_col("file_ok", bool) | ~ctx.cadre_col("matters_ok", bool)
+    return sanctioned | file_bad
+
+
 def r_el5_integrity(ctx: PairContext) -> np.ndarray:
     """R-EL5: no new placement for a cadre under a sanction in force, with a problem in the
     personnel file or in the reported personal matters; and none as a head or on a key post
     for a cadre whose spouse lives abroad."""
-    until = ctx.cadre_col("sanction_until")
-    sanctioned = ~pd.isna(until) & (until > np.datetime64(ctx.facts.ref))
-    file_bad = ~ctx.cadre_col("file_ok", bool) | ~ctx.cadre_col("matters_ok", bool)
     abroad = ctx.cadre_col("spouse_abroad", bool) & (ctx.p_head | ctx.post_col("key_post", bool))
-    return ctx.new & (sanctioned | file_bad | abroad)
+    return ctx.new & (_sanctioned_or_file(ctx) | abroad)
 
 
 def r_el6_popular_veto(ctx: PairContext) -> np.ndarray:
@@ -238,6 +248,43 @@ def r_el10_party_member(ctx: PairContext) -> np.ndarray:
     return party_post(ctx.data)[ctx.post] & (ctx.cadre_col("party", object) != PARTY_CPC)
 
 
+def r_el11_excellent_before_promotion(ctx: PairContext) -> np.ndarray:
+    """R-EL11: a promotion needs a 优秀 among the newest `years` annual assessments."""
+    k = ctx.rules["R-EL11"].years
+    excellent = np.array([EXCELLENT in g[:k] for g in ctx.facts.c_grades], dtype=bool)
+    return ctx.promo & ~excellent[ctx.cadre]
+
+
+def r_el12_revetting_to_stay(ctx: PairContext) -> np.ndarray:
+    """R-EL12: a cadre nominated to stay is vetted like a newcomer: staying breaks it under
+    a sanction in force, with a file or personal-matters problem (R-EL5), or when the
+    cadre reaches R-EL7's `retirement_age` within its `term_years`."""
+    el7 = ctx.rules["R-EL7"]
+    retiring = ctx.facts.c_age[ctx.cadre] + el7.term_years > el7.retirement_age
+    return ctx.own & (_sanctioned_or_file(ctx) | retiring)
+
+
+def r_ro9_evaluation(ctx: PairContext) -> np.ndarray:
+    """R-RO9 (能上能下): 优秀+称职 below `adjust_below` of the democratic evaluation: the cadre
+    does not stay and is not promoted (a lateral move, or one rank down by a lock);
+    不称职 above `remove_above`: no post at all. An empty rating keeps the rule."""
+    rule = ctx.rules["R-RO9"]
+    good = ctx.cadre_col("rating_good", float)
+    bad = ctx.cadre_col("rating_bad", float)
+    adjust = ~np.isnan(good) & (good < float(share_fraction(rule.adjust_below)) - RATING_TOLERANCE)
+    remove = ~np.isnan(bad) & (bad > float(share_fraction(rule.remove_above)) + RATING_TOLERANCE)
+    return remove | (adjust & (ctx.own | (ctx.step >= 1) | (ctx.step < -1)))
+
+
+def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:
+    """R-RS2: a promotion of a cadre outside the reserve pool for the new post's rank
+    (`reserve_rank` empty or another rank) breaks it. Data that keep no pool at all (no
+    `reserve_rank` given) have no pool to draw from: nothing breaks it there."""
+    rank = ctx.cadre_col("reserve_rank", object)
+    kept = (ctx.data.cadres["reserve_rank"] != "").any()
+    return ctx.promo & kept & (rank != ctx.post_col("rank", object))
+
+
 # In this order for good: a rule's position is its bit in a removed pair's reasons.
 PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
     "R-EL1": r_el1_education,
@@ -255,4 +302,8 @@ PAIR_RULES: dict[str, Callable[[PairContext], np.ndarray]] = {
     "R-RO3": r_ro3_deputy_post_tenure,
     "R-RO4": r_ro4_dispatched_tenure,
     "R-EL10": r_el10_party_member,
+    "R-EL11": r_el11_excellent_before_promotion,
+    "R-EL12": r_el12_revetting_to_stay,
+    "R-RO9": r_ro9_evaluation,
+    "R-RS2": r_rs2_reserve_promotion,
 }

@@ -61,8 +61,10 @@ def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
                rules: dict[str, Rule] | None = None) -> np.ndarray:
     """Sitting cadres whom a hard rule keeps from staying in their own post:
     R-RO1 (head 10 years in post), R-RO2 (deputy of a sensitive system 10 years in the
-    team), R-AV2 (key post at home), R-EL4 (newest grade 不称职) and R-RO9 (a democratic
-    evaluation below its thresholds)."""
+    team), R-AV2 (key post at home), R-EL4 (newest grade 不称职), R-RO9 (a democratic
+    evaluation below its thresholds) and R-EL12 (reaching R-EL7's retirement age within
+    the term; generated incumbents carry no sanction or file problem, R-EL12's other
+    part)."""
     rules = rules or default_rules()
     post = cad["post"].to_numpy()
     inc = np.flatnonzero(post >= 0)
@@ -87,6 +89,9 @@ def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
     if _on(rules["R-EL4"]):
         out |= newest_grade(cad)[inc] == "不称职"
     out |= below_ro9(cad)[inc]
+    if _on(rules["R-EL12"]):
+        el7 = rules["R-EL7"]
+        out |= cad["age"].to_numpy(np.int64)[inc] + el7.term_years > el7.retirement_age
     mask = np.zeros(len(cad), dtype=bool)
     mask[inc] = out
     return mask

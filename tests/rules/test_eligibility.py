@@ -1,5 +1,5 @@
 """Eligibility pair rules R-EL1, R-EL2, R-EL3, R-EL4, R-EL5, R-EL6, R-EL7, R-EL8, R-EL9,
-R-EL10.
+R-EL10, R-EL11, R-EL12.
 
 Each rule has a list of probes (rulekit.Probe): one line each, at a threshold and one
 step across it, out of the rule's scope, and staying (R-EL1–R-EL3, R-EL5–R-EL9 judge new
@@ -18,10 +18,18 @@ from dataclasses import replace
 
 from rulekit import (
     Probe,
+    broken,
+    check,
     checker_side_pair_rule,
     model_side_pair_rule,
     model_side_pair_target,
+    placed,
+    probe_data,
+    probes_all_x,
+    solve,
 )
+
+from placement.data.rules import default_rules
 
 LATERAL = {"rank": "副处"}  # a 副处 cadre on a 副处 post: step 0, no promotion
 
@@ -260,3 +268,86 @@ def test_R_EL10_model_party_posts_held_by_party_members():
 
 def test_R_EL10_checker_party_posts_held_by_party_members():
     checker_side_pair_rule("R-EL10", EL10)
+
+
+GOOD = ("优秀", "称职", "称职")
+EXCELLENT_FALLBACK = {"assessments": GOOD}  # F<i> keeps R-EL11
+EL11 = [
+    Probe("优秀 newest, promoted", {"assessments": GOOD}, keeps=True, fallback=EXCELLENT_FALLBACK),
+    Probe("优秀 third newest, promoted", {"assessments": ("称职", "称职", "优秀")}, keeps=True,
+          fallback=EXCELLENT_FALLBACK),
+    Probe("优秀 fourth newest only: outside 3 years",
+          {"assessments": ("称职", "称职", "称职", "优秀")}, keeps=False,
+          fallback=EXCELLENT_FALLBACK),
+    Probe("no 优秀, promoted", {}, keeps=False, fallback=EXCELLENT_FALLBACK),
+    Probe("no assessments, promoted", {"assessments": ()}, keeps=False,
+          fallback=EXCELLENT_FALLBACK),
+    Probe("no 优秀, lateral", LATERAL, keeps=True, fallback=EXCELLENT_FALLBACK),
+    Probe("no 优秀, staying", LATERAL, keeps=True, stays=True, fallback=EXCELLENT_FALLBACK),
+]
+
+
+def test_R_EL11_model_excellent_before_promotion():
+    model_side_pair_rule("R-EL11", EL11)
+    # years = 2: the third newest 优秀 (probe 2) no longer counts
+    model_side_pair_rule("R-EL11", [EL11[0], replace(EL11[1], keeps=False), *EL11[2:]],
+                         {"years": 2})
+    model_side_pair_target("R-EL11", EL11)
+
+
+def test_R_EL11_model_off_by_default():
+    """A county's own practice (seed 001): a scenario turns it on."""
+    assert default_rules()["R-EL11"].mode == "off"
+
+
+def test_R_EL11_checker_excellent_before_promotion():
+    checker_side_pair_rule("R-EL11", EL11)
+    checker_side_pair_rule("R-EL11", [EL11[0], replace(EL11[1], keeps=False), *EL11[2:]],
+                           {"years": 2})
+
+
+STAY = {**LATERAL}  # an incumbent of the 副处 post
+EL12 = [
+    Probe("staying, sanction ends the day after", {**STAY, "sanction_until": "2026-09-02"},
+          keeps=False, stays=True),
+    Probe("staying, sanction ends on the reference date",
+          {**STAY, "sanction_until": "2026-09-01"}, keeps=True, stays=True),
+    Probe("staying, file not cleared", {**STAY, "file_ok": False}, keeps=False, stays=True),
+    Probe("staying, matters not truthful", {**STAY, "matters_ok": False}, keeps=False,
+          stays=True),
+    # 55 + 5 = 60, not > 60; 56 + 5 = 61 > 60
+    Probe("staying at 55 on the day", {**STAY, "birth_date": "1971-09-01"}, keeps=True,
+          stays=True),
+    Probe("staying at 56 on the day", {**STAY, "birth_date": "1970-09-01"}, keeps=False,
+          stays=True),
+    Probe("staying, spouse abroad on a head post: R-EL5's, not re-vetted",
+          {**STAY, "spouse_abroad": True}, keeps=True, stays=True, post={"grade": "head"}),
+    Probe("new placement at 56 is R-EL7's, not R-EL12's", {**STAY, "birth_date": "1970-09-01"},
+          keeps=True),
+    Probe("new placement with file not cleared is R-EL5's", {"file_ok": False}, keeps=True),
+]
+
+
+def test_R_EL12_model_revetting_those_nominated_to_stay():
+    model_side_pair_rule("R-EL12", EL12)
+    model_side_pair_target("R-EL12", EL12)
+
+
+def test_R_EL12_model_reads_R_EL7_age_and_term_even_when_R_EL7_is_off():
+    """retirement_age 61: 56 + 5 = 61, not > 61, so the 56-year-old stays (probe 6 flips);
+    term_years 4 with the age 60: 56 + 4 = 60 keeps too, 55 unchanged."""
+    probes = [EL12[4], EL12[5]]
+    data = probe_data(probes)
+    for el7 in ({"retirement_age": 61}, {"term_years": 4}):
+        on = {"R-EL12": {"mode": "hard"}, "R-EL7": {"mode": "off", **el7}}
+        assert placed(solve(data, on)) == probes_all_x(probes)
+    assert placed(solve(data, {"R-EL12": {"mode": "hard"}})) == {"P1": "X1", "P2": "F2"}
+
+
+def test_R_EL12_checker_revetting_those_nominated_to_stay():
+    checker_side_pair_rule("R-EL12", EL12)
+    data = probe_data([EL12[5]])
+    on = {"R-EL12": {"mode": "hard"}, "R-EL7": {"mode": "off", "retirement_age": 61}}
+    assert check(data, on, {"P1": "X1"}).ok
+    assert broken(check(data, {"R-EL12": {"mode": "hard"}}, {"P1": "X1"})) == {
+        ("R-EL12", "P1")}

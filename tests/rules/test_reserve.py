@@ -9,6 +9,10 @@ matching. The two sides must name the same covered posts.
 Instance `reserves`: one team, head post P1 (副处). R1 and R2 are reserves for 副处 (fit
 90 and 80), R3 a 副处 reserve without a college degree (fit 0), A a plain cadre (fit 50).
 A head post needs 2 reserves left unplaced.
+
+R-RS2 is a pair rule on probes (rulekit.Probe): a promotion of a cadre whose reserve_rank
+is not the post's rank costs its weight. Default posts are 副处, cadres 正科 (a one-step
+promotion); each fallback F<i> is a reserve for its post's rank, so it keeps the rule.
 """
 
 from __future__ import annotations
@@ -17,7 +21,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from rulekit import check, dataset, placed, shortfall, solve
+from rulekit import (
+    Probe,
+    check,
+    checker_side_pair_rule,
+    dataset,
+    model_side_pair_rule,
+    model_side_pair_target,
+    placed,
+    probe_data,
+    probes_all_x,
+    shortfall,
+    solve,
+    total_shortfall,
+)
 from solving import scenario
 
 from placement.checker import check_roster
@@ -195,3 +212,41 @@ def test_R_RS1_model_and_checker_agree_on_bundled_nanpiao():
     counted = np.concatenate(cover.reserves)
     assert len(counted) == len(np.unique(counted))
     assert sum(len(r) for r in cover.reserves) == (cover.need * cover.covered).sum()
+
+
+def pooled(label, keeps, reserve_rank="", post_rank="副处", **cadre):
+    return Probe(label, {"reserve_rank": reserve_rank, **cadre}, keeps=keeps,
+                 post={"rank": post_rank}, fallback={"reserve_rank": post_rank})
+
+
+RS2 = [
+    pooled("promoted to 副处, reserve for 副处", True, "副处"),
+    pooled("promoted to 副处, reserve for 正科 (own rank)", False, "正科"),
+    pooled("promoted to 副处, reserve for 正处", False, "正处"),
+    pooled("promoted to 副处, not in the pool", False),
+    pooled("promoted to 正处 from 副处, reserve for 正处", True, "正处", post_rank="正处",
+           rank="副处"),
+    pooled("lateral, not in the pool", True, rank="副处"),
+    Probe("staying, not in the pool", {"rank": "副处"}, keeps=True, stays=True,
+          fallback={"reserve_rank": "副处"}),
+]
+
+
+def test_R_RS2_model_promotions_from_the_reserve_pool():
+    model_side_pair_target("R-RS2", RS2)
+    model_side_pair_rule("R-RS2", RS2)
+
+
+def test_R_RS2_model_no_pool_in_the_data_prices_nothing():
+    """No cadre has a reserve_rank: every promotion would pay alike, so none does."""
+    probes = [Probe("promoted, no pool kept", {}, keeps=True)]
+    data = probe_data(probes)
+    prop = solve(data, {"R-RS2": {"mode": "target", "weight": 81}})
+    assert placed(prop) == probes_all_x(probes) and prop.outcome.objective == 90
+
+
+def test_R_RS2_checker_promotions_from_the_reserve_pool():
+    checker_side_pair_rule("R-RS2", RS2)
+    probes = [Probe("promoted, no pool kept", {}, keeps=True)]
+    report = check(probe_data(probes), {"R-RS2": {"mode": "target"}}, probes_all_x(probes))
+    assert total_shortfall(report, "R-RS2") == 0

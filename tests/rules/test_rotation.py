@@ -1,4 +1,4 @@
-"""Rotation rules R-RO1, R-RO2, R-RO3, R-RO4, R-RO5, R-RO6, R-RO7, R-RO8.
+"""Rotation rules R-RO1, R-RO2, R-RO3, R-RO4, R-RO5, R-RO6, R-RO7, R-RO8, R-RO9.
 
 R-RO1–R-RO4 are pair rules, tested on probes (rulekit.Probe): a staying line one day past
 the tenure and one day short of it, lines outside the rule's grade, system, kind or flag
@@ -486,3 +486,76 @@ def test_R_RO8_checker_every_head_post_and_township_heads():
     # Only the first party head post changes, with the government head: still both sides.
     first_only = {**TWO_HEADS_ONE_SIDE, "S1": "N1", "S2": "A2"}
     assert broken(check(data, {"R-RO8": {}}, first_only)) == {("R-RO8", "R4")}
+
+
+def rated(label, keeps, good="", bad="", stays=True, **cadre):
+    return Probe(label, {**SITTING, "rating_good": good, "rating_bad": bad, **cadre},
+                 keeps=keeps, stays=stays)
+
+
+RO9 = [
+    # adjust below 2/3 of 优秀+称职: 0.6666 < 0.66667 <= 0.6667
+    rated("staying, good 0.6666", False, good=0.6666),
+    rated("staying, good exactly 2/3", True, good=2 / 3),
+    rated("staying, good 0.67", True, good=0.67),
+    rated("staying, not evaluated", True),
+    rated("lateral move, good 0.5", True, good=0.5, stays=False),
+    rated("promotion, good 0.5", False, good=0.5, stays=False, rank="正科"),
+    # remove above 1/3 of 不称职: 0.3333 <= 0.33333 < 0.3334
+    rated("staying, bad exactly 1/3", True, good=0.9, bad=1 / 3),
+    rated("staying, bad 0.3334", False, good=0.9, bad=0.3334),
+    rated("lateral move, bad 0.3334: no post at all", False, good=0.9, bad=0.3334,
+          stays=False),
+    rated("staying, bad 0.3 (good not given)", True, bad=0.3),
+]
+# seed 001's reading: removed above one half; adjusted below 0.6
+RO9_SEED_001 = [
+    rated("staying, bad 0.5", True, good=0.9, bad=0.5),
+    rated("staying, bad 0.51", False, good=0.9, bad=0.51),
+    rated("staying, good 0.6", True, good=0.6),
+    rated("staying, good 0.59", False, good=0.59),
+]
+RO9_SEED_001_PARAMS = {"remove_above": "1/2", "adjust_below": 0.6}
+
+
+def test_R_RO9_model_adjust_and_remove_on_the_evaluation():
+    model_side_pair_rule("R-RO9", RO9)
+    model_side_pair_rule("R-RO9", RO9_SEED_001, RO9_SEED_001_PARAMS)
+    model_side_pair_target("R-RO9", RO9)
+
+
+def demotions():
+    """X (正处, rated 0.5 good: adjusted) and Y (正处, not rated); posts one rank down
+    (副处, P1) and two down (正科, P2); F fills what X and Y do not."""
+    teams = [{"team_id": "T1"}]
+    posts = [{"post_id": "P1", "team_id": "T1", "rank": "副处"},
+             {"post_id": "P2", "team_id": "T1", "rank": "正科"}]
+    cadres = [{"cadre_id": "X", "rank": "正处", "rating_good": 0.5},
+              {"cadre_id": "Y", "rank": "正处"},
+              {"cadre_id": "F", "rank": "正科"}, {"cadre_id": "G", "rank": "正科"}]
+    return dataset(teams, posts, cadres, {("X", "P2"): 90, ("F", "P1"): 10})
+
+
+def must(*pairs):
+    return {"locks": {"must": [{"cadre": c, "post": p} for c, p in pairs]}}
+
+
+def test_R_RO9_model_adjusted_cadre_goes_at_most_one_rank_down():
+    data = demotions()
+    on = {"R-RO9": {"mode": "hard"}}
+    # one rank down by a must lock: kept; two ranks down: the lock conflicts with R-RO9
+    assert placed(solve(data, on, **must(("X", "P1"))))["P1"] == "X"
+    prop = solve(data, on, expect="infeasible", **must(("X", "P2")))
+    assert prop.pairs.lock_conflicts == [("X", "P2", ("R-RO9",))]
+    # an unrated cadre two ranks down by a lock keeps the rule
+    assert placed(solve(data, on, **must(("Y", "P2"))))["P2"] == "Y"
+
+
+def test_R_RO9_checker_adjust_and_remove_on_the_evaluation():
+    checker_side_pair_rule("R-RO9", RO9)
+    checker_side_pair_rule("R-RO9", RO9_SEED_001, RO9_SEED_001_PARAMS)
+    data = demotions()
+    on = {"R-RO9": {"mode": "hard"}}
+    assert check(data, on, {"P1": "X", "P2": "F"}, **must(("X", "P1"))).ok
+    two_down = check(data, on, {"P1": "F", "P2": "X"}, **must(("X", "P2")))
+    assert broken(two_down) == {("R-RO9", "P2")}
