@@ -34,7 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # (-584), stability -1080 -> -3900 (35 moves x 20 + 16 releases x 200, among them the
 # R-RO9 and other cadres a hard rule keeps from staying), targets -1700 -> -1400
 # (R-TC8 300, R-TC10 200, R-RO3 200, R-RO5 4 x 100, R-RO8 300); 24764 - 3900 - 1400 = 19464.
-STORED_OBJECTIVE = 19464.0
+# 19464 -> 16256 (-3208) with R-RO5-R-RO7 counted per cadre (a nominated township head or
+# county pick left out now counts short) and R-EL12/R-RO9/R-RS2 added (issue 19), measured
+# on the merged main: fit 24764 -> 24496 (-268); stability -3900 -> -5640 (42 moves x 20 +
+# 24 releases x 200); targets -1400 -> -2600 (R-TC8 3 x 300, R-TC10 200, R-RO5 6 x 100,
+# R-RO6 300, R-RO7 3 x 100, R-RO8 300); 24496 - 5640 - 2600 = 16256.
+STORED_OBJECTIVE = 16256.0
 
 
 @pytest.fixture(scope="module")
