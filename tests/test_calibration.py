@@ -63,7 +63,7 @@ def test_bundled_scenario_gets_its_own_table_and_no_nan(name):
 
 def _county_and_township(kinds):
     teams = [{"team_id": f"T{i}", "kind": k, "region": "R1"} for i, k in enumerate(kinds)]
-    posts = [{"post_id": f"P{i}", "team_id": f"T{i}", "grade": "head", "rank": "正处"}
+    posts = [{"post_id": f"P{i}", "team_id": f"T{i}", "grade": "head", "rank": "副处"}
              for i in range(len(kinds))]
     return make_dataset(teams, posts, [{"cadre_id": "C1"}], reference_date=REF)
 

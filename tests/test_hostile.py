@@ -396,7 +396,7 @@ CASES = [
     ("a form saved under an ID number", "lrmx",
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              "<ChuShengNianYue>1975-13</ChuShengNianYue>", ID_NUMBER), 3,
-     "[looks like an ID number; not shown].lrmx [LRMX-"),
+     "], column ChuShengNianYue"),  # named by its id `[LRMX-…]`, never by the number
     ("import into a GBK cadres.csv", "lrmx", lambda e, m: _gbk_target(e), 3, "cadres.csv"),
     ("import --out a file", "lrmx",
      lambda e, m: ["import-lrmx", str(LRMX), "--out", str(e.scenario), "--lang", "en"], 3,
