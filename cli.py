@@ -58,10 +58,11 @@ def _load(scenario: Path, sets: list[str] | None, lang: str):
     from placement.data.loader import load_dataset
     from placement.data.locks import validate_locks
     from placement.data.scenario_io import load_scenario
+    from placement.meaning.posts import with_rule_warnings
 
     try:
         sc = load_scenario(scenario, sets or [])
-        data = load_dataset(sc.data, reference_date=sc.reference_date)
+        data = with_rule_warnings(load_dataset(sc.data, reference_date=sc.reference_date))
         for warning in (*data.warnings, *validate_locks(sc, data)):
             typer.echo(("警告：" if lang == "zh" else "warning: ") + warning.render(lang),
                        err=True)

@@ -67,6 +67,7 @@ from placement.export.report.plan import (
 )
 from placement.export.report.svg import paired_bars, pyramid
 from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
+from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result
 from placement.pipeline.warm import Session
@@ -90,7 +91,7 @@ def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario,
 
     Raises `InputError` listing every problem found."""
     sc = load_scenario(Path(scenario), list(overrides))
-    return sc, load_dataset(sc.data, reference_date=sc.reference_date)
+    return sc, with_rule_warnings(load_dataset(sc.data, reference_date=sc.reference_date))
 
 
 def override(sc: Scenario, *settings: str) -> Scenario:

@@ -300,6 +300,10 @@ MESSAGES.update({
     "unknown_column_ignored": ("表 {table}（{zh}）没有此列，其值未读入（若为备注可忽略）",
                                "table {table} ({zh}) has no such column; its values are not "
                                "read (fine for notes)"),
+    "non_party_in_party_post": ("党内职务 {post} 的现任者 {cadre} 不是中共党员（R-EL10）："
+                                "方案不会让其留任此岗位",
+                                "Party post {post} is held by {cadre}, not a CPC member "
+                                "(R-EL10): the roster will not keep them in it"),
     "rank_kind": ("职级 {rank} 与班子 {team} 的类型 {kind}（{kind_zh}）不符，应为 {low} 至 {high}",
                   "rank {rank} does not fit team {team} of kind {kind} ({kind_zh}); expected "
                   "{low} to {high}"),

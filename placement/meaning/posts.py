@@ -9,12 +9,14 @@ keeps its own reading of the same text (`placement.checker.terms`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.errors import Problem
+from placement.data.schema import PARTY_CPC
 
 # Titles naming a Party office (docs/rules.md, R-EL10): 书记 but not 书记员 (a court
 # clerk), 常委 but not 常委会 (the people's congress standing committee, 人大常委会),
@@ -37,6 +39,30 @@ def party_post(data: DataSet) -> np.ndarray:
     kind = data.teams.set_index("team_id")["kind"].reindex(posts["team_id"]).to_numpy(object)
     default = party_post_default(kind, posts["title"].to_numpy(dtype=object))
     return np.where(given == "", default, given == "true")
+
+
+def party_post_warnings(data: DataSet) -> list[Problem]:
+    """R-EL10 in the data as given: a Party post whose sitting holder is not a CPC member.
+    Valid input (a 民主党派 member may sit there today), but the planner should hear it
+    before solving: the roster will move that holder. One warning per post, naming the
+    posts file, its row and the `incumbent_id` column."""
+    posts = data.posts
+    party = data.cadres.set_index("cadre_id")["party"]
+    holder = posts["incumbent_id"].to_numpy(dtype=object)
+    held = holder != ""
+    non_member = np.zeros(len(posts), dtype=bool)
+    non_member[held] = party.reindex(holder[held]).to_numpy(dtype=object) != PARTY_CPC
+    source = data.sources.get("posts", "posts")
+    return [Problem("non_party_in_party_post", source, int(posts["_row"].iat[i]),
+                    "incumbent_id", {"post": posts["post_id"].iat[i], "cadre": holder[i]})
+            for i in np.flatnonzero(party_post(data) & non_member)]
+
+
+def with_rule_warnings(data: DataSet) -> DataSet:
+    """The data set with the warnings the rules' reading of it adds (R-EL10 above) after
+    the loader's own, so that validate, solve, summary.json and the API show them alike."""
+    extra = tuple(party_post_warnings(data))
+    return replace(data, warnings=data.warnings + extra) if extra else data
 
 
 # R-RO8: the teams whose party secretary and government head sit in one team (乡镇党委书记

@@ -351,3 +351,25 @@ def test_R_EL12_checker_revetting_those_nominated_to_stay():
     assert check(data, on, {"P1": "X1"}).ok
     assert broken(check(data, {"R-EL12": {"mode": "hard"}}, {"P1": "X1"})) == {
         ("R-EL12", "P1")}
+
+
+def test_R_EL10_model_non_party_incumbent_in_a_party_post_is_a_warning():
+    """R-EL10 in the data as given: valid input, but validate and solve say so (posts row 3,
+    column incumbent_id), in Chinese and English; a Party member there or a non-Party
+    cadre in a government post says nothing."""
+    from builders import make_dataset
+
+    from placement.meaning.posts import party_post_warnings, with_rule_warnings
+
+    data = make_dataset(
+        teams=[{"team_id": "DW", "kind": "county_party"}, {"team_id": "ZF", "kind": "county_gov"}],
+        posts=[{"post_id": "P1", "team_id": "DW", "incumbent_id": "A"},
+               {"post_id": "P2", "team_id": "DW", "incumbent_id": "B"},
+               {"post_id": "P3", "team_id": "ZF", "incumbent_id": "C"}],
+        cadres=[{"cadre_id": "A"}, {"cadre_id": "B", "party": "民盟"},
+                {"cadre_id": "C", "party": "民盟"}])
+    warned = party_post_warnings(data)
+    assert [(w.row, w.column, w.params["post"], w.params["cadre"]) for w in warned] == [
+        (3, "incumbent_id", "P2", "B")]
+    assert "R-EL10" in warned[0].render("en") and "不是中共党员" in warned[0].render("zh")
+    assert with_rule_warnings(data).warnings == data.warnings + tuple(warned)
