@@ -23,6 +23,7 @@ from placement.data.dataset import DataSet
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.data.schema import EDUCATION_LEVEL
+from placement.data.words import say
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import fit_scores
 from placement.eligibility.pairs import pair_rule_masks
@@ -105,7 +106,8 @@ def why_text(excluded: list[str], breaks: list[str], fit: int, k: int) -> str:
     """Why a cadre may or may not take the post, in Chinese (`k` 0) or English (1):
     every excluding reason, else the fit and the target rules the pair would break."""
     def name(rid: str) -> str:
-        return STRUCTURAL[rid][k] if rid in STRUCTURAL else f"{rid} {RULE_NAMES[rid][k]}"
+        return (say(f"whynot_{rid}", ("zh", "en")[k]) if rid in STRUCTURAL
+                else f"{rid} {RULE_NAMES[rid][k]}")
     sep = "；" if k == 0 else "; "
     if excluded:
         return ("不可任：", "not eligible: ")[k] + sep.join(name(r) for r in excluded)

@@ -7,9 +7,11 @@ the model gets (`eligible_pairs`) and `why-not`'s reasons for the pairs it remov
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from placement import api
@@ -65,33 +67,39 @@ def test_conditions_and_ranking(linfen):
 
 
 def test_a_trial_shows_the_team_and_its_ties(linfen):
-    """LF00510, spouse of LF00030 (relations row 0, who holds R02-DW-03), dropped into
-    R02-DW-04: a kin tie in team R02-DW after, none before; the holder it displaces
-    leaves, so the size stays and women change by (newcomer a woman) - (displaced one)."""
+    """LF00850, spouse of LF00381 (relations row 0, who holds R15-ZX-01), dropped into
+    R15-ZX-02: a kin tie in team R15-ZX after, none before; the holder it displaces
+    leaves, so the size stays and women change by (newcomer a woman) - (displaced one).
+    (Regenerated data: the old pair LF00030/LF00510 in R02-DW is gone; row 0 is now this
+    spouse pair, LF00850 holding no post; the tie keeps the row's order, a then b.)"""
     sc, data = linfen
     facts = compute_facts(data, sc.reference_date)
     rel = data.relations.iloc[0]
-    assert (rel["cadre_a"], rel["cadre_b"], rel["relation"]) == ("LF00030", "LF00510", "spouse")
-    t = api.try_member(sc, data, "LF00510", "R02-DW-04")
-    kin = t.ties[(t.ties["rule"] == "R-AV1") & (t.ties["team_id"] == "R02-DW")]
+    assert (rel["cadre_a"], rel["cadre_b"], rel["relation"]) == ("LF00850", "LF00381", "spouse")
+    t = api.try_member(sc, data, "LF00850", "R15-ZX-02")
+    kin = t.ties[(t.ties["rule"] == "R-AV1") & (t.ties["team_id"] == "R15-ZX")]
     assert kin[["when", "cadre_a", "cadre_b", "post_a", "post_b"]].values.tolist() == [
-        ["after", "LF00030", "LF00510", "R02-DW-03", "R02-DW-04"]]
+        ["after", "LF00850", "LF00381", "R15-ZX-02", "R15-ZX-01"]]
     team = t.teams.set_index("when")
-    assert list(t.teams["team_id"]) == ["R02-DW", "R02-DW"]  # LF00510 held no post
-    before = api.team_profiles(sc, data).set_index("team_id").loc["R02-DW"]
+    assert list(t.teams["team_id"]) == ["R15-ZX", "R15-ZX"]  # LF00850 held no post
+    before = api.team_profiles(sc, data).set_index("team_id").loc["R15-ZX"]
     assert team.loc["before", "size"] == before["size"] == team.loc["after", "size"]
     gender = data.cadres.set_index("cadre_id")["gender"]
     displaced = data.cadres["cadre_id"].iat[t.displaced]
-    assert displaced == data.posts.set_index("post_id").at["R02-DW-04", "incumbent_id"]
-    d = int(gender["LF00510"] == "F") - int(gender[displaced] == "F")
+    assert displaced == data.posts.set_index("post_id").at["R15-ZX-02", "incumbent_id"]
+    d = int(gender["LF00850"] == "F") - int(gender[displaced] == "F")
     assert team.loc["after", "women"] == team.loc["before", "women"] + d
     assert facts.p_incumbent[t.post] == t.displaced
 
 
 def test_a_trial_that_moves_a_cadre_out_ends_a_tie(linfen):
-    """LF00246 and LF00240 (in-laws, relations row 2) both serve in R10-DW; LF00246
-    moved to R02-DW-04 ends that tie: both teams are shown, R10-DW one member smaller."""
+    """LF00246 and LF00240 (in-laws) both serve in R10-DW; LF00246 moved to R02-DW-04
+    ends that tie: both teams are shown, R10-DW one member smaller. The regenerated
+    relations (12 rows) hold no pair serving in one team, so the in-law row is added here."""
     sc, data = linfen
+    kin_row = pd.DataFrame({"cadre_a": ["LF00246"], "cadre_b": ["LF00240"],
+                            "relation": ["in_law"]})
+    data = replace(data, relations=pd.concat([data.relations, kin_row], ignore_index=True))
     t = api.try_member(sc, data, "LF00246", "R02-DW-04")
     assert list(t.teams["team_id"]) == ["R02-DW", "R10-DW", "R02-DW", "R10-DW"]
     kin = t.ties[t.ties["rule"] == "R-AV1"]

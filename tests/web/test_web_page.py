@@ -162,26 +162,30 @@ def test_a_planners_session(server, page, tmp_path):
 
 
 def test_find_candidates_try_one_and_lock_it(server, page):
-    """担任过乡镇党委书记、本科及以上、45岁以下 for 尧都区委书记: the list, the one
-    eligible cadre first (tests/web/test_candidates.py), tried in the team without a
-    solve, then locked with a reason."""
+    """担任过乡镇党委书记、本科及以上、50岁以下 for 尧都区委书记: the list (125), the one
+    eligible cadre first (tests/web/test_candidates.py: LF00400, fit 46; on the
+    regenerated data 45岁以下 has none eligible), tried in the team without a solve,
+    then locked with a reason."""
     open_page(page, server)
     page.click("button[data-tab='find']")
     page.fill("#find-post-q", "R01-DW-01")
     page.click("#find-posts li[data-post='R01-DW-01']")
-    page.fill("#c-max_age", "45")
+    page.fill("#c-max_age", "50")
     page.select_option("#c-education", "bachelor")
     page.check("#c-secretary")
     page.click("#find")
-    page.wait_for_function("document.querySelector('#find-count').textContent.includes('175')")
+    page.wait_for_function("document.querySelector('#find-count').textContent.includes('125')")
     assert "可任 1" in page.locator("#find-count").inner_text().replace("其中", "")
     first = page.locator("#found tbody tr").first
-    assert first.get_attribute("data-cadre") == "LF00043"
+    assert first.get_attribute("data-cadre") == "LF00400"
     assert "可任，人岗相适 46" in first.inner_text()
     first.locator("button[data-try]").click()
     page.wait_for_selector("#trial-teams tr[data-team='R01-DW']")
     size = page.locator("#trial-teams tr[data-team='R01-DW'] td[data-fig='size']").inner_text()
     assert size.split(" → ")[0] == size.split(" → ")[1]  # one in, one displaced
+    # LF00400 holds a post of R16-ZF: that team is shown too, one member smaller (8 → 7).
+    r16 = page.locator("#trial-teams tr[data-team='R16-ZF'] td[data-fig='size']").inner_text()
+    assert r16.split(" → ") == ["8", "7"]
     assert page.locator("#trial-ties .ties-after").is_visible()
     shot(page, "web13-find.png")
     page.fill("#trial-reason", "乡镇党委书记经历丰富")
@@ -189,7 +193,7 @@ def test_find_candidates_try_one_and_lock_it(server, page):
     page.click("button[data-tab='locks']")
     row = page.locator("#locks tbody tr")
     assert row.count() == 1 and "乡镇党委书记经历丰富" in row.inner_text()
-    assert "R01-DW-01" in row.inner_text() and "LF00043" in row.inner_text()
+    assert "R01-DW-01" in row.inner_text() and "LF00400" in row.inner_text()
 
 
 def test_upload_csv_tables_with_a_form(server, page, tmp_path):
