@@ -15,6 +15,7 @@ kind of move, the fit score and the rule that moved the previous holder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,27 @@ def move_reason(row: pd.Series, lang: str) -> str:
     if req and req != "leaving":
         return kind + _sep(lang) + rules_text(req, lang)
     return kind
+
+
+SCORE_PARTS = re.compile(r"(人岗相适 \d+)（[^）]*）|(fit \d+) \([^)]*\)")
+
+
+def form_reason(res: Result, lang: str) -> pd.Series:
+    """任免理由 per moves.csv line, for the 任免审批表: the move's own reason, then the
+    explanation of the roster line the cadre takes (its words, the targets it fills,
+    any lock's reason), the fit kept as one score without its formula."""
+    m = res.moves.reset_index(drop=True)
+    given = optional_column(m, "reason", lang)
+    own = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang)
+           for i, (_, row) in enumerate(m.iterrows())]
+    line = optional_column(res.roster, "reason", lang)
+    taken = (pd.Series("", index=m.index) if line is None else
+             m["to_post"].fillna("").map(dict(zip(res.roster["post_id"], line, strict=True)))
+             .fillna(""))
+    sep = _sep(lang)
+    return pd.Series([o + (sep + SCORE_PARTS.sub(lambda x: x.group(1) or x.group(2), t)
+                           if t else "") for o, t in zip(own, taken, strict=True)],
+                     index=m.index)
 
 
 def _previous_note(prev: str, moves_by_cadre: pd.DataFrame, lang: str) -> str:
