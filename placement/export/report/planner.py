@@ -84,12 +84,13 @@ def technical_note(res: Result, lang: str) -> str:
 
 
 # --- the what-if's changes ------------------------------------------------------------
-def _flat(d: dict, prefix: str = "") -> dict[str, object]:
+def flat(d: dict, prefix: str = "") -> dict[str, object]:
+    """Nested settings as {"rules.R-TC5.min_women": 2, …}."""
     out: dict[str, object] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
         if isinstance(v, dict):
-            out.update(_flat(v, key + "."))
+            out.update(flat(v, key + "."))
         else:
             out[key] = v
     return out
@@ -115,7 +116,7 @@ def base_changes(res: Result) -> list[tuple[str, object, object]]:
     base = base_scenario(res)
     if base is None:
         return []
-    before, after = _flat(scenario_to_dict(base)), _flat(scenario_to_dict(res.scenario))
+    before, after = flat(scenario_to_dict(base)), flat(scenario_to_dict(res.scenario))
     return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
             if k != "name" and before.get(k) != after.get(k)]
 
