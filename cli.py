@@ -232,11 +232,16 @@ def why_not(scenario: Path,
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
+    from placement.data.words import say
+    from placement.pipeline.progress import StepView
+
     try:
         cadre, post = resolve_pair(data, cadre, post)
     except InputError as err:
         _fail_input(err, lg)
-    typer.echo(explain_why_not(sc, data, cadre, post).render(lg))
+    with StepView(say("whynot_progress", lg, cadre=cadre, post=post), lg):
+        answer = explain_why_not(sc, data, cadre, post)
+    typer.echo(answer.render(lg))
 
 
 @app.command()

@@ -75,7 +75,10 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
         res = load_result(result, scenario)
     except InputError as err:
         _fail(err, msg)
-    with lock_folder(result):  # not while a solve replaces the folder
+    from placement.data.words import say
+    from placement.pipeline.progress import StepView
+
+    with lock_folder(result), StepView(say("report_progress", msg), msg):  # not mid-solve
         xlsx = write_report_xlsx(res, Path(result) / "report.xlsx", content)
         html = write_report_html(res, Path(result) / "report.html", content)
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))
