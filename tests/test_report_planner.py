@@ -108,7 +108,7 @@ def test_report_only_rule_is_information(base):
     assert rs1["verdict"] == "仅供参考" and rs1["shortfall"] is None and rs1["where"] == ""
     assert rs1["achieved_text"] == f"{raw['achieved']}/{raw['required']}"
     page = build_report_html(base, "zh")
-    row = re.search(r'<tr class="info"><td class="">R-RS1</td>.*?</tr>', page)
+    row = re.search(r"<tr class=\"info\"><td class=\"nw\">R-RS1</td>.*?</tr>", page)
     assert row and "<td>—</td>" in row.group(0)  # no bar, no percentage
 
 

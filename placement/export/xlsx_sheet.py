@@ -40,14 +40,14 @@ from placement.data.atomic import formula_safe
 
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_WIDTH = 60
-HEADER_WIDTH = 14
-WRAP_AT = 36  # a column wider than this (display width) wraps ...
-WRAP_WIDTH = 42  # ... at this width
+HEADER_WIDTH = 6  # a longer header wraps rather than widen a column of short ids
+WRAP_AT = 24  # a column wider than this (display width) wraps: at WRAP_AT when its
+WRAP_WIDTH = 50  # text fits two such lines, else at WRAP_WIDTH (a reason, a cause)
 LINE_HEIGHT = 15  # points per wrapped line (11 pt text)
-# Display-width units one wrapped line holds in a WRAP_WIDTH column: a CJK character
+# Display-width units one wrapped line holds beyond the column's width: a CJK character
 # (two units) is narrower than two digits in Excel's and LibreOffice's default fonts;
 # measured on the Linfen report in LibreOffice, kept a little short so Excel never clips.
-LINE_UNITS = 46
+LINE_SLACK = 4
 ROW_FILL = "FFF2CC"  # rows to notice: a changed roster line
 # What XML 1.0 cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, without importing openpyxl).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010\013\014\016-\037]")
@@ -86,12 +86,14 @@ def _as_text(cell) -> None:
 
 def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
               marks: dict | None = None, filters: bool = True,
-              highlight: Sequence[bool] | None = None, footer: str = ""):
+              highlight: Sequence[bool] | None = None, footer: str = "",
+              right: Sequence[str] = ()):
     """Append a sheet `title` holding `frame` (its columns in order) under `headers`.
 
     `marks` maps (row index in frame, column key) to "met" or "unmet"; `highlight`
     (one flag per frame row) fills the rows to notice; `footer` is printed at the
-    bottom left of every page (the report's title), page numbers at the right."""
+    bottom left of every page (the report's title), page numbers at the right; `right`
+    names the frame's text columns that hold figures ("≥ 10", "32/34"), right-aligned."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -107,6 +109,7 @@ def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
     # Long headers wrap (at most HEADER_WIDTH wide) rather than widen a column of numbers;
     # + 3 leaves room for the filter button.
     widths = [min(display_width(str(h)), HEADER_WIDTH) + 3 for h in headers]
+    header_lines = max([math.ceil(display_width(str(h)) / HEADER_WIDTH) for h in headers] + [1])
     columns = list(frame.columns)
     for row in frame.itertuples(index=False, name=None):
         values = [cell_value(v) for v in row]
@@ -123,17 +126,24 @@ def add_sheet(book, title: str, frame: pd.DataFrame, headers: Sequence[str],
     lines = np.ones(ws.max_row + 1, dtype=int)  # per sheet row: text lines after wrapping
     for j in range(1, len(headers) + 1):
         wraps = widths[j - 1] > WRAP_AT
+        held = WRAP_AT if widths[j - 1] <= 2 * WRAP_AT else WRAP_WIDTH
         ws.column_dimensions[get_column_letter(j)].width = (
-            WRAP_WIDTH if wraps else min(widths[j - 1] + 2, MAX_WIDTH))
+            held if wraps else min(widths[j - 1] + 2, MAX_WIDTH))
         for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
             cell.alignment = wrapped if wraps else top
             if wraps and cell.value is not None:
-                need = math.ceil(display_width(_shown(cell.value)) / LINE_UNITS)
+                need = math.ceil(display_width(_shown(cell.value)) / (held + LINE_SLACK))
                 lines[cell.row] = max(lines[cell.row], need)
     # Excel and LibreOffice do not grow a row for wrapped text written by a program:
     # the height is set from the lines the longest wrapped cell needs.
     for row in np.flatnonzero(lines > 1):
         ws.row_dimensions[int(row)].height = LINE_HEIGHT * int(lines[row]) + 2
+    if header_lines > 1:
+        ws.row_dimensions[1].height = LINE_HEIGHT * header_lines + 2
+    for j, key in enumerate(columns, start=1):
+        if key in right:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.alignment = Alignment(vertical="top", horizontal="right")
     if highlight is not None:
         fill = PatternFill("solid", fgColor=ROW_FILL)
         for i, flag in enumerate(highlight):

@@ -228,7 +228,8 @@ def rules_frame(res: Result, lang: str) -> pd.DataFrame:
     """One row per rules.csv row, figures as `planner.rule_rows` reads them (`RULE_KEYS`,
     then `cause` when the explanation wrote one); `places` and `places_short` stay for
     the HTML bars. A report-only rule (R-RS1) shows its figure as "covered/required"
-    with no shortfall: it is information."""
+    with no shortfall: it is information. Places short are named only on a row that is
+    short (rules.csv repeats R-TC10's team places on its met overall row)."""
     r = res.rules.reset_index(drop=True)
     names = Names(res.data)
     cause = optional_column(r, "cause", lang)
@@ -244,7 +245,7 @@ def rules_frame(res: Result, lang: str) -> pd.DataFrame:
         "shortfall": r["shortfall"].astype(object).where(~info, None),
         "places_met": shown["places_met"].where(~info, "—"), "verdict": shown["verdict"],
         "where": (r["where"].fillna("").map(lambda w: _places_short(w, names, lang))
-                  .where(~info, "") if "where" in r else ""),
+                  .where(shown["verdict"] == word("unmet", lang), "") if "where" in r else ""),
         "places": r["places"], "places_short": r["places_short"].where(~info, 0),
     })
     if cause is not None:

@@ -149,10 +149,14 @@ def _ages(res: Result, lang: str) -> str:
     return f'<div class="charts">{"".join(charts)}</div>'
 
 
+# Rule table cells: figures right-aligned, names wrap, codes and ids stay on one line.
+CELL_CLASS = {k: "n nw" for k in ("required_text", "achieved_text", "shortfall", "places_met")
+              } | {"rule_name": ""}
+
+
 def _rules(res: Result, lang: str) -> str:
     r = rules_frame(res, lang)
     keys = [k for k in RULE_KEYS if k != "where"]
-    numeric = ("required_text", "achieved_text", "shortfall", "places_met")
     head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
     head += f"<th>{word('met', lang)}</th><th>{word('where', lang)}</th>"
     if "cause" in r:
@@ -166,15 +170,15 @@ def _rules(res: Result, lang: str) -> str:
         places = float(x["places"] or 0)
         ok = 1.0 if places == 0 else (places - float(x["places_short"])) / places
         cls = "bar short" if x["places_short"] else "bar"
-        cells = "".join(f'<td class="{"n" if k in numeric else ""}">{_e(x[k])}</td>'
+        cells = "".join(f'<td class="{CELL_CLASS.get(k, "nw")}">{_e(x[k])}</td>'
                         for k in keys)
         if x["verdict"] == info or places == 0:  # nothing to meet: no bar, not a full one
             cells += "<td>—</td>"
         else:
-            cells += (f'<td><span class="{cls}"><i style="width:{ok:.0%}"></i></span> '
+            cells += (f'<td class=nw><span class="{cls}"><i style="width:{ok:.0%}"></i></span> '
                       f"{math.floor(ok * 100)}%</td>")
-        where = str(x["where"] or "")
-        why = causes.get(x["rule"], [])
+        where = str(x["where"] or "")  # rules_frame: only where a rule is short
+        why = causes.get(x["rule"], []) if x["verdict"] == unmet else []
         if why:
             items = "".join(f"<li>{_e(c)}</li>" for c in why[:MAX_CAUSES])
             more = f"<li>… {len(why) - MAX_CAUSES}</li>" if len(why) > MAX_CAUSES else ""

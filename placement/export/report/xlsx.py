@@ -74,7 +74,8 @@ def build_report_book(res: Result, lang: str = "zh"):
     rules = rules_frame(res, lang)
     keys = [*RULE_KEYS, *(["cause"] if "cause" in rules else [])]
     add_sheet(book, word("sheet_rules", lang), rules[keys], [word(k, lang) for k in keys],
-              highlight=(rules["verdict"] == word("unmet", lang)).tolist(), footer=title)
+              highlight=(rules["verdict"] == word("unmet", lang)).tolist(), footer=title,
+              right=("required_text", "achieved_text", "places_met"))
     shortfalls = shortfalls_frame(res, lang)
     if shortfalls is not None:
         add_sheet(book, word("sheet_shortfalls", lang), shortfalls,
