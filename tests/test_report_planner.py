@@ -81,7 +81,8 @@ def test_baseline_title_is_its_name(base):
 def test_whatif_says_what_changed_against_its_base(whatif):
     # the file it extends has min_women = 2 (catalogue default); the what-if 1
     assert base_changes(whatif) == [("rules.R-TC5.min_women", 2, 1)]
-    assert report_title(whatif, "zh") == "一名女干部（假设调整：R-TC5 女干部配备 min_women: 2 → 1）"
+    assert report_title(whatif, "zh") == ("一名女干部（假设调整：R-TC5 女干部配备 女干部最少人数: "
+                                          "2 → 1）")
     page = build_report_html(whatif, "zh")
     first = page[:page.index('id="structure"')]  # the summary section: the first page
     assert "与基准方案相比的改动" in first and "<b>1</b>" in first
@@ -176,7 +177,7 @@ def test_diff_report_writes_workbook_and_page(folders, tmp_path):
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["概况", "职位差异", "调整差异", "结构差异", "规则差异"]
     first = list(book["概况"].iter_rows(min_row=2, values_only=True))[0]
-    assert first[:3] == ("R-TC5 女干部配备 min_women", "2", "1")
+    assert first[:3] == ("R-TC5 女干部配备 女干部最少人数", "2", "1")
     assert len(list(book["职位差异"].iter_rows(min_row=2))) == len(d.posts)
     page = html.read_text("utf-8")
     assert "方案比较：base → whatif" in page and 'href="#sheet_diff_posts"' in page

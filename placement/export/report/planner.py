@@ -30,7 +30,7 @@ import pandas as pd
 from placement.checker.report import REPORT_ONLY
 from placement.data.errors import InputError
 from placement.data.scenario_io import load_scenario, scenario_to_dict
-from placement.export.report.labels import rule_name, value, word
+from placement.export.report.labels import VALUES, WORDS, rule_name, value, word
 from placement.roster.result_folder import Result
 
 CARD_METRICS = ("women", "young", "non_party")
@@ -122,11 +122,20 @@ def base_changes(res: Result) -> list[tuple[str, object, object]]:
 
 
 def setting_label(key: str, lang: str) -> str:
-    """`rules.R-TC5.min_women` -> "R-TC5 女干部配备 min_women"; other keys as written."""
+    """`rules.R-TC5.min_women` -> "R-TC5 女干部配备 女干部最少人数"; other keys part by
+    part in words where the catalogue has them (`weights.change` -> "权重.change")."""
     parts = key.split(".")
     if parts[0] == "rules" and len(parts) >= 3:
-        return f"{parts[1]} {rule_name(parts[1], lang)} {'.'.join(parts[2:])}".strip()
-    return key
+        head, parts = f"{parts[1]} {rule_name(parts[1], lang)} ".lstrip(), parts[2:]
+    else:
+        head = ""
+    return head + ".".join(_part(p, lang) for p in parts)
+
+
+def _part(part: str, lang: str) -> str:
+    if part in VALUES:
+        return value(part, lang)
+    return word(part, lang) if part in WORDS else part
 
 
 def change_value(v: object, lang: str) -> str:
