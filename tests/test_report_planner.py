@@ -9,6 +9,8 @@ per module from tests/data/mini.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import openpyxl
@@ -181,3 +183,23 @@ def test_diff_report_writes_workbook_and_page(folders, tmp_path):
     assert len(list(book["职位差异"].iter_rows(min_row=2))) == len(d.posts)
     page = html.read_text("utf-8")
     assert "方案比较：base → whatif" in page and 'href="#sheet_diff_posts"' in page
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None or shutil.which("pdftotext") is None,
+                    reason="libreoffice or poppler-utils not installed")
+def test_printed_workbook_is_one_a4_page_wide(base, tmp_path):
+    """LibreOffice prints every sheet landscape A4 and the roster's first page holds its
+    first and last columns (one page wide) above the report's title in the footer."""
+    book = write_report_xlsx(base, tmp_path / "report.xlsx")
+    run = subprocess.run(["libreoffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    pdf = tmp_path / "report.pdf"
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True,
+                          text=True, check=True).stdout
+    sizes = set(re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(842, 595)}  # A4 across
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "班子" in first and "理由" in first and "测试方案" in first  # footer: the title
