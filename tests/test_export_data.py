@@ -140,6 +140,9 @@ def test_coded_columns_have_drop_down_lists(mini, tmp_path):
     team_col = next(c.column_letter for c in posts[1] if c.value == "班子编号")
     # a post's team: every team id of the data set (mini has len(teams) of them)
     assert _options(book, _validations(posts)[team_col]) == list(mini.teams["team_id"])
+    teams = book["班子"]
+    region_col = next(c.column_letter for c in teams[1] if c.value == "所属地区")
+    assert _options(book, _validations(teams)[region_col]) == sorted(set(mini.teams["region"]))
     dv = ws.data_validations.dataValidation[0]
     assert dv.errorStyle == "warning"  # an alias the loader reads may still be typed
 

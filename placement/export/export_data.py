@@ -10,8 +10,9 @@ spelling (男/女, 县委, 正职, 本科, 中共党员, 配偶, 是/否), which
 as the same codes. Layout (frozen header, filters, widths): `xlsx_sheet`.
 
 Editing help: every coded column (team kind, 正副职, rank, gender, party,
-education, relation, the 是/否 columns) and every reference (a post's team, its
-incumbent, a relation's cadres) gets a drop-down list of the spellings the
+education, relation, the 是/否 columns), every reference (a post's team, its
+incumbent, a relation's cadres) and the teams' region (the regions the data set
+already has) gets a drop-down list of the spellings the
 loader reads, kept on a hidden sheet 选项 (an in-cell list is limited to 255
 characters); a value typed outside the list only warns, since the loader also
 takes aliases. A first sheet 说明 (zh and en) says what each sheet and column
@@ -94,6 +95,8 @@ def choices(col: Column, data: DataSet, zh: bool) -> list[str]:
     if col.kind == "ref" and col.ref:
         table, column = col.ref.split(".")
         return [str(v) for v in data.table(table)[column]]
+    if col.name == "region":  # free text, but a new team usually joins a known region
+        return sorted({str(v) for v in data.teams["region"]} - {""})
     return []
 
 
