@@ -203,3 +203,16 @@ def test_printed_workbook_is_one_a4_page_wide(base, tmp_path):
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert "班子" in first and "理由" in first and "测试方案" in first  # footer: the title
+
+
+def test_report_words_exist_in_both_languages():
+    from placement.export.report.labels import REPORT_WORDS
+    for key, (zh, en) in REPORT_WORDS.items():
+        assert zh and en, key
+        assert not re.search(r"[A-Za-z]{2,}", zh), (key, zh)  # Chinese: no English word
+
+
+def test_english_report_reads_in_english(whatif):
+    page = build_report_html(whatif, "en")
+    assert "(what-if: R-TC5 women in county teams min_women: 2 → 1)" in page
+    assert "Contents" in page and "promotions" in page and "Technical note" in page
