@@ -241,11 +241,16 @@ def why_not(scenario: Path,
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
+    from placement.data.words import say
+    from placement.pipeline.progress import StepView
+
     try:
         cadre, post = resolve_pair(data, cadre, post)
     except InputError as err:
         _fail_input(err, lg)
-    typer.echo(explain_why_not(sc, data, cadre, post).render(lg))
+    with StepView(say("whynot_progress", lg, cadre=cadre, post=post), lg):
+        answer = explain_why_not(sc, data, cadre, post)
+    typer.echo(answer.render(lg))
 
 
 @app.command()
@@ -278,6 +283,8 @@ def diff(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print diff.json, not tables")] = False,
     limit: Annotated[int, typer.Option(help="rows shown per long table")] = 40,
+    report: Annotated[bool, typer.Option(
+        "--report", help="also write diff.xlsx and diff.html (into --out, else here)")] = False,
     lang: Lang = None,
 ) -> None:
     """Compare two results: different holders and moves, figures and shortfalls.
@@ -293,10 +300,30 @@ def diff(
         _fail_input(err, lg)
     if out is not None:
         d.write(out)
+    if report:
+        _diff_report(d, result_a, result_b, out or Path.cwd(), lang, lg)
     if as_json:
         typer.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(d.render(lg, limit=limit), nl=False)
+
+
+def _diff_report(d, result_a: Path, result_b: Path, folder: Path, lang: str | None,
+                 lg: str) -> None:
+    """diff.xlsx and diff.html (Chinese unless English is asked for), posts named from
+    both rosters and the settings compared from both summary.json files."""
+    from placement.export.report.diff_report import write_diff_report
+    from placement.roster.result_folder import read_result
+
+    results = [read_result(r) for r in (result_a, result_b)]
+    names = {p: f"{t}{ti}" for r in results if r.roster is not None
+             for p, t, ti in zip(r.roster["post_id"], r.roster["team_name"], r.roster["title"],
+                                 strict=True)}
+    content = "en" if lang and lang.lower().startswith("en") else "zh"
+    paths = write_diff_report(d, folder, content, names,
+                              tuple(r.summary.get("settings") for r in results))
+    typer.echo(("已写入 " if lg == "zh" else "wrote ") + ", ".join(str(p) for p in paths),
+               err=True)
 
 
 @app.command()

@@ -46,7 +46,9 @@ def test_round_trip_gives_the_same_data_set(mini, tmp_path, lang):
 
 def test_chinese_workbook_has_typed_cells_and_chinese_values(mini, tmp_path):
     book = openpyxl.load_workbook(export_data(mini, tmp_path / "book.xlsx"))
-    assert book.sheetnames == ["班子", "职位", "干部", "关系", "匹配度"]
+    # 说明 first, 选项 (the drop-downs' source, hidden) last: neither is a table
+    assert book.sheetnames == ["说明", "班子", "职位", "干部", "关系", "匹配度", "选项"]
+    assert book["选项"].sheet_state == "hidden"
     ws = book["干部"]
     header = [c.value for c in ws[1]]
     assert header[:4] == ["人员编号", "姓名", "性别", "出生年月"]
@@ -106,3 +108,52 @@ def test_cli_on_missing_input_exits_3(tmp_path):
                                    str(tmp_path / "b.xlsx"), "--lang", "en"])
     assert res.exit_code == 3 and "not found" in res.output
     assert not (tmp_path / "b.xlsx").exists()
+
+
+def _validations(ws) -> dict[str, str]:
+    """column letter -> the list formula of its drop-down."""
+    return {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+            for dv in ws.data_validations.dataValidation}
+
+
+def _options(book, formula: str) -> list:
+    sheet, cells = formula.split("!")
+    start, end = cells.replace("$", "").split(":")
+    ws = book[sheet.strip("'")]
+    col = start.rstrip("0123456789")
+    return [ws[f"{col}{r}"].value for r in range(int(start[len(col):]), int(end[len(col):]) + 1)]
+
+
+def test_coded_columns_have_drop_down_lists(mini, tmp_path):
+    book = openpyxl.load_workbook(export_data(mini, tmp_path / "book.xlsx"))
+    ws = book["干部"]
+    letter = {c.value: c.column_letter for c in ws[1]}
+    lists = _validations(ws)
+    assert _options(book, lists[letter["性别"]]) == ["男", "女"]
+    assert _options(book, lists[letter["纳入考察"]]) == ["是", "否"]
+    assert _options(book, lists[letter["全日制学历"]]) == ["其他", "大专", "本科", "研究生"]
+    assert _options(book, lists[letter["现职级"]]) == ["副科", "正科", "副处", "正处", "副厅",
+                                                      "正厅"]
+    assert "中共党员" in _options(book, lists[letter["政治面貌"]])
+    assert letter["姓名"] not in lists  # free text: no list
+    posts = book["职位"]
+    team_col = next(c.column_letter for c in posts[1] if c.value == "班子编号")
+    # a post's team: every team id of the data set (mini has len(teams) of them)
+    assert _options(book, _validations(posts)[team_col]) == list(mini.teams["team_id"])
+    teams = book["班子"]
+    region_col = next(c.column_letter for c in teams[1] if c.value == "所属地区")
+    assert _options(book, _validations(teams)[region_col]) == sorted(set(mini.teams["region"]))
+    dv = ws.data_validations.dataValidation[0]
+    assert dv.errorStyle == "warning"  # an alias the loader reads may still be typed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_sheet_lists_every_column(mini, tmp_path, lang):
+    book = openpyxl.load_workbook(export_data(mini, tmp_path / "book.xlsx", lang))
+    ws = book["说明" if lang == "zh" else "README"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    cadres = [r for r in rows if r[0] == ("干部" if lang == "zh" else "cadres")]
+    from placement.data.schema import CADRES
+    assert len(cadres) == len(CADRES.columns)
+    gender = next(r for r in cadres if r[1] == ("性别" if lang == "zh" else "gender"))
+    assert gender[2] == ("从下拉列表选择" if lang == "zh" else "pick from the list")

@@ -78,9 +78,13 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
         res = read_plan_folder(result) if plan else load_result(result, scenario)
     except InputError as err:
         _fail(err, msg)
+    from placement.data.words import say
+    from placement.pipeline.progress import StepView
+
     write_xlsx, write_html = ((write_plan_xlsx, write_plan_html) if plan
                               else (write_report_xlsx, write_report_html))
-    with lock_folder(result):  # not while a solve or a plan replaces the folder
+    # not while a solve or a plan replaces the folder
+    with lock_folder(result), StepView(say("report_progress", msg), msg):
         xlsx = write_xlsx(res, Path(result) / "report.xlsx", content)
         html = write_html(res, Path(result) / "report.html", content)
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))

@@ -136,6 +136,8 @@ VALUES.update({
     "hard rules": ("硬性规定", "hard rules"), "model": ("模型", "model"),
     "must": ("必选锁定", "must"), "keep": ("保留锁定", "keep"),
     "LEAVING": ("退出", "LEAVING"), "NO_CANDIDATE": ("无可任人选", "NO_CANDIDATE"),
+    "infeasibility": ("分析无解原因并验证放宽办法",
+                      "explaining infeasibility, verifying relaxations"),
 })
 
 # Sentences, with named parameters that both languages take.
@@ -170,6 +172,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "   (Ctrl-C keeps the best roster found)"),
     "solving": ("求解", "solving"),
     "alternates_progress": ("备选人选：{done}/{total} 个职位", "alternates: {done}/{total} posts"),
+    "whynot_progress": ("分析 {cadre} → {post}", "why not {cadre} → {post}"),
+    "report_progress": ("生成报告", "writing the reports"),
     "sweep_done": ("{state}{done}/{runs} 个方案，用时 {seconds:.1f} 秒（{where}）；"
                    "各行见 {rows}，图见 {chart}",
                    "{state}{done} of {runs} runs in {seconds:.1f}s ({where}); rows in {rows}, "

@@ -1,7 +1,8 @@
 """Why this person: a reason for every roster line and every move, in Chinese and English.
 
 A planner defends each line before a standing committee, so a reason names
-(1) the fit and its parts with their weights, (2) every composition target the
+(1) the fit in words first ("专业对口、考核优秀、群众公认度高", `fit_words`), then the
+score and its parts with their weights, (2) every composition target the
 person serves in that team where the team needs them — "fills the woman target
 of 乡宁县政府 (R-TC5)" — and (3) for a sitting cadre who moves, the rule that
 forced the move, or the gain that paid for it. Figures come from the
@@ -24,6 +25,27 @@ from placement.meaning import team_rules as meaning
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
+# (part, lowest value that earns the words, zh, en): the parts a committee hears first.
+PART_WORDS = (("specialty", 1.0, "专业对口", "specialty matches the post"),
+              ("specialty", 0.5, "熟悉本系统工作", "works in the team's system"),
+              ("experience", 0.5, "经历相符", "relevant experience"),
+              ("assessment", 0.95, "考核优秀", "rated excellent"),
+              ("assessment", 0.7, "考核称职", "rated competent"),
+              ("approval", 0.8, "群众公认度高", "high democratic approval"))
+
+
+def fit_words(parts: dict[str, np.ndarray], i: int) -> tuple[list[str], list[str]]:
+    """The strengths of line `i` in words, one per part at most (the highest rung it
+    reaches in `PART_WORDS`); nothing for a part below every rung."""
+    zh, en, said = [], [], set()
+    for part, low, z, e in PART_WORDS:
+        if part not in said and parts[part][i] >= low - 1e-9:  # a mean of grades: 0.7 as 0.69…
+            said.add(part)
+            zh.append(z)
+            en.append(e)
+    return zh, en
+
+
 def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
                    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per team minimum: whether each roster line's holder counts, and the place (team,
@@ -60,15 +82,19 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     zh_all, en_all = [], []
     for i, row in enumerate(roster.itertuples(index=False)):
         zh, en = [], []
-        if np.isnan(planner[i]):
+        if np.isnan(planner[i]):  # words first; the score and its parts end the reason
             w = {k: getattr(sc.fit, k) for k in PARTS}
-            zh.append(f"人岗相适 {row.fit}（" + "，".join(
-                f"{PART_NAMES[k][0]}{parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + "）")
-            en.append(f"fit {row.fit} (" + ", ".join(
-                f"{PART_NAMES[k][1]} {parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + ")")
+            words_zh, words_en = fit_words(parts, i)
+            if words_zh:
+                zh.append("、".join(words_zh))
+                en.append(", ".join(words_en))
+            score_zh = f"人岗相适 {row.fit}（" + "，".join(
+                f"{PART_NAMES[k][0]}{parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + "）"
+            score_en = f"fit {row.fit} (" + ", ".join(
+                f"{PART_NAMES[k][1]} {parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + ")"
         else:
-            zh.append(f"人岗相适 {row.fit}（规划人员评分）")
-            en.append(f"fit {row.fit} (planner's score)")
+            score_zh = f"人岗相适 {row.fit}（规划人员评分）"
+            score_en = f"fit {row.fit} (planner's score)"
         name = team_names[row.team_id]
         for rule, (has, where) in attrs.items():
             if sc.rules[rule].mode != "off" and has[i] and (rule, where[i]) in tight:
@@ -87,8 +113,8 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
             else:
                 zh.append("交流任职，整体方案更优")
                 en.append("moved because the whole roster gains by it")
-        zh_all.append("；".join(zh))
-        en_all.append("; ".join(en))
+        zh_all.append("；".join([*zh, score_zh]))
+        en_all.append("; ".join([*en, score_en]))
     return pd.DataFrame({"reason_zh": zh_all, "reason_en": en_all}, index=roster.index)
 
 

@@ -66,3 +66,35 @@ class ProgressView:
         if label != self._line.label:
             self._line.label, self._line.started = label, time.monotonic() - elapsed
         self._line.objective, self._line.bound = objective, bound
+
+
+class StepView:
+    """A live "[label] 12.3 s" line on stderr for a long step that reports nothing as it
+    goes (a why-not's re-solve, building the reports): issue 15 asks for progress on
+    every step over 2 s. `label` is already in the user's language; a terminal only."""
+
+    def __init__(self, label: str, lang: str = "en", enabled: bool = True):
+        self.console = Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self.label, self.lang = label, lang
+        self.started = time.monotonic()
+        self._live: Live | None = None
+
+    def text(self) -> str:
+        return say("progress", self.lang, label=self.label,
+                   elapsed=time.monotonic() - self.started)
+
+    def __rich__(self) -> Text:
+        return Text(self.text())
+
+    def __enter__(self) -> StepView:
+        self.started = time.monotonic()
+        if self.enabled:
+            self._live = Live(self, console=self.console, refresh_per_second=4,
+                              transient=True)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._live is not None:
+            self._live.__exit__(*exc)

@@ -9,6 +9,7 @@ code never calls back into the pipeline.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -156,6 +157,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
                       "detail_zh": "没有名单能同时满足全部硬性规定"}]
         if explain:
             t0 = time.perf_counter()
+            if show is not None:  # the progress line says what the next seconds do
+                show("infeasibility", 0.0, math.nan, math.nan)
             report = explain_infeasibility(data, sc, facts, pairs)
             conflicts = report["conflicts"] or conflicts
             relax = verify(data, report["trials"])

@@ -4,8 +4,8 @@ For every cadre whose post changes (moves.csv) and whose 任免审批表 was
 imported (`lrmx_sources.csv` beside the data set), the original file is
 copied to DIR under its own name with three fields replaced: `NiRenZhiWu`
 拟任职务 (the new post: team name and title), `NiMianZhiWu` 拟免职务 (the
-post left) and `RenMianLiYou` 任免理由 (the reason: the explanation when the
-result folder has one, else the kind of move and the rule that required it).
+post left) and `RenMianLiYou` 任免理由 (the reason: the move's own reason, then the
+explanation of the roster line the cadre takes, `content.form_reason`).
 A field the proposal says nothing about (拟免 for a newcomer, 拟任 for a
 cadre who leaves) is written empty, so no value from an earlier round stays.
 
@@ -35,7 +35,7 @@ from placement.export.lrmx.draft import draft_form
 from placement.export.lrmx.import_ import SOURCES_FILE
 from placement.export.lrmx.read import EXPORT_FIELDS, decode, parse
 from placement.export.lrmx.titles import places_of
-from placement.export.report.content import move_reason, optional_column
+from placement.export.report.content import form_reason
 from placement.roster.result_folder import Result, read_csv_text
 
 
@@ -78,9 +78,7 @@ def post_text(res: Result, post_id: str) -> str:
 def proposal_fields(res: Result, lang: str = "zh") -> pd.DataFrame:
     """Per moving cadre: NiRenZhiWu, NiMianZhiWu and RenMianLiYou."""
     m = res.moves.reset_index(drop=True)
-    given = optional_column(m, "reason", lang)
-    reasons = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang)
-               for i, (_, row) in enumerate(m.iterrows())]
+    reasons = form_reason(res, lang)
     return pd.DataFrame({
         "cadre_id": m["cadre_id"],
         "NiRenZhiWu": m["to_post"].map(lambda p: post_text(res, p)),

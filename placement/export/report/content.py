@@ -15,13 +15,16 @@ kind of move, the fit score and the rule that moved the previous holder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
 
+from placement.checker.report import REPORT_ONLY
 from placement.data.names import Names
 from placement.eligibility.facts import whole_years
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
+from placement.export.report.planner import change_lines, rule_rows
 from placement.roster.result_folder import Result
 
 # Team rules whose per-team figure belongs to one structure column.
@@ -66,6 +69,27 @@ def move_reason(row: pd.Series, lang: str) -> str:
     if req and req != "leaving":
         return kind + _sep(lang) + rules_text(req, lang)
     return kind
+
+
+SCORE_PARTS = re.compile(r"(人岗相适 \d+)（[^）]*）|(fit \d+) \([^)]*\)")
+
+
+def form_reason(res: Result, lang: str) -> pd.Series:
+    """任免理由 per moves.csv line, for the 任免审批表: the move's own reason, then the
+    explanation of the roster line the cadre takes (its words, the targets it fills,
+    any lock's reason), the fit kept as one score without its formula."""
+    m = res.moves.reset_index(drop=True)
+    given = optional_column(m, "reason", lang)
+    own = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang)
+           for i, (_, row) in enumerate(m.iterrows())]
+    line = optional_column(res.roster, "reason", lang)
+    taken = (pd.Series("", index=m.index) if line is None else
+             m["to_post"].fillna("").map(dict(zip(res.roster["post_id"], line, strict=True)))
+             .fillna(""))
+    sep = _sep(lang)
+    return pd.Series([o + (sep + SCORE_PARTS.sub(lambda x: x.group(1) or x.group(2), t)
+                           if t else "") for o, t in zip(own, taken, strict=True)],
+                     index=m.index)
 
 
 def _previous_note(prev: str, moves_by_cadre: pd.DataFrame, lang: str) -> str:
@@ -196,18 +220,33 @@ def _places_short(where: str, names: Names, lang: str) -> str:
     return _sep(lang).join(out)
 
 
+RULE_KEYS = ("rule", "rule_name", "mode", "scope", "required_text", "achieved_text",
+             "shortfall", "places_met", "verdict", "where")
+
+
 def rules_frame(res: Result, lang: str) -> pd.DataFrame:
+    """One row per rules.csv row, figures as `planner.rule_rows` reads them (`RULE_KEYS`,
+    then `cause` when the explanation wrote one); `places` and `places_short` stay for
+    the HTML bars. A report-only rule (R-RS1) shows its figure as "covered/required"
+    with no shortfall: it is information. Places short are named only on a row that is
+    short (rules.csv repeats R-TC10's team places on its met overall row)."""
     r = res.rules.reset_index(drop=True)
     names = Names(res.data)
     cause = optional_column(r, "cause", lang)
+    shown = rule_rows(res, lang)
+    info = r["rule"].isin(REPORT_ONLY)
+    achieved = shown["achieved_text"].where(
+        ~info, r["achieved"].astype(str) + "/" + r["required"].astype(str))
     out = pd.DataFrame({
         "rule": r["rule"], "rule_name": r["rule"].map(lambda x: rule_name(x, lang)),
         "mode": r["mode"].map(lambda x: value(x, lang)),
         "scope": r["scope"].map(lambda x: value(x, lang) if x != "team" else word("team", lang)),
-        "required": r["required"], "achieved": r["achieved"], "shortfall": r["shortfall"],
-        "places": r["places"], "places_short": r["places_short"],
+        "required_text": shown["required_text"], "achieved_text": achieved,
+        "shortfall": r["shortfall"].astype(object).where(~info, None),
+        "places_met": shown["places_met"].where(~info, "—"), "verdict": shown["verdict"],
         "where": (r["where"].fillna("").map(lambda w: _places_short(w, names, lang))
-                  if "where" in r else ""),
+                  .where(shown["verdict"] == word("unmet", lang), "") if "where" in r else ""),
+        "places": r["places"], "places_short": r["places_short"].where(~info, 0),
     })
     if cause is not None:
         out["cause"] = cause
@@ -273,6 +312,7 @@ def about_rows(res: Result, lang: str) -> list[tuple[str, object]]:
     gap = s.get("gap")
     rows: list[tuple[str, object]] = [
         ("方案名称" if zh else "scenario name", s.get("name", "")),
+        *((word("changes_head", lang), line) for line in change_lines(res, lang)),
         ("场景文件" if zh else "scenario file", str(sc.source or s.get("scenario", ""))),
         ("数据" if zh else "data set", str(sc.data)),
         ("参照日期" if zh else "reference date", sc.reference_date),

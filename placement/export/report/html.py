@@ -23,7 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from placement.data import atomic
+from placement.data.names import Names
 from placement.export.report.content import (
+    RULE_KEYS,
     age_bands,
     alternates_frame,
     notes,
@@ -33,7 +35,7 @@ from placement.export.report.content import (
     structure_frame,
     team_targets,
 )
-from placement.export.report.labels import value, word
+from placement.export.report.labels import word
 from placement.export.report.plan import (
     CAUSES,
     DEADLINES,
@@ -45,6 +47,14 @@ from placement.export.report.plan import (
     year_table,
 )
 from placement.export.report.plan import say as plan_word
+from placement.export.report.planner import (
+    base_changes,
+    change_value,
+    planner_cards,
+    report_title,
+    setting_label,
+    technical_note,
+)
 from placement.export.report.svg import paired_bars, pyramid, timeline
 from placement.roster.result_folder import Result
 
@@ -71,7 +81,14 @@ white-space:nowrap}.nw{white-space:nowrap}
 .bar{background:#e4e9ef;width:120px;height:10px;display:inline-block;vertical-align:middle}
 .bar i{display:block;height:10px;background:#2e8b57}.bar.short i{background:#d9534f}
 .charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-@media print{body{margin:8mm}h2{break-after:avoid}tr{break-inside:avoid}}
+.whatif{border-left:4px solid #d98e04;background:#fff8e6;padding:4px 12px;margin:12px 0}
+.whatif h3{font-size:16px;margin:6px 0}.whatif table{width:auto}
+tr.info td{color:#5a6878;background:#f6f8fa}tr.short td:first-child{border-left:4px solid #d9534f}
+.toc ol{columns:2;margin:4px 0}.toc a{color:#1f6fb2;text-decoration:none}
+.county h3{font-size:18px;margin:18px 0 6px}.county table{font-size:13px}
+@media print{body{margin:8mm}h2{break-after:avoid}tr{break-inside:avoid}
+.county{break-before:page;break-inside:avoid}.county table{font-size:11.5px}
+.county td,.county th{padding:2px 4px}#roster,#technical{break-before:page}}
 """.replace("FONTS", FONTS)
 
 
@@ -84,25 +101,19 @@ def _e(v) -> str:
 
 
 def _summary(res: Result, lang: str) -> str:
-    s = res.summary
-    zh = lang == "zh"
-    gap = s.get("gap")
-    counts = s.get("counts", {})
-    check = s.get("check", {})
-    cards = [
-        ("求解状态" if zh else "status", value(str(s.get("status", "")), lang)),
-        ("相对差距" if zh else "gap", "—" if gap is None else f"{gap:.2%}"),
-        ("求解用时" if zh else "solve time", f"{s.get('times', {}).get('solve', 0):.1f} s"),
-        ("班子" if zh else "teams", counts.get("teams", "")),
-        ("职位" if zh else "posts", counts.get("posts", "")),
-        ("空缺职位" if zh else "vacancies", counts.get("vacancies", "")),
-        ("变动职位" if zh else "posts changing", counts.get("changed_posts", "")),
-        ("独立核查" if zh else "independent check",
-         ("通过" if zh else "passed") if check.get("ok") else ("未通过" if zh else "FAILED")),
-    ]
+    """Planner's cards, the what-if's changes against its base, and the notes."""
     body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
-                   for k, v in cards)
+                   for k, v in planner_cards(res, lang))
     note = "".join(f'<p class="unmet">{escape(n)}</p>' for n in notes(res, lang))
+    changes = base_changes(res)
+    if changes:
+        rows = "".join(f"<tr><td>{_e(setting_label(k, lang))}</td>"
+                       f"<td>{_e(change_value(a, lang))}</td>"
+                       f"<td><b>{_e(change_value(b, lang))}</b></td></tr>"
+                       for k, a, b in changes)
+        note += (f'<div class="whatif"><h3>{_e(word("changes_head", lang))}</h3><table>'
+                 f'<tr><th>{_e(word("setting", lang))}</th><th>{_e(word("base_value", lang))}'
+                 f'</th><th>{_e(word("this_value", lang))}</th></tr>{rows}</table></div>')
     return f'<div class="cards">{body}</div>{note}'
 
 
@@ -152,10 +163,14 @@ def _ages(res: Result, lang: str) -> str:
     return f'<div class="charts">{"".join(charts)}</div>'
 
 
+# Rule table cells: figures right-aligned, names wrap, codes and ids stay on one line.
+CELL_CLASS = {k: "n nw" for k in ("required_text", "achieved_text", "shortfall", "places_met")
+              } | {"rule_name": ""}
+
+
 def _rules(res: Result, lang: str) -> str:
     r = rules_frame(res, lang)
-    keys = [k for k in ("rule", "rule_name", "mode", "required", "achieved", "shortfall",
-                        "places_short") if k in r]
+    keys = [k for k in RULE_KEYS if k != "where"]
     head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
     head += f"<th>{word('met', lang)}</th><th>{word('where', lang)}</th>"
     if "cause" in r:
@@ -163,18 +178,21 @@ def _rules(res: Result, lang: str) -> str:
     short = shortfalls_frame(res, lang)
     causes = ({} if short is None else
               short[short["cause"] != ""].groupby("rule")["cause"].agg(list).to_dict())
+    info, unmet = word("info", lang), word("unmet", lang)
     rows = []
     for _, x in r.iterrows():
         places = float(x["places"] or 0)
         ok = 1.0 if places == 0 else (places - float(x["places_short"])) / places
         cls = "bar short" if x["places_short"] else "bar"
-        cells = "".join(f'<td class="{"n" if k in ("required", "achieved", "shortfall", "places_short") else ""}">{_e(x[k])}</td>' for k in keys)  # noqa: E501
-        shown = "—" if places == 0 else f"{math.floor(ok * 100)}%"
-        width = 0.0 if places == 0 else ok  # nothing to meet: an empty bar, not a full one
-        cells += (f'<td><span class="{cls}"><i style="width:{width:.0%}"></i></span> '
-                  f"{shown}</td>")
-        where = str(x["where"] or "")
-        why = causes.get(x["rule"], [])
+        cells = "".join(f'<td class="{CELL_CLASS.get(k, "nw")}">{_e(x[k])}</td>'
+                        for k in keys)
+        if x["verdict"] == info or places == 0:  # nothing to meet: no bar, not a full one
+            cells += "<td>—</td>"
+        else:
+            cells += (f'<td class=nw><span class="{cls}"><i style="width:{ok:.0%}"></i></span> '
+                      f"{math.floor(ok * 100)}%</td>")
+        where = str(x["where"] or "")  # rules_frame: only where a rule is short
+        why = causes.get(x["rule"], []) if x["verdict"] == unmet else []
         if why:
             items = "".join(f"<li>{_e(c)}</li>" for c in why[:MAX_CAUSES])
             more = f"<li>… {len(why) - MAX_CAUSES}</li>" if len(why) > MAX_CAUSES else ""
@@ -187,7 +205,9 @@ def _rules(res: Result, lang: str) -> str:
         cells += f'<td class="small">{where_html}</td>'
         if "cause" in r:
             cells += f'<td class="small">{_e(x["cause"])}</td>'
-        rows.append(f"<tr>{cells}</tr>")
+        cls_row = ' class="info"' if x["verdict"] == info else (
+            ' class="short"' if x["verdict"] == unmet else "")
+        rows.append(f"<tr{cls_row}>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -240,10 +260,44 @@ def _alternates(res: Result, lang: str) -> str:
                     lang, line)
 
 
+def _counties(res: Result, lang: str) -> str:
+    """One printed page per county (市、县、区): its teams, each post's proposed and
+    current holder, the change, and the team's women / young / non-Party after."""
+    frame = roster_frame(res, lang)
+    region_of = res.data.teams.set_index("name")["region"]
+    frame["region"] = frame["team"].map(region_of).fillna("")
+    names = Names(res.data)
+    teams = res.teams.set_index("team_name")
+    change_code = res.roster.set_index("post_id")["change"]
+    pages = []
+    for region, block in frame.groupby("region", sort=False):
+        rows = []
+        for team, members in block.groupby("team", sort=False):
+            t = teams.loc[team] if team in teams.index else None
+            figures = "" if t is None else "　".join(
+                f"{word(m, lang)} {t[f'{m}_before']}→{t[f'{m}_after']}"
+                for m in ("women", "young", "non_party"))
+            rows.append(f'<tr class="group"><td colspan="5">{_e(team)}'
+                        f'<span class="small" style="float:right">{_e(figures)}</span></td></tr>')
+            for _, x in members.iterrows():
+                code = change_code.get(x["post_id"], "")
+                cls = ' class="changed"' if code != "stay" else ""
+                rows.append(f"<tr{cls}><td>{_e(x['post'])}</td><td class=nw>{_e(x['proposed'])}"
+                            f"</td><td class=nw>{_e(x['birth'])}</td>"
+                            f"<td class=nw>{_e(x['current'])}</td>"
+                            f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span>'
+                            "</td></tr>")
+        head = "".join(f"<th>{word(k, lang)}</th>"
+                       for k in ("post", "proposed", "birth", "current", "change"))
+        title = f"{names.name(region, lang) or region}{word('county_plan', lang)}"
+        pages.append(f'<div class="county" id="county-{escape(str(region))}"><h3>{_e(title)}'
+                     f"</h3><table>{'<tr>' + head + '</tr>'}{''.join(rows)}</table></div>")
+    return "".join(pages)
+
+
 def build_report_html(res: Result, lang: str = "zh") -> str:
     zh = lang == "zh"
-    s = res.summary
-    title = s.get("name") or ("领导班子配备方案" if zh else "Leadership team roster")
+    title = report_title(res, lang)
     sub = (f"参照日期 {res.scenario.reference_date}　生成于 {dt.date.today()}" if zh else
            f"reference date {res.scenario.reference_date}, generated {dt.date.today()}")
     sections = [
@@ -252,18 +306,23 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
          _structure(res, lang)),
         ("ages", "年龄结构" if zh else "Age pyramid", _ages(res, lang)),
         ("rules", "规则达标" if zh else "Rule attainment", _rules(res, lang)),
+        ("counties", word("county_plans", lang), _counties(res, lang)),
         ("roster", "拟任名单及理由" if zh else "Roster with reasons", _roster(res, lang)),
     ]
     if res.alternates is not None:
         sections.append(("alternates", "备选人选（差额）" if zh else "Alternates",
                          _alternates(res, lang)))
+    sections.append(("technical", word("tech_note", lang),
+                     f'<p class="small">{_e(technical_note(res, lang))}</p>'))
+    contents = "".join(f'<li><a href="#{sid}">{escape(h)}</a></li>' for sid, h, _ in sections)
+    toc = f'<nav class="toc"><h2>{_e(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
     body = "".join(f'<section id="{sid}"><h2>{escape(h)}</h2>{html}</section>'
                    for sid, h, html in sections)
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
             f'<header><h1>{escape(title)}</h1><p class="sub">{escape(sub)}</p></header>'
-            f"{body}</body></html>\n")
+            f"{toc}{body}</body></html>\n")
 
 
 def write_report_html(res: Result, out: Path, lang: str = "zh") -> Path:

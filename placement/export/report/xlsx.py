@@ -6,10 +6,12 @@ Sheets (Chinese names and headers by default, English with lang="en"):
 targets marked green (met) or red (short); 规则达标 each rule's target,
 achievement and where it falls short; 未达标原因 the cause of each
 shortfall (only when the result folder has shortfalls.csv); 备选人选
-alternates (only when it has alternates.csv); 说明 scenario, parameters,
-solver status, gap, times and input checksums. A plan folder (`placement plan`)
-gets its own workbook, `build_plan_book`, led by the 换届规划 sheet.
-Layout: `placement.export.xlsx_sheet`.
+alternates (only when it has alternates.csv); 说明 the what-if's changes
+against its base, scenario, parameters, solver status, gap, times and input
+checksums. Changed roster lines and rules short are filled light yellow; every
+sheet prints one A4 page wide with the report's title in the footer. A plan folder
+(`placement plan`) gets its own workbook, `build_plan_book`, led by the 换届规划
+sheet. Layout: `placement.export.xlsx_sheet`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 
 from placement.export.report.content import (
     METRICS,
+    RULE_KEYS,
     about_rows,
     alternates_frame,
     moves_frame,
@@ -31,6 +34,7 @@ from placement.export.report.content import (
 from placement.export.report.labels import word
 from placement.export.report.plan import PlanFolder, head_table, team_table, year_table
 from placement.export.report.plan import say as plan_word
+from placement.export.report.planner import report_title
 from placement.export.xlsx_sheet import add_sheet, new_book, save_book
 from placement.roster.result_folder import Result
 
@@ -63,26 +67,34 @@ def structure_headers(columns, lang: str) -> list[str]:
 def build_report_book(res: Result, lang: str = "zh"):
     """The report workbook (an openpyxl Workbook), not yet saved."""
     book = new_book()
+    title = report_title(res, lang)
     roster = roster_frame(res, lang)[list(ROSTER_KEYS)]
-    add_sheet(book, word("sheet_roster", lang), roster, [word(k, lang) for k in ROSTER_KEYS])
+    changed = (res.roster.set_index("post_id")["change"].reindex(roster["post_id"])
+               .fillna("stay") != "stay").tolist()
+    add_sheet(book, word("sheet_roster", lang), roster, [word(k, lang) for k in ROSTER_KEYS],
+              highlight=changed, footer=title)
     moves = moves_frame(res, lang)[list(MOVES_KEYS)]
-    add_sheet(book, word("sheet_moves", lang), moves, [word(k, lang) for k in MOVES_KEYS])
+    add_sheet(book, word("sheet_moves", lang), moves, [word(k, lang) for k in MOVES_KEYS],
+              footer=title)
     structure, marks = structure_frame(res, lang)
     add_sheet(book, word("sheet_structure", lang), structure,
-              structure_headers(structure.columns, lang), marks=marks)
+              structure_headers(structure.columns, lang), marks=marks, footer=title)
     rules = rules_frame(res, lang)
-    add_sheet(book, word("sheet_rules", lang), rules, [word(k, lang) for k in rules.columns])
+    keys = [*RULE_KEYS, *(["cause"] if "cause" in rules else [])]
+    add_sheet(book, word("sheet_rules", lang), rules[keys], [word(k, lang) for k in keys],
+              highlight=(rules["verdict"] == word("unmet", lang)).tolist(), footer=title,
+              right=("required_text", "achieved_text", "places_met"))
     shortfalls = shortfalls_frame(res, lang)
     if shortfalls is not None:
         add_sheet(book, word("sheet_shortfalls", lang), shortfalls,
-                  [word(k, lang) for k in shortfalls.columns])
+                  [word(k, lang) for k in shortfalls.columns], footer=title)
     alternates = alternates_frame(res, lang)
     if alternates is not None:
         add_sheet(book, word("sheet_alternates", lang), alternates[list(ALT_KEYS)],
-                  [word(k, lang) for k in ALT_KEYS])
+                  [word(k, lang) for k in ALT_KEYS], footer=title)
     about = pd.DataFrame(about_rows(res, lang), columns=["item", "value"])
     add_sheet(book, word("sheet_about", lang), about, [word("item", lang), word("value", lang)],
-              filters=False)
+              filters=False, footer=title)
     return book
 
 
