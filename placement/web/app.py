@@ -172,7 +172,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         try:
             return _cached_load(str(scenario_path(ref)), tuple(settings))
         except InputError as err:
-            raise HTTPException(422, {"problems": problems_json(err)}) from None
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
 
     @app.get("/api/v1/session")
     def session() -> dict:
@@ -190,7 +190,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         try:
             sc = load_scenario(scenario_path(name))
         except InputError as err:
-            raise HTTPException(422, {"problems": problems_json(err)}) from None
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return {"name": name, "title": sc.name, "settings": scenario_to_dict(sc)}
 
     @app.post("/api/v1/scenarios", status_code=201)
@@ -206,7 +206,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             load_scenario(path)
         except InputError as err:
             path.unlink(missing_ok=True)
-            raise HTTPException(422, {"problems": problems_json(err)}) from None
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return {"name": req.name, "path": str(path), "text": text}
 
     @app.get("/api/v1/rules")
@@ -217,19 +217,23 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.post("/api/v1/validate")
     def validate(req: ValidateRequest) -> dict:
         """Validate a scenario (with `set` and locks) and its data, or a data set alone:
-        `{"ok", "problems": [{file, sheet, row, column, message_zh, message_en}], "counts"}`."""
+        `{"ok", "problems": [{file, sheet, row, column, message_zh, message_en}], "warnings"
+        (the same shape: what the CLI prints as 警告 and summary.json keeps), "counts"}`."""
         try:
             if req.dataset is not None:
                 data = load_dataset(Path(req.dataset))
+                warned = list(data.warnings)
             elif req.scenario is not None:
                 settings = req.set + lock_settings(req.locks.model_dump())
                 sc, data = api.load(scenario_path(req.scenario), settings)
-                validate_locks(sc, data)
+                warned = [*data.warnings, *validate_locks(sc, data)]
             else:
                 raise HTTPException(400, "give a scenario or a dataset")
         except InputError as err:
-            return {"ok": False, "problems": problems_json(err), "counts": {}}
-        return {"ok": True, "problems": [], "counts": _counts(data)}
+            return {"ok": False, "problems": problems_json(err.problems), "warnings": [],
+                    "counts": {}}
+        return {"ok": True, "problems": [], "warnings": problems_json(warned),
+                "counts": _counts(data)}
 
     @app.post("/api/v1/datasets", status_code=201)
     def upload(req: DatasetUpload) -> JSONResponse:
@@ -268,7 +272,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                     api.import_lrmx(forms, target)
                 data = load_dataset(source)
             except InputError as err:
-                problems = problems_json(err)
+                problems = problems_json(err.problems)
                 for p in problems:
                     p["file"] = p["file"].replace(str(target) + "/", "")
                 return JSONResponse({"ok": False, "problems": problems}, 422)
@@ -283,7 +287,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 load_scenario(sc_path)
             except InputError as err:
                 sc_path.unlink()
-                return JSONResponse({"ok": False, "problems": problems_json(err)}, 422)
+                return JSONResponse({"ok": False, "problems": problems_json(err.problems)}, 422)
             kept = True
             return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
                                  "forms": len(list(forms.glob("*"))) if has_forms else 0}, 201)
@@ -466,7 +470,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             if name == "forms.zip" and not (folder / name).is_file():
                 _forms_zip(folder)
         except InputError as err:
-            raise HTTPException(422, {"problems": problems_json(err)}) from None
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return FileResponse(folder / name, filename=f"{run_id}-{name}")
 
     @app.get("/api/v1/diff")

@@ -66,7 +66,7 @@ def plan_in_process(scenario: str, settings: list[str], years: int, folder: str,
         events.put({"stage": "finished", "ok": result.ok, "exit_code": result.exit_code,
                     "years_solved": len(result.years), "seconds": result.seconds})
     except InputError as err:
-        events.put({"stage": "failed", "problems": problems_json(err)})
+        events.put({"stage": "failed", "problems": problems_json(err.problems)})
     except Exception as err:  # reported to the page; the plan is marked failed
         events.put({"stage": "failed", "error": f"{type(err).__name__}: {err}"})
 
@@ -224,7 +224,7 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
         try:
             return api.plan_view(finished(plan_id), lang)
         except InputError as err:
-            raise HTTPException(422, {"problems": problems_json(err)}) from None
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
 
     @app.get("/api/v1/plans/{plan_id}/zip")
     def zip_plan(plan_id: str) -> Response:

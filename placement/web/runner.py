@@ -28,10 +28,11 @@ import multiprocessing as mp
 import queue
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from placement.data.errors import InputError
+from placement.data.errors import InputError, Problem
 from placement.web.workspace import Workspace
 
 POLL = 0.25  # seconds between looks at a worker's queue
@@ -93,11 +94,11 @@ def with_lock_reasons(roster, locks: dict):
     return out
 
 
-def problems_json(err: InputError) -> list[dict]:
-    """Each problem with where it is (file, sheet, row, column) and its message in both
-    languages, as the CLI prints them."""
+def problems_json(problems: Iterable[Problem]) -> list[dict]:
+    """Each problem (or warning) with where it is (file, sheet, row, column) and its
+    message in both languages, as the CLI prints them."""
     rows = []
-    for p in err.problems:
+    for p in problems:
         source, _, sheet = (p.source or "").partition("#")
         rows.append({"code": p.code, "file": source, "sheet": sheet, "row": p.row,
                      "column": p.column or "", "message_zh": p.render("zh"),
@@ -138,7 +139,7 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
                     "bound": s.get("bound"), "gap": s.get("gap"), "ok": res.ok,
                     "interrupted": res.interrupted})
     except InputError as err:
-        events.put({"stage": "failed", "problems": problems_json(err)})
+        events.put({"stage": "failed", "problems": problems_json(err.problems)})
     except Exception as err:  # reported to the page; the run is marked failed
         events.put({"stage": "failed", "error": f"{type(err).__name__}: {err}"})
 

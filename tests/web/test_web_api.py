@@ -195,6 +195,14 @@ def test_validate_gives_the_cli_messages(client):
     assert (problem["code"], problem["column"]) == ("unknown_ref", "locks.must[0].cadre")
     ok = client.post("/api/v1/validate", json={"scenario": "linfen"}).json()
     assert ok["ok"] and ok["counts"]["teams"] == 68 and ok["counts"]["posts"] == 451
+    assert ok["warnings"] == []  # the bundled data: every column read, no R-EL10 holder
+    # a lock given twice is merged with a warning, as the CLI prints it (警告)
+    twice = [{"cadre": "LF00400", "post": "R01-DW-01"}] * 2
+    warned = client.post("/api/v1/validate", json={
+        "scenario": "linfen", "locks": {"must": twice}}).json()
+    assert warned["ok"] and warned["problems"] == []
+    assert [w["column"] for w in warned["warnings"]] == ["locks.must[1]"]
+    assert warned["warnings"][0]["message_zh"] and warned["warnings"][0]["message_en"]
 
 
 def _files(folder: Path, **replace: bytes) -> list[dict]:

@@ -20,7 +20,7 @@ const T = {
     objective: "目标值", note: "备注", search_ph: "姓名、职务、班子或编号", reason_ph: "理由（可选）",
     filter_ph: "筛选班子或姓名", hard: "刚性", target: "目标", off: "关闭",
     promotions: "提拔", exchanges: "交流", women: "女干部", young: "年轻干部", locals: "本地干部",
-    unmet: "未达目标", changed_posts: "变动职位", valid: "数据有效", problems: "处问题",
+    unmet: "未达目标", changed_posts: "变动职位", valid: "数据有效", problems: "处问题", warnings: "条警告",
     file: "文件", sheet: "工作表", row: "行", column: "列", message: "问题",
     queued: "排队中", started: "已开始", loading: "读取数据", solving: "求解中", writing: "生成结果",
     finished: "完成", failed: "失败", end: "结束", done: "完成", cancelled: "已取消", running: "求解中",
@@ -63,7 +63,7 @@ const T = {
     note: "Note", search_ph: "name, title, team or id", reason_ph: "reason (optional)",
     filter_ph: "filter team or name", hard: "hard", target: "target", off: "off",
     promotions: "Promotions", exchanges: "Exchanges", women: "Women", young: "Young",
-    locals: "Locals", unmet: "Unmet targets", changed_posts: "Posts changed", valid: "Valid data",
+    locals: "Locals", unmet: "Unmet targets", changed_posts: "Posts changed", valid: "Valid data", warnings: "warnings",
     problems: "problem(s)", file: "File", sheet: "Sheet", row: "Row", column: "Column",
     message: "Problem", queued: "queued", started: "started", loading: "loading data",
     solving: "solving", writing: "writing results", finished: "finished", failed: "failed",
@@ -145,11 +145,11 @@ function showTab(name) {
   if (name === "structure") loadStructure(S.where ?? {});
 }
 
-function problemTable(problems) {
-  if (!problems.length) return "";
+function problemTable(problems, label = "problems") {
+  if (!problems || !problems.length) return "";
   const rows = problems.map((p) => `<tr><td>${esc(p.file)}</td><td>${esc(p.sheet)}</td>
     <td>${esc(p.row ?? "")}</td><td>${esc(p.column)}</td><td>${esc(p["message_" + S.lang])}</td></tr>`);
-  return `<p class="bad">${problems.length} ${t("problems")}</p><table class="grid problems"><tr>
+  return `<p class="bad">${problems.length} ${t(label)}</p><table class="grid problems"><tr>
     <th>${t("file")}</th><th>${t("sheet")}</th><th>${t("row")}</th><th>${t("column")}</th>
     <th>${t("message")}</th></tr>${rows.join("")}</table>`;
 }
@@ -176,7 +176,8 @@ async function chooseScenario() {
 async function validate() {
   const res = await call("POST", "/api/v1/validate", { scenario: S.scenario, set: changeList(), locks: lockBody() });
   $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(", ") : "";
-  $("#problems").innerHTML = problemTable(res.problems);
+  // warnings (a column not read, a non-Party holder of a Party post) do not stop a run
+  $("#problems").innerHTML = problemTable(res.problems) + problemTable(res.warnings, "warnings");
   $("#rule-problems").innerHTML = problemTable(res.problems);
   return res.ok;
 }
