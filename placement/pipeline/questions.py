@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from placement.checker import CheckReport, check_roster
 from placement.data.dataset import DataSet
 from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
@@ -57,6 +58,7 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
     nearby = _Nearby(base, kept) if _answers_nearby(base) else None
+    report = _base_report(sc, data, base, kept) if base.roster is not None else None
 
     def one(k: int) -> WhyNot:
         return answer(k).named(names)
@@ -75,12 +77,25 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
             objective = forced.outcome.levels[0].value if forced.outcome else None
         return compare(sc, data, cadre_id, post_id, base.roster,
                        base.outcome.objective if base.outcome else None, roster,
-                       objective, status)
+                       objective, status, report)
 
     if len(asked) == 1:
         return [one(0)]
     with ThreadPoolExecutor(THREADS) as pool:
         return list(pool.map(one, range(len(asked))))
+
+
+def _base_report(sc: Scenario, data: DataSet, base: Proposal, kept: dict | None
+                 ) -> CheckReport:
+    """The independent checker's report on the proposal, made once per `kept` (shared
+    with alternates, which keep the same report of the same roster) or per call: each
+    answer then checks its forced roster only."""
+    if kept is not None and kept.get("report") is not None:
+        return kept["report"]
+    report = check_roster(sc, data, base.roster)
+    if kept is not None and sc is base.scenario:
+        kept["report"] = report
+    return report
 
 
 def _answers_nearby(base: Proposal) -> bool:
