@@ -13,7 +13,9 @@ costs 1–6 s on Linfen, and most alternates change only a few lines near the po
 2. Otherwise the whole MIP, or only the block holding the excluded columns when the
    roster was solved block by block (`placement.solver.blocks`): every other block is still at
    its optimum, so the block's optimum stitched to the rest is optimal whenever the
-   set-aside rows still hold on it; else the whole MIP.
+   set-aside rows still hold on it; else the whole MIP. Solved whole after route 1
+   found a roster, the columns the LP's reduced costs rule out for any roster as good
+   are held at their bound first (`LpBound`): the same optimum, on fewer columns.
 
 Both routes maximise the objective and then closeness to the proposal: one point
 per proposal line kept, scaled below the objective's smallest step (the objective
