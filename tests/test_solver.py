@@ -286,3 +286,19 @@ def _weighted_value(pl, outcome) -> float:
     x[outcome.chosen] = 1
     short = sum(w * int(outcome.values[v.index]) for v, w in level.shortfalls)
     return float(level.coefs @ x - short + level.constant)
+
+
+def test_two_cpsat_workers_run_the_lp_subsolvers_and_find_the_highs_optimum(mini):
+    """Two CP-SAT workers are the two LP-based subsolvers (`TWO_WORKERS`: the default
+    pair proved nothing on Linfen in 60 s, docs/solver.md); the optimum is HiGHS's."""
+    from placement.solver.solve import TWO_WORKERS, parameters
+
+    sc = scenario(TARGETS, solver={"engine": "cpsat", "workers": 2, "time_limit": 30,
+                                   "seed": 0})
+    two = propose(sc, mini)
+    assert parameters(two.placement)["subsolvers"] == list(TWO_WORKERS)
+    assert "subsolvers" not in parameters(propose(_with(sc, workers=8), mini).placement)
+    highs = propose(_with(sc, engine="highs"), mini)
+    assert two.outcome.proven and highs.outcome.proven
+    assert two.outcome.objective == highs.outcome.objective
+    assert check_roster(sc, mini, two.roster).ok

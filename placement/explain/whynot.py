@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from placement.checker import check_roster
+from placement.checker import CheckReport, check_roster
 from placement.data.dataset import DataSet
 from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
@@ -118,18 +118,21 @@ def forced_trial(sc: Scenario, cadre_id: str, post_id: str) -> Scenario:
 def compare(sc: Scenario, data: DataSet, cadre_id: str, post_id: str,
             base_roster: pd.DataFrame | None, base_objective: float | None,
             forced_roster: pd.DataFrame | None, forced_objective: float | None,
-            forced_status: str) -> WhyNot:
+            forced_status: str, base_report: CheckReport | None = None) -> WhyNot:
     """What forcing the pair costs: the objective change, the lines that change and the
     targets lost or gained (counted by the independent checker on both rosters).
     `forced_objective` is the forced solve's first level: agreement with the base came
-    after it."""
+    after it. `base_report`: the checker's report on `base_roster` when the caller keeps
+    it (several questions on one proposal check the forced roster only)."""
     if base_roster is None or forced_roster is None:
         return WhyNot(cadre_id, post_id, True, status=forced_status)
     before = base_roster.set_index("post_id")["cadre_id"]
     after = forced_roster.set_index("post_id")["cadre_id"]
     diff = pd.DataFrame({"before": before, "after": after.reindex(before.index)})
     diff = diff[diff["before"] != diff["after"]].rename_axis("post_id").reset_index()
-    t_before = check_roster(sc, data, base_roster).totals.groupby("rule")["shortfall"].sum()
+    if base_report is None:
+        base_report = check_roster(sc, data, base_roster)
+    t_before = base_report.totals.groupby("rule")["shortfall"].sum()
     t_after = check_roster(sc, data, forced_roster).totals.groupby("rule")["shortfall"].sum()
     targets = pd.DataFrame({"before": t_before, "after": t_after.reindex(t_before.index)})
     targets["change"] = targets["after"] - targets["before"]

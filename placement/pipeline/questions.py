@@ -9,11 +9,13 @@ candidate of the post held at 0 (`placement.solver.resolve`: the post's and the
 cadre's regions first, then the block or the whole), closest to the proposal: the
 same optimum as solving the scenario with the cadre locked into the post, then
 keeping as many of the proposal's lines as that optimum allows (issue 16: on Linfen
-18–24 s became about 5 s, docs/solver.md). Several pairs share the proposal and its MIP and
-run two at a time (HiGHS releases the GIL). The locked scenario is still solved
-cold where the re-solve would not be the same question: a lexicographic objective,
-the CP-SAT engine, no proven roster to start from, or a pair that breaks a target
-rule a lock waives (`LOCK_EXEMPT`: the lock would drop its penalty).
+18–24 s became about 5 s, then about 2 s with the columns the LP rules out held,
+docs/solver.md). The proposal's checker report is made once per session. Several
+pairs share the proposal and its MIP and run two at a time (HiGHS releases the GIL).
+The locked scenario is still solved cold where the re-solve would not be the same
+question: a lexicographic objective, the CP-SAT engine, no proven roster to start
+from, or a pair that breaks a target rule a lock waives (`LOCK_EXEMPT`: the lock
+would drop its penalty).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from placement.checker import CheckReport, check_roster
 from placement.data.dataset import DataSet
 from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
@@ -57,6 +60,7 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
     nearby = _Nearby(base, kept) if _answers_nearby(base) else None
+    report = _base_report(sc, data, base, kept) if base.roster is not None else None
 
     def one(k: int) -> WhyNot:
         return answer(k).named(names)
@@ -75,12 +79,25 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
             objective = forced.outcome.levels[0].value if forced.outcome else None
         return compare(sc, data, cadre_id, post_id, base.roster,
                        base.outcome.objective if base.outcome else None, roster,
-                       objective, status)
+                       objective, status, report)
 
     if len(asked) == 1:
         return [one(0)]
     with ThreadPoolExecutor(THREADS) as pool:
         return list(pool.map(one, range(len(asked))))
+
+
+def _base_report(sc: Scenario, data: DataSet, base: Proposal, kept: dict | None
+                 ) -> CheckReport:
+    """The independent checker's report on the proposal, made once per `kept` (shared
+    with alternates, which keep the same report of the same roster) or per call: each
+    answer then checks its forced roster only."""
+    if kept is not None and kept.get("report") is not None:
+        return kept["report"]
+    report = check_roster(sc, data, base.roster)
+    if kept is not None and sc is base.scenario:
+        kept["report"] = report
+    return report
 
 
 def _answers_nearby(base: Proposal) -> bool:

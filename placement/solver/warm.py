@@ -1,13 +1,17 @@
-"""The MIP kept warm between solves of one data set: the proven answers of the models and
+"""The MIP kept warm between solves of one data set: the optimal answers of the models and
 blocks solved so far, and a HiGHS instance per model structure.
 
 Why: a planner's next question on the same data set (a one-rule what-if) changes a few
 numbers of a model HiGHS already holds. `WarmMip.solve` takes the place of
 `placement.solver.blocks.solve_highs` (same arguments, same answer); the whole model
 and then each block (`placement.solver.blocks`; Linfen is one block) is
-- answered with no search when the same MIP, to its last number, was solved to a proven
-  optimum before (`reused`: a question asked again, a what-if that leaves a city's
-  rows as they were; HiGHS is deterministic for a given model, so cold finds the same);
+- answered with no search when the same MIP, to its last number, was solved to an
+  optimum within the same time limit and gap before (`reused`: a question asked again,
+  a what-if that leaves a city's rows as they were; HiGHS is deterministic for a given
+  model and limits, so cold finds the same proven optimum; an optimum within a gap
+  above 0 is the answer the session gave that question before). Within the gap, not
+  only proven: the province's whole-model solves stop at the 0.1 % gap, and were
+  searched again each time (34 s for a what-if asked again, docs/solver.md);
 - changed in place in a kept HiGHS instance of the same structure (same columns and
   nonzero pattern: a target, a weight or a bound moved; `Search.retarget`) and
   searched from that instance's last roster (`updated`);
@@ -35,7 +39,7 @@ from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
-MEMO = 64  # proven answers kept (whole models and blocks): a few what-ifs' worth
+MEMO = 64  # optimal answers kept (whole models and blocks): a few what-ifs' worth
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
 
@@ -77,7 +81,7 @@ def digest(m: MipArrays, structure: bool = False) -> bytes:
 
 class _Run:
     """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
-    `stop`, `run`, `stopped`): either a kept proven answer, or a search whose answer is
+    `stop`, `run`, `stopped`): either a kept optimal answer, or a search whose answer is
     then kept."""
 
     def __init__(self, warm: WarmMip, sub: MipArrays, limits: tuple[float, float],
@@ -114,7 +118,7 @@ class _Run:
 
 
 class WarmMip:
-    """`solve` as `placement.solver.blocks.solve_highs`, keeping proven answers and HiGHS
+    """`solve` as `placement.solver.blocks.solve_highs`, keeping optimal answers and HiGHS
     instances between calls (see the module docstring). `counts`: how many model or
     block solves were reused, updated in place or rebuilt, since the start. One solve
     at a time: a second caller waits (a kept HiGHS instance runs one search at a time)."""
@@ -148,7 +152,7 @@ class WarmMip:
             if on_start is not None:
                 on_start(blocks)
             answer = blocks.run()
-            if answer is not None and answer.proven:
+            if answer is not None and answer.status is Status.OPTIMAL:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
@@ -160,7 +164,7 @@ class WarmMip:
         return run.run(show)
 
     def _known(self, m: MipArrays, limits: tuple) -> HighsAnswer | None:
-        """The proven answer of this very MIP under these limits, if kept."""
+        """The optimal answer of this very MIP under these limits, if kept."""
         with self._lock:
             kept = self._answers.get(digest(m))
             if kept is None or kept[2] != limits or not same_arrays(kept[0], m):
@@ -195,7 +199,7 @@ class WarmMip:
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
                 self._searches.popitem(last=False)
-        if answer.proven:
+        if answer.status is Status.OPTIMAL:
             self._remember(sub, answer, limits)
 
     def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
