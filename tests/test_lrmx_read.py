@@ -20,6 +20,7 @@ from cli import app
 from placement.data.errors import InputError
 from placement.data.loader import load_dataset
 from placement.data.schema import CADRES
+from placement.export.lrmx.derive import DERIVED_COLUMNS, derive
 from placement.export.lrmx.import_ import import_folder
 from placement.export.lrmx.resume import read_resume
 from placement.export.lrmx.titles import TitleReader, places_of
@@ -181,8 +182,8 @@ def test_export_data_writes_the_incomplete_set_and_validate_names_the_rest(impor
         load_dataset(out)
     left = {p.column for p in err.value.problems}
     # four forms: the planner's flags, and what D04's form could not say
-    assert left == {"file_ok", "matters_ok", "candidate", "leaving", "rank", "rank_since",
-                    "home_region", "township_head"}
+    assert left == {"file_ok", "matters_ok", "candidate", "rank", "rank_since",
+                    "home_region", "township_head"}  # `leaving` is derived (false)
 
 
 # ------------------------------------------------------------------ the readers alone
@@ -239,3 +240,19 @@ def reader() -> TitleReader:
 def test_titles(reader, text, region, kind, grade, rank):
     t = reader.read(text)
     assert (t.region, t.kind, t.grade, t.rank) == (region, kind, grade, rank)
+
+
+@pytest.mark.parametrize("fields,leaving,source", [
+    ({}, "false", "no 拟免职务 or 任免理由 names a departure; age is R-EL7's"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长", "RenMianLiYou": "到龄退休"}, "true",
+     "from 任免理由"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长（辞职）"}, "true", "from 拟免职务"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长"}, "true", "from 拟免职务 (no 拟任职务)"),
+    # a move: 免去 the old post for a new one is no departure
+    ({"NiRenZhiWu": "洪洞县委常委", "NiMianZhiWu": "洪洞县人民政府副县长",
+      "RenMianLiYou": "平级交流"}, "false",
+     "no 拟免职务 or 任免理由 names a departure; age is R-EL7's"),
+])
+def test_leaving_comes_from_the_proposal_fields(reader, fields, leaving, source):
+    d = derive({"XianRenZhiWu": "洪洞县人民政府副县长"} | fields, reader, DERIVED_COLUMNS)
+    assert (d.values["leaving"], d.sources["leaving"]) == (leaving, source)

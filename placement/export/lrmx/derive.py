@@ -18,7 +18,13 @@ rank (the data set's post 副县长 of R07-ZF is 副处), and the 简历 says si
   township party secretaries only;
 - `region`, `system` from 现任职务; `home_region` from 出生地, else 籍贯;
 - `party` from a democratic party named in 现任职务 ("（民建会员）") when
-  政治面貌 does not say and 入党时间 holds only a date.
+  政治面貌 does not say and 入党时间 holds only a date;
+- `leaving` (退出): true when 任免理由 or 拟免职务 names a departure (退休, 到龄,
+  辞职, 辞去, 免去 … 职务 with no 拟任职务) or 拟免职务 is filled while 拟任职务 is
+  empty (relieved without a new post); false otherwise, because a form that
+  proposes nothing says the cadre stays in the pool. Age is not read here:
+  reaching R-EL7's retirement age within the term is the solve's rule (R-EL7,
+  R-EL12), so a `leaving` from age would hide the rule that decides it.
 
 Every value carries where it came from ("from 简历 line 3"); every line that
 could not be read and every title that could not be placed is listed. Nothing
@@ -37,9 +43,9 @@ from placement.export.lrmx.values import read_party
 
 # Form fields the derivation reads.
 SOURCE_FIELDS = ("XianRenZhiWu", "JianLi", "JiGuan", "ChuShengDi", "ZhengZhiMianMao",
-                 "RuDangShiJian")
+                 "RuDangShiJian", "NiRenZhiWu", "NiMianZhiWu", "RenMianLiYou")
 DERIVED_COLUMNS = ("region", "home_region", "system", "rank", "rank_since", "post_since",
-                   "team_since", "township_head", "secretary_exp", "party")
+                   "team_since", "township_head", "secretary_exp", "party", "leaving")
 
 
 @dataclass
@@ -96,6 +102,7 @@ def derive(texts: dict[str, str], reader: TitleReader, columns: tuple[str, ...])
         joined = texts.get("RuDangShiJian", "")
         if read_party("", joined) in (None, PARTY_CPC) and not re.search(r"[中共党]", joined):
             _set(d, "party", now.party, "from 现任职务")
+    _leaving(d, texts)
     d.values = {k: v for k, v in d.values.items() if k in columns}
     d.sources = {k: v for k, v in d.sources.items() if k in d.values}
     return d
@@ -181,3 +188,19 @@ def _experience(d: Derived, now: Title | None, resume, titles: list[Title]) -> N
             _set(d, column, "false", "no 简历 line is one")
         else:
             d.notes.append((column, "left empty", "a 简历 line could not be read or placed"))
+
+
+# A departure named in 任免理由 or 拟免职务 (not 免去 … 另有任用, a move).
+_DEPARTURE = re.compile(r"退休|到龄|辞职|辞去|退出|不再担任领导职务")
+
+
+def _leaving(d: Derived, texts: dict[str, str]) -> None:
+    """`leaving` from the proposal fields (empty on a form never proposed: false)."""
+    named = next((f for f in ("RenMianLiYou", "NiMianZhiWu")
+                  if _DEPARTURE.search(texts.get(f, ""))), "")
+    if named:
+        _set(d, "leaving", "true", f"from {'任免理由' if named == 'RenMianLiYou' else '拟免职务'}")
+    elif texts.get("NiMianZhiWu") and not texts.get("NiRenZhiWu"):
+        _set(d, "leaving", "true", "from 拟免职务 (no 拟任职务)")
+    else:
+        _set(d, "leaving", "false", "no 拟免职务 or 任免理由 names a departure; age is R-EL7's")
