@@ -256,3 +256,45 @@ def test_titles(reader, text, region, kind, grade, rank):
 def test_leaving_comes_from_the_proposal_fields(reader, fields, leaving, source):
     d = derive({"XianRenZhiWu": "洪洞县人民政府副县长"} | fields, reader, DERIVED_COLUMNS)
     assert (d.values["leaving"], d.sources["leaving"]) == (leaving, source)
+
+
+def _import_heads(tmp_path, forms: dict[str, str], incumbents: bool) -> tuple:
+    src, ds = tmp_path / "forms", tmp_path / "ds"
+    src.mkdir(parents=True)
+    ds.mkdir()
+    for cid, post in forms.items():
+        (src / f"{cid}.lrmx").write_text(_form(XianRenZhiWu=post), "utf-8")
+    shutil.copy(LINFEN / "teams.csv", ds)
+    posts = pd.read_csv(LINFEN / "posts.csv", dtype=str, keep_default_na=False)
+    (posts if incumbents else posts.assign(incumbent_id="")).to_csv(ds / "posts.csv",
+                                                                     index=False)
+    rep = import_folder(src, ds)
+    report = pd.read_csv(ds / "lrmx_import.csv", dtype=str, keep_default_na=False)
+    report = report[report["field"] == "posts.incumbent_id"].set_index("cadre_id")
+    held = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False).set_index(
+        "post_id")["incumbent_id"]
+    return rep, report, held
+
+
+def test_the_current_post_gets_its_incumbent_when_one_vacant_post_matches(tmp_path):
+    rep, report, held = _import_heads(tmp_path, {"H01": "洪洞县人民政府县长",
+                                                 "H02": "洪洞县人民政府副县长"}, False)
+    # R07-ZF has one 县长 (R07-ZF-01) and four posts titled 副县长 (R07-ZF-04 … 07)
+    assert rep.incumbents == 1 and held["R07-ZF-01"] == "H01"
+    assert (report.at["H01", "status"], report.at["H01", "detail"]) == (
+        "derived", "post R07-ZF-01 from 现任职务")
+    assert report.at["H02", "status"] == "ambiguous"
+    assert report.at["H02", "detail"] == ("4 posts of R07-ZF are 副县长 (4 vacant): "
+                                          "incumbent_id left to the planner")
+    assert (held[["R07-ZF-04", "R07-ZF-05", "R07-ZF-06", "R07-ZF-07"]] == "").all()
+
+
+def test_a_held_post_or_two_claims_are_reported_never_guessed(tmp_path):
+    rep, report, held = _import_heads(tmp_path / "a", {"H01": "洪洞县人民政府县长"}, True)
+    assert rep.incumbents == 0 and held["R07-ZF-01"] == "LF00167"  # unchanged
+    assert report.at["H01", "detail"] == ("post R07-ZF-01 (县长) is held by LF00167 in the "
+                                          "data set")
+    rep, report, held = _import_heads(tmp_path / "b", {"H01": "洪洞县人民政府县长",
+                                                       "H03": "洪洞县人民政府县长"}, False)
+    assert rep.incumbents == 0 and held["R07-ZF-01"] == ""
+    assert report["status"].tolist() == ["ambiguous", "ambiguous"]

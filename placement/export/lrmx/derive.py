@@ -54,6 +54,7 @@ class Derived:
     sources: dict[str, str] = field(default_factory=dict)  # column -> "from 简历 line 3"
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # field, status, detail
     team_kind: str = ""
+    post: tuple[str, str] = ("", "")  # (team id, post title) of the data set 现任职务 names
 
 
 def _set(d: Derived, column: str, value: str, source: str) -> None:
@@ -115,6 +116,7 @@ def _current(d: Derived, now: Title) -> None:
                                      else ""))
     _set(d, "system", now.system, src)
     d.team_kind = now.kind
+    d.post = (now.team_id, now.post_title)
     if not now.placed:
         d.notes.append(("XianRenZhiWu", "unplaced",
                         "no title of the catalogue: rank and team kind left empty"))

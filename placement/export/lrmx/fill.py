@@ -65,6 +65,7 @@ def fill(person: Person, reader: TitleReader) -> None:
         else:
             person.statuses.append((column, "derived, not written", f"{d.sources[column]}; "
                                     f"the data set has no {column} column", value))
+    person.post = d.post
     if d.team_kind:
         person.statuses.append(("team_kind", "derived", "from 现任职务", d.team_kind))
     person.statuses.extend(d.notes)

@@ -204,7 +204,7 @@ class TitleReader:
         for team, title, grade, rank in zip(posts["team_id"], posts["title"], posts["grade"],
                                             posts["rank"], strict=True):
             self.titles.setdefault(str(team), {}).setdefault(
-                _norm(str(title)), (str(title), str(grade), str(rank)))
+                norm_title(str(title)), (str(title), str(grade), str(rank)))
 
     def read(self, text: str) -> Title:
         bare, notes = _notes(text)
@@ -246,7 +246,7 @@ class TitleReader:
         if not region:
             return None
         kinds = [kind] if kind else [k for k in COUNTY_KINDS_SYSTEM]
-        want = _norm(rest)
+        want = norm_title(rest)
         hits = []
         for k in kinds:
             team = self.team_of.get((region, k))
@@ -270,7 +270,7 @@ def _with_rank(title: Title, explicit: str) -> Title:
     return replace(title, rank=explicit, rank_from="explicit")
 
 
-def _norm(title: str) -> str:
+def norm_title(title: str) -> str:
     """A title without the words that repeat its team: 县委常委、组织部部长 → 常委、组织部部长,
     人大常委会副主任 → 副主任, 政协副主席 → 副主席; the place's suffix is dropped
     (县委书记, 区委书记, 市委书记 → 委书记; 副县长 → 副长)."""
