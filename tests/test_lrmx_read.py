@@ -235,6 +235,11 @@ def reader() -> TitleReader:
     ("临汾市财政局副局长", "R00", "dept", "deputy", "副处"),
     ("临汾市委书记", "R00", "county_party", "head", "正厅"),  # the city: a prefecture
     ("洪洞县审计局负责人（正科级）", "R07", "", "", "正科"),
+    # a street (街道) is the urban township: its heads are 正科 like a township's
+    ("尧都区鼓楼街道党工委书记", "R01", "street", "head", "正科"),
+    ("尧都区鼓楼街道党工委副书记、办事处主任", "R01", "street", "head", "正科"),
+    ("尧都区鼓楼街道办事处副主任", "R01", "street", "deputy", "副科"),
+    ("洪洞县大槐树镇党委副书记、镇长", "R07", "township", "head", "正科"),  # the head post
     ("县委宣传部干事", "", "", "", ""),
 ])
 def test_titles(reader, text, region, kind, grade, rank):
@@ -298,3 +303,20 @@ def test_a_held_post_or_two_claims_are_reported_never_guessed(tmp_path):
                                                        "H03": "洪洞县人民政府县长"}, False)
     assert rep.incumbents == 0 and held["R07-ZF-01"] == ""
     assert report["status"].tolist() == ["ambiguous", "ambiguous"]
+
+
+def test_street_heads_count_as_township_heads(reader):
+    # seed 004 counts "乡镇(街道)党(工)委书记经历": a street's 党工委书记 is a party secretary
+    # of the urban township, its 办事处主任 the township head
+    resume = ("2010.01--2015.01 尧都区鼓楼街道党工委副书记、办事处主任\n"
+              "2015.01--2018.01 尧都区鼓楼街道党工委书记\n"
+              "2018.01-- 尧都区财政局局长")
+    d = derive({"XianRenZhiWu": "尧都区财政局局长", "JianLi": resume}, reader, DERIVED_COLUMNS)
+    assert (d.values["township_head"], d.sources["township_head"]) == ("true",
+                                                                       "from 简历 line 1")
+    assert (d.values["secretary_exp"], d.sources["secretary_exp"]) == ("true",
+                                                                       "from 简历 line 2")
+    d = derive({"XianRenZhiWu": "尧都区财政局局长", "JianLi": resume.replace("党工委书记\n",
+                "党工委委员\n")}, reader, DERIVED_COLUMNS)
+    # line 1 is a head, no secretary; line 2 names a street post no catalogue knows
+    assert d.values["township_head"] == "true" and "secretary_exp" not in d.values

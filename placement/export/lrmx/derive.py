@@ -12,7 +12,8 @@ rank (the data set's post 副县长 of R07-ZF is 副处), and the 简历 says si
   when the line before the run names another rank; when that line's rank
   cannot be read the start is not known and the column is left empty;
 - `township_head` (乡镇党政正职经历, R-TC8): true when a line (or 现任职务) is a
-  township party secretary or township head (乡/镇党委书记, 乡长, 镇长); false
+  township party secretary or township head (乡/镇党委书记, 乡长, 镇长; a street's
+  党工委书记 or 办事处主任 the same: streets are urban townships); false
   when every line was read and none is, and no line naming a 乡 or 镇 was left
   unplaced; otherwise empty. `secretary_exp` (乡镇党委书记经历) the same way for
   township party secretaries only;
@@ -67,9 +68,9 @@ def _line(e: Entry) -> str:
     return f"简历 line {e.line}"
 
 
-# A 乡 or 镇 ending a unit name (大槐树镇人大, 某乡党委, 副镇长), not 城乡建设 or 乡村振兴.
+# A 乡, 镇 or 街道 ending a unit name (大槐树镇人大, 某乡党委, 副镇长), not 城乡建设 or 乡村振兴.
 _TOWNSHIP_UNIT = re.compile(r"[乡镇](?:党委|党工委|人民政府|政府|人大|纪委|副?[长书]|$|、)"
-                            r"|乡镇(?!企业)")
+                            r"|乡镇(?!企业)|街道(?:党工委|党委|办事处|纪工委|$|、)")
 
 
 def _township_word(title: Title) -> bool:
@@ -179,7 +180,7 @@ def _tenure(d: Derived, now: Title | None, entries: list[Entry], titles: list[Ti
 def _experience(d: Derived, now: Title | None, resume, titles: list[Title]) -> None:
     held = [(e, t) for e, t in zip(resume.entries, titles, strict=True)]
     undecided = bool(resume.unreadable) or any(
-        _township_word(t) and t.kind != "township" for _, t in held)
+        _township_word(t) and t.kind not in ("township", "street") for _, t in held)
     for column, flag in (("township_head", "township_head"), ("secretary_exp", "secretary")):
         hit = next((e for e, t in held if getattr(t, flag)), None)
         if hit is not None:
