@@ -320,3 +320,32 @@ def test_street_heads_count_as_township_heads(reader):
                 "党工委委员\n")}, reader, DERIVED_COLUMNS)
     # line 1 is a head, no secretary; line 2 names a street post no catalogue knows
     assert d.values["township_head"] == "true" and "secretary_exp" not in d.values
+
+
+def test_a_half_filled_workbook_is_written_again_with_what_is_left(imported, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(app, ["export-data", str(imported["ds"]), "--out", str(first),
+                               "--lang", "en"]).exit_code == 0
+    book = openpyxl.load_workbook(first)  # the planner fills file_ok and matters_ok
+    sheet = book["cadres"]
+    headers = [c.value for c in sheet[1]]
+    for column in ("file_ok", "matters_ok"):
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row=row, column=headers.index(column) + 1).value = "true"
+    book.save(first)
+    res = runner.invoke(app, ["export-data", str(first), "--out", str(second), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "incomplete" in res.output
+    again = openpyxl.load_workbook(second)
+    cells = again["cadres"]
+    cell = cells.cell(row=2, column=headers.index("candidate") + 1)
+    assert cell.value is None and cell.fill.fgColor.rgb.endswith("FFC7CE")  # still marked
+    assert cells.cell(row=2, column=headers.index("file_ok") + 1).value in (True, "true")
+    listed = [r[2] for r in again["to_fill"].iter_rows(min_row=2, values_only=True)]
+    with pytest.raises(InputError) as err:
+        load_dataset(second)
+    left = {p.column for p in err.value.problems}
+    # what the first export listed, less the two columns filled in Excel
+    assert left == set(listed) == {"candidate", "rank", "rank_since", "home_region",
+                                   "township_head"}
