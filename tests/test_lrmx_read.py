@@ -349,3 +349,30 @@ def test_a_half_filled_workbook_is_written_again_with_what_is_left(imported, tmp
     # what the first export listed, less the two columns filled in Excel
     assert left == set(listed) == {"candidate", "rank", "rank_since", "home_region",
                                    "township_head"}
+
+
+def test_a_non_party_form_in_a_party_office_is_a_warning_without_the_name(tmp_path):
+    src, ds = tmp_path / "forms", tmp_path / "ds"
+    src.mkdir()
+    ds.mkdir()
+    shutil.copy(LINFEN / "teams.csv", ds)
+    (src / "王晓明.lrmx").write_text(_form(XingMing="王晓明", ZhengZhiMianMao="民建会员",
+                                           XianRenZhiWu="洪洞县大槐树镇党委书记"), "utf-8")
+    (src / "E05.lrmx").write_text(_form(RuDangShiJian="民盟",
+                                        XianRenZhiWu="洪洞县委常委、统战部部长"), "utf-8")
+    (src / "E06.lrmx").write_text(_form(XianRenZhiWu="政协洪洞县委员会副主席（民建会员）"),
+                                  "utf-8")
+    for lang, text in (("zh", "现任职务为党内职务，但政治面貌不是中共党员（R-EL10）"),
+                       ("en", "现任职务 names a Party office but the party read is not CPC")):
+        res = CliRunner().invoke(app, ["import-lrmx", str(src), "--out", str(ds),
+                                       "--lang", lang])
+        assert res.exit_code == 0, res.output
+        warned = [line for line in res.output.splitlines() if text in line]
+        # 镇党委书记 by its title, 县委常委 by its team; 政协副主席 is no Party office
+        assert len(warned) == 2, res.output
+        # files in name order: E05.lrmx by its name, 王晓明.lrmx by its id only
+        assert warned[0].startswith("E05.lrmx") and warned[1].startswith("[LRMX-")
+        assert "王晓明" not in res.output
+    rep = pd.read_csv(ds / "lrmx_import.csv", dtype=str, keep_default_na=False)
+    flagged = rep[(rep["field"] == "party") & (rep["status"] == "warning")]
+    assert sorted(flagged["cadre_id"].str[:5]) == ["E05", "LRMX-"]

@@ -41,6 +41,7 @@ from placement.data.schema import PARTY_CPC
 from placement.export.lrmx.resume import Entry, read_resume
 from placement.export.lrmx.titles import COUNTY_KINDS_SYSTEM, Title, TitleReader
 from placement.export.lrmx.values import read_party
+from placement.meaning.posts import PARTY_TITLE
 
 # Form fields the derivation reads.
 SOURCE_FIELDS = ("XianRenZhiWu", "JianLi", "JiGuan", "ChuShengDi", "ZhengZhiMianMao",
@@ -55,6 +56,7 @@ class Derived:
     sources: dict[str, str] = field(default_factory=dict)  # column -> "from 简历 line 3"
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # field, status, detail
     team_kind: str = ""
+    party_post: bool = False  # 现任职务 is a Party office (R-EL10: county party team or title)
     post: tuple[str, str] = ("", "")  # (team id, post title) of the data set 现任职务 names
 
 
@@ -118,6 +120,7 @@ def _current(d: Derived, now: Title) -> None:
     _set(d, "system", now.system, src)
     d.team_kind = now.kind
     d.post = (now.team_id, now.post_title)
+    d.party_post = now.kind == "county_party" or bool(re.search(PARTY_TITLE, now.text))
     if not now.placed:
         d.notes.append(("XianRenZhiWu", "unplaced",
                         "no title of the catalogue: rank and team kind left empty"))
