@@ -96,5 +96,5 @@ def test_rank_region_post_since_and_township_experience_come_back(measured):
 
 
 def test_only_the_planners_columns_are_left(measured):
-    # leaving (退出) is the planner's decision this round: no form says it
-    assert measured["report"].to_fill == ["file_ok", "matters_ok", "candidate", "leaving"]
+    # leaving (退出) is false on a form that proposes nothing (stripped of 拟免职务 and 任免理由)
+    assert measured["report"].to_fill == ["file_ok", "matters_ok", "candidate"]

@@ -20,6 +20,7 @@ from cli import app
 from placement.data.errors import InputError
 from placement.data.loader import load_dataset
 from placement.data.schema import CADRES
+from placement.export.lrmx.derive import DERIVED_COLUMNS, derive
 from placement.export.lrmx.import_ import import_folder
 from placement.export.lrmx.resume import read_resume
 from placement.export.lrmx.titles import TitleReader, places_of
@@ -181,8 +182,8 @@ def test_export_data_writes_the_incomplete_set_and_validate_names_the_rest(impor
         load_dataset(out)
     left = {p.column for p in err.value.problems}
     # four forms: the planner's flags, and what D04's form could not say
-    assert left == {"file_ok", "matters_ok", "candidate", "leaving", "rank", "rank_since",
-                    "home_region", "township_head"}
+    assert left == {"file_ok", "matters_ok", "candidate", "rank", "rank_since",
+                    "home_region", "township_head"}  # `leaving` is derived (false)
 
 
 # ------------------------------------------------------------------ the readers alone
@@ -234,8 +235,144 @@ def reader() -> TitleReader:
     ("临汾市财政局副局长", "R00", "dept", "deputy", "副处"),
     ("临汾市委书记", "R00", "county_party", "head", "正厅"),  # the city: a prefecture
     ("洪洞县审计局负责人（正科级）", "R07", "", "", "正科"),
+    # a street (街道) is the urban township: its heads are 正科 like a township's
+    ("尧都区鼓楼街道党工委书记", "R01", "street", "head", "正科"),
+    ("尧都区鼓楼街道党工委副书记、办事处主任", "R01", "street", "head", "正科"),
+    ("尧都区鼓楼街道办事处副主任", "R01", "street", "deputy", "副科"),
+    ("洪洞县大槐树镇党委副书记、镇长", "R07", "township", "head", "正科"),  # the head post
     ("县委宣传部干事", "", "", "", ""),
 ])
 def test_titles(reader, text, region, kind, grade, rank):
     t = reader.read(text)
     assert (t.region, t.kind, t.grade, t.rank) == (region, kind, grade, rank)
+
+
+@pytest.mark.parametrize("fields,leaving,source", [
+    ({}, "false", "no 拟免职务 or 任免理由 names a departure; age is R-EL7's"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长", "RenMianLiYou": "到龄退休"}, "true",
+     "from 任免理由"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长（辞职）"}, "true", "from 拟免职务"),
+    ({"NiMianZhiWu": "洪洞县人民政府副县长"}, "true", "from 拟免职务 (no 拟任职务)"),
+    # a move: 免去 the old post for a new one is no departure
+    ({"NiRenZhiWu": "洪洞县委常委", "NiMianZhiWu": "洪洞县人民政府副县长",
+      "RenMianLiYou": "平级交流"}, "false",
+     "no 拟免职务 or 任免理由 names a departure; age is R-EL7's"),
+])
+def test_leaving_comes_from_the_proposal_fields(reader, fields, leaving, source):
+    d = derive({"XianRenZhiWu": "洪洞县人民政府副县长"} | fields, reader, DERIVED_COLUMNS)
+    assert (d.values["leaving"], d.sources["leaving"]) == (leaving, source)
+
+
+def _import_heads(tmp_path, forms: dict[str, str], incumbents: bool) -> tuple:
+    src, ds = tmp_path / "forms", tmp_path / "ds"
+    src.mkdir(parents=True)
+    ds.mkdir()
+    for cid, post in forms.items():
+        (src / f"{cid}.lrmx").write_text(_form(XianRenZhiWu=post), "utf-8")
+    shutil.copy(LINFEN / "teams.csv", ds)
+    posts = pd.read_csv(LINFEN / "posts.csv", dtype=str, keep_default_na=False)
+    (posts if incumbents else posts.assign(incumbent_id="")).to_csv(ds / "posts.csv",
+                                                                     index=False)
+    rep = import_folder(src, ds)
+    report = pd.read_csv(ds / "lrmx_import.csv", dtype=str, keep_default_na=False)
+    report = report[report["field"] == "posts.incumbent_id"].set_index("cadre_id")
+    held = pd.read_csv(ds / "posts.csv", dtype=str, keep_default_na=False).set_index(
+        "post_id")["incumbent_id"]
+    return rep, report, held
+
+
+def test_the_current_post_gets_its_incumbent_when_one_vacant_post_matches(tmp_path):
+    rep, report, held = _import_heads(tmp_path, {"H01": "洪洞县人民政府县长",
+                                                 "H02": "洪洞县人民政府副县长"}, False)
+    # R07-ZF has one 县长 (R07-ZF-01) and four posts titled 副县长 (R07-ZF-04 … 07)
+    assert rep.incumbents == 1 and held["R07-ZF-01"] == "H01"
+    assert (report.at["H01", "status"], report.at["H01", "detail"]) == (
+        "derived", "post R07-ZF-01 from 现任职务")
+    assert report.at["H02", "status"] == "ambiguous"
+    assert report.at["H02", "detail"] == ("4 posts of R07-ZF are 副县长 (4 vacant): "
+                                          "incumbent_id left to the planner")
+    assert (held[["R07-ZF-04", "R07-ZF-05", "R07-ZF-06", "R07-ZF-07"]] == "").all()
+
+
+def test_a_held_post_or_two_claims_are_reported_never_guessed(tmp_path):
+    rep, report, held = _import_heads(tmp_path / "a", {"H01": "洪洞县人民政府县长"}, True)
+    assert rep.incumbents == 0 and held["R07-ZF-01"] == "LF00167"  # unchanged
+    assert report.at["H01", "detail"] == ("post R07-ZF-01 (县长) is held by LF00167 in the "
+                                          "data set")
+    rep, report, held = _import_heads(tmp_path / "b", {"H01": "洪洞县人民政府县长",
+                                                       "H03": "洪洞县人民政府县长"}, False)
+    assert rep.incumbents == 0 and held["R07-ZF-01"] == ""
+    assert report["status"].tolist() == ["ambiguous", "ambiguous"]
+
+
+def test_street_heads_count_as_township_heads(reader):
+    # seed 004 counts "乡镇(街道)党(工)委书记经历": a street's 党工委书记 is a party secretary
+    # of the urban township, its 办事处主任 the township head
+    resume = ("2010.01--2015.01 尧都区鼓楼街道党工委副书记、办事处主任\n"
+              "2015.01--2018.01 尧都区鼓楼街道党工委书记\n"
+              "2018.01-- 尧都区财政局局长")
+    d = derive({"XianRenZhiWu": "尧都区财政局局长", "JianLi": resume}, reader, DERIVED_COLUMNS)
+    assert (d.values["township_head"], d.sources["township_head"]) == ("true",
+                                                                       "from 简历 line 1")
+    assert (d.values["secretary_exp"], d.sources["secretary_exp"]) == ("true",
+                                                                       "from 简历 line 2")
+    d = derive({"XianRenZhiWu": "尧都区财政局局长", "JianLi": resume.replace("党工委书记\n",
+                "党工委委员\n")}, reader, DERIVED_COLUMNS)
+    # line 1 is a head, no secretary; line 2 names a street post no catalogue knows
+    assert d.values["township_head"] == "true" and "secretary_exp" not in d.values
+
+
+def test_a_half_filled_workbook_is_written_again_with_what_is_left(imported, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(app, ["export-data", str(imported["ds"]), "--out", str(first),
+                               "--lang", "en"]).exit_code == 0
+    book = openpyxl.load_workbook(first)  # the planner fills file_ok and matters_ok
+    sheet = book["cadres"]
+    headers = [c.value for c in sheet[1]]
+    for column in ("file_ok", "matters_ok"):
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row=row, column=headers.index(column) + 1).value = "true"
+    book.save(first)
+    res = runner.invoke(app, ["export-data", str(first), "--out", str(second), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "incomplete" in res.output
+    again = openpyxl.load_workbook(second)
+    cells = again["cadres"]
+    cell = cells.cell(row=2, column=headers.index("candidate") + 1)
+    assert cell.value is None and cell.fill.fgColor.rgb.endswith("FFC7CE")  # still marked
+    assert cells.cell(row=2, column=headers.index("file_ok") + 1).value in (True, "true")
+    listed = [r[2] for r in again["to_fill"].iter_rows(min_row=2, values_only=True)]
+    with pytest.raises(InputError) as err:
+        load_dataset(second)
+    left = {p.column for p in err.value.problems}
+    # what the first export listed, less the two columns filled in Excel
+    assert left == set(listed) == {"candidate", "rank", "rank_since", "home_region",
+                                   "township_head"}
+
+
+def test_a_non_party_form_in_a_party_office_is_a_warning_without_the_name(tmp_path):
+    src, ds = tmp_path / "forms", tmp_path / "ds"
+    src.mkdir()
+    ds.mkdir()
+    shutil.copy(LINFEN / "teams.csv", ds)
+    (src / "王晓明.lrmx").write_text(_form(XingMing="王晓明", ZhengZhiMianMao="民建会员",
+                                           XianRenZhiWu="洪洞县大槐树镇党委书记"), "utf-8")
+    (src / "E05.lrmx").write_text(_form(RuDangShiJian="民盟",
+                                        XianRenZhiWu="洪洞县委常委、统战部部长"), "utf-8")
+    (src / "E06.lrmx").write_text(_form(XianRenZhiWu="政协洪洞县委员会副主席（民建会员）"),
+                                  "utf-8")
+    for lang, text in (("zh", "现任职务为党内职务，但政治面貌不是中共党员（R-EL10）"),
+                       ("en", "现任职务 names a Party office but the party read is not CPC")):
+        res = CliRunner().invoke(app, ["import-lrmx", str(src), "--out", str(ds),
+                                       "--lang", lang])
+        assert res.exit_code == 0, res.output
+        warned = [line for line in res.output.splitlines() if text in line]
+        # 镇党委书记 by its title, 县委常委 by its team; 政协副主席 is no Party office
+        assert len(warned) == 2, res.output
+        # files in name order: E05.lrmx by its name, 王晓明.lrmx by its id only
+        assert warned[0].startswith("E05.lrmx") and warned[1].startswith("[LRMX-")
+        assert "王晓明" not in res.output
+    rep = pd.read_csv(ds / "lrmx_import.csv", dtype=str, keep_default_na=False)
+    flagged = rep[(rep["field"] == "party") & (rep["status"] == "warning")]
+    assert sorted(flagged["cadre_id"].str[:5]) == ["E05", "LRMX-"]

@@ -245,6 +245,11 @@ MESSAGES.update({
     "lrmx_kin_ambiguous": ("家庭成员第{n}项与 {count} 名干部同名，无法确定，未建立亲属关系",
                            "family member {n} has the name of {count} cadres; no relation "
                            "recorded"),
+    "lrmx_party_post": ("现任职务为党内职务，但政治面貌不是中共党员（R-EL10）：请核对政治面貌、"
+                        "入党时间或现任职务；求解不会让党外干部担任党内职务",
+                        "现任职务 names a Party office but the party read is not CPC (R-EL10): "
+                        "check 政治面貌, 入党时间 or 现任职务; a solve keeps no non-CPC cadre "
+                        "in a Party post"),
     "lrmx_out_not_folder": ("{path} 不是文件夹；导入结果写入 CSV 文件夹",
                             "{path} is not a folder; the import writes a folder of CSV files"),
     "lrmx_sources_missing": ("找不到 {path}（由 placement import-lrmx 写入），"

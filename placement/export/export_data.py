@@ -182,10 +182,9 @@ UNREADABLE = ("file_missing", "bad_path", "csv_not_utf8", "csv_empty", "bad_csv"
 TO_FILL_SHEET = {"zh": "待填", "en": "to_fill"}  # not a table name: the loader skips it
 
 
-def _raw_table(path: Path, table: Table) -> pd.DataFrame:
-    """A CSV table as written (text cells), with the schema's column names, in schema order;
+def _named(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """A table as written (text cells) with the schema's column names, in schema order;
     a column the file lacks is added empty."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     names = {c.name.lower(): c.name for c in table.columns} | {c.zh: c.name
                                                                for c in table.columns}
     frame.columns = [names.get(str(h).strip().lstrip("\ufeff").lower())
@@ -195,30 +194,67 @@ def _raw_table(path: Path, table: Table) -> pd.DataFrame:
                          for c in table.columns}, index=frame.index)
 
 
-def export_incomplete(folder: Path, problems: list, out: Path, lang: str = "zh") -> int:
-    """Write a CSV data set that does not load yet (cells to fill) as the same workbook:
-    every table as written, the cells the loader's `problems` name marked red, and a
-    sheet 待填 listing them, so the planner finishes it in Excel and `validate` names
-    what is left. Returns the number of problems listed. Raises InputError (with
-    `problems`) when a table cannot be read at all."""
-    from placement.data.errors import InputError
+def _csv_tables(folder: Path) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Table name -> (source as the loader names it, text frame) of a CSV folder."""
     from placement.data.schema import TABLE_ALIASES
 
+    out: dict[str, tuple[str, pd.DataFrame]] = {}
+    for f in sorted(folder.glob("*.csv")):
+        stem = f.stem.strip().lstrip("\ufeff")
+        name = TABLE_ALIASES.get(stem) or TABLE_ALIASES.get(stem.lower())
+        if name and name not in out:
+            out[name] = (str(f), pd.read_csv(f, dtype=str, keep_default_na=False,
+                                              encoding="utf-8-sig"))
+    return out
+
+
+def _book_tables(path: Path) -> dict[str, tuple[str, pd.DataFrame]]:
+    """The same for a workbook: one sheet per table, its cells as the loader reads them
+    (`parsing.cell_text`: dates as ISO text, whole numbers without ".0")."""
+    import openpyxl
+
+    from placement.data.parsing import cell_text
+    from placement.data.schema import TABLE_ALIASES
+
+    out: dict[str, tuple[str, pd.DataFrame]] = {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            title = sheet.title.strip()
+            name = TABLE_ALIASES.get(title) or TABLE_ALIASES.get(title.lower())
+            rows = [[cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+            if name and name not in out and rows:
+                out[name] = (f"{path}#{sheet.title}",
+                             pd.DataFrame(rows[1:], columns=rows[0], dtype=str))
+    finally:
+        book.close()
+    return out
+
+
+def export_incomplete(folder: Path, problems: list, out: Path, lang: str = "zh") -> int:
+    """Write a data set that does not load yet (cells to fill), a CSV folder or a
+    workbook, as the same workbook: every table as written, the cells the loader's
+    `problems` name marked red, and a sheet 待填 listing them, so the planner finishes
+    it in Excel and `validate` names what is left. Returns the number of problems
+    listed. Raises InputError (with `problems`) when a table cannot be read at all."""
+    from placement.data.errors import InputError
+    from placement.data.loader import WORKBOOK_SUFFIXES
+
     folder, zh = Path(folder), lang == "zh"
-    if not folder.is_dir() or any(p.code in UNREADABLE for p in problems):
+    book_in = folder.is_file() and folder.suffix.lower() in WORKBOOK_SUFFIXES
+    if not (folder.is_dir() or book_in) or any(p.code in UNREADABLE for p in problems):
         raise InputError(problems)
+    tables = _book_tables(folder) if book_in else _csv_tables(folder)
     book = new_book()
     for table in TABLES:
-        files = [f for f in sorted(folder.glob("*.csv"))
-                 if (TABLE_ALIASES.get(f.stem.strip().lstrip("\ufeff"))
-                     or TABLE_ALIASES.get(f.stem.strip().lower())) == table.name]
-        if not files:
+        if table.name not in tables:
             continue
-        frame = _raw_table(files[0], table)
+        source, raw = tables[table.name]
+        frame = _named(raw, table)
         headers = {c.name: c.name for c in table.columns} | {c.zh: c.name
                                                             for c in table.columns}
         marks = {(p.row - 2, headers.get(p.column, p.column)): "unmet" for p in problems
-                 if p.source == str(files[0]) and p.row and p.row >= 2 and p.column}
+                 if p.source == source and p.row and p.row >= 2 and p.column}
         add_sheet(book, table.zh if zh else table.name, frame,
                   [c.zh if zh else c.name for c in table.columns], marks)
     listing = pd.DataFrame({"where": [p.source for p in problems],

@@ -12,13 +12,20 @@ rank (the data set's post 副县长 of R07-ZF is 副处), and the 简历 says si
   when the line before the run names another rank; when that line's rank
   cannot be read the start is not known and the column is left empty;
 - `township_head` (乡镇党政正职经历, R-TC8): true when a line (or 现任职务) is a
-  township party secretary or township head (乡/镇党委书记, 乡长, 镇长); false
+  township party secretary or township head (乡/镇党委书记, 乡长, 镇长; a street's
+  党工委书记 or 办事处主任 the same: streets are urban townships); false
   when every line was read and none is, and no line naming a 乡 or 镇 was left
   unplaced; otherwise empty. `secretary_exp` (乡镇党委书记经历) the same way for
   township party secretaries only;
 - `region`, `system` from 现任职务; `home_region` from 出生地, else 籍贯;
 - `party` from a democratic party named in 现任职务 ("（民建会员）") when
-  政治面貌 does not say and 入党时间 holds only a date.
+  政治面貌 does not say and 入党时间 holds only a date;
+- `leaving` (退出): true when 任免理由 or 拟免职务 names a departure (退休, 到龄,
+  辞职, 辞去, 免去 … 职务 with no 拟任职务) or 拟免职务 is filled while 拟任职务 is
+  empty (relieved without a new post); false otherwise, because a form that
+  proposes nothing says the cadre stays in the pool. Age is not read here:
+  reaching R-EL7's retirement age within the term is the solve's rule (R-EL7,
+  R-EL12), so a `leaving` from age would hide the rule that decides it.
 
 Every value carries where it came from ("from 简历 line 3"); every line that
 could not be read and every title that could not be placed is listed. Nothing
@@ -34,12 +41,13 @@ from placement.data.schema import PARTY_CPC
 from placement.export.lrmx.resume import Entry, read_resume
 from placement.export.lrmx.titles import COUNTY_KINDS_SYSTEM, Title, TitleReader
 from placement.export.lrmx.values import read_party
+from placement.meaning.posts import PARTY_TITLE
 
 # Form fields the derivation reads.
 SOURCE_FIELDS = ("XianRenZhiWu", "JianLi", "JiGuan", "ChuShengDi", "ZhengZhiMianMao",
-                 "RuDangShiJian")
+                 "RuDangShiJian", "NiRenZhiWu", "NiMianZhiWu", "RenMianLiYou")
 DERIVED_COLUMNS = ("region", "home_region", "system", "rank", "rank_since", "post_since",
-                   "team_since", "township_head", "secretary_exp", "party")
+                   "team_since", "township_head", "secretary_exp", "party", "leaving")
 
 
 @dataclass
@@ -48,6 +56,8 @@ class Derived:
     sources: dict[str, str] = field(default_factory=dict)  # column -> "from 简历 line 3"
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # field, status, detail
     team_kind: str = ""
+    party_post: bool = False  # 现任职务 is a Party office (R-EL10: county party team or title)
+    post: tuple[str, str] = ("", "")  # (team id, post title) of the data set 现任职务 names
 
 
 def _set(d: Derived, column: str, value: str, source: str) -> None:
@@ -60,9 +70,9 @@ def _line(e: Entry) -> str:
     return f"简历 line {e.line}"
 
 
-# A 乡 or 镇 ending a unit name (大槐树镇人大, 某乡党委, 副镇长), not 城乡建设 or 乡村振兴.
+# A 乡, 镇 or 街道 ending a unit name (大槐树镇人大, 某乡党委, 副镇长), not 城乡建设 or 乡村振兴.
 _TOWNSHIP_UNIT = re.compile(r"[乡镇](?:党委|党工委|人民政府|政府|人大|纪委|副?[长书]|$|、)"
-                            r"|乡镇(?!企业)")
+                            r"|乡镇(?!企业)|街道(?:党工委|党委|办事处|纪工委|$|、)")
 
 
 def _township_word(title: Title) -> bool:
@@ -96,6 +106,7 @@ def derive(texts: dict[str, str], reader: TitleReader, columns: tuple[str, ...])
         joined = texts.get("RuDangShiJian", "")
         if read_party("", joined) in (None, PARTY_CPC) and not re.search(r"[中共党]", joined):
             _set(d, "party", now.party, "from 现任职务")
+    _leaving(d, texts)
     d.values = {k: v for k, v in d.values.items() if k in columns}
     d.sources = {k: v for k, v in d.sources.items() if k in d.values}
     return d
@@ -108,6 +119,8 @@ def _current(d: Derived, now: Title) -> None:
                                      else ""))
     _set(d, "system", now.system, src)
     d.team_kind = now.kind
+    d.post = (now.team_id, now.post_title)
+    d.party_post = now.kind == "county_party" or bool(re.search(PARTY_TITLE, now.text))
     if not now.placed:
         d.notes.append(("XianRenZhiWu", "unplaced",
                         "no title of the catalogue: rank and team kind left empty"))
@@ -170,7 +183,7 @@ def _tenure(d: Derived, now: Title | None, entries: list[Entry], titles: list[Ti
 def _experience(d: Derived, now: Title | None, resume, titles: list[Title]) -> None:
     held = [(e, t) for e, t in zip(resume.entries, titles, strict=True)]
     undecided = bool(resume.unreadable) or any(
-        _township_word(t) and t.kind != "township" for _, t in held)
+        _township_word(t) and t.kind not in ("township", "street") for _, t in held)
     for column, flag in (("township_head", "township_head"), ("secretary_exp", "secretary")):
         hit = next((e for e, t in held if getattr(t, flag)), None)
         if hit is not None:
@@ -181,3 +194,19 @@ def _experience(d: Derived, now: Title | None, resume, titles: list[Title]) -> N
             _set(d, column, "false", "no 简历 line is one")
         else:
             d.notes.append((column, "left empty", "a 简历 line could not be read or placed"))
+
+
+# A departure named in 任免理由 or 拟免职务 (not 免去 … 另有任用, a move).
+_DEPARTURE = re.compile(r"退休|到龄|辞职|辞去|退出|不再担任领导职务")
+
+
+def _leaving(d: Derived, texts: dict[str, str]) -> None:
+    """`leaving` from the proposal fields (empty on a form never proposed: false)."""
+    named = next((f for f in ("RenMianLiYou", "NiMianZhiWu")
+                  if _DEPARTURE.search(texts.get(f, ""))), "")
+    if named:
+        _set(d, "leaving", "true", f"from {'任免理由' if named == 'RenMianLiYou' else '拟免职务'}")
+    elif texts.get("NiMianZhiWu") and not texts.get("NiRenZhiWu"):
+        _set(d, "leaving", "true", "from 拟免职务 (no 拟任职务)")
+    else:
+        _set(d, "leaving", "false", "no 拟免职务 or 任免理由 names a departure; age is R-EL7's")

@@ -7,6 +7,10 @@ names for regions without teams, such as the city R00 → 临汾市), and the
 systems its teams and cadres use. A data set without teams still gets ranks
 and township experience from the built-in catalogue, but no region ids.
 
+A non-CPC party with a 现任职务 that is a Party office (`meaning.posts.PARTY_TITLE`, or
+a county party committee post) is a warning per file (R-EL10): the party or the
+title is likely misread, and a solve would not keep the cadre in such a post.
+
 `secretary_exp` is written only when the data contract (`schema.CADRES`) has
 that column; otherwise the derived value is only reported in lrmx_import.csv.
 """
@@ -17,8 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from placement.data.errors import Problem
+from placement.data.i18n import MESSAGES
 from placement.data.regions import region_names_file
-from placement.data.schema import CADRES, POSTS, TABLE_ALIASES, TEAMS, Table
+from placement.data.schema import CADRES, PARTY_CPC, POSTS, TABLE_ALIASES, TEAMS, Table
 from placement.export.lrmx.derive import DERIVED_COLUMNS, derive
 from placement.export.lrmx.read import Person
 from placement.export.lrmx.titles import TitleReader, places_of
@@ -65,6 +71,12 @@ def fill(person: Person, reader: TitleReader) -> None:
         else:
             person.statuses.append((column, "derived, not written", f"{d.sources[column]}; "
                                     f"the data set has no {column} column", value))
+    person.post = d.post
+    party = person.row.get("party", "")
+    if d.party_post and party and party != PARTY_CPC:  # R-EL10, told before any solve
+        person.warnings.append(Problem("lrmx_party_post", source=person.where,
+                                       column="XianRenZhiWu"))
+        person.statuses.append(("party", "warning", MESSAGES["lrmx_party_post"][1]))
     if d.team_kind:
         person.statuses.append(("team_kind", "derived", "from 现任职务", d.team_kind))
     person.statuses.extend(d.notes)

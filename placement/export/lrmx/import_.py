@@ -10,8 +10,12 @@ new cadres.csv is written whose columns the forms do not fill (rank, region,
 system …) are left for the planner. Next to the tables go
 `lrmx_sources.csv` (cadre id → original file, its SHA-256 and encoding: what
 `export-lrmx` needs) and `lrmx_import.csv` (per file, every field and what
-became of it). If any file cannot be imported nothing but lrmx_import.csv is
-written and every problem is raised at once.
+became of it). When DATASET has a posts table, the post 现任职务 names gets the
+cadre as `incumbent_id` if exactly one post of that team has that title and it is
+vacant (`_link_posts`); several such posts, a post held by another cadre, or two
+forms naming one post are reported per file, never guessed. If any file cannot
+be imported nothing but lrmx_import.csv is written and every problem is raised
+at once.
 """
 
 from __future__ import annotations
@@ -25,10 +29,18 @@ import pandas as pd
 from placement.data import atomic
 from placement.data.errors import InputError, Problem, shown_place, shown_value
 from placement.data.i18n import MESSAGES
-from placement.data.schema import CADRES, RELATIONS, RELATIONS_TABLE, TABLE_ALIASES, Table
+from placement.data.schema import (
+    CADRES,
+    POSTS,
+    RELATIONS,
+    RELATIONS_TABLE,
+    TABLE_ALIASES,
+    Table,
+)
 from placement.export.export_data import ENUM_ZH
 from placement.export.lrmx.fill import fill, reader_for
 from placement.export.lrmx.read import SUFFIXES, Person, read_person
+from placement.export.lrmx.titles import norm_title
 from placement.export.lrmx.values import read_date, read_kin
 from placement.roster.result_folder import read_csv_text
 
@@ -46,6 +58,7 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     kept: Counter = field(default_factory=Counter)  # field -> files where it was only kept
     to_fill: list[str] = field(default_factory=list)  # required columns left empty in new rows
+    incumbents: int = 0  # posts.incumbent_id filled from 现任职务
 
 
 def lrmx_files(folder: Path) -> list[Path]:
@@ -75,10 +88,14 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
     relations_path = _table_file(out, RELATIONS_TABLE)
     if relations_path:  # read before anything is written: an unreadable one stops the import
         _read(relations_path)
+    posts_path = _table_file(out, POSTS)
+    posts = _read(posts_path) if posts_path else None
     pairs = _link_family(persons, existing)
     report = ImportReport(out, files=len(files))
     report.new, report.updated = _write_cadres(out, cadres_path, existing, persons)
     report.relations = _write_relations(out, pairs)
+    if posts_path is not None:
+        report.incumbents = _link_posts(posts_path, posts, persons)
     _write_sources(out, persons)
     _write_report(out, persons)
     report.warnings = [w for p in persons for w in p.warnings]
@@ -231,6 +248,53 @@ def _write_relations(out: Path, pairs: list[tuple[str, str, str]]) -> int:
                           ignore_index=True)
         _write_csv(path or out / "relations.csv", frame, path)
     return len(rows)
+
+
+def _link_posts(path: Path, frame: pd.DataFrame, persons: list[Person]) -> int:
+    """Fill `posts.incumbent_id` of the one vacant post 现任职务 names (team and title);
+    report per file what stops it. Returns the number of posts filled."""
+    cols = _columns(POSTS, frame)
+    if not {"post_id", "team_id", "title", "incumbent_id"} <= set(cols):
+        return 0
+    teams, ids = frame[cols["team_id"]], frame[cols["post_id"]]
+    titles = frame[cols["title"]].map(norm_title)
+    holder = frame[cols["incumbent_id"]]
+    field_ = "posts.incumbent_id"
+    by_title: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(teams, titles, strict=True)):
+        by_title.setdefault(key, []).append(i)
+    claims: dict[int, list[Person]] = {}
+    for p in persons:
+        team, title = p.post
+        if not team:
+            continue
+        rows = by_title.get((team, norm_title(title)), [])
+        mine = [i for i in rows if holder.iat[i] == p.cadre_id]
+        vacant = [i for i in rows if holder.iat[i] == ""]
+        if mine:
+            p.statuses.append((field_, "kept", f"post {ids.iat[mine[0]]} already held", ""))
+        elif len(rows) == 1 and not vacant:
+            p.statuses.append((field_, "left empty", f"post {ids.iat[rows[0]]} ({title}) is "
+                               f"held by {holder.iat[rows[0]]} in the data set", ""))
+        elif len(rows) > 1:
+            p.statuses.append((field_, "ambiguous", f"{len(rows)} posts of {team} are {title}"
+                               f" ({len(vacant)} vacant): incumbent_id left to the planner",
+                               ""))
+        elif vacant:
+            claims.setdefault(vacant[0], []).append(p)
+    for i, ps in claims.items():
+        if len(ps) > 1:
+            for p in ps:
+                p.statuses.append((field_, "ambiguous", f"post {ids.iat[i]} is named by "
+                                   f"{len(ps)} forms: incumbent_id left to the planner", ""))
+            continue
+        frame.iat[i, frame.columns.get_loc(cols["incumbent_id"])] = ps[0].cadre_id
+        ps[0].statuses.append((field_, "derived", f"post {ids.iat[i]} from 现任职务",
+                               ps[0].cadre_id))
+    filled = sum(len(ps) == 1 for ps in claims.values())
+    if filled:
+        _write_csv(path, frame, path)
+    return filled
 
 
 def _write_sources(out: Path, persons: list[Person]) -> None:

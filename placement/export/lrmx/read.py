@@ -116,6 +116,7 @@ class Person:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     where: str = ""  # the form as messages name it: `where()`
+    post: tuple[str, str] = ("", "")  # (team id, post title) 现任职务 names in the data set
 
 
 _DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["'][^>]*\?>""")

@@ -9,9 +9,10 @@ catalogues say what a title means, the data set's own first:
    that post's team kind, grade, rank and the team's system.
 2. **The built-in catalogue** (`RULES`) for titles the data set has no post
    for: county party, government, congress and CPPCC titles, township titles
-   (乡党委书记, 镇长, 副镇长 …) and bureau heads (局长, 副局长). Ranks follow the
-   place's level: a county-level place (one with county teams in the data set,
-   or a name ending in 县 or 区) makes 县委书记 正处 and 局长 正科; the city
+   (乡党委书记, 镇长, 副镇长 …), street titles (街道党工委书记, 街道办事处主任 …:
+   heads of the urban township, 乡镇党政正职 for R-TC8) and bureau heads (局长,
+   副局长). Ranks follow the place's level: a county-level place (one with county
+   teams in the data set, or a name ending in 县 or 区) makes 县委书记 正处 and 局长 正科; the city
    (a region without county teams, such as 临汾市) makes 局长 正处.
 
 An explicit rank in the text ("（副处级）", "正县级") wins over both. A title
@@ -37,6 +38,9 @@ from placement.data.schema import NON_PARTY_VALUES, PARTY_ALIASES, PARTY_CPC, RA
 COUNTY_KINDS_SYSTEM = {"county_party": "党委", "county_gov": "政府", "county_npc": "人大",
                        "county_cppcc": "政协"}
 TOWNSHIP_SYSTEM = "乡镇"
+# Section-level teams ranked alike everywhere: a township, or a street (街道, the urban
+# township: its 党工委书记 and 办事处主任 are 乡镇党政正职 for R-TC8, see `RULES`).
+SECTION_SYSTEM = {"township": TOWNSHIP_SYSTEM, "street": "街道"}
 
 _PLACE_SUFFIX = ("县", "市", "区", "旗")
 
@@ -111,6 +115,11 @@ RULES: tuple[Rule, ...] = (
     Rule(r"(乡|镇|乡镇)党委副书记$", "township", "deputy", "副科", "副科"),
     Rule(r"(?<!副)(乡|镇)长$", "township", "head", "正科", "正科", True),
     Rule(r"副(乡|镇)长$", "township", "deputy", "副科", "副科"),
+    # Streets count as townships (seed 004: "乡镇(街道)党(工)委书记经历"; docs/rules.md R-RO8).
+    Rule(r"街道(党工委|党委)书记$", "street", "head", "正科", "正科", True, True),
+    Rule(r"街道(党工委|党委)副书记$", "street", "deputy", "副科", "副科"),
+    Rule(r"街道(办事处)?主任$", "street", "head", "正科", "正科", True),
+    Rule(r"街道(办事处)?副主任$", "street", "deputy", "副科", "副科"),
     Rule(r"(县|市|区|旗)委书记$", "county_party", "head", "正处", "正厅"),
     Rule(r"(县|市|区|旗)委副书记$", "county_party", "deputy", "副处", "副厅"),
     Rule(r"(县|市|区|旗)委常委$", "county_party", "deputy", "副处", "副厅"),
@@ -204,7 +213,7 @@ class TitleReader:
         for team, title, grade, rank in zip(posts["team_id"], posts["title"], posts["grade"],
                                             posts["rank"], strict=True):
             self.titles.setdefault(str(team), {}).setdefault(
-                _norm(str(title)), (str(title), str(grade), str(rank)))
+                norm_title(str(title)), (str(title), str(grade), str(rank)))
 
     def read(self, text: str) -> Title:
         bare, notes = _notes(text)
@@ -217,7 +226,11 @@ class TitleReader:
         unit_kind = ("county_cppcc" if bare.startswith("政协") else
                      next((k for w, k in _UNIT_KIND if rest.startswith(w)), ""))
         parts = [p for p in re.split(r"[、，,]", bare) if p]
-        rule = next((r for p in parts for r in RULES if re.search(r.pattern, p)), None)
+        if "街道" in bare:  # 某街道党工委副书记、办事处主任: the second part is the street's too
+            parts = [p if "街道" in p else "街道" + p for p in parts]
+        hits = [r for p in parts for r in RULES if re.search(r.pattern, p)]
+        # 镇党委副书记、镇长: the head post of a township or street is what the title is
+        rule = next((r for r in hits if r.township_head), hits[0] if hits else None)
         kind = unit_kind or (rule.kind if rule else "")
         hit = self._catalogue(region, kind, rest, rule)
         if hit:
@@ -231,11 +244,11 @@ class TitleReader:
             return _with_rank(Title(bare, region, place, kind, system=system, party=party),
                               explicit)
         rank = (rule.county if level == "county" else rule.city) if level else ""
-        kind = rule.kind if rule.kind in ("township", "dept") else kind
-        system = (TOWNSHIP_SYSTEM if kind == "township" else COUNTY_KINDS_SYSTEM.get(kind)
+        kind = rule.kind if rule.kind in ("township", "street", "dept") else kind
+        system = (SECTION_SYSTEM.get(kind) or COUNTY_KINDS_SYSTEM.get(kind)
                   or self._system(bare))
         rank_from = "catalogue" if rank else ""
-        if kind == "township":  # the same rank in every place
+        if kind in SECTION_SYSTEM:  # the same rank in every place
             rank, rank_from = rule.county, "catalogue"
         return _with_rank(Title(bare, region, place, kind, rule.grade, rank, system,
                                 township_head=rule.township_head, secretary=rule.secretary,
@@ -246,7 +259,7 @@ class TitleReader:
         if not region:
             return None
         kinds = [kind] if kind else [k for k in COUNTY_KINDS_SYSTEM]
-        want = _norm(rest)
+        want = norm_title(rest)
         hits = []
         for k in kinds:
             team = self.team_of.get((region, k))
@@ -270,7 +283,7 @@ def _with_rank(title: Title, explicit: str) -> Title:
     return replace(title, rank=explicit, rank_from="explicit")
 
 
-def _norm(title: str) -> str:
+def norm_title(title: str) -> str:
     """A title without the words that repeat its team: 县委常委、组织部部长 → 常委、组织部部长,
     人大常委会副主任 → 副主任, 政协副主席 → 副主席; the place's suffix is dropped
     (县委书记, 区委书记, 市委书记 → 委书记; 副县长 → 副长)."""
