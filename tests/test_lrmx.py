@@ -120,6 +120,7 @@ def test_cli_import_shows_ids_only_and_never_secrets(tmp_path):
                                    "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "3 new cadres" in res.output and "rank" in res.output  # columns to fill in
+    assert "0 posts' incumbent filled" in res.output  # a new data set: no posts to link
     # No value read from a form and no name is shown: a form saved under a person's name
     # is named by its id, one named by its id by its file (issue 14).
     for text in ("赵文涛", "钱丽华", "孙建平", *SECRETS):

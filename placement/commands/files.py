@@ -95,8 +95,8 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
                 lang: Lang = None) -> None:
     """Write a data set as one workbook (same sheets and headers the loader reads).
 
-    A CSV data set that does not load yet (cells still empty, e.g. after import-lrmx)
-    is written too, its problem cells marked and listed in a sheet 待填."""
+    A data set (CSV folder or workbook) that does not load yet (cells still empty, e.g.
+    after import-lrmx) is written too, its problem cells marked and listed in a sheet 待填."""
     from placement.data.loader import load_dataset
     from placement.data.scenario_io import load_scenario
     from placement.export.export_data import export_data as write
@@ -144,9 +144,11 @@ def import_lrmx(folder: Annotated[Path, typer.Argument(help="folder of .lrmx fil
     zh = msg == "zh"
     new, updated = len(rep.new), len(rep.updated)
     typer.echo(f"已导入 {rep.files} 个文件：新增干部 {new} 名，更新 {updated} 名，"
-               f"新增亲属关系 {rep.relations} 条；写入 {rep.out}" if zh else
+               f"新增亲属关系 {rep.relations} 条，按现任职务填入现任者 {rep.incumbents} 个职位；"
+               f"写入 {rep.out}" if zh else
                f"imported {rep.files} files: {new} new cadres, {updated} updated, "
-               f"{rep.relations} new relations; wrote {rep.out}")
+               f"{rep.relations} new relations, {rep.incumbents} posts' incumbent filled from "
+               f"现任职务; wrote {rep.out}")
     if rep.to_fill:
         typer.echo(("新增干部的以下列需补充后方可求解：" if zh else
                     "fill in these columns for the new cadres before solving: ")
