@@ -75,6 +75,8 @@ def test_solve_headline_in_chinese(results):
     root, a, _ = results
     line = a.headline("zh")
     assert line.startswith("最优：目标值") and not english(line, root / "a"), line
+    # the engine that ran is named (issue 16): the default, HiGHS
+    assert "HiGHS 求解" in line and "s HiGHS solve;" in a.headline("en")
 
 
 def test_diff_in_chinese(results):

@@ -142,10 +142,10 @@ VALUES.update({
 
 # Sentences, with named parameters that both languages take.
 TEXTS: dict[str, tuple[str, str]] = {
-    "headline": ("{status}：目标值 {objective}{gap}，求解 {seconds:.1f} 秒；{checked}；"
+    "headline": ("{status}：目标值 {objective}{gap}，{engine} 求解 {seconds:.1f} 秒；{checked}；"
                  "{changed} 个职位变动{against}{alternates}；结果在 {out}",
-                 "{status}: objective {objective}{gap}, {seconds:.1f}s solve; {checked}; "
-                 "{changed} posts change{against}{alternates}; results in {out}"),
+                 "{status}: objective {objective}{gap}, {seconds:.1f}s {engine} solve; "
+                 "{checked}; {changed} posts change{against}{alternates}; results in {out}"),
     "gap": ("，差距 {gap:.4%}", ", gap {gap:.4%}"),
     "check_passed": ("核查通过", "check passed"),
     "check_failed": ("核查未通过", "check FAILED"),

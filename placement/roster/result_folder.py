@@ -181,7 +181,7 @@ class Result:
         return say("headline", lang, status=value(s["status"], lang),
                    objective=s.get("objective"),
                    gap="" if gap is None else say("gap", lang, gap=gap),
-                   seconds=s["times"]["solve"], checked=checked,
+                   seconds=s["times"]["solve"], checked=checked, engine=_engine(s),
                    changed=s["counts"]["changed_posts"], against=against,
                    alternates=_alternates_headline(s["alternates"], lang)
                    if s.get("alternates") else "", out=s["out"])
@@ -222,6 +222,12 @@ def _pool_lines(conflict: dict, lang: str, shown: int = 10) -> list[str]:
     if len(pools) > shown:
         lines.append(say("pool_more", lang, n=len(pools) - shown))
     return lines
+
+
+def _engine(summary: dict) -> str:
+    """The engine that ran, by its own name (issue 16: the CLI says which engine ran)."""
+    engine = summary.get("settings", {}).get("solver", {}).get("engine", "")
+    return {"highs": "HiGHS", "cpsat": "CP-SAT"}.get(engine, engine)
 
 
 def _where(where: str, lang: str) -> str:
