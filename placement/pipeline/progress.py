@@ -44,16 +44,21 @@ class _Line:
         return Text(self.text())
 
 
-class ProgressView:
-    def __init__(self, enabled: bool = True, lang: str = "en"):
+class _LiveLine:
+    """A line redrawn four times a second on stderr while a `with` block runs, only when
+    stderr is a terminal; `renderable` is what it redraws."""
+
+    def __init__(self, enabled: bool) -> None:
         self.console = Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
-        self._line = _Line(lang)
         self._live: Live | None = None
 
-    def __enter__(self) -> ProgressView:
+    def renderable(self):
+        raise NotImplementedError
+
+    def __enter__(self):
         if self.enabled:
-            self._live = Live(self._line, console=self.console, refresh_per_second=4,
+            self._live = Live(self.renderable(), console=self.console, refresh_per_second=4,
                               transient=True)
             self._live.__enter__()
         return self
@@ -62,23 +67,30 @@ class ProgressView:
         if self._live is not None:
             self._live.__exit__(*exc)
 
+
+class ProgressView(_LiveLine):
+    def __init__(self, enabled: bool = True, lang: str = "en"):
+        super().__init__(enabled)
+        self._line = _Line(lang)
+
+    def renderable(self) -> _Line:
+        return self._line
+
     def show(self, label: str, elapsed: float, objective: float, bound: float) -> None:
         if label != self._line.label:
             self._line.label, self._line.started = label, time.monotonic() - elapsed
         self._line.objective, self._line.bound = objective, bound
 
 
-class StepView:
+class StepView(_LiveLine):
     """A live "[label] 12.3 s" line on stderr for a long step that reports nothing as it
     goes (a why-not's re-solve, building the reports): issue 15 asks for progress on
     every step over 2 s. `label` is already in the user's language; a terminal only."""
 
     def __init__(self, label: str, lang: str = "en", enabled: bool = True):
-        self.console = Console(stderr=True)
-        self.enabled = enabled and self.console.is_terminal
+        super().__init__(enabled)
         self.label, self.lang = label, lang
         self.started = time.monotonic()
-        self._live: Live | None = None
 
     def text(self) -> str:
         return say("progress", self.lang, label=self.label,
@@ -87,14 +99,6 @@ class StepView:
     def __rich__(self) -> Text:
         return Text(self.text())
 
-    def __enter__(self) -> StepView:
-        self.started = time.monotonic()
-        if self.enabled:
-            self._live = Live(self, console=self.console, refresh_per_second=4,
-                              transient=True)
-            self._live.__enter__()
+    def renderable(self) -> StepView:
+        self.started = time.monotonic()  # the step starts when the `with` block does
         return self
-
-    def __exit__(self, *exc) -> None:
-        if self._live is not None:
-            self._live.__exit__(*exc)
