@@ -316,7 +316,13 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
                      f'<p class="small">{_e(technical_note(res, lang))}</p>'))
     contents = "".join(f'<li><a href="#{sid}">{escape(h)}</a></li>' for sid, h, _ in sections)
     toc = f'<nav class="toc"><h2>{_e(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
-    body = "".join(f'<section id="{sid}"><h2>{escape(h)}</h2>{html}</section>'
+    return _page(title, sub, sections, zh, toc)
+
+
+def _page(title: str, sub: str, sections: list, zh: bool, toc: str = "") -> str:
+    """The one page shell both reports share: title, subtitle, an optional contents
+    list, then each (id, heading, html) section."""
+    body = "".join(f'<section id="{escape(sid)}"><h2>{escape(h)}</h2>{html}</section>'
                    for sid, h, html in sections)
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -400,13 +406,7 @@ def build_plan_html(plan: PlanFolder, lang: str = "zh") -> str:
         part = county_section(plan, region, heads[heads["region"] == region], teams, lang)
         sections.append((f"county-{region}", f"{name}（{region}）" if zh else f"{name} ({region})",
                          part))
-    html = "".join(f'<section id="{escape(sid)}"><h2>{escape(h)}</h2>{part}</section>'
-                   for sid, h, part in sections)
-    return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f'<header><h1>{escape(title)}</h1><p class="sub">{escape(sub)}</p></header>'
-            f"{html}</body></html>\n")
+    return _page(title, sub, sections, zh)
 
 
 def write_plan_html(plan: PlanFolder, out: Path, lang: str = "zh") -> Path:
