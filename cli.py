@@ -399,7 +399,7 @@ def serve(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open the browser")
                           ] = False,
     ray: Annotated[str | None, typer.Option(
-        "--ray", help="solve runs on Ray: 'local' or a cluster address (placement[ray])")
+        "--ray", help="solve runs on Ray: 'local' or a cluster address (the ray extra)")
     ] = None,
 ) -> None:
     """The planner's workbench: the page and the HTTP API on 127.0.0.1 (docs/api.md)."""
