@@ -398,11 +398,19 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="do not open the browser")
                           ] = False,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", help="solve runs on Ray: 'local' or a cluster address (the ray extra)")
+    ] = None,
 ) -> None:
     """The planner's workbench: the page and the HTTP API on 127.0.0.1 (docs/api.md)."""
+    from placement.web.ray_runs import RayNotInstalled
     from placement.web.serve import serve as run_server
 
-    run_server(data_dir, port, browser=not no_browser)
+    try:
+        run_server(data_dir, port, browser=not no_browser, ray=ray)
+    except RayNotInstalled as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(2) from None
 
 
 register_files(app)

@@ -114,12 +114,12 @@ class Note(BaseModel):
 
 
 def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = BUNDLED,
-               parallel: int = 1) -> FastAPI:
+               parallel: int = 1, ray: str | None = None) -> FastAPI:
     """The app over the workspace folder `workspace`, accepting `Host` 127.0.0.1:`port`
     or localhost:`port`; `bundled`: a folder of sample scenarios listed beside the saved
-    ones; `parallel`: runs solved at once."""
+    ones; `parallel`: runs solved at once; `ray`: solve on Ray at that address."""
     ws = Workspace(workspace)
-    runner = Runner(ws, parallel)
+    runner = Runner(ws, parallel, ray)
     token = secrets.token_urlsafe(32)
     hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
 

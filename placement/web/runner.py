@@ -18,6 +18,9 @@ reports behind the terminal's progress line, `placement.pipeline.progress`): the
 being solved, its elapsed time, the best objective, the bound and the gap. CP-SAT
 reports each improving roster with its bound; HiGHS each improving roster with the
 bound it has then. Between reports the page moves the elapsed time on its own (`tick`).
+
+Ray (`placement serve --ray ADDRESS`): the same `solve_in_process` runs as a Ray task
+instead of a spawned process (`ray_runs.py`), with the same stages, progress and cancel.
 """
 
 from __future__ import annotations
@@ -153,6 +156,7 @@ class LiveRun:
     started: float | None = None
     done: bool = False
     process: mp.Process | None = None
+    task: object = None  # a ray_runs.RayRun on the Ray backend
 
     def add(self, event: dict) -> None:
         elapsed = 0.0 if self.started is None else time.monotonic() - self.started
@@ -160,11 +164,17 @@ class LiveRun:
 
 
 class Runner:
-    """Queues runs and solves them, `parallel` at a time, each in its own process."""
+    """Queues runs and solves them, `parallel` at a time, each in its own process, or
+    each as a task on Ray when `ray` is an address ('local' or a cluster's)."""
 
-    def __init__(self, workspace: Workspace, parallel: int = 1):
+    def __init__(self, workspace: Workspace, parallel: int = 1, ray: str | None = None):
         self.ws = workspace
         self._ctx = mp.get_context("spawn")
+        self._ray = None
+        if ray is not None:
+            from placement.web.ray_runs import RayRuns
+
+            self._ray = RayRuns(ray)
         self._queue: queue.Queue[tuple[str, str, list[str], dict] | None] = queue.Queue()
         self.live: dict[str, LiveRun] = {}
         self._threads = [threading.Thread(target=self._loop, name=f"runner-{i}", daemon=True)
@@ -174,7 +184,7 @@ class Runner:
 
     def submit(self, run_id: str, scenario: str, settings: list[str],
                locks: dict | None = None) -> None:
-        live = LiveRun(run_id, self._ctx.Event())
+        live = LiveRun(run_id, threading.Event() if self._ray else self._ctx.Event())
         live.add({"stage": "queued"})
         self.live[run_id] = live
         self._queue.put((run_id, scenario, settings, locks or {}))
@@ -198,6 +208,10 @@ class Runner:
                 live.process.join(5)
                 if live.process.is_alive():
                     live.process.terminate()
+            if live.task is not None and not live.done:
+                live.task.kill()
+        if self._ray is not None:
+            self._ray.close()
 
     def _loop(self) -> None:
         while True:
@@ -214,8 +228,11 @@ class Runner:
         live.started = time.monotonic()
         self.ws.update(run_id, status="running", started=time.time())
         live.add({"stage": "started"})
-        events = self._ctx.Queue()
         folder = self.ws.folder(run_id)
+        if self._ray is not None:
+            self._run_on_ray(live, scenario, settings, str(folder), locks)
+            return
+        events = self._ctx.Queue()
         live.process = self._ctx.Process(
             target=solve_in_process,
             args=(scenario, settings, str(folder), events, live.cancel, locks),
@@ -240,6 +257,39 @@ class Runner:
         else:
             self._finish(live, "failed",
                          json.dumps(f"worker process ended with code {live.process.exitcode}"))
+
+    def _run_on_ray(self, live: LiveRun, scenario: str, settings: list[str], folder: str,
+                    locks: dict) -> None:
+        """The run as a Ray task: its events relayed as a process's are, a cancel handed
+        to the task's flag, and the task killed when it outlives the grace after that."""
+        from placement.web.ray_runs import GRACE
+
+        task = live.task = self._ray.start(solve_in_process, scenario, settings, folder,
+                                           locks)
+        last: dict = {}
+        asked: float | None = None
+        while task.alive() or not task.events.empty():
+            if live.cancel.is_set() and asked is None:
+                task.cancel()
+                asked = time.monotonic()
+            elif asked is not None and time.monotonic() - asked > GRACE and task.alive():
+                task.kill()
+            try:
+                last = task.events.get(timeout=POLL)
+            except queue.Empty:
+                continue
+            live.add(last)
+        died = task.outcome()
+        if last.get("stage") == "finished":
+            self._finish(live, "cancelled" if live.cancel.is_set() else "done")
+        elif last.get("stage") == "failed":
+            self._finish(live, "failed",
+                         json.dumps(last.get("problems") or last.get("error"),
+                                    ensure_ascii=False))
+        elif live.cancel.is_set():
+            self._finish(live, "cancelled")
+        else:
+            self._finish(live, "failed", json.dumps(f"Ray task ended: {died}"))
 
     def _finish(self, live: LiveRun, status: str, error: str = "") -> None:
         self.ws.update(live.id, status=status, finished=time.time(), error=error)

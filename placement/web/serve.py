@@ -18,9 +18,11 @@ from placement.web.app import create_app
 HOST = "127.0.0.1"
 
 
-def serve(workspace: Path, port: int = 8765, browser: bool = True) -> None:
-    """Serve the page and the API at http://127.0.0.1:`port`/ until Ctrl-C."""
-    app = create_app(workspace, port)
+def serve(workspace: Path, port: int = 8765, browser: bool = True,
+          ray: str | None = None) -> None:
+    """Serve the page and the API at http://127.0.0.1:`port`/ until Ctrl-C; `ray`: solve
+    the runs on Ray at that address ('local' or a cluster's) instead of in processes."""
+    app = create_app(workspace, port, ray=ray)
     url = f"http://{HOST}:{port}/"
     if browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
