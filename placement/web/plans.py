@@ -20,7 +20,6 @@ import json
 import multiprocessing as mp
 import queue
 import secrets
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
-from placement.web.runner import POLL, problems_json
+from placement.web.runner import POLL, Dispatcher, problems_json
 
 MAX_YEARS = 10
 
@@ -93,17 +92,15 @@ class LivePlan:
                 "years": [e for e in self.events if e["stage"] == "year"]}
 
 
-class PlanRunner:
+class PlanRunner(Dispatcher):
     """Plans, one at a time, each in its own spawned process, on a thread of its own."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._ctx = mp.get_context("spawn")
-        self._queue: queue.Queue[tuple[LivePlan, str, list[str]] | None] = queue.Queue()
         self.live: dict[str, LivePlan] = {}
-        self._thread = threading.Thread(target=self._loop, name="plans", daemon=True)
-        self._thread.start()
+        super().__init__(1, "plans")
 
     def folder(self, plan_id: str) -> Path:
         if not plan_id.replace("-", "").isalnum():
@@ -120,21 +117,7 @@ class PlanRunner:
         return live
 
     def close(self) -> None:
-        for live in self.live.values():
-            live.cancel.set()
-        self._queue.put(None)
-        for live in self.live.values():
-            if live.process is not None and live.process.is_alive():
-                live.process.join(5)
-                if live.process.is_alive():
-                    live.process.terminate()
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            self._run(*item)
+        self._stop(self.live.values())
 
     def _run(self, live: LivePlan, scenario: str, settings: list[str]) -> None:
         if live.cancel.is_set():

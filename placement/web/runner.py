@@ -163,7 +163,43 @@ class LiveRun:
         self.events.append({"seq": len(self.events), "elapsed": round(elapsed, 2)} | event)
 
 
-class Runner:
+class Dispatcher:
+    """A queue of jobs worked by daemon threads, each job handed to `_run(*item)`; the
+    runs' and the plans' runners share it. A subclass sets its own state first, then
+    calls `__init__` (the threads start there)."""
+
+    def __init__(self, threads: int, name: str):
+        self._queue: queue.Queue[tuple | None] = queue.Queue()
+        self._threads = [threading.Thread(target=self._loop, name=f"{name}-{i}", daemon=True)
+                         for i in range(threads)]
+        for t in self._threads:
+            t.start()
+
+    def _run(self, *item) -> None:
+        raise NotImplementedError
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            self._run(*item)
+
+    def _stop(self, lives) -> None:
+        """Cancel every live job, let the threads end, and stop the processes still
+        running (the server is shutting down)."""
+        for live in lives:
+            live.cancel.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        for live in lives:
+            if live.process is not None and live.process.is_alive():
+                live.process.join(5)
+                if live.process.is_alive():
+                    live.process.terminate()
+
+
+class Runner(Dispatcher):
     """Queues runs and solves them, `parallel` at a time, each in its own process, or
     each as a task on Ray when `ray` is an address ('local' or a cluster's)."""
 
@@ -175,12 +211,8 @@ class Runner:
             from placement.web.ray_runs import RayRuns
 
             self._ray = RayRuns(ray)
-        self._queue: queue.Queue[tuple[str, str, list[str], dict] | None] = queue.Queue()
         self.live: dict[str, LiveRun] = {}
-        self._threads = [threading.Thread(target=self._loop, name=f"runner-{i}", daemon=True)
-                         for i in range(parallel)]
-        for t in self._threads:
-            t.start()
+        super().__init__(parallel, "runner")
 
     def submit(self, run_id: str, scenario: str, settings: list[str],
                locks: dict | None = None) -> None:
@@ -199,26 +231,12 @@ class Runner:
 
     def close(self) -> None:
         """Stop every live run (the server is shutting down)."""
+        self._stop(self.live.values())
         for live in self.live.values():
-            live.cancel.set()
-        for _ in self._threads:
-            self._queue.put(None)
-        for live in self.live.values():
-            if live.process is not None and live.process.is_alive():
-                live.process.join(5)
-                if live.process.is_alive():
-                    live.process.terminate()
             if live.task is not None and not live.done:
                 live.task.kill()
         if self._ray is not None:
             self._ray.close()
-
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            self._run(*item)
 
     def _run(self, run_id: str, scenario: str, settings: list[str], locks: dict) -> None:
         live = self.live[run_id]
