@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing as mp
-import queue
 import secrets
 import time
 import zipfile
@@ -32,7 +31,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
-from placement.web.runner import POLL, Dispatcher, problems_json
+from placement.web.runner import Dispatcher, problems_json
 
 MAX_YEARS = 10
 
@@ -129,13 +128,7 @@ class PlanRunner(Dispatcher):
             args=(scenario, settings, live.years, str(self.folder(live.id)), events,
                   live.cancel))
         live.process.start()
-        last: dict = {}
-        while live.process.is_alive() or not events.empty():
-            try:
-                last = events.get(timeout=POLL)
-            except queue.Empty:
-                continue
-            live.add(last)
+        last = self._relay(live, live.process.is_alive, events)
         live.process.join()
         if last.get("stage") == "finished":
             self._end(live, "cancelled" if live.cancel.is_set() else "done")

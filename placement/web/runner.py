@@ -31,7 +31,7 @@ import multiprocessing as mp
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -185,6 +185,21 @@ class Dispatcher:
                 return
             self._run(*item)
 
+    @staticmethod
+    def _relay(live, alive: Callable[[], bool], events, tick: Callable[[], None] = lambda: None
+               ) -> dict:
+        """Hand a worker's events to its live job until the worker has ended and its
+        queue is drained; `tick` runs on every poll. Returns the last event."""
+        last: dict = {}
+        while alive() or not events.empty():
+            tick()
+            try:
+                last = events.get(timeout=POLL)
+            except queue.Empty:
+                continue
+            live.add(last)
+        return last
+
     def _stop(self, lives) -> None:
         """Cancel every live job, let the threads end, and stop the processes still
         running (the server is shutting down)."""
@@ -256,25 +271,9 @@ class Runner(Dispatcher):
             args=(scenario, settings, str(folder), events, live.cancel, locks),
             name=f"placement-run-{run_id}", daemon=True)
         live.process.start()
-        last: dict = {}
-        while live.process.is_alive() or not events.empty():
-            try:
-                last = events.get(timeout=POLL)
-            except queue.Empty:
-                continue
-            live.add(last)
+        last = self._relay(live, live.process.is_alive, events)
         live.process.join()
-        if last.get("stage") == "finished":
-            self._finish(live, "cancelled" if live.cancel.is_set() else "done")
-        elif last.get("stage") == "failed":
-            self._finish(live, "failed",
-                         json.dumps(last.get("problems") or last.get("error"),
-                                    ensure_ascii=False))
-        elif live.cancel.is_set():
-            self._finish(live, "cancelled")
-        else:
-            self._finish(live, "failed",
-                         json.dumps(f"worker process ended with code {live.process.exitcode}"))
+        self._conclude(live, last, f"worker process ended with code {live.process.exitcode}")
 
     def _run_on_ray(self, live: LiveRun, scenario: str, settings: list[str], folder: str,
                     locks: dict) -> None:
@@ -284,20 +283,21 @@ class Runner(Dispatcher):
 
         task = live.task = self._ray.start(solve_in_process, scenario, settings, folder,
                                            locks)
-        last: dict = {}
-        asked: float | None = None
-        while task.alive() or not task.events.empty():
-            if live.cancel.is_set() and asked is None:
+        asked: list[float] = []  # when the cancel was handed on
+
+        def tick() -> None:
+            if live.cancel.is_set() and not asked:
                 task.cancel()
-                asked = time.monotonic()
-            elif asked is not None and time.monotonic() - asked > GRACE and task.alive():
+                asked.append(time.monotonic())
+            elif asked and time.monotonic() - asked[0] > GRACE and task.alive():
                 task.kill()
-            try:
-                last = task.events.get(timeout=POLL)
-            except queue.Empty:
-                continue
-            live.add(last)
-        died = task.outcome()
+
+        last = self._relay(live, task.alive, task.events, tick)
+        self._conclude(live, last, f"Ray task ended: {task.outcome()}")
+
+    def _conclude(self, live: LiveRun, last: dict, died: str) -> None:
+        """The run's status from its last event: done (or cancelled, the best roster
+        kept), failed with the worker's problems, or failed with how the worker died."""
         if last.get("stage") == "finished":
             self._finish(live, "cancelled" if live.cancel.is_set() else "done")
         elif last.get("stage") == "failed":
@@ -307,7 +307,7 @@ class Runner(Dispatcher):
         elif live.cancel.is_set():
             self._finish(live, "cancelled")
         else:
-            self._finish(live, "failed", json.dumps(f"Ray task ended: {died}"))
+            self._finish(live, "failed", json.dumps(died))
 
     def _finish(self, live: LiveRun, status: str, error: str = "") -> None:
         self.ws.update(live.id, status=status, finished=time.time(), error=error)
