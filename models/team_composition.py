@@ -21,31 +21,37 @@ def _counts(pl: Placement, rule: str) -> np.ndarray:
                           pl.pairs.own)
 
 
-def _team_minimum(pl: Placement, rule: str) -> None:
+def _team_minimum(pl: Placement, rule: str) -> dict[str, tuple[int, object]]:
     """For each place of the rule (a team in scope, or a county): members whose pair
-    counts ≥ the place's requirement."""
+    counts ≥ the place's requirement. Returns, per place written, its requirement and
+    its shortfall variable (None when hard)."""
     at = meaning.places(rule, pl.data, pl.scenario, meaning.sizes(pl.data, pl.facts))
     key = at.of_team[pl.pair_team]
     groups = pl.groups(key, _counts(pl, rule) & (key >= 0))
     empty = np.array([], dtype=np.int64)
     mode = meaning.team_mode(rule, pl.scenario)
+    written = {}
     for k, name in enumerate(at.names):
-        _at_least(pl, rule, mode, name, groups.get(k, empty), int(at.required[k]))
+        required = int(at.required[k])
+        if required > 0 and mode != "off":
+            written[name] = required, _at_least(pl, rule, mode, name, groups.get(k, empty),
+                                                required)
+    return written
 
 
 def _at_least(pl: Placement, rule: str, mode: str, where: str, idx: np.ndarray,
-              required: int) -> None:
+              required: int):
     """`Σ x[idx] ≥ required` in `mode` (the team figures' mode, `meaning.team_mode`):
-    a hard constraint, or a shortfall `rule[where]` penalised at the rule's weight."""
-    if required <= 0 or mode == "off":
-        return
+    a hard constraint, or a shortfall `rule[where]` penalised at the rule's weight
+    (returned; None when hard)."""
     expr = pl.total(idx)
     if mode == "hard":
         pl.require(rule, where, expr >= required)
-        return
+        return None
     s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
     pl.model.add(expr + s >= required)
     pl.penalise(rule, where, s)
+    return s
 
 
 def add_exchange_quota(pl: Placement) -> None:
@@ -90,8 +96,16 @@ def add_women(pl: Placement) -> None:
     """R-TC5: women in county party and government teams, in two tiers: (a) at least
     `min_women_every` in each team (`every_mode`, hard by default); (b) at least
     `min_women` in more than `share_of_teams` of them (the rule's mode), written like
-    R-TC3: `min_women × w_t ≤ Σ women x in t` and `Σ w ≥ k`."""
-    _team_minimum(pl, "R-TC5")
+    R-TC3: `min_women × w_t ≤ Σ women x in t` and `Σ w ≥ k`.
+
+    Where tier (a) already requires a ≥ 1 women in t, the flag's row is tightened to
+    `(min_women − a)·w_t ≤ Σ women x in t − a (+ tier (a)'s shortfall)`, valid because
+    tier (a)'s row holds: the same rosters, a tighter LP. Why: with a = 1 and
+    min_women = 2, `2·w ≤ n` let the LP count a team with one woman as half a team,
+    and that was the whole of the LP's gap on Linfen (the LP bound 42 above the optimum,
+    every pair column integral, 18 flags fractional; docs/solver.md), which kept
+    why-not and alternates from proving an answer by the LP."""
+    every = _team_minimum(pl, "R-TC5")
     scope = np.flatnonzero(meaning.scope("R-TC5", pl.data, pl.scenario))
     if len(scope) == 0:
         return
@@ -106,6 +120,14 @@ def add_women(pl: Placement) -> None:
         w = pl.model.new_bool_var(f"women{each}[{team_ids[t]}]")
         if each > 0:
             pl.model.add(each * w <= pl.total(idx))
+            least, short = every.get(team_ids[t], (0, None))
+            if 0 < least < each:
+                tight = (each - least) * w <= pl.total(idx) - least + (
+                    short if short is not None else 0)
+                if short is None:  # behind tier (a)'s own literal when explaining
+                    pl.require("R-TC5", team_ids[t], tight)
+                else:
+                    pl.model.add(tight)
         flags.append(w)
     required = meaning.required_figure("R-TC5", pl.data, pl.scenario)
     _minimum_of_vars(pl, "R-TC5", "all", flags, required)

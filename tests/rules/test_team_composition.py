@@ -11,6 +11,7 @@ The reference date is 2026-09-01: born 1984-09-01 is 42 on it, 1986-09-02 is 39.
 
 from __future__ import annotations
 
+import pytest
 from rulekit import INFEASIBLE, broken, check, dataset, placed, shortfall, solve
 
 
@@ -311,6 +312,39 @@ def test_R_TC5_model_women_in_county_teams():
     assert placed(a_target) == MEN
     assert placed(solve(data, {"R-TC5": {"mode": "target", "weight": 59,
                                          "every_mode": "target", "min_women": 0}})) == ONE_EACH
+
+
+def _lp_bound(prop) -> float:
+    """The LP relaxation's optimum of the proposal's weighted model (HiGHS, maximising)."""
+    from placement.solver.resolve import resolver_for
+
+    o = prop.outcome
+    r = resolver_for(prop.placement, o.values, float(o.objective), o.proven, False)
+    from placement.solver.highs import highs_model
+
+    lp = highs_model(r.m, integer=False)
+    lp.run()
+    return r.m.scale * (lp.getInfo().objective_function_value)
+
+
+def test_R_TC5_model_tier_b_flag_is_tight_where_tier_a_holds():
+    """Tier (a) puts one woman in each of T1–T4, so tier (b)'s flag row is written
+    `(2 − 1)·w ≤ n − 1`: a team with one woman counts for nothing in the LP relaxation
+    too (with `2·w ≤ n` alone it counted as half a team, and the LP could meet tier (b)
+    from four half-teams plus one whole one). The LP optimum is then the integer one."""
+    data = women_case()
+    for on in ({"mode": "target"}, {"mode": "target", "share_of_teams": 1},
+               {"mode": "target", "every_mode": "target", "weight": 1000}):
+        prop = solve(data, {"R-TC5": on})
+        assert _lp_bound(prop) == pytest.approx(prop.outcome.objective), on
+    # Rows: one per flag with tier (a) hard, as the proto shows (coefficient 1 on w, the
+    # women's pairs at -1, upper bound -1: w - n <= -1).
+    prop = solve(data, {"R-TC5": {"mode": "target"}})
+    proto = prop.placement.model.proto
+    flags = {i for i, v in enumerate(proto.variables) if v.name.startswith("women2[")}
+    tight = [c for c in proto.constraints if any(v in flags for v in c.linear.vars)
+             and list(c.linear.domain)[-1:] == [-1]]
+    assert len(tight) == 4  # T1-T4 (TO is out of scope)
 
 
 def test_R_TC5_model_shortfall_names_the_teams_short():
