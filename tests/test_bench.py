@@ -158,16 +158,42 @@ def test_a_finished_search_is_freed(mini):
     assert ref() is None
 
 
-def test_interactive_suite_compares_warm_with_cold(tmp_path):
+def test_interactive_suite_compares_warm_with_cold(tmp_path, monkeypatch):
     """One small run of `--suite interactive`: every question has a row, both medians,
-    the ratio of the two, and warm answers the same as cold ones."""
+    the ratios (against the question's cold answer and the cold first proposal), the
+    warm build's share, the peak memory, and warm answers the same as cold ones.
+    The whole roster is cut to its first two changed posts, warm and cold alike:
+    all of Nanpiao's took 550 s here."""
+    import placement.explain.alternates as alternates
     from placement.tools.interactive import WHAT_IFS, interactive
 
+    in_scope = alternates.posts_in_scope
+    monkeypatch.setattr(alternates, "posts_in_scope", lambda roster, scope, data: (
+        in_scope(roster, scope, data)[:2] if scope == "changed" else
+        in_scope(roster, scope, data)))
     rows = interactive("nanpiao", tmp_path, repeat=1, pairs=1, posts=1, time_limit=60)
     assert [r.question for r in rows] == [
         "first proposal", f"what-if ({len(WHAT_IFS)} settings)", "what-if asked again",
-        "why-not (one pair)", "alternates (one post, K=2)"]
-    assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, 1, 1]
+        "why-not (one pair)", "alternates (one post, K=2)", "alternates (whole roster, K=2)"]
+    assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, 1, 1, 1]
+    proposal = rows[0]
     for r in rows:
         assert r.same, r
         assert r.ratio == pytest.approx(r.warm / r.cold)
+        assert r.vs_proposal == pytest.approx(r.warm / proposal.cold)
+        assert r.peak_mib == proposal.peak_mib > 0
+    assert proposal.vs_proposal == pytest.approx(proposal.ratio)
+    assert 0 < proposal.build < proposal.warm
+    assert proposal.build_share == pytest.approx(proposal.build / proposal.warm)
+    assert all(r.build is None and r.build_share is None for r in rows[1:])
+    assert rows[-1].note.startswith("2 posts, ") and "alternates; routes: " in rows[-1].note
+
+
+def test_interactive_suite_leaves_out_the_whole_roster_when_asked(tmp_path):
+    """`--no-whole`: no whole-roster row at all (nothing estimated in its place)."""
+    from placement.tools.interactive import interactive
+
+    rows = interactive("nanpiao", tmp_path, repeat=1, pairs=1, posts=1, whole=False,
+                       time_limit=60)
+    assert rows[-1].question == "alternates (one post, K=2)"
+    assert not any("whole" in r.question for r in rows)

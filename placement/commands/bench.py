@@ -2,11 +2,12 @@
 solvers`, the default) and `placement.tools.interactive` (`--suite interactive`).
 
 `--suite interactive` prints one table (instance, question, samples, cold and warm
-medians, warm/cold, whether the answers are the same) and writes it to `--out` as
-interactive.csv and interactive.json. `--suite solvers` prints one table
-(instance, vacancies, pairs, solver, build, solve, total, status,
-objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak memory) and
-writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
+medians, warm/cold, warm against the instance's cold first proposal, whether the answers
+are the same, peak memory, a note; the first proposal's note gives the warm build's
+share) and writes it to `--out` as interactive.csv and interactive.json.
+`--suite solvers` prints one table (instance, vacancies, pairs, solver, build, solve,
+total, status, objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak
+memory) and writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
 are imported inside the command so `placement --help` stays fast (cli.py).
 """
 
@@ -42,9 +43,11 @@ def bench(
     suite: Annotated[str, typer.Option(
         help="solvers: ours against HiGHS and the LP; interactive: a planner's questions, "
              "warm against cold")] = "solvers",
-    pairs: Annotated[int, typer.Option(min=1, help="interactive: why-not pairs")] = 5,
+    pairs: Annotated[int, typer.Option(min=1, help="interactive: why-not pairs")] = 10,
     posts: Annotated[int, typer.Option(min=1, help="interactive: posts asked for "
-                                                   "alternates")] = 3,
+                                                   "alternates")] = 10,
+    whole: Annotated[bool, typer.Option("--whole/--no-whole", help=(
+        "interactive: also the whole roster's alternates (long on the province)"))] = True,
 ) -> None:
     """Benchmark the project's solver against HiGHS on the same model, side by side; or
     (`--suite interactive`) a planner's questions answered warm and cold."""
@@ -67,7 +70,8 @@ def bench(
         raise typer.Exit(2)
     console = Console(stderr=True)
     if suite == "interactive":
-        _interactive(profiles, cache, out, seed, repeat, pairs, posts, time_limit, console)
+        _interactive(profiles, cache, out, seed, repeat, pairs, posts, whole, time_limit,
+                     console)
         return
 
     def on_run(r) -> None:
@@ -101,7 +105,7 @@ def bench(
 
 
 def _interactive(profiles, cache: Path, out: Path, seed: int, repeat: int, pairs: int,
-                 posts: int, time_limit: float, console) -> None:
+                 posts: int, whole: bool, time_limit: float, console) -> None:
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
@@ -111,18 +115,21 @@ def _interactive(profiles, cache: Path, out: Path, seed: int, repeat: int, pairs
 
     rows = [r for p in profiles
             for r in interactive(p, cache, seed=seed, repeat=repeat, pairs=pairs,
-                                 posts=posts, time_limit=time_limit, on_step=console.print)]
+                                 posts=posts, whole=whole, time_limit=time_limit,
+                                 on_step=console.print)]
     frame = pd.DataFrame([r.__dict__ for r in rows])
     atomic.write_csv(out / "interactive.csv", frame)
     atomic.write_json(out / "interactive.json", {"repeat": repeat, "seed": seed,
                                                  "pairs": pairs, "posts": posts,
+                                                 "whole": whole,
                                                  "rows": frame.to_dict("records")})
     table = Table(title=f"placement bench --suite interactive (medians; repeat {repeat})")
-    for col in ("instance", "question", "samples", "cold s", "warm s", "warm/cold", "same",
-                "note"):
-        table.add_column(col, justify="right" if col.endswith(("s", "cold")) else "left")
+    for col in ("instance", "question", "samples", "cold s", "warm s", "warm/cold",
+                "÷ cold proposal", "same", "peak MiB", "note"):
+        table.add_column(col, justify="left" if col in ("instance", "question", "same", "note")
+                         else "right")
     for r in rows:
         table.add_row(r.instance, r.question, str(r.samples), _num(r.cold, ".2f"),
-                      _num(r.warm, ".2f"), _num(r.ratio, ".2f"), "yes" if r.same else "NO",
-                      r.note)
+                      _num(r.warm, ".2f"), _num(r.ratio, ".2f"), _num(r.vs_proposal, ".2f"),
+                      "yes" if r.same else "NO", _num(r.peak_mib, ".0f"), r.note)
     Console(width=200).print(table)

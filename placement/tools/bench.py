@@ -87,8 +87,14 @@ def instance_folder(profile: str, seed: int, cache: Path, time_limit: float, gap
     return folder
 
 
-def _peak_mib() -> float:
+def peak_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_seconds(times: dict) -> float:
+    """A proposal's set-up before the search (`Proposal.times`): eligibility + model."""
+    return times["eligibility"] + times["build"]
 
 
 def run_one(folder: str, solver: str) -> dict:
@@ -103,10 +109,10 @@ def run_one(folder: str, solver: str) -> dict:
     if solver == "ours":
         prop = propose(sc, data, explain=False)
         o = prop.outcome
-        build = prop.times["eligibility"] + prop.times["build"]
+        build = build_seconds(prop.times)
         return asdict(Run(Path(folder).name, solver, vacancies, len(prop.pairs), load, build,
                           prop.times["solve"], o.status.value if o else "infeasible",
-                          o.objective if o else None, o.bound if o else None, _peak_mib()))
+                          o.objective if o else None, o.bound if o else None, peak_mib()))
 
     t0 = time.perf_counter()
     facts = compute_facts(data, sc.reference_date)
@@ -133,7 +139,7 @@ def run_one(folder: str, solver: str) -> dict:
         bound = objective if status == "optimal" else None
         objective = bound
     return asdict(Run(Path(folder).name, solver, vacancies, len(pairs), load, build, solve,
-                      status, objective, bound, _peak_mib()))
+                      status, objective, bound, peak_mib()))
 
 
 def _child(folder: str, solver: str, conn) -> None:

@@ -18,7 +18,15 @@ Questions, each a row with medians over its samples:
   settings and repeats), and asked again in the same session (`what-if again`: the
   kept answer);
 - why-not: `pairs` eligible pairs not in the proposal, seeded;
-- alternates: K=2 for each of `posts` changed posts, seeded.
+- alternates: K=2 for each of `posts` changed posts, seeded;
+- alternates for the whole roster (`whole`): K=2 for every changed post, once (on the
+  province it is long, so it can be left out; then it has no row).
+Each row also carries its warm median against the instance's cold first proposal
+(`vs_proposal`: the issue's "ratios against the cold solve") and the process's peak
+memory after the instance (`peak_mib`: a process-wide high-water mark, so an instance
+run after a larger one shows the larger one's peak). The first-proposal row carries the
+warm proposals' set-up (`build`: eligibility + model, as the solvers suite counts it)
+and its share of their whole time (`build_share`; the issue's province target: ≤ 10 %).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from placement.explain.alternates import find_alternates
 from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_not
 from placement.pipeline.warm import Session
-from placement.tools.bench import instance_folder
+from placement.tools.bench import build_seconds, instance_folder, peak_mib
 
 # The issue's one-rule what-ifs: a target's size, a rule switched off, a weight, a rule
 # made hard, a one-figure rule switched off.
@@ -55,6 +63,10 @@ class Row:
     warm: float | None
     ratio: float | None  # warm / cold
     same: bool  # every warm answer's objective equals the cold one's
+    vs_proposal: float | None = None  # warm / the instance's cold first proposal
+    peak_mib: float | None = None  # the process's peak resident memory after the instance
+    build: float | None = None  # first proposal only: median warm set-up seconds
+    build_share: float | None = None  # build / warm
     note: str = ""
 
 
@@ -64,20 +76,35 @@ def _timed(f: Callable):
     return time.perf_counter() - t0, out
 
 
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
 def _row(instance: str, question: str, cold: list[float], warm: list[float], same: bool,
          note: str = "") -> Row:
+    """Medians of the samples; `vs_proposal` and `peak_mib` are set once the instance
+    is done (`_finish`)."""
     c = statistics.median(cold) if cold else None
     w = statistics.median(warm) if warm else None
-    return Row(instance, question, max(len(cold), len(warm)), c, w,
-               w / c if c and w is not None else None, same, note)
+    return Row(instance, question, max(len(cold), len(warm)), c, w, _ratio(w, c), same,
+               note=note)
+
+
+def _finish(rows: list[Row]) -> list[Row]:
+    """Every row of one instance against its cold first proposal (the first row), and
+    the process's peak memory now that the instance is done."""
+    proposal, peak = rows[0].cold, peak_mib()
+    for r in rows:
+        r.vs_proposal, r.peak_mib = _ratio(r.warm, proposal), peak
+    return rows
 
 
 def _objective(prop) -> float | None:
     return prop.outcome.objective if prop.outcome is not None else None
 
 
-def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs: int = 5,
-                posts: int = 3, time_limit: float = 600.0,
+def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs: int = 10,
+                posts: int = 10, whole: bool = True, time_limit: float = 600.0,
                 on_step: Callable[[str], None] | None = None) -> list[Row]:
     """Every question of the module docstring on one generated instance, in this process."""
     say = on_step or (lambda _: None)
@@ -95,7 +122,12 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
         warm.append(t)
         sessions.append(session)
         same &= _objective(prop) == _objective(session.base)
-    rows.append(_row(name, "first proposal", cold, warm, same, "warm: a new Session"))
+    proposal = _row(name, "first proposal", cold, warm, same)
+    proposal.build = statistics.median(build_seconds(s.base.times) for s in sessions)
+    proposal.build_share = proposal.build / proposal.warm
+    proposal.note = (f"warm: a new Session; its build (eligibility + model) "
+                     f"{proposal.build:.2f} s = {proposal.build_share:.0%} of it")
+    rows.append(proposal)
     say(f"{name}: first proposal")
 
     cold, warm, again, cold_first, same, same_again, kinds = [], [], [], [], True, True, {}
@@ -155,4 +187,16 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
     rows.append(_row(name, f"alternates (one post, K={K})", cold, warm, same,
                      "cold: proposal solved again"))
     say(f"{name}: alternates")
-    return rows
+
+    if whole:
+        t, w = _timed(lambda: session.alternates(K, "changed"))
+        t_cold, c = _timed(lambda: find_alternates(propose(sc, data, explain=False), K,
+                                                   "changed"))
+        summary = w.summary()
+        routes = ", ".join(f"{k} {v}" for k, v in summary["routes"].items())
+        rows.append(_row(name, f"alternates (whole roster, K={K})", [t_cold], [t],
+                         w.table["objective"].tolist() == c.table["objective"].tolist(),
+                         f"{summary['posts']} posts, {summary['alternates']} alternates; "
+                         f"routes: {routes}; cold: proposal solved again"))
+        say(f"{name}: whole-roster alternates")
+    return _finish(rows)
