@@ -222,6 +222,38 @@ def _one_column(cost: float, upper: float, row_lower: float) -> MipArrays:
                      row_upper=np.array([np.inf]), offset=0.0, scale=1.0)
 
 
+def _knapsack(capacity: float) -> MipArrays:
+    """max 5a + 4b + 3c (HiGHS minimises the negation), 2a + 3b + c ≤ capacity, binary."""
+    return MipArrays(cost=np.array([-5.0, -4.0, -3.0]), lower=np.zeros(3), upper=np.ones(3),
+                     starts=np.array([0, 3], dtype=np.int32),
+                     index=np.arange(3, dtype=np.int32), value=np.array([2.0, 3.0, 1.0]),
+                     row_lower=np.array([-np.inf]), row_upper=np.array([capacity]),
+                     offset=0.0, scale=1.0)
+
+
+def test_an_integral_lp_optimum_answers_and_a_fractional_one_falls_back_to_the_mip():
+    """Capacity 3: the LP fills c then a (weights 1 + 2 = 3, value 3 + 5 = 8), integral,
+    so it is the MIP's optimum, proven, with no search. Capacity 4: the LP adds b = 1/3
+    (8 + 4/3); the MIP is searched and finds a, c (8; b, c is 7, a with b is over)."""
+    integral = Search(_knapsack(3.0), 10)
+    assert integral._relaxation() is not None
+    fractional = Search(_knapsack(4.0), 10)
+    assert fractional._relaxation() is None
+    for capacity in (3.0, 4.0):
+        first = Search(_knapsack(capacity), 10).run()
+        plain = Search(_knapsack(capacity), 10, lp_first=False).run()
+        assert (first.status, first.objective, first.proven) == (Status.OPTIMAL, -8.0, True)
+        assert (plain.objective, list(plain.values)) == (-8.0, [1, 0, 1])
+        assert list(first.values) == [1, 0, 1]
+    # Retargeted in place (capacity 3 -> 4), the kept LP restarts from its basis and
+    # is fractional now: the MIP answers.
+    integral.run()
+    assert integral.retarget(_knapsack(4.0))
+    again = integral.run()
+    assert (again.objective, list(again.values)) == (-8.0, [1, 0, 1])
+    assert integral._relaxation() is None
+
+
 def test_highs_runs_report_infeasible_and_raise_on_unbounded():
     assert Search(_one_column(1.0, 1.0, 2.0), 10).run().status is Status.INFEASIBLE
     with pytest.raises(SolverError, match="unbounded"):
