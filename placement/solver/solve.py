@@ -56,6 +56,9 @@ CANCEL_POLL = 0.05
 # LP, and on this model the LP is what closes the gap. Measured on the bundled Linfen
 # scenario, 2026-11-30 (docs/solver.md): the default two workers ended 60 s with a
 # roster of 11,864 and a bound of 24,164; these two proved the optimum 16,294 in 17.6 s.
+# With them CP-SAT's own presolve is off: on today's model (R-TC5's tightened rows) it
+# took 4 of the 11 s to Linfen's proven optimum, and the two LP workers then prove it
+# in 3.3 s without it (Nanpiao: 2.7 s either way; docs/solver.md).
 TWO_WORKERS = ("max_lp", "default_lp")
 
 
@@ -148,7 +151,8 @@ def parameters(pl: Placement) -> dict:
         "num_workers": s.workers,
         "random_seed": s.seed,
         "interleave_search": s.workers > 1,
-    } | ({"subsolvers": list(TWO_WORKERS)} if s.workers == 2 else {})
+    } | ({"subsolvers": list(TWO_WORKERS), "cp_model_presolve": False}
+         if s.workers == 2 else {})
 
 
 class _Engine:
@@ -211,6 +215,7 @@ class _Engine:
         p.interleave_search = s.workers > 1
         if s.workers == 2:
             p.subsolvers.extend(TWO_WORKERS)
+            p.cp_model_presolve = False
         p.log_search_progress = s.log
         p.catch_sigint_signal = False  # Ctrl-C is `solve`'s to handle: see `_cpsat_search`
         with self._lock:
