@@ -419,6 +419,31 @@ class Search:
             self.h.run()
         return self._answer()
 
+    def lp_start(self, col_status: np.ndarray, row_status: np.ndarray) -> None:
+        """Start the LP relaxation's next solve from these basis statuses (HiGHS's codes;
+        `placement.solver.basis.carried`). A basis HiGHS rejects leaves it to start from
+        scratch: the start changes the time, never the answer."""
+        import highspy
+
+        if self._lp is None:
+            self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
+        basis = highspy.HighsBasis()
+        status = highspy.HighsBasisStatus
+        basis.col_status = [status(int(s)) for s in col_status]
+        basis.row_status = [status(int(s)) for s in row_status]
+        basis.valid = True
+        self._lp.setBasis(basis)
+
+    def lp_basis(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The LP relaxation's last basis statuses (columns, rows), if it was solved."""
+        if self._lp is None:
+            return None
+        basis = self._lp.getBasis()
+        if not basis.valid:
+            return None
+        return (np.fromiter((int(s) for s in basis.col_status), dtype=np.int64),
+                np.fromiter((int(s) for s in basis.row_status), dtype=np.int64))
+
     def _relaxation(self) -> HighsAnswer | None:
         """The MIP's answer from its LP relaxation when that LP's optimum is integral,
         else None (the MIP is then searched).

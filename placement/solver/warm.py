@@ -35,6 +35,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from placement.solver.basis import carried
 from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
@@ -86,9 +87,10 @@ class _Run:
 
     def __init__(self, warm: WarmMip, sub: MipArrays, limits: tuple[float, float],
                  known: HighsAnswer | None = None, search: Search | None = None,
-                 prior: np.ndarray | None = None):
+                 prior: np.ndarray | None = None, names: list[str] | None = None):
         self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
         self.search, self.prior = search, prior  # prior: the instance's last roster
+        self.names = names  # the variables' names when this is the whole model
         self.stopped = False
 
     def hint(self, values) -> None:
@@ -113,7 +115,7 @@ class _Run:
         if self.stopped:
             self.search.stop()
         answer = self.search.run(show)
-        self.warm._done(self.sub, self.search, answer, self.limits)
+        self.warm._done(self.sub, self.search, answer, self.limits, self.names)
         return answer
 
 
@@ -130,15 +132,18 @@ class WarmMip:
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
+        # The last whole model's LP basis (model, names, statuses): where a rebuilt
+        # whole model's LP starts (`placement.solver.basis`).
+        self._basis: tuple | None = None
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
         with self._busy:
             return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
-                               on_start, hint, show)
+                               on_start, hint, show, [v.name for v in proto.variables])
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
-               show) -> HighsAnswer:
+               show, names: list[str]) -> HighsAnswer:
         known = self._known(m, limits)
         if known is not None:
             return known
@@ -156,7 +161,7 @@ class WarmMip:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
-        run = self._run(m, limits, counted=False)
+        run = self._run(m, limits, counted=False, names=names)
         if hint is not None:
             run.hint(hint)
         if on_start is not None:
@@ -173,9 +178,10 @@ class WarmMip:
             self.counts["reused"] += 1
             return kept[1]
 
-    def _run(self, sub: MipArrays, limits: tuple, counted: bool = True) -> _Run:
+    def _run(self, sub: MipArrays, limits: tuple, counted: bool = True,
+             names: list[str] | None = None) -> _Run:
         """A block's run (or the whole model's, when `counted` is False: its kept answer
-        was looked for already)."""
+        was looked for already; `names`, its variables' names)."""
         known = self._known(sub, limits) if counted else None
         if known is not None:
             return _Run(self, sub, limits, known)
@@ -187,13 +193,19 @@ class WarmMip:
             what = "updated"
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
+            if names is not None and self._basis is not None:
+                old, old_names, cols, rows = self._basis
+                search.lp_start(*carried(old, old_names, cols, rows, sub, names))
         with self._lock:
             self.counts[what] += 1
-        return _Run(self, sub, limits, search=search, prior=prior)
+        return _Run(self, sub, limits, search=search, prior=prior, names=names)
 
     def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
-              limits: tuple) -> None:
+              limits: tuple, names: list[str] | None = None) -> None:
+        basis = search.lp_basis() if names is not None else None
         with self._lock:
+            if basis is not None:
+                self._basis = (sub, names, *basis)
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)
