@@ -26,15 +26,19 @@ from placement.solver.highs import MipArrays
 
 PRIME = np.int64(1_000_003)
 MASK = np.int64((1 << 61) - 1)
+NAMED = np.int64(1 << 40)  # named columns' ids start here, past any position
 
 
 def column_keys(names: list[str], num_vars: int, table: dict[str, int]) -> np.ndarray:
-    """An id per column, shared between models through `table`: the variable's name, or
-    its position when it has none."""
-    keys = [name or f"#{j}" for j, name in enumerate(names[:num_vars])]
-    keys += [f"+{j}" for j in range(len(keys), num_vars)]
-    return np.fromiter((table.setdefault(k, len(table)) for k in keys), dtype=np.int64,
-                       count=num_vars)
+    """An id per column, shared between models through `table`: its position when the
+    variable has no name (a pair: positions stay while the pairs do), else the name's."""
+    keys = np.arange(num_vars, dtype=np.int64)
+    named = np.array(names[:num_vars], dtype=object)
+    named = np.flatnonzero(named != "")
+    keys[named] = NAMED + np.fromiter((table.setdefault(names[j], len(table))
+                                       for j in named.tolist()), dtype=np.int64,
+                                      count=len(named))
+    return keys
 
 
 def row_keys(m: MipArrays, cols: np.ndarray) -> np.ndarray:
@@ -59,16 +63,11 @@ def carried(old: MipArrays, old_names: list[str], col_status: np.ndarray,
     table: dict[str, int] = {}
     old_cols = column_keys(old_names, old.num_vars, table)
     new_cols = column_keys(new_names, new.num_vars, table)
-    at = np.full(len(table), -1, dtype=np.int64)
-    at[old_cols] = np.arange(old.num_vars)
-    found = at[new_cols]
+    found = _positions(old_cols, new_cols)
     cols = np.where(found >= 0, col_status[np.maximum(found, 0)], lower)
-    old_rows, new_rows = row_keys(old, old_cols), row_keys(new, new_cols)
-    order = np.argsort(old_rows, kind="stable")
-    pos = np.searchsorted(old_rows[order], new_rows)
-    pos = np.minimum(pos, len(order) - 1)
-    match = old_rows[order][pos] == new_rows if len(order) else np.zeros(len(new_rows), bool)
-    rows = np.where(match, row_status[order[pos]] if len(order) else basic, basic)
+    matched = _positions(row_keys(old, old_cols), row_keys(new, new_cols))
+    match = matched >= 0
+    rows = np.where(match, row_status[np.maximum(matched, 0)], basic)
     # One basic status per row: drop the surplus from the columns the old model lacked
     # first, then the last ones; or make the slacks of unmatched rows basic first.
     surplus = int((cols == basic).sum() + (rows == basic).sum()) - len(rows)
@@ -86,3 +85,12 @@ def carried(old: MipArrays, old_names: list[str], col_status: np.ndarray,
     rows[(rows == lower) & ~np.isfinite(new.row_lower)] = upper
     rows[(rows == upper) & ~np.isfinite(new.row_upper)] = lower
     return cols.astype(np.int64), rows.astype(np.int64)
+
+
+def _positions(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """For each key of `new`, a position of the same key in `old`, or -1."""
+    if len(old) == 0:
+        return np.full(len(new), -1, dtype=np.int64)
+    order = np.argsort(old, kind="stable")
+    pos = np.minimum(np.searchsorted(old[order], new), len(old) - 1)
+    return np.where(old[order][pos] == new, order[pos], -1)

@@ -428,9 +428,9 @@ class Search:
         if self._lp is None:
             self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
         basis = highspy.HighsBasis()
-        status = highspy.HighsBasisStatus
-        basis.col_status = [status(int(s)) for s in col_status]
-        basis.row_status = [status(int(s)) for s in row_status]
+        status = [highspy.HighsBasisStatus(k) for k in range(5)]  # kLower … kNonbasic
+        basis.col_status = [status[k] for k in col_status.tolist()]
+        basis.row_status = [status[k] for k in row_status.tolist()]
         basis.valid = True
         self._lp.setBasis(basis)
 
