@@ -45,7 +45,12 @@ from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
-MEMO = 64  # optimal answers kept (whole models and blocks): a few what-ifs' worth
+# Optimal answers kept (whole models and blocks), the least recently used dropped first.
+# A province what-if keeps up to 28 (27 blocks and the whole): at 64 the bench's
+# "asked again", six what-ifs later, had been dropped and was searched again (66 s
+# against 1.6 s reused); 512 holds about 18 province what-ifs, each answer's arrays
+# (about 25 MB per province what-if) included.
+MEMO = 512
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
 
