@@ -190,6 +190,26 @@ def test_retarget_changes_the_kept_model_in_place():
     assert not search.retarget(other)  # another nonzero pattern: not in place
 
 
+def test_kept_answers_are_dropped_by_bytes_least_recently_used_first(monkeypatch):
+    """Room for two tiny MIPs' arrays: a third drops the least recently used, and an
+    answer looked up again becomes the most recent."""
+    from placement.solver import warm
+
+    tiny = [_tiny([-5, -4, -k], [1, 1, 1], 2.0) for k in (1, 2, 3)]
+    monkeypatch.setattr(warm, "MEMO_BYTES", 2 * warm.nbytes(tiny[0]))
+    mip = warm.WarmMip()
+    limits = (10.0, 0.0)
+    answers = [Search(m, 10).run() for m in tiny]
+    mip._remember(tiny[0], answers[0], limits)
+    mip._remember(tiny[1], answers[1], limits)
+    assert mip._known(tiny[0], limits) is answers[0]  # now the most recent
+    mip._remember(tiny[2], answers[2], limits)
+    assert mip._known(tiny[1], limits) is None  # the least recent, dropped
+    assert mip._known(tiny[0], limits) is answers[0]
+    assert mip._known(tiny[2], limits) is answers[2]
+    assert mip._bytes == 2 * warm.nbytes(tiny[0])
+
+
 def test_the_api_opens_a_session(session):
     from placement import api
 

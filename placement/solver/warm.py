@@ -45,12 +45,13 @@ from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
-# Optimal answers kept (whole models and blocks), the least recently used dropped first.
-# A province what-if keeps up to 28 (27 blocks and the whole): at 64 the bench's
-# "asked again", six what-ifs later, had been dropped and was searched again (66 s
-# against 1.6 s reused); 512 holds about 18 province what-ifs, each answer's arrays
-# (about 25 MB per province what-if) included.
-MEMO = 512
+# Optimal answers kept (whole models and blocks, each with its arrays for the exact
+# comparison), the least recently used dropped first once their arrays pass this many
+# bytes. Why bytes, not a count: a province what-if keeps up to 28 answers (27 blocks
+# and the whole; 26 MiB measured for the first proposal's 25), a Linfen one 1 (about
+# 3 MiB). The count of 64 it replaces held two province what-ifs: the bench's "asked
+# again", six questions later, was searched again (66 s against 1.6 s reused).
+MEMO_BYTES = 256 << 20
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
 
@@ -69,6 +70,12 @@ def same_arrays(a: MipArrays, b: MipArrays) -> bool:
         elif x != y:
             return False
     return True
+
+
+def nbytes(m: MipArrays) -> int:
+    """The bytes of the MIP's arrays."""
+    return sum(getattr(m, f.name).nbytes for f in fields(MipArrays)
+               if isinstance(getattr(m, f.name), np.ndarray)) + sum(g.nbytes for g in m.groups)
 
 
 def digest(m: MipArrays, structure: bool = False) -> bytes:
@@ -138,6 +145,7 @@ class WarmMip:
     def __init__(self):
         self._answers: OrderedDict[bytes, tuple[MipArrays, HighsAnswer, tuple]] = \
             OrderedDict()
+        self._bytes = 0  # the kept answers' arrays
         self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None]] = OrderedDict()
         self._lock = threading.Lock()
         self._busy = threading.Lock()
@@ -227,7 +235,10 @@ class WarmMip:
     def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
         with self._lock:
             key = digest(m)
+            if key in self._answers:
+                self._bytes -= nbytes(self._answers[key][0])
             self._answers[key] = (m, answer, limits)
             self._answers.move_to_end(key)
-            while len(self._answers) > MEMO:
-                self._answers.popitem(last=False)
+            self._bytes += nbytes(m)
+            while self._bytes > MEMO_BYTES and len(self._answers) > 1:
+                self._bytes -= nbytes(self._answers.popitem(last=False)[1][0])
