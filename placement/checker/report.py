@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from placement.data.i18n import MESSAGES
@@ -22,6 +23,7 @@ FIGURE_COLUMNS = ["rule", "mode", "scope", "where", "sense", "required", "achiev
                   "shortfall"]
 TOTAL_COLUMNS = ["rule", "mode", "scope", "required", "achieved", "shortfall", "places",
                  "places_short", "weight", "penalty"]
+COUNTS = ("required", "achieved", "shortfall")
 # The totals' sums over a rule's figures in one scope.
 SUMMED = ["required", "achieved", "shortfall", "places", "places_short"]
 # Rules that are reported but never priced: docs/rules.md, "R-RS1: report only".
@@ -107,9 +109,11 @@ class FigureTable:
             self.columns[name] += values
 
     def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.columns if self.columns["rule"] else None,
-                             columns=FIGURE_COLUMNS)
-        return frame.astype({"required": "int64", "achieved": "int64", "shortfall": "int64"})
+        """The figures, text columns as pandas infers them, counts as int64 arrays."""
+        if not self.columns["rule"]:
+            return pd.DataFrame(columns=FIGURE_COLUMNS).astype(dict.fromkeys(COUNTS, "int64"))
+        return pd.DataFrame({name: np.array(values, dtype=np.int64) if name in COUNTS
+                             else values for name, values in self.columns.items()})
 
 
 def rule_weight(scenario, rule_id: str, scope: str) -> int:

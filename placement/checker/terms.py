@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pandas as pd
@@ -142,33 +141,27 @@ class World:
         return len(self.team_posts[team_id])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One roster line whose post and cadre are both known: cadre `cadre` holds `post`.
 
-    Its terms are computed on first use and kept: every pair rule reads them."""
+    Its terms (team, stays, new, step) are computed once, when the line is made: every
+    pair rule reads them."""
     post: Record
     cadre: Record
     must: bool = False  # a `must` lock names this pair
     row: int | None = None  # spreadsheet row in the roster file
+    team: Record = field(init=False, repr=False, compare=False)
+    stays: bool = field(init=False, repr=False, compare=False)  # the cadre holds their own post
+    new: bool = field(init=False, repr=False, compare=False)  # not `stays`
+    # rank step: post rank level minus cadre rank level (1 is a promotion)
+    step: int = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def team(self) -> Record:
-        return self.post.team
-
-    @cached_property
-    def stays(self) -> bool:
-        """The cadre holds their own post."""
-        return self.cadre.own_post == self.post.post_id
-
-    @cached_property
-    def new(self) -> bool:
-        return not self.stays
-
-    @cached_property
-    def step(self) -> int:
-        """Rank step: post rank level minus cadre rank level (1 is a promotion)."""
-        return int(self.post.rank_level) - int(self.cadre.rank_level)
+    def __post_init__(self) -> None:
+        stays = self.cadre.own_post == self.post.post_id
+        for name, value in (("team", self.post.team), ("stays", stays), ("new", not stays),
+                            ("step", int(self.post.rank_level) - int(self.cadre.rank_level))):
+            object.__setattr__(self, name, value)
 
     @property
     def change(self) -> str:
