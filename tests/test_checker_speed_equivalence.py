@@ -7,7 +7,8 @@ Nanpiao proposals and on 20 seeded perturbations of them (holders swapped, lines
 dropped, an outsider, a leaving or non-Party cadre placed, a rank jump, empty, unknown
 and doubled ids, columns dropped or wrong), half of them under a scenario that turns on
 R-EL11, reads R-TC2 per county, R-TC5 tier (a) as a target, R-RO5 as hard and adds
-must, forbid and keep locks. Every field is compared: ok, the violations (code, params
+must, forbid and keep locks; and Linfen with every rule off and with an empty roster.
+Every field is compared: ok, the violations (code, params
 and text in both languages), the figures and totals frames, the posts, moved and
 released cadres, the objective terms and the rendered report in zh and en.
 """
@@ -23,7 +24,10 @@ import pandas as pd
 import pytest
 
 from placement.checker import check_roster
+from placement.checker.roster_io import normalise_roster
+from placement.data.errors import InputError
 from placement.data.loader import load_dataset
+from placement.data.rules import CATALOGUE
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.pipeline.propose import propose
 
@@ -127,7 +131,8 @@ def _variant(rng: random.Random, sc, data, roster: pd.DataFrame):
 
 
 def _cases(bundled):
-    """The two proposals, then 20 perturbed rosters (14 of Linfen, 6 of Nanpiao)."""
+    """The two proposals, 20 perturbed rosters (14 of Linfen, 6 of Nanpiao), then Linfen's
+    proposal with every rule off (no figures) and an empty roster."""
     rng = random.Random(16)
     cases = [(name, sc, data, roster) for name, (sc, data, roster) in bundled.items()]
     for k in range(20):
@@ -136,6 +141,10 @@ def _cases(bundled):
         if k % 2:
             sc = _variant(rng, sc, data, roster)
         cases.append((f"{name}-{k}", sc, data, _perturbed(rng, data, roster)))
+    sc, data, roster = bundled["linfen"]
+    off = override_scenario(sc, [f"rules.{rid}.mode=off" for rid in CATALOGUE])
+    cases.append(("linfen-off", off, data, roster))
+    cases.append(("linfen-empty", sc, data, roster.iloc[:0]))
     return cases
 
 
@@ -155,7 +164,7 @@ def _content(report, fit: pd.Series) -> dict:
 def test_the_checker_reports_exactly_what_the_frozen_reference_reports(bundled):
     reference = _reference_checker()
     cases = _cases(bundled)
-    assert len(cases) == 22
+    assert len(cases) == 24
     passed = []
     for name, sc, data, roster in cases:
         fit = bundled[name.split("-")[0]][2].set_index("post_id")["fit"]
@@ -165,5 +174,27 @@ def test_the_checker_reports_exactly_what_the_frozen_reference_reports(bundled):
         assert _content(new, fit) == _content(old, fit), name
         if new.ok:
             passed.append(name)
-    # the two proposals pass; every perturbation breaks something (seed 16)
-    assert passed == ["linfen", "nanpiao"]
+    # the two proposals pass, and with every rule off Linfen's; every perturbation breaks
+    # something (seed 16), and so does the empty roster (451 posts without a holder)
+    assert passed == ["linfen", "nanpiao", "linfen-off"]
+
+
+def test_rosters_read_exactly_as_the_frozen_reference_reads_them(bundled):
+    """`normalise_roster` on the perturbed rosters and on cells of other types (numbers,
+    missing values, padded text, the Chinese column names, a display column)."""
+    _reference_checker()
+    old = sys.modules["checker_reference.roster_io"].normalise_roster
+    odd = pd.DataFrame({"职位编号": [" P1 ", "P2", None, 7],
+                        "人员编号": ["C1", float("nan"), "C3", 8.5],
+                        "变动": ["stay", "new", "", "moved"], "备注": [1, 2, 3, 4]})
+    frames = [roster for _, _, _, roster in _cases(bundled)] + [odd]
+    for roster in frames:
+        pd.testing.assert_frame_equal(normalise_roster(roster, strict=False),
+                                      old(roster, strict=False))
+    with pytest.raises(InputError) as new_error:
+        normalise_roster(odd)
+    with pytest.raises(InputError) as old_error:
+        old(odd)
+    # row 4: an empty post id and an empty change for C3; row 5: the unknown change "moved"
+    assert len(new_error.value.problems) == 3
+    assert new_error.value.problems == old_error.value.problems
