@@ -297,7 +297,8 @@ def breaks(scenario, line: Line, world: World, rule_id: str) -> Why | None:
     return PAIR_RULES[rule_id](rule, line, world)
 
 
-def hard_breaks(scenario, line: Line, world: World) -> list[str]:
-    """The hard pair rules `line` breaks."""
-    return [rid for rid in PAIR_RULES
-            if scenario.rules[rid].mode == "hard" and breaks(scenario, line, world, rid)]
+def hard_breaks(scenario, line: Line, world: World) -> str | None:
+    """The first hard pair rule `line` breaks (in `PAIR_RULES` order), or None: callers ask
+    only whether there is one, so the other rules are not judged."""
+    return next((rid for rid in PAIR_RULES if scenario.rules[rid].mode == "hard"
+                 and breaks(scenario, line, world, rid)), None)
