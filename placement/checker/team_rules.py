@@ -320,7 +320,7 @@ def rs1(sc, world: World, members: Members) -> list[Figure]:
     for p in order:
         need = rule.heads if p.grade == "head" else rule.deputies
         able = np.array([number[c.cadre_id] for c in pool.get(p.rank, [])
-                if not hard_breaks(sc, Line(p, c), world)], dtype=np.int64)
+                         if not hard_breaks(sc, Line(p, c), world)], dtype=np.int64)
         if len(able) >= need and _all_have_one(slots + [able] * need, len(number)):
             slots += [able] * need
             covered.add(p.post_id)

@@ -1,10 +1,12 @@
 """The terms of docs/rules.md ("Terms"), computed here on purpose.
 
 The solver has its own (`placement.eligibility.facts`); the checker does not share it, so a
-mistake in one shows up as a disagreement with the other. Everything is plain
-Python on one record at a time: a cadre, a post or a team is a
-`SimpleNamespace` with the DataSet's columns as attributes, plus a few
-derived ones (age, tenures, the post held now, the post's team).
+mistake in one shows up as a disagreement with the other. The rules read plain
+Python, one record at a time: a cadre, a post or a team is a `SimpleNamespace` with
+the DataSet's columns as attributes, plus a few derived ones (age, tenures, the post
+held now, the post's team). The records are read column by column and the ages and
+tenures computed on whole columns, once per check (issue 16: the check runs once per
+alternate roster).
 """
 
 from __future__ import annotations
