@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from placement.checker.pair_rules import PAIR_RULES, breaks, hard_breaks
-from placement.checker.report import CheckReport, Figure, figures_frame, totals_frame
+from placement.checker.report import CheckReport, FigureTable, Violation, totals_frame
 from placement.checker.roster_io import normalise_roster
 from placement.checker.structure import availability, lock_violations, roster_lines
 from placement.checker.team_rules import TEAM_RULES
@@ -29,34 +29,37 @@ def check_roster(scenario, data: DataSet, roster: pd.DataFrame) -> CheckReport:
     members: dict[str, list[Line]] = {tid: [] for tid in world.teams}
     for line in lines:
         members[line.team.team_id].append(line)
-    by_rule: dict[str, list[Figure]] = {}
+    posts = [line.post.post_id for line in lines]
+    table = FigureTable()
     for rid in CATALOGUE:
-        if scenario.rules[rid].mode == "off":
+        mode = scenario.rules[rid].mode
+        if mode == "off":
             continue
         if rid in PAIR_RULES:
-            by_rule[rid] = [_pair_figure(scenario, world, line, rid) for line in lines]
+            whys = [breaks(scenario, line, world, rid) for line in lines]
+            table.add_pairs(rid, mode, posts, [not why for why in whys])
+            if mode == "hard":
+                violations += [_pair_violation(rid, line, why)
+                               for line, why in zip(lines, whys, strict=True) if why]
         else:
-            by_rule[rid] = TEAM_RULES[rid](scenario, world, members)
-    figures = [f for rid in CATALOGUE for f in by_rule.get(rid, [])]
-    violations += [f.violation() for f in figures if f.mode == "hard" and f.shortfall > 0]
+            figures = TEAM_RULES[rid](scenario, world, members)
+            table.add(figures)
+            violations += [f.violation() for f in figures
+                           if f.mode == "hard" and f.shortfall > 0]
 
     moved, released = _stability(scenario, world, lines, must, forbid)
-    frame = figures_frame(figures)
+    frame = table.frame()
     return CheckReport(
         ok=not violations, violations=violations, figures=frame,
         totals=totals_frame(scenario, frame, _scopes(scenario)),
-        scenario=scenario, roster_posts=[line.post.post_id for line in lines],
-        moved=moved, released=released)
+        scenario=scenario, roster_posts=posts, moved=moved, released=released)
 
 
-def _pair_figure(scenario, world: World, line: Line, rid: str) -> Figure:
-    """A pair rule on one roster line: required 1, achieved 1 when the line keeps it."""
-    why = breaks(scenario, line, world, rid)
-    return Figure(rid, scenario.rules[rid].mode, "pair", line.post.post_id, 1,
-                  0 if why else 1,
-                  detail=("chk_pair_rule", {"cadre": line.cadre.cadre_id,
-                                            "post": line.post.post_id, "rule": rid,
-                                            "why": why or ("", "")}))
+def _pair_violation(rid: str, line: Line, why: tuple[str, str]) -> Violation:
+    """A hard pair rule broken on one roster line (its figure: required 1, achieved 0)."""
+    return Violation(rid, line.post.post_id, "chk_pair_rule",
+                     {"cadre": line.cadre.cadre_id, "post": line.post.post_id, "rule": rid,
+                      "why": why})
 
 
 def allowed_to_stay(scenario, world: World, cadre, must, forbid) -> bool:

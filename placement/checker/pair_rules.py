@@ -13,6 +13,7 @@ line of a cadre with a democratic-evaluation rating.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from placement.checker.terms import (
     BASIC,
@@ -235,15 +236,21 @@ def el12(rule, line: Line, world: World, *, el7) -> Why | None:
     return None
 
 
+@cache
+def _share(value: float | str) -> float:
+    """A share parameter as a float, read once per value (the value is the key)."""
+    return float(share_fraction(value))
+
+
 def ro9(rule, line: Line, world: World) -> Why | None:
     """能上能下: 不称职 share above `remove_above` holds no post; 优秀+称职 share below
     `adjust_below` neither stays nor is promoted (lateral, or at most one rank down)."""
     good, bad = line.cadre.rating_good, line.cadre.rating_bad
-    remove_above = float(share_fraction(rule.remove_above))
+    remove_above = _share(rule.remove_above)
     if not missing(bad) and bad > remove_above + RATING_TOLERANCE:
         return (f"民主测评不称职率 {bad:.4f} 超过 {remove_above:.4f}，应免职",
                 f"rated 不称职 by {bad:.4f} > {remove_above:.4f}: removed from leadership")
-    adjust_below = float(share_fraction(rule.adjust_below))
+    adjust_below = _share(rule.adjust_below)
     if missing(good) or good >= adjust_below - RATING_TOLERANCE:
         return None
     if line.stays:
@@ -261,7 +268,7 @@ def rs2(rule, line: Line, world: World) -> Why | None:
     keep a pool (some cadre has a `reserve_rank`)."""
     c, rank = line.cadre, line.post.rank
     if line.new and line.step >= 1 and c.reserve_rank != rank \
-            and any(other.reserve_rank for other in world.cadres.values()):
+            and world.keeps_pool:
         held = c.reserve_rank or "无"
         return (f"晋升{rank}但非该职级后备干部（后备职级：{held}）",
                 f"promoted to {rank} from outside its reserve pool (reserve rank: {held})")
@@ -290,7 +297,8 @@ def breaks(scenario, line: Line, world: World, rule_id: str) -> Why | None:
     return PAIR_RULES[rule_id](rule, line, world)
 
 
-def hard_breaks(scenario, line: Line, world: World) -> list[str]:
-    """The hard pair rules `line` breaks."""
-    return [rid for rid in PAIR_RULES
-            if scenario.rules[rid].mode == "hard" and breaks(scenario, line, world, rid)]
+def hard_breaks(scenario, line: Line, world: World) -> str | None:
+    """The first hard pair rule `line` breaks (in `PAIR_RULES` order), or None: callers ask
+    only whether there is one, so the other rules are not judged."""
+    return next((rid for rid in PAIR_RULES if scenario.rules[rid].mode == "hard"
+                 and breaks(scenario, line, world, rid)), None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from placement.data.i18n import MESSAGES
@@ -22,6 +23,9 @@ FIGURE_COLUMNS = ["rule", "mode", "scope", "where", "sense", "required", "achiev
                   "shortfall"]
 TOTAL_COLUMNS = ["rule", "mode", "scope", "required", "achieved", "shortfall", "places",
                  "places_short", "weight", "penalty"]
+COUNTS = ("required", "achieved", "shortfall")
+# The totals' sums over a rule's figures in one scope.
+SUMMED = ["required", "achieved", "shortfall", "places", "places_short"]
 # Rules that are reported but never priced: docs/rules.md, "R-RS1: report only".
 REPORT_ONLY = ("R-RS1",)
 
@@ -81,12 +85,35 @@ class Figure:
         return Violation(self.rule, self.where, code, params)
 
 
-def figures_frame(figures: list[Figure]) -> pd.DataFrame:
-    rows = [{"rule": f.rule, "mode": f.mode, "scope": f.scope, "where": f.where,
-             "sense": f.sense, "required": int(f.required), "achieved": int(f.achieved),
-             "shortfall": f.shortfall} for f in figures]
-    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-    return frame.astype({"required": "int64", "achieved": "int64", "shortfall": "int64"})
+class FigureTable:
+    """The figures' columns, filled rule by rule in catalogue order: a team rule adds its
+    `Figure`s, a pair rule adds one row per roster line at once (no object per line)."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {name: [] for name in FIGURE_COLUMNS}
+
+    def add(self, figures: list[Figure]) -> None:
+        for f in figures:
+            for name, value in zip(FIGURE_COLUMNS, (
+                    f.rule, f.mode, f.scope, f.where, f.sense, int(f.required),
+                    int(f.achieved), f.shortfall), strict=True):
+                self.columns[name].append(value)
+
+    def add_pairs(self, rule: str, mode: str, posts: list[str], kept: list[bool]) -> None:
+        """Pair rule `rule` on the lines of `posts`: required 1, achieved 1 where `kept`."""
+        n = len(posts)
+        for name, values in (("rule", [rule] * n), ("mode", [mode] * n),
+                             ("scope", ["pair"] * n), ("where", posts), ("sense", ["min"] * n),
+                             ("required", [1] * n), ("achieved", [int(k) for k in kept]),
+                             ("shortfall", [int(not k) for k in kept])):
+            self.columns[name] += values
+
+    def frame(self) -> pd.DataFrame:
+        """The figures, text columns as pandas infers them, counts as int64 arrays."""
+        if not self.columns["rule"]:
+            return pd.DataFrame(columns=FIGURE_COLUMNS).astype(dict.fromkeys(COUNTS, "int64"))
+        return pd.DataFrame({name: np.array(values, dtype=np.int64) if name in COUNTS
+                             else values for name, values in self.columns.items()})
 
 
 def rule_weight(scenario, rule_id: str, scope: str) -> int:
@@ -110,22 +137,23 @@ def scope_mode(scenario, rule_id: str, scope: str) -> str:
 
 def totals_frame(scenario, figures: pd.DataFrame, scopes: dict[str, list[str]]) -> pd.DataFrame:
     """One row per active rule (R-TC10: one per part, the team bands and the overall
-    average), in catalogue order, including rules with no place to count."""
+    average), in catalogue order, including rules with no place to count; the sums of
+    all rules come from one groupby over the figures."""
+    sums = figures.assign(places=1, places_short=figures["shortfall"] > 0) \
+        .groupby(["rule", "scope"], sort=False)[SUMMED].sum()
+    found = dict(zip(sums.index, sums.itertuples(index=False), strict=True))
     rows = []
     for rid in CATALOGUE:
         if scenario.rules[rid].mode == "off":
             continue
         for scope in scopes[rid]:
             mode = scope_mode(scenario, rid, scope)
-            part = figures[(figures["rule"] == rid) & (figures["scope"] == scope)]
-            shortfall = int(part["shortfall"].sum())
+            sums_here = found.get((rid, scope), [0] * len(SUMMED))
+            part = {name: int(n) for name, n in zip(SUMMED, sums_here, strict=True)}
             weight = rule_weight(scenario, rid, scope)
             rows.append({
-                "rule": rid, "mode": mode, "scope": scope,
-                "required": int(part["required"].sum()), "achieved": int(part["achieved"].sum()),
-                "shortfall": shortfall, "places": len(part),
-                "places_short": int((part["shortfall"] > 0).sum()), "weight": weight,
-                "penalty": weight * shortfall if mode == "target" else 0,
+                "rule": rid, "mode": mode, "scope": scope, **part, "weight": weight,
+                "penalty": weight * part["shortfall"] if mode == "target" else 0,
             })
     return pd.DataFrame(rows, columns=TOTAL_COLUMNS)
 

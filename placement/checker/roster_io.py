@@ -63,21 +63,23 @@ def normalise_roster(raw: pd.DataFrame, source: str = "roster", strict: bool = T
                                     params={"column": name, "zh": ROSTER_COLUMNS[name]}))
     if problems:
         raise InputError(problems)
-    frame = raw[list(renamed)].rename(columns=renamed)
-    frame = frame.apply(lambda s: s.map(_cell)).astype(object)
+    cells = {name: [_cell(v) for v in raw[col].tolist()] for col, name in renamed.items()}
+    frame = pd.DataFrame(cells, columns=list(renamed.values()), dtype=object)
     rows = raw[ROW].tolist() if ROW in raw.columns else list(range(2, len(raw) + 2))
     frame[ROW] = [int(r) for r in rows]
-    for rec in frame.to_dict("records"):
-        if not rec["post_id"]:
-            problems.append(Problem("empty_value", source=source, row=rec[ROW],
+    changes = cells.get("change", [""] * len(frame))
+    for post, cadre, change, row in zip(cells["post_id"], cells["cadre_id"], changes,
+                                        frame[ROW].tolist(), strict=True):
+        if not post:
+            problems.append(Problem("empty_value", source=source, row=row,
                                     column="post_id", params={"expected": "post id"}))
-        if "change" in frame.columns and rec["cadre_id"] and rec["change"] not in CHANGES:
-            problems.append(Problem("bad_enum", source=source, row=rec[ROW], column="change",
-                                    params={"value": rec["change"],
+        if "change" in cells and cadre and change not in CHANGES:
+            problems.append(Problem("bad_enum", source=source, row=row, column="change",
+                                    params={"value": change,
                                             "expected": ", ".join(CHANGES)}))
     if problems and strict:
         raise InputError(problems)
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def _cell(value: object) -> str:

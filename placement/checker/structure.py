@@ -33,7 +33,9 @@ def roster_lines(roster: pd.DataFrame, world: World, must: set[tuple[str, str]]
     posts_of: dict[str, list[str]] = defaultdict(list)
     has_team = "team_id" in roster.columns
     has_change = "change" in roster.columns
-    for rec in roster.to_dict("records"):
+    names = list(roster.columns)
+    for cells in zip(*(roster[name].tolist() for name in names), strict=True):
+        rec = dict(zip(names, cells, strict=True))
         post_id, cadre_id, row = rec["post_id"], rec["cadre_id"], rec["_row"]
         if post_id not in world.posts:
             out.append(Violation("UNKNOWN_POST", post_id, "chk_unknown_post",

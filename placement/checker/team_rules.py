@@ -13,7 +13,8 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from scipy.sparse import coo_array
+import numpy as np
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from placement.checker.pair_rules import hard_breaks
@@ -288,12 +289,13 @@ def ro8(sc, world: World, members: Members) -> list[Figure]:
     return out
 
 
-def _all_have_one(slots: list[list[int]], reserves: int) -> bool:
-    """Every slot (a list of reserve numbers) can have a reserve of its own: a maximum
+def _all_have_one(slots: list[np.ndarray], reserves: int) -> bool:
+    """Every slot (an array of reserve numbers) can have a reserve of its own: a maximum
     bipartite matching of slots to reserves (Hopcroft–Karp, scipy) leaves none unmatched."""
-    cols = [r for slot in slots for r in slot]
-    rows = [i for i, slot in enumerate(slots) for _ in slot]
-    graph = coo_array(([1] * len(cols), (rows, cols)), shape=(len(slots), reserves)).tocsr()
+    sizes = [len(slot) for slot in slots]
+    cols = np.concatenate([np.zeros(0, np.int64), *slots])
+    starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+    graph = csr_array((np.ones(len(cols)), cols, starts), shape=(len(slots), reserves))
     return bool((maximum_bipartite_matching(graph, perm_type="column") >= 0).all())
 
 
@@ -313,12 +315,12 @@ def rs1(sc, world: World, members: Members) -> list[Figure]:
     number = {c.cadre_id: k for k, c in enumerate(c for cs in pool.values() for c in cs)}
     order = [p for p in world.posts.values() if p.grade == "head"] + \
         [p for p in world.posts.values() if p.grade != "head"]
-    slots: list[list[int]] = []
+    slots: list[np.ndarray] = []
     covered = set()
     for p in order:
         need = rule.heads if p.grade == "head" else rule.deputies
-        able = [number[c.cadre_id] for c in pool.get(p.rank, [])
-                if not hard_breaks(sc, Line(p, c), world)]
+        able = np.array([number[c.cadre_id] for c in pool.get(p.rank, [])
+                         if not hard_breaks(sc, Line(p, c), world)], dtype=np.int64)
         if len(able) >= need and _all_have_one(slots + [able] * need, len(number)):
             slots += [able] * need
             covered.add(p.post_id)

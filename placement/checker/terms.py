@@ -1,17 +1,19 @@
 """The terms of docs/rules.md ("Terms"), computed here on purpose.
 
 The solver has its own (`placement.eligibility.facts`); the checker does not share it, so a
-mistake in one shows up as a disagreement with the other. Everything is plain
-Python on one record at a time: a cadre, a post or a team is a
-`SimpleNamespace` with the DataSet's columns as attributes, plus a few
-derived ones (age, tenures, the post held now, the post's team).
+mistake in one shows up as a disagreement with the other. The rules read plain
+Python, one record at a time: a cadre, a post or a team is a `SimpleNamespace` with
+the DataSet's columns as attributes, plus a few derived ones (age, tenures, the post
+held now, the post's team). The records are read column by column and the ages and
+tenures computed on whole columns, once per check (issue 16: the check runs once per
+alternate roster).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pandas as pd
@@ -33,21 +35,6 @@ def missing(value: object) -> bool:
     if value is None or value is pd.NaT or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-def age_on(birth: object, ref: dt.date) -> int:
-    """Whole years completed between `birth` and `ref` (an empty date gives 0)."""
-    if missing(birth):
-        return 0
-    had_birthday = (ref.month, ref.day) >= (birth.month, birth.day)
-    return ref.year - birth.year - (0 if had_birthday else 1)
-
-
-def years_since(since: object, ref: dt.date) -> float:
-    """`(ref - since).days / 365.25`; an empty date counts as 0 years."""
-    if missing(since):
-        return 0.0
-    return (pd.Timestamp(ref) - pd.Timestamp(since)).days / DAYS_PER_YEAR
 
 
 def share_target(share: float | str, size: int) -> int:
@@ -87,8 +74,31 @@ def newest_grade(cadre: Record) -> str:
     return cadre.assessments[0] if cadre.assessments else ""
 
 
-def _records(frame: pd.DataFrame, key: str) -> dict[str, Record]:
-    return {row[key]: Record(**row) for row in frame.to_dict("records")}
+def _rows(frame: pd.DataFrame, **derived: pd.Series) -> list[Record]:
+    """One record per row, its cells as Python values (as `to_dict` gives them), plus the
+    `derived` columns; read column by column, several times faster than row by row."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    columns |= {name: values.tolist() for name, values in derived.items()}
+    names = list(columns)
+    return [Record(**dict(zip(names, row, strict=True)))
+            for row in zip(*columns.values(), strict=True)]
+
+
+def _records(frame: pd.DataFrame, key: str, **derived: pd.Series) -> dict[str, Record]:
+    return {getattr(rec, key): rec for rec in _rows(frame, **derived)}
+
+
+def age_on(births: pd.Series, ref: dt.date) -> pd.Series:
+    """Whole years completed between each birth date and `ref` (an empty date gives 0)."""
+    had_birthday = (births.dt.month < ref.month) \
+        | ((births.dt.month == ref.month) & (births.dt.day <= ref.day))
+    age = ref.year - births.dt.year - (~had_birthday).astype("int64")
+    return age.fillna(0).astype("int64")
+
+
+def years_since(since: pd.Series, ref: dt.date) -> pd.Series:
+    """`(ref - since).days / 365.25` for each date; an empty date counts as 0 years."""
+    return ((pd.Timestamp(ref) - since).dt.days / DAYS_PER_YEAR).fillna(0.0)
 
 
 @dataclass
@@ -100,28 +110,30 @@ class World:
     cadres: dict[str, Record]
     relations: list[Record]
     team_posts: dict[str, list[str]]  # team id -> its post ids, in data order
+    keeps_pool: bool  # R-RS2: some cadre has a `reserve_rank` (reading note 17)
 
     @classmethod
     def build(cls, data: DataSet, ref: dt.date) -> World:
         teams = _records(data.teams, "team_id")
         posts = _records(data.posts, "post_id")
-        cadres = _records(data.cadres, "cadre_id")
+        frame = data.cadres
+        cadres = _records(
+            frame, "cadre_id", own_post=pd.Series([""] * len(frame), dtype=object),
+            age=age_on(frame["birth_date"], ref),
+            years_rank=years_since(frame["rank_since"], ref),
+            years_post=years_since(frame["post_since"], ref),
+            years_team=years_since(frame["team_since"], ref),
+            years_portfolio=years_since(frame["portfolio_since"], ref))
         team_posts: dict[str, list[str]] = {tid: [] for tid in teams}
         for p in posts.values():
             p.team = teams[p.team_id]
             team_posts[p.team_id].append(p.post_id)
-        for c in cadres.values():
-            c.own_post = ""
-            c.age = age_on(c.birth_date, ref)
-            c.years_rank = years_since(c.rank_since, ref)
-            c.years_post = years_since(c.post_since, ref)
-            c.years_team = years_since(c.team_since, ref)
-            c.years_portfolio = years_since(c.portfolio_since, ref)
         for p in posts.values():
             if p.incumbent_id:
                 cadres[p.incumbent_id].own_post = p.post_id
-        relations = [Record(**row) for row in data.relations.to_dict("records")]
-        return cls(ref, teams, posts, cadres, relations, team_posts)
+        relations = _rows(data.relations)
+        keeps_pool = any(c.reserve_rank for c in cadres.values())
+        return cls(ref, teams, posts, cadres, relations, team_posts, keeps_pool)
 
     def own_post(self, cadre: Record) -> Record | None:
         return self.posts[cadre.own_post] if cadre.own_post else None
@@ -131,31 +143,27 @@ class World:
         return len(self.team_posts[team_id])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
-    """One roster line whose post and cadre are both known: cadre `cadre` holds `post`."""
+    """One roster line whose post and cadre are both known: cadre `cadre` holds `post`.
+
+    Its terms (team, stays, new, step) are computed once, when the line is made: every
+    pair rule reads them."""
     post: Record
     cadre: Record
     must: bool = False  # a `must` lock names this pair
     row: int | None = None  # spreadsheet row in the roster file
+    team: Record = field(init=False, repr=False, compare=False)
+    stays: bool = field(init=False, repr=False, compare=False)  # the cadre holds their own post
+    new: bool = field(init=False, repr=False, compare=False)  # not `stays`
+    # rank step: post rank level minus cadre rank level (1 is a promotion)
+    step: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def team(self) -> Record:
-        return self.post.team
-
-    @property
-    def stays(self) -> bool:
-        """The cadre holds their own post."""
-        return self.cadre.own_post == self.post.post_id
-
-    @property
-    def new(self) -> bool:
-        return not self.stays
-
-    @property
-    def step(self) -> int:
-        """Rank step: post rank level minus cadre rank level (1 is a promotion)."""
-        return int(self.post.rank_level) - int(self.cadre.rank_level)
+    def __post_init__(self) -> None:
+        stays = self.cadre.own_post == self.post.post_id
+        for name, value in (("team", self.post.team), ("stays", stays), ("new", not stays),
+                            ("step", int(self.post.rank_level) - int(self.cadre.rank_level))):
+            object.__setattr__(self, name, value)
 
     @property
     def change(self) -> str:

@@ -1,0 +1,334 @@
+"""Rules counted on the teams after placement, one function per rule.
+
+Each function takes the scenario, the world and the members of every team
+(`members[team_id]`: the roster lines of its posts) and returns its figures,
+one per place: a team, a county (region), a cadre (R-RO5–R-RO7) or "all".
+Semantics: docs/rules.md, "Team composition", R-AV1, "Rotation" (R-RO5–R-RO8) and
+R-RS1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import maximum_bipartite_matching
+
+from placement.checker.pair_rules import hard_breaks
+from placement.checker.report import Figure
+from placement.checker.terms import (
+    Line,
+    Record,
+    World,
+    is_exchanged_in,
+    is_local,
+    is_non_party,
+    is_party_post,
+    is_professional,
+    share_target,
+)
+from placement.data.rules import share_fraction
+
+Members = dict[str, list[Line]]
+
+
+def _in_kinds(rule, world: World) -> list[Record]:
+    return [t for t in world.teams.values() if t.kind in rule.kinds]
+
+
+def _per_team(rid: str, rule, teams: list[Record], members: Members,
+              counts: Callable[[Line], bool], required: Callable[[Record], int]) -> list[Figure]:
+    """For each team: members for whom `counts` holds ≥ required(team)."""
+    return [Figure(rid, rule.mode, "team", t.team_id, required(t),
+                   sum(1 for ln in members[t.team_id] if counts(ln)))
+            for t in teams]
+
+
+def tc1(sc, world: World, members: Members) -> list[Figure]:
+    """Exchanged-in members ≥ ceil(share × size), teams of `kinds`."""
+    rule = sc.rules["R-TC1"]
+    return _per_team("R-TC1", rule, _in_kinds(rule, world), members, is_exchanged_in,
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc2(sc, world: World, members: Members) -> list[Figure]:
+    """Local members ≥ `min_locals` per team; with per = "county", per region over the
+    teams in scope of that region together."""
+    rule = sc.rules["R-TC2"]
+    teams = _in_kinds(rule, world)
+    if rule.per == "team":
+        return _per_team("R-TC2", rule, teams, members, is_local, lambda t: rule.min_locals)
+    out = []
+    for region in sorted({t.region for t in teams}):
+        locals_ = sum(1 for t in teams if t.region == region
+                      for ln in members[t.team_id] if is_local(ln))
+        out.append(Figure("R-TC2", rule.mode, "county", region, rule.min_locals, locals_))
+    return out
+
+
+def tc3(sc, world: World, members: Members) -> list[Figure]:
+    """Teams (of `kinds`) with a member aged ≤ `max_age` ≥ ceil(share_of_teams × teams)."""
+    rule = sc.rules["R-TC3"]
+    teams = _in_kinds(rule, world)
+    young = sum(1 for t in teams if any(ln.cadre.age <= rule.max_age for ln in members[t.team_id]))
+    return [Figure("R-TC3", rule.mode, "all", "all",
+                   share_target(rule.share_of_teams, len(teams)), young)]
+
+
+def tc4(sc, world: World, members: Members) -> list[Figure]:
+    """New placements of cadres aged < `max_age` ≥ `min_count`, over all teams."""
+    rule = sc.rules["R-TC4"]
+    young_new = sum(1 for lines in members.values() for ln in lines
+                    if ln.new and ln.cadre.age < rule.max_age)
+    return [Figure("R-TC4", rule.mode, "all", "all", rule.min_count, young_new)]
+
+
+def tc5(sc, world: World, members: Members) -> list[Figure]:
+    """Two tiers over the teams of `kinds`: (a) per team, women ≥ `min_women_every`, in
+    `every_mode` (no figures when it is off); (b) one figure, in the rule's mode: teams
+    with ≥ `min_women` women ≥ more than `share_of_teams` of the teams, i.e.
+    min(teams, floor(share × teams) + 1)."""
+    rule = sc.rules["R-TC5"]
+    teams = _in_kinds(rule, world)
+    women = {t.team_id: sum(1 for ln in members[t.team_id] if ln.cadre.gender == "F")
+             for t in teams}
+    out = [] if rule.every_mode == "off" else [
+        Figure("R-TC5", rule.every_mode, "team", t.team_id, rule.min_women_every,
+               women[t.team_id]) for t in teams]
+    need = min(len(teams), math.floor(share_fraction(rule.share_of_teams) * len(teams)) + 1)
+    short = [tid for tid, n in women.items() if n < rule.min_women]
+    where = (f"有{rule.min_women}名以上女干部的班子（未达：{'、'.join(short)}）",
+             f"teams with {rule.min_women}+ women (short: {', '.join(short)})")
+    out.append(Figure("R-TC5", rule.mode, "all", "all", need, len(teams) - len(short),
+                      detail=("chk_at_least", {"rule": "R-TC5", "where": where,
+                                               "required": need,
+                                               "achieved": len(teams) - len(short)})))
+    return out
+
+
+def tc6(sc, world: World, members: Members) -> list[Figure]:
+    """Non-Party members ≥ `min_non_party`, teams flagged `needs_non_party`."""
+    rule = sc.rules["R-TC6"]
+    teams = [t for t in world.teams.values() if t.needs_non_party]
+    return _per_team("R-TC6", rule, teams, members, lambda ln: is_non_party(ln.cadre),
+                     lambda t: rule.min_non_party)
+
+
+def tc7(sc, world: World, members: Members) -> list[Figure]:
+    """Professional members ≥ ceil(share × size), teams flagged `professional`."""
+    rule = sc.rules["R-TC7"]
+    teams = [t for t in world.teams.values() if t.professional]
+    return _per_team("R-TC7", rule, teams, members, is_professional,
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc8(sc, world: World, members: Members) -> list[Figure]:
+    """Members with township party-secretary experience (`secretary_exp`, or
+    `township_head` where that is empty) ≥ ceil(share × size), teams of `kinds`."""
+    rule = sc.rules["R-TC8"]
+
+    def secretary(ln: Line) -> bool:
+        if ln.cadre.secretary_exp == "":
+            return bool(ln.cadre.township_head)
+        return ln.cadre.secretary_exp == "true"
+
+    return _per_team("R-TC8", rule, _in_kinds(rule, world), members, secretary,
+                     lambda t: share_target(rule.share, world.size(t.team_id)))
+
+
+def tc9(sc, world: World, members: Members) -> list[Figure]:
+    """A member with the team's `needs_specialty`, teams that name one."""
+    rule = sc.rules["R-TC9"]
+    teams = [t for t in world.teams.values() if t.needs_specialty]
+    return _per_team("R-TC9", rule, teams, members,
+                     lambda ln: ln.team.needs_specialty in ln.cadre.specialties, lambda t: 1)
+
+
+def tc10(sc, world: World, members: Members) -> list[Figure]:
+    """(a) per team of `kinds`: distinct age bands ≥ min(min_bands, size);
+    (b) one figure: total member age ≤ floor((average age of the current incumbents
+    − avg_age_drop) × posts), over the teams of `kinds` (no figure without incumbents)."""
+    rule = sc.rules["R-TC10"]
+    teams = _in_kinds(rule, world)
+    out = [Figure("R-TC10", rule.mode, "team", t.team_id,
+                  min(rule.min_bands, world.size(t.team_id)),
+                  len({ln.cadre.age // rule.band_years for ln in members[t.team_id]}))
+           for t in teams]
+    posts = [world.posts[p] for t in teams for p in world.team_posts[t.team_id]]
+    before = [world.cadres[p.incumbent_id].age for p in posts if p.incumbent_id]
+    if before:
+        average = Fraction(sum(before), len(before))
+        goal = math.floor((average - Fraction(str(rule.avg_age_drop))) * len(posts))
+        total = sum(ln.cadre.age for t in teams for ln in members[t.team_id])
+        out.append(Figure("R-TC10", rule.mode, "all", "all", goal, total, sense="max",
+                          detail=("chk_age_total", {"total": total, "goal": goal,
+                                                    "before": f"{float(average):.2f}",
+                                                    "posts": len(posts)})))
+    return out
+
+
+def av1(sc, world: World, members: Members) -> list[Figure]:
+    """Per team: relation rows with both cadres serving in it; at most 0."""
+    rule = sc.rules["R-AV1"]
+    out = []
+    for tid in world.teams:
+        serving = {ln.cadre.cadre_id for ln in members[tid]}
+        both = [r for r in world.relations if r.cadre_a in serving and r.cadre_b in serving]
+        pairs = "; ".join(f"{r.cadre_a}~{r.cadre_b} ({r.relation})" for r in both)
+        out.append(Figure("R-AV1", rule.mode, "team", tid, 0, len(both), sense="max",
+                          detail=("chk_kin", {"team": tid, "pairs": pairs})))
+    return out
+
+
+def _per_cadre(sc, world: World, members: Members, rid: str, counted: Callable[[Record], bool],
+               met: Callable[[Record, Line], bool], what: tuple[str, str]) -> list[Figure]:
+    """One figure per cadre for whom `counted` holds, in data order: required 1, achieved
+    1 when the cadre's roster line (if any) is `met`; a cadre with no line is short."""
+    rule = sc.rules[rid]
+    line_of = {ln.cadre.cadre_id: ln for lines in members.values() for ln in lines}
+    out = []
+    for c in world.cadres.values():
+        if not counted(c):
+            continue
+        ln = line_of.get(c.cadre_id)
+        ok = int(ln is not None and met(c, ln))
+        where = (f"干部 {c.cadre_id}（{what[0]}）", f"cadre {c.cadre_id} ({what[1]})")
+        out.append(Figure(rid, rule.mode, "cadre", c.cadre_id, 1, ok,
+                          detail=("chk_at_least", {"rule": rid, "where": where,
+                                                   "required": 1, "achieved": ok})))
+    return out
+
+
+def _nominee(c: Record) -> bool:
+    """A cadre the round may place new: a candidate who is not leaving."""
+    return bool(c.candidate) and not c.leaving
+
+
+def ro5(sc, world: World, members: Members) -> list[Figure]:
+    """A sitting member in charge of the same portfolio `years` or more (own post with a
+    portfolio, its team of `kinds`) who may stay (not leaving, no forbid lock on the own
+    post, no hard pair rule against staying) holds another post of that team. Hard: holds
+    a post of that team, the own one included (never moved out or released)."""
+    rule = sc.rules["R-RO5"]
+    must = {(p.cadre, p.post) for p in sc.locks.must}
+    forbid = {(p.cadre, p.post) for p in sc.locks.forbid}
+
+    def counted(c: Record) -> bool:
+        own = world.own_post(c)
+        if own is None or c.leaving or (c.cadre_id, own.post_id) in forbid \
+                or not own.portfolio or own.team.kind not in rule.kinds \
+                or c.years_portfolio < rule.years:
+            return False
+        return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
+
+    def met(c: Record, ln: Line) -> bool:
+        same_team = ln.post.team_id == world.own_post(c).team_id
+        return same_team if rule.mode == "hard" else same_team and not ln.stays
+
+    what = ("任班子其他职位，调整分工", "another post of the same team: portfolio re-divided") \
+        if rule.mode == "target" else ("留在本班子", "stays in the team")
+    return _per_cadre(sc, world, members, "R-RO5", counted, met, what)
+
+
+def ro6(sc, world: World, members: Members) -> list[Figure]:
+    """A nominee who is a township head elected this cycle (`township_head_now`) holds a
+    post of a county_gov team of their own region; not placed counts short."""
+    return _per_cadre(
+        sc, world, members, "R-RO6", lambda c: _nominee(c) and bool(c.township_head_now),
+        lambda c, ln: ln.team.kind == "county_gov" and ln.team.region == c.region,
+        ("现任乡镇党政正职进本县政府班子", "township head in the own county's government"))
+
+
+def ro7(sc, world: World, members: Members) -> list[Figure]:
+    """A nominee who is a county pick (`county_pick`) holds a post of a team in another
+    region; placed at home or not placed counts short."""
+    return _per_cadre(
+        sc, world, members, "R-RO7", lambda c: _nominee(c) and bool(c.county_pick),
+        lambda c, ln: ln.team.region != c.region,
+        ("县级初步人选跨县任职", "county pick placed in another county"))
+
+
+def ro8(sc, world: World, members: Members) -> list[Figure]:
+    """At each place the party head and the government head are not both changed (at
+    most one side). Places: a region with a county_party and a county_gov team (their
+    head posts), then each township or street team with a head post that is a Party post
+    (the secretary) and one that is not (the township head). A head post is changed
+    unless its incumbent stays; a side is changed when any of its head posts is."""
+    rule = sc.rules["R-RO8"]
+    stays = {(ln.post.post_id, ln.cadre.cadre_id) for lines in members.values() for ln in lines}
+
+    def changed(p: Record) -> bool:
+        return not p.incumbent_id or (p.post_id, p.incumbent_id) not in stays
+
+    def heads(teams: list[Record]) -> list[Record]:
+        return [world.posts[p] for t in teams for p in world.team_posts[t.team_id]
+                if world.posts[p].grade == "head"]
+
+    places = []
+    for region in sorted({t.region for t in world.teams.values()}):
+        here = [t for t in world.teams.values() if t.region == region]
+        places.append((region, heads([t for t in here if t.kind == "county_party"]),
+                       heads([t for t in here if t.kind == "county_gov"])))
+    for tid in sorted(t.team_id for t in world.teams.values()
+                      if t.kind in ("township", "street")):
+        both = heads([world.teams[tid]])
+        places.append((tid, [p for p in both if is_party_post(p)],
+                       [p for p in both if not is_party_post(p)]))
+    out = []
+    for place, party, gov in places:
+        if not party or not gov:
+            continue
+        n = int(any(changed(p) for p in party)) + int(any(changed(p) for p in gov))
+        out.append(Figure("R-RO8", rule.mode, "county", place, 1, n, sense="max",
+                          detail=("chk_heads_changed", {
+                              "region": place, "party": ", ".join(p.post_id for p in party),
+                              "gov": ", ".join(p.post_id for p in gov)})))
+    return out
+
+
+def _all_have_one(slots: list[list[int]], reserves: int) -> bool:
+    """Every slot (a list of reserve numbers) can have a reserve of its own: a maximum
+    bipartite matching of slots to reserves (Hopcroft–Karp, scipy) leaves none unmatched."""
+    cols = [r for slot in slots for r in slot]
+    rows = [i for i, slot in enumerate(slots) for _ in slot]
+    graph = coo_array(([1] * len(cols), (rows, cols)), shape=(len(slots), reserves)).tocsr()
+    return bool((maximum_bipartite_matching(graph, perm_type="column") >= 0).all())
+
+
+def rs1(sc, world: World, members: Members) -> list[Figure]:
+    """Per team: posts covered by their reserve cadres (`heads` per head post, `deputies`
+    per deputy post), each reserve counted for one post only. A reserve may cover a post
+    when its `reserve_rank` equals the post's rank, it is not leaving, holds no post in
+    the roster and breaks no hard pair rule there. Posts are taken head posts first, then
+    deputy posts, each in data order; a post is covered when it and every post covered
+    before it can all have their reserves at once. Figure: covered posts ≥ posts."""
+    rule = sc.rules["R-RS1"]
+    placed = {ln.cadre.cadre_id for lines in members.values() for ln in lines}
+    pool: dict[str, list[Record]] = {}
+    for c in world.cadres.values():
+        if c.reserve_rank and not c.leaving and c.cadre_id not in placed:
+            pool.setdefault(c.reserve_rank, []).append(c)
+    number = {c.cadre_id: k for k, c in enumerate(c for cs in pool.values() for c in cs)}
+    order = [p for p in world.posts.values() if p.grade == "head"] + \
+        [p for p in world.posts.values() if p.grade != "head"]
+    slots: list[list[int]] = []
+    covered = set()
+    for p in order:
+        need = rule.heads if p.grade == "head" else rule.deputies
+        able = [number[c.cadre_id] for c in pool.get(p.rank, [])
+                if not hard_breaks(sc, Line(p, c), world)]
+        if len(able) >= need and _all_have_one(slots + [able] * need, len(number)):
+            slots += [able] * need
+            covered.add(p.post_id)
+    return [Figure("R-RS1", rule.mode, "team", tid, len(posts),
+                   sum(1 for p in posts if p in covered))
+            for tid, posts in world.team_posts.items()]
+
+
+TEAM_RULES: dict[str, Callable[..., list[Figure]]] = {
+    "R-TC1": tc1, "R-TC2": tc2, "R-TC3": tc3, "R-TC4": tc4, "R-TC5": tc5, "R-TC6": tc6,
+    "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10,
+    "R-AV1": av1, "R-RO5": ro5, "R-RO6": ro6, "R-RO7": ro7, "R-RO8": ro8, "R-RS1": rs1,
+}
