@@ -11,6 +11,10 @@ must, forbid and keep locks; and Linfen with every rule off and with an empty ro
 Every field is compared: ok, the violations (code, params
 and text in both languages), the figures and totals frames, the posts, moved and
 released cadres, the objective terms and the rendered report in zh and en.
+
+The frozen copy guards this refactor only: a change that re-reads a rule on purpose
+retires it (this file and `tests/data/checker_reference/`) in the same commit, with the
+rule's own model-side and checker-side tests carrying the new reading.
 """
 
 from __future__ import annotations
