@@ -45,6 +45,25 @@ class Shortfall:
     priority: int
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """`lo ≤ Σ coeffs[k]·v[vars[k]] ≤ hi` over model variable indices, written into the
+    proto as it stands (`Placement.add_row`), terms in the order given.
+
+    Why: `model.add(expr <= k)` canonicalises the expression in OR-Tools first; for
+    R-TC10's average age (145k terms at province size) that took 0.066 s, and each small
+    team row paid about 20 µs for `total` and the comparison (issue 16). The proto is the
+    one `model.add` wrote for the same terms, none repeated (tests/test_build_bulk.py)."""
+
+    vars: list[int]
+    coeffs: list[int]
+    lo: int = INT64_MIN
+    hi: int = INT64_MAX
+
+
 @dataclass
 class PairPenalty:
     """A target pair rule: every chosen pair in `mask` costs `weight`."""
@@ -225,6 +244,28 @@ class Placement:
                            else np.asarray(coefs, dtype=np.int64).tolist())
         return cp_model_helper.rebuild_from_linear_expression_proto(expr, self.model.proto)
 
+    def sum_row(self, idx, coefs: np.ndarray | int = 1, lo: int = INT64_MIN,
+                hi: int = INT64_MAX, head: tuple = (), tail: tuple = ()) -> Row:
+        """The row `lo ≤ Σ coefs·x[idx] ≤ hi` (`coefs` an array or one number), with the
+        model variables in `head` before the pairs' and those in `tail` after, each a
+        (variable, coefficient) pair. `model.add(flag <= pl.total(idx))` wrote the pairs
+        first: `sum_row(idx, -1, hi=0, tail=((flag, 1),))`. Python lists, not numpy:
+        most rows are short, and `np.r_` cost 13 µs a row."""
+        cols = self.columns[np.asarray(idx, dtype=np.int64)].tolist()
+        c = [int(coefs)] * len(cols) if np.ndim(coefs) == 0 else \
+            np.asarray(coefs, dtype=np.int64).tolist()
+        return Row([v.index for v, _ in head] + cols + [v.index for v, _ in tail],
+                   [k for _, k in head] + c + [k for _, k in tail], int(lo), int(hi))
+
+    def add_row(self, row: Row, enforced_by=None) -> None:
+        """Write `row` as a linear constraint, behind the literal `enforced_by` if given."""
+        ct = self.model.proto.constraints.add()
+        if enforced_by is not None:
+            ct.enforcement_literal.append(enforced_by.index)
+        ct.linear.vars.extend(row.vars)
+        ct.linear.coeffs.extend(row.coeffs)
+        ct.linear.domain.extend([row.lo, row.hi])
+
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:
         """`Σ x[idx] ≥ required`, hard or as a penalised shortfall per the rule's mode."""
@@ -242,9 +283,17 @@ class Placement:
     def require(self, rule: str, where: str, constraint) -> None:
         """Add a hard rule's constraint; in explanation mode behind the literal `rule[where]`.
 
-        `constraint` is a bounded linear expression or `False` (cannot hold)."""
+        `constraint` is a bounded linear expression, a `Row` or a bool. A row over no
+        variables is read as the bool it is, as a sum over no pairs compared with a
+        number was (`total` of nothing is 0)."""
+        if isinstance(constraint, Row) and not constraint.vars:
+            constraint = constraint.lo <= 0 <= constraint.hi
         if not self.explaining:
-            self.model.add(constraint) if constraint is not False else self.model.add_bool_or([])
+            if isinstance(constraint, Row):
+                self.add_row(constraint)
+            else:
+                self.model.add(constraint) if constraint is not False \
+                    else self.model.add_bool_or([])
             return
         key = f"{rule}[{where}]"
         lit = self.assumptions.get(key)
@@ -252,6 +301,8 @@ class Placement:
             lit = self.assumptions[key] = self.model.new_bool_var(key)
         if constraint is False:
             self.model.add_bool_or([lit.Not()])
+        elif isinstance(constraint, Row):
+            self.add_row(constraint, lit)
         else:
             self.model.add(constraint).only_enforce_if(lit)
 
