@@ -24,7 +24,7 @@ from models.assignment import add_assignment
 from models.avoidance import add_kinship
 from models.builder import build
 from models.objective import agreement, set_objective, weighted
-from models.variables import Placement
+from models.variables import Placement, _booleans
 from placement.data.loader import build_dataset, load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
@@ -99,6 +99,16 @@ def test_assignment_in_bulk_is_the_loop_s_model(name):
     # more than one pair; the text compares every literal in order.
     assert len(bulk.model.proto.constraints) > len(bulk.data.posts)
     assert str(bulk.model.proto) == str(loop.model.proto)
+
+
+@pytest.mark.parametrize("n", [0, 1, 6, 13])
+def test_booleans_by_doubling_are_the_merged_text_s(n):
+    # 13 = 0b1101: three blocks (1, 4, 8) merged; the text merge the doubling replaced
+    text = cp_model.CpModel()
+    if n:
+        text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
+    assert len(_booleans(n).variables) == n
+    assert str(_booleans(n)) == str(text.proto)
 
 
 @pytest.mark.parametrize("explaining", [False, True])
