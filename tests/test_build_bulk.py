@@ -30,6 +30,7 @@ from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.facts import compute_facts
+from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, cadre_assessment_points, fit_parts
 from placement.eligibility.pairs import eligible_pairs
 from placement.generate import REFERENCE_DATE
 from placement.generate import build as generate
@@ -338,3 +339,42 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
     assert (new.offset, new.scale, new.model_vars) == (old.offset, old.scale, old.model_vars)
     assert len(new.groups) == len(old.groups) > 0
     assert all(np.array_equal(a, b) for a, b in zip(new.groups, old.groups, strict=True))
+
+
+# --- fit by arrays -------------------------------------------------------------------
+def _loop_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
+    """The `np.mean` per cadre `cadre_assessment_points` replaced."""
+    return np.array([float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
+                     for grades in cadres["assessments"]])
+
+
+def _loop_has_specialty(data, cadre_idx, post_idx) -> np.ndarray:
+    """The `w in s` per pair `fit_parts` replaced."""
+    posts = data.posts
+    team = data.teams.set_index("team_id").loc[posts["team_id"]]
+    post_spec = posts["specialty"].to_numpy(dtype=object)
+    wanted = np.where(post_spec != "", post_spec, team["system"].to_numpy(dtype=object))
+    specs = data.cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
+    return np.array([w in s for w, s in zip(wanted[post_idx], specs, strict=True)], dtype=bool)
+
+
+def test_assessment_points_are_the_mean_per_cadre_bit_for_bit():
+    # 0 to 12 grades a cadre: numpy's sum changes its order from 8 terms on
+    rng = np.random.default_rng(5)
+    grades = list(GRADE_POINTS)
+    cadres = pd.DataFrame({"assessments": [tuple(rng.choice(grades, rng.integers(0, 13)))
+                                           for _ in range(3000)]})
+    got = cadre_assessment_points(cadres)
+    assert np.array_equal(got, _loop_assessment_points(cadres))
+    assert (got == NO_GRADE).any() and len(np.unique(got)) > 50
+
+
+@pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
+def test_fit_by_arrays_is_the_loop_s(data_sets, name):
+    sc, data = data_sets[name]
+    assert np.array_equal(cadre_assessment_points(data.cadres),
+                          _loop_assessment_points(data.cadres))
+    pairs = eligible_pairs(data, _variant(sc, "off"), compute_facts(data, sc.reference_date))
+    has = fit_parts(data, pairs.cadre, pairs.post)["specialty"] == 1.0
+    expected = _loop_has_specialty(data, pairs.cadre, pairs.post)
+    assert np.array_equal(has, expected) and 0 < expected.sum() < len(expected)

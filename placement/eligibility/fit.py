@@ -32,12 +32,19 @@ NO_APPROVAL = 0.5
 
 
 def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
-    return np.array(
-        [
-            float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
-            for grades in cadres["assessments"]
-        ]
-    )
+    """The mean grade points of each cadre (NO_GRADE without a grade). One `np.mean`
+    over a matrix per number of grades, row by row: the same sums, in numpy's order,
+    as one `np.mean` per cadre, which cost 0.08 s for the province's 13.6k cadres
+    (issue 16; tests/test_build_bulk.py compares)."""
+    grades = cadres["assessments"]
+    count = np.fromiter(map(len, grades), np.int64, len(grades))
+    points = np.array([GRADE_POINTS[g] for row in grades for g in row], dtype=float)
+    first = np.cumsum(count) - count
+    out = np.full(len(grades), NO_GRADE)
+    for k in np.unique(count[count > 0]).tolist():
+        rows = np.flatnonzero(count == k)
+        out[rows] = points[first[rows, None] + np.arange(k)].mean(axis=1)
+    return out
 
 
 PARTS = ("specialty", "experience", "assessment", "approval")
@@ -50,10 +57,8 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     team = data.teams.set_index("team_id").loc[posts["team_id"]]
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
-    wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
-    specs = cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
-    has_spec = np.fromiter((w in s for w, s in zip(wanted, specs, strict=True)), bool,
-                           len(cadre_idx))
+    wanted = np.where(post_spec != "", post_spec, team_sys)
+    has_spec = _has_specialty(cadres["specialties"], wanted, cadre_idx, post_idx)
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]
     return {
@@ -62,6 +67,20 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
         "assessment": cadre_assessment_points(cadres)[cadre_idx],
         "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
     }
+
+
+def _has_specialty(specialties: pd.Series, wanted: np.ndarray, cadre_idx: np.ndarray,
+                   post_idx: np.ndarray) -> np.ndarray:
+    """Per pair: the post's wanted specialty (`wanted`, one per post) is among the cadre's
+    (a tuple per cadre row), as a join of (cadre, specialty code) keys: a `w in s` per
+    pair cost 0.03 s at province size (145k pairs; issue 16)."""
+    count = np.fromiter(map(len, specialties), np.int64, len(specialties))
+    held = np.array([s for row in specialties for s in row], dtype=object)
+    codes, names = pd.factorize(np.concatenate([held, np.asarray(wanted, dtype=object)]))
+    n = max(len(names), 1)
+    held_keys = np.repeat(np.arange(len(specialties)), count) * n + codes[:len(held)]
+    pair_keys = np.asarray(cadre_idx, np.int64) * n + codes[len(held):][post_idx]
+    return np.isin(pair_keys, held_keys)
 
 
 def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
