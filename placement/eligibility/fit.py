@@ -25,6 +25,7 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import FitWeights
+from placement.meaning.team_rules import has_specialty
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
 NO_GRADE = 0.6
@@ -57,8 +58,10 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     team = data.teams.set_index("team_id").loc[posts["team_id"]]
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
-    wanted = np.where(post_spec != "", post_spec, team_sys)
-    has_spec = _has_specialty(cadres["specialties"], wanted, cadre_idx, post_idx)
+    wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
+    # a join of (cadre, specialty) codes, not a `w in s` per pair (0.03 s at province
+    # size, issue 16); lists hold no empty item (`split_list`), so "" matches nothing
+    has_spec = has_specialty(data, cadre_idx, wanted)
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]
     return {
@@ -67,20 +70,6 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
         "assessment": cadre_assessment_points(cadres)[cadre_idx],
         "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
     }
-
-
-def _has_specialty(specialties: pd.Series, wanted: np.ndarray, cadre_idx: np.ndarray,
-                   post_idx: np.ndarray) -> np.ndarray:
-    """Per pair: the post's wanted specialty (`wanted`, one per post) is among the cadre's
-    (a tuple per cadre row), as a join of (cadre, specialty code) keys: a `w in s` per
-    pair cost 0.03 s at province size (145k pairs; issue 16)."""
-    count = np.fromiter(map(len, specialties), np.int64, len(specialties))
-    held = np.array([s for row in specialties for s in row], dtype=object)
-    codes, names = pd.factorize(np.concatenate([held, np.asarray(wanted, dtype=object)]))
-    n = max(len(names), 1)
-    held_keys = np.repeat(np.arange(len(specialties)), count) * n + codes[:len(held)]
-    pair_keys = np.asarray(cadre_idx, np.int64) * n + codes[len(held):][post_idx]
-    return np.isin(pair_keys, held_keys)
 
 
 def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
