@@ -17,6 +17,7 @@ stops on Ctrl-C, which `pywraplp` could not.
 
 from __future__ import annotations
 
+import array
 import ctypes
 import os
 import sys
@@ -92,13 +93,14 @@ def mip_arrays(proto) -> MipArrays:
     proto directly took 0.64 s, this takes about 0.2 s (issue 16). Same arrays
     (tests/test_build_bulk.py)."""
     q = _message(proto)
-    bounds = np.array([(v.domain[0], v.domain[-1]) for v in q.variables],
-                      dtype=np.int64).reshape(-1, 2)
-    n = len(bounds)
+    n = len(q.variables)
+    lower = np.fromiter((v.domain[0] for v in q.variables), np.int64, n)
+    upper = np.fromiter((v.domain[-1] for v in q.variables), np.int64, n)
     cost = np.zeros(n)
     obj = q.objective
     np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
-    kinds, items, coeffs, lengths, lin_lo, lin_hi = [], [], [], [], [], []
+    kinds, lengths, lin_lo, lin_hi = [], [], [], []
+    items, coeffs = array.array("q"), array.array("q")  # no Python list to convert
     for ct in q.constraints:
         if len(ct.enforcement_literal):
             raise ValueError("enforcement literals have no MIP translation here")
@@ -121,7 +123,7 @@ def mip_arrays(proto) -> MipArrays:
     lengths = np.array(lengths, dtype=np.int64)
     starts = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    items = np.array(items, dtype=np.int64)
+    items = np.frombuffer(items, dtype=np.int64)
     kind_of = np.array(kinds, dtype=object)
     linear = kind_of == "linear"
     row_of = np.repeat(np.arange(rows), lengths)
@@ -130,7 +132,7 @@ def mip_arrays(proto) -> MipArrays:
     negated = (items < 0) & ~linear[row_of]
     index = np.where(negated, -items - 1, items)
     value = np.where(negated, -1.0, 1.0)
-    value[linear[row_of]] = np.array(coeffs, dtype=float)
+    value[linear[row_of]] = np.frombuffer(coeffs, dtype=np.int64)
     shift = np.bincount(row_of[negated], minlength=rows)
     lo, hi = np.empty(rows, dtype=np.int64), np.empty(rows, dtype=np.int64)
     lo[linear], hi[linear] = lin_lo, lin_hi
@@ -143,8 +145,8 @@ def mip_arrays(proto) -> MipArrays:
     groups = [items[starts[r]:starts[r + 1]] for r in plain.tolist()]
     return MipArrays(
         cost=cost,
-        lower=_bounds(bounds[:, 0]),
-        upper=_bounds(bounds[:, 1]),
+        lower=_bounds(lower),
+        upper=_bounds(upper),
         starts=starts.astype(np.int32),
         index=index.astype(np.int32),
         value=value,
