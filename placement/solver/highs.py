@@ -166,7 +166,7 @@ _LITERAL_ROWS = {"exactly_one": (1, 1), "at_most_one": (INT64_MIN, 1),
 def _message(proto) -> cp_model_pb2.CpModelProto:
     """The C++ proto as a Python message, through its bytes in a temporary file: OR-Tools'
     Python binding of the C++ proto has no in-memory serialisation, and writing and
-    parsing the province model (5.8 MB) takes 0.04 s."""
+    parsing the province model (5.8 MB) takes 0.03 s."""
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.pb")
         if not cp_model_helper.CpSatHelper.write_model_to_file(proto, path):
