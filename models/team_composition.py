@@ -43,13 +43,13 @@ def _at_least(pl: Placement, rule: str, mode: str, where: str, idx: np.ndarray,
               required: int):
     """`Σ x[idx] ≥ required` in `mode` (the team figures' mode, `meaning.team_mode`):
     a hard constraint, or a shortfall `rule[where]` penalised at the rule's weight
-    (returned; None when hard)."""
-    expr = pl.total(idx)
+    (returned; None when hard). A `Row`, not an expression: 1.4k places at province
+    size, the seven rules' minima 0.11 s as expressions, 0.08 s as rows (issue 16)."""
     if mode == "hard":
-        pl.require(rule, where, expr >= required)
+        pl.require(rule, where, pl.sum_row(idx, lo=required))
         return None
     s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
-    pl.model.add(expr + s >= required)
+    pl.add_row(pl.sum_row(idx, lo=required, tail=((s, 1),)))
     pl.penalise(rule, where, s)
     return s
 
@@ -154,17 +154,26 @@ def add_special_needs(pl: Placement) -> None:
 
 
 def add_age_gradient(pl: Placement) -> None:
-    """R-TC10: (a) each team spans `min_bands` age bands; (b) the teams get younger."""
+    """R-TC10: (a) each team spans `min_bands` age bands; (b) the teams get younger.
+
+    (a) groups the pairs by (team, band) in one argsort and writes `flag ≤ Σ x` as a
+    `Row`: 0.2 s at province size (13.6k bands) as a loop of `np.unique` and
+    expressions per team, 0.07 s this way (issue 16, profiled)."""
     scope = meaning.scope("R-TC10", pl.data, pl.scenario)
     team_ids = pl.data.teams["team_id"].to_numpy()
     band = meaning.age_band(pl.scenario, pl.facts, pl.pairs.cadre)
     sizes = meaning.sizes(pl.data, pl.facts)
     bands = meaning.required("R-TC10", pl.data, pl.scenario, sizes)
-    for t, idx in pl.groups(pl.pair_team, scope[pl.pair_team]).items():
+    width = int(band.max()) + 1 if len(band) else 1
+    keys, idx, starts = pl.group_bounds(pl.pair_team * width + band, scope[pl.pair_team])
+    team, of_team = keys // width, (keys % width).tolist()
+    firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]) if len(keys) else keys
+    for t, lo, hi in zip(team[firsts].tolist(), firsts.tolist(), [*firsts[1:].tolist(),
+                         len(keys)], strict=True):
         present = []
-        for b in np.unique(band[idx]):
-            flag = pl.model.new_bool_var(f"band[{team_ids[t]},{b}]")
-            pl.model.add(flag <= pl.total(idx[band[idx] == b]))
+        for g in range(lo, hi):
+            flag = pl.model.new_bool_var(f"band[{team_ids[t]},{of_team[g]}]")
+            pl.add_row(pl.sum_row(idx[starts[g]:starts[g + 1]], -1, hi=0, tail=((flag, 1),)))
             present.append(flag)
         _minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
     _average_age(pl, scope, sizes)
@@ -179,13 +188,12 @@ def _average_age(pl: Placement, scope: np.ndarray, sizes: np.ndarray) -> None:
     posts = int(sizes[scope].sum())
     age = pl.facts.c_age[pl.pairs.cadre]
     idx = np.flatnonzero(scope[pl.pair_team])
-    total = pl.total(idx, age[idx])
     if rule.mode == "hard":
-        pl.require("R-TC10", "avg_age", total <= goal)
+        pl.require("R-TC10", "avg_age", pl.sum_row(idx, age[idx], hi=goal))
         return
     worst = int(age[idx].max()) * posts if len(idx) else 0
     s = pl.model.new_int_var(0, max(worst - goal, 0), "R-TC10[avg_age]")
-    pl.model.add(total - s <= goal)
+    pl.add_row(pl.sum_row(idx, age[idx], hi=goal, tail=((s, -1),)))
     pl.penalise("R-TC10", "avg_age", s, weight=rule.avg_weight)
 
 
@@ -193,12 +201,12 @@ def _minimum_of_vars(pl: Placement, rule_id: str, where: str, flags: list, requi
     rule = pl.scenario.rules[rule_id]
     if required <= 0:
         return
-    expr = sum(flags) if flags else 0
+    terms = tuple((f, 1) for f in flags)
     if rule.mode == "hard":
-        pl.require(rule_id, where, expr >= required if flags else False)
+        pl.require(rule_id, where, pl.sum_row([], lo=required, head=terms) if flags else False)
     else:
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
-        pl.model.add(expr + s >= required)
+        pl.add_row(pl.sum_row([], lo=required, head=terms, tail=((s, 1),)))
         pl.penalise(rule_id, where, s)
 
 

@@ -10,13 +10,14 @@ pair with `fix`; `extract` reads the chosen pairs back from a solver's answer.
 
 Nothing here loops over pairs in Python (issue 16: at province size, 147k pairs,
 such loops made up most of the model's build time). The pair variables are added to
-the proto in one text-format merge (a `new_bool_var` loop, or OR-Tools 9.15's
-`new_bool_var_series`, which is the same loop, costs 0.44 s at 147k pairs, the merge
-0.11 s); their `IntVar` handles are made only when a rule asks for one (`x[i]`), and
-sums over pairs (`total`) are built from column indices, never from handles. Groups
-of pairs (`groups`) come from one stable argsort, and `add_groups` writes one
-exactly-one or at-most-one constraint per group in one merge. The model is the same,
-constraint for constraint, as the one the loops built (tests/test_build_bulk.py).
+the proto by merging a proto of booleans built by doubling (a `new_bool_var` loop, or
+OR-Tools 9.15's `new_bool_var_series`, which is the same loop, costs 0.44 s at 147k
+pairs, a text-format merge 0.06 s, the doubling 0.035 s); their `IntVar` handles are
+made only when a rule asks for one (`x[i]`), and sums over pairs (`total`) are built
+from column indices, never from handles. Groups of pairs (`groups`) come from one
+stable argsort, and `add_groups` writes one exactly-one or at-most-one constraint per
+group, each from a slice of one column list. The model is the same, constraint for
+constraint, as the one the loops built (tests/test_build_bulk.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,25 @@ class Shortfall:
     var: cp_model.IntVar
     weight: int
     priority: int
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Row:
+    """`lo ≤ Σ coeffs[k]·v[vars[k]] ≤ hi` over model variable indices, written into the
+    proto as it stands (`Placement.add_row`), terms in the order given.
+
+    Why: `model.add(expr <= k)` canonicalises the expression in OR-Tools first; for
+    R-TC10's average age (145k terms at province size) that took 0.066 s, and each small
+    team row paid about 20 µs for `total` and the comparison (issue 16). The proto is the
+    one `model.add` wrote for the same terms, none repeated (tests/test_build_bulk.py)."""
+
+    vars: list[int]
+    coeffs: list[int]
+    lo: int = INT64_MIN
+    hi: int = INT64_MAX
 
 
 @dataclass
@@ -82,16 +102,19 @@ class PairVars(Sequence):
         return var
 
 
-def _text_lists(items: np.ndarray, starts: np.ndarray, head: str, tail: str) -> str:
-    """Text format of one message per group: `head` + the group's items, comma-separated,
-    + `tail`; group g is items[starts[g]:starts[g + 1]] (`starts` ends with len(items)).
-    Built with numpy string operations, not a loop over the groups."""
-    if len(items) == 0:
-        return ""
-    sep = np.full(len(items), ",", dtype=object)
-    sep[starts[1:-1] - 1] = tail + head
-    sep[-1] = tail
-    return head + "".join((items.astype(str).astype(object) + sep).tolist())
+def _booleans(n: int) -> cp_model_helper.CpModelProto:
+    """A proto of `n` boolean variables (domain [0, 1], no name), built by doubling: each
+    merge copies in C++. Why: parsing n copies of their text cost 0.064 s at province
+    size (145k pairs), a loop of `variables.add()` more; doubling takes about 0.035 s."""
+    out, block = cp_model_helper.CpModelProto(), cp_model_helper.CpModelProto()
+    block.variables.add().domain.extend([0, 1])
+    while n:
+        if n & 1:
+            out.merge_from(block)
+        n >>= 1
+        if n:
+            block.merge_from(block.__copy__())
+    return out
 
 
 @dataclass
@@ -115,7 +138,7 @@ class Placement:
     def __post_init__(self) -> None:
         n, first = len(self.pairs), len(self.model.proto.variables)
         if n:
-            self.model.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
+            self.model.proto.merge_from(_booleans(n))
         # The model variable index of each pair's x: the pair's column in an answer.
         self.columns = np.arange(first, first + n, dtype=np.int64)
         self.x = PairVars(self.model, self.columns)
@@ -205,15 +228,18 @@ class Placement:
 
     def add_groups(self, kind: str, idx: np.ndarray, starts: np.ndarray) -> None:
         """One `kind` constraint ("exactly_one" or "at_most_one") over the pairs of each
-        group, in group order: group g is idx[starts[g]:starts[g + 1]]. Written in one
-        merge; the same constraints as `model.add_exactly_one([...])` per group."""
+        group, in group order: group g is idx[starts[g]:starts[g + 1]]. The same
+        constraints as `model.add_exactly_one([...])` per group; each group's columns go
+        in as one C++ `extend` of a list slice: 0.03 s for the province's 14k groups,
+        where one text-format merge of them all took 0.12 s (issue 16)."""
         starts = np.asarray(starts, dtype=np.int64)
         if len(starts) < 2:
             return
-        text = _text_lists(self.columns[idx[starts[0]:starts[-1]]], starts - starts[0],
-                           f"constraints {{ {kind} {{ literals: [", "] } }\n")
-        if text:
-            self.model.proto.merge_text_format(text)
+        cols = self.columns[idx[starts[0]:starts[-1]]].tolist()
+        bounds = (starts - starts[0]).tolist()
+        add = self.model.proto.constraints.add
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            getattr(add(), kind).literals.extend(cols[lo:hi])
 
     def total(self, idx: np.ndarray, coefs: np.ndarray | None = None) -> cp_model.LinearExpr:
         """Σ x[idx] (times `coefs`), built from the columns: the same expression as
@@ -224,6 +250,28 @@ class Placement:
         expr.coeffs.extend(np.ones(len(idx), dtype=np.int64).tolist() if coefs is None
                            else np.asarray(coefs, dtype=np.int64).tolist())
         return cp_model_helper.rebuild_from_linear_expression_proto(expr, self.model.proto)
+
+    def sum_row(self, idx, coefs: np.ndarray | int = 1, lo: int = INT64_MIN,
+                hi: int = INT64_MAX, head: tuple = (), tail: tuple = ()) -> Row:
+        """The row `lo ≤ Σ coefs·x[idx] ≤ hi` (`coefs` an array or one number), with the
+        model variables in `head` before the pairs' and those in `tail` after, each a
+        (variable, coefficient) pair. `model.add(flag <= pl.total(idx))` wrote the pairs
+        first: `sum_row(idx, -1, hi=0, tail=((flag, 1),))`. Python lists, not numpy:
+        most rows are short, and `np.r_` cost 13 µs a row."""
+        cols = self.columns[np.asarray(idx, dtype=np.int64)].tolist()
+        c = [int(coefs)] * len(cols) if np.ndim(coefs) == 0 else \
+            np.asarray(coefs, dtype=np.int64).tolist()
+        return Row([v.index for v, _ in head] + cols + [v.index for v, _ in tail],
+                   [k for _, k in head] + c + [k for _, k in tail], int(lo), int(hi))
+
+    def add_row(self, row: Row, enforced_by=None) -> None:
+        """Write `row` as a linear constraint, behind the literal `enforced_by` if given."""
+        ct = self.model.proto.constraints.add()
+        if enforced_by is not None:
+            ct.enforcement_literal.append(enforced_by.index)
+        ct.linear.vars.extend(row.vars)
+        ct.linear.coeffs.extend(row.coeffs)
+        ct.linear.domain.extend([row.lo, row.hi])
 
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:
@@ -242,9 +290,17 @@ class Placement:
     def require(self, rule: str, where: str, constraint) -> None:
         """Add a hard rule's constraint; in explanation mode behind the literal `rule[where]`.
 
-        `constraint` is a bounded linear expression or `False` (cannot hold)."""
+        `constraint` is a bounded linear expression, a `Row` or a bool. A row over no
+        variables is read as the bool it is, as a sum over no pairs compared with a
+        number was (`total` of nothing is 0)."""
+        if isinstance(constraint, Row) and not constraint.vars:
+            constraint = constraint.lo <= 0 <= constraint.hi
         if not self.explaining:
-            self.model.add(constraint) if constraint is not False else self.model.add_bool_or([])
+            if isinstance(constraint, Row):
+                self.add_row(constraint)
+            else:
+                self.model.add(constraint) if constraint is not False \
+                    else self.model.add_bool_or([])
             return
         key = f"{rule}[{where}]"
         lit = self.assumptions.get(key)
@@ -252,6 +308,8 @@ class Placement:
             lit = self.assumptions[key] = self.model.new_bool_var(key)
         if constraint is False:
             self.model.add_bool_or([lit.Not()])
+        elif isinstance(constraint, Row):
+            self.add_row(constraint, lit)
         else:
             self.model.add(constraint).only_enforce_if(lit)
 

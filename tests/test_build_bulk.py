@@ -2,11 +2,15 @@
 replaced, constraint for constraint: groups by argsort, the pair variables in one
 merge, exactly-one / at-most-one per group in one merge, R-AV1 places by a join,
 sums by column, agreement by key. Each test builds with the loop (the oracle, written
-here as the code was) and with the bulk path, and compares the protos' text."""
+here as the code was) and with the bulk path, and compares the protos' text.
+The team rows written as `Row`s and the proto read for HiGHS (`mip_arrays`) are
+compared the same way, on whole models: the bundled data sets and the generated
+`province2`, with the rules as shipped, all hard, all target and all off."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pandas as pd
@@ -15,14 +19,23 @@ from builders import make_dataset
 from ortools.sat.python import cp_model
 from solving import REF, scenario
 
+from models import builder, team_composition
 from models.assignment import add_assignment
 from models.avoidance import add_kinship
-from models.objective import agreement
-from models.variables import Placement
-from placement.data.loader import load_dataset
+from models.builder import build
+from models.objective import agreement, set_objective, weighted
+from models.variables import Placement, _booleans
+from placement.data.loader import build_dataset, load_dataset
+from placement.data.rules import CATALOGUE
+from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.facts import compute_facts
+from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, cadre_assessment_points, fit_parts
 from placement.eligibility.pairs import eligible_pairs
+from placement.generate import REFERENCE_DATE
+from placement.generate import build as generate
+from placement.meaning import team_rules as meaning
+from placement.solver.highs import INT64_MAX, INT64_MIN, MipArrays, _bounds, _disjoint, mip_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,6 +100,16 @@ def test_assignment_in_bulk_is_the_loop_s_model(name):
     # more than one pair; the text compares every literal in order.
     assert len(bulk.model.proto.constraints) > len(bulk.data.posts)
     assert str(bulk.model.proto) == str(loop.model.proto)
+
+
+@pytest.mark.parametrize("n", [0, 1, 6, 13])
+def test_booleans_by_doubling_are_the_merged_text_s(n):
+    # 13 = 0b1101: three blocks (1, 4, 8) merged; the text merge the doubling replaced
+    text = cp_model.CpModel()
+    if n:
+        text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
+    assert len(_booleans(n).variables) == n
+    assert str(_booleans(n)) == str(text.proto)
 
 
 @pytest.mark.parametrize("explaining", [False, True])
@@ -158,3 +181,200 @@ def test_agreement_counts_the_roster_s_lines_by_key():
         "cadre_id": [*pl.data.cadres["cadre_id"].to_numpy()[pl.pairs.cadre[chosen]], "X"]})
     # three known lines, one line naming a post and cadre the data set does not have
     assert np.flatnonzero(agreement(pl, roster).coefs).tolist() == [0, 7, 30]
+
+
+# --- team rows as `Row`s, and the proto read for HiGHS -----------------------------------
+def _expr_at_least(pl, rule, mode, where, idx, required):
+    """The expression `_at_least` replaced."""
+    expr = pl.total(idx)
+    if mode == "hard":
+        pl.require(rule, where, expr >= required)
+        return None
+    s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
+    pl.model.add(expr + s >= required)
+    pl.penalise(rule, where, s)
+    return s
+
+
+def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
+    """The expression `_minimum_of_vars` replaced."""
+    rule = pl.scenario.rules[rule_id]
+    if required <= 0:
+        return
+    expr = sum(flags) if flags else 0
+    if rule.mode == "hard":
+        pl.require(rule_id, where, expr >= required if flags else False)
+    else:
+        s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
+        pl.model.add(expr + s >= required)
+        pl.penalise(rule_id, where, s)
+
+
+def _loop_age_gradient(pl):
+    """The per-team loop (and R-TC10 (b)'s expression) `add_age_gradient` replaced."""
+    scope = meaning.scope("R-TC10", pl.data, pl.scenario)
+    team_ids = pl.data.teams["team_id"].to_numpy()
+    band = meaning.age_band(pl.scenario, pl.facts, pl.pairs.cadre)
+    sizes = meaning.sizes(pl.data, pl.facts)
+    bands = meaning.required("R-TC10", pl.data, pl.scenario, sizes)
+    for t, idx in pl.groups(pl.pair_team, scope[pl.pair_team]).items():
+        present = []
+        for b in np.unique(band[idx]):
+            flag = pl.model.new_bool_var(f"band[{team_ids[t]},{b}]")
+            pl.model.add(flag <= pl.total(idx[band[idx] == b]))
+            present.append(flag)
+        _expr_minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
+    rule, goal = pl.scenario.rules["R-TC10"], meaning.age_goal(pl.data, pl.scenario, pl.facts)
+    if goal is None:
+        return
+    age = pl.facts.c_age[pl.pairs.cadre]
+    idx = np.flatnonzero(scope[pl.pair_team])
+    total = pl.total(idx, age[idx])
+    if rule.mode == "hard":
+        pl.require("R-TC10", "avg_age", total <= goal)
+        return
+    worst = int(age[idx].max()) * int(sizes[scope].sum()) if len(idx) else 0
+    s = pl.model.new_int_var(0, max(worst - goal, 0), "R-TC10[avg_age]")
+    pl.model.add(total - s <= goal)
+    pl.penalise("R-TC10", "avg_age", s, weight=rule.avg_weight)
+
+
+def _loop_mip_arrays(proto) -> MipArrays:
+    """The reading of the C++ proto field by field, one array per row, `mip_arrays` replaced."""
+    domains = [(v.domain[0], v.domain[len(v.domain) - 1]) for v in proto.variables]
+    bounds = np.array(domains, dtype=np.int64).reshape(-1, 2)
+    cost = np.zeros(len(domains))
+    obj = proto.objective
+    np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
+    starts, index, value, lo, hi, groups = [0], [], [], [], [], []
+    for ct in proto.constraints:
+        assert not len(ct.enforcement_literal)
+        if ct.has_linear():
+            lin = ct.linear
+            index.append(np.array(lin.vars, dtype=np.int64))
+            value.append(np.array(lin.coeffs, dtype=float))
+            lo.append(lin.domain[0])
+            hi.append(lin.domain[len(lin.domain) - 1])
+        else:
+            if ct.has_exactly_one():
+                literals, low, high = ct.exactly_one.literals, 1, 1
+            elif ct.has_at_most_one():
+                literals, low, high = ct.at_most_one.literals, INT64_MIN, 1
+            else:
+                literals, low, high = ct.bool_or.literals, 1, INT64_MAX
+            lits = np.array(literals, dtype=np.int64)
+            negated = lits < 0
+            if ct.has_exactly_one() and not negated.any():
+                groups.append(lits)
+            index.append(np.where(negated, -lits - 1, lits))
+            value.append(np.where(negated, -1.0, 1.0))
+            shift = int(negated.sum())
+            lo.append(low if low == INT64_MIN else low - shift)
+            hi.append(high if high == INT64_MAX else high - shift)
+        starts.append(starts[-1] + len(index[-1]))
+    return MipArrays(
+        cost=cost, lower=_bounds(bounds[:, 0]), upper=_bounds(bounds[:, 1]),
+        starts=np.array(starts, dtype=np.int32),
+        index=np.concatenate(index).astype(np.int32) if index else np.zeros(0, np.int32),
+        value=np.concatenate(value) if value else np.zeros(0),
+        row_lower=_bounds(np.array(lo, dtype=np.int64)),
+        row_upper=_bounds(np.array(hi, dtype=np.int64)),
+        offset=float(obj.offset), scale=float(obj.scaling_factor or 1.0),
+        groups=_disjoint(groups, len(domains)))
+
+
+@pytest.fixture(scope="module")
+def data_sets():
+    out = {}
+    for name in ("linfen", "nanpiao"):
+        sc = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+        out[name] = sc, load_dataset(sc.data, sc.reference_date)
+    g = generate("province2", 7)
+    out["province2"] = (Scenario(data=Path("."), reference_date=REFERENCE_DATE),
+                        build_dataset(g.tables, reference_date=REFERENCE_DATE))
+    return out
+
+
+def _variant(sc: Scenario, mode: str) -> Scenario:
+    """`sc` with every rule that has `mode` in it ("as is": unchanged)."""
+    if mode != "as is":
+        sc = sc.model_copy(deep=True)
+        for rid in CATALOGUE:
+            if mode in get_args(type(sc.rules[rid]).model_fields["mode"].annotation):
+                sc.rules[rid].mode = mode
+    return sc
+
+
+CASES = [(name, mode, explaining) for name in ("linfen", "nanpiao", "province2")
+         for mode, explaining in (("as is", False), ("as is", True), ("hard", False),
+                                  ("hard", True), ("target", False), ("off", False))]
+
+
+@pytest.mark.parametrize(("name", "mode", "explaining"), CASES)
+def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monkeypatch,
+                                                                  name, mode, explaining):
+    sc0, data = data_sets[name]
+    sc = _variant(sc0, mode)
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    bulk = build(data, sc, facts, pairs, explaining=explaining)
+    with monkeypatch.context() as m:
+        m.setattr(team_composition, "_at_least", _expr_at_least)
+        m.setattr(team_composition, "_minimum_of_vars", _expr_minimum_of_vars)
+        m.setitem(builder.RULE_FAMILIES, "R-TC10", _loop_age_gradient)
+        loop = build(data, sc, facts, pairs, explaining=explaining)
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in loop.shortfalls]
+    assert list(bulk.assumptions) == list(loop.assumptions)
+    if mode == "target":  # rows of R-TC10 and of team minima (R-TC6, R-TC9) were written
+        assert {"R-TC10", "R-TC6", "R-TC9"} <= {s.rule for s in bulk.shortfalls}
+    if explaining:
+        return  # enforcement literals: no MIP reading
+    set_objective(bulk, weighted(bulk))
+    new, old = mip_arrays(bulk.model.proto), _loop_mip_arrays(bulk.model.proto)
+    for f in ("cost", "lower", "upper", "starts", "index", "value", "row_lower", "row_upper"):
+        a, b = getattr(new, f), getattr(old, f)
+        assert a.dtype == b.dtype and np.array_equal(a, b), f
+    assert (new.offset, new.scale, new.model_vars) == (old.offset, old.scale, old.model_vars)
+    assert len(new.groups) == len(old.groups) > 0
+    assert all(np.array_equal(a, b) for a, b in zip(new.groups, old.groups, strict=True))
+
+
+# --- fit by arrays -------------------------------------------------------------------
+def _loop_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
+    """The `np.mean` per cadre `cadre_assessment_points` replaced."""
+    return np.array([float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
+                     for grades in cadres["assessments"]])
+
+
+def _loop_has_specialty(data, cadre_idx, post_idx) -> np.ndarray:
+    """The `w in s` per pair `fit_parts` replaced."""
+    posts = data.posts
+    team = data.teams.set_index("team_id").loc[posts["team_id"]]
+    post_spec = posts["specialty"].to_numpy(dtype=object)
+    wanted = np.where(post_spec != "", post_spec, team["system"].to_numpy(dtype=object))
+    specs = data.cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
+    return np.array([w in s for w, s in zip(wanted[post_idx], specs, strict=True)], dtype=bool)
+
+
+def test_assessment_points_are_the_mean_per_cadre_bit_for_bit():
+    # 0 to 12 grades a cadre: numpy's sum changes its order from 8 terms on
+    rng = np.random.default_rng(5)
+    grades = list(GRADE_POINTS)
+    cadres = pd.DataFrame({"assessments": [tuple(rng.choice(grades, rng.integers(0, 13)))
+                                           for _ in range(3000)]})
+    got = cadre_assessment_points(cadres)
+    assert np.array_equal(got, _loop_assessment_points(cadres))
+    assert (got == NO_GRADE).any() and len(np.unique(got)) > 50
+
+
+@pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
+def test_fit_by_arrays_is_the_loop_s(data_sets, name):
+    sc, data = data_sets[name]
+    assert np.array_equal(cadre_assessment_points(data.cadres),
+                          _loop_assessment_points(data.cadres))
+    pairs = eligible_pairs(data, _variant(sc, "off"), compute_facts(data, sc.reference_date))
+    has = fit_parts(data, pairs.cadre, pairs.post)["specialty"] == 1.0
+    expected = _loop_has_specialty(data, pairs.cadre, pairs.post)
+    assert np.array_equal(has, expected) and 0 < expected.sum() < len(expected)

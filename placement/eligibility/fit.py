@@ -25,6 +25,7 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import FitWeights
+from placement.meaning.team_rules import has_specialty
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
 NO_GRADE = 0.6
@@ -32,12 +33,19 @@ NO_APPROVAL = 0.5
 
 
 def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
-    return np.array(
-        [
-            float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
-            for grades in cadres["assessments"]
-        ]
-    )
+    """The mean grade points of each cadre (NO_GRADE without a grade). One `np.mean`
+    over a matrix per number of grades, row by row: the same sums, in numpy's order,
+    as one `np.mean` per cadre, which cost 0.08 s for the province's 13.6k cadres
+    (issue 16; tests/test_build_bulk.py compares)."""
+    grades = cadres["assessments"]
+    count = np.fromiter(map(len, grades), np.int64, len(grades))
+    points = np.array([GRADE_POINTS[g] for row in grades for g in row], dtype=float)
+    first = np.cumsum(count) - count
+    out = np.full(len(grades), NO_GRADE)
+    for k in np.unique(count[count > 0]).tolist():
+        rows = np.flatnonzero(count == k)
+        out[rows] = points[first[rows, None] + np.arange(k)].mean(axis=1)
+    return out
 
 
 PARTS = ("specialty", "experience", "assessment", "approval")
@@ -51,9 +59,9 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
     wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
-    specs = cadres["specialties"].to_numpy(dtype=object)[cadre_idx]
-    has_spec = np.fromiter((w in s for w, s in zip(wanted, specs, strict=True)), bool,
-                           len(cadre_idx))
+    # a join of (cadre, specialty) codes, not a `w in s` per pair (0.03 s at province
+    # size, issue 16); lists hold no empty item (`split_list`), so "" matches nothing
+    has_spec = has_specialty(data, cadre_idx, wanted)
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]
     return {
