@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from solving import REF, scenario
 
 from models.builder import build
-from models.objective import agreement, weighted
+from models.objective import agreement, set_objective, weighted
 from placement import api
 from placement.checker import check_roster
 from placement.data.loader import load_dataset
@@ -28,7 +28,7 @@ from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.pipeline.propose import propose
 from placement.roster.tables import roster_table
-from placement.solver.highs import MipArrays, Search
+from placement.solver.highs import MipArrays, Search, mip_arrays
 from placement.solver.solve import solve
 from placement.solver.status import (
     HIGHS_ERRORS,
@@ -239,6 +239,9 @@ def test_an_integral_lp_optimum_answers_and_a_fractional_one_falls_back_to_the_m
     assert integral._relaxation() is not None
     fractional = Search(_knapsack(4.0), 10)
     assert fractional._relaxation() is None
+    # The LP's time comes off the MIP's limit when the MIP must search after it.
+    fractional.run()
+    assert fractional.h.getOptionValue("time_limit")[1] < 10
     for capacity in (3.0, 4.0):
         first = Search(_knapsack(capacity), 10).run()
         plain = Search(_knapsack(capacity), 10, lp_first=False).run()
@@ -252,6 +255,31 @@ def test_an_integral_lp_optimum_answers_and_a_fractional_one_falls_back_to_the_m
     again = integral.run()
     assert (again.objective, list(again.values)) == (-8.0, [1, 0, 1])
     assert integral._relaxation() is None
+
+
+def test_a_stop_during_the_lp_ends_it_and_no_search_follows(linfen):
+    """A stop that arrives while the LP relaxation runs (here: at its first simplex
+    callback) ends the LP there, and the MIP search after it stops at once: no proven
+    answer, nothing searched to the end."""
+    sc, data = linfen
+    pl = _placement(data, sc)
+    model = cp_model.CpModel()
+    model.proto.copy_from(pl.model.proto)
+    set_objective(pl, weighted(pl), model)
+    search = Search(mip_arrays(model.proto), 60)
+    calls = []
+    callback = search._callback
+
+    def stopping(kind, message, out, into, user):
+        calls.append(kind)
+        search.stopped = True
+        callback(kind, message, out, into, user)
+
+    search._callback = stopping
+    answer = search.run()
+    assert calls[0] == highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt
+    assert search._lp.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+    assert not answer.proven and answer.status is not Status.OPTIMAL
 
 
 def test_highs_runs_report_infeasible_and_raise_on_unbounded():

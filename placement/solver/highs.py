@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -452,11 +453,15 @@ class Search:
         import highspy
 
         if self.lp_first and not self.stopped:
+            started = time.perf_counter()
             answer = self._relaxation()
             if answer is not None:
                 if show is not None:
                     show(0.0, answer.objective, answer.bound)
                 return answer
+            # The time limit is the whole search's: the LP's time comes off the MIP's.
+            spent = time.perf_counter() - started
+            self.h.setOptionValue("time_limit", max(self.time_limit - spent, 0.01))
         if show is not None:
             self._show = show
             self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
@@ -470,8 +475,7 @@ class Search:
         scratch: the start changes the time, never the answer."""
         import highspy
 
-        if self._lp is None:
-            self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
+        self._lp_instance()
         basis = highspy.HighsBasis()
         status = [highspy.HighsBasisStatus(k) for k in range(5)]  # kLower … kNonbasic
         basis.col_status = [status[k] for k in col_status.tolist()]
@@ -489,6 +493,17 @@ class Search:
         return (np.fromiter((int(s) for s in basis.col_status), dtype=np.int64),
                 np.fromiter((int(s) for s in basis.row_status), dtype=np.int64))
 
+    def _lp_instance(self):
+        """The LP relaxation's HiGHS instance, made once; a stop (Ctrl-C, a cancel) ends
+        its simplex at the next iteration callback, as it ends the MIP's search."""
+        import highspy
+
+        if self._lp is None:
+            self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
+            self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
+            self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
+        return self._lp
+
     def _relaxation(self) -> HighsAnswer | None:
         """The MIP's answer from its LP relaxation when that LP's optimum is integral,
         else None (the MIP is then searched).
@@ -502,8 +517,7 @@ class Search:
         that moves a weight). Exact: the rounded values are checked against every row
         (integer coefficients, so the check is exact) before they are taken."""
         m = self.raw
-        if self._lp is None:
-            self._lp = highs_model(m, {"time_limit": self.time_limit}, integer=False)
+        self._lp_instance().setOptionValue("time_limit", self.time_limit)
         with stdout_to_stderr():
             self._lp.run()
         if self._lp.getModelStatus().name != "kOptimal":
