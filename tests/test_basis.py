@@ -15,7 +15,7 @@ from models.objective import set_objective, weighted
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.pipeline.propose import propose
-from placement.solver.basis import carried
+from placement.solver.basis import carried, statuses
 from placement.solver.highs import MipArrays, highs_model, mip_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,9 +41,8 @@ def _lp(m: MipArrays, start: tuple[np.ndarray, np.ndarray] | None = None):
         assert h.setBasis(basis) == highspy.HighsStatus.kOk
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    b = h.getBasis()
-    statuses = (np.array([int(s) for s in b.col_status]), np.array([int(s) for s in b.row_status]))
-    return h.getInfo().objective_function_value, h.getInfo().simplex_iteration_count, statuses
+    return (h.getInfo().objective_function_value, h.getInfo().simplex_iteration_count,
+            statuses(h.getBasis()))
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,12 @@ MASK = np.int64((1 << 61) - 1)
 NAMED = np.int64(1 << 40)  # named columns' ids start here, past any position
 
 
+def statuses(basis) -> tuple[np.ndarray, np.ndarray]:
+    """A `highspy.HighsBasis`'s column and row statuses as HiGHS's integer codes."""
+    return (np.fromiter((int(s) for s in basis.col_status), dtype=np.int64),
+            np.fromiter((int(s) for s in basis.row_status), dtype=np.int64))
+
+
 def column_keys(names: list[str], num_vars: int, table: dict[str, int]) -> np.ndarray:
     """An id per column, shared between models through `table`: its position when the
     variable has no name (a pair: positions stay while the pairs do), else the name's."""
@@ -44,10 +50,9 @@ def column_keys(names: list[str], num_vars: int, table: dict[str, int]) -> np.nd
 def row_keys(m: MipArrays, cols: np.ndarray) -> np.ndarray:
     """A hash per row of its columns' keys, coefficients and bounds (rows equal in
     content get the same key)."""
-    rows = np.repeat(np.arange(len(m.row_lower)), np.diff(m.starts))
     term = (cols[m.index] * PRIME + np.rint(m.value * 7919).astype(np.int64)) & MASK
     key = np.zeros(len(m.row_lower), dtype=np.int64)
-    np.add.at(key, rows, term)
+    np.add.at(key, m.entry_rows, term)
     lower = np.nan_to_num(m.row_lower, posinf=1e18, neginf=-1e18)
     upper = np.nan_to_num(m.row_upper, posinf=1e18, neginf=-1e18)
     bounds = (np.rint(lower).astype(np.int64) * 31 + np.rint(upper).astype(np.int64)) & MASK

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays, rows_hold
 from placement.solver.status import Status
 
 # A row over more than this share of the columns counts one figure over everything:
@@ -206,7 +206,7 @@ class BlockSearch:
         x = np.where(np.isfinite(x), x, 0.0)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, self.parts.global_rows, lift(m, self.parts.global_rows, x)):
+        if not rows_hold(m, lift(m, self.parts.global_rows, x), self.parts.global_rows):
             return None
         s = m.scale
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
@@ -227,11 +227,11 @@ def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
     where its team's rows allow 1. Moving it changes no cost and keeps every row it is
     in, so the stitched roster and its objective are unchanged; per flag, not per pair."""
     on = m.index[_entries(m.starts, np.arange(len(m.starts) - 1))]
-    row_of = np.repeat(np.arange(len(m.starts) - 1), np.diff(m.starts))
+    row_of = m.entry_rows
     on[np.isin(row_of, rows)] = -1  # the set-aside rows are checked after, together
     free = ~_placing(m) & (m.cost == 0)
     for r in rows:
-        if rows_hold(m, np.array([r]), x):
+        if rows_hold(m, x, np.array([r])):
             continue
         lo, hi = m.starts[r], m.starts[r + 1]
         below = float(m.value[lo:hi] @ x[m.index[lo:hi]]) < m.row_lower[r]
@@ -241,18 +241,9 @@ def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
             if not np.isfinite(to) or to == x[c]:
                 continue
             was, x[c] = x[c], to
-            if not rows_hold(m, row_of[on == c], x):
+            if not rows_hold(m, x, row_of[on == c]):
                 x[c] = was
     return x
-
-
-def rows_hold(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> bool:
-    for r in rows:
-        lo, hi = m.starts[r], m.starts[r + 1]
-        v = float(m.value[lo:hi] @ x[m.index[lo:hi]])
-        if v < m.row_lower[r] - 1e-6 or v > m.row_upper[r] + 1e-6:
-            return False
-    return True
 
 
 def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,

@@ -73,6 +73,11 @@ class MipArrays:
         return len(self.cost)
 
     @property
+    def entry_rows(self) -> np.ndarray:
+        """The row of each nonzero (`index`, `value`), in CSR order."""
+        return np.repeat(np.arange(len(self.row_lower)), np.diff(self.starts))
+
+    @property
     def proto_vars(self) -> int:
         return self.num_vars if self.model_vars < 0 else self.model_vars
 
@@ -337,11 +342,18 @@ def _change(h, old: MipArrays, g: MipArrays) -> None:
         h.changeObjectiveOffset(g.offset)
 
 
-def _rows_hold(m: MipArrays, x: np.ndarray) -> bool:
-    """Every row and column bound of `m` holds at `x`."""
-    rows = np.repeat(np.arange(len(m.row_lower)), np.diff(m.starts))
-    activity = np.bincount(rows, weights=m.value * x[m.index], minlength=len(m.row_lower))
-    return bool(np.all(activity >= m.row_lower - 1e-9) and np.all(activity <= m.row_upper + 1e-9)
+def rows_hold(m: MipArrays, x: np.ndarray, rows: np.ndarray | None = None) -> bool:
+    """The `rows` of `m` (every row, and every column bound, when None) hold at `x`."""
+    if rows is not None:
+        for r in rows:
+            lo, hi = m.starts[r], m.starts[r + 1]
+            v = float(m.value[lo:hi] @ x[m.index[lo:hi]])
+            if v < m.row_lower[r] - 1e-6 or v > m.row_upper[r] + 1e-6:
+                return False
+        return True
+    activity = np.bincount(m.entry_rows, weights=m.value * x[m.index],
+                           minlength=len(m.row_lower))
+    return bool(np.all(activity >= m.row_lower - 1e-6) and np.all(activity <= m.row_upper + 1e-6)
                 and np.all(x >= m.lower) and np.all(x <= m.upper))
 
 
@@ -483,15 +495,13 @@ class Search:
         basis.valid = True
         self._lp.setBasis(basis)
 
-    def lp_basis(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """The LP relaxation's last basis statuses (columns, rows), if it was solved."""
+    def lp_basis(self):
+        """The LP relaxation's last basis (a `highspy.HighsBasis`, read into statuses by
+        `placement.solver.basis.statuses`), if it was solved."""
         if self._lp is None:
             return None
         basis = self._lp.getBasis()
-        if not basis.valid:
-            return None
-        return (np.fromiter((int(s) for s in basis.col_status), dtype=np.int64),
-                np.fromiter((int(s) for s in basis.row_status), dtype=np.int64))
+        return basis if basis.valid else None
 
     def _lp_instance(self):
         """The LP relaxation's HiGHS instance, made once; a stop (Ctrl-C, a cancel) ends
@@ -524,7 +534,7 @@ class Search:
             return None
         x = np.asarray(self._lp.getSolution().col_value)
         values = np.rint(x)
-        if np.any(np.abs(x - values) > 1e-9) or not _rows_hold(m, values):
+        if np.any(np.abs(x - values) > 1e-9) or not rows_hold(m, values):
             return None
         objective = m.scale * float(m.cost @ values + m.offset)
         return HighsAnswer(Status.OPTIMAL, values[: m.proto_vars].astype(np.int64),

@@ -38,8 +38,15 @@ from ortools.sat.python import cp_model
 
 from models.objective import set_objective, weighted
 from models.variables import Placement
-from placement.solver.blocks import block_model, lift, rows_hold, split
-from placement.solver.highs import MipArrays, Search, highs_model, mip_arrays, stdout_to_stderr
+from placement.solver.blocks import block_model, lift, split
+from placement.solver.highs import (
+    MipArrays,
+    Search,
+    highs_model,
+    mip_arrays,
+    rows_hold,
+    stdout_to_stderr,
+)
 from placement.solver.status import Status
 
 Started = Callable[[Search], None] | None
@@ -71,7 +78,7 @@ def held_model(m: MipArrays, free: np.ndarray, fixed: np.ndarray) -> tuple[MipAr
     n, nrows = m.num_vars, len(m.row_lower)
     where = np.full(n, -1)
     where[free] = np.arange(len(free))
-    row_of = np.repeat(np.arange(nrows), np.diff(m.starts))
+    row_of = m.entry_rows
     is_free = where[m.index] >= 0
     held = ~is_free
     contrib = np.bincount(row_of[held], weights=m.value[held] * fixed[m.index[held]],
@@ -266,7 +273,7 @@ class Resolver:
         x[cols] = answer.values
         # The block leaves cost-free figure flags of set-aside rows at 0: lifted as
         # `BlockSearch.run` does before the rows are checked.
-        if not rows_hold(self.m, self.parts.global_rows, lift(self.m, self.parts.global_rows, x)):
+        if not rows_hold(self.m, lift(self.m, self.parts.global_rows, x), self.parts.global_rows):
             return None
         return Answer(answer.status, x, "block", answer.proven)
 

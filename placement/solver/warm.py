@@ -40,7 +40,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from placement.solver.basis import carried
+from placement.solver.basis import carried, statuses
 from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
@@ -150,18 +150,19 @@ class WarmMip:
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
-        # The last whole model's LP basis (model, names, statuses): where a rebuilt
-        # whole model's LP starts (`placement.solver.basis`).
+        # The last whole model's LP basis (model, names, HiGHS's basis, read into statuses
+        # only when needed): where a rebuilt whole model's LP starts
+        # (`placement.solver.basis`).
         self._basis: tuple | None = None
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
         with self._busy:
             return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
-                               on_start, hint, show, [v.name for v in proto.variables])
+                               on_start, hint, show, proto)
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
-               show, names: list[str]) -> HighsAnswer:
+               show, proto) -> HighsAnswer:
         known = self._known(m, limits)
         if known is not None:
             return known
@@ -179,7 +180,9 @@ class WarmMip:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
-        run = self._run(m, limits, counted=False, names=names)
+        # The names only where the model is searched whole: a carried basis needs them
+        # (reading the province's 150k names from the proto takes 0.07 s).
+        run = self._run(m, limits, counted=False, names=[v.name for v in proto.variables])
         if hint is not None:
             run.hint(hint)
         if on_start is not None:
@@ -212,8 +215,8 @@ class WarmMip:
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
             if names is not None and self._basis is not None:
-                old, old_names, cols, rows = self._basis
-                search.lp_start(*carried(old, old_names, cols, rows, sub, names))
+                old, old_names, basis = self._basis
+                search.lp_start(*carried(old, old_names, *statuses(basis), sub, names))
         with self._lock:
             self.counts[what] += 1
         return _Run(self, sub, limits, search=search, prior=prior, names=names)
@@ -223,7 +226,7 @@ class WarmMip:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
-                self._basis = (sub, names, *basis)
+                self._basis = (sub, names, basis)
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)

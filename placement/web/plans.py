@@ -31,7 +31,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
-from placement.web.runner import Dispatcher, problems_json
+from placement.web.runner import Dispatcher, failed_event, problems_json
 
 MAX_YEARS = 10
 
@@ -63,10 +63,8 @@ def plan_in_process(scenario: str, settings: list[str], years: int, folder: str,
         api.report(folder, "zh")
         events.put({"stage": "finished", "ok": result.ok, "exit_code": result.exit_code,
                     "years_solved": len(result.years), "seconds": result.seconds})
-    except InputError as err:
-        events.put({"stage": "failed", "problems": problems_json(err.problems)})
     except Exception as err:  # reported to the page; the plan is marked failed
-        events.put({"stage": "failed", "error": f"{type(err).__name__}: {err}"})
+        events.put(failed_event(err))
 
 
 @dataclass

@@ -109,6 +109,14 @@ def problems_json(problems: Iterable[Problem]) -> list[dict]:
     return rows
 
 
+def failed_event(err: Exception) -> dict:
+    """The `failed` event of a worker (a run's or a plan's) that raised: an input error's
+    problems with where they are, else the error's type and message."""
+    if isinstance(err, InputError):
+        return {"stage": "failed", "problems": problems_json(err.problems)}
+    return {"stage": "failed", "error": f"{type(err).__name__}: {err}"}
+
+
 def progress_event(label: str, elapsed: float, best: float, bound: float) -> dict:
     """An engine report as a JSON-safe event: NaN (no roster yet) and an infinite bound
     (HiGHS before its first bound) become null; the gap as the terminal line computes it,
@@ -141,10 +149,8 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
         events.put({"stage": "finished", "status": res.status, "objective": s.get("objective"),
                     "bound": s.get("bound"), "gap": s.get("gap"), "ok": res.ok,
                     "interrupted": res.interrupted})
-    except InputError as err:
-        events.put({"stage": "failed", "problems": problems_json(err.problems)})
     except Exception as err:  # reported to the page; the run is marked failed
-        events.put({"stage": "failed", "error": f"{type(err).__name__}: {err}"})
+        events.put(failed_event(err))
 
 
 @dataclass

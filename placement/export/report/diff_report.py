@@ -22,7 +22,7 @@ import pandas as pd
 
 from placement.data import atomic
 from placement.data.words import value
-from placement.export.report.html import CSS
+from placement.export.report.html import CSS, esc
 from placement.export.report.labels import rule_name, word
 from placement.export.report.planner import change_value, flat, setting_label
 from placement.export.xlsx_sheet import add_sheet, new_book, save_book
@@ -129,26 +129,18 @@ def write_diff_xlsx(d, out: Path, lang: str, post_names: dict[str, str],
     return Path(out)
 
 
-def _e(v) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return ""
-    if isinstance(v, float):
-        return f"{v:g}"
-    return escape(str(v))
-
-
 def build_diff_html(d, lang: str, post_names: dict[str, str],
                     settings: tuple[dict | None, dict | None] = (None, None)) -> str:
     title = diff_title(d, lang)
     sections = []
     for key, (frame, headers) in diff_frames(d, lang, post_names, settings).items():
-        head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+        head = "".join(f"<th>{esc(h)}</th>" for h in headers)
         rows = "".join("<tr>" + "".join(
-            f'<td class="{"n" if isinstance(v, int | float) else ""}">{_e(v)}</td>'
+            f'<td class="{"n" if isinstance(v, int | float) else ""}">{esc(v)}</td>'
             for v in row) + "</tr>" for row in frame.itertuples(index=False, name=None))
         count = f"（{len(frame)}）" if lang == "zh" else f" ({len(frame)})"
         sections.append((key, word(key, lang) + count, f"<table><tr>{head}</tr>{rows}</table>"))
-    notes = "".join(f'<p class="unmet">{_e(n)}</p>' for n in d.notes)
+    notes = "".join(f'<p class="unmet">{esc(n)}</p>' for n in d.notes)
     contents = "".join(f'<li><a href="#{k}">{escape(h)}</a></li>' for k, h, _ in sections)
     body = "".join(f'<section id="{k}"><h2>{escape(h)}</h2>{t}</section>'
                    for k, h, t in sections)
@@ -157,7 +149,7 @@ def build_diff_html(d, lang: str, post_names: dict[str, str],
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
             f'<header><h1>{escape(title)}</h1><p class="sub">{escape(sub)}</p></header>{notes}'
-            f'<nav class="toc"><h2>{_e(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
+            f'<nav class="toc"><h2>{esc(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
             f"{body}</body></html>\n")
 
 

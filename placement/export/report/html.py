@@ -92,7 +92,9 @@ tr.info td{color:#5a6878;background:#f6f8fa}tr.short td:first-child{border-left:
 """.replace("FONTS", FONTS)
 
 
-def _e(v) -> str:
+def esc(v) -> str:
+    """A cell's text for HTML: empty for a missing value, floats without trailing zeros,
+    escaped (the report's and the diff page's one formatter)."""
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
     if isinstance(v, float):
@@ -102,18 +104,18 @@ def _e(v) -> str:
 
 def _summary(res: Result, lang: str) -> str:
     """Planner's cards, the what-if's changes against its base, and the notes."""
-    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
+    body = "".join(f'<div class="card"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
                    for k, v in planner_cards(res, lang))
     note = "".join(f'<p class="unmet">{escape(n)}</p>' for n in notes(res, lang))
     changes = base_changes(res)
     if changes:
-        rows = "".join(f"<tr><td>{_e(setting_label(k, lang))}</td>"
-                       f"<td>{_e(change_value(a, lang))}</td>"
-                       f"<td><b>{_e(change_value(b, lang))}</b></td></tr>"
+        rows = "".join(f"<tr><td>{esc(setting_label(k, lang))}</td>"
+                       f"<td>{esc(change_value(a, lang))}</td>"
+                       f"<td><b>{esc(change_value(b, lang))}</b></td></tr>"
                        for k, a, b in changes)
-        note += (f'<div class="whatif"><h3>{_e(word("changes_head", lang))}</h3><table>'
-                 f'<tr><th>{_e(word("setting", lang))}</th><th>{_e(word("base_value", lang))}'
-                 f'</th><th>{_e(word("this_value", lang))}</th></tr>{rows}</table></div>')
+        note += (f'<div class="whatif"><h3>{esc(word("changes_head", lang))}</h3><table>'
+                 f'<tr><th>{esc(word("setting", lang))}</th><th>{esc(word("base_value", lang))}'
+                 f'</th><th>{esc(word("this_value", lang))}</th></tr>{rows}</table></div>')
     return f'<div class="cards">{body}</div>{note}'
 
 
@@ -138,12 +140,12 @@ def _structure(res: Result, lang: str) -> str:
             * (len(HIGHLIGHT) + 1) + "</tr>")
     rows = []
     for i, r in frame.iterrows():
-        cells = [f"<td>{_e(r['team'])}</td>", f'<td class="n">{_e(r["posts"])}</td>']
+        cells = [f"<td>{esc(r['team'])}</td>", f'<td class="n">{esc(r["posts"])}</td>']
         for m in (*HIGHLIGHT, "avg_age"):
             for when in ("before", "after"):
                 mark = marks.get((i, f"{m}_{when}"), "")
-                cells.append(f'<td class="n {mark}">{_e(r[f"{m}_{when}"])}</td>')
-        cells.append(f'<td class="small">{_e(r["other_short"])}</td>')
+                cells.append(f'<td class="n {mark}">{esc(r[f"{m}_{when}"])}</td>')
+        cells.append(f'<td class="small">{esc(r["other_short"])}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     met_line = ("达标班子数（调整后）：" if lang == "zh" else "teams meeting the target after: ")
     legend = ('<span class="met">&nbsp;达标&nbsp;</span> <span class="unmet">&nbsp;未达标&nbsp;'
@@ -184,7 +186,7 @@ def _rules(res: Result, lang: str) -> str:
         places = float(x["places"] or 0)
         ok = 1.0 if places == 0 else (places - float(x["places_short"])) / places
         cls = "bar short" if x["places_short"] else "bar"
-        cells = "".join(f'<td class="{CELL_CLASS.get(k, "nw")}">{_e(x[k])}</td>'
+        cells = "".join(f'<td class="{CELL_CLASS.get(k, "nw")}">{esc(x[k])}</td>'
                         for k in keys)
         if x["verdict"] == info or places == 0:  # nothing to meet: no bar, not a full one
             cells += "<td>—</td>"
@@ -194,17 +196,17 @@ def _rules(res: Result, lang: str) -> str:
         where = str(x["where"] or "")  # rules_frame: only where a rule is short
         why = causes.get(x["rule"], []) if x["verdict"] == unmet else []
         if why:
-            items = "".join(f"<li>{_e(c)}</li>" for c in why[:MAX_CAUSES])
+            items = "".join(f"<li>{esc(c)}</li>" for c in why[:MAX_CAUSES])
             more = f"<li>… {len(why) - MAX_CAUSES}</li>" if len(why) > MAX_CAUSES else ""
-            where_html = (f"<details><summary>{_e(where[:60])}{'…' if len(where) > 60 else ''}"
+            where_html = (f"<details><summary>{esc(where[:60])}{'…' if len(where) > 60 else ''}"
                           f"</summary><ul>{items}{more}</ul></details>")
         elif len(where) > 80:
-            where_html = f"<details><summary>{_e(where[:60])}…</summary>{_e(where)}</details>"
+            where_html = f"<details><summary>{esc(where[:60])}…</summary>{esc(where)}</details>"
         else:
-            where_html = _e(where)
+            where_html = esc(where)
         cells += f'<td class="small">{where_html}</td>'
         if "cause" in r:
-            cells += f'<td class="small">{_e(x["cause"])}</td>'
+            cells += f'<td class="small">{esc(x["cause"])}</td>'
         cls_row = ' class="info"' if x["verdict"] == info else (
             ' class="short"' if x["verdict"] == unmet else "")
         rows.append(f"<tr{cls_row}>{cells}</tr>")
@@ -220,7 +222,7 @@ def _by_team(frame: pd.DataFrame, keys: tuple[str, ...], lang: str, line, colgro
     for _, x in frame.iterrows():
         if x["team"] != team:
             team = x["team"]
-            rows.append(f'<tr class="group"><td colspan="{len(keys)}">{_e(team)}</td></tr>')
+            rows.append(f'<tr class="group"><td colspan="{len(keys)}">{esc(team)}</td></tr>')
         rows.append(line(x))
     return f"<table>{colgroup}<tr>{head}</tr>{''.join(rows)}</table>"
 
@@ -231,13 +233,13 @@ def _roster(res: Result, lang: str) -> str:
     def line(x) -> str:
         code = change_code.get(x["post_id"], "")
         cls = ' class="changed"' if code != "stay" else ""
-        return (f"<tr{cls}><td>{_e(x['post'])}</td>"
-                f"<td class=nw>{_e(x['proposed'])} <span class=small>{_e(x['proposed_id'])}"
+        return (f"<tr{cls}><td>{esc(x['post'])}</td>"
+                f"<td class=nw>{esc(x['proposed'])} <span class=small>{esc(x['proposed_id'])}"
                 f"</span></td>"
-                f"<td class=nw>{_e(x['current'])} <span class=small>{_e(x['current_id'])}"
+                f"<td class=nw>{esc(x['current'])} <span class=small>{esc(x['current_id'])}"
                 f"</span></td>"
-                f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span></td>'
-                f"<td>{_e(x['reason'])}</td></tr>")
+                f'<td><span class="badge {escape(code)}">{esc(x["change"])}</span></td>'
+                f"<td>{esc(x['reason'])}</td></tr>")
 
     cols = ('<colgroup><col style="width:20%"><col style="width:10%"><col style="width:10%">'
             '<col style="width:5%"><col></colgroup>')
@@ -249,11 +251,11 @@ def _alternates(res: Result, lang: str) -> str:
     """The shortlist per post (差额人选), grouped by team, when the result has one."""
 
     def line(x) -> str:
-        return (f"<tr><td>{_e(x['post'])}</td><td class=n>{_e(x['rank'])}</td>"
-                f"<td class=nw>{_e(x['name'])} <span class=small>{_e(x['cadre_id'])}</span></td>"
-                f"<td class=n>{_e(x['objective_change'])}</td>"
-                f"<td class=n>{_e(x['lines_changed'])}</td>"
-                f"<td class=small>{_e(x['reason'])}</td></tr>")
+        return (f"<tr><td>{esc(x['post'])}</td><td class=n>{esc(x['rank'])}</td>"
+                f"<td class=nw>{esc(x['name'])} <span class=small>{esc(x['cadre_id'])}</span></td>"
+                f"<td class=n>{esc(x['objective_change'])}</td>"
+                f"<td class=n>{esc(x['lines_changed'])}</td>"
+                f"<td class=small>{esc(x['reason'])}</td></tr>")
 
     return _by_team(alternates_frame(res, lang),
                     ("post", "rank", "name", "objective_change", "lines_changed", "reason"),
@@ -277,20 +279,20 @@ def _counties(res: Result, lang: str) -> str:
             figures = "" if t is None else "　".join(
                 f"{word(m, lang)} {t[f'{m}_before']}→{t[f'{m}_after']}"
                 for m in ("women", "young", "non_party"))
-            rows.append(f'<tr class="group"><td colspan="5">{_e(team)}'
-                        f'<span class="small" style="float:right">{_e(figures)}</span></td></tr>')
+            rows.append(f'<tr class="group"><td colspan="5">{esc(team)}'
+                        f'<span class="small" style="float:right">{esc(figures)}</span></td></tr>')
             for _, x in members.iterrows():
                 code = change_code.get(x["post_id"], "")
                 cls = ' class="changed"' if code != "stay" else ""
-                rows.append(f"<tr{cls}><td>{_e(x['post'])}</td><td class=nw>{_e(x['proposed'])}"
-                            f"</td><td class=nw>{_e(x['birth'])}</td>"
-                            f"<td class=nw>{_e(x['current'])}</td>"
-                            f'<td><span class="badge {escape(code)}">{_e(x["change"])}</span>'
+                rows.append(f"<tr{cls}><td>{esc(x['post'])}</td><td class=nw>{esc(x['proposed'])}"
+                            f"</td><td class=nw>{esc(x['birth'])}</td>"
+                            f"<td class=nw>{esc(x['current'])}</td>"
+                            f'<td><span class="badge {escape(code)}">{esc(x["change"])}</span>'
                             "</td></tr>")
         head = "".join(f"<th>{word(k, lang)}</th>"
                        for k in ("post", "proposed", "birth", "current", "change"))
         title = f"{names.name(region, lang) or region}{word('county_plan', lang)}"
-        pages.append(f'<div class="county" id="county-{escape(str(region))}"><h3>{_e(title)}'
+        pages.append(f'<div class="county" id="county-{escape(str(region))}"><h3>{esc(title)}'
                      f"</h3><table>{'<tr>' + head + '</tr>'}{''.join(rows)}</table></div>")
     return "".join(pages)
 
@@ -313,9 +315,9 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
         sections.append(("alternates", "备选人选（差额）" if zh else "Alternates",
                          _alternates(res, lang)))
     sections.append(("technical", word("tech_note", lang),
-                     f'<p class="small">{_e(technical_note(res, lang))}</p>'))
+                     f'<p class="small">{esc(technical_note(res, lang))}</p>'))
     contents = "".join(f'<li><a href="#{sid}">{escape(h)}</a></li>' for sid, h, _ in sections)
-    toc = f'<nav class="toc"><h2>{_e(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
+    toc = f'<nav class="toc"><h2>{esc(word("contents", lang))}</h2><ol>{contents}</ol></nav>'
     return _page(title, sub, sections, zh, toc)
 
 
@@ -344,7 +346,7 @@ def _frame_table(frame: pd.DataFrame, keys: list[str], lang: str) -> str:
     """A plain table of `frame[keys]` under the plan report's words."""
     head = "".join(f"<th>{escape(plan_word(k, lang))}</th>" for k in keys)
     rows = "".join("<tr>" + "".join(
-        f'<td class="{"n" if isinstance(x[k], int | float) else ""}">{_e(x[k])}</td>'
+        f'<td class="{"n" if isinstance(x[k], int | float) else ""}">{esc(x[k])}</td>'
         for k in keys) + "</tr>" for x in frame[keys].to_dict("records"))
     return f'<table class="grid"><tr>{head}</tr>{rows}</table>'
 
@@ -397,7 +399,7 @@ def build_plan_html(plan: PlanFolder, lang: str = "zh") -> str:
              (plan_word("changed", lang), int(by_year["changed"].sum())),
              (plan_word("forced", lang), int(by_year["forced"].sum())),
              (plan_word("check", lang), plan_word("passed" if s["ok"] else "failed", lang))]
-    body = "".join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>'
+    body = "".join(f'<div class="card"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
                    for k, v in cards)
     sections = [("plan", plan_word("plan_title", lang), f'<div class="cards">{body}</div>'
                  f"{plan_years_table(by_year, lang)}")]
