@@ -57,16 +57,15 @@ class Rule(BaseModel):
     priority: int = Field(1, ge=1, le=9, description="1 is solved first (lexicographic)")
 
 
-class ScopedRule(Rule):
-    kinds: tuple[str, ...] = ALL_KINDS
+def _known_kinds(v: tuple[str, ...]) -> tuple[str, ...]:
+    bad = [k for k in v if k not in TEAM_KINDS]
+    if bad:
+        raise ValueError(f"unknown team kind(s) {bad}; expected some of {list(TEAM_KINDS)}")
+    return tuple(v)
 
-    @field_validator("kinds")
-    @classmethod
-    def _known_kinds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [k for k in v if k not in TEAM_KINDS]
-        if bad:
-            raise ValueError(f"unknown team kind(s) {bad}; expected some of {list(TEAM_KINDS)}")
-        return tuple(v)
+
+class ScopedRule(Rule):
+    kinds: Annotated[tuple[str, ...], AfterValidator(_known_kinds)] = ALL_KINDS
 
 
 # --- eligibility -----------------------------------------------------------
@@ -103,10 +102,14 @@ class EL6(Rule):
 
 
 class EL7(Rule):
-    """Age limits: no new post for a cadre who reaches `retirement_age` within the term;
-    promotion only up to `promotion_max_age[rank of the new post]` (our defaults)."""
+    """Age limits (seed 000, [reg]): a cadre at or over `retirement_age` on the reference
+    date holds no post and leaves; promotion only up to `promotion_max_age[rank of the new
+    post]` (our defaults). One who reaches the age *within* the term may be nominated and
+    retires in the year it falls due; `retiring_in_term = true` also bars new placements of
+    those who reach it within `term_years` (no seed states it; 不唯年龄: off by default)."""
     retirement_age: int = 60
     term_years: int = 5
+    retiring_in_term: bool = False
     promotion_max_age: dict[str, int] = Field(default_factory=lambda: {
         "副科": 45, "正科": 48, "副处": 50, "正处": 52, "副厅": 55, "正厅": 57})
 
@@ -146,8 +149,9 @@ class EL11(Rule):
 class EL12(Rule):
     """Re-vetting of those nominated to stay (seed 002: 对继续提名人选也全部进行了严格考察):
     a sitting cadre under a sanction in force, with a problem in the file or the personal
-    matters (R-EL5), or reaching R-EL7's `retirement_age` within its `term_years`, does not
-    stay in post. No parameters of its own: R-EL7's age and term are the one source."""
+    matters (R-EL5) does not
+    stay in post. Not an age rule (age is R-EL7 alone): the integrity checks of R-EL5 read
+    again for staying. No parameters of its own."""
 
 
 # --- team composition --------------------------------------------------------
@@ -159,11 +163,12 @@ class TC1(ScopedRule):
 
 
 class TC2(ScopedRule):
-    """At least `min_locals` local cadres in each county party and government team (seed 002).
-    `per = "county"` reads the seed's 每个县党政班子 as the two teams together."""
+    """At least `min_locals` local cadres among each county's party and government team
+    members (seed 002: 每个县党政班子成员中本地干部不少于3名): `per = "county"` (the default)
+    counts the county's teams of `kinds` together; `per = "team"` asks it of each team."""
     kinds: tuple[str, ...] = PARTY_GOV
     min_locals: int = Field(3, ge=0)
-    per: Literal["team", "county"] = "team"
+    per: Literal["team", "county"] = "county"
 
 
 class TC3(ScopedRule):
@@ -186,20 +191,30 @@ class TC4(Rule):
 class TC5(ScopedRule):
     """Women, in two tiers (seed 002, [reg]): (a) at least `min_women_every` in every team
     in scope, in `every_mode` (hard by default: the common requirement); (b) at least
-    `min_women` in more than `share_of_teams` of those teams, in `mode` (a target: "大部分
+    `min_women` in more than `share_of_teams` of the places, in `mode` (a target: "大部分
     县(市、区)党政班子配备了2名以上的女干部", most, not all; `share_of_teams = 1` asks it of
-    every team). `mode = "off"` switches both tiers off."""
+    every place). A place is a county, its teams of `kinds` together (`per = "county"`,
+    the seed's unit), or each team (`per = "team"`). `mode = "off"` switches both off."""
     mode: Mode = "target"
     kinds: tuple[str, ...] = PARTY_GOV
     min_women_every: int = Field(1, ge=0)
     every_mode: Mode = "hard"
     min_women: int = Field(2, ge=0)
     share_of_teams: Share = "1/2"
+    per: Literal["team", "county"] = "county"
 
 
 class TC6(Rule):
-    """Every team flagged 党外必配 has at least `min_non_party` non-Party cadres."""
+    """Non-Party cadres (seed 002: 不硬性配备，不降格以求): a team flagged 党外必配 gets
+    `min_non_party` non-Party cadres where a candidate meets the post's conditions and fit:
+    a sitting non-Party member counts, a newcomer only with fit ≥ `min_fit` (never a weak
+    candidate to fill the count); and with `keep_total` the city's non-Party cadres in post
+    do not fall below their number before (seed 002 published 52). A target."""
+    mode: Mode = "target"
+    weight: int = 500
     min_non_party: int = Field(1, ge=0)
+    min_fit: int = Field(60, ge=0, le=100, description="fit a non-Party newcomer needs to count")
+    keep_total: bool = True
 
 
 class TC7(Rule):
@@ -211,11 +226,16 @@ class TC7(Rule):
 
 class TC8(ScopedRule):
     """Members with township party-secretary experience (`secretary_exp`, falling back to
-    `township_head`) reach `share` of county party and government teams (seed 004)."""
+    `township_head`) among county party and government team members (seed 004: "逐步达到
+    50%"). `basis = "before"` (default): the share of each place does not fall below its
+    share before; `basis = "share"`: it reaches `share` (Wenzhou's 50 %). A place is a
+    county, its teams of `kinds` together (`per = "county"`), or each team."""
     mode: Mode = "target"
     weight: int = 300
     kinds: tuple[str, ...] = PARTY_GOV
+    basis: Literal["before", "share"] = "before"
     share: Share = "1/2"
+    per: Literal["team", "county"] = "county"
 
 
 class TC9(Rule):
@@ -225,14 +245,28 @@ class TC9(Rule):
 
 
 class TC10(ScopedRule):
-    """Age gradient: each team spans at least `min_bands` age bands of `band_years`; the
-    average age of the teams in scope falls by `avg_age_drop` years (seeds 002, 003)."""
+    """Age gradient: each team of `kinds` spans at least `min_bands` age bands of
+    `band_years`; the average age of the teams of `avg_kinds` (the county party and
+    government teams, seed 002's figure) falls by `avg_age_drop` years (seeds 002, 003)."""
     mode: Mode = "target"
     weight: int = 200
     band_years: int = Field(10, ge=1)
     min_bands: int = Field(2, ge=1)
     avg_age_drop: float = 1.0
     avg_weight: int = Field(20, ge=0, description="penalty per member-year above the goal")
+    avg_kinds: Annotated[tuple[str, ...], AfterValidator(_known_kinds)] = PARTY_GOV
+
+
+class TC11(ScopedRule):
+    """Young heads (seed 002: 40岁左右的县级党政正职3名): at least `min_count` head posts
+    (正职) of teams of `kinds` held by cadres aged `min_age`–`max_age` on the reference date
+    ("around 40"), across the city."""
+    mode: Mode = "target"
+    weight: int = 300
+    kinds: tuple[str, ...] = PARTY_GOV
+    min_age: int = 38
+    max_age: int = 42
+    min_count: int = Field(3, ge=0)
 
 
 # --- rotation ----------------------------------------------------------------
@@ -288,13 +322,16 @@ class RO8(Rule):
 
 
 class RO9(Rule):
-    """能上能下 (seeds 003, 001): a sitting cadre whose democratic evaluation gives 优秀+称职
-    (`rating_good`) below `adjust_below` does not stay in post and is not promoted (a lateral
-    move, or one rank down by a `must` lock); one whose 不称职 share (`rating_bad`) exceeds
-    `remove_above` holds no post (免职). An empty rating (not evaluated) keeps the rule.
-    Seed 001 removes above one half of 不满意票: set `remove_above = "1/2"`."""
+    """能上能下 (seeds 003, 001) needs an organisational finding: `finding = unfit_post`
+    (不胜任现职) — the cadre does not stay in the post and is not promoted (a lateral move or
+    one rank down); `finding = incompetent` (不称职) — removed or demoted (no post of the
+    same or a higher rank). Evaluation votes (优秀+称职 `rating_good` below `adjust_below`,
+    不称职 `rating_bad` above `remove_above`; seed 001: set `remove_above = "1/2"`) only mark
+    the cadre for the committee (`votes = "mark"`, the seed allows a talk, 诫勉谈话,
+    instead of a move); `votes = "act"` reads them as findings (the old reading)."""
     adjust_below: Share = "2/3"
     remove_above: Share = "1/3"
+    votes: Literal["mark", "act"] = "mark"
 
 
 # --- avoidance -----------------------------------------------------------------
@@ -329,7 +366,7 @@ CATALOGUE: dict[str, type[Rule]] = {
     "R-EL6": EL6, "R-EL7": EL7, "R-EL8": EL8, "R-EL9": EL9,
     "R-EL10": EL10, "R-EL11": EL11, "R-EL12": EL12,
     "R-TC1": TC1, "R-TC2": TC2, "R-TC3": TC3, "R-TC4": TC4, "R-TC5": TC5,
-    "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10,
+    "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10, "R-TC11": TC11,
     "R-RO1": RO1, "R-RO2": RO2, "R-RO3": RO3, "R-RO4": RO4, "R-RO5": RO5,
     "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8, "R-RO9": RO9,
     "R-AV1": AV1, "R-AV2": AV2,
@@ -354,11 +391,12 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-TC3": ("配有40岁左右干部的班子比例", "teams with a cadre around 40"),
     "R-TC4": ("每年配备40岁以下年轻干部", "young cadres appointed each cycle"),
     "R-TC5": ("女干部配备", "women in county teams"),
-    "R-TC6": ("党外干部必配", "non-Party cadre required"),
+    "R-TC6": ("党外干部配备", "non-Party cadres"),
     "R-TC7": ("专业部门专业干部比例", "professional cadres in professional departments"),
     "R-TC8": ("乡镇党委书记经历比例", "township party-secretary experience in county teams"),
     "R-TC9": ("急需专长", "special needs"),
     "R-TC10": ("年龄梯次", "age gradient"),
+    "R-TC11": ("40岁左右的县级党政正职", "young county party and government heads"),
     "R-RO1": ("正职任职满10年交流", "heads exchanged after 10 years"),
     "R-RO2": ("重点部门副职满10年交流", "deputies of sensitive systems after 10 years"),
     "R-RO3": ("其他副职满10年交流", "other deputies after 10 years"),
@@ -367,7 +405,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-RO6": ("新当选乡镇党政正职留本县政府班子", "township heads stay in their county"),
     "R-RO7": ("县级初步人选跨县交流", "county picks exchanged across counties"),
     "R-RO8": ("党政正职不同时调整", "party and government heads not both changed"),
-    "R-RO9": ("能上能下：民主测评调整或免职", "adjusted or removed on the democratic evaluation"),
+    "R-RO9": ("能上能下：经组织考核认定调整", "adjusted on an organisational finding"),
     "R-AV1": ("亲属回避", "kinship avoidance"),
     "R-AV2": ("地域回避", "regional avoidance"),
     "R-RS1": ("后备干部覆盖", "reserve pool coverage"),

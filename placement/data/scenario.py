@@ -68,6 +68,9 @@ class Scenario(Strict):
     weights: Weights = Field(default_factory=Weights)
     fit: FitWeights = Field(default_factory=FitWeights)
     rules: dict[str, Rule] = Field(default_factory=default_rules)
+    # "Leaving the roster" (docs/rules.md): a sitting cadre allowed to stay leaves only for
+    # a cause; `true` lets the proposal release one without a cause, at `weights.release`.
+    allow_release: bool = False
     locks: Locks = Field(default_factory=Locks)
     solver: Solver = Field(default_factory=Solver)
     # Where the scenario came from (set by the loader, not by the file).

@@ -121,6 +121,18 @@ FLAG_ALIASES: dict[str, str] = {
 }
 
 
+# Who fills a post (`posts.filled_by`): the proposal, the military, or the level above.
+FILLED_BY: tuple[str, ...] = ("scope", "military", "above")
+FILLED_BY_ALIASES: dict[str, str] = {
+    "本范围": "scope", "组织部门": "scope", "军事机关": "military", "军队": "military",
+    "人武": "military", "上级": "above", "上级任命": "above"}
+# R-RO9's organisational findings (`cadres.finding`).
+FINDINGS: tuple[str, ...] = ("unfit_post", "incompetent")
+FINDING_ALIASES: dict[str, str] = {
+    "不胜任现职": "unfit_post", "不胜任": "unfit_post", "不胜任现职岗位": "unfit_post",
+    "不称职": "incompetent"}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -180,6 +192,11 @@ POSTS = Table("posts", "职位", "post_id", (
     # R-EL10: the post is a Party office; empty: the default of docs/data.md.
     _enum("party_post", "党内职务", FLAG_VALUES, FLAG_ALIASES, required=False,
           allow_empty=True, default=""),
+    # Posts filled through another channel (docs/rules.md): `military` (人武部, an
+    # active-duty officer) or `above` (the level above); empty: `military` where the title
+    # names 人武部, else `scope` (the proposal fills it).
+    _enum("filled_by", "任命渠道", FILLED_BY, FILLED_BY_ALIASES, required=False,
+          allow_empty=True, default=""),
 ))
 
 CADRES = Table("cadres", "干部", "cadre_id", (
@@ -226,6 +243,12 @@ CADRES = Table("cadres", "干部", "cadre_id", (
            low=0.0, high=1.0),
     Column("rating_bad", "民主测评不称职率", "float", required=False, allow_empty=True,
            low=0.0, high=1.0),
+    # R-RO9: the organisation's finding (组织考核认定) that binds; empty: none.
+    _enum("finding", "组织考核认定", FINDINGS, FINDING_ALIASES, required=False,
+          allow_empty=True, default=""),
+    # R-RO9: the year of rating_good / rating_bad (a term plan uses it in that year only).
+    Column("evaluation_year", "民主测评年度", "int", required=False, allow_empty=True,
+           low=1950, high=2100),
 ))
 
 RELATIONS_TABLE = Table("relations", "关系", None, (
