@@ -13,24 +13,48 @@ from models.variables import PairPenalty, Placement
 
 
 def add_assignment(pl: Placement) -> None:
-    """Every post exactly one holder; every cadre at most one post.
+    """Every post exactly one holder, but a post left open for another channel
+    (`facts.p_open`); every cadre at most one post, and a sitting cadre allowed to stay
+    exactly one ("Leaving the roster", docs/rules.md: no release without a cause, unless
+    the scenario's `allow_release`).
 
     In post order, as one bulk write per run of posts that have candidates; a post
     nobody may take is named (`NO_CANDIDATE`) in its place, so that the explanation
     can say so. The loop runs over those posts only (none when the pre-checks passed)."""
     posts, idx, starts = pl.group_bounds(pl.pairs.post)
     done = 0
-    for p in np.setdiff1d(np.arange(len(pl.data.posts)), posts):
+    unheld = np.setdiff1d(np.arange(len(pl.data.posts)), posts)
+    for p in unheld[~pl.facts.p_open[unheld]]:
         upto = int(np.searchsorted(posts, p))
         pl.add_groups("exactly_one", idx, starts[done:upto + 1])
         pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
         done = upto
     pl.add_groups("exactly_one", idx, starts[done:])
-    _, idx, starts = pl.group_bounds(pl.pairs.cadre)
+    cadres, idx, starts = pl.group_bounds(pl.pairs.cadre)
     sizes = np.diff(starts)
-    several = sizes > 1
-    pl.add_groups("at_most_one", idx[np.repeat(several, sizes)],
-                  np.r_[0, np.cumsum(sizes[several])])
+    placed = np.zeros(len(cadres), dtype=bool)
+    if not pl.scenario.allow_release:
+        placed = pl.stay_pair[cadres] >= 0
+    if pl.explaining:  # behind a named literal each, so a conflict can name the cadre
+        # The conflict core relaxes hard pair rules to priced ones: a cadre whose own pair
+        # breaks one may not be held to stay placed on its account.
+        priced = np.zeros(len(pl.pairs), dtype=bool)
+        for mask in pl.pairs.breaks.values():
+            priced |= mask
+        placed &= ~priced[np.maximum(pl.stay_pair[cadres], 0)]
+        ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
+        for g in np.flatnonzero(placed):
+            pl.require("NO_RELEASE", str(ids[cadres[g]]),
+                       pl.sum_row(idx[starts[g]:starts[g + 1]], lo=1))
+    else:
+        _groups(pl, "exactly_one", idx, sizes, placed)
+    _groups(pl, "at_most_one", idx, sizes, (sizes > 1) & (~placed | pl.explaining))
+
+
+def _groups(pl: Placement, kind: str, idx: np.ndarray, sizes: np.ndarray,
+            chosen: np.ndarray) -> None:
+    """One `kind` constraint over each chosen group of `idx` (runs of `sizes`)."""
+    pl.add_groups(kind, idx[np.repeat(chosen, sizes)], np.r_[0, np.cumsum(sizes[chosen])])
 
 
 def add_locks(pl: Placement) -> None:

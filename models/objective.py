@@ -24,6 +24,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.variables import Placement
+from placement.eligibility.pair_rules import barred_everywhere
 
 
 @dataclass
@@ -52,17 +53,34 @@ class Level:
 
 def _stability(pl: Placement) -> tuple[np.ndarray, int]:
     """Moves and releases of sitting cadres; with a baseline (`--from`), also every line
-    that differs from it: `change × (posts − lines kept)`."""
+    that differs from it: `change × (posts − lines kept)`.
+
+    A move is charged to a sitting cadre allowed to stay; a release to every sitting cadre
+    left without a post who is not `leaving` and not barred from every post for a reason
+    of their own (`barred_everywhere`: retirement, 不称职, integrity): so a cadre a rule
+    moves (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding) is moved to another post where
+    one suits, and "交流出本范围，另行安排" is never the cheap way to meet the rule."""
     w = pl.scenario.weights
     coefs = np.zeros(len(pl.pairs), dtype=np.int64)
     allowed = np.flatnonzero(pl.stay_pair >= 0)  # sitting cadres whose own pair exists
     coefs[pl.stay_pair[allowed]] += w.move
-    coefs[np.isin(pl.pairs.cadre, allowed)] += w.release
-    constant = -(w.move + w.release) * len(allowed)
+    sitting = np.flatnonzero(releasable(pl))
+    coefs[np.isin(pl.pairs.cadre, sitting)] += w.release
+    constant = -w.move * len(allowed) - w.release * len(sitting)
     if pl.baseline is not None and w.change:
         coefs += w.change * agreement(pl, pl.baseline).coefs
         constant -= w.change * len(pl.data.posts)
     return coefs, constant
+
+
+def releasable(pl: Placement) -> np.ndarray:
+    """Bool per cadre: sitting, not `leaving`, not barred from every post, not holding a
+    post filled through another channel: one whose leaving the roster is a release."""
+    facts, data = pl.facts, pl.data
+    own = facts.c_own_post
+    channel = (own >= 0) & facts.p_channel[np.maximum(own, 0)]
+    return ((own >= 0) & ~data.cadres["leaving"].to_numpy(bool) & ~channel
+            & ~barred_everywhere(data, pl.scenario.rules, facts))
 
 
 def levels(pl: Placement) -> list[Level]:

@@ -18,14 +18,14 @@ from placement.meaning import team_rules as meaning
 def _counts(pl: Placement, rule: str) -> np.ndarray:
     """Bool per eligible pair: the member it places counts for the rule."""
     return meaning.counts(rule, pl.data, pl.scenario, pl.facts, pl.pairs.cadre, pl.pair_team,
-                          pl.pairs.own)
+                          pl.pairs.own, pl.pairs.fit)
 
 
 def _team_minimum(pl: Placement, rule: str) -> dict[str, tuple[int, object]]:
     """For each place of the rule (a team in scope, or a county): members whose pair
     counts ≥ the place's requirement. Returns, per place written, its requirement and
     its shortfall variable (None when hard)."""
-    at = meaning.places(rule, pl.data, pl.scenario, meaning.sizes(pl.data, pl.facts))
+    at = meaning.places(rule, pl.data, pl.scenario, pl.facts)
     key = at.of_team[pl.pair_team]
     groups = pl.groups(key, _counts(pl, rule) & (key >= 0))
     empty = np.array([], dtype=np.int64)
@@ -95,10 +95,12 @@ def add_young_appointments(pl: Placement) -> None:
 def add_women(pl: Placement) -> None:
     """R-TC5: women in county party and government teams, in two tiers: (a) at least
     `min_women_every` in each team (`every_mode`, hard by default); (b) at least
-    `min_women` in more than `share_of_teams` of them (the rule's mode), written like
-    R-TC3: `min_women × w_t ≤ Σ women x in t` and `Σ w ≥ k`.
+    `min_women` in more than `share_of_teams` of the places (the rule's mode; a place is a
+    county, its teams together, with `per = "county"`, or a team), written like R-TC3:
+    `min_women × w_k ≤ Σ women x in k` and `Σ w ≥ k`.
 
-    Where tier (a) already requires a ≥ 1 women in t, the flag's row is tightened to
+    Where the place is one team and tier (a) already requires a ≥ 1 women in it, the
+    flag's row is tightened to
     `(min_women − a)·w_t ≤ Σ women x in t − a (+ tier (a)'s shortfall)`, valid because
     tier (a)'s row holds: the same rosters, a tighter LP. Why: with a = 1 and
     min_women = 2, `2·w ≤ n` let the LP count a team with one woman as half a team,
@@ -106,26 +108,27 @@ def add_women(pl: Placement) -> None:
     every pair column integral, 18 flags fractional; docs/solver.md), which kept
     why-not and alternates from proving an answer by the LP."""
     every = _team_minimum(pl, "R-TC5")
-    scope = np.flatnonzero(meaning.scope("R-TC5", pl.data, pl.scenario))
-    if len(scope) == 0:
+    names, of_team = meaning.share_places(pl.data, pl.scenario)
+    if len(names) == 0:
         return
-    women = pl.groups(pl.pair_team, _counts(pl, "R-TC5"))
+    key = of_team[pl.pair_team]
+    women = pl.groups(key, _counts(pl, "R-TC5") & (key >= 0))
     each = meaning.most_minimum("R-TC5", pl.scenario)
-    team_ids = pl.data.teams["team_id"].to_numpy()
+    by_team = pl.scenario.rules["R-TC5"].per == "team"
     flags = []
-    for t in scope:
-        idx = women.get(int(t))
+    for k, name in enumerate(names):
+        idx = women.get(k)
         if idx is None and each > 0:
             continue
-        w = pl.model.new_bool_var(f"women{each}[{team_ids[t]}]")
+        w = pl.model.new_bool_var(f"women{each}[{name}]")
         if each > 0:
             pl.model.add(each * w <= pl.total(idx))
-            least, short = every.get(team_ids[t], (0, None))
+            least, short = every.get(name, (0, None)) if by_team else (0, None)
             if 0 < least < each:
                 tight = (each - least) * w <= pl.total(idx) - least + (
                     short if short is not None else 0)
                 if short is None:  # behind tier (a)'s own literal when explaining
-                    pl.require("R-TC5", team_ids[t], tight)
+                    pl.require("R-TC5", name, tight)
                 else:
                     pl.model.add(tight)
         flags.append(w)
@@ -134,8 +137,15 @@ def add_women(pl: Placement) -> None:
 
 
 def add_non_party(pl: Placement) -> None:
-    """R-TC6: teams flagged 党外必配 have a non-Party cadre."""
+    """R-TC6: teams flagged 党外必配 have a non-Party cadre who meets the post (a newcomer
+    at `min_fit` or above, `meaning.counts`), and with `keep_total` the non-Party cadres in
+    post do not fall below their number before (place `total`)."""
     _team_minimum(pl, "R-TC6")
+    if pl.scenario.rules["R-TC6"].keep_total:
+        non_party = meaning.counts("R-TC6", pl.data, pl.scenario, pl.facts, pl.pairs.cadre,
+                                   pl.pair_team, pl.pairs.own)  # every non-Party member
+        pl.at_least("R-TC6", "total", np.flatnonzero(non_party),
+                    meaning.non_party_before(pl.data, pl.facts))
 
 
 def add_professionals(pl: Placement) -> None:
@@ -146,6 +156,14 @@ def add_professionals(pl: Placement) -> None:
 def add_township_experience(pl: Placement) -> None:
     """R-TC8: members with township head experience reach a share of county teams."""
     _team_minimum(pl, "R-TC8")
+
+
+def add_young_heads(pl: Placement) -> None:
+    """R-TC11: head posts of county party and government teams held by cadres around 40
+    (seed 002: 40岁左右的县级党政正职3名), `min_count` across the city."""
+    heads = meaning.head_posts(pl.data, pl.scenario, pl.facts)[pl.pairs.post]
+    idx = np.flatnonzero(heads & _counts(pl, "R-TC11"))
+    pl.at_least("R-TC11", "all", idx, meaning.required_figure("R-TC11", pl.data, pl.scenario))
 
 
 def add_special_needs(pl: Placement) -> None:
@@ -176,15 +194,17 @@ def add_age_gradient(pl: Placement) -> None:
             pl.add_row(pl.sum_row(idx[starts[g]:starts[g + 1]], -1, hi=0, tail=((flag, 1),)))
             present.append(flag)
         _minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
-    _average_age(pl, scope, sizes)
+    _average_age(pl, sizes)
 
 
-def _average_age(pl: Placement, scope: np.ndarray, sizes: np.ndarray) -> None:
-    """R-TC10 (b): total member age of the teams in scope ≤ the goal, in member-years."""
+def _average_age(pl: Placement, sizes: np.ndarray) -> None:
+    """R-TC10 (b): total member age of the teams of `avg_kinds` ≤ the goal, in
+    member-years."""
     rule = pl.scenario.rules["R-TC10"]
     goal = meaning.age_goal(pl.data, pl.scenario, pl.facts)
     if goal is None:
         return
+    scope = meaning.avg_scope(pl.data, pl.scenario)
     posts = int(sizes[scope].sum())
     age = pl.facts.c_age[pl.pairs.cadre]
     idx = np.flatnonzero(scope[pl.pair_team])
@@ -221,4 +241,5 @@ FAMILY = {
     "R-TC8": add_township_experience,
     "R-TC9": add_special_needs,
     "R-TC10": add_age_gradient,
+    "R-TC11": add_young_heads,
 }

@@ -14,21 +14,50 @@ import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL
+from placement.meaning.posts import filled_by
 
-DAYS_PER_YEAR = 365.25
+def _anniversary(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The dates (datetime64[D]) of an anniversary in `year`: 29 February falls on
+    28 February in a year that has none (docs/rules.md, "Tenure")."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    months = (year - 1970) * 12 + (month - 1)
+    return months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1)
+
+
+def _full_years(since: pd.Series, ref: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per date: whole anniversaries reached by `ref`, the last and the next anniversary
+    (NaT rows: 0 years, and the reference date for both dates)."""
+    d = pd.to_datetime(since)
+    known = d.notna().to_numpy()
+    y = d.dt.year.fillna(ref.year).to_numpy(dtype=np.int64)
+    m = d.dt.month.fillna(ref.month).to_numpy(dtype=np.int64)
+    dd = d.dt.day.fillna(ref.day).to_numpy(dtype=np.int64)
+    r = np.datetime64(ref, "D")
+    this_year = _anniversary(np.full(len(y), ref.year), m, dd)
+    n = ref.year - y - (this_year > r).astype(np.int64)
+    n = np.where(known, np.maximum(n, 0), 0)
+    last = np.where(known, _anniversary(y + n, m, dd), r)
+    nxt = np.where(known, _anniversary(y + n + 1, m, dd), r)
+    return n, last, nxt
 
 
 def whole_years(born: pd.Series, ref: dt.date) -> np.ndarray:
-    """Completed years between each date and `ref` (NaT gives 0)."""
-    b = pd.to_datetime(born)
-    before_birthday = (b.dt.month > ref.month) | ((b.dt.month == ref.month) & (b.dt.day > ref.day))
-    years = ref.year - b.dt.year - before_birthday.astype(int)
-    return years.fillna(0).to_numpy(dtype=np.int64)
+    """Completed years between each date and `ref` (NaT gives 0): an age, reached on the
+    birthday (29 February: on 28 February in a common year)."""
+    return _full_years(born, ref)[0]
 
 
 def years_since(since: pd.Series, ref: dt.date) -> np.ndarray:
-    days = (pd.Timestamp(ref) - pd.to_datetime(since)).dt.days
-    return (days / DAYS_PER_YEAR).fillna(0.0).to_numpy(dtype=float)
+    """Tenure in years: whole calendar anniversaries reached by `ref` ("满N年" is met on
+    the Nth anniversary, docs/rules.md "Tenure"), plus the elapsed part of the current
+    anniversary year, so a threshold such as 2.5 years still reads; NaT gives 0.
+    Not days / 365.25: ten years to the day would then fall short by the leap days."""
+    n, last, nxt = _full_years(since, ref)
+    span = (nxt - last).astype(np.int64)
+    done = (np.datetime64(ref, "D") - last).astype(np.int64)
+    part = np.divide(done, span, out=np.zeros(len(n)), where=span > 0)
+    return n + part
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,10 @@ class Facts:
     c_own_post: np.ndarray  # row of the post held now, -1 if none
     p_team: np.ndarray  # row of the post's team
     p_incumbent: np.ndarray  # row of the incumbent cadre, -1 if vacant
+    # Posts filled through another channel (`meaning.posts.filled_by`): the incumbent
+    # stays; `p_open`: such a post with no incumbent who stays, left to that channel.
+    p_channel: np.ndarray
+    p_open: np.ndarray
 
 
 def compute_facts(data: DataSet, ref: dt.date) -> Facts:
@@ -56,6 +89,8 @@ def compute_facts(data: DataSet, ref: dt.date) -> Facts:
     own = np.full(len(cadres), -1, dtype=np.int64)
     held = p_incumbent >= 0
     own[p_incumbent[held]] = np.flatnonzero(held)
+    channel = filled_by(data) != "scope"
+    stays = held & ~cadres["leaving"].to_numpy(bool)[np.maximum(p_incumbent, 0)]
     return Facts(
         ref=ref,
         c_age=whole_years(cadres["birth_date"], ref),
@@ -71,4 +106,6 @@ def compute_facts(data: DataSet, ref: dt.date) -> Facts:
         c_own_post=own,
         p_team=pd.Index(data.teams["team_id"]).get_indexer(posts["team_id"]),
         p_incumbent=p_incumbent,
+        p_channel=channel,
+        p_open=channel & ~stays,
     )

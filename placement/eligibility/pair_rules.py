@@ -163,14 +163,42 @@ def r_el6_popular_veto(ctx: PairContext) -> np.ndarray:
     return ctx.new & (low | missing)
 
 
+def retired(rules: dict, facts: Facts) -> np.ndarray:
+    """R-EL7, per cadre: at or over `retirement_age` on the reference date (retires, holds
+    no post). Also the cadre-level cause `models.objective` reads for releases."""
+    return facts.c_age >= rules["R-EL7"].retirement_age
+
+
 def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
-    """R-EL7: no new placement for a cadre who reaches `retirement_age` within the term
-    (`term_years`), and no promotion above the post rank's `promotion_max_age`."""
+    """R-EL7: a cadre at or over `retirement_age` on the reference date holds no post, not
+    even their own; no promotion above the post rank's `promotion_max_age`; with
+    `retiring_in_term`, no new placement of one who reaches the age within `term_years`
+    (off by default: no seed says it, 不唯年龄)."""
     rule = ctx.rules["R-EL7"]
     age = ctx.facts.c_age[ctx.cadre]
     limit = ctx.data.posts["rank"].map(rule.promotion_max_age).fillna(NO_AGE_LIMIT)
     too_old = ctx.promo & (age > limit.to_numpy(float)[ctx.post])
-    return ctx.new & ((age + rule.term_years > rule.retirement_age) | too_old)
+    in_term = rule.retiring_in_term & (age + rule.term_years > rule.retirement_age)
+    return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term))
+
+
+def barred_everywhere(data: DataSet, rules: dict, facts: Facts) -> np.ndarray:
+    """Bool per cadre: a hard rule bars the cadre from every post, their own included, for
+    a reason of their own (not of a post): R-EL7 retirement age, R-EL4 newest grade
+    不称职, R-EL5 integrity (sanction in force, file, personal matters). Such a cadre
+    leaves without that being a release ("Leaving the roster", docs/rules.md), so the
+    objective charges no release for them (`models.objective`)."""
+    out = np.zeros(len(data.cadres), dtype=bool)
+    if rules["R-EL7"].mode == "hard":
+        out |= retired(rules, facts)
+    if rules["R-EL4"].mode == "hard":
+        out |= np.array([bool(g) and g[0] == 0 for g in facts.c_grades], dtype=bool)
+    if rules["R-EL5"].mode == "hard":
+        until = data.cadres["sanction_until"].to_numpy()
+        sanctioned = ~pd.isna(until) & (until > np.datetime64(facts.ref))
+        out |= sanctioned | ~data.cadres["file_ok"].to_numpy(bool) \
+            | ~data.cadres["matters_ok"].to_numpy(bool)
+    return out
 
 
 def r_el8_specialty(ctx: PairContext) -> np.ndarray:
@@ -257,23 +285,40 @@ def r_el11_excellent_before_promotion(ctx: PairContext) -> np.ndarray:
 
 def r_el12_revetting_to_stay(ctx: PairContext) -> np.ndarray:
     """R-EL12: a cadre nominated to stay is vetted like a newcomer: staying breaks it under
-    a sanction in force, with a file or personal-matters problem (R-EL5), or when the
-    cadre reaches R-EL7's `retirement_age` within its `term_years`."""
-    el7 = ctx.rules["R-EL7"]
-    retiring = ctx.facts.c_age[ctx.cadre] + el7.term_years > el7.retirement_age
-    return ctx.own & (_sanctioned_or_file(ctx) | retiring)
+    a sanction in force, with a file or personal-matters problem (R-EL5). Not an age rule:
+    age is R-EL7 alone (seed 002 names 纪检、信访、综治, not age)."""
+    return ctx.own & _sanctioned_or_file(ctx)
+
+
+def evaluation_marks(data: DataSet, rules: dict) -> tuple[np.ndarray, np.ndarray]:
+    """R-RO9's evaluation votes, per cadre: (优秀+称职 below `adjust_below`, 不称职 above
+    `remove_above`). They mark a cadre for the committee; only `votes = "act"` acts."""
+    rule = rules["R-RO9"]
+    good = data.cadres["rating_good"].to_numpy(float)
+    bad = data.cadres["rating_bad"].to_numpy(float)
+    adjust = ~np.isnan(good) & (good < float(share_fraction(rule.adjust_below)) - RATING_TOLERANCE)
+    remove = ~np.isnan(bad) & (bad > float(share_fraction(rule.remove_above)) + RATING_TOLERANCE)
+    return adjust, remove
 
 
 def r_ro9_evaluation(ctx: PairContext) -> np.ndarray:
-    """R-RO9 (能上能下): 优秀+称职 below `adjust_below` of the democratic evaluation: the cadre
-    does not stay and is not promoted (a lateral move, or one rank down by a lock);
-    不称职 above `remove_above`: no post at all. An empty rating keeps the rule."""
-    rule = ctx.rules["R-RO9"]
-    good = ctx.cadre_col("rating_good", float)
-    bad = ctx.cadre_col("rating_bad", float)
-    adjust = ~np.isnan(good) & (good < float(share_fraction(rule.adjust_below)) - RATING_TOLERANCE)
-    remove = ~np.isnan(bad) & (bad > float(share_fraction(rule.remove_above)) + RATING_TOLERANCE)
-    return remove | (adjust & (ctx.own | (ctx.step >= 1) | (ctx.step < -1)))
+    """R-RO9 (能上能下) acts on an organisational finding (`finding`): 不胜任现职
+    (`unfit_post`) — the cadre does not stay and is not promoted (a lateral move or one rank
+    down); 不称职 (`incompetent`) — removed or demoted (no post of the same or a higher
+    rank). Evaluation votes only mark the cadre (`evaluation_marks`), unless `votes = "act"`
+    reads them as findings: 优秀+称职 below `adjust_below` as unfit, 不称职 above
+    `remove_above` as no post at all (the older reading)."""
+    finding = ctx.data.cadres["finding"].to_numpy(dtype=object)
+    unfit = finding == "unfit_post"
+    incompetent = finding == "incompetent"
+    remove = np.zeros(len(unfit), dtype=bool)
+    if ctx.rules["R-RO9"].votes == "act":
+        adjust, remove = evaluation_marks(ctx.data, ctx.rules)
+        unfit = unfit | adjust
+    # the pair's rank step from the cadre's own rank: `step` is post rank − cadre rank
+    not_down = ctx.own | (ctx.step >= 0)
+    return (remove[ctx.cadre] | (incompetent[ctx.cadre] & not_down)
+            | (unfit[ctx.cadre] & (ctx.own | (ctx.step >= 1) | (ctx.step < -1))))
 
 
 def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:

@@ -23,7 +23,7 @@ from placement.data.scenario import Scenario
 from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import fit_scores
-from placement.eligibility.pair_rules import PAIR_RULES, pair_context
+from placement.eligibility.pair_rules import PAIR_RULES, barred_everywhere, pair_context
 
 # Rules a `must` lock overrides (破格 promotion, demotion by decision): docs/rules.md.
 LOCK_EXEMPT = ("R-EL9",)
@@ -32,7 +32,10 @@ LOCK_EXEMPT = ("R-EL9",)
 # later (R-EL10 …) follow it. Bits live only in memory (`removed`), never in a file, so
 # R-RO5–R-RO7 leaving the pair rules (issue 19) could close the gap they left.
 _BEFORE_LEAVING = 14
-_BIT_ORDER = (*list(PAIR_RULES)[:_BEFORE_LEAVING], "LEAVING", *list(PAIR_RULES)[_BEFORE_LEAVING:])
+# FILLED_BY: a post filled through another channel, or its holder, in a pair that is not the
+# holder's own post (docs/rules.md, "Posts filled through another channel").
+_BIT_ORDER = (*list(PAIR_RULES)[:_BEFORE_LEAVING], "LEAVING", *list(PAIR_RULES)[_BEFORE_LEAVING:],
+              "FILLED_BY")
 REASON_BIT = {rid: 1 << k for k, rid in enumerate(_BIT_ORDER)}
 
 
@@ -96,8 +99,17 @@ def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
             )
     new = pd.concat([x[["cadre", "post"]] for x in parts], ignore_index=True)
     new = new[facts.c_own_post[new["cadre"].to_numpy()] != new["post"].to_numpy()]
+    new = new[~_channel_pair(facts, new["cadre"].to_numpy(), new["post"].to_numpy())]
     out = pd.concat([own.assign(own=True), new.assign(own=False)], ignore_index=True)
     return out.drop_duplicates(["cadre", "post"]).sort_values(["post", "cadre"], ignore_index=True)
+
+
+def _channel_pair(facts: Facts, cadre: np.ndarray, post: np.ndarray) -> np.ndarray:
+    """Bool per new pair: it fills a post filled through another channel, or takes the
+    holder of one away from it; neither is this proposal's to make."""
+    own = facts.c_own_post[cadre]
+    holds = (own >= 0) & facts.p_channel[np.maximum(own, 0)]
+    return facts.p_channel[post] | holds
 
 
 def pair_rule_masks(
@@ -108,20 +120,60 @@ def pair_rule_masks(
     return {rid: breaks(ctx) for rid, breaks in PAIR_RULES.items() if sc.rules[rid].mode != "off"}
 
 
+def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
+    """New posts for a sitting cadre who is not a candidate but whom a hard pair rule bars
+    from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …): every post of the same
+    rank, and one rank down for an R-RO9 finding. Why: "必须交流" means a new post
+    ("Exchange", docs/rules.md); without these pairs such a cadre could only be released.
+    A cadre barred from every post for a reason of their own (`barred_everywhere`) or
+    holding a post filled through another channel gets none."""
+    cadres = data.cadres
+    own = facts.c_own_post
+    held = np.flatnonzero((own >= 0) & ~cadres["leaving"].to_numpy(bool)
+                          & ~cadres["candidate"].to_numpy(bool))
+    held = held[~facts.p_channel[own[held]]]
+    masks = pair_rule_masks(data, sc, facts, held, own[held], np.ones(len(held), dtype=bool))
+    barred = np.zeros(len(held), dtype=bool)
+    for rid, m in masks.items():
+        if sc.rules[rid].mode == "hard":
+            barred |= m
+    movers = held[barred & ~barred_everywhere(data, sc.rules, facts)[held]]
+    level = cadres["rank_level"].to_numpy()[movers]
+    down = cadres["finding"].to_numpy(dtype=object)[movers] != ""
+    p_level = data.posts["rank_level"].to_numpy()
+    parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero(
+        ((p_level == lv) | (d & (p_level == lv - 1))) & ~facts.p_channel)})
+        for c, lv, d in zip(movers.tolist(), level.tolist(), down.tolist(), strict=True)]
+    if not parts:
+        return pd.DataFrame({"cadre": [], "post": [], "own": []}).astype(
+            {"cadre": np.int64, "post": np.int64, "own": bool})
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["post"].to_numpy() != own[out["cadre"].to_numpy()]]
+    return out.assign(own=False)
+
+
 def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
     universe = structural_pairs(data, sc, facts)
+    universe = pd.concat([universe, exchange_pairs(data, sc, facts)], ignore_index=True)
+    universe = universe.drop_duplicates(["cadre", "post"]).sort_values(
+        ["post", "cadre"], ignore_index=True)
     universe = _apply_locks(data, sc, facts, universe)
     cadre = universe["cadre"].to_numpy(np.int64)
     post = universe["post"].to_numpy(np.int64)
     own = universe["own"].to_numpy(bool)
     must = universe["must"].to_numpy(bool)
     masks = pair_rule_masks(data, sc, facts, cadre, post, own)
+    # The holder of a post filled through another channel is not this proposal's
+    # appointment: no pair rule judges their staying.
+    exempt = own & facts.p_channel[post]
+    masks = {rid: m & ~exempt for rid, m in masks.items()}
     # A must lock waives LOCK_EXEMPT rules whatever their mode.
     masks = {rid: (m & ~must if rid in LOCK_EXEMPT else m) for rid, m in masks.items()}
     hard = [rid for rid in masks if sc.rules[rid].mode == "hard"]
     bits = np.where(data.cadres["leaving"].to_numpy(bool)[cadre], REASON_BIT["LEAVING"], 0)
     for rid in hard:
         bits = bits | np.where(masks[rid], REASON_BIT[rid], 0)
+    bits = bits | np.where(~own & _channel_pair(facts, cadre, post), REASON_BIT["FILLED_BY"], 0)
     drop = bits != 0
     removed_idx = np.flatnonzero(drop)
     removed = pd.DataFrame(

@@ -48,12 +48,12 @@ def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> 
     for rule in meaning.TEAM_MINIMUMS:
         # The message speaks of one team's posts: a county figure (R-TC2 per county) is
         # left to the conflict core.
-        if rule == "R-TC2" and sc.rules[rule].per != "team":
+        if rule in meaning.BY_COUNTY and sc.rules[rule].per != "team":
             continue
         tiers = []
         if meaning.team_mode(rule, sc) == "hard":
             tiers.append(None)  # the per-team figure (R-TC5: tier (a))
-        if rule == "R-TC5" and sc.rules[rule].mode == "hard":
+        if rule == "R-TC5" and sc.rules[rule].mode == "hard" and sc.rules[rule].per == "team":
             tiers.append(meaning.most_minimum(rule, sc))  # tier (b): `min_women` each
         for each in tiers:
             out += _pool_conflicts(rule, each, data, sc, facts, pairs)
@@ -76,7 +76,7 @@ def pool_counts(rule: str, data: DataSet, sc: Scenario, facts: Facts, pairs: Pai
     eligible pair to one of its posts; and the distinct cadres over all its places."""
     team = facts.p_team[pairs.post]
     size = meaning.sizes(data, facts)
-    at = meaning.places(rule, data, sc, size)
+    at = meaning.places(rule, data, sc, facts)
     place = at.of_team[team]
     counted = meaning.counts(rule, data, sc, facts, pairs.cadre, team, pairs.own) & (place >= 0)
     n = len(at.names)

@@ -55,7 +55,7 @@ def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFra
     stay = (roster["change"] == "stay").to_numpy()
     size = meaning.sizes(data, facts)
     return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
-                   meaning.places(rule, data, sc, size).team_place()[team])
+                   meaning.places(rule, data, sc, facts).team_place()[team])
             for rule in meaning.TEAM_MINIMUMS}
 
 

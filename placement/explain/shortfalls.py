@@ -68,7 +68,7 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
 
 def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     teams = data.teams
-    at = meaning.places(f.rule, data, sc, meaning.sizes(data, facts))
+    at = meaning.places(f.rule, data, sc, facts)
     in_place = at.team_place() == f.where
     sel = in_place[u_team]
     cand = universe["cadre"].to_numpy()[sel]
@@ -158,20 +158,24 @@ def _reserves(data, sc, facts, cover, f):
 
 
 def _teams_short(data, sc, facts, roster, f):
-    """R-TC5 (b): the teams in scope with fewer than `min_women` women, by name."""
+    """R-TC5 (b): the places (counties, or teams with `per = "team"`) with fewer than
+    `min_women` women, by name."""
     each = meaning.most_minimum(f.rule, sc)
     team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
     cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
     has = meaning.counts(f.rule, data, sc, facts, cadre, team,
                          (roster["change"] == "stay").to_numpy())
-    women = np.bincount(team[has], minlength=len(data.teams))
-    short = np.flatnonzero(meaning.scope(f.rule, data, sc) & (women < each))
-    names = data.teams["name"].to_numpy(dtype=object)
-    ids = data.teams["team_id"].to_numpy(dtype=object)
-    zh = (f"要求{f.required:g}个班子配备{each}名以上女干部、实现{f.achieved:g}个；未达到的班子："
-          + "、".join(f"{names[t]}（{ids[t]}，{women[t]}名）" for t in short))
-    en = (f"needs {f.required:g} teams with {each}+ women, has {f.achieved:g}; teams short: "
-          + ", ".join(f"{names[t]} ({ids[t]}, {women[t]})" for t in short))
+    names, of_team = meaning.share_places(data, sc)
+    place = of_team[team]
+    women = np.bincount(place[has & (place >= 0)], minlength=len(names))
+    short = np.flatnonzero(women < each)
+    label = dict(zip(data.teams["team_id"], data.teams["name"], strict=True))
+    unit_zh, unit_en = ("县", "counties") if sc.rules[f.rule].per == "county" else ("班子", "teams")
+    zh = (f"要求{f.required:g}个{unit_zh}党政班子配备{each}名以上女干部、实现{f.achieved:g}个；"
+          f"未达到的：" + "、".join(f"{label.get(names[k], names[k])}（{women[k]}名）"
+                                  for k in short))
+    en = (f"needs {f.required:g} {unit_en} with {each}+ women, has {f.achieved:g}; short: "
+          + ", ".join(f"{label.get(names[k], names[k])} ({women[k]})" for k in short))
     return zh, en
 
 

@@ -44,6 +44,7 @@ class TeamFacts(Protocol):
     c_age: np.ndarray  # whole years per cadre row
     p_team: np.ndarray  # team row per post row
     p_incumbent: np.ndarray  # cadre row per post row, -1 if vacant
+    p_open: np.ndarray  # bool per post row: left open for another channel
 
 
 class Label(NamedTuple):
@@ -86,6 +87,7 @@ _SCOPE = {
     "R-TC8": _of_kinds,
     "R-TC9": lambda rule, data, sc: data.teams["needs_specialty"].to_numpy(dtype=object) != "",
     "R-TC10": _of_kinds,
+    "R-TC11": _of_kinds,
 }
 
 
@@ -95,8 +97,9 @@ def scope(rule: str, data: DataSet, sc: Scenario) -> np.ndarray:
 
 
 def sizes(data: DataSet, facts: TeamFacts) -> np.ndarray:
-    """Posts per team row: a team's size after placement (every post has one holder)."""
-    return np.bincount(facts.p_team, minlength=len(data.teams))
+    """Members per team row after placement: every post has one holder but a post left
+    open for another channel (`facts.p_open`)."""
+    return np.bincount(facts.p_team[~facts.p_open], minlength=len(data.teams))
 
 
 # --- counts: whether a member counts ------------------------------------------------
@@ -147,14 +150,25 @@ def _woman(rule, data, sc, facts, cadre, team, own):
     return _cadre(data, "gender", cadre) == "F"
 
 
-def _non_party(rule, data, sc, facts, cadre, team, own):
-    """R-TC6: `party != "cpc"`."""
-    return _cadre(data, "party", cadre) != PARTY_CPC
+def _non_party(rule, data, sc, facts, cadre, team, own, fit=None):
+    """R-TC6: `party != "cpc"`; with the lines' `fit`, a newcomer counts only at `min_fit`
+    or above (不降格以求: never a weak candidate to fill the count); without, every
+    non-Party member (the plain count of the structure tables)."""
+    non_party = _cadre(data, "party", cadre) != PARTY_CPC
+    if fit is None:
+        return non_party
+    return non_party & (own | (np.asarray(fit) >= sc.rules[rule].min_fit))
 
 
 def _professional(rule, data, sc, facts, cadre, team, own):
     """R-TC7: the team's system is among the cadre's specialties."""
     return has_specialty(data, cadre, _team(data, "system", team))
+
+
+def _young_head(rule, data, sc, facts, cadre, team, own):
+    """R-TC11: aged `min_age`–`max_age` ("around 40"); the head posts are its scope."""
+    r = sc.rules[rule]
+    return (facts.c_age[cadre] >= r.min_age) & (facts.c_age[cadre] <= r.max_age)
 
 
 def _township_head(rule, data, sc, facts, cadre, team, own):
@@ -179,17 +193,20 @@ _COUNTS = {
     "R-TC7": _professional,
     "R-TC8": _township_head,
     "R-TC9": _needed_specialty,
+    "R-TC11": _young_head,
 }
 
 
 def counts(rule: str, data: DataSet, sc: Scenario, facts: TeamFacts, cadre: np.ndarray,
-           team: np.ndarray, own: np.ndarray) -> np.ndarray:
+           team: np.ndarray, own: np.ndarray, fit: np.ndarray | None = None) -> np.ndarray:
     """Bool per pair i: the member placed by (cadre row `cadre[i]`, a post of team row
-    `team[i]`) counts for the rule; `own[i]` says the cadre stays in their own post."""
+    `team[i]`) counts for the rule; `own[i]` says the cadre stays in their own post;
+    `fit[i]` the line's fit, read by R-TC6 only (see `_non_party`)."""
     cadre = np.asarray(cadre, dtype=np.int64)
     team = np.asarray(team, dtype=np.int64)
+    extra = {"fit": fit} if rule == "R-TC6" else {}
     return np.asarray(_COUNTS[rule](rule, data, sc, facts, cadre, team,
-                                    np.asarray(own, dtype=bool)), dtype=bool)
+                                    np.asarray(own, dtype=bool), **extra), dtype=bool)
 
 
 def age_band(sc: Scenario, facts: TeamFacts, cadre: np.ndarray) -> np.ndarray:
@@ -204,7 +221,7 @@ def share_target(share: float | str, n: np.ndarray | int) -> np.ndarray:
     return -(-(f.numerator * np.asarray(n, dtype=np.int64)) // f.denominator)
 
 
-def _each(size: np.ndarray, n: int) -> np.ndarray:
+def _each(size: np.ndarray, n) -> np.ndarray:
     return np.full(len(size), n, dtype=np.int64)
 
 
@@ -215,6 +232,7 @@ _REQUIRED = {
     "R-TC5": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_women_every),
     "R-TC6": lambda rule, data, sc, size: _each(size, sc.rules[rule].min_non_party),
     "R-TC7": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
+    # basis "share"; basis "before" is the share before at each place (`places`)
     "R-TC8": lambda rule, data, sc, size: share_target(sc.rules[rule].share, size),
     "R-TC9": lambda rule, data, sc, size: _each(size, 1),
     # (a) distinct age bands, at most one per member
@@ -237,16 +255,35 @@ def more_than_share(share: float | str, n: int) -> int:
 
 def required_figure(rule: str, data: DataSet, sc: Scenario) -> int:
     """The one figure of R-TC3 (teams with a young member: ceil(share_of_teams × teams in
-    scope)), R-TC4 (new placements of under-`max_age` cadres: `min_count`) and R-TC5 (b)
-    (teams with `most_minimum` women: more than `share_of_teams` of the teams in scope)."""
+    scope)), R-TC4 (new placements of under-`max_age` cadres: `min_count`), R-TC5 (b)
+    (places with `most_minimum` women: more than `share_of_teams` of the places,
+    `share_places`) and R-TC11 (head posts held by cadres around 40: `min_count`)."""
     r = sc.rules[rule]
     if rule == "R-TC3":
         return int(share_target(r.share_of_teams, int(scope(rule, data, sc).sum())))
-    if rule == "R-TC4":
+    if rule in ("R-TC4", "R-TC11"):
         return int(r.min_count)
     if rule == "R-TC5":
-        return more_than_share(r.share_of_teams, int(scope(rule, data, sc).sum()))
+        return more_than_share(r.share_of_teams, len(share_places(data, sc)[0]))
     raise KeyError(f"{rule} has no single figure; see required()")
+
+
+def share_places(data: DataSet, sc: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """R-TC5 (b)'s places: their names (counties by region with `per = "county"`, the
+    seed's unit, else team ids) and the place of each team row (-1: out of scope)."""
+    return _place_keys("R-TC5", data, sc, sc.rules["R-TC5"].per == "county")
+
+
+def head_posts(data: DataSet, sc: Scenario, facts: TeamFacts) -> np.ndarray:
+    """R-TC11: bool per post row, a head post (正职) of a team of `kinds`."""
+    return (data.posts["grade"].to_numpy(dtype=object) == "head") & \
+        scope("R-TC11", data, sc)[facts.p_team]
+
+
+def non_party_before(data: DataSet, facts: TeamFacts) -> int:
+    """R-TC6 `keep_total`: non-Party incumbents of all posts on the reference date."""
+    held = facts.p_incumbent[facts.p_incumbent >= 0]
+    return int((data.cadres["party"].to_numpy(dtype=object)[held] != PARTY_CPC).sum())
 
 
 def most_minimum(rule: str, sc: Scenario) -> int:
@@ -266,11 +303,17 @@ def team_mode(rule: str, sc: Scenario) -> str:
     return r.mode
 
 
+def avg_scope(data: DataSet, sc: Scenario) -> np.ndarray:
+    """R-TC10 (b): bool per team row, the teams whose average age falls (`avg_kinds`: the
+    county party and government teams of seed 002's figure)."""
+    return np.isin(data.teams["kind"].to_numpy(dtype=object), list(sc.rules["R-TC10"].avg_kinds))
+
+
 def age_goal(data: DataSet, sc: Scenario, facts: TeamFacts) -> int | None:
-    """R-TC10 (b): the most total member age the teams in scope may have,
-    floor((average age of the current incumbents − avg_age_drop) × posts); None when
-    those posts have no incumbent to average."""
-    posts = scope("R-TC10", data, sc)[facts.p_team]
+    """R-TC10 (b): the most total member age the teams of `avg_kinds` may have,
+    floor((average age of the current incumbents − avg_age_drop) × members after); None
+    when those posts have no incumbent to average."""
+    posts = avg_scope(data, sc)[facts.p_team] & ~facts.p_open
     holders = facts.p_incumbent[posts]
     holders = holders[holders >= 0]
     if len(holders) == 0:
@@ -298,18 +341,48 @@ class Places:
         return out
 
 
-def places(rule: str, data: DataSet, sc: Scenario, size: np.ndarray) -> Places:
-    """Where each figure of a team minimum (`TEAM_MINIMUMS`) is counted, in the order
-    the model and the checker list them (teams by row, counties by name)."""
+# Team minimums whose `per = "county"` counts a county's teams in scope together (R-TC2:
+# 每个县党政班子; R-TC8: the county's share). R-TC5's `per` is its tier (b)'s: `share_places`.
+BY_COUNTY = ("R-TC2", "R-TC8")
+
+
+def _place_keys(rule: str, data: DataSet, sc: Scenario, by_county: bool
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The names of a rule's places and the place of each team row (-1: out of scope):
+    counties by region name, or teams in row order."""
     in_scope = scope(rule, data, sc)
-    need = required(rule, data, sc, size)
     of_team = np.full(len(data.teams), -1, dtype=np.int64)
-    if rule == "R-TC2" and sc.rules[rule].per == "county":
+    if by_county:
         region = data.teams["region"].to_numpy(dtype=object)
-        names, first, code = np.unique(region[in_scope].astype(str), return_index=True,
-                                       return_inverse=True)
+        names, code = np.unique(region[in_scope].astype(str), return_inverse=True)
         of_team[in_scope] = code
-        return Places(names.astype(object), of_team, need[np.flatnonzero(in_scope)][first])
+        return names.astype(object), of_team
     rows = np.flatnonzero(in_scope)
     of_team[rows] = np.arange(len(rows))
-    return Places(data.teams["team_id"].to_numpy(dtype=object)[rows], of_team, need[rows])
+    return data.teams["team_id"].to_numpy(dtype=object)[rows], of_team
+
+
+def places(rule: str, data: DataSet, sc: Scenario, facts: TeamFacts) -> Places:
+    """Where each figure of a team minimum (`TEAM_MINIMUMS`) is counted, in the order
+    the model and the checker list them (teams by row, counties by name), and how many
+    members must count there, given the members after placement (`sizes`). R-TC8 with
+    `basis = "before"`: ceil(members with the experience before × members after /
+    incumbents before), the place's share not falling (0 where nobody sits before)."""
+    r = sc.rules[rule]
+    names, of_team = _place_keys(rule, data, sc, rule in BY_COUNTY and r.per == "county")
+    team_size = sizes(data, facts)
+    held = of_team >= 0
+    size = np.bincount(of_team[held], weights=team_size[held], minlength=len(names))
+    size = size.astype(np.int64)
+    if rule == "R-TC8" and r.basis == "before":
+        post = np.flatnonzero(facts.p_incumbent >= 0)
+        cadre, team = facts.p_incumbent[post], facts.p_team[post]
+        at = of_team[team]
+        has = counts(rule, data, sc, facts, cadre, team, np.ones(len(post), dtype=bool))
+        before = np.bincount(at[at >= 0], minlength=len(names))
+        good = np.bincount(at[at >= 0], weights=has[at >= 0], minlength=len(names))
+        need = np.where(before > 0, -(-(good.astype(np.int64) * size) // np.maximum(before, 1)), 0)
+        return Places(names, of_team, need.astype(np.int64))
+    if rule in BY_COUNTY and r.per == "county":
+        return Places(names, of_team, required(rule, data, sc, size))
+    return Places(names, of_team, required(rule, data, sc, team_size)[held])

@@ -32,10 +32,11 @@ from placement.solver.solve import SolveOutcome, Status, solve
 from placement.solver.warm import WarmMip
 
 
-def prechecks(data: DataSet, sc: Scenario, pairs: Pairs) -> list[dict]:
-    """Conflicts visible before solving: every one is a reason for infeasibility."""
+def prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> list[dict]:
+    """Conflicts visible before solving: every one is a reason for infeasibility (a post
+    left open for another channel, `facts.p_open`, needs no holder)."""
     out = []
-    has_pair = np.zeros(len(data.posts), bool)
+    has_pair = facts.p_open.copy()
     has_pair[pairs.post] = True
     removed = pairs.removed
     for p in np.flatnonzero(~has_pair):
@@ -137,7 +138,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     facts = compute_facts(data, sc.reference_date)
     pairs = eligible_pairs(data, sc, facts)
     times["eligibility"] = round(time.perf_counter() - t0, 3)
-    conflicts = prechecks(data, sc, pairs) or count_prechecks(data, sc, facts, pairs)
+    conflicts = prechecks(data, sc, facts, pairs) or count_prechecks(data, sc, facts, pairs)
     if conflicts:
         relax = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]))
                  if explain else [])
