@@ -16,6 +16,7 @@ from placement.data.dataset import DataSet
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL
 from placement.meaning.posts import filled_by
 
+
 def _anniversary(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     """The dates (datetime64[D]) of an anniversary in `year`: 29 February falls on
     28 February in a year that has none (docs/rules.md, "Tenure")."""

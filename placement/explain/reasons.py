@@ -53,7 +53,6 @@ def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFra
     cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
     team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
     stay = (roster["change"] == "stay").to_numpy()
-    size = meaning.sizes(data, facts)
     return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
                    meaning.places(rule, data, sc, facts).team_place()[team])
             for rule in meaning.TEAM_MINIMUMS}
