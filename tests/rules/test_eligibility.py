@@ -52,24 +52,33 @@ def test_R_EL1_checker_education_minimum_and_rank_scope():
 
 
 EL2 = [
-    # 2023-09-01 .. 2026-09-01 = 1096 days = 3.0007 years >= 3
-    Probe("3.0007 years at rank", {"rank_since": "2023-09-01"}, keeps=True),
-    # 2023-09-02 .. 2026-09-01 = 1095 days = 2.9979 years < 3
-    Probe("2.9979 years at rank", {"rank_since": "2023-09-02"}, keeps=False),
+    # "满3年" on the third anniversary (docs/rules.md, "Tenure"): 2023-09-01 is 3 years on
+    # 2026-09-01, though 1096 days / 365.25 = 3.0007 and 1095 / 365.25 would fall short.
+    Probe("the third anniversary", {"rank_since": "2023-09-01"}, keeps=True),
+    Probe("a day short of it", {"rank_since": "2023-09-02"}, keeps=False),
     Probe("lateral move needs no years", {"rank_since": "2026-01-01", **LATERAL}, keeps=True),
+    # 29 February: the anniversary falls on 28 February in a common year; 2024-02-29 is
+    # 2.5 years on 2026-09-01 less than 3 but 2 whole years and more, so min_years 2.5 reads
+    # the elapsed part of the year (185 of 365 days since 2026-02-28: 2.507)
+    Probe("29 February start, 2.5 years", {"rank_since": "2024-02-29"}, keeps=False),
 ]
-# min_years equal to the first probe's tenure, to the last bit: "< min_years" keeps it.
-EL2_EXACT = {"min_years": 1096 / 365.25}
+# A fractional threshold, 2.5 years: the leap-day start is 2 anniversaries + 185/365 = 2.507;
+# 2024-03-10 is 2 anniversaries + 175/365 = 2.479.
+EL2_HALF = {"min_years": 2.5}
+EL2_HALF_PROBES = [
+    Probe("29 February start, 2.507 years", {"rank_since": "2024-02-29"}, keeps=True),
+    Probe("2.479 years", {"rank_since": "2024-03-10"}, keeps=False),
+]
 
 
 def test_R_EL2_model_years_at_rank():
     model_side_pair_rule("R-EL2", EL2)
-    model_side_pair_rule("R-EL2", EL2, EL2_EXACT)
+    model_side_pair_rule("R-EL2", EL2_HALF_PROBES, EL2_HALF)
 
 
 def test_R_EL2_checker_years_at_rank():
     checker_side_pair_rule("R-EL2", EL2)
-    checker_side_pair_rule("R-EL2", EL2, EL2_EXACT)
+    checker_side_pair_rule("R-EL2", EL2_HALF_PROBES, EL2_HALF)
 
 
 EL3 = [
@@ -170,27 +179,40 @@ def test_R_EL6_checker_approval_threshold():
 
 
 EL7 = [
-    # 55 + 5 = 60, not > 60 (the birthday falls on the reference date)
-    Probe("55 on the day, lateral", {"birth_date": "1971-09-01", **LATERAL}, keeps=True),
-    Probe("56 on the day, lateral", {"birth_date": "1970-09-01", **LATERAL}, keeps=False),
-    Probe("56 tomorrow: still 55", {"birth_date": "1970-09-02", **LATERAL}, keeps=True),
+    # retirement at 60 on the reference date (the birthday falls on it); reaching 60 within
+    # the term is no bar by default (不唯年龄: `retiring_in_term` is off)
+    Probe("59, lateral", {"birth_date": "1967-09-01", **LATERAL}, keeps=True),
+    Probe("60 on the day, lateral", {"birth_date": "1966-09-01", **LATERAL}, keeps=False),
+    Probe("60 tomorrow: still 59", {"birth_date": "1966-09-02", **LATERAL}, keeps=True),
+    Probe("56, lateral: reaches 60 within the term", {"birth_date": "1970-09-01", **LATERAL},
+          keeps=True),
     # promotion to 副处: limit 50
     Probe("50, promoted to 副处", {"birth_date": "1976-09-01"}, keeps=True),
     Probe("51, promoted to 副处", {"birth_date": "1975-09-01"}, keeps=False),
     # the limit is the new post's rank: 正处 allows 52
     Probe("51, promoted to 正处", {"birth_date": "1975-09-01", "rank": "副处"}, keeps=True,
           post={"rank": "正处"}),
-    Probe("staying at 58 is not re-examined", {"birth_date": "1968-01-01", **LATERAL},
-          keeps=True, stays=True),
+    Probe("staying at 59", {"birth_date": "1967-01-01", **LATERAL}, keeps=True, stays=True),
+    Probe("staying at 60 on the day: retires", {"birth_date": "1966-09-01", **LATERAL},
+          keeps=False, stays=True),
+]
+# With `retiring_in_term`: no new post for one who reaches 60 within the 5-year term
+# (56 + 5 = 61 > 60; 55 + 5 = 60 is not), staying unchanged.
+EL7_IN_TERM = [
+    Probe("55, lateral", {"birth_date": "1971-09-01", **LATERAL}, keeps=True),
+    Probe("56, lateral", {"birth_date": "1970-09-01", **LATERAL}, keeps=False),
+    Probe("staying at 58", {"birth_date": "1968-01-01", **LATERAL}, keeps=True, stays=True),
 ]
 
 
 def test_R_EL7_model_age_limits():
     model_side_pair_rule("R-EL7", EL7)
+    model_side_pair_rule("R-EL7", EL7_IN_TERM, {"retiring_in_term": True})
 
 
 def test_R_EL7_checker_age_limits():
     checker_side_pair_rule("R-EL7", EL7)
+    checker_side_pair_rule("R-EL7", EL7_IN_TERM, {"retiring_in_term": True})
 
 
 FINANCE = {"specialties": ("财政",)}
@@ -315,11 +337,10 @@ EL12 = [
     Probe("staying, file not cleared", {**STAY, "file_ok": False}, keeps=False, stays=True),
     Probe("staying, matters not truthful", {**STAY, "matters_ok": False}, keeps=False,
           stays=True),
-    # 55 + 5 = 60, not > 60; 56 + 5 = 61 > 60
-    Probe("staying at 55 on the day", {**STAY, "birth_date": "1971-09-01"}, keeps=True,
+    # not an age rule (age is R-EL7's alone): 56–59 stay
+    Probe("staying at 56 on the day", {**STAY, "birth_date": "1970-09-01"}, keeps=True,
           stays=True),
-    Probe("staying at 56 on the day", {**STAY, "birth_date": "1970-09-01"}, keeps=False,
-          stays=True),
+    Probe("staying at 59", {**STAY, "birth_date": "1967-01-01"}, keeps=True, stays=True),
     Probe("staying, spouse abroad on a head post: R-EL5's, not re-vetted",
           {**STAY, "spouse_abroad": True}, keeps=True, stays=True, post={"grade": "head"}),
     Probe("new placement at 56 is R-EL7's, not R-EL12's", {**STAY, "birth_date": "1970-09-01"},
@@ -333,24 +354,19 @@ def test_R_EL12_model_revetting_those_nominated_to_stay():
     model_side_pair_target("R-EL12", EL12)
 
 
-def test_R_EL12_model_reads_R_EL7_age_and_term_even_when_R_EL7_is_off():
-    """retirement_age 61: 56 + 5 = 61, not > 61, so the 56-year-old stays (probe 6 flips);
-    term_years 4 with the age 60: 56 + 4 = 60 keeps too, 55 unchanged."""
-    probes = [EL12[4], EL12[5]]
+def test_R_EL12_model_is_not_an_age_rule():
+    """R-EL12 hard, R-EL7 off: a sitting 59-year-old and a 56-year-old stay (the old reading
+    carried R-EL7's "within the term" and removed both); the file problem still bars."""
+    probes = [EL12[2], EL12[4], EL12[5]]
     data = probe_data(probes)
-    for el7 in ({"retirement_age": 61}, {"term_years": 4}):
-        on = {"R-EL12": {"mode": "hard"}, "R-EL7": {"mode": "off", **el7}}
-        assert placed(solve(data, on)) == probes_all_x(probes)
-    assert placed(solve(data, {"R-EL12": {"mode": "hard"}})) == {"P1": "X1", "P2": "F2"}
+    on = {"R-EL12": {"mode": "hard"}, "R-EL7": {"mode": "off"}}
+    assert placed(solve(data, on)) == {"P1": "F1", "P2": "X2", "P3": "X3"}
 
 
 def test_R_EL12_checker_revetting_those_nominated_to_stay():
     checker_side_pair_rule("R-EL12", EL12)
     data = probe_data([EL12[5]])
-    on = {"R-EL12": {"mode": "hard"}, "R-EL7": {"mode": "off", "retirement_age": 61}}
-    assert check(data, on, {"P1": "X1"}).ok
-    assert broken(check(data, {"R-EL12": {"mode": "hard"}}, {"P1": "X1"})) == {
-        ("R-EL12", "P1")}
+    assert check(data, {"R-EL12": {"mode": "hard"}}, {"P1": "X1"}).ok
 
 
 def test_R_EL10_model_non_party_incumbent_in_a_party_post_is_a_warning():
