@@ -215,3 +215,135 @@ def test_typed_frames_round_trip_through_build_dataset(mini):
     raw = {n: mini.table(n).drop(columns=["rank_level", "non_party"], errors="ignore")
            for n in NAMES}
     assert_same(mini, build_dataset(raw, reference_date=REF))
+
+
+# --- posts filled through another channel, organisational findings (issue 24) -----------
+
+def _post_with(**fields) -> pd.Series:
+    data = make_dataset(teams=[{"team_id": "T1"}], posts=[{"post_id": "P1", "team_id": "T1",
+                                                            **fields}], reference_date=REF)
+    return data.posts.iloc[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("scope", "scope"), ("military", "military"), ("above", "above"), ("", ""),
+    ("本范围", "scope"), ("组织部门", "scope"), ("军事机关", "military"), ("军队", "military"),
+    ("人武", "military"), ("上级", "above"), ("上级任命", "above"), (" Military ", "military"),
+])
+def test_filled_by_values_and_aliases(text, expected):
+    assert _post_with(filled_by=text)["filled_by"] == expected
+
+
+@pytest.mark.parametrize("field, text, expected", [
+    ("finding", "unfit_post", "unfit_post"), ("finding", "incompetent", "incompetent"),
+    ("finding", "不胜任现职", "unfit_post"), ("finding", "不胜任", "unfit_post"),
+    ("finding", "不胜任现职岗位", "unfit_post"), ("finding", "不称职", "incompetent"),
+    ("finding", "", ""), ("evaluation_year", "2025", 2025), ("evaluation_year", 2026.0, 2026),
+])
+def test_finding_and_evaluation_year_values_and_aliases(field, text, expected):
+    assert _cadre_with(**{field: text})[field] == expected
+
+
+def test_absent_channel_and_finding_columns_read_as_their_defaults(mini):
+    # tests/data/mini has none of the three columns: empty, i.e. the documented defaults
+    assert (mini.posts["filled_by"] == "").all() and (mini.cadres["finding"] == "").all()
+    assert mini.cadres["evaluation_year"].isna().all()
+    assert str(mini.cadres["evaluation_year"].dtype) == "Int64"
+
+
+def test_chinese_headers_of_channel_finding_and_evaluation_year(tmp_path):
+    for f in MINI.iterdir():
+        shutil.copy(f, tmp_path)
+    posts = pd.read_csv(tmp_path / "posts.csv", dtype=str, keep_default_na=False)
+    posts["任命渠道"] = ["军事机关"] + [""] * (len(posts) - 1)
+    posts.to_csv(tmp_path / "posts.csv", index=False)
+    cadres = pd.read_csv(tmp_path / "cadres.csv", dtype=str, keep_default_na=False)
+    cadres["组织考核认定"] = ["不胜任现职", "不称职"] + [""] * (len(cadres) - 2)
+    cadres["民主测评年度"] = ["2026"] * len(cadres)
+    cadres.to_csv(tmp_path / "cadres.csv", index=False)
+    data = load_dataset(tmp_path, reference_date=REF)
+    assert data.posts["filled_by"].tolist()[:2] == ["military", ""]
+    assert data.cadres["finding"].tolist()[:3] == ["unfit_post", "incompetent", ""]
+    assert (data.cadres["evaluation_year"] == 2026).all()
+
+
+@pytest.mark.parametrize("table, column, zh, value, expected", [
+    ("posts", "filled_by", "任命渠道", "army", "scope/military/above"),
+    ("cadres", "finding", "组织考核认定", "诫勉", "unfit_post/incompetent"),
+    ("cadres", "evaluation_year", "民主测评年度", "去年", None),
+    ("cadres", "evaluation_year", "民主测评年度", "1900", "1950 to 2100"),
+])
+def test_bad_channel_finding_or_evaluation_year_names_file_row_and_column(
+        tmp_path, table, column, zh, value, expected):
+    from placement.data.errors import InputError
+
+    for f in MINI.iterdir():
+        shutil.copy(f, tmp_path)
+    file = tmp_path / f"{table}.csv"
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    frame[zh] = [""] * len(frame)
+    frame.loc[2, zh] = value  # spreadsheet row 4
+    frame.to_csv(file, index=False)
+    with pytest.raises(InputError) as info:
+        load_dataset(tmp_path, reference_date=REF)
+    [problem] = info.value.problems
+    assert (problem.source, problem.row, problem.column) == (str(file), 4, zh)
+    en, zh_text = problem.render("en"), problem.render("zh")
+    assert repr(value) in en or value in en
+    assert "row 4" in en and "第4行" in zh_text and zh in en
+    if expected:
+        assert expected in en
+
+
+def test_civilian_on_a_military_post_is_a_warning_naming_ids_only():
+    """A post filled through the military (`filled_by` military, or empty with a title
+    naming 人武部) whose holder's system is not a military one (人武, 武装, 军事, 军队,
+    军分区): a warning on the posts file, its row and column `incumbent_id`, with the post
+    and cadre ids and never a name. An officer there, a civilian on a post the level above
+    fills, or a vacant 人武部 post say nothing."""
+    from placement.meaning.posts import channel_warnings, filled_by, with_rule_warnings
+
+    data = make_dataset(
+        teams=[{"team_id": "DW", "kind": "county_party"}],
+        posts=[{"post_id": "P1", "team_id": "DW", "title": "县委常委、人武部部长",
+                "incumbent_id": "A"},
+               {"post_id": "P2", "team_id": "DW", "title": "县委常委、人武部部长",
+                "incumbent_id": "B"},
+               {"post_id": "P3", "team_id": "DW", "title": "县委常委", "filled_by": "军队",
+                "incumbent_id": "C"},
+               {"post_id": "P4", "team_id": "DW", "title": "县委常委", "filled_by": "above",
+                "incumbent_id": "D"},
+               {"post_id": "P5", "team_id": "DW", "title": "人武部政委"},
+               {"post_id": "P6", "team_id": "DW", "title": "县委常委、人武部部长",
+                "filled_by": "scope", "incumbent_id": "E"},
+               {"post_id": "P7", "team_id": "DW", "title": "县委常委、宣传部部长",
+                "incumbent_id": "F"}],
+        cadres=[{"cadre_id": "A", "name": "张三", "system": "人武"},
+                {"cadre_id": "B", "name": "李四", "system": "审计"},
+                {"cadre_id": "C", "name": "王五", "system": "党委"},
+                {"cadre_id": "D", "name": "赵六", "system": "党委"},
+                {"cadre_id": "E", "name": "钱七", "system": "党委"},
+                {"cadre_id": "F", "name": "孙八", "system": "军分区"}],
+        reference_date=REF)
+    assert filled_by(data).tolist() == ["military", "military", "military", "above",
+                                        "military", "scope", "scope"]
+    warned = channel_warnings(data)
+    assert [(w.code, w.row, w.column, w.params) for w in warned] == [
+        ("civilian_in_military_post", 3, "incumbent_id", {"post": "P2", "cadre": "B"}),
+        ("civilian_in_military_post", 4, "incumbent_id", {"post": "P3", "cadre": "C"})]
+    for w in warned:
+        for lang in ("en", "zh"):
+            text = w.render(lang)
+            assert w.params["post"] in text and w.params["cadre"] in text
+            assert not any(name in text for name in ("张三", "李四", "王五", "赵六"))
+    assert "人武部" in warned[0].render("zh") and "military" in warned[0].render("en")
+    assert with_rule_warnings(data).warnings[-len(warned):] == tuple(warned)
+
+
+@pytest.mark.parametrize("system", ["人武", "人民武装", "县人武部", "武装部", "军事", "军队",
+                                    "军分区"])
+def test_military_systems(system):
+    from placement.meaning.posts import military_system
+
+    assert military_system(np.array([system, "党委", "公安", "武术协会"], dtype=object)).tolist() \
+        == [True, False, False, False]

@@ -309,6 +309,13 @@ MESSAGES.update({
                                 "方案不会让其留任此岗位",
                                 "Party post {post} is held by {cadre}, not a CPC member "
                                 "(R-EL10): the roster will not keep them in it"),
+    "civilian_in_military_post": ("职位 {post} 由军事机关任命（人武部，任命渠道 military），"
+                                  "现任者 {cadre} 的系统不是人武/军事：请核对数据；方案不会让"
+                                  "非现役干部担任此职位",
+                                  "post {post} is filled through the military (人武部, "
+                                  "filled_by military) but its holder {cadre} is not from a "
+                                  "military system: check the data; the proposal never gives "
+                                  "this post to a civilian"),
     "rank_kind": ("职级 {rank} 与班子 {team} 的类型 {kind}（{kind_zh}）不符，应为 {low} 至 {high}",
                   "rank {rank} does not fit team {team} of kind {kind} ({kind_zh}); expected "
                   "{low} to {high}"),

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from placement.generate import cases
+from placement.generate.common import EVALUATION_YEAR
 from placement.generate.output import as_text
 from placement.generate.people import approvals, ratings, secretary_experience
 from placement.generate.succession import (
@@ -27,6 +28,12 @@ from placement.generate.succession import (
     retiring,
     stays,
 )
+from placement.meaning.posts import filled_by_default
+
+# The `system` of an active-duty officer holding a post filled through the military
+# (人武部部长): a military one (`placement.meaning.posts.MILITARY_SYSTEM`), so the data
+# need no `filled_by` column and validation has nothing to warn about.
+MILITARY_SYSTEM = "人武"
 
 Nominate = Callable[[np.random.Generator, pd.DataFrame, np.ndarray], list]
 Finish = Callable[[np.random.Generator, pd.DataFrame, pd.DataFrame, pd.DataFrame], None]
@@ -59,6 +66,16 @@ class Generated:
     cases: dict[str, list[str]]  # planted case (cases.FORCED, RATING, TENURE, PROBLEMS) -> ids
 
 
+def channel_posts(posts: pd.DataFrame) -> np.ndarray:
+    """Bool per post: filled through another channel (a title naming 人武部)."""
+    return filled_by_default(posts["title"].to_numpy(dtype=object)) != "scope"
+
+
+def channel_holders(posts: pd.DataFrame, sitting: pd.DataFrame) -> np.ndarray:
+    """Bool per sitting cadre: holds a post filled through another channel."""
+    return channel_posts(posts)[sitting["post"].to_numpy()]
+
+
 def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
              sitting: pd.DataFrame, recipe: Recipe) -> Generated:
     posts = posts.copy()
@@ -67,10 +84,16 @@ def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
     holder = np.full(len(posts), -1, dtype=np.int64)
     holder[sitting["post"].to_numpy()] = np.arange(len(sitting))
     posts["holder"] = holder
-    sitting["leaving"] |= retiring(sitting["age"])  # R-EL12: not nominated to stay
+    sitting["leaving"] |= retiring(sitting["age"])  # R-EL7: at the retirement age
     sitting["rating_good"], sitting["rating_bad"] = ratings(rng, len(sitting))
+    sitting["evaluation_year"] = EVALUATION_YEAR
+    # Posts filled through another channel (人武部, by title): the officer holding one
+    # stays, is no candidate and carries no case; the witness never gives it to anyone.
+    channel = channel_holders(posts, sitting)
+    sitting.loc[channel, "system"] = MILITARY_SYSTEM
 
-    protected = cases.forced_cases(rng, teams, posts, sitting, recipe.forced)
+    protected = channel | cases.forced_cases(rng, teams, posts, sitting, recipe.forced,
+                                             keep=channel)
     protected |= cases.rating_cases(rng, posts, sitting, protected, recipe.ratings)
     forced = forced_out(sitting, posts, teams)
     req = plan(rng, teams, posts, sitting, forced, protected)
@@ -88,7 +111,8 @@ def assemble(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
     staying = np.zeros(len(sitting), dtype=bool)
     staying[posts["holder"].to_numpy()[staying_post]] = True
     tenure = cases.tenure_cases(rng, teams, posts, sitting, staying, protected, recipe.tenure)
-    extra = staying & ~tenure & (rng.random(len(sitting)) < recipe.sitting_candidate_share)
+    extra = (staying & ~tenure & ~channel
+             & (rng.random(len(sitting)) < recipe.sitting_candidate_share))
     sitting.loc[extra & ~sitting["leaving"], "candidate"] = True
     cand = np.flatnonzero(sitting["candidate"].to_numpy(bool) & ~sitting["leaving"].to_numpy(bool))
     sitting.loc[cand, "approval"] = approvals(rng, len(cand))

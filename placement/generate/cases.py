@@ -4,13 +4,17 @@
   heads 10+ years in post (R-RO1), deputies of sensitive systems 10+ years in the
   team (R-RO2), key posts held at home (R-AV2), an incumbent graded 不称职 (R-EL4).
 - `rating_cases` (before the witness is planned, too): a democratic evaluation below the
-  R-RO9 thresholds (优秀+称职 under ⅔: adjusted; 不称职 over ⅓: removed), on a handful of
-  sitting deputies whose posts become vacancies with a successor of their own.
+  R-RO9 thresholds (优秀+称职 under ⅔; 不称职 over ⅓) on a handful of sitting deputies, and
+  for a few of them the organisational finding that follows (seed 003: 不胜任现职 after
+  the first, 不称职 after the second). Votes alone only mark the cadre (a talk, 诫勉谈话,
+  may follow instead of a move): the witness keeps them; a finding binds: their posts
+  become vacancies with a successor of their own.
 - `tenure_cases` (on cadres who stay): deputies 10+ years in post (R-RO3), dispatched
   inspection leaders 5+ years (R-RO4), portfolios held 5+ years (R-RO5).
 - `problem_cases` (on alternates only, never on a designated successor): low approval
   (R-EL6), sanction in force (R-EL5), file / personal-matters problems, 基本称职 and 不称职
-  (R-EL3/EL4), short time at rank (R-EL2), past the age limits (R-EL7), no full-time
+  (R-EL3/EL4), short time at rank (R-EL2), past the age limits (R-EL7: at the retirement
+  age, or past a promotion's age limit), no full-time
   degree (R-EL1), spouse abroad.
 - `kin_pairs` (R-AV1): spouses, siblings … including pairs who could land in one team.
 """
@@ -27,7 +31,7 @@ from placement.generate.common import REF, birth_dates, years_before_ref
 from placement.generate.people import day, rank_earliest
 
 FORCED = ("ro1", "ro2", "av2", "el4")
-RATING = ("ro9_adjust", "ro9_remove")
+RATING = ("ro9_adjust", "ro9_remove", "ro9_unfit", "ro9_incompetent")
 TENURE = ("ro3", "ro4", "ro5")
 PROBLEMS = ("low_approval", "no_approval", "sanction", "sanction_expired", "file", "matters",
             "basic_newest", "basic_older", "incompetent", "short_rank", "old", "old_promotion",
@@ -74,12 +78,16 @@ def _start(cad: pd.DataFrame, rows: np.ndarray, column: str, low: float, high: f
 
 
 def forced_cases(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
-                 cad: pd.DataFrame, counts: dict[str, int]) -> np.ndarray:
+                 cad: pd.DataFrame, counts: dict[str, int], keep: np.ndarray | None = None
+                 ) -> np.ndarray:
     """Sitting cadres a hard rule moves; returns the rows touched (protected from later
-    changes). Most are candidates, so they can move rather than be released."""
+    changes). Most are candidates, so they can move rather than be released. `keep`:
+    rows never chosen (the holders of posts filled through another channel)."""
     f = _post_facts(cad, posts, teams)
     age = cad["age"].to_numpy()
     free = f["held"] & ~cad["leaving"].to_numpy(bool)
+    if keep is not None:
+        free &= ~keep
     touched = np.zeros(len(cad), dtype=bool)
     rows = _choose(rng, free & f["head"] & (age >= 48), counts.get("ro1", 0))
     _start(cad, rows, "post_since", 10.1, 13.0, rng)
@@ -102,8 +110,11 @@ def rating_cases(rng: np.random.Generator, posts: pd.DataFrame, cad: pd.DataFram
                  protected: np.ndarray, counts: dict[str, int]) -> np.ndarray:
     """R-RO9 cases on sitting deputies of non-key posts who are not leaving and carry no
     other case: `ro9_adjust` (优秀+称职 0.50–0.64; a candidate, so may move laterally) and
-    `ro9_remove` (不称职 0.36–0.50). Returns the rows touched (protected from later
-    changes); `succession.forced_out` keeps them out of their posts in the witness."""
+    `ro9_remove` (不称职 0.36–0.50); of those, `unfit_post` of the first get the finding
+    不胜任现职 (case `ro9_unfit`) and `incompetent` of the second 不称职 (`ro9_incompetent`),
+    seed 003's shape: a finding only after a poor evaluation, and not after every one.
+    Returns the rows touched (protected from later changes); `succession.forced_out`
+    keeps those with a finding out of their posts in the witness."""
     post = cad["post"].to_numpy()
     held = post >= 0
     p = np.where(held, post, 0)
@@ -115,11 +126,17 @@ def rating_cases(rng: np.random.Generator, posts: pd.DataFrame, cad: pd.DataFram
     cad.loc[rows, "rating_bad"] = np.round(0.05 + rng.random(len(rows)) * 0.15, 2)
     cad.loc[rows, "candidate"] = True
     _mark(cad, rows, "ro9_adjust", touched)
+    found = np.sort(rng.permutation(rows)[:counts.get("unfit_post", 0)])
+    cad.loc[found, "finding"] = "unfit_post"
+    cad.loc[found, "case"] = "ro9_unfit"
     rows = _choose(rng, free & ~protected & ~touched, counts.get("ro9_remove", 0))
     bad = np.round(0.36 + rng.random(len(rows)) * 0.14, 2)
     cad.loc[rows, "rating_bad"] = bad
     cad.loc[rows, "rating_good"] = np.round(np.minimum(0.60, 1.0 - bad), 2)
     _mark(cad, rows, "ro9_remove", touched)
+    found = np.sort(rng.permutation(rows)[:counts.get("incompetent", 0)])
+    cad.loc[found, "finding"] = "incompetent"
+    cad.loc[found, "case"] = "ro9_incompetent"
     return touched
 
 
@@ -195,8 +212,9 @@ def _problem(rng, alt: pd.DataFrame, case: str, rows: np.ndarray) -> None:
         alt.loc[rows, "post_since"] = np.maximum(day(alt, "post_since")[rows],
                                                  day(alt, "rank_since")[rows])
     elif case in ("old", "old_promotion"):
-        # past every new post (age + term > 60) or past the promotion limits only
-        age = rng.integers(56, 59, k) if case == "old" else rng.integers(51, 55, k)
+        # at the retirement age on the reference date (R-EL7: no post at all) or past the
+        # promotion limits only
+        age = rng.integers(60, 62, k) if case == "old" else rng.integers(51, 55, k)
         alt.loc[rows, "age"] = age
         alt.loc[rows, "birth_date"] = birth_dates(rng, age)
         earliest = rank_earliest(day(alt, "birth_date")[rows], alt["rank"].to_numpy()[rows])

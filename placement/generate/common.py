@@ -16,6 +16,9 @@ REFERENCE_DATE = dt.date(2026, 9, 1)
 REF = np.datetime64(REFERENCE_DATE.isoformat(), "D")
 DAYS_PER_YEAR = 365.25
 ASSESSMENT_YEAR = REFERENCE_DATE.year - 1  # the newest annual grade on the reference date
+# The democratic evaluation (民主测评, R-RO9) of the sitting cadres is the one taken for this
+# cycle, in the reference year: a term plan uses it in its first year.
+EVALUATION_YEAR = REFERENCE_DATE.year
 
 # Youngest age at which a cadre plausibly reached each rank (ours).
 MIN_AGE_AT_RANK = {"副科": 25, "正科": 28, "副处": 31, "正处": 34, "副厅": 38, "正厅": 42}

@@ -3,7 +3,9 @@
 `summary_figures` reports what the published figures describe (seed 002 and 003):
 the sitting leaders (posts with an incumbent), their women, non-Party cadres,
 township head experience, average age and age bands, education; the cycle's
-vacancies (vacant posts and leaving holders) and candidates; and the number of
+vacancies (vacant posts and leaving holders) and candidates; the posts filled through
+another channel (人武部) and who holds them; the organisational findings (R-RO9); the
+sitting leaders aged 56–59 and how many of them leave; and the number of
 possible (cadre, post) pairs after nominations and rank steps (own posts, plus
 candidates' new posts at their rank or one step up, where `nominated_for` is empty
 or names the post's team or region: the availability rules of docs/rules.md).
@@ -16,6 +18,7 @@ import pandas as pd
 
 from placement.data.schema import RANK_LEVEL
 from placement.generate.common import REFERENCE_DATE
+from placement.meaning.posts import filled_by_default, military_system
 
 AGE_BANDS = (("<36", 0, 35), ("36-40", 36, 40), ("41-45", 41, 45), ("46-50", 46, 50),
              ("51-55", 51, 55), ("56+", 56, 200))
@@ -74,6 +77,13 @@ def summary_figures(tables: dict[str, pd.DataFrame]) -> dict:
     candidate = _true(cadres["candidate"]) & ~_true(cadres["leaving"])
     vacancies = int((posts["incumbent_id"] == "").sum() + leaving.sum())
     outside = int((candidate & ~held).sum())
+    given = posts["filled_by"].to_numpy(dtype=object) if "filled_by" in posts else np.full(
+        len(posts), "", dtype=object)
+    channel = np.where(given == "", filled_by_default(posts["title"].to_numpy(dtype=object)),
+                       given) == "military"
+    holder = posts["incumbent_id"].to_numpy(dtype=object)
+    system = by_id["system"].reindex(holder).fillna("").to_numpy(dtype=object)
+    held_by_civilian = (holder != "") & ~military_system(system)
     return {
         "teams": len(teams),
         "teams_by_kind": {k: int(v) for k, v in teams["kind"].value_counts().sort_index().items()},
@@ -94,6 +104,11 @@ def summary_figures(tables: dict[str, pd.DataFrame]) -> dict:
         "candidates": outside,
         "sitting_candidates": int((candidate & held).sum()),
         "candidates_per_vacancy": round(outside / vacancies, 2) if vacancies else 0.0,
+        "channel_posts": int(channel.sum()),
+        "channel_civilians": int((channel & held_by_civilian).sum()),
+        "findings": {k: int((inc["finding"] == k).sum()) for k in ("unfit_post", "incompetent")},
+        "sitting_56_59": int(((age >= 56) & (age <= 59)).sum()),
+        "sitting_56_59_leaving": int(((age >= 56) & (age <= 59) & leaving).sum()),
         "possible_pairs": possible_pairs(tables),
         "relations": len(tables.get("relations", ())),
     }

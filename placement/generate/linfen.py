@@ -11,8 +11,12 @@ each with a township head just elected in the township election as its designate
 successor (seed 002: 49 township heads promoted, all kept in their own county's
 government, R-RO6). Six county governments need a non-Party cadre (seed 002: 6 placed)
 and the five national poverty counties' governments a "三农" expert. Every sitting
-cadre carries a democratic evaluation (R-RO9), six of them below its thresholds;
-those reaching 60 within the term leave (R-EL12).
+cadre carries a democratic evaluation (R-RO9, taken in the reference year), six of them
+below its thresholds, and three of those an organisational finding (2 不胜任现职, 1 不称职,
+seed 003's shape). Nobody leaves for age: sitting cadres are 59 at most, and those
+who reach 60 within the term stay (R-EL7 retires at the age on the reference date). Each
+county party committee's 人武部部长 is an active-duty officer (system 人武) who stays: his
+post is filled through the military (`filled_by` by title), never vacant here.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement.generate.assemble import Generated, Recipe, assemble
+from placement.generate.assemble import Generated, Recipe, assemble, channel_posts
 from placement.generate.common import exact_choice
 from placement.generate.counties import (
     DEPT_SYSTEMS,
@@ -51,7 +55,8 @@ PROBLEMS = {"low_approval": 6, "no_approval": 2, "sanction": 3, "sanction_expire
             "file": 2, "matters": 2, "basic_newest": 3, "basic_older": 2, "incompetent": 1,
             "short_rank": 6, "old": 3, "old_promotion": 3, "other_education": 4,
             "spouse_abroad": 2}
-RATINGS = {"ro9_adjust": 4, "ro9_remove": 2}  # 6 of about 430 sitting cadres (1.4 %)
+RATINGS = {"ro9_adjust": 4, "ro9_remove": 2,  # 6 of about 430 sitting cadres (1.4 %) ...
+           "unfit_post": 2, "incompetent": 1}  # ... 3 of them with a finding (seed 003)
 
 
 def structure(rng: np.random.Generator, regions=REGIONS, names=COUNTIES, poverty=POVERTY,
@@ -70,26 +75,30 @@ def structure(rng: np.random.Generator, regions=REGIONS, names=COUNTIES, poverty
 def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
                     home_pool: dict[str, list[str]], n_vacant: int, vacancies: int
                     ) -> pd.DataFrame:
-    """Sitting leaders of the filled posts; those reaching 60 within the term leave
-    (R-EL12), non-key government deputies leave until `GOV_DEPUTY_VACANCIES` of their
-    posts are open (moved on or up: their posts go to the township heads, R-RO6), and
-    more leave (retirement, other posts, removal), older ones likelier, until the cycle
-    has `vacancies` vacancies."""
+    """Sitting leaders of the filled posts. Non-key government deputies leave until
+    `GOV_DEPUTY_VACANCIES` of their posts are open (moved on or up: their posts go to the
+    township heads, R-RO6), and more of the other members leave (other posts outside the
+    city's county teams, removal), heads less often, until the cycle has `vacancies`
+    vacancies. None leaves for age (R-EL7: nobody sitting is at the retirement age) and
+    the draws do not weigh it;
+    the 人武部 posts (filled through the military) are never vacant and their officers
+    never leave."""
     head = posts["grade"].to_numpy(dtype=object) == "head"
     gov_deputy = ((teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()] == "county_gov")
                   & ~head & ~posts["key_post"].to_numpy(bool))
-    vacant = exact_choice(rng, np.where(head, 0.4, 1.0), n_vacant)
+    channel = channel_posts(posts)
+    vacant = exact_choice(rng, np.where(channel, 0.0, np.where(head, 0.4, 1.0)), n_vacant)
     sitting = county_incumbents(rng, teams, posts, np.flatnonzero(~vacant), home_pool)
     age = sitting["age"].to_numpy()
     leaving = retiring(age)
     on = sitting["post"].to_numpy()
     open_gov = (gov_deputy & vacant).sum() + (leaving & gov_deputy[on]).sum()
-    older = np.exp((age - 50) / 4.0)  # the older, the likelier to leave
-    leaving |= exact_choice(rng, np.where(gov_deputy[on] & ~leaving, older, 0.0),
+    leaving |= exact_choice(rng, np.where(gov_deputy[on] & ~leaving, 1.0, 0.0),
                             GOV_DEPUTY_VACANCIES - open_gov)
     more = vacancies - n_vacant - leaving.sum()
-    # heads are older but mostly re-elected: their weight is lowered
-    weight = np.where(leaving, 0.0, older * np.where(head[on], 0.3, 1.0))
+    # heads are mostly re-elected: their weight is lowered; the open government deputy
+    # posts are counted above already
+    weight = np.where(leaving | channel[on] | gov_deputy[on], 0.0, np.where(head[on], 0.3, 1.0))
     leaving |= exact_choice(rng, weight, more)
     sitting["leaving"] = leaving
     return sitting

@@ -9,7 +9,9 @@ dispatched inspection group leaders (R-RO4); some sitting cadres came from outsi
 their system (`exchanged_in`, R-TC1). Candidates are 副科 cadres (科员 modelled as
 副科): lateral moves to deputy posts, promotion to head posts; many are in the
 reserve pool (后备干部, R-RS1: two per head post and one per deputy post is the
-goal, partly met).
+goal, partly met). Every sitting cadre carries a democratic evaluation taken in the
+reference year; five fall below R-RO9's thresholds and three of those carry an
+organisational finding (2 不胜任现职, 1 不称职). Nobody leaves for age.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ PROBLEMS = {"low_approval": 4, "no_approval": 2, "sanction": 2, "sanction_expire
             "file": 1, "matters": 1, "basic_newest": 2, "basic_older": 2, "incompetent": 1,
             "short_rank": 4, "old": 2, "old_promotion": 2, "other_education": 0,
             "spouse_abroad": 1}
-RATINGS = {"ro9_adjust": 3, "ro9_remove": 2}  # 5 of 418 sitting cadres (1.2 %)
+RATINGS = {"ro9_adjust": 3, "ro9_remove": 2,  # 5 of 418 sitting cadres (1.2 %) ...
+           "unfit_post": 2, "incompetent": 1}  # ... 3 of them with a finding (seed 003)
 
 
 def structure(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -115,11 +118,12 @@ def sitting_leaders(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.Dat
     frame["specialties"] = specialties(rng, primary.astype(object), 0.6)
     tenure(rng, frame, np.arange(n), has_portfolio=posts["portfolio"].to_numpy(dtype=object)[rows]
            != "")
-    age = frame["age"].to_numpy()
-    leaving = retiring(age)  # the 35 of 56 or more (seed 003) reach 60 within the term
+    # Nobody is at the retirement age (R-EL7), so nobody leaves for age: the 35 of 56 or
+    # more (seed 003) stay unless a rule moves them. Others leave (other posts outside the
+    # district's teams, removal) until the cycle has VACANCIES, whatever their age.
+    leaving = retiring(frame["age"].to_numpy())
     more = VACANCIES - (len(posts) - LEADERS) - leaving.sum()
-    frame["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, np.exp((age - 48) / 4)),
-                                              more)
+    frame["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, 1.0), more)
     return frame
 
 

@@ -64,7 +64,7 @@ def people(rng: np.random.Generator, *, rank, age, region, home_region, system,
         "sanction_until": NAT, "file_ok": True, "matters_ok": True, "approval": np.nan,
         "candidate": False, "leaving": False, "exchanged_in": False, "township_head_now": False,
         "county_pick": False, "spouse_abroad": False, "reserve_rank": "", "nominated_for": "",
-        "rating_good": np.nan, "rating_bad": np.nan,
+        "rating_good": np.nan, "rating_bad": np.nan, "finding": "", "evaluation_year": np.nan,
         "post": -1, "target": -1, "near": -1, "case": "",
     }, index=pd.RangeIndex(n))
     return frame

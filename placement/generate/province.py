@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement.generate.assemble import Generated, Recipe, assemble
+from placement.generate.assemble import Generated, Recipe, assemble, channel_posts
 from placement.generate.common import exact_choice, pick
 from placement.generate.counties import (
     DEPT_SYSTEMS,
@@ -163,18 +163,19 @@ def build(seed: int, cities: int = len(CITIES)) -> Generated:
     teams, posts, city_of, counties_of = structure(rng, cities)
     kind = teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()]
     head = posts["grade"].to_numpy(dtype=object) == "head"
+    channel = channel_posts(posts)  # 人武部: never vacant, the officer stays
     n_vacant = round(0.12 * len(posts))
-    vacant = exact_choice(rng, np.where(head, 0.4, 1.0), n_vacant)
+    vacant = exact_choice(rng, np.where(channel, 0.0, np.where(head, 0.4, 1.0)), n_vacant)
     county_rows = np.flatnonzero(~vacant & (kind != "municipal_dept"))
     dept_rows = np.flatnonzero(~vacant & (kind == "municipal_dept"))
     home_pool = {r: [c, *[x for x in counties_of[c] if x != r]] for r, c in city_of.items()}
     sitting = pd.concat([county_incumbents(rng, teams, posts, county_rows, home_pool),
                          municipal_incumbents(rng, teams, posts, dept_rows, counties_of)],
                         ignore_index=True)
-    age = sitting["age"].to_numpy()
-    leaving = retiring(age)
+    leaving = retiring(sitting["age"].to_numpy())  # R-EL7: nobody leaves for age
     more = round(VACANCY_SHARE * len(posts)) - n_vacant - leaving.sum()
-    weight = np.exp((age - 50) / 6) * np.where(head[sitting["post"].to_numpy()], 0.3, 1.0)
+    on = sitting["post"].to_numpy()
+    weight = np.where(channel[on], 0.0, np.where(head[on], 0.3, 1.0))
     sitting["leaving"] = leaving | exact_choice(rng, np.where(leaving, 0.0, weight), more)
     regions = sorted({*city_of, *counties_of})
     county = CountyPools(city_of=city_of | {c: c for c in counties_of}, counties_of=counties_of,

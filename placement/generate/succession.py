@@ -32,8 +32,8 @@ NEEDS = ("need_local", "need_nonlocal", "need_nonparty", "need_young", "need_dif
          "need_female")
 NON_PARTY_MIX = ("民盟", "民建", "民进", "农工党", "九三学社", "致公党", "民革", "无党派")
 # R-RO9 (能上能下, docs/rules.md) at its default thresholds: a sitting cadre rated 优秀+称职
-# below two thirds is adjusted, one rated 不称职 above one third removed. Either way the
-# witness does not keep them in post, whatever the rule's mode.
+# below two thirds, or 不称职 above one third, is marked for the committee; only an
+# organisational finding (`finding`) moves him or her (or the votes, with `votes = "act"`).
 RO9_GOOD_BELOW = 2 / 3
 RO9_BAD_ABOVE = 1 / 3
 
@@ -43,28 +43,39 @@ def _on(rule: Rule) -> bool:
 
 
 def retiring(age, rules: dict[str, Rule] | None = None) -> np.ndarray:
-    """R-EL7 / R-EL12: reaches `retirement_age` within the term. A sitting cadre this old
-    is not nominated to stay (seed 002 re-examines those nominated to stay), so the
-    generator has them leave."""
+    """R-EL7: at or over `retirement_age` on the reference date (the cadre retires and
+    leaves). Reaching it *within* the term is no cause to leave (不唯年龄): only with
+    R-EL7's `retiring_in_term` option does that bar a cadre too. The generator never
+    marks a sitting cadre leaving for being 56–59."""
     el7 = (rules or default_rules())["R-EL7"]
-    return np.asarray(age) + el7.term_years > el7.retirement_age
+    age = np.asarray(age)
+    out = age >= el7.retirement_age
+    if el7.retiring_in_term:
+        out |= age + el7.term_years > el7.retirement_age
+    return out
 
 
 def below_ro9(cad: pd.DataFrame) -> np.ndarray:
-    """R-RO9: the democratic evaluation adjusts or removes the cadre (see RO9_*)."""
+    """R-RO9's votes: the democratic evaluation below its thresholds (see RO9_*). Votes
+    alone only mark the cadre for the committee (`votes = "mark"`, the default)."""
     good = cad["rating_good"].to_numpy(dtype=float)
     bad = cad["rating_bad"].to_numpy(dtype=float)
     return (good < RO9_GOOD_BELOW) | (bad > RO9_BAD_ABOVE)  # NaN (not rated): False
+
+
+def found_unfit(cad: pd.DataFrame) -> np.ndarray:
+    """R-RO9's organisational finding (`finding`: 不胜任现职 or 不称职): binds."""
+    return cad["finding"].to_numpy(dtype=object) != ""
 
 
 def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
                rules: dict[str, Rule] | None = None) -> np.ndarray:
     """Sitting cadres whom a hard rule keeps from staying in their own post:
     R-RO1 (head 10 years in post), R-RO2 (deputy of a sensitive system 10 years in the
-    team), R-AV2 (key post at home), R-EL4 (newest grade 不称职), R-RO9 (a democratic
-    evaluation below its thresholds) and R-EL12 (reaching R-EL7's retirement age within
-    the term; generated incumbents carry no sanction or file problem, R-EL12's other
-    part)."""
+    team), R-AV2 (key post at home), R-EL4 (newest grade 不称职), R-RO9 (an organisational
+    `finding`; the evaluation votes too only where `votes = "act"`) and R-EL7 (at the
+    retirement age on the reference date). R-EL12 is no age rule: it re-reads R-EL5
+    (sanction, file, personal matters), which generated incumbents never fail."""
     rules = rules or default_rules()
     post = cad["post"].to_numpy()
     inc = np.flatnonzero(post >= 0)
@@ -88,10 +99,13 @@ def forced_out(cad: pd.DataFrame, posts: pd.DataFrame, teams: pd.DataFrame,
         out |= key & (cad["home_region"].to_numpy(dtype=object)[inc] == region)
     if _on(rules["R-EL4"]):
         out |= newest_grade(cad)[inc] == "不称职"
-    out |= below_ro9(cad)[inc]
-    if _on(rules["R-EL12"]):
-        el7 = rules["R-EL7"]
-        out |= cad["age"].to_numpy(np.int64)[inc] + el7.term_years > el7.retirement_age
+    ro9 = rules["R-RO9"]
+    if ro9.mode != "off":
+        out |= found_unfit(cad)[inc]
+        if ro9.votes == "act":
+            out |= below_ro9(cad)[inc]
+    if _on(rules["R-EL7"]):
+        out |= retiring(cad["age"].to_numpy(np.int64)[inc], rules)
     mask = np.zeros(len(cad), dtype=bool)
     mask[inc] = out
     return mask
@@ -304,7 +318,7 @@ def make_candidates(rng: np.random.Generator, req: pd.DataFrame, teams: pd.DataF
     low = pd.Series(rank).map(MIN_AGE_AT_RANK).to_numpy(np.int64) + 4
     high = np.where(promo, pd.Series(p_rank).map(el7.promotion_max_age).fillna(99)
                     .to_numpy(np.int64), 99)
-    high = np.minimum(high, el7.retirement_age - el7.term_years)
+    high = np.minimum(high, el7.retirement_age - (el7.term_years if el7.retiring_in_term else 1))
     high = np.where(needs["need_young"], np.minimum(high, rules["R-TC3"].max_age), high)
     age = np.clip(np.asarray(o["age"], dtype=np.int64), low, np.maximum(high, low))
     home = np.asarray(o["home_region"], dtype=object).copy()

@@ -1,10 +1,16 @@
-"""What a post is, read once for the proposing side: "a Party post" (R-EL10).
+"""What a post is, read once for the proposing side: "a Party post" (R-EL10) and who
+fills it ("Posts filled through another channel").
 
 docs/rules.md ("Terms", R-EL10) is the source. The `party_post` column says it
 outright where a planner filled it in; an empty cell (or an absent column) takes
 the default of the data contract: every post of a county party committee
 (`county_party`), and every post whose title names a Party office. The checker
 keeps its own reading of the same text (`placement.checker.terms`).
+
+`filled_by` likewise: `scope` (the proposal fills it), `military` (人武部: an
+active-duty officer appointed through the military) or `above` (the level above);
+an empty cell takes `military` where the title names 人武部, else `scope`
+(docs/data.md).
 """
 
 from __future__ import annotations
@@ -72,10 +78,59 @@ def party_post_warnings(data: DataSet) -> list[Problem]:
             for i in np.flatnonzero(party_post(data) & non_member)]
 
 
+# Posts filled through another channel (docs/data.md, `filled_by`): a title naming the
+# people's armed forces department (县委常委、人武部部长, 人武部政委) is the military's when
+# the column leaves it empty.
+MILITARY_TITLE = "人武部"
+# A cadre's `system` that is a military one: the people's armed forces (人武, 人民武装,
+# 武装部), military organs (军事, 军分区) and the army (军队). Any system naming one of these
+# words counts; every other system is a civilian's.
+MILITARY_SYSTEM = r"人武|武装|军事|军队|军分区"
+
+
+def filled_by_default(title: np.ndarray) -> np.ndarray:
+    """Per post: the reading of an empty `filled_by` cell from the title (`military`
+    where it names 人武部, else `scope`); the generator asks it before a DataSet exists."""
+    named = pd.Series(title, dtype=object).astype(str).str.contains(MILITARY_TITLE, regex=False)
+    return np.where(named.to_numpy(bool), "military", "scope").astype(object)
+
+
+def filled_by(data: DataSet) -> np.ndarray:
+    """Per post row: `scope`, `military` or `above`, the column's value or its default."""
+    given = data.posts["filled_by"].to_numpy(dtype=object)
+    return np.where(given == "", filled_by_default(data.posts["title"].to_numpy(dtype=object)),
+                    given).astype(object)
+
+
+def military_system(system: np.ndarray) -> np.ndarray:
+    """Bool per cadre `system` value: a military line of work (`MILITARY_SYSTEM`)."""
+    return pd.Series(system, dtype=object).astype(str).str.contains(
+        MILITARY_SYSTEM, regex=True).to_numpy(bool)
+
+
+def channel_warnings(data: DataSet) -> list[Problem]:
+    """Posts filled through another channel in the data as given: a `military` post
+    (人武部) whose sitting holder's `system` is not a military one. Valid input, but the
+    planner should hear it: the proposal never fills such a post with a civilian. One
+    warning per post, naming the posts file, its row, the `incumbent_id` column and the
+    ids only (never a name)."""
+    posts = data.posts
+    holder = posts["incumbent_id"].to_numpy(dtype=object)
+    held = holder != ""
+    civilian = np.zeros(len(posts), dtype=bool)
+    system = data.cadres.set_index("cadre_id")["system"]
+    civilian[held] = ~military_system(system.reindex(holder[held]).fillna("").to_numpy(object))
+    source = data.sources.get("posts", "posts")
+    return [Problem("civilian_in_military_post", source, int(posts["_row"].iat[i]),
+                    "incumbent_id", {"post": posts["post_id"].iat[i], "cadre": holder[i]})
+            for i in np.flatnonzero((filled_by(data) == "military") & civilian)]
+
+
 def with_rule_warnings(data: DataSet) -> DataSet:
-    """The data set with the warnings the rules' reading of it adds (R-EL10 above) after
-    the loader's own, so that validate, solve, summary.json and the API show them alike."""
-    extra = tuple(party_post_warnings(data))
+    """The data set with the warnings the rules' reading of it adds (R-EL10 and the posts
+    filled through another channel, above) after the loader's own, so that validate,
+    solve, summary.json and the API show them alike."""
+    extra = tuple(party_post_warnings(data)) + tuple(channel_warnings(data))
     return replace(data, warnings=data.warnings + extra) if extra else data
 
 
