@@ -47,20 +47,6 @@ def party_post(data: DataSet) -> np.ndarray:
     return np.where(given == "", default, given == "true")
 
 
-# Posts filled through another channel (docs/rules.md): a title naming the 人武部 (the
-# people's armed forces department, whose 部长 and 政委 are active-duty officers).
-MILITARY_TITLE = "人武部"
-
-
-def filled_by(data: DataSet) -> np.ndarray:
-    """Per post row: who fills it, `scope` (this proposal), `military` or `above`; an empty
-    `filled_by` cell (or no column) reads `military` where the title names 人武部."""
-    posts = data.posts
-    given = posts["filled_by"].to_numpy(dtype=object)
-    military = posts["title"].astype(str).str.contains(MILITARY_TITLE, regex=False).to_numpy()
-    return np.where(given != "", given, np.where(military, "military", "scope"))
-
-
 def party_post_warnings(data: DataSet) -> list[Problem]:
     """R-EL10 in the data as given: a Party post whose sitting holder is not a CPC member.
     Valid input (a 民主党派 member may sit there today), but the planner should hear it

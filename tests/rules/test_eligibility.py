@@ -18,14 +18,12 @@ from dataclasses import replace
 
 from rulekit import (
     Probe,
-    broken,
     check,
     checker_side_pair_rule,
     model_side_pair_rule,
     model_side_pair_target,
     placed,
     probe_data,
-    probes_all_x,
     solve,
 )
 
