@@ -7,9 +7,11 @@ is one unit short, placed elsewhere or not at all), each on a small case whose r
 are worked out in its docstring. R-RO8 (the two county heads not both changed) has its
 own three-region case.
 
-Tenures are days / 365.25 to the reference date 2026-09-01:
-2016-08-31 is 3653 days = 10.0014 years, 2016-09-01 is 3652 days = 9.9986 years,
-2021-08-31 is 1827 days = 5.0021 years, 2021-09-01 is 1826 days = 4.9993 years.
+Tenures are whole calendar anniversaries to the reference date 2026-09-01 ("满N年" is met
+on the Nth anniversary, docs/rules.md "Tenure"): 2016-09-01 is 10 years on the day (3652
+days, which / 365.25 would read 9.9986 and miss it), 2016-09-02 a day short; 2021-09-01 is
+5 years on the day, 2021-09-02 a day short. The R-RO1 probes add a leap-day start:
+2016-02-29 reaches 10 years on 2026-02-28.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from rulekit import (
 
 HEAD = {"grade": "head"}
 SITTING = {"rank": "副处"}  # incumbents hold the rank of their 副处 post
-TEN_PLUS, TEN_MINUS = "2016-08-31", "2016-09-01"
-FIVE_PLUS, FIVE_MINUS = "2021-08-31", "2021-09-01"
+TEN_PLUS, TEN_MINUS = "2016-09-01", "2016-09-02"  # on the 10th anniversary, a day short
+FIVE_PLUS, FIVE_MINUS = "2021-09-01", "2021-09-02"  # on the 5th anniversary, a day short
 
 
 def staying(label, keeps, since_field, since, post=None, team=None):
@@ -40,37 +42,39 @@ def staying(label, keeps, since_field, since, post=None, team=None):
 
 
 RO1 = [
-    staying("head 10.0014 years", False, "post_since", TEN_PLUS, HEAD),
-    staying("head 9.9986 years", True, "post_since", TEN_MINUS, HEAD),
-    staying("deputy 10.0014 years", True, "post_since", TEN_PLUS),
+    staying("head 10 years on the day", False, "post_since", TEN_PLUS, HEAD),
+    staying("head a day short of 10 years", True, "post_since", TEN_MINUS, HEAD),
+    staying("deputy 10 years on the day", True, "post_since", TEN_PLUS),
+    staying("head since 29 February 2016", False, "post_since", "2016-02-29", HEAD),
 ]
 RO1_KINDS = [
     staying("county_gov head, kind out of scope", True, "post_since", TEN_PLUS, HEAD),
     staying("municipal_dept head", False, "post_since", TEN_PLUS, HEAD,
             {"kind": "municipal_dept"}),
 ]
-# years equal to the first probe's tenure to the last bit: ">= years" rotates it
-RO1_EXACT = {"years": 3653 / 365.25}
-TEN_EXACT = RO1_EXACT
-FIVE_EXACT = {"years": 1827 / 365.25}  # the 5.0021-year probes' tenure to the last bit
+# a fractional threshold reads the elapsed part of the year: 9.5 years rotates the head a
+# day short of 10 years too
+RO1_HALF = {"years": 9.5}
+RO1_HALF_PROBES = [staying("head a day short of 10 years", False, "post_since", TEN_MINUS, HEAD),
+                   staying("head 9.4 years", True, "post_since", "2017-04-01", HEAD)]
 
 
 def test_R_RO1_model_head_rotation():
     model_side_pair_rule("R-RO1", RO1)
-    model_side_pair_rule("R-RO1", RO1, RO1_EXACT)
+    model_side_pair_rule("R-RO1", RO1_HALF_PROBES, RO1_HALF)
     model_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
 
 
 def test_R_RO1_checker_head_rotation():
     checker_side_pair_rule("R-RO1", RO1)
-    checker_side_pair_rule("R-RO1", RO1, RO1_EXACT)
+    checker_side_pair_rule("R-RO1", RO1_HALF_PROBES, RO1_HALF)
     checker_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
 
 
 POLICE = {"system": "公安"}
 RO2 = [
-    staying("公安 deputy 10.0014 years in team", False, "team_since", TEN_PLUS, team=POLICE),
-    staying("公安 deputy 9.9986 years in team", True, "team_since", TEN_MINUS, team=POLICE),
+    staying("公安 deputy 10 years on the day in team", False, "team_since", TEN_PLUS, team=POLICE),
+    staying("公安 deputy a day short of 10 years in team", True, "team_since", TEN_MINUS, team=POLICE),
     staying("财政 deputy: not a sensitive system", True, "team_since", TEN_PLUS,
             team={"system": "财政"}),
     staying("公安 head: not a deputy", True, "team_since", TEN_PLUS, HEAD, POLICE),
@@ -78,7 +82,7 @@ RO2 = [
 
 
 def within_team():
-    """X (公安 deputy 10.0014 years in T1) sits in P1; P2 is vacant in T1, P3 in T2.
+    """X (公安 deputy 10 years on the day in T1) sits in P1; P2 is vacant in T1, P3 in T2.
     Fit: X 90 at P1, 80 at P2, 70 at P3; F<i> 10 at P<i>."""
     teams = [{"team_id": "T1", **POLICE}, {"team_id": "T2", **POLICE}]
     posts = [{"post_id": "P1", "team_id": "T1", "incumbent_id": "X"},
@@ -92,7 +96,6 @@ def within_team():
 
 def test_R_RO2_model_sensitive_deputies_leave_the_team():
     model_side_pair_rule("R-RO2", RO2)
-    model_side_pair_rule("R-RO2", RO2, TEN_EXACT)
     data = within_team()
     assert placed(solve(data)) == {"P1": "X", "P2": "F2", "P3": "F3"}  # 90 + 10 + 10
     # X may hold no post of T1: P3 (70) + F1 + F2 = 90 beats everything else
@@ -101,7 +104,6 @@ def test_R_RO2_model_sensitive_deputies_leave_the_team():
 
 def test_R_RO2_checker_sensitive_deputies_leave_the_team():
     checker_side_pair_rule("R-RO2", RO2)
-    checker_side_pair_rule("R-RO2", RO2, TEN_EXACT)
     data = within_team()
     moved = check(data, {"R-RO2": {}}, {"P1": "F1", "P2": "X", "P3": "F3"})
     assert broken(moved) == {("R-RO2", "P2")}
@@ -110,8 +112,8 @@ def test_R_RO2_checker_sensitive_deputies_leave_the_team():
 
 FINANCE = {"system": "财政"}
 RO3 = [
-    staying("财政 deputy 10.0014 years", False, "post_since", TEN_PLUS, team=FINANCE),
-    staying("财政 deputy 9.9986 years", True, "post_since", TEN_MINUS, team=FINANCE),
+    staying("财政 deputy 10 years on the day", False, "post_since", TEN_PLUS, team=FINANCE),
+    staying("财政 deputy a day short of 10 years", True, "post_since", TEN_MINUS, team=FINANCE),
     staying("公安 deputy: R-RO2's systems", True, "post_since", TEN_PLUS, team=POLICE),
     staying("财政 head: not a deputy", True, "post_since", TEN_PLUS, HEAD, FINANCE),
 ]
@@ -124,41 +126,37 @@ RO3_KINDS = [
 
 def test_R_RO3_model_other_deputies_hard_and_target():
     model_side_pair_rule("R-RO3", RO3)
-    model_side_pair_rule("R-RO3", RO3, TEN_EXACT)
     model_side_pair_target("R-RO3", RO3)
     model_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
 
 
 def test_R_RO3_checker_other_deputies():
     checker_side_pair_rule("R-RO3", RO3)
-    checker_side_pair_rule("R-RO3", RO3, TEN_EXACT)
     checker_side_pair_rule("R-RO3", RO3_KINDS, {"kinds": ["municipal_dept"]})
 
 
 DISPATCHED = {"dispatched": True}
 RO4 = [
-    staying("dispatched 5.0021 years", False, "post_since", FIVE_PLUS, DISPATCHED),
-    staying("dispatched 4.9993 years", True, "post_since", FIVE_MINUS, DISPATCHED),
+    staying("dispatched 5 years on the day", False, "post_since", FIVE_PLUS, DISPATCHED),
+    staying("dispatched a day short of 5 years", True, "post_since", FIVE_MINUS, DISPATCHED),
     staying("not dispatched", True, "post_since", FIVE_PLUS),
 ]
 
 
 def test_R_RO4_model_dispatched_leaders_hard_and_target():
     model_side_pair_rule("R-RO4", RO4)
-    model_side_pair_rule("R-RO4", RO4, FIVE_EXACT)
     model_side_pair_target("R-RO4", RO4)
 
 
 def test_R_RO4_checker_dispatched_leaders():
     checker_side_pair_rule("R-RO4", RO4)
-    checker_side_pair_rule("R-RO4", RO4, FIVE_EXACT)
 
 
 PORTFOLIO = {"portfolio": "财务"}
 
 
 def portfolio_move():
-    """T1 (county_gov R1): P1 (财务, incumbent A, 5.0021 years on it), P2 (教育, vacant);
+    """T1 (county_gov R1): P1 (财务, incumbent A, 5 years on the day on it), P2 (教育, vacant);
     T2: Q1 (vacant). Newcomers N, M. Fits below, every other pair 0. Rosters:
     A P1 + N P2 + M Q1 = 90 + 55 + 40 = 185 (A stays), A Q1 + N P1 + M P2 = 63 + 70 + 50
     = 183 (A leaves the team), A P2 + N P1 + M Q1 = 70 + 70 + 40 = 180 (same-team move)."""
@@ -179,7 +177,7 @@ LEAVES_TEAM = {"P1": "N", "P2": "M", "Q1": "A"}
 
 
 def portfolio_alone():
-    """T1: P1 only (财务, incumbent A, 5.0021 years); T2: Q1 (vacant). G and F newcomers.
+    """T1: P1 only (财务, incumbent A, 5 years on the day); T2: Q1 (vacant). G and F newcomers.
     Fits: A P1 90, A Q1 80, G Q1 70, G P1 60, F P1 10. A stays: 160; A to Q1: 80 + 60 =
     140; A released: F P1 + G Q1 = 80. No roster gives A another post of T1."""
     teams = [{"team_id": "T1"}, {"team_id": "T2"}]
@@ -206,10 +204,10 @@ def test_R_RO5_model_portfolio_changes_within_the_team():
     assert placed(solve(data, {"R-RO5": {"mode": "target", "weight": 6}})) == SAME_TEAM
     # Hard: A holds a post of T1, the own one included (185 beats 180).
     assert placed(solve(data, {"R-RO5": {}})) == STAYS
-    # Exactly `years` (5.0021 to the last bit) counts: the move.
-    exact = {"R-RO5": {"mode": "target", "weight": 100, **FIVE_EXACT}}
+    # Exactly `years` (the 5th anniversary, which days / 365.25 would miss) counts: the move.
+    exact = {"R-RO5": {"mode": "target", "weight": 100, "years": 5}}
     assert placed(solve(data, exact)) == SAME_TEAM
-    # 4.9993 years, P1 without a portfolio, or a kind out of scope: nothing to count.
+    # a day short of 5 years, P1 without a portfolio, or a kind out of scope: nothing to count.
     short = portfolio_move()
     short.cadres.loc[short.cadres["cadre_id"] == "A", "portfolio_since"] = FIVE_MINUS
     assert placed(solve(short, {"R-RO5": {"mode": "target", "weight": 100}})) == STAYS
@@ -244,7 +242,7 @@ def test_R_RO5_model_no_other_post_reported_never_released():
 
 
 def test_R_RO5_model_a_cadre_a_hard_rule_moves_is_not_counted():
-    """R-RO3 hard moves A (a deputy 10.0014 years in post): A is that rule's case, so
+    """R-RO3 hard moves A (a deputy 10 years on the day in post): A is that rule's case, so
     R-RO5 hard does not hold A in T1 (A goes to Q1: 80 + 60) and target counts nothing."""
     data = portfolio_alone()
     data.cadres.loc[data.cadres["cadre_id"] == "A", "post_since"] = TEN_PLUS
@@ -261,7 +259,7 @@ def test_R_RO5_checker_portfolio_changes_within_the_team():
     assert shortfall(check(data, target, SAME_TEAM), "R-RO5", "A", "cadre") == 0
     assert shortfall(check(data, target, STAYS), "R-RO5", "A", "cadre") == 1
     assert shortfall(check(data, target, LEAVES_TEAM), "R-RO5", "A", "cadre") == 1
-    exact = {"R-RO5": {"mode": "target", **FIVE_EXACT}}
+    exact = {"R-RO5": {"mode": "target", "years": 5}}
     assert shortfall(check(data, exact, STAYS), "R-RO5", "A", "cadre") == 1
     # Released: N P1, M P2 and Q1 left to nobody is no roster; in portfolio_alone F takes P1.
     alone = portfolio_alone()
@@ -272,14 +270,14 @@ def test_R_RO5_checker_portfolio_changes_within_the_team():
     assert broken(check(data, hard, LEAVES_TEAM)) == {("R-RO5", "A")}
     assert broken(check(alone, hard, {"P1": "F", "Q1": "G"})) == {("R-RO5", "A")}
     assert check(data, hard, STAYS).ok and check(data, hard, SAME_TEAM).ok
-    # 4.9993 years, or the team's kind out of scope: no figure for A.
+    # a day short of 5 years, or the team's kind out of scope: no figure for A.
     short = portfolio_move()
     short.cadres.loc[short.cadres["cadre_id"] == "A", "post_since"] = FIVE_PLUS
     short.cadres.loc[short.cadres["cadre_id"] == "A", "portfolio_since"] = FIVE_MINUS
     assert total_shortfall(check(short, target, STAYS), "R-RO5") == 0
     party = {"R-RO5": {"mode": "target", "kinds": ["county_party"]}}
     assert total_shortfall(check(data, party, STAYS), "R-RO5") == 0
-    # A hard pair rule that moves A (R-RO3, 10.0014 years in post) takes A out of scope.
+    # A hard pair rule that moves A (R-RO3, 10 years on the day in post) takes A out of scope.
     moved = portfolio_alone()
     moved.cadres.loc[moved.cadres["cadre_id"] == "A", "post_since"] = TEN_PLUS
     ro3 = {"R-RO3": {"kinds": ["county_gov"]}, **hard}
@@ -415,17 +413,26 @@ BOTH_CHANGED = {"PP": "C", "PG": "D", "QP": "G", "QG": "H", "RP": "L"}
 ONE_CHANGED = {"PP": "A", "PG": "D", "QP": "E", "QG": "G", "RP": "L"}
 
 
+# The R-RO8 cases replace sitting heads by better-fitting newcomers, which only a scenario
+# that allows a release without a cause proposes ("Leaving the roster"): `RELEASE`.
+RELEASE = {"allow_release": True}
+
+
 def test_R_RO8_model_heads_not_both_changed():
     data = county_heads()
-    assert placed(solve(data)) == BOTH_CHANGED
-    assert placed(solve(data, {"R-RO8": {}})) == ONE_CHANGED
+    assert placed(solve(data, **RELEASE)) == BOTH_CHANGED
+    assert placed(solve(data, {"R-RO8": {}}, **RELEASE)) == ONE_CHANGED
+    # By default nobody sitting leaves without a cause: every head stays, the vacant QG
+    # goes to G (85), and R-RO8 has nothing to say.
+    assert placed(solve(data, {"R-RO8": {}})) == {"PP": "A", "PG": "B", "QP": "E", "QG": "G",
+                                                   "RP": "K"}
     # Target, weight 21 per region: R1 180 - 21 = 159 < 160 keeps A; R2 170 - 21 = 149 >
     # 135 changes both. Objective 160 + 149 + 90 = 399.
-    w21 = solve(data, {"R-RO8": {"mode": "target", "weight": 21}})
+    w21 = solve(data, {"R-RO8": {"mode": "target", "weight": 21}}, **RELEASE)
     assert placed(w21) == {**BOTH_CHANGED, "PP": "A"}
     assert w21.outcome.objective == 399
     # Weight 19: 180 - 19 = 161 > 160; both regions change: 180 + 170 + 90 - 2 x 19 = 402.
-    w19 = solve(data, {"R-RO8": {"mode": "target", "weight": 19}})
+    w19 = solve(data, {"R-RO8": {"mode": "target", "weight": 19}}, **RELEASE)
     assert placed(w19) == BOTH_CHANGED
     assert w19.outcome.objective == 402
 
@@ -472,9 +479,9 @@ TWO_HEADS_ONE_SIDE = {"S1": "A1", "S2": "A2", "G4": "N2", "TS": "M1", "TH": "C2"
 
 def test_R_RO8_model_every_head_post_and_township_heads():
     data = two_heads_and_a_township()
-    off = solve(data)
+    off = solve(data, **RELEASE)
     assert placed(off) == TWO_HEADS_CHANGED and off.outcome.objective == 405
-    hard = solve(data, {"R-RO8": {}})
+    hard = solve(data, {"R-RO8": {}}, **RELEASE)
     assert placed(hard) == TWO_HEADS_ONE_SIDE and hard.outcome.objective == 345
 
 
@@ -493,7 +500,22 @@ def rated(label, keeps, good="", bad="", stays=True, **cadre):
                  keeps=keeps, stays=stays)
 
 
+# The default reading: an organisational finding binds; evaluation votes alone only mark
+# the cadre for the committee (seed 003: 经组织考核认定…应当进行诫勉谈话或者组织调整).
 RO9 = [
+    rated("staying, finding 不胜任现职", False, finding="unfit_post"),
+    rated("lateral move, finding 不胜任现职", True, finding="unfit_post", stays=False),
+    rated("promotion, finding 不胜任现职", False, finding="unfit_post", stays=False,
+          rank="正科"),
+    rated("staying, finding 不称职", False, finding="incompetent"),
+    rated("lateral move, finding 不称职: removed or demoted", False, finding="incompetent",
+          stays=False),
+    rated("staying, votes good 0.5 and no finding: marked, stays", True, good=0.5),
+    rated("staying, votes bad 0.5 and no finding: marked, stays", True, good=0.9, bad=0.5),
+    rated("staying, not evaluated", True),
+]
+# `votes = "act"`: the older reading, the votes taken as findings.
+RO9_VOTES = [
     # adjust below 2/3 of 优秀+称职: 0.6666 < 0.66667 <= 0.6667
     rated("staying, good 0.6666", False, good=0.6666),
     rated("staying, good exactly 2/3", True, good=2 / 3),
@@ -508,6 +530,7 @@ RO9 = [
           stays=False),
     rated("staying, bad 0.3 (good not given)", True, bad=0.3),
 ]
+ACT = {"votes": "act"}
 # seed 001's reading: removed above one half; adjusted below 0.6
 RO9_SEED_001 = [
     rated("staying, bad 0.5", True, good=0.9, bad=0.5),
@@ -515,22 +538,23 @@ RO9_SEED_001 = [
     rated("staying, good 0.6", True, good=0.6),
     rated("staying, good 0.59", False, good=0.59),
 ]
-RO9_SEED_001_PARAMS = {"remove_above": "1/2", "adjust_below": 0.6}
+RO9_SEED_001_PARAMS = {"remove_above": "1/2", "adjust_below": 0.6, **ACT}
 
 
-def test_R_RO9_model_adjust_and_remove_on_the_evaluation():
+def test_R_RO9_model_acts_on_a_finding_and_marks_the_votes():
     model_side_pair_rule("R-RO9", RO9)
+    model_side_pair_rule("R-RO9", RO9_VOTES, ACT)
     model_side_pair_rule("R-RO9", RO9_SEED_001, RO9_SEED_001_PARAMS)
     model_side_pair_target("R-RO9", RO9)
 
 
 def demotions():
-    """X (正处, rated 0.5 good: adjusted) and Y (正处, not rated); posts one rank down
+    """X (正处, found 不胜任现职: adjusted) and Y (正处, no finding); posts one rank down
     (副处, P1) and two down (正科, P2); F fills what X and Y do not."""
     teams = [{"team_id": "T1"}]
     posts = [{"post_id": "P1", "team_id": "T1", "rank": "副处"},
              {"post_id": "P2", "team_id": "T1", "rank": "正科"}]
-    cadres = [{"cadre_id": "X", "rank": "正处", "rating_good": 0.5},
+    cadres = [{"cadre_id": "X", "rank": "正处", "finding": "unfit_post"},
               {"cadre_id": "Y", "rank": "正处"},
               {"cadre_id": "F", "rank": "正科"}, {"cadre_id": "G", "rank": "正科"}]
     return dataset(teams, posts, cadres, {("X", "P2"): 90, ("F", "P1"): 10})
@@ -551,8 +575,9 @@ def test_R_RO9_model_adjusted_cadre_goes_at_most_one_rank_down():
     assert placed(solve(data, on, **must(("Y", "P2"))))["P2"] == "Y"
 
 
-def test_R_RO9_checker_adjust_and_remove_on_the_evaluation():
+def test_R_RO9_checker_acts_on_a_finding_and_marks_the_votes():
     checker_side_pair_rule("R-RO9", RO9)
+    checker_side_pair_rule("R-RO9", RO9_VOTES, ACT)
     checker_side_pair_rule("R-RO9", RO9_SEED_001, RO9_SEED_001_PARAMS)
     data = demotions()
     on = {"R-RO9": {"mode": "hard"}}
