@@ -11,8 +11,18 @@ The reference date is 2026-09-01: born 1984-09-01 is 42 on it, 1986-09-02 is 39.
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from rulekit import INFEASIBLE, broken, check, dataset, placed, shortfall, solve
+import rulekit
+from rulekit import INFEASIBLE, broken, dataset, placed, shortfall
+
+# Most cases below meet a team figure by replacing a sitting member with a better-fitting
+# newcomer: a release without a cause, which only a scenario with `allow_release` proposes
+# ("Leaving the roster", docs/rules.md; the default is tested in
+# `test_team_minimums_never_release_a_sitting_member_by_default`).
+solve = functools.partial(rulekit.solve, allow_release=True)
+check = functools.partial(rulekit.check, allow_release=True)
 
 
 def posts_of(team: str, prefix: str, n: int, **kw) -> list[dict]:
@@ -113,27 +123,28 @@ def test_R_TC2_model_locals_per_team_and_per_county():
     data = locals_case(county=False)
     depts = {"D1": "M1", "D2": "M2"}
     assert placed(solve(data)) == NON_LOCAL | depts
-    assert placed(solve(data, {"R-TC2": {}})) == THREE_LOCAL | depts
-    two = solve(locals_case(county=True), {"R-TC2": {"min_locals": 1}})
+    assert placed(solve(data, {"R-TC2": {"per": "team"}})) == THREE_LOCAL | depts
+    two = solve(locals_case(county=True), {"R-TC2": {"min_locals": 1, "per": "team"}})
     # per team, 1 local each: TP keeps N1 (90 > 89), TG keeps N3 (88 > 87)
     assert placed(two) == {"Q1": "N1", "Q2": "L2", "Q3": "N3", "Q4": "L4"}
-    county = solve(locals_case(county=True), {"R-TC2": {"per": "county"}})
+    county = solve(locals_case(county=True), {"R-TC2": {}})  # the default: per county
     assert placed(county) == THREE_LOCAL  # 3 locals over both teams of R1
     # per team, 3 locals in a 2-post team cannot be
-    solve(locals_case(county=True), {"R-TC2": {}}, expect=INFEASIBLE)
+    solve(locals_case(county=True), {"R-TC2": {"per": "team"}}, expect=INFEASIBLE)
 
 
 def test_R_TC2_checker_locals_per_team_and_per_county():
     data = locals_case(county=False)
     depts = {"D1": "M1", "D2": "M2"}
-    assert broken(check(data, {"R-TC2": {}}, NON_LOCAL | depts)) == {("R-TC2", "TP")}
-    assert check(data, {"R-TC2": {}}, THREE_LOCAL | depts).ok
+    per_team = {"R-TC2": {"per": "team"}}
+    assert broken(check(data, per_team, NON_LOCAL | depts)) == {("R-TC2", "TP")}
+    assert check(data, per_team, THREE_LOCAL | depts).ok
     two_local = {"Q1": "N1", "Q2": "N2", "Q3": "L3", "Q4": "L4"}  # 2 locals < 3 in TP
-    assert broken(check(data, {"R-TC2": {}}, two_local | depts)) == {("R-TC2", "TP")}
-    target = check(data, {"R-TC2": {"mode": "target"}}, two_local | depts)
+    assert broken(check(data, per_team, two_local | depts)) == {("R-TC2", "TP")}
+    target = check(data, {"R-TC2": {"mode": "target", "per": "team"}}, two_local | depts)
     assert shortfall(target, "R-TC2", "TP") == 1  # 3 - 2
     county = locals_case(county=True)
-    per_county = {"R-TC2": {"per": "county"}}
+    per_county = {"R-TC2": {}}  # the default: per county
     assert broken(check(county, per_county, NON_LOCAL)) == {("R-TC2", "R1")}
     assert check(county, per_county, THREE_LOCAL).ok
     target = check(county, {"R-TC2": {"per": "county", "mode": "target"}}, NON_LOCAL)
@@ -288,29 +299,30 @@ def two_in(*teams: int) -> dict[str, str]:
 def test_R_TC5_model_women_in_county_teams():
     data = women_case()
     assert placed(solve(data)) == MEN
-    # Defaults: (a) hard, 1 woman in each of T1–T4 (TO out of scope); (b) target, 2 women
-    # in more than 1/2 of the 4 teams: floor(4/2) + 1 = 3 teams (not 2, "at least half"),
+    # Per team (the default counts counties: `test_R_TC5_model_tier_b_per_county`): (a)
+    # hard, 1 woman in each of T1–T4 (TO out of scope); (b) target, 2 women in more than
+    # 1/2 of the 4 teams: floor(4/2) + 1 = 3 teams (not 2, "at least half"),
     # the cheapest second women T4, T3, T2 (65 + 66 + 67 < 1000 each)
-    default = solve(data, {"R-TC5": {"mode": "target"}})
+    default = solve(data, {"R-TC5": {"per": "team", "mode": "target"}})
     assert placed(default) == two_in(2, 3, 4)
     # fit: MEN 5 x 267 = 1335; - 4 x 58 for the first women; - (67 + 66 + 65) = 905
     assert default.outcome.objective == 1335 - 4 * 58 - (67 + 66 + 65)
     # share_of_teams 1: every team (T1's second woman costs 68 < 1000)
-    assert placed(solve(data, {"R-TC5": {"mode": "target", "share_of_teams": 1}})) \
+    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "share_of_teams": 1}})) \
         == two_in(1, 2, 3, 4)
     # share 3/4 of 4 is exactly 3: more than it is 4 teams
-    assert placed(solve(data, {"R-TC5": {"mode": "hard", "share_of_teams": "3/4"}})) \
+    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "hard", "share_of_teams": "3/4"}})) \
         == two_in(1, 2, 3, 4)
     # (b) at weight 64: no second woman is worth it (65 > 64), tier (a) still holds
-    assert placed(solve(data, {"R-TC5": {"mode": "target", "weight": 64}})) == ONE_EACH
+    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 64}})) == ONE_EACH
     # tier (a) off: only the 3 teams with 2 women get any; T1 keeps its men
-    only_b = solve(data, {"R-TC5": {"mode": "hard", "every_mode": "off"}})
+    only_b = solve(data, {"R-TC5": {"per": "team", "mode": "hard", "every_mode": "off"}})
     assert placed(only_b) == {**two_in(2, 3, 4), "P13": "C13"}
     # tier (a) as a target at weight 57 (< 58): no first woman anywhere; at 59 one each
-    a_target = solve(data, {"R-TC5": {"mode": "target", "weight": 57, "every_mode": "target",
+    a_target = solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 57, "every_mode": "target",
                                       "min_women": 0}})
     assert placed(a_target) == MEN
-    assert placed(solve(data, {"R-TC5": {"mode": "target", "weight": 59,
+    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 59,
                                          "every_mode": "target", "min_women": 0}})) == ONE_EACH
 
 
@@ -339,7 +351,7 @@ def test_R_TC5_model_tier_b_flag_is_tight_where_tier_a_holds():
         assert _lp_bound(prop) == pytest.approx(prop.outcome.objective), on
     # Rows: one per flag with tier (a) hard, as the proto shows (coefficient 1 on w, the
     # women's pairs at -1, upper bound -1: w - n <= -1).
-    prop = solve(data, {"R-TC5": {"mode": "target"}})
+    prop = solve(data, {"R-TC5": {"per": "team", "mode": "target"}})
     proto = prop.placement.model.proto
     flags = {i for i, v in enumerate(proto.variables) if v.name.startswith("women2[")}
     tight = [c for c in proto.constraints if any(v in flags for v in c.linear.vars)
@@ -353,15 +365,35 @@ def test_R_TC5_model_shortfall_names_the_teams_short():
     from placement.explain.shortfalls import shortfall_causes
 
     data = women_case()
-    sc = {"R-TC5": {"mode": "target", "weight": 64}}
+    sc = {"R-TC5": {"per": "team", "mode": "target", "weight": 64}}
     prop = solve(data, sc)
     report = check(data, sc, placed(prop))
     causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
                               report.figures)
     row = causes[causes["rule"] == "R-TC5"].set_index("where").loc["all"]
     assert row["shortfall"] == 3
-    assert "teams short: T1 (T1, 1), T2 (T2, 1), T3 (T3, 1), T4 (T4, 1)" in row["cause_en"]
-    assert "TO" not in row["cause_en"] and "未达到的班子" in row["cause_zh"]
+    assert "teams with 2+ women, has 0; short: T1 (1), T2 (1), T3 (1), T4 (1)" in row["cause_en"]
+    assert "TO" not in row["cause_en"] and "未达到的" in row["cause_zh"]
+
+
+def women_counties():
+    """women_case with T1, T2 in county R1, T3 in R2, T4 in R3 (TO out of scope): tier (b)
+    counts counties (the seed's unit, 大部分县(市、区)党政班子), more than 1/2 of 3 = 2 of
+    them. R1 has 2 women with tier (a)'s one in each of T1, T2; R2 and R3 need a second
+    woman in T3 or T4 (66, 65): the cheaper, T4, makes the second county."""
+    data = women_case()
+    region = {"T1": "R1", "T2": "R1", "T3": "R2", "T4": "R3", "TO": "R1"}
+    data.teams["region"] = data.teams["team_id"].map(region)
+    return data
+
+
+def test_R_TC5_model_tier_b_per_county():
+    data = women_counties()
+    prop = solve(data, {"R-TC5": {"mode": "target"}})
+    assert placed(prop) == two_in(4)
+    assert prop.outcome.objective == 1335 - 4 * 58 - 65
+    # per team the same data need 3 of 4 teams with 2 women: T4, T3, T2
+    assert placed(solve(data, {"R-TC5": {"mode": "target", "per": "team"}})) == two_in(2, 3, 4)
 
 
 def test_R_TC5_checker_women_in_county_teams():
@@ -397,8 +429,45 @@ def test_R_TC6_model_non_party_in_flagged_teams():
     data = attribute_case("county_gov", "county_gov", {"party": "民盟"},
                           team_in={"needs_non_party": True})
     assert placed(solve(data)) == PLAIN
-    assert placed(solve(data, {"R-TC6": {}})) == ONE_COUNTED
-    assert placed(solve(data, {"R-TC6": {"min_non_party": 2}})) == TWO_COUNTED
+    # min_fit 0: every non-Party newcomer counts, whatever his fit (K3 20)
+    assert placed(solve(data, {"R-TC6": {"min_fit": 0}})) == ONE_COUNTED
+    assert placed(solve(data, {"R-TC6": {"min_non_party": 2, "min_fit": 0}})) == TWO_COUNTED
+
+
+def test_R_TC6_model_never_a_weak_candidate():
+    """不降格以求: at the default min_fit 60 the K's (20 on their posts) do not count, so
+    the target is not met by them (PLAIN, one short); the decoy G (non-Party, 60 on P2)
+    counts and replaces C2 in target mode (89 - 60 = 29 < 500). As a hard rule with no
+    candidate at 60 it has no roster."""
+    data = attribute_case("county_gov", "county_gov", {"party": "民盟"},
+                          team_in={"needs_non_party": True})
+    weak = solve(data, {"R-TC6": {"mode": "target"}})
+    assert placed(weak) == PLAIN and weak.outcome.objective == 357 - 500
+    solve(data, {"R-TC6": {}}, expect=INFEASIBLE)
+    fit = attribute_case("county_gov", "county_gov", {"party": "民盟"},
+                         team_in={"needs_non_party": True}, decoy={"party": "民盟"})
+    assert placed(solve(fit, {"R-TC6": {"mode": "target"}})) == {**PLAIN, "P2": "G"}
+
+
+def non_party_total():
+    """R-TC6 `keep_total`: D (民盟) sits on Q1 of TO (not flagged) and retires (60); C4 90
+    and K4 (民盟) 70 on Q1. Before: 1 non-Party cadre in post."""
+    teams = [{"team_id": "TO"}]
+    posts = [{"post_id": "Q1", "team_id": "TO", "incumbent_id": "D"}]
+    cadres = [{"cadre_id": "D", "party": "民盟", "rank": "副处", "birth_date": "1966-01-01"},
+              {"cadre_id": "C4"}, {"cadre_id": "K4", "party": "民盟"}]
+    return dataset(teams, posts, cadres, {("C4", "Q1"): 90, ("K4", "Q1"): 70})
+
+
+def test_R_TC6_model_keeps_the_non_party_total():
+    data = non_party_total()
+    # the total before is 1: K4 (70) keeps it at weight 500 (90 - 70 < 500); at weight 10
+    # C4 (90) is worth the shortfall; keep_total off: C4
+    assert placed(solve(data, {"R-TC6": {"mode": "target"}, "R-EL7": {}})) == {"Q1": "K4"}
+    assert placed(solve(data, {"R-TC6": {"mode": "target", "weight": 10}, "R-EL7": {}})) == \
+        {"Q1": "C4"}
+    assert placed(solve(data, {"R-TC6": {"mode": "target", "keep_total": False},
+                               "R-EL7": {}})) == {"Q1": "C4"}
 
 
 def test_R_TC6_checker_non_party_in_flagged_teams():
@@ -443,22 +512,58 @@ def test_R_TC7_checker_professional_share():
 def test_R_TC8_model_township_experience_share():
     data = attribute_case("county_gov", "municipal_dept", {"township_head": True})
     assert placed(solve(data)) == PLAIN
-    # ceil(1/2 x 3) = 2 in the county_gov team; the department team is out of scope
-    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == TWO_COUNTED
+    # basis "share" (Wenzhou's 50 %): ceil(1/2 x 3) = 2 in the county_gov team; the
+    # department team is out of scope
+    share = {"mode": "hard", "basis": "share"}
+    assert placed(solve(data, {"R-TC8": share})) == TWO_COUNTED
     # share 1/3: ceil(1/3 x 3) = 1
-    assert placed(solve(data, {"R-TC8": {"mode": "hard", "share": "1/3"}})) == ONE_COUNTED
+    assert placed(solve(data, {"R-TC8": {**share, "share": "1/3"}})) == ONE_COUNTED
+    # the default basis "before": nobody sits in TI before, so nothing is asked
+    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == PLAIN
     # secretary_exp given: it counts, not township_head; the decoy G, a township head who
     # was never party secretary (60 on P2), does not count, so K2 and K3 still come in
     secretary = secretary_case()
-    assert placed(solve(secretary, {"R-TC8": {"mode": "hard"}})) == TWO_COUNTED
+    assert placed(solve(secretary, {"R-TC8": share})) == TWO_COUNTED
+
+
+def experience_before():
+    """R-TC8 basis "before" (seed 004: 逐步达到): TI (county_gov, R1) P1 held by S1 (a
+    former township secretary), P2 by S2 (not), P3 vacant: before, 1 of 2 members, so after
+    ceil(1 x 3 / 2) = 2 of 3. Newcomers C3 88 and K3 (township_head) 20 on P3. TG (county_
+    party, R1) Q1 vacant, K4 (township_head) 20 and C4 90: per county, R1 before 1 of 2,
+    after ceil(1 x 4 / 2) = 2 of 4."""
+    teams = [{"team_id": "TI", "kind": "county_gov"}, {"team_id": "TG", "kind": "county_party"}]
+    posts = [*posts_of("TI", "P", 3), {"post_id": "Q1", "team_id": "TG"}]
+    posts[0]["incumbent_id"], posts[1]["incumbent_id"] = "S1", "S2"
+    sitting = {"rank": "副处"}
+    cadres = [{"cadre_id": "S1", "township_head": True, **sitting}, {"cadre_id": "S2", **sitting},
+              {"cadre_id": "C3"}, {"cadre_id": "K3", "township_head": True},
+              {"cadre_id": "C4"}, {"cadre_id": "K4", "township_head": True}]
+    scores = {("S1", "P1"): 90, ("S2", "P2"): 90, ("C3", "P3"): 88, ("K3", "P3"): 20,
+              ("C4", "Q1"): 90, ("K4", "Q1"): 20}
+    return dataset(teams, posts, cadres, scores)
+
+
+def test_R_TC8_model_share_does_not_fall():
+    data = experience_before()
+    kept = {"P1": "S1", "P2": "S2"}
+    # per county (default): R1 needs 2 of 4, S1 and one of K3 (88 - 20 = 68) or K4 (70): K3
+    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == {**kept, "P3": "K3", "Q1": "C4"}
+    # per team: TI needs 2 of 3 (K3); TG had nobody before, asks nothing (C4)
+    assert placed(solve(data, {"R-TC8": {"mode": "hard", "per": "team"}})) == \
+        {**kept, "P3": "K3", "Q1": "C4"}
+    # Wenzhou's 50 % per county: ceil(4 / 2) = 2, the same; per team 2 of 3 and 1 of 1
+    assert placed(solve(data, {"R-TC8": {"mode": "hard", "basis": "share", "per": "team"}})) \
+        == {**kept, "P3": "K3", "Q1": "K4"}
 
 
 def test_R_TC8_checker_township_experience_share():
     data = attribute_case("county_gov", "municipal_dept", {"township_head": True})
-    hard = {"R-TC8": {"mode": "hard"}}
+    hard = {"R-TC8": {"mode": "hard", "basis": "share"}}
     assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC8", "TI")}
     assert check(data, hard, TWO_COUNTED).ok
-    assert shortfall(check(data, {"R-TC8": {"mode": "target"}}, ONE_COUNTED), "R-TC8", "TI") == 1
+    assert shortfall(check(data, {"R-TC8": {"mode": "target", "basis": "share"}}, ONE_COUNTED),
+                     "R-TC8", "TI") == 1
     secretary = secretary_case()
     assert broken(check(secretary, hard, {**ONE_COUNTED, "P2": "G"})) == {("R-TC8", "TI")}
     assert check(secretary, hard, TWO_COUNTED).ok
@@ -571,3 +676,81 @@ def test_R_TC10_checker_bands_and_average_age():
     assert check(avg, {"R-TC10": AVERAGE}, {"P1": "I1", "P2": "N48"}).ok
     target = check(avg, {"R-TC10": {"mode": "target", "min_bands": 1}}, KEPT)
     assert shortfall(target, "R-TC10", "all", "all") == 2  # 100 - 98
+
+
+# --- R-TC11 -------------------------------------------------------------------------------
+
+
+def young_heads():
+    """R1's county_party head post HP and county_gov head post HG, a deputy post DP of the
+    county_gov team, and a municipal_dept head post MP (out of scope), all vacant. O1–O4
+    (50) 90 on HP, HG, DP, MP; Y38 (38 on the day, born 1988-09-01) 60 on HG; Y43 (43) 80
+    on HP; Y37 (37, born 1988-09-02) 85 on HP; D40 (40) 89 on DP and M40 (40) 89 on MP."""
+    teams = [{"team_id": "TP", "kind": "county_party"}, {"team_id": "TG", "kind": "county_gov"},
+             {"team_id": "TM", "kind": "municipal_dept"}]
+    posts = [{"post_id": "HP", "team_id": "TP", "grade": "head"},
+             {"post_id": "HG", "team_id": "TG", "grade": "head"},
+             {"post_id": "DP", "team_id": "TG"},
+             {"post_id": "MP", "team_id": "TM", "grade": "head"}]
+    born = {"O1": "1976-01-01", "O2": "1976-01-01", "O3": "1976-01-01", "O4": "1976-01-01",
+            "Y38": "1988-09-01", "Y43": "1983-01-01", "Y37": "1988-09-02",
+            "D40": "1986-01-01", "M40": "1986-01-01"}
+    cadres = [{"cadre_id": c, "birth_date": b} for c, b in born.items()]
+    scores = {("O1", "HP"): 90, ("O2", "HG"): 90, ("O3", "DP"): 90, ("O4", "MP"): 90,
+              ("Y38", "HG"): 60, ("Y43", "HP"): 80, ("Y37", "HP"): 85, ("D40", "DP"): 89,
+              ("M40", "MP"): 89}
+    return dataset(teams, posts, cadres, scores)
+
+
+OLD_HEADS = {"HP": "O1", "HG": "O2", "DP": "O3", "MP": "O4"}
+
+
+def test_R_TC11_model_young_heads():
+    data = young_heads()
+    assert placed(solve(data)) == OLD_HEADS
+    # one head post around 40 (38–42) in county party and government teams: only Y38 on HG
+    # counts (Y37 is 37, Y43 is 43; D40 holds a deputy post, M40 a department's head post)
+    one = solve(data, {"R-TC11": {"min_count": 1}})
+    assert placed(one) == {**OLD_HEADS, "HG": "Y38"}
+    # target weight 29 (< 90 - 60 = 30) keeps O2; 31 takes Y38
+    assert placed(solve(data, {"R-TC11": {"mode": "target", "weight": 29, "min_count": 1}})) \
+        == OLD_HEADS
+    assert placed(solve(data, {"R-TC11": {"mode": "target", "weight": 31, "min_count": 1}})) \
+        == {**OLD_HEADS, "HG": "Y38"}
+    # the band widened to 37–43: Y37 (85) on HP counts, cheaper than Y38 (90 - 85 < 30)
+    wide = solve(data, {"R-TC11": {"min_count": 1, "min_age": 37, "max_age": 43}})
+    assert placed(wide) == {**OLD_HEADS, "HP": "Y37"}
+    # two heads around 40 in the default band: only one candidate, no roster
+    solve(data, {"R-TC11": {"min_count": 2}}, expect=INFEASIBLE)
+
+
+# --- no release without a cause -----------------------------------------------------------
+
+
+def sitting_men():
+    """TI (county_gov): P1–P3 held by the men C1–C3 (90, 89, 88 on their posts, sitting);
+    the woman W (20 on P3) is a newcomer; no post is vacant."""
+    teams = [{"team_id": "TI", "kind": "county_gov"}]
+    posts = posts_of("TI", "P", 3)
+    for i, p in enumerate(posts, 1):
+        p["incumbent_id"] = f"C{i}"
+    cadres = [*({"cadre_id": f"C{i}", "rank": "副处", "gender": "M"} for i in (1, 2, 3)),
+              {"cadre_id": "W", "gender": "F"}]
+    return dataset(teams, posts, cadres, {("C1", "P1"): 90, ("C2", "P2"): 89, ("C3", "P3"): 88,
+                                          ("W", "P3"): 20})
+
+
+def test_team_minimums_never_release_a_sitting_member_by_default():
+    """"Leaving the roster" (docs/rules.md): a team figure is no cause to release a sitting
+    member. R-TC5 (a) hard in a team of sitting men with no vacancy has no roster, and the
+    conflict names the men the rule would have to release; as a target it is one short;
+    only `allow_release` replaces C3 by W."""
+    data = sitting_men()
+    women = {"R-TC5": {"mode": "target", "min_women": 0}}
+    none = rulekit.solve(data, women, expect=INFEASIBLE)
+    assert {c["rule"] for c in none.conflicts} == {"NO_RELEASE", "R-TC5"}
+    assert {c["where"] for c in none.conflicts if c["rule"] == "NO_RELEASE"} == {"C1", "C2", "C3"}
+    kept = rulekit.solve(data, {"R-TC5": {"mode": "target", "every_mode": "target",
+                                          "min_women": 0}})
+    assert placed(kept) == {"P1": "C1", "P2": "C2", "P3": "C3"}
+    assert placed(solve(data, women)) == {"P1": "C1", "P2": "C2", "P3": "W"}
