@@ -74,7 +74,8 @@ def test_R_RO1_checker_head_rotation():
 POLICE = {"system": "公安"}
 RO2 = [
     staying("公安 deputy 10 years on the day in team", False, "team_since", TEN_PLUS, team=POLICE),
-    staying("公安 deputy a day short of 10 years in team", True, "team_since", TEN_MINUS, team=POLICE),
+    staying("公安 deputy a day short of 10 years in team", True, "team_since", TEN_MINUS,
+            team=POLICE),
     staying("财政 deputy: not a sensitive system", True, "team_since", TEN_PLUS,
             team={"system": "财政"}),
     staying("公安 head: not a deputy", True, "team_since", TEN_PLUS, HEAD, POLICE),

@@ -311,16 +311,17 @@ def test_R_TC5_model_women_in_county_teams():
     assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "share_of_teams": 1}})) \
         == two_in(1, 2, 3, 4)
     # share 3/4 of 4 is exactly 3: more than it is 4 teams
-    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "hard", "share_of_teams": "3/4"}})) \
-        == two_in(1, 2, 3, 4)
+    three_quarters = {"per": "team", "mode": "hard", "share_of_teams": "3/4"}
+    assert placed(solve(data, {"R-TC5": three_quarters})) == two_in(1, 2, 3, 4)
     # (b) at weight 64: no second woman is worth it (65 > 64), tier (a) still holds
-    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 64}})) == ONE_EACH
+    assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 64}})) \
+        == ONE_EACH
     # tier (a) off: only the 3 teams with 2 women get any; T1 keeps its men
     only_b = solve(data, {"R-TC5": {"per": "team", "mode": "hard", "every_mode": "off"}})
     assert placed(only_b) == {**two_in(2, 3, 4), "P13": "C13"}
     # tier (a) as a target at weight 57 (< 58): no first woman anywhere; at 59 one each
-    a_target = solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 57, "every_mode": "target",
-                                      "min_women": 0}})
+    a_target = solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 57,
+                                      "every_mode": "target", "min_women": 0}})
     assert placed(a_target) == MEN
     assert placed(solve(data, {"R-TC5": {"per": "team", "mode": "target", "weight": 59,
                                          "every_mode": "target", "min_women": 0}})) == ONE_EACH
