@@ -177,12 +177,31 @@ def plan(rng: np.random.Generator, teams: pd.DataFrame, posts: pd.DataFrame,
         teams_young[t] = (cad["age"].to_numpy()[team.stayers] <= rules["R-TC3"].max_age).any()
     _plan_young(rng, teams, posts, cad, forced, teams_young, needs["need_young"],
                 rules["R-TC3"])
+    if rules["R-TC6"].mode != "off" and rules["R-TC6"].keep_total:
+        _plan_non_party_total(teams, posts, cad, forced, needs["need_nonparty"])
     vacant = np.flatnonzero(~stays(cad, posts, forced))
     req = pd.DataFrame({"post": vacant, "team": p_team[vacant]})
     for n in NEEDS:
         req[n] = needs[n][vacant]
     req["need_specialty"] = need_specialty[vacant]
     return req
+
+
+def _plan_non_party_total(teams, posts, cad, forced, need: np.ndarray) -> None:
+    """R-TC6 `keep_total` (seed 002: the city's non-Party cadres, 52, do not fall): as many
+    vacancies as non-Party holders leave get a non-Party successor, their own posts first,
+    then other vacancies that are no Party post (R-EL10), so the witness keeps the total."""
+    holder = posts["holder"].to_numpy()
+    vacant = ~stays(cad, posts, forced)
+    party = cad["party"].to_numpy(dtype=object)
+    left = vacant & (holder >= 0) & (party[np.maximum(holder, 0)] != "cpc")
+    kind = teams["kind"].to_numpy(dtype=object)[posts["team"].to_numpy()]
+    open_ = vacant & ~party_post_default(kind, posts["title"].to_numpy(dtype=object))
+    short = int(left.sum()) - int((need & vacant).sum())
+    for rows in (np.flatnonzero(left & open_ & ~need), np.flatnonzero(open_ & ~left & ~need)):
+        take = rows[:max(short, 0)]
+        need[take] = True
+        short -= len(take)
 
 
 def _team_view(t: int, teams, posts, cad, forced, prow: np.ndarray) -> _Team:
