@@ -110,7 +110,10 @@ def test_linfen_figures_on_a_small_case():
     assert t.loc["heads_around_40", "before"] == 0  # heads 50 and 55
     assert t.loc["heads_township_head", "proposal"] == 1  # D; C is no longer a head
     assert t.loc["non_party_county_gov", "proposal"] == 0  # B is in the party team
-    assert t.loc["teams_two_women_share", "proposal"] == 0.0
+    # one county, one woman (B) over its party and government teams: 0 of 1 county
+    assert t.loc["counties_two_women_share", "proposal"] == 0.0
+    # a county's locals over its two teams together: every default cadre is local (R1)
+    assert t.loc["min_locals_party_gov", "proposal"] == 4
     # party/gov average age: before (50+41+55)/3 = 48.67, after (50+41+40+55)/4 = 46.5
     assert t.loc["avg_age_change_party_gov", "proposal"] == round(46.5 - 146 / 3, 2)
     assert t.loc["youngest", "proposal"] == 40 and t.loc["around_40", "proposal"] == 2

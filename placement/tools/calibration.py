@@ -142,21 +142,24 @@ def _youngest(m: Members) -> Value:
     return int(m["age"].min()) if len(m) else Unavailable("范围内无人", "nobody in scope")
 
 
-def _teams_two_women(m: Members) -> Value:
-    """Share of the party and government teams with 2 or more women (seed 002:
-    "大部分…黨政班子配備了2名以上的女干部", most of them)."""
+def _counties_two_women(m: Members) -> Value:
+    """Share of the counties whose party and government teams together have 2 or more
+    women (seed 002: "大部分县(市、区)党政班子配备了2名以上的女干部", most of the counties:
+    the unit is the county, R-TC5 (b))."""
     pg = m.loc[_pg(m)]
     if pg.empty:
         return Unavailable("无党政班子", "no party or government team")
-    women = (pg["gender"] == "F").groupby(pg["team_id"]).sum()
+    women = (pg["gender"] == "F").groupby(pg["team_region"]).sum()
     return round(float((women >= 2).mean()), 4)
 
 
 def _min_locals(m: Members) -> Value:
+    """The fewest locals among one county's party and government team members (seed 002:
+    每个县党政班子成员中本地干部不少于3名, the county's two teams together, R-TC2)."""
     pg = m.loc[_pg(m)]
     if pg.empty:
         return Unavailable("无党政班子", "no party or government team")
-    return int((pg["home_region"] == pg["team_region"]).groupby(pg["team_id"]).sum().min())
+    return int((pg["home_region"] == pg["team_region"]).groupby(pg["team_region"]).sum().min())
 
 
 def _age_band(lo: int, hi: int) -> Callable[[Members], Value]:
@@ -206,7 +209,8 @@ LINFEN = Table("linfen", "002", "临汾市县级领导班子换届（2016）",
     Figure("young_42", "42岁以下", "42 or less", 59, lambda m: _count(m["age"] <= 42)),
     Figure("youngest", "年龄最小", "youngest", 33, _youngest),
     Figure("heads_around_40", "40岁左右的县级党政正职", "party and government heads around 40",
-           3, lambda m: _count(m["party_gov_head"] & (m["age"] <= 42))),
+           3, lambda m: _count(m["party_gov_head"] & (m["age"] >= 38) & (m["age"] <= 42)),
+           note_zh="40岁左右按38–42岁计（R-TC11）", note_en="around 40 read as 38–42 (R-TC11)"),
     Figure("avg_age_change_party_gov", "党政班子平均年龄变化",
            "average age change, party and government teams", -2.9, lambda m: 0.0, cycle=True),
     Figure("college", "大专以上学历", "college or above", 441, lambda m: _count(_college(m))),
@@ -220,9 +224,10 @@ LINFEN = Table("linfen", "002", "临汾市县级领导班子换届（2016）",
     Figure("non_party", "党外干部", "non-Party", 52, lambda m: _count(m["party"] != "cpc")),
     Figure("non_party_county_gov", "县级政府班子党外干部", "non-Party in county governments", 6,
            lambda m: _count((m["party"] != "cpc") & (m["kind"] == "county_gov"))),
-    Figure("teams_two_women_share", "党政班子有2名以上女干部的比例",
-           "party and government teams with 2 or more women, share", "> 0.5",
-           _teams_two_women, note_zh="公布为“大部分”", note_en="published as \"most\""),
+    Figure("counties_two_women_share", "党政班子有2名以上女干部的县（市、区）比例",
+           "counties whose party and government teams have 2 or more women, share", "> 0.5",
+           _counties_two_women, note_zh="公布为“大部分县（市、区）”",
+           note_en="published as \"most counties\""),
     Figure("township_head", "乡镇党政正职经历", "township head experience", 169,
            lambda m: _count(m["township_head"])),
     Figure("township_head_share", "乡镇党政正职经历比例", "township head experience, share",
@@ -230,8 +235,8 @@ LINFEN = Table("linfen", "002", "临汾市县级领导班子换届（2016）",
     Figure("heads_township_head", "县级党政正职中有乡镇党政正职经历",
            "party and government heads with township head experience", 8,
            lambda m: _count(m["party_gov_head"] & m["township_head"])),
-    Figure("min_locals_party_gov", "党政班子本地干部最少", "fewest locals, party and government "
-           "team", "≥ 3", _min_locals),
+    Figure("min_locals_party_gov", "每县党政班子本地干部最少", "fewest locals, a county's party "
+           "and government teams", "≥ 3", _min_locals),
 ))
 
 NANPIAO = Table("nanpiao", "003", "南票区科级领导班子", "Nanpiao, section-level teams",
