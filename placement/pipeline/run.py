@@ -110,9 +110,11 @@ def solve_result(
     chosen = prop.outcome.chosen
     report = check_roster(sc, data, roster)
     summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
-    roster = roster.join(roster_reasons(data, sc, prop.facts, prop.pairs, roster, report.figures))
     moves = moves_table(data, prop.facts, prop.pairs, chosen)
-    moves = moves.join(move_reasons(data, prop.pairs, moves))
+    moves = moves.join(move_reasons(data, sc, prop.facts, prop.pairs, moves, roster,
+                                    report.figures))
+    roster = roster.join(roster_reasons(data, sc, prop.facts, prop.pairs, roster, report.figures,
+                                        moves))
     teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
     rules = rules_display(rules_table(report), data)
