@@ -21,7 +21,7 @@ from placement.data.loader import load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.pair_rules import PAIR_RULES
-from placement.explain.reason_words import cause_words, marked, zh_number
+from placement.explain.reason_words import cause_words, marked, target_words, zh_number
 from placement.explain.reasons import move_reasons, roster_reasons
 from placement.pipeline.run import solve_result
 from placement.roster.tables import moves_table
@@ -122,6 +122,10 @@ def test_the_words_a_cause_reads_in():
     assert cause_words("leaving", False, sc, cad, 0, age=52)[0][0] == "本届退出"
     assert cause_words("R-EL7", False, sc, cad, 0)[0][0] == "已到退休年龄，按规定退休"
     assert cause_words("", False, sc, cad, 0) == []
+    assert target_words(["R-TC5", "R-TC2"], "洪洞县", False)[0] == \
+        "满足洪洞县女干部、本地干部配备要求"
+    assert target_words(["R-TC8"], "古县人民政府", True)[0] == \
+        "充实古县人民政府乡镇党委书记经历干部配备（仍有缺口）"
     assert [zh_number(n) for n in (5, 10, 12, 20, 35, 7.5)] == \
         ["五", "十", "十二", "二十", "三十五", "规定"]
 

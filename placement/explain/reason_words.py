@@ -175,22 +175,24 @@ UNCAUSED_RELEASE = ("另行安排（未列原因）", "post to be arranged (no c
 
 # What a team minimum counts, as a committee names the target (no figure: the
 # requirement is in rules.csv).
-TARGET_NOUNS = {"R-TC1": ("系统外交流干部配备", "cadres from outside the system"),
-                "R-TC2": ("本地干部配备", "local cadres"),
-                "R-TC5": ("女干部配备", "women"),
-                "R-TC6": ("党外干部配备", "non-Party cadres"),
-                "R-TC7": ("专业干部配备", "professional cadres"),
-                "R-TC8": ("乡镇党委书记经历干部配备", "township party-secretary experience"),
-                "R-TC9": ("急需专长干部配备", "the specialty it needs")}
+TARGET_NOUNS = {"R-TC1": ("系统外交流干部", "cadres from outside the system"),
+                "R-TC2": ("本地干部", "local cadres"),
+                "R-TC5": ("女干部", "women"),
+                "R-TC6": ("党外干部", "non-Party cadres"),
+                "R-TC7": ("专业干部", "professional cadres"),
+                "R-TC8": ("乡镇党委书记经历干部", "township party-secretary experience"),
+                "R-TC9": ("急需专长干部", "the specialty it needs")}
 
 
-def target_words(rule: str, place: str, short: bool) -> Words:
-    """The target a line serves in `place` (a team's or a county's name): met with
-    nothing to spare, or still short with this member counted."""
-    zh, en = TARGET_NOUNS[rule]
+def target_words(rules: list[str], place: str, short: bool) -> Words:
+    """The targets a line serves in `place` (a team's or a county's name), one phrase for
+    all of them: met with nothing to spare ("满足洪洞县女干部、本地干部配备要求"), or still
+    short with this member counted ("充实…（仍有缺口）")."""
+    zh = "、".join(TARGET_NOUNS[r][0] for r in rules)
+    en = " and ".join(TARGET_NOUNS[r][1] for r in rules)
     if short:
-        return f"充实{place}{zh}（仍有缺口）", f"adds to {place}'s {en} (still short)"
-    return f"满足{place}{zh}要求", f"meets {place}'s target for {en}"
+        return f"充实{place}{zh}配备（仍有缺口）", f"adds to {place}'s {en} (still short)"
+    return f"满足{place}{zh}配备要求", f"meets {place}'s target for {en}"
 
 
 def marked(sc: Scenario, cadres: pd.DataFrame, c: int) -> bool:

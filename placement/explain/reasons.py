@@ -185,13 +185,15 @@ def _explain_lines(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         if not head:
             head = ([STAY] if row.change == "stay" else
                     [KIND_WORDS.get(kind.get(row.cadre_id, ""), KIND_WORDS["appointment"])])
-        targets, ids = [], list(_rule_ids(req))
+        served: dict[tuple[str, bool], list[str]] = {}  # (place, short) -> rules
+        ids = list(_rule_ids(req))
         for rule, (has, where) in attrs.items():
             key = (rule, where[i])
             if sc.rules[rule].mode != "off" and has[i] and key in tight:
                 place = names.name(where[i], "zh") or str(where[i])
-                targets.append(target_words(rule, place, tight[key]))
+                served.setdefault((place, tight[key]), []).append(rule)
                 ids.append(rule)
+        targets = [target_words(rules, place, short) for (place, short), rules in served.items()]
         post = f"{row.team_name}{row.title}" if hasattr(row, "team_name") else ""
         change = row.change != "stay"
         out.append({"head": head, "strengths": strengths[i], "targets": targets,
