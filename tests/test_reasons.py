@@ -21,7 +21,7 @@ from placement.data.loader import load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.pair_rules import PAIR_RULES
-from placement.explain.reason_words import cause_words, marked, target_words, zh_number
+from placement.explain.reason_words import cadre_rows, cause_words, marked, target_words, zh_number
 from placement.explain.reasons import move_reasons, roster_reasons
 from placement.pipeline.run import solve_result
 from placement.roster.tables import moves_table
@@ -79,7 +79,7 @@ def test_linfen_reasons_claim_nothing_the_data_contradict(linfen):
             grades = tuple(cadres.at[cid, "assessments"])
             if "群众公认度高" in reason:
                 approved += 1
-                assert not marked(sc, data.cadres, c), (cid, reason)
+                assert not marked(sc, cadre_rows(data.cadres, [c])[0]), (cid, reason)
                 assert not finding.iat[c], (cid, reason)
                 assert "R-RO9" not in str(moves.get(cid, "")).split(";"), (cid, reason)
                 assert cadres.at[cid, "approval"] >= 0.8, (cid, reason)

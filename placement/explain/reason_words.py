@@ -48,12 +48,28 @@ def _years(n: float) -> tuple[str, str]:
     return (f"满{zh}年" if zh != "规定" else "满规定年限", f"{en} years")
 
 
-def cadre_value(cadres: pd.DataFrame, c: int, column: str, default=""):
-    """Cadre row `c`'s `column`, `default` when the data set has no such column (older
-    data sets lack `finding`, `secretary_exp`, the evaluation shares) or it is empty."""
-    if column not in cadres.columns:
+# The cadre columns the words read.
+READ = ("finding", "secretary_exp", "township_head", "assessments", "approval", "rating_good",
+        "rating_bad", "sanction_until", "file_ok", "matters_ok", "spouse_abroad")
+
+
+def cadre_rows(cadres: pd.DataFrame, rows) -> list[dict]:
+    """The columns the words read (`READ`) of cadre rows `rows`, one dict per row: one
+    array per column, not one pandas look-up per value (a province has 13k lines)."""
+    cols = {k: cadres[k].to_numpy(dtype=object) for k in READ if k in cadres.columns}
+    return [{k: v[int(c)] for k, v in cols.items()} for c in rows]
+
+
+def cadre_value(cadres: pd.DataFrame | dict, c: int | None, column: str, default=""):
+    """Cadre row `c`'s `column` (or `column` of a `cadre_rows` dict, `c` None), `default`
+    when the data set has no such column (older data sets lack `finding`,
+    `secretary_exp`, the evaluation shares) or it is empty."""
+    if isinstance(cadres, dict):
+        v = cadres.get(column)
+    elif column not in cadres.columns:
         return default
-    v = cadres[column].iat[c]
+    else:
+        v = cadres[column].iat[c]
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
         return default
     return v
@@ -195,21 +211,23 @@ def target_words(rules: list[str], place: str, short: bool) -> Words:
     return f"满足{place}{zh}配备要求", f"meets {place}'s target for {en}"
 
 
-def marked(sc: Scenario, cadres: pd.DataFrame, c: int) -> bool:
-    """The cadre's democratic evaluation is marked under R-RO9 (优秀+称职 below
-    `adjust_below`, or 不称职 above `remove_above`), whatever the rule's mode."""
+def marked(sc: Scenario, cadre: dict) -> bool:
+    """The cadre's democratic evaluation (a `cadre_rows` dict) is marked under R-RO9
+    (优秀+称职 below `adjust_below`, or 不称职 above `remove_above`), whatever the rule's
+    mode."""
     rule = sc.rules["R-RO9"]
-    good = cadre_value(cadres, c, "rating_good", None)
-    bad = cadre_value(cadres, c, "rating_bad", None)
+    good = cadre_value(cadre, None, "rating_good", None)
+    bad = cadre_value(cadre, None, "rating_bad", None)
     return ((good is not None and good < float(share_fraction(rule.adjust_below)))
             or (bad is not None and bad > float(share_fraction(rule.remove_above))))
 
 
-def strength_words(cadres: pd.DataFrame, c: int, sc: Scenario, *, specialty: float,
+def strength_words(cadre: dict, sc: Scenario, *, specialty: float,
                    post_specialty: str, same_system: bool, team_system: str,
                    approval: float | None, forced: tuple[str, ...] = ()) -> list[Words]:
-    """The cadre's strengths for one post, in the order a committee hears them: specialty,
-    system, township experience, assessment, approval. `specialty`: the fit part (1:
+    """The strengths of a cadre (a `cadre_rows` dict) for one post, in the order a
+    committee hears them: specialty, system, township experience, assessment, approval.
+    `specialty`: the fit part (1:
     the post's specialty, or the team's system, is among the cadre's). Nothing the data
     contradict: no assessment words with an organisational finding, no approval words
     with a marked evaluation, a finding, or a move forced by R-RO9."""
@@ -219,13 +237,13 @@ def strength_words(cadres: pd.DataFrame, c: int, sc: Scenario, *, specialty: flo
                    if post_specialty else ("专业对口", "specialty matches the post"))
     if same_system and team_system:
         out.append((f"熟悉{team_system}工作", f"knows the work of {team_system}"))
-    secretary = str(cadre_value(cadres, c, "secretary_exp"))
+    secretary = str(cadre_value(cadre, None, "secretary_exp"))
     if secretary == "true":
         out.append(("有乡镇党委书记经历", "has been a township party secretary"))
-    elif bool(cadre_value(cadres, c, "township_head", False)):
+    elif bool(cadre_value(cadre, None, "township_head", False)):
         out.append(("有乡镇党政正职经历", "has headed a township"))
-    finding = str(cadre_value(cadres, c, "finding"))
-    grades = tuple(cadre_value(cadres, c, "assessments", ()) or ())
+    finding = str(cadre_value(cadre, None, "finding"))
+    grades = tuple(cadre_value(cadre, None, "assessments", ()) or ())
     if not finding and grades:
         if grades[0] == "优秀":
             out.append(("考核优秀", "rated excellent (优秀) in the latest assessment"))
@@ -234,6 +252,6 @@ def strength_words(cadres: pd.DataFrame, c: int, sc: Scenario, *, specialty: flo
         elif all(g in ("优秀", "称职") for g in grades):
             out.append(("历年考核称职", "rated competent every year"))
     if (approval is not None and approval >= 0.8 and not finding and "R-RO9" not in forced
-            and not marked(sc, cadres, c)):
+            and not marked(sc, cadre)):
         out.append(("群众公认度高", "high democratic approval"))
     return out

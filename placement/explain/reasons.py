@@ -32,6 +32,7 @@ from placement.explain.reason_words import (
     LEAVES,
     UNCAUSED_RELEASE,
     Words,
+    cadre_rows,
     cause_words,
     strength_words,
     target_words,
@@ -101,11 +102,13 @@ def _strengths(data: DataSet, sc: Scenario, roster: pd.DataFrame,
     same = cadres["system"].to_numpy(dtype=object)[cpos] == team_system
     post_spec = posts["specialty"].to_numpy(dtype=object)[ppos]
     approval = cadres["approval"].to_numpy(dtype=float)[cpos]
-    return [strength_words(cadres, int(c), sc, specialty=float(specialty[i]),
+    rows = cadre_rows(cadres, cpos)
+    ids = cadres["cadre_id"].to_numpy(dtype=object)
+    return [strength_words(rows[i], sc, specialty=float(specialty[i]),
                            post_specialty=str(post_spec[i] or ""), same_system=bool(same[i]),
                            team_system=str(team_system[i] or ""),
                            approval=None if np.isnan(approval[i]) else float(approval[i]),
-                           forced=forced.get(cadres["cadre_id"].iat[c], ()))
+                           forced=forced.get(ids[c], ()))
             for i, c in enumerate(cpos)]
 
 
@@ -224,12 +227,26 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     (its `required_by` and `kind`); without it, the rules that removed a sitting cadre's
     own pair stand for `required_by`."""
     pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    return _roster_columns(pieces, data, sc, roster)
+
+
+def _roster_columns(pieces: list[dict], data: DataSet, sc: Scenario, roster: pd.DataFrame
+                    ) -> pd.DataFrame:
     out = pd.DataFrame({"reason_zh": [_sentence(p, 0, False) for p in pieces],
                         "reason_en": [_sentence(p, 1, False) for p in pieces]},
                        index=roster.index)
     out = out.join(fit_detail(data, sc, roster))
     out["rules"] = [p["rules"] for p in pieces]
     return out
+
+
+def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs, roster: pd.DataFrame,
+            moves: pd.DataFrame, figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reason columns of the roster (`roster_reasons`) and of moves.csv
+    (`move_reasons`), the lines explained once for both."""
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    lines = _roster_columns(pieces, data, sc, roster)
+    return lines, _move_columns(pieces, data, sc, facts, moves, roster, lines)
 
 
 def _forced_moves(data: DataSet, pairs: Pairs) -> dict[str, tuple[str, ...]]:
@@ -248,8 +265,13 @@ def move_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     became of its holder. A release or a departure (拟免): its cause from `required_by`
     in words; a release with none says so ("另行安排（未列原因）")."""
     pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    return _move_columns(pieces, data, sc, facts, moves, roster, fit_detail(data, sc, roster))
+
+
+def _move_columns(pieces: list[dict], data: DataSet, sc: Scenario, facts: Facts,
+                  moves: pd.DataFrame, roster: pd.DataFrame, detail: pd.DataFrame
+                  ) -> pd.DataFrame:
     by_cadre = dict(zip(roster["cadre_id"], range(len(roster)), strict=True))
-    detail = fit_detail(data, sc, roster)
     cadre_row = pd.Index(data.cadres["cadre_id"])
     zh, en, dzh, den = [], [], [], []
     for m in moves.itertuples(index=False):
