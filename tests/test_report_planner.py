@@ -12,14 +12,12 @@ import re
 import shutil
 import subprocess
 
-import numpy as np
 import openpyxl
 import pytest
 from test_report_xlsx import solve_mini
 
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario
-from placement.explain.reasons import fit_words
 from placement.export.report.content import rules_frame
 from placement.export.report.data import load_result
 from placement.export.report.diff_report import write_diff_report
@@ -149,24 +147,19 @@ def test_workbook_prints_legibly(base, tmp_path):
     assert all(h is None or (h - 2) % LINE_HEIGHT == 0 for h in heights)
 
 
-def test_fit_in_words_first():
-    parts = {"specialty": np.array([1.0, 0.5, 0.0]), "experience": np.array([0.5, 0.0, 0.0]),
-             "assessment": np.array([1.0, 0.7, 0.3]), "approval": np.array([0.9, 0.5, 0.5])}
-    assert fit_words(parts, 0) == (["专业对口", "经历相符", "考核优秀", "群众公认度高"],
-                                   ["specialty matches the post", "relevant experience",
-                                    "rated excellent", "high democratic approval"])
-    assert fit_words(parts, 1)[0] == ["熟悉本系统工作", "考核称职"]
-    assert fit_words(parts, 2) == ([], [])
-
-
-def test_reasons_put_words_before_numbers(base):
+def test_reasons_are_words_and_the_numbers_have_their_own_columns(base):
+    """A roster reason opens with what the line is (or the rule that moved the holder),
+    then the strengths in words; the score and its parts are in fit_detail, never in
+    the reason."""
     worded = 0
-    for reason in base.roster["reason_zh"]:
-        parts = [p for p in reason.split("；") if "理由：" not in p]  # a lock's reason ends it
-        assert parts[-1].startswith("人岗相适 "), reason  # the score comes last
-        assert all(not p.startswith("人岗相适") for p in parts[:-1]), reason
-        worded += any(w in parts[0] for w in ("专业对口", "经历相符", "考核", "群众公认度高"))
-    assert worded > 0  # some lines open with their strengths in words
+    for row in base.roster.itertuples():
+        parts = [p for p in row.reason_zh.split("；") if "理由：" not in p]  # a lock's reason
+        assert not re.search(r"[0-9×]|R-[A-Z]", row.reason_zh), row.reason_zh
+        assert not re.search(r"[0-9×]|R-[A-Z]", row.reason_en), row.reason_en
+        assert str(row.fit_detail_zh).startswith(f"{row.fit}（"), row.fit_detail_zh
+        worded += any(w in parts[1] for w in ("专业对口", "熟悉", "考核", "群众公认度高",
+                                              "乡镇")) if len(parts) > 1 else 0
+    assert worded > 0  # some lines name their strengths in words
 
 
 def test_diff_report_writes_workbook_and_page(folders, tmp_path):

@@ -1,13 +1,20 @@
 """Why this person: a reason for every roster line and every move, in Chinese and English.
 
-A planner defends each line before a standing committee, so a reason names
-(1) the fit in words first ("专业对口、考核优秀、群众公认度高", `fit_words`), then the
-score and its parts with their weights, (2) every composition target the
-person serves in that team where the team needs them — "fills the woman target
-of 乡宁县政府 (R-TC5)" — and (3) for a sitting cadre who moves, the rule that
-forced the move, or the gain that paid for it. Figures come from the
-independent checker's report, so a reason never claims more than the roster
-shows.
+A planner defends each line before a standing committee, so a reason speaks the
+committee's language (docs/explain.md, "Reasons in a committee's words"):
+
+1. the binding rule first, in words ("在原职位任职满十年，按规定交流"), for a sitting cadre
+   a rule moves; else what the line is (留任, 提拔任职, 平级交流任职 …);
+2. the fit in words ("专业对口、熟悉政府工作、有乡镇党委书记经历、考核优秀"), read from the
+   cadre's data (`reason_words.strength_words`), never a claim the data contradict;
+3. every composition target the person serves in that team or county where it needs
+   them ("满足洪洞县女干部配备要求");
+4. for a change, the vacancy it fills ("接替到龄退休的原任", "填补职位空缺").
+
+No number, formula or rule id appears in `reason_zh` / `reason_en`: the fit score and
+its parts go to `fit_detail_zh` / `fit_detail_en`, the rule ids the reason speaks of to
+`rules` (roster) beside `required_by` (moves). Target figures come from the independent
+checker's report, so a reason never claims more than the roster shows.
 """
 
 from __future__ import annotations
@@ -16,34 +23,28 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
-from placement.data.rules import RULE_NAMES
+from placement.data.names import Names
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import PARTS, fit_parts, given_scores
 from placement.eligibility.pairs import Pairs, reasons
+from placement.explain.reason_words import (
+    LEAVES,
+    UNCAUSED_RELEASE,
+    Words,
+    cadre_rows,
+    cause_words,
+    strength_words,
+    target_words,
+)
 from placement.meaning import team_rules as meaning
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
-# (part, lowest value that earns the words, zh, en): the parts a committee hears first.
-PART_WORDS = (("specialty", 1.0, "专业对口", "specialty matches the post"),
-              ("specialty", 0.5, "熟悉本系统工作", "works in the team's system"),
-              ("experience", 0.5, "经历相符", "relevant experience"),
-              ("assessment", 0.95, "考核优秀", "rated excellent"),
-              ("assessment", 0.7, "考核称职", "rated competent"),
-              ("approval", 0.8, "群众公认度高", "high democratic approval"))
-
-
-def fit_words(parts: dict[str, np.ndarray], i: int) -> tuple[list[str], list[str]]:
-    """The strengths of line `i` in words, one per part at most (the highest rung it
-    reaches in `PART_WORDS`); nothing for a part below every rung."""
-    zh, en, said = [], [], set()
-    for part, low, z, e in PART_WORDS:
-        if part not in said and parts[part][i] >= low - 1e-9:  # a mean of grades: 0.7 as 0.69…
-            said.add(part)
-            zh.append(z)
-            en.append(e)
-    return zh, en
+# What a change is when no rule forced it (moves.csv `kind`), the reason's first words.
+KIND_WORDS = {"promotion": ("提拔任职", "promoted"), "lateral": ("平级交流任职", "lateral move"),
+              "demotion": ("降职使用", "demoted"), "appointment": ("新任职", "newly appointed")}
+STAY = ("留任", "stays in post")
 
 
 def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
@@ -58,63 +59,193 @@ def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFra
             for rule in meaning.TEAM_MINIMUMS}
 
 
-def _tight(figures: pd.DataFrame) -> set[tuple[str, str]]:
-    """(rule, place) whose minimum is met with nothing to spare or missed: every member
-    who counts there is needed."""
+def _tight(figures: pd.DataFrame) -> dict[tuple[str, str], bool]:
+    """(rule, place) whose minimum is met with nothing to spare (False) or missed (True):
+    every member who counts there is needed."""
     f = figures[(figures["scope"] != "pair") & (figures.get("sense", "min") == "min")]
-    return {(r, w) for r, w, req, ach in zip(f["rule"], f["where"], f["required"],
-                                             f["achieved"], strict=True) if ach <= req}
+    return {(r, w): ach < req for r, w, req, ach in zip(
+        f["rule"], f["where"], f["required"], f["achieved"], strict=True) if ach <= req}
 
 
-def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
-                   roster: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """`reason_zh` and `reason_en` for every roster line."""
+def fit_detail(data: DataSet, sc: Scenario, roster: pd.DataFrame) -> pd.DataFrame:
+    """`fit_detail_zh` / `fit_detail_en`: the score and its weighted parts ("54（专业
+    0.50×0.35，…）"), or the planner's own score, for those who want the numbers."""
     cpos = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
     ppos = pd.Index(data.posts["post_id"]).get_indexer(roster["post_id"])
     parts = fit_parts(data, cpos, ppos)
     planner = (given_scores(data, cpos, ppos) if not data.fit.empty
                else np.full(len(roster), np.nan))
+    w = {k: getattr(sc.fit, k) for k in PARTS}
+    zh, en = [], []
+    for i, fit in enumerate(roster["fit"]):
+        if np.isnan(planner[i]):
+            zh.append(f"{fit}（" + "，".join(
+                f"{PART_NAMES[k][0]}{parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + "）")
+            en.append(f"{fit} (" + ", ".join(
+                f"{PART_NAMES[k][1]} {parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + ")")
+        else:
+            zh.append(f"{fit}（规划人员评分）")
+            en.append(f"{fit} (planner's score)")
+    return pd.DataFrame({"fit_detail_zh": zh, "fit_detail_en": en}, index=roster.index)
+
+
+def _strengths(data: DataSet, sc: Scenario, roster: pd.DataFrame,
+               forced: dict[str, tuple[str, ...]]) -> list[list[Words]]:
+    """The holder's strengths for each roster line's post (`strength_words`)."""
+    cadres, posts = data.cadres, data.posts
+    cpos = pd.Index(cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    ppos = pd.Index(posts["post_id"]).get_indexer(roster["post_id"])
+    specialty = fit_parts(data, cpos, ppos)["specialty"]
+    team_system = data.teams.set_index("team_id")["system"].reindex(
+        posts["team_id"]).to_numpy(dtype=object)[ppos]
+    same = cadres["system"].to_numpy(dtype=object)[cpos] == team_system
+    post_spec = posts["specialty"].to_numpy(dtype=object)[ppos]
+    approval = cadres["approval"].to_numpy(dtype=float)[cpos]
+    rows = cadre_rows(cadres, cpos)
+    ids = cadres["cadre_id"].to_numpy(dtype=object)
+    return [strength_words(rows[i], sc, specialty=float(specialty[i]),
+                           post_specialty=str(post_spec[i] or ""), same_system=bool(same[i]),
+                           team_system=str(team_system[i] or ""),
+                           approval=None if np.isnan(approval[i]) else float(approval[i]),
+                           forced=forced.get(ids[c], ()))
+            for i, c in enumerate(cpos)]
+
+
+def _fates(data: DataSet, sc: Scenario, facts: Facts, moves: pd.DataFrame
+           ) -> dict[str, Words]:
+    """Per sitting cadre in moves.csv: what became of him or her, as a successor hears it
+    ("接替{fate}的原任")."""
+    out = {}
+    rows = pd.Index(data.cadres["cadre_id"])
+    for m in moves.itertuples(index=False):
+        if not m.from_post:
+            continue
+        req = str(m.required_by or "")
+        tokens = [t for t in req.split(";") if t]
+        c = rows.get_loc(m.cadre_id)
+        if "leaving" in tokens:
+            out[m.cadre_id] = (("到龄退休", "retires")
+                                if facts.c_age[c] >= sc.rules["R-EL7"].retirement_age
+                                else LEAVES)
+        elif "R-EL7" in tokens:
+            out[m.cadre_id] = ("到龄退休", "retires")
+        elif tokens and any(t in ("R-RO1", "R-RO2", "R-RO3", "R-RO4") for t in tokens):
+            out[m.cadre_id] = ("按规定交流", "is exchanged as required")
+        elif tokens:
+            out[m.cadre_id] = ("按规定调整", "moves as a rule requires")
+        elif m.to_post:
+            out[m.cadre_id] = ("另有任用", "takes another post")
+        else:
+            out[m.cadre_id] = ("另行安排", "is released")
+    return out
+
+
+def _vacancy(prev: str, fates: dict[str, Words], post: str = "") -> Words:
+    """The vacancy a new holder fills, with the post's name when given (moves.csv)."""
+    if not prev:
+        return ((f"填补{post}空缺", f"fills the vacant post {post}") if post else
+                ("填补职位空缺", "fills a vacant post"))
+    fate = fates.get(prev, ("另有任用", "takes another post"))
+    if post:
+        return (f"接任{post}（原任{fate[0]}）", f"takes {post} (the holder {fate[1]})")
+    return f"接替{fate[0]}的原任", f"succeeds a holder who {fate[1]}"
+
+
+def _required(moves: pd.DataFrame | None, pairs: Pairs, data: DataSet) -> dict[str, str]:
+    """cadre_id -> moves.csv's `required_by` (rule ids, "leaving"); without moves, the
+    rules that removed a sitting cadre's own pair."""
+    if moves is not None:
+        return dict(zip(moves["cadre_id"], moves["required_by"].fillna("").astype(str),
+                        strict=True))
+    return {k: ";".join(v) for k, v in _forced_moves(data, pairs).items()}
+
+
+def _rule_ids(required_by: str) -> tuple[str, ...]:
+    return tuple(t for t in required_by.split(";") if t and t != "leaving")
+
+
+def _explain_lines(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                   roster: pd.DataFrame, figures: pd.DataFrame,
+                   moves: pd.DataFrame | None) -> list[dict]:
+    """Per roster line, the pieces of its reason: `head` (binding rule or what the line
+    is), `strengths`, `targets`, `vacancy` (with and without the post's name), `rules`."""
+    required = _required(moves, pairs, data)
+    kind = ({} if moves is None else dict(zip(moves["cadre_id"], moves["kind"], strict=True)))
     attrs = _member_counts(data, sc, facts, roster)
     tight = _tight(figures)
-    team_names = data.teams.set_index("team_id")["name"]
-    forced = _forced_moves(data, pairs)
-    zh_all, en_all = [], []
+    names = Names(data)
+    fates = {} if moves is None else _fates(data, sc, facts, moves)
+    strengths = _strengths(data, sc, roster, {k: _rule_ids(v) for k, v in required.items()})
+    cpos = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    prev = roster.get("previous_holder_id", pd.Series("", index=roster.index))
+    prev = prev.fillna("").astype(str).to_numpy()
+    out = []
     for i, row in enumerate(roster.itertuples(index=False)):
-        zh, en = [], []
-        if np.isnan(planner[i]):  # words first; the score and its parts end the reason
-            w = {k: getattr(sc.fit, k) for k in PARTS}
-            words_zh, words_en = fit_words(parts, i)
-            if words_zh:
-                zh.append("、".join(words_zh))
-                en.append(", ".join(words_en))
-            score_zh = f"人岗相适 {row.fit}（" + "，".join(
-                f"{PART_NAMES[k][0]}{parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + "）"
-            score_en = f"fit {row.fit} (" + ", ".join(
-                f"{PART_NAMES[k][1]} {parts[k][i]:.2f}×{w[k]:g}" for k in PARTS) + ")"
-        else:
-            score_zh = f"人岗相适 {row.fit}（规划人员评分）"
-            score_en = f"fit {row.fit} (planner's score)"
-        name = team_names[row.team_id]
+        req = required.get(row.cadre_id, "") if row.change == "moved_in" else ""
+        head = (cause_words(req, True, sc, data.cadres, int(cpos[i]), int(facts.c_age[cpos[i]]))
+                if req else [])
+        if not head:
+            head = ([STAY] if row.change == "stay" else
+                    [KIND_WORDS.get(kind.get(row.cadre_id, ""), KIND_WORDS["appointment"])])
+        served: dict[tuple[str, bool], list[str]] = {}  # (place, short) -> rules
+        ids = list(_rule_ids(req))
         for rule, (has, where) in attrs.items():
-            if sc.rules[rule].mode != "off" and has[i] and (rule, where[i]) in tight:
-                label = meaning.LABELS[rule]
-                zh.append(f"满足{name}{RULE_NAMES[rule][0]}要求：{label.one_zh}（{rule}）")
-                en.append(f"fills the {RULE_NAMES[rule][1]} target of {name}: "
-                          f"{label.one_en} ({rule})")
-        if row.change == "stay":
-            zh.append("留任")
-            en.append("stays in post")
-        elif row.change == "moved_in":
-            rules = forced.get(row.cadre_id, ())
-            if rules:
-                zh.append("原职位须调整：" + "、".join(rules))
-                en.append("had to leave the former post: " + ", ".join(rules))
-            else:
-                zh.append("交流任职，整体方案更优")
-                en.append("moved because the whole roster gains by it")
-        zh_all.append("；".join([*zh, score_zh]))
-        en_all.append("; ".join([*en, score_en]))
-    return pd.DataFrame({"reason_zh": zh_all, "reason_en": en_all}, index=roster.index)
+            key = (rule, where[i])
+            if sc.rules[rule].mode != "off" and has[i] and key in tight:
+                place = names.name(where[i], "zh") or str(where[i])
+                served.setdefault((place, tight[key]), []).append(rule)
+                ids.append(rule)
+        targets = [target_words(rules, place, short) for (place, short), rules in served.items()]
+        post = f"{row.team_name}{row.title}" if hasattr(row, "team_name") else ""
+        change = row.change != "stay"
+        out.append({"head": head, "strengths": strengths[i], "targets": targets,
+                    "vacancy": _vacancy(prev[i], fates) if change else None,
+                    "vacancy_named": _vacancy(prev[i], fates, post) if change else None,
+                    "rules": ";".join(dict.fromkeys(ids))})
+    return out
+
+
+def _sentence(p: dict, k: int, named: bool) -> str:
+    """One reason from its pieces in language k (0 zh, 1 en)."""
+    sep, comma = ("；", "、") if k == 0 else ("; ", ", ")
+    parts = [w[k] for w in p["head"]]
+    if p["strengths"]:
+        parts.append(comma.join(w[k] for w in p["strengths"]))
+    parts += [w[k] for w in p["targets"]]
+    vacancy = p["vacancy_named"] if named else p["vacancy"]
+    if vacancy is not None:
+        parts.append(vacancy[k])
+    return sep.join(parts)
+
+
+def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                   roster: pd.DataFrame, figures: pd.DataFrame,
+                   moves: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`reason_zh`, `reason_en`, `fit_detail_zh`, `fit_detail_en` and `rules` (the rule
+    ids the reason speaks of, ';'-separated) for every roster line. `moves`: moves.csv
+    (its `required_by` and `kind`); without it, the rules that removed a sitting cadre's
+    own pair stand for `required_by`."""
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    return _roster_columns(pieces, data, sc, roster)
+
+
+def _roster_columns(pieces: list[dict], data: DataSet, sc: Scenario, roster: pd.DataFrame
+                    ) -> pd.DataFrame:
+    out = pd.DataFrame({"reason_zh": [_sentence(p, 0, False) for p in pieces],
+                        "reason_en": [_sentence(p, 1, False) for p in pieces]},
+                       index=roster.index)
+    out = out.join(fit_detail(data, sc, roster))
+    out["rules"] = [p["rules"] for p in pieces]
+    return out
+
+
+def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs, roster: pd.DataFrame,
+            moves: pd.DataFrame, figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reason columns of the roster (`roster_reasons`) and of moves.csv
+    (`move_reasons`), the lines explained once for both."""
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    lines = _roster_columns(pieces, data, sc, roster)
+    return lines, _move_columns(pieces, data, sc, facts, moves, roster, lines)
 
 
 def _forced_moves(data: DataSet, pairs: Pairs) -> dict[str, tuple[str, ...]]:
@@ -124,27 +255,38 @@ def _forced_moves(data: DataSet, pairs: Pairs) -> dict[str, tuple[str, ...]]:
     return {ids[c]: reasons(b) for c, b in zip(own["cadre"], own["bits"], strict=True)}
 
 
-def move_reasons(data: DataSet, pairs: Pairs, moves: pd.DataFrame) -> pd.DataFrame:
-    """`reason_zh` / `reason_en` for every line of moves.csv."""
-    forced = _forced_moves(data, pairs)
-    zh, en = [], []
+def move_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
+                 moves: pd.DataFrame, roster: pd.DataFrame, figures: pd.DataFrame
+                 ) -> pd.DataFrame:
+    """`reason_zh` / `reason_en` (and the taken line's `fit_detail_*`) for every line of
+    moves.csv. A move into a post: the rule that required it (else what it is), the
+    holder's strengths, the targets the new line serves, the post it takes and what
+    became of its holder. A release or a departure (拟免): its cause from `required_by`
+    in words; a release with none says so ("另行安排（未列原因）")."""
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    return _move_columns(pieces, data, sc, facts, moves, roster, fit_detail(data, sc, roster))
+
+
+def _move_columns(pieces: list[dict], data: DataSet, sc: Scenario, facts: Facts,
+                  moves: pd.DataFrame, roster: pd.DataFrame, detail: pd.DataFrame
+                  ) -> pd.DataFrame:
+    by_cadre = dict(zip(roster["cadre_id"], range(len(roster)), strict=True))
+    cadre_row = pd.Index(data.cadres["cadre_id"])
+    zh, en, dzh, den = [], [], [], []
     for m in moves.itertuples(index=False):
-        rules = forced.get(m.cadre_id, ())
-        if m.kind == "leaving":
-            zh.append("本届退出（退休或免职）")
-            en.append("leaves this cycle (retirement or removal)")
-        elif rules:
-            names = ", ".join(f"{r} {RULE_NAMES.get(r, (r, r))[1]}" for r in rules)
-            zh.append("按规定须调整：" + "、".join(f"{r}{RULE_NAMES.get(r, (r, r))[0]}"
-                                               for r in rules))
-            en.append("required by " + names)
-        elif m.kind == "released":
-            zh.append("另行安排：本方案中无更适合的职位")
-            en.append("released: no post in this roster suits better")
-        elif m.from_post:
-            zh.append("非规定调整：整体人岗相适与结构更优")
-            en.append("not required: the roster's fit and structure gain by it")
-        else:
-            zh.append("新任职")
-            en.append("newly appointed")
-    return pd.DataFrame({"reason_zh": zh, "reason_en": en}, index=moves.index)
+        line = by_cadre.get(m.cadre_id) if m.to_post else None
+        if line is not None:
+            zh.append(_sentence(pieces[line], 0, True))
+            en.append(_sentence(pieces[line], 1, True))
+            dzh.append(detail["fit_detail_zh"].iat[line])
+            den.append(detail["fit_detail_en"].iat[line])
+            continue
+        c = cadre_row.get_loc(m.cadre_id)
+        words = cause_words(str(m.required_by or ""), False, sc, data.cadres, c,
+                            int(facts.c_age[c])) or [UNCAUSED_RELEASE]
+        zh.append("；".join(w[0] for w in words))
+        en.append("; ".join(w[1] for w in words))
+        dzh.append("")
+        den.append("")
+    return pd.DataFrame({"reason_zh": zh, "reason_en": en, "fit_detail_zh": dzh,
+                         "fit_detail_en": den}, index=moves.index)

@@ -26,7 +26,7 @@ from placement.data.words import say
 from placement.eligibility.pairs import Pairs
 from placement.explain.alternates import find_alternates
 from placement.explain.infeasible import named
-from placement.explain.reasons import move_reasons, roster_reasons
+from placement.explain.reasons import explain
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
@@ -110,9 +110,9 @@ def solve_result(
     chosen = prop.outcome.chosen
     report = check_roster(sc, data, roster)
     summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
-    roster = roster.join(roster_reasons(data, sc, prop.facts, prop.pairs, roster, report.figures))
     moves = moves_table(data, prop.facts, prop.pairs, chosen)
-    moves = moves.join(move_reasons(data, prop.pairs, moves))
+    lines, moved = explain(data, sc, prop.facts, prop.pairs, roster, moves, report.figures)
+    roster, moves = roster.join(lines), moves.join(moved)
     teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
     rules = rules_display(rules_table(report), data)

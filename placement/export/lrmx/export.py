@@ -4,8 +4,9 @@ For every cadre whose post changes (moves.csv) and whose 任免审批表 was
 imported (`lrmx_sources.csv` beside the data set), the original file is
 copied to DIR under its own name with three fields replaced: `NiRenZhiWu`
 拟任职务 (the new post: team name and title), `NiMianZhiWu` 拟免职务 (the
-post left) and `RenMianLiYou` 任免理由 (the reason: the move's own reason, then the
-explanation of the roster line the cadre takes, `content.form_reason`).
+post left) and `RenMianLiYou` 任免理由 (the move's reason in words: the cause that
+required it, the strengths, the targets served and the post taken; no score, formula or
+rule id, `content.form_reason`).
 A field the proposal says nothing about (拟免 for a newcomer, 拟任 for a
 cadre who leaves) is written empty, so no value from an earlier round stays.
 

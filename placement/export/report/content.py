@@ -9,7 +9,8 @@ report's language.
 Reasons: a `reason` column in roster.csv or moves.csv (or `reason_zh` /
 `reason_en`, written by the explanation step when it runs) is shown as it is;
 without one a short reason is composed from what the result folder says: the
-kind of move, the fit score and the rule that moved the previous holder.
+cause of a move in words (`reason_words.cause_words`), else its kind, and what became
+of the previous holder. Scores and rule ids keep their own columns, never the reason.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 from placement.checker.report import REPORT_ONLY
 from placement.data.names import Names
 from placement.eligibility.facts import whole_years
+from placement.explain.reason_words import UNCAUSED_RELEASE, cause_words
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
 from placement.export.report.planner import change_lines, rule_rows
 from placement.roster.result_folder import Result
@@ -62,49 +64,69 @@ def _names(res: Result) -> pd.Series:
     return res.data.cadres.set_index("cadre_id")["name"]
 
 
-def move_reason(row: pd.Series, lang: str) -> str:
-    """A move's reason from moves.csv: the rule that required it, else its kind."""
+def _cause(res: Result, cadre_id: str, required_by: str, moves_on: bool, lang: str) -> str:
+    """`required_by` in a committee's words (`reason_words.cause_words`), read against the
+    cadre's own data; "" when it names nothing."""
+    cadres = res.data.cadres
+    rows = pd.Index(cadres["cadre_id"])
+    if cadre_id not in rows:
+        return ""
+    c = rows.get_loc(cadre_id)
+    age = int(whole_years(cadres["birth_date"].iloc[[c]], res.scenario.reference_date)[0])
+    words = cause_words(required_by, moves_on, res.scenario, cadres, c, age)
+    return _sep(lang).join(w[0 if lang == "zh" else 1] for w in words)
+
+
+def move_reason(row: pd.Series, lang: str, res: Result) -> str:
+    """A move's reason from moves.csv when the result carries none: the cause that
+    required it in words, else what the move is; a release without a cause says so."""
     req = str(row.get("required_by", "") or "")
-    kind = value(str(row.get("kind", "")), lang)
-    if req and req != "leaving":
-        return kind + _sep(lang) + rules_text(req, lang)
-    return kind
+    to_post = str(row.get("to_post", "") or "")
+    said = _cause(res, str(row.get("cadre_id", "")), req, bool(to_post), lang) if req else ""
+    if said:
+        return said
+    if not to_post and str(row.get("kind", "")) == "released":
+        return UNCAUSED_RELEASE[0 if lang == "zh" else 1]
+    return value(str(row.get("kind", "")), lang)
 
 
-SCORE_PARTS = re.compile(r"(人岗相适 \d+)（[^）]*）|(fit \d+) \([^)]*\)")
+# What a form's 任免理由 never carries (results written before reasons were in words):
+# a fit score with its formula, a rule id in brackets or alone.
+_SCORE = re.compile(r"(人岗相适|fit) \d+ ?[（(][^）)]*[）)]")
+_RULE_ID = re.compile(r" ?[（(]R-[A-Z]+\d+[）)]|R-[A-Z]+\d+ ?")
+
+
+def form_words(text: str, lang: str) -> str:
+    """A reason as a form carries it: no score, formula or rule id (older results said
+    "人岗相适 54（专业0.50×0.35…）" and "（R-TC5）")."""
+    sep = _sep(lang)
+    text = _RULE_ID.sub("", _SCORE.sub("", text))
+    return sep.join(p for p in (q.strip() for q in text.split(sep.strip())) if p)
 
 
 def form_reason(res: Result, lang: str) -> pd.Series:
-    """任免理由 per moves.csv line, for the 任免审批表: the move's own reason, then the
-    explanation of the roster line the cadre takes (its words, the targets it fills,
-    any lock's reason), the fit kept as one score without its formula."""
+    """任免理由 per moves.csv line, for the 任免审批表: the move's own reason (the cause that
+    required it, the holder's strengths, the targets the new line serves, the post taken
+    and what became of its holder), in words only (`form_words`)."""
     m = res.moves.reset_index(drop=True)
     given = optional_column(m, "reason", lang)
-    own = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang)
+    own = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang, res)
            for i, (_, row) in enumerate(m.iterrows())]
-    line = optional_column(res.roster, "reason", lang)
-    taken = (pd.Series("", index=m.index) if line is None else
-             m["to_post"].fillna("").map(dict(zip(res.roster["post_id"], line, strict=True)))
-             .fillna(""))
-    sep = _sep(lang)
-    return pd.Series([o + (sep + SCORE_PARTS.sub(lambda x: x.group(1) or x.group(2), t)
-                           if t else "") for o, t in zip(own, taken, strict=True)],
-                     index=m.index)
+    return pd.Series([form_words(o, lang) for o in own], index=m.index)
 
 
 def _previous_note(prev: str, moves_by_cadre: pd.DataFrame, lang: str) -> str:
     if not prev:
-        return "职位空缺" if lang == "zh" else "post vacant"
+        return "填补职位空缺" if lang == "zh" else "fills a vacant post"
     if prev not in moves_by_cadre.index:
         return ""
     row = moves_by_cadre.loc[prev]
     req = str(row.get("required_by", "") or "")
     if req == "leaving":
-        return "原任退出" if lang == "zh" else "previous holder leaving"
+        return "接替本届退出的原任" if lang == "zh" else "succeeds a holder who leaves"
     if req:
-        return (f"原任因{rules_text(req, lang)}调整" if lang == "zh"
-                else f"previous holder moved by {rules_text(req, lang)}")
-    return "原任另有任用" if lang == "zh" else "previous holder moved"
+        return "接替按规定调整的原任" if lang == "zh" else "succeeds a holder a rule moves"
+    return "接替另有任用的原任" if lang == "zh" else "succeeds a holder who moves on"
 
 
 def roster_frame(res: Result, lang: str) -> pd.DataFrame:
@@ -126,8 +148,6 @@ def roster_frame(res: Result, lang: str) -> pd.DataFrame:
         parts = [value(row["change"], lang)]
         if row["change"] != "stay" and row["cadre_id"] in moves.index:
             parts = [value(str(moves.loc[row["cadre_id"], "kind"]), lang)]
-        if not np.isnan(fit.iat[i]):
-            parts.append(f"{word('fit', lang)} {fit.iat[i]:g}")
         if row["change"] != "stay":
             parts.append(_previous_note(prev.iat[i], moves, lang))
         reasons.append(_sep(lang).join(p for p in parts if p))
@@ -155,7 +175,7 @@ def moves_frame(res: Result, lang: str) -> pd.DataFrame:
     m = res.moves
     posts, names = _posts(res), _names(res)
     given = optional_column(m, "reason", lang)
-    reasons = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang)
+    reasons = [given.iat[i] if given is not None and given.iat[i] else move_reason(row, lang, res)
                for i, (_, row) in enumerate(m.iterrows())]
     return pd.DataFrame({
         "cadre_id": m["cadre_id"],
