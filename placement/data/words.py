@@ -17,6 +17,7 @@ WORDS: dict[str, tuple[str, str]] = {
     # sheets
     "sheet_roster": ("拟任名单", "Roster"),
     "sheet_moves": ("调整清单", "Moves"),
+    "sheet_dismissals": ("拟免名单", "Leaving a post"),
     "sheet_structure": ("班子结构", "Team structure"),
     "sheet_rules": ("规则达标", "Rules"),
     "sheet_alternates": ("备选人选", "Alternates"),
@@ -45,6 +46,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "to_post": ("拟任职务", "to post"),
     "kind": ("类别", "kind"),
     "required_by": ("依据", "required by"),
+    # 拟免 (dismissals.csv)
+    "from_post_title": ("原任职务", "former post"),
+    "leave_cause": ("免职原因", "cause"),
+    "destination": ("去向", "goes to"),
     # structure
     "team_kind": ("班子类型", "kind"),
     "region": ("地区", "region"),

@@ -25,6 +25,7 @@ from placement.data.scenario_io import scenario_checksum, scenario_to_dict
 from placement.data.words import say
 from placement.eligibility.pairs import Pairs
 from placement.explain.alternates import find_alternates
+from placement.explain.dismissals import dismissals_table
 from placement.explain.infeasible import named
 from placement.explain.reasons import explain
 from placement.explain.shortfalls import shortfall_causes
@@ -113,6 +114,7 @@ def solve_result(
     moves = moves_table(data, prop.facts, prop.pairs, chosen)
     lines, moved = explain(data, sc, prop.facts, prop.pairs, roster, moves, report.figures)
     roster, moves = roster.join(lines), moves.join(moved)
+    dismissals = dismissals_table(data, moves)
     teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
     rules = rules_display(rules_table(report), data)
@@ -136,8 +138,8 @@ def solve_result(
         summary["alternates"] = {"k": alternates} | alt.summary()
         times["alternates"] = round(alt.seconds, 3)
     summary["times"] = times
-    return Result(summary, roster=roster, moves=moves, teams=teams, rules=rules,
-                  shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
+    return Result(summary, roster=roster, moves=moves, dismissals=dismissals, teams=teams,
+                  rules=rules, shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
                   figures=report.figures)
 
 

@@ -49,8 +49,8 @@ from placement.data.scenario import Scenario
 from placement.data.words import say, value
 from placement.solver.solve import Status
 
-RESULT_FILES = ("roster.csv", "moves.csv", "teams.csv", "rules.csv", "shortfalls.csv",
-                "alternates.csv")
+RESULT_FILES = ("roster.csv", "moves.csv", "dismissals.csv", "teams.csv", "rules.csv",
+                "shortfalls.csv", "alternates.csv")
 TABLES = tuple(Path(name).stem for name in RESULT_FILES)
 SUMMARY_FILE = "summary.json"
 MANIFEST = "files"  # summary.json: table file -> SHA-256 of its bytes
@@ -63,6 +63,7 @@ FOLDER_FILES = frozenset((*RESULT_FILES, SUMMARY_FILE, "report.xlsx", "report.ht
 NUMBER_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "roster": ("fit",),
     "moves": (),
+    "dismissals": (),
     "teams": None,
     "rules": ("required", "achieved", "shortfall", "places", "places_short", "weight",
               "penalty"),
@@ -100,6 +101,7 @@ class Result:
     summary: dict
     roster: pd.DataFrame | None = None
     moves: pd.DataFrame | None = None
+    dismissals: pd.DataFrame | None = None  # 拟免: who leaves a post, why, where to
     teams: pd.DataFrame | None = None
     rules: pd.DataFrame | None = None
     shortfalls: pd.DataFrame | None = None

@@ -171,6 +171,18 @@ def _date(v) -> dt.date | None:
     return None if pd.isna(v) else pd.Timestamp(v).date()
 
 
+def dismissals_frame(res: Result, lang: str) -> pd.DataFrame:
+    """The 拟免 table for a committee: who leaves which post, why and where to
+    (dismissals.csv, `placement.explain.dismissals`), in words; rule ids stay in 依据."""
+    d = res.dismissals
+    suffix = "zh" if lang == "zh" else "en"
+    return pd.DataFrame({
+        "cadre_id": d["cadre_id"], "name": d["cadre_name"],
+        "from_team": d["from_team_name"], "from_post_title": d["from_title"],
+        "leave_cause": d[f"reason_{suffix}"], "destination": d[f"destination_{suffix}"],
+        "required_by": d["required_by"]})
+
+
 def moves_frame(res: Result, lang: str) -> pd.DataFrame:
     m = res.moves
     posts, names = _posts(res), _names(res)

@@ -25,6 +25,7 @@ from placement.export.report.content import (
     RULE_KEYS,
     about_rows,
     alternates_frame,
+    dismissals_frame,
     moves_frame,
     roster_frame,
     rules_frame,
@@ -76,6 +77,10 @@ def build_report_book(res: Result, lang: str = "zh"):
     moves = moves_frame(res, lang)[list(MOVES_KEYS)]
     add_sheet(book, word("sheet_moves", lang), moves, [word(k, lang) for k in MOVES_KEYS],
               footer=title)
+    if res.dismissals is not None:
+        leaving = dismissals_frame(res, lang)
+        add_sheet(book, word("sheet_dismissals", lang), leaving,
+                  [word(k, lang) for k in leaving.columns], footer=title)
     structure, marks = structure_frame(res, lang)
     add_sheet(book, word("sheet_structure", lang), structure,
               structure_headers(structure.columns, lang), marks=marks, footer=title)
