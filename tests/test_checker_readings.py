@@ -222,10 +222,11 @@ def test_r_tc8_basis_before_keeps_the_county_share():
     report = check(data, scenario({"R-TC8": {}}), roster)
     # 1 of 3 incumbents before; 4 posts after: ceil(1 x 4 / 3) = 2; A1 alone has it
     assert figure(report, "R-TC8", "R1", "county") == (2, 1, 1)
-    # an open channel post is not held after: size 4 (not 5), still 2
-    with_channel = check(county_before((True, False, False), channel_post=True),
+    # an open channel post is not held after: 2 of 3 before, size 4 (not 5):
+    # ceil(2 x 4 / 3) = 3 (with 5: ceil(10 / 3) = 4)
+    with_channel = check(county_before((True, True, False), channel_post=True),
                          scenario({"R-TC8": {}}), roster)
-    assert figure(with_channel, "R-TC8", "R1", "county") == (2, 1, 1)
+    assert figure(with_channel, "R-TC8", "R1", "county") == (3, 2, 1)
     # no incumbent with it (0 of 3): required 0
     none = check(county_before((False, False, False)), scenario({"R-TC8": {}}), roster)
     assert figure(none, "R-TC8", "R1", "county") == (0, 0, 0)
@@ -390,7 +391,9 @@ def test_r_ro9_votes_mark_by_default_and_act_as_an_option():
                {"post_id": "P2", "team_id": "T1", "incumbent_id": "Y"}],
         cadres=[{"cadre_id": "X", "rank": "副处", "rating_good": 0.6},
                 {"cadre_id": "Y", "rank": "副处", "rating_bad": 0.4},
-                {"cadre_id": "Z", "rank": "副处", "rating_good": 0.6667}],  # on 2/3
+                # on the thresholds up to float noise: not marked
+                {"cadre_id": "Z", "rank": "副处", "rating_good": 0.6666666667},
+                {"cadre_id": "W", "rank": "副处", "rating_bad": 0.3333333333}],
         reference_date=REF)
     roster = {"P1": "X", "P2": "Y"}
     mark = check(data, scenario({"R-RO9": {"mode": "hard"}}), roster)
