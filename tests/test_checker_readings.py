@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from builders import make_dataset
 
-from placement.checker import CheckReport, check_roster
+from placement.checker import CheckReport, check_roster, read_roster
 from placement.checker.terms import age_on, years_since
 from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
@@ -285,6 +285,19 @@ def test_r_tc6_fit_from_the_roster_column_and_unknown_fit():
     empty = check_roster(sc, data, pd.DataFrame({"post_id": ["P1"], "cadre_id": ["M"],
                                                  "fit": [""]}))
     assert figure(empty, "R-TC6", "T1") == (1, 1, 0)
+
+
+def test_r_tc6_reads_the_fit_column_of_roster_csv(tmp_path):
+    data = make_dataset(
+        teams=[{"team_id": "T1", "needs_non_party": True}],
+        posts=[{"post_id": "P1", "team_id": "T1"}],
+        cadres=[{"cadre_id": "M", "party": "无党派"}], reference_date=REF)
+    path = tmp_path / "roster.csv"
+    path.write_text("职位编号,人员编号,匹配度,姓名\nP1,M,59,某\n", encoding="utf-8")
+    roster = read_roster(path)
+    assert roster["fit"].tolist() == ["59"]
+    report = check_roster(scenario({"R-TC6": {"keep_total": False}}), data, roster)
+    assert figure(report, "R-TC6", "T1") == (1, 0, 1)  # 59 < min_fit 60
 
 
 def test_r_tc6_a_non_party_stayer_counts_whatever_the_fit():

@@ -30,8 +30,8 @@ def check_roster(scenario, data: DataSet, roster: pd.DataFrame,
     it the roster's own `fit` column is read where it has one (the proposal writes it),
     then the data's `fit` table for the pair; a line with no known fit counts."""
     world = World.build(data, scenario.reference_date)
-    scores = _line_fit(roster, fit)
     roster = normalise_roster(roster, strict=False)
+    scores = _line_fit(roster, fit)
     must = {(p.cadre, p.post) for p in scenario.locks.must}
     forbid = {(p.cadre, p.post) for p in scenario.locks.forbid}
 
@@ -76,10 +76,10 @@ def _line_fit(roster: pd.DataFrame, fit: pd.Series | None) -> dict[str, float]:
     """Fit per post id: the `fit` given, else the roster's `fit` column (empty cells and
     text that is not a number are unknown)."""
     if fit is None:
-        if "fit" not in roster.columns or "post_id" not in roster.columns:
+        if "fit" not in roster.columns:
             return {}
         fit = pd.Series(pd.to_numeric(roster["fit"], errors="coerce").to_numpy(),
-                        index=roster["post_id"].astype(str).str.strip().to_numpy())
+                        index=roster["post_id"].to_numpy())
     fit = fit.dropna()
     return {str(k): float(v) for k, v in fit.items()}
 
