@@ -236,6 +236,17 @@ def test_r_tc8_basis_before_keeps_the_county_share():
     assert figure(both, "R-TC8", "R1", "county") == (4, 2, 2)
 
 
+def test_r_tc8_an_explicit_secretary_flag_wins_over_township_head():
+    data = make_dataset(
+        teams=[{"team_id": "TP", "kind": "county_party"}],
+        posts=[{"post_id": "P1", "team_id": "TP"}, {"post_id": "P2", "team_id": "TP"}],
+        cadres=[{"cadre_id": "H", "township_head": True, "secretary_exp": False},  # a 乡长
+                {"cadre_id": "S", "township_head": True, "secretary_exp": ""}],  # falls back
+        reference_date=REF)
+    sc = scenario({"R-TC8": {"basis": "share", "share": 1}})
+    assert figure(check(data, sc, {"P1": "H", "P2": "S"}), "R-TC8", "R1") == (2, 1, 1)
+
+
 def test_r_tc8_no_incumbent_at_all_requires_nothing():
     data = make_dataset(teams=[{"team_id": "TP", "kind": "county_party"}],
                         posts=[{"post_id": "P1", "team_id": "TP"}],
