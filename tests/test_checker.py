@@ -215,8 +215,9 @@ def test_lock_must_forbid_and_keep():
     for lock in ("P1", "T1"):  # a post id or a team id
         keep = scenario(locks={"keep": [lock]})
         assert check(data, keep, roster).ok
+        # A, not kept, holds no post and nothing removes them: a release without cause
         assert broken(check(data, keep, {"P1": "D", "P2": "B", "P3": "C"})) == {
-            ("LOCK_KEEP", "P1")}
+            ("LOCK_KEEP", "P1"), ("RELEASE", "A")}
 
 
 # --- pair rules --------------------------------------------------------------------------
@@ -257,11 +258,18 @@ PAIR_CASES = [  # R-RO5–R-RO7 count per cadre: tests/rules/test_rotation.py
     ("R-EL6", {}, {"approval": ""}, {}, {}, False, True),  # no approval, promotion
     ("R-EL6", {}, {"approval": "", "rank": "副处"}, {}, {}, False, False),  # lateral
     ("R-EL6", {"missing_blocks_promotion": False}, {"approval": ""}, {}, {}, False, False),
-    # R-EL7: born 1966-06-01 is 60: 60 + 5 > 60; born 1975-01-01 is 51 > 50 (副处 limit).
+    # R-EL7: born 1966-06-01 is 60 (the retirement age: no post, staying too); born
+    # 1975-01-01 is 51 > 50 (副处 limit). Born 1966-09-02 is 59: may stay and, with
+    # retiring_in_term off (the default), may take a new post too (59 + 5 > 60 does not
+    # matter); tests/test_checker_readings.py has the boundaries.
     ("R-EL7", {}, {"birth_date": "1966-06-01", "rank": "副处"}, {}, {}, False, True),
     ("R-EL7", {}, {"birth_date": "1975-01-01"}, {}, {}, False, True),
     ("R-EL7", {}, {"birth_date": "1975-01-01", "rank": "副处"}, {}, {}, False, False),
-    ("R-EL7", {}, {"birth_date": "1966-06-01"}, {}, {}, True, False),  # staying
+    ("R-EL7", {}, {"birth_date": "1966-06-01"}, {}, {}, True, True),  # staying at 60
+    ("R-EL7", {}, {"birth_date": "1966-09-02"}, {}, {}, True, False),  # staying at 59
+    ("R-EL7", {}, {"birth_date": "1966-09-02", "rank": "副处"}, {}, {}, False, False),
+    ("R-EL7", {"retiring_in_term": True}, {"birth_date": "1966-09-02", "rank": "副处"}, {},
+     {}, False, True),
     # R-EL8
     ("R-EL8", {"mode": "hard"}, {}, {"specialty": "财政"}, {}, False, True),
     ("R-EL8", {"mode": "hard"}, {"specialties": ("财政",)}, {"specialty": "财政"}, {}, False,
@@ -369,10 +377,10 @@ def test_r_tc2_locals_per_team_and_per_county():
     cadres = [cadre("A"), cadre("B"), cadre("C"), cadre("D", home_region="R9")]
     data = make_dataset(teams=teams, posts=posts, cadres=cadres, reference_date=REF)
     roster = {"P1": "A", "P2": "B", "P3": "C", "P4": "D"}
-    per_team = check(data, scenario({"R-TC2": {"min_locals": 2}}), roster)
+    per_team = check(data, scenario({"R-TC2": {"min_locals": 2, "per": "team"}}), roster)
     assert broken(per_team) == {("R-TC2", "T2")}  # T1 has 2 locals, T2 has 1 < 2
-    per_county = check(data, scenario({"R-TC2": {"min_locals": 3, "per": "county"}}), roster)
-    assert per_county.ok  # R1: 2 + 1 = 3 locals over both teams
+    per_county = check(data, scenario({"R-TC2": {"min_locals": 3}}), roster)
+    assert per_county.ok  # per county, the default: R1 has 2 + 1 = 3 locals over both teams
     four = check(data, scenario({"R-TC2": {"mode": "target", "min_locals": 4,
                                            "per": "county"}}), roster)
     assert shortfall(four, "R-TC2", "R1", "county") == 1  # 4 - 3
@@ -426,12 +434,13 @@ def test_r_tc5_women():
 
 
 def test_r_tc6_non_party():
+    # hard mode (a target by default since issue 24); the city total: 0 before, 0 after
     cpc = team_of_three([{}, {}, {}], needs_non_party=True)
-    assert broken(check(cpc, scenario({"R-TC6": {}}), ROSTER3)) == {("R-TC6", "T1")}
+    assert broken(check(cpc, scenario({"R-TC6": {"mode": "hard"}}), ROSTER3)) == {("R-TC6", "T1")}
     one = team_of_three([{"party": "民盟"}, {}, {}], needs_non_party=True)
-    assert check(one, scenario({"R-TC6": {}}), ROSTER3).ok
+    assert check(one, scenario({"R-TC6": {"mode": "hard"}}), ROSTER3).ok
     unflagged = team_of_three([{}, {}, {}])
-    assert check(unflagged, scenario({"R-TC6": {}}), ROSTER3).ok
+    assert check(unflagged, scenario({"R-TC6": {"mode": "hard"}}), ROSTER3).ok
 
 
 def test_r_tc7_professional_share():
@@ -446,7 +455,8 @@ def test_r_tc7_professional_share():
 def test_r_tc8_township_share_read_as_an_exact_fraction():
     data = team_of_three([{"township_head": True}, {}, {}])
     for share in ("2/3", 0.667, 0.6667):
-        report = check(data, scenario({"R-TC8": {"share": share}}), ROSTER3)
+        report = check(data, scenario({"R-TC8": {"share": share, "basis": "share",
+                                                  "per": "team"}}), ROSTER3)
         # ceil(2/3 x 3) = 2 (not ceil(2.001) = 3), has 1
         assert shortfall(report, "R-TC8", "T1") == 1
 
@@ -527,11 +537,12 @@ def county_heads():
 
 
 def test_r_ro8_heads_not_both_changed():
-    sc = scenario({"R-RO8": {"mode": "hard"}})
+    sc = scenario({"R-RO8": {"mode": "hard"}}, allow_release=True)
     assert check(county_heads(), sc, {"P1": "A", "P2": "C"}).ok
     report = check(county_heads(), sc, {"P1": "C", "P2": "D"})
     assert broken(report) == {("R-RO8", "R1")}
-    swapped = check(county_heads(), scenario({"R-RO8": {}}), {"P1": "B", "P2": "A"})
+    swapped = check(county_heads(), scenario({"R-RO8": {}}, allow_release=True),
+                    {"P1": "B", "P2": "A"})
     assert shortfall(swapped, "R-RO8", "R1", "county") == 1  # both incumbents left their post
 
 
@@ -542,7 +553,7 @@ def test_r_ro8_a_vacant_head_post_counts_as_changed():
                post("P2", "T2", grade="head")],
         cadres=[cadre("A", rank="副处"), cadre("C", rank="副处"), cadre("D", rank="副处")],
         reference_date=REF)
-    sc = scenario({"R-RO8": {"mode": "hard"}})
+    sc = scenario({"R-RO8": {"mode": "hard"}}, allow_release=True)
     assert check(data, sc, {"P1": "A", "P2": "C"}).ok
     assert broken(check(data, sc, {"P1": "D", "P2": "C"})) == {("R-RO8", "R1")}
 
@@ -602,17 +613,23 @@ def test_objective_terms():
     report = check(data, sc, {"P1": "B", "P2": "N", "P3": "A"})
     terms = report.objective_terms(pd.Series({"P1": 70, "P2": 80, "P3": 60}))
     # fit 2 x (70 + 80 + 60) = 420; R-TC5: 100 x (2 - 1 woman) = 100;
-    # A and B move (20 each), C is released but was not allowed to stay (forbid lock): 0.
+    # A and B move (20 each); C was not allowed to stay (forbid lock): no move, but C holds
+    # no post, is not leaving and nothing bars C from every post: a release (issue 24:
+    # the release is charged whatever took the own post away).
+    assert report.ok  # the forbid lock is C's cause
+    assert report.departures.values.tolist() == [["C", "P3", "lock"]]
     assert terms["fit"] == 420
     assert terms["penalties"] == {"R-TC5": 100}
-    assert (terms["moves"], terms["releases"]) == (2, 0)
-    assert terms["objective"] == 420 - 100 - 2 * 20
-    assert terms["levels"] == {"targets:2": -100, "fit": 420, "stability": -40}
-    # without the lock C is released: one more move and a release
-    free = check(data, scenario({"R-TC5": {"weight": 100}},
+    assert (terms["moves"], terms["releases"]) == (2, 1)
+    assert terms["objective"] == 420 - 100 - 2 * 20 - 200
+    assert terms["levels"] == {"targets:2": -100, "fit": 420, "stability": -240}
+    # without the lock C is released without cause (allowed here): one more move
+    free = check(data, scenario({"R-TC5": {"weight": 100}}, allow_release=True,
                                 weights={"fit": 2, "move": 20, "release": 200}),
-                 {"P1": "B", "P2": "N", "P3": "A"}).objective_terms()
-    assert (free["moves"], free["releases"], free["objective"]) == (3, 1, -100 - 60 - 200)
+                 {"P1": "B", "P2": "N", "P3": "A"})
+    assert free.ok and free.departures.values.tolist() == [["C", "P3", "allowed"]]
+    terms = free.objective_terms()
+    assert (terms["moves"], terms["releases"], terms["objective"]) == (3, 1, -100 - 60 - 200)
 
 
 def test_a_hard_rule_on_the_own_post_means_not_allowed_to_stay():
@@ -623,8 +640,11 @@ def test_a_hard_rule_on_the_own_post_means_not_allowed_to_stay():
     sc = scenario({"R-RO1": {}}, weights={"fit": 1, "move": 20, "release": 200})
     report = check(data, sc, {"P1": "Y"})
     assert report.ok
-    # X must rotate (16.67 years as head): releasing X is not a stability cost
-    assert report.objective_terms()["objective"] == 0
+    assert report.departures.values.tolist() == [["X", "P1", "R-RO1"]]
+    # X must rotate (16.67 years as head): leaving the post is not a move, but exchange
+    # means a new post, so holding none at all is a release (issue 24)
+    terms = report.objective_terms()
+    assert (terms["moves"], terms["releases"], terms["objective"]) == (0, 1, -200)
 
 
 def test_render_names_the_violations_in_both_languages():
@@ -632,7 +652,7 @@ def test_render_names_the_violations_in_both_languages():
     en, zh = report.render("en"), report.render("zh")
     # ONE_HOLDER, R-TC5 (a) at T1 and R-TC5 (b) over the teams, naming T1 short
     assert en.startswith("check FAILED: 3")
-    assert "teams with 2+ women (short: T1)" in en and "未达：T1" in zh
+    assert "counties with 2+ women (short: R1)" in en and "未达：R1" in zh
     assert "[ONE_HOLDER] P3" in en and "[R-TC5] T1" in en and "R-TC5" in zh
     assert zh.startswith("检查未通过")
     assert check(three_posts(), scenario(), {"P1": "A", "P2": "B", "P3": "C"}) \

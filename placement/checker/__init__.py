@@ -31,10 +31,12 @@ Reading notes (where docs/rules.md leaves room, the most literal reading):
    member-years is floor((average age before − avg_age_drop) × posts), which
    makes "member-years above the goal, rounded up" an integer; the "before"
    average is over the posts' current incumbents, leaving ones included, and
-   without any incumbent there is no (b) figure. R-TC10's totals have two
+   without any incumbent there is no (b) figure. (b) is over the teams of
+   `avg_kinds`, (a) over `kinds`; "posts" are the posts held after (open posts
+   of another channel left out). R-TC10's totals have two
    rows, scope "team" (bands) and scope "all" (member-years, `avg_weight`).
-7. R-TC2 with per = "county": one figure per region over the teams in scope
-   (kind in `kinds`) of that region together.
+7. `per = "county"` (R-TC2, R-TC5 (b), R-TC8): one place per region over the
+   teams in scope (kind in `kinds`) of that region together.
 8. R-TC3 counts every team in scope, including teams without posts.
 9. R-RO8: a vacant head post counts as changed ("its incumbent (if any) does
    not stay"); a region needs a head post in both a county_party and a
@@ -52,17 +54,48 @@ Reading notes (where docs/rules.md leaves room, the most literal reading):
     line keeps the rule); team and county figures use `sense` "min" or "max".
 13. "Allowed to stay": the cadre holds a post now, is not leaving, no `forbid`
     lock names the own pair and no hard pair rule breaks the staying line. A
-    `must` lock elsewhere or a `keep` lock does not change it.
+    `must` lock elsewhere or a `keep` lock does not change it. A move costs
+    `weights.move` for each such cadre who does not stay.
 14. A roster `team_id` cell must equal the post's team; an empty cell differs.
-15. R-EL12 reads R-EL7's `retirement_age` and `term_years` whatever R-EL7's mode,
-    and judges only staying lines (a new placement is R-EL5's and R-EL7's).
-16. R-RO9: an empty `rating_good` or `rating_bad` is "not evaluated" and keeps that
-    part; shares compare with a 1e-9 tolerance (as R-EL6); "one rank down" is
-    step −1, so a step of −2 or lower (possible only by a `must` lock) breaks it
-    for an adjusted cadre, as does any promotion.
+15. R-EL12 judges only staying lines, on R-EL5's sanction, file and personal
+    matters (a new placement is R-EL5's); it has no age part (R-EL7 judges staying
+    at the retirement age).
+16. R-RO9: a `finding` binds; `unfit_post`: staying, any promotion and a step of
+    −2 or lower (possible only by a `must` lock) break it; `incompetent`: any
+    step ≥ 0 breaks it (staying included). Evaluation votes break nothing with
+    `votes = "mark"` (the report's `marked` lists them); with `votes = "act"` an
+    empty `rating_good` or `rating_bad` is "not evaluated" and keeps that part,
+    and shares compare with a 1e-9 tolerance (as R-EL6). `evaluation_year` is a
+    term plan's business, not read here.
 17. R-RS2: "outside the pool" is `reserve_rank` different from the post's rank
     (empty included); a data set where no cadre has a `reserve_rank` keeps no pool,
     and no line breaks the rule there.
+18. Tenure ("满N年") is by calendar anniversary: completed anniversary years plus
+    the elapsed share of the current anniversary year (days since the last
+    anniversary / days from it to the next); 29 February falls on 28 February in
+    a common year, for ages too.
+19. R-TC6: a non-Party member counts when they stay in their own post, or when
+    the line's fit is ≥ `min_fit`: the `fit` given to `check_roster`, else the
+    roster's `fit` column, else the data's `fit` table; a line with no known fit
+    counts (a hand-made roster without scores is not judged weak). The city
+    figure (`keep_total`): non-Party holders after ≥ non-Party incumbents before
+    (leaving ones included), scope "all", where "city".
+20. R-TC8 `basis = "before"`: required ceil(before × size after / size before),
+    before and size before counted over the current incumbents of the place's
+    posts (leaving ones included); no incumbent: required 0.
+21. Posts of another channel (`filled_by`): an open one (no incumbent, or a
+    leaving one) may have no roster line and is not counted in team sizes; its
+    incumbent, not leaving, keeps it (else FILLED_BY) and no pair rule judges
+    that line. A channel incumbent who holds no post is FILLED_BY's case, listed
+    in `departures` with an empty cause but not a RELEASE.
+22. Release without cause (RELEASE): a sitting cadre with no post after, not
+    `leaving`, no forbid lock on the own pair and no hard pair rule breaking the
+    staying line, unless `allow_release`. `departures` lists every sitting cadre
+    with no post after and the cause (rule id, "leaving", "lock", "allowed").
+23. Objective, stability: "released" counts sitting cadres with no post after,
+    not leaving and not barred from every post (newest grade 不称职 with R-EL4
+    hard; sanction in force, file or matters with R-EL5 hard; age ≥ retirement
+    age with R-EL7 hard), whatever removed them from their own post.
 """
 
 from placement.checker.check import check_roster

@@ -2,12 +2,14 @@
 
 A function gets the rule's parameters, one roster line and the world, and
 returns why the line breaks the rule, as a (Chinese, English) pair, or None.
-R-EL1–R-EL3 and R-EL5–R-EL9 judge new placements only; R-EL4 judges staying
-too (an incumbent graded 不称职 may not stay); R-AV2 judges every line;
+R-EL1–R-EL3, R-EL5, R-EL6, R-EL8 and R-EL9 judge new placements only; R-EL4 judges
+staying too (an incumbent graded 不称职 may not stay), and so does R-EL7's retirement
+age (its promotion limits and `retiring_in_term` judge new placements); R-AV2 judges every line;
 R-RO1–R-RO4 judge a cadre's own post (R-RO2: any post of the cadre's current
 team); R-EL10 judges every line (staying too). R-RO5–R-RO7 count per cadre
 (`team_rules`). R-EL11 and R-RS2 judge promotions, R-EL12 staying lines, R-RO9 every
-line of a cadre with a democratic-evaluation rating.
+line of a cadre with an organisational `finding` (evaluation votes only with
+`votes = "act"`). No rule judges the line of an incumbent who keeps a post of another channel.
 """
 
 from __future__ import annotations
@@ -115,16 +117,21 @@ def el6(rule, line: Line, world: World) -> Why | None:
 
 
 def el7(rule, line: Line, world: World) -> Why | None:
-    """Reaches `retirement_age` within the term; or promoted above the rank's age limit."""
+    """At or over `retirement_age` on the reference date: no post at all (staying too);
+    a promotion above the rank's age limit; with `retiring_in_term`, a new placement of
+    one who reaches `retirement_age` within `term_years`."""
+    age, rank = line.cadre.age, line.post.rank
+    if age >= rule.retirement_age:
+        return (f"年龄 {age} 已达退休年龄 {rule.retirement_age}",
+                f"age {age} at or over the retirement age {rule.retirement_age}")
     if not line.new:
         return None
-    age, rank = line.cadre.age, line.post.rank
-    if age + rule.term_years > rule.retirement_age:
-        return (f"年龄 {age} + 任期 {rule.term_years} > {rule.retirement_age}",
-                f"age {age} + term {rule.term_years} > {rule.retirement_age}")
     limit = rule.promotion_max_age.get(rank)
     if line.step >= 1 and limit is not None and age > limit:
         return f"晋升{rank}年龄 {age} > {limit}", f"promotion to {rank} at age {age} > {limit}"
+    if rule.retiring_in_term and age + rule.term_years > rule.retirement_age:
+        return (f"新任职年龄 {age} + 任期 {rule.term_years} > {rule.retirement_age}",
+                f"new post at age {age} + term {rule.term_years} > {rule.retirement_age}")
     return None
 
 
@@ -215,9 +222,9 @@ def el11(rule, line: Line, world: World) -> Why | None:
     return None
 
 
-def el12(rule, line: Line, world: World, *, el7) -> Why | None:
-    """A cadre who stays is vetted again: sanction in force, file or personal matters not
-    clean (R-EL5), or reaching R-EL7's retirement age within its term."""
+def el12(rule, line: Line, world: World) -> Why | None:
+    """A cadre who stays is vetted again on R-EL5's integrity checks: sanction in force,
+    file or personal matters not clean. Not an age rule (age is R-EL7 alone)."""
     if not line.stays:
         return None
     c = line.cadre
@@ -229,10 +236,6 @@ def el12(rule, line: Line, world: World, *, el7) -> Why | None:
     if not c.matters_ok:
         return ("继续提名人选个人事项未如实报告",
                 "nominated to stay: personal matters not truthfully reported")
-    if c.age + el7.term_years > el7.retirement_age:
-        return (f"继续提名人选年龄 {c.age} + 任期 {el7.term_years} > {el7.retirement_age}",
-                f"nominated to stay at age {c.age} + term {el7.term_years} "
-                f"> {el7.retirement_age}")
     return None
 
 
@@ -242,16 +245,48 @@ def _share(value: float | str) -> float:
     return float(share_fraction(value))
 
 
+def ro9_finding(line: Line) -> Why | None:
+    """An organisational finding binds: `unfit_post` (不胜任现职) neither stays nor is
+    promoted and moves at most one rank down; `incompetent` (不称职) holds no post of the
+    cadre's rank or above (removed or demoted)."""
+    finding = line.cadre.finding
+    if finding == "unfit_post":
+        if line.stays:
+            return "经组织考核认定不胜任现职，不能留任", "found unfit for the post: may not stay"
+        if line.step >= 1 or line.step < -1:
+            return ("经组织考核认定不胜任现职，只能平职或降一级",
+                    f"found unfit for the post: lateral or one rank down only, not "
+                    f"{line.step:+d}")
+    if finding == "incompetent" and line.step >= 0:
+        return ("经组织考核认定不称职，应免职或降职",
+                f"found incompetent: removed or demoted, not a {line.post.rank} post")
+    return None
+
+
+def ro9_votes(rule, cadre) -> tuple[bool, bool]:
+    """(adjust, remove): the democratic evaluation is past `adjust_below` (优秀+称职) or
+    `remove_above` (不称职); an empty rating is not evaluated."""
+    good, bad = cadre.rating_good, cadre.rating_bad
+    remove = not missing(bad) and bad > _share(rule.remove_above) + RATING_TOLERANCE
+    adjust = not missing(good) and good < _share(rule.adjust_below) - RATING_TOLERANCE
+    return adjust, remove
+
+
 def ro9(rule, line: Line, world: World) -> Why | None:
-    """能上能下: 不称职 share above `remove_above` holds no post; 优秀+称职 share below
-    `adjust_below` neither stays nor is promoted (lateral, or at most one rank down)."""
+    """能上能下: a `finding` binds (`ro9_finding`). Evaluation votes alone only mark the
+    cadre for the committee (`votes = "mark"`, nothing breaks); with `votes = "act"` they
+    act as findings: 不称职 share above `remove_above` holds no post, 优秀+称职 share
+    below `adjust_below` neither stays nor is promoted (lateral, or one rank down)."""
+    why = ro9_finding(line)
+    if why or rule.votes != "act":
+        return why
     good, bad = line.cadre.rating_good, line.cadre.rating_bad
-    remove_above = _share(rule.remove_above)
-    if not missing(bad) and bad > remove_above + RATING_TOLERANCE:
+    adjust, remove = ro9_votes(rule, line.cadre)
+    remove_above, adjust_below = _share(rule.remove_above), _share(rule.adjust_below)
+    if remove:
         return (f"民主测评不称职率 {bad:.4f} 超过 {remove_above:.4f}，应免职",
                 f"rated 不称职 by {bad:.4f} > {remove_above:.4f}: removed from leadership")
-    adjust_below = _share(rule.adjust_below)
-    if missing(good) or good >= adjust_below - RATING_TOLERANCE:
+    if not adjust:
         return None
     if line.stays:
         return (f"民主测评优秀称职率 {good:.4f} 低于 {adjust_below:.4f}，应调整岗位",
@@ -286,14 +321,14 @@ PAIR_RULES: dict[str, Callable] = {
 def breaks(scenario, line: Line, world: World, rule_id: str) -> Why | None:
     """Why `line` breaks pair rule `rule_id` (whatever its mode), or None.
 
-    A `must` lock exempts its pair from R-EL9; every other rule still applies."""
-    if line.must and rule_id in EXEMPT_BY_MUST:
+    A `must` lock exempts its pair from R-EL9; every other rule still applies. The
+    incumbent of a post of another channel (`filled_by` military / above) keeps it and no
+    pair rule judges that line: the department does not appoint them."""
+    if line.exempt or (line.must and rule_id in EXEMPT_BY_MUST):
         return None
     rule = scenario.rules[rule_id]
     if rule_id == "R-RO3":
         return ro3(rule, line, world, ro2_systems=tuple(scenario.rules["R-RO2"].systems))
-    if rule_id == "R-EL12":
-        return el12(rule, line, world, el7=scenario.rules["R-EL7"])
     return PAIR_RULES[rule_id](rule, line, world)
 
 

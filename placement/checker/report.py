@@ -26,6 +26,11 @@ TOTAL_COLUMNS = ["rule", "mode", "scope", "required", "achieved", "shortfall", "
 COUNTS = ("required", "achieved", "shortfall")
 # The totals' sums over a rule's figures in one scope.
 SUMMED = ["required", "achieved", "shortfall", "places", "places_short"]
+# "Leaving the roster": each sitting cadre with no post after, and why (a rule id,
+# "leaving", "lock", "allowed" by `allow_release`, or "" for a release without cause).
+DEPARTURE_COLUMNS = ["cadre_id", "post_id", "cause"]
+# R-RO9 with votes = "mark": cadres the evaluation marks for the committee.
+MARKED_COLUMNS = ["cadre_id", "post_id", "vote", "rating_good", "rating_bad"]
 # Rules that are reported but never priced: docs/rules.md, "R-RS1: report only".
 REPORT_ONLY = ("R-RS1",)
 
@@ -174,7 +179,11 @@ class CheckReport:
     scenario: object = field(repr=False, default=None)
     roster_posts: list[str] = field(repr=False, default_factory=list)
     moved: list[str] = field(default_factory=list)  # sitting cadres allowed to stay who don't
-    released: list[str] = field(default_factory=list)  # … of whom hold no post at all
+    # sitting cadres with no post after, not leaving, not barred from every post
+    released: list[str] = field(default_factory=list)
+    departures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=DEPARTURE_COLUMNS))
+    marked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MARKED_COLUMNS))
 
     def objective_terms(self, fit: pd.Series | None = None) -> dict:
         """The objective of docs/rules.md ("Objective") for this roster.

@@ -1,8 +1,8 @@
 """Reading a roster file (roster.csv) into a frame of text cells.
 
-Columns: `post_id` and `cadre_id` (required), `team_id` and `change`
-(optional); English names or the Chinese aliases below; other (display)
-columns are ignored. An empty `cadre_id` reads as a post left unfilled,
+Columns: `post_id` and `cadre_id` (required), `team_id`, `change` and `fit`
+(optional; R-TC6 reads a line's fit); English names or the Chinese aliases below;
+other (display) columns are ignored. An empty `cadre_id` reads as a post left unfilled,
 which the check reports; a row without a `post_id` is an input error.
 """
 
@@ -16,6 +16,7 @@ from placement.data.errors import InputError, Problem
 
 ROSTER_COLUMNS: dict[str, str] = {  # name -> Chinese alias
     "post_id": "职位编号", "cadre_id": "人员编号", "team_id": "班子编号", "change": "变动",
+    "fit": "匹配度",
 }
 REQUIRED = ("post_id", "cadre_id")
 CHANGES = ("stay", "new", "moved_in")
@@ -23,7 +24,7 @@ ROW = "_row"
 
 
 def read_roster(path: Path) -> pd.DataFrame:
-    """The roster's post_id, cadre_id (team_id, change when present) and `_row`, the
+    """The roster's post_id, cadre_id (team_id, change, fit when present) and `_row`, the
     spreadsheet row (header row 1). Raises `InputError` naming file, row and column."""
     path = Path(path)
     source = str(path)

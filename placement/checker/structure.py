@@ -1,7 +1,10 @@
 """Structural checks: the roster's shape, availability and locks.
 
-- every post has exactly one holder (ONE_HOLDER), no cadre holds two posts
-  (ONE_POST), every id is known (UNKNOWN_POST, UNKNOWN_CADRE);
+- every post has exactly one holder (ONE_HOLDER), but a post of another channel
+  (`filled_by` military / above) is held by its incumbent or, open, by no one; anyone
+  else there, or an incumbent (not leaving) who does not keep it, is FILLED_BY;
+- no cadre holds two posts (ONE_POST), every id is known (UNKNOWN_POST,
+  UNKNOWN_CADRE);
 - the optional `team_id` and `change` columns agree with the data
   (TEAM_MISMATCH, CHANGE_MISMATCH);
 - availability (docs/rules.md): a leaving cadre holds nothing (LEAVING); a new
@@ -24,9 +27,13 @@ from placement.checker.terms import Line, World
 CHANGES = ("stay", "new", "moved_in")
 
 
-def roster_lines(roster: pd.DataFrame, world: World, must: set[tuple[str, str]]
-                 ) -> tuple[list[Line], list[Violation]]:
-    """The roster's lines with known post and cadre, and the structural violations."""
+def roster_lines(roster: pd.DataFrame, world: World, must: set[tuple[str, str]],
+                 fit: dict[str, float] | None = None) -> tuple[list[Line], list[Violation]]:
+    """The roster's lines with known post and cadre, and the structural violations.
+
+    A line's fit: `fit[post_id]` where given, else the data's `fit` table for the pair,
+    else unknown (None)."""
+    fit = fit or {}
     out: list[Violation] = []
     lines: list[Line] = []
     holders: dict[str, list[str]] = defaultdict(list)
@@ -54,15 +61,20 @@ def roster_lines(roster: pd.DataFrame, world: World, must: set[tuple[str, str]]
             out.append(Violation("UNKNOWN_CADRE", post_id, "chk_unknown_cadre",
                                  {"cadre": cadre_id, "post": post_id}))
             continue
-        line = Line(post, world.cadres[cadre_id], (cadre_id, post_id) in must, row)
+        score = fit.get(post_id)
+        if score is None:
+            score = world.fit.get((cadre_id, post_id))
+        line = Line(post, world.cadres[cadre_id], (cadre_id, post_id) in must, row, score)
         if has_change and rec["change"] != line.change:
             out.append(Violation("CHANGE_MISMATCH", post_id, "chk_change_mismatch",
                                  {"post": post_id, "cadre": cadre_id, "expected": line.change,
                                   "given": rec["change"]}))
         lines.append(line)
-    for post_id in world.posts:
+    for post_id, post in world.posts.items():
         n = len(holders[post_id])
-        if n != 1:
+        if post.channel != "scope":
+            out += channel_violations(post, holders[post_id], world)
+        if n > 1 or (n == 0 and post.channel == "scope"):
             out.append(Violation("ONE_HOLDER", post_id, "chk_one_holder",
                                  {"post": post_id, "n": n,
                                   "cadres": ", ".join(holders[post_id]) or "-"}))
@@ -72,6 +84,27 @@ def roster_lines(roster: pd.DataFrame, world: World, must: set[tuple[str, str]]
                                  {"cadre": cadre_id, "n": count,
                                   "posts": ", ".join(posts_of[cadre_id])}))
     return lines, out
+
+
+CHANNEL_NAMES = {"military": ("军事机关", "military"), "above": ("上级", "above")}
+
+
+def channel_violations(post, holders: list[str], world: World) -> list[Violation]:
+    """A post of another channel (`filled_by` military / above) is held by its incumbent
+    or left open: anyone else holding it is FILLED_BY, and so is an incumbent who is not
+    leaving and does not keep it. An open post (no incumbent, or a leaving one) may have
+    no line at all."""
+    out = []
+    name = CHANNEL_NAMES[post.channel]
+    for cadre_id in holders:
+        if cadre_id != post.incumbent_id:
+            out.append(Violation("FILLED_BY", post.post_id, "chk_filled_by",
+                                 {"post": post.post_id, "cadre": cadre_id, "channel": name}))
+    if not post.open and post.incumbent_id not in holders:
+        out.append(Violation("FILLED_BY", post.post_id, "chk_channel_kept",
+                             {"post": post.post_id, "cadre": post.incumbent_id,
+                              "channel": name}))
+    return out
 
 
 def availability(line: Line, forbid: set[tuple[str, str]]) -> list[Violation]:

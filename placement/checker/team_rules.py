@@ -86,11 +86,21 @@ def tc4(sc, world: World, members: Members) -> list[Figure]:
     return [Figure("R-TC4", rule.mode, "all", "all", rule.min_count, young_new)]
 
 
+def _places(rule, teams: list[Record]) -> list[tuple[str, list[Record]]]:
+    """The places a rule with `per` counts: each county (a region's teams in scope
+    together, `per = "county"`) or each team (`per = "team"`), in a stable order."""
+    if rule.per == "team":
+        return [(t.team_id, [t]) for t in teams]
+    return [(region, [t for t in teams if t.region == region])
+            for region in sorted({t.region for t in teams})]
+
+
 def tc5(sc, world: World, members: Members) -> list[Figure]:
     """Two tiers over the teams of `kinds`: (a) per team, women ≥ `min_women_every`, in
-    `every_mode` (no figures when it is off); (b) one figure, in the rule's mode: teams
-    with ≥ `min_women` women ≥ more than `share_of_teams` of the teams, i.e.
-    min(teams, floor(share × teams) + 1)."""
+    `every_mode` (no figures when it is off); (b) one figure, in the rule's mode: places
+    with ≥ `min_women` women ≥ more than `share_of_teams` of the n places, i.e.
+    min(n, floor(share × n) + 1). A place is a county (its teams of `kinds` together,
+    `per = "county"`, seed 002's 大部分县(市、区)党政班子) or a team (`per = "team"`)."""
     rule = sc.rules["R-TC5"]
     teams = _in_kinds(rule, world)
     women = {t.team_id: sum(1 for ln in members[t.team_id] if ln.cadre.gender == "F")
@@ -98,23 +108,43 @@ def tc5(sc, world: World, members: Members) -> list[Figure]:
     out = [] if rule.every_mode == "off" else [
         Figure("R-TC5", rule.every_mode, "team", t.team_id, rule.min_women_every,
                women[t.team_id]) for t in teams]
-    need = min(len(teams), math.floor(share_fraction(rule.share_of_teams) * len(teams)) + 1)
-    short = [tid for tid, n in women.items() if n < rule.min_women]
-    where = (f"有{rule.min_women}名以上女干部的班子（未达：{'、'.join(short)}）",
-             f"teams with {rule.min_women}+ women (short: {', '.join(short)})")
-    out.append(Figure("R-TC5", rule.mode, "all", "all", need, len(teams) - len(short),
+    places = _places(rule, teams)
+    n = len(places)
+    need = min(n, math.floor(share_fraction(rule.share_of_teams) * n) + 1)
+    short = [where for where, here in places
+             if sum(women[t.team_id] for t in here) < rule.min_women]
+    unit = ("县", "counties") if rule.per == "county" else ("班子", "teams")
+    where = (f"有{rule.min_women}名以上女干部的{unit[0]}（未达：{'、'.join(short)}）",
+             f"{unit[1]} with {rule.min_women}+ women (short: {', '.join(short)})")
+    out.append(Figure("R-TC5", rule.mode, "all", "all", need, n - len(short),
                       detail=("chk_at_least", {"rule": "R-TC5", "where": where,
                                                "required": need,
-                                               "achieved": len(teams) - len(short)})))
+                                               "achieved": n - len(short)})))
     return out
 
 
 def tc6(sc, world: World, members: Members) -> list[Figure]:
-    """Non-Party members ≥ `min_non_party`, teams flagged `needs_non_party`."""
+    """Per team flagged `needs_non_party`: non-Party members who count ≥ `min_non_party`.
+    A non-Party member counts when they stay in their own post, or, placed new, when the
+    line's fit is ≥ `min_fit` (never a weak candidate to fill the count); a line whose fit
+    is unknown (no fit given to the check, none in the roster or the data) counts.
+    With `keep_total`, one more figure "city": non-Party holders of all posts after ≥
+    non-Party incumbents of all posts before."""
     rule = sc.rules["R-TC6"]
     teams = [t for t in world.teams.values() if t.needs_non_party]
-    return _per_team("R-TC6", rule, teams, members, lambda ln: is_non_party(ln.cadre),
-                     lambda t: rule.min_non_party)
+
+    def counts(ln: Line) -> bool:
+        return is_non_party(ln.cadre) and (
+            ln.stays or ln.fit is None or ln.fit >= rule.min_fit)
+
+    out = _per_team("R-TC6", rule, teams, members, counts, lambda t: rule.min_non_party)
+    if rule.keep_total:
+        before = sum(1 for p in world.posts.values()
+                     if p.incumbent_id and is_non_party(world.cadres[p.incumbent_id]))
+        after = sum(1 for lines in members.values() for ln in lines
+                    if is_non_party(ln.cadre))
+        out.append(Figure("R-TC6", rule.mode, "all", "city", before, after))
+    return out
 
 
 def tc7(sc, world: World, members: Members) -> list[Figure]:
@@ -125,18 +155,38 @@ def tc7(sc, world: World, members: Members) -> list[Figure]:
                      lambda t: share_target(rule.share, world.size(t.team_id)))
 
 
+def has_secretary_exp(cadre: Record) -> bool:
+    """Township party-secretary experience: `secretary_exp` where given, else
+    `township_head` (the only flag older data sets carry)."""
+    if cadre.secretary_exp == "":
+        return bool(cadre.township_head)
+    return cadre.secretary_exp == "true"
+
+
 def tc8(sc, world: World, members: Members) -> list[Figure]:
-    """Members with township party-secretary experience (`secretary_exp`, or
-    `township_head` where that is empty) ≥ ceil(share × size), teams of `kinds`."""
+    """Members with township party-secretary experience, per place (a county: its teams
+    of `kinds` together, `per = "county"`; or a team). The place's size after is its
+    posts held after (posts less open posts of another channel). `basis = "share"`:
+    required ceil(share × size after). `basis = "before"`: the share does not fall,
+    required ceil(before × size after / size before), counted over the current
+    incumbents of the place's posts (size before = their number; none: required 0)."""
     rule = sc.rules["R-TC8"]
-
-    def secretary(ln: Line) -> bool:
-        if ln.cadre.secretary_exp == "":
-            return bool(ln.cadre.township_head)
-        return ln.cadre.secretary_exp == "true"
-
-    return _per_team("R-TC8", rule, _in_kinds(rule, world), members, secretary,
-                     lambda t: share_target(rule.share, world.size(t.team_id)))
+    scope = "county" if rule.per == "county" else "team"
+    out = []
+    for where, teams in _places(rule, _in_kinds(rule, world)):
+        size = sum(world.size(t.team_id) for t in teams)
+        achieved = sum(1 for t in teams for ln in members[t.team_id]
+                       if has_secretary_exp(ln.cadre))
+        if rule.basis == "share":
+            required = share_target(rule.share, size)
+        else:
+            incumbents = [world.cadres[world.posts[p].incumbent_id] for t in teams
+                          for p in world.team_posts[t.team_id] if world.posts[p].incumbent_id]
+            with_exp = sum(1 for c in incumbents if has_secretary_exp(c))
+            required = math.ceil(Fraction(with_exp * size, len(incumbents))) \
+                if incumbents else 0
+        out.append(Figure("R-TC8", rule.mode, scope, where, required, achieved))
+    return out
 
 
 def tc9(sc, world: World, members: Members) -> list[Figure]:
@@ -149,25 +199,37 @@ def tc9(sc, world: World, members: Members) -> list[Figure]:
 
 def tc10(sc, world: World, members: Members) -> list[Figure]:
     """(a) per team of `kinds`: distinct age bands ≥ min(min_bands, size);
-    (b) one figure: total member age ≤ floor((average age of the current incumbents
-    − avg_age_drop) × posts), over the teams of `kinds` (no figure without incumbents)."""
+    (b) one figure over the teams of `avg_kinds` (the county party and government teams,
+    seed 002's figure): total member age ≤ floor((average age of the current incumbents
+    − avg_age_drop) × posts held after) (no figure without incumbents)."""
     rule = sc.rules["R-TC10"]
     teams = _in_kinds(rule, world)
     out = [Figure("R-TC10", rule.mode, "team", t.team_id,
                   min(rule.min_bands, world.size(t.team_id)),
                   len({ln.cadre.age // rule.band_years for ln in members[t.team_id]}))
            for t in teams]
-    posts = [world.posts[p] for t in teams for p in world.team_posts[t.team_id]]
+    avg_teams = [t for t in world.teams.values() if t.kind in rule.avg_kinds]
+    posts = [world.posts[p] for t in avg_teams for p in world.team_posts[t.team_id]]
+    held = sum(world.size(t.team_id) for t in avg_teams)
     before = [world.cadres[p.incumbent_id].age for p in posts if p.incumbent_id]
     if before:
         average = Fraction(sum(before), len(before))
-        goal = math.floor((average - Fraction(str(rule.avg_age_drop))) * len(posts))
-        total = sum(ln.cadre.age for t in teams for ln in members[t.team_id])
+        goal = math.floor((average - Fraction(str(rule.avg_age_drop))) * held)
+        total = sum(ln.cadre.age for t in avg_teams for ln in members[t.team_id])
         out.append(Figure("R-TC10", rule.mode, "all", "all", goal, total, sense="max",
                           detail=("chk_age_total", {"total": total, "goal": goal,
                                                     "before": f"{float(average):.2f}",
-                                                    "posts": len(posts)})))
+                                                    "posts": held})))
     return out
+
+
+def tc11(sc, world: World, members: Members) -> list[Figure]:
+    """One figure "all": head posts (grade head) of teams of `kinds` held after by cadres
+    aged `min_age`–`max_age` (inclusive) on the reference date ≥ `min_count`."""
+    rule = sc.rules["R-TC11"]
+    young = sum(1 for t in _in_kinds(rule, world) for ln in members[t.team_id]
+                if ln.post.grade == "head" and rule.min_age <= ln.cadre.age <= rule.max_age)
+    return [Figure("R-TC11", rule.mode, "all", "all", rule.min_count, young)]
 
 
 def av1(sc, world: World, members: Members) -> list[Figure]:
@@ -331,6 +393,6 @@ def rs1(sc, world: World, members: Members) -> list[Figure]:
 
 TEAM_RULES: dict[str, Callable[..., list[Figure]]] = {
     "R-TC1": tc1, "R-TC2": tc2, "R-TC3": tc3, "R-TC4": tc4, "R-TC5": tc5, "R-TC6": tc6,
-    "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10,
+    "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10, "R-TC11": tc11,
     "R-AV1": av1, "R-RO5": ro5, "R-RO6": ro6, "R-RO7": ro7, "R-RO8": ro8, "R-RS1": rs1,
 }

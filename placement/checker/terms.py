@@ -16,13 +16,13 @@ import math
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
 from placement.data.rules import share_fraction
 from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
 
-DAYS_PER_YEAR = 365.25
 WEAK_GRADES = ("基本称职", "不称职")  # R-EL3: a grade "基本称职 or 不称职"
 INCOMPETENT = "不称职"
 BASIC = "基本称职"
@@ -70,6 +70,18 @@ def is_party_post(post: Record) -> bool:
     return any(word in title for word in PARTY_OFFICE_WORDS)
 
 
+# Posts filled through another channel (docs/rules.md): an empty `filled_by` is
+# `military` where the title names 人武部, else `scope`.
+MILITARY_WORD = "人武部"
+
+
+def channel(post: Record) -> str:
+    """Who fills the post: `scope` (the proposal), `military` or `above`."""
+    if post.filled_by:
+        return post.filled_by
+    return "military" if MILITARY_WORD in post.title else "scope"
+
+
 def newest_grade(cadre: Record) -> str:
     return cadre.assessments[0] if cadre.assessments else ""
 
@@ -88,17 +100,50 @@ def _records(frame: pd.DataFrame, key: str, **derived: pd.Series) -> dict[str, R
     return {getattr(rec, key): rec for rec in _rows(frame, **derived)}
 
 
+def _anniversary(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The date (as numpy days) of the anniversary of (month, day) in `year`: 29 February
+    falls on 28 February in a year that is not a leap year (docs/rules.md, "Tenure")."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    return first.astype("datetime64[D]") + (day - 1)
+
+
+def _years(since: pd.Series, ref: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per date: completed anniversary years up to `ref`, days since the last
+    anniversary and the length in days of the current anniversary year (an empty date:
+    0, 0, 1)."""
+    known = since.notna().to_numpy()
+    year = since.dt.year.fillna(ref.year).to_numpy(dtype=np.int64)
+    month = since.dt.month.fillna(ref.month).to_numpy(dtype=np.int64)
+    day = since.dt.day.fillna(ref.day).to_numpy(dtype=np.int64)
+    today = np.datetime64(ref, "D")
+    years = ref.year - year
+    this_year = _anniversary(np.full_like(year, ref.year), month, day)
+    years = np.where(this_year > today, years - 1, years)
+    last = _anniversary(year + years, month, day)
+    following = _anniversary(year + years + 1, month, day)
+    elapsed = (today - last).astype(np.int64)
+    length = (following - last).astype(np.int64)
+    return (np.where(known, years, 0), np.where(known, elapsed, 0),
+            np.where(known, length, 1))
+
+
 def age_on(births: pd.Series, ref: dt.date) -> pd.Series:
-    """Whole years completed between each birth date and `ref` (an empty date gives 0)."""
-    had_birthday = (births.dt.month < ref.month) \
-        | ((births.dt.month == ref.month) & (births.dt.day <= ref.day))
-    age = ref.year - births.dt.year - (~had_birthday).astype("int64")
-    return age.fillna(0).astype("int64")
+    """Whole years completed between each birth date and `ref`, by calendar anniversary
+    (a 29 February birthday is reached on 28 February in a common year); an empty date
+    gives 0."""
+    years, _, _ = _years(births, ref)
+    return pd.Series(years, index=births.index, dtype="int64")
 
 
 def years_since(since: pd.Series, ref: dt.date) -> pd.Series:
-    """`(ref - since).days / 365.25` for each date; an empty date counts as 0 years."""
-    return ((pd.Timestamp(ref) - since).dt.days / DAYS_PER_YEAR).fillna(0.0)
+    """Tenure in years by calendar anniversary ("满N年" is met on the Nth anniversary):
+    the completed anniversary years plus the elapsed share of the current anniversary
+    year (days since the last anniversary / days from it to the next). An empty date
+    counts as 0 years."""
+    years, elapsed, length = _years(since, ref)
+    return pd.Series(years + elapsed / length, index=since.index, dtype="float64")
 
 
 @dataclass
@@ -111,6 +156,8 @@ class World:
     relations: list[Record]
     team_posts: dict[str, list[str]]  # team id -> its post ids, in data order
     keeps_pool: bool  # R-RS2: some cadre has a `reserve_rank` (reading note 17)
+    sizes: dict[str, int] = field(default_factory=dict)  # team id -> posts held after
+    fit: dict[tuple[str, str], float] = field(default_factory=dict)  # the data's fit table
 
     @classmethod
     def build(cls, data: DataSet, ref: dt.date) -> World:
@@ -131,16 +178,25 @@ class World:
         for p in posts.values():
             if p.incumbent_id:
                 cadres[p.incumbent_id].own_post = p.post_id
+            p.channel = channel(p)
+            p.open = p.channel != "scope" and (
+                not p.incumbent_id or bool(cadres[p.incumbent_id].leaving))
         relations = _rows(data.relations)
         keeps_pool = any(c.reserve_rank for c in cadres.values())
-        return cls(ref, teams, posts, cadres, relations, team_posts, keeps_pool)
+        sizes = {tid: sum(1 for p in ids if not posts[p].open)
+                 for tid, ids in team_posts.items()}
+        given = data.fit.dropna(subset=["score"])
+        fit = dict(zip(zip(given["cadre_id"].tolist(), given["post_id"].tolist(), strict=True),
+                       given["score"].astype(float).tolist(), strict=True))
+        return cls(ref, teams, posts, cadres, relations, team_posts, keeps_pool, sizes, fit)
 
     def own_post(self, cadre: Record) -> Record | None:
         return self.posts[cadre.own_post] if cadre.own_post else None
 
     def size(self, team_id: str) -> int:
-        """A team's size is the number of its posts."""
-        return len(self.team_posts[team_id])
+        """A team's size: its posts held after placement, i.e. its posts less the open
+        posts of another channel (docs/rules.md, "Posts filled through another channel")."""
+        return self.sizes[team_id]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +209,20 @@ class Line:
     cadre: Record
     must: bool = False  # a `must` lock names this pair
     row: int | None = None  # spreadsheet row in the roster file
+    fit: float | None = None  # the line's fit score where known (R-TC6)
     team: Record = field(init=False, repr=False, compare=False)
     stays: bool = field(init=False, repr=False, compare=False)  # the cadre holds their own post
     new: bool = field(init=False, repr=False, compare=False)  # not `stays`
     # rank step: post rank level minus cadre rank level (1 is a promotion)
     step: int = field(init=False, repr=False, compare=False)
+    # the incumbent of a post of another channel keeps it: no pair rule judges the line
+    exempt: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         stays = self.cadre.own_post == self.post.post_id
         for name, value in (("team", self.post.team), ("stays", stays), ("new", not stays),
-                            ("step", int(self.post.rank_level) - int(self.cadre.rank_level))):
+                            ("step", int(self.post.rank_level) - int(self.cadre.rank_level)),
+                            ("exempt", stays and self.post.channel != "scope")):
             object.__setattr__(self, name, value)
 
     @property

@@ -204,6 +204,17 @@ MESSAGES.update({
                       "职位 {posts} 个）",
                       "total member age {total} is above the goal {goal} (average age before "
                       "{before}, {posts} posts)"),
+    # Posts filled through another channel and leaving the roster (docs/rules.md).
+    "chk_filled_by": ("职位 {post} 由{channel}任命，只能由现任留任或空缺，不能由 {cadre} 担任",
+                      "post {post} is filled by the {channel} channel: kept by its incumbent "
+                      "or left open, not held by {cadre}"),
+    "chk_channel_kept": ("职位 {post} 由{channel}任命，现任 {cadre} 未退出，应留任",
+                         "post {post} is filled by the {channel} channel: its incumbent "
+                         "{cadre}, not leaving, keeps it"),
+    "chk_release": ("人员 {cadre}（现任职位 {post}）无任何职位且无免职原因（另行安排须有规则、"
+                    "退出或锁定依据）",
+                    "release without cause: sitting cadre {cadre} (post {post}) holds no post, "
+                    "and no hard rule, leaving flag or lock removes them"),
 })
 
 # Planner-facing files (placement/report_*, export_data, lrmx*): result folders and .lrmx.

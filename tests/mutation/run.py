@@ -6,7 +6,8 @@ Each mutant in `mutants.toml` names a rule id, a file, one exact snippet of that
 file and its replacement: a flipped comparison, a threshold one step off, a
 dropped scope. For each mutant the repository is copied to a temporary folder,
 the snippet is replaced there (the working tree is never touched), and the rule
-tests of that rule's family (`tests/rules/`) run against the copy; a failing run
+tests of that rule's family (`tests/rules/`, or the file a mutant's `tests` key
+names) run against the copy; a failing run
 kills the mutant. It prints one line per mutant and `killed K of N`, and exits 1
 when K/N < 0.95 (docs/testing.md).
 
@@ -48,16 +49,18 @@ class Mutant:
     find: str
     replace: str
     what: str
+    test_file: str = ""  # the mutant's `tests` key: a test file other than the family's
 
     @property
     def tests(self) -> str:
-        return "tests/rules/" + FAMILY_TESTS[self.rule[:4]]
+        return self.test_file or "tests/rules/" + FAMILY_TESTS[self.rule[:4]]
 
 
 def load_mutants(path: Path = MUTANTS) -> list[Mutant]:
     with path.open("rb") as f:
         rows = tomllib.load(f)["mutant"]
-    return [Mutant(r["rule"], r["file"], r["find"], r["replace"], r["what"]) for r in rows]
+    return [Mutant(r["rule"], r["file"], r["find"], r["replace"], r["what"], r.get("tests", ""))
+            for r in rows]
 
 
 def apply(m: Mutant, root: Path) -> None:
