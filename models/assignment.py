@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from models.avoidance import kin_sitting_together
 from models.variables import PairPenalty, Placement
 
 
@@ -34,7 +35,7 @@ def add_assignment(pl: Placement) -> None:
     sizes = np.diff(starts)
     placed = np.zeros(len(cadres), dtype=bool)
     if not pl.scenario.allow_release:
-        placed = pl.stay_pair[cadres] >= 0
+        placed = (pl.stay_pair[cadres] >= 0) & ~kin_sitting_together(pl)[cadres]
     if pl.explaining:  # behind a named literal each, so a conflict can name the cadre
         # The conflict core relaxes hard pair rules to priced ones: a cadre whose own pair
         # breaks one may not be held to stay placed on its account.

@@ -48,6 +48,24 @@ def kin_places(pl: Placement) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     return both[["rel", "team"]], idx[pos], starts
 
 
+def kin_sitting_together(pl: Placement) -> np.ndarray:
+    """Bool per cadre: sitting in a team where a relative sits too, with R-AV1 hard. One of
+    them has to leave that team, so R-AV1 is a cause to leave the roster ("Leaving the
+    roster", docs/rules.md): neither is held to a post (`add_assignment`); the release of
+    the one who goes is priced like any other (`models.objective`)."""
+    out = np.zeros(len(pl.data.cadres), dtype=bool)
+    rel = pl.data.relations
+    if pl.scenario.rules["R-AV1"].mode != "hard" or rel.empty:
+        return out
+    cpos = pd.Index(pl.data.cadres["cadre_id"])
+    a, b = cpos.get_indexer(rel["cadre_a"]), cpos.get_indexer(rel["cadre_b"])
+    own = pl.facts.c_own_post
+    team = np.where(own >= 0, pl.facts.p_team[np.maximum(own, 0)], -1)
+    together = (a >= 0) & (b >= 0) & (team[a] >= 0) & (team[a] == team[b])
+    out[a[together]] = out[b[together]] = True
+    return out
+
+
 def add_kinship(pl: Placement) -> None:
     """R-AV1: for every relation and every team both could join, at most one of them."""
     rule = pl.scenario.rules["R-AV1"]

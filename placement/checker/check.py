@@ -87,8 +87,9 @@ def _line_fit(roster: pd.DataFrame, fit: pd.Series | None) -> dict[str, float]:
 def _departures(scenario, world: World, lines: list[Line], forbid
                 ) -> tuple[pd.DataFrame, list[Violation]]:
     """docs/rules.md, "Leaving the roster": every sitting cadre who holds no post in the
-    roster, with the cause: `leaving`, `lock` (a forbid lock names the own pair) or the
-    first hard pair rule that breaks the staying line; none is a release without cause
+    roster, with the cause: `leaving`, `lock` (a forbid lock names the own pair), the
+    first hard pair rule that breaks the staying line, or R-AV1 (a relative sat in the
+    same team); none is a release without cause
     (RELEASE), unless the scenario has `allow_release` (cause "allowed"). The incumbent
     of a post of another channel who does not keep it is FILLED_BY's case, not listed
     as a RELEASE."""
@@ -103,7 +104,8 @@ def _departures(scenario, world: World, lines: list[Line], forbid
         elif (c.cadre_id, c.own_post) in forbid:
             cause = "lock"
         else:
-            cause = hard_breaks(scenario, Line(post, c), world) or ""
+            cause = hard_breaks(scenario, Line(post, c), world) or _kin_in_team(
+                scenario, world, c) or ""
         if not cause and scenario.allow_release:
             cause = "allowed"
         rows.append((c.cadre_id, c.own_post, cause))
@@ -111,6 +113,21 @@ def _departures(scenario, world: World, lines: list[Line], forbid
             out.append(Violation("RELEASE", c.cadre_id, "chk_release",
                                  {"cadre": c.cadre_id, "post": c.own_post}))
     return pd.DataFrame(rows, columns=DEPARTURE_COLUMNS), out
+
+
+def _kin_in_team(scenario, world: World, cadre) -> str:
+    """"R-AV1" when R-AV1 is hard and a relative of the cadre sat in the cadre's team on
+    the reference date: one of the two has to leave it, a cause to leave the roster."""
+    if scenario.rules["R-AV1"].mode != "hard":
+        return ""
+    team = world.posts[cadre.own_post].team_id
+    for r in world.relations:
+        other = r.cadre_b if r.cadre_a == cadre.cadre_id else (
+            r.cadre_a if r.cadre_b == cadre.cadre_id else None)
+        kin = world.cadres.get(other) if other else None
+        if kin is not None and kin.own_post and world.posts[kin.own_post].team_id == team:
+            return "R-AV1"
+    return ""
 
 
 def _marked(scenario, world: World) -> pd.DataFrame:

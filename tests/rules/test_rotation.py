@@ -31,6 +31,9 @@ from rulekit import (
 )
 
 HEAD = {"grade": "head"}
+# Cases that replace a sitting cadre by a better-fitting newcomer, which only a scenario
+# that allows a release without a cause proposes ("Leaving the roster", docs/rules.md).
+RELEASE = {"allow_release": True}
 SITTING = {"rank": "副处"}  # incumbents hold the rank of their 副处 post
 TEN_PLUS, TEN_MINUS = "2016-09-01", "2016-09-02"  # on the 10th anniversary, a day short
 FIVE_PLUS, FIVE_MINUS = "2021-09-01", "2021-09-02"  # on the 5th anniversary, a day short
@@ -262,14 +265,16 @@ def test_R_RO5_checker_portfolio_changes_within_the_team():
     assert shortfall(check(data, target, LEAVES_TEAM), "R-RO5", "A", "cadre") == 1
     exact = {"R-RO5": {"mode": "target", "years": 5}}
     assert shortfall(check(data, exact, STAYS), "R-RO5", "A", "cadre") == 1
-    # Released: N P1, M P2 and Q1 left to nobody is no roster; in portfolio_alone F takes P1.
+    # Released: N P1, M P2 and Q1 left to nobody is no roster; in portfolio_alone F takes P1
+    # (a release without a cause, read where the scenario allows it).
     alone = portfolio_alone()
-    released = check(alone, target, {"P1": "F", "Q1": "G"})
+    released = check(alone, target, {"P1": "F", "Q1": "G"}, **RELEASE)
     assert shortfall(released, "R-RO5", "A", "cadre") == 1
+    assert broken(check(alone, target, {"P1": "F", "Q1": "G"})) == {("RELEASE", "A")}
     # Hard: out of the team (moved or released) breaks it; staying or the move keeps it.
     hard = {"R-RO5": {}}
     assert broken(check(data, hard, LEAVES_TEAM)) == {("R-RO5", "A")}
-    assert broken(check(alone, hard, {"P1": "F", "Q1": "G"})) == {("R-RO5", "A")}
+    assert broken(check(alone, hard, {"P1": "F", "Q1": "G"}, **RELEASE)) == {("R-RO5", "A")}
     assert check(data, hard, STAYS).ok and check(data, hard, SAME_TEAM).ok
     # a day short of 5 years, or the team's kind out of scope: no figure for A.
     short = portfolio_move()
@@ -414,11 +419,6 @@ BOTH_CHANGED = {"PP": "C", "PG": "D", "QP": "G", "QG": "H", "RP": "L"}
 ONE_CHANGED = {"PP": "A", "PG": "D", "QP": "E", "QG": "G", "RP": "L"}
 
 
-# The R-RO8 cases replace sitting heads by better-fitting newcomers, which only a scenario
-# that allows a release without a cause proposes ("Leaving the roster"): `RELEASE`.
-RELEASE = {"allow_release": True}
-
-
 def test_R_RO8_model_heads_not_both_changed():
     data = county_heads()
     assert placed(solve(data, **RELEASE)) == BOTH_CHANGED
@@ -440,10 +440,10 @@ def test_R_RO8_model_heads_not_both_changed():
 
 def test_R_RO8_checker_heads_not_both_changed():
     data = county_heads()
-    report = check(data, {"R-RO8": {}}, BOTH_CHANGED)
+    report = check(data, {"R-RO8": {}}, BOTH_CHANGED, **RELEASE)
     assert broken(report) == {("R-RO8", "R1"), ("R-RO8", "R2")}
-    assert check(data, {"R-RO8": {}}, ONE_CHANGED).ok
-    target = check(data, {"R-RO8": {"mode": "target"}}, {**BOTH_CHANGED, "PP": "A"})
+    assert check(data, {"R-RO8": {}}, ONE_CHANGED, **RELEASE).ok
+    target = check(data, {"R-RO8": {"mode": "target"}}, {**BOTH_CHANGED, "PP": "A"}, **RELEASE)
     assert (shortfall(target, "R-RO8", "R1"), shortfall(target, "R-RO8", "R2")) == (0, 1)
 
 
@@ -488,12 +488,14 @@ def test_R_RO8_model_every_head_post_and_township_heads():
 
 def test_R_RO8_checker_every_head_post_and_township_heads():
     data = two_heads_and_a_township()
-    report = check(data, {"R-RO8": {}}, TWO_HEADS_CHANGED)
+    report = check(data, {"R-RO8": {}}, TWO_HEADS_CHANGED, **RELEASE)
     assert broken(report) == {("R-RO8", "R4"), ("R-RO8", "T5")}
-    assert check(data, {"R-RO8": {}}, TWO_HEADS_ONE_SIDE).ok
+    assert check(data, {"R-RO8": {}}, TWO_HEADS_ONE_SIDE, **RELEASE).ok
     # Only the first party head post changes, with the government head: still both sides.
     first_only = {**TWO_HEADS_ONE_SIDE, "S1": "N1", "S2": "A2"}
-    assert broken(check(data, {"R-RO8": {}}, first_only)) == {("R-RO8", "R4")}
+    assert broken(check(data, {"R-RO8": {}}, first_only, **RELEASE)) == {("R-RO8", "R4")}
+    # without `allow_release` the replaced heads are releases without a cause
+    assert ("RELEASE", "A2") in broken(check(data, {"R-RO8": {}}, TWO_HEADS_CHANGED))
 
 
 def rated(label, keeps, good="", bad="", stays=True, **cadre):

@@ -399,7 +399,7 @@ def test_R_TC5_model_tier_b_per_county():
 
 def test_R_TC5_checker_women_in_county_teams():
     data = women_case()
-    default = {"R-TC5": {"mode": "target"}}
+    default = {"R-TC5": {"per": "team", "mode": "target"}}
     men = check(data, default, MEN)
     # (a) hard: no woman in T1–T4 (TO out of scope); (b) 0 of the 3 teams needed
     assert broken(men) == {("R-TC5", f"T{i}") for i in range(1, 5)}
@@ -407,22 +407,33 @@ def test_R_TC5_checker_women_in_county_teams():
     two = check(data, default, two_in(3, 4))
     assert two.ok and shortfall(two, "R-TC5", "all") == 1  # 3 - 2
     assert shortfall(check(data, default, two_in(2, 3, 4)), "R-TC5", "all") == 0
-    every = check(data, {"R-TC5": {"mode": "target", "share_of_teams": 1}}, two_in(2, 3, 4))
+    every = check(data, {"R-TC5": {"per": "team", "mode": "target", "share_of_teams": 1}}, two_in(2, 3, 4))
     assert shortfall(every, "R-TC5", "all") == 1  # 4 - 3
-    hard_b = check(data, {"R-TC5": {"mode": "hard"}}, two_in(3, 4))
+    hard_b = check(data, {"R-TC5": {"per": "team", "mode": "hard"}}, two_in(3, 4))
     assert broken(hard_b) == {("R-TC5", "all")}
-    assert "short: T1, T2" in hard_b.violations[0].text("en")
+    assert "T1" in hard_b.violations[0].text("en")
     # tier (a) as a target: a shortfall per team, no violation
-    a_target = check(data, {"R-TC5": {"mode": "target", "every_mode": "target"}}, MEN)
+    a_target = check(data, {"R-TC5": {"per": "team", "mode": "target", "every_mode": "target"}}, MEN)
     assert a_target.ok and shortfall(a_target, "R-TC5", "T2", "team") == 1
     totals = a_target.totals.set_index("scope")
     assert list(totals.loc[["team", "all"], "shortfall"]) == [4, 3]
     # min_women_every 2 in hard mode: T1 (one woman) breaks it
-    assert broken(check(data, {"R-TC5": {"mode": "target", "min_women_every": 2}},
+    assert broken(check(data, {"R-TC5": {"per": "team", "mode": "target", "min_women_every": 2}},
                         two_in(2, 3, 4))) == {("R-TC5", "T1")}
     # tier (a) off: no team figures
-    off = check(data, {"R-TC5": {"mode": "target", "every_mode": "off"}}, MEN)
+    off = check(data, {"R-TC5": {"per": "team", "mode": "target", "every_mode": "off"}}, MEN)
     assert off.ok and set(off.figures["scope"]) == {"all"}
+
+
+def test_R_TC5_checker_tier_b_per_county():
+    """women_counties: R1 (T1, T2) has 2 women with one in each; R2 (T3) and R3 (T4) one
+    each: 1 of the 3 counties, short 1 of the 2 needed; a second woman in T4 meets it."""
+    data = women_counties()
+    report = check(data, {"R-TC5": {"mode": "target"}}, ONE_EACH)
+    assert report.ok and shortfall(report, "R-TC5", "all") == 1
+    assert shortfall(check(data, {"R-TC5": {"mode": "target"}}, two_in(4)), "R-TC5", "all") == 0
+    per_team = check(data, {"R-TC5": {"mode": "target", "per": "team"}}, two_in(4))
+    assert shortfall(per_team, "R-TC5", "all") == 2  # 3 of 4 teams needed, 1 has 2
 
 
 def test_R_TC6_model_non_party_in_flagged_teams():
@@ -474,9 +485,9 @@ def test_R_TC6_model_keeps_the_non_party_total():
 def test_R_TC6_checker_non_party_in_flagged_teams():
     data = attribute_case("county_gov", "county_gov", {"party": "群众"},
                           team_in={"needs_non_party": True})
-    assert broken(check(data, {"R-TC6": {}}, PLAIN)) == {("R-TC6", "TI")}
-    assert check(data, {"R-TC6": {}}, ONE_COUNTED).ok
-    two = check(data, {"R-TC6": {"mode": "target", "min_non_party": 2}}, ONE_COUNTED)
+    assert broken(check(data, {"R-TC6": {"min_fit": 0, }}, PLAIN)) == {("R-TC6", "TI")}
+    assert check(data, {"R-TC6": {"min_fit": 0, }}, ONE_COUNTED).ok
+    two = check(data, {"R-TC6": {"min_fit": 0, "mode": "target", "min_non_party": 2}}, ONE_COUNTED)
     assert shortfall(two, "R-TC6", "TI") == 1
 
 
@@ -560,10 +571,10 @@ def test_R_TC8_model_share_does_not_fall():
 
 def test_R_TC8_checker_township_experience_share():
     data = attribute_case("county_gov", "municipal_dept", {"township_head": True})
-    hard = {"R-TC8": {"mode": "hard", "basis": "share"}}
+    hard = {"R-TC8": {"mode": "hard", "basis": "share", "per": "team"}}
     assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC8", "TI")}
     assert check(data, hard, TWO_COUNTED).ok
-    assert shortfall(check(data, {"R-TC8": {"mode": "target", "basis": "share"}}, ONE_COUNTED),
+    assert shortfall(check(data, {"R-TC8": {"mode": "target", "basis": "share", "per": "team"}}, ONE_COUNTED),
                      "R-TC8", "TI") == 1
     secretary = secretary_case()
     assert broken(check(secretary, hard, {**ONE_COUNTED, "P2": "G"})) == {("R-TC8", "TI")}
@@ -721,8 +732,26 @@ def test_R_TC11_model_young_heads():
     # the band widened to 37–43: Y37 (85) on HP counts, cheaper than Y38 (90 - 85 < 30)
     wide = solve(data, {"R-TC11": {"min_count": 1, "min_age": 37, "max_age": 43}})
     assert placed(wide) == {**OLD_HEADS, "HP": "Y37"}
-    # two heads around 40 in the default band: only one candidate, no roster
-    solve(data, {"R-TC11": {"min_count": 2}}, expect=INFEASIBLE)
+    # two heads around 40: a second 38–42 cadre takes HP though it fits him 0 (D40 or M40)
+    two = solve(data, {"R-TC11": {"min_count": 2}})
+    ages = {c: a for c, a in zip(data.cadres["cadre_id"], two.facts.c_age, strict=True)}
+    heads = placed(two)
+    assert heads["HG"] == "Y38" and 38 <= ages[heads["HP"]] <= 42
+
+
+def test_R_TC11_checker_young_heads():
+    data = young_heads()
+    one = {"R-TC11": {"min_count": 1}}
+    assert broken(check(data, one, OLD_HEADS)) == {("R-TC11", "all")}
+    assert check(data, one, {**OLD_HEADS, "HG": "Y38"}).ok
+    # Y37 (37) and Y43 (43) are outside 38–42; D40 on a deputy post, M40 on a department's
+    # head post do not count
+    for roster in ({**OLD_HEADS, "HP": "Y37"}, {**OLD_HEADS, "HP": "Y43"},
+                   {**OLD_HEADS, "DP": "D40", "MP": "M40"}):
+        assert shortfall(check(data, {"R-TC11": {"mode": "target", "min_count": 1}}, roster),
+                         "R-TC11", "all") == 1
+    assert check(data, {"R-TC11": {"min_count": 1, "min_age": 37}},
+                 {**OLD_HEADS, "HP": "Y37"}).ok
 
 
 # --- no release without a cause -----------------------------------------------------------
