@@ -407,13 +407,15 @@ def test_R_TC5_checker_women_in_county_teams():
     two = check(data, default, two_in(3, 4))
     assert two.ok and shortfall(two, "R-TC5", "all") == 1  # 3 - 2
     assert shortfall(check(data, default, two_in(2, 3, 4)), "R-TC5", "all") == 0
-    every = check(data, {"R-TC5": {"per": "team", "mode": "target", "share_of_teams": 1}}, two_in(2, 3, 4))
+    every = check(data, {"R-TC5": {"per": "team", "mode": "target", "share_of_teams": 1}},
+                  two_in(2, 3, 4))
     assert shortfall(every, "R-TC5", "all") == 1  # 4 - 3
     hard_b = check(data, {"R-TC5": {"per": "team", "mode": "hard"}}, two_in(3, 4))
     assert broken(hard_b) == {("R-TC5", "all")}
     assert "T1" in hard_b.violations[0].text("en")
     # tier (a) as a target: a shortfall per team, no violation
-    a_target = check(data, {"R-TC5": {"per": "team", "mode": "target", "every_mode": "target"}}, MEN)
+    a_target = check(data, {"R-TC5": {"per": "team", "mode": "target",
+                                      "every_mode": "target"}}, MEN)
     assert a_target.ok and shortfall(a_target, "R-TC5", "T2", "team") == 1
     totals = a_target.totals.set_index("scope")
     assert list(totals.loc[["team", "all"], "shortfall"]) == [4, 3]
@@ -574,7 +576,8 @@ def test_R_TC8_checker_township_experience_share():
     hard = {"R-TC8": {"mode": "hard", "basis": "share", "per": "team"}}
     assert broken(check(data, hard, ONE_COUNTED)) == {("R-TC8", "TI")}
     assert check(data, hard, TWO_COUNTED).ok
-    assert shortfall(check(data, {"R-TC8": {"mode": "target", "basis": "share", "per": "team"}}, ONE_COUNTED),
+    share_target = {"R-TC8": {"mode": "target", "basis": "share", "per": "team"}}
+    assert shortfall(check(data, share_target, ONE_COUNTED),
                      "R-TC8", "TI") == 1
     secretary = secretary_case()
     assert broken(check(secretary, hard, {**ONE_COUNTED, "P2": "G"})) == {("R-TC8", "TI")}
