@@ -37,7 +37,7 @@ def check_roster(scenario, data: DataSet, roster: pd.DataFrame,
 
     lines, violations = roster_lines(roster, world, must, scores)
     for line in lines:
-        violations += availability(line, forbid)
+        violations += availability(line, forbid, _exchanged(scenario, world, line))
     violations += lock_violations(scenario, world, lines)
 
     members: dict[str, list[Line]] = {tid: [] for tid in world.teams}
@@ -113,6 +113,15 @@ def _departures(scenario, world: World, lines: list[Line], forbid
             out.append(Violation("RELEASE", c.cadre_id, "chk_release",
                                  {"cadre": c.cadre_id, "post": c.own_post}))
     return pd.DataFrame(rows, columns=DEPARTURE_COLUMNS), out
+
+
+def _exchanged(scenario, world: World, line: Line) -> bool:
+    """docs/rules.md, "Exchange": a sitting cadre whom a hard pair rule bars from staying
+    may take a new post of the same rank though not a candidate (交流: a new post)."""
+    c = line.cadre
+    if c.candidate or not c.own_post or not line.new or line.step != 0:
+        return False
+    return hard_breaks(scenario, Line(world.posts[c.own_post], c), world) is not None
 
 
 def _kin_in_team(scenario, world: World, cadre) -> str:

@@ -8,7 +8,8 @@
 - the optional `team_id` and `change` columns agree with the data
   (TEAM_MISMATCH, CHANGE_MISMATCH);
 - availability (docs/rules.md): a leaving cadre holds nothing (LEAVING); a new
-  placement needs `candidate` (NOT_CANDIDATE), a matching `nominated_for`
+  placement needs `candidate` (NOT_CANDIDATE; a sitting cadre a hard rule moves may
+  take a post of the same rank without it: "Exchange"), a matching `nominated_for`
   (NOT_NOMINATED) and a rank step ≥ 0 (DEMOTION), all three waived by a `must`
   lock on the pair; no `forbid` lock is broken (LOCK_FORBID);
 - every `must` pair is in the roster (LOCK_MUST) and every post a `keep` lock
@@ -107,8 +108,11 @@ def channel_violations(post, holders: list[str], world: World) -> list[Violation
     return out
 
 
-def availability(line: Line, forbid: set[tuple[str, str]]) -> list[Violation]:
-    """docs/rules.md, "Availability": what makes a pair possible at all."""
+def availability(line: Line, forbid: set[tuple[str, str]], exchanged: bool = False
+                 ) -> list[Violation]:
+    """docs/rules.md, "Availability": what makes a pair possible at all. `exchanged`: the
+    line is a sitting cadre's exchange to a post of the same rank, which needs no
+    `candidate` ("Exchange")."""
     c, p, t = line.cadre, line.post, line.team
     where = p.post_id
     out = []
@@ -116,7 +120,7 @@ def availability(line: Line, forbid: set[tuple[str, str]]) -> list[Violation]:
         out.append(Violation("LEAVING", where, "chk_leaving", {"cadre": c.cadre_id,
                                                                "post": p.post_id}))
     if line.new and not line.must:
-        if not c.candidate:
+        if not c.candidate and not exchanged:
             out.append(Violation("NOT_CANDIDATE", where, "chk_not_candidate",
                                  {"cadre": c.cadre_id, "post": p.post_id}))
         scope = c.nominated_for

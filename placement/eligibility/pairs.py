@@ -123,7 +123,8 @@ def pair_rule_masks(
 def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     """New posts for a sitting cadre who is not a candidate but whom a hard pair rule bars
     from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …): every post of the same
-    rank, and one rank down for an R-RO9 finding. Why: "必须交流" means a new post
+    rank (a demotion stays a planner's decision, by a `must` lock, as for candidates).
+    Why: "必须交流" means a new post
     ("Exchange", docs/rules.md); without these pairs such a cadre could only be released.
     A cadre barred from every post for a reason of their own (`barred_everywhere`) or
     holding a post filled through another channel gets none."""
@@ -139,11 +140,9 @@ def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
             barred |= m
     movers = held[barred & ~barred_everywhere(data, sc.rules, facts)[held]]
     level = cadres["rank_level"].to_numpy()[movers]
-    down = cadres["finding"].to_numpy(dtype=object)[movers] != ""
     p_level = data.posts["rank_level"].to_numpy()
-    parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero(
-        ((p_level == lv) | (d & (p_level == lv - 1))) & ~facts.p_channel)})
-        for c, lv, d in zip(movers.tolist(), level.tolist(), down.tolist(), strict=True)]
+    parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero((p_level == lv) & ~facts.p_channel)})
+             for c, lv in zip(movers.tolist(), level.tolist(), strict=True)]
     if not parts:
         return pd.DataFrame({"cadre": [], "post": [], "own": []}).astype(
             {"cadre": np.int64, "post": np.int64, "own": bool})
