@@ -99,6 +99,15 @@ def _workbook(env: Env, change) -> list[str]:
     return _validate(env, env.tmp / _with_data(env, path))
 
 
+def _replaced(env: Env, old: str, new: str) -> str:
+    """A copy of the scenario with `old` replaced, beside it; its file name."""
+    text = env.scenario.read_text("utf-8")
+    assert old in text, old
+    path = env.tmp / "replaced.toml"
+    path.write_text(text.replace(old, new), "utf-8")
+    return path.name
+
+
 def _with_data(env: Env, data: Path) -> str:
     text = env.scenario.read_text("utf-8").replace('data = "data"', f'data = "{data}"')
     path = env.tmp / "book.toml"
@@ -317,6 +326,14 @@ CASES = [
     ("duplicate header", "csv",
      lambda e, m: (e.edit("fit", "cadre_id,post_id,score", "cadre_id,post_id,cadre_id"),
                    _validate(e))[1], 3, "duplicate column"),
+    ("integer past 64 bits", "csv",
+     lambda e, m: (e.edit("cadres", ",2025,,true,true,0.95", ",99999999999999999999999,,true,"
+                   "true,0.95"), _validate(e))[1], 3,
+     "cadres.csv, row 2, column assessment_year: whole number 99999999999999999999999 is too "
+     "large"),
+    ("integer past 2^53", "csv",
+     lambda e, m: (e.edit("cadres", ",2025,,true,true,0.95", ",9007199254740993,,true,"
+                   "true,0.95"), _validate(e))[1], 3, "is too large"),
     ("data set is a device", "csv",
      lambda e, m: _validate(e, e.tmp / _with_data(e, Path("/dev/null"))),
      3, "not a regular file"),
@@ -349,6 +366,35 @@ CASES = [
      3, "solver.time_limit: expected a number, got inf"),
     ("--set seed huge", "toml",
      lambda e, m: [*_validate(e), "--set", "solver.seed=99999999999"], 3, "solver.seed"),
+    ("deeply nested TOML value", "toml",
+     lambda e, m: _validate(e, e.scenario_with("x = " + "[" * 5000 + "]" * 5000 + "\n")), 3,
+     "hostile.toml: tables or arrays nested more than 16 deep"),
+    ("deeply nested --set value", "toml",
+     lambda e, m: [*_validate(e), "--set", "x=" + "[" * 5000 + "]" * 5000], 3,
+     "--set, column x: tables or arrays nested more than 16 deep"),
+    ("reference date past pandas' calendar", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=9999-12-31"], 3,
+     "--set, column reference_date: date 9999-12-31 has a year outside the supported range"),
+    ("reference date past pandas' calendar in solve", "toml",
+     lambda e, m: [*_solve(e, e.tmp / "out"), "--set", "reference_date=9999-12-31"], 3,
+     "date 9999-12-31 has a year outside"),
+    ("reference date as text past the calendar", "toml",
+     lambda e, m: _validate(e, e.scenario_with("").parent / _replaced(
+         e, '"2026-09-01"', '"1600-01-01"')), 3,
+     "column reference_date: date 1600-01-01 has a year outside"),
+    ("a TOML date with a time zone", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=2026-09-01T00:00:00+08:00"], 3,
+     "2026-09-01T00:00:00+08:00 is a date with a time and a time zone; expected a plain date"),
+    ("a TOML date-time", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=2026-09-01T10:00:00"], 3,
+     "2026-09-01T10:00:00 has a time of day"),
+    ("min_women = true", "toml",
+     lambda e, m: _validate(e, e.scenario_with("[rules.R-TC5]\nmin_women = true\n")), 3,
+     "hostile.toml, column rules.R-TC5.min_women: expected a whole number, got true"),
+    ('time_limit = "60"', "toml", lambda e, m: [*_validate(e), "--set", 'solver.time_limit="60"'],
+     3, "solver.time_limit: expected a number, got '60'"),
+    ("log = 1", "toml", lambda e, m: [*_validate(e), "--set", "solver.log=1"],
+     3, "solver.log: expected true or false, got 1"),
     ("scenario is a folder", "toml", lambda e, m: _validate(e, e.data), 3,
      "not a regular file"),
     ("scenario missing", "toml", lambda e, m: _validate(e, e.tmp / "nowhere.toml"), 3,
@@ -693,3 +739,34 @@ def test_a_column_not_read_is_warned_once_by_solve_and_kept_in_the_summary(tmp_p
     assert res.exit_code == 0, res.output
     assert "warning: " + str(env.data) in res.output
     assert "valid (1 warning above): teams 4" in res.output
+
+
+# ------------------------------------------------------------ internal errors, by class
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers())
+def test_a_whole_number_is_read_exactly_or_refused(n):
+    """Class: integer past 64 bits. Any whole number: read exactly, or refused when
+    beyond ±(2^53 - 1), never an exception nor a rounded value."""
+    from placement.data.parsing import MAX_INT, parse_int
+
+    values, bad = parse_int(pd.Series([str(n)], dtype="str"))
+    assert bool(bad.iat[0]) == (abs(n) > MAX_INT)
+    if not bad.iat[0]:
+        assert int(values.iat[0]) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=3000))
+def test_any_nesting_is_read_or_refused_in_words(depth):
+    """Class: deeply nested TOML value. Any depth: read, or `toml_too_deep`."""
+    from placement.data.scenario_io import MAX_DEPTH, parse_override
+
+    try:
+        parts, value = parse_override("x=" + "[" * depth + "]" * depth)
+    except InputError as err:
+        assert depth + 1 > MAX_DEPTH and err.problems[0].code == "toml_too_deep"
+    else:
+        assert depth + 1 <= MAX_DEPTH and parts == ("x",)
+

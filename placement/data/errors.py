@@ -60,6 +60,8 @@ def shown_value(value: object, lang: str = "en") -> object:
         return value
     if looks_like_id_number(value):
         return HIDDEN["zh" if lang == "zh" else "en"]
+    if not _CONTROL.search(value):
+        return value  # as given (a str subclass keeps its own repr)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 

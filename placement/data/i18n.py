@@ -31,6 +31,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read date {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYYMM",
     ),
     "bad_number": ("无法识别的数字 {value!r}", "cannot read number {value!r}"),
+    "int_too_large": (
+        "整数 {value} 过大，绝对值应不超过 {limit}",
+        "whole number {value} is too large; expected at most {limit} either way",
+    ),
     "bad_int": ("无法识别的整数 {value!r}", "cannot read whole number {value!r}"),
     "bad_bool": (
         "无法识别的是/否值 {value!r}，应为 是/否、true/false 或 1/0",
@@ -127,6 +131,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setting_date": (
         "无法识别的日期 {value!r}，应为 YYYY-MM-DD",
         "cannot read date {value!r}; expected YYYY-MM-DD",
+    ),
+    "setting_date_zone": (
+        "日期 {value} 带有时间和时区，应为不带时间的日期 YYYY-MM-DD",
+        "{value} is a date with a time and a time zone; expected a plain date YYYY-MM-DD",
+    ),
+    "setting_date_time": (
+        "{value} 带有时间，应为不带时间的日期 YYYY-MM-DD",
+        "{value} has a time of day; expected a plain date YYYY-MM-DD",
+    ),
+    "setting_date_range": (
+        "日期 {value} 的年份超出可处理范围（{low}–{high}年）",
+        "date {value} has a year outside the supported range {low}–{high}",
+    ),
+    "toml_too_deep": (
+        "表或数组嵌套超过 {limit} 层，未读入",
+        "tables or arrays nested more than {limit} deep; not read",
     ),
     "setting_ge": ("取值 {value} 应不小于 {limit}", "value {value} must be at least {limit}"),
     "setting_gt": ("取值 {value} 应大于 {limit}", "value {value} must be greater than {limit}"),

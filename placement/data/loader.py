@@ -553,6 +553,9 @@ def _bad_cell(col: Column, value: str, row: int, built: _Built) -> Problem:
     if col.kind == "date" and parsing.year_outside_range(value):
         return built.problem("date_range", row, col.name, value=value,
                              low=parsing.MIN_YEAR, high=parsing.MAX_YEAR)
+    if col.kind == "int" and parsing.int_too_large(value):
+        return built.problem("int_too_large", row, col.name, value=value,
+                             limit=parsing.MAX_INT)
     if col.kind == "grades":
         params = {"value": parsing.first_bad_grade(value),
                   "expected": "/".join(parsing.ASSESSMENT_LEVEL)}
