@@ -770,3 +770,172 @@ def test_any_nesting_is_read_or_refused_in_words(depth):
     else:
         assert depth + 1 <= MAX_DEPTH and parts == ("x",)
 
+
+# ------------------------------------------------------------ the workbench, by class
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _workbench(workspace: Path):
+    """A test client of the workbench over `workspace`, with the session token."""
+    from fastapi.testclient import TestClient
+
+    from placement.web.app import create_app
+
+    client = TestClient(create_app(workspace, 8765, bundled=None),
+                        base_url="http://127.0.0.1:8765")
+    client.headers["X-CSRF-Token"] = client.get("/api/v1/session").json()["token"]
+    return client
+
+
+def _mini_files(**replace: bytes) -> list[dict]:
+    import base64
+
+    return [{"name": p.name, "content": base64.b64encode(replace.get(p.stem, p.read_bytes()))
+             .decode()} for p in sorted(MINI.glob("*.csv"))]
+
+
+def _upload(client, name: str, reference_date: str = "2026-09-01", files=None):
+    return client.post("/api/v1/datasets", json={"name": name, "reference_date": reference_date,
+                                                 "files": files or _mini_files()})
+
+
+def test_web_a_non_integer_last_event_id_is_400(tmp_path):
+    """Class: internal errors. `Last-Event-ID: abc` is a 400 naming the header."""
+    client = _workbench(tmp_path)
+    run = client.app.state.workspace.new_run("mini", [], {})
+    resp = client.get(f"/api/v1/runs/{run.id}/events", headers={"Last-Event-ID": "abc"})
+    assert resp.status_code == 400 and "Last-Event-ID" in resp.text
+    resp = client.get(f"/api/v1/runs/{run.id}/events", headers={"Last-Event-ID": "3"})
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["te\x00ams.csv", "teams\x00.csv", "\x00", "a\nb.csv"])
+def test_web_a_control_character_in_an_upload_file_name_is_400(tmp_path, name):
+    """Class: internal errors. A NUL (or any control character) in a file's name: 400
+    showing it escaped, nothing kept."""
+    client = _workbench(tmp_path)
+    files = _mini_files()
+    files[0]["name"] = name
+    resp = _upload(client, "nul2", files=files)
+    assert resp.status_code == 400, resp.text
+    assert "\x00" not in resp.text and "file name" in resp.text
+    assert not (tmp_path / "datasets" / "nul2").exists()
+    assert not [p for p in (tmp_path / "datasets").iterdir() if p.name.startswith(".nul2")]
+
+
+def test_web_a_damaged_history_is_moved_aside_and_the_workbench_starts(tmp_path):
+    """Class: internal errors. An index.sqlite that is no database: moved aside (its
+    bytes kept), a fresh one started, the page warned; runs list and work."""
+    junk = b"not a database " * 100
+    (tmp_path / "index.sqlite").write_bytes(junk)
+    client = _workbench(tmp_path)
+    (aside,) = tmp_path.glob("index.sqlite.broken-*")
+    assert aside.read_bytes() == junk
+    warnings = client.get("/api/v1/session").json()["warnings"]
+    assert [w["code"] for w in warnings] == ["history_moved_aside"]
+    assert aside.name in warnings[0]["en"] and aside.name in warnings[0]["zh"]
+    assert client.get("/api/v1/runs").json() == []
+    client.app.state.workspace.new_run("mini", [], {})
+    assert len(client.get("/api/v1/runs").json()) == 1
+
+
+def test_web_a_bad_json_history_row_is_skipped_and_reported(tmp_path):
+    """Class: internal errors. One run row with broken JSON: the list skips it (200),
+    the run itself is 409, and the page is told which run."""
+    import sqlite3
+
+    client = _workbench(tmp_path)
+    ws = client.app.state.workspace
+    good, bad = ws.new_run("mini", [], {}), ws.new_run("mini", [], {})
+    with sqlite3.connect(tmp_path / "index.sqlite") as db:
+        db.execute("update runs set settings='[not json' where id=?", (bad.id,))
+    resp = client.get("/api/v1/runs")
+    assert resp.status_code == 200 and [r["id"] for r in resp.json()] == [good.id]
+    assert client.get(f"/api/v1/runs/{bad.id}").status_code == 409
+    warned = client.get("/api/v1/session").json()["warnings"]
+    assert [(w["code"], bad.id in w["en"]) for w in warned] == [("run_row_skipped", True)]
+
+
+def test_web_uploads_under_one_name_at_once_keep_one_whole_data_set(tmp_path):
+    """Class: data loss. Two uploads under one name at once (a double click), three
+    rounds: one 201 and one 409, the kept data set validates, no staging folder left;
+    two at once under distinct names: both kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from placement.data.scenario_io import load_scenario
+
+    client = _workbench(tmp_path)
+    for round_ in range(3):
+        name = f"twice-{round_}"
+        with ThreadPoolExecutor(2) as pool:
+            codes = sorted(r.status_code for r in pool.map(lambda n: _upload(client, n),
+                                                           [name, name]))
+        assert codes == [201, 409], codes
+        sc = load_scenario(tmp_path / "scenarios" / f"{name}.toml")
+        res = CliRunner().invoke(app, ["validate", str(sc.source), "--lang", "en"])
+        assert res.exit_code == 0, res.output
+    with ThreadPoolExecutor(2) as pool:
+        codes = [r.status_code for r in pool.map(lambda n: _upload(client, n), ["a1", "a2"])]
+    assert codes == [201, 201]
+    assert not [p for p in (tmp_path / "datasets").iterdir() if p.name.startswith(".")]
+    assert _upload(client, "a1").status_code == 409  # a name taken stays taken
+
+
+def test_web_a_failed_upload_leaves_no_data_set_and_no_scenario(tmp_path):
+    """Class: data loss. A scenario is written only with its data, and only then."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "late", reference_date="not a date")
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["problems"][0]["column"] == "reference_date"
+    assert not (tmp_path / "scenarios" / "late.toml").exists()
+    assert list((tmp_path / "datasets").iterdir()) == []
+    assert _upload(client, "late").status_code == 201
+
+
+def test_web_two_files_of_one_name_in_an_upload_are_400(tmp_path):
+    """Class: silent acceptance. Two teams.csv in one upload (the last used to win)."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "dup", files=_mini_files() + _mini_files()[-1:])
+    assert resp.status_code == 400 and "two files named 'teams.csv'" in resp.text
+
+
+@pytest.mark.parametrize("reference_date", [
+    "2026-09-01\n[solver]\nworkers = 64", "2026-09-01\nname = \"x\"", "2026-09-01 # x\n[a]"])
+def test_web_a_reference_date_cannot_smuggle_settings(tmp_path, reference_date):
+    """Class: injection. The form's reference date is a value, never TOML text."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "smuggle", reference_date=reference_date)
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["problems"][0]["column"] == "reference_date"
+    assert not (tmp_path / "scenarios" / "smuggle.toml").exists()
+
+
+def test_web_the_saved_scenario_holds_the_values_given_and_nothing_else(tmp_path):
+    """Class: injection. A title with a newline and a table header stays the title."""
+    import tomllib
+
+    client = _workbench(tmp_path)
+    assert _upload(client, "base").status_code == 201
+    written = tomllib.loads((tmp_path / "scenarios" / "base.toml").read_text("utf-8"))
+    assert set(written) == {"name", "data", "reference_date"}
+    title = 'x"\n[solver]\nworkers = 64\n'
+    resp = client.post("/api/v1/scenarios", json={"name": "child", "base": "base",
+                                                  "title": title,
+                                                  "set": ["rules.R-TC5.min_women=2"]})
+    assert resp.status_code == 201, resp.text
+    doc = tomllib.loads((tmp_path / "scenarios" / "child.toml").read_text("utf-8"))
+    assert doc["name"] == title and "solver" not in doc
+    assert doc["rules"] == {"R-TC5": {"min_women": 2}}
+
+
+@pytest.mark.parametrize("name", ["mini\n", "mini\r\n", "mini ", "../mini", "mini\x00", ""])
+def test_web_a_name_ending_in_a_newline_is_refused(tmp_path, name):
+    """Class: injection. `$` matched before a final newline; the name rule is fullmatch."""
+    client = _workbench(tmp_path)
+    assert _upload(client, name).status_code == 400
+    resp = client.post("/api/v1/scenarios", json={"name": name, "base": "x"})
+    assert resp.status_code in (400, 422)
+    assert list((tmp_path / "datasets").iterdir()) == []
+    assert list((tmp_path / "scenarios").iterdir()) == []
+
