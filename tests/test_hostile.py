@@ -36,6 +36,9 @@ from placement.roster.result_folder import lock_folder, read_result
 
 LRMX = Path(__file__).parent / "data" / "lrmx" / "good"
 ID_NUMBER = "11010519491231002X"
+# The same number as a Chinese input method types it, and with separators (issue 27).
+ID_SPELLINGS = ("１１０１０５１９４９１２３１００２Ｘ", "110105 19491231 002X",
+                "1101-0519-4912-3100-2X", "110105\u300019491231002x")
 ROOT = os.geteuid() == 0
 
 
@@ -303,6 +306,10 @@ CASES = [
     ("ID number in birth date", "csv",
      lambda e, m: (e.edit("cadres", "1970-03-01", ID_NUMBER), _validate(e))[1], 3,
      "looks like an ID number; not shown"),
+    *[(f"ID number spelt {i} in gender", "csv",
+       lambda e, m, n=n: (e.edit("cadres", "0001,王建国,M", f"0001,王建国,{n}"),
+                          _validate(e))[1], 3, "looks like an ID number; not shown")
+      for i, n in enumerate(ID_SPELLINGS)],
     ("relation given twice, contradicting", "csv",
      lambda e, m: (e.edit("relations", "0007,0020,sibling", "0007,0020,sibling\n0020,0007,spouse"),
                    _validate(e))[1], 3, "related twice or contradictorily"),
@@ -432,6 +439,24 @@ CASES = [
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              f"<ChuShengNianYue>{ID_NUMBER}</ChuShengNianYue>"), 3,
      "looks like an ID number; not shown"),
+    ("ID number spelt full-width in 性别 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<XingBie>男</XingBie>", f"<XingBie>{ID_SPELLINGS[0]}</XingBie>"),
+     3, "looks like an ID number; not shown"),
+    ("ID number with spaces in 出生年月 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             f"<ChuShengNianYue>{ID_SPELLINGS[1]}</ChuShengNianYue>"), 3,
+     "looks like an ID number; not shown"),
+    ("a name in 性别 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<XingBie>男</XingBie>", "<XingBie>王建国</XingBie>"), 3,
+     "C001.lrmx, column XingBie: XingBie (性别): value '…' is not recognised; expected 男/女"),
+    ("a name in 出生年月 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>王建国</ChuShengNianYue>"), 3,
+     "C001.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date '…'"),
+    ("a malformed form saved under a name is named by its file", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>", "赵磊"), 3,
+     "赵磊.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date"),
     ("entity bomb", "lrmx",
      lambda e, m: _lrmx_with(e, "<Person>", '<!DOCTYPE p [<!ENTITY a "aaaa">]><Person>'), 3,
      "DOCTYPE"),
@@ -442,7 +467,7 @@ CASES = [
     ("a form saved under an ID number", "lrmx",
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              "<ChuShengNianYue>1975-13</ChuShengNianYue>", ID_NUMBER), 3,
-     "], column ChuShengNianYue"),  # named by its id `[LRMX-…]`, never by the number
+     "[looks like an ID number; not shown].lrmx, column ChuShengNianYue"),  # never the number
     ("import into a GBK cadres.csv", "lrmx", lambda e, m: _gbk_target(e), 3, "cadres.csv"),
     ("import --out a file", "lrmx",
      lambda e, m: ["import-lrmx", str(LRMX), "--out", str(e.scenario), "--lang", "en"], 3,
@@ -546,6 +571,7 @@ def test_hostile_case(case, tmp_path, solved, monkeypatch):
     assert res.exit_code == code, res.output
     assert words in res.output, res.output
     assert "王建国" not in res.output and ID_NUMBER not in res.output  # never a name or ID
+    assert not [n for n in ID_SPELLINGS if n in res.output]  # in any spelling
     assert after == before  # inputs are byte-identical
 
 
@@ -939,3 +965,31 @@ def test_web_a_name_ending_in_a_newline_is_refused(tmp_path, name):
     assert list((tmp_path / "datasets").iterdir()) == []
     assert list((tmp_path / "scenarios").iterdir()) == []
 
+
+# ------------------------------------------------------------ leaks, by class
+
+_WIDE = {str(d): chr(0xFF10 + d) for d in range(10)} | {"X": "Ｘ"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("0123456789"), min_size=17, max_size=17),
+       st.sampled_from("0123456789Xx"),
+       st.lists(st.sampled_from(["", "", "", " ", "-", "\u3000", "\u00a0", "－", "—"]),
+                min_size=18, max_size=18),
+       st.lists(st.booleans(), min_size=18, max_size=18),
+       st.sampled_from(["", "身份证 ", "a,", "：", "ID "]), st.sampled_from(["", " 号", "。"]))
+def test_an_id_number_in_any_spelling_is_never_shown(digits, last, seps, wide, before, after):
+    """Class: leaks. 18 characters of an ID number, each in either width, with any
+    separators between them, inside any text: hidden by the one recogniser, in both
+    languages, as a value and as a file name."""
+    from placement.data.errors import Problem, shown_place, shown_value
+
+    chars = [_WIDE.get(c.upper(), c) if w else c for c, w in zip([*digits, last], wide,
+                                                                 strict=True)]
+    number = "".join(c + s for c, s in zip(chars, seps[:-1] + [""], strict=True))
+    text = before + number + after
+    for lang in ("zh", "en"):
+        for shown in (str(shown_value(text, lang)), shown_place(text, lang),
+                      Problem("bad_int", source=text, params={"value": text}).render(lang)):
+            assert number not in shown and "".join(digits[:6]) not in shown.translate(
+                {ord(v): k for k, v in _WIDE.items()})
