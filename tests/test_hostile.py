@@ -238,6 +238,17 @@ def _lrmx_with(env: Env, old: str, new: str, stem: str = "") -> list[str]:
     return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
 
 
+def _odd_form(env: Env, kind: str) -> list[str]:
+    """The good forms and C009.lrmx that is a named pipe or a link to a form."""
+    forms = env.tmp / "forms"
+    shutil.copytree(LRMX, forms)
+    if kind == "fifo":
+        os.mkfifo(forms / "C009.lrmx")
+    else:
+        (forms / "C009.lrmx").symlink_to(LRMX / "C001.lrmx")
+    return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
+
+
 def _gbk_target(env: Env) -> list[str]:
     target = env.tmp / "target"
     target.mkdir()
@@ -341,6 +352,26 @@ CASES = [
     ("integer past 2^53", "csv",
      lambda e, m: (e.edit("cadres", ",2025,,true,true,0.95", ",9007199254740993,,true,"
                    "true,0.95"), _validate(e))[1], 3, "is too large"),
+    ("birth date of 1800", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国,M,1970-03-01", "0001,王建国,M,1800-03-01"),
+                   _validate(e))[1], 3,
+     "cadres.csv, row 2, column birth_date: birth date 1800-03-01 is before 1900"),
+    ("a post start before birth", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国,M,1970-03-01", "0001,王建国,M,2017-03-01"),
+                   _validate(e))[1], 3,
+     "cadres.csv, row 2, column rank_since: date 2016-06-01 is before the cadre's birth date"),
+    ("#REF! as a name", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国", "0001,#REF!"), _validate(e))[1], 3,
+     "cadres.csv, row 2, column name: the cell holds the Excel error #REF!"),
+    ("#N/A as a date", "csv",
+     lambda e, m: (e.edit("cadres", "1970-03-01", "#N/A"), _validate(e))[1], 3,
+     "column birth_date: the cell holds the Excel error #N/A"),
+    ("ids that differ only by case", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府", "t01,洪洞县人民政府"), _validate(e))[1],
+     3, "teams.csv, row 3, column team_id: duplicate id t01 (first seen in row 2)"),
+    ("ids that differ only by width", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府", "Ｔ０１,洪洞县人民政府"), _validate(e))[1],
+     3, "teams.csv, row 3, column team_id: duplicate id Ｔ０１ (first seen in row 2)"),
     ("data set is a device", "csv",
      lambda e, m: _validate(e, e.tmp / _with_data(e, Path("/dev/null"))),
      3, "not a regular file"),
@@ -354,6 +385,9 @@ CASES = [
     ("merged cells", "xlsx", lambda e, m: _workbook(e, _merged), 3, "cells B2:B3 are merged"),
     ("formula without a value", "xlsx", lambda e, m: _workbook(e, _formula), 3,
      "cell V2 holds a formula without a saved value"),
+    ("#N/A error cell in a workbook", "xlsx",
+     lambda e, m: _workbook(e, lambda b: b["cadres"].__setitem__("B2", "#N/A")), 3,
+     "column name: the cell holds the Excel error #N/A"),
     ("workbook header-only", "xlsx",
      lambda e, m: _workbook(e, lambda b: b["posts"].delete_rows(2, 100)), 3,
      "has headers but no rows"),
@@ -457,6 +491,10 @@ CASES = [
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              "<ChuShengNianYue>1975-13</ChuShengNianYue>", "赵磊"), 3,
      "赵磊.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date"),
+    ("a form that is a named pipe", "lrmx", lambda e, m: _odd_form(e, "fifo"), 3,
+     "C009.lrmx: is not a regular file (a named pipe"),
+    ("a form that is a symbolic link", "lrmx", lambda e, m: _odd_form(e, "link"), 3,
+     "C009.lrmx: is not a regular file"),
     ("entity bomb", "lrmx",
      lambda e, m: _lrmx_with(e, "<Person>", '<!DOCTYPE p [<!ENTITY a "aaaa">]><Person>'), 3,
      "DOCTYPE"),

@@ -48,6 +48,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "取值 {value} 超出范围，应在 {low} 到 {high} 之间",
         "value {value} is out of range; expected {low} to {high}",
     ),
+    "birth_too_early": (
+        "出生日期 {value} 早于 {low} 年，请核对（可能是录入错误）",
+        "birth date {value} is before {low}; check it (a typing slip?)",
+    ),
+    "before_birth": (
+        "日期 {value} 早于该干部的出生日期",
+        "date {value} is before the cadre's birth date",
+    ),
+    "excel_error": (
+        "单元格为 Excel 错误值 {value}（公式出错），不是取值；请在 Excel 中修正后重新保存",
+        "the cell holds the Excel error {value} (a failed formula), not a value; fix it in "
+        "Excel and save again",
+    ),
     "future_date": (
         "日期 {value} 晚于参照日期 {ref}",
         "date {value} is after the reference date {ref}",
@@ -236,6 +249,9 @@ MESSAGES.update({
     "result_scenario_missing": ("找不到求解时使用的场景文件 {path}，请用 --scenario 指定",
                                 "cannot find the scenario file {path} the result was solved "
                                 "with; give it with --scenario"),
+    "lrmx_not_file": ("不是普通文件（命名管道、设备、文件夹或符号链接），未读取；请放入表文件本身",
+                      "is not a regular file (a named pipe, a device, a folder or a symbolic "
+                      "link) and was not read; put the form file itself there"),
     "lrmx_no_files": ("文件夹中没有 .lrmx 或 .lrm 文件", "the folder holds no .lrmx or .lrm file"),
     "lrmx_bad_xml": ("无法读取任免审批表：{reason}", "cannot read the 任免审批表: {reason}"),
     "lrmx_not_person": ("根元素为 {root}，应为 Person",
