@@ -1031,3 +1031,18 @@ def test_an_id_number_in_any_spelling_is_never_shown(digits, last, seps, wide, b
                       Problem("bad_int", source=text, params={"value": text}).render(lang)):
             assert number not in shown and "".join(digits[:6]) not in shown.translate(
                 {ord(v): k for k, v in _WIDE.items()})
+
+
+def test_web_a_non_integer_content_length_is_400(tmp_path):
+    """Class: internal errors. `Content-Length: abc` on a write: 400, not 500."""
+    import httpx
+
+    client = _workbench(tmp_path)
+    req = client.build_request("POST", "/api/v1/validate", content=b"{}",
+                               headers={"Content-Type": "application/json"})
+    req.headers["Content-Length"] = "abc"
+    try:
+        resp = client.send(req)
+    except httpx.HTTPError:  # a client or transport may refuse to send it at all
+        return
+    assert resp.status_code == 400 and "Content-Length" in resp.text

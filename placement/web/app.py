@@ -148,6 +148,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             limit = MAX_UPLOAD if request.url.path == "/api/v1/datasets" else MAX_BODY
             if size is None and request.headers.get("transfer-encoding"):
                 return JSONResponse({"detail": "Content-Length required"}, 411)
+            if size is not None and not size.strip().isdecimal():
+                return JSONResponse({"detail": "Content-Length: expected a whole number"}, 400)
             if size is not None and int(size) > limit:
                 return JSONResponse({"detail": f"body over {limit} bytes"}, 413)
         return await call_next(request)
