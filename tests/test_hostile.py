@@ -36,6 +36,9 @@ from placement.roster.result_folder import lock_folder, read_result
 
 LRMX = Path(__file__).parent / "data" / "lrmx" / "good"
 ID_NUMBER = "11010519491231002X"
+# The same number as a Chinese input method types it, and with separators (issue 27).
+ID_SPELLINGS = ("１１０１０５１９４９１２３１００２Ｘ", "110105 19491231 002X",
+                "1101-0519-4912-3100-2X", "110105\u300019491231002x")
 ROOT = os.geteuid() == 0
 
 
@@ -97,6 +100,15 @@ def _workbook(env: Env, change) -> list[str]:
     path = env.tmp / "book.xlsx"
     book.save(path)
     return _validate(env, env.tmp / _with_data(env, path))
+
+
+def _replaced(env: Env, old: str, new: str) -> str:
+    """A copy of the scenario with `old` replaced, beside it; its file name."""
+    text = env.scenario.read_text("utf-8")
+    assert old in text, old
+    path = env.tmp / "replaced.toml"
+    path.write_text(text.replace(old, new), "utf-8")
+    return path.name
 
 
 def _with_data(env: Env, data: Path) -> str:
@@ -226,6 +238,17 @@ def _lrmx_with(env: Env, old: str, new: str, stem: str = "") -> list[str]:
     return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
 
 
+def _odd_form(env: Env, kind: str) -> list[str]:
+    """The good forms and C009.lrmx that is a named pipe or a link to a form."""
+    forms = env.tmp / "forms"
+    shutil.copytree(LRMX, forms)
+    if kind == "fifo":
+        os.mkfifo(forms / "C009.lrmx")
+    else:
+        (forms / "C009.lrmx").symlink_to(LRMX / "C001.lrmx")
+    return ["import-lrmx", str(forms), "--out", str(env.tmp / "imported"), "--lang", "en"]
+
+
 def _gbk_target(env: Env) -> list[str]:
     target = env.tmp / "target"
     target.mkdir()
@@ -294,6 +317,10 @@ CASES = [
     ("ID number in birth date", "csv",
      lambda e, m: (e.edit("cadres", "1970-03-01", ID_NUMBER), _validate(e))[1], 3,
      "looks like an ID number; not shown"),
+    *[(f"ID number spelt {i} in gender", "csv",
+       lambda e, m, n=n: (e.edit("cadres", "0001,王建国,M", f"0001,王建国,{n}"),
+                          _validate(e))[1], 3, "looks like an ID number; not shown")
+      for i, n in enumerate(ID_SPELLINGS)],
     ("relation given twice, contradicting", "csv",
      lambda e, m: (e.edit("relations", "0007,0020,sibling", "0007,0020,sibling\n0020,0007,spouse"),
                    _validate(e))[1], 3, "related twice or contradictorily"),
@@ -317,6 +344,34 @@ CASES = [
     ("duplicate header", "csv",
      lambda e, m: (e.edit("fit", "cadre_id,post_id,score", "cadre_id,post_id,cadre_id"),
                    _validate(e))[1], 3, "duplicate column"),
+    ("integer past 64 bits", "csv",
+     lambda e, m: (e.edit("cadres", ",2025,,true,true,0.95", ",99999999999999999999999,,true,"
+                   "true,0.95"), _validate(e))[1], 3,
+     "cadres.csv, row 2, column assessment_year: whole number 99999999999999999999999 is too "
+     "large"),
+    ("integer past 2^53", "csv",
+     lambda e, m: (e.edit("cadres", ",2025,,true,true,0.95", ",9007199254740993,,true,"
+                   "true,0.95"), _validate(e))[1], 3, "is too large"),
+    ("birth date of 1800", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国,M,1970-03-01", "0001,王建国,M,1800-03-01"),
+                   _validate(e))[1], 3,
+     "cadres.csv, row 2, column birth_date: birth date 1800-03-01 is before 1900"),
+    ("a post start before birth", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国,M,1970-03-01", "0001,王建国,M,2017-03-01"),
+                   _validate(e))[1], 3,
+     "cadres.csv, row 2, column rank_since: date 2016-06-01 is before the cadre's birth date"),
+    ("#REF! as a name", "csv",
+     lambda e, m: (e.edit("cadres", "0001,王建国", "0001,#REF!"), _validate(e))[1], 3,
+     "cadres.csv, row 2, column name: the cell holds the Excel error #REF!"),
+    ("#N/A as a date", "csv",
+     lambda e, m: (e.edit("cadres", "1970-03-01", "#N/A"), _validate(e))[1], 3,
+     "column birth_date: the cell holds the Excel error #N/A"),
+    ("ids that differ only by case", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府", "t01,洪洞县人民政府"), _validate(e))[1],
+     3, "teams.csv, row 3, column team_id: duplicate id t01 (first seen in row 2)"),
+    ("ids that differ only by width", "csv",
+     lambda e, m: (e.edit("teams", "T02,洪洞县人民政府", "Ｔ０１,洪洞县人民政府"), _validate(e))[1],
+     3, "teams.csv, row 3, column team_id: duplicate id Ｔ０１ (first seen in row 2)"),
     ("data set is a device", "csv",
      lambda e, m: _validate(e, e.tmp / _with_data(e, Path("/dev/null"))),
      3, "not a regular file"),
@@ -330,6 +385,9 @@ CASES = [
     ("merged cells", "xlsx", lambda e, m: _workbook(e, _merged), 3, "cells B2:B3 are merged"),
     ("formula without a value", "xlsx", lambda e, m: _workbook(e, _formula), 3,
      "cell V2 holds a formula without a saved value"),
+    ("#N/A error cell in a workbook", "xlsx",
+     lambda e, m: _workbook(e, lambda b: b["cadres"].__setitem__("B2", "#N/A")), 3,
+     "column name: the cell holds the Excel error #N/A"),
     ("workbook header-only", "xlsx",
      lambda e, m: _workbook(e, lambda b: b["posts"].delete_rows(2, 100)), 3,
      "has headers but no rows"),
@@ -349,6 +407,35 @@ CASES = [
      3, "solver.time_limit: expected a number, got inf"),
     ("--set seed huge", "toml",
      lambda e, m: [*_validate(e), "--set", "solver.seed=99999999999"], 3, "solver.seed"),
+    ("deeply nested TOML value", "toml",
+     lambda e, m: _validate(e, e.scenario_with("x = " + "[" * 5000 + "]" * 5000 + "\n")), 3,
+     "hostile.toml: tables or arrays nested more than 16 deep"),
+    ("deeply nested --set value", "toml",
+     lambda e, m: [*_validate(e), "--set", "x=" + "[" * 5000 + "]" * 5000], 3,
+     "--set, column x: tables or arrays nested more than 16 deep"),
+    ("reference date past pandas' calendar", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=9999-12-31"], 3,
+     "--set, column reference_date: date 9999-12-31 has a year outside the supported range"),
+    ("reference date past pandas' calendar in solve", "toml",
+     lambda e, m: [*_solve(e, e.tmp / "out"), "--set", "reference_date=9999-12-31"], 3,
+     "date 9999-12-31 has a year outside"),
+    ("reference date as text past the calendar", "toml",
+     lambda e, m: _validate(e, e.scenario_with("").parent / _replaced(
+         e, '"2026-09-01"', '"1600-01-01"')), 3,
+     "column reference_date: date 1600-01-01 has a year outside"),
+    ("a TOML date with a time zone", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=2026-09-01T00:00:00+08:00"], 3,
+     "2026-09-01T00:00:00+08:00 is a date with a time and a time zone; expected a plain date"),
+    ("a TOML date-time", "toml",
+     lambda e, m: [*_validate(e), "--set", "reference_date=2026-09-01T10:00:00"], 3,
+     "2026-09-01T10:00:00 has a time of day"),
+    ("min_women = true", "toml",
+     lambda e, m: _validate(e, e.scenario_with("[rules.R-TC5]\nmin_women = true\n")), 3,
+     "hostile.toml, column rules.R-TC5.min_women: expected a whole number, got true"),
+    ('time_limit = "60"', "toml", lambda e, m: [*_validate(e), "--set", 'solver.time_limit="60"'],
+     3, "solver.time_limit: expected a number, got '60'"),
+    ("log = 1", "toml", lambda e, m: [*_validate(e), "--set", "solver.log=1"],
+     3, "solver.log: expected true or false, got 1"),
     ("scenario is a folder", "toml", lambda e, m: _validate(e, e.data), 3,
      "not a regular file"),
     ("scenario missing", "toml", lambda e, m: _validate(e, e.tmp / "nowhere.toml"), 3,
@@ -386,6 +473,28 @@ CASES = [
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              f"<ChuShengNianYue>{ID_NUMBER}</ChuShengNianYue>"), 3,
      "looks like an ID number; not shown"),
+    ("ID number spelt full-width in 性别 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<XingBie>男</XingBie>", f"<XingBie>{ID_SPELLINGS[0]}</XingBie>"),
+     3, "looks like an ID number; not shown"),
+    ("ID number with spaces in 出生年月 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             f"<ChuShengNianYue>{ID_SPELLINGS[1]}</ChuShengNianYue>"), 3,
+     "looks like an ID number; not shown"),
+    ("a name in 性别 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<XingBie>男</XingBie>", "<XingBie>王建国</XingBie>"), 3,
+     "C001.lrmx, column XingBie: XingBie (性别): value '…' is not recognised; expected 男/女"),
+    ("a name in 出生年月 of a form", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>王建国</ChuShengNianYue>"), 3,
+     "C001.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date '…'"),
+    ("a malformed form saved under a name is named by its file", "lrmx",
+     lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
+                             "<ChuShengNianYue>1975-13</ChuShengNianYue>", "赵磊"), 3,
+     "赵磊.lrmx, column ChuShengNianYue: ChuShengNianYue (出生年月): cannot read date"),
+    ("a form that is a named pipe", "lrmx", lambda e, m: _odd_form(e, "fifo"), 3,
+     "C009.lrmx: is not a regular file (a named pipe"),
+    ("a form that is a symbolic link", "lrmx", lambda e, m: _odd_form(e, "link"), 3,
+     "C009.lrmx: is not a regular file"),
     ("entity bomb", "lrmx",
      lambda e, m: _lrmx_with(e, "<Person>", '<!DOCTYPE p [<!ENTITY a "aaaa">]><Person>'), 3,
      "DOCTYPE"),
@@ -396,7 +505,7 @@ CASES = [
     ("a form saved under an ID number", "lrmx",
      lambda e, m: _lrmx_with(e, "<ChuShengNianYue>197503</ChuShengNianYue>",
                              "<ChuShengNianYue>1975-13</ChuShengNianYue>", ID_NUMBER), 3,
-     "], column ChuShengNianYue"),  # named by its id `[LRMX-…]`, never by the number
+     "[looks like an ID number; not shown].lrmx, column ChuShengNianYue"),  # never the number
     ("import into a GBK cadres.csv", "lrmx", lambda e, m: _gbk_target(e), 3, "cadres.csv"),
     ("import --out a file", "lrmx",
      lambda e, m: ["import-lrmx", str(LRMX), "--out", str(e.scenario), "--lang", "en"], 3,
@@ -500,6 +609,7 @@ def test_hostile_case(case, tmp_path, solved, monkeypatch):
     assert res.exit_code == code, res.output
     assert words in res.output, res.output
     assert "王建国" not in res.output and ID_NUMBER not in res.output  # never a name or ID
+    assert not [n for n in ID_SPELLINGS if n in res.output]  # in any spelling
     assert after == before  # inputs are byte-identical
 
 
@@ -693,3 +803,246 @@ def test_a_column_not_read_is_warned_once_by_solve_and_kept_in_the_summary(tmp_p
     assert res.exit_code == 0, res.output
     assert "warning: " + str(env.data) in res.output
     assert "valid (1 warning above): teams 4" in res.output
+
+
+# ------------------------------------------------------------ internal errors, by class
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers())
+def test_a_whole_number_is_read_exactly_or_refused(n):
+    """Class: integer past 64 bits. Any whole number: read exactly, or refused when
+    beyond ±(2^53 - 1), never an exception nor a rounded value."""
+    from placement.data.parsing import MAX_INT, parse_int
+
+    values, bad = parse_int(pd.Series([str(n)], dtype="str"))
+    assert bool(bad.iat[0]) == (abs(n) > MAX_INT)
+    if not bad.iat[0]:
+        assert int(values.iat[0]) == n
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=3000))
+def test_any_nesting_is_read_or_refused_in_words(depth):
+    """Class: deeply nested TOML value. Any depth: read, or `toml_too_deep`."""
+    from placement.data.scenario_io import MAX_DEPTH, parse_override
+
+    try:
+        parts, value = parse_override("x=" + "[" * depth + "]" * depth)
+    except InputError as err:
+        assert depth + 1 > MAX_DEPTH and err.problems[0].code == "toml_too_deep"
+    else:
+        assert depth + 1 <= MAX_DEPTH and parts == ("x",)
+
+
+# ------------------------------------------------------------ the workbench, by class
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _workbench(workspace: Path):
+    """A test client of the workbench over `workspace`, with the session token."""
+    from fastapi.testclient import TestClient
+
+    from placement.web.app import create_app
+
+    client = TestClient(create_app(workspace, 8765, bundled=None),
+                        base_url="http://127.0.0.1:8765")
+    client.headers["X-CSRF-Token"] = client.get("/api/v1/session").json()["token"]
+    return client
+
+
+def _mini_files(**replace: bytes) -> list[dict]:
+    import base64
+
+    return [{"name": p.name, "content": base64.b64encode(replace.get(p.stem, p.read_bytes()))
+             .decode()} for p in sorted(MINI.glob("*.csv"))]
+
+
+def _upload(client, name: str, reference_date: str = "2026-09-01", files=None):
+    return client.post("/api/v1/datasets", json={"name": name, "reference_date": reference_date,
+                                                 "files": files or _mini_files()})
+
+
+def test_web_a_non_integer_last_event_id_is_400(tmp_path):
+    """Class: internal errors. `Last-Event-ID: abc` is a 400 naming the header."""
+    client = _workbench(tmp_path)
+    run = client.app.state.workspace.new_run("mini", [], {})
+    resp = client.get(f"/api/v1/runs/{run.id}/events", headers={"Last-Event-ID": "abc"})
+    assert resp.status_code == 400 and "Last-Event-ID" in resp.text
+    resp = client.get(f"/api/v1/runs/{run.id}/events", headers={"Last-Event-ID": "3"})
+    assert resp.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["te\x00ams.csv", "teams\x00.csv", "\x00", "a\nb.csv"])
+def test_web_a_control_character_in_an_upload_file_name_is_400(tmp_path, name):
+    """Class: internal errors. A NUL (or any control character) in a file's name: 400
+    showing it escaped, nothing kept."""
+    client = _workbench(tmp_path)
+    files = _mini_files()
+    files[0]["name"] = name
+    resp = _upload(client, "nul2", files=files)
+    assert resp.status_code == 400, resp.text
+    assert "\x00" not in resp.text and "file name" in resp.text
+    assert not (tmp_path / "datasets" / "nul2").exists()
+    assert not [p for p in (tmp_path / "datasets").iterdir() if p.name.startswith(".nul2")]
+
+
+def test_web_a_damaged_history_is_moved_aside_and_the_workbench_starts(tmp_path):
+    """Class: internal errors. An index.sqlite that is no database: moved aside (its
+    bytes kept), a fresh one started, the page warned; runs list and work."""
+    junk = b"not a database " * 100
+    (tmp_path / "index.sqlite").write_bytes(junk)
+    client = _workbench(tmp_path)
+    (aside,) = tmp_path.glob("index.sqlite.broken-*")
+    assert aside.read_bytes() == junk
+    warnings = client.get("/api/v1/session").json()["warnings"]
+    assert [w["code"] for w in warnings] == ["history_moved_aside"]
+    assert aside.name in warnings[0]["en"] and aside.name in warnings[0]["zh"]
+    assert client.get("/api/v1/runs").json() == []
+    client.app.state.workspace.new_run("mini", [], {})
+    assert len(client.get("/api/v1/runs").json()) == 1
+
+
+def test_web_a_bad_json_history_row_is_skipped_and_reported(tmp_path):
+    """Class: internal errors. One run row with broken JSON: the list skips it (200),
+    the run itself is 409, and the page is told which run."""
+    import sqlite3
+
+    client = _workbench(tmp_path)
+    ws = client.app.state.workspace
+    good, bad = ws.new_run("mini", [], {}), ws.new_run("mini", [], {})
+    with sqlite3.connect(tmp_path / "index.sqlite") as db:
+        db.execute("update runs set settings='[not json' where id=?", (bad.id,))
+    resp = client.get("/api/v1/runs")
+    assert resp.status_code == 200 and [r["id"] for r in resp.json()] == [good.id]
+    assert client.get(f"/api/v1/runs/{bad.id}").status_code == 409
+    warned = client.get("/api/v1/session").json()["warnings"]
+    assert [(w["code"], bad.id in w["en"]) for w in warned] == [("run_row_skipped", True)]
+
+
+def test_web_uploads_under_one_name_at_once_keep_one_whole_data_set(tmp_path):
+    """Class: data loss. Two uploads under one name at once (a double click), three
+    rounds: one 201 and one 409, the kept data set validates, no staging folder left;
+    two at once under distinct names: both kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from placement.data.scenario_io import load_scenario
+
+    client = _workbench(tmp_path)
+    for round_ in range(3):
+        name = f"twice-{round_}"
+        with ThreadPoolExecutor(2) as pool:
+            codes = sorted(r.status_code for r in pool.map(lambda n: _upload(client, n),
+                                                           [name, name]))
+        assert codes == [201, 409], codes
+        sc = load_scenario(tmp_path / "scenarios" / f"{name}.toml")
+        res = CliRunner().invoke(app, ["validate", str(sc.source), "--lang", "en"])
+        assert res.exit_code == 0, res.output
+    with ThreadPoolExecutor(2) as pool:
+        codes = [r.status_code for r in pool.map(lambda n: _upload(client, n), ["a1", "a2"])]
+    assert codes == [201, 201]
+    assert not [p for p in (tmp_path / "datasets").iterdir() if p.name.startswith(".")]
+    assert _upload(client, "a1").status_code == 409  # a name taken stays taken
+
+
+def test_web_a_failed_upload_leaves_no_data_set_and_no_scenario(tmp_path):
+    """Class: data loss. A scenario is written only with its data, and only then."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "late", reference_date="not a date")
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["problems"][0]["column"] == "reference_date"
+    assert not (tmp_path / "scenarios" / "late.toml").exists()
+    assert list((tmp_path / "datasets").iterdir()) == []
+    assert _upload(client, "late").status_code == 201
+
+
+def test_web_two_files_of_one_name_in_an_upload_are_400(tmp_path):
+    """Class: silent acceptance. Two teams.csv in one upload (the last used to win)."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "dup", files=_mini_files() + _mini_files()[-1:])
+    assert resp.status_code == 400 and "two files named 'teams.csv'" in resp.text
+
+
+@pytest.mark.parametrize("reference_date", [
+    "2026-09-01\n[solver]\nworkers = 64", "2026-09-01\nname = \"x\"", "2026-09-01 # x\n[a]"])
+def test_web_a_reference_date_cannot_smuggle_settings(tmp_path, reference_date):
+    """Class: injection. The form's reference date is a value, never TOML text."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "smuggle", reference_date=reference_date)
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["problems"][0]["column"] == "reference_date"
+    assert not (tmp_path / "scenarios" / "smuggle.toml").exists()
+
+
+def test_web_the_saved_scenario_holds_the_values_given_and_nothing_else(tmp_path):
+    """Class: injection. A title with a newline and a table header stays the title."""
+    import tomllib
+
+    client = _workbench(tmp_path)
+    assert _upload(client, "base").status_code == 201
+    written = tomllib.loads((tmp_path / "scenarios" / "base.toml").read_text("utf-8"))
+    assert set(written) == {"name", "data", "reference_date"}
+    title = 'x"\n[solver]\nworkers = 64\n'
+    resp = client.post("/api/v1/scenarios", json={"name": "child", "base": "base",
+                                                  "title": title,
+                                                  "set": ["rules.R-TC5.min_women=2"]})
+    assert resp.status_code == 201, resp.text
+    doc = tomllib.loads((tmp_path / "scenarios" / "child.toml").read_text("utf-8"))
+    assert doc["name"] == title and "solver" not in doc
+    assert doc["rules"] == {"R-TC5": {"min_women": 2}}
+
+
+@pytest.mark.parametrize("name", ["mini\n", "mini\r\n", "mini ", "../mini", "mini\x00", ""])
+def test_web_a_name_ending_in_a_newline_is_refused(tmp_path, name):
+    """Class: injection. `$` matched before a final newline; the name rule is fullmatch."""
+    client = _workbench(tmp_path)
+    assert _upload(client, name).status_code == 400
+    resp = client.post("/api/v1/scenarios", json={"name": name, "base": "x"})
+    assert resp.status_code in (400, 422)
+    assert list((tmp_path / "datasets").iterdir()) == []
+    assert list((tmp_path / "scenarios").iterdir()) == []
+
+
+# ------------------------------------------------------------ leaks, by class
+
+_WIDE = {str(d): chr(0xFF10 + d) for d in range(10)} | {"X": "Ｘ"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("0123456789"), min_size=17, max_size=17),
+       st.sampled_from("0123456789Xx"),
+       st.lists(st.sampled_from(["", "", "", " ", "-", "\u3000", "\u00a0", "－", "—"]),
+                min_size=18, max_size=18),
+       st.lists(st.booleans(), min_size=18, max_size=18),
+       st.sampled_from(["", "身份证 ", "a,", "：", "ID "]), st.sampled_from(["", " 号", "。"]))
+def test_an_id_number_in_any_spelling_is_never_shown(digits, last, seps, wide, before, after):
+    """Class: leaks. 18 characters of an ID number, each in either width, with any
+    separators between them, inside any text: hidden by the one recogniser, in both
+    languages, as a value and as a file name."""
+    from placement.data.errors import Problem, shown_place, shown_value
+
+    chars = [_WIDE.get(c.upper(), c) if w else c for c, w in zip([*digits, last], wide,
+                                                                 strict=True)]
+    number = "".join(c + s for c, s in zip(chars, seps[:-1] + [""], strict=True))
+    text = before + number + after
+    for lang in ("zh", "en"):
+        for shown in (str(shown_value(text, lang)), shown_place(text, lang),
+                      Problem("bad_int", source=text, params={"value": text}).render(lang)):
+            assert number not in shown and "".join(digits[:6]) not in shown.translate(
+                {ord(v): k for k, v in _WIDE.items()})
+
+
+def test_web_a_non_integer_content_length_is_400(tmp_path):
+    """Class: internal errors. `Content-Length: abc` on a write: 400, not 500."""
+    import httpx
+
+    client = _workbench(tmp_path)
+    req = client.build_request("POST", "/api/v1/validate", content=b"{}",
+                               headers={"Content-Type": "application/json"})
+    req.headers["Content-Length"] = "abc"
+    try:
+        resp = client.send(req)
+    except httpx.HTTPError:  # a client or transport may refuse to send it at all
+        return
+    assert resp.status_code == 400 and "Content-Length" in resp.text

@@ -94,9 +94,9 @@ def test_missing_fields_are_warnings_that_name_id_and_field():
     codes = {(w.code, w.column) for w in person.warnings}
     assert ("lrmx_missing_optional", "QuanRiZhiJiaoYu_XueLi") in codes
     assert ("lrmx_unknown_field", "BeiZhu") in codes
-    # a form saved under a person's name is named by the id it gets, never by its file
-    # name (issue 14; the file is in lrmx_import.csv)
-    assert all(w.source == f"[{NAMED}]" for w in person.warnings)
+    # a form is named by its file name, the planner's own input (issue 27: the id it gets
+    # sent the planner to lrmx_import.csv to find the file)
+    assert all(w.source == "孙建平.lrmx" for w in person.warnings)
 
 
 def test_bad_files_give_a_clear_error_per_file(tmp_path):
@@ -121,10 +121,11 @@ def test_cli_import_shows_ids_only_and_never_secrets(tmp_path):
     assert res.exit_code == 0, res.output
     assert "3 new cadres" in res.output and "rank" in res.output  # columns to fill in
     assert "0 posts' incumbent filled" in res.output  # a new data set: no posts to link
-    # No value read from a form and no name is shown: a form saved under a person's name
-    # is named by its id, one named by its id by its file (issue 14).
+    # No value read from a form and no name is shown; a form is named by its file name
+    # (the planner's own input: 孙建平.lrmx), never by what it holds (issue 27).
+    assert "孙建平.lrmx" in res.output
     for text in ("赵文涛", "钱丽华", "孙建平", *SECRETS):
-        assert text not in res.output
+        assert text not in res.output.replace("孙建平.lrmx", "")
     bad = CliRunner().invoke(app, ["import-lrmx", str(BAD), "--out", str(tmp_path / "b"),
                                    "--lang", "zh"])
     assert bad.exit_code == 3 and "D001.lrmx，列 ChuShengNianYue" in bad.output

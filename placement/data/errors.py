@@ -21,8 +21,15 @@ from typing import NamedTuple
 from placement.data.i18n import MESSAGES
 
 # An 18-character resident ID number (17 digits and a digit or X), checksum or not,
-# anywhere in a value; 15-digit first-generation numbers too.
-ID_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
+# anywhere in a value; 15-digit first-generation numbers too. In any spelling a planner
+# may type: digits of any width (`\d` is every Unicode decimal digit: full-width ０-９,
+# what a Chinese input method types), X of either width, and separators between the
+# digits (spaces of any kind, hyphens and dashes: `110105 19491231 002X`). The one
+# recogniser: every mask (`shown_value`, `shown_place`, `looks_like_id_number`) uses it.
+_ID_SEP = r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]*"
+_ID_X = "XxＸｘ"
+ID_NUMBER = re.compile(rf"(?<!\d)(?:\d(?:{_ID_SEP}\d){{16}}{_ID_SEP}[\d{_ID_X}]"
+                       rf"|\d(?:{_ID_SEP}\d){{14}})(?![\d{_ID_X}])")
 HIDDEN = {"zh": "［疑似身份证号，已隐去］", "en": "[looks like an ID number; not shown]"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -60,6 +67,8 @@ def shown_value(value: object, lang: str = "en") -> object:
         return value
     if looks_like_id_number(value):
         return HIDDEN["zh" if lang == "zh" else "en"]
+    if not _CONTROL.search(value):
+        return value  # as given (a str subclass keeps its own repr)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 

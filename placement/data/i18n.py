@@ -31,6 +31,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read date {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYYMM",
     ),
     "bad_number": ("无法识别的数字 {value!r}", "cannot read number {value!r}"),
+    "int_too_large": (
+        "整数 {value} 过大，绝对值应不超过 {limit}",
+        "whole number {value} is too large; expected at most {limit} either way",
+    ),
     "bad_int": ("无法识别的整数 {value!r}", "cannot read whole number {value!r}"),
     "bad_bool": (
         "无法识别的是/否值 {value!r}，应为 是/否、true/false 或 1/0",
@@ -43,6 +47,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out_of_range": (
         "取值 {value} 超出范围，应在 {low} 到 {high} 之间",
         "value {value} is out of range; expected {low} to {high}",
+    ),
+    "birth_too_early": (
+        "出生日期 {value} 早于 {low} 年，请核对（可能是录入错误）",
+        "birth date {value} is before {low}; check it (a typing slip?)",
+    ),
+    "before_birth": (
+        "日期 {value} 早于该干部的出生日期",
+        "date {value} is before the cadre's birth date",
+    ),
+    "excel_error": (
+        "单元格为 Excel 错误值 {value}（公式出错），不是取值；请在 Excel 中修正后重新保存",
+        "the cell holds the Excel error {value} (a failed formula), not a value; fix it in "
+        "Excel and save again",
     ),
     "future_date": (
         "日期 {value} 晚于参照日期 {ref}",
@@ -127,6 +144,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setting_date": (
         "无法识别的日期 {value!r}，应为 YYYY-MM-DD",
         "cannot read date {value!r}; expected YYYY-MM-DD",
+    ),
+    "setting_date_zone": (
+        "日期 {value} 带有时间和时区，应为不带时间的日期 YYYY-MM-DD",
+        "{value} is a date with a time and a time zone; expected a plain date YYYY-MM-DD",
+    ),
+    "setting_date_time": (
+        "{value} 带有时间，应为不带时间的日期 YYYY-MM-DD",
+        "{value} has a time of day; expected a plain date YYYY-MM-DD",
+    ),
+    "setting_date_range": (
+        "日期 {value} 的年份超出可处理范围（{low}–{high}年）",
+        "date {value} has a year outside the supported range {low}–{high}",
+    ),
+    "toml_too_deep": (
+        "表或数组嵌套超过 {limit} 层，未读入",
+        "tables or arrays nested more than {limit} deep; not read",
     ),
     "setting_ge": ("取值 {value} 应不小于 {limit}", "value {value} must be at least {limit}"),
     "setting_gt": ("取值 {value} 应大于 {limit}", "value {value} must be greater than {limit}"),
@@ -227,6 +260,9 @@ MESSAGES.update({
     "result_scenario_missing": ("找不到求解时使用的场景文件 {path}，请用 --scenario 指定",
                                 "cannot find the scenario file {path} the result was solved "
                                 "with; give it with --scenario"),
+    "lrmx_not_file": ("不是普通文件（命名管道、设备、文件夹或符号链接），未读取；请放入表文件本身",
+                      "is not a regular file (a named pipe, a device, a folder or a symbolic "
+                      "link) and was not read; put the form file itself there"),
     "lrmx_no_files": ("文件夹中没有 .lrmx 或 .lrm 文件", "the folder holds no .lrmx or .lrm file"),
     "lrmx_bad_xml": ("无法读取任免审批表：{reason}", "cannot read the 任免审批表: {reason}"),
     "lrmx_not_person": ("根元素为 {root}，应为 Person",

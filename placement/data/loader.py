@@ -28,6 +28,7 @@ import difflib
 import hashlib
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +62,14 @@ MAX_ROWS = 1_000_000  # rows of one table
 MAX_CELL_CHARS = 2_000  # characters of one cell of a known column
 # Characters no cell may hold (tab, line feed and carriage return may).
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# What Excel shows in a cell whose formula failed; saved as text by "Save as CSV" and
+# as an error value in a workbook. Never a value (a name `#REF!`, a date `#N/A`).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!"})
+# The earliest birth date a cadre can have: anything before is a typing slip (1800 for
+# 1980), not a person in office (docs/data.md).
+MIN_BIRTH_YEAR = 1900
 
 
 # ---------------------------------------------------------------- reading files
@@ -340,6 +349,7 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
                   _check_fit_pairs, _check_self_relation, _check_relation_pairs):
         problems.extend(check(built))
     problems.extend(_check_future(built, ref))
+    problems.extend(_check_birth(built, ref))
     if problems:
         raise InputError(_in_reading_order(problems, built))
     frames = {name: _with_derived(name, b.frame) for name, b in built.items()}
@@ -501,10 +511,15 @@ BAD_CODE = {"date": "bad_date", "bool": "bad_bool", "int": "bad_int", "float": "
 
 def _unreadable_text(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
                      problems: list[Problem]) -> pd.Series:
-    """Cells with a control character or longer than `MAX_CELL_CHARS`: problems that
+    """Cells with a control character, longer than `MAX_CELL_CHARS` or holding an Excel
+    error (`#REF!`, `#N/A` …: `EXCEL_ERRORS`): problems that
     name the cell, never its content (it may be a name); the mask of those cells."""
     control = text.str.contains(CONTROL, regex=True)
     long = text.str.len() > MAX_CELL_CHARS
+    excel = text.isin(EXCEL_ERRORS) & ~control & ~long
+    for i in np.flatnonzero(excel.to_numpy()):
+        problems.append(built.problem("excel_error", int(rows[i]), col.name,
+                                      value=text.iat[i]))
     for i in np.flatnonzero(control.to_numpy()):
         at = re.search(CONTROL, text.iat[i])
         problems.append(built.problem("control_char", int(rows[i]), col.name,
@@ -512,7 +527,7 @@ def _unreadable_text(col: Column, text: pd.Series, rows: np.ndarray, built: _Bui
     for i in np.flatnonzero((long & ~control).to_numpy()):
         problems.append(built.problem("cell_too_long", int(rows[i]), col.name,
                                       length=len(text.iat[i]), limit=MAX_CELL_CHARS))
-    return control | long
+    return control | long | excel
 
 
 def _parse_column(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
@@ -553,6 +568,9 @@ def _bad_cell(col: Column, value: str, row: int, built: _Built) -> Problem:
     if col.kind == "date" and parsing.year_outside_range(value):
         return built.problem("date_range", row, col.name, value=value,
                              low=parsing.MIN_YEAR, high=parsing.MAX_YEAR)
+    if col.kind == "int" and parsing.int_too_large(value):
+        return built.problem("int_too_large", row, col.name, value=value,
+                             limit=parsing.MAX_INT)
     if col.kind == "grades":
         params = {"value": parsing.first_bad_grade(value),
                   "expected": "/".join(parsing.ASSESSMENT_LEVEL)}
@@ -569,15 +587,21 @@ def _first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return frame.groupby(keys, sort=False)[ROW].transform("first")
 
 
+def _id_key(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).casefold()
+
+
 def _check_unique(built: dict[str, _Built]) -> list[Problem]:
     out = []
     for b in built.values():
         for col in b.table.columns:
             if not col.unique:
                 continue
-            f = b.frame
-            dup = (f[col.name] != "") & f.duplicated(col.name)
-            first = _first_rows(f, [col.name])
+            # ids that differ only by letter case or character width (ｃ００１, C001)
+            # are one id typed twice: compared in NFKC, case-folded
+            f = b.frame.assign(_key=b.frame[col.name].map(_id_key))
+            dup = (f[col.name] != "") & f.duplicated("_key")
+            first = _first_rows(f, ["_key"])
             out += [b.problem("duplicate_id", int(f[ROW].iat[i]), col.name,
                               value=f[col.name].iat[i], first=int(first.iat[i]))
                     for i in np.flatnonzero(dup.to_numpy())]
@@ -691,6 +715,26 @@ def _check_future(built: dict[str, _Built], ref: pd.Timestamp) -> list[Problem]:
                               value=b.frame[col.name].iat[i].date().isoformat(),
                               ref=ref.date().isoformat())
                     for i in np.flatnonzero(late)]
+    return out
+
+
+def _check_birth(built: dict[str, _Built], ref: pd.Timestamp) -> list[Problem]:
+    """Birth dates from `MIN_BIRTH_YEAR` on, and no `*_since` date before its cadre's
+    birth (a birth date after `ref` is reported by `_check_future` alone)."""
+    b = built["cadres"]
+    f = b.frame
+    if "birth_date" not in f:
+        return []
+    born = f["birth_date"]
+    out = [b.problem("birth_too_early", int(f[ROW].iat[i]), "birth_date",
+                     value=born.iat[i].date().isoformat(), low=MIN_BIRTH_YEAR)
+           for i in np.flatnonzero((born.dt.year < MIN_BIRTH_YEAR).to_numpy())]
+    for col in b.table.columns:
+        if col.kind == "date" and col.name.endswith("_since") and col.name in f:
+            early = ((f[col.name] < born) & (born <= ref)).to_numpy()
+            out += [b.problem("before_birth", int(f[ROW].iat[i]), col.name,
+                              value=f[col.name].iat[i].date().isoformat())
+                    for i in np.flatnonzero(early)]
     return out
 
 

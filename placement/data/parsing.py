@@ -172,11 +172,23 @@ def parse_float(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return nums, pd.Series(bad, index=text.index)
 
 
+MAX_INT = 2**53 - 1  # whole numbers beyond are not held exactly (and 2^63 overflows Int64)
+
+
+def int_too_large(text: str) -> bool:
+    """A whole number too large to read exactly (for the message)."""
+    try:
+        return abs(float(text)) > MAX_INT
+    except ValueError:
+        return False
+
+
 def parse_int(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers as Int64; "2025.0" is accepted, "2025.5" is not."""
+    """Whole numbers as Int64; "2025.0" is accepted, "2025.5" is not, nor any beyond
+    ±2^53 (`MAX_INT`)."""
     nums = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
     with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(nums) | (np.mod(nums, 1) != 0)
+        bad = ~np.isfinite(nums) | (np.mod(nums, 1) != 0) | (np.abs(nums) > MAX_INT)
     nums = pd.Series(nums, index=text.index)
     ints = nums.where(~bad).round().astype("Int64")
     return ints, pd.Series(bad, index=text.index)

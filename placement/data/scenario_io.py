@@ -19,12 +19,17 @@ file that set the offending key (or `--set`), the column its dotted key path.
 Every number a scenario takes is bounded before the model sees it (`MAX_NUMBER`,
 and `MAX_SEED` for the solver's seed, which CP-SAT keeps in 32 bits): a weight of
 2^63 or an infinite time limit is a message naming the key, not a crash inside
-the solver.
+the solver. Types are strict where TOML has them: a whole-number setting takes a
+TOML integer (not `true`, not `"60"`), a yes/no setting `true`/`false`, a date a
+plain TOML date (not a date-time, not one with a time zone), and the reference date
+lies in the years the data's dates can hold (`MIN_YEAR`–`MAX_YEAR`). A value nested
+deeper than `MAX_DEPTH` tables or arrays is refused before it is walked.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -36,9 +41,11 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
+import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from placement.data.errors import InputError, Problem
+from placement.data.parsing import MAX_YEAR, MIN_YEAR
 from placement.data.rules import CATALOGUE, RULE_NAMES, Rule
 from placement.data.scenario import Scenario
 
@@ -48,9 +55,10 @@ _KEY = tuple  # a key path: ("rules", "R-TC5", "min_women")
 MAX_NUMBER = 10**9  # any weight, limit, count or threshold
 MAX_SEED = 2**31 - 1  # solver.seed: CP-SAT's random_seed is a 32-bit integer
 _LIMITS = {("solver", "seed"): MAX_SEED}
+MAX_DEPTH = 16  # tables and arrays inside one another (no setting goes past 4)
 
 __all__ = ["load_scenario", "scenario_to_dict", "scenario_checksum", "parse_override",
-           "rules_table_markdown"]
+           "scenario_text", "rules_table_markdown"]
 
 
 # --- public API -------------------------------------------------------------------
@@ -72,10 +80,12 @@ def load_scenario(path: Path, overrides: Sequence[str] = ()) -> Scenario:
         problems.append(_unknown_key(("source",), origin, str(path)))
         del raw["source"]
     problems.extend(_out_of_bounds(raw, origin, str(path)))
+    loose = _loose_types(raw, origin, str(path))
+    problems.extend(loose)
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as err:
-        problems.extend(_problems_from(err, raw, origin, str(path)))
+        problems.extend(_unsaid(_problems_from(err, raw, origin, str(path)), loose))
     if problems:
         raise InputError(problems)
     sc.source = path
@@ -108,14 +118,35 @@ def override_scenario(sc: Scenario, settings: Sequence[str]) -> Scenario:
         if item is not None:
             _apply_override(raw, origin, *item, problems)
     problems.extend(_out_of_bounds(raw, origin, OVERRIDE_SOURCE))
-    if problems:
-        raise InputError(problems)
+    loose = _loose_types(raw, origin, OVERRIDE_SOURCE)
+    if problems or loose:
+        raise InputError(problems + loose)
     try:
         new = Scenario.model_validate(raw)
     except ValidationError as err:
         raise InputError(_problems_from(err, raw, origin, OVERRIDE_SOURCE)) from None
     new.source = sc.source
     return new
+
+
+def scenario_text(doc: dict, header: str = "") -> str:
+    """The one writer of every scenario file the program saves: `doc` (plain values,
+    dates, nested tables; None values left out) as TOML text by `tomli-w`, `header` as
+    comment lines first. Every string is quoted and escaped by the library, so no value
+    (a title, a path, a reference date typed into a form) can end its line and add a
+    setting of its own."""
+    comments = "".join(f"# {line}\n" for line in header.splitlines())
+    return comments + tomli_w.dumps(_writable(doc), multiline_strings=False)
+
+
+def _writable(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _writable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_writable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
 
 
 def parse_override(text: str) -> tuple[_KEY, object]:
@@ -187,7 +218,10 @@ def _parse_file(path: Path, label: str, problems: list[Problem]) -> dict | None:
         problems.append(Problem("bad_toml", source=label, params={"reason": str(err)}))
         return None
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
+    except RecursionError:
+        problems.append(Problem("toml_too_deep", source=label, params={"limit": MAX_DEPTH}))
+        return None
     except tomllib.TOMLDecodeError as err:
         msg = str(err)
         at = _TOML_AT.search(msg)
@@ -198,6 +232,26 @@ def _parse_file(path: Path, label: str, problems: list[Problem]) -> dict | None:
         else:
             problems.append(Problem("bad_toml", source=label, params={"reason": msg}))
         return None
+    deep = _too_deep(doc)
+    if deep is not None:
+        problems.append(Problem("toml_too_deep", source=label, column=_dotted(deep),
+                                params={"limit": MAX_DEPTH}))
+        return None
+    return doc
+
+
+def _too_deep(value: object, path: _KEY = ()) -> _KEY | None:
+    """The key path of the first value nested past `MAX_DEPTH`, else None."""
+    if not isinstance(value, dict | list):
+        return None
+    if len(path) >= MAX_DEPTH:
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for k, v in items:
+        found = _too_deep(v, (*path, k))
+        if found is not None:
+            return found
+    return None
 
 
 def _merge(dst: dict, src: dict, origin: dict, label: str, prefix: _KEY) -> None:
@@ -232,15 +286,25 @@ def _parse_override(text: str, problems: list[Problem]) -> tuple[_KEY, object, s
     if parts[0] == "extends":
         problems.append(Problem("override_extends", source=OVERRIDE_SOURCE, column="extends"))
         return None
-    return parts, _override_value(value.strip()), text
+    try:
+        parsed = _override_value(value.strip())
+    except RecursionError:
+        parsed = None
+    if parsed is None or _too_deep(parsed, parts) is not None:
+        problems.append(Problem("toml_too_deep", source=OVERRIDE_SOURCE, column=".".join(parts),
+                                params={"limit": MAX_DEPTH}))
+        return None
+    return parts, parsed, text
 
 
 def _override_value(text: str) -> object:
-    """A TOML value if `text` is one, else the bare string."""
+    """A TOML value if `text` is one (one value: `1\n[solver]\nworkers = 64` is not),
+    else the bare string."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        doc = tomllib.loads(f"v = {text}")
     except tomllib.TOMLDecodeError:
         return text
+    return doc["v"] if len(doc) == 1 else text
 
 
 def _apply_override(raw: dict, origin: dict, parts: _KEY, value: object, text: str,
@@ -283,6 +347,94 @@ def _out_of_bounds(raw: dict, origin: dict, default: str, prefix: _KEY = ()) -> 
             out.append(Problem("setting_ge", **where, params={"value": value,
                                                               "limit": -limit}))
     return out
+
+
+# --- strict types -------------------------------------------------------------------
+def _loose_types(raw: dict, origin: dict, default: str) -> list[Problem]:
+    """Values pydantic would coerce but a planner did not mean: `true` or `"3"` for a
+    whole number, `"60"` for a number, `1` for true/false, a date-time or a time for a
+    date; and a reference date outside the years the data's dates can hold."""
+    out: list[Problem] = []
+    for path, annotation, value in _leaves(Scenario, raw, ()):
+        where = {"source": _source_of(path, origin, default), "column": _dotted(path)}
+        shown = _plain(value)
+        if annotation is int and (isinstance(value, bool) or not isinstance(value, int)):
+            if isinstance(value, bool | str):
+                out.append(Problem("setting_int", **where, params={"value": shown}))
+        elif annotation is float and (isinstance(value, bool) or isinstance(value, str)):
+            out.append(Problem("setting_number", **where, params={"value": shown}))
+        elif annotation is bool and not isinstance(value, bool):
+            out.append(Problem("setting_bool", **where, params={"value": shown}))
+        elif annotation is dt.date:
+            if isinstance(value, dt.datetime | dt.time):
+                zoned = getattr(value, "tzinfo", None) is not None
+                code = "setting_date_zone" if zoned else "setting_date_time"
+                out.append(Problem(code, **where, params={"value": shown}))
+            elif not MIN_YEAR <= _year(value) <= MAX_YEAR:
+                out.append(Problem("setting_date_range", **where, params={
+                    "value": shown, "low": MIN_YEAR, "high": MAX_YEAR}))
+    return out
+
+
+def _unsaid(problems: list[Problem], said: list[Problem]) -> list[Problem]:
+    """`problems` but those at a key `said` already names."""
+    keys = {p.column for p in said}
+    return [p for p in problems if p.column not in keys]
+
+
+def _year(value: object) -> int:
+    """The year of a date or of ISO date text; MIN_YEAR for anything else (pydantic
+    reports what is no date)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return MIN_YEAR
+    return value.year if isinstance(value, dt.date) else MIN_YEAR
+
+
+def _leaves(model: type[BaseModel], raw: object, prefix: _KEY):
+    """(key path, annotation, value) of the plain values `raw` gives `model`'s fields."""
+    if not isinstance(raw, dict):
+        return
+    for key, value in raw.items():
+        path = (*prefix, key)
+        if model is Scenario and key == "rules":
+            if isinstance(value, dict):
+                for rid, table in value.items():
+                    if rid in CATALOGUE:
+                        yield from _leaves(CATALOGUE[rid], table, (*path, rid))
+            continue
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            continue
+        annotation = field.annotation
+        sub = _model_in(annotation)
+        if sub is not None and isinstance(value, dict):
+            yield from _leaves(sub, value, path)
+        elif typing.get_origin(annotation) is dict and isinstance(value, dict):
+            inner = typing.get_args(annotation)[-1]
+            for k, v in value.items():
+                yield (*path, k), inner, v
+        elif annotation in (int, float, bool, dt.date):
+            yield path, annotation, value
+
+
+class _TomlText(str):
+    """A value written as TOML writes it, shown without quotes (`got true`)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _plain(value: object) -> object:
+    """A value as a message shows it: true/false, dates and times as TOML writes them
+    (never a Python repr such as `datetime.datetime(…)`)."""
+    if isinstance(value, bool):
+        return _TomlText("true" if value else "false")
+    if isinstance(value, dt.date | dt.time):
+        return _TomlText(value.isoformat())
+    return value
 
 
 # --- validation errors as problems --------------------------------------------------
@@ -356,7 +508,7 @@ def _problems_from(err: ValidationError, raw: dict, origin: dict, default: str
             problems.append(_unknown_key(path, origin, default))
             continue
         source = _source_of(path, origin, default)
-        value = e.get("input")
+        value = _plain(e.get("input"))
         ctx = e.get("ctx") or {}
         column = _dotted(path) or None
         if etype == "missing":

@@ -25,6 +25,7 @@ total (load to solved), and on solve time alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import resource
 import statistics
@@ -35,7 +36,7 @@ from pathlib import Path
 from models.builder import build as build_model
 from models.objective import set_objective, weighted
 from placement.data.loader import load_dataset
-from placement.data.scenario_io import load_scenario
+from placement.data.scenario_io import load_scenario, scenario_text
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.generate import generate, write_dataset
@@ -45,15 +46,6 @@ from placement.solver.highs import highs_model, mip_arrays
 
 SOLVERS = ("ours", "highs", "lp")
 LP_OPTIONS = {"solver": "ipm", "run_crossover": "off", "presolve": "off"}
-SCENARIO = """name = "bench {profile} (seed {seed})"
-data = "."
-reference_date = "2026-09-01"
-objective = "weighted"
-
-[solver]
-time_limit = {time_limit}
-relative_gap = {gap}
-"""
 
 
 @dataclass
@@ -81,9 +73,10 @@ def instance_folder(profile: str, seed: int, cache: Path, time_limit: float, gap
     folder = cache / f"{profile}-{seed}"
     if not (folder / "cadres.csv").is_file():
         write_dataset(generate(profile, seed), folder)
-    (folder / "bench.toml").write_text(
-        SCENARIO.format(profile=profile, seed=seed, time_limit=time_limit, gap=gap),
-        encoding="utf-8")
+    (folder / "bench.toml").write_text(scenario_text({
+        "name": f"bench {profile} (seed {seed})", "data": ".",
+        "reference_date": dt.date(2026, 9, 1), "objective": "weighted",
+        "solver": {"time_limit": time_limit, "relative_gap": gap}}), encoding="utf-8")
     return folder
 
 

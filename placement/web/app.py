@@ -27,6 +27,7 @@ import logging
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 import zipfile
 from contextlib import asynccontextmanager
@@ -35,23 +36,26 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
+import pandas as pd
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from placement import api
-from placement.data.errors import InputError
+from placement.data import atomic
+from placement.data.errors import InputError, shown_place
 from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
 from placement.data.regions import region_names
 from placement.data.rules import RULE_NAMES
-from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.data.scenario_io import load_scenario, parse_override, scenario_to_dict
+from placement.data.scenario_io import scenario_text as write_scenario
 from placement.data.schema import RELATIONS
 from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
 from placement.web.plans import register as register_plans
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
-from placement.web.workspace import FINAL, Workspace
+from placement.web.workspace import FINAL, DamagedRecord, Workspace
 
 STATIC = Path(__file__).parent / "static"
 BUNDLED = Path(__file__).resolve().parents[2] / "scenarios"  # a source checkout's samples
@@ -144,6 +148,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             limit = MAX_UPLOAD if request.url.path == "/api/v1/datasets" else MAX_BODY
             if size is None and request.headers.get("transfer-encoding"):
                 return JSONResponse({"detail": "Content-Length required"}, 411)
+            if size is not None and not size.strip().isdecimal():
+                return JSONResponse({"detail": "Content-Length: expected a whole number"}, 400)
             if size is not None and int(size) > limit:
                 return JSONResponse({"detail": f"body over {limit} bytes"}, 413)
         return await call_next(request)
@@ -176,8 +182,10 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
 
     @app.get("/api/v1/session")
     def session() -> dict:
-        """The token every state-changing request sends as `X-CSRF-Token`."""
-        return {"token": token}
+        """The token every state-changing request sends as `X-CSRF-Token`, and the
+        `warnings` ({code, zh, en}) the page shows: a damaged run history moved aside,
+        history rows skipped."""
+        return {"token": token, "warnings": ws.warnings}
 
     @app.get("/api/v1/scenarios")
     def list_scenarios() -> list[dict]:
@@ -196,7 +204,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.post("/api/v1/scenarios", status_code=201)
     def save_scenario(req: SaveScenario) -> dict:
         """Save the changes as a scenario file that `extends` the base."""
-        if not NAME.match(req.name) or req.name in scenarios():
+        if not NAME.fullmatch(req.name) or req.name in scenarios():
             raise HTTPException(400, "a new name of letters, digits, - and _")
         base = scenario_path(req.base)
         path = ws.root / "scenarios" / f"{req.name}.toml"
@@ -235,65 +243,90 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         return {"ok": True, "problems": [], "warnings": problems_json(warned),
                 "counts": _counts(data)}
 
-    @app.post("/api/v1/datasets", status_code=201)
+    uploading: set[str] = set()  # names of uploads under way (one at a time per name)
+    uploading_lock = threading.Lock()
+
+    @app.post("/api/v1/datasets", status_code=201,
+              responses={400: {"description": "a bad name or file"},
+                         409: {"description": "the name is taken or being uploaded"},
+                         422: {"description": "the problems the import and loader found"}})
     def upload(req: DatasetUpload) -> JSONResponse:
         """A workbook, a folder of CSV files, or CSV files with 任免审批表 (.lrmx / .lrm:
         read into the cadres and relations tables as `placement import-lrmx` does, the
         forms kept for the .lrmx download). Kept (with a scenario of the same name) only
-        when the import and the loader find no problem, else 422 with the problems."""
-        if not NAME.match(req.name) or req.name in scenarios():
+        when the import and the loader find no problem, else 422 with the problems.
+        Built in a private folder and moved into place with one rename, then its
+        scenario written: a second upload under a name taken or being uploaded is 409,
+        and neither loses the other's files."""
+        if not NAME.fullmatch(req.name):
             raise HTTPException(400, "a new name of letters, digits, - and _")
-        # Staged at its final place (the forms' paths in lrmx_sources.csv stay true);
-        # it is listed only once its scenario is written, and removed on any problem.
+        names = _upload_names(req.files)
         target = ws.root / "datasets" / req.name
-        shutil.rmtree(target, ignore_errors=True)
-        forms = target / "lrmx"
-        forms.mkdir(parents=True)
-        kept = False
+        sc_path = ws.root / "scenarios" / f"{req.name}.toml"
+        with uploading_lock:
+            if req.name in uploading or req.name in scenarios() or target.exists():
+                raise HTTPException(409, f"the name {req.name} is taken or being uploaded")
+            uploading.add(req.name)
         try:
-            for f in req.files:
-                name = Path(f.name).name
-                suffix = Path(name).suffix.lower()
-                if not name or name.startswith(".") or suffix not in UPLOAD_SUFFIXES:
-                    raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file: {f.name!r}")
+            return _upload(req, names, target, sc_path)
+        finally:
+            with uploading_lock:
+                uploading.discard(req.name)
+
+    def _upload(req: DatasetUpload, names: list[str], target: Path, sc_path: Path
+                ) -> JSONResponse:
+        stage = Path(tempfile.mkdtemp(prefix=f".{req.name}.", dir=target.parent))
+        forms = stage / "lrmx"
+        forms.mkdir()
+        try:
+            for f, name in zip(req.files, names, strict=True):
                 try:
                     content = base64.b64decode(f.content, validate=True)
                 except binascii.Error:
                     raise HTTPException(400, f"{name}: content is not base64") from None
-                (forms if suffix in (".lrmx", ".lrm") else target).joinpath(name).write_bytes(
-                    content)
-            books = list(target.glob("*.xlsx"))
+                lrmx = Path(name).suffix.lower() in (".lrmx", ".lrm")
+                (forms if lrmx else stage).joinpath(name).write_bytes(content)
+            books = list(stage.glob("*.xlsx"))
             has_forms = any(forms.iterdir())
             if has_forms and books:
                 raise HTTPException(400, "forms (.lrmx) go with CSV tables, not a workbook")
-            source = books[0] if len(books) == 1 and len(req.files) == 1 else target
+            source = books[0] if len(books) == 1 and len(req.files) == 1 else stage
             try:
                 if has_forms:
-                    api.import_lrmx(forms, target)
+                    api.import_lrmx(forms, stage)
                 data = load_dataset(source)
+                if has_forms:  # the forms' paths as they will be once moved into place
+                    _moved_sources(stage / "lrmx_sources.csv", stage, target)
+                else:
+                    forms.rmdir()
+                data_ref = f"../datasets/{req.name}" + (
+                    f"/{source.name}" if source != stage else "")
+                text = write_scenario({"name": req.name, "data": data_ref,
+                                       "reference_date": _reference_date(req.reference_date)})
+                check = stage / ".scenario.toml"  # the same text, read against the staged data
+                check.write_text(text.replace(f"../datasets/{req.name}", ".", 1), "utf-8")
+                load_scenario(check)
+                check.unlink()
             except InputError as err:
                 problems = problems_json(err.problems)
-                for p in problems:
-                    p["file"] = p["file"].replace(str(target) + "/", "")
+                for p in problems:  # named as uploaded (the scenario's by its column)
+                    p["file"] = (p["file"].replace(str(stage / ".scenario.toml"), "")
+                                 .replace(str(stage) + "/", ""))
                 return JSONResponse({"ok": False, "problems": problems}, 422)
-            if not has_forms:
-                forms.rmdir()
-            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != target
-                                                    else "")
-            sc_path = ws.root / "scenarios" / f"{req.name}.toml"
-            sc_path.write_text(f"name = {json.dumps(req.name)}\ndata = {json.dumps(data_ref)}\n"
-                               f"reference_date = {req.reference_date}\n", "utf-8")
             try:
-                load_scenario(sc_path)
-            except InputError as err:
-                sc_path.unlink()
-                return JSONResponse({"ok": False, "problems": problems_json(err.problems)}, 422)
-            kept = True
-            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
-                                 "forms": len(list(forms.glob("*"))) if has_forms else 0}, 201)
-        finally:
-            if not kept:
+                stage.rename(target)  # one rename: the data set is whole or absent
+            except OSError:
+                raise HTTPException(409, f"the name {req.name} is taken") from None
+            try:
+                atomic.write_bytes(sc_path, text.encode("utf-8"))
+            except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
+                raise
+            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
+                                 "forms": len(list((target / "lrmx").glob("*")))
+                                 if has_forms else 0}, 201)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # gone already when kept
 
     @app.get("/api/v1/search")
     def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
@@ -419,7 +452,11 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         `solving`, `writing`, `finished`/`failed`, `end`), `tick` lines with the elapsed
         time while it runs. Resumes after `Last-Event-ID` (or `after`)."""
         rec = _record(ws, run_id)
-        start = int(request.headers.get("last-event-id", after)) + 1
+        given = request.headers.get("last-event-id")
+        try:
+            start = max(int(given) if given is not None else after, -1) + 1
+        except ValueError:
+            raise HTTPException(400, "Last-Event-ID: expected a whole number") from None
         live = runner.live.get(run_id)
 
         async def stream():
@@ -557,6 +594,37 @@ def _cached_load(path: str, settings: tuple[str, ...]):
     return api.load(path, list(settings))
 
 
+def _upload_names(files: list[UploadFile]) -> list[str]:
+    """The uploaded files' names (their last part): each a .csv, .xlsx, .lrmx or .lrm
+    file, without control characters (a NUL cannot name a file), each given once."""
+    names = []
+    for f in files:
+        name = Path(f.name).name
+        shown = shown_place(f.name)
+        if (not name or name.startswith(".") or any(ord(c) < 32 or ord(c) == 127 for c in name)
+                or Path(name).suffix.lower() not in UPLOAD_SUFFIXES):
+            raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file name: {shown!r}")
+        if name in names:
+            raise HTTPException(400, f"two files named {shown!r} in one upload")
+        names.append(name)
+    return names
+
+
+def _reference_date(text: str) -> object:
+    """The form's reference date as a TOML value (a date when it reads as one; else the
+    text, which the scenario's validation then names)."""
+    return parse_override("reference_date=" + text)[1]
+
+
+def _moved_sources(path: Path, stage: Path, target: Path) -> None:
+    """lrmx_sources.csv with its forms' paths under `target` instead of `stage`."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    staged = str(stage) + "/"
+    frame["file"] = [str(target) + "/" + f[len(staged):] if f.startswith(staged) else f
+                     for f in frame["file"]]
+    atomic.write_bytes(path, atomic.csv_bytes(frame, path.read_bytes()[:3] == b"\xef\xbb\xbf"))
+
+
 def _sse(event: dict, with_id: bool = True) -> str:
     head = f"id: {event['seq']}\n" if with_id and "seq" in event else ""
     return head + "data: " + json.dumps(event, ensure_ascii=False) + "\n\n"
@@ -572,7 +640,10 @@ def _records(frame) -> list[dict]:
 
 
 def _record(ws: Workspace, run_id: str):
-    rec = ws.get(run_id)
+    try:
+        rec = ws.get(run_id)
+    except DamagedRecord:
+        raise HTTPException(409, f"the history row of run {run_id} is damaged") from None
     if rec is None:
         raise HTTPException(404, f"no run {run_id}")
     return rec

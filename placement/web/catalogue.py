@@ -9,17 +9,19 @@ prints.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 import typing
 from pathlib import Path
 
+from placement.data.errors import InputError, Problem
 from placement.data.rules import CATALOGUE, RULE_NAMES
-from placement.data.scenario_io import parse_override
+from placement.data.scenario_io import OVERRIDE_SOURCE, parse_override
+from placement.data.scenario_io import scenario_text as write_scenario
 
 COMMON = ("mode", "weight", "priority")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")
+# A saved scenario's or data set's name: use NAME.fullmatch (`$` would let a name end
+# in a newline, and the file made of it too).
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 
 # Units of parameters, by the end of their name (docs/rules.md).
 _UNITS = (("years", ("年", "years")), ("age", ("岁", "years of age")),
@@ -77,31 +79,28 @@ def rule_catalogue() -> list[dict]:
 
 def scenario_text(base: Path, title: str, settings: list[str]) -> str:
     """A scenario file that `extends` `base` and names only the changes (`--set` strings),
-    as `docs/scenario.md` describes."""
-    tables: dict[tuple, dict] = {}
+    as `docs/scenario.md` describes; written by the program's one scenario writer
+    (`scenario_io.scenario_text`). Raises `InputError` for a setting that is not
+    `key=value` or that puts a key inside a plain value."""
+    doc: dict = {"extends": str(base.resolve())}
+    if title:
+        doc["name"] = title
+    problems = []
     for text in settings:
         parts, value = parse_override(text)
-        tables.setdefault(tuple(parts[:-1]), {})[parts[-1]] = value
-    lines = [f"extends = {json.dumps(str(base.resolve()))}"]
-    if title:
-        lines.append(f"name = {json.dumps(title, ensure_ascii=False)}")
-    for key, value in tables.pop((), {}).items():
-        lines.append(f"{key} = {_toml(value)}")
-    for path, values in tables.items():
-        lines += ["", "[" + ".".join(path) + "]"]
-        lines += [f"{k} = {_toml(v)}" for k, v in values.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml(v)}"
-                               for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return json.dumps(value, ensure_ascii=False)
+        node = doc
+        for i, part in enumerate(parts[:-1]):
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                where = ".".join(parts[:i + 1])
+                problems.append(Problem("override_not_table", source=OVERRIDE_SOURCE,
+                                        column=where, params={"text": text, "key": where}))
+                break
+        else:
+            node[parts[-1]] = value
+    if problems:
+        raise InputError(problems)
+    return write_scenario(doc)
 
 
 def find(data, text: str, limit: int = 20) -> dict:

@@ -62,8 +62,17 @@ class ImportReport:
 
 
 def lrmx_files(folder: Path) -> list[Path]:
+    """The forms in `folder`: regular files named .lrmx or .lrm (not links)."""
     return sorted(p for p in Path(folder).iterdir()
-                  if p.is_file() and p.suffix.lower() in SUFFIXES)
+                  if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUFFIXES)
+
+
+def not_files(folder: Path) -> list[Problem]:
+    """A problem for each .lrmx/.lrm name in `folder` that is no regular file (a named
+    pipe, a device, a folder) or is a symbolic link, as the CSV loader refuses them:
+    reported, never skipped without a word nor followed."""
+    return [Problem("lrmx_not_file", source=p.name) for p in sorted(Path(folder).iterdir())
+            if p.suffix.lower() in SUFFIXES and (p.is_symlink() or not p.is_file())]
 
 
 def import_folder(folder: Path, out: Path) -> ImportReport:
@@ -72,6 +81,9 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
         raise InputError([Problem("file_missing", params={"path": str(folder)})])
     if out.exists() and not out.is_dir():
         raise InputError([Problem("lrmx_out_not_folder", params={"path": str(out)})])
+    odd = not_files(folder)
+    if odd:
+        raise InputError(odd)
     files = lrmx_files(folder)
     if not files:
         raise InputError([Problem("lrmx_no_files", source=str(folder))])

@@ -167,16 +167,13 @@ def parse(text: str) -> ET.Element:
 
 def where(path: Path, folder: Path | None, cadre_id: str) -> str:
     """The form as messages name it: its path relative to the folder given (the file
-    name when read alone) when the file is named by its id (`D001.lrmx`); otherwise its
-    sub-folder and the id it is imported under (`2016/[LRMX-80F4EB2DB4]`), because form
-    files are often saved under the person's name and messages never show a name. The
-    file behind such an id is in `lrmx_import.csv`, a file the planner opens, not a log."""
+    name when read alone), so the planner finds the file at once (`2016/赵磊.lrmx`).
+    The file name is the planner's own input; what is never repeated is what the form
+    holds (names, ID numbers: `_echo`), and an ID number used as a file name is hidden
+    by `Problem.render` (`shown_place`)."""
     path = Path(path)
     shown = path.relative_to(folder) if folder is not None else Path(path.name)
-    if cadre_id == path.stem.strip():
-        return shown.as_posix()
-    parent = shown.parent.as_posix()
-    return f"[{cadre_id}]" if parent == "." else f"{parent}/[{cadre_id}]"
+    return shown.as_posix()
 
 
 def _problem(person: Person, code: str, field_name: str | None = None, **params) -> Problem:
@@ -250,13 +247,13 @@ def _map(person: Person, v: dict[str, str]) -> None:
         if v["XingBie"] in GENDERS:
             row["gender"] = GENDERS[v["XingBie"]]
         else:
-            err.append(_problem(person, "lrmx_bad_value", "XingBie", value=v["XingBie"],
-                                expected="男/女"))
+            err.append(_problem(person, "lrmx_bad_value", "XingBie",
+                                value=_echo("XingBie", v["XingBie"]), expected="男/女"))
     if v.get("ChuShengNianYue"):
         born = read_date(v["ChuShengNianYue"])
         if born is None:
             err.append(_problem(person, "lrmx_bad_date", "ChuShengNianYue",
-                                value=v["ChuShengNianYue"]))
+                                value=_echo("ChuShengNianYue", v["ChuShengNianYue"])))
         else:
             row["birth_date"] = born
     status, joined = v.get("ZhengZhiMianMao", ""), v.get("RuDangShiJian", "")
@@ -281,6 +278,27 @@ def _map(person: Person, v: dict[str, str]) -> None:
             person.statuses.append((name, "mapped", ",".join(columns)))
 
 
+_DATE_TEXT = re.compile(r"[\d\s.\-/年月日]{1,20}")
+
+
+def _echo(name: str, text: str) -> str:
+    """A field's unreadable text as a message may repeat it: only what cannot be a
+    person's name typed into the wrong field (a planner's slip: 王建国 in 性别 or
+    出生年月). Dates: digits and date marks only; 性别: one character; the other
+    showable fields: text longer than a name (more than 4 characters) or holding a
+    digit. Anything else is `…`. An ID number is passed on: `Problem.render` hides it
+    in every spelling (`placement.data.errors.ID_NUMBER`)."""
+    if looks_like_id_number(text):
+        return text
+    if name in ("ChuShengNianYue", "RuDangShiJian"):
+        return text if _DATE_TEXT.fullmatch(text) else "…"
+    if name == "XingBie":
+        return text if len(text) <= 1 else "…"
+    if name in SHOWABLE and (len(text) > 4 or any(c.isdigit() for c in text)):
+        return text[:40]
+    return "…"
+
+
 def _optional(person: Person, name: str, column: str, text: str, value: str | None) -> None:
     """A mapped field the cadre can be imported without: missing or unreadable is a warning."""
     if value:
@@ -289,7 +307,7 @@ def _optional(person: Person, name: str, column: str, text: str, value: str | No
         person.warnings.append(_problem(person, "lrmx_missing_optional", name, column=column))
         person.statuses.append((name, "missing", f"{column} left empty"))
     else:
-        shown = text[:40] if name in SHOWABLE else "…"
+        shown = _echo(name, text)
         person.warnings.append(_problem(person, "lrmx_unreadable", name, column=column,
                                         value=shown))
         person.statuses.append((name, "unreadable", f"{column} left empty"))
