@@ -36,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = Path(__file__).with_name("mutants.toml")
 FAMILY_TESTS = {"R-EL": "test_eligibility.py", "R-TC": "test_team_composition.py",
                 "R-RO": "test_rotation.py", "R-AV": "test_avoidance.py",
-                "R-RS": "test_reserve.py"}
+                "R-RS": "test_reserve.py",
+                # "Leaving the roster" and posts filled through another channel: no rule
+                # id of their own (the checker's RELEASE and FILLED_BY)
+                "RELE": "test_leaving.py", "FILL": "test_leaving.py"}
 SCORE = 0.95
 COPY_IGNORE = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", "results",
                                      ".pytest_cache", ".ruff_cache", "bench-results")

@@ -116,6 +116,14 @@ EL4 = [
     Probe("lateral after 基本称职", {"assessments": BASIC, "assessment_year": 2025, **LATERAL},
           keeps=True),
     Probe("lateral with newest 不称职", {"assessments": ("不称职",), **LATERAL}, keeps=False),
+    # an empty assessment_year: the 基本称职's year is unknown, and an unknown year does not
+    # bar a promotion (docs/rules.md, R-EL4: the data give no year to count from)
+    Probe("promotion after 基本称职, year empty", {"assessments": BASIC, "assessment_year": ""},
+          keeps=True),
+    Probe("promotion with no grades at all", {"assessments": (), "assessment_year": ""},
+          keeps=True),
+    Probe("staying with no grades at all", {"assessments": (), **LATERAL}, keeps=True,
+          stays=True),
 ]
 
 
@@ -279,15 +287,40 @@ EL10 = [
     Probe("staying non-Party incumbent of a Party post", {**NON_PARTY, **LATERAL},
           keeps=False, team=PARTY_TEAM, stays=True),
 ]
+# One probe per spelling of a Party office in a title (docs/rules.md, R-EL10), each in a
+# team that is not a county party committee, so only the title can make the post a Party
+# post; each title holds that spelling and no other.
+TOWNSHIP = {"kind": "township"}
+EL10_TITLES = [
+    Probe("书记: 街道工委书记", NON_PARTY, keeps=False, post={"title": "街道工委书记"},
+          team={"kind": "street"}),
+    Probe("常委: 县委常委、常务副县长 in the government", NON_PARTY, keeps=False,
+          post={"title": "县委常委、常务副县长"}),
+    Probe("党组: 党组成员", NON_PARTY, keeps=False, post={"title": "党组成员"},
+          team={"kind": "municipal_dept"}),
+    Probe("党委委员: 党委委员、副镇长", NON_PARTY, keeps=False, post={"title": "党委委员、副镇长"},
+          team=TOWNSHIP),
+    Probe("党工委委员: 党工委委员、副主任", NON_PARTY, keeps=False,
+          post={"title": "党工委委员、副主任"}, team={"kind": "street"}),
+    Probe("组织委员", NON_PARTY, keeps=False, post={"title": "组织委员"}, team=TOWNSHIP),
+    Probe("宣传委员", NON_PARTY, keeps=False, post={"title": "宣传委员"}, team=TOWNSHIP),
+    Probe("纪委: 纪委委员", NON_PARTY, keeps=False, post={"title": "纪委委员"}, team=TOWNSHIP),
+    Probe("纪工委: 纪工委委员", NON_PARTY, keeps=False, post={"title": "纪工委委员"},
+          team={"kind": "street"}),
+    Probe("a plain township title: 副镇长", NON_PARTY, keeps=True, post={"title": "副镇长"},
+          team=TOWNSHIP),
+]
 
 
 def test_R_EL10_model_party_posts_held_by_party_members():
     model_side_pair_rule("R-EL10", EL10)
     model_side_pair_target("R-EL10", EL10)
+    model_side_pair_rule("R-EL10", EL10_TITLES)
 
 
 def test_R_EL10_checker_party_posts_held_by_party_members():
     checker_side_pair_rule("R-EL10", EL10)
+    checker_side_pair_rule("R-EL10", EL10_TITLES)
 
 
 GOOD = ("优秀", "称职", "称职")

@@ -82,6 +82,9 @@ RO2 = [
     staying("财政 deputy: not a sensitive system", True, "team_since", TEN_PLUS,
             team={"system": "财政"}),
     staying("公安 head: not a deputy", True, "team_since", TEN_PLUS, HEAD, POLICE),
+    # every one of the five systems (seed 000: 纪检监察、组织、公安、检察、法院)
+    *(staying(f"{system} deputy 10 years on the day in team", False, "team_since", TEN_PLUS,
+              team={"system": system}) for system in ("纪检监察", "组织", "检察", "法院")),
 ]
 
 
@@ -355,6 +358,24 @@ def county_pick():
     return dataset(teams, posts, cadres, scores)
 
 
+def test_R_RO7_model_another_county_than_the_one_worked_in():
+    """"交流" is away from the county the pick works in (`region`), not the one they grew up
+    in: P works in R1 and grew up in R2, so B1 (R2) meets it and A1 (R1) does not; the
+    test builder's home_region = region would hide the difference."""
+    data = county_pick()
+    data.cadres.loc[data.cadres["cadre_id"] == "P", "home_region"] = "R2"
+    w100 = solve(data, {"R-RO7": {"mode": "target", "weight": 100}})
+    assert placed(w100) == {"A1": "N", "B1": "P"} and w100.outcome.objective == 120
+
+
+def test_R_RO7_checker_another_county_than_the_one_worked_in():
+    data = county_pick()
+    data.cadres.loc[data.cadres["cadre_id"] == "P", "home_region"] = "R2"
+    target = {"R-RO7": {"mode": "target"}}
+    assert shortfall(check(data, target, {"A1": "N", "B1": "P"}), "R-RO7", "P", "cadre") == 0
+    assert shortfall(check(data, target, {"A1": "P", "B1": "M"}), "R-RO7", "P", "cadre") == 1
+
+
 def test_R_RO7_model_county_picks_to_another_county():
     data = county_pick()
     assert placed(solve(data)) == {"A1": "P", "B1": "M"}
@@ -496,6 +517,34 @@ def test_R_RO8_checker_every_head_post_and_township_heads():
     assert broken(check(data, {"R-RO8": {}}, first_only, **RELEASE)) == {("R-RO8", "R4")}
     # without `allow_release` the replaced heads are releases without a cause
     assert ("RELEASE", "A2") in broken(check(data, {"R-RO8": {}}, TWO_HEADS_CHANGED))
+
+
+def street_heads():
+    """S1: a street team (街道) with its party secretary SP (党工委书记, incumbent A) and its
+    government head SG (办事处主任, B); newcomers C 90 on SP, D 80 on SG; A 50, B 60."""
+    teams = [{"team_id": "S1", "kind": "street", "region": "R5"}]
+    posts = [{"post_id": "SP", "team_id": "S1", "grade": "head", "title": "党工委书记",
+              "incumbent_id": "A"},
+             {"post_id": "SG", "team_id": "S1", "grade": "head", "title": "办事处主任",
+              "incumbent_id": "B"}]
+    cadres = [{"cadre_id": c, **(SITTING if c in "AB" else {})} for c in "ABCD"]
+    return dataset(teams, posts, cadres, {("A", "SP"): 50, ("B", "SG"): 60, ("C", "SP"): 90,
+                                          ("D", "SG"): 80})
+
+
+def test_R_RO8_model_street_heads_not_both_changed():
+    """A street's party secretary and its office director are one place's two heads, as a
+    township's are: off, both change (170); hard, C replaces A and B stays (150 > 130)."""
+    data = street_heads()
+    assert placed(solve(data, **RELEASE)) == {"SP": "C", "SG": "D"}
+    assert placed(solve(data, {"R-RO8": {}}, **RELEASE)) == {"SP": "C", "SG": "B"}
+
+
+def test_R_RO8_checker_street_heads_not_both_changed():
+    data = street_heads()
+    assert broken(check(data, {"R-RO8": {}}, {"SP": "C", "SG": "D"}, **RELEASE)) == {
+        ("R-RO8", "S1")}
+    assert check(data, {"R-RO8": {}}, {"SP": "C", "SG": "B"}, **RELEASE).ok
 
 
 def rated(label, keeps, good="", bad="", stays=True, **cadre):
