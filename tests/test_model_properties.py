@@ -155,8 +155,11 @@ ENGINES = ("highs", "cpsat")
 @given(case=instances(witness=True))
 def test_every_roster_passes_the_checker(engine, case):
     data, witness = case
+    # The witness fills every post with a newcomer, releasing the sitting cadres without a
+    # cause: a roster only `allow_release` admits (the no-release default is the rules-off
+    # property's, `_assignment_optimum`).
     sc = scenario(all_off=False, solver={"engine": engine, "workers": 8, "time_limit": 20,
-                                         "seed": 1})
+                                         "seed": 1}, allow_release=True)
     report = check_roster(sc, data, pd.DataFrame({"post_id": list(witness),
                                                   "cadre_id": list(witness.values())}))
     assert report.ok, report.render("en")  # the witness keeps every hard rule
@@ -166,10 +169,15 @@ def test_every_roster_passes_the_checker(engine, case):
     assert prop.outcome.objective >= report.objective_terms(scores)["objective"] - 1e-6
 
 
+KEPT = 10_000  # above any total fit of these instances (at most 100 per post)
+
+
 def _assignment_optimum(data) -> float | None:
     """Max total fit with every post filled, by the contract alone (all rules off):
     a cadre may hold their own post, or, if a candidate, any post not below their rank;
-    leaving cadres hold nothing."""
+    leaving cadres hold nothing, and a sitting cadre who is not leaving holds a post (no
+    release without a cause: every such pair earns `KEPT` more, and a roster that
+    leaves one of them out is no roster)."""
     cadres, posts = data.cadres, data.posts
     own = dict(zip(posts["incumbent_id"], posts["post_id"], strict=True))
     score = {
@@ -188,13 +196,17 @@ def _assignment_optimum(data) -> float | None:
                 c.candidate and RANK_LEVEL[p.rank] >= RANK_LEVEL[c.rank]
             )
             if allowed:
-                cost[i, j] = -score[(c.cadre_id, p.post_id)]
+                cost[i, j] = -score[(c.cadre_id, p.post_id)] - KEPT * (c.cadre_id in own)
     if len(posts) > len(cadres):
         return None
     rows, cols = linear_sum_assignment(cost)
     if (cost[rows, cols] >= big).any():
         return None
-    return -float(cost[rows, cols].sum())
+    sitting = {j for j, c in enumerate(cadres.itertuples()) if c.cadre_id in own
+               and not c.leaving}
+    if not sitting <= set(cols.tolist()):
+        return None
+    return -float(cost[rows, cols].sum()) - KEPT * len(sitting)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
