@@ -103,7 +103,10 @@ def year_scenario(sc: Scenario, index: int) -> Scenario:
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     folder = Path(str(ref.year))
-    return sc.model_copy(update={"reference_date": ref, "locks": locks,
+    rules = dict(sc.rules)
+    if rules["R-RO10"].term_start is None:  # the term starts with the plan's first year
+        rules["R-RO10"] = rules["R-RO10"].model_copy(update={"term_start": sc.reference_date})
+    return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
 
