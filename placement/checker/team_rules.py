@@ -319,7 +319,8 @@ def ro10(sc, world: World, members: Members) -> list[Figure]:
     post and the date the cadre took it, `post_since`): only after the plan's first year
     (`term_start` given and the reference date past it). A sitting cadre who may stay (as
     R-RO5 reads it) and holds a head post of a team of `kinds`, or took the post fewer
-    than `min_years` full years ago, keeps the own post or is promoted (a post of a
+    than `min_years` full years ago or on or after `term_start` (`whole_term`), keeps
+    the own post or is promoted (a post of a
     higher rank); any other line, or none, is one short. Hard: the same."""
     rule = sc.rules["R-RO10"]
     if rule.term_start is None or world.ref <= rule.term_start:
@@ -332,7 +333,9 @@ def ro10(sc, world: World, members: Members) -> list[Figure]:
         if own is None or c.leaving or (c.cadre_id, own.post_id) in forbid:
             return False
         head = own.grade == "head" and own.team.kind in rule.kinds
-        recent = not missing(c.post_since) and c.years_post < rule.min_years
+        recent = not missing(c.post_since) and (
+            c.years_post < rule.min_years
+            or (rule.whole_term and c.post_since.date() >= rule.term_start))
         if not (head or recent):
             return False
         return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)

@@ -339,13 +339,16 @@ class RO10(ScopedRule):
     """Term stability (seed 002 既保持干部的相对稳定; seed 001 任期制; [reg]): in a term plan,
     from the year after `term_start` on, a sitting cadre who may stay (no hard rule forces
     a move) stays or is promoted when he or she holds a head post (正职) of a team of
-    `kinds`, or has been in the post fewer than `min_years` (moved within `min_years`).
-    `term_start` is the plan's first reference date (`placement plan` sets it); without
-    one (a single solve, the 换届 itself) the rule counts nobody. The weight is above any
-    fit gain (100 a line) and any other target's unit (ours)."""
+    `kinds`, or has been in the post fewer than `min_years` (moved within them), or took
+    it within this term (`post_since` on or after `term_start`) when `whole_term` (the
+    issue's "nobody moved twice"; off: `min_years` alone). `term_start` is the plan's
+    first reference date (`placement plan` sets it); without one (a single solve, the
+    换届 itself) the rule counts nobody. The weight is above any fit gain (100 a line)
+    and any other target's unit (ours)."""
     mode: Mode = "target"
     weight: int = 2000
     min_years: float = Field(3, ge=0)
+    whole_term: bool = True
     term_start: dt.date | None = None
 
 

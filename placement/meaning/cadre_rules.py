@@ -16,8 +16,9 @@ over whole arrays of pairs, the posts that meet it for them (`meets`):
 - R-RO10 (term stability, 既保持干部的相对稳定): in a term plan after its first year
   (the reference date past `term_start`), a sitting cadre who may stay and either holds
   a head post of a team of `kinds` or has been in the post fewer than `min_years`
-  (moved within them) is met by the own post or by a promotion (a post of a higher
-  rank); moved sideways, down or released, one unit short. Hard mode: the same posts.
+  (moved within them), or took it within the term (`whole_term`), is met by the own
+  post or by a promotion (a post of a higher rank); moved sideways, down or released,
+  one unit short. Hard mode: the same posts.
 
 A nominee is a `candidate` who is not `leaving`: the cadres the round may place new.
 Since a cadre in scope who holds no meeting post is short wherever they end up,
@@ -70,7 +71,9 @@ def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -
                              == "head")
         in_kinds = (team >= 0) & np.isin(np.where(team >= 0, kinds[team], ""), list(r.kinds))
         dated = cadres["post_since"].notna().to_numpy()
-        recent = (own >= 0) & dated & (facts.c_years_post < r.min_years)
+        since = cadres["post_since"].to_numpy()
+        in_term = r.whole_term & dated & (since >= np.datetime64(r.term_start))
+        recent = (own >= 0) & dated & ((facts.c_years_post < r.min_years) | in_term)
         return may_stay & ((head & in_kinds) | recent)
     if rule == "R-RO5":
         r = sc.rules[rule]

@@ -99,13 +99,18 @@ class Plan:
 
 def year_scenario(sc: Scenario, index: int) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
-    to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only."""
+    to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
+    `term_start` the plan's first reference date; from year 2 on R-TC10's
+    `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
+    the same teams a year on, rather than a new drop re-based every year)."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     folder = Path(str(ref.year))
     rules = dict(sc.rules)
     if rules["R-RO10"].term_start is None:  # the term starts with the plan's first year
         rules["R-RO10"] = rules["R-RO10"].model_copy(update={"term_start": sc.reference_date})
+    if index > 1:  # R-TC10's drop is the 换届's, held over the term, not asked again
+        rules["R-TC10"] = rules["R-TC10"].model_copy(update={"avg_age_drop": 0.0})
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 

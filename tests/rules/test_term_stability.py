@@ -54,6 +54,16 @@ def test_R_RO10_model_min_years_by_anniversary():
     assert placed(solve(year_two("2024-09-01"), ro10(min_years=2))) == MOVES
 
 
+def test_R_RO10_model_moved_within_the_term():
+    """B took P1 on 2023-09-01, three years on the day: past `min_years`, but within a
+    term that started on 2022-09-01, so `whole_term` (default) holds B; off, B moves."""
+    data = year_two("2023-09-01")
+    assert placed(solve(data, ro10(term_start="2022-09-01"))) == STAYS
+    assert placed(solve(data, ro10(term_start="2022-09-01", whole_term=False))) == MOVES
+    assert placed(solve(data, ro10(term_start="2023-09-01"))) == STAYS  # on its first day
+    assert placed(solve(data, ro10(term_start="2023-09-02"))) == MOVES  # moved before it
+
+
 def test_R_RO10_model_promotion_is_allowed():
     """Q1 of 正处 is a promotion for B (副处): met, so B moves at any weight."""
     data = year_two(q1_rank="正处")
@@ -93,6 +103,14 @@ def test_R_RO10_checker_reads_the_history():
     assert total_shortfall(check(data, ro10(term_start="2026-09-01"), MOVES), "R-RO10") == 0
     assert total_shortfall(check(year_two("2023-09-01"), target, MOVES), "R-RO10") == 0
     assert shortfall(check(year_two("2023-09-02"), target, MOVES), "R-RO10", "B") == 1
+
+
+def test_R_RO10_checker_moved_within_the_term():
+    data = year_two("2023-09-01")
+    assert shortfall(check(data, ro10(term_start="2022-09-01"), MOVES), "R-RO10", "B") == 1
+    off = ro10(term_start="2022-09-01", whole_term=False)
+    assert total_shortfall(check(data, off, MOVES), "R-RO10") == 0
+    assert total_shortfall(check(data, ro10(term_start="2023-09-02"), MOVES), "R-RO10") == 0
 
 
 def test_R_RO10_checker_heads_promotions_and_forced_moves():
