@@ -354,3 +354,28 @@ def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "none.csv"),
                                    "--out", str(tmp_path / "p"), "--lang", "en"])
     assert run.exit_code == 3 and "none.csv not found" in run.output
+
+
+def test_the_plan_sets_the_term_and_holds_the_age_drop_over_it():
+    from placement.plan.rolling import year_scenario
+
+    sc = plan_scenario({"R-TC10": {"mode": "target"}})
+    one, two = year_scenario(sc, 1), year_scenario(sc, 2)
+    assert one.rules["R-RO10"].term_start == two.rules["R-RO10"].term_start == REF
+    assert one.rules["R-TC10"].avg_age_drop == sc.rules["R-TC10"].avg_age_drop == 1.0
+    assert two.rules["R-TC10"].avg_age_drop == 0.0
+    given = plan_scenario({"R-RO10": {"term_start": "2025-09-01"}})
+    assert year_scenario(given, 2).rules["R-RO10"].term_start == dt.date(2025, 9, 1)
+
+
+def test_a_finding_acts_once_in_its_year():
+    """H (head of AH) carries an R-RO9 finding 不胜任现职: he may not stay in year 1 and
+    swaps with X (V is of his rank). The finding is that year's: in year 2 nothing moves
+    him again, though the fits (staying better) would have him back in AH."""
+    data = deadline_data(STAY_BETTER)
+    data.cadres.loc[data.cadres["cadre_id"] == "H", "finding"] = "unfit_post"
+    p = api.plan(plan_scenario(), data, years=3)
+    assert p.ok
+    assert holders(p) == {y: {"AH": "X", "V": "H"} for y in (2026, 2027, 2028)}
+    assert (p.years[1].data.cadres["finding"] == "").all()
+    assert [f["moves"]["forced"] for f in plan_summary(p)["years"]] == [1, 0, 0]
