@@ -10,6 +10,7 @@ starts on 2026-09-01 (`solving.REF`), so year 3 is 2028-09-01.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -194,7 +195,13 @@ def test_cli_plan_writes_the_folder_and_refuses_a_foreign_one(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
                                    "--out", str(tmp_path / "plan")])
     assert run.exit_code == 0, run.output
-    assert "2028: optimal" in run.output and "1 sitting cadres moved by a hard rule" in run.output
+    assert "2028: optimal" in run.output and "2 posts change (1 forced" in run.output
+    zh = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
+                                  "--out", str(tmp_path / "plan"), "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    assert "2028年：最优" in zh.output and "因规定必须调整 1 个" in zh.output
+    words = zh.output.replace(str(tmp_path / "plan"), "")
+    assert not re.search(r"[A-Za-z]", words), words
     again = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "2",
                                      "--out", str(tmp_path / "plan")])
     assert again.exit_code == 0, again.output
@@ -378,4 +385,9 @@ def test_a_finding_acts_once_in_its_year():
     assert p.ok
     assert holders(p) == {y: {"AH": "X", "V": "H"} for y in (2026, 2027, 2028)}
     assert (p.years[1].data.cadres["finding"] == "").all()
-    assert [f["moves"]["forced"] for f in plan_summary(p)["years"]] == [1, 0, 0]
+    figures = plan_summary(p)["years"]
+    assert [f["moves"]["forced"] for f in figures] == [1, 0, 0]
+    assert [f["stability"]["posts_changed"] for f in figures] == [2, 0, 0]
+    assert figures[0]["stability"] | {"year": 0} == {
+        "year": 0, "posts_changed": 2, "forced": 1, "vacant": 1, "chosen": 0, "twice": 0,
+        "twice_lateral": 0}
