@@ -179,8 +179,9 @@ def plan(
 ) -> None:
     """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
     from placement.api import plan as make_plan
+    from placement.data.words import say
     from placement.plan.leaves import read_leaves
-    from placement.plan.tables import plan_summary, year_line
+    from placement.plan.tables import plan_summary, stability, year_line
 
     lg = choose_language(lang)
     sc, data = _load(scenario, set_, lg)
@@ -190,9 +191,13 @@ def plan(
     except InputError as err:
         _fail_input(err, lg)
 
+    seen: list = []
+
     def told(year) -> None:
+        seen.append(year)
         if not as_json:
-            typer.echo(year_line(year))
+            typer.echo(year_line(year, lg, stability(seen)[-1]
+                                 if year.result.roster is not None else None))
 
     try:
         result = make_plan(sc, data, years, out, leaves=known, on_year=told)
@@ -201,9 +206,9 @@ def plan(
     if as_json:
         typer.echo(json.dumps(plan_summary(result), ensure_ascii=False, indent=2))
     else:
-        typer.echo(f"{len(result.years)} of {years} years in {result.seconds:.1f}s"
-                   f"{'' if result.ok else ' (stopped: a year has no checked roster)'}; "
-                   f"plan in {out}")
+        typer.echo(say("plan_done", lg, years=years, solved=len(result.years),
+                       seconds=result.seconds, out=out,
+                       stopped="" if result.ok else say("plan_stopped", lg)))
     raise typer.Exit(result.exit_code)
 
 

@@ -1,4 +1,4 @@
-"""Rotation rules counted per cadre and per place: R-RO5–R-RO7, R-RO8.
+"""Rotation rules counted per cadre and per place: R-RO5–R-RO7, R-RO10, R-RO8.
 
 R-RO1–R-RO4 are pair rules (a sitting cadre's own post) and live in
 `placement.eligibility.pair_rules`. R-RO5–R-RO7 count one unit per cadre in scope who
@@ -60,6 +60,13 @@ def add_county_picks_elsewhere(pl: Placement) -> None:
     _per_cadre(pl, "R-RO7")
 
 
+def add_term_stability(pl: Placement) -> None:
+    """R-RO10 (既保持干部的相对稳定): in a term plan a head, or a cadre moved within
+    `min_years`, whom no hard rule moves stays or is promoted; a move sideways or down,
+    or a release, costs the rule's weight (above any fit gain)."""
+    _per_cadre(pl, "R-RO10")
+
+
 def _head_change(pl: Placement, post: int):
     """1 when the post's holder changes: a literal, or the constant 1."""
     holder = pl.facts.p_incumbent[post]
@@ -100,4 +107,5 @@ FAMILY = {
     "R-RO6": add_township_heads_home,
     "R-RO7": add_county_picks_elsewhere,
     "R-RO8": add_heads_not_both_changed,
+    "R-RO10": add_term_stability,
 }

@@ -10,6 +10,7 @@ starts on 2026-09-01 (`solving.REF`), so year 3 is 2028-09-01.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -194,7 +195,13 @@ def test_cli_plan_writes_the_folder_and_refuses_a_foreign_one(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
                                    "--out", str(tmp_path / "plan")])
     assert run.exit_code == 0, run.output
-    assert "2028: optimal" in run.output and "1 sitting cadres moved by a hard rule" in run.output
+    assert "2028: optimal" in run.output and "2 posts change (1 forced" in run.output
+    zh = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "3",
+                                  "--out", str(tmp_path / "plan"), "--lang", "zh"])
+    assert zh.exit_code == 0, zh.output
+    assert "2028年：最优" in zh.output and "因规定必须调整 1 个" in zh.output
+    words = zh.output.replace(str(tmp_path / "plan"), "")
+    assert not re.search(r"[A-Za-z]", words), words
     again = CliRunner().invoke(app, ["plan", str(tmp_path / "s.toml"), "--years", "2",
                                      "--out", str(tmp_path / "plan")])
     assert again.exit_code == 0, again.output
@@ -354,3 +361,33 @@ def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(toml), "--leaves", str(tmp_path / "none.csv"),
                                    "--out", str(tmp_path / "p"), "--lang", "en"])
     assert run.exit_code == 3 and "none.csv not found" in run.output
+
+
+def test_the_plan_sets_the_term_and_holds_the_age_drop_over_it():
+    from placement.plan.rolling import year_scenario
+
+    sc = plan_scenario({"R-TC10": {"mode": "target"}})
+    one, two = year_scenario(sc, 1), year_scenario(sc, 2)
+    assert one.rules["R-RO10"].term_start == two.rules["R-RO10"].term_start == REF
+    assert one.rules["R-TC10"].avg_age_drop == sc.rules["R-TC10"].avg_age_drop == 1.0
+    assert two.rules["R-TC10"].avg_age_drop == 0.0
+    given = plan_scenario({"R-RO10": {"term_start": "2025-09-01"}})
+    assert year_scenario(given, 2).rules["R-RO10"].term_start == dt.date(2025, 9, 1)
+
+
+def test_a_finding_acts_once_in_its_year():
+    """H (head of AH) carries an R-RO9 finding 不胜任现职: he may not stay in year 1 and
+    swaps with X (V is of his rank). The finding is that year's: in year 2 nothing moves
+    him again, though the fits (staying better) would have him back in AH."""
+    data = deadline_data(STAY_BETTER)
+    data.cadres.loc[data.cadres["cadre_id"] == "H", "finding"] = "unfit_post"
+    p = api.plan(plan_scenario(), data, years=3)
+    assert p.ok
+    assert holders(p) == {y: {"AH": "X", "V": "H"} for y in (2026, 2027, 2028)}
+    assert (p.years[1].data.cadres["finding"] == "").all()
+    figures = plan_summary(p)["years"]
+    assert [f["moves"]["forced"] for f in figures] == [1, 0, 0]
+    assert [f["stability"]["posts_changed"] for f in figures] == [2, 0, 0]
+    assert figures[0]["stability"] | {"year": 0} == {
+        "year": 0, "posts_changed": 2, "forced": 1, "vacant": 1, "chosen": 0, "twice": 0,
+        "twice_lateral": 0}

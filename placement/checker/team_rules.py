@@ -28,6 +28,7 @@ from placement.checker.terms import (
     is_non_party,
     is_party_post,
     is_professional,
+    missing,
     share_target,
 )
 from placement.data.rules import share_fraction
@@ -313,6 +314,39 @@ def ro7(sc, world: World, members: Members) -> list[Figure]:
         ("县级初步人选跨县任职", "county pick placed in another county"))
 
 
+def ro10(sc, world: World, members: Members) -> list[Figure]:
+    """Term stability, read from the plan's history as the year's data hold it (the own
+    post and the date the cadre took it, `post_since`): only after the plan's first year
+    (`term_start` given and the reference date past it). A sitting cadre who may stay (as
+    R-RO5 reads it) and holds a head post of a team of `kinds`, or took the post fewer
+    than `min_years` full years ago or on or after `term_start` (`whole_term`), keeps
+    the own post or is promoted (a post of a
+    higher rank); any other line, or none, is one short. Hard: the same."""
+    rule = sc.rules["R-RO10"]
+    if rule.term_start is None or world.ref <= rule.term_start:
+        return []
+    must = {(p.cadre, p.post) for p in sc.locks.must}
+    forbid = {(p.cadre, p.post) for p in sc.locks.forbid}
+
+    def counted(c: Record) -> bool:
+        own = world.own_post(c)
+        if own is None or c.leaving or (c.cadre_id, own.post_id) in forbid:
+            return False
+        head = own.grade == "head" and own.team.kind in rule.kinds
+        recent = not missing(c.post_since) and (
+            c.years_post < rule.min_years
+            or (rule.whole_term and c.post_since.date() >= rule.term_start))
+        if not (head or recent):
+            return False
+        return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
+
+    def met(c: Record, ln: Line) -> bool:
+        return ln.stays or ln.step >= 1
+
+    return _per_cadre(sc, world, members, "R-RO10", counted, met,
+                      ("任期内留任或提拔", "stays for the term or is promoted"))
+
+
 def ro8(sc, world: World, members: Members) -> list[Figure]:
     """At each place the party head and the government head are not both changed (at
     most one side). Places: a region with a county_party and a county_gov team (their
@@ -394,5 +428,6 @@ def rs1(sc, world: World, members: Members) -> list[Figure]:
 TEAM_RULES: dict[str, Callable[..., list[Figure]]] = {
     "R-TC1": tc1, "R-TC2": tc2, "R-TC3": tc3, "R-TC4": tc4, "R-TC5": tc5, "R-TC6": tc6,
     "R-TC7": tc7, "R-TC8": tc8, "R-TC9": tc9, "R-TC10": tc10, "R-TC11": tc11,
-    "R-AV1": av1, "R-RO5": ro5, "R-RO6": ro6, "R-RO7": ro7, "R-RO8": ro8, "R-RS1": rs1,
+    "R-AV1": av1, "R-RO5": ro5, "R-RO6": ro6, "R-RO7": ro7, "R-RO8": ro8, "R-RO10": ro10,
+    "R-RS1": rs1,
 }

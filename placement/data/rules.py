@@ -13,6 +13,7 @@ the field's description says so.
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -334,6 +335,23 @@ class RO9(Rule):
     votes: Literal["mark", "act"] = "mark"
 
 
+class RO10(ScopedRule):
+    """Term stability (seed 002 既保持干部的相对稳定; seed 001 任期制; [reg]): in a term plan,
+    from the year after `term_start` on, a sitting cadre who may stay (no hard rule forces
+    a move) stays or is promoted when he or she holds a head post (正职) of a team of
+    `kinds`, or has been in the post fewer than `min_years` (moved within them), or took
+    it within this term (`post_since` on or after `term_start`) when `whole_term` (the
+    issue's "nobody moved twice"; off: `min_years` alone). `term_start` is the plan's
+    first reference date (`placement plan` sets it); without one (a single solve, the
+    换届 itself) the rule counts nobody. The weight is above any fit gain (100 a line)
+    and any other target's unit (ours)."""
+    mode: Mode = "target"
+    weight: int = 2000
+    min_years: float = Field(3, ge=0)
+    whole_term: bool = True
+    term_start: dt.date | None = None
+
+
 # --- avoidance -----------------------------------------------------------------
 class AV1(Rule):
     """Kin may not serve in the same team (which covers head and deputy of one team)."""
@@ -368,7 +386,7 @@ CATALOGUE: dict[str, type[Rule]] = {
     "R-TC1": TC1, "R-TC2": TC2, "R-TC3": TC3, "R-TC4": TC4, "R-TC5": TC5,
     "R-TC6": TC6, "R-TC7": TC7, "R-TC8": TC8, "R-TC9": TC9, "R-TC10": TC10, "R-TC11": TC11,
     "R-RO1": RO1, "R-RO2": RO2, "R-RO3": RO3, "R-RO4": RO4, "R-RO5": RO5,
-    "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8, "R-RO9": RO9,
+    "R-RO6": RO6, "R-RO7": RO7, "R-RO8": RO8, "R-RO9": RO9, "R-RO10": RO10,
     "R-AV1": AV1, "R-AV2": AV2,
     "R-RS1": RS1, "R-RS2": RS2,
 }
@@ -406,6 +424,7 @@ RULE_NAMES: dict[str, tuple[str, str]] = {
     "R-RO7": ("县级初步人选跨县交流", "county picks exchanged across counties"),
     "R-RO8": ("党政正职不同时调整", "party and government heads not both changed"),
     "R-RO9": ("能上能下：经组织考核认定调整", "adjusted on an organisational finding"),
+    "R-RO10": ("任期内保持班子稳定", "term stability"),
     "R-AV1": ("亲属回避", "kinship avoidance"),
     "R-AV2": ("地域回避", "regional avoidance"),
     "R-RS1": ("后备干部覆盖", "reserve pool coverage"),

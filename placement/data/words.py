@@ -147,6 +147,23 @@ VALUES.update({
 
 # Sentences, with named parameters that both languages take.
 TEXTS: dict[str, tuple[str, str]] = {
+    # placement plan: one line per year, then the plan's line
+    "plan_year": ("{year}年：{status}，目标值 {objective}{gap}，求解 {seconds:.1f} 秒；{checked}；"
+                  "{changed} 个职位变动（因规定必须调整 {forced} 个，空缺补充 {vacant} 个，"
+                  "选择调整 {chosen} 个）；{retired} 人到龄退休；任期内调整两次及以上 {twice} 人"
+                  "（非提拔 {twice_lateral} 人）",
+                  "{year}: {status}, objective {objective}{gap}, {seconds:.1f}s solve; "
+                  "{checked}; {changed} posts change ({forced} forced, {vacant} vacancies "
+                  "filled, {chosen} chosen); {retired} retire; {twice} cadres moved more "
+                  "than once in the term ({twice_lateral} not promoted)"),
+    "plan_year_none": ("{year}年：{status}，无可行名单", "{year}: {status}, no roster"),
+    "plan_gap": ("，差距 {gap:.4%}", ", gap {gap:.4%}"),
+    "plan_checked": ("核查通过", "check passed"),
+    "plan_check_failed": ("核查未通过", "check FAILED"),
+    "plan_done": ("共 {years} 年，完成 {solved} 年，用时 {seconds:.1f} 秒{stopped}；规划在 {out}",
+                  "{solved} of {years} years in {seconds:.1f}s{stopped}; plan in {out}"),
+    "plan_stopped": ("（已停止：某一年没有通过核查的名单）",
+                     " (stopped: a year has no checked roster)"),
     "headline": ("{status}：目标值 {objective}{gap}，{engine} 求解 {seconds:.1f} 秒；{checked}；"
                  "{changed} 个职位变动{against}{alternates}；结果在 {out}",
                  "{status}: objective {objective}{gap}, {seconds:.1f}s {engine} solve; "

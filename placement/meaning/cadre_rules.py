@@ -1,4 +1,5 @@
-"""Rotation rules counted per cadre, read once for the proposing side: R-RO5, R-RO6, R-RO7.
+"""Rotation rules counted per cadre, read once for the proposing side: R-RO5, R-RO6,
+R-RO7, R-RO10.
 
 docs/rules.md ("Rotation") is the source; the checker keeps its own reading
 (`placement.checker.team_rules`). Each rule names the cadres it counts (`scope`) and,
@@ -12,6 +13,12 @@ over whole arrays of pairs, the posts that meet it for them (`meets`):
   team (`county_gov`, region = the cadre's region).
 - R-RO7 (尽可能在全市范围交流任职): a nominee who is a county pick (`county_pick`) is
   met by a post of a team in another region.
+- R-RO10 (term stability, 既保持干部的相对稳定): in a term plan after its first year
+  (the reference date past `term_start`), a sitting cadre who may stay and either holds
+  a head post of a team of `kinds` or has been in the post fewer than `min_years`
+  (moved within them), or took it within the term (`whole_term`), is met by the own
+  post or by a promotion (a post of a higher rank); moved sideways, down or released,
+  one unit short. Hard mode: the same posts.
 
 A nominee is a `candidate` who is not `leaving`: the cadres the round may place new.
 Since a cadre in scope who holds no meeting post is short wherever they end up,
@@ -32,7 +39,7 @@ import numpy as np
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 
-CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7")
+CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7", "R-RO10")
 
 
 def nominees(data: DataSet) -> np.ndarray:
@@ -49,9 +56,25 @@ def _own_team(data: DataSet, facts) -> np.ndarray:
 
 def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -> np.ndarray:
     """Bool per cadre: the rule counts this cadre. `may_stay`: bool per cadre, the own
-    pair exists (not leaving, no lock or hard pair rule removing it); only R-RO5 reads it,
-    since a cadre a hard rule moves anyway is that rule's case, not a portfolio's."""
+    pair exists (not leaving, no lock or hard pair rule removing it); R-RO5 and R-RO10
+    read it, since a cadre a hard rule moves anyway is that rule's case, not a
+    portfolio's nor a forced move against stability."""
     cadres = data.cadres
+    if rule == "R-RO10":
+        r = sc.rules[rule]
+        if r.term_start is None or sc.reference_date <= r.term_start:
+            return np.zeros(len(cadres), dtype=bool)
+        own = facts.c_own_post
+        team = _own_team(data, facts)
+        kinds = data.teams["kind"].to_numpy(dtype=object)
+        head = (own >= 0) & (data.posts["grade"].to_numpy(dtype=object)[np.maximum(own, 0)]
+                             == "head")
+        in_kinds = (team >= 0) & np.isin(np.where(team >= 0, kinds[team], ""), list(r.kinds))
+        dated = cadres["post_since"].notna().to_numpy()
+        since = cadres["post_since"].to_numpy()
+        in_term = r.whole_term & dated & (since >= np.datetime64(r.term_start))
+        recent = (own >= 0) & dated & ((facts.c_years_post < r.min_years) | in_term)
+        return may_stay & ((head & in_kinds) | recent)
     if rule == "R-RO5":
         r = sc.rules[rule]
         own = facts.c_own_post
@@ -82,6 +105,9 @@ def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
         return (teams["kind"].to_numpy(dtype=object)[team] == "county_gov") & (region == c_region)
     if rule == "R-RO7":
         return region != c_region
+    if rule == "R-RO10":
+        level = data.posts["rank_level"].to_numpy()[post]
+        return own | (level > data.cadres["rank_level"].to_numpy()[cadre])
     raise KeyError(rule)
 
 

@@ -14,6 +14,8 @@ What changes for the next year (docs/plan.md, "A year on"):
   year are `leaving` from then on; a cadre whose age on the next reference date
   reaches R-EL7's `retirement_age` retires then (`leaving`), as does one the plan's
   schedule names for that year.
+An evaluation (`rating_good`, `rating_bad`, `evaluation_year`) and a `finding` act once,
+in the year they were taken: the next year's state carries neither (R-RO9).
 Ages, tenures, sanctions and the assessment year's distance move by themselves: they
 are measured on the reference date, which moves on one year.
 """
@@ -98,6 +100,11 @@ def advance(data: DataSet, roster: pd.DataFrame, ref: dt.date, ref_next: dt.date
     cadres.loc[head_of_township, "township_head"] = True
     cadres.loc[head_of_township & party.astype(bool), "secretary_exp"] = "true"
 
+    # R-RO9: an evaluation and a finding act once, in the year they were taken (the year
+    # just solved); the next year's state carries neither.
+    cadres["finding"] = ""
+    for column in ("rating_good", "rating_bad", "evaluation_year"):
+        cadres[column] = np.nan
     released = ((old != "") & (new == "")).to_numpy()
     going = leave_now(cadres, ref_next, retirement_age, schedule or {})
     cause = going.where(~released, "")

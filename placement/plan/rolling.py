@@ -10,9 +10,14 @@ reference date one year later. A rotation deadline (R-RO1–R-RO5) is therefore 
 the year it falls due, since on that year's reference date the sitting cadre's own pair
 breaks the rule, and not earlier unless an earlier move is cheaper on that year's
 objective (a sitting cadre allowed to stay costs `weights.move` to move); R-TC4 and
-every team target hold on each year's roster. What this does not do: trade a year's
-fit against a later year's (a myopic plan; docs/plan.md lists what a monolithic model
-would add).
+every team target hold on each year's roster. The plan's memory is R-RO10 (term
+stability, issue 25): every year's scenario names the term's first reference date
+(`term_start`), so from year 2 on a head stays and nobody moved within the term is
+moved again unless a hard rule forces it or it is a promotion; an evaluation or a
+finding acts once (`advance` clears it); R-TC10's drop is the 换届's, held over the term
+(`avg_age_drop` 0 from year 2). What this does not do: trade a year's fit against a
+later year's, or pull a later deadline into an earlier year (docs/plan.md, "Foresight:
+why still year by year").
 
 Year 1 is the scenario as given, except that a cadre who has reached R-EL7's
 `retirement_age` on the reference date, or whom the schedule (`leaves`) dates by
@@ -99,11 +104,19 @@ class Plan:
 
 def year_scenario(sc: Scenario, index: int) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
-    to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only."""
+    to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
+    `term_start` the plan's first reference date; from year 2 on R-TC10's
+    `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
+    the same teams a year on, rather than a new drop re-based every year)."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     folder = Path(str(ref.year))
-    return sc.model_copy(update={"reference_date": ref, "locks": locks,
+    rules = dict(sc.rules)
+    if rules["R-RO10"].term_start is None:  # the term starts with the plan's first year
+        rules["R-RO10"] = rules["R-RO10"].model_copy(update={"term_start": sc.reference_date})
+    if index > 1:  # R-TC10's drop is the 换届's, held over the term, not asked again
+        rules["R-TC10"] = rules["R-TC10"].model_copy(update={"avg_age_drop": 0.0})
+    return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
 

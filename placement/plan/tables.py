@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from placement.data.words import say, value
 from placement.plan.advance import LEFT, RETIRED, SCHEDULED
 from placement.plan.rolling import Plan, Year
 
@@ -133,23 +134,56 @@ def year_figures(year: Year) -> dict:
     return figures
 
 
-def year_line(year: Year) -> str:
-    """One line per year as `placement plan` prints it."""
+def stability(years: list[Year]) -> list[dict]:
+    """Per year solved, how stable the plan is (R-RO10, docs/plan.md): the posts that
+    change hands, of them `forced` (the previous holder had to go: a hard rule, a
+    retirement, leaving), `vacant` (no previous holder) and `chosen` (the rest); and
+    the cadres placed in a new post in more than one year of the plan so far (`twice`),
+    of them those whose later placement is not a promotion (`twice_lateral`)."""
+    out, placed_in = [], {}
+    for y in years:
+        if y.result.roster is None:
+            break
+        lines = year_lines(y)
+        forced = (lines["required_by"] != "") | (lines["departure"] != "")
+        vacant = lines["previous_holder"] == ""
+        moves = y.result.moves
+        new = moves[moves["to_post"] != ""]
+        for cadre, kind in zip(new["cadre_id"], new["kind"], strict=True):
+            placed_in.setdefault(cadre, []).append(kind)
+        again = [kinds for kinds in placed_in.values() if len(kinds) > 1]
+        out.append({"year": int(y.label), "posts_changed": len(lines),
+                    "forced": int((forced & ~vacant).sum()), "vacant": int(vacant.sum()),
+                    "chosen": int((~forced & ~vacant).sum()), "twice": len(again),
+                    "twice_lateral": sum(1 for kinds in again
+                                         if any(k != "promotion" for k in kinds[1:]))})
+    return out
+
+
+def year_line(year: Year, lang: str = "en", stable: dict | None = None) -> str:
+    """One line per year as `placement plan` prints it, in `lang`; `stable` is the
+    year's `stability` entry (computed on this year alone when not given)."""
     f = year_figures(year)
+    status = value(f["status"], lang)
     if year.result.roster is None:
-        return f"{f['year']}: {f['status']}, no roster"
-    gap = "" if f["gap"] is None else f", gap {f['gap']:.4%}"
-    m = f["moves"]
-    return (f"{f['year']}: {f['status']}, objective {f['objective']}{gap}, "
-            f"{f['times'].get('solve', 0):.1f}s solve; check "
-            f"{'passed' if f['check_ok'] else 'FAILED'}; {f['counts']['changed_posts']} posts "
-            f"change; {m['forced']} sitting cadres moved by a hard rule, {m['target_due']} "
-            f"with a target due; {m['departures'][RETIRED]} retire")
+        return say("plan_year_none", lang, year=f["year"], status=status)
+    stable = stable or stability([year])[0]
+    gap = "" if f["gap"] is None else say("plan_gap", lang, gap=f["gap"])
+    return say("plan_year", lang, year=f["year"], status=status, objective=f["objective"],
+               gap=gap, seconds=f["times"].get("solve", 0),
+               checked=say("plan_checked" if f["check_ok"] else "plan_check_failed", lang),
+               changed=stable["posts_changed"], forced=stable["forced"],
+               vacant=stable["vacant"], chosen=stable["chosen"],
+               retired=f["moves"]["departures"][RETIRED], twice=stable["twice"],
+               twice_lateral=stable["twice_lateral"])
 
 
 def plan_summary(plan: Plan) -> dict:
-    """plan.json: the plan's status and every year's figures."""
+    """plan.json: the plan's status and every year's figures, with its `stability`."""
+    years = [year_figures(y) for y in plan.years]
+    for figures, stable in zip(years, stability(plan.years), strict=False):
+        figures["stability"] = stable
     return {"scenario": str(plan.scenario.source or ""), "name": plan.scenario.name,
             "years_requested": plan.requested, "years_solved": len(plan.years),
             "ok": plan.ok, "exit_code": plan.exit_code, "seconds": plan.seconds,
-            "years": [year_figures(y) for y in plan.years]}
+            "years": years}
