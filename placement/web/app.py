@@ -48,7 +48,8 @@ from placement.data.regions import region_names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.data.schema import RELATIONS
-from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
+from placement.web import names as naming
+from placement.web.catalogue import find, rule_catalogue, scenario_text
 from placement.web.plans import register as register_plans
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
 from placement.web.workspace import FINAL, Workspace
@@ -161,10 +162,25 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         known = scenarios()
         if ref in known:
             return known[ref][0]
+        by_label = {naming.label(p): p for p, _ in known.values()}
+        if ref in by_label:  # the name the planner typed (a Chinese one is stored mapped)
+            return by_label[ref]
         path = Path(ref)
         if path.suffix == ".toml" and path.is_file():
             return path.resolve()
-        raise HTTPException(404, f"no scenario {ref!r}")
+        raise _fail(404, f"没有名为“{ref}”的数据集或方案。", f"no scenario {ref!r}")
+
+    def new_name(typed: str) -> tuple[str, str]:
+        """The stored (safe) name and the cleaned typed name of a new data set or
+        scenario; 400 with Chinese and English words when it is empty, unsafe or taken."""
+        try:
+            shown, stem = naming.clean(typed), naming.stored_name(typed)
+            known = scenarios()
+            if stem in known or shown in {naming.label(p) for p, _ in known.values()}:
+                raise naming.taken(shown)
+        except naming.NameError_ as err:
+            raise HTTPException(400, err.detail()) from None
+        return stem, shown
 
     plans = register_plans(app, ws.root / "plans", scenario_path)  # the Plan tab
 
@@ -182,7 +198,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.get("/api/v1/scenarios")
     def list_scenarios() -> list[dict]:
         """The bundled samples and the scenarios saved in the workspace."""
-        return [{"name": n, "path": str(p), "kind": k} for n, (p, k) in scenarios().items()]
+        return [{"name": n, "path": str(p), "kind": k, "label": naming.label(p)}
+                for n, (p, k) in scenarios().items()]
 
     @app.get("/api/v1/scenarios/{name}")
     def get_scenario(name: str) -> dict:
@@ -196,18 +213,18 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.post("/api/v1/scenarios", status_code=201)
     def save_scenario(req: SaveScenario) -> dict:
         """Save the changes as a scenario file that `extends` the base."""
-        if not NAME.match(req.name) or req.name in scenarios():
-            raise HTTPException(400, "a new name of letters, digits, - and _")
+        stem, shown = new_name(req.name)
         base = scenario_path(req.base)
-        path = ws.root / "scenarios" / f"{req.name}.toml"
+        path = ws.root / "scenarios" / f"{stem}.toml"
         try:
-            text = scenario_text(base, req.title, req.set)
+            # a Chinese name is kept as the scenario's `name` (the file name is mapped)
+            text = scenario_text(base, req.title or (shown if stem != shown else ""), req.set)
             path.write_text(text, "utf-8")
             load_scenario(path)
         except InputError as err:
             path.unlink(missing_ok=True)
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
-        return {"name": req.name, "path": str(path), "text": text}
+        return {"name": stem, "label": shown, "path": str(path), "text": text}
 
     @app.get("/api/v1/rules")
     def rules() -> list[dict]:
@@ -228,7 +245,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 sc, data = api.load(scenario_path(req.scenario), settings)
                 warned = [*data.warnings, *validate_locks(sc, data)]
             else:
-                raise HTTPException(400, "give a scenario or a dataset")
+                raise _fail(400, "请先选择数据集或方案。", "give a scenario or a dataset")
         except InputError as err:
             return {"ok": False, "problems": problems_json(err.problems), "warnings": [],
                     "counts": {}}
@@ -241,11 +258,10 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         read into the cadres and relations tables as `placement import-lrmx` does, the
         forms kept for the .lrmx download). Kept (with a scenario of the same name) only
         when the import and the loader find no problem, else 422 with the problems."""
-        if not NAME.match(req.name) or req.name in scenarios():
-            raise HTTPException(400, "a new name of letters, digits, - and _")
+        stem, shown = new_name(req.name)
         # Staged at its final place (the forms' paths in lrmx_sources.csv stay true);
         # it is listed only once its scenario is written, and removed on any problem.
-        target = ws.root / "datasets" / req.name
+        target = ws.root / "datasets" / stem
         shutil.rmtree(target, ignore_errors=True)
         forms = target / "lrmx"
         forms.mkdir(parents=True)
@@ -255,17 +271,20 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 name = Path(f.name).name
                 suffix = Path(name).suffix.lower()
                 if not name or name.startswith(".") or suffix not in UPLOAD_SUFFIXES:
-                    raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file: {f.name!r}")
+                    raise _fail(400, f"“{f.name}”不是 .csv、.xlsx、.lrmx 或 .lrm 文件。",
+                                f"not a .csv, .xlsx, .lrmx or .lrm file: {f.name!r}")
                 try:
                     content = base64.b64decode(f.content, validate=True)
                 except binascii.Error:
-                    raise HTTPException(400, f"{name}: content is not base64") from None
+                    raise _fail(400, f"“{name}”的内容无法读取（不是 base64）。",
+                                f"{name}: content is not base64") from None
                 (forms if suffix in (".lrmx", ".lrm") else target).joinpath(name).write_bytes(
                     content)
             books = list(target.glob("*.xlsx"))
             has_forms = any(forms.iterdir())
             if has_forms and books:
-                raise HTTPException(400, "forms (.lrmx) go with CSV tables, not a workbook")
+                raise _fail(400, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
+                            "forms (.lrmx) go with CSV tables, not a workbook")
             source = books[0] if len(books) == 1 and len(req.files) == 1 else target
             try:
                 if has_forms:
@@ -278,10 +297,10 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 return JSONResponse({"ok": False, "problems": problems}, 422)
             if not has_forms:
                 forms.rmdir()
-            data_ref = f"../datasets/{req.name}" + (f"/{source.name}" if source != target
+            data_ref = f"../datasets/{stem}" + (f"/{source.name}" if source != target
                                                     else "")
-            sc_path = ws.root / "scenarios" / f"{req.name}.toml"
-            sc_path.write_text(f"name = {json.dumps(req.name)}\ndata = {json.dumps(data_ref)}\n"
+            sc_path = ws.root / "scenarios" / f"{stem}.toml"
+            sc_path.write_text(f"name = {json.dumps(shown)}\ndata = {json.dumps(data_ref)}\n"
                                f"reference_date = {req.reference_date}\n", "utf-8")
             try:
                 load_scenario(sc_path)
@@ -289,7 +308,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 sc_path.unlink()
                 return JSONResponse({"ok": False, "problems": problems_json(err.problems)}, 422)
             kept = True
-            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
+            return JSONResponse({"ok": True, "scenario": stem, "label": shown,
+                                 "counts": _counts(data),
                                  "forms": len(list(forms.glob("*"))) if has_forms else 0}, 201)
         finally:
             if not kept:
@@ -302,7 +322,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         return find(data, q, limit)
 
     @app.get("/api/v1/candidates")
-    def candidates(scenario: str, post: str,
+    def candidates(post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None, max_age: int | None = None,
                    min_age: int | None = None, gender: Literal["M", "F"] | None = None,
@@ -321,6 +341,9 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         if run is not None:
             rec = _record(ws, run)
             scenario, settings = rec.scenario, rec.settings
+        if scenario is None:
+            raise _fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+                        "Pick a data set or scenario, or open a run, first.")
         sc, data = load(scenario, settings or [])
         _known(data, None, post)
         cond = api.Conditions(max_age=max_age, min_age=min_age, gender=gender,
@@ -339,7 +362,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 "rows": _records(frame.head(limit))}
 
     @app.get("/api/v1/try")
-    def try_member(scenario: str, cadre: str, post: str,
+    def try_member(cadre: str, post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None) -> dict:
         """Drop `cadre` into `post` (of the run's roster, else the incumbents) and see,
@@ -350,6 +373,9 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         if run is not None:
             rec = _record(ws, run)
             scenario, settings = rec.scenario, rec.settings
+        if scenario is None:
+            raise _fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+                        "Pick a data set or scenario, or open a run, first.")
         sc, data = load(scenario, settings or [])
         _known(data, cadre, post)
         roster = _roster(ws, run) if run is not None else None
@@ -404,11 +430,11 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         rec = _record(ws, run_id)
         if purge:
             if rec.status not in FINAL:
-                raise HTTPException(409, "cancel the run before deleting it")
+                raise _fail(409, "请先取消该次求解，再删除。", "cancel the run before deleting it")
             ws.delete(run_id)
             return {"id": run_id, "deleted": True}
         if not runner.cancel(run_id):
-            raise HTTPException(409, f"run {run_id} is {rec.status}")
+            raise _fail(409, f"求解 {run_id} 已结束，无法取消。", f"run {run_id} is {rec.status}")
         log.info("run %s cancel asked", run_id)
         return {"id": run_id, "cancelling": True}
 
@@ -502,7 +528,12 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         sc, data = load(rec.scenario, rec.settings)
         _known(data, None, post)
         res = api.solve(sc, data, alternates=k, alternates_scope=[post])
-        return _records(res.alternates)
+        names = data.cadres.set_index("cadre_id")["name"]
+        rows = _records(res.alternates)
+        for r in rows:  # names beside the ids: the page shows names
+            r["name"] = names.get(r["cadre_id"], "")
+            r["holder_name"] = names.get(r.get("holder_id", ""), "")
+        return rows
 
     @app.get("/api/v1/runs/{run_id}/structure")
     def structure(run_id: str, region: str | None = None, team: str | None = None,
@@ -571,10 +602,15 @@ def _records(frame) -> list[dict]:
                                                              force_ascii=False))
 
 
+def _fail(status: int, zh: str, en: str) -> HTTPException:
+    """An error the page shows beside what caused it, in the planner's language."""
+    return HTTPException(status, {"message_zh": zh, "message_en": en})
+
+
 def _record(ws: Workspace, run_id: str):
     rec = ws.get(run_id)
     if rec is None:
-        raise HTTPException(404, f"no run {run_id}")
+        raise _fail(404, f"没有编号为 {run_id} 的求解记录。", f"no run {run_id}")
     return rec
 
 
@@ -582,7 +618,7 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     _record(ws, run_id)
     folder = result_folder(ws, run_id)
     if folder is None:
-        raise HTTPException(409, f"run {run_id} has no result yet")
+        raise _fail(409, f"求解 {run_id} 还没有结果。", f"run {run_id} has no result yet")
     return folder
 
 
@@ -624,9 +660,9 @@ def _roster(ws: Workspace, run_id: str):
 
 def _known(data, cadre: str | None, post: str) -> None:
     if cadre is not None and cadre not in set(data.cadres["cadre_id"]):
-        raise HTTPException(404, f"no cadre {cadre}")
+        raise _fail(404, f"数据中没有干部 {cadre}。", f"no cadre {cadre}")
     if post not in set(data.posts["post_id"]):
-        raise HTTPException(404, f"no post {post}")
+        raise _fail(404, f"数据中没有职位 {post}。", f"no post {post}")
 
 
 def _run_view(ws: Workspace, run_id: str) -> dict:

@@ -109,6 +109,24 @@ Object.assign(T.en, {
   hard_forced: "Moved by a hard rule", target_due: "Target rule due", retired: "Retired", check: "Check", passed: "passed", failed: "FAILED",
 });
 
+Object.assign(T.zh, {
+  err_400: "请求有误", err_403: "会话已失效，请刷新页面", err_404: "找不到所需内容", err_409: "当前状态下不能这样操作",
+  err_413: "文件过大", err_422: "输入有误", err_500: "服务器出错，请稍后重试或联系管理员",
+  err_network: "无法连接工作台服务器（是否已关闭？）", err_fields: "缺少或有误的项",
+  uploaded: "已上传", alt_locked: "该职位已锁定，不计算差额人选", alt_none: "没有其他可任该职的人选",
+  alt_price_zero: "整体方案不变差", alt_price: "整体方案目标值减少 {x} 分", alt_lines: "另有 {n} 个职位随之调整",
+  alt_fit: "人岗相适度",
+});
+Object.assign(T.en, {
+  err_400: "The request is wrong", err_403: "The session has expired; reload the page", err_404: "Not found",
+  err_409: "Not possible in the current state", err_413: "The file is too large", err_422: "The input is wrong",
+  err_500: "The server failed; try again or call the administrator",
+  err_network: "Cannot reach the workbench server (is it stopped?)", err_fields: "missing or wrong",
+  uploaded: "Uploaded", alt_locked: "This post is locked: no alternates are computed", alt_none: "Nobody else may take this post",
+  alt_price_zero: "the roster is no worse", alt_price: "the roster's objective drops by {x} points", alt_lines: "{n} other post(s) change with it",
+  alt_fit: "fit",
+});
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -116,6 +134,14 @@ const S = {
 const $ = (sel) => document.querySelector(sel);
 const t = (k) => (T[S.lang][k] ?? k);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    this.status = status;
+    this.detail = detail;
+  }
+}
 
 async function call(method, path, body) {
   const opts = { method, headers: {} };
@@ -126,8 +152,41 @@ async function call(method, path, body) {
   }
   const resp = await fetch(path, opts);
   const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok && resp.status !== 422) throw new Error(JSON.stringify(data?.detail ?? resp.status));
+  // A 422 with problems (an upload the loader refused) is an answer the caller shows.
+  if (!resp.ok && !(resp.status === 422 && data?.problems)) throw new ApiError(resp.status, data?.detail ?? data ?? resp.statusText);
   return data;
+}
+
+// --- errors: each shown beside what caused it, in the planner's language ------------
+const STATUS_WORDS = { 400: "err_400", 403: "err_403", 404: "err_404", 409: "err_409", 411: "err_400", 413: "err_413", 422: "err_422" };
+
+function errorHtml(err) {
+  // The server's own words when it gives them in both languages, a problem table for
+  // input problems, else what the status means and the server's text.
+  if (!(err instanceof ApiError)) return `<span class="err">${esc(t("err_network"))}</span> <small>${esc(err?.message ?? err)}</small>`;
+  const d = err.detail;
+  if (d && typeof d === "object" && d["message_" + S.lang]) return `<span class="err">${esc(d["message_" + S.lang])}</span>`;
+  if (d && typeof d === "object" && d.problems) return problemTable(d.problems);
+  const head = t(STATUS_WORDS[err.status] ?? "err_500");
+  if (Array.isArray(d)) {  // a request the API's schema refused: which fields
+    const fields = d.map((x) => (x.loc ?? []).filter((l) => l !== "body" && l !== "query").join(".")).join("、");
+    return `<span class="err">${esc(head)}${fields ? `（${esc(t("err_fields"))}：${esc(fields)}）` : ""}</span>`;
+  }
+  return `<span class="err">${esc(head)}</span> <small>${esc(typeof d === "string" ? d : JSON.stringify(d))}</small>`;
+}
+
+function showError(where, err) {
+  const el = (typeof where === "string" ? $(where) : where) ?? $("#error-bar");
+  el.hidden = false;
+  if (el.id === "ask") el.style.display = "block";
+  el.innerHTML = `<span role="alert" class="error-box">${errorHtml(err)}</span>`;
+}
+
+function guard(where, fn) {
+  // An event handler whose failure is shown at `where` instead of only in the console.
+  return async (...args) => {
+    try { return await fn(...args); } catch (err) { showError(where, err); return undefined; }
+  };
 }
 
 function translate() {
@@ -157,7 +216,7 @@ function problemTable(problems, label = "problems") {
 // --- data ------------------------------------------------------------------------
 async function loadScenarios(pick) {
   const list = await call("GET", "/api/v1/scenarios");
-  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.name)}
+  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.label ?? s.name)}
     (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`).join("");
   const names = list.map((s) => s.name);
   $("#scenario").value = pick && names.includes(pick) ? pick : names.includes("linfen") ? "linfen" : names[0];
@@ -191,12 +250,16 @@ async function upload() {
     r.onload = () => ok({ name: f.name, content: r.result.split(",")[1] });
     r.readAsDataURL(f);
   })));
+  $("#upload-msg").textContent = "…";
   const res = await call("POST", "/api/v1/datasets", { name: $("#up-name").value, reference_date: $("#up-date").value, files: encoded });
   if (res.ok) {
+    $("#upload-msg").textContent = `${t("uploaded")}: ${res.label ?? res.scenario}`;
     await loadScenarios(res.scenario);
     if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
+  } else {
+    $("#upload-msg").innerHTML = "";
+    $("#problems").innerHTML = problemTable(res.problems);
   }
-  else $("#problems").innerHTML = problemTable(res.problems);
 }
 
 // --- rules ----------------------------------------------------------------------
@@ -246,8 +309,7 @@ function onRuleChange(ev) {
 
 async function saveScenario() {
   const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
-  if (res.problems) { $("#rule-problems").innerHTML = problemTable(res.problems); return; }
-  $("#save-msg").textContent = `${t("saved")}: ${res.path}`;
+  $("#save-msg").textContent = `${t("saved")}: ${res.label ?? res.name}`;
 }
 
 // --- locks ----------------------------------------------------------------------
@@ -257,7 +319,11 @@ function onSearch() {
   searching = setTimeout(async () => {
     const q = $("#search").value.trim();
     if (!q) return;
-    const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+    let hits;
+    try {
+      hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+    } catch (err) { showError("#lock-msg", err); return; }
+    $("#lock-msg").innerHTML = "";
     $("#hits-cadres").innerHTML = hits.cadres.map((c) => `<li data-cadre="${esc(c.cadre_id)}" data-label="${esc(c.name)}">
       ${esc(c.name)} <small>${esc(c.cadre_id)} · ${esc(c.rank)} · ${esc(c.team)} ${esc(c.title)}</small></li>`).join("");
     $("#hits-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
@@ -507,6 +573,20 @@ function lockedPosts() {
   return new Set([...(locks.must ?? []), ...(locks.forbid ?? [])].map((l) => l.post).concat(locks.keep ?? []));
 }
 
+function lockOn(post) {
+  // The open run's lock on `post` (must / forbid / keep), if any.
+  const locks = S.run?.locks ?? {};
+  const must = (locks.must ?? []).find((l) => l.post === post);
+  if (must) return { kind: "must", ...must };
+  if ((locks.keep ?? []).includes(post) || (locks.keep ?? []).some((k) => post.startsWith(k + "-"))) return { kind: "keep", post };
+  return null;
+}
+
+function lockWords(lock) {
+  const who = lock.cadre ? (S.roster.find((r) => r.cadre_id === lock.cadre)?.cadre_name ?? lock.cadre) : "";
+  return `${t(lock.kind)}${who ? "：" + who : ""}${lock.reason ? "，" + t("reason") + "：" + lock.reason : ""}`;
+}
+
 function renderRoster() {
   const q = $("#roster-filter").value.trim();
   const only = $("#only-changed").checked;
@@ -556,7 +636,20 @@ async function ask(ev) {
   } else {
     box.textContent = "…";
     const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(alt)}&k=2`);
-    box.textContent = rows.map((r) => `${r.rank}. ${r.cadre_id} · Δ ${r.objective_change} · ${r["reason_" + S.lang]}`).join("\n");
+    if (!rows.length) {
+      // Say why the box is empty: a lock fixes the post, or nobody else may take it.
+      const lock = lockOn(alt);
+      box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
+      box.dataset.empty = lock ? "locked" : "none";
+    } else {
+      delete box.dataset.empty;
+      box.textContent = rows.map((r) => {
+        const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
+          : t("alt_price_zero");
+        const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
+        return `${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}`;
+      }).join("\n");
+    }
   }
   box.scrollIntoView({ block: "nearest" });
 }
@@ -718,35 +811,37 @@ $("#lang").addEventListener("click", () => {
   renderRules();
   if (S.run) openRun(S.run.id);
 });
-$("#scenario").addEventListener("change", chooseScenario);
-$("#validate").addEventListener("click", validate);
-$("#upload").addEventListener("click", upload);
+$("#scenario").addEventListener("change", guard("#problems", chooseScenario));
+$("#validate").addEventListener("click", guard("#problems", validate));
+$("#upload").addEventListener("click", guard("#upload-msg", upload));
 $("#rules").addEventListener("change", onRuleChange);
 $("#rules").addEventListener("input", onRuleChange);
-$("#save").addEventListener("click", saveScenario);
+$("#save").addEventListener("click", guard("#save-msg", saveScenario));
 $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
-$("#add-lock").addEventListener("click", addLock);
-$("#find-post-q").addEventListener("input", onFindPost);
-$("#find-posts").addEventListener("click", pickFindPost);
-$("#find").addEventListener("click", findCandidates);
-$("#found").addEventListener("click", tryIn);
-$("#trial").addEventListener("click", onTrial);
+$("#add-lock").addEventListener("click", guard("#lock-msg", addLock));
+$("#find-post-q").addEventListener("input", guard("#find-count", onFindPost));
+$("#find-posts").addEventListener("click", guard("#find-count", pickFindPost));
+$("#find").addEventListener("click", guard("#find-count", findCandidates));
+$("#found").addEventListener("click", guard("#trial", tryIn));
+$("#trial").addEventListener("click", guard("#trial-msg", onTrial));
 $("#locks").addEventListener("click", (e) => {
   if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
-$("#solve").addEventListener("click", solve);
-$("#cancel").addEventListener("click", cancel);
-$("#roster").addEventListener("click", ask);
+$("#solve").addEventListener("click", guard("#solve-msg", solve));
+$("#cancel").addEventListener("click", guard("#solve-msg", cancel));
+$("#roster").addEventListener("click", guard("#ask", ask));
 $("#roster-filter").addEventListener("input", renderRoster);
 $("#only-changed").addEventListener("change", renderRoster);
-$("#history").addEventListener("click", onHistory);
-$("#history").addEventListener("change", onNote);
-$("#compare").addEventListener("click", compare);
-$("#tab-structure").addEventListener("click", onStructure);
-$("#plan-run").addEventListener("click", runPlan);
-$("#plan-cancel").addEventListener("click", cancelPlan);
+$("#history").addEventListener("click", guard("#history-msg", onHistory));
+$("#history").addEventListener("change", guard("#history-msg", onNote));
+$("#compare").addEventListener("click", guard("#diff", compare));
+$("#tab-structure").addEventListener("click", guard("#crumbs", onStructure));
+$("#plan-run").addEventListener("click", guard("#plan-progress", runPlan));
+$("#plan-cancel").addEventListener("click", guard("#plan-progress", cancelPlan));
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
-start();
+// Anything not caught beside its cause still reaches the screen, never only the console.
+window.addEventListener("unhandledrejection", (ev) => showError("#error-bar", ev.reason));
+guard("#error-bar", start)();
