@@ -62,6 +62,11 @@ SAFE = ("GET", "HEAD")
 TABLES = ("roster", "moves", "teams", "rules", "shortfalls", "alternates")
 FILES = ("report.xlsx", "report.html", "summary.json", "forms.zip")
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".lrmx", ".lrm")
+# Points per roster line changed against the run a re-solve stays close to. Measured on
+# Linfen, base run then R-TC5 min_women=3 (12 lines at the least): the scenario's own
+# weights.change (50) moves 25 lines, 200 moves 15 with the target fully met, 500 leaves
+# two teams short; the tie-break alone moves 49, a fresh solve 165.
+CLOSE_WEIGHT = 200
 log = logging.getLogger("placement.web")
 
 
@@ -83,6 +88,10 @@ class RunRequest(BaseModel):
     scenario: str = Field(description="a listed scenario name (GET /scenarios) or a path")
     set: list[str] = Field(default_factory=list, examples=[["rules.R-TC5.min_women=3"]])
     locks: Locks = Field(default_factory=Locks)
+    close_to: str | None = Field(
+        None, description="a finished run on the same data set to stay close to (a small "
+        "re-solve, `placement solve --from`): every roster line that differs from its "
+        "roster costs `weights.change`, which is CLOSE_WEIGHT unless `set` gives it")
 
 
 class ValidateRequest(BaseModel):
@@ -401,10 +410,32 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         plus the locks written as `--set` strings."""
         path = scenario_path(req.scenario)
         settings = req.set + lock_settings(req.locks.model_dump())
+        close_to = None
+        if req.close_to is not None:
+            close_to = (str(close_roster(req.close_to, path)), req.close_to)
+            if not any(x.split("=", 1)[0].strip() == "weights.change" for x in settings):
+                settings.append(f"weights.change={CLOSE_WEIGHT}")
         rec = ws.new_run(req.scenario, settings, req.locks.model_dump())
-        runner.submit(rec.id, str(path), settings, req.locks.model_dump())
+        runner.submit(rec.id, str(path), settings, req.locks.model_dump(), close_to)
         log.info("run %s queued", rec.id)
         return {"id": rec.id}
+
+    def close_roster(run_id: str, path: Path) -> Path:
+        """The roster.csv of the finished run `run_id`, which must be of the same data set
+        as the scenario file `path` (else 409, in the planner's words)."""
+        rec = _record(ws, run_id)
+        folder = result_folder(ws, run_id)
+        if folder is None or not (folder / "roster.csv").is_file():
+            raise _fail(409, f"求解 {run_id} 没有名单，无法在其基础上求解。",
+                        f"run {run_id} has no roster to stay close to")
+        try:
+            same = load_scenario(path).data == load_scenario(scenario_path(rec.scenario)).data
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
+        if not same:
+            raise _fail(409, f"求解 {run_id} 用的是另一个数据集，不能在其基础上求解。",
+                        f"run {run_id} is of another data set")
+        return folder / "roster.csv"
 
     @app.get("/api/v1/runs")
     def list_runs() -> list[dict]:

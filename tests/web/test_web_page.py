@@ -124,7 +124,9 @@ def test_a_planners_session(server, page, tmp_path):
     page.click("#add-lock")
     assert page.locator("#locks tbody tr").count() == 1
 
+    assert page.locator("#close-to").is_checked()  # a small re-solve by default
     second = solve(page, "web13-progress.png")
+    assert "基于方案" in page.locator("#based-on").inner_text()  # close to the first run
     line = page.locator("tr[data-post='R01-DW-01']")
     assert "吕昌全" in line.inner_text() and "换届前保持稳定" in line.inner_text()
     assert page.locator("#roster tr.changed").count() > 0  # changes highlighted

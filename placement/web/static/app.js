@@ -127,6 +127,9 @@ Object.assign(T.en, {
   alt_fit: "fit",
 });
 
+Object.assign(T.zh, { stay_close: "在当前方案基础上调整（尽量少变动）", based_on: "基于方案 {id}，与之相比 {n} 个职位不同" });
+Object.assign(T.en, { stay_close: "Adjust the open roster (change little)", based_on: "based on run {id}: {n} post(s) differ from it" });
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -367,7 +370,11 @@ function renderLocks() {
 async function solve() {
   if (!(await validate())) { showTab("rules"); return; }
   S.solveStarted = performance.now();
-  const res = await call("POST", "/api/v1/runs", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  const body = { scenario: S.scenario, set: changeList(), locks: lockBody() };
+  // A small re-solve by default: stay close to the open run's roster (same data set).
+  if (S.run?.summary?.check && $("#close-to").checked) body.close_to = S.run.id;
+  $("#solve-msg").innerHTML = "";
+  const res = await call("POST", "/api/v1/runs", body);
   follow(res.id);
 }
 
@@ -532,6 +539,10 @@ async function openRun(id) {
   S.run = run;
   showTab("result");
   $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status)}`;
+  $("#close-box").hidden = !run.summary?.check;
+  $("#close-label").textContent = run.summary?.check ? `${t("stay_close")}: ${id}` : "";
+  const from = run.summary?.from;
+  $("#based-on").textContent = from ? t("based_on").replace("{id}", from.roster).replace("{n}", from.changed_lines) : "";
   const s = run.summary;
   if (!s || !s.check) {
     $("#headline").innerHTML = `<div class="bad"><b>${t("no_roster")}</b>${esc(JSON.stringify(run.error ?? s?.conflicts ?? ""))}</div>`;
