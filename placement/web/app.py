@@ -123,6 +123,17 @@ class Note(BaseModel):
     note: str
 
 
+class WorkState(BaseModel):
+    """The planner's working state, kept in the workspace so that a reload (or another
+    browser on the same machine) finds the work where it was left."""
+    scenario: str | None = Field(None, description="the chosen data set / scenario")
+    changes: dict[str, str] = Field(default_factory=dict,
+                                    description="rule edits: --set key -> value as typed")
+    locks: list[dict] = Field(default_factory=list,
+                              description="the page's locks: kind, cadre, post, reason")
+    run: str | None = Field(None, description="the open run")
+
+
 def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = BUNDLED,
                parallel: int = 1, ray: str | None = None) -> FastAPI:
     """The app over the workspace folder `workspace`, accepting `Host` 127.0.0.1:`port`
@@ -234,6 +245,25 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             path.unlink(missing_ok=True)
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return {"name": stem, "label": shown, "path": str(path), "text": text}
+
+    state_file = ws.root / "state.json"
+
+    @app.get("/api/v1/state")
+    def get_state() -> WorkState:
+        """The working state last saved (rule edits, locks with reasons, the open run);
+        empty when none was saved or the file is unreadable."""
+        try:
+            return WorkState.model_validate_json(state_file.read_bytes())
+        except (OSError, ValueError):
+            return WorkState()
+
+    @app.put("/api/v1/state")
+    def put_state(req: WorkState) -> WorkState:
+        """Keep the working state (written whole: a temporary file, then renamed)."""
+        part = state_file.with_name(f".state.{secrets.token_hex(4)}.tmp")
+        part.write_text(req.model_dump_json(), "utf-8")
+        part.replace(state_file)
+        return req
 
     @app.get("/api/v1/rules")
     def rules() -> list[dict]:

@@ -9,6 +9,7 @@ Screenshots go to $PLACEMENT_SCREENSHOTS when set (never into the repository).
 from __future__ import annotations
 
 import os
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -35,8 +36,17 @@ def page():
         browser.close()
 
 
+def reset_state(server) -> None:
+    """No working state kept on the server (rule edits, locks, the open run): the page
+    restores it on load, and an earlier test may have left some."""
+    with closing(server.client()) as c:
+        c.put("/api/v1/state", json={}).raise_for_status()
+
+
 def open_page(page, server) -> None:
-    """The page afresh, in Chinese (an earlier test may have left the English switch on)."""
+    """The page afresh, in Chinese (an earlier test may have left the English switch on),
+    with no working state kept from an earlier test."""
+    reset_state(server)
     page.goto(server.url + "/")
     page.evaluate("localStorage.setItem('lang', 'zh')")
     page.reload()
@@ -75,6 +85,7 @@ def solve(page, progress_shot: str = "") -> float:
 
 
 def test_a_planners_session(server, page, tmp_path):
+    reset_state(server)
     page.goto(server.url + "/")
     page.wait_for_selector("body[data-ready='1']")
     assert page.locator("h1").inner_text() == "领导班子配备工作台"  # Chinese by default

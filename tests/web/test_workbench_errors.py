@@ -14,8 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tests.web.test_web_page import CHROMIUM, open_page
+from test_web_page import CHROMIUM, open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "mini"
@@ -112,7 +111,7 @@ browser = pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium i
 @pytest.fixture(scope="module")
 def page():
     playwright = pytest.importorskip("playwright.sync_api")
-    from tests.web.test_web_page import ARGS
+    from test_web_page import ARGS
 
     with playwright.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -217,11 +217,12 @@ function problemTable(problems, label = "problems") {
 }
 
 // --- data ------------------------------------------------------------------------
-async function loadScenarios(pick) {
+async function loadScenarios(pick, restore = false) {
   const list = await call("GET", "/api/v1/scenarios");
   $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.label ?? s.name)}
     (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`).join("");
   const names = list.map((s) => s.name);
+  if (restore && await restoreState(names)) return;
   $("#scenario").value = pick && names.includes(pick) ? pick : names.includes("linfen") ? "linfen" : names[0];
   await chooseScenario();
 }
@@ -232,6 +233,7 @@ async function chooseScenario() {
   S.base = sc.settings;
   S.changes = {};
   renderRules();
+  saveState();
   await validate();
 }
 
@@ -265,16 +267,49 @@ async function upload() {
   }
 }
 
+// --- the working state, kept on the server (a reload finds the work where it was) ----
+let saving;
+function saveState() {
+  if (S.restoring) return;
+  clearTimeout(saving);
+  saving = setTimeout(() => call("PUT", "/api/v1/state", {
+    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null,
+  }).catch((err) => showError("#error-bar", err)), 200);
+}
+
+async function restoreState(names) {
+  // The saved scenario with its rule edits and locks, then the open run.
+  const st = await call("GET", "/api/v1/state");
+  if (!st.scenario || !names.includes(st.scenario)) return false;
+  S.restoring = true;
+  try {
+    $("#scenario").value = st.scenario;
+    await chooseScenario();
+    S.changes = st.changes ?? {};
+    S.locks = st.locks ?? [];
+    renderRules();
+    renderLocks();
+    await validate();
+    if (st.run) {
+      // the run reopened (its roster on the 方案 tab); the page still opens on 数据
+      try { await openRun(st.run); showTab("data"); } catch (err) { if (err.status !== 404) throw err; }
+    }
+  } finally { S.restoring = false; }
+  return true;
+}
+
 // --- rules ----------------------------------------------------------------------
 const changeList = () => Object.entries(S.changes).map(([k, v]) => `${k}=${v}`);
 
-function paramInput(rid, p, value) {
+function paramInput(rid, p, base) {
   const key = `rules.${rid}.${p.name}`;
+  const value = key in S.changes ? S.changes[key] : base;  // an edit kept across a reload
   const shown = typeof value === "object" ? JSON.stringify(value) : value;
   if (p.choices) {
     return `<select data-key="${key}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === value ? "selected" : ""}>${esc(t(c))}</option>`).join("")}</select>`;
   }
-  if (p.type === "bool") return `<select data-key="${key}"><option ${value ? "selected" : ""}>true</option><option ${value ? "" : "selected"}>false</option></select>`;
+  const on = value === true || value === "true";
+  if (p.type === "bool") return `<select data-key="${key}"><option ${on ? "selected" : ""}>true</option><option ${on ? "" : "selected"}>false</option></select>`;
   return `<input data-key="${key}" value="${esc(shown)}" title="${esc(p.description)}">`;
 }
 
@@ -284,7 +319,8 @@ function renderRules() {
     const params = r.params.filter((p) => !["mode", "weight", "priority"].includes(p.name));
     const mode = r.params.find((p) => p.name === "mode");
     const weight = r.params.find((p) => p.name === "weight");
-    return `<tr data-rule="${r.id}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
+    const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
+    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
       <td>${paramInput(r.id, mode, cur.mode)}</td>
       <td>${params.map((p) => `<span class="param">${esc(p.name)} ${paramInput(r.id, p, cur[p.name])}
         ${esc(p["unit_" + S.lang])}</span>`).join("")}</td>
@@ -306,6 +342,7 @@ function onRuleChange(ev) {
   else S.changes[key] = value;
   ev.target.closest("tr").classList.toggle("changed", Object.keys(S.changes).some((k) => k.startsWith(`rules.${rid}.`)));
   $("#changes").textContent = changeList().join("  ");
+  saveState();
   clearTimeout(typing);
   typing = setTimeout(validate, 300);
 }
@@ -361,6 +398,7 @@ async function addLock() {
 }
 
 function renderLocks() {
+  saveState();
   $("#locks tbody").innerHTML = S.locks.map((l, i) => `<tr><td>${t(l.kind)}</td><td>${esc(l.cadre?.label ?? "")}
     <small>${esc(l.cadre?.id ?? "")}</small></td><td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td>
     <td>${esc(l.reason)}</td><td><button data-drop="${i}">✕</button></td></tr>`).join("");
@@ -537,6 +575,7 @@ function sum(rows, col) { return rows.reduce((a, r) => a + (Number(r[col]) || 0)
 async function openRun(id) {
   const run = await call("GET", `/api/v1/runs/${id}`);
   S.run = run;
+  saveState();
   showTab("result");
   $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status)}`;
   $("#close-box").hidden = !run.summary?.check;
@@ -807,7 +846,7 @@ async function start() {
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");
-  await loadScenarios();
+  await loadScenarios(undefined, true);
   const runs = await loadHistory();
   const live = runs.find((r) => r.status === "queued" || r.status === "running");
   if (live) follow(live.id); // a run survives a page reload
