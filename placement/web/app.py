@@ -291,6 +291,32 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         return {"ok": True, "problems": [], "warnings": problems_json(warned),
                 "counts": _counts(data)}
 
+    @app.post("/api/v1/locks/check")
+    def check_locks(req: ValidateRequest) -> dict:
+        """The 必须任 locks that put a cadre into a post the rules would not give them
+        (a lock overrides eligibility): `{"warnings": [{cadre, name, post, title,
+        excluded_by: [{code, name_zh, name_en}], why_zh, why_en}]}`, judged on the scenario
+        with `set` but without the locks, so that the page asks before solving."""
+        if req.scenario is None:
+            raise _fail(400, "请先选择数据集或方案。", "give a scenario")
+        sc, data = load(req.scenario, req.set)
+        names = data.cadres.set_index("cadre_id")["name"]
+        titles = data.posts.set_index("post_id")["title"]
+        out = []
+        for lock in req.locks.must:
+            _known(data, lock.cadre, lock.post)
+            judged = api.candidates(sc, data, lock.post)
+            row = judged[judged["cadre_id"] == lock.cadre].iloc[0]
+            if bool(row["eligible"]):
+                continue
+            out.append({"cadre": lock.cadre, "name": names[lock.cadre], "post": lock.post,
+                        "title": titles[lock.post],
+                        "excluded_by": [{"code": c, "name_zh": RULE_NAMES.get(c, (c, c))[0],
+                                         "name_en": RULE_NAMES.get(c, (c, c))[1]}
+                                        for c in row["excluded_by"]],
+                        "why_zh": row["why_zh"], "why_en": row["why_en"]})
+        return {"warnings": out}
+
     @app.post("/api/v1/datasets", status_code=201)
     def upload(req: DatasetUpload) -> JSONResponse:
         """A workbook, a folder of CSV files, or CSV files with 任免审批表 (.lrmx / .lrm:

@@ -130,6 +130,17 @@ Object.assign(T.en, {
 Object.assign(T.zh, { stay_close: "在当前方案基础上调整（尽量少变动）", based_on: "基于方案 {id}，与之相比 {n} 个职位不同" });
 Object.assign(T.en, { stay_close: "Adjust the open roster (change little)", based_on: "based on run {id}: {n} post(s) differ from it" });
 
+Object.assign(T.zh, {
+  lock_warn_title: "以下“必须任”锁定不符合任职规定，锁定将越过规定：",
+  lock_go: "仍然求解（记为破格）", lock_back: "返回修改锁定", exception: "破格",
+  pick_first: "请先在上方选择干部和职位",
+});
+Object.assign(T.en, {
+  lock_warn_title: "These must-hold locks break the eligibility rules; the lock overrides them:",
+  lock_go: "Solve anyway (recorded as an exception, 破格)", lock_back: "Back to the locks", exception: "exception",
+  pick_first: "Pick a cadre and a post above first",
+});
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -391,10 +402,14 @@ function lockBody() {
 
 async function addLock() {
   const kind = $("#lock-kind").value;
-  if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) return;
+  if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) { $("#lock-msg").textContent = t("pick_first"); return; }
   S.locks.push({ kind, cadre: kind === "keep" ? null : S.pick.cadre, post: S.pick.post, reason: $("#lock-reason").value });
   renderLocks();
+  $("#lock-msg").textContent = "";
   await validate();
+  // A must-hold lock the rules would not allow is flagged at once, with the rule.
+  const mine = (await lockWarnings()).filter((w) => w.cadre === S.pick.cadre?.id && w.post === S.pick.post.id);
+  if (kind === "must" && mine.length) $("#lock-msg").innerHTML = `<span class="err">${esc(warningLines(mine).join("；"))}</span>`;
 }
 
 function renderLocks() {
@@ -405,8 +420,42 @@ function renderLocks() {
 }
 
 // --- solve ------------------------------------------------------------------------
+async function lockWarnings() {
+  // The must-hold locks the rules would not allow (judged without the locks).
+  if (!S.locks.some((l) => l.kind === "must")) return [];
+  const res = await call("POST", "/api/v1/locks/check", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  return res.warnings;
+}
+
+function warningLines(warnings) {
+  return warnings.map((w) => `${w.name}（${w.cadre}） → ${w.title}（${w.post}）：${w["why_" + S.lang]}`);
+}
+
+function confirmLocks(warnings) {
+  // Asked in the page (not a browser prompt): solve anyway, or go back to the locks.
+  return new Promise((done) => {
+    const box = $("#lock-confirm");
+    box.hidden = false;
+    $("#lock-confirm-text").textContent = [t("lock_warn_title"), ...warningLines(warnings)].join("\n");
+    const answer = (go) => { box.hidden = true; $("#lock-go").onclick = $("#lock-back").onclick = null; done(go); };
+    $("#lock-go").onclick = () => answer(true);
+    $("#lock-back").onclick = () => answer(false);
+    $("#lock-go").focus();
+  });
+}
+
 async function solve() {
   if (!(await validate())) { showTab("rules"); return; }
+  const warnings = await lockWarnings();
+  if (warnings.length) {
+    if (!(await confirmLocks(warnings))) { showTab("locks"); return; }
+    // the planner's decision is kept with the lock: its reason starts with 破格
+    for (const l of S.locks) {
+      if (l.kind === "must" && warnings.some((w) => w.cadre === l.cadre.id && w.post === l.post.id)
+          && !l.reason.startsWith("破格")) l.reason = `破格：${l.reason}`.replace(/：$/, "");
+    }
+    renderLocks();
+  }
   S.solveStarted = performance.now();
   const body = { scenario: S.scenario, set: changeList(), locks: lockBody() };
   // A small re-solve by default: stay close to the open run's roster (same data set).
