@@ -48,6 +48,7 @@ from placement.data.regions import region_names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.data.schema import RELATIONS
+from placement.data.words import VALUES
 from placement.web import names as naming
 from placement.web.catalogue import find, rule_catalogue, scenario_text
 from placement.web.plans import register as register_plans
@@ -264,6 +265,12 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         part.write_text(req.model_dump_json(), "utf-8")
         part.replace(state_file)
         return req
+
+    @app.get("/api/v1/words")
+    def words() -> dict[str, list[str]]:
+        """Coded values (statuses, figure names, kinds of change…) in Chinese and English:
+        `placement.data.words.VALUES`, the words the CLI and the reports use."""
+        return {k: list(v) for k, v in VALUES.items()}
 
     @app.get("/api/v1/rules")
     def rules() -> list[dict]:

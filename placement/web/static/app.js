@@ -141,12 +141,24 @@ Object.assign(T.en, {
   pick_first: "Pick a cadre and a post above first",
 });
 
+Object.assign(T.zh, {
+  prog_found: "已找到方案，可能还有更优", prog_gap: "与最优相差不超过 {x}%", prog_none: "正在寻找第一个可行方案",
+  prog_optimal: "已是最优方案", seconds: "秒", cancelled_banner: "已取消：以下是取消时找到的最好名单，未必最优，请慎用。",
+  failed_banner: "求解失败", status_cancelled: "已取消（保留当时最好名单）",
+});
+Object.assign(T.en, {
+  prog_found: "a roster found, a better one may exist", prog_gap: "within {x}% of the best", prog_none: "looking for a first roster",
+  prog_optimal: "the best roster", seconds: "s", cancelled_banner: "Cancelled: the best roster found when cancelled, not proven best; use with care.",
+  failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
+});
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
 };
 const $ = (sel) => document.querySelector(sel);
-const t = (k) => (T[S.lang][k] ?? k);
+const W = {};  // the server's word catalogue (/api/v1/words): coded values in words
+const t = (k) => (T[S.lang][k] ?? W[k]?.[S.lang === "zh" ? 0 : 1] ?? k);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 class ApiError extends Error {
@@ -466,13 +478,14 @@ async function solve() {
 }
 
 function progressLine(id, stage, elapsed) {
-  // Elapsed, then best, bound and gap once the engine has reported a roster.
-  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} s`;
+  // In words: the stage, the time, and once the engine has a roster how far from the
+  // best it may be ("已找到方案，可能还有更优（与最优相差不超过 1.2%）").
+  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} ${t("seconds")}`;
   const p = S.prog;
   if (p && p.best != null) {
-    line += ` · ${t("best")} ${p.best} · ${t("bound")} ${p.bound ?? "—"}`;
-    line += ` · ${t("gap")} ${p.gap == null ? "—" : (p.gap * 100).toFixed(3) + "%"}`;
-  }
+    if (p.gap != null && p.gap < 1e-6) line += ` · ${t("prog_optimal")}`;
+    else line += ` · ${t("prog_found")}${p.gap == null ? "" : `（${t("prog_gap").replace("{x}", (p.gap * 100).toFixed(1))}）`}`;
+  } else if (["solving", "tick", "progress"].includes(stage)) line += ` · ${t("prog_none")}`;
   return line;
 }
 
@@ -626,7 +639,9 @@ async function openRun(id) {
   S.run = run;
   saveState();
   showTab("result");
-  $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status)}`;
+  $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status === "cancelled" ? "status_cancelled" : run.status)}`;
+  $("#run-banner").hidden = run.status !== "cancelled";
+  $("#run-banner").textContent = run.status === "cancelled" ? t("cancelled_banner") : "";
   $("#close-box").hidden = !run.summary?.check;
   $("#close-label").textContent = run.summary?.check ? `${t("stay_close")}: ${id}` : "";
   const from = run.summary?.from;
@@ -635,7 +650,7 @@ async function openRun(id) {
   if (!s || !s.check) {
     $("#headline").innerHTML = `<div class="bad"><b>${t("no_roster")}</b>${esc(JSON.stringify(run.error ?? s?.conflicts ?? ""))}</div>`;
     $("#roster").innerHTML = "";
-    $("#status-line").textContent = s ? `${t("solver_status")}: ${s.status}` : "";
+    $("#status-line").textContent = s ? `${t("solver_status")}: ${t(s.status)}` : "";
     return;
   }
   const [roster, moves, teams, rules, shortfalls] = await Promise.all(["roster", "moves", "teams", "rules", "shortfalls"]
@@ -653,7 +668,8 @@ async function openRun(id) {
     `<div><span>${t("unmet")}</span><b>${unmet}</b></div>`,
     `<div><span>${t("changed_posts")}</span><b>${s.counts.changed_posts}</b></div>`,
   ].join("");
-  $("#status-line").textContent = `${t("solver_status")}: ${s.status} · ${t("objective")} ${s.objective} · ${t("bound")} ${s.bound} · ${t("gap")} ${((s.gap ?? 0) * 100).toFixed(3)}% · ${s.times.solve}s`;
+  $("#status-line").textContent = `${t("solver_status")}: ${t(s.status)} · ${t("objective")} ${Math.round(s.objective)} · ${t("elapsed")} ${s.times.solve} ${t("seconds")}`
+    + (s.gap ? ` · ${t("prog_gap").replace("{x}", (s.gap * 100).toFixed(1))}` : "");
   const lang = S.lang;
   $("#downloads").innerHTML = `${t("report")}: ` + [
     [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
@@ -792,8 +808,8 @@ async function loadHistory() {
   S.runs = runs;
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
   $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
-    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td>${t(r.status)}</td>
-    <td>${esc(r.summary?.objective ?? "")}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
+    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
+    <td>${esc(r.summary?.objective == null ? "" : Math.round(r.summary.objective))}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
     <td><button data-open="${esc(r.id)}">${t("open")}</button>
       <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
   const done = runs.filter((r) => r.summary?.check);
@@ -821,8 +837,10 @@ async function onNote(ev) {
 async function compare() {
   const a = $("#cmp-a").value, b = $("#cmp-b").value;
   const d = await call("GET", `/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}"><td>${esc(r.figure)}</td>
-    <td>${esc(r.a)}</td><td>${esc(r.b)}</td><td>${esc(r.change)}</td></tr>`).join("");
+  const cell = (v) => (typeof v === "string" || typeof v === "boolean" ? t(String(v === true ? "True" : v === false ? "False" : v))
+    : typeof v === "number" && !Number.isInteger(v) ? v.toFixed(1) : v);
+  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}" data-figure="${esc(r.figure)}"><td>${esc(t(r.figure))}</td>
+    <td>${esc(cell(r.a))}</td><td>${esc(cell(r.b))}</td><td>${esc(cell(r.change))}</td></tr>`).join("");
   const posts = d.posts.map((r) => `<tr class="changed"><td>${esc(r.team_name)}</td><td>${esc(r.title)}</td>
     <td>${esc(r.cadre_name_a)} <small>${esc(r.cadre_id_a)}</small></td><td>${esc(r.cadre_name_b)} <small>${esc(r.cadre_id_b)}</small></td></tr>`).join("");
   $("#diff").innerHTML = `<table class="grid" id="diff-summary"><tr><th>${t("figure")}</th><th>A ${esc(a)}</th><th>B ${esc(b)}</th>
@@ -895,6 +913,7 @@ async function start() {
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");
+  Object.assign(W, await call("GET", "/api/v1/words"));
   await loadScenarios(undefined, true);
   const runs = await loadHistory();
   const live = runs.find((r) => r.status === "queued" || r.status === "running");
