@@ -141,6 +141,8 @@ VALUES.update({
     "hard rules": ("硬性规定", "hard rules"), "model": ("模型", "model"),
     "must": ("必选锁定", "must"), "keep": ("保留锁定", "keep"),
     "LEAVING": ("退出", "LEAVING"), "NO_CANDIDATE": ("无可任人选", "NO_CANDIDATE"),
+    "NO_RELEASE": ("无因不得免职", "no release without a cause"),
+    "FILLED_BY": ("其他渠道任命的职位", "post filled through another channel"),
     "infeasibility": ("分析无解原因并验证放宽办法",
                       "explaining infeasibility, verifying relaxations"),
 })
@@ -213,6 +215,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "whynot_NOT_CANDIDATE": ("未纳入考察", "not a candidate this cycle"),
     "whynot_NOT_NOMINATED": ("不在推荐范围内", "not nominated for this team or region"),
     "whynot_DEMOTION": ("职级低于现职级（降职仅能通过锁定）", "a demotion (only by a must lock)"),
+    "whynot_FILLED_BY": ("该职位由其他渠道任命（如人武部），本方案不安排",
+                         "a post filled through another channel (e.g. 人武部), not this "
+                         "proposal's"),
     "processes": ("{n} 个进程", "{n} process(es)"),
 }
 

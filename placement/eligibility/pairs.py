@@ -120,14 +120,11 @@ def pair_rule_masks(
     return {rid: breaks(ctx) for rid, breaks in PAIR_RULES.items() if sc.rules[rid].mode != "off"}
 
 
-def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
-    """New posts for a sitting cadre who is not a candidate but whom a hard pair rule bars
-    from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …): every post of the same
-    rank (a demotion stays a planner's decision, by a `must` lock, as for candidates).
-    Why: "必须交流" means a new post
-    ("Exchange", docs/rules.md); without these pairs such a cadre could only be released.
-    A cadre barred from every post for a reason of their own (`barred_everywhere`) or
-    holding a post filled through another channel gets none."""
+def exchange_movers(data: DataSet, sc: Scenario, facts: Facts) -> np.ndarray:
+    """Bool per cadre: sitting, not `leaving`, not a candidate, whom a hard pair rule bars
+    from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …) and who is not barred
+    from every post for a reason of their own (`barred_everywhere`) nor holds a post
+    filled through another channel: the cadres `exchange_pairs` gives new posts."""
     cadres = data.cadres
     own = facts.c_own_post
     held = np.flatnonzero((own >= 0) & ~cadres["leaving"].to_numpy(bool)
@@ -138,8 +135,18 @@ def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     for rid, m in masks.items():
         if sc.rules[rid].mode == "hard":
             barred |= m
-    movers = held[barred & ~barred_everywhere(data, sc.rules, facts)[held]]
-    level = cadres["rank_level"].to_numpy()[movers]
+    out = np.zeros(len(cadres), dtype=bool)
+    out[held[barred]] = True
+    return out & ~barred_everywhere(data, sc.rules, facts)
+
+
+def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
+    """New posts for the `exchange_movers`: every post of the same rank (a demotion stays
+    a planner's decision, by a `must` lock, as for candidates), none filled through
+    another channel. Why: "必须交流" means a new post ("Exchange", docs/rules.md);
+    without these pairs such a cadre could only be released."""
+    movers = np.flatnonzero(exchange_movers(data, sc, facts))
+    level = data.cadres["rank_level"].to_numpy()[movers]
     p_level = data.posts["rank_level"].to_numpy()
     parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero((p_level == lv) & ~facts.p_channel)})
              for c, lv in zip(movers.tolist(), level.tolist(), strict=True)]
@@ -147,8 +154,37 @@ def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
         return pd.DataFrame({"cadre": [], "post": [], "own": []}).astype(
             {"cadre": np.int64, "post": np.int64, "own": bool})
     out = pd.concat(parts, ignore_index=True)
-    out = out[out["post"].to_numpy() != own[out["cadre"].to_numpy()]]
+    out = out[out["post"].to_numpy() != facts.c_own_post[out["cadre"].to_numpy()]]
     return out.assign(own=False)
+
+
+def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
+                       post: np.ndarray) -> dict[str, np.ndarray]:
+    """Why each pair (aligned arrays) is outside the structural universe (docs/rules.md,
+    "Availability"), one mask per reason: LEAVING, NOT_CANDIDATE (an exchanged cadre's
+    post of the same rank needs none), NOT_NOMINATED, DEMOTION, R-EL9 past its steps
+    (hard), FILLED_BY. The one reading `whynot` and `candidates` give a planner; the
+    universe itself is built by `structural_pairs` and `exchange_pairs`."""
+    cad = data.cadres
+    own = facts.c_own_post[cadre] == post
+    new = ~own
+    step = data.posts["rank_level"].to_numpy()[post] - cad["rank_level"].to_numpy()[cadre]
+    exchanged = exchange_movers(data, sc, facts)[cadre] & (step == 0) & ~facts.p_channel[post]
+    team = facts.p_team[post]
+    region = data.teams["region"].to_numpy(dtype=object)[team]
+    team_id = data.teams["team_id"].to_numpy(dtype=object)[team]
+    noms = cad["nominated_for"].to_numpy(dtype=object)[cadre]
+    named = np.array([bool(s) and t not in s and r not in s
+                      for s, t, r in zip(noms, team_id, region, strict=True)], dtype=bool)
+    el9 = sc.rules["R-EL9"]
+    return {
+        "LEAVING": cad["leaving"].to_numpy(bool)[cadre],
+        "NOT_CANDIDATE": new & ~cad["candidate"].to_numpy(bool)[cadre] & ~exchanged,
+        "NOT_NOMINATED": new & named & ~exchanged,
+        "DEMOTION": new & (step < 0),
+        "R-EL9": new & (el9.mode == "hard") & (step > el9.max_steps),
+        "FILLED_BY": new & _channel_pair(facts, cadre, post),
+    }
 
 
 def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:

@@ -26,7 +26,7 @@ from placement.data.schema import EDUCATION_LEVEL
 from placement.data.words import say
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import fit_scores
-from placement.eligibility.pairs import pair_rule_masks
+from placement.eligibility.pairs import pair_rule_masks, structural_reasons
 from placement.explain.whynot import STRUCTURAL
 from placement.meaning import team_rules as meaning
 
@@ -73,7 +73,7 @@ def candidates(data: DataSet, sc: Scenario, facts: Facts, post: int) -> pd.DataF
     masks = pair_rule_masks(data, sc, facts, cadre, posts, own)
     hard = [r for r in masks if sc.rules[r].mode == "hard"]
     target = [r for r in masks if sc.rules[r].mode == "target"]
-    why = _structural(data, sc, facts, post, own)
+    why = _structural(data, sc, facts, post)
     excluded = [[*s, *(r for r in hard if masks[r][i] and r not in s)]
                 for i, s in enumerate(why)]
     breaks = [[r for r in target if masks[r][i]] for i in range(n)]
@@ -148,24 +148,11 @@ def select(frame: pd.DataFrame, cond: Conditions) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def _structural(data: DataSet, sc: Scenario, facts: Facts, post: int,
-                own: np.ndarray) -> list[list[str]]:
-    """`whynot`'s structural reasons (LEAVING, NOT_CANDIDATE, NOT_NOMINATED, DEMOTION,
-    R-EL9 past its steps), for every cadre at once against one post."""
-    cad, p = data.cadres, data.posts.iloc[post]
-    region = data.teams["region"].to_numpy(dtype=object)[facts.p_team[post]]
-    noms = cad["nominated_for"]
-    new = ~own
-    step = int(p["rank_level"]) - cad["rank_level"].to_numpy()
-    el9 = sc.rules["R-EL9"]
-    flags = {
-        "LEAVING": cad["leaving"].to_numpy(bool),
-        "NOT_CANDIDATE": new & ~cad["candidate"].to_numpy(bool),
-        "NOT_NOMINATED": new & noms.map(
-            lambda s: bool(s) and p["team_id"] not in s and region not in s).to_numpy(bool),
-        "DEMOTION": new & (step < 0),
-        "R-EL9": new & (el9.mode == "hard") & (step > el9.max_steps),
-    }
+def _structural(data: DataSet, sc: Scenario, facts: Facts, post: int) -> list[list[str]]:
+    """The structural reasons (`structural_reasons`) for every cadre at once against one
+    post."""
+    n = len(data.cadres)
+    flags = structural_reasons(data, sc, facts, np.arange(n), np.full(n, post))
     hit = np.column_stack(list(flags.values()))
     names = np.array(list(flags), dtype=object)
     return [list(names[row]) for row in hit]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from placement.checker import CheckReport, check_roster
@@ -21,10 +22,10 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Pair, Scenario
 from placement.data.words import say, value
 from placement.eligibility.facts import Facts
-from placement.eligibility.pairs import Pairs, reasons
+from placement.eligibility.pairs import Pairs, reasons, structural_reasons
 
 # Reasons outside the pair rules; their words are `whynot_<code>` in placement.data.words.
-STRUCTURAL = ("LEAVING", "NOT_CANDIDATE", "NOT_NOMINATED", "DEMOTION")
+STRUCTURAL = ("LEAVING", "NOT_CANDIDATE", "NOT_NOMINATED", "DEMOTION", "FILLED_BY")
 
 
 @dataclass
@@ -74,24 +75,11 @@ class WhyNot:
         return "\n".join(lines)
 
 
-def _structural(data: DataSet, sc: Scenario, c: int, p: int, own_post: int) -> list[str]:
-    cad, post = data.cadres.iloc[c], data.posts.iloc[p]
-    out = []
-    if cad["leaving"]:
-        out.append("LEAVING")
-    if own_post != p:
-        if not cad["candidate"]:
-            out.append("NOT_CANDIDATE")
-        noms = set(cad["nominated_for"])
-        region = data.teams.set_index("team_id").at[post["team_id"], "region"]
-        if noms and post["team_id"] not in noms and region not in noms:
-            out.append("NOT_NOMINATED")
-        step = int(post["rank_level"]) - int(cad["rank_level"])
-        if step < 0:
-            out.append("DEMOTION")
-        elif sc.rules["R-EL9"].mode == "hard" and step > sc.rules["R-EL9"].max_steps:
-            out.append("R-EL9")
-    return out
+def _structural(data: DataSet, sc: Scenario, facts: Facts, c: int, p: int) -> list[str]:
+    """The structural reasons (`structural_reasons`) the pair (c, p) is outside the
+    universe."""
+    flags = structural_reasons(data, sc, facts, np.array([c]), np.array([p]))
+    return [name for name, mask in flags.items() if mask[0]]
 
 
 def excluded_by(sc: Scenario, data: DataSet, facts: Facts, pairs: Pairs, c: int,
@@ -100,7 +88,7 @@ def excluded_by(sc: Scenario, data: DataSet, facts: Facts, pairs: Pairs, c: int,
     eligible."""
     if ((pairs.cadre == c) & (pairs.post == p)).any():
         return None
-    why = _structural(data, sc, c, p, int(facts.c_own_post[c]))
+    why = _structural(data, sc, facts, c, p)
     hit = pairs.removed[(pairs.removed["cadre"] == c) & (pairs.removed["post"] == p)]
     if len(hit):
         why += [r for r in reasons(int(hit["bits"].iat[0])) if r not in why]

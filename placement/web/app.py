@@ -52,7 +52,9 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario_io import load_scenario, parse_override, scenario_to_dict
 from placement.data.scenario_io import scenario_text as write_scenario
 from placement.data.schema import RELATIONS
-from placement.web.catalogue import NAME, find, rule_catalogue, scenario_text
+from placement.data.words import VALUES
+from placement.web import names as naming
+from placement.web.catalogue import find, rule_catalogue, scenario_text
 from placement.web.plans import register as register_plans
 from placement.web.runner import POLL, Runner, lock_settings, problems_json, result_folder
 from placement.web.workspace import FINAL, DamagedRecord, Workspace
@@ -62,9 +64,14 @@ BUNDLED = Path(__file__).resolve().parents[2] / "scenarios"  # a source checkout
 MAX_BODY = 1 << 20  # bytes: JSON requests
 MAX_UPLOAD = 64 << 20  # bytes: a data set upload (base64 inside JSON)
 SAFE = ("GET", "HEAD")
-TABLES = ("roster", "moves", "teams", "rules", "shortfalls", "alternates")
+TABLES = ("roster", "moves", "dismissals", "teams", "rules", "shortfalls", "alternates")
 FILES = ("report.xlsx", "report.html", "summary.json", "forms.zip")
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".lrmx", ".lrm")
+# Points per roster line changed against the run a re-solve stays close to. Measured on
+# Linfen, base run then R-TC5 min_women=3 (12 lines at the least): the scenario's own
+# weights.change (50) moves 25 lines, 200 moves 15 with the target fully met, 500 leaves
+# two teams short; the tie-break alone moves 49, a fresh solve 165.
+CLOSE_WEIGHT = 200
 log = logging.getLogger("placement.web")
 
 
@@ -86,6 +93,10 @@ class RunRequest(BaseModel):
     scenario: str = Field(description="a listed scenario name (GET /scenarios) or a path")
     set: list[str] = Field(default_factory=list, examples=[["rules.R-TC5.min_women=3"]])
     locks: Locks = Field(default_factory=Locks)
+    close_to: str | None = Field(
+        None, description="a finished run on the same data set to stay close to (a small "
+        "re-solve, `placement solve --from`): every roster line that differs from its "
+        "roster costs `weights.change`, which is CLOSE_WEIGHT unless `set` gives it")
 
 
 class ValidateRequest(BaseModel):
@@ -115,6 +126,17 @@ class SaveScenario(BaseModel):
 
 class Note(BaseModel):
     note: str
+
+
+class WorkState(BaseModel):
+    """The planner's working state, kept in the workspace so that a reload (or another
+    browser on the same machine) finds the work where it was left."""
+    scenario: str | None = Field(None, description="the chosen data set / scenario")
+    changes: dict[str, str] = Field(default_factory=dict,
+                                    description="rule edits: --set key -> value as typed")
+    locks: list[dict] = Field(default_factory=list,
+                              description="the page's locks: kind, cadre, post, reason")
+    run: str | None = Field(None, description="the open run")
 
 
 def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = BUNDLED,
@@ -167,10 +189,25 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         known = scenarios()
         if ref in known:
             return known[ref][0]
+        by_label = {naming.label(p): p for p, _ in known.values()}
+        if ref in by_label:  # the name the planner typed (a Chinese one is stored mapped)
+            return by_label[ref]
         path = Path(ref)
         if path.suffix == ".toml" and path.is_file():
             return path.resolve()
-        raise HTTPException(404, f"no scenario {ref!r}")
+        raise _fail(404, f"没有名为“{ref}”的数据集或方案。", f"no scenario {ref!r}")
+
+    def new_name(typed: str) -> tuple[str, str]:
+        """The stored (safe) name and the cleaned typed name of a new data set or
+        scenario; 400 with Chinese and English words when it is empty, unsafe or taken."""
+        try:
+            shown, stem = naming.clean(typed), naming.stored_name(typed)
+            known = scenarios()
+            if stem in known or shown in {naming.label(p) for p, _ in known.values()}:
+                raise naming.taken(shown)
+        except naming.NameError_ as err:
+            raise HTTPException(400, err.detail()) from None
+        return stem, shown
 
     plans = register_plans(app, ws.root / "plans", scenario_path)  # the Plan tab
 
@@ -190,7 +227,8 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.get("/api/v1/scenarios")
     def list_scenarios() -> list[dict]:
         """The bundled samples and the scenarios saved in the workspace."""
-        return [{"name": n, "path": str(p), "kind": k} for n, (p, k) in scenarios().items()]
+        return [{"name": n, "path": str(p), "kind": k, "label": naming.label(p)}
+                for n, (p, k) in scenarios().items()]
 
     @app.get("/api/v1/scenarios/{name}")
     def get_scenario(name: str) -> dict:
@@ -204,18 +242,43 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
     @app.post("/api/v1/scenarios", status_code=201)
     def save_scenario(req: SaveScenario) -> dict:
         """Save the changes as a scenario file that `extends` the base."""
-        if not NAME.fullmatch(req.name) or req.name in scenarios():
-            raise HTTPException(400, "a new name of letters, digits, - and _")
+        stem, shown = new_name(req.name)
         base = scenario_path(req.base)
-        path = ws.root / "scenarios" / f"{req.name}.toml"
+        path = ws.root / "scenarios" / f"{stem}.toml"
         try:
-            text = scenario_text(base, req.title, req.set)
+            # a Chinese name is kept as the scenario's `name` (the file name is mapped)
+            text = scenario_text(base, req.title or (shown if stem != shown else ""), req.set)
             path.write_text(text, "utf-8")
             load_scenario(path)
         except InputError as err:
             path.unlink(missing_ok=True)
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
-        return {"name": req.name, "path": str(path), "text": text}
+        return {"name": stem, "label": shown, "path": str(path), "text": text}
+
+    state_file = ws.root / "state.json"
+
+    @app.get("/api/v1/state")
+    def get_state() -> WorkState:
+        """The working state last saved (rule edits, locks with reasons, the open run);
+        empty when none was saved or the file is unreadable."""
+        try:
+            return WorkState.model_validate_json(state_file.read_bytes())
+        except (OSError, ValueError):
+            return WorkState()
+
+    @app.put("/api/v1/state")
+    def put_state(req: WorkState) -> WorkState:
+        """Keep the working state (written whole: a temporary file, then renamed)."""
+        part = state_file.with_name(f".state.{secrets.token_hex(4)}.tmp")
+        part.write_text(req.model_dump_json(), "utf-8")
+        part.replace(state_file)
+        return req
+
+    @app.get("/api/v1/words")
+    def words() -> dict[str, list[str]]:
+        """Coded values (statuses, figure names, kinds of change…) in Chinese and English:
+        `placement.data.words.VALUES`, the words the CLI and the reports use."""
+        return {k: list(v) for k, v in VALUES.items()}
 
     @app.get("/api/v1/rules")
     def rules() -> list[dict]:
@@ -236,12 +299,38 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 sc, data = api.load(scenario_path(req.scenario), settings)
                 warned = [*data.warnings, *validate_locks(sc, data)]
             else:
-                raise HTTPException(400, "give a scenario or a dataset")
+                raise _fail(400, "请先选择数据集或方案。", "give a scenario or a dataset")
         except InputError as err:
             return {"ok": False, "problems": problems_json(err.problems), "warnings": [],
                     "counts": {}}
         return {"ok": True, "problems": [], "warnings": problems_json(warned),
                 "counts": _counts(data)}
+
+    @app.post("/api/v1/locks/check")
+    def check_locks(req: ValidateRequest) -> dict:
+        """The 必须任 locks that put a cadre into a post the rules would not give them
+        (a lock overrides eligibility): `{"warnings": [{cadre, name, post, title,
+        excluded_by: [{code, name_zh, name_en}], why_zh, why_en}]}`, judged on the scenario
+        with `set` but without the locks, so that the page asks before solving."""
+        if req.scenario is None:
+            raise _fail(400, "请先选择数据集或方案。", "give a scenario")
+        sc, data = load(req.scenario, req.set)
+        names = data.cadres.set_index("cadre_id")["name"]
+        titles = data.posts.set_index("post_id")["title"]
+        out = []
+        for lock in req.locks.must:
+            _known(data, lock.cadre, lock.post)
+            judged = api.candidates(sc, data, lock.post)
+            row = judged[judged["cadre_id"] == lock.cadre].iloc[0]
+            if bool(row["eligible"]):
+                continue
+            out.append({"cadre": lock.cadre, "name": names[lock.cadre], "post": lock.post,
+                        "title": titles[lock.post],
+                        "excluded_by": [{"code": c, "name_zh": RULE_NAMES.get(c, (c, c))[0],
+                                         "name_en": RULE_NAMES.get(c, (c, c))[1]}
+                                        for c in row["excluded_by"]],
+                        "why_zh": row["why_zh"], "why_en": row["why_en"]})
+        return {"warnings": out}
 
     uploading: set[str] = set()  # names of uploads under way (one at a time per name)
     uploading_lock = threading.Lock()
@@ -257,25 +346,31 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         when the import and the loader find no problem, else 422 with the problems.
         Built in a private folder and moved into place with one rename, then its
         scenario written: a second upload under a name taken or being uploaded is 409,
-        and neither loses the other's files."""
-        if not NAME.fullmatch(req.name):
-            raise HTTPException(400, "a new name of letters, digits, - and _")
-        names = _upload_names(req.files)
-        target = ws.root / "datasets" / req.name
-        sc_path = ws.root / "scenarios" / f"{req.name}.toml"
-        with uploading_lock:
-            if req.name in uploading or req.name in scenarios() or target.exists():
-                raise HTTPException(409, f"the name {req.name} is taken or being uploaded")
-            uploading.add(req.name)
+        and neither loses the other's files. A Chinese (any Unicode) name is kept under a
+        safe stored name (`placement.web.names`), the typed one written as the scenario's
+        `name`."""
         try:
-            return _upload(req, names, target, sc_path)
+            shown, stem = naming.clean(req.name), naming.stored_name(req.name)
+        except naming.NameError_ as err:
+            raise HTTPException(400, err.detail()) from None
+        names = _upload_names(req.files)
+        target = ws.root / "datasets" / stem
+        sc_path = ws.root / "scenarios" / f"{stem}.toml"
+        with uploading_lock:
+            known = scenarios()
+            if (stem in uploading or stem in known or target.exists()
+                    or shown in {naming.label(p) for p, _ in known.values()}):
+                raise HTTPException(409, naming.taken(shown).detail())
+            uploading.add(stem)
+        try:
+            return _upload(req, names, stem, shown, target, sc_path)
         finally:
             with uploading_lock:
-                uploading.discard(req.name)
+                uploading.discard(stem)
 
-    def _upload(req: DatasetUpload, names: list[str], target: Path, sc_path: Path
-                ) -> JSONResponse:
-        stage = Path(tempfile.mkdtemp(prefix=f".{req.name}.", dir=target.parent))
+    def _upload(req: DatasetUpload, names: list[str], stem: str, shown: str, target: Path,
+                sc_path: Path) -> JSONResponse:
+        stage = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=target.parent))
         forms = stage / "lrmx"
         forms.mkdir()
         try:
@@ -283,13 +378,15 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 try:
                     content = base64.b64decode(f.content, validate=True)
                 except binascii.Error:
-                    raise HTTPException(400, f"{name}: content is not base64") from None
+                    raise _fail(400, f"“{name}”的内容无法读取（不是 base64）。",
+                                f"{name}: content is not base64") from None
                 lrmx = Path(name).suffix.lower() in (".lrmx", ".lrm")
                 (forms if lrmx else stage).joinpath(name).write_bytes(content)
             books = list(stage.glob("*.xlsx"))
             has_forms = any(forms.iterdir())
             if has_forms and books:
-                raise HTTPException(400, "forms (.lrmx) go with CSV tables, not a workbook")
+                raise _fail(400, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
+                            "forms (.lrmx) go with CSV tables, not a workbook")
             source = books[0] if len(books) == 1 and len(req.files) == 1 else stage
             try:
                 if has_forms:
@@ -299,12 +396,12 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                     _moved_sources(stage / "lrmx_sources.csv", stage, target)
                 else:
                     forms.rmdir()
-                data_ref = f"../datasets/{req.name}" + (
+                data_ref = f"../datasets/{stem}" + (
                     f"/{source.name}" if source != stage else "")
-                text = write_scenario({"name": req.name, "data": data_ref,
+                text = write_scenario({"name": shown, "data": data_ref,
                                        "reference_date": _reference_date(req.reference_date)})
                 check = stage / ".scenario.toml"  # the same text, read against the staged data
-                check.write_text(text.replace(f"../datasets/{req.name}", ".", 1), "utf-8")
+                check.write_text(text.replace(f"../datasets/{stem}", ".", 1), "utf-8")
                 load_scenario(check)
                 check.unlink()
             except InputError as err:
@@ -316,13 +413,14 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
             try:
                 stage.rename(target)  # one rename: the data set is whole or absent
             except OSError:
-                raise HTTPException(409, f"the name {req.name} is taken") from None
+                raise HTTPException(409, naming.taken(shown).detail()) from None
             try:
                 atomic.write_bytes(sc_path, text.encode("utf-8"))
             except BaseException:
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            return JSONResponse({"ok": True, "scenario": req.name, "counts": _counts(data),
+            return JSONResponse({"ok": True, "scenario": stem, "label": shown,
+                                 "counts": _counts(data),
                                  "forms": len(list((target / "lrmx").glob("*")))
                                  if has_forms else 0}, 201)
         finally:
@@ -335,7 +433,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         return find(data, q, limit)
 
     @app.get("/api/v1/candidates")
-    def candidates(scenario: str, post: str,
+    def candidates(post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None, max_age: int | None = None,
                    min_age: int | None = None, gender: Literal["M", "F"] | None = None,
@@ -354,6 +452,9 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         if run is not None:
             rec = _record(ws, run)
             scenario, settings = rec.scenario, rec.settings
+        if scenario is None:
+            raise _fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+                        "Pick a data set or scenario, or open a run, first.")
         sc, data = load(scenario, settings or [])
         _known(data, None, post)
         cond = api.Conditions(max_age=max_age, min_age=min_age, gender=gender,
@@ -372,7 +473,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 "rows": _records(frame.head(limit))}
 
     @app.get("/api/v1/try")
-    def try_member(scenario: str, cadre: str, post: str,
+    def try_member(cadre: str, post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None) -> dict:
         """Drop `cadre` into `post` (of the run's roster, else the incumbents) and see,
@@ -383,6 +484,9 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         if run is not None:
             rec = _record(ws, run)
             scenario, settings = rec.scenario, rec.settings
+        if scenario is None:
+            raise _fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+                        "Pick a data set or scenario, or open a run, first.")
         sc, data = load(scenario, settings or [])
         _known(data, cadre, post)
         roster = _roster(ws, run) if run is not None else None
@@ -408,10 +512,32 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         plus the locks written as `--set` strings."""
         path = scenario_path(req.scenario)
         settings = req.set + lock_settings(req.locks.model_dump())
+        close_to = None
+        if req.close_to is not None:
+            close_to = (str(close_roster(req.close_to, path)), req.close_to)
+            if not any(x.split("=", 1)[0].strip() == "weights.change" for x in settings):
+                settings.append(f"weights.change={CLOSE_WEIGHT}")
         rec = ws.new_run(req.scenario, settings, req.locks.model_dump())
-        runner.submit(rec.id, str(path), settings, req.locks.model_dump())
+        runner.submit(rec.id, str(path), settings, req.locks.model_dump(), close_to)
         log.info("run %s queued", rec.id)
         return {"id": rec.id}
+
+    def close_roster(run_id: str, path: Path) -> Path:
+        """The roster.csv of the finished run `run_id`, which must be of the same data set
+        as the scenario file `path` (else 409, in the planner's words)."""
+        rec = _record(ws, run_id)
+        folder = result_folder(ws, run_id)
+        if folder is None or not (folder / "roster.csv").is_file():
+            raise _fail(409, f"求解 {run_id} 没有名单，无法在其基础上求解。",
+                        f"run {run_id} has no roster to stay close to")
+        try:
+            same = load_scenario(path).data == load_scenario(scenario_path(rec.scenario)).data
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
+        if not same:
+            raise _fail(409, f"求解 {run_id} 用的是另一个数据集，不能在其基础上求解。",
+                        f"run {run_id} is of another data set")
+        return folder / "roster.csv"
 
     @app.get("/api/v1/runs")
     def list_runs() -> list[dict]:
@@ -437,11 +563,11 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         rec = _record(ws, run_id)
         if purge:
             if rec.status not in FINAL:
-                raise HTTPException(409, "cancel the run before deleting it")
+                raise _fail(409, "请先取消该次求解，再删除。", "cancel the run before deleting it")
             ws.delete(run_id)
             return {"id": run_id, "deleted": True}
         if not runner.cancel(run_id):
-            raise HTTPException(409, f"run {run_id} is {rec.status}")
+            raise _fail(409, f"求解 {run_id} 已结束，无法取消。", f"run {run_id} is {rec.status}")
         log.info("run %s cancel asked", run_id)
         return {"id": run_id, "cancelling": True}
 
@@ -539,7 +665,12 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         sc, data = load(rec.scenario, rec.settings)
         _known(data, None, post)
         res = api.solve(sc, data, alternates=k, alternates_scope=[post])
-        return _records(res.alternates)
+        names = data.cadres.set_index("cadre_id")["name"]
+        rows = _records(res.alternates)
+        for r in rows:  # names beside the ids: the page shows names
+            r["name"] = names.get(r["cadre_id"], "")
+            r["holder_name"] = names.get(r.get("holder_id", ""), "")
+        return rows
 
     @app.get("/api/v1/runs/{run_id}/structure")
     def structure(run_id: str, region: str | None = None, team: str | None = None,
@@ -639,13 +770,18 @@ def _records(frame) -> list[dict]:
                                                              force_ascii=False))
 
 
+def _fail(status: int, zh: str, en: str) -> HTTPException:
+    """An error the page shows beside what caused it, in the planner's language."""
+    return HTTPException(status, {"message_zh": zh, "message_en": en})
+
+
 def _record(ws: Workspace, run_id: str):
     try:
         rec = ws.get(run_id)
     except DamagedRecord:
         raise HTTPException(409, f"the history row of run {run_id} is damaged") from None
     if rec is None:
-        raise HTTPException(404, f"no run {run_id}")
+        raise _fail(404, f"没有编号为 {run_id} 的求解记录。", f"no run {run_id}")
     return rec
 
 
@@ -653,7 +789,7 @@ def _finished(ws: Workspace, run_id: str) -> Path:
     _record(ws, run_id)
     folder = result_folder(ws, run_id)
     if folder is None:
-        raise HTTPException(409, f"run {run_id} has no result yet")
+        raise _fail(409, f"求解 {run_id} 还没有结果。", f"run {run_id} has no result yet")
     return folder
 
 
@@ -695,9 +831,9 @@ def _roster(ws: Workspace, run_id: str):
 
 def _known(data, cadre: str | None, post: str) -> None:
     if cadre is not None and cadre not in set(data.cadres["cadre_id"]):
-        raise HTTPException(404, f"no cadre {cadre}")
+        raise _fail(404, f"数据中没有干部 {cadre}。", f"no cadre {cadre}")
     if post not in set(data.posts["post_id"]):
-        raise HTTPException(404, f"no post {post}")
+        raise _fail(404, f"数据中没有职位 {post}。", f"no post {post}")
 
 
 def _run_view(ws: Workspace, run_id: str) -> dict:

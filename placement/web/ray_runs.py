@@ -107,13 +107,13 @@ class RayRuns:
         self._flag = ray.remote(num_cpus=0)(_Flag)
 
     def start(self, target, scenario: str, settings: list[str], folder: str,
-              locks: dict) -> RayRun:
-        """`target(scenario, settings, folder, events, cancel, locks)` as a task of one CPU
-        (the engine's default HiGHS is single-threaded), never retried."""
+              locks: dict, close_to: tuple[str, str] | None = None) -> RayRun:
+        """`target(scenario, settings, folder, events, cancel, locks, close_to)` as a task
+        of one CPU (the engine's default HiGHS is single-threaded), never retried."""
         events = self._queue(actor_options={"num_cpus": 0})
         flag = self._flag.remote()
         ref = self.ray.remote(target).options(num_cpus=1, max_retries=0).remote(
-            scenario, settings, folder, events, RemoteFlag(flag), locks)
+            scenario, settings, folder, events, RemoteFlag(flag), locks, close_to)
         return RayRun(self.ray, ref, events, flag)
 
     def close(self) -> None:

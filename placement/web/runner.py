@@ -130,16 +130,26 @@ def progress_event(label: str, elapsed: float, best: float, bound: float) -> dic
 
 
 def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel,
-                     locks: dict | None = None) -> None:
+                     locks: dict | None = None,
+                     close_to: tuple[str, str] | None = None) -> None:
     """The worker process: load, solve, write the result folder; report on `events`.
-    `locks`: the page's locks, whose reasons go into the roster's reason columns."""
+    `locks`: the page's locks, whose reasons go into the roster's reason columns.
+    `close_to`: (roster.csv of an earlier run, its id): the roster to stay close to, as
+    `placement solve --from` does (every line changed against it costs `weights.change`);
+    summary.json's `from` counts the lines that differ from it."""
     from placement import api
+    from placement.checker import read_roster
+    from placement.pipeline.run import validate_baseline
 
     try:
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
+        baseline, label = None, ""
+        if close_to is not None:
+            baseline, label = read_roster(Path(close_to[0])), close_to[1]
+            validate_baseline(baseline, data, label)
         events.put({"stage": "solving"})
-        res = api.solve(sc, data, cancel=cancel,
+        res = api.solve(sc, data, cancel=cancel, start_from=baseline, start_label=label,
                         on_progress=lambda *told: events.put(progress_event(*told)))
         events.put({"stage": "writing"})
         if res.roster is not None and locks:
@@ -236,11 +246,12 @@ class Runner(Dispatcher):
         super().__init__(parallel, "runner")
 
     def submit(self, run_id: str, scenario: str, settings: list[str],
-               locks: dict | None = None) -> None:
+               locks: dict | None = None, close_to: tuple[str, str] | None = None) -> None:
+        """Queue a run; `close_to`: (roster.csv, run id) to stay close to."""
         live = LiveRun(run_id, threading.Event() if self._ray else self._ctx.Event())
         live.add({"stage": "queued"})
         self.live[run_id] = live
-        self._queue.put((run_id, scenario, settings, locks or {}))
+        self._queue.put((run_id, scenario, settings, locks or {}, close_to))
 
     def cancel(self, run_id: str) -> bool:
         """Stop a queued or running run; False when it is not one of this server's live runs."""
@@ -259,7 +270,8 @@ class Runner(Dispatcher):
         if self._ray is not None:
             self._ray.close()
 
-    def _run(self, run_id: str, scenario: str, settings: list[str], locks: dict) -> None:
+    def _run(self, run_id: str, scenario: str, settings: list[str], locks: dict,
+             close_to: tuple[str, str] | None = None) -> None:
         live = self.live[run_id]
         if live.cancel.is_set():
             self._finish(live, "cancelled")
@@ -269,12 +281,12 @@ class Runner(Dispatcher):
         live.add({"stage": "started"})
         folder = self.ws.folder(run_id)
         if self._ray is not None:
-            self._run_on_ray(live, scenario, settings, str(folder), locks)
+            self._run_on_ray(live, scenario, settings, str(folder), locks, close_to)
             return
         events = self._ctx.Queue()
         live.process = self._ctx.Process(
             target=solve_in_process,
-            args=(scenario, settings, str(folder), events, live.cancel, locks),
+            args=(scenario, settings, str(folder), events, live.cancel, locks, close_to),
             name=f"placement-run-{run_id}", daemon=True)
         live.process.start()
         last = self._relay(live, live.process.is_alive, events)
@@ -282,13 +294,13 @@ class Runner(Dispatcher):
         self._conclude(live, last, f"worker process ended with code {live.process.exitcode}")
 
     def _run_on_ray(self, live: LiveRun, scenario: str, settings: list[str], folder: str,
-                    locks: dict) -> None:
+                    locks: dict, close_to: tuple[str, str] | None = None) -> None:
         """The run as a Ray task: its events relayed as a process's are, a cancel handed
         to the task's flag, and the task killed when it outlives the grace after that."""
         from placement.web.ray_runs import GRACE
 
         task = live.task = self._ray.start(solve_in_process, scenario, settings, folder,
-                                           locks)
+                                           locks, close_to)
         asked: list[float] = []  # when the cancel was handed on
 
         def tick() -> None:

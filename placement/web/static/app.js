@@ -109,13 +109,65 @@ Object.assign(T.en, {
   hard_forced: "Moved by a hard rule", target_due: "Target rule due", retired: "Retired", check: "Check", passed: "passed", failed: "FAILED",
 });
 
+Object.assign(T.zh, {
+  err_400: "请求有误", err_403: "会话已失效，请刷新页面", err_404: "找不到所需内容", err_409: "当前状态下不能这样操作",
+  err_413: "文件过大", err_422: "输入有误", err_500: "服务器出错，请稍后重试或联系管理员",
+  err_network: "无法连接工作台服务器（是否已关闭？）", err_fields: "缺少或有误的项",
+  uploaded: "已上传", alt_locked: "该职位已锁定，不计算差额人选", alt_none: "没有其他可任该职的人选",
+  alt_price_zero: "整体方案不变差", alt_price: "整体方案目标值减少 {x} 分", alt_lines: "另有 {n} 个职位随之调整",
+  alt_fit: "人岗相适度",
+});
+Object.assign(T.en, {
+  err_400: "The request is wrong", err_403: "The session has expired; reload the page", err_404: "Not found",
+  err_409: "Not possible in the current state", err_413: "The file is too large", err_422: "The input is wrong",
+  err_500: "The server failed; try again or call the administrator",
+  err_network: "Cannot reach the workbench server (is it stopped?)", err_fields: "missing or wrong",
+  uploaded: "Uploaded", alt_locked: "This post is locked: no alternates are computed", alt_none: "Nobody else may take this post",
+  alt_price_zero: "the roster is no worse", alt_price: "the roster's objective drops by {x} points", alt_lines: "{n} other post(s) change with it",
+  alt_fit: "fit",
+});
+
+Object.assign(T.zh, { stay_close: "在当前方案基础上调整（尽量少变动）", based_on: "基于方案 {id}，与之相比 {n} 个职位不同" });
+Object.assign(T.en, { stay_close: "Adjust the open roster (change little)", based_on: "based on run {id}: {n} post(s) differ from it" });
+
+Object.assign(T.zh, {
+  lock_warn_title: "以下“必须任”锁定不符合任职规定，锁定将越过规定：",
+  lock_go: "仍然求解（记为破格）", lock_back: "返回修改锁定", exception: "破格",
+  pick_first: "请先在上方选择干部和职位",
+});
+Object.assign(T.en, {
+  lock_warn_title: "These must-hold locks break the eligibility rules; the lock overrides them:",
+  lock_go: "Solve anyway (recorded as an exception, 破格)", lock_back: "Back to the locks", exception: "exception",
+  pick_first: "Pick a cadre and a post above first",
+});
+
+Object.assign(T.zh, {
+  prog_found: "已找到方案，可能还有更优", prog_gap: "与最优相差不超过 {x}%", prog_none: "正在寻找第一个可行方案",
+  prog_optimal: "已是最优方案", seconds: "秒", cancelled_banner: "已取消：以下是取消时找到的最好名单，未必最优，请慎用。",
+  failed_banner: "求解失败", status_cancelled: "已取消（保留当时最好名单）",
+});
+Object.assign(T.en, {
+  prog_found: "a roster found, a better one may exist", prog_gap: "within {x}% of the best", prog_none: "looking for a first roster",
+  prog_optimal: "the best roster", seconds: "s", cancelled_banner: "Cancelled: the best roster found when cancelled, not proven best; use with care.",
+  failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
+});
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
 };
 const $ = (sel) => document.querySelector(sel);
-const t = (k) => (T[S.lang][k] ?? k);
+const W = {};  // the server's word catalogue (/api/v1/words): coded values in words
+const t = (k) => (T[S.lang][k] ?? W[k]?.[S.lang === "zh" ? 0 : 1] ?? k);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    this.status = status;
+    this.detail = detail;
+  }
+}
 
 async function call(method, path, body) {
   const opts = { method, headers: {} };
@@ -126,8 +178,41 @@ async function call(method, path, body) {
   }
   const resp = await fetch(path, opts);
   const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-  if (!resp.ok && resp.status !== 422) throw new Error(JSON.stringify(data?.detail ?? resp.status));
+  // A 422 with problems (an upload the loader refused) is an answer the caller shows.
+  if (!resp.ok && !(resp.status === 422 && data?.problems)) throw new ApiError(resp.status, data?.detail ?? data ?? resp.statusText);
   return data;
+}
+
+// --- errors: each shown beside what caused it, in the planner's language ------------
+const STATUS_WORDS = { 400: "err_400", 403: "err_403", 404: "err_404", 409: "err_409", 411: "err_400", 413: "err_413", 422: "err_422" };
+
+function errorHtml(err) {
+  // The server's own words when it gives them in both languages, a problem table for
+  // input problems, else what the status means and the server's text.
+  if (!(err instanceof ApiError)) return `<span class="err">${esc(t("err_network"))}</span> <small>${esc(err?.message ?? err)}</small>`;
+  const d = err.detail;
+  if (d && typeof d === "object" && d["message_" + S.lang]) return `<span class="err">${esc(d["message_" + S.lang])}</span>`;
+  if (d && typeof d === "object" && d.problems) return problemTable(d.problems);
+  const head = t(STATUS_WORDS[err.status] ?? "err_500");
+  if (Array.isArray(d)) {  // a request the API's schema refused: which fields
+    const fields = d.map((x) => (x.loc ?? []).filter((l) => l !== "body" && l !== "query").join(".")).join("、");
+    return `<span class="err">${esc(head)}${fields ? `（${esc(t("err_fields"))}：${esc(fields)}）` : ""}</span>`;
+  }
+  return `<span class="err">${esc(head)}</span> <small>${esc(typeof d === "string" ? d : JSON.stringify(d))}</small>`;
+}
+
+function showError(where, err) {
+  const el = (typeof where === "string" ? $(where) : where) ?? $("#error-bar");
+  el.hidden = false;
+  if (el.id === "ask") el.style.display = "block";
+  el.innerHTML = `<span role="alert" class="error-box">${errorHtml(err)}</span>`;
+}
+
+function guard(where, fn) {
+  // An event handler whose failure is shown at `where` instead of only in the console.
+  return async (...args) => {
+    try { return await fn(...args); } catch (err) { showError(where, err); return undefined; }
+  };
 }
 
 function translate() {
@@ -155,11 +240,12 @@ function problemTable(problems, label = "problems") {
 }
 
 // --- data ------------------------------------------------------------------------
-async function loadScenarios(pick) {
+async function loadScenarios(pick, restore = false) {
   const list = await call("GET", "/api/v1/scenarios");
-  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.name)}
+  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.label ?? s.name)}
     (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`).join("");
   const names = list.map((s) => s.name);
+  if (restore && await restoreState(names)) return;
   $("#scenario").value = pick && names.includes(pick) ? pick : names.includes("linfen") ? "linfen" : names[0];
   await chooseScenario();
 }
@@ -170,6 +256,7 @@ async function chooseScenario() {
   S.base = sc.settings;
   S.changes = {};
   renderRules();
+  saveState();
   await validate();
 }
 
@@ -191,24 +278,61 @@ async function upload() {
     r.onload = () => ok({ name: f.name, content: r.result.split(",")[1] });
     r.readAsDataURL(f);
   })));
+  $("#upload-msg").textContent = "…";
   const res = await call("POST", "/api/v1/datasets", { name: $("#up-name").value, reference_date: $("#up-date").value, files: encoded });
   if (res.ok) {
+    $("#upload-msg").textContent = `${t("uploaded")}: ${res.label ?? res.scenario}`;
     await loadScenarios(res.scenario);
     if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
+  } else {
+    $("#upload-msg").innerHTML = "";
+    $("#problems").innerHTML = problemTable(res.problems);
   }
-  else $("#problems").innerHTML = problemTable(res.problems);
+}
+
+// --- the working state, kept on the server (a reload finds the work where it was) ----
+let saving;
+function saveState() {
+  if (S.restoring) return;
+  clearTimeout(saving);
+  saving = setTimeout(() => call("PUT", "/api/v1/state", {
+    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null,
+  }).catch((err) => showError("#error-bar", err)), 200);
+}
+
+async function restoreState(names) {
+  // The saved scenario with its rule edits and locks, then the open run.
+  const st = await call("GET", "/api/v1/state");
+  if (!st.scenario || !names.includes(st.scenario)) return false;
+  S.restoring = true;
+  try {
+    $("#scenario").value = st.scenario;
+    await chooseScenario();
+    S.changes = st.changes ?? {};
+    S.locks = st.locks ?? [];
+    renderRules();
+    renderLocks();
+    await validate();
+    if (st.run) {
+      // the run reopened (its roster on the 方案 tab); the page still opens on 数据
+      try { await openRun(st.run); showTab("data"); } catch (err) { if (err.status !== 404) throw err; }
+    }
+  } finally { S.restoring = false; }
+  return true;
 }
 
 // --- rules ----------------------------------------------------------------------
 const changeList = () => Object.entries(S.changes).map(([k, v]) => `${k}=${v}`);
 
-function paramInput(rid, p, value) {
+function paramInput(rid, p, base) {
   const key = `rules.${rid}.${p.name}`;
+  const value = key in S.changes ? S.changes[key] : base;  // an edit kept across a reload
   const shown = typeof value === "object" ? JSON.stringify(value) : value;
   if (p.choices) {
     return `<select data-key="${key}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === value ? "selected" : ""}>${esc(t(c))}</option>`).join("")}</select>`;
   }
-  if (p.type === "bool") return `<select data-key="${key}"><option ${value ? "selected" : ""}>true</option><option ${value ? "" : "selected"}>false</option></select>`;
+  const on = value === true || value === "true";
+  if (p.type === "bool") return `<select data-key="${key}"><option ${on ? "selected" : ""}>true</option><option ${on ? "" : "selected"}>false</option></select>`;
   return `<input data-key="${key}" value="${esc(shown)}" title="${esc(p.description)}">`;
 }
 
@@ -218,7 +342,8 @@ function renderRules() {
     const params = r.params.filter((p) => !["mode", "weight", "priority"].includes(p.name));
     const mode = r.params.find((p) => p.name === "mode");
     const weight = r.params.find((p) => p.name === "weight");
-    return `<tr data-rule="${r.id}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
+    const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
+    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
       <td>${paramInput(r.id, mode, cur.mode)}</td>
       <td>${params.map((p) => `<span class="param">${esc(p.name)} ${paramInput(r.id, p, cur[p.name])}
         ${esc(p["unit_" + S.lang])}</span>`).join("")}</td>
@@ -240,14 +365,14 @@ function onRuleChange(ev) {
   else S.changes[key] = value;
   ev.target.closest("tr").classList.toggle("changed", Object.keys(S.changes).some((k) => k.startsWith(`rules.${rid}.`)));
   $("#changes").textContent = changeList().join("  ");
+  saveState();
   clearTimeout(typing);
   typing = setTimeout(validate, 300);
 }
 
 async function saveScenario() {
   const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
-  if (res.problems) { $("#rule-problems").innerHTML = problemTable(res.problems); return; }
-  $("#save-msg").textContent = `${t("saved")}: ${res.path}`;
+  $("#save-msg").textContent = `${t("saved")}: ${res.label ?? res.name}`;
 }
 
 // --- locks ----------------------------------------------------------------------
@@ -257,7 +382,11 @@ function onSearch() {
   searching = setTimeout(async () => {
     const q = $("#search").value.trim();
     if (!q) return;
-    const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+    let hits;
+    try {
+      hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+    } catch (err) { showError("#lock-msg", err); return; }
+    $("#lock-msg").innerHTML = "";
     $("#hits-cadres").innerHTML = hits.cadres.map((c) => `<li data-cadre="${esc(c.cadre_id)}" data-label="${esc(c.name)}">
       ${esc(c.name)} <small>${esc(c.cadre_id)} · ${esc(c.rank)} · ${esc(c.team)} ${esc(c.title)}</small></li>`).join("");
     $("#hits-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
@@ -285,34 +414,78 @@ function lockBody() {
 
 async function addLock() {
   const kind = $("#lock-kind").value;
-  if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) return;
+  if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) { $("#lock-msg").textContent = t("pick_first"); return; }
   S.locks.push({ kind, cadre: kind === "keep" ? null : S.pick.cadre, post: S.pick.post, reason: $("#lock-reason").value });
   renderLocks();
+  $("#lock-msg").textContent = "";
   await validate();
+  // A must-hold lock the rules would not allow is flagged at once, with the rule.
+  const mine = (await lockWarnings()).filter((w) => w.cadre === S.pick.cadre?.id && w.post === S.pick.post.id);
+  if (kind === "must" && mine.length) $("#lock-msg").innerHTML = `<span class="err">${esc(warningLines(mine).join("；"))}</span>`;
 }
 
 function renderLocks() {
+  saveState();
   $("#locks tbody").innerHTML = S.locks.map((l, i) => `<tr><td>${t(l.kind)}</td><td>${esc(l.cadre?.label ?? "")}
     <small>${esc(l.cadre?.id ?? "")}</small></td><td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td>
     <td>${esc(l.reason)}</td><td><button data-drop="${i}">✕</button></td></tr>`).join("");
 }
 
 // --- solve ------------------------------------------------------------------------
+async function lockWarnings() {
+  // The must-hold locks the rules would not allow (judged without the locks).
+  if (!S.locks.some((l) => l.kind === "must")) return [];
+  const res = await call("POST", "/api/v1/locks/check", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  return res.warnings;
+}
+
+function warningLines(warnings) {
+  return warnings.map((w) => `${w.name}（${w.cadre}） → ${w.title}（${w.post}）：${w["why_" + S.lang]}`);
+}
+
+function confirmLocks(warnings) {
+  // Asked in the page (not a browser prompt): solve anyway, or go back to the locks.
+  return new Promise((done) => {
+    const box = $("#lock-confirm");
+    box.hidden = false;
+    $("#lock-confirm-text").textContent = [t("lock_warn_title"), ...warningLines(warnings)].join("\n");
+    const answer = (go) => { box.hidden = true; $("#lock-go").onclick = $("#lock-back").onclick = null; done(go); };
+    $("#lock-go").onclick = () => answer(true);
+    $("#lock-back").onclick = () => answer(false);
+    $("#lock-go").focus();
+  });
+}
+
 async function solve() {
   if (!(await validate())) { showTab("rules"); return; }
+  const warnings = await lockWarnings();
+  if (warnings.length) {
+    if (!(await confirmLocks(warnings))) { showTab("locks"); return; }
+    // the planner's decision is kept with the lock: its reason starts with 破格
+    for (const l of S.locks) {
+      if (l.kind === "must" && warnings.some((w) => w.cadre === l.cadre.id && w.post === l.post.id)
+          && !l.reason.startsWith("破格")) l.reason = `破格：${l.reason}`.replace(/：$/, "");
+    }
+    renderLocks();
+  }
   S.solveStarted = performance.now();
-  const res = await call("POST", "/api/v1/runs", { scenario: S.scenario, set: changeList(), locks: lockBody() });
+  const body = { scenario: S.scenario, set: changeList(), locks: lockBody() };
+  // A small re-solve by default: stay close to the open run's roster (same data set).
+  if (S.run?.summary?.check && $("#close-to").checked) body.close_to = S.run.id;
+  $("#solve-msg").innerHTML = "";
+  const res = await call("POST", "/api/v1/runs", body);
   follow(res.id);
 }
 
 function progressLine(id, stage, elapsed) {
-  // Elapsed, then best, bound and gap once the engine has reported a roster.
-  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} s`;
+  // In words: the stage, the time, and once the engine has a roster how far from the
+  // best it may be ("已找到方案，可能还有更优（与最优相差不超过 1.2%）").
+  let line = `${id}: ${t(stage)} · ${t("elapsed")} ${Number(elapsed ?? 0).toFixed(1)} ${t("seconds")}`;
   const p = S.prog;
   if (p && p.best != null) {
-    line += ` · ${t("best")} ${p.best} · ${t("bound")} ${p.bound ?? "—"}`;
-    line += ` · ${t("gap")} ${p.gap == null ? "—" : (p.gap * 100).toFixed(3) + "%"}`;
-  }
+    if (p.gap != null && p.gap < 1e-6) line += ` · ${t("prog_optimal")}`;
+    else line += ` · ${t("prog_found")}${p.gap == null ? "" : `（${t("prog_gap").replace("{x}", (p.gap * 100).toFixed(1))}）`}`;
+  } else if (["solving", "tick", "progress"].includes(stage)) line += ` · ${t("prog_none")}`;
   return line;
 }
 
@@ -464,13 +637,20 @@ function sum(rows, col) { return rows.reduce((a, r) => a + (Number(r[col]) || 0)
 async function openRun(id) {
   const run = await call("GET", `/api/v1/runs/${id}`);
   S.run = run;
+  saveState();
   showTab("result");
-  $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status)}`;
+  $("#run-id").textContent = `${id} · ${run.scenario} · ${t(run.status === "cancelled" ? "status_cancelled" : run.status)}`;
+  $("#run-banner").hidden = run.status !== "cancelled";
+  $("#run-banner").textContent = run.status === "cancelled" ? t("cancelled_banner") : "";
+  $("#close-box").hidden = !run.summary?.check;
+  $("#close-label").textContent = run.summary?.check ? `${t("stay_close")}: ${id}` : "";
+  const from = run.summary?.from;
+  $("#based-on").textContent = from ? t("based_on").replace("{id}", from.roster).replace("{n}", from.changed_lines) : "";
   const s = run.summary;
   if (!s || !s.check) {
     $("#headline").innerHTML = `<div class="bad"><b>${t("no_roster")}</b>${esc(JSON.stringify(run.error ?? s?.conflicts ?? ""))}</div>`;
     $("#roster").innerHTML = "";
-    $("#status-line").textContent = s ? `${t("solver_status")}: ${s.status}` : "";
+    $("#status-line").textContent = s ? `${t("solver_status")}: ${t(s.status)}` : "";
     return;
   }
   const [roster, moves, teams, rules, shortfalls] = await Promise.all(["roster", "moves", "teams", "rules", "shortfalls"]
@@ -488,7 +668,8 @@ async function openRun(id) {
     `<div><span>${t("unmet")}</span><b>${unmet}</b></div>`,
     `<div><span>${t("changed_posts")}</span><b>${s.counts.changed_posts}</b></div>`,
   ].join("");
-  $("#status-line").textContent = `${t("solver_status")}: ${s.status} · ${t("objective")} ${s.objective} · ${t("bound")} ${s.bound} · ${t("gap")} ${((s.gap ?? 0) * 100).toFixed(3)}% · ${s.times.solve}s`;
+  $("#status-line").textContent = `${t("solver_status")}: ${t(s.status)} · ${t("objective")} ${Math.round(s.objective)} · ${t("elapsed")} ${s.times.solve} ${t("seconds")}`
+    + (s.gap ? ` · ${t("prog_gap").replace("{x}", (s.gap * 100).toFixed(1))}` : "");
   const lang = S.lang;
   $("#downloads").innerHTML = `${t("report")}: ` + [
     [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
@@ -505,6 +686,20 @@ function lockedPosts() {
   // Lines a lock concerns (highlighted); their reasons are in the roster's reason column.
   const locks = S.run?.locks ?? {};
   return new Set([...(locks.must ?? []), ...(locks.forbid ?? [])].map((l) => l.post).concat(locks.keep ?? []));
+}
+
+function lockOn(post) {
+  // The open run's lock on `post` (must / forbid / keep), if any.
+  const locks = S.run?.locks ?? {};
+  const must = (locks.must ?? []).find((l) => l.post === post);
+  if (must) return { kind: "must", ...must };
+  if ((locks.keep ?? []).includes(post) || (locks.keep ?? []).some((k) => post.startsWith(k + "-"))) return { kind: "keep", post };
+  return null;
+}
+
+function lockWords(lock) {
+  const who = lock.cadre ? (S.roster.find((r) => r.cadre_id === lock.cadre)?.cadre_name ?? lock.cadre) : "";
+  return `${t(lock.kind)}${who ? "：" + who : ""}${lock.reason ? "，" + t("reason") + "：" + lock.reason : ""}`;
 }
 
 function renderRoster() {
@@ -556,7 +751,20 @@ async function ask(ev) {
   } else {
     box.textContent = "…";
     const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(alt)}&k=2`);
-    box.textContent = rows.map((r) => `${r.rank}. ${r.cadre_id} · Δ ${r.objective_change} · ${r["reason_" + S.lang]}`).join("\n");
+    if (!rows.length) {
+      // Say why the box is empty: a lock fixes the post, or nobody else may take it.
+      const lock = lockOn(alt);
+      box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
+      box.dataset.empty = lock ? "locked" : "none";
+    } else {
+      delete box.dataset.empty;
+      box.textContent = rows.map((r) => {
+        const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
+          : t("alt_price_zero");
+        const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
+        return `${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}`;
+      }).join("\n");
+    }
   }
   box.scrollIntoView({ block: "nearest" });
 }
@@ -600,8 +808,8 @@ async function loadHistory() {
   S.runs = runs;
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
   $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
-    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td>${t(r.status)}</td>
-    <td>${esc(r.summary?.objective ?? "")}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
+    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
+    <td>${esc(r.summary?.objective == null ? "" : Math.round(r.summary.objective))}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
     <td><button data-open="${esc(r.id)}">${t("open")}</button>
       <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
   const done = runs.filter((r) => r.summary?.check);
@@ -629,8 +837,10 @@ async function onNote(ev) {
 async function compare() {
   const a = $("#cmp-a").value, b = $("#cmp-b").value;
   const d = await call("GET", `/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
-  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}"><td>${esc(r.figure)}</td>
-    <td>${esc(r.a)}</td><td>${esc(r.b)}</td><td>${esc(r.change)}</td></tr>`).join("");
+  const cell = (v) => (typeof v === "string" || typeof v === "boolean" ? t(String(v === true ? "True" : v === false ? "False" : v))
+    : typeof v === "number" && !Number.isInteger(v) ? v.toFixed(1) : v);
+  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}" data-figure="${esc(r.figure)}"><td>${esc(t(r.figure))}</td>
+    <td>${esc(cell(r.a))}</td><td>${esc(cell(r.b))}</td><td>${esc(cell(r.change))}</td></tr>`).join("");
   const posts = d.posts.map((r) => `<tr class="changed"><td>${esc(r.team_name)}</td><td>${esc(r.title)}</td>
     <td>${esc(r.cadre_name_a)} <small>${esc(r.cadre_id_a)}</small></td><td>${esc(r.cadre_name_b)} <small>${esc(r.cadre_id_b)}</small></td></tr>`).join("");
   $("#diff").innerHTML = `<table class="grid" id="diff-summary"><tr><th>${t("figure")}</th><th>A ${esc(a)}</th><th>B ${esc(b)}</th>
@@ -703,7 +913,8 @@ async function start() {
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");
-  await loadScenarios();
+  Object.assign(W, await call("GET", "/api/v1/words"));
+  await loadScenarios(undefined, true);
   const runs = await loadHistory();
   const live = runs.find((r) => r.status === "queued" || r.status === "running");
   if (live) follow(live.id); // a run survives a page reload
@@ -718,35 +929,37 @@ $("#lang").addEventListener("click", () => {
   renderRules();
   if (S.run) openRun(S.run.id);
 });
-$("#scenario").addEventListener("change", chooseScenario);
-$("#validate").addEventListener("click", validate);
-$("#upload").addEventListener("click", upload);
+$("#scenario").addEventListener("change", guard("#problems", chooseScenario));
+$("#validate").addEventListener("click", guard("#problems", validate));
+$("#upload").addEventListener("click", guard("#upload-msg", upload));
 $("#rules").addEventListener("change", onRuleChange);
 $("#rules").addEventListener("input", onRuleChange);
-$("#save").addEventListener("click", saveScenario);
+$("#save").addEventListener("click", guard("#save-msg", saveScenario));
 $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
-$("#add-lock").addEventListener("click", addLock);
-$("#find-post-q").addEventListener("input", onFindPost);
-$("#find-posts").addEventListener("click", pickFindPost);
-$("#find").addEventListener("click", findCandidates);
-$("#found").addEventListener("click", tryIn);
-$("#trial").addEventListener("click", onTrial);
+$("#add-lock").addEventListener("click", guard("#lock-msg", addLock));
+$("#find-post-q").addEventListener("input", guard("#find-count", onFindPost));
+$("#find-posts").addEventListener("click", guard("#find-count", pickFindPost));
+$("#find").addEventListener("click", guard("#find-count", findCandidates));
+$("#found").addEventListener("click", guard("#trial", tryIn));
+$("#trial").addEventListener("click", guard("#trial-msg", onTrial));
 $("#locks").addEventListener("click", (e) => {
   if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
-$("#solve").addEventListener("click", solve);
-$("#cancel").addEventListener("click", cancel);
-$("#roster").addEventListener("click", ask);
+$("#solve").addEventListener("click", guard("#solve-msg", solve));
+$("#cancel").addEventListener("click", guard("#solve-msg", cancel));
+$("#roster").addEventListener("click", guard("#ask", ask));
 $("#roster-filter").addEventListener("input", renderRoster);
 $("#only-changed").addEventListener("change", renderRoster);
-$("#history").addEventListener("click", onHistory);
-$("#history").addEventListener("change", onNote);
-$("#compare").addEventListener("click", compare);
-$("#tab-structure").addEventListener("click", onStructure);
-$("#plan-run").addEventListener("click", runPlan);
-$("#plan-cancel").addEventListener("click", cancelPlan);
+$("#history").addEventListener("click", guard("#history-msg", onHistory));
+$("#history").addEventListener("change", guard("#history-msg", onNote));
+$("#compare").addEventListener("click", guard("#diff", compare));
+$("#tab-structure").addEventListener("click", guard("#crumbs", onStructure));
+$("#plan-run").addEventListener("click", guard("#plan-progress", runPlan));
+$("#plan-cancel").addEventListener("click", guard("#plan-progress", cancelPlan));
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
-start();
+// Anything not caught beside its cause still reaches the screen, never only the console.
+window.addEventListener("unhandledrejection", (ev) => showError("#error-bar", ev.reason));
+guard("#error-bar", start)();
