@@ -37,11 +37,14 @@ class NameError_(ValueError):
 
 
 def clean(name: str) -> str:
-    """The typed name, NFC-normalised and trimmed; refused when empty, too long, or
-    holding a control character or a path separator."""
-    text = unicodedata.normalize("NFC", name or "").strip()
-    if not text:
+    """The typed name, NFC-normalised; refused when empty, padded with spaces or line
+    breaks, too long, or holding a control character or a path separator."""
+    text = unicodedata.normalize("NFC", name or "")
+    if not text.strip():
         raise NameError_("请填写名称。", "Give a name.")
+    if text != text.strip():  # refused, never trimmed: a name is taken as typed or not at all
+        raise NameError_("名称首尾不能有空格或换行。",
+                         "The name may not start or end with a space or a line break.")
     if len(text) > MAX_CHARS:
         raise NameError_(f"名称过长（最多 {MAX_CHARS} 个字）。",
                          f"The name is too long (at most {MAX_CHARS} characters).")
