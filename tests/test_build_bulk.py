@@ -21,7 +21,7 @@ from solving import REF, scenario
 
 from models import builder, team_composition
 from models.assignment import add_assignment
-from models.avoidance import add_kinship
+from models.avoidance import add_kinship, kin_sitting_together
 from models.builder import build
 from models.objective import agreement, set_objective, weighted
 from models.variables import Placement, _booleans
@@ -54,16 +54,24 @@ def _fresh(pl: Placement, explaining: bool = False) -> Placement:
 
 
 def _loop_assignment(pl: Placement) -> None:
-    """The loop `add_assignment` replaced."""
+    """The loop `add_assignment` replaced: a post open for another channel needs no
+    holder; a sitting cadre allowed to stay (not kin of another in the team) holds
+    exactly one post, written first, then every other cadre at most one."""
     for p in range(len(pl.data.posts)):
         holders = pl.holder(p)
         if not holders:
-            pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
+            if not pl.facts.p_open[p]:
+                pl.require("NO_CANDIDATE", pl.data.posts["post_id"].iat[p], False)
             continue
         pl.model.add_exactly_one([x for _, x in holders])
+    together = kin_sitting_together(pl)
+    placed = [c for c in np.unique(pl.pairs.cadre)
+              if pl.stay_pair[c] >= 0 and not together[c] and not pl.scenario.allow_release]
+    for c in placed:
+        pl.model.add_exactly_one([pl.x[i] for i in np.flatnonzero(pl.pairs.cadre == c)])
     for c in np.unique(pl.pairs.cadre):
         idx = np.flatnonzero(pl.pairs.cadre == c)
-        if len(idx) > 1:
+        if len(idx) > 1 and c not in placed:
             pl.model.add_at_most_one([pl.x[i] for i in idx])
 
 
@@ -227,6 +235,7 @@ def _loop_age_gradient(pl):
     rule, goal = pl.scenario.rules["R-TC10"], meaning.age_goal(pl.data, pl.scenario, pl.facts)
     if goal is None:
         return
+    scope = meaning.avg_scope(pl.data, pl.scenario)  # (b) counts the teams of `avg_kinds`
     age = pl.facts.c_age[pl.pairs.cadre]
     idx = np.flatnonzero(scope[pl.pair_team])
     total = pl.total(idx, age[idx])
