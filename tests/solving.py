@@ -44,3 +44,15 @@ def solve_checked(data, sc: Scenario, expect: Status | tuple = Status.OPTIMAL) -
 def holder(prop: Proposal, post_id: str) -> str:
     r = prop.roster
     return r.loc[r["post_id"] == post_id, "cadre_id"].item()
+
+
+def blocks_scenario() -> Scenario:
+    """The catalogue's defaults on a generated province (`placement.generate`, reference
+    date 2026-09-01), without the two figures counted over every team of the data set:
+    R-TC11 (3 young heads) and R-TC6's non-Party total. The block route solves each
+    city alone and falls back to the whole model when a stitched roster misses such a
+    figure (docs/solver.md); the tests that exercise the blocks keep them apart."""
+    from placement.generate import REFERENCE_DATE
+
+    return Scenario(data=Path("."), reference_date=REFERENCE_DATE,
+                    rules={"R-TC11": {"mode": "off"}, "R-TC6": {"keep_total": False}})

@@ -4,17 +4,15 @@ row (one figure over all teams) does not hold on the stitched roster."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from solving import blocks_scenario
 
 from models.builder import build as build_model
 from models.objective import set_objective, weighted
 from placement.api import override
 from placement.checker import check_roster
 from placement.data.loader import build_dataset
-from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.generate import REFERENCE_DATE, build
@@ -47,7 +45,7 @@ def _model(data, sc):
 
 
 def test_two_cities_split_and_agree_with_the_whole(two_cities):
-    sc = Scenario(data=Path("."), reference_date=REFERENCE_DATE)
+    sc = blocks_scenario()
     m = _model(two_cities, sc)
     parts = split(m)
     assert parts is not None and len([b for b in parts.blocks if len(b) > 1000]) >= 2
@@ -66,7 +64,7 @@ def test_a_broken_global_row_falls_back_to_the_whole(two_cities):
     """R-TC4 (one figure over all teams) asks for more young appointments than the
     blocks make on their own: the stitched roster breaks it, so the whole MIP is
     solved, and its shortfall is priced."""
-    sc = override(Scenario(data=Path("."), reference_date=REFERENCE_DATE),
+    sc = override(blocks_scenario(),
                   "rules.R-TC4.min_count=400", 'rules.R-TC4.mode="target"')
     m = _model(two_cities, sc)
     parts = split(m)

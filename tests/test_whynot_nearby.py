@@ -29,10 +29,15 @@ def nanpiao():
     return sc, data, propose(sc, data, explain=False)
 
 
-def _sample(base, n: int, seed: int) -> list[tuple[int, int]]:
-    """Eligible pairs whose cadre does not already hold the post in the proposal."""
+def _sample(base, n: int, seed: int, displacing: bool = False) -> list[tuple[int, int]]:
+    """Eligible pairs whose cadre does not already hold the post in the proposal: on posts
+    no sitting cadre may keep (a vacancy, or a holder a rule moves), or with `displacing`
+    on any post, a sitting holder's included ("Leaving the roster": he must go elsewhere)."""
     pairs, chosen = base.pairs, set(base.outcome.chosen.tolist())
-    free = [i for i in range(len(pairs)) if i not in chosen]
+    pl = base.placement
+    holder = pl.facts.p_incumbent[pairs.post]
+    kept = (holder >= 0) & (pl.stay_pair[np.maximum(holder, 0)] >= 0)
+    free = [i for i in range(len(pairs)) if i not in chosen and (displacing or not kept[i])]
     picked = np.random.default_rng(seed).choice(free, n, replace=False)
     return [(int(pairs.cadre[i]), int(pairs.post[i])) for i in picked]
 
@@ -41,7 +46,8 @@ def test_a_re_solve_prices_the_pair_as_the_cold_locked_solve_does(nanpiao):
     sc, data, base = nanpiao
     assert base.outcome.proven  # the re-solve route needs a proven start
     cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
-    asked = [(cadre_ids[c], post_ids[p]) for c, p in _sample(base, 6, seed=16)]
+    asked = [(cadre_ids[c], post_ids[p]) for c, p in
+             _sample(base, 6, seed=16) + _sample(base, 2, seed=17, displacing=True)]
     fast = why_nots(sc, data, asked, base)
     nearby = _Nearby(base)
     infeasible = []
@@ -66,9 +72,10 @@ def test_a_re_solve_prices_the_pair_as_the_cold_locked_solve_does(nanpiao):
         assert report.objective_terms(roster.set_index("post_id")["fit"])["objective"] \
             == objective
         assert roster.set_index("post_id").at[pid, "cadre_id"] == cid
-    # measured on the Nanpiao data and rules of issue 19 (after the merge): one of the six
-    # forced pairs has no roster
-    assert infeasible == [("NP00501", "NP-D30-05")]
+    # measured on the regenerated Nanpiao data of issue 24: the six pairs on posts no
+    # sitting cadre keeps have a roster; the two on posts of sitting holders have none
+    # (each holder, held to a post, has no other post to go to: no release without cause)
+    assert infeasible == asked[6:]
 
 
 def test_why_nots_keep_the_order_asked_and_name_excluded_pairs(nanpiao):

@@ -140,16 +140,45 @@ def exchange_movers(data: DataSet, sc: Scenario, facts: Facts) -> np.ndarray:
     return out & ~barred_everywhere(data, sc.rules, facts)
 
 
+def exchange_scope(data: DataSet, facts: Facts, cadre: np.ndarray, post: np.ndarray
+                   ) -> np.ndarray:
+    """Bool per pair: the post lies where this cycle's nominations of the cadre's region
+    reach: a team or region some candidate working in the same region is nominated for,
+    or anywhere when one of them is nominated without a limit (or none is). Why: an
+    exchanged cadre has no nomination of their own, and a province's data set holds
+    several cities; exchange stays within the scope the department nominates for."""
+    cad = data.cadres
+    cand = cad["candidate"].to_numpy(bool)
+    work = cad["region"].to_numpy(dtype=object)
+    scope: dict[object, set | None] = {}
+    for region, noms in zip(work[cand], cad["nominated_for"].to_numpy(dtype=object)[cand],
+                            strict=True):
+        if scope.get(region, set()) is None:
+            continue
+        scope[region] = None if not noms else scope.get(region, set()) | set(noms)
+    team = facts.p_team[post]
+    t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
+    t_region = data.teams["region"].to_numpy(dtype=object)[team]
+    reach = [scope.get(r) for r in work[cadre]]
+    return np.array([s is None or t in s or g in s
+                     for s, t, g in zip(reach, t_id, t_region, strict=True)], dtype=bool)
+
+
 def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
-    """New posts for the `exchange_movers`: every post of the same rank (a demotion stays
-    a planner's decision, by a `must` lock, as for candidates), none filled through
-    another channel. Why: "必须交流" means a new post ("Exchange", docs/rules.md);
-    without these pairs such a cadre could only be released."""
+    """New posts for the `exchange_movers`: every post of the same rank within the
+    cycle's nominations of their region (`exchange_scope`; a demotion stays a planner's
+    decision, by a `must` lock, as for candidates), none filled through another
+    channel. Why: "必须交流" means a new post ("Exchange", docs/rules.md); without these
+    pairs such a cadre could only be released."""
     movers = np.flatnonzero(exchange_movers(data, sc, facts))
     level = data.cadres["rank_level"].to_numpy()[movers]
     p_level = data.posts["rank_level"].to_numpy()
     parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero((p_level == lv) & ~facts.p_channel)})
              for c, lv in zip(movers.tolist(), level.tolist(), strict=True)]
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+        parts = [out[exchange_scope(data, facts, out["cadre"].to_numpy(),
+                                    out["post"].to_numpy())]]
     if not parts:
         return pd.DataFrame({"cadre": [], "post": [], "own": []}).astype(
             {"cadre": np.int64, "post": np.int64, "own": bool})
@@ -169,7 +198,8 @@ def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndar
     own = facts.c_own_post[cadre] == post
     new = ~own
     step = data.posts["rank_level"].to_numpy()[post] - cad["rank_level"].to_numpy()[cadre]
-    exchanged = exchange_movers(data, sc, facts)[cadre] & (step == 0) & ~facts.p_channel[post]
+    exchanged = (exchange_movers(data, sc, facts)[cadre] & (step == 0) & ~facts.p_channel[post]
+                 & exchange_scope(data, facts, cadre, post))
     team = facts.p_team[post]
     region = data.teams["region"].to_numpy(dtype=object)[team]
     team_id = data.teams["team_id"].to_numpy(dtype=object)[team]

@@ -113,6 +113,12 @@ def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
     started = time.perf_counter()
     shortlist = _Shortlist(prop, keep_rosters, kept)
     wanted = posts_in_scope(prop.roster, scope, prop.data)
+    if not prop.scenario.allow_release:
+        # A post its sitting holder keeps has no alternate: the holder leaves it only for a
+        # cause ("Leaving the roster"), and replacing him is the planner's decision, a lock,
+        # which why-not prices.
+        stays = set(prop.roster.loc[prop.roster["change"] == "stay", "post_id"])
+        wanted = [pid for pid in wanted if pid not in stays]
     results: dict[str, tuple[list[dict], dict, int, bool]] = {}
     previous = (signal.signal(signal.SIGINT, lambda *_: shortlist.stop())
                 if threading.current_thread() is threading.main_thread() else None)

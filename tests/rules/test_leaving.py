@@ -121,3 +121,24 @@ def test_FILLED_BY_checker_a_civilian_on_a_military_post():
     assert check(data, {"R-EL7": {}}, {"M1": "O", "P3": "C"}).ok
     assert broken(check(data, {}, {"M1": "O", "M2": "C", "P3": "D"})) == {("FILLED_BY", "M2")}
     assert ("FILLED_BY", "M1") in broken(check(data, {}, {"M1": "C", "P3": "D"}))
+
+
+def test_RELEASE_model_a_must_lock_on_a_sitting_cadre_s_post_moves_him():
+    """A planner locks N into S's post: S may not be released for it, and has nowhere else
+    to go (no candidate): no roster, and the conflict names S; a forbid lock on S's own
+    pair is the cause that lets S go."""
+    data = sitting_and_newcomer()
+    must = [{"cadre": "N", "post": "P1"}]
+    none = solve(data, expect="infeasible", locks={"must": must})
+    assert ("NO_RELEASE", "S") in {(c["rule"], c["where"]) for c in none.conflicts}
+    gone = solve(data, locks={"must": must, "forbid": [{"cadre": "S", "post": "P1"}]})
+    assert placed(gone) == {"P1": "N"}
+
+
+def test_RELEASE_checker_a_forbid_lock_on_the_own_post_is_a_cause():
+    data = sitting_and_newcomer()
+    must = {"must": [{"cadre": "N", "post": "P1"}]}
+    assert broken(check(data, {}, {"P1": "N"}, locks=must)) == {("RELEASE", "S")}
+    forbid = check(data, {}, {"P1": "N"}, locks={**must,
+                                                  "forbid": [{"cadre": "S", "post": "P1"}]})
+    assert forbid.ok and list(forbid.departures["cause"]) == ["lock"]
