@@ -66,7 +66,13 @@ def _known_kinds(v: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class ScopedRule(Rule):
-    kinds: Annotated[tuple[str, ...], AfterValidator(_known_kinds)] = ALL_KINDS
+    kinds: tuple[str, ...] = ALL_KINDS
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        """On every subclass too (a field re-declared with another default keeps it)."""
+        return _known_kinds(v)
 
 
 # --- eligibility -----------------------------------------------------------
@@ -255,7 +261,12 @@ class TC10(ScopedRule):
     min_bands: int = Field(2, ge=1)
     avg_age_drop: float = 1.0
     avg_weight: int = Field(20, ge=0, description="penalty per member-year above the goal")
-    avg_kinds: Annotated[tuple[str, ...], AfterValidator(_known_kinds)] = PARTY_GOV
+    avg_kinds: tuple[str, ...] = PARTY_GOV
+
+    @field_validator("avg_kinds")
+    @classmethod
+    def _avg_kinds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _known_kinds(v)
 
 
 class TC11(ScopedRule):
