@@ -19,6 +19,7 @@ import pytest
 from builders import make_dataset
 from solving import REF, holder, scenario, solve_checked
 
+from placement.data.schema import TEAM_KINDS
 from placement.eligibility.facts import compute_facts
 from placement.meaning import team_rules as m
 
@@ -153,12 +154,16 @@ def test_required_one_figure_r_tc3_r_tc4_r_tc5(world):
         on={"R-TC3": {"share_of_teams": "1/2"}}, all_off=False)) == 1
     assert m.required_figure("R-TC4", data, scenario(
         on={"R-TC4": {"min_count": 7}}, all_off=False)) == 7
-    # R-TC5 (b): three county party and government teams, more than 1/2 of them:
-    # floor(3/2) + 1 = 2; share 2/3: floor(2) + 1 = 3; share 1: all 3, not 4.
+    # R-TC5 (b) per county (the default): two counties (R1: T1, T2; R2: T4), more than
+    # 1/2 of them: floor(2/2) + 1 = 2; share 0: 1.
     assert m.required_figure("R-TC5", data, scenario(all_off=False)) == 2
-    for share, teams in (("2/3", 3), (1, 3), (0, 1)):
+    assert m.required_figure("R-TC5", data, scenario(
+        on={"R-TC5": {"share_of_teams": 0}}, all_off=False)) == 1
+    # per team: three county party and government teams, more than 1/2 of them:
+    # floor(3/2) + 1 = 2; share 2/3: floor(2) + 1 = 3; share 1: all 3, not 4.
+    for share, teams in (("1/2", 2), ("2/3", 3), (1, 3), (0, 1)):
         assert m.required_figure("R-TC5", data, scenario(
-            on={"R-TC5": {"share_of_teams": share}}, all_off=False)) == teams
+            on={"R-TC5": {"share_of_teams": share, "per": "team"}}, all_off=False)) == teams
     assert m.most_minimum("R-TC5", scenario(on={"R-TC5": {"min_women": 3}},
                                             all_off=False)) == 3
     with pytest.raises(KeyError):
@@ -176,13 +181,14 @@ def test_team_mode_r_tc5_tier_a(world):
 
 def test_places_per_team_and_per_county_r_tc2(world):
     data, _ = world
-    sc = scenario(on={"R-TC2": {"min_locals": 3}}, all_off=False)
-    per_team = m.places("R-TC2", data, sc, np.array(SIZES))
+    data, facts = world
+    sc = scenario(on={"R-TC2": {"min_locals": 3, "per": "team"}}, all_off=False)
+    per_team = m.places("R-TC2", data, sc, facts)
     assert per_team.names.tolist() == ["T1", "T2", "T4"]
     assert per_team.of_team.tolist() == [0, 1, -1, 2, -1, -1]
     assert per_team.required.tolist() == [3, 3, 3]
     sc = scenario(on={"R-TC2": {"min_locals": 5, "per": "county"}}, all_off=False)
-    county = m.places("R-TC2", data, sc, np.array(SIZES))
+    county = m.places("R-TC2", data, sc, facts)
     # T1 and T2 count together for R1; T3 (county_npc) is in R1 but out of scope.
     assert county.names.tolist() == ["R1", "R2"]
     assert county.of_team.tolist() == [0, 0, -1, 1, -1, -1]
@@ -194,14 +200,19 @@ def test_age_band_and_goal_r_tc10(world):
     data, facts = world
     sc = scenario(on={"R-TC10": {"band_years": 10}}, all_off=False)
     assert m.age_band(sc, facts, np.arange(5)).tolist() == [3, 4, 3, 4, 4]
+    # the county party and government teams (avg_kinds, the default): T1, T2, T4, 6 posts,
+    # incumbent C0 aged 36: floor((36 − 1) × 6) = 210
+    assert m.age_goal(data, sc, facts) == 210
     # every kind: 12 posts, incumbents aged 36 and 42: floor((39 − 1) × 12) = 456
+    every = list(TEAM_KINDS)
+    sc = scenario(on={"R-TC10": {"avg_kinds": every}}, all_off=False)
     assert m.age_goal(data, sc, facts) == 456
     # departments only: 5 posts, incumbent C1 aged 42: floor((42 − 2.5) × 5) = 197
-    sc = scenario(on={"R-TC10": {"kinds": ["municipal_dept", "district_dept"],
+    sc = scenario(on={"R-TC10": {"avg_kinds": ["municipal_dept", "district_dept"],
                                  "avg_age_drop": 2.5}}, all_off=False)
     assert m.age_goal(data, sc, facts) == 197
     # county_npc only: its one post is vacant, so there is no average to lower
-    sc = scenario(on={"R-TC10": {"kinds": ["county_npc"]}}, all_off=False)
+    sc = scenario(on={"R-TC10": {"avg_kinds": ["county_npc"]}}, all_off=False)
     assert m.age_goal(data, sc, facts) is None
 
 

@@ -37,8 +37,8 @@ from placement.eligibility.pair_rules import (
 )
 from placement.eligibility.pairs import REASON_BIT
 
-TEN_YEARS = "2016-08-31"  # 10.0014 years before REF
-JUST_UNDER_TEN = "2016-09-01"  # 9.9986 years
+TEN_YEARS = "2016-09-01"  # the 10th anniversary falls on REF: 满10年 ("Tenure")
+JUST_UNDER_TEN = "2016-09-02"  # a day short
 FOUR_YEARS = "2022-09-01"  # 1461 days = 4 × 365.25: exactly 4.0 years
 JUST_UNDER_FOUR = "2022-09-02"  # 1460 days = 3.9973 years
 
@@ -165,7 +165,7 @@ def test_r_el6_popular_veto_below_two_thirds_and_missing_approval():
     assert _breaks(r_el6_popular_veto, data, [("A", "SAME")], threshold=0.6666) == [False]
 
 
-def test_r_el7_retirement_within_the_term_and_promotion_age():
+def test_r_el7_retirement_age_and_promotion_age():
     data = _data(
         posts=[{"post_id": "UP", "rank": "副处"}, {"post_id": "SAME", "rank": "正科"},
                {"post_id": "OWN", "incumbent_id": "S"}],
@@ -177,12 +177,22 @@ def test_r_el7_retirement_within_the_term_and_promotion_age():
     )
     pairs = [("A", "SAME"), ("B", "SAME"), ("C", "UP"), ("C", "SAME"), ("D", "UP"), ("S", "OWN")]
     params = {"retirement_age": 60, "term_years": 5, "promotion_max_age": {"副处": 50}}
+    # by default reaching 60 within the term bars nothing (A 56 may take SAME): only the
+    # promotion age limit (C, 51, to 副处)
     assert _breaks(r_el7_age_limits, data, pairs, **params) == [
+        False, False, True, False, False, False]
+    # `retiring_in_term`: A (56 + 5 = 61 > 60) may not take a new post; S stays
+    assert _breaks(r_el7_age_limits, data, pairs, retiring_in_term=True, **params) == [
         True, False, True, False, False, False]
     # B is 55 on 1971-09-01's birthday: 55 + 5 = 60 is not above 60.
     older = _data(posts=[{"post_id": "SAME", "rank": "正科"}],
                   cadres=[{"cadre_id": "B", "birth_date": "1971-09-01"}])
-    assert _breaks(r_el7_age_limits, older, [("B", "SAME")], **params) == [False]
+    assert _breaks(r_el7_age_limits, older, [("B", "SAME")], retiring_in_term=True,
+                   **params) == [False]
+    # 60 on the day: retires, staying or not
+    retired = _data(posts=[{"post_id": "OWN", "incumbent_id": "R"}],
+                    cadres=[{"cadre_id": "R", "birth_date": "1966-09-01", "rank": "副处"}])
+    assert _breaks(r_el7_age_limits, retired, [("R", "OWN")], **params) == [True]
 
 
 def test_r_el8_specialty_required_by_the_post():
