@@ -23,13 +23,18 @@ def test_too_few_locals_names_r_tc2_and_the_team_and_the_relaxation_solves():
     cadres = ([{"cadre_id": f"L{i}", "name": f"l{i}", "home_region": "R1"} for i in (1, 2)]
               + [{"cadre_id": f"O{i}", "name": f"o{i}", "home_region": "R9"} for i in (1, 2, 3)])
     data = make_dataset(teams=teams, posts=posts, cadres=cadres)
-    prop = solve_checked(data, scenario({"R-TC2": {"min_locals": 3}}), expect=Status.INFEASIBLE)
+    per_team = {"min_locals": 3, "per": "team"}
+    prop = solve_checked(data, scenario({"R-TC2": per_team}), expect=Status.INFEASIBLE)
     assert {"rule": "R-TC2", "where": "T1"}.items() <= prop.conflicts[0].items()
     assert "only 2" in prop.conflicts[0]["detail"]
     assert [r["rule"] for r in prop.relaxations] == ["R-TC2"]
     assert prop.relaxations[0]["verified"] and prop.relaxations[0]["status"] == "optimal"
-    relaxed = solve_checked(data, scenario({"R-TC2": {"min_locals": 3, "mode": "target"}}))
+    relaxed = solve_checked(data, scenario({"R-TC2": {**per_team, "mode": "target"}}))
     assert relaxed.outcome.objective == prop.relaxations[0]["objective"]
+    # per county (the default) the conflict core names the county, R1
+    county = solve_checked(data, scenario({"R-TC2": {"min_locals": 3}}),
+                           expect=Status.INFEASIBLE)
+    assert ("R-TC2", "R1") in {(c["rule"], c["where"]) for c in county.conflicts}
 
 
 def test_conflict_between_rules_is_found_by_the_assumption_core():
@@ -42,7 +47,7 @@ def test_conflict_between_rules_is_found_by_the_assumption_core():
     prop = solve_checked(data, scenario({"R-TC2": {"min_locals": 3}, "R-AV2": {}}),
                          expect=Status.INFEASIBLE)
     named = {(c["rule"], c["where"]) for c in prop.conflicts}
-    assert ("R-TC2", "T1") in named and ("R-AV2", "pairs") in named
+    assert ("R-TC2", "R1") in named and ("R-AV2", "pairs") in named  # R1: T1's county
     assert {r["rule"] for r in prop.relaxations} == {"R-TC2", "R-AV2"}
     assert all(r["verified"] for r in prop.relaxations)
 
