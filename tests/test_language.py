@@ -194,12 +194,15 @@ def test_places_short_and_conflicts_show_names_beside_ids(tmp_path):
     from cli import app
 
     scenario = mini_scenario(tmp_path)
-    res = CliRunner().invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "r")])
+    # R-TC2 per team, where T01 falls short (per county, the default, R1 has its three)
+    res = CliRunner().invoke(app, ["solve", str(scenario), "--out", str(tmp_path / "r"),
+                                   "--set", 'rules.R-TC2.per="team"'])
     assert res.exit_code == 0, res.output
     rules = pd.read_csv(tmp_path / "r" / "rules.csv", dtype=str, keep_default_na=False)
     assert list(rules.columns[-2:]) == ["where", "where_names"]
     tc2 = rules[rules["rule"] == "R-TC2"].iloc[0]
-    assert (tc2["where"], tc2["where_names"]) == ("T01:2", "T01（洪洞县委）:2")
+    assert (tc2["where"], tc2["where_names"]) == (
+        "T01:2; T02:1", "T01（洪洞县委）:2; T02（洪洞县人民政府）:1")
     # Five women in every county team of four posts: infeasible, named by team.
     argv = ["solve", str(scenario), "--out", str(tmp_path / "x"),
             "--set", "rules.R-TC5.min_women_every=5"]
@@ -236,7 +239,7 @@ def test_hard_women_what_if_counts_each_teams_pool(tmp_path):
               for k in range(1, 7)]
     data = make_dataset(teams=teams, posts=posts, cadres=cadres)
     women = {"R-TC5": {"mode": "hard", "kinds": ["county_party"], "min_women": 2,
-                       "share_of_teams": 1}}
+                       "share_of_teams": 1, "per": "team"}}
     result = run_solve(scenario(women), data, tmp_path / "x", progress=False)
     (total,) = [c for c in result.conflicts if c["where"] == "all"]
     assert total["detail"] == "the 2 teams need 4 women in all; only 3 may take any of their posts"
