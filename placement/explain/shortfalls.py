@@ -159,7 +159,7 @@ def _reserves(data, sc, facts, cover, f):
 
 def _teams_short(data, sc, facts, roster, f):
     """R-TC5 (b): the places (counties, or teams with `per = "team"`) with fewer than
-    `min_women` women, by name."""
+    `min_women` women, each named beside its id with the women it has."""
     each = meaning.most_minimum(f.rule, sc)
     team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
     cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
@@ -169,13 +169,15 @@ def _teams_short(data, sc, facts, roster, f):
     place = of_team[team]
     women = np.bincount(place[has & (place >= 0)], minlength=len(names))
     short = np.flatnonzero(women < each)
-    label = dict(zip(data.teams["team_id"], data.teams["name"], strict=True))
-    unit_zh, unit_en = ("县", "counties") if sc.rules[f.rule].per == "county" else ("班子", "teams")
-    zh = (f"要求{f.required:g}个{unit_zh}党政班子配备{each}名以上女干部、实现{f.achieved:g}个；"
-          f"未达到的：" + "、".join(f"{label.get(names[k], names[k])}（{women[k]}名）"
-                                  for k in short))
+    label = Names(data)
+    county = sc.rules[f.rule].per == "county"
+    unit_zh, unit_en = ("个县（市、区）的党政班子", "counties") if county else ("个班子", "teams")
+    zh = (f"要求{f.required:g}{unit_zh}配备{each}名以上女干部、实现{f.achieved:g}个；未达到的："
+          + "、".join(f"{label.name(names[k], 'zh') or names[k]}（{names[k]}，{women[k]}名）"
+                     for k in short))
     en = (f"needs {f.required:g} {unit_en} with {each}+ women, has {f.achieved:g}; short: "
-          + ", ".join(f"{label.get(names[k], names[k])} ({women[k]})" for k in short))
+          + ", ".join(f"{label.name(names[k], 'en') or names[k]} ({names[k]}, {women[k]})"
+                      for k in short))
     return zh, en
 
 

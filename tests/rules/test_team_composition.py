@@ -373,7 +373,8 @@ def test_R_TC5_model_shortfall_names_the_teams_short():
                               report.figures)
     row = causes[causes["rule"] == "R-TC5"].set_index("where").loc["all"]
     assert row["shortfall"] == 3
-    assert "teams with 2+ women, has 0; short: T1 (1), T2 (1), T3 (1), T4 (1)" in row["cause_en"]
+    assert "teams with 2+ women, has 0; short: T1 (T1, 1), T2 (T2, 1), T3 (T3, 1), T4 (T4, 1)" \
+        in row["cause_en"]
     assert "TO" not in row["cause_en"] and "未达到的" in row["cause_zh"]
 
 
