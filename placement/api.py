@@ -37,7 +37,9 @@ import pandas as pd
 
 from placement.checker import CheckReport, check_roster, read_roster
 from placement.data.dataset import DataSet
+from placement.data.errors import Problem
 from placement.data.loader import load_dataset
+from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.facts import compute_facts
@@ -69,7 +71,7 @@ from placement.export.report.svg import paired_bars, pyramid
 from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.questions import why_not as explain_why_not
-from placement.pipeline.run import solve_result
+from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
 from placement.plan.rolling import Plan, Year
@@ -80,18 +82,50 @@ from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
-__all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
+__all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "read_baseline",
+           "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
            "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
-    """Read and validate a scenario (with `--set`-style overrides) and its data set.
+    """Read and validate a scenario (with `--set`-style overrides) and its data set: the
+    one loader of the command line, this API and the workbench.
 
     Raises `InputError` listing every problem found."""
-    sc = load_scenario(Path(scenario), list(overrides))
-    return sc, with_rule_warnings(load_dataset(sc.data, reference_date=sc.reference_date))
+    sc = read_scenario(scenario, overrides)
+    return sc, with_rule_warnings(read_dataset(sc.data, sc.reference_date))
+
+
+def load_checked(scenario: Path | str, overrides: Sequence[str] = ()
+                 ) -> tuple[Scenario, DataSet, list[Problem]]:
+    """`load`, and the locks checked against the data set (`placement validate` and every
+    command that loads a scenario): the scenario with locks given twice merged (a copy),
+    the data set, and every warning: the data set's (columns not read) then the locks'.
+
+    Raises `InputError` listing every problem found (unknown ids, contradictory locks)."""
+    sc, data = load(scenario, overrides)
+    sc, merged = validate_locks(sc, data)
+    return sc, data, [*data.warnings, *merged]
+
+
+def read_scenario(scenario: Path | str, overrides: Sequence[str] = ()) -> Scenario:
+    """The scenario file alone, read and validated (its data set not read)."""
+    return load_scenario(Path(scenario), list(overrides))
+
+
+def read_dataset(path: Path | str, reference_date=None) -> DataSet:
+    """A data set (a folder of CSV files or one workbook) alone, read and validated."""
+    return load_dataset(Path(path), reference_date=reference_date)
+
+
+def read_baseline(roster: Path | str, data: DataSet, label: str = "") -> pd.DataFrame:
+    """A published roster (`placement solve --from`) read and checked against the data
+    set: what `solve(..., start_from=...)` stays close to."""
+    table = read_roster(Path(roster))
+    validate_baseline(table, data, label or str(roster))
+    return table
 
 
 def override(sc: Scenario, *settings: str) -> Scenario:
