@@ -40,6 +40,7 @@ from placement.data.dataset import DataSet
 from placement.data.errors import Problem
 from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
+from placement.data.regions import region_names
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.facts import compute_facts
@@ -85,8 +86,8 @@ from placement.whatif.sweep.spec import Sweep, read_sweep
 __all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "read_baseline",
            "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
-           "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
-           "export_lrmx"]
+           "candidates", "try_member", "team_profiles", "structure_charts", "structure",
+           "import_lrmx", "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -305,6 +306,51 @@ def structure_charts(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence
     for k, when in enumerate(("before", "after")):
         out[f"ages_{when}"] = pyramid(bands[when], legend[k], sexes, vmax)
     return out
+
+
+def structure(sc: Scenario, data: DataSet, roster: pd.DataFrame, region: str | None = None,
+              team: str | None = None, lang: str = "zh") -> dict:
+    """The teams' structure before (the incumbents) and after (`roster`), for a page: by
+    county when neither `region` nor `team` is given, by team within `region`, or one
+    `team`; `{"level", "rows": [{key, label, before, after}], "charts"}`
+    (`structure_charts`). Raises `LookupError` naming an unknown team or region."""
+    before = team_profiles(sc, data)
+    after = team_profiles(sc, data, roster)
+    named = region_names(data)
+    regions = data.teams["region"].to_numpy()
+    if team is not None:
+        keep = (data.teams["team_id"] == team).to_numpy()
+        if not keep.any():
+            raise LookupError(f"no team {team}")
+    else:
+        keep = regions == region if region is not None else np.ones(len(regions), bool)
+        if not keep.any():
+            raise LookupError(f"no region {region}")
+    by_county = team is None and region is None
+    key = regions if by_county else data.teams["team_id"].to_numpy()
+    b, a = (_grouped(f[keep], key[keep]) for f in (before, after))
+    if by_county:
+        labels = [named.get(r, r) for r in b.index]
+    else:
+        labels = list(data.teams.set_index("team_id").loc[b.index, "name"])
+    rows = [{"key": k, "label": label, "before": _plain(b.loc[k]), "after": _plain(a.loc[k])}
+            for k, label in zip(b.index, labels, strict=True)]
+    level = "team" if team is not None else "region" if region is not None else "county"
+    return {"level": level, "rows": rows, "charts": structure_charts(b, a, labels, lang)}
+
+
+def _grouped(profiles: pd.DataFrame, key) -> pd.DataFrame:
+    """Team profiles summed by `key` (county or team), the average age weighted by size."""
+    counts = profiles.drop(columns=["team_id", "team_name", "avg_age"])
+    ages = (profiles["avg_age"].fillna(0) * profiles["size"]).groupby(key).sum()
+    out = counts.groupby(key, sort=False).sum()
+    out["avg_age"] = (ages / out["size"].where(out["size"] > 0)).round(1).reindex(out.index)
+    return out
+
+
+def _plain(row) -> dict:
+    return {k: (None if v != v else float(v) if k == "avg_age" else int(v))
+            for k, v in row.items()}
 
 
 def import_lrmx(folder: Path | str, out: Path | str) -> ImportReport:
