@@ -37,7 +37,10 @@ import pandas as pd
 
 from placement.checker import CheckReport, check_roster, read_roster
 from placement.data.dataset import DataSet
+from placement.data.errors import Problem
 from placement.data.loader import load_dataset
+from placement.data.locks import validate_locks
+from placement.data.regions import region_names
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.facts import compute_facts
@@ -69,7 +72,7 @@ from placement.export.report.svg import paired_bars, pyramid
 from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.questions import why_not as explain_why_not
-from placement.pipeline.run import solve_result
+from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
 from placement.plan.rolling import Plan, Year
@@ -80,18 +83,50 @@ from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
-__all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
+__all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "read_baseline",
+           "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
-           "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
-           "export_lrmx"]
+           "candidates", "try_member", "team_profiles", "structure_charts", "structure",
+           "import_lrmx", "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
-    """Read and validate a scenario (with `--set`-style overrides) and its data set.
+    """Read and validate a scenario (with `--set`-style overrides) and its data set: the
+    one loader of the command line, this API and the workbench.
 
     Raises `InputError` listing every problem found."""
-    sc = load_scenario(Path(scenario), list(overrides))
-    return sc, with_rule_warnings(load_dataset(sc.data, reference_date=sc.reference_date))
+    sc = read_scenario(scenario, overrides)
+    return sc, with_rule_warnings(read_dataset(sc.data, sc.reference_date))
+
+
+def load_checked(scenario: Path | str, overrides: Sequence[str] = ()
+                 ) -> tuple[Scenario, DataSet, list[Problem]]:
+    """`load`, and the locks checked against the data set (`placement validate` and every
+    command that loads a scenario): the scenario with locks given twice merged (a copy),
+    the data set, and every warning: the data set's (columns not read) then the locks'.
+
+    Raises `InputError` listing every problem found (unknown ids, contradictory locks)."""
+    sc, data = load(scenario, overrides)
+    sc, merged = validate_locks(sc, data)
+    return sc, data, [*data.warnings, *merged]
+
+
+def read_scenario(scenario: Path | str, overrides: Sequence[str] = ()) -> Scenario:
+    """The scenario file alone, read and validated (its data set not read)."""
+    return load_scenario(Path(scenario), list(overrides))
+
+
+def read_dataset(path: Path | str, reference_date=None) -> DataSet:
+    """A data set (a folder of CSV files or one workbook) alone, read and validated."""
+    return load_dataset(Path(path), reference_date=reference_date)
+
+
+def read_baseline(roster: Path | str, data: DataSet, label: str = "") -> pd.DataFrame:
+    """A published roster (`placement solve --from`) read and checked against the data
+    set: what `solve(..., start_from=...)` stays close to."""
+    table = read_roster(Path(roster))
+    validate_baseline(table, data, label or str(roster))
+    return table
 
 
 def override(sc: Scenario, *settings: str) -> Scenario:
@@ -271,6 +306,51 @@ def structure_charts(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence
     for k, when in enumerate(("before", "after")):
         out[f"ages_{when}"] = pyramid(bands[when], legend[k], sexes, vmax)
     return out
+
+
+def structure(sc: Scenario, data: DataSet, roster: pd.DataFrame, region: str | None = None,
+              team: str | None = None, lang: str = "zh") -> dict:
+    """The teams' structure before (the incumbents) and after (`roster`), for a page: by
+    county when neither `region` nor `team` is given, by team within `region`, or one
+    `team`; `{"level", "rows": [{key, label, before, after}], "charts"}`
+    (`structure_charts`). Raises `LookupError` naming an unknown team or region."""
+    before = team_profiles(sc, data)
+    after = team_profiles(sc, data, roster)
+    named = region_names(data)
+    regions = data.teams["region"].to_numpy()
+    if team is not None:
+        keep = (data.teams["team_id"] == team).to_numpy()
+        if not keep.any():
+            raise LookupError(f"no team {team}")
+    else:
+        keep = regions == region if region is not None else np.ones(len(regions), bool)
+        if not keep.any():
+            raise LookupError(f"no region {region}")
+    by_county = team is None and region is None
+    key = regions if by_county else data.teams["team_id"].to_numpy()
+    b, a = (_grouped(f[keep], key[keep]) for f in (before, after))
+    if by_county:
+        labels = [named.get(r, r) for r in b.index]
+    else:
+        labels = list(data.teams.set_index("team_id").loc[b.index, "name"])
+    rows = [{"key": k, "label": label, "before": _plain(b.loc[k]), "after": _plain(a.loc[k])}
+            for k, label in zip(b.index, labels, strict=True)]
+    level = "team" if team is not None else "region" if region is not None else "county"
+    return {"level": level, "rows": rows, "charts": structure_charts(b, a, labels, lang)}
+
+
+def _grouped(profiles: pd.DataFrame, key) -> pd.DataFrame:
+    """Team profiles summed by `key` (county or team), the average age weighted by size."""
+    counts = profiles.drop(columns=["team_id", "team_name", "avg_age"])
+    ages = (profiles["avg_age"].fillna(0) * profiles["size"]).groupby(key).sum()
+    out = counts.groupby(key, sort=False).sum()
+    out["avg_age"] = (ages / out["size"].where(out["size"] > 0)).round(1).reindex(out.index)
+    return out
+
+
+def _plain(row) -> dict:
+    return {k: (None if v != v else float(v) if k == "avg_age" else int(v))
+            for k, v in row.items()}
 
 
 def import_lrmx(folder: Path | str, out: Path | str) -> ImportReport:

@@ -16,10 +16,10 @@ from placement.data.errors import InputError, Problem
 from placement.data.scenario import Scenario
 
 
-def validate_locks(sc: Scenario, data: DataSet) -> list[Problem]:
-    """Raise `InputError` on unknown ids or contradictory locks; merge locks given twice
-    (new lists in `sc.locks`, the loader's own copy; no file is touched) and return one
-    warning per merged lock."""
+def validate_locks(sc: Scenario, data: DataSet) -> tuple[Scenario, list[Problem]]:
+    """Raise `InputError` on unknown ids or contradictory locks; else the scenario with
+    locks given twice merged into one (a new `Scenario` when any was merged: `sc` itself
+    is never changed) and one warning per merged lock."""
     cadres = set(data.cadres["cadre_id"])
     posts = set(data.posts["post_id"])
     teams = set(data.teams["team_id"])
@@ -37,15 +37,17 @@ def validate_locks(sc: Scenario, data: DataSet) -> list[Problem]:
         if ident not in posts and ident not in teams:
             problems.append(Problem("unknown_ref", source, None, f"locks.keep[{i}]",
                                     {"value": ident, "target": "posts.post_id / teams.team_id"}))
-    warnings = _merge_duplicates(sc, source)
-    problems += _contradictions(sc, source)
+    merged, warnings = _merge_duplicates(sc, source)
+    problems += _contradictions(merged, source)
     if problems:
         raise InputError(problems)
-    return warnings
+    return merged, warnings
 
 
-def _merge_duplicates(sc: Scenario, source: str) -> list[Problem]:
+def _merge_duplicates(sc: Scenario, source: str) -> tuple[Scenario, list[Problem]]:
+    """`sc` with each lock given twice kept once (a copy when any was), and the warnings."""
     warnings: list[Problem] = []
+    lists = {}
     for kind in ("must", "forbid", "keep"):
         items = getattr(sc.locks, kind)
         first: dict = {}
@@ -61,8 +63,10 @@ def _merge_duplicates(sc: Scenario, source: str) -> list[Problem]:
             first[key] = i
             kept.append(item)
         if len(kept) < len(items):
-            setattr(sc.locks, kind, kept)
-    return warnings
+            lists[kind] = kept
+    if not lists:
+        return sc, warnings
+    return sc.model_copy(update={"locks": sc.locks.model_copy(update=lists)}), warnings
 
 
 def _contradictions(sc: Scenario, source: str) -> list[Problem]:

@@ -132,7 +132,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`).
     `warm`: the HiGHS instances of earlier solves on the same data set, re-used where
     the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`)."""
-    validate_locks(sc, data)
+    sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
     facts = compute_facts(data, sc.reference_date)

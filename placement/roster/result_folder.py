@@ -47,7 +47,7 @@ from placement.data.dataset import DataSet
 from placement.data.errors import InputError, OutputError, Problem, os_problem
 from placement.data.scenario import Scenario
 from placement.data.words import say, value
-from placement.solver.solve import Status
+from placement.solver.status import Status
 
 RESULT_FILES = ("roster.csv", "moves.csv", "dismissals.csv", "teams.csv", "rules.csv",
                 "shortfalls.csv", "alternates.csv")
@@ -119,9 +119,10 @@ class Result:
                 setattr(self, name, typed(name, frame))
 
     @property
-    def status(self) -> str:
-        """optimal, feasible, infeasible or unknown."""
-        return self.summary.get("status", "unknown")
+    def status(self) -> Status:
+        """How the search ended: optimal, feasible, infeasible or unknown (a `Status`,
+        a StrEnum equal to summary.json's text, which stays as written)."""
+        return Status(self.summary.get("status", Status.UNKNOWN.value))
 
     @property
     def objective(self) -> float | None:
@@ -149,14 +150,14 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES[Status(self.status)]
+        return EXIT_CODES[self.status]
 
     def headline(self, lang: str = "en") -> str:
         """What `placement solve` prints: the figures, or the conflicts and verified
         relaxations of an infeasible scenario; words from `placement.data.words`."""
         s = self.summary
         zh = lang == "zh"
-        if self.status == Status.INFEASIBLE.value and self.conflicts:
+        if self.status is Status.INFEASIBLE and self.conflicts:
             lines = [say("infeasible", lang)]
             for c in self.conflicts:
                 lines.append(f"  {value(c['rule'], lang)} @ "

@@ -16,7 +16,6 @@ from pathlib import Path
 from placement.data.errors import InputError, Problem
 from placement.data.rules import CATALOGUE, RULE_NAMES
 from placement.data.scenario_io import OVERRIDE_SOURCE, parse_override
-from placement.data.scenario_io import scenario_text as write_scenario
 
 COMMON = ("mode", "weight", "priority")
 # A saved scenario's or data set's name: use NAME.fullmatch (`$` would let a name end
@@ -77,11 +76,12 @@ def rule_catalogue() -> list[dict]:
     return out
 
 
-def scenario_text(base: Path, title: str, settings: list[str]) -> str:
-    """A scenario file that `extends` `base` and names only the changes (`--set` strings),
-    as `docs/scenario.md` describes; written by the program's one scenario writer
-    (`scenario_io.scenario_text`). Raises `InputError` for a setting that is not
-    `key=value` or that puts a key inside a plain value."""
+def scenario_doc(base: Path, title: str, settings: list[str]) -> dict:
+    """A scenario document that `extends` `base` and names only the changes (`--set`
+    strings), as `docs/scenario.md` describes; written by the program's one scenario
+    writer (`scenario_io.scenario_text`, through `workspace.save_scenario`). Raises
+    `InputError` for a setting that is not `key=value` or that puts a key inside a plain
+    value."""
     doc: dict = {"extends": str(base.resolve())}
     if title:
         doc["name"] = title
@@ -100,7 +100,7 @@ def scenario_text(base: Path, title: str, settings: list[str]) -> str:
             node[parts[-1]] = value
     if problems:
         raise InputError(problems)
-    return write_scenario(doc)
+    return doc
 
 
 def find(data, text: str, limit: int = 20) -> dict:

@@ -138,16 +138,14 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
     `placement solve --from` does (every line changed against it costs `weights.change`);
     summary.json's `from` counts the lines that differ from it."""
     from placement import api
-    from placement.checker import read_roster
-    from placement.pipeline.run import validate_baseline
 
     try:
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
         baseline, label = None, ""
         if close_to is not None:
-            baseline, label = read_roster(Path(close_to[0])), close_to[1]
-            validate_baseline(baseline, data, label)
+            label = close_to[1]
+            baseline = api.read_baseline(close_to[0], data, label)
         events.put({"stage": "solving"})
         res = api.solve(sc, data, cancel=cancel, start_from=baseline, start_label=label,
                         on_progress=lambda *told: events.put(progress_event(*told)))
@@ -156,8 +154,9 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
             res = replace(res, roster=with_lock_reasons(res.roster, locks))
         res.write(folder)
         s = res.summary
-        events.put({"stage": "finished", "status": res.status, "objective": s.get("objective"),
-                    "bound": s.get("bound"), "gap": s.get("gap"), "ok": res.ok,
+        events.put({"stage": "finished", "status": res.status.value,
+                    "objective": s.get("objective"), "bound": s.get("bound"),
+                    "gap": s.get("gap"), "ok": res.ok,
                     "interrupted": res.interrupted})
     except Exception as err:  # reported to the page; the run is marked failed
         events.put(failed_event(err))

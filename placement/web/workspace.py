@@ -4,7 +4,10 @@ indexed by one SQLite file.
 Why SQLite and not a JSON file: the server's threads (the runner, request handlers)
 update run rows while the page lists them; SQLite gives each update as one atomic
 transaction, and the index survives a restart of the server. The result folders
-themselves are written by `Result.write` (each file atomically), never by this module.
+themselves are written by `Result.write` (each file atomically), never by this module;
+what the workbench writes beside them is written here: the working state (state.json),
+saved scenarios, uploaded data sets (staged, then moved into place with one rename) and
+a run's forms.zip.
 
 A damaged history never stops the workbench: an index.sqlite SQLite cannot read is
 moved aside (`index.sqlite.broken-<time>`) and a fresh one started, and a run row
@@ -21,15 +24,26 @@ Layout of `root`:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import secrets
 import shutil
 import sqlite3
+import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import pandas as pd
+
+from placement import api
+from placement.data import atomic
+from placement.data.errors import InputError
+from placement.data.scenario_io import parse_override, scenario_text
 
 log = logging.getLogger("placement.web")
 
@@ -197,3 +211,139 @@ def _record(row: sqlite3.Row) -> RunRecord:
     if d["error"]:
         json.loads(d["error"])  # read again by every view of the run
     return RunRecord(**d)
+
+
+class Refused(Exception):
+    """A request the workspace will not carry out: `status` and `detail` are the HTTP
+    answer's (a detail of Chinese and English words where the page shows it)."""
+
+    def __init__(self, status: int, detail: object):
+        super().__init__(status, detail)
+        self.status, self.detail = status, detail
+
+
+def refused(status: int, zh: str, en: str) -> Refused:
+    return Refused(status, {"message_zh": zh, "message_en": en})
+
+
+def read_state(root: Path) -> bytes | None:
+    """state.json's bytes, or None when there is none or it cannot be read."""
+    try:
+        return (root / "state.json").read_bytes()
+    except OSError:
+        return None
+
+
+def write_state(root: Path, text: str) -> None:
+    """state.json written whole: a temporary file, then renamed."""
+    state_file = root / "state.json"
+    part = state_file.with_name(f".state.{secrets.token_hex(4)}.tmp")
+    part.write_text(text, "utf-8")
+    part.replace(state_file)
+
+
+def save_scenario(path: Path, doc: dict) -> str:
+    """A scenario document written to `path` by the one writer (`scenario_text`) and read
+    back; removed again (and `InputError` raised) when it does not read."""
+    text = scenario_text(doc)
+    try:
+        path.write_text(text, "utf-8")
+        api.read_scenario(path)
+    except InputError:
+        path.unlink(missing_ok=True)
+        raise
+    return text
+
+
+def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
+                files: list[tuple[str, str]], problems_json) -> tuple[int, dict]:
+    """An upload (`files`: name, base64 content) kept as datasets/`stem` with its scenario
+    scenarios/`stem`.toml (`name` = `shown`): built in a private folder and moved into
+    place with one rename, then its scenario written. Returns (201, body), or (422, the
+    problems the import and loader found, named as uploaded); raises `Refused` (400 a
+    bad file, 409 the name taken meanwhile)."""
+    target = root / "datasets" / stem
+    sc_path = root / "scenarios" / f"{stem}.toml"
+    stage = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=target.parent))
+    forms = stage / "lrmx"
+    forms.mkdir()
+    try:
+        for name, content in files:
+            try:
+                raw = base64.b64decode(content, validate=True)
+            except binascii.Error:
+                raise refused(400, f"“{name}”的内容无法读取（不是 base64）。",
+                              f"{name}: content is not base64") from None
+            lrmx = Path(name).suffix.lower() in (".lrmx", ".lrm")
+            (forms if lrmx else stage).joinpath(name).write_bytes(raw)
+        books = list(stage.glob("*.xlsx"))
+        has_forms = any(forms.iterdir())
+        if has_forms and books:
+            raise refused(400, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
+                          "forms (.lrmx) go with CSV tables, not a workbook")
+        source = books[0] if len(books) == 1 and len(files) == 1 else stage
+        try:
+            if has_forms:
+                api.import_lrmx(forms, stage)
+            data = api.read_dataset(source)
+            if has_forms:  # the forms' paths as they will be once moved into place
+                _moved_sources(stage / "lrmx_sources.csv", stage, target)
+            else:
+                forms.rmdir()
+            data_ref = f"../datasets/{stem}" + (f"/{source.name}" if source != stage else "")
+            text = scenario_text({"name": shown, "data": data_ref,
+                                  "reference_date": _reference_date(reference_date)})
+            check = stage / ".scenario.toml"  # the same text, read against the staged data
+            check.write_text(text.replace(f"../datasets/{stem}", ".", 1), "utf-8")
+            api.read_scenario(check)
+            check.unlink()
+        except InputError as err:
+            problems = problems_json(err.problems)
+            for p in problems:  # named as uploaded (the scenario's by its column)
+                p["file"] = (p["file"].replace(str(stage / ".scenario.toml"), "")
+                             .replace(str(stage) + "/", ""))
+            return 422, {"ok": False, "problems": problems}
+        try:
+            stage.rename(target)  # one rename: the data set is whole or absent
+        except OSError:
+            raise Refused(409, None) from None
+        try:
+            atomic.write_bytes(sc_path, text.encode("utf-8"))
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        return 201, {"ok": True, "scenario": stem, "label": shown,
+                     "counts": {t: len(data.table(t))
+                                for t in ("teams", "posts", "cadres", "relations", "fit")},
+                     "forms": len(list((target / "lrmx").glob("*"))) if has_forms else 0}
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # gone already when kept
+
+
+def forms_zip(folder: Path) -> None:
+    """The run's .lrmx forms (`api.export_lrmx`, drafts for cadres without an uploaded
+    form) zipped as forms.zip in the result folder, written whole or not at all."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        out = Path(tmp) / "forms"
+        out.mkdir()
+        api.export_lrmx(folder, out, drafts=True)
+        part = Path(tmp) / "forms.zip"
+        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(out.iterdir()):
+                z.write(f, f.name)
+        part.replace(folder / "forms.zip")
+
+
+def _reference_date(text: str) -> object:
+    """The form's reference date as a TOML value (a date when it reads as one; else the
+    text, which the scenario's validation then names)."""
+    return parse_override("reference_date=" + text)[1]
+
+
+def _moved_sources(path: Path, stage: Path, target: Path) -> None:
+    """lrmx_sources.csv with its forms' paths under `target` instead of `stage`."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    staged = str(stage) + "/"
+    frame["file"] = [str(target) + "/" + f[len(staged):] if f.startswith(staged) else f
+                     for f in frame["file"]]
+    atomic.write_bytes(path, atomic.csv_bytes(frame, path.read_bytes()[:3] == b"\xef\xbb\xbf"))

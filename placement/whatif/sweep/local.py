@@ -122,7 +122,7 @@ def prepare(spec: Sweep, workers: int) -> tuple[list[Task], dict[str, DataSet]]:
         if datasets[key] is None:
             continue
         try:
-            validate_locks(sc, datasets[key])
+            sc, _ = validate_locks(sc, datasets[key])  # duplicates merged, in a copy
         except InputError as err:
             problems += [_relabel(p, f"{where} (run {run.index}: {run.name})", always=True)
                          for p in err.problems]

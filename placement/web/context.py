@@ -1,0 +1,150 @@
+"""What every router of the workbench shares: the workspace, the runner, the session
+token, the scenarios it knows, and the loading and lookups that turn a request's
+references (a scenario name, a run id, a cadre or post id) into objects or into the
+HTTP error the page shows (Chinese and English words)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import HTTPException
+
+from placement import api
+from placement.data.errors import InputError
+from placement.web import names as naming
+from placement.web.runner import Runner, problems_json, result_folder
+from placement.web.workspace import DamagedRecord, Workspace
+
+
+@dataclass
+class Context:
+    ws: Workspace
+    runner: Runner
+    token: str
+    bundled: Path | None
+
+    # --- scenarios ----------------------------------------------------------------
+    def scenarios(self) -> dict[str, tuple[Path, str]]:
+        found = {}
+        if self.bundled is not None and self.bundled.is_dir():
+            found |= {p.stem: (p, "bundled") for p in sorted(self.bundled.glob("*.toml"))}
+        found |= {p.stem: (p, "saved")
+                  for p in sorted((self.ws.root / "scenarios").glob("*.toml"))
+                  if p.stem not in found}
+        return found
+
+    def scenario_path(self, ref: str) -> Path:
+        known = self.scenarios()
+        if ref in known:
+            return known[ref][0]
+        by_label = {naming.label(p): p for p, _ in known.values()}
+        if ref in by_label:  # the name the planner typed (a Chinese one is stored mapped)
+            return by_label[ref]
+        path = Path(ref)
+        if path.suffix == ".toml" and path.is_file():
+            return path.resolve()
+        raise fail(404, f"没有名为“{ref}”的数据集或方案。", f"no scenario {ref!r}")
+
+    def taken(self, stem: str, shown: str) -> bool:
+        """A scenario is stored as `stem` or shown as `shown` already."""
+        known = self.scenarios()
+        return stem in known or shown in {naming.label(p) for p, _ in known.values()}
+
+    def new_name(self, typed: str) -> tuple[str, str]:
+        """The stored (safe) name and the cleaned typed name of a new data set or
+        scenario; 400 with Chinese and English words when it is empty, unsafe or taken."""
+        try:
+            shown, stem = naming.clean(typed), naming.stored_name(typed)
+            if self.taken(stem, shown):
+                raise naming.taken(shown)
+        except naming.NameError_ as err:
+            raise HTTPException(400, err.detail()) from None
+        return stem, shown
+
+    def load(self, ref: str, settings: list[str]):
+        """Scenario and data set (`api.load`, cached), 422 with the problems."""
+        try:
+            return cached_load(str(self.scenario_path(ref)), tuple(settings))
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
+
+    def read_scenario(self, path: Path):
+        try:
+            return api.read_scenario(path)
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
+
+    # --- runs ---------------------------------------------------------------------
+    def record(self, run_id: str):
+        try:
+            rec = self.ws.get(run_id)
+        except DamagedRecord:
+            raise HTTPException(409, f"the history row of run {run_id} is damaged") from None
+        if rec is None:
+            raise fail(404, f"没有编号为 {run_id} 的求解记录。", f"no run {run_id}")
+        return rec
+
+    def finished(self, run_id: str) -> Path:
+        self.record(run_id)
+        folder = result_folder(self.ws, run_id)
+        if folder is None:
+            raise fail(409, f"求解 {run_id} 还没有结果。", f"run {run_id} has no result yet")
+        return folder
+
+    def roster(self, run_id: str):
+        """The run's roster (post_id, cadre_id …) when it has one, else None."""
+        folder = result_folder(self.ws, run_id)
+        if folder is None or not (folder / "roster.csv").is_file():
+            return None
+        return api.read_result(folder).roster
+
+    def run_view(self, run_id: str) -> dict:
+        rec = self.record(run_id)
+        out = rec.to_dict()
+        out["error"] = json.loads(rec.error) if rec.error else None
+        folder = result_folder(self.ws, run_id)
+        out["summary"] = (json.loads((folder / "summary.json").read_text("utf-8"))
+                          if folder is not None else None)
+        return out
+
+    def asked_of(self, run: str | None, scenario: str | None, settings: list[str] | None):
+        """The scenario and data set a question is asked of: the run's when `run` is
+        given, else `scenario` with `settings`; 400 when neither is."""
+        if run is not None:
+            rec = self.record(run)
+            scenario, settings = rec.scenario, rec.settings
+        if scenario is None:
+            raise fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+                       "Pick a data set or scenario, or open a run, first.")
+        return self.load(scenario, settings or [])
+
+
+@lru_cache(maxsize=4)
+def cached_load(path: str, settings: tuple[str, ...]):
+    """Scenario and data set, read once for the questions asked of a run (search,
+    why-not, alternates); a data set is never changed by the pipeline."""
+    return api.load(path, list(settings))
+
+
+def fail(status: int, zh: str, en: str) -> HTTPException:
+    """An error the page shows beside what caused it, in the planner's language."""
+    return HTTPException(status, {"message_zh": zh, "message_en": en})
+
+
+def known(data, cadre: str | None, post: str) -> None:
+    if cadre is not None and cadre not in set(data.cadres["cadre_id"]):
+        raise fail(404, f"数据中没有干部 {cadre}。", f"no cadre {cadre}")
+    if post not in set(data.posts["post_id"]):
+        raise fail(404, f"数据中没有职位 {post}。", f"no post {post}")
+
+
+def records(frame) -> list[dict]:
+    return [] if frame is None else json.loads(frame.to_json(orient="records",
+                                                             force_ascii=False))
+
+
+def counts(data) -> dict:
+    return {t: len(data.table(t)) for t in ("teams", "posts", "cadres", "relations", "fit")}

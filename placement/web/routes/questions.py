@@ -1,0 +1,157 @@
+"""Questions answered without a solve (the locks a rule would refuse, candidates for a
+post, a trial member) or of a run (why-not, alternates, the teams' structure)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+
+from placement import api
+from placement.data.rules import RULE_NAMES
+from placement.data.schema import RELATIONS
+from placement.web.context import Context, fail, known, records
+from placement.web.schemas import ValidateRequest
+
+
+def router(ctx: Context) -> APIRouter:
+    r = APIRouter(prefix="/api/v1")
+
+    @r.post("/locks/check")
+    def check_locks(req: ValidateRequest) -> dict:
+        """The 必须任 locks that put a cadre into a post the rules would not give them
+        (a lock overrides eligibility): `{"warnings": [{cadre, name, post, title,
+        excluded_by: [{code, name_zh, name_en}], why_zh, why_en}]}`, judged on the scenario
+        with `set` but without the locks, so that the page asks before solving."""
+        if req.scenario is None:
+            raise fail(400, "请先选择数据集或方案。", "give a scenario")
+        sc, data = ctx.load(req.scenario, req.set)
+        names = data.cadres.set_index("cadre_id")["name"]
+        titles = data.posts.set_index("post_id")["title"]
+        out = []
+        for lock in req.locks.must:
+            known(data, lock.cadre, lock.post)
+            judged = api.candidates(sc, data, lock.post)
+            row = judged[judged["cadre_id"] == lock.cadre].iloc[0]
+            if bool(row["eligible"]):
+                continue
+            out.append({"cadre": lock.cadre, "name": names[lock.cadre], "post": lock.post,
+                        "title": titles[lock.post], "excluded_by": _named(row["excluded_by"],
+                                                                          "code"),
+                        "why_zh": row["why_zh"], "why_en": row["why_en"]})
+        return {"warnings": out}
+
+    @r.get("/candidates")
+    def candidates(post: str, scenario: str | None = None,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None, max_age: int | None = None,
+                   min_age: int | None = None, gender: Literal["M", "F"] | None = None,
+                   education: Literal["college", "bachelor", "postgraduate"] | None = None,
+                   party: Literal["cpc", "non_party"] | None = None,
+                   secretary: bool | None = None, rank: str | None = None,
+                   min_years_rank: int | None = None, specialty: str | None = None,
+                   reserve: bool | None = None, region: str | None = None,
+                   eligible_only: bool = False,
+                   limit: int = Query(50, ge=1, le=1000)) -> dict:
+        """The cadres who meet the conditions for `post` (任职条件: age, gender, party,
+        education, rank and years at it, township party-secretary experience, specialty,
+        reserve pool, region), ranked by fit with the eligible first, each with why it
+        may or may not take the post there (`why_zh`/`why_en`, `excluded_by`, `breaks`).
+        `run`: read the scenario and settings of that run, and its roster's holders."""
+        sc, data = ctx.asked_of(run, scenario, settings)
+        known(data, None, post)
+        cond = api.Conditions(max_age=max_age, min_age=min_age, gender=gender,
+                              education=education, party=party, secretary=secretary,
+                              rank=rank, min_years_rank=min_years_rank, specialty=specialty,
+                              reserve=reserve, region=region, eligible_only=eligible_only)
+        roster = ctx.roster(run) if run is not None else None
+        frame = api.candidates(sc, data, post, cond, roster)
+        p = data.posts.set_index("post_id").loc[post]
+        team = data.teams.set_index("team_id").loc[p["team_id"]]
+        frame = frame.assign(years_rank=frame["years_rank"].round(1))
+        return {"post": {"post_id": post, "title": p["title"], "team_id": p["team_id"],
+                         "team_name": team["name"], "rank": p["rank"],
+                         "incumbent_id": p["incumbent_id"]},
+                "total": len(frame), "eligible": int(frame["eligible"].sum()),
+                "rows": records(frame.head(limit))}
+
+    @r.get("/try")
+    def try_member(cadre: str, post: str, scenario: str | None = None,
+                   settings: Annotated[list[str] | None, Query(alias="set")] = None,
+                   run: str | None = None) -> dict:
+        """Drop `cadre` into `post` (of the run's roster, else the incumbents) and see,
+        without a solve, the teams touched before and after (size, women, young, locals,
+        non-Party, township-head experience, average age, education, age bands) and
+        their kin (R-AV1) and home-region (R-AV2) ties before and after; `rule` is what
+        the rules say of the pair (as in /candidates)."""
+        sc, data = ctx.asked_of(run, scenario, settings)
+        known(data, cadre, post)
+        roster = ctx.roster(run) if run is not None else None
+        t = api.try_member(sc, data, cadre, post, roster)
+        names = data.cadres.set_index("cadre_id")["name"]
+        ids = data.cadres["cadre_id"]
+        ties = t.ties.assign(name_a=t.ties["cadre_a"].map(names).fillna(""),
+                             name_b=t.ties["cadre_b"].map(names).fillna(""),
+                             relation_zh=t.ties["relation"].map(RELATIONS).fillna(""))
+        judged = api.candidates(sc, data, post, roster=roster)
+        row = judged[judged["cadre_id"] == cadre].iloc[0]
+        displaced = ids.iat[t.displaced] if t.displaced >= 0 else ""
+        return {"cadre": cadre, "name": names[cadre], "post": post,
+                "displaced": displaced, "displaced_name": names.get(displaced, ""),
+                "eligible": bool(row["eligible"]), "excluded_by": list(row["excluded_by"]),
+                "breaks": list(row["breaks"]), "why_zh": row["why_zh"], "why_en": row["why_en"],
+                "teams": records(t.teams), "ties": records(ties)}
+
+    @r.get("/runs/{run_id}/why-not")
+    def why_not(run_id: str, cadre: str, post: str) -> dict:
+        """Why is `cadre` not in `post` under this run's scenario (`placement why-not`)."""
+        rec = ctx.record(run_id)
+        sc, data = ctx.load(rec.scenario, rec.settings)
+        known(data, cadre, post)
+        w = api.why_not(sc, data, cadre, post)
+        return {"cadre": w.cadre, "post": w.post, "eligible": w.eligible,
+                "excluded_by": _named(w.excluded_by, "rule"),
+                "objective_before": w.objective_before, "objective_after": w.objective_after,
+                "status": w.status, "changed_lines": records(w.changed_lines),
+                "targets": records(w.targets), "text_zh": w.render("zh"),
+                "text_en": w.render("en")}
+
+    @r.get("/runs/{run_id}/alternates")
+    def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
+        """The `k` next-best holders of `post` (差额人选), each priced exactly."""
+        rec = ctx.record(run_id)
+        sc, data = ctx.load(rec.scenario, rec.settings)
+        known(data, None, post)
+        res = api.solve(sc, data, alternates=k, alternates_scope=[post])
+        names = data.cadres.set_index("cadre_id")["name"]
+        rows = records(res.alternates)
+        for row in rows:  # names beside the ids: the page shows names
+            row["name"] = names.get(row["cadre_id"], "")
+            row["holder_name"] = names.get(row.get("holder_id", ""), "")
+        return rows
+
+    @r.get("/runs/{run_id}/structure")
+    def structure(run_id: str, region: str | None = None, team: str | None = None,
+                  lang: Literal["zh", "en"] = "zh") -> dict:
+        """The teams' structure before (the incumbents) and after (the run's roster),
+        compared in inline SVG charts (the report's own: no script, no network): by
+        county when neither `region` nor `team` is given, by team within `region`, or
+        one `team`. Figures: women, young, locals, non-Party, bachelor or above, average
+        age; age pyramids of the members shown, before and after."""
+        rec = ctx.record(run_id)
+        roster = ctx.roster(run_id)
+        if roster is None:
+            raise HTTPException(409, f"run {run_id} has no roster")
+        sc, data = ctx.load(rec.scenario, rec.settings)
+        try:
+            return api.structure(sc, data, roster, region, team, lang)
+        except LookupError as err:
+            raise HTTPException(404, err.args[0]) from None
+
+    return r
+
+
+def _named(codes, key: str) -> list[dict]:
+    """Rule codes with their Chinese and English names (the code itself when unnamed)."""
+    return [{key: c, "name_zh": RULE_NAMES.get(c, (c, c))[0],
+             "name_en": RULE_NAMES.get(c, (c, c))[1]} for c in codes]
