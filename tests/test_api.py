@@ -115,8 +115,10 @@ def test_write_clears_the_files_an_older_result_had(scenario_file, solved, tmp_p
     assert (folder / "alternates.csv").is_file()
     res.write(folder)
     assert not (folder / "alternates.csv").exists()
+    # dismissals.csv (拟免, issue 24) is written with every roster, empty or not
     assert sorted(p.name for p in folder.iterdir()) == [
-        "moves.csv", "roster.csv", "rules.csv", "shortfalls.csv", "summary.json", "teams.csv"]
+        "dismissals.csv", "moves.csv", "roster.csv", "rules.csv", "shortfalls.csv",
+        "summary.json", "teams.csv"]
 
 
 def test_a_solved_result_makes_the_same_report_as_its_folder(solved, tmp_path):

@@ -1,9 +1,9 @@
 """`placement diff` on two known results of the mini data set.
 
 A: two women per county party/government team, fit weight 20; B: three women.
-On this data B gives up fit for one more woman and still falls one woman short
-(figures found by solving and read off the two rosters; the tests also recompute
-them from the rosters, independently of `placement.whatif.diff`).
+On this data B gives up fit for one more woman in the county's teams and still falls
+one woman short (figures found by solving and read off the two rosters; the tests also
+recompute them from the rosters, independently of `placement.whatif.diff`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from cli import app
 from placement import api
 from placement.checker import check_roster
 
-# R-EL12 off: the mini data's story is about women; with R-EL12 its older incumbents
-# (reaching 60 within the term) may not stay, and B then meets three women at a fit cost.
-COMMON = ["rules.R-TC4.mode=off", "weights.fit=20", "rules.R-TC5.every_mode=target",
-          "rules.R-EL12.mode=off"]
-# Posts whose holder differs from A to B. B has equal optima; the one HiGHS returns
-# since its LP relaxation answers first (issue 16) seats 0018 at P11 and moves 0013 to
-# P13 (before: 0018 at P13 directly, 4 posts), the same objective 13520.
+# R-EL12 was off here while it removed incumbents reaching 60 within the term; since
+# issue 24 it is no age rule (age is R-EL7's alone) and stays at its default.
+COMMON = ["rules.R-TC4.mode=off", "weights.fit=20", "rules.R-TC5.every_mode=target"]
+# Posts whose holder differs from A to B (issue 24, no release without a cause): B
+# swaps 王建国 (0001, P01) and 黄丽 (0008, P09) to seat a third woman in 洪洞县委, promotes
+# 孙莉 (0012, P13) to P08 in A's 0010's place and seats 0013 at P13 instead of P11 (before:
+# five other posts, objective 13520; now 14760).
 EXPECTED_POSTS = 5
 
 
@@ -48,11 +48,15 @@ def test_diff_of_two_known_results(results):
     _, a, b = results
     d = api.diff(a, b)
     s = d.summary.set_index("figure")
-    # A's fit was 1031 before R-RO5 counted per cadre (issue 19): moving 0006, 0009 and 0010
-    # off their portfolios out of their teams no longer meets R-RO5, so A keeps more of
-    # them (fit 1030, R-RO5 4 short, 2 moves instead of 4).
-    assert (s.at["fit", "a"], s.at["fit", "b"], s.at["fit", "change"]) == (1030, 972, -58)
-    assert (s.at["women", "a"], s.at["women", "b"], s.at["women", "change"]) == (7, 8, 1)
+    # A's fit was 1031 before R-RO5 counted per cadre (issue 19), 1030 before issue 24; no
+    # sitting cadre is now released without a cause (0004 leaves under R-RO2), so both
+    # rosters keep more incumbents where they fit less (fit 993 and 917).
+    assert (s.at["fit", "a"], s.at["fit", "b"], s.at["fit", "change"]) == (993, 917, -76)
+    # B's third woman in 洪洞县委 is 黄丽 from 临汾市财政局 and 孙莉 leaves 大槐树镇 for the
+    # county government: one more woman where R-TC5 counts, none more in all teams
+    assert (s.at["women", "a"], s.at["women", "b"], s.at["women", "change"]) == (7, 7, 0)
+    women_in = d.structure[(d.structure["figure"] == "women")].set_index("team_id")
+    assert women_in.loc[["T01", "T02"], "change"].tolist() == [1, 0]
     tc5 = d.rules[d.rules["rule"] == "R-TC5"].iloc[0]
     assert (tc5.shortfall_a, tc5.shortfall_b, tc5.shortfall_change) == (0, 1, 1)
     assert (tc5.penalty_a, tc5.penalty_b) == (0, 1000)
@@ -63,15 +67,15 @@ def test_diff_of_two_known_results(results):
     assert sorted(d.posts["post_id"]) == sorted(ha.index[ha != hb.reindex(ha.index)])
     assert len(d.posts) == EXPECTED_POSTS
     assert d.posts[["post_id", "cadre_id_a", "cadre_id_b"]].values.tolist() == [
-        ["P06", "0006", "0007"], ["P07", "0007", "0012"], ["P10", "0009", "0006"],
-        ["P11", "0013", "0018"], ["P13", "0012", "0013"]]
+        ["P01", "0001", "0008"], ["P08", "0010", "0012"], ["P09", "0008", "0001"],
+        ["P11", "0013", "0010"], ["P13", "0012", "0013"]]
     row = d.posts.iloc[0]
     assert row.cadre_id_a == ha[row.post_id] and row.cadre_id_b == hb[row.post_id]
     # Moves that differ: cadres whose (destination, kind) is not the same in both.
     ma = {(m.cadre_id, m.to_post, m.kind) for m in a.moves.itertuples()}
     mb = {(m.cadre_id, m.to_post, m.kind) for m in b.moves.itertuples()}
     assert set(d.moves["cadre_id"]) == {c for c, _, _ in ma ^ mb}
-    assert list(d.moves["cadre_id"]) == ["0006", "0007", "0009", "0012", "0013", "0018"]
+    assert list(d.moves["cadre_id"]) == ["0001", "0008", "0010", "0012", "0013"]
     sides = dict(zip(d.moves["cadre_id"], d.moves["side"], strict=True))
     assert all(sides[c] in ("only_a", "changed") for c, _, _ in ma - mb)
     # Every structure figure, per team and in total, with its change.
@@ -106,7 +110,7 @@ def test_cli_diff_table_csv_and_json(results, tmp_path):
                                    "--out", str(out)])
     assert run.exit_code == 0, run.output
     for text in ("Headline", f"{EXPECTED_POSTS} post(s) with a different holder",
-                 "Team structure (all teams)", "Rule shortfalls", "R-TC5", "-58"):
+                 "Team structure (all teams)", "Rule shortfalls", "R-TC5", "-76"):
         assert text in run.output, text
     for name in ("summary", "posts", "moves", "structure", "rules"):
         frame = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str)

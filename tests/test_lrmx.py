@@ -196,9 +196,12 @@ def test_read_assessments_and_kin():
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """A solved mini result, forms for four moving cadres, imported and exported."""
+    """A solved mini result, forms for four moving cadres, imported and exported.
+
+    No one leaves the mini roster without a cause (issue 24), so the copy marks 赵磊
+    (0007, 副县长 P07) `leaving`: his form is the one with a 拟免 and no 拟任 post."""
     base = tmp_path_factory.mktemp("export")
-    result = solve_mini(base)
+    result = solve_mini(base, leaving=("0007",))
     moves = _csv(result / "moves.csv")
     moving = moves[(moves["from_post"] != "") & (moves["to_post"] != "")]["cadre_id"].tolist()
     newcomer = moves[moves["from_post"] == ""]["cadre_id"].iat[0]

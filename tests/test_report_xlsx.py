@@ -32,9 +32,17 @@ ROSTER_HEADERS_EN = ["team", "post id", "post", "rank", "proposed holder", "prop
                      "current holder", "current id", "change", "fit", "reason"]
 
 
-def solve_mini(base: Path) -> Path:
-    """Copy the mini data set under `base`, solve it, return the result folder."""
+def solve_mini(base: Path, leaving: tuple[str, ...] = ()) -> Path:
+    """Copy the mini data set under `base`, solve it, return the result folder.
+
+    `leaving`: sitting cadres the copy marks `leaving` (a cause to leave the roster:
+    since issue 24 no one is released without one, and the mini roster has none)."""
     scenario = mini_scenario(base, name="测试方案")
+    if leaving:
+        path = base / "data" / "cadres.csv"
+        cadres = pd.read_csv(path, dtype=str, keep_default_na=False)
+        cadres.loc[cadres["cadre_id"].isin(leaving), "leaving"] = "true"
+        cadres.to_csv(path, index=False)
     sc = load_scenario(scenario)
     data = load_dataset(sc.data, reference_date=sc.reference_date)
     out = base / "result"
@@ -61,13 +69,16 @@ def _rows(ws) -> list[tuple]:
 
 def test_sheets_and_headers_in_chinese(book_zh, result_dir):
     names = book_zh.sheetnames
-    expected = ["拟任名单", "调整清单", "班子结构", "规则达标"]
-    assert names[:4] == expected and names[-1] == "说明"
+    # 拟免名单 (issue 24): the result's dismissals.csv, after the moves
+    expected = ["拟任名单", "调整清单", "拟免名单", "班子结构", "规则达标"]
+    assert names[:5] == expected and names[-1] == "说明"
     assert "备选人选" not in names  # no alternates.csv in this folder
     if (result_dir / "shortfalls.csv").exists():
         assert "未达标原因" in names
     assert list(_rows(book_zh["拟任名单"])[0]) == ROSTER_HEADERS_ZH
     assert list(_rows(book_zh["调整清单"])[0])[:3] == ["人员编号", "姓名", "原班子"]
+    assert list(_rows(book_zh["拟免名单"])[0]) == ["人员编号", "姓名", "原班子", "原任职务",
+                                                   "免职原因", "去向", "依据"]
     assert "女干部（调整后）" in _rows(book_zh["班子结构"])[0]
     assert list(_rows(book_zh["规则达标"])[0])[:4] == ["规则", "名称", "模式", "范围"]
     for ws in book_zh.worksheets:
@@ -141,7 +152,8 @@ def test_english_workbook_and_alternates_sheet(result_dir, tmp_path):
                   "breaks": ["R-TC5"]}).to_csv(folder / "alternates.csv", index=False)
     book = openpyxl.load_workbook(write_report_xlsx(load_result(folder), tmp_path / "e.xlsx",
                                                     "en"))
-    assert book.sheetnames[:4] == ["Roster", "Moves", "Team structure", "Rules"]
+    assert book.sheetnames[:5] == ["Roster", "Moves", "Leaving a post", "Team structure",
+                                   "Rules"]
     assert "Alternates" in book.sheetnames and book.sheetnames[-1] == "About"
     assert list(_rows(book["Roster"])[0]) == ROSTER_HEADERS_EN
     alt = _rows(book["Alternates"])

@@ -24,10 +24,11 @@ from placement.whatif.sweep.spec import Chart, make_sweep, parse_sweep, read_swe
 from placement.whatif.sweep.task import TIMING, Task, run_task
 
 GRID = {"rules.R-TC5.min_women": [2, 3, 4], "weights.fit": [1, 5, 20]}
-# R-EL12 and R-RS2 off: the known figures below are the mini data's women story, with its
-# older incumbents in post (R-EL12 would not let those reaching 60 within the term stay)
-# and promotions not priced by the reserve pool (R-RS2 moves the four-women run to fit 1039).
-COMMON = ["rules.R-TC4.mode=off", "rules.R-EL12.mode=off", "rules.R-RS2.mode=off"]
+# R-RS2 off: the known figures below are the mini data's women story, with promotions not
+# priced by the reserve pool (R-RS2 moved the four-women run to fit 1039). R-EL12 was off
+# too while it removed incumbents reaching 60 within the term; since issue 24 it is no
+# age rule and stays at its default.
+COMMON = ["rules.R-TC4.mode=off", "rules.R-RS2.mode=off"]
 
 
 @pytest.fixture(scope="module")
@@ -124,18 +125,18 @@ def test_local_sweep_rows_files_and_checked_rosters(base, local):
                 "short.R-TC10.all",
                 *TIMING):
         assert col in rows, col
-    # Known figures: more women cost fit; at four women R-TC5 (b) stays short. The mini
-    # data have 2 county teams, so (b) asks min(2, floor(1/2 x 2) + 1) = 2 teams, both; its
-    # shortfall is in teams: at 4 women neither team gets there, 2 short. A third woman
-    # who leaves her team short of 4 earns nothing, so fit wins: 6 women at fit 991 (under
-    # the old per-woman count: 8 women, fit 972, 3 women short). Tier (a), one woman in
+    # Known figures: more women cost fit. Since issue 24 R-TC5 (b) counts per county (the
+    # seed's unit): the mini data's one county, 洪洞县, has its two teams' 8 places
+    # together, and (b) asks min_women of it. Two women it has at the best fit (1010, 6
+    # women in all teams); four take a seventh woman at a fit cost (993, as A in
+    # tests/test_diff.py), and (b) is met in every run. (Per team, before: 4 women left
+    # both teams short, 2, and fit won, 6 women at fit 991.) No sitting cadre is released
+    # without a cause now, hence fits below the 1030 of before. Tier (a), one woman in
     # each team, is met in every run.
     by = rows.set_index(["rules.R-TC5.min_women", "weights.fit"])
     figures = ["fit", "women", "short.R-TC5.team", "short.R-TC5.all"]
-    # Fits 1030 and 991 (1031 and 992 before R-RO5 counted per cadre, issue 19: moving a
-    # portfolio holder out of the team no longer meets it; tests/test_diff.py).
-    assert by.loc[(2, 20), figures].tolist() == [1030, 7, 0, 0]
-    assert by.loc[(4, 20), figures].tolist() == [991, 6, 0, 2]
+    assert by.loc[(2, 20), figures].tolist() == [1010, 6, 0, 0]
+    assert by.loc[(4, 20), figures].tolist() == [993, 7, 0, 0]
     assert not by.loc[(2, 1), "pareto"] and by.loc[(2, 20), "pareto"]
     files = pd.read_csv(local.out / "rows.csv", encoding="utf-8-sig")
     assert len(files) == 9 and list(files.columns) == list(rows.columns)

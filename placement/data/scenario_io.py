@@ -118,13 +118,13 @@ def override_scenario(sc: Scenario, settings: Sequence[str]) -> Scenario:
         if item is not None:
             _apply_override(raw, origin, *item, problems)
     problems.extend(_out_of_bounds(raw, origin, OVERRIDE_SOURCE))
-    loose = _loose_types(raw, origin, OVERRIDE_SOURCE)
-    if problems or loose:
-        raise InputError(problems + loose)
-    try:
+    problems.extend(_loose_types(raw, origin, OVERRIDE_SOURCE))
+    try:  # validated even after a loose value, so every bad key is named at once
         new = Scenario.model_validate(raw)
     except ValidationError as err:
-        raise InputError(_problems_from(err, raw, origin, OVERRIDE_SOURCE)) from None
+        problems.extend(_unsaid(_problems_from(err, raw, origin, OVERRIDE_SOURCE), problems))
+    if problems:
+        raise InputError(problems)
     new.source = sc.source
     return new
 

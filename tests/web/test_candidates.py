@@ -48,16 +48,20 @@ def test_every_cadre_is_judged_as_why_not_judges_it(linfen, post):
 
 
 def test_conditions_and_ranking(linfen):
-    """担任过乡镇党委书记、本科及以上、50岁以下 for 尧都区委书记 (R01-DW-01)."""
+    """农业专长、本科及以上、50岁以下 for 尧都区委书记 (R01-DW-01). On the data regenerated
+    for issue 24 no cadre with township party-secretary experience is eligible for the
+    post (121 meet 担任过乡镇党委书记、本科及以上、50岁以下, none eligible), so the
+    specialty stands in: 79 meet the conditions, 常阳茜 (LF00039, 副市长 of R02) the one
+    eligible."""
     sc, data = linfen
-    cond = api.Conditions(max_age=50, education="bachelor", secretary=True)
+    cond = api.Conditions(max_age=50, education="bachelor", specialty="农业")
     frame = api.candidates(sc, data, "R01-DW-01", cond)
-    assert len(frame) == 125 and frame["eligible"].sum() == 1
-    assert (frame["age"] < 50).all() and frame["secretary"].all()
+    assert len(frame) == 79 and frame["eligible"].sum() == 1
+    assert (frame["age"] < 50).all() and frame["specialties"].map(lambda s: "农业" in s).all()
     assert set(frame["education"]) <= {"bachelor", "postgraduate"}
     first = frame.iloc[0]
     assert (first["cadre_id"], first["fit"], first["why_zh"]) == (
-        "LF00400", 46, "可任，人岗相适 46")
+        "LF00039", 31, "可任，人岗相适 31")
     rest = frame.iloc[1:]
     assert not rest["eligible"].any()
     # Ineligible rows follow by fewer target rules broken, then fit, high first.
@@ -67,27 +71,28 @@ def test_conditions_and_ranking(linfen):
 
 
 def test_a_trial_shows_the_team_and_its_ties(linfen):
-    """LF00850, spouse of LF00381 (relations row 0, who holds R15-ZX-01), dropped into
-    R15-ZX-02: a kin tie in team R15-ZX after, none before; the holder it displaces
+    """LF00673, spouse of LF00236 (relations row 6, who holds R09-ZX-05), dropped into
+    R09-ZX-02: a kin tie in team R09-ZX after, none before; the holder it displaces
     leaves, so the size stays and women change by (newcomer a woman) - (displaced one).
-    (Regenerated data: the old pair LF00030/LF00510 in R02-DW is gone; row 0 is now this
-    spouse pair, LF00850 holding no post; the tie keeps the row's order, a then b.)"""
+    (Data regenerated for issue 24: the spouse pairs of rows 0 and 4 hold no post now;
+    row 6's b, LF00673, holds none, and the tie keeps the row's order, a then b, so the
+    cadre tried is its b.)"""
     sc, data = linfen
     facts = compute_facts(data, sc.reference_date)
-    rel = data.relations.iloc[0]
-    assert (rel["cadre_a"], rel["cadre_b"], rel["relation"]) == ("LF00850", "LF00381", "spouse")
-    t = api.try_member(sc, data, "LF00850", "R15-ZX-02")
-    kin = t.ties[(t.ties["rule"] == "R-AV1") & (t.ties["team_id"] == "R15-ZX")]
+    rel = data.relations.iloc[6]
+    assert (rel["cadre_a"], rel["cadre_b"], rel["relation"]) == ("LF00236", "LF00673", "spouse")
+    t = api.try_member(sc, data, "LF00673", "R09-ZX-02")
+    kin = t.ties[(t.ties["rule"] == "R-AV1") & (t.ties["team_id"] == "R09-ZX")]
     assert kin[["when", "cadre_a", "cadre_b", "post_a", "post_b"]].values.tolist() == [
-        ["after", "LF00850", "LF00381", "R15-ZX-02", "R15-ZX-01"]]
+        ["after", "LF00236", "LF00673", "R09-ZX-05", "R09-ZX-02"]]
     team = t.teams.set_index("when")
-    assert list(t.teams["team_id"]) == ["R15-ZX", "R15-ZX"]  # LF00850 held no post
-    before = api.team_profiles(sc, data).set_index("team_id").loc["R15-ZX"]
+    assert list(t.teams["team_id"]) == ["R09-ZX", "R09-ZX"]  # LF00673 held no post
+    before = api.team_profiles(sc, data).set_index("team_id").loc["R09-ZX"]
     assert team.loc["before", "size"] == before["size"] == team.loc["after", "size"]
     gender = data.cadres.set_index("cadre_id")["gender"]
     displaced = data.cadres["cadre_id"].iat[t.displaced]
-    assert displaced == data.posts.set_index("post_id").at["R15-ZX-02", "incumbent_id"]
-    d = int(gender["LF00850"] == "F") - int(gender[displaced] == "F")
+    assert displaced == data.posts.set_index("post_id").at["R09-ZX-02", "incumbent_id"]
+    d = int(gender["LF00673"] == "F") - int(gender[displaced] == "F")
     assert team.loc["after", "women"] == team.loc["before", "women"] + d
     assert facts.p_incumbent[t.post] == t.displaced
 

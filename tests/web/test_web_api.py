@@ -53,8 +53,11 @@ def base_run(client):
 
 @pytest.fixture(scope="module")
 def women_run(client, base_run):
+    # three women in most county teams: counted per team, since per county (R-TC5 (b)'s
+    # default since issue 24) every Linfen county already has three
     run_id = client.post("/api/v1/runs", json={
-        "scenario": "linfen", "set": ["rules.R-TC5.min_women=3"]}).json()["id"]
+        "scenario": "linfen",
+        "set": ["rules.R-TC5.min_women=3", "rules.R-TC5.per=team"]}).json()["id"]
     follow(client, run_id)
     return run_id
 
@@ -67,9 +70,10 @@ def test_a_run_reports_its_stages_and_ends_done(client, base_run):
         [e for e in events if e["stage"] != "tick"])))
     run = client.get(f"/api/v1/runs/{run_id}").json()
     assert run["status"] == "done"
-    # The stored optimum of the bundled scenario (tests/test_bundled.py, README): 16256
-    # on the regenerated data and the merged rules (was 19464).
-    assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 16256.0)
+    # The optimum of the bundled scenario as `placement solve scenarios/linfen.toml` gives
+    # it: 18732 on the data regenerated for issue 24 and its readings (16256 before, 19464
+    # before that).
+    assert (run["summary"]["status"], run["summary"]["objective"]) == ("optimal", 18732.0)
     assert run["summary"]["check"]["ok"] is True
 
 
@@ -86,13 +90,13 @@ def test_progress_streams_best_bound_and_gap_while_solving(base_run):
     reported = [e for e in prog if e["best"] is not None]
     assert reported, "HiGHS reported no improving roster"
     last = reported[-1]
-    # The last improving roster is the optimum, 16256 (the stored objective). Linfen's LP
-    # relaxation is integral (issue 16), so HiGHS's LP answers first and reports it once
-    # with its bound equal to it: gap 0 (before, the MIP found it while its bound was
-    # still 16261). The finished event says the same.
-    assert (last["best"], last["bound"], last["gap"]) == (16256.0, 16256.0, 0.0)
+    # The last improving roster is the optimum, 18732 (16256 before issue 24). HiGHS
+    # reports it with its bound equal to it: gap 0 (issue 16: the LP answers first; before
+    # that, the MIP found it while its bound was still above). The finished event says the
+    # same.
+    assert (last["best"], last["bound"], last["gap"]) == (18732.0, 18732.0, 0.0)
     done = next(e for e in events if e["stage"] == "finished")
-    assert (done["objective"], done["bound"], done["gap"]) == (16256.0, 16256.0, 0.0)
+    assert (done["objective"], done["bound"], done["gap"]) == (18732.0, 18732.0, 0.0)
     assert all(e["bound"] >= e["best"] for e in reported)  # a maximisation: bound above best
 
 
@@ -110,15 +114,15 @@ def test_the_roster_equals_placement_solve(client, base_run, tmp_path):
 
 
 def test_two_runs_compare(client, base_run, women_run):
-    """Three women in most county teams: the README's worked example, through the API."""
+    """Three women in most county teams (the README's worked example, per team),
+    through the API."""
     d = client.get("/api/v1/diff", params={"a": base_run[0], "b": women_run}).json()
     figures = {r["figure"]: r for r in d["summary"]}
-    # Re-measured on the regenerated data and merged rules (were 80 -> 87, 24764 -> 24475
-    # and 134 posts); 165 posts since HiGHS's LP answers first and settles ties its way
-    # (133 before; the same objectives, 16256 and 14870).
-    assert (figures["women"]["a"], figures["women"]["b"]) == (89, 95)  # +6 women
-    assert (figures["fit"]["a"], figures["fit"]["b"]) == (24496.0, 24270.0)  # -226 fit
-    assert len(d["posts"]) == 165  # posts that get another holder
+    # Re-measured on the data regenerated for issue 24 (objectives 18732 and 18626; were
+    # 89 -> 95 women, fit 24496 -> 24270 and 165 posts, on 16256 and 14870).
+    assert (figures["women"]["a"], figures["women"]["b"]) == (80, 96)  # +16 women
+    assert (figures["fit"]["a"], figures["fit"]["b"]) == (24412.0, 24306.0)  # -106 fit
+    assert len(d["posts"]) == 146  # posts that get another holder
 
 
 def test_history_lists_runs_newest_first_with_notes(client, base_run, women_run):
@@ -128,7 +132,8 @@ def test_history_lists_runs_newest_first_with_notes(client, base_run, women_run)
     ids = [r["id"] for r in runs]
     assert ids.index(women_run) < ids.index(base_run[0])
     assert runs[ids.index(women_run)]["note"] == "三名女干部 / third woman"
-    assert runs[ids.index(women_run)]["settings"] == ["rules.R-TC5.min_women=3"]
+    assert runs[ids.index(women_run)]["settings"] == ["rules.R-TC5.min_women=3",
+                                                      "rules.R-TC5.per=team"]
 
 
 def test_cancel_keeps_the_best_roster_and_a_queued_run_never_starts(client):
@@ -303,21 +308,21 @@ def test_a_progress_event_is_json_safe():
 
 
 def test_candidates_for_a_post_with_conditions(client):
-    """担任过乡镇党委书记、本科及以上、50岁以下 for 尧都区委书记: 125 cadres meet the
-    conditions, one of them eligible (tests/web/test_candidates.py has the arithmetic;
-    on the regenerated data 45岁以下 leaves 59 and none eligible, so the age bound is
-    the library test's 50)."""
+    """农业专长、本科及以上、50岁以下 for 尧都区委书记: 79 cadres meet the conditions, one
+    of them eligible (tests/web/test_candidates.py has the arithmetic; on the data
+    regenerated for issue 24 no cadre with township party-secretary experience is
+    eligible for the post, 121 meet that condition, so the specialty stands in)."""
     resp = client.get("/api/v1/candidates", params={
         "scenario": "linfen", "post": "R01-DW-01", "max_age": 50, "education": "bachelor",
-        "secretary": "true", "limit": 3})
+        "specialty": "农业", "limit": 3})
     body = resp.json()
-    assert (body["total"], body["eligible"], len(body["rows"])) == (125, 1, 3)
+    assert (body["total"], body["eligible"], len(body["rows"])) == (79, 1, 3)
     assert body["post"] | {"title": "区委书记", "team_name": "中共尧都区委员会"} == body["post"]
     first, second = body["rows"][:2]
     assert (first["cadre_id"], first["why_zh"], first["why_en"]) == (
-        "LF00400", "可任，人岗相适 46", "eligible, fit 46")
-    assert second["why_zh"] == "不可任：不在推荐范围内；R-EL2 任现职级满年限" and second[
-        "excluded_by"] == ["NOT_NOMINATED", "R-EL2"]
+        "LF00039", "可任，人岗相适 31", "eligible, fit 31")
+    assert second["why_zh"] == "不可任：未纳入考察；R-EL6 民意否决" and second[
+        "excluded_by"] == ["NOT_CANDIDATE", "R-EL6"]
     bad = client.get("/api/v1/candidates", params={"scenario": "linfen", "post": "NOPE"})
     assert bad.status_code == 404
     assert client.get("/api/v1/candidates", params={
@@ -325,18 +330,21 @@ def test_candidates_for_a_post_with_conditions(client):
 
 
 def test_try_a_cadre_in_a_team_without_solving(client):
-    """LF00456 (spouse of LF00346, who holds R14-DW-10; relations row 8 of the
-    regenerated data) tried in R14-DW-04: the team before and after, the kin tie the
-    move would make (R-AV1), and the home-region tie (R-AV2: R14-DW-04, 组织部部长, is a
-    key post of R14, LF00456's home region), which the pair rule itself names too."""
+    """LF00354 (spouse of LF00345, who holds R14-DW-09; relations row 8 of the data
+    regenerated for issue 24; LF00354 holds R14-RD-03) tried in R14-DW-04: both teams
+    before and after, the kin tie the move would make (R-AV1), and the home-region tie
+    (R-AV2: R14-DW-04, 组织部部长, is a key post of R14, LF00354's home region), which
+    the pair rule itself names too."""
     body = client.get("/api/v1/try", params={
-        "scenario": "linfen", "cadre": "LF00456", "post": "R14-DW-04"}).json()
-    teams = {t["when"]: t for t in body["teams"]}
-    assert teams["before"]["team_id"] == teams["after"]["team_id"] == "R14-DW"
-    assert teams["before"]["size"] == teams["after"]["size"]  # one leaves, one comes
+        "scenario": "linfen", "cadre": "LF00354", "post": "R14-DW-04"}).json()
+    teams = {(t["when"], t["team_id"]): t for t in body["teams"]}
+    assert sorted(teams) == [("after", "R14-DW"), ("after", "R14-RD"),
+                             ("before", "R14-DW"), ("before", "R14-RD")]
+    assert teams["before", "R14-DW"]["size"] == teams["after", "R14-DW"]["size"]  # 1 in, 1 out
+    assert teams["after", "R14-RD"]["size"] == teams["before", "R14-RD"]["size"] - 1  # he left
     ties = [(x["when"], x["rule"], x["cadre_a"], x["cadre_b"]) for x in body["ties"]
             if x["team_id"] == "R14-DW"]
-    assert ties == [("after", "R-AV1", "LF00346", "LF00456"), ("after", "R-AV2", "LF00456", "")]
+    assert ties == [("after", "R-AV1", "LF00354", "LF00345"), ("after", "R-AV2", "LF00354", "")]
     assert "R-AV2" in body["excluded_by"] + body["breaks"] and body["displaced"]
     assert client.get("/api/v1/try", params={
         "scenario": "linfen", "cadre": "NOBODY", "post": "R02-DW-04"}).status_code == 404

@@ -116,14 +116,15 @@ def test_a_planners_session(server, page, tmp_path):
     assert "中共尧都区委员会" in page.locator("#structure-table").inner_text()
     assert "<script" not in page.locator("#charts").inner_html()
 
-    # Change a rule: a third woman per county party and government team.
+    # Change a rule: five women in most counties' party and government teams together
+    # (R-TC5 (b) counts per county since issue 24; every Linfen county has three already).
     page.click("button[data-tab='rules']")
-    page.fill("input[data-key='rules.R-TC5.min_women']", "3x")
+    page.fill("input[data-key='rules.R-TC5.min_women']", "5x")
     page.wait_for_selector("#rule-problems .problems")  # validated as typed, CLI message
     assert "R-TC5" in page.locator("#rule-problems").inner_text()
-    page.fill("input[data-key='rules.R-TC5.min_women']", "3")
+    page.fill("input[data-key='rules.R-TC5.min_women']", "5")
     page.wait_for_function("!document.querySelector('#rule-problems .problems')")
-    assert page.locator("#changes").inner_text() == "rules.R-TC5.min_women=3"
+    assert page.locator("#changes").inner_text() == "rules.R-TC5.min_women=5"
     assert "changed" in page.locator("tr[data-rule='R-TC5']").get_attribute("class")
 
     # Lock a cadre by name: 吕昌全 stays 区委书记 of 尧都区 (R01-DW-01), with a reason.
@@ -158,7 +159,7 @@ def test_a_planners_session(server, page, tmp_path):
     women = page.locator("#diff-summary tr[data-figure='women']").inner_text().split()
     want = next(r for r in d["summary"] if r["figure"] == "women")
     assert women[:3] == ["女干部", str(want["a"]), str(want["b"])]
-    assert want["b"] > want["a"]  # a third woman per county team adds women
+    assert want["b"] > want["a"]  # five women in most counties adds women
     shot(page, "web13-compare.png")
 
     # Download report.xlsx of the second run.
@@ -176,38 +177,38 @@ def test_a_planners_session(server, page, tmp_path):
 
 
 def test_find_candidates_try_one_and_lock_it(server, page):
-    """担任过乡镇党委书记、本科及以上、50岁以下 for 尧都区委书记: the list (125), the one
-    eligible cadre first (tests/web/test_candidates.py: LF00400, fit 46; on the
-    regenerated data 45岁以下 has none eligible), tried in the team without a solve,
-    then locked with a reason."""
+    """农业专长、本科及以上、50岁以下 for 尧都区委书记: the list (79), the one eligible
+    cadre first (tests/web/test_candidates.py: LF00039, fit 31; on the data regenerated
+    for issue 24 no township party secretary is eligible for the post), tried in the
+    team without a solve, then locked with a reason."""
     open_page(page, server)
     page.click("button[data-tab='find']")
     page.fill("#find-post-q", "R01-DW-01")
     page.click("#find-posts li[data-post='R01-DW-01']")
     page.fill("#c-max_age", "50")
     page.select_option("#c-education", "bachelor")
-    page.check("#c-secretary")
+    page.fill("#c-specialty", "农业")
     page.click("#find")
-    page.wait_for_function("document.querySelector('#find-count').textContent.includes('125')")
+    page.wait_for_function("document.querySelector('#find-count').textContent.includes('79')")
     assert "可任 1" in page.locator("#find-count").inner_text().replace("其中", "")
     first = page.locator("#found tbody tr").first
-    assert first.get_attribute("data-cadre") == "LF00400"
-    assert "可任，人岗相适 46" in first.inner_text()
+    assert first.get_attribute("data-cadre") == "LF00039"
+    assert "可任，人岗相适 31" in first.inner_text()
     first.locator("button[data-try]").click()
     page.wait_for_selector("#trial-teams tr[data-team='R01-DW']")
     size = page.locator("#trial-teams tr[data-team='R01-DW'] td[data-fig='size']").inner_text()
     assert size.split(" → ")[0] == size.split(" → ")[1]  # one in, one displaced
-    # LF00400 holds a post of R16-ZF: that team is shown too, one member smaller (8 → 7).
-    r16 = page.locator("#trial-teams tr[data-team='R16-ZF'] td[data-fig='size']").inner_text()
-    assert r16.split(" → ") == ["8", "7"]
+    # LF00039 holds a post of R02-ZF (副市长): that team is shown too, one member smaller.
+    r02 = page.locator("#trial-teams tr[data-team='R02-ZF'] td[data-fig='size']").inner_text()
+    assert r02.split(" → ") == ["7", "6"]
     assert page.locator("#trial-ties .ties-after").is_visible()
     shot(page, "web13-find.png")
-    page.fill("#trial-reason", "乡镇党委书记经历丰富")
+    page.fill("#trial-reason", "熟悉农业农村工作")
     page.click("#trial-lock")
     page.click("button[data-tab='locks']")
     row = page.locator("#locks tbody tr")
-    assert row.count() == 1 and "乡镇党委书记经历丰富" in row.inner_text()
-    assert "R01-DW-01" in row.inner_text() and "LF00400" in row.inner_text()
+    assert row.count() == 1 and "熟悉农业农村工作" in row.inner_text()
+    assert "R01-DW-01" in row.inner_text() and "LF00039" in row.inner_text()
 
 
 def test_upload_csv_tables_with_a_form(server, page, tmp_path):
