@@ -69,7 +69,7 @@ from placement.export.report.svg import paired_bars, pyramid
 from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.questions import why_not as explain_why_not
-from placement.pipeline.run import solve_result
+from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
 from placement.plan.rolling import Plan, Year
@@ -80,7 +80,8 @@ from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
-__all__ = ["Result", "load", "override", "solve", "check", "read_result", "diff", "why_not",
+__all__ = ["Result", "load", "override", "solve", "read_baseline", "check", "read_result",
+           "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "import_lrmx",
            "export_lrmx"]
@@ -111,6 +112,15 @@ def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Res
     costs `weights.change`; `alternates`; `cancel`, a `threading.Event` that stops the
     search from another thread). Safe to call from any thread."""
     return solve_result(sc, data, progress=progress, **options)
+
+
+def read_baseline(path: Path | str, data: DataSet, label: str = "") -> pd.DataFrame:
+    """A roster to stay close to (`solve(..., start_from=...)`, `placement solve --from`),
+    read as `placement solve --from` reads it: every post and cadre it names must be in
+    `data`. Raises `InputError` (source `label`, else the path) otherwise."""
+    baseline = read_roster(Path(path))
+    validate_baseline(baseline, data, label or str(path))
+    return baseline
 
 
 def check(sc: Scenario, data: DataSet, roster: Result | pd.DataFrame | Path | str) -> CheckReport:

@@ -138,16 +138,13 @@ def solve_in_process(scenario: str, settings: list[str], folder: str, events, ca
     `placement solve --from` does (every line changed against it costs `weights.change`);
     summary.json's `from` counts the lines that differ from it."""
     from placement import api
-    from placement.checker import read_roster
-    from placement.pipeline.run import validate_baseline
 
     try:
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
         baseline, label = None, ""
         if close_to is not None:
-            baseline, label = read_roster(Path(close_to[0])), close_to[1]
-            validate_baseline(baseline, data, label)
+            baseline, label = api.read_baseline(close_to[0], data, close_to[1]), close_to[1]
         events.put({"stage": "solving"})
         res = api.solve(sc, data, cancel=cancel, start_from=baseline, start_label=label,
                         on_progress=lambda *told: events.put(progress_event(*told)))
