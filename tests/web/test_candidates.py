@@ -114,7 +114,7 @@ def test_a_trial_that_moves_a_cadre_out_ends_a_tie(linfen):
 
 
 def test_profiles_add_up(linfen):
-    """Every held post counted once: sizes sum to the incumbents (449 posts less the
+    """Every held post counted once: sizes sum to the incumbents (451 posts less the
     vacancies), and the education and age-band columns each sum to the size."""
     sc, data = linfen
     prof = api.team_profiles(sc, data)

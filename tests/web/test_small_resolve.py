@@ -1,10 +1,12 @@
 """Small re-solves (issue 26, item 5): a run started with `close_to` (the page sends the
 open run) stays close to that run's roster, as `placement solve --from` does.
 
-Measured on Linfen: the base run, then R-TC5 min_women=3. That rule needs 12 lines at
-the least (the same re-solve with the tier made hard and every changed line priced above
-everything else changes 12); the re-solve may change at most those plus 5. A fresh solve
-of the same what-if changes about 165 lines, the tie-break alone 49.
+Measured on Linfen: the base run, then R-TC5 min_women=5 (five women in most counties'
+party and government teams together: R-TC5 (b) counts per county since issue 24, and
+every Linfen county already has three, so min_women=3 changed nothing). That rule needs
+12 lines at the least (the same re-solve with the tier made hard and every changed line
+priced above everything else, weights.change=100000, changes 12); the re-solve may
+change at most those plus 5. A fresh solve of the same what-if changes 142 lines.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-NEEDED = 12  # lines R-TC5 min_women=3 needs against the Linfen base roster, at the least
+NEEDED = 12  # lines R-TC5 min_women=5 needs against the Linfen base roster, at the least
 MINI = Path(__file__).resolve().parents[2] / "tests" / "data" / "mini"
 
 
@@ -48,7 +50,7 @@ def roster(client, run_id: str) -> dict[str, str]:
 
 def test_a_what_if_close_to_the_base_run_changes_few_lines(client, base):
     run_id = client.post("/api/v1/runs", json={
-        "scenario": "linfen", "set": ["rules.R-TC5.min_women=3"],
+        "scenario": "linfen", "set": ["rules.R-TC5.min_women=5"],
         "close_to": base["id"]}).json()["id"]
     run = follow(client, run_id)
     assert run["status"] == "done", run["error"]
@@ -60,9 +62,11 @@ def test_a_what_if_close_to_the_base_run_changes_few_lines(client, base):
     rules = client.get(f"/api/v1/runs/{run_id}/tables/rules").json()
     women = [r for r in rules if r["rule"] == "R-TC5"]
     assert all(r["shortfall"] == 0 for r in women)  # the rule is met, not traded away
-    print(f"R-TC5 min_women=3 close to the base run: {changed} lines change "
+    print(f"R-TC5 min_women=5 close to the base run: {changed} lines change "
           f"(needed at least {NEEDED}; allowed {NEEDED + 5})")
-    assert changed <= NEEDED + 5
+    # at least NEEDED: a what-if that needs fewer lines (as min_women=3 after issue 24,
+    # none) would test nothing here
+    assert NEEDED <= changed <= NEEDED + 5
 
 
 def test_close_to_another_data_set_or_no_roster_is_refused_in_words(client, base):

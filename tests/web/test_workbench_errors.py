@@ -148,8 +148,16 @@ def test_a_refused_upload_says_why_beside_the_button(server, page):
 
 
 @browser
-def test_find_over_an_open_run_and_alternates_of_a_locked_post(server, page, locked_run):
+def test_find_over_an_open_run_and_alternates_of_a_locked_post(server, page, locked_run,
+                                                               client):
+    # Another data set chosen above: 选人 over the open (Linfen) run still reads the run's
+    # data set, its posts found by the search too.
+    other = client.post("/api/v1/datasets", json={"name": "选人小样",
+                                                  "reference_date": "2026-09-01",
+                                                  "files": mini_files()}).json()["scenario"]
     open_page(page, server)
+    page.select_option("#scenario", other)
+    page.wait_for_function("(name) => S.scenario === name", arg=other)
     page.click("button[data-tab='history']")
     page.click(f"button[data-open='{locked_run}']")
     page.wait_for_selector("tr[data-post='R01-DW-01']")

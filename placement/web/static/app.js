@@ -541,7 +541,9 @@ function base() {
 async function onFindPost() {
   const q = $("#find-post-q").value.trim();
   if (!q) { $("#find-posts").innerHTML = ""; return; }
-  const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
+  // The posts of the data set 选人 reads (base()): the open run's, else the chosen scenario's.
+  const scenario = S.run?.summary?.check ? S.run.scenario : S.scenario;
+  const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(scenario)}&q=${encodeURIComponent(q)}`);
   $("#find-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
     ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} ${esc(p.rank)}</small></li>`).join("");
 }
