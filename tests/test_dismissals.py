@@ -33,3 +33,12 @@ def test_every_leaving_line_says_where_to():
     assert out.loc["B", "from_team_name"] == "甲县人民政府"
     assert out.loc["B", "from_title"] == "副县长2"
     assert out.loc["C", "destination_en"].startswith("exchanged out of this scope")
+
+
+def test_a_destination_names_the_body_once():
+    from placement.explain.dismissals import _post_name
+
+    assert _post_name("中共洪洞县委员会", "县委副书记") == "中共洪洞县委员会副书记"
+    assert _post_name("乡宁县人大常委会", "人大常委会副主任") == "乡宁县人大常委会副主任"
+    assert _post_name("政协霍州市委员会", "政协主席") == "政协霍州市委员会主席"
+    assert _post_name("乙县人民政府", "县长") == "乙县人民政府县长"

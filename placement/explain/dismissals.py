@@ -46,6 +46,19 @@ def _fate(required_by: str) -> str:
     return "none"
 
 
+def _post_name(team: str, title: str) -> str:
+    """A post as a committee names it: the team, then the title, without saying the body
+    twice ("中共洪洞县委员会" + "县委副书记" → "中共洪洞县委员会副书记"; "乡宁县人大常委会" +
+    "人大常委会副主任" → "乡宁县人大常委会副主任"; "政协霍州市委员会" + "政协主席" →
+    "政协霍州市委员会主席")."""
+    for body in ("人大常委会", "县委", "区委", "市委", "政协", "人大"):
+        if title.startswith(body) and (team.startswith(body) or team.endswith(body)
+                                       or body in ("县委", "区委", "市委")
+                                       and team.startswith("中共")):
+            return team + title[len(body):]
+    return team + title
+
+
 def dismissals_table(data: DataSet, moves: pd.DataFrame) -> pd.DataFrame:
     """One row per sitting cadre whose post changes (moves.csv lines with a `from_post`),
     with the former post and team by name, the cause (`required_by`, the move's reasons)
@@ -57,7 +70,7 @@ def dismissals_table(data: DataSet, moves: pd.DataFrame) -> pd.DataFrame:
     for to_post, to_team, required_by in zip(out["to_post"], out["to_team"],
                                              out["required_by"], strict=True):
         if to_post:
-            place = f"{team_name.get(to_team, to_team)}{title.get(to_post, to_post)}"
+            place = _post_name(team_name.get(to_team, to_team), title.get(to_post, to_post))
             dest_zh.append(f"任{place}")
             dest_en.append(f"to {place}")
         else:
