@@ -62,15 +62,26 @@ RO1_HALF_PROBES = [staying("head a day short of 10 years", False, "post_since", 
                    staying("head 9.4 years", True, "post_since", "2017-04-01", HEAD)]
 
 
+# 29 February: the anniversary falls on 28 February in a common year, so 2016-02-29 is
+# 10 years + 185/365 = 10.507 on 2026-09-01 (from 2 March it would be 10.501); 2016-03-03
+# is 10 + 182/365 = 10.499. `years` 10.505 tells them apart.
+RO1_LEAP = {"years": 10.505}
+RO1_LEAP_PROBES = [staying("head since 29 February 2016", False, "post_since", "2016-02-29",
+                           HEAD),
+                   staying("head since 3 March 2016", True, "post_since", "2016-03-03", HEAD)]
+
+
 def test_R_RO1_model_head_rotation():
     model_side_pair_rule("R-RO1", RO1)
     model_side_pair_rule("R-RO1", RO1_HALF_PROBES, RO1_HALF)
+    model_side_pair_rule("R-RO1", RO1_LEAP_PROBES, RO1_LEAP)
     model_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
 
 
 def test_R_RO1_checker_head_rotation():
     checker_side_pair_rule("R-RO1", RO1)
     checker_side_pair_rule("R-RO1", RO1_HALF_PROBES, RO1_HALF)
+    checker_side_pair_rule("R-RO1", RO1_LEAP_PROBES, RO1_LEAP)
     checker_side_pair_rule("R-RO1", RO1_KINDS, {"kinds": ["municipal_dept"]})
 
 

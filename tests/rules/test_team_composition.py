@@ -546,7 +546,8 @@ def experience_before():
     former township secretary), P2 by S2 (not), P3 vacant: before, 1 of 2 members, so after
     ceil(1 x 3 / 2) = 2 of 3. Newcomers C3 88 and K3 (township_head) 20 on P3. TG (county_
     party, R1) Q1 vacant, K4 (township_head) 20 and C4 90: per county, R1 before 1 of 2,
-    after ceil(1 x 4 / 2) = 2 of 4."""
+    after ceil(1 x 4 / 2) = 2 of 4. K4 fits Q1 30, so per county K4 (90 - 30 = 60) is the
+    cheaper second than K3 (88 - 20 = 68)."""
     teams = [{"team_id": "TI", "kind": "county_gov"}, {"team_id": "TG", "kind": "county_party"}]
     posts = [*posts_of("TI", "P", 3), {"post_id": "Q1", "team_id": "TG"}]
     posts[0]["incumbent_id"], posts[1]["incumbent_id"] = "S1", "S2"
@@ -555,15 +556,15 @@ def experience_before():
               {"cadre_id": "C3"}, {"cadre_id": "K3", "township_head": True},
               {"cadre_id": "C4"}, {"cadre_id": "K4", "township_head": True}]
     scores = {("S1", "P1"): 90, ("S2", "P2"): 90, ("C3", "P3"): 88, ("K3", "P3"): 20,
-              ("C4", "Q1"): 90, ("K4", "Q1"): 20}
+              ("C4", "Q1"): 90, ("K4", "Q1"): 30}
     return dataset(teams, posts, cadres, scores)
 
 
 def test_R_TC8_model_share_does_not_fall():
     data = experience_before()
     kept = {"P1": "S1", "P2": "S2"}
-    # per county (default): R1 needs 2 of 4, S1 and one of K3 (88 - 20 = 68) or K4 (70): K3
-    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == {**kept, "P3": "K3", "Q1": "C4"}
+    # per county (default): R1 needs 2 of 4, S1 and one of K3 (88 - 20 = 68) or K4 (60): K4
+    assert placed(solve(data, {"R-TC8": {"mode": "hard"}})) == {**kept, "P3": "C3", "Q1": "K4"}
     # per team: TI needs 2 of 3 (K3); TG had nobody before, asks nothing (C4)
     assert placed(solve(data, {"R-TC8": {"mode": "hard", "per": "team"}})) == \
         {**kept, "P3": "K3", "Q1": "C4"}
@@ -681,6 +682,30 @@ def test_R_TC10_model_bands_and_average_age():
     assert (placed(w21), w21.outcome.objective) == ({"P1": "I1", "P2": "N48"}, 145)
 
 
+def test_R_TC10_model_average_over_party_and_government_teams_only():
+    """The average age falls over the county party and government teams (`avg_kinds`, seed
+    002's figure): a department team T2 whose O (58) stays on Q1 is not in it, so the goal
+    is still floor((50 - 1) x 2) = 98 and the roster that of average_case; counted in,
+    the goal would be floor((158 / 3 - 1) x 3) = 155 < 50 + 48 + 58: no roster."""
+    avg = average_case()
+    avg.teams.loc[len(avg.teams)] = avg.teams.iloc[0]
+    avg.teams.loc[len(avg.teams) - 1, ["team_id", "name", "kind"]] = ["T2", "T2",
+                                                                      "municipal_dept"]
+    data = dataset(
+        avg.teams.drop(columns="_row").to_dict("records"),
+        [{"post_id": "P1", "team_id": "T1", "incumbent_id": "I1"},
+         {"post_id": "P2", "team_id": "T1", "incumbent_id": "I2"},
+         {"post_id": "Q1", "team_id": "T2", "incumbent_id": "O"}],
+        [{"cadre_id": "I1", "rank": "副处", "birth_date": "1976-01-01"},
+         {"cadre_id": "I2", "rank": "副处", "birth_date": "1976-01-01"},
+         {"cadre_id": "O", "rank": "副处", "birth_date": "1968-01-01"},
+         {"cadre_id": "N49", "birth_date": "1977-01-01"},
+         {"cadre_id": "N48", "birth_date": "1978-01-01"}],
+        {("I1", "P1"): 95, ("I2", "P2"): 90, ("N49", "P2"): 60, ("N48", "P2"): 50,
+         ("O", "Q1"): 90})
+    assert placed(solve(data, {"R-TC10": AVERAGE})) == {"P1": "I1", "P2": "N48", "Q1": "O"}
+
+
 def test_R_TC10_checker_bands_and_average_age():
     bands = bands_case()
     assert broken(check(bands, BANDS, BANDS_OFF)) == {("R-TC10", "T1")}
@@ -736,6 +761,9 @@ def test_R_TC11_model_young_heads():
     # the band widened to 37–43: Y37 (85) on HP counts, cheaper than Y38 (90 - 85 < 30)
     wide = solve(data, {"R-TC11": {"min_count": 1, "min_age": 37, "max_age": 43}})
     assert placed(wide) == {**OLD_HEADS, "HP": "Y37"}
+    # the band's ends both count: 38–38 holds Y38 alone (38 = min_age = max_age)
+    assert placed(solve(data, {"R-TC11": {"min_count": 1, "min_age": 38, "max_age": 38}})) \
+        == {**OLD_HEADS, "HG": "Y38"}
     # two heads around 40: a second 38–42 cadre takes HP though it fits him 0 (D40 or M40)
     two = solve(data, {"R-TC11": {"min_count": 2}})
     ages = {c: a for c, a in zip(data.cadres["cadre_id"], two.facts.c_age, strict=True)}
@@ -788,3 +816,16 @@ def test_team_minimums_never_release_a_sitting_member_by_default():
                                           "min_women": 0}})
     assert placed(kept) == {"P1": "C1", "P2": "C2", "P3": "C3"}
     assert placed(solve(data, women)) == {"P1": "C1", "P2": "C2", "P3": "W"}
+
+
+def test_R_TC1_model_district_departments_are_in_scope():
+    """R-TC1's default scope holds district departments (区直部门) as well as municipal
+    ones: a district department (财政) of two vacant posts takes one outsider (ceil(2/3) =
+    1): insiders I1 90 and I2 89, outsider O 20 (农业) on Q2."""
+    teams = [{"team_id": "Q", "kind": "district_dept", "system": "财政"}]
+    posts = posts_of("Q", "Q", 2)
+    cadres = [{"cadre_id": "I1", "system": "财政"}, {"cadre_id": "I2", "system": "财政"},
+              {"cadre_id": "O", "system": "农业"}]
+    data = dataset(teams, posts, cadres, {("I1", "Q1"): 90, ("I2", "Q2"): 89, ("O", "Q2"): 20})
+    assert placed(solve(data)) == {"Q1": "I1", "Q2": "I2"}
+    assert placed(solve(data, {"R-TC1": {}})) == {"Q1": "I1", "Q2": "O"}
