@@ -99,10 +99,14 @@ def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
     )
 
 
+def newest_grades(facts: Facts) -> np.ndarray:
+    """The level of each cadre's newest assessment (NO_GRADE if none)."""
+    return np.array([g[0] if g else NO_GRADE for g in facts.c_grades])
+
+
 def _newest_grade(ctx: PairContext) -> np.ndarray:
     """The level of each pair's cadre's newest assessment (NO_GRADE if none)."""
-    newest = np.array([g[0] if g else NO_GRADE for g in ctx.facts.c_grades])  # per cadre
-    return newest[ctx.cadre]
+    return newest_grades(ctx.facts)[ctx.cadre]
 
 
 def r_el1_education(ctx: PairContext) -> np.ndarray:
@@ -135,13 +139,18 @@ def r_el4_assessment_grade(ctx: PairContext) -> np.ndarray:
     return (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
 
 
-def _sanctioned_or_file(ctx: PairContext) -> np.ndarray:
-    """R-EL5's integrity part, per pair: a sanction in force, or a problem in the personnel
+def integrity_failed(data: DataSet, facts: Facts) -> np.ndarray:
+    """R-EL5's integrity part, per cadre: a sanction in force, or a problem in the personnel
     file or in the reported personal matters (R-EL12 reads it again for staying)."""
-    until = ctx.cadre_col("sanction_until")
-    sanctioned = ~pd.isna(until) & (until > np.datetime64(ctx.facts.ref))
-    file_bad = ~ctx.cadre_col("file_ok", bool) | ~ctx.cadre_col("matters_ok", bool)
-    return sanctioned | file_bad
+    cadres = data.cadres
+    until = cadres["sanction_until"].to_numpy()
+    sanctioned = ~pd.isna(until) & (until > np.datetime64(facts.ref))
+    return sanctioned | ~cadres["file_ok"].to_numpy(bool) | ~cadres["matters_ok"].to_numpy(bool)
+
+
+def _sanctioned_or_file(ctx: PairContext) -> np.ndarray:
+    """`integrity_failed`, per pair."""
+    return integrity_failed(ctx.data, ctx.facts)[ctx.cadre]
 
 
 def r_el5_integrity(ctx: PairContext) -> np.ndarray:
@@ -192,12 +201,9 @@ def barred_everywhere(data: DataSet, rules: dict, facts: Facts) -> np.ndarray:
     if rules["R-EL7"].mode == "hard":
         out |= retired(rules, facts)
     if rules["R-EL4"].mode == "hard":
-        out |= np.array([bool(g) and g[0] == 0 for g in facts.c_grades], dtype=bool)
+        out |= newest_grades(facts) == ASSESSMENT_LEVEL["不称职"]
     if rules["R-EL5"].mode == "hard":
-        until = data.cadres["sanction_until"].to_numpy()
-        sanctioned = ~pd.isna(until) & (until > np.datetime64(facts.ref))
-        out |= sanctioned | ~data.cadres["file_ok"].to_numpy(bool) \
-            | ~data.cadres["matters_ok"].to_numpy(bool)
+        out |= integrity_failed(data, facts)
     return out
 
 

@@ -146,22 +146,21 @@ def exchange_scope(data: DataSet, facts: Facts, cadre: np.ndarray, post: np.ndar
     reach: a team or region some candidate working in the same region is nominated for,
     or anywhere when one of them is nominated without a limit (or none is). Why: an
     exchanged cadre has no nomination of their own, and a province's data set holds
-    several cities; exchange stays within the scope the department nominates for."""
+    several cities; exchange stays within the scope the department nominates for.
+    A join over (region, team or region named), not a loop over the pairs."""
     cad = data.cadres
-    cand = cad["candidate"].to_numpy(bool)
-    work = cad["region"].to_numpy(dtype=object)
-    scope: dict[object, set | None] = {}
-    for region, noms in zip(work[cand], cad["nominated_for"].to_numpy(dtype=object)[cand],
-                            strict=True):
-        if scope.get(region, set()) is None:
-            continue
-        scope[region] = None if not noms else scope.get(region, set()) | set(noms)
+    cand = cad.loc[cad["candidate"].to_numpy(bool), ["region", "nominated_for"]]
+    unlimited = set(cand.loc[cand["nominated_for"].map(len) == 0, "region"])
+    named = cand.explode("nominated_for").dropna(subset=["nominated_for"])
+    reach = pd.MultiIndex.from_arrays([named["region"].to_numpy(dtype=object),
+                                       named["nominated_for"].to_numpy(dtype=object)])
+    work = cad["region"].to_numpy(dtype=object)[cadre]
     team = facts.p_team[post]
     t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
     t_region = data.teams["region"].to_numpy(dtype=object)[team]
-    reach = [scope.get(r) for r in work[cadre]]
-    return np.array([s is None or t in s or g in s
-                     for s, t, g in zip(reach, t_id, t_region, strict=True)], dtype=bool)
+    free = np.isin(work, list(unlimited)) | ~np.isin(work, cand["region"].to_numpy(object))
+    return (free | pd.MultiIndex.from_arrays([work, t_id]).isin(reach)
+            | pd.MultiIndex.from_arrays([work, t_region]).isin(reach))
 
 
 def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:

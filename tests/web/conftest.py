@@ -52,3 +52,11 @@ class Server:
 def server(tmp_path_factory):
     with Server(tmp_path_factory.mktemp("workspace")) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    """A client of the shared server with the session token, one per test module."""
+    c = server.client()
+    yield c
+    c.close()

@@ -12,13 +12,6 @@ import zipfile
 import pytest
 
 
-@pytest.fixture(scope="module")
-def client(server):
-    c = server.client()
-    yield c
-    c.close()
-
-
 def wait(client, plan_id: str, timeout: float = 300) -> dict:
     deadline = time.monotonic() + timeout
     while True:

@@ -30,13 +30,6 @@ def follow(client, run_id: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def client(server):
-    c = server.client()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def base(client):
     run = follow(client, client.post("/api/v1/runs", json={"scenario": "linfen"}).json()["id"])
     assert run["status"] == "done"

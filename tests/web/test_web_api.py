@@ -39,13 +39,6 @@ def follow(client, run_id: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def client(server):
-    c = server.client()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def base_run(client):
     run_id = client.post("/api/v1/runs", json={"scenario": "linfen"}).json()["id"]
     return run_id, follow(client, run_id)

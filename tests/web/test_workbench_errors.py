@@ -33,13 +33,6 @@ def mini_files() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def client(server):
-    c = server.client()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def locked_run(client):
     """A Linfen run with 吕昌全 locked into 尧都区委书记 (R01-DW-01), with a reason."""
     locks = {"must": [{"cadre": "LF00001", "post": "R01-DW-01", "reason": "换届前保持稳定"}]}
