@@ -46,7 +46,9 @@ def reset_state(server) -> None:
 
 def open_page(page, server) -> None:
     """The page afresh, in Chinese (an earlier test may have left the English switch on),
-    with no working state kept from an earlier test."""
+    with no working state kept from an earlier test. The earlier page is left first, so
+    that a state it is still saving cannot land after the reset."""
+    page.goto("about:blank")
     reset_state(server)
     page.goto(server.url + "/")
     page.evaluate("localStorage.setItem('lang', 'zh')")
