@@ -18,9 +18,10 @@ from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
 from placement.data.errors import InputError
+from placement.data.scenario_io import parse_override, setting_text, value_text
 from placement.whatif.sweep.chart import pareto_front
 from placement.whatif.sweep.local import compare_rows
-from placement.whatif.sweep.spec import Chart, make_sweep, parse_sweep, read_sweep, toml_value
+from placement.whatif.sweep.spec import Chart, make_sweep, parse_sweep, read_sweep
 from placement.whatif.sweep.task import TIMING, Task, run_task
 
 GRID = {"rules.R-TC5.min_women": [2, 3, 4], "weights.fit": [1, 5, 20]}
@@ -80,7 +81,9 @@ def test_runs_list_and_values_written_back_as_toml(base):
     assert spec.runs[1].overrides == ['rules.R-RO2.systems=["公安", "法院"]',
                                       'rules.R-TC1.share="1/2"']
     assert spec.runs[1].params["rules.R-RO2.systems"] == ["公安", "法院"]
-    assert toml_value({"正科": 47, "x": [1.5, True]}) == '{"正科" = 47, "x" = [1.5, true]}'
+    assert value_text({"正科": 47, "x": [1.5, True]}) == '{ "正科" = 47, x = [1.5, true] }'
+    for value in ({"正科": 47, "x": [[1.5], {"y": "a,\n]"}]}, [], "行\n,", 2.5e20, True):
+        assert parse_override(setting_text("k", value)) == (("k",), value)
 
 
 def test_bad_sweep_files_name_every_problem(base, tmp_path):

@@ -58,7 +58,7 @@ _LIMITS = {("solver", "seed"): MAX_SEED}
 MAX_DEPTH = 16  # tables and arrays inside one another (no setting goes past 4)
 
 __all__ = ["load_scenario", "scenario_to_dict", "scenario_checksum", "parse_override",
-           "scenario_text", "rules_table_markdown"]
+           "scenario_text", "value_text", "setting_text", "rules_table_markdown"]
 
 
 # --- public API -------------------------------------------------------------------
@@ -147,6 +147,25 @@ def _writable(value: object) -> object:
     if isinstance(value, Path):
         return str(value)
     return value
+
+
+def value_text(value: object) -> str:
+    """`value` as one line of TOML that `--set key=<text>` reads back, written by the same
+    library as `scenario_text` (tomli-w), never by hand. The value is put in a
+    nested array, where tomli-w always writes it inline (an inline table stays inline,
+    which `--set` needs); its line breaks, which tomli-w puts only between array items
+    (strings are written with their breaks escaped), become ", ", and the fixed outer
+    brackets are cut off: `["公安", "法院"]`, `{ "正科" = 47, x = [1.5, true] }`."""
+    text = tomli_w.dumps({"v": [[_writable(value)]]}, multiline_strings=False, indent=0)
+    flat = text.replace(",\n]", "]").replace(",\n", ", ").replace("[\n", "[")
+    head, tail = "v = [[", "]]\n"
+    assert flat.startswith(head) and flat.endswith(tail), flat  # tomli-w's fixed layout
+    return flat[len(head):-len(tail)]
+
+
+def setting_text(key: str, value: object) -> str:
+    """A `--set` setting, `dotted.key=value`, the value by `value_text`."""
+    return "=".join((key, value_text(value)))
 
 
 def parse_override(text: str) -> tuple[_KEY, object]:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from placement.data.errors import InputError, Problem
+from placement.data.scenario_io import setting_text
 from placement.web.workspace import Workspace
 
 POLL = 0.25  # seconds between looks at a worker's queue
@@ -50,12 +51,11 @@ def lock_settings(locks: dict) -> list[str]:
     for kind in ("must", "forbid"):
         pairs = locks.get(kind) or []
         if pairs:
-            items = ", ".join(f"{{cadre = {json.dumps(str(p['cadre']))}, "
-                              f"post = {json.dumps(str(p['post']))}}}" for p in pairs)
-            out.append(f"locks.{kind}=[{items}]")
+            out.append(setting_text(f"locks.{kind}", [{"cadre": str(p["cadre"]),
+                                                       "post": str(p["post"])} for p in pairs]))
     keep = locks.get("keep") or []
     if keep:
-        out.append("locks.keep=[" + ", ".join(json.dumps(str(k)) for k in keep) + "]")
+        out.append(setting_text("locks.keep", [str(k) for k in keep]))
     return out
 
 

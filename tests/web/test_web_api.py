@@ -457,3 +457,16 @@ def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
     listing = book.read("lrmx_export.csv").decode("utf-8-sig").splitlines()
     new_post = next(line for line in listing if line.startswith("0002,")).split(",")[2]
     assert "钱丽华" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers
+
+
+def test_lock_settings_read_back_as_the_locks_they_came_from():
+    """The page's locks become `--set` texts by the one TOML writer, and read back as
+    the same locks, whatever a quote or bracket in an id."""
+    from placement.data.scenario_io import parse_override
+    from placement.web.runner import lock_settings
+    locks = {"must": [{"cadre": 'C"1', "post": "P]1", "reason": "x"}],
+             "forbid": [{"cadre": "C2", "post": "P2"}], "keep": ["T,1"]}
+    got = [parse_override(t) for t in lock_settings(locks)]
+    assert got == [(("locks", "must"), [{"cadre": 'C"1', "post": "P]1"}]),
+                   (("locks", "forbid"), [{"cadre": "C2", "post": "P2"}]),
+                   (("locks", "keep"), ["T,1"])]

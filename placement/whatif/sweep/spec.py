@@ -18,14 +18,13 @@ the same code with the same messages before anything is solved.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import json
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from placement.data.errors import InputError, Problem
+from placement.data.scenario_io import setting_text, value_text
 
 TOP_KEYS = ("name", "base", "set", "grid", "runs", "processes", "workers", "chart", "ray")
 CHART_KEYS = ("x", "y", "x_sense", "y_sense")
@@ -143,31 +142,11 @@ def make_sweep(base: Path | str, grid: dict | None = None, runs: list | None = N
     return parse_sweep(doc, Path.cwd(), "make_sweep")
 
 
-def toml_value(value: object) -> str:
-    """`value` written as a TOML value, so that `--set key=<text>` reads it back."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)  # "nan", "inf" and "1e+20" are TOML floats too
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {toml_value(v)}"
-                               for k, v in value.items()) + "}"
-    raise TypeError(f"cannot write {value!r} as a TOML value")
-
-
 def shown(value: object) -> object:
     """A parameter value as a table cell: numbers and text stay, the rest as TOML."""
     if isinstance(value, bool | int | float | str):
         return value
-    return toml_value(value)
+    return value_text(value)
 
 
 # --- parts of the file ---------------------------------------------------------------
@@ -213,7 +192,7 @@ def _grid_runs(grid: list[tuple[str, list]], common: list[str]) -> list[Run]:
         params = {k: v for (k, _), v in zip(grid, combo, strict=True)}
         name = ", ".join(f"{names[k]}={_plain(v)}" for k, v in params.items())
         runs.append(Run(0, name, params,
-                        common + [f"{k}={toml_value(v)}" for k, v in params.items()]))
+                        common + [setting_text(k, v) for k, v in params.items()]))
     return runs
 
 
@@ -227,7 +206,7 @@ def _explicit_run(item: object, k: int, common: list[str], bad) -> list[Run]:
             bad(f"{column}.{key}", "expected name or set")
     sets = item.get("set", [])
     if isinstance(sets, dict):
-        texts = [f"{key}={toml_value(v)}" for key, v in _flatten(sets)]
+        texts = [setting_text(key, v) for key, v in _flatten(sets)]
     else:
         texts = _strings(sets, f"{column}.set", bad)
     params = {}
@@ -258,4 +237,4 @@ def _short_names(keys: list[str]) -> dict[str, str]:
 
 
 def _plain(value: object) -> str:
-    return value if isinstance(value, str) else toml_value(value)
+    return value if isinstance(value, str) else value_text(value)
