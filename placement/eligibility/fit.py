@@ -35,8 +35,8 @@ NO_APPROVAL = 0.5
 def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
     """The mean grade points of each cadre (NO_GRADE without a grade). One `np.mean`
     over a matrix per number of grades, row by row: the same sums, in numpy's order,
-    as one `np.mean` per cadre, which cost 0.08 s for the province's 13.6k cadres
-    (issue 16; tests/test_build_bulk.py compares)."""
+    as one `np.mean` per cadre, which was slow at province size (docs/solver.md,
+    "Timings behind the code"; tests/test_build_bulk.py compares)."""
     grades = cadres["assessments"]
     count = np.fromiter(map(len, grades), np.int64, len(grades))
     points = np.array([GRADE_POINTS[g] for row in grades for g in row], dtype=float)
@@ -59,8 +59,8 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
     wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
-    # a join of (cadre, specialty) codes, not a `w in s` per pair (0.03 s at province
-    # size, issue 16); lists hold no empty item (`split_list`), so "" matches nothing
+    # a join of (cadre, specialty) codes, not a `w in s` per pair (slow at province
+    # size); lists hold no empty item (`split_list`), so "" matches nothing
     has_spec = has_specialty(data, cadre_idx, wanted)
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]

@@ -2,12 +2,10 @@
 
 Why: a what-if that switches a rule off or makes it hard removes or adds rows and
 shortfall columns, so no kept HiGHS instance fits it and its LP relaxation was solved
-from scratch (0.4–0.9 s on Linfen, most of such a what-if once the LP answers it:
-`Search._relaxation`). Most of the two models is the same: the same pairs, the same
-rows. Their statuses in the previous model's optimal basis are a start a few hundred
-dual simplex iterations from the new optimum. Measured on Linfen (one process, a
-loaded machine): R-TC8 off 0.09 s against 0.75 s from scratch, R-TC5 hard 0.09 s
-against 0.86 s, R-TC10 off 0.13 s against 0.14 s (docs/solver.md).
+from scratch (most of such a what-if once the LP answers it: `Search._relaxation`).
+Most of the two models is the same: the same pairs, the same rows. Their statuses in
+the previous model's optimal basis are a start a few hundred dual simplex iterations
+from the new optimum (measured: docs/solver.md, "Timings behind the code").
 
 Columns are matched by the proto's variable name (unnamed ones, the pairs, by their
 position, which the build keeps while the pairs do not change) and rows by their

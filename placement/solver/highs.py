@@ -42,8 +42,8 @@ FIXED_ROUNDING_MAX = 500
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
-# skipping it saves 0.5 s on Linfen; the root reduced-cost heuristic cost 0.6 s of a
-# 1.8 s Linfen what-if (R-TC6 as a target) and nothing elsewhere. Presolve rule 8 (free
+# the root reduced-cost heuristic costs time on a Linfen what-if and finds nothing
+# elsewhere (figures: "Timings behind the code"). Presolve rule 8 (free
 # column substitution) would put the objective back on the pair variables (see
 # `objective_by_group`).
 OPTIONS = {"mip_heuristic_run_feasibility_jump": False,
@@ -98,8 +98,8 @@ def mip_arrays(proto) -> MipArrays:
     Read from the proto's bytes as a Python (upb) message, with one pass over the
     constraints that only collects their lists, and numpy for the rest. Why: every field
     read from OR-Tools' C++ proto is a pybind call, and a `numpy.array` per constraint
-    costs about 10 µs; at province size (150k variables, 20k constraints) reading the C++
-    proto directly took 0.64 s, this takes about 0.2 s (issue 16). Same arrays
+    costs about 10 µs, which at province size (150k variables, 20k constraints) is most
+    of the reading (measured: docs/solver.md, "Timings behind the code"). Same arrays
     (tests/test_build_bulk.py)."""
     q = _message(proto)
     n = len(q.variables)
@@ -201,10 +201,9 @@ def objective_by_group(m: MipArrays) -> MipArrays:
 
     Why: HiGHS partitions the binary columns that carry an objective into cliques
     before it starts (`HighsObjectiveFunction::setupCliquePartition`), in time that
-    grows with the square of their number: 57 s of a 76 s solve on the province
-    benchmark (150k pairs), found with gdb. With the costs on one column per post,
-    no binary carries one; the LP relaxation is the same (a substitution), and the
-    province solve drops to about 17 s (docs/solver.md)."""
+    grows with the square of their number: most of a province solve (150k pairs). With
+    the costs on one column per post, no binary carries one; the LP relaxation is the
+    same (a substitution) (measured: docs/solver.md, "Timings behind the code")."""
     if not m.groups:
         return m
     n = m.num_vars
@@ -524,8 +523,9 @@ class Search:
         Why: an integral optimum of the LP relaxation is an optimum of the MIP, proven
         (no roster can beat the LP). With R-TC5's tightened flag rows the Linfen
         proposal's LP is integral: dual simplex on the model as written (not the
-        per-post objective columns of `objective_by_group`, whose LP is 3–5 times
-        slower) takes 0.4 s where the MIP's presolve, set-up and root LP took 1.5 s.
+        per-post objective columns of `objective_by_group`, whose LP is slower) takes a
+        fraction of the MIP's presolve, set-up and root LP (docs/solver.md, "Timings
+        behind the code").
         The LP is kept: after `retarget` it restarts from its optimal basis (a what-if
         that moves a weight). Exact: the rounded values are checked against every row
         (integer coefficients, so the check is exact) before they are taken."""
@@ -557,8 +557,8 @@ class Search:
 
         Why: the LP optimum is often the integer optimum with a tie left split, a few
         pairs at 0.4/0.6 between two rosters of equal value (issue 24's Linfen: 10 of
-        31k columns); the full MIP's presolve and root took 4 s there, the small MIP on
-        the ten columns milliseconds."""
+        31k columns); the small MIP on the ten columns takes a sliver of the full
+        MIP's presolve and root (docs/solver.md, "Timings behind the code")."""
         m = self.raw
         if fractional.sum() > FIXED_ROUNDING_MAX:
             return None

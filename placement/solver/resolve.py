@@ -53,10 +53,8 @@ Started = Callable[[Search], None] | None
 
 # The held sub-MIP of route 2 (`Resolver._reduced`) is searched with HiGHS's presolve
 # off. Why: the LP has already held every column it can, so presolve finds little to
-# remove, yet it re-ran at each of the root's restarts. Measured on nine Linfen
-# why-not sub-MIPs of 16–17 thousand columns, each in one process, same objectives:
-# median 0.67 s against 1.74 s with presolve (docs/solver.md). The whole MIP keeps
-# presolve: off, it was no faster (2.2 s against 1.5 s for the proposal).
+# remove, yet it re-ran at each of the root's restarts. The whole MIP keeps presolve:
+# off, it was no faster (both measured: docs/solver.md, "Timings behind the code").
 HELD = {"presolve": "off"}
 
 
@@ -105,16 +103,15 @@ class LpBound:
     """The MIP's LP relaxation, solved once and kept with its optimal basis, to tell which
     columns no roster at least as good as a known one can use (reduced-cost fixing).
 
-    Why: route 2 of a why-not or an alternate re-solved the whole MIP, 2–3 s on Linfen
-    where the region had found a roster within a few units of the optimum. With a
-    column's excluded pairs at 0 the kept LP re-optimises from the proposal's basis in
-    a few dozen dual simplex iterations (0.02–0.03 s on Linfen). LP duality then bounds
+    Why: route 2 of a why-not or an alternate re-solved the whole MIP where the region
+    had found a roster within a few units of the optimum. With a column's excluded
+    pairs at 0 the kept LP re-optimises from the proposal's basis in a few dozen dual
+    simplex iterations. LP duality then bounds
     every roster: cost·x ≥ L + Σ d_j·(x_j − bound_j) over the columns non-basic at a
     bound (L the LP optimum, d the reduced costs). A column whose reduced cost exceeds
     U − L (U the known roster's cost) is at that bound in every roster costing at most
     U, so in every optimum and every tie; held there, the MIP keeps its optimum and its
-    closest optimum. Measured on Linfen (six pairs): 6–10 thousand of 25 thousand
-    columns held, the forced MIP 1.1–3.8 s against 5–16 s whole (docs/solver.md)."""
+    closest optimum (measured: docs/solver.md, "Timings behind the code")."""
 
     def __init__(self, m: MipArrays):
         self.m = m

@@ -53,12 +53,10 @@ from placement.solver.warm import WarmMip
 # at most this long after the event is set.
 CANCEL_POLL = 0.05
 # CP-SAT on two workers: its default portfolio for two runs no worker that leans on the
-# LP, and on this model the LP is what closes the gap. Measured on the bundled Linfen
-# scenario, 2026-11-30 (docs/solver.md): the default two workers ended 60 s with a
-# roster of 11,864 and a bound of 24,164; these two proved the optimum 16,294 in 17.6 s.
-# With them CP-SAT's own presolve is off: on today's model (R-TC5's tightened rows) it
-# took 4 of the 11 s to Linfen's proven optimum, and the two LP workers then prove it
-# in 3.3 s without it (Nanpiao: 2.7 s either way; docs/solver.md).
+# LP, and on this model the LP is what closes the gap: the default two workers end
+# their time limit far from the bound where these two prove the optimum. With them
+# CP-SAT's own presolve is off: on R-TC5's tightened rows it is a large part of the
+# time to Linfen's proven optimum (figures: docs/solver.md, "Timings behind the code").
 TWO_WORKERS = ("max_lp", "default_lp")
 
 

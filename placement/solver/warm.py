@@ -11,7 +11,7 @@ and then each block (`placement.solver.blocks`; Linfen is one block) is
   model and limits, so cold finds the same proven optimum; an optimum within a gap
   above 0 is the answer the session gave that question before). Within the gap, not
   only proven: the province's whole-model solves stop at the 0.1 % gap, and were
-  searched again each time (34 s for a what-if asked again, docs/solver.md);
+  searched again each time (docs/solver.md, "Timings behind the code");
 - changed in place in a kept HiGHS instance of the same structure (same columns and
   nonzero pattern: a target, a weight or a bound moved; `Search.retarget`) and
   searched from that instance's last roster (`updated`);
@@ -23,8 +23,8 @@ solve's objective (tests/test_warm.py compares them and checks each roster with 
 independent checker). Each search first solves the LP relaxation (`Search.run`: an
 integral LP optimum is the answer, proven), and that LP starts from a kept basis: the
 instance's own after an in-place change, or, for a whole model searched anew, the last
-whole model's basis carried over by names and row content (`placement.solver.basis`;
-R-TC8 off on Linfen: 0.09 s against 0.75 s from scratch). What it does not do,
+whole model's basis carried over by names and row content (`placement.solver.basis`).
+What it does not do,
 measured (docs/solver.md): HiGHS 1.12's MIP solver does not start its root LP from a
 kept basis, so a block whose LP is fractional is presolved and its root LP solved from
 scratch, about as long as cold.
@@ -49,8 +49,8 @@ from placement.solver.status import Status
 # comparison), the least recently used dropped first once their arrays pass this many
 # bytes. Why bytes, not a count: a province what-if keeps up to 28 answers (27 blocks
 # and the whole; 26 MiB measured for the first proposal's 25), a Linfen one 1 (about
-# 3 MiB). The count of 64 it replaces held two province what-ifs: the bench's "asked
-# again", six questions later, was searched again (66 s against 1.6 s reused).
+# 3 MiB). A count of 64 held only two province what-ifs, so the bench's "asked again",
+# six questions later, was searched again (docs/solver.md, "Timings behind the code").
 MEMO_BYTES = 256 << 20
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
