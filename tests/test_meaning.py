@@ -218,7 +218,8 @@ def test_age_band_and_goal_r_tc10(world):
 
 def test_labels_cover_every_team_minimum():
     assert tuple(m.LABELS) == m.TEAM_MINIMUMS
-    assert m.LABELS["R-TC5"] == ("女干部", "a woman", "女干部", "women")
+    assert m.LABELS["R-TC5"][:4] == ("女干部", "a woman", "女干部", "women")
+    assert (m.LABELS["R-TC5"].target_zh, m.LABELS["R-TC5"].target_en) == ("女干部", "women")
 
 
 def test_model_counts_a_county_over_its_teams_in_scope_only_r_tc2():

@@ -4,6 +4,7 @@ command, so CI enforces them."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -69,3 +70,35 @@ def _module_level_cycles() -> list[list[str]]:
 
 def test_no_module_level_import_cycle():
     assert _module_level_cycles() == []
+
+
+# Where a rule's id may be spelled as a quoted literal: the rules' homes (the catalogue,
+# what each rule means, the pair rules, the model, the independent checker and the
+# generator). Anywhere else the code asks `placement.meaning` (docs/architecture.md,
+# "Adding a team rule").
+RULE_HOMES = ("placement/meaning/", "placement/checker/", "placement/generate/",
+              "placement/eligibility/pair_rules.py", "placement/data/rules.py", "models/")
+RULE_ID = re.compile(r"[\"'](R-(?:EL|TC|RO|AV|RS)\d+)[^\"'\n]*[\"']")
+# The few left elsewhere, each for a reason: docstring examples of a format, and the
+# page's kin tie (JavaScript cannot ask Python; the trial names the rule it found).
+SPELLED_ELSEWHERE = {
+    ("placement/data/scenario_io.py", "R-TC5"): 2,  # examples of a key path in a comment
+    ("placement/export/report/labels.py", "R-RO1"): 2,  # docstring example of rules_text
+    ("placement/export/report/planner.py", "R-TC5"): 1,  # docstring example of a label
+    ("placement/web/static/app.js", "R-AV1"): 1,  # the trial's kin tie
+}
+
+
+def test_a_rule_id_is_spelled_only_in_the_rules_homes():
+    """A new team rule is written in `meaning/`, `models/`, the checker and the
+    catalogue (and tested): no explanation, table, report or page lists rule ids, so
+    none needs the new one. Fails on any quoted rule id outside the homes beyond the
+    commented few."""
+    found: dict[tuple[str, str], int] = {}
+    for path in [*ROOT.joinpath("placement").rglob("*"), *ROOT.joinpath("models").rglob("*")]:
+        rel = path.relative_to(ROOT).as_posix()
+        if path.suffix not in (".py", ".js", ".html") or rel.startswith(RULE_HOMES):
+            continue
+        for m in RULE_ID.finditer(path.read_text(encoding="utf-8")):
+            found[(rel, m.group(1))] = found.get((rel, m.group(1)), 0) + 1
+    assert found == SPELLED_ELSEWHERE

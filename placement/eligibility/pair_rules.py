@@ -37,6 +37,13 @@ RATING_TOLERANCE = 1e-9  # R-RO9: a rating equal to its threshold up to float no
 NO_GRADE = 99  # newest grade of a cadre without assessments: better than any real grade
 NO_AGE_LIMIT = 200  # promotion age limit of a rank R-EL7 does not list
 
+# Rules later stages name, spelled here with the rule: R-EL9's rank steps are also a
+# structural bound on the pairs (`eligibility.pairs`) and waived by a must lock (破格);
+# the team trial names kin in one team (R-AV1) and a home-region post (R-AV2).
+RANK_STEPS = "R-EL9"
+KIN = "R-AV1"
+HOME_REGION = "R-AV2"
+
 
 @dataclass(frozen=True)
 class PairContext:

@@ -23,10 +23,15 @@ from placement.data.scenario import Scenario
 from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import Facts
 from placement.eligibility.fit import fit_scores
-from placement.eligibility.pair_rules import PAIR_RULES, barred_everywhere, pair_context
+from placement.eligibility.pair_rules import (
+    PAIR_RULES,
+    RANK_STEPS,
+    barred_everywhere,
+    pair_context,
+)
 
 # Rules a `must` lock overrides (破格 promotion, demotion by decision): docs/rules.md.
-LOCK_EXEMPT = ("R-EL9",)
+LOCK_EXEMPT = (RANK_STEPS,)
 # Why a pair was removed, as bits (one per rule; LEAVING only for a must lock on a leaver).
 # LEAVING takes the bit after the first 14 pair rules (R-EL1 … R-RO4); rules appended
 # later (R-EL10 …) follow it. Bits live only in memory (`removed`), never in a file, so
@@ -65,7 +70,7 @@ class Pairs:
 def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     """Own posts of staying-capable incumbents, and candidates' possible new posts."""
     cadres, posts, teams = data.cadres, data.posts, data.teams
-    el9 = sc.rules["R-EL9"]
+    el9 = sc.rules[RANK_STEPS]
     max_step = el9.max_steps if el9.mode == "hard" else max(RANK_LEVEL.values())
     not_leaving = ~cadres["leaving"].to_numpy(bool)
 
@@ -205,13 +210,13 @@ def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndar
     noms = cad["nominated_for"].to_numpy(dtype=object)[cadre]
     named = np.array([bool(s) and t not in s and r not in s
                       for s, t, r in zip(noms, team_id, region, strict=True)], dtype=bool)
-    el9 = sc.rules["R-EL9"]
+    el9 = sc.rules[RANK_STEPS]
     return {
         "LEAVING": cad["leaving"].to_numpy(bool)[cadre],
         "NOT_CANDIDATE": new & ~cad["candidate"].to_numpy(bool)[cadre] & ~exchanged,
         "NOT_NOMINATED": new & named & ~exchanged,
         "DEMOTION": new & (step < 0),
-        "R-EL9": new & (el9.mode == "hard") & (step > el9.max_steps),
+        RANK_STEPS: new & (el9.mode == "hard") & (step > el9.max_steps),
         "FILLED_BY": new & _channel_pair(facts, cadre, post),
     }
 

@@ -31,8 +31,7 @@ from placement.explain.whynot import STRUCTURAL
 from placement.meaning import team_rules as meaning
 
 # Member readings of the post's team, by column: the rule whose reading it is.
-READINGS = {"woman": "R-TC5", "young": "R-TC3", "local": "R-TC2", "non_party": "R-TC6",
-            "secretary": "R-TC8"}
+READINGS = {r.one: r.rule for r in meaning.READINGS if r.one}
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,10 @@ from __future__ import annotations
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.meaning import causes
 
-# What becomes of a sitting cadre who holds no post, by the first rule that bars staying.
-RETIRES = ("R-EL7",)
-REMOVED = ("R-EL4", "R-EL5", "R-EL12", "R-RO9")
-EXCHANGED = ("R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-EL10", "R-AV2")
+# What becomes of a sitting cadre who holds no post: a rule's fate (`causes.fate`), a
+# cause in the data or a lock, or none.
 DESTINATION = {
     "retires": ("退休", "retires"),
     "removed": ("免职", "removed from post"),
@@ -38,9 +37,9 @@ def _fate(required_by: str) -> str:
     rules = [r for r in required_by.split(";") if r]
     if required_by == "leaving":
         return "leaving"
-    for key, group in (("retires", RETIRES), ("removed", REMOVED), ("exchanged", EXCHANGED)):
-        if any(r in group for r in rules):
-            return key
+    fate = causes.fate(rules)
+    if fate:
+        return fate
     if any(r.startswith("LOCK") for r in rules):
         return "lock"
     return "none"

@@ -53,7 +53,8 @@ def count_prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> 
         tiers = []
         if meaning.team_mode(rule, sc) == "hard":
             tiers.append(None)  # the per-team figure (R-TC5: tier (a))
-        if rule == "R-TC5" and sc.rules[rule].mode == "hard" and sc.rules[rule].per == "team":
+        if (meaning.has_share_tier(rule) and sc.rules[rule].mode == "hard"
+                and sc.rules[rule].per == "team"):
             tiers.append(meaning.most_minimum(rule, sc))  # tier (b): `min_women` each
         for each in tiers:
             out += _pool_conflicts(rule, each, data, sc, facts, pairs)
@@ -203,7 +204,7 @@ def relaxation_trials(sc: Scenario, rule_ids: list[str]) -> list[Relaxation]:
         trial = sc.model_copy(deep=True)
         if rid in trial.rules:
             trial.rules[rid].mode = "target"
-            if rid == "R-TC5" and trial.rules[rid].every_mode == "hard":  # its tier (a)
+            if meaning.has_share_tier(rid) and trial.rules[rid].every_mode == "hard":  # tier (a)
                 trial.rules[rid].every_mode = "target"
             change_en, change_zh = f"switch {rid} to target", f"将 {rid} 由硬性改为目标"
         elif rid.startswith("LOCK_"):

@@ -37,6 +37,7 @@ from placement.explain.reason_words import (
     strength_words,
     target_words,
 )
+from placement.meaning import causes
 from placement.meaning import team_rules as meaning
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
@@ -125,11 +126,11 @@ def _fates(data: DataSet, sc: Scenario, facts: Facts, moves: pd.DataFrame
         c = rows.get_loc(m.cadre_id)
         if "leaving" in tokens:
             out[m.cadre_id] = (("到龄退休", "retires")
-                                if facts.c_age[c] >= sc.rules["R-EL7"].retirement_age
+                                if facts.c_age[c] >= causes.retirement_age(sc)
                                 else LEAVES)
-        elif "R-EL7" in tokens:
+        elif causes.RETIREMENT in tokens:
             out[m.cadre_id] = ("到龄退休", "retires")
-        elif tokens and any(t in ("R-RO1", "R-RO2", "R-RO3", "R-RO4") for t in tokens):
+        elif tokens and any(causes.is_exchange(t) for t in tokens):
             out[m.cadre_id] = ("按规定交流", "is exchanged as required")
         elif tokens:
             out[m.cadre_id] = ("按规定调整", "moves as a rule requires")

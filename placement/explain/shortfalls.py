@@ -26,6 +26,7 @@ from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons, structural_pairs
 from placement.meaning import cadre_rules, reserve
 from placement.meaning import team_rules as meaning
+from placement.meaning.posts import BOTH_HEADS
 
 
 def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
@@ -41,18 +42,18 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     rows = []
     cover = None  # R-RS1's matching, computed once when a team falls short
     for f in short.itertuples(index=False):
-        if f.rule == "R-TC5" and f.scope == "all":
+        if meaning.has_share_tier(f.rule) and f.scope == "all":
             zh, en = _teams_short(data, sc, facts, roster, f)
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
                                    removed)
         elif f.rule in cadre_rules.CADRE_RULES:
             zh, en = _per_cadre(data, facts, pairs, roster, f)
-        elif f.rule == "R-RO8":
+        elif f.rule == BOTH_HEADS:
             zh, en = _heads(data, facts, pairs, f)
         elif f.scope == "pair":
             zh, en = _pair_rule(data, pairs, roster, f)
-        elif f.rule == "R-RS1":
+        elif f.rule == reserve.RULE:
             if cover is None:
                 cover = reserve_coverage(data, sc, facts, roster)
             zh, en = _reserves(data, sc, facts, cover, f)
@@ -133,10 +134,10 @@ def reserve_coverage(data: DataSet, sc: Scenario, facts: Facts,
 
 
 def _reserves(data, sc, facts, cover, f):
-    """R-RS1: the team's posts left without their reserves, each with its need and the
-    reserves who could cover it, and the reserves missing (their needs added up: that many
-    more reserves eligible for them would cover them)."""
-    rule = sc.rules["R-RS1"]
+    """The reserve pool (R-RS1): the team's posts left without their reserves, each with
+    its need and the reserves who could cover it, and the reserves missing (their needs
+    added up: that many more reserves eligible for them would cover them)."""
+    rule = sc.rules[reserve.RULE]
     names = Names(data)
     ids = data.posts["post_id"].to_numpy(dtype=object)
     team = pd.Index(data.teams["team_id"]).get_loc(f.where)
@@ -158,8 +159,9 @@ def _reserves(data, sc, facts, cover, f):
 
 
 def _teams_short(data, sc, facts, roster, f):
-    """R-TC5 (b): the places (counties, or teams with `per = "team"`) with fewer than
-    `min_women` women, each named beside its id with the women it has."""
+    """The share of places (R-TC5 (b)): the places (counties, or teams with `per =
+    "team"`) with fewer than `min_women` women, each named beside its id with the women
+    it has."""
     each = meaning.most_minimum(f.rule, sc)
     team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
     cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
@@ -227,7 +229,7 @@ def _per_cadre(data, facts, pairs, roster, f):
     name_zh, name_en = RULE_NAMES[f.rule]
     zh = f"{who_zh}{at_zh}，未达“{name_zh}”（可任的符合职位{open_posts}个）"
     en = f"{who_en} {at_en}, short of '{name_en}' ({open_posts} posts that meet it were open)"
-    if f.rule == "R-RO5":
+    if f.rule == cadre_rules.PORTFOLIO:
         team = data.teams["team_id"].iat[facts.p_team[facts.c_own_post[c]]]
         zh = f"调整班子{names.beside(team, 'zh')}分工：" + zh
         en = f"re-divide portfolios in team {names.beside(team, 'en')}: " + en

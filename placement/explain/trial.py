@@ -4,7 +4,7 @@ Why it exists: a planner weighing a name for a post first asks what the team wou
 look like with it (ages, education, gender, locals, non-Party, women) and whether it
 brings kin into the team (R-AV1) or puts someone in a key post of their home region
 (R-AV2). That is arithmetic on the members, not an optimisation: the members' readings
-are the team table's (`placement.roster.tables.COUNTED`, through `placement.meaning`),
+are the team table's (`placement.meaning.team_rules.READINGS`),
 the home-region tie is the pair rule itself (`pair_rules.r_av2_home_region`), so the
 panel and the roster cannot disagree. What forcing the pair costs the whole roster is
 `why-not`'s question, asked apart (it solves).
@@ -20,9 +20,8 @@ import pandas as pd
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
-from placement.eligibility.pair_rules import pair_context, r_av2_home_region
+from placement.eligibility.pair_rules import HOME_REGION, KIN, pair_context, r_av2_home_region
 from placement.meaning import team_rules as meaning
-from placement.roster.tables import COUNTED
 
 # Age bands of the structure charts (the report's bands: docs/report.md).
 AGE_BANDS = ((0, 34, "≤34"), (35, 39, "35–39"), (40, 44, "40–44"), (45, 49, "45–49"),
@@ -42,7 +41,7 @@ def team_profiles(data: DataSet, sc: Scenario, facts: Facts, holders: np.ndarray
     age = facts.c_age[c]
     cols = {"team": t, "size": np.ones(len(c), dtype=int), "age": age.astype(float)}
     cols |= {col: meaning.counts(rule, data, sc, facts, c, t, stay).astype(int)
-             for col, rule in COUNTED.items()}
+             for col, rule in ((r.column, r.rule) for r in meaning.READINGS)}
     edu = data.cadres["education"].to_numpy(dtype=object)[c]
     cols |= {f"edu_{e}": (edu == e).astype(int) for e in EDUCATION}
     gender = data.cadres["gender"].to_numpy(dtype=object)[c]
@@ -110,10 +109,10 @@ def _ties(data: DataSet, sc: Scenario, facts: Facts, holders: np.ndarray,
                      on="cadre_a")
            .merge(member.rename(columns={"cadre_id": "cadre_b", "post_id": "post_b"}),
                   on=["cadre_b", "team_id"]))
-    kin = kin.assign(rule="R-AV1")[["rule", "team_id", "cadre_a", "cadre_b", "relation",
+    kin = kin.assign(rule=KIN)[["rule", "team_id", "cadre_a", "cadre_b", "relation",
                                     "post_a", "post_b"]]
     ctx = pair_context(data, sc, facts, c, p, facts.c_own_post[c] == p)
     home = member[r_av2_home_region(ctx)].rename(columns={"cadre_id": "cadre_a",
                                                           "post_id": "post_a"})
-    home = home.assign(rule="R-AV2", cadre_b="", relation="home_region", post_b="")
+    home = home.assign(rule=HOME_REGION, cadre_b="", relation="home_region", post_b="")
     return pd.concat([kin, home[kin.columns]], ignore_index=True)

@@ -40,6 +40,9 @@ from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 
 CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7", "R-RO10")
+# R-RO5 is met inside the team: its shortfall is the planner's action, re-dividing the
+# team's portfolios (调整分工), and staying on the portfolio falls due in a plan's year.
+PORTFOLIO = "R-RO5"
 
 
 def nominees(data: DataSet) -> np.ndarray:

@@ -120,6 +120,8 @@ def with_rule_warnings(data: DataSet) -> DataSet:
     return replace(data, warnings=data.warnings + extra) if extra else data
 
 
+# The rule `head_pairs` serves: a place's party and government heads not both changed.
+BOTH_HEADS = "R-RO8"
 # R-RO8: the teams whose party secretary and government head sit in one team (乡镇党委书记
 # and 乡镇长; a street's 党工委书记 and 办事处主任, the township's urban counterpart).
 TOWNSHIP_KINDS = ("township", "street")

@@ -40,6 +40,10 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 
+# The reserve-pool rule this module reads: a report-only figure per team (every team
+# short of its reserves would mark every structure column), explained post by post.
+RULE = "R-RS1"
+
 
 def arcs(data: DataSet, placed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(cadre rows, post rows), by post then cadre: the reserves who may cover each post
@@ -56,7 +60,7 @@ def arcs(data: DataSet, placed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def need(data: DataSet, sc: Scenario) -> np.ndarray:
     """Reserves each post row needs: `heads` for a head post, `deputies` for a deputy."""
-    rule = sc.rules["R-RS1"]
+    rule = sc.rules[RULE]
     head = data.posts["grade"].to_numpy(dtype=object) == "head"
     return np.where(head, rule.heads, rule.deputies).astype(np.int64)
 

@@ -49,26 +49,57 @@ class TeamFacts(Protocol):
 
 class Label(NamedTuple):
     """What a member brings to a team minimum: `one_*` names one member ("a woman"),
-    `many_*` the pool ("women")."""
+    `many_*` the pool ("women"), `target_*` the target as a committee names it in a
+    reason ("满足洪洞县女干部配备要求"; no figure: the requirement is in rules.csv)."""
 
     one_zh: str
     one_en: str
     many_zh: str
     many_en: str
+    target_zh: str
+    target_en: str
 
 
 LABELS = {
     "R-TC1": Label("系统外交流", "exchanged in from outside the system",
+                   "系统外交流干部", "cadres from outside the system",
                    "系统外交流干部", "cadres from outside the system"),
-    "R-TC2": Label("本地干部", "a local cadre", "本地干部", "local cadres"),
-    "R-TC5": Label("女干部", "a woman", "女干部", "women"),
-    "R-TC6": Label("党外干部", "a non-Party cadre", "党外干部", "non-Party cadres"),
-    "R-TC7": Label("专业干部", "a professional cadre", "专业干部", "professional cadres"),
+    "R-TC2": Label("本地干部", "a local cadre", "本地干部", "local cadres",
+                   "本地干部", "local cadres"),
+    "R-TC5": Label("女干部", "a woman", "女干部", "women", "女干部", "women"),
+    "R-TC6": Label("党外干部", "a non-Party cadre", "党外干部", "non-Party cadres",
+                   "党外干部", "non-Party cadres"),
+    "R-TC7": Label("专业干部", "a professional cadre", "专业干部", "professional cadres",
+                   "专业干部", "professional cadres"),
     "R-TC8": Label("乡镇党委书记经历", "township party-secretary experience",
-                   "有乡镇党委书记经历的干部", "cadres with township party-secretary experience"),
+                   "有乡镇党委书记经历的干部", "cadres with township party-secretary experience",
+                   "乡镇党委书记经历干部", "township party-secretary experience"),
     "R-TC9": Label("急需专长", "the specialty the team needs",
-                   "具备急需专长的干部", "cadres with the needed specialty"),
+                   "具备急需专长的干部", "cadres with the needed specialty",
+                   "急需专长干部", "the specialty it needs"),
 }
+
+
+class Reading(NamedTuple):
+    """A member's reading that a table counts: `column` in teams.csv and the report's
+    structure (a count per team), `one` a candidate's yes/no column ("" none), `rule` the
+    rule whose `counts` it is."""
+
+    column: str
+    one: str
+    rule: str
+
+
+# The one column-to-rule map: teams.csv's and the report's structure columns, the
+# candidate list's readings (docs/rules.md, "Terms").
+READINGS = (
+    Reading("women", "woman", "R-TC5"),
+    Reading("young", "young", "R-TC3"),
+    Reading("locals", "local", "R-TC2"),
+    Reading("exchanged_in", "", "R-TC1"),
+    Reading("non_party", "non_party", "R-TC6"),
+    Reading("township_head", "secretary", "R-TC8"),
+)
 
 
 # --- scope: which teams ---------------------------------------------------------------
@@ -292,6 +323,13 @@ def most_minimum(rule: str, sc: Scenario) -> int:
     if rule != "R-TC5":
         raise KeyError(f"{rule} has no share-of-teams tier")
     return int(sc.rules[rule].min_women)
+
+
+def has_share_tier(rule: str) -> bool:
+    """Whether the rule has a share-of-places tier (R-TC5 (b), `most_minimum` members in
+    more than `share_of_teams` of the places) beside its every-team tier (a), whose mode
+    is `every_mode`."""
+    return rule == "R-TC5"
 
 
 def team_mode(rule: str, sc: Scenario) -> str:

@@ -41,7 +41,7 @@ from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
-from placement.meaning import cadre_rules
+from placement.meaning import cadre_rules, causes, term
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
@@ -67,7 +67,7 @@ class Year:
     data: DataSet
     result: Result
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
-    due: pd.Series  # sitting cadre id -> target rules staying breaks ("R-RO3;R-RO5")
+    due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
 
     @property
     def label(self) -> str:
@@ -111,11 +111,7 @@ def year_scenario(sc: Scenario, index: int) -> Scenario:
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     folder = Path(str(ref.year))
-    rules = dict(sc.rules)
-    if rules["R-RO10"].term_start is None:  # the term starts with the plan's first year
-        rules["R-RO10"] = rules["R-RO10"].model_copy(update={"term_start": sc.reference_date})
-    if index > 1:  # R-TC10's drop is the 换届's, held over the term, not asked again
-        rules["R-TC10"] = rules["R-TC10"].model_copy(update={"avg_age_drop": 0.0})
+    rules = term.year_rules(sc, index)
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
@@ -132,11 +128,12 @@ def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
                       dtype=object)
     for rule, mask in pairs.breaks.items():
         names = names.where(~mask[own], names + ";" + rule)
-    if sc.rules["R-RO5"].mode == "target":  # counted per cadre: staying falls short
+    portfolio = cadre_rules.PORTFOLIO  # counted per cadre: staying falls short
+    if sc.rules[portfolio].mode == "target":
         may_stay = np.zeros(len(data.cadres), dtype=bool)
         may_stay[pairs.cadre[own]] = True
-        due = cadre_rules.scope("R-RO5", data, sc, facts, may_stay)[pairs.cadre[own]]
-        names = names.where(~due, names + ";R-RO5")
+        due = cadre_rules.scope(portfolio, data, sc, facts, may_stay)[pairs.cadre[own]]
+        names = names.where(~due, names + ";" + portfolio)
     return names[names != ""].str.lstrip(";")
 
 
@@ -150,7 +147,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     if not 1 <= years <= MAX_YEARS:
         raise ValueError(f"years must be 1 … {MAX_YEARS}, not {years}")
     started = time.perf_counter()
-    retirement = sc.rules["R-EL7"].retirement_age
+    retirement = causes.retirement_age(sc)
     schedule = {cid: reference(sc.reference_date, y) for cid, y in (leaves or {}).items()}
     going = leave_now(data.cadres, sc.reference_date, retirement, schedule)
     cadres = data.cadres.assign(leaving=data.cadres["leaving"].to_numpy()

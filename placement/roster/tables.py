@@ -21,15 +21,8 @@ from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, reasons
 from placement.meaning import team_rules as meaning
 
-# teams.csv column -> the rule whose reading of a member it counts (docs/rules.md, "Terms")
-COUNTED = {
-    "women": "R-TC5",
-    "young": "R-TC3",
-    "locals": "R-TC2",
-    "exchanged_in": "R-TC1",
-    "non_party": "R-TC6",
-    "township_head": "R-TC8",
-}
+# teams.csv column -> the rule whose reading of a member it counts (`meaning.READINGS`)
+COUNTED = {r.column: r.rule for r in meaning.READINGS}
 
 
 def roster_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -> pd.DataFrame:

@@ -27,15 +27,15 @@ from placement.eligibility.facts import whole_years
 from placement.explain.reason_words import UNCAUSED_RELEASE, cause_words
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
 from placement.export.report.planner import change_lines, rule_rows
+from placement.meaning import reserve, team_rules
 from placement.roster.result_folder import Result
 
-# Team rules whose per-team figure belongs to one structure column.
-RULE_COLUMN = {"R-TC1": "exchanged_in", "R-TC2": "locals", "R-TC5": "women",
-               "R-TC6": "non_party", "R-TC8": "township_head"}
+# Team rules whose per-team figure belongs to one structure column (`READINGS`).
+RULE_COLUMN = {r.rule: r.column for r in team_rules.READINGS if r.rule in team_rules.TEAM_MINIMUMS}
 METRICS = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
            "avg_age")
 # Report-only figures that would mark every team short: not a structure target.
-NOT_STRUCTURE = ("R-RS1",)
+NOT_STRUCTURE = (reserve.RULE,)
 AGE_BANDS = ((0, 34, "≤34"), (35, 39, "35–39"), (40, 44, "40–44"), (45, 49, "45–49"),
              (50, 54, "50–54"), (55, 59, "55–59"), (60, 200, "≥60"))
 

@@ -23,12 +23,14 @@ import pandas as pd
 
 from placement.data.errors import InputError, Problem
 from placement.export.report.labels import rule_name
+from placement.meaning import causes
 from placement.roster.result_folder import read_csv_text
 
 PLAN_JSON = "plan.json"
-DEADLINES = ("R-RO1", "R-RO2", "R-RO3", "R-RO4", "R-RO5")
+DEADLINES = causes.DEADLINES  # the tenure deadlines a plan's year reaches (R-RO1–R-RO5)
+RETIRED = causes.RETIREMENT  # a "retired" departure: the age limit's rule
 # Why a post changed hands, from the previous holder's fate (plan.csv), in this order.
-CAUSES = (*DEADLINES, "R-EL7", "leaving", "other_rule", "chosen", "vacant")
+CAUSES = (*DEADLINES, RETIRED, "leaving", "other_rule", "chosen", "vacant")
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "avg_age")
 
 WORDS = {
@@ -41,7 +43,7 @@ WORDS = {
     "status": ("求解状态", "status"), "gap": ("相对差距", "gap"),
     "solve_s": ("求解用时（秒）", "solve time (s)"), "check": ("独立核查", "check"),
     "changed": ("变动职位", "posts changing"), "forced": ("被动调整", "forced"),
-    "R-EL7": ("R-EL7 退休", "R-EL7 retirement"),
+    RETIRED: (f"{RETIRED} 退休", f"{RETIRED} retirement"),
     "leaving": ("退出（离任）", "leaving"), "other_rule": ("其他硬性规则", "other hard rule"),
     "chosen": ("择优调整", "chosen move"), "vacant": ("空缺补充", "vacancy filled"),
     "county": ("县（市、区）", "county"), "team": ("班子", "team"), "team_name": ("班子", "team"),
@@ -106,7 +108,7 @@ def cause(lines: pd.DataFrame) -> pd.Series:
     out[lines["required_by"] != ""] = "other_rule"
     out[deadline != ""] = deadline[deadline != ""]
     out[lines["departure"].isin(["left", "scheduled"])] = "leaving"
-    out[lines["departure"] == "retired"] = "R-EL7"
+    out[lines["departure"] == "retired"] = RETIRED
     out[lines["previous_holder"] == ""] = "vacant"
     return out
 
@@ -177,7 +179,7 @@ def year_table(plan: PlanFolder, lang: str, region: str | None = None) -> pd.Dat
         out["check"] = [say("passed" if info[y]["check_ok"] else "failed", lang)
                         for y in plan.years]
     out["changed"] = by.sum(axis=1).to_numpy()
-    out["forced"] = by[[*DEADLINES, "R-EL7", "leaving", "other_rule"]].sum(axis=1).to_numpy()
+    out["forced"] = by[[*DEADLINES, RETIRED, "leaving", "other_rule"]].sum(axis=1).to_numpy()
     for c in CAUSES:
         out[c] = by[c].to_numpy()
     return out

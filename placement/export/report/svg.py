@@ -12,6 +12,8 @@ from html import escape
 
 import pandas as pd
 
+from placement.meaning import causes
+
 BEFORE, AFTER = "#9fb3c8", "#1f6fb2"
 MEN, WOMEN = "#4a7fb5", "#d0608a"
 
@@ -74,8 +76,9 @@ def _svg(width: float, height: float, parts: list[str]) -> str:
 
 # Why a post changed hands (`export.report.plan.CAUSES`): deadlines red, departures grey,
 # other hard rules orange, chosen moves and vacancies filled blue.
-CAUSE_COLOURS = {"R-RO1": "#d9534f", "R-RO2": "#d9534f", "R-RO3": "#e07a5f", "R-RO4": "#d9534f",
-                 "R-RO5": "#e07a5f", "R-EL7": "#8d99ae", "leaving": "#b0b8c4",
+# A rule's colour is the rule's own (`causes.CAUSES`).
+CAUSE_COLOURS = {**{r: c.colour for r, c in causes.CAUSES.items() if c.colour},
+                 "leaving": "#b0b8c4",
                  "other_rule": "#f0a030", "chosen": "#5b9bd5", "vacant": "#7fb77e"}
 STAYS = "#eef2f6"
 

@@ -601,6 +601,7 @@ async function tryIn(ev) {
     });
     return `<tr data-team="${esc(tid)}"><td>${esc(b.team_name)} <small>${esc(tid)}</small></td>${cells.join("")}</tr>`;
   });
+  // the trial's kin tie is R-AV1's (pair_rules.KIN), the other R-AV2's home-region post
   const tie = (x) => x.rule === "R-AV1"
     ? `${t("kin_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ~ ${esc(x.name_b)} <small>${esc(x.cadre_b)}</small> (${esc(S.lang === "zh" ? x.relation_zh : x.relation)}) · ${esc(x.team_id)}`
     : `${t("home_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ${t("home_key")} ${esc(x.post_a)}`;
