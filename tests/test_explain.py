@@ -8,6 +8,7 @@ from solving import scenario, solve_checked
 
 from placement.checker import check_roster
 from placement.explain.shortfalls import shortfall_causes
+from placement.roster.tables import line_readings
 from placement.solver.solve import Status
 
 
@@ -61,7 +62,9 @@ def test_every_shortfall_has_a_cause_naming_the_pool():
                    "R-EL5": {}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
-    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures)
+    readings = line_readings(data, sc, prop.facts, prop.roster)
+    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures,
+                              readings)
     row = causes[causes["rule"] == "R-TC5"].iloc[0]
     # The one woman is under sanction: the cause must say so.
     assert row["where"] == "T1" and "R-EL5 (1)" in row["cause_en"] and "R-EL5" in row["cause_zh"]

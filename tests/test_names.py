@@ -22,6 +22,7 @@ from placement.explain.shortfalls import shortfall_causes
 from placement.explain.whynot import WhyNot
 from placement.export.lrmx.titles import places_of
 from placement.export.report.content import _places_short
+from placement.roster.tables import line_readings
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +139,9 @@ def test_a_shortfall_cause_names_the_team_the_cadres_went_to():
                              "every_mode": "target"}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
-    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures)
+    readings = line_readings(data, sc, prop.facts, prop.roster)
+    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures,
+                              readings)
     row = causes.set_index("where").loc["T2"]
     assert row["cause_en"].endswith("(0 placed here, 1 placed in other teams: 1 in "
                                     "T1 (中共洪洞县委员会)); moving them here would cost more "

@@ -21,9 +21,9 @@ from placement.data.loader import load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.pair_rules import PAIR_RULES
-from placement.explain.reason_words import cadre_rows, cause_words, target_words
+from placement.explain.reason_words import cadre_rows, target_words
 from placement.explain.reasons import move_reasons, roster_reasons
-from placement.meaning.causes import marked, zh_number
+from placement.meaning.causes import cause_words, marked, zh_number
 from placement.pipeline.run import solve_result
 from placement.roster.tables import moves_table
 

@@ -8,7 +8,8 @@ cadre's own data, so it never states what the data contradict: "考核优秀" on
 grade among the recorded ones, "群众公认度高" never for a cadre whose democratic
 evaluation is marked under R-RO9 or who has an organisational finding.
 
-Every phrase is a (zh, en) pair; `cause_words` and `strength_words` return lists of them.
+Every phrase is a (zh, en) pair; `strength_words` returns a list of them. A cause's words
+are its rule's (`placement.meaning.causes.cause_words`).
 """
 
 from __future__ import annotations
@@ -31,34 +32,6 @@ def cadre_rows(cadres: pd.DataFrame, rows) -> list[dict]:
     return [{k: v[int(c)] for k, v in cols.items()} for c in rows]
 
 
-def cause_words(required_by: str, moves_on: bool, sc: Scenario, cadres: pd.DataFrame,
-                c: int, age: int | None = None) -> list[Words]:
-    """The cause of a sitting cadre's move or release in words, from moves.csv's
-    `required_by` (rule ids separated by ';', or "leaving"): one phrase per cause, each
-    ending in what follows from it ("按规定交流" when the cadre moves on to a post in
-    scope, "交流出本范围，另行安排" / "按规定退休" / "免去现职" when he or she leaves).
-    `age`: whole years on the reference date, to tell a retirement from other leaving.
-    Empty when `required_by` is."""
-    tokens = [t.strip() for t in str(required_by or "").replace("；", ";").split(";")
-              if t.strip()]
-    out: list[Words] = []
-    for t in tokens:
-        if t == "leaving":
-            if age is not None and age >= causes.retirement_age(sc):
-                out.append(("到龄退休", "retires at the age limit"))
-            else:
-                out.append(LEAVES)
-            continue
-        what = causes.fact_words(t, sc, cadres, c)
-        if what is None:
-            out.append(("按组织安排调整", "moved by the organisation's decision"))
-            continue
-        end = causes.end_words(t, moves_on, cadre_value(cadres, c, "finding"))
-        out.append((f"{what[0]}，{end[0]}", f"{what[1]}: {end[1]}"))
-    return out
-
-
-LEAVES = ("本届退出", "leaves this cycle")
 UNCAUSED_RELEASE = ("另行安排（未列原因）", "post to be arranged (no cause given)")
 
 

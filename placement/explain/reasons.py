@@ -29,16 +29,15 @@ from placement.eligibility.facts import Facts
 from placement.eligibility.fit import PARTS, fit_parts, given_scores
 from placement.eligibility.pairs import Pairs, reasons
 from placement.explain.reason_words import (
-    LEAVES,
     UNCAUSED_RELEASE,
     Words,
     cadre_rows,
-    cause_words,
     strength_words,
     target_words,
 )
 from placement.meaning import causes
-from placement.meaning import team_rules as meaning
+from placement.meaning.causes import LEAVES, cause_words
+from placement.roster.tables import Readings, line_readings
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
@@ -46,18 +45,6 @@ PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "ex
 KIND_WORDS = {"promotion": ("提拔任职", "promoted"), "lateral": ("平级交流任职", "lateral move"),
               "demotion": ("降职使用", "demoted"), "appointment": ("新任职", "newly appointed")}
 STAY = ("留任", "stays in post")
-
-
-def _member_counts(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame
-                   ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per team minimum: whether each roster line's holder counts, and the place (team,
-    or county) whose figure the line counts towards ("" out of scope)."""
-    cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
-    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
-    stay = (roster["change"] == "stay").to_numpy()
-    return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
-                   meaning.places(rule, data, sc, facts).team_place()[team])
-            for rule in meaning.TEAM_MINIMUMS}
 
 
 def _tight(figures: pd.DataFrame) -> dict[tuple[str, str], bool]:
@@ -167,12 +154,13 @@ def _rule_ids(required_by: str) -> tuple[str, ...]:
 
 def _explain_lines(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
                    roster: pd.DataFrame, figures: pd.DataFrame,
-                   moves: pd.DataFrame | None) -> list[dict]:
+                   moves: pd.DataFrame | None, readings: Readings) -> list[dict]:
     """Per roster line, the pieces of its reason: `head` (binding rule or what the line
-    is), `strengths`, `targets`, `vacancy` (with and without the post's name), `rules`."""
+    is), `strengths`, `targets`, `vacancy` (with and without the post's name), `rules`.
+    `readings`: the lines' `line_readings`."""
     required = _required(moves, pairs, data)
     kind = ({} if moves is None else dict(zip(moves["cadre_id"], moves["kind"], strict=True)))
-    attrs = _member_counts(data, sc, facts, roster)
+    attrs = readings
     tight = _tight(figures)
     names = Names(data)
     fates = {} if moves is None else _fates(data, sc, facts, moves)
@@ -226,7 +214,8 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     ids the reason speaks of, ';'-separated) for every roster line. `moves`: moves.csv
     (its `required_by` and `kind`); without it, the rules that removed a sitting cadre's
     own pair stand for `required_by`."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
+                            line_readings(data, sc, facts, roster))
     return _roster_columns(pieces, data, sc, roster)
 
 
@@ -241,10 +230,12 @@ def _roster_columns(pieces: list[dict], data: DataSet, sc: Scenario, roster: pd.
 
 
 def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs, roster: pd.DataFrame,
-            moves: pd.DataFrame, figures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+            moves: pd.DataFrame, figures: pd.DataFrame, readings: Readings
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reason columns of the roster (`roster_reasons`) and of moves.csv
-    (`move_reasons`), the lines explained once for both."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    (`move_reasons`), the lines explained once for both (`readings`: the lines'
+    `line_readings`, carried from the pipeline)."""
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves, readings)
     lines = _roster_columns(pieces, data, sc, roster)
     return lines, _move_columns(pieces, data, sc, facts, moves, roster, lines)
 
@@ -264,7 +255,8 @@ def move_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     holder's strengths, the targets the new line serves, the post it takes and what
     became of its holder. A release or a departure (拟免): its cause from `required_by`
     in words; a release with none says so ("另行安排（未列原因）")."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves)
+    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
+                            line_readings(data, sc, facts, roster))
     return _move_columns(pieces, data, sc, facts, moves, roster, fit_detail(data, sc, roster))
 
 

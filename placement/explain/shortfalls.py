@@ -27,11 +27,14 @@ from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons, structu
 from placement.meaning import cadre_rules, reserve
 from placement.meaning import team_rules as meaning
 from placement.meaning.posts import BOTH_HEADS
+from placement.roster.tables import Readings
 
 
 def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
-                     roster: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """One row per (rule, place) short: rule, where, shortfall, cause_zh, cause_en."""
+                     roster: pd.DataFrame, figures: pd.DataFrame,
+                     readings: Readings) -> pd.DataFrame:
+    """One row per (rule, place) short: rule, where, shortfall, cause_zh, cause_en.
+    `readings`: the roster lines' `line_readings`, read once by the pipeline."""
     short = figures[(figures["shortfall"] > 0) & (figures["mode"] == "target")]
     universe = structural_pairs(data, sc, facts)
     u_team = facts.p_team[universe["post"].to_numpy()]
@@ -43,7 +46,7 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     cover = None  # R-RS1's matching, computed once when a team falls short
     for f in short.itertuples(index=False):
         if meaning.has_share_tier(f.rule) and f.scope == "all":
-            zh, en = _teams_short(data, sc, facts, roster, f)
+            zh, en = _teams_short(data, sc, roster, readings[f.rule][0], f)
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
                                    removed)
@@ -158,15 +161,12 @@ def _reserves(data, sc, facts, cover, f):
     return zh, en
 
 
-def _teams_short(data, sc, facts, roster, f):
+def _teams_short(data, sc, roster, has, f):
     """The share of places (R-TC5 (b)): the places (counties, or teams with `per =
     "team"`) with fewer than `min_women` women, each named beside its id with the women
     it has."""
     each = meaning.most_minimum(f.rule, sc)
     team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
-    cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
-    has = meaning.counts(f.rule, data, sc, facts, cadre, team,
-                         (roster["change"] == "stay").to_numpy())
     names, of_team = meaning.share_places(data, sc)
     place = of_team[team]
     women = np.bincount(place[has & (place >= 0)], minlength=len(names))

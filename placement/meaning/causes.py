@@ -220,6 +220,36 @@ def end_words(rule: str, moves_on: bool, finding: str) -> Words:
     return _RELEASE_END[EVALUATION if rule == EVALUATION else exchange]
 
 
+LEAVES = ("本届退出", "leaves this cycle")
+
+
+def cause_words(required_by: str, moves_on: bool, sc: Scenario, cadres: pd.DataFrame,
+                c: int, age: int | None = None) -> list[Words]:
+    """The cause of a sitting cadre's move or release in words, from moves.csv's
+    `required_by` (rule ids separated by ';', or "leaving"): one phrase per cause, each
+    ending in what follows from it ("按规定交流" when the cadre moves on to a post in
+    scope, "交流出本范围，另行安排" / "按规定退休" / "免去现职" when he or she leaves).
+    `age`: whole years on the reference date, to tell a retirement from other leaving.
+    Empty when `required_by` is."""
+    tokens = [t.strip() for t in str(required_by or "").replace("；", ";").split(";")
+              if t.strip()]
+    out: list[Words] = []
+    for t in tokens:
+        if t == "leaving":
+            if age is not None and age >= retirement_age(sc):
+                out.append(("到龄退休", "retires at the age limit"))
+            else:
+                out.append(LEAVES)
+            continue
+        what = fact_words(t, sc, cadres, c)
+        if what is None:
+            out.append(("按组织安排调整", "moved by the organisation's decision"))
+            continue
+        end = end_words(t, moves_on, cadre_value(cadres, c, "finding"))
+        out.append((f"{what[0]}，{end[0]}", f"{what[1]}: {end[1]}"))
+    return out
+
+
 def marked(sc: Scenario, cadre: dict) -> bool:
     """The cadre's democratic evaluation (a dict of the cadre's columns) is marked under
     R-RO9 (优秀+称职 below `adjust_below`, or 不称职 above `remove_above`), whatever the

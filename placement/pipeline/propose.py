@@ -1,10 +1,11 @@
 """Propose a roster from loaded inputs, without writing files.
 
-facts and eligible pairs → pre-checks (a post nobody may take, a lock that
-breaks a hard rule: answered before any solve, naming the post or lock and the
-rules) → model → solve. When no roster exists, the explanation's conflicting
-rule instances, and its relaxation trials solved here, so that explanation
-code never calls back into the pipeline.
+facts and eligible pairs → pre-checks (`placement.eligibility.prechecks`: a post
+nobody may take, a lock that breaks a hard rule, a hard minimum the pool cannot reach:
+answered before any solve, naming the post or lock and the rules) → model → solve.
+When no roster exists, the explanation's conflicting rule instances, and its
+relaxation trials solved here, so that explanation code never calls back into the
+pipeline.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
 from models.builder import build
@@ -24,70 +24,13 @@ from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts, compute_facts
-from placement.eligibility.pairs import Pairs, eligible_pairs, reasons
-from placement.explain.infeasible import Relaxation, count_prechecks, relaxation_trials
+from placement.eligibility.pairs import Pairs, eligible_pairs
+from placement.eligibility.prechecks import prechecks
+from placement.explain.infeasible import Relaxation, relaxation_trials
 from placement.explain.infeasible import explain as explain_infeasibility
 from placement.roster.tables import roster_table
 from placement.solver.solve import SolveOutcome, Status, solve
 from placement.solver.warm import WarmMip
-
-
-def prechecks(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs) -> list[dict]:
-    """Conflicts visible before solving: every one is a reason for infeasibility (a post
-    left open for another channel, `facts.p_open`, needs no holder)."""
-    out = []
-    has_pair = facts.p_open.copy()
-    has_pair[pairs.post] = True
-    removed = pairs.removed
-    for p in np.flatnonzero(~has_pair):
-        rules = sorted(
-            reasons(np.bitwise_or.reduce(removed.loc[removed["post"] == p, "bits"], initial=0))
-        )
-        out.append(
-            {
-                "rule": ",".join(rules) or "NO_CANDIDATE",
-                "where": data.posts["post_id"].iat[p],
-                "detail": "no cadre may take this post",
-                    "detail_zh": "没有人员可任此职位",
-            }
-        )
-    for cadre, post, rules in pairs.lock_conflicts:
-        out.append(
-            {
-                "rule": ",".join(rules),
-                "where": f"must {cadre}->{post}",
-                "detail": "the lock breaks a hard rule",
-                    "detail_zh": "该锁定违反硬性规定",
-            }
-        )
-    keep = set(sc.locks.keep)
-    stay_ok = set(pairs.cadre[pairs.own].tolist())
-    inc = data.posts["incumbent_id"]
-    cpos = pd.Index(data.cadres["cadre_id"])
-    for p in np.flatnonzero(
-        (data.posts["post_id"].isin(keep) | data.posts["team_id"].isin(keep)).to_numpy()
-        & (inc != "").to_numpy()
-    ):
-        c = cpos.get_loc(inc.iat[p])
-        if c not in stay_ok:
-            rules = sorted(
-                {
-                    r
-                    for rs in removed.loc[(removed["cadre"] == c) & removed["own"], "bits"].map(
-                        reasons
-                    )
-                    for r in rs
-                }
-            ) or ["LEAVING"]
-            out.append(
-                {
-                    "rule": ",".join(rules),
-                    "where": f"keep {data.posts['post_id'].iat[p]}",
-                    "detail": "the incumbent may not stay",
-                    "detail_zh": "现任人员不能留任",
-                }
-            )
-    return out
 
 
 @dataclass
@@ -138,7 +81,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     facts = compute_facts(data, sc.reference_date)
     pairs = eligible_pairs(data, sc, facts)
     times["eligibility"] = round(time.perf_counter() - t0, 3)
-    conflicts = prechecks(data, sc, facts, pairs) or count_prechecks(data, sc, facts, pairs)
+    conflicts = prechecks(data, sc, facts, pairs)
     if conflicts:
         relax = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]))
                  if explain else [])
@@ -160,7 +103,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             t0 = time.perf_counter()
             if show is not None:  # the progress line says what the next seconds do
                 show("infeasibility", 0.0, math.nan, math.nan)
-            report = explain_infeasibility(data, sc, facts, pairs)
+            report = explain_infeasibility(data, sc, facts)
             conflicts = report["conflicts"] or conflicts
             relax = verify(data, report["trials"])
             times["explain"] = round(time.perf_counter() - t0, 3)

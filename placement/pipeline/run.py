@@ -32,7 +32,13 @@ from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
-from placement.roster.tables import holders_after, moves_table, rules_display, structure_table
+from placement.roster.tables import (
+    holders_after,
+    line_readings,
+    moves_table,
+    rules_display,
+    structure_table,
+)
 from placement.solver.solve import SolveOutcome
 
 
@@ -112,11 +118,14 @@ def solve_result(
     report = check_roster(sc, data, roster)
     summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
     moves = moves_table(data, prop.facts, prop.pairs, chosen)
-    lines, moved = explain(data, sc, prop.facts, prop.pairs, roster, moves, report.figures)
+    readings = line_readings(data, sc, prop.facts, roster)  # read once, carried
+    lines, moved = explain(data, sc, prop.facts, prop.pairs, roster, moves, report.figures,
+                           readings)
     roster, moves = roster.join(lines), moves.join(moved)
     dismissals = dismissals_table(data, moves)
     teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
-    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures)
+    causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures,
+                              readings)
     rules = rules_display(rules_table(report), data)
     summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
     if start_from is not None:

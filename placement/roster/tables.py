@@ -117,8 +117,9 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
 def structure_table(
     data: DataSet, sc: Scenario, facts: Facts, holders_after: np.ndarray
 ) -> pd.DataFrame:
-    """Per team, before (current incumbents) and after (the roster): size, women, young,
-    locals, exchanged-in, non-Party, township-head experience, average age."""
+    """Per team, before (current incumbents) and after (the roster): size, the counts of
+    `COUNTED` (women, young, locals, exchanged-in, non-Party, township-head experience),
+    average age."""
     teams = data.teams
     rows = {}
     for label, holders in (("before", facts.p_incumbent), ("after", holders_after)):
@@ -133,12 +134,7 @@ def structure_table(
         )
         agg = frame.groupby("team").agg(
             size=("size", "sum"),
-            women=("women", "sum"),
-            young=("young", "sum"),
-            locals=("locals", "sum"),
-            exchanged_in=("exchanged_in", "sum"),
-            non_party=("non_party", "sum"),
-            township_head=("township_head", "sum"),
+            **{col: (col, "sum") for col in COUNTED},
             avg_age=("age", "mean"),
         )
         agg = agg.reindex(range(len(teams))).fillna({"avg_age": np.nan}).fillna(0)
@@ -153,20 +149,27 @@ def structure_table(
             "posts": np.bincount(facts.p_team, minlength=len(teams)),
         }
     )
-    for col in (
-        "size",
-        "women",
-        "young",
-        "locals",
-        "exchanged_in",
-        "non_party",
-        "township_head",
-        "avg_age",
-    ):
+    for col in ("size", *COUNTED, "avg_age"):
         for label in ("before", "after"):
             values = rows[label][col].to_numpy()
             out[f"{col}_{label}"] = values if col == "avg_age" else values.astype(int)
     return out
+
+
+Readings = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def line_readings(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame) -> Readings:
+    """Per team minimum (`meaning.TEAM_MINIMUMS`): whether each roster line's holder
+    counts, and the place (team, or county) whose figure the line counts towards ("" out
+    of scope). Read once per result and carried to the reasons and the shortfall causes,
+    which would otherwise each read the same lines again."""
+    cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
+    stay = (roster["change"] == "stay").to_numpy()
+    return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
+                   meaning.places(rule, data, sc, facts).team_place()[team])
+            for rule in meaning.TEAM_MINIMUMS}
 
 
 def holders_after(data: DataSet, pairs: Pairs, chosen: np.ndarray) -> np.ndarray:

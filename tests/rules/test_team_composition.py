@@ -364,13 +364,15 @@ def test_R_TC5_model_shortfall_names_the_teams_short():
     """At weight 64 no second woman is placed (65 > 64): tier (b)'s one figure is 3 short
     and its cause names the four teams with fewer than 2 women, not TO (out of scope)."""
     from placement.explain.shortfalls import shortfall_causes
+    from placement.roster.tables import line_readings
 
     data = women_case()
     sc = {"R-TC5": {"per": "team", "mode": "target", "weight": 64}}
     prop = solve(data, sc)
     report = check(data, sc, placed(prop))
+    readings = line_readings(data, report.scenario, prop.facts, prop.roster)
     causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
-                              report.figures)
+                              report.figures, readings)
     row = causes[causes["rule"] == "R-TC5"].set_index("where").loc["all"]
     assert row["shortfall"] == 3
     assert "teams with 2+ women, has 0; short: T1 (T1, 1), T2 (T2, 1), T3 (T3, 1), T4 (T4, 1)" \

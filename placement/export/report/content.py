@@ -9,7 +9,7 @@ report's language.
 Reasons: a `reason` column in roster.csv or moves.csv (or `reason_zh` /
 `reason_en`, written by the explanation step when it runs) is shown as it is;
 without one a short reason is composed from what the result folder says: the
-cause of a move in words (`reason_words.cause_words`), else its kind, and what became
+cause of a move in words (`meaning.causes.cause_words`), else its kind, and what became
 of the previous holder. Scores and rule ids keep their own columns, never the reason.
 """
 
@@ -24,10 +24,11 @@ import pandas as pd
 from placement.checker.report import REPORT_ONLY
 from placement.data.names import Names
 from placement.eligibility.facts import whole_years
-from placement.explain.reason_words import UNCAUSED_RELEASE, cause_words
+from placement.explain.reason_words import UNCAUSED_RELEASE
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
 from placement.export.report.planner import change_lines, rule_rows
 from placement.meaning import reserve, team_rules
+from placement.meaning.causes import cause_words
 from placement.roster.result_folder import Result
 
 # Team rules whose per-team figure belongs to one structure column (`READINGS`).
@@ -65,7 +66,7 @@ def _names(res: Result) -> pd.Series:
 
 
 def _cause(res: Result, cadre_id: str, required_by: str, moves_on: bool, lang: str) -> str:
-    """`required_by` in a committee's words (`reason_words.cause_words`), read against the
+    """`required_by` in a committee's words (`meaning.causes.cause_words`), read against the
     cadre's own data; "" when it names nothing."""
     cadres = res.data.cadres
     rows = pd.Index(cadres["cadre_id"])
