@@ -8,7 +8,7 @@ from solving import scenario, solve_checked
 
 from placement.checker import check_roster
 from placement.explain.shortfalls import shortfall_causes
-from placement.roster.tables import line_readings
+from placement.roster.tables import read_members
 from placement.solver.solve import Status
 
 
@@ -62,7 +62,7 @@ def test_every_shortfall_has_a_cause_naming_the_pool():
                    "R-EL5": {}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
-    readings = line_readings(data, sc, prop.facts, prop.roster)
+    readings = read_members(data, sc, prop.facts, prop.roster)
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures,
                               readings)
     row = causes[causes["rule"] == "R-TC5"].iloc[0]

@@ -22,7 +22,7 @@ from placement.explain.shortfalls import shortfall_causes
 from placement.explain.whynot import WhyNot
 from placement.export.lrmx.titles import places_of
 from placement.export.report.content import _places_short
-from placement.roster.tables import line_readings
+from placement.roster.tables import read_members
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_a_shortfall_cause_names_the_team_the_cadres_went_to():
                              "every_mode": "target"}})
     prop = solve_checked(data, sc)
     report = check_roster(sc, data, prop.roster)
-    readings = line_readings(data, sc, prop.facts, prop.roster)
+    readings = read_members(data, sc, prop.facts, prop.roster)
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures,
                               readings)
     row = causes.set_index("where").loc["T2"]

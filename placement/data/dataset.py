@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -40,3 +41,18 @@ class DataSet:
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+
+def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Bool per pair: `wanted[i]` is non-empty and among cadre `cadre[i]`'s specialties.
+
+    The specialty lists are flattened once into (cadre, specialty code) keys, so the
+    test is one `np.isin` over the pairs. Read by the fit (the post's specialty) and by
+    R-TC7 / R-TC9 (the team's system, the specialty it needs): a fact of the data, so it
+    lives with the data set, below both."""
+    listed = pd.Series(data.cadres["specialties"].to_numpy(dtype=object)).explode().dropna()
+    vocab = pd.Index(listed.unique())
+    held = listed.index.to_numpy(dtype=np.int64) * len(vocab) + vocab.get_indexer(listed)
+    code = vocab.get_indexer(np.asarray(wanted, dtype=object))
+    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
+    return (code >= 0) & (np.asarray(wanted, dtype=object) != "") & np.isin(key, held)

@@ -23,9 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet
+from placement.data.dataset import DataSet, has_specialty
 from placement.data.scenario import FitWeights
-from placement.meaning.team_rules import has_specialty
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
 NO_GRADE = 0.6

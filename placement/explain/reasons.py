@@ -37,7 +37,7 @@ from placement.explain.reason_words import (
 )
 from placement.meaning import causes
 from placement.meaning.causes import LEAVES, cause_words
-from placement.roster.tables import Readings, line_readings
+from placement.roster.tables import Readings, read_members
 
 PART_NAMES = {"specialty": ("专业", "specialty"), "experience": ("经历", "experience"),
               "assessment": ("考核", "assessment"), "approval": ("民主推荐", "approval")}
@@ -154,20 +154,32 @@ def _rule_ids(required_by: str) -> tuple[str, ...]:
 
 def _explain_lines(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
                    roster: pd.DataFrame, figures: pd.DataFrame,
-                   moves: pd.DataFrame | None, readings: Readings) -> list[dict]:
+                   moves: pd.DataFrame | None, readings: Readings
+                   ) -> tuple[list[dict], list[list[Words] | None]]:
     """Per roster line, the pieces of its reason: `head` (binding rule or what the line
-    is), `strengths`, `targets`, `vacancy` (with and without the post's name), `rules`.
-    `readings`: the lines' `line_readings`."""
+    is), `strengths`, `targets`, `vacancy` (with and without the post's name), `rules`;
+    and per moves.csv line, in its order, the cause in words of one that takes no roster
+    line (a release, a departure; "另行安排（未列原因）" without one), else None: every
+    cause read in one pass.
+    `readings`: the members' readings (`read_members`)."""
     required = _required(moves, pairs, data)
     kind = ({} if moves is None else dict(zip(moves["cadre_id"], moves["kind"], strict=True)))
-    attrs = readings
+    attrs = readings.lines()
     tight = _tight(figures)
     names = Names(data)
     fates = {} if moves is None else _fates(data, sc, facts, moves)
     strengths = _strengths(data, sc, roster, {k: _rule_ids(v) for k, v in required.items()})
-    cpos = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
+    cadre_row = pd.Index(data.cadres["cadre_id"])
+    cpos = cadre_row.get_indexer(roster["cadre_id"])
     prev = roster.get("previous_holder_id", pd.Series("", index=roster.index))
     prev = prev.fillna("").astype(str).to_numpy()
+    released: list[list[Words] | None] = []
+    on_roster = set(roster["cadre_id"])
+    for m in () if moves is None else moves.itertuples(index=False):
+        c = cadre_row.get_loc(m.cadre_id)
+        released.append(None if m.to_post and m.cadre_id in on_roster else
+                        cause_words(str(m.required_by or ""), False, sc, data.cadres, c,
+                                    int(facts.c_age[c])) or [UNCAUSED_RELEASE])
     out = []
     for i, row in enumerate(roster.itertuples(index=False)):
         req = required.get(row.cadre_id, "") if row.change == "moved_in" else ""
@@ -191,7 +203,7 @@ def _explain_lines(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
                     "vacancy": _vacancy(prev[i], fates) if change else None,
                     "vacancy_named": _vacancy(prev[i], fates, post) if change else None,
                     "rules": ";".join(dict.fromkeys(ids))})
-    return out
+    return out, released
 
 
 def _sentence(p: dict, k: int, named: bool) -> str:
@@ -214,8 +226,8 @@ def roster_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     ids the reason speaks of, ';'-separated) for every roster line. `moves`: moves.csv
     (its `required_by` and `kind`); without it, the rules that removed a sitting cadre's
     own pair stand for `required_by`."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
-                            line_readings(data, sc, facts, roster))
+    pieces, _ = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
+                               read_members(data, sc, facts, roster))
     return _roster_columns(pieces, data, sc, roster)
 
 
@@ -234,10 +246,10 @@ def explain(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs, roster: pd.
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reason columns of the roster (`roster_reasons`) and of moves.csv
     (`move_reasons`), the lines explained once for both (`readings`: the lines'
-    `line_readings`, carried from the pipeline)."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves, readings)
+    `read_members`, carried from the pipeline)."""
+    pieces, released = _explain_lines(data, sc, facts, pairs, roster, figures, moves, readings)
     lines = _roster_columns(pieces, data, sc, roster)
-    return lines, _move_columns(pieces, data, sc, facts, moves, roster, lines)
+    return lines, _move_columns(pieces, released, moves, roster, lines)
 
 
 def _forced_moves(data: DataSet, pairs: Pairs) -> dict[str, tuple[str, ...]]:
@@ -255,18 +267,17 @@ def move_reasons(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     holder's strengths, the targets the new line serves, the post it takes and what
     became of its holder. A release or a departure (拟免): its cause from `required_by`
     in words; a release with none says so ("另行安排（未列原因）")."""
-    pieces = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
-                            line_readings(data, sc, facts, roster))
-    return _move_columns(pieces, data, sc, facts, moves, roster, fit_detail(data, sc, roster))
+    pieces, released = _explain_lines(data, sc, facts, pairs, roster, figures, moves,
+                                      read_members(data, sc, facts, roster))
+    return _move_columns(pieces, released, moves, roster, fit_detail(data, sc, roster))
 
 
-def _move_columns(pieces: list[dict], data: DataSet, sc: Scenario, facts: Facts,
+def _move_columns(pieces: list[dict], released: list[list[Words] | None],
                   moves: pd.DataFrame, roster: pd.DataFrame, detail: pd.DataFrame
                   ) -> pd.DataFrame:
     by_cadre = dict(zip(roster["cadre_id"], range(len(roster)), strict=True))
-    cadre_row = pd.Index(data.cadres["cadre_id"])
     zh, en, dzh, den = [], [], [], []
-    for m in moves.itertuples(index=False):
+    for m, words in zip(moves.itertuples(index=False), released, strict=True):
         line = by_cadre.get(m.cadre_id) if m.to_post else None
         if line is not None:
             zh.append(_sentence(pieces[line], 0, True))
@@ -274,9 +285,6 @@ def _move_columns(pieces: list[dict], data: DataSet, sc: Scenario, facts: Facts,
             dzh.append(detail["fit_detail_zh"].iat[line])
             den.append(detail["fit_detail_en"].iat[line])
             continue
-        c = cadre_row.get_loc(m.cadre_id)
-        words = cause_words(str(m.required_by or ""), False, sc, data.cadres, c,
-                            int(facts.c_age[c])) or [UNCAUSED_RELEASE]
         zh.append("；".join(w[0] for w in words))
         en.append("; ".join(w[1] for w in words))
         dzh.append("")

@@ -23,7 +23,7 @@ from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
-from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons, structural_pairs
+from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons
 from placement.meaning import cadre_rules, reserve
 from placement.meaning import team_rules as meaning
 from placement.meaning.posts import BOTH_HEADS
@@ -34,10 +34,8 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
                      roster: pd.DataFrame, figures: pd.DataFrame,
                      readings: Readings) -> pd.DataFrame:
     """One row per (rule, place) short: rule, where, shortfall, cause_zh, cause_en.
-    `readings`: the roster lines' `line_readings`, read once by the pipeline."""
+    `readings`: the members' readings (`read_members`), read once by the pipeline."""
     short = figures[(figures["shortfall"] > 0) & (figures["mode"] == "target")]
-    universe = structural_pairs(data, sc, facts)
-    u_team = facts.p_team[universe["post"].to_numpy()]
     placed_team = pd.Series(
         pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"]),
         index=pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"]))
@@ -46,10 +44,9 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     cover = None  # R-RS1's matching, computed once when a team falls short
     for f in short.itertuples(index=False):
         if meaning.has_share_tier(f.rule) and f.scope == "all":
-            zh, en = _teams_short(data, sc, roster, readings[f.rule][0], f)
+            zh, en = _teams_short(data, sc, readings, f)
         elif f.rule in meaning.TEAM_MINIMUMS:
-            zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
-                                   removed)
+            zh, en = _team_minimum(data, f, readings, placed_team, removed)
         elif f.rule in cadre_rules.CADRE_RULES:
             zh, en = _per_cadre(data, facts, pairs, roster, f)
         elif f.rule == BOTH_HEADS:
@@ -70,15 +67,14 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     return pd.DataFrame(rows, columns=["rule", "where", "shortfall", "cause_zh", "cause_en"])
 
 
-def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
+def _team_minimum(data, f, readings, placed_team, removed):
     teams = data.teams
-    at = meaning.places(f.rule, data, sc, facts)
-    in_place = at.team_place() == f.where
-    sel = in_place[u_team]
-    cand = universe["cadre"].to_numpy()[sel]
-    post = universe["post"].to_numpy()[sel]
-    has = meaning.counts(f.rule, data, sc, facts, cand, u_team[sel],
-                         universe["own"].to_numpy()[sel])
+    in_place = readings.place[f.rule] == f.where
+    could = readings.pool  # every structural pair: who could take a post of the team
+    sel = in_place[could.team]
+    cand = could.cadre[sel]
+    post = could.post[sel]
+    has = could.counts[f.rule][sel]
     pool = sorted(set(cand[has].tolist()))
     excluded: Counter = Counter()
     eligible = []
@@ -161,14 +157,13 @@ def _reserves(data, sc, facts, cover, f):
     return zh, en
 
 
-def _teams_short(data, sc, roster, has, f):
+def _teams_short(data, sc, readings, f):
     """The share of places (R-TC5 (b)): the places (counties, or teams with `per =
     "team"`) with fewer than `min_women` women, each named beside its id with the women
     it has."""
-    each = meaning.most_minimum(f.rule, sc)
-    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
-    names, of_team = meaning.share_places(data, sc)
-    place = of_team[team]
+    names, of_team, each = readings.share[f.rule]
+    has = readings.after.counts[f.rule]
+    place = of_team[readings.after.team]
     women = np.bincount(place[has & (place >= 0)], minlength=len(names))
     short = np.flatnonzero(women < each)
     label = Names(data)

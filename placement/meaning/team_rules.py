@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import numpy as np
-import pandas as pd
 
-from placement.data.dataset import DataSet
+from placement.data.dataset import DataSet, has_specialty
 from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
 from placement.data.schema import PARTY_CPC
@@ -140,19 +139,6 @@ def _cadre(data: DataSet, column: str, cadre: np.ndarray, dtype=object) -> np.nd
 
 def _team(data: DataSet, column: str, team: np.ndarray) -> np.ndarray:
     return data.teams[column].to_numpy(dtype=object)[team]
-
-
-def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Bool per pair: `wanted[i]` is non-empty and among cadre `cadre[i]`'s specialties.
-
-    The specialty lists are flattened once into (cadre, specialty code) keys, so the
-    test is one `np.isin` over the pairs."""
-    listed = pd.Series(data.cadres["specialties"].to_numpy(dtype=object)).explode().dropna()
-    vocab = pd.Index(listed.unique())
-    held = listed.index.to_numpy(dtype=np.int64) * len(vocab) + vocab.get_indexer(listed)
-    code = vocab.get_indexer(np.asarray(wanted, dtype=object))
-    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
-    return (code >= 0) & (np.asarray(wanted, dtype=object) != "") & np.isin(key, held)
 
 
 def _exchanged_in(rule, data, sc, facts, cadre, team, own):

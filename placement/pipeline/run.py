@@ -32,13 +32,7 @@ from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
-from placement.roster.tables import (
-    holders_after,
-    line_readings,
-    moves_table,
-    rules_display,
-    structure_table,
-)
+from placement.roster.tables import moves_table, read_members, rules_display, structure_table
 from placement.solver.solve import SolveOutcome
 
 
@@ -103,29 +97,27 @@ def solve_result(
                        keep_close_to=keep_close_to, cancel=cancel)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
-    if prop.outcome is None:
-        summary |= {"status": "infeasible", "conflicts": named(prop.conflicts, data),
-                    "relaxations": prop.relaxations, "times": times}
-        return Result(summary, scenario=sc, data=data)
-    summary |= _outcome_summary(prop.outcome)
+    if prop.outcome is not None:
+        summary |= _outcome_summary(prop.outcome)
     roster = prop.roster
-    if roster is None:
-        summary |= {"times": times, "conflicts": named(prop.conflicts, data),
-                    "relaxations": prop.relaxations}
+    if roster is None:  # no roster: the conflicts found, the relaxations that restore one
+        said = {"conflicts": named(prop.conflicts, data), "relaxations": prop.relaxations}
+        summary |= ({"status": "infeasible"} | said | {"times": times} if prop.outcome is None
+                    else {"times": times} | said)  # the keys in summary.json's order
         return Result(summary, scenario=sc, data=data)
     t0 = time.perf_counter()
     chosen = prop.outcome.chosen
     report = check_roster(sc, data, roster)
     summary["check"] = {"ok": report.ok, "violations": len(report.violations)}
     moves = moves_table(data, prop.facts, prop.pairs, chosen)
-    readings = line_readings(data, sc, prop.facts, roster)  # read once, carried
+    readings = read_members(data, sc, prop.facts, roster)  # read once, carried
     lines, moved = explain(data, sc, prop.facts, prop.pairs, roster, moves, report.figures,
                            readings)
     roster, moves = roster.join(lines), moves.join(moved)
     dismissals = dismissals_table(data, moves)
-    teams = structure_table(data, sc, prop.facts, holders_after(data, prop.pairs, chosen))
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, roster, report.figures,
                               readings)
+    teams = structure_table(data, prop.facts, readings)
     rules = rules_display(rules_table(report), data)
     summary["counts"]["changed_posts"] = int((roster["change"] != "stay").sum())
     if start_from is not None:

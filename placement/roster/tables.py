@@ -11,6 +11,8 @@ numbers that were not produced by the model that proposed the roster.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -18,7 +20,7 @@ from placement.data.dataset import DataSet
 from placement.data.names import Names
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
-from placement.eligibility.pairs import Pairs, reasons
+from placement.eligibility.pairs import Pairs, reasons, structural_pairs
 from placement.meaning import team_rules as meaning
 
 # teams.csv column -> the rule whose reading of a member it counts (`meaning.READINGS`)
@@ -114,23 +116,16 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
     return pd.DataFrame(rows, columns=cols)
 
 
-def structure_table(
-    data: DataSet, sc: Scenario, facts: Facts, holders_after: np.ndarray
-) -> pd.DataFrame:
+def structure_table(data: DataSet, facts: Facts, readings: Readings) -> pd.DataFrame:
     """Per team, before (current incumbents) and after (the roster): size, the counts of
     `COUNTED` (women, young, locals, exchanged-in, non-Party, township-head experience),
-    average age."""
+    average age, from the members' readings (`read_members`)."""
     teams = data.teams
     rows = {}
-    for label, holders in (("before", facts.p_incumbent), ("after", holders_after)):
-        held = holders >= 0
-        c = holders[held]
-        t = facts.p_team[held]
-        stay = facts.c_own_post[c] == np.flatnonzero(held)
+    for label, members in (("before", readings.before), ("after", readings.after)):
         frame = pd.DataFrame(
-            {"team": t, "size": 1, "age": facts.c_age[c].astype(float)}
-            | {col: meaning.counts(rule, data, sc, facts, c, t, stay)
-               for col, rule in COUNTED.items()}
+            {"team": members.team, "size": 1, "age": facts.c_age[members.cadre].astype(float)}
+            | {col: members.counts[rule] for col, rule in COUNTED.items()}
         )
         agg = frame.groupby("team").agg(
             size=("size", "sum"),
@@ -156,26 +151,62 @@ def structure_table(
     return out
 
 
-Readings = dict[str, tuple[np.ndarray, np.ndarray]]
+@dataclass(frozen=True)
+class Members:
+    """Members, or would-be members, of teams: the cadre row, post row and team row of
+    each, and per rule (`COUNTED`'s, `TEAM_MINIMUMS`) whether the member counts."""
+
+    cadre: np.ndarray
+    post: np.ndarray
+    team: np.ndarray
+    counts: dict[str, np.ndarray]
 
 
-def line_readings(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame) -> Readings:
-    """Per team minimum (`meaning.TEAM_MINIMUMS`): whether each roster line's holder
-    counts, and the place (team, or county) whose figure the line counts towards ("" out
-    of scope). Read once per result and carried to the reasons and the shortfall causes,
-    which would otherwise each read the same lines again."""
+@dataclass(frozen=True)
+class Readings:
+    """The team readings of a result, read once (`read_members`) and carried to the
+    structure table, the reasons and the shortfall causes, which would otherwise each
+    read the same members again: `before` the current incumbents (by post), `after` the
+    roster's lines (in its order), `pool` every structural pair (`structural_pairs`: who
+    could take which post at all), for the shortfall causes' pools; `place`, per team
+    minimum, the place (team, or county) of each team row whose figure it counts
+    towards ("" out of scope); `share`, per rule with a share-of-places tier, its
+    places' names, each team row's place (-1 out of scope) and the members each place
+    must have."""
+
+    before: Members
+    after: Members
+    pool: Members
+    place: dict[str, np.ndarray]
+    share: dict[str, tuple[np.ndarray, np.ndarray, int]]
+
+    def lines(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per team minimum: whether each roster line's holder counts, and its place."""
+        return {rule: (self.after.counts[rule], where[self.after.team])
+                for rule, where in self.place.items()}
+
+
+def read_members(data: DataSet, sc: Scenario, facts: Facts, roster: pd.DataFrame) -> Readings:
+    """The readings of the current incumbents, of `roster`'s lines and of the structural
+    pairs (`Readings`)."""
+    held = np.flatnonzero(facts.p_incumbent >= 0)
+    inc = facts.p_incumbent[held]
     cadre = pd.Index(data.cadres["cadre_id"]).get_indexer(roster["cadre_id"])
-    team = pd.Index(data.teams["team_id"]).get_indexer(roster["team_id"])
-    stay = (roster["change"] == "stay").to_numpy()
-    return {rule: (meaning.counts(rule, data, sc, facts, cadre, team, stay),
-                   meaning.places(rule, data, sc, facts).team_place()[team])
-            for rule in meaning.TEAM_MINIMUMS}
-
-
-def holders_after(data: DataSet, pairs: Pairs, chosen: np.ndarray) -> np.ndarray:
-    holders = np.full(len(data.posts), -1, dtype=np.int64)
-    holders[pairs.post[chosen]] = pairs.cadre[chosen]
-    return holders
+    post = pd.Index(data.posts["post_id"]).get_indexer(roster["post_id"])
+    universe = structural_pairs(data, sc, facts)
+    sides = {"before": (inc, held, facts.c_own_post[inc] == held),
+             "after": (cadre, post, (roster["change"] == "stay").to_numpy()),
+             "pool": (universe["cadre"].to_numpy(), universe["post"].to_numpy(),
+                      universe["own"].to_numpy(bool))}
+    rules = dict.fromkeys([*meaning.TEAM_MINIMUMS, *COUNTED.values()])
+    members = {side: Members(c, p, facts.p_team[p], {
+        rule: meaning.counts(rule, data, sc, facts, c, facts.p_team[p], stay) for rule in rules})
+        for side, (c, p, stay) in sides.items()}
+    place = {rule: meaning.places(rule, data, sc, facts).team_place()
+             for rule in meaning.TEAM_MINIMUMS}
+    share = {rule: (*meaning.share_places(data, sc), meaning.most_minimum(rule, sc))
+             for rule in meaning.TEAM_MINIMUMS if meaning.has_share_tier(rule)}
+    return Readings(members["before"], members["after"], members["pool"], place, share)
 
 
 def places_named(where: str, names: Names, lang: str = "zh") -> str:

@@ -43,7 +43,7 @@ from placement.data.scenario_io import load_scenario
 from placement.eligibility.facts import compute_facts
 from placement.explain.shortfalls import reserve_coverage, shortfall_causes
 from placement.pipeline.propose import propose
-from placement.roster.tables import line_readings
+from placement.roster.tables import read_members
 
 ROOT = Path(__file__).resolve().parents[2]
 RS1 = {"R-RS1": {"mode": "target"}}
@@ -134,7 +134,7 @@ def test_R_RS1_model_shortfall_names_the_uncovered_posts():
     prop = propose(sc, data)  # X at D1, Y at D2 (90 each), R unplaced
     assert placed(prop) == {"D1": "X", "D2": "Y"}
     report = check_roster(sc, data, prop.roster)
-    readings = line_readings(data, sc, prop.facts, prop.roster)
+    readings = read_members(data, sc, prop.facts, prop.roster)
     causes = shortfall_causes(data, sc, prop.facts, prop.pairs, prop.roster, report.figures,
                               readings)
     row = causes[causes["rule"] == "R-RS1"].iloc[0]

@@ -242,14 +242,14 @@ def test_R_RO5_model_no_other_post_reported_never_released():
     the shortfall is the planner's action, re-dividing T1's portfolios. Hard: A stays in
     T1 (160), where reading hard as "another post of T1" would have no roster."""
     from placement.explain.shortfalls import shortfall_causes
-    from placement.roster.tables import line_readings
+    from placement.roster.tables import read_members
 
     data = portfolio_alone()
     on = {"R-RO5": {"mode": "target", "weight": 100}}
     prop = solve(data, on)
     assert placed(prop) == {"P1": "A", "Q1": "G"} and prop.outcome.objective == 60
     report = check(data, on, placed(prop))
-    readings = line_readings(data, report.scenario, prop.facts, prop.roster)
+    readings = read_members(data, report.scenario, prop.facts, prop.roster)
     causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
                               report.figures, readings).set_index(["rule", "where"])
     cause = causes.loc[("R-RO5", "A")]

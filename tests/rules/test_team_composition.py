@@ -364,13 +364,13 @@ def test_R_TC5_model_shortfall_names_the_teams_short():
     """At weight 64 no second woman is placed (65 > 64): tier (b)'s one figure is 3 short
     and its cause names the four teams with fewer than 2 women, not TO (out of scope)."""
     from placement.explain.shortfalls import shortfall_causes
-    from placement.roster.tables import line_readings
+    from placement.roster.tables import read_members
 
     data = women_case()
     sc = {"R-TC5": {"per": "team", "mode": "target", "weight": 64}}
     prop = solve(data, sc)
     report = check(data, sc, placed(prop))
-    readings = line_readings(data, report.scenario, prop.facts, prop.roster)
+    readings = read_members(data, report.scenario, prop.facts, prop.roster)
     causes = shortfall_causes(data, report.scenario, prop.facts, prop.pairs, prop.roster,
                               report.figures, readings)
     row = causes[causes["rule"] == "R-TC5"].set_index("where").loc["all"]
