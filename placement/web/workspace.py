@@ -260,7 +260,7 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
     """An upload (`files`: name, base64 content) kept as datasets/`stem` with its scenario
     scenarios/`stem`.toml (`name` = `shown`): built in a private folder and moved into
     place with one rename, then its scenario written. Returns (201, body), or (422, the
-    problems the import and loader found, named as uploaded); raises `Refused` (400 a
+    problems the import and loader found, named as uploaded); raises `Refused` (422 a
     bad file, 409 the name taken meanwhile)."""
     target = root / "datasets" / stem
     sc_path = root / "scenarios" / f"{stem}.toml"
@@ -272,14 +272,14 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             try:
                 raw = base64.b64decode(content, validate=True)
             except binascii.Error:
-                raise refused(400, f"“{name}”的内容无法读取（不是 base64）。",
+                raise refused(422, f"“{name}”的内容无法读取（不是 base64）。",
                               f"{name}: content is not base64") from None
             lrmx = Path(name).suffix.lower() in (".lrmx", ".lrm")
             (forms if lrmx else stage).joinpath(name).write_bytes(raw)
         books = list(stage.glob("*.xlsx"))
         has_forms = any(forms.iterdir())
         if has_forms and books:
-            raise refused(400, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
+            raise refused(422, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
                           "forms (.lrmx) go with CSV tables, not a workbook")
         source = books[0] if len(books) == 1 and len(files) == 1 else stage
         try:
