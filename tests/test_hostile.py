@@ -1110,3 +1110,29 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
     assert selected and selected[1] == selected[2] and int(selected[1]) >= 30, tail
     assert counts and counts[1] == counts[2], tail  # every case passed every check
     assert "failure" not in summary.lower(), tail
+
+
+# ------------------------------------------------------------ smaller, by class
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "port {port} is in use (another workbench may be running)"),
+    ("zh", "端口 {port} 已被占用")])
+def test_serve_on_a_busy_port_says_so_before_any_address(tmp_path, lang, words):
+    """Class: smaller. Another server listens on the port: `placement serve` prints no
+    URL (it is not serving there), names the port in words, exits 2, no traceback, and
+    opens no workspace."""
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        run = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "cli.py"),
+                              "serve", "--data-dir", str(tmp_path / "ws"), "--port", str(port),
+                              "--no-browser", "--lang", lang],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert words.format(port=port) in run.stderr
+    assert "http://" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "ws").exists()
