@@ -1136,3 +1136,31 @@ def test_serve_on_a_busy_port_says_so_before_any_address(tmp_path, lang, words):
     assert words.format(port=port) in run.stderr
     assert "http://" not in run.stdout + run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize("full_at", ["report.xlsx", "report.html"])
+@pytest.mark.parametrize("earlier", [False, True])
+def test_report_on_a_full_disk_leaves_both_files_or_neither(solved, tmp_path, monkeypatch,
+                                                            full_at, earlier):
+    """Class: smaller. The disk fills while `placement report` writes one of its two
+    files: exit 2 saying so, and the folder keeps both files as they were: none (no
+    report yet) or the earlier pair byte for byte; no temporary file left."""
+    folder = _result(Env(tmp_path, tmp_path, tmp_path, solved))
+    for name in ("report.xlsx", "report.html"):
+        (folder / name).unlink(missing_ok=True)
+    if earlier:
+        assert CliRunner().invoke(app, ["report", str(folder)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    stage = atomic._stage
+
+    def full(path, data):
+        if path.name == full_at:
+            raise OSError(28, "No space left on device")
+        return stage(path, data)
+
+    monkeypatch.setattr(atomic, "_stage", full)
+    res = CliRunner().invoke(app, ["report", str(folder), "--lang", "en"])
+    assert res.exit_code == 2, res.output
+    assert f"{folder / full_at}: the disk is full" in res.output and "Traceback" not in res.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert ("report.xlsx" in before) == ("report.html" in before) == earlier
