@@ -1164,3 +1164,32 @@ def test_report_on_a_full_disk_leaves_both_files_or_neither(solved, tmp_path, mo
     assert f"{folder / full_at}: the disk is full" in res.output and "Traceback" not in res.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert ("report.xlsx" in before) == ("report.html" in before) == earlier
+
+
+@pytest.mark.parametrize("command", ["solve", "report"])
+def test_a_lock_left_by_kill_9_does_not_stop_the_next_run(solved, tmp_path, command):
+    """Class: smaller. A writer holding a result folder's lock is killed with SIGKILL:
+    its `.NAME.lock` file stays behind, but the lock is the kernel's (flock, released
+    with the process), so the next `solve` or `report` proceeds, and removes the file
+    when it is done."""
+    import signal
+
+    env = Env(tmp_path, mini_scenario(tmp_path), tmp_path / "data", solved)
+    out = _result(env, "out")
+    lock = tmp_path / ".out.lock"
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]);"
+            "from placement.roster.result_folder import lock_folder\n"
+            "with lock_folder(sys.argv[2]):\n print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(Path.cwd()), str(out)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    busy = CliRunner().invoke(app, ["report", str(out), "--lang", "en"])
+    assert busy.exit_code == 2 and "being written by another process" in busy.output
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert holder.returncode == -signal.SIGKILL and lock.exists()  # the file stays
+    argv = (_solve(env, out) if command == "solve" else ["report", str(out), "--lang", "en"])
+    res = CliRunner().invoke(app, argv)
+    assert res.exit_code == 0, res.output
+    assert not lock.exists()
+    read_result(out)
