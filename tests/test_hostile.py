@@ -1055,6 +1055,43 @@ def test_web_a_non_integer_content_length_is_400(tmp_path):
 # ------------------------------------------------------------ the OpenAPI description
 
 
+def _served(workspace: Path):
+    """The workbench served by uvicorn on a free 127.0.0.1 port in a thread, as
+    `placement serve` serves it: (its URL, its session token) while in the block."""
+    import contextlib
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from placement.web.app import create_app
+
+    @contextlib.contextmanager
+    def served():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(workspace, port, bundled=None),
+                                               host="127.0.0.1", port=port,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.05)
+            url = f"http://127.0.0.1:{port}"
+            yield url, httpx.get(f"{url}/api/v1/session").json()["token"]
+        finally:
+            server.should_exit = True
+            thread.join(30)
+
+    return served()
+
+
 def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
     """Class: smaller (the OpenAPI description missed status codes). Schemathesis with
     the session token and every check, against the workbench served on 127.0.0.1 over
@@ -1064,30 +1101,11 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
     and a fixed seed; no network (loopback only). tests/schemathesis.toml says why 422
     counts as an answer to schema-valid data."""
     import re
-    import socket
-    import threading
-    import time
 
     import httpx
-    import uvicorn
 
     pytest.importorskip("schemathesis")
-    from placement.web.app import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(tmp_path, port, bundled=None),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}"
-        token = httpx.get(f"{url}/api/v1/session").json()["token"]
+    with _served(tmp_path) as (url, token):
         up = httpx.post(f"{url}/api/v1/datasets", headers={"X-CSRF-Token": token},
                         json={"name": "mini", "reference_date": "2026-09-01",
                               "files": _mini_files()})
@@ -1099,9 +1117,6 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
              "--checks", "all", "--max-examples", "10", "--seed", "1",
              "--generation-database", "none"],
             capture_output=True, text=True, timeout=300, cwd=tmp_path)
-    finally:
-        server.should_exit = True
-        thread.join(30)
     summary = run.stdout.split("SUMMARY")[-1]
     tail = summary[-3000:] + run.stderr[-2000:]
     assert run.returncode == 0, tail
@@ -1110,6 +1125,57 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
     assert selected and selected[1] == selected[2] and int(selected[1]) >= 30, tail
     assert counts and counts[1] == counts[2], tail  # every case passed every check
     assert "failure" not in summary.lower(), tail
+
+
+def test_web_two_uploads_at_once_over_http_keep_one_whole_data_set(tmp_path):
+    """Class: data loss, over the wire as a double click sends it: two uploads under
+    one name released together (a barrier) to `placement serve`'s server, three
+    rounds: one 201 and one 409 each time, and the data set kept validates."""
+    import threading
+
+    import httpx
+
+    from placement.data.scenario_io import load_scenario
+
+    with _served(tmp_path) as (url, token):
+        for round_ in range(3):
+            name, gate, codes = f"click-{round_}", threading.Barrier(2), []
+
+            def send(name=name, gate=gate, codes=codes):
+                gate.wait()
+                codes.append(httpx.post(f"{url}/api/v1/datasets", timeout=60,
+                                        headers={"X-CSRF-Token": token},
+                                        json={"name": name, "reference_date": "2026-09-01",
+                                              "files": _mini_files()}).status_code)
+
+            pair = [threading.Thread(target=send) for _ in range(2)]
+            for t in pair:
+                t.start()
+            for t in pair:
+                t.join()
+            assert sorted(codes) == [201, 409], codes
+            sc = load_scenario(tmp_path / "scenarios" / f"{name}.toml")
+            res = CliRunner().invoke(app, ["validate", str(sc.source), "--lang", "en"])
+            assert res.exit_code == 0, res.output
+    assert not [p for p in (tmp_path / "datasets").iterdir() if p.name.startswith(".")]
+
+
+def test_web_a_malformed_form_in_an_upload_is_named_by_its_file(tmp_path):
+    """Class: usability of a safety choice. The form the planner saved as 赵磊.lrmx is
+    named by that file name (the planner's own input), never by a hash; the value
+    read from inside it is shown only as the date it failed to be."""
+    import base64
+
+    text = (LRMX / "C001.lrmx").read_text("utf-8").replace(
+        "<ChuShengNianYue>197503</ChuShengNianYue>", "<ChuShengNianYue>1975-13</ChuShengNianYue>")
+    form = {"name": "赵磊.lrmx", "content": base64.b64encode(text.encode()).decode()}
+    resp = _upload(_workbench(tmp_path), "forms", files=_mini_files() + [form])
+    assert resp.status_code == 422, resp.text
+    (problem,) = resp.json()["problems"]
+    assert (problem["file"], problem["column"]) == ("赵磊.lrmx", "ChuShengNianYue")
+    assert problem["message_en"].startswith("赵磊.lrmx, column ChuShengNianYue:")
+    assert problem["message_zh"].startswith("赵磊.lrmx，列 ChuShengNianYue:")
+    assert "LRMX-" not in resp.text
 
 
 # ------------------------------------------------------------ smaller, by class
