@@ -960,6 +960,42 @@ def test_web_a_failed_upload_leaves_no_data_set_and_no_scenario(tmp_path):
     assert _upload(client, "late").status_code == 201
 
 
+@pytest.mark.parametrize("setting, words", [
+    ("reference_date=9999-12-31", "date 9999-12-31 has a year outside the supported range"),
+    ("reference_date=1600-01-01", "date 1600-01-01 has a year outside the supported range"),
+    ("reference_date=2026-09-01T00:00:00+08:00", "is a date with a time and a time zone"),
+    ("solver.time_limit=inf", "expected a number, got inf"),
+    ("x=" + "[" * 40 + "]" * 40, "nested more than 16 deep")])
+def test_web_questions_over_a_setting_past_the_calendar_are_422(tmp_path, setting, words):
+    """Class: internal errors. `/candidates` and `/try` asked with a setting the program
+    cannot hold (a reference date past pandas' calendar crashed them): 422 naming
+    `--set` and the setting, in both languages."""
+    client = _workbench(tmp_path)
+    assert _upload(client, "mini").status_code == 201
+    for path, params in (("/api/v1/candidates", {"post": "P01"}),
+                         ("/api/v1/try", {"post": "P01", "cadre": "0001"})):
+        resp = client.get(path, params={"scenario": "mini", "set": setting, **params})
+        assert resp.status_code == 422, resp.text
+        (problem,) = resp.json()["detail"]["problems"]
+        assert problem["file"] == "--set" and words in problem["message_en"]
+        assert problem["message_zh"].startswith("--set，列 ")
+
+
+def test_web_an_upload_dated_past_the_calendar_names_the_field_not_a_staging_path(tmp_path):
+    """Class: internal errors. The form's reference date past the calendar: 422 on the
+    field `reference_date`, the message free of the private folder the upload was
+    built in; nothing kept."""
+    client = _workbench(tmp_path)
+    resp = _upload(client, "late", reference_date="9999-12-31")
+    assert resp.status_code == 422, resp.text
+    (problem,) = resp.json()["problems"]
+    assert (problem["file"], problem["column"]) == ("", "reference_date")
+    assert problem["message_en"] == ("column reference_date: date 9999-12-31 has a year "
+                                     "outside the supported range 1678–2261")
+    assert str(tmp_path) not in resp.text and ".scenario.toml" not in resp.text
+    assert list((tmp_path / "datasets").iterdir()) == []
+
+
 def test_web_two_files_of_one_name_in_an_upload_are_422(tmp_path):
     """Class: silent acceptance. Two teams.csv in one upload (the last used to win)."""
     client = _workbench(tmp_path)

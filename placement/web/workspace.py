@@ -35,14 +35,14 @@ import tempfile
 import threading
 import time
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from placement import api
 from placement.data import atomic
-from placement.data.errors import InputError
+from placement.data.errors import InputError, Problem
 from placement.data.scenario_io import parse_override, scenario_text
 
 log = logging.getLogger("placement.web")
@@ -298,11 +298,8 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             api.read_scenario(check)
             check.unlink()
         except InputError as err:
-            problems = problems_json(err.problems)
-            for p in problems:  # named as uploaded (the scenario's by its column)
-                p["file"] = (p["file"].replace(str(stage / ".scenario.toml"), "")
-                             .replace(str(stage) + "/", ""))
-            return 422, {"ok": False, "problems": problems}
+            return 422, {"ok": False, "problems": problems_json(
+                [_as_uploaded(p, stage) for p in err.problems])}
         try:
             stage.rename(target)  # one rename: the data set is whole or absent
         except OSError:
@@ -338,6 +335,18 @@ def _reference_date(text: str) -> object:
     """The form's reference date as a TOML value (a date when it reads as one; else the
     text, which the scenario's validation then names)."""
     return parse_override("reference_date=" + text)[1]
+
+
+def _as_uploaded(problem: Problem, stage: Path) -> Problem:
+    """`problem` named as the planner uploaded it: a file by its own name, not the
+    private staging folder's path; the scenario's (the form's reference date) by its
+    field alone."""
+    source = problem.source or ""
+    if source.startswith(str(stage / ".scenario.toml")):
+        source = ""
+    elif source.startswith(str(stage) + "/"):
+        source = source[len(str(stage)) + 1:]
+    return replace(problem, source=source)
 
 
 def _moved_sources(path: Path, stage: Path, target: Path) -> None:
