@@ -1295,3 +1295,25 @@ def test_a_lock_left_by_kill_9_does_not_stop_the_next_run(solved, tmp_path, comm
     assert res.exit_code == 0, res.output
     assert not lock.exists()
     read_result(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=70),
+                 st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_\-. 临汾\n]{0,20}", fullmatch=True)))
+def test_any_name_is_kept_under_a_safe_file_name_or_refused_in_words(text):
+    """Class: injection. Any name typed for a data set or scenario: refused in both
+    languages, or kept under a stored name of ASCII letters, digits, `-` and `_` only
+    (`ab c`, `a临汾` and `mini\\n` were kept as typed: `NAME.match` took a prefix for the
+    whole), the same every time and never the stored name of another typed name."""
+    import re
+
+    from placement.web import names as naming
+
+    try:
+        shown, stem = naming.clean(text), naming.stored_name(text)
+    except naming.NameError_ as err:
+        assert err.zh and err.en
+        return
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", stem) and len(stem) <= 63, stem
+    assert stem == shown or stem.startswith(naming.MAPPED)
+    assert naming.stored_name(text) == stem
