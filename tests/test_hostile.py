@@ -8,6 +8,11 @@ Classes: csv, xlsx, toml (scenarios and locks), lrmx, out (output paths), fault
 (locks, disk full, kill -9, concurrent writers), leak (names and ID numbers), and
 formula (cells written to CSV and xlsx). `python tests/test_hostile.py` prints the
 table of outcomes (case, exit code, first line) used for the before/after measure.
+
+Issue 27's classes follow the corpus, one section each: internal errors, the
+workbench (data loss, injection, silent acceptance over HTTP), leaks, and the smaller
+ones (schemathesis over the OpenAPI description, `serve` on a busy port, `report` on
+a full disk, a lock left by kill -9), each with a hypothesis property where one fits.
 """
 
 from __future__ import annotations
@@ -1043,6 +1048,28 @@ def test_web_a_name_ending_in_a_newline_is_refused(tmp_path, name):
     assert list((tmp_path / "scenarios").iterdir()) == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=70),
+                 st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_\-. 临汾\n]{0,20}", fullmatch=True)))
+def test_any_name_is_kept_under_a_safe_file_name_or_refused_in_words(text):
+    """Class: injection. Any name typed for a data set or scenario: refused in both
+    languages, or kept under a stored name of ASCII letters, digits, `-` and `_` only
+    (`ab c`, `a临汾` and `mini\\n` were kept as typed: `NAME.match` took a prefix for the
+    whole), the same every time and never the stored name of another typed name."""
+    import re
+
+    from placement.web import names as naming
+
+    try:
+        shown, stem = naming.clean(text), naming.stored_name(text)
+    except naming.NameError_ as err:
+        assert err.zh and err.en
+        return
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", stem) and len(stem) <= 63, stem
+    assert stem == shown or stem.startswith(naming.MAPPED)
+    assert naming.stored_name(text) == stem
+
+
 # ------------------------------------------------------------ leaks, by class
 
 _WIDE = {str(d): chr(0xFF10 + d) for d in range(10)} | {"X": "Ｘ"}
@@ -1296,24 +1323,3 @@ def test_a_lock_left_by_kill_9_does_not_stop_the_next_run(solved, tmp_path, comm
     assert not lock.exists()
     read_result(out)
 
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=70),
-                 st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_\-. 临汾\n]{0,20}", fullmatch=True)))
-def test_any_name_is_kept_under_a_safe_file_name_or_refused_in_words(text):
-    """Class: injection. Any name typed for a data set or scenario: refused in both
-    languages, or kept under a stored name of ASCII letters, digits, `-` and `_` only
-    (`ab c`, `a临汾` and `mini\\n` were kept as typed: `NAME.match` took a prefix for the
-    whole), the same every time and never the stored name of another typed name."""
-    import re
-
-    from placement.web import names as naming
-
-    try:
-        shown, stem = naming.clean(text), naming.stored_name(text)
-    except naming.NameError_ as err:
-        assert err.zh and err.en
-        return
-    assert re.fullmatch(r"[A-Za-z0-9_-]+", stem) and len(stem) <= 63, stem
-    assert stem == shown or stem.startswith(naming.MAPPED)
-    assert naming.stored_name(text) == stem
