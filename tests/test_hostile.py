@@ -92,6 +92,15 @@ def _notes_column(env: Env) -> list[str]:
     return _validate(env)
 
 
+def _column(env: Env, table: str, header: str) -> list[str]:
+    """`table` gains a last column `header`, empty in every row."""
+    path = env.csv(table)
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("\n".join([f"{lines[0]},{header}"] + [f"{x}," for x in lines[1:]]) + "\n",
+                    "utf-8")
+    return _validate(env)
+
+
 def _workbook(env: Env, change) -> list[str]:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -314,6 +323,8 @@ CASES = [
     ("a 50 MB cell", "csv",
      lambda e, m: (e.edit("teams", "洪洞县委", "县" * (50 * 2**20 // 3)), _validate(e))[1], 3,
      "teams.csv, row 2, column name: the cell is too long: 17476266 characters, at most 2000"),
+    ("a 50 MB header", "csv", lambda e, m: _column(e, "fit", "县" * (50 * 2**20 // 3)), 0,
+     "fit.csv, row 1, column [17476266 characters; not shown]: table fit"),
     ("too many rows", "csv",
      lambda e, m: (_limit(m, "MAX_ROWS", 5), _validate(e))[1], 3, "too many rows"),
     ("file too large", "csv",
@@ -811,6 +822,26 @@ def test_a_column_not_read_is_warned_once_by_solve_and_kept_in_the_summary(tmp_p
     assert res.exit_code == 0, res.output
     assert "warning: " + str(env.data) in res.output
     assert "valid (1 warning above): teams 4" in res.output
+
+
+def test_a_header_too_long_is_named_by_its_length_in_every_answer(tmp_path):
+    """Class: silent acceptance / leaks (a cell too large). A 5,000-character header is
+    a cell like any other: the warning, summary.json and the workbench's warnings name
+    it by its length, never its text."""
+    import json
+
+    scenario = mini_scenario(tmp_path)
+    env = Env(tmp_path, scenario, tmp_path / "data", tmp_path)
+    _column(env, "teams", "县" * 5000)
+    res = CliRunner().invoke(app, _solve(env, tmp_path / "r"))
+    assert res.exit_code == 0, res.output
+    assert "县" * 50 not in res.output and "[5000 characters; not shown]" in res.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text("utf-8"))
+    assert summary["input_warnings"][0]["column"] == "[5000 characters; not shown]"
+    client = _workbench(tmp_path / "ws")
+    resp = client.post("/api/v1/validate", json={"scenario": str(scenario)})
+    assert resp.status_code == 200 and "县" * 50 not in resp.text, resp.text[:300]
+    assert resp.json()["warnings"][0]["column"] == "[5000 characters; not shown]"
 
 
 # ------------------------------------------------------------ internal errors, by class
