@@ -1189,7 +1189,8 @@ def _served(workspace: Path):
 def test_schemathesis_finds_no_server_error_and_no_nonconformance(tmp_path):
     """Class: smaller (the OpenAPI description missed status codes). Schemathesis with
     the session token and every check, against the workbench served on 127.0.0.1 over
-    a workspace holding the mini data set: no 5xx, every status code a route answers
+    a workspace holding the mini data set (the questions asked of it get it, see
+    tests/schemathesis.toml): no 5xx, every status code a route answers
     listed, every body as described, `Allow` on a 405 naming every method of the path.
     All four phases (examples, coverage, fuzzing, stateful), 10 examples per operation
     and a fixed seed; no network (loopback only). tests/schemathesis.toml says why 422
