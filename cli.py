@@ -185,9 +185,10 @@ def serve(
     ray: Annotated[str | None, typer.Option(
         "--ray", help="solve runs on Ray: 'local' or a cluster address (the ray extra)")
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """The planner's workbench: the page and the HTTP API on 127.0.0.1 (docs/api.md)."""
-    core.serve(data_dir, port, no_browser, ray)
+    core.serve(data_dir, port, no_browser, ray, lang)
 
 
 register_files(app)

@@ -54,12 +54,8 @@ from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.report.data import load_result
-from placement.export.report.html import (
-    county_section,
-    plan_years_table,
-    write_plan_html,
-    write_report_html,
-)
+from placement.export.report.files import write_plan_report, write_report
+from placement.export.report.html import county_section, plan_years_table
 from placement.export.report.plan import (
     counties,
     head_table,
@@ -69,7 +65,6 @@ from placement.export.report.plan import (
     year_table,
 )
 from placement.export.report.svg import paired_bars, pyramid
-from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result, validate_baseline
@@ -196,11 +191,8 @@ def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
     folder = Path(folder)
     if is_plan_folder(folder):  # a plan folder (`placement plan`): the plan report
         plan_folder = read_plan_folder(folder)
-        return (write_plan_xlsx(plan_folder, folder / "report.xlsx", lang),
-                write_plan_html(plan_folder, folder / "report.html", lang))
-    res = load_result(folder)
-    return (write_report_xlsx(res, folder / "report.xlsx", lang),
-            write_report_html(res, folder / "report.html", lang))
+        return write_plan_report(plan_folder, folder, lang)
+    return write_report(load_result(folder), folder, lang)  # both files or neither
 
 
 def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = None,

@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 
 from placement.commands.guard import fail
-from placement.data.errors import InputError, choose_language
+from placement.data.errors import InputError, OutputError, choose_language
 
 
 def load(scenario: Path, sets: list[str] | None, lang: str):
@@ -272,7 +272,8 @@ def _sweep_report(outcome, spec, lang: str) -> str:
     return "\n".join(lines)
 
 
-def serve(data_dir: Path, port: int, no_browser: bool, ray: str | None) -> None:
+def serve(data_dir: Path, port: int, no_browser: bool, ray: str | None,
+          lang: str | None = None) -> None:
     from placement.web.ray_runs import RayNotInstalled
     from placement.web.serve import serve as run_server
 
@@ -281,3 +282,5 @@ def serve(data_dir: Path, port: int, no_browser: bool, ray: str | None) -> None:
     except RayNotInstalled as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from None
+    except OutputError as err:  # the port is in use: said before any address is printed
+        fail(err, choose_language(lang))

@@ -67,9 +67,8 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
     """Write report.xlsx and report.html into the result folder RESULT (or the plan
     report into a plan folder written by `placement plan`)."""
     from placement.export.report.data import load_result
-    from placement.export.report.html import write_plan_html, write_report_html
+    from placement.export.report.files import write_plan_report, write_report
     from placement.export.report.plan import is_plan_folder, read_plan_folder
-    from placement.export.report.xlsx import write_plan_xlsx, write_report_xlsx
     from placement.roster.result_folder import lock_folder
 
     msg, content = choose_language(lang), _content_lang(lang)
@@ -81,12 +80,9 @@ def report(result: Path, lang: Lang = None, scenario: ScenarioOpt = None) -> Non
     from placement.data.words import say
     from placement.pipeline.progress import StepView
 
-    write_xlsx, write_html = ((write_plan_xlsx, write_plan_html) if plan
-                              else (write_report_xlsx, write_report_html))
-    # not while a solve or a plan replaces the folder
+    # not while a solve or a plan replaces the folder; both files or neither
     with lock_folder(result), StepView(say("report_progress", msg), msg):
-        xlsx = write_xlsx(res, Path(result) / "report.xlsx", content)
-        html = write_html(res, Path(result) / "report.html", content)
+        xlsx, html = (write_plan_report if plan else write_report)(res, Path(result), content)
     typer.echo(("已写入 " if msg == "zh" else "wrote ") + _size(xlsx) + ", " + _size(html))
 
 

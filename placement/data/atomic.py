@@ -30,13 +30,39 @@ def write_bytes(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all; an operating system error (disk full,
     read-only, no permission, a file where a folder should be) is an `OutputError`
     naming the path."""
-    path = Path(path)
-    tmp = None
+    write_files({Path(path): data})
+
+
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write several files together (report.xlsx and report.html): each to a temporary
+    file beside it first, then all moved into place. A failure while writing (a full
+    disk) leaves every one of them as it was, old or absent, never one new and one
+    missing; an operating system error is an `OutputError` naming the path."""
+    staged: dict[Path, str] = {}
+    path = None
     try:
-        if path.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        for path, data in files.items():
+            staged[Path(path)] = _stage(Path(path), data)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+            staged[path] = ""
+    except OSError as err:
+        if err.filename is None:
+            err.filename = str(path)
+        raise OutputError([os_problem(err)]) from None
+    finally:
+        for tmp in staged.values():
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` in a temporary file beside `path`, flushed to the disk; its name."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide results from colleagues
@@ -44,15 +70,10 @@ def write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as err:
-        if err.filename is None:
-            err.filename = str(path)
-        raise OutputError([os_problem(err)]) from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 # Quotes already in front, then what a spreadsheet reads as the start of a formula.

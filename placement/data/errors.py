@@ -31,6 +31,10 @@ _ID_X = "XxＸｘ"
 ID_NUMBER = re.compile(rf"(?<!\d)(?:\d(?:{_ID_SEP}\d){{16}}{_ID_SEP}[\d{_ID_X}]"
                        rf"|\d(?:{_ID_SEP}\d){{14}})(?![\d{_ID_X}])")
 HIDDEN = {"zh": "［疑似身份证号，已隐去］", "en": "[looks like an ID number; not shown]"}
+# A file name or column header longer than this is named by its length alone: a
+# header cell is a cell (the loader's MAX_CELL_CHARS), and a 50 MB one is not echoed.
+MAX_PLACE_CHARS = 2_000
+LONG = {"zh": "［{n} 个字符，未显示］", "en": "[{n} characters; not shown]"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -75,7 +79,9 @@ def shown_value(value: object, lang: str = "en") -> object:
 def shown_place(text: str, lang: str = "en") -> str:
     """A file name or column as it may be shown: any ID number inside it replaced (a form
     saved as `11010519491231002X.lrmx`), control characters escaped; the rest kept so
-    the planner can still find the file."""
+    the planner can still find the file. One over `MAX_PLACE_CHARS` by its length."""
+    if len(text) > MAX_PLACE_CHARS:
+        return LONG["zh" if lang == "zh" else "en"].format(n=len(text))
     text = ID_NUMBER.sub(HIDDEN["zh" if lang == "zh" else "en"], text)
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 

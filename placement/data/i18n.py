@@ -391,6 +391,11 @@ MESSAGES.update({
     "out_locked": ("{path} 正由另一个进程写入；请等待其完成，或另选输出位置",
                    "{path} is being written by another process; wait for it to finish or "
                    "choose another output"),
+    "port_busy": ("端口 {port} 已被占用（也许另一个工作台正在运行）；请先关闭它，或用 --port "
+                  "另选端口", "port {port} is in use (another workbench may be running); stop "
+                  "it, or choose another port with --port"),
+    "port_unavailable": ("无法使用端口 {port}：{reason}；请用 --port 另选端口",
+                         "cannot use port {port}: {reason}; choose another port with --port"),
     "os_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
     "os_error": ("无法读写 {path}：{reason}", "cannot read or write {path}: {reason}"),
     "result_incomplete": ("结果文件夹不完整或混有两次求解的文件（{file}：{what}）；请重新求解",

@@ -60,6 +60,10 @@ MAX_FILE_BYTES = 256 * 2**20  # one CSV file or workbook as stored
 MAX_UNPACKED_BYTES = 1024 * 2**20  # a workbook's parts once unzipped
 MAX_ROWS = 1_000_000  # rows of one table
 MAX_CELL_CHARS = 2_000  # characters of one cell of a known column
+# The csv module stops at a cell over 128 KiB with an error that reads like a quoting
+# fault ("unbalanced quote"); a file is bounded by MAX_FILE_BYTES, so a cell up to that
+# is read whole and a long one named by its row and column (`cell_too_long`).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 # Characters no cell may hold (tab, line feed and carriage return may).
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 # What Excel shows in a cell whose formula failed; saved as text by "Save as CSV" and

@@ -192,6 +192,11 @@ def new_book():
 
 def save_book(book, path: Path) -> None:
     """Atomically: a reader sees the old workbook or the whole new one."""
+    atomic.write_bytes(Path(path), book_bytes(book))
+
+
+def book_bytes(book) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
     buf = io.BytesIO()
     book.save(buf)
-    atomic.write_bytes(Path(path), buf.getvalue())
+    return buf.getvalue()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from placement.checker import check_roster
 from placement.data.dataset import DataSet
-from placement.data.errors import InputError, Problem
+from placement.data.errors import InputError, Problem, shown_place
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import scenario_checksum, scenario_to_dict
 from placement.data.words import say
@@ -209,8 +209,10 @@ def _base_summary(sc: Scenario, data: DataSet, pairs: Pairs) -> dict:
         "objective_mode": sc.objective,
         "seed": sc.solver.seed,
         "input_checksums": dict(sorted(data.checksums.items())),
-        # what validation let through with a warning (a column not read), in both languages
-        "input_warnings": [{"code": w.code, "file": w.source, "column": w.column,
+        # what validation let through with a warning (a column not read), in both
+        # languages; the place as messages show it (a 50 MB header by its length)
+        "input_warnings": [{"code": w.code, "file": shown_place(w.source or ""),
+                            "column": shown_place(w.column or ""),
                             "zh": w.render("zh"), "en": w.render("en")}
                            for w in data.warnings],
         "scenario_checksum": scenario_checksum(sc),

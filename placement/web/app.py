@@ -31,6 +31,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from placement.web.context import Context
@@ -80,7 +81,15 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
                 return JSONResponse({"detail": "Content-Length: expected a whole number"}, 400)
             if size is not None and int(size) > limit:
                 return JSONResponse({"detail": f"body over {limit} bytes"}, 413)
-        return await call_next(request)
+        response = await call_next(request)
+        if response.status_code == 405:  # Starlette names only the first route's methods
+            response.headers["Allow"] = ", ".join(allowed(request.url.path))
+        return response
+
+    def allowed(path: str) -> list[str]:
+        """Every method some route answers at `path` (a path may have a route per method)."""
+        return sorted({m for route in app.routes if isinstance(route, APIRoute)
+                       and route.path_regex.match(path) for m in route.methods})
 
     plans = register_plans(app, ws.root / "plans", ctx.scenario_path)  # the Plan tab
     for area in (scenarios, questions, runs):

@@ -16,7 +16,33 @@ from placement import api
 from placement.data.errors import InputError
 from placement.web import names as naming
 from placement.web.runner import Runner, problems_json, result_folder
+from placement.web.schemas import Refusal
 from placement.web.workspace import DamagedRecord, Workspace
+
+# What each refusal means, for the OpenAPI description (`answers`).
+REASONS = {
+    400: "a malformed request: a body that is no JSON, a Last-Event-ID or Content-Length "
+         "that is no whole number, or a Host that is not this server's",
+    403: "no X-CSRF-Token, or not this session's (every write carries it)",
+    404: "no such scenario, run, plan, cadre, post or table",
+    409: "not possible now: a name taken, a run or plan not finished (or finished), a run "
+         "of another data set, a damaged history row",
+    411: "a chunked body without a Content-Length",
+    413: "a body over the size limit (1 MiB; an upload 64 MiB)",
+    422: "the request does not fit its schema, or what it says cannot be taken: a name or "
+         "file name the workspace refuses, nothing chosen to ask of (no scenario, no run), "
+         "or input (a scenario, a setting, a data set) with problems, each named with "
+         "file, sheet, row and column",
+}
+
+
+def answers(*codes: int, write: bool = False) -> dict:
+    """A route's `responses` in the OpenAPI description: its own refusals `codes` and
+    the guard's (`placement.web.app.create_app`): 400 on every request (the Host
+    check), 403, 411 and 413 on a write. Schemathesis checks that every status code a
+    route answers is listed (tests/test_hostile.py)."""
+    guard = (400, 403, 411, 413) if write else (400,)
+    return {c: {"model": Refusal, "description": REASONS[c]} for c in sorted({*codes, *guard})}
 
 
 @dataclass
@@ -55,13 +81,14 @@ class Context:
 
     def new_name(self, typed: str) -> tuple[str, str]:
         """The stored (safe) name and the cleaned typed name of a new data set or
-        scenario; 400 with Chinese and English words when it is empty, unsafe or taken."""
+        scenario; 422 with Chinese and English words when it is empty or unsafe, 409 when
+        it is taken."""
         try:
             shown, stem = naming.clean(typed), naming.stored_name(typed)
-            if self.taken(stem, shown):
-                raise naming.taken(shown)
         except naming.NameError_ as err:
-            raise HTTPException(400, err.detail()) from None
+            raise HTTPException(422, err.detail()) from None
+        if self.taken(stem, shown):
+            raise HTTPException(409, naming.taken(shown).detail())
         return stem, shown
 
     def load(self, ref: str, settings: list[str]):
@@ -112,12 +139,12 @@ class Context:
 
     def asked_of(self, run: str | None, scenario: str | None, settings: list[str] | None):
         """The scenario and data set a question is asked of: the run's when `run` is
-        given, else `scenario` with `settings`; 400 when neither is."""
+        given, else `scenario` with `settings`; 422 when neither is."""
         if run is not None:
             rec = self.record(run)
             scenario, settings = rec.scenario, rec.settings
         if scenario is None:
-            raise fail(400, "请先选择数据集或方案，或打开一次求解结果。",
+            raise fail(422, "请先选择数据集或方案，或打开一次求解结果。",
                        "Pick a data set or scenario, or open a run, first.")
         return self.load(scenario, settings or [])
 

@@ -60,7 +60,7 @@ def stored_name(name: str) -> str:
     """The file name (without suffix) a typed name is kept under: the name itself when it
     is ASCII letters, digits, - and _, else `u-<ascii part>-<hash>`."""
     text = clean(name)
-    if NAME.match(text):
+    if NAME.fullmatch(text):
         return text
     ascii_part = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_")[:24]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]

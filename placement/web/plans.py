@@ -31,6 +31,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
+from placement.web.context import answers
 from placement.web.runner import Dispatcher, failed_event, problems_json
 
 MAX_YEARS = 10
@@ -163,13 +164,13 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
             raise HTTPException(404, f"plan {plan_id} has no plan folder")
         return folder
 
-    @app.post("/api/v1/plans", status_code=201)
+    @app.post("/api/v1/plans", status_code=201, responses=answers(404, 422, write=True))
     def start_plan(req: PlanRequest) -> dict:
         """Start a rotation plan over `years` years (`placement plan`); returns `{"id"}`."""
         live = plans.submit(req.scenario, scenario_path(req.scenario), req.set, req.years)
         return {"id": live.id}
 
-    @app.get("/api/v1/plans/{plan_id}")
+    @app.get("/api/v1/plans/{plan_id}", responses=answers(404, 409, 422))
     def get_plan(plan_id: str) -> dict:
         """`status` (queued, running, done, failed, cancelled), every event so far and
         `years`: each solved year's figures (plan.json's) as it comes."""
@@ -181,7 +182,7 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
         return {"id": plan_id, "status": "done", "years_requested": summary["years_requested"],
                 "events": [], "years": summary["years"]}
 
-    @app.delete("/api/v1/plans/{plan_id}")
+    @app.delete("/api/v1/plans/{plan_id}", responses=answers(409, 422, write=True))
     def cancel_plan(plan_id: str) -> dict:
         """Stop a plan: the year being solved keeps its best roster, later years are not
         solved."""
@@ -191,7 +192,7 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
         live.cancel.set()
         return {"id": plan_id, "cancelling": True}
 
-    @app.get("/api/v1/plans/{plan_id}/view")
+    @app.get("/api/v1/plans/{plan_id}/view", responses=answers(404, 409, 422))
     def view_plan(plan_id: str, lang: Literal["zh", "en"] = "zh") -> dict:
         """The per-year summary and per county the head posts' timeline (inline SVG) and
         the teams' figures each year (`api.plan_view`)."""
@@ -200,7 +201,7 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
         except InputError as err:
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
 
-    @app.get("/api/v1/plans/{plan_id}/zip")
+    @app.get("/api/v1/plans/{plan_id}/zip", responses=answers(404, 409, 422))
     def zip_plan(plan_id: str) -> Response:
         """The plan folder as a zip (plan.csv, timeline.csv, plan.json, report.xlsx,
         report.html and one folder per year)."""

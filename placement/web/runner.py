@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from placement.data.errors import InputError, Problem
+from placement.data.errors import InputError, Problem, shown_place
 from placement.data.scenario_io import setting_text
 from placement.web.workspace import Workspace
 
@@ -99,13 +99,14 @@ def with_lock_reasons(roster, locks: dict):
 
 def problems_json(problems: Iterable[Problem]) -> list[dict]:
     """Each problem (or warning) with where it is (file, sheet, row, column) and its
-    message in both languages, as the CLI prints them."""
+    message in both languages, as the CLI prints them; the place as messages show it
+    (`shown_place`: an ID number in a file name hidden, a 50 MB header by its length)."""
     rows = []
     for p in problems:
         source, _, sheet = (p.source or "").partition("#")
-        rows.append({"code": p.code, "file": source, "sheet": sheet, "row": p.row,
-                     "column": p.column or "", "message_zh": p.render("zh"),
-                     "message_en": p.render("en")})
+        rows.append({"code": p.code, "file": shown_place(source), "sheet": shown_place(sheet),
+                     "row": p.row, "column": shown_place(p.column or ""),
+                     "message_zh": p.render("zh"), "message_en": p.render("en")})
     return rows
 
 

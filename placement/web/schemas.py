@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -67,3 +69,40 @@ class WorkState(BaseModel):
     locks: list[dict] = Field(default_factory=list,
                               description="the page's locks: kind, cadre, post, reason")
     run: str | None = Field(None, description="the open run")
+
+
+# --- answers other than success (the OpenAPI description's `responses`) -------------
+
+
+class Message(BaseModel):
+    """A refusal in the planner's words, shown beside what caused it."""
+    message_zh: str
+    message_en: str
+
+
+class ProblemRow(BaseModel):
+    """One problem found in the input: where it is and what was expected."""
+    code: str
+    file: str
+    sheet: str
+    row: int | None
+    column: str
+    message_zh: str
+    message_en: str
+
+
+class Problems(BaseModel):
+    problems: list[ProblemRow]
+
+
+class Refusal(BaseModel):
+    """Every 4xx answer but an upload's problems: `detail` is the planner's words, the
+    problems found in the input, the fields that do not fit the request's schema
+    (FastAPI's list), or a short English text."""
+    detail: Message | Problems | list[dict[str, Any]] | str
+
+
+class Rejected(BaseModel):
+    """An upload the import or the loader refused: nothing kept, every problem named."""
+    ok: bool
+    problems: list[ProblemRow]

@@ -35,14 +35,14 @@ import tempfile
 import threading
 import time
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from placement import api
 from placement.data import atomic
-from placement.data.errors import InputError
+from placement.data.errors import InputError, Problem
 from placement.data.scenario_io import parse_override, scenario_text
 
 log = logging.getLogger("placement.web")
@@ -260,7 +260,7 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
     """An upload (`files`: name, base64 content) kept as datasets/`stem` with its scenario
     scenarios/`stem`.toml (`name` = `shown`): built in a private folder and moved into
     place with one rename, then its scenario written. Returns (201, body), or (422, the
-    problems the import and loader found, named as uploaded); raises `Refused` (400 a
+    problems the import and loader found, named as uploaded); raises `Refused` (422 a
     bad file, 409 the name taken meanwhile)."""
     target = root / "datasets" / stem
     sc_path = root / "scenarios" / f"{stem}.toml"
@@ -272,14 +272,14 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             try:
                 raw = base64.b64decode(content, validate=True)
             except binascii.Error:
-                raise refused(400, f"“{name}”的内容无法读取（不是 base64）。",
+                raise refused(422, f"“{name}”的内容无法读取（不是 base64）。",
                               f"{name}: content is not base64") from None
             lrmx = Path(name).suffix.lower() in (".lrmx", ".lrm")
             (forms if lrmx else stage).joinpath(name).write_bytes(raw)
         books = list(stage.glob("*.xlsx"))
         has_forms = any(forms.iterdir())
         if has_forms and books:
-            raise refused(400, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
+            raise refused(422, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
                           "forms (.lrmx) go with CSV tables, not a workbook")
         source = books[0] if len(books) == 1 and len(files) == 1 else stage
         try:
@@ -298,11 +298,8 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             api.read_scenario(check)
             check.unlink()
         except InputError as err:
-            problems = problems_json(err.problems)
-            for p in problems:  # named as uploaded (the scenario's by its column)
-                p["file"] = (p["file"].replace(str(stage / ".scenario.toml"), "")
-                             .replace(str(stage) + "/", ""))
-            return 422, {"ok": False, "problems": problems}
+            return 422, {"ok": False, "problems": problems_json(
+                [_as_uploaded(p, stage) for p in err.problems])}
         try:
             stage.rename(target)  # one rename: the data set is whole or absent
         except OSError:
@@ -338,6 +335,18 @@ def _reference_date(text: str) -> object:
     """The form's reference date as a TOML value (a date when it reads as one; else the
     text, which the scenario's validation then names)."""
     return parse_override("reference_date=" + text)[1]
+
+
+def _as_uploaded(problem: Problem, stage: Path) -> Problem:
+    """`problem` named as the planner uploaded it: a file by its own name, not the
+    private staging folder's path; the scenario's (the form's reference date) by its
+    field alone."""
+    source = problem.source or ""
+    if source.startswith(str(stage / ".scenario.toml")):
+        source = ""
+    elif source.startswith(str(stage) + "/"):
+        source = source[len(str(stage)) + 1:]
+    return replace(problem, source=source)
 
 
 def _moved_sources(path: Path, stage: Path, target: Path) -> None:

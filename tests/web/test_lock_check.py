@@ -30,7 +30,7 @@ def test_the_api_names_the_rule_a_must_lock_overrides(server):
         assert w["cadre"] == UNEXAMINED and w["title"] == "县委常委、政法委书记"
         assert "未纳入考察" in w["why_zh"] and [x["code"] for x in w["excluded_by"]]
         none = c.post("/api/v1/locks/check", json={"locks": locks})
-        assert none.status_code == 400 and none.json()["detail"]["message_zh"]
+        assert none.status_code == 422 and none.json()["detail"]["message_zh"]
 
 
 @pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium is missing")

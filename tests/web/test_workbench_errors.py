@@ -78,7 +78,7 @@ def test_a_chinese_name_is_kept_under_a_safe_file_name(client, server):
 def test_a_bad_name_is_refused_in_both_languages(client, name, zh):
     r = client.post("/api/v1/datasets", json={"name": name, "reference_date": "2026-09-01",
                                               "files": mini_files()})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert zh in r.json()["detail"]["message_zh"] and r.json()["detail"]["message_en"]
 
 
@@ -87,7 +87,7 @@ def test_candidates_over_a_run_need_no_scenario(client, locked_run):
     assert r.status_code == 200, r.text
     assert r.json()["total"] > 0
     none = client.get("/api/v1/candidates", params={"post": "R01-DW-02"})
-    assert none.status_code == 400 and "请先选择" in none.json()["detail"]["message_zh"]
+    assert none.status_code == 422 and "请先选择" in none.json()["detail"]["message_zh"]
     missing = client.get(f"/api/v1/runs/{locked_run}x")
     assert missing.status_code == 404 and "没有编号" in missing.json()["detail"]["message_zh"]
 

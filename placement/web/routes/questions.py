@@ -10,21 +10,21 @@ from fastapi import APIRouter, HTTPException, Query
 from placement import api
 from placement.data.rules import RULE_NAMES
 from placement.data.schema import RELATIONS
-from placement.web.context import Context, fail, known, records
+from placement.web.context import Context, answers, fail, known, records
 from placement.web.schemas import ValidateRequest
 
 
 def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/api/v1")
 
-    @r.post("/locks/check")
+    @r.post("/locks/check", responses=answers(404, 422, write=True))
     def check_locks(req: ValidateRequest) -> dict:
         """The 必须任 locks that put a cadre into a post the rules would not give them
         (a lock overrides eligibility): `{"warnings": [{cadre, name, post, title,
         excluded_by: [{code, name_zh, name_en}], why_zh, why_en}]}`, judged on the scenario
         with `set` but without the locks, so that the page asks before solving."""
         if req.scenario is None:
-            raise fail(400, "请先选择数据集或方案。", "give a scenario")
+            raise fail(422, "请先选择数据集或方案。", "give a scenario")
         sc, data = ctx.load(req.scenario, req.set)
         names = data.cadres.set_index("cadre_id")["name"]
         titles = data.posts.set_index("post_id")["title"]
@@ -41,7 +41,7 @@ def router(ctx: Context) -> APIRouter:
                         "why_zh": row["why_zh"], "why_en": row["why_en"]})
         return {"warnings": out}
 
-    @r.get("/candidates")
+    @r.get("/candidates", responses=answers(404, 409, 422))
     def candidates(post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None, max_age: int | None = None,
@@ -75,7 +75,7 @@ def router(ctx: Context) -> APIRouter:
                 "total": len(frame), "eligible": int(frame["eligible"].sum()),
                 "rows": records(frame.head(limit))}
 
-    @r.get("/try")
+    @r.get("/try", responses=answers(404, 409, 422))
     def try_member(cadre: str, post: str, scenario: str | None = None,
                    settings: Annotated[list[str] | None, Query(alias="set")] = None,
                    run: str | None = None) -> dict:
@@ -102,7 +102,7 @@ def router(ctx: Context) -> APIRouter:
                 "breaks": list(row["breaks"]), "why_zh": row["why_zh"], "why_en": row["why_en"],
                 "teams": records(t.teams), "ties": records(ties)}
 
-    @r.get("/runs/{run_id}/why-not")
+    @r.get("/runs/{run_id}/why-not", responses=answers(404, 409, 422))
     def why_not(run_id: str, cadre: str, post: str) -> dict:
         """Why is `cadre` not in `post` under this run's scenario (`placement why-not`)."""
         rec = ctx.record(run_id)
@@ -116,7 +116,7 @@ def router(ctx: Context) -> APIRouter:
                 "targets": records(w.targets), "text_zh": w.render("zh"),
                 "text_en": w.render("en")}
 
-    @r.get("/runs/{run_id}/alternates")
+    @r.get("/runs/{run_id}/alternates", responses=answers(404, 409, 422))
     def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
         """The `k` next-best holders of `post` (差额人选), each priced exactly."""
         rec = ctx.record(run_id)
@@ -130,7 +130,7 @@ def router(ctx: Context) -> APIRouter:
             row["holder_name"] = names.get(row.get("holder_id", ""), "")
         return rows
 
-    @r.get("/runs/{run_id}/structure")
+    @r.get("/runs/{run_id}/structure", responses=answers(404, 409, 422))
     def structure(run_id: str, region: str | None = None, team: str | None = None,
                   lang: Literal["zh", "en"] = "zh") -> dict:
         """The teams' structure before (the incumbents) and after (the run's roster),

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from placement import api
 from placement.data.errors import InputError
-from placement.web.context import Context, fail
+from placement.web.context import Context, answers, fail
 from placement.web.runner import POLL, lock_settings, problems_json, result_folder
 from placement.web.schemas import Note, RunRequest
 from placement.web.workspace import FINAL, forms_zip
@@ -34,7 +34,7 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/api/v1")
     ws, runner = ctx.ws, ctx.runner
 
-    @r.post("/runs", status_code=201)
+    @r.post("/runs", status_code=201, responses=answers(404, 409, 422, write=True))
     def start_run(req: RunRequest) -> dict:
         """Queue a solve; returns `{"id"}`. The run's settings are the `--set` strings
         plus the locks written as `--set` strings."""
@@ -65,24 +65,24 @@ def router(ctx: Context) -> APIRouter:
                        f"run {run_id} is of another data set")
         return folder / "roster.csv"
 
-    @r.get("/runs")
+    @r.get("/runs", responses=answers())
     def list_runs() -> list[dict]:
         """Every run in the workspace, newest first (the history)."""
         return [ctx.run_view(rec.id) for rec in ws.runs()]
 
-    @r.get("/runs/{run_id}")
+    @r.get("/runs/{run_id}", responses=answers(404, 409))
     def get_run(run_id: str) -> dict:
         """`{"status": queued|running|done|failed|cancelled, "summary": summary.json, …}`."""
         return ctx.run_view(run_id)
 
-    @r.patch("/runs/{run_id}")
+    @r.patch("/runs/{run_id}", responses=answers(404, 409, 422, write=True))
     def note_run(run_id: str, req: Note) -> dict:
         """Keep a note with the run (who changed what, and why)."""
         ctx.record(run_id)
         ws.update(run_id, note=req.note)
         return ctx.run_view(run_id)
 
-    @r.delete("/runs/{run_id}")
+    @r.delete("/runs/{run_id}", responses=answers(404, 409, 422, write=True))
     def cancel_run(run_id: str, purge: bool = False) -> dict:
         """Cancel a queued or running run (the best roster found is kept); with
         `purge=true`, delete a finished run and its files from the workspace."""
@@ -98,7 +98,7 @@ def router(ctx: Context) -> APIRouter:
         return {"id": run_id, "cancelling": True}
 
     @r.get("/runs/{run_id}/events", response_class=StreamingResponse,
-           responses={200: {"content": {"text/event-stream": {}}}})
+           responses={200: {"content": {"text/event-stream": {}}}} | answers(404, 409, 422))
     async def events(run_id: str, request: Request, after: int = -1) -> StreamingResponse:
         """Server-sent events: one JSON line per stage (`queued`, `started`, `loading`,
         `solving`, `writing`, `finished`/`failed`, `end`), `tick` lines with the elapsed
@@ -131,7 +131,7 @@ def router(ctx: Context) -> APIRouter:
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
 
-    @r.get("/runs/{run_id}/tables/{table}")
+    @r.get("/runs/{run_id}/tables/{table}", responses=answers(404, 409, 422))
     def table(run_id: str, table: Literal[TABLES],
               format: Literal["json", "csv"] = "json") -> Response:
         """A result table as JSON records, or the CSV file `placement solve` writes."""
@@ -145,7 +145,7 @@ def router(ctx: Context) -> APIRouter:
         return Response(frame.to_json(orient="records", force_ascii=False),
                         media_type="application/json")
 
-    @r.get("/runs/{run_id}/files/{name}")
+    @r.get("/runs/{run_id}/files/{name}", responses=answers(404, 409, 422))
     def file(run_id: str, name: Literal[FILES], lang: Literal["zh", "en"] = "zh"):
         """report.xlsx and report.html (written on first ask by `placement report`'s code),
         summary.json, and forms.zip: a 任免审批表 (.lrmx) for every cadre whose post
@@ -162,7 +162,7 @@ def router(ctx: Context) -> APIRouter:
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return FileResponse(folder / name, filename=f"{run_id}-{name}")
 
-    @r.get("/diff")
+    @r.get("/diff", responses=answers(404, 409, 422))
     def diff(a: str, b: str) -> dict:
         """What changes from run `a` to run `b` (`placement diff`)."""
         d = api.diff(ctx.finished(a), ctx.finished(b), labels=(a, b))

@@ -16,10 +16,12 @@ from placement.data.words import VALUES
 from placement.web import names as naming
 from placement.web import workspace
 from placement.web.catalogue import find, rule_catalogue, scenario_doc
-from placement.web.context import Context, counts, fail
+from placement.web.context import Context, answers, counts, fail
 from placement.web.runner import lock_settings, problems_json
 from placement.web.schemas import (
     DatasetUpload,
+    Refusal,
+    Rejected,
     SaveScenario,
     UploadFile,
     ValidateRequest,
@@ -33,26 +35,26 @@ def router(ctx: Context) -> APIRouter:
     r = APIRouter(prefix="/api/v1")
     ws = ctx.ws
 
-    @r.get("/session")
+    @r.get("/session", responses=answers())
     def session() -> dict:
         """The token every state-changing request sends as `X-CSRF-Token`, and the
         `warnings` ({code, zh, en}) the page shows: a damaged run history moved aside,
         history rows skipped."""
         return {"token": ctx.token, "warnings": ws.warnings}
 
-    @r.get("/scenarios")
+    @r.get("/scenarios", responses=answers())
     def list_scenarios() -> list[dict]:
         """The bundled samples and the scenarios saved in the workspace."""
         return [{"name": n, "path": str(p), "kind": k, "label": naming.label(p)}
                 for n, (p, k) in ctx.scenarios().items()]
 
-    @r.get("/scenarios/{name}")
+    @r.get("/scenarios/{name}", responses=answers(404, 422))
     def get_scenario(name: str) -> dict:
         """A scenario's effective settings (every rule, every default)."""
         sc = ctx.read_scenario(ctx.scenario_path(name))
         return {"name": name, "title": sc.name, "settings": scenario_to_dict(sc)}
 
-    @r.post("/scenarios", status_code=201)
+    @r.post("/scenarios", status_code=201, responses=answers(404, 422, write=True))
     def save_scenario(req: SaveScenario) -> dict:
         """Save the changes as a scenario file that `extends` the base."""
         stem, shown = ctx.new_name(req.name)
@@ -66,7 +68,7 @@ def router(ctx: Context) -> APIRouter:
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return {"name": stem, "label": shown, "path": str(path), "text": text}
 
-    @r.get("/state")
+    @r.get("/state", responses=answers())
     def get_state() -> WorkState:
         """The working state last saved (rule edits, locks with reasons, the open run);
         empty when none was saved or the file is unreadable."""
@@ -75,24 +77,24 @@ def router(ctx: Context) -> APIRouter:
         except ValueError:
             return WorkState()
 
-    @r.put("/state")
+    @r.put("/state", responses=answers(422, write=True))
     def put_state(req: WorkState) -> WorkState:
         """Keep the working state (written whole: a temporary file, then renamed)."""
         workspace.write_state(ws.root, req.model_dump_json())
         return req
 
-    @r.get("/words")
+    @r.get("/words", responses=answers())
     def words() -> dict[str, list[str]]:
         """Coded values (statuses, figure names, kinds of change…) in Chinese and English:
         `placement.data.words.VALUES`, the words the CLI and the reports use."""
         return {k: list(v) for k, v in VALUES.items()}
 
-    @r.get("/rules")
+    @r.get("/rules", responses=answers())
     def rules() -> list[dict]:
         """The rule catalogue, generated from the scenario model."""
         return rule_catalogue()
 
-    @r.post("/validate")
+    @r.post("/validate", responses=answers(404, 422, write=True))
     def validate(req: ValidateRequest) -> dict:
         """Validate a scenario (with `set` and locks) and its data, or a data set alone:
         `{"ok", "problems": [{file, sheet, row, column, message_zh, message_en}], "warnings"
@@ -105,7 +107,7 @@ def router(ctx: Context) -> APIRouter:
                 settings = req.set + lock_settings(req.locks.model_dump())
                 _, data, warned = api.load_checked(ctx.scenario_path(req.scenario), settings)
             else:
-                raise fail(400, "请先选择数据集或方案。", "give a scenario or a dataset")
+                raise fail(422, "请先选择数据集或方案。", "give a scenario or a dataset")
         except InputError as err:
             return {"ok": False, "problems": problems_json(err.problems), "warnings": [],
                     "counts": {}}
@@ -115,10 +117,10 @@ def router(ctx: Context) -> APIRouter:
     uploading: set[str] = set()  # names of uploads under way (one at a time per name)
     uploading_lock = threading.Lock()
 
-    @r.post("/datasets", status_code=201,
-            responses={400: {"description": "a bad name or file"},
-                       409: {"description": "the name is taken or being uploaded"},
-                       422: {"description": "the problems the import and loader found"}})
+    @r.post("/datasets", status_code=201, responses=answers(409, 422, write=True) | {
+        422: {"model": Rejected | Refusal, "description": "the problems the import and the "
+              "loader found (`ok`, `problems`); a name or file name refused, a content "
+              "that is no base64, or a body that does not fit its schema (`detail`)"}})
     def upload(req: DatasetUpload) -> JSONResponse:
         """A workbook, a folder of CSV files, or CSV files with 任免审批表 (.lrmx / .lrm:
         read into the cadres and relations tables as `placement import-lrmx` does, the
@@ -132,7 +134,7 @@ def router(ctx: Context) -> APIRouter:
         try:
             shown, stem = naming.clean(req.name), naming.stored_name(req.name)
         except naming.NameError_ as err:
-            raise HTTPException(400, err.detail()) from None
+            raise HTTPException(422, err.detail()) from None
         names = _upload_names(req.files)
         with uploading_lock:
             if (stem in uploading or ctx.taken(stem, shown)
@@ -152,7 +154,7 @@ def router(ctx: Context) -> APIRouter:
                 uploading.discard(stem)
         return JSONResponse(body, status)
 
-    @r.get("/search")
+    @r.get("/search", responses=answers(404, 422))
     def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
         """Cadres and posts whose id, name, title or team contains `q`."""
         _, data = ctx.load(scenario, [])
@@ -170,8 +172,8 @@ def _upload_names(files: list[UploadFile]) -> list[str]:
         shown = shown_place(f.name)
         if (not name or name.startswith(".") or any(ord(c) < 32 or ord(c) == 127 for c in name)
                 or Path(name).suffix.lower() not in UPLOAD_SUFFIXES):
-            raise HTTPException(400, f"not a .csv, .xlsx, .lrmx or .lrm file name: {shown!r}")
+            raise HTTPException(422, f"not a .csv, .xlsx, .lrmx or .lrm file name: {shown!r}")
         if name in names:
-            raise HTTPException(400, f"two files named {shown!r} in one upload")
+            raise HTTPException(422, f"two files named {shown!r} in one upload")
         names.append(name)
     return names
