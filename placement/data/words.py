@@ -195,6 +195,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "progress_stop": ("   （按 Ctrl-C 保留已找到的最好名单）",
                       "   (Ctrl-C keeps the best roster found)"),
     "solving": ("求解", "solving"),
+    "prices_progress": ("规则代价：逐条放宽一步重新求解",
+                        "rule prices: each rule relaxed one step"),
     "alternates_progress": ("备选人选：{done}/{total} 个职位", "alternates: {done}/{total} posts"),
     "whynot_progress": ("分析 {cadre} → {post}", "why not {cadre} → {post}"),
     "report_progress": ("生成报告", "writing the reports"),
