@@ -177,11 +177,15 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
     return explain_why_not(sc, data, cadre, post)
 
 
-def prices(result: Result, rules: Sequence[str] | None = None, places: int = 3) -> pd.DataFrame:
-    """What each rule costs in `result` (`placement solve --prices`, prices.csv): the
-    table of `placement.explain.prices.COLUMNS`, one line per rule relaxed by one step
-    and per dear team or county, each re-solved warm and checked. The result's own
-    table when it has one; else its scenario proposed again, ties kept to its roster."""
+def prices(result: Result | Path | str, rules: Sequence[str] | None = None,
+           places: int = 3) -> pd.DataFrame:
+    """What each rule costs in `result` (a result, or a result folder read with its
+    scenario and data set): `placement solve --prices`'s prices.csv, the table of
+    `placement.explain.prices.COLUMNS`, one line per rule relaxed by one step and per
+    dear team or county, each re-solved warm and checked. The result's own table when
+    it has one; else its scenario proposed again, ties kept to its roster."""
+    if not isinstance(result, Result):
+        result = load_result(Path(result))
     if result.prices is not None and rules is None:
         return result.prices
     if result.roster is None or result.scenario is None or result.data is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from builders import mini_scenario
@@ -19,6 +20,8 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.data.scenario_io import override_scenario
+from placement.eligibility.facts import compute_facts
+from placement.eligibility.pairs import eligible_pairs
 from placement.meaning import relaxations
 from placement.pipeline.prices import lowered, price_list
 from placement.pipeline.propose import propose
@@ -68,6 +71,23 @@ def test_each_mini_price_equals_the_cold_objective_difference(mini):
     _assert_prices_are_cold_differences(session, table)
 
 
+def test_every_team_rule_step_leaves_the_eligible_pairs_as_they_are(mini):
+    """The price list takes the proposal's pairs for a team rule's step
+    (`relaxations.leaves_eligibility`): eligibility must not read any team rule."""
+    _, session, _ = mini
+    sc, data, base = session.sc, session.data, session.base
+    for rule in relaxations.priced(sc):
+        assert relaxations.leaves_eligibility(rule)
+        # the step, and the rule switched off: neither may move a pair
+        for settings in (relaxations.one_step(rule, sc).settings, (f"rules.{rule}.mode=off",)):
+            relaxed = override_scenario(sc, settings)
+            pairs = eligible_pairs(data, relaxed, compute_facts(data, relaxed.reference_date))
+            for name in ("cadre", "post", "own", "step", "must", "fit"):
+                assert np.array_equal(getattr(pairs, name), getattr(base.pairs, name)), settings
+            assert pairs.breaks.keys() == base.pairs.breaks.keys()
+            assert pairs.removed.equals(base.pairs.removed), settings
+
+
 def test_a_relaxation_that_changes_nothing_says_so(mini):
     _, _, table = mini
     idle = table[(table["price"] == 0) & (table["lines_changed"] == 0)]
@@ -111,3 +131,28 @@ def test_each_linfen_price_equals_the_cold_objective_difference():
     table = listed.table
     assert (table["binds"] == "yes").any()
     _assert_prices_are_cold_differences(session, table)
+
+
+def test_the_report_lists_the_prices_in_chinese_and_names_the_places(mini, tmp_path):
+    import openpyxl
+
+    path, _, table = mini
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--prices"])
+    assert res.exit_code == 0, res.output
+    xlsx, html = api.report(out, "zh")
+    sheet = openpyxl.load_workbook(xlsx)["规则代价"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("规则", "名称", "范围", "放宽一步", "规则代价（目标值）")
+    assert len(rows) == len(table) + 1
+    page = html.read_text("utf-8")
+    assert 'id="prices"' in page and "<h2>规则代价</h2>" in page
+    # the places of the dearest rule that is priced by place, named by their team names
+    places = table[table["kind"] == "place"]
+    dearest = places.loc[places["price"].astype(float).idxmax(), "rule"]
+    data = api.load(path)[1]
+    names = dict(zip(data.teams["team_id"], data.teams["name"], strict=True)) | dict(
+        zip(data.teams["region"], data.teams["region"], strict=True))
+    for where in places.loc[places["rule"] == dearest, "where"].head(3):
+        assert f"{where}（" in page
+        assert names[where] in page

@@ -23,6 +23,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "sheet_alternates": ("备选人选", "Alternates"),
     "sheet_about": ("说明", "About"),
     "sheet_shortfalls": ("未达标原因", "Shortfalls"),
+    "sheet_prices": ("规则代价", "Rule prices"),
     # roster
     "team": ("班子", "team"),
     "team_id": ("班子编号", "team id"),
@@ -77,6 +78,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "places_short": ("未达标处数", "places short"),
     "where": ("未达标处", "where short"),
     "cause": ("原因", "cause"),
+    # rule prices (prices.csv: what relaxing each rule by one step would gain)
+    "price_where": ("范围", "where"),
+    "price_step": ("放宽一步", "one step looser"),
+    "price_cost": ("规则代价（目标值）", "cost (objective)"),
+    "price_estimate": ("对偶估计", "dual estimate"),
+    "price_fit": ("人岗相适代价", "cost in fit"),
+    "price_stayed": ("多留任人数", "more stay"),
+    "price_lines": ("需另动人数", "other lines changed"),
+    "price_targets": ("目标变化数", "targets moved"),
+    "price_settings": ("复现设置（--set）", "settings (--set)"),
+    "price_words": ("说明", "in words"),
+    "price_note": ("提示", "note"),
+    "price_all": ("全部", "all"),
     # alternates
     "rank": ("顺位", "rank"),
     "objective_change": ("目标值变化", "objective change"),

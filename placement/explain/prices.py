@@ -91,15 +91,18 @@ def price_row(rule: str, kind: str, where: str, step: tuple[str, str],
 
 
 def price_table(rows: list[dict]) -> pd.DataFrame:
-    """The price list: rule-wide steps first (dearest first), then each rule's places
-    (dearest first)."""
+    """The price list: rule-wide steps first, dearest first, then the places of each
+    rule (rules in that order, then by name), dearest first."""
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if not len(frame):
         return frame
     frame["_kind"] = (frame["kind"] != "rule").astype(int)
     frame["_price"] = -pd.to_numeric(frame["price"]).fillna(-np.inf)
-    frame = frame.sort_values(["_kind", "rule", "_price", "where"], kind="stable")
-    return frame.drop(columns=["_kind", "_price"]).reset_index(drop=True)
+    rule_rows = frame[frame["_kind"] == 0].sort_values(["_price", "rule"], kind="stable")
+    order = {r: i for i, r in enumerate(rule_rows["rule"])}
+    frame["_rule"] = frame["rule"].map(order).fillna(len(order))
+    frame = frame.sort_values(["_kind", "_rule", "rule", "_price", "where"], kind="stable")
+    return frame.drop(columns=["_kind", "_price", "_rule"]).reset_index(drop=True)
 
 
 def dearest_places(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:

@@ -79,6 +79,13 @@ def priced(sc: Scenario) -> tuple[str, ...]:
     return tuple(rule for rule in team_rules.TEAM_RULES if one_step(rule, sc) is not None)
 
 
+def leaves_eligibility(rule: str) -> bool:
+    """A step of `rule` leaves the eligible pairs as they are: eligibility reads the pair
+    and eligibility rules, locks, fit weights and the reference date, never a team
+    composition rule (tests/test_prices.py holds it to that for every step)."""
+    return rule in team_rules.TEAM_RULES
+
+
 def place_rules(sc: Scenario) -> tuple[str, ...]:
     """The team minimums whose places (teams, or counties) can each be relaxed on their
     own (`team_rules.TEAM_MINIMUMS` that are not off)."""

@@ -45,14 +45,18 @@ class Session:
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
 
     def what_if(self, *settings: str, show=None, cancel: threading.Event | None = None,
-                keep_close_to: pd.DataFrame | None = None) -> Proposal:
+                keep_close_to: pd.DataFrame | None = None,
+                same_pairs: bool = False) -> Proposal:
         """The scenario with `settings` (`dotted.key=value`, read as `--set`), proposed
         on the kept HiGHS instances; `keep_close_to` as `propose` reads it (the price
-        list keeps to the proposal, so that a price's changed lines are its own). Raises
-        `InputError` for a bad key or value."""
+        list keeps to the proposal, so that a price's changed lines are its own);
+        `same_pairs`: the caller knows the settings leave eligibility as it is (team
+        rules), so the proposal's facts and pairs are used again. Raises `InputError`
+        for a bad key or value."""
+        eligible = (self.base.facts, self.base.pairs) if same_pairs else None
         return propose(override_scenario(self.sc, settings), self.data, show=show,
                        explain=False, cancel=cancel, warm=self.mip,
-                       keep_close_to=keep_close_to)
+                       keep_close_to=keep_close_to, eligible=eligible)
 
     def why_nots(self, asked: Sequence[tuple[str, str]]) -> list[WhyNot]:
         """`placement.pipeline.questions.why_nots` on the session's proposal."""
