@@ -156,3 +156,32 @@ def test_the_report_lists_the_prices_in_chinese_and_names_the_places(mini, tmp_p
     for where in places.loc[places["rule"] == dearest, "where"].head(3):
         assert f"{where}（" in page
         assert names[where] in page
+
+
+def test_a_price_the_time_limit_cut_short_says_so(mini):
+    """A relaxed solve that is not proven optimal gives a price that is not proven, and a
+    relaxed roster the checker rejects says so (the row is made from the proposal's own
+    roster, so only the flags differ)."""
+    from placement.explain.prices import Solved, price_row
+
+    _, session, _ = mini
+    base = session.base
+    roster = base.roster[["post_id", "cadre_id", "change", "fit"]]
+    proven = Solved(base.outcome.objective, "optimal", True, roster, None, True)
+    cut = Solved(base.outcome.objective + 5, "feasible", False, roster, None, False)
+    row = price_row("R-TC2", "rule", "all", ("", ""), ("rules.R-TC2.min_locals=2",), proven,
+                    cut, None, session.data)
+    assert row["price"] == 5 and row["binds"] == "yes"
+    assert "not proven" in row["note_en"] and "时限" in row["note_zh"]
+    assert row["check"] == "fail" and "independent check" in row["note_en"]
+
+
+def test_a_sweep_reads_the_price_list(mini):
+    """Each rule-wide line becomes a sweep run whose overrides are its `settings`."""
+    from placement.whatif.sweep.spec import make_sweep, price_runs
+
+    path, _, table = mini
+    sweep = make_sweep(path, runs=price_runs(table))
+    rules = table[table["kind"] == "rule"]
+    assert [r.overrides for r in sweep.runs] == [s.split() for s in rules["settings"]]
+    assert [r.name.split()[0] for r in sweep.runs] == list(rules["rule"])
