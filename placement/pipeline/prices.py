@@ -35,8 +35,8 @@ from placement.solver.solve import solve
 @dataclass
 class PriceList:
     """The price list (`table`, `placement.explain.prices.COLUMNS`), the seconds it took,
-    and the places tight or short that were not re-solved (their LP estimate was 0 and
-    they fell short of nothing), per rule."""
+    and per rule how many of its tight or short places were not re-solved (past the
+    dearest few by the LP estimate, or estimated at 0 and short of nothing)."""
 
     table: pd.DataFrame
     seconds: float
