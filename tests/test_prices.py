@@ -108,8 +108,11 @@ def test_the_dearest_place_is_named_in_chinese(mini):
 def test_solve_prices_writes_prices_csv_and_api_reads_it(mini, tmp_path):
     path, session, table = mini
     out = tmp_path / "out"
-    res = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--prices"])
+    res = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--prices",
+                                   "--lang", "zh"])
     assert res.exit_code == 0, res.output
+    binding = int((table["binds"] == "yes").sum())
+    assert f"规则代价 {len(table)} 项（其中 {binding} 项起约束作用）" in res.output
     written = pd.read_csv(out / "prices.csv", dtype=str, keep_default_na=False,
                           encoding="utf-8-sig")
     assert {"settings", "objective_relaxed", "price", "estimate"} <= set(written.columns)

@@ -192,6 +192,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "previous_lines": ("（与此前结果相比 {n} 行不同）",
                        " ({n} lines differ from the previous result)"),
     "alternates": ("；{posts} 个职位共 {n} 名备选人选", "; {n} alternates for {posts} posts"),
+    "prices_headline": ("；规则代价 {rows} 项（其中 {binding} 项起约束作用）",
+                        "; {rows} rule prices ({binding} binding)"),
     "alternates_cut": ("；{posts} 个职位中 {done} 个已列备选人选，共 {n} 名（已中断）",
                        "; {n} alternates for {done} of {posts} posts (interrupted)"),
     "infeasible": ("无可行名单，冲突：", "infeasible; conflicts:"),

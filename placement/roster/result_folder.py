@@ -189,8 +189,11 @@ class Result:
                    gap="" if gap is None else say("gap", lang, gap=gap),
                    seconds=s["times"]["solve"], checked=checked, engine=_engine(s),
                    changed=s["counts"]["changed_posts"], against=against,
-                   alternates=_alternates_headline(s["alternates"], lang)
-                   if s.get("alternates") else "", out=s["out"])
+                   alternates=(_alternates_headline(s["alternates"], lang)
+                               if s.get("alternates") else "")
+                   + (say("prices_headline", lang, rows=s["prices"]["rows"],
+                          binding=s["prices"]["binding"]) if s.get("prices") else ""),
+                   out=s["out"])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the result has, by name, in file order."""
