@@ -23,7 +23,7 @@ from placement.data.scenario_io import override_scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.meaning import relaxations
-from placement.pipeline.prices import lowered, price_list
+from placement.pipeline.prices import lowered, price_list, waived
 from placement.pipeline.propose import propose
 from placement.pipeline.warm import Session
 from placement.solver.solve import solve
@@ -36,8 +36,8 @@ def _cold_objective(session: Session, row) -> float:
     if row.kind == "rule":
         sc = override_scenario(session.sc, row.settings.split())
         return propose(sc, session.data, explain=False).outcome.objective
-    pl = lowered(session.base.placement, row.rule, row.where)
-    return solve(pl).objective
+    relax = lowered if row.kind == "place" else waived
+    return solve(relax(session.base.placement, row.rule, row.where)).objective
 
 
 def _assert_prices_are_cold_differences(session: Session, table: pd.DataFrame) -> None:
@@ -188,3 +188,18 @@ def test_a_sweep_reads_the_price_list(mini):
     rules = table[table["kind"] == "rule"]
     assert [r.overrides for r in sweep.runs] == [s.split() for s in rules["settings"]]
     assert [r.name.split()[0] for r in sweep.runs] == list(rules["rule"])
+
+
+def test_a_wholly_short_instance_is_waived_at_its_weight_as_a_cold_solve_says(mini):
+    """R-RO5 at weight 1 on the mini data: some cadres keep their portfolio (short 1 each,
+    cheaper than the move); waiving one gains exactly 1 and keeps the roster, which the
+    cold solve of the model without that penalty confirms."""
+    path, _, _ = mini
+    sc, data = api.load(path, ["rules.R-RO5.weight=1"])
+    session = Session(sc, data)
+    table = price_list(session).table
+    waived_rows = table[table["kind"] == "instance"]
+    assert len(waived_rows) and set(waived_rows["rule"]) == {"R-RO5"}
+    assert (waived_rows["price"] == 1).all() and (waived_rows["lines_changed"] == 0).all()
+    assert waived_rows["note_zh"].str.contains("无需重解").all()
+    _assert_prices_are_cold_differences(session, waived_rows)

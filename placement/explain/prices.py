@@ -53,8 +53,9 @@ def price_row(rule: str, kind: str, where: str, step: tuple[str, str],
               settings: tuple[str, ...], base: Solved, relaxed: Solved,
               estimate: float | None, data: DataSet, required: int | None = None) -> dict:
     """One line of the price list: `relaxed` (the rule one step looser) against `base`
-    (the proposal). `kind` is "rule" (the step is `settings`) or "place" (one team or
-    county of the rule needing one fewer, `where`; no setting names it)."""
+    (the proposal). `kind` is "rule" (the step is `settings`), "place" (one team or
+    county of the rule needing one fewer, `where`) or "instance" (one instance of a
+    target of one waived); no setting names a place or an instance."""
     row = {"rule": rule, "kind": kind, "where": where, "step_zh": step[0], "step_en": step[1],
            "settings": " ".join(settings), "objective": base.objective,
            "objective_relaxed": relaxed.objective, "estimate": estimate,
@@ -105,14 +106,6 @@ def price_table(rows: list[dict]) -> pd.DataFrame:
     return frame.drop(columns=["_kind", "_price", "_rule"]).reset_index(drop=True)
 
 
-def dearest_places(table: pd.DataFrame, k: int = 3) -> pd.DataFrame:
-    """The `k` dearest places of each rule that are priced by place."""
-    places = table[table["kind"] == "place"].copy()
-    places["_price"] = pd.to_numeric(places["price"])
-    return (places.sort_values(["rule", "_price"], ascending=[True, False], kind="stable")
-            .groupby("rule").head(k).drop(columns="_price"))
-
-
 def _fit(roster: pd.DataFrame) -> float:
     return float(pd.to_numeric(roster["fit"]).sum())
 
@@ -153,6 +146,9 @@ def _words(row: dict, data: DataSet, required: int | None) -> tuple[str, str]:
         head_zh = f"{names.beside(where, 'zh')}的{nth}{label.one_zh}（{rule}）"
         head_en = (f"{names.beside(where, 'en')}: member no. {required} who is {label.one_en} "
                    f"({rule})" if required else f"{names.beside(where, 'en')} ({rule})")
+    elif row["kind"] != "rule":
+        head_zh = f"{names.beside(where, 'zh')}：{rule} {zh_name}（{row['step_zh']}）"
+        head_en = f"{names.beside(where, 'en')}: {rule} {en_name} ({row['step_en']})"
     else:
         head_zh = f"{rule} {zh_name}（{row['step_zh']}）"
         head_en = f"{rule} {en_name} ({row['step_en']})"

@@ -12,7 +12,9 @@ scenario with the step's `--set` settings, so every price can be re-solved by ha
   step short of switching it off: it is priced per place only (`place_step`);
 - one place of a team minimum (a team, or a county) is relaxed on its own by lowering
   what it needs by one: that is a change to the model's row of that place, not a
-  setting (no `--set` names one place), and the price list says so.
+  setting (no `--set` names one place), and the price list says so;
+- one instance of a target of one (a cadre's R-RO5 or R-RO7, a county's R-RO8) that
+  the proposal leaves short is waived (`instance_step`): its count goes from 1 to 0.
 """
 
 from __future__ import annotations
@@ -96,6 +98,12 @@ def place_rules(sc: Scenario) -> tuple[str, ...]:
 def place_step(rule: str, where: str) -> tuple[str, str]:
     """The words of one place's step: what it needs, lowered by one (zh, en)."""
     return f"{where} 要求降低1名", f"{where} needs one fewer"
+
+
+def instance_step(rule: str, where: str) -> tuple[str, str]:
+    """The words of waiving one instance of a target of one (a cadre's rotation, a
+    county's heads): its count lowered from 1 to 0 (zh, en)."""
+    return f"免除 {where} 的该项要求", f"{where} waived"
 
 
 def _modes(r) -> tuple:

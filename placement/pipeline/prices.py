@@ -86,7 +86,50 @@ def price_list(session: Session, rules: tuple[str, ...] | None = None, places: i
             zh, en = relaxations.place_step(rule, f.where)
             rows.append(price_row(rule, "place", f.where, (zh, en), (), base, relaxed,
                                   f.estimate, data, required=int(f.required)))
+    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, data)
     return PriceList(price_table(rows), time.perf_counter() - began, unpriced)
+
+
+def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
+                 data) -> list[dict]:
+    """The instances of the other targets (a cadre's rotation, a county's heads …) that
+    the proposal leaves wholly short, each waived on its own (`relaxations.instance_step`):
+    a target of one (its shortfall at most 1) that is 1 in the proposal. Waiving it
+    gains exactly its weight and keeps the roster, without a solve: no roster can gain
+    more, since any other loses at least as much against the proven optimum as the
+    waiver gives it (tests/test_prices.py solves them cold all the same). The `places`
+    first of each rule, by weight then name; the rest are counted in `unpriced`."""
+    if outcome.values is None:
+        return []
+    proto = pl.model.proto
+    found: dict[str, list] = {}
+    for s in pl.shortfalls:
+        if (s.rule, s.where) in pl.minimum_rows or not s.weight:
+            continue
+        if rules is not None and s.rule not in rules:
+            continue
+        domain = proto.variables[s.var.index].domain
+        upper = domain[len(domain) - 1]  # the proto's repeated field reads no [-1]
+        if upper == 1 and int(outcome.values[s.var.index]) == 1:
+            found.setdefault(s.rule, []).append(s)
+    rows = []
+    for rule, short in found.items():
+        short.sort(key=lambda s: (-s.weight, s.where))
+        if len(short) > places:
+            unpriced[rule] = len(short) - places
+        for s in short[:places]:
+            relaxed = Solved(base.objective + s.weight, base.status, base.proven,
+                             base.roster, base.figures, base.check_ok)
+            zh, en = relaxations.instance_step(rule, s.where)
+            row = price_row(rule, "instance", s.where, (zh, en), (), base, relaxed, None, data)
+            row["note_zh"] = "；".join(filter(None, (row["note_zh"], _WAIVED[0])))
+            row["note_en"] = "; ".join(filter(None, (row["note_en"], _WAIVED[1])))
+            rows.append(row)
+    return rows
+
+
+_WAIVED = ("该处完全未达标：免除后名单不变，代价即其权重（无需重解）",
+           "wholly short: waived, the roster stays and the price is its weight (no re-solve)")
 
 
 def _solved(prop: Proposal, figures: pd.DataFrame | None = None,
@@ -165,6 +208,14 @@ def _place_relaxed(session: Session, pl, rule: str, where: str, kept: pd.DataFra
     prop = Proposal(pl.scenario, pl.data, pl.facts, pl.pairs, outcome, [], {},
                     placement=relaxed)
     return _solved(prop, allowed=(rule, where), base=base)
+
+
+def waived(pl, rule: str, where: str):
+    """A copy of the placement `pl` without the penalty of `rule` at `where` (the
+    instance waived; `pl` itself is not changed)."""
+    out = copy.copy(pl)
+    out.shortfalls = [s for s in pl.shortfalls if (s.rule, s.where) != (rule, where)]
+    return out
 
 
 def lowered(pl, rule: str, where: str):
