@@ -146,7 +146,7 @@ def test_the_report_lists_the_prices_in_chinese_and_names_the_places(mini, tmp_p
     xlsx, html = api.report(out, "zh")
     sheet = openpyxl.load_workbook(xlsx)["规则代价"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("规则", "名称", "范围", "放宽一步", "规则代价（目标值）")
+    assert rows[0][:5] == ("规则", "名称", "范围", "放宽一步", "对目标值的影响")
     assert len(rows) == len(table) + 1
     page = html.read_text("utf-8")
     assert 'id="prices"' in page and "<h2>规则代价</h2>" in page

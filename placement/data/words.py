@@ -81,10 +81,10 @@ WORDS: dict[str, tuple[str, str]] = {
     # rule prices (prices.csv: what relaxing each rule by one step would gain)
     "price_where": ("范围", "where"),
     "price_step": ("放宽一步", "one step looser"),
-    "price_cost": ("规则代价（目标值）", "cost (objective)"),
+    "price_cost": ("对目标值的影响", "effect on the objective"),
     "price_estimate": ("对偶估计", "dual estimate"),
-    "price_fit": ("人岗相适代价", "cost in fit"),
-    "price_stayed": ("多留任人数", "more stay"),
+    "price_fit": ("对人岗相适的影响", "effect on fit"),
+    "price_stayed": ("对留任人数的影响", "effect on cadres staying"),
     "price_lines": ("需另动人数", "other lines changed"),
     "price_targets": ("目标变化数", "targets moved"),
     "price_settings": ("复现设置（--set）", "settings (--set)"),

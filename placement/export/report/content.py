@@ -310,9 +310,10 @@ PRICE_KEYS = ("rule", "rule_name", "price_where", "price_step", "price_cost", "p
 
 
 def prices_frame(res: Result, lang: str) -> pd.DataFrame | None:
-    """The price list (prices.csv) as the reader reads it: each rule's cost (what
-    relaxing it by one step would gain, with the sign turned), the LP estimate beside
-    it, its place named, the line in words; None without prices.csv."""
+    """The price list (prices.csv) as the reader reads it: each rule's effect on the
+    objective, fit and cadres staying (what relaxing it by one step would gain, with the
+    sign turned: the words' reading, "人岗相适 −41"), the LP estimate beside it, its place
+    named, the line in words; None without prices.csv."""
     p = res.prices
     if p is None:
         return None
@@ -324,7 +325,7 @@ def prices_frame(res: Result, lang: str) -> pd.DataFrame | None:
         "rule": p["rule"], "rule_name": p["rule"].map(lambda r: rule_name(r, lang)),
         "price_where": where, "price_step": p["step_zh" if lang == "zh" else "step_en"],
         "price_cost": cost("price"), "price_estimate": cost("estimate"),
-        "price_fit": cost("fit"), "price_stayed": pd.to_numeric(p["stayed"], errors="coerce"),
+        "price_fit": cost("fit"), "price_stayed": cost("stayed"),
         "price_lines": pd.to_numeric(p["lines_changed"], errors="coerce"),
         "price_targets": pd.to_numeric(p["targets_moved"], errors="coerce"),
         "price_words": p["words_zh" if lang == "zh" else "words_en"],

@@ -280,12 +280,15 @@ def _prices(res: Result, lang: str) -> str:
 
     rows = "".join("<tr>" + "".join(cell(k, x[k]) for k in keys) + "</tr>"
                    for x in frame.to_dict("records"))
-    why = ("代价：该规则放宽一步（硬性改为目标、目标数降低1、单个班子或县降低1名）后重新求解、"
-           "经独立校验的名单所增加的目标值；对偶估计为线性松弛的快速估计。"
+    why = ("影响：该规则使目标值、人岗相适减少（负数）或增加多少，即放宽一步（硬性改为目标、"
+           "目标数降低1、单个班子或县降低1名、免除单项要求）后重新求解、经独立校验的名单与"
+           "本方案之差的相反数；对偶估计为线性松弛的快速估计。"
            if lang == "zh" else
-           "cost: what the roster would gain with the rule one step looser (a hard rule "
-           "made a target, a count lowered by one, one team or county needing one fewer), "
-           "re-solved and checked independently; the dual estimate is the LP's quick guess.")
+           "effect: what the rule takes from (negative) or adds to the objective and fit, "
+           "the proposal against the roster with the rule one step looser (a hard rule made "
+           "a target, a count lowered by one, one team or county needing one fewer, one "
+           "instance waived), re-solved and checked independently; the dual estimate is the "
+           "LP's quick guess.")
     return f'<p class="small">{esc(why)}</p><table class="grid"><tr>{head}</tr>{rows}</table>'
 
 
