@@ -81,10 +81,14 @@ def solve(
     alternates_posts: Annotated[str, typer.Option(
         help="'changed' (posts whose holder changes), 'all', or comma-separated post, "
              "team or region ids")] = "changed",
+    prices: Annotated[bool, typer.Option(
+        "--prices", help="what each rule costs: every team rule relaxed by one step, "
+                         "re-solved and checked (规则代价): prices.csv")] = False,
     lang: Lang = None,
 ) -> None:
     """Propose a roster and write roster.csv, moves.csv, teams.csv, rules.csv, summary.json."""
-    core.solve(scenario, out, set_, as_json, start, alternates, alternates_posts, lang)
+    core.solve(scenario, out, set_, as_json, start, alternates, alternates_posts, lang,
+               prices)
 
 
 @app.command()

@@ -134,6 +134,10 @@ class Placement:
     # A published roster to stay close to (`--from`): post_id, cadre_id columns.
     baseline: pd.DataFrame | None = None
     start: pd.DataFrame | None = None  # a starting roster (hint): `--from` or a what-if's
+    # (rule, where) -> the proto constraint index of a team minimum's row (`count ≥
+    # required`, with the shortfall when a target), so that the price of relaxing one
+    # place (`placement.pipeline.prices`) lowers that row alone.
+    minimum_rows: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, first = len(self.pairs), len(self.model.proto.variables)
@@ -280,6 +284,8 @@ class Placement:
             return
         r = self.scenario.rules[rule]
         expr = self.total(idx)
+        if len(idx):
+            self.minimum_rows[(rule, where)] = len(self.model.proto.constraints)
         if r.mode == "hard":
             self.require(rule, where, expr >= required)
         elif r.mode == "target":

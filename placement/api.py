@@ -66,6 +66,8 @@ from placement.export.report.plan import (
 )
 from placement.export.report.svg import paired_bars, pyramid
 from placement.meaning.posts import with_rule_warnings
+from placement.pipeline.prices import price_list
+from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
@@ -74,6 +76,7 @@ from placement.plan.rolling import Plan, Year
 from placement.plan.rolling import plan as plan_years
 from placement.plan.tables import year_figures
 from placement.roster.result_folder import Result, read_result
+from placement.solver.warm import WarmMip
 from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
@@ -167,6 +170,27 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
     """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
     objective change, the lines that change and the targets that move when forced."""
     return explain_why_not(sc, data, cadre, post)
+
+
+def prices(result: Result | Path | str, rules: Sequence[str] | None = None,
+           places: int = 3) -> pd.DataFrame:
+    """What each rule costs in `result` (a result, or a result folder read with its
+    scenario and data set): `placement solve --prices`'s prices.csv, the table of
+    `placement.explain.prices.COLUMNS`, one line per rule relaxed by one step and per
+    dear team or county, each re-solved warm and checked. The result's own table when
+    it has one; else its scenario proposed again, ties kept to its roster."""
+    if not isinstance(result, Result):
+        result = load_result(Path(result))
+    if result.prices is not None and rules is None:
+        return result.prices
+    if result.roster is None or result.scenario is None or result.data is None:
+        raise ValueError("prices need a result with a roster, its scenario and data set")
+    mip = WarmMip()
+    base = propose(result.scenario, result.data, explain=False, warm=mip,
+                   keep_close_to=result.roster[["post_id", "cadre_id"]])
+    listed = price_list(Session(result.scenario, result.data, base, mip=mip),
+                        tuple(rules) if rules is not None else None, places)
+    return listed.table
 
 
 def session(sc: Scenario, data: DataSet) -> Session:

@@ -62,7 +62,7 @@ def generate(profile: str, out: Path, seed: int, xlsx: bool, zh_headers: bool) -
 
 def solve(scenario: Path, out: Path, sets: list[str] | None, as_json: bool,
           start: Path | None, alternates: int, alternates_posts: str,
-          lang: str | None) -> None:
+          lang: str | None, prices: bool = False) -> None:
     from placement.roster.result_folder import check_out, lock_folder
 
     lg = choose_language(lang)
@@ -72,10 +72,12 @@ def solve(scenario: Path, out: Path, sets: list[str] | None, as_json: bool,
     # writing it (the lock is held until the folder is in place).
     check_out(out, [sc.data, scenario, *([start] if start else [])])
     with lock_folder(out):
-        _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg)
+        _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg,
+               prices)
 
 
-def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg):
+def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started, lg,
+           prices=False):
     from placement import api
     from placement.explain.alternates import AlternatesError, check_alternates
     from placement.pipeline.run import run_solve
@@ -89,7 +91,7 @@ def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started,
         result = run_solve(sc, data, out, progress=not as_json,
                            load_seconds=time.perf_counter() - started, start_from=baseline,
                            start_label=str(start or ""), alternates=alternates,
-                           alternates_scope=scope, lang=lg)
+                           alternates_scope=scope, lang=lg, prices=prices)
     except InputError as err:
         fail(err, lg)
     except AlternatesError as err:

@@ -121,6 +121,10 @@ _SCOPE = {
 }
 
 
+# Every team composition rule, in catalogue order.
+TEAM_RULES = tuple(_SCOPE)
+
+
 def scope(rule: str, data: DataSet, sc: Scenario) -> np.ndarray:
     """Bool per team row: the teams the rule covers (its `kinds`, or the team's flag)."""
     return _SCOPE[rule](rule, data, sc)

@@ -65,7 +65,8 @@ class Proposal:
 def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
             start_from: pd.DataFrame | None = None,
-            cancel: threading.Event | None = None, warm: WarmMip | None = None) -> Proposal:
+            cancel: threading.Event | None = None, warm: WarmMip | None = None,
+            eligible: tuple[Facts, Pairs] | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
@@ -74,12 +75,18 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     roster, `--from`): every line changed against it costs `weights.change`. Setting
     `cancel` (from any thread) stops the search as Ctrl-C does (`solver.solve.solve`).
     `warm`: the HiGHS instances of earlier solves on the same data set, re-used where
-    the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`)."""
+    the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`).
+    `eligible`: the facts and eligible pairs of an earlier proposal whose scenario
+    differs from `sc` only where eligibility does not read (the price list's team-rule
+    steps: `placement.pipeline.prices`), taken as they are."""
     sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
-    facts = compute_facts(data, sc.reference_date)
-    pairs = eligible_pairs(data, sc, facts)
+    if eligible is not None:
+        facts, pairs = eligible
+    else:
+        facts = compute_facts(data, sc.reference_date)
+        pairs = eligible_pairs(data, sc, facts)
     times["eligibility"] = round(time.perf_counter() - t0, 3)
     conflicts = prechecks(data, sc, facts, pairs)
     if conflicts:

@@ -29,11 +29,14 @@ from placement.explain.dismissals import dismissals_table
 from placement.explain.infeasible import named
 from placement.explain.reasons import explain
 from placement.explain.shortfalls import shortfall_causes
+from placement.pipeline.prices import price_list
 from placement.pipeline.progress import ProgressView
 from placement.pipeline.propose import propose
+from placement.pipeline.warm import Session
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
 from placement.roster.tables import moves_table, read_members, rules_display, structure_table
 from placement.solver.solve import SolveOutcome
+from placement.solver.warm import WarmMip
 
 
 def run_solve(sc: Scenario, data: DataSet, out: Path, progress: bool = True,
@@ -81,6 +84,7 @@ def solve_result(
     cancel: threading.Event | None = None,
     lang: str = "en",
     on_progress: Callable[[str, float, float, float], None] | None = None,
+    prices: bool = False,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -90,11 +94,14 @@ def solve_result(
     (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
     search from another thread as Ctrl-C does on the main one (a web server's worker).
     `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
-    told what the terminal line shows (the workbench streams it to the page)."""
+    told what the terminal line shows (the workbench streams it to the page).
+    `prices`: the price list of every rule (`placement.pipeline.prices`), solved on the
+    proposal's own HiGHS instances, as `Result.prices`."""
+    mip = WarmMip() if prices else None
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
-                       keep_close_to=keep_close_to, cancel=cancel)
+                       keep_close_to=keep_close_to, cancel=cancel, warm=mip)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is not None:
@@ -138,10 +145,18 @@ def solve_result(
         shortlist = alt.table
         summary["alternates"] = {"k": alternates} | alt.summary()
         times["alternates"] = round(alt.seconds, 3)
+    price_table = None
+    if prices:
+        with ProgressView(progress, lang) as view:
+            view.show(say("prices_progress", lang), 0.0, float("nan"), float("nan"))
+            listed = price_list(Session(sc, data, base=prop, mip=mip), figures=report.figures)
+        price_table = listed.table
+        summary["prices"] = listed.summary()
+        times["prices"] = round(listed.seconds, 3)
     summary["times"] = times
     return Result(summary, roster=roster, moves=moves, dismissals=dismissals, teams=teams,
                   rules=rules, shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
-                  figures=report.figures)
+                  figures=report.figures, prices=price_table)
 
 
 def _both(first: Callable, second: Callable) -> Callable:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+import pandas as pd
+
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import override_scenario
@@ -34,19 +36,27 @@ class Session:
     """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept."""
 
     def __init__(self, sc: Scenario, data: DataSet, base: Proposal | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, mip: WarmMip | None = None):
+        """`mip`: the HiGHS instances `base` was solved on, when it was solved warm."""
         self.sc, self.data = sc, data
-        self.mip = WarmMip()
+        self.mip = mip if mip is not None else WarmMip()
         self.base = base if base is not None else propose(sc, data, explain=False,
                                                           cancel=cancel, warm=self.mip)
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
 
-    def what_if(self, *settings: str, show=None,
-                cancel: threading.Event | None = None) -> Proposal:
+    def what_if(self, *settings: str, show=None, cancel: threading.Event | None = None,
+                keep_close_to: pd.DataFrame | None = None,
+                same_pairs: bool = False) -> Proposal:
         """The scenario with `settings` (`dotted.key=value`, read as `--set`), proposed
-        on the kept HiGHS instances. Raises `InputError` for a bad key or value."""
+        on the kept HiGHS instances; `keep_close_to` as `propose` reads it (the price
+        list keeps to the proposal, so that a price's changed lines are its own);
+        `same_pairs`: the caller knows the settings leave eligibility as it is (team
+        rules), so the proposal's facts and pairs are used again. Raises `InputError`
+        for a bad key or value."""
+        eligible = (self.base.facts, self.base.pairs) if same_pairs else None
         return propose(override_scenario(self.sc, settings), self.data, show=show,
-                       explain=False, cancel=cancel, warm=self.mip)
+                       explain=False, cancel=cancel, warm=self.mip,
+                       keep_close_to=keep_close_to, eligible=eligible)
 
     def why_nots(self, asked: Sequence[tuple[str, str]]) -> list[WhyNot]:
         """`placement.pipeline.questions.why_nots` on the session's proposal."""

@@ -50,7 +50,7 @@ from placement.data.words import say, value
 from placement.solver.status import Status
 
 RESULT_FILES = ("roster.csv", "moves.csv", "dismissals.csv", "teams.csv", "rules.csv",
-                "shortfalls.csv", "alternates.csv")
+                "shortfalls.csv", "alternates.csv", "prices.csv")
 TABLES = tuple(Path(name).stem for name in RESULT_FILES)
 SUMMARY_FILE = "summary.json"
 MANIFEST = "files"  # summary.json: table file -> SHA-256 of its bytes
@@ -69,6 +69,8 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...] | None] = {
               "penalty"),
     "shortfalls": ("shortfall",),
     "alternates": ("rank", "fit", "objective", "objective_change", "lines_changed"),
+    "prices": ("objective", "objective_relaxed", "price", "estimate", "estimate_error", "fit",
+               "stayed", "lines_changed", "targets_moved"),
 }
 TEAM_TEXT = ("team_id", "team_name", "kind", "region")
 
@@ -106,6 +108,7 @@ class Result:
     rules: pd.DataFrame | None = None
     shortfalls: pd.DataFrame | None = None
     alternates: pd.DataFrame | None = None
+    prices: pd.DataFrame | None = None  # what each rule costs (`--prices`)
     scenario: Scenario | None = None  # the scenario solved
     data: DataSet | None = None  # the data set it was solved on
     figures: pd.DataFrame | None = None  # the independent checker's figures for `roster`
@@ -186,8 +189,11 @@ class Result:
                    gap="" if gap is None else say("gap", lang, gap=gap),
                    seconds=s["times"]["solve"], checked=checked, engine=_engine(s),
                    changed=s["counts"]["changed_posts"], against=against,
-                   alternates=_alternates_headline(s["alternates"], lang)
-                   if s.get("alternates") else "", out=s["out"])
+                   alternates=(_alternates_headline(s["alternates"], lang)
+                               if s.get("alternates") else "")
+                   + (say("prices_headline", lang, rows=s["prices"]["rows"],
+                          binding=s["prices"]["binding"]) if s.get("prices") else ""),
+                   out=s["out"])
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the result has, by name, in file order."""

@@ -305,6 +305,36 @@ def alternates_frame(res: Result, lang: str) -> pd.DataFrame | None:
     })
 
 
+PRICE_KEYS = ("rule", "rule_name", "price_where", "price_step", "price_cost", "price_estimate",
+              "price_fit", "price_stayed", "price_lines", "price_targets", "price_words",
+              "price_note", "price_settings")
+
+
+def prices_frame(res: Result, lang: str) -> pd.DataFrame | None:
+    """The price list (prices.csv) as the reader reads it: each rule's effect on the
+    objective, fit and cadres staying (what relaxing it by one step would gain, with the
+    sign turned: the words' reading, "人岗相适 −41"), the LP estimate beside it, its place
+    named, the line in words; None without prices.csv."""
+    p = res.prices
+    if p is None:
+        return None
+    names = Names(res.data) if res.data is not None else None
+    where = p["where"].map(lambda w: word("price_all", lang) if w == "all" else
+                           (names.beside(w, lang) if names is not None else w))
+    cost = lambda c: 0 - pd.to_numeric(p[c], errors="coerce")  # noqa: E731 (0 - 0 is 0, not -0)
+    return pd.DataFrame({
+        "rule": p["rule"], "rule_name": p["rule"].map(lambda r: rule_name(r, lang)),
+        "price_where": where, "price_step": p["step_zh" if lang == "zh" else "step_en"],
+        "price_cost": cost("price"), "price_estimate": cost("estimate"),
+        "price_fit": cost("fit"), "price_stayed": cost("stayed"),
+        "price_lines": pd.to_numeric(p["lines_changed"], errors="coerce"),
+        "price_targets": pd.to_numeric(p["targets_moved"], errors="coerce"),
+        "price_words": p["words_zh" if lang == "zh" else "words_en"],
+        "price_note": p["note_zh" if lang == "zh" else "note_en"],
+        "price_settings": p["settings"],
+    })
+
+
 def notes(res: Result, lang: str) -> list[str]:
     """Warnings for the reader: the inputs changed since the solve."""
     zh, out = lang == "zh", []

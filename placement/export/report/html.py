@@ -29,6 +29,7 @@ from placement.export.report.content import (
     age_bands,
     alternates_frame,
     notes,
+    prices_frame,
     roster_frame,
     rules_frame,
     shortfalls_frame,
@@ -262,6 +263,35 @@ def _alternates(res: Result, lang: str) -> str:
                     lang, line)
 
 
+def _prices(res: Result, lang: str) -> str:
+    """What each rule costs (prices.csv): a line per rule, then the dearest places of each
+    team minimum, each in words, with the LP estimate beside the exact price."""
+    frame = prices_frame(res, lang)
+    keys = ("rule", "rule_name", "price_where", "price_cost", "price_estimate", "price_fit",
+            "price_lines", "price_words", "price_note")
+    head = "".join(f"<th>{esc(word(k, lang))}</th>" for k in keys)
+    numbers = ("price_cost", "price_estimate", "price_fit", "price_lines")
+
+    def cell(k: str, v) -> str:
+        if k in numbers:
+            return f'<td class="n">{esc(v)}</td>'
+        cls = "small" if k in ("price_words", "price_note") else "nw"
+        return f'<td class="{cls}">{esc(v)}</td>'
+
+    rows = "".join("<tr>" + "".join(cell(k, x[k]) for k in keys) + "</tr>"
+                   for x in frame.to_dict("records"))
+    why = ("影响：该规则使目标值、人岗相适减少（负数）或增加多少，即放宽一步（硬性改为目标、"
+           "目标数降低1、单个班子或县降低1名、免除单项要求）后重新求解、经独立校验的名单与"
+           "本方案之差的相反数；对偶估计为线性松弛的快速估计。"
+           if lang == "zh" else
+           "effect: what the rule takes from (negative) or adds to the objective and fit, "
+           "the proposal against the roster with the rule one step looser (a hard rule made "
+           "a target, a count lowered by one, one team or county needing one fewer, one "
+           "instance waived), re-solved and checked independently; the dual estimate is the "
+           "LP's quick guess.")
+    return f'<p class="small">{esc(why)}</p><table class="grid"><tr>{head}</tr>{rows}</table>'
+
+
 def _counties(res: Result, lang: str) -> str:
     """One printed page per county (市、县、区): its teams, each post's proposed and
     current holder, the change, and the team's women / young / non-Party after."""
@@ -314,6 +344,8 @@ def build_report_html(res: Result, lang: str = "zh") -> str:
     if res.alternates is not None:
         sections.append(("alternates", "备选人选（差额）" if zh else "Alternates",
                          _alternates(res, lang)))
+    if res.prices is not None:
+        sections.append(("prices", word("sheet_prices", lang), _prices(res, lang)))
     sections.append(("technical", word("tech_note", lang),
                      f'<p class="small">{esc(technical_note(res, lang))}</p>'))
     contents = "".join(f'<li><a href="#{sid}">{escape(h)}</a></li>' for sid, h, _ in sections)

@@ -6,7 +6,8 @@ Sheets (Chinese names and headers by default, English with lang="en"):
 targets marked green (met) or red (short); 规则达标 each rule's target,
 achievement and where it falls short; 未达标原因 the cause of each
 shortfall (only when the result folder has shortfalls.csv); 备选人选
-alternates (only when it has alternates.csv); 说明 the what-if's changes
+alternates (only when it has alternates.csv); 规则代价 what each rule costs (only
+when it has prices.csv, `placement solve --prices`); 说明 the what-if's changes
 against its base, scenario, parameters, solver status, gap, times and input
 checksums. Changed roster lines and rules short are filled light yellow; every
 sheet prints one A4 page wide with the report's title in the footer. A plan folder
@@ -22,11 +23,13 @@ import pandas as pd
 
 from placement.export.report.content import (
     METRICS,
+    PRICE_KEYS,
     RULE_KEYS,
     about_rows,
     alternates_frame,
     dismissals_frame,
     moves_frame,
+    prices_frame,
     roster_frame,
     rules_frame,
     shortfalls_frame,
@@ -97,6 +100,11 @@ def build_report_book(res: Result, lang: str = "zh"):
     if alternates is not None:
         add_sheet(book, word("sheet_alternates", lang), alternates[list(ALT_KEYS)],
                   [word(k, lang) for k in ALT_KEYS], footer=title)
+    prices = prices_frame(res, lang)
+    if prices is not None:
+        add_sheet(book, word("sheet_prices", lang), prices[list(PRICE_KEYS)],
+                  [word(k, lang) for k in PRICE_KEYS], footer=title,
+                  highlight=(prices["price_cost"] < 0).tolist())
     about = pd.DataFrame(about_rows(res, lang), columns=["item", "value"])
     add_sheet(book, word("sheet_about", lang), about, [word("item", lang), word("value", lang)],
               filters=False, footer=title)

@@ -20,7 +20,8 @@ from placement.web.runner import POLL, lock_settings, problems_json, result_fold
 from placement.web.schemas import Note, RunRequest
 from placement.web.workspace import FINAL, forms_zip
 
-TABLES = ("roster", "moves", "dismissals", "teams", "rules", "shortfalls", "alternates")
+TABLES = ("roster", "moves", "dismissals", "teams", "rules", "shortfalls", "alternates",
+          "prices")
 FILES = ("report.xlsx", "report.html", "summary.json", "forms.zip")
 # Points per roster line changed against the run a re-solve stays close to. Measured on
 # Linfen, base run then R-TC5 min_women=3 (12 lines at the least): the scenario's own
@@ -142,6 +143,20 @@ def router(ctx: Context) -> APIRouter:
         if format == "csv":
             return Response(path.read_bytes(), media_type="text/csv; charset=utf-8")
         frame = getattr(api.read_result(folder), table)
+        return Response(frame.to_json(orient="records", force_ascii=False),
+                        media_type="application/json")
+
+    @r.get("/runs/{run_id}/prices", responses=answers(404, 409, 422))
+    def prices(run_id: str) -> Response:
+        """What each rule costs in the run (prices.csv's rows): the run's own table when
+        it has one, else priced now (each team rule one step looser, re-solved on warm
+        HiGHS instances and checked: seconds on a city). A row's `settings` are the
+        `--set` strings of its step, which the page's button adds to the changes."""
+        folder = ctx.finished(run_id)
+        try:
+            frame = api.prices(folder)
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
         return Response(frame.to_json(orient="records", force_ascii=False),
                         media_type="application/json")
 

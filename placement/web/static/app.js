@@ -10,6 +10,9 @@ const T = {
     upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
     forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
     rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
+    prices_title: "规则代价", prices_go: "计算当前方案的规则代价", prices_wait: "逐条放宽一步重新求解…",
+    price_where: "范围", price_cost: "对目标值的影响", price_estimate: "对偶估计", price_words: "说明",
+    price_try: "放宽一步试算", prices_none: "请先打开一个有名单的求解结果",
     rule_name: "规则", mode: "方式", params: "参数", weight: "权重", changes: "改动",
     save_as: "另存为方案", save: "保存", locks_title: "按姓名锁定", cadres: "干部", posts: "职位",
     chosen: "已选", must: "必须任", forbid: "不得任", keep: "保持不变", add_lock: "添加锁定",
@@ -51,6 +54,10 @@ const T = {
     validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
     up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported", name: "Name",
     refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
+    prices_title: "What each rule costs", prices_go: "Price the rules of the open run",
+    prices_wait: "each rule relaxed one step and re-solved…", price_where: "Where",
+    price_cost: "Effect on the objective", price_estimate: "Dual estimate", price_words: "In words",
+    price_try: "Try one step looser", prices_none: "open a run with a roster first",
     rules_hint: "Validated as you type, with the CLI's messages; only the changes are saved.",
     rule_id: "Id", rule_name: "Rule", mode: "Mode", params: "Parameters", weight: "Weight",
     changes: "Changes", save_as: "Save as scenario", save: "Save", locks_title: "Locks by name",
@@ -637,6 +644,36 @@ async function onTrial(ev) {
 // --- result --------------------------------------------------------------------------
 function sum(rows, col) { return rows.reduce((a, r) => a + (Number(r[col]) || 0), 0); }
 
+// What each rule costs in the open run (prices.csv): each row's button runs its relaxed
+// what-if through the usual solve, its `settings` (--set strings) added to the changes.
+async function loadPrices() {
+  if (!S.run?.summary?.check) { $("#prices-msg").textContent = t("prices_none"); return; }
+  $("#prices-go").disabled = true;
+  $("#prices-msg").textContent = t("prices_wait");
+  try {
+    S.prices = await call("GET", `/api/v1/runs/${S.run.id}/prices`);
+    const lang = S.lang === "zh" ? "zh" : "en";
+    const cost = (v) => (v == null ? "" : String(0 - v));
+    $("#prices tbody").innerHTML = S.prices.map((r, i) => `<tr data-rule="${esc(r.rule)}"><td>${esc(r.rule)}</td>
+      <td>${esc(r.where)}</td><td class="n">${cost(r.price)}</td><td class="n">${cost(r.estimate)}</td>
+      <td>${esc(r["words_" + lang])} <span class="hint">${esc(r["note_" + lang])}</span></td>
+      <td>${r.settings ? `<button data-price="${i}">${esc(t("price_try"))}</button>` : ""}</td></tr>`).join("");
+    $("#prices-msg").textContent = "";
+  } finally { $("#prices-go").disabled = false; }
+}
+
+function onPriceTry(ev) {
+  const i = ev.target.dataset.price;
+  if (i === undefined) return;
+  for (const s of S.prices[Number(i)].settings.split(" ")) {
+    const at = s.indexOf("=");
+    S.changes[s.slice(0, at)] = s.slice(at + 1);
+  }
+  renderRules();
+  saveState();
+  return solve();
+}
+
 async function openRun(id) {
   const run = await call("GET", `/api/v1/runs/${id}`);
   S.run = run;
@@ -938,6 +975,8 @@ $("#upload").addEventListener("click", guard("#upload-msg", upload));
 $("#rules").addEventListener("change", onRuleChange);
 $("#rules").addEventListener("input", onRuleChange);
 $("#save").addEventListener("click", guard("#save-msg", saveScenario));
+$("#prices-go").addEventListener("click", guard("#prices-msg", loadPrices));
+$("#prices").addEventListener("click", guard("#prices-msg", onPriceTry));
 $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);

@@ -142,6 +142,16 @@ def make_sweep(base: Path | str, grid: dict | None = None, runs: list | None = N
     return parse_sweep(doc, Path.cwd(), "make_sweep")
 
 
+def price_runs(prices) -> list[dict]:
+    """The rule-wide lines of a price list (prices.csv, `placement solve --prices`) as
+    sweep runs, one per rule one step looser, named by the rule and its step: a sweep
+    of them (`make_sweep(base, runs=price_runs(prices))`) solves each relaxed scenario
+    on its own and charts them side by side. A place's line has no setting and no run."""
+    rows = prices[(prices["kind"] == "rule") & (prices["settings"] != "")]
+    return [{"name": f"{r.rule} {r.step_en}", "set": r.settings.split()}
+            for r in rows.itertuples(index=False)]
+
+
 def shown(value: object) -> object:
     """A parameter value as a table cell: numbers and text stay, the rest as TOML."""
     if isinstance(value, bool | int | float | str):

@@ -1,0 +1,230 @@
+"""The price list of a proposal: each rule one step looser, solved warm and checked.
+
+`price_list(session)` takes a `placement.pipeline.warm.Session` (the proposal and its
+kept HiGHS instances) and, for each rule the price list covers
+(`placement.meaning.relaxations.priced`), solves the scenario with that rule's one step
+(`what_if` with its `--set` settings: the same answer a cold solve of those settings
+gives), checks the relaxed roster with the independent checker (against the relaxed
+scenario) and compares it with the proposal (`placement.explain.prices`). For the team
+minimums, each team or county that is tight or short is estimated from the LP's row
+duals (`placement.solver.duals`), and the `places` dearest by that estimate are each
+re-solved with that place's row alone needing one fewer (no setting names one place:
+the row of the kept model is lowered), checked against the proposal's scenario, where
+that place's figure is the only one allowed to fall.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from placement.checker import check_roster
+from placement.explain.prices import EPSILON, Solved, price_row, price_table
+from placement.meaning import relaxations
+from placement.pipeline.propose import Proposal
+from placement.pipeline.warm import Session
+from placement.solver.duals import row_duals
+from placement.solver.solve import solve
+
+
+@dataclass
+class PriceList:
+    """The price list (`table`, `placement.explain.prices.COLUMNS`), the seconds it took,
+    and per rule how many of its tight or short places were not re-solved (past the
+    dearest few by the LP estimate, or estimated at 0 and short of nothing)."""
+
+    table: pd.DataFrame
+    seconds: float
+    unpriced: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        t = self.table
+        binds = int((t["binds"] == "yes").sum()) if len(t) else 0
+        return {"rows": len(t), "binding": binds, "seconds": round(self.seconds, 3),
+                "places_not_resolved": self.unpriced}
+
+
+def price_list(session: Session, rules: tuple[str, ...] | None = None, places: int = 3,
+               figures: pd.DataFrame | None = None) -> PriceList:
+    """The price list of `session.base` (see the module docstring). `rules`: the rules
+    to price (default `relaxations.priced`); `places`: how many places of each team
+    minimum to re-solve; `figures`: the checker's figures of the proposal, if known."""
+    began = time.perf_counter()
+    base_prop = session.base
+    sc, data = session.sc, session.data
+    base = _solved(base_prop, figures)
+    if base.roster is None:
+        return PriceList(price_table([]), time.perf_counter() - began)
+    pl = base_prop.placement
+    duals = row_duals(pl, sc.solver.time_limit)
+    targets = {(s.rule, s.where) for s in pl.shortfalls}
+    kept = base.roster[["post_id", "cadre_id"]]  # ties go to the proposal's lines
+    rows, unpriced = [], {}
+    for rule in rules if rules is not None else relaxations.priced(sc):
+        step = relaxations.one_step(rule, sc)
+        if step is None:
+            continue
+        relaxed = session.what_if(*step.settings, keep_close_to=kept,
+                                  same_pairs=relaxations.leaves_eligibility(rule))
+        rows.append(price_row(rule, "rule", "all", (step.zh, step.en), step.settings, base,
+                              _solved(relaxed, base=base), _estimate(step, pl, duals, targets),
+                              data))
+    for rule in relaxations.place_rules(sc):
+        if rules is not None and rule not in rules:
+            continue
+        tight = _tight_places(rule, base.figures, pl.minimum_rows, duals)
+        worth = tight[(tight["estimate"] > EPSILON) | (tight["shortfall"] > 0)]
+        if len(tight) > len(worth.head(places)):
+            unpriced[rule] = int(len(tight) - len(worth.head(places)))
+        for f in worth.head(places).itertuples(index=False):
+            relaxed = _place_relaxed(session, pl, rule, f.where, kept, base)
+            zh, en = relaxations.place_step(rule, f.where)
+            rows.append(price_row(rule, "place", f.where, (zh, en), (), base, relaxed,
+                                  f.estimate, data, required=int(f.required)))
+    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, data)
+    return PriceList(price_table(rows), time.perf_counter() - began, unpriced)
+
+
+def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
+                 data) -> list[dict]:
+    """The instances of the other targets (a cadre's rotation, a county's heads …) that
+    the proposal leaves wholly short, each waived on its own (`relaxations.instance_step`):
+    a target of one (its shortfall at most 1) that is 1 in the proposal. Waiving it
+    gains exactly its weight and keeps the roster, without a solve: no roster can gain
+    more, since any other loses at least as much against the proven optimum as the
+    waiver gives it (tests/test_prices.py solves them cold all the same). The `places`
+    first of each rule, by weight then name; the rest are counted in `unpriced`."""
+    if outcome.values is None:
+        return []
+    proto = pl.model.proto
+    found: dict[str, list] = {}
+    for s in pl.shortfalls:
+        if (s.rule, s.where) in pl.minimum_rows or not s.weight:
+            continue
+        if rules is not None and s.rule not in rules:
+            continue
+        domain = proto.variables[s.var.index].domain
+        upper = domain[len(domain) - 1]  # the proto's repeated field reads no [-1]
+        if upper == 1 and int(outcome.values[s.var.index]) == 1:
+            found.setdefault(s.rule, []).append(s)
+    rows = []
+    for rule, short in found.items():
+        short.sort(key=lambda s: (-s.weight, s.where))
+        if len(short) > places:
+            unpriced[rule] = len(short) - places
+        for s in short[:places]:
+            relaxed = Solved(base.objective + s.weight, base.status, base.proven,
+                             base.roster, base.figures, base.check_ok)
+            zh, en = relaxations.instance_step(rule, s.where)
+            row = price_row(rule, "instance", s.where, (zh, en), (), base, relaxed, None, data)
+            row["note_zh"] = "；".join(filter(None, (row["note_zh"], _WAIVED[0])))
+            row["note_en"] = "; ".join(filter(None, (row["note_en"], _WAIVED[1])))
+            rows.append(row)
+    return rows
+
+
+_WAIVED = ("该处完全未达标：免除后名单不变，代价即其权重（无需重解）",
+           "wholly short: waived, the roster stays and the price is its weight (no re-solve)")
+
+
+def _solved(prop: Proposal, figures: pd.DataFrame | None = None,
+            allowed: tuple[str, str] | None = None, base: Solved | None = None) -> Solved:
+    """What the proposal `prop` scored; its roster checked by the independent checker
+    against its own scenario (`allowed`: the one (rule, place) whose figure may fall).
+    A relaxed roster that is the proposal's `base`, line for line and at its objective,
+    is not checked again: the checker passed it under the stricter rules, and the
+    looser ones move no figure of it (a quarter of the price list's time on Linfen)."""
+    roster = prop.roster
+    outcome = prop.outcome
+    if roster is None or outcome is None:
+        return Solved(None, prop.status.value, False, None, None, False)
+    if base is not None and _same(base, roster, outcome.objective):
+        return Solved(outcome.objective, outcome.status.value, bool(outcome.proven),
+                      base.roster, base.figures, base.check_ok)
+    if figures is None or allowed is not None:
+        report = check_roster(prop.scenario, prop.data, roster)
+        figures = report.figures
+        ok = all((v.rule, v.where) == allowed for v in report.violations) if allowed \
+            else report.ok
+    else:
+        ok = True
+    return Solved(outcome.objective, outcome.status.value, bool(outcome.proven),
+                  roster[["post_id", "cadre_id", "change", "fit"]], figures, ok)
+
+
+def _same(base: Solved, roster: pd.DataFrame, objective: float | None) -> bool:
+    """`roster` is `base`'s roster, line for line, at `base`'s objective."""
+    if objective != base.objective or len(roster) != len(base.roster):
+        return False
+    a = base.roster.set_index("post_id")["cadre_id"]
+    b = roster.set_index("post_id")["cadre_id"].reindex(a.index)
+    return bool((a == b).all())
+
+
+def _estimate(step: relaxations.Step, pl, duals, targets: set) -> float | None:
+    """The LP's estimate of a rule-wide step: made a target at weight w, each hard row
+    gains its dual less w where that is positive; a count lowered by one
+    (`relaxations.ROW_COUNTS`), each of the rule's rows its dual. None where the model's
+    rows do not carry the step."""
+    if duals is None:
+        return None
+    rows = {k: i for k, i in pl.minimum_rows.items() if k[0] == step.rule}
+    made_target = any(s.endswith("mode=target") for s in step.settings)
+    if made_target:
+        weight = pl.scenario.rules[step.rule].weight
+        hard = [i for k, i in rows.items() if k not in targets]
+        return float(sum(max(duals[i] - weight, 0.0) for i in hard)) if hard else None
+    if step.rule in relaxations.ROW_COUNTS and rows:
+        return float(sum(duals[i] for i in rows.values()))
+    return None
+
+
+def _tight_places(rule: str, figures: pd.DataFrame, minimum_rows: dict, duals
+                  ) -> pd.DataFrame:
+    """The places of a team minimum whose figure is met exactly or short, with the LP
+    estimate of each (the dual of its row), dearest first."""
+    f = figures[(figures["rule"] == rule) & (figures["where"] != "all")
+                & (figures["required"] > 0) & (figures["achieved"] <= figures["required"])]
+    f = f[np.array([(rule, w) in minimum_rows for w in f["where"]], dtype=bool)].copy()
+    f["estimate"] = [float(duals[minimum_rows[(rule, w)]]) if duals is not None else 0.0
+                     for w in f["where"]]
+    return f.sort_values(["estimate", "shortfall", "where"], ascending=[False, False, True],
+                         kind="stable")
+
+
+def _place_relaxed(session: Session, pl, rule: str, where: str, kept: pd.DataFrame,
+                   base: Solved) -> Solved:
+    """The proposal's model with the row of `rule` at `where` needing one fewer, solved
+    on the session's kept HiGHS instances and checked against the proposal's scenario
+    (that place's figure alone may fall short)."""
+    relaxed = lowered(pl, rule, where)
+    relaxed.start = kept
+    outcome = solve(relaxed, warm=session.mip)
+    prop = Proposal(pl.scenario, pl.data, pl.facts, pl.pairs, outcome, [], {},
+                    placement=relaxed)
+    return _solved(prop, allowed=(rule, where), base=base)
+
+
+def waived(pl, rule: str, where: str):
+    """A copy of the placement `pl` without the penalty of `rule` at `where` (the
+    instance waived; `pl` itself is not changed)."""
+    out = copy.copy(pl)
+    out.shortfalls = [s for s in pl.shortfalls if (s.rule, s.where) != (rule, where)]
+    return out
+
+
+def lowered(pl, rule: str, where: str):
+    """A copy of the placement `pl` whose row for `rule` at `where` needs one fewer
+    (`pl` itself is not changed)."""
+    out = copy.copy(pl)
+    out.model = cp_model.CpModel()
+    out.model.proto.copy_from(pl.model.proto)
+    domain = out.model.proto.constraints[pl.minimum_rows[(rule, where)]].linear.domain
+    domain[0] -= 1
+    return out
+
