@@ -15,7 +15,7 @@ from placement.data.scenario_io import scenario_to_dict
 from placement.data.words import VALUES
 from placement.web import names as naming
 from placement.web import workspace
-from placement.web.catalogue import find, rule_catalogue, scenario_doc
+from placement.web.catalogue import editor_words, find, rule_catalogue, scenario_doc
 from placement.web.context import Context, counts, fail
 from placement.web.runner import lock_settings, problems_json
 from placement.web.schemas import (
@@ -91,6 +91,12 @@ def router(ctx: Context) -> APIRouter:
     def rules() -> list[dict]:
         """The rule catalogue, generated from the scenario model."""
         return rule_catalogue()
+
+    @r.get("/rules/words")
+    def rule_words() -> dict:
+        """The rules editor's pickers in words: team kinds, ranks, systems, choices and
+        the weight's priority levels (label zh, label en, weight)."""
+        return editor_words()
 
     @r.post("/validate")
     def validate(req: ValidateRequest) -> dict:

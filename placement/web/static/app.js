@@ -152,6 +152,9 @@ Object.assign(T.en, {
   failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
 });
 
+Object.assign(T.zh, { undo: "撤销", priority_col: "优先程度" });
+Object.assign(T.en, { undo: "Undo", priority_col: "Priority" });
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -296,7 +299,7 @@ function saveState() {
   if (S.restoring) return;
   clearTimeout(saving);
   saving = setTimeout(() => call("PUT", "/api/v1/state", {
-    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null,
+    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null, undo: S.undo ?? [],
   }).catch((err) => showError("#error-bar", err)), 200);
 }
 
@@ -310,6 +313,7 @@ async function restoreState(names) {
     await chooseScenario();
     S.changes = st.changes ?? {};
     S.locks = st.locks ?? [];
+    S.undo = st.undo ?? [];
     renderRules();
     renderLocks();
     await validate();
@@ -324,51 +328,7 @@ async function restoreState(names) {
 // --- rules ----------------------------------------------------------------------
 const changeList = () => Object.entries(S.changes).map(([k, v]) => `${k}=${v}`);
 
-function paramInput(rid, p, base) {
-  const key = `rules.${rid}.${p.name}`;
-  const value = key in S.changes ? S.changes[key] : base;  // an edit kept across a reload
-  const shown = typeof value === "object" ? JSON.stringify(value) : value;
-  if (p.choices) {
-    return `<select data-key="${key}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === value ? "selected" : ""}>${esc(t(c))}</option>`).join("")}</select>`;
-  }
-  const on = value === true || value === "true";
-  if (p.type === "bool") return `<select data-key="${key}"><option ${on ? "selected" : ""}>true</option><option ${on ? "" : "selected"}>false</option></select>`;
-  return `<input data-key="${key}" value="${esc(shown)}" title="${esc(p.description)}">`;
-}
-
-function renderRules() {
-  const rows = S.rules.map((r) => {
-    const cur = S.base.rules[r.id];
-    const params = r.params.filter((p) => !["mode", "weight", "priority"].includes(p.name));
-    const mode = r.params.find((p) => p.name === "mode");
-    const weight = r.params.find((p) => p.name === "weight");
-    const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
-    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
-      <td>${paramInput(r.id, mode, cur.mode)}</td>
-      <td>${params.map((p) => `<span class="param">${esc(p.name)} ${paramInput(r.id, p, cur[p.name])}
-        ${esc(p["unit_" + S.lang])}</span>`).join("")}</td>
-      <td>${paramInput(r.id, weight, cur.weight)}</td></tr>`;
-  });
-  $("#rules tbody").innerHTML = rows.join("");
-  $("#changes").textContent = changeList().join("  ");
-}
-
-let typing;
-function onRuleChange(ev) {
-  const key = ev.target.dataset.key;
-  if (!key) return;
-  const [, rid, name] = key.split(".");
-  const base = S.base.rules[rid][name];
-  const shown = typeof base === "object" ? JSON.stringify(base) : String(base);
-  let value = ev.target.value;
-  if (value === shown) delete S.changes[key];
-  else S.changes[key] = value;
-  ev.target.closest("tr").classList.toggle("changed", Object.keys(S.changes).some((k) => k.startsWith(`rules.${rid}.`)));
-  $("#changes").textContent = changeList().join("  ");
-  saveState();
-  clearTimeout(typing);
-  typing = setTimeout(validate, 300);
-}
+// The rules table (renderRules, onRuleChange) is the rules editor's: static/rules_editor.js.
 
 async function saveScenario() {
   const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
@@ -415,6 +375,7 @@ function lockBody() {
 async function addLock() {
   const kind = $("#lock-kind").value;
   if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) { $("#lock-msg").textContent = t("pick_first"); return; }
+  pushUndo();
   S.locks.push({ kind, cadre: kind === "keep" ? null : S.pick.cadre, post: S.pick.post, reason: $("#lock-reason").value });
   renderLocks();
   $("#lock-msg").textContent = "";
@@ -621,6 +582,7 @@ async function tryIn(ev) {
 async function onTrial(ev) {
   const r = S.trial;
   if (ev.target.id === "trial-lock") {
+    pushUndo();
     S.locks.push({ kind: "must", cadre: { id: r.cadre, label: r.name }, post: S.findPost, reason: $("#trial-reason").value });
     renderLocks();
     $("#trial-msg").textContent = t("locked");
@@ -915,6 +877,7 @@ async function start() {
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");
+  S.ruleWords = await call("GET", "/api/v1/rules/words");
   Object.assign(W, await call("GET", "/api/v1/words"));
   await loadScenarios(undefined, true);
   const runs = await loadHistory();
@@ -937,6 +900,7 @@ $("#upload").addEventListener("click", guard("#upload-msg", upload));
 $("#rules").addEventListener("change", onRuleChange);
 $("#rules").addEventListener("input", onRuleChange);
 $("#save").addEventListener("click", guard("#save-msg", saveScenario));
+$("#undo").addEventListener("click", guard("#solve-msg", undoLast));
 $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
@@ -947,7 +911,7 @@ $("#find").addEventListener("click", guard("#find-count", findCandidates));
 $("#found").addEventListener("click", guard("#trial", tryIn));
 $("#trial").addEventListener("click", guard("#trial-msg", onTrial));
 $("#locks").addEventListener("click", (e) => {
-  if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
+  if (e.target.dataset.drop !== undefined) { pushUndo(); S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
 $("#solve").addEventListener("click", guard("#solve-msg", solve));
 $("#cancel").addEventListener("click", guard("#solve-msg", cancel));
