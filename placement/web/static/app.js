@@ -152,8 +152,10 @@ Object.assign(T.en, {
   failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
 });
 
-Object.assign(T.zh, { undo: "撤销", priority_col: "优先程度" });
-Object.assign(T.en, { undo: "Undo", priority_col: "Priority" });
+Object.assign(T.zh, { undo: "撤销", priority_col: "优先程度", n_cadres: "干部", n_posts: "职位", n_teams: "班子",
+  n_relations: "亲属关系", n_fit: "人岗相适评分" });
+Object.assign(T.en, { undo: "Undo", priority_col: "Priority", n_cadres: "cadres", n_posts: "posts", n_teams: "teams",
+  n_relations: "relations", n_fit: "fit scores" });
 
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
@@ -265,7 +267,7 @@ async function chooseScenario() {
 
 async function validate() {
   const res = await call("POST", "/api/v1/validate", { scenario: S.scenario, set: changeList(), locks: lockBody() });
-  $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(", ") : "";
+  $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${t("n_" + k)} ${v}`).join(", ") : "";
   // warnings (a column not read, a non-Party holder of a Party post) do not stop a run
   $("#problems").innerHTML = problemTable(res.problems) + problemTable(res.warnings, "warnings");
   $("#rule-problems").innerHTML = problemTable(res.problems);
@@ -620,6 +622,7 @@ async function openRun(id) {
   const [roster, moves, teams, rules, shortfalls] = await Promise.all(["roster", "moves", "teams", "rules", "shortfalls"]
     .map((n) => call("GET", `/api/v1/runs/${id}/tables/${n}`)));
   S.roster = roster;
+  S.dismissals = await call("GET", `/api/v1/runs/${id}/tables/dismissals`);
   const kinds = (k) => moves.filter((m) => m.kind === k).length;
   const fig = (k, b, a) => `<div><span>${t(k)}</span><b>${a}</b><small>${b} → ${a}</small></div>`;
   const unmet = rules.filter((r) => r.mode === "target" && r.shortfall > 0).length;
@@ -666,72 +669,9 @@ function lockWords(lock) {
   return `${t(lock.kind)}${who ? "：" + who : ""}${lock.reason ? "，" + t("reason") + "：" + lock.reason : ""}`;
 }
 
-function renderRoster() {
-  const q = $("#roster-filter").value.trim();
-  const only = $("#only-changed").checked;
-  const locked = lockedPosts();
-  const teams = new Map();
-  for (const r of S.roster) {
-    if (only && r.change === "stay") continue;
-    if (q && !`${r.team_name} ${r.cadre_name} ${r.title} ${r.cadre_id}`.includes(q)) continue;
-    if (!teams.has(r.team_id)) teams.set(r.team_id, { name: r.team_name, rows: [] });
-    teams.get(r.team_id).rows.push(r);
-  }
-  const html = [];
-  for (const [tid, team] of teams) {
-    const rows = team.rows.map((r) => {
-      const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
-      return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
-        <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
-        <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
-        <td class="reason">${esc(r["reason_" + S.lang])}</td>
-        <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
-            <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
-    });
-    html.push(`<div class="team"><h4>${esc(team.name)} <small>${esc(tid)}</small></h4><table class="grid roster">
-      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
-      ${rows.join("")}</table></div>`);
-  }
-  $("#roster").innerHTML = html.join("");
-}
+// renderRoster (the roster with holders before and the 拟免 list) is static/roster_view.js's.
 
-async function ask(ev) {
-  const why = ev.target.dataset.why;
-  const alt = ev.target.dataset.alt;
-  const box = $("#ask");
-  if (!why && !alt) return;
-  box.style.display = "block";
-  if (why) {
-    let who = prompt(t("ask_cadre"));
-    if (!who) return;
-    if (!/^[A-Za-z0-9_-]+$/.test(who)) {
-      const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(who)}`);
-      if (!hits.cadres.length) { box.textContent = `? ${who}`; return; }
-      who = hits.cadres[0].cadre_id;
-    }
-    box.textContent = "…";
-    const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(who)}&post=${encodeURIComponent(why)}`);
-    box.textContent = res["text_" + S.lang];
-  } else {
-    box.textContent = "…";
-    const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(alt)}&k=2`);
-    if (!rows.length) {
-      // Say why the box is empty: a lock fixes the post, or nobody else may take it.
-      const lock = lockOn(alt);
-      box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
-      box.dataset.empty = lock ? "locked" : "none";
-    } else {
-      delete box.dataset.empty;
-      box.textContent = rows.map((r) => {
-        const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
-          : t("alt_price_zero");
-        const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
-        return `${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}`;
-      }).join("\n");
-    }
-  }
-  box.scrollIntoView({ block: "nearest" });
-}
+// ask (why-not with a name picker, alternates with an adopt button) is static/roster_view.js's.
 
 // --- structure charts -------------------------------------------------------------------
 const STRUCT = ["size", "women", "young", "locals", "non_party", "bachelor_plus", "avg_age"];
@@ -772,12 +712,12 @@ async function loadHistory() {
   S.runs = runs;
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
   $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
-    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
+    <td>${esc(r.scenario)}</td><td class="settings">${esc(settingsWords(r.settings))}</td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
     <td>${esc(r.summary?.objective == null ? "" : Math.round(r.summary.objective))}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
     <td><button data-open="${esc(r.id)}">${t("open")}</button>
       <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
   const done = runs.filter((r) => r.summary?.check);
-  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(r.settings.join(" ").slice(0, 60))}</option>`).join("");
+  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(settingsWords(r.settings).slice(0, 60))}</option>`).join("");
   // The previous run against the newest, until the planner picks others.
   const [a, b] = S.cmpPicked ? [$("#cmp-a").value, $("#cmp-b").value] : [done[1]?.id, done[0]?.id];
   $("#cmp-a").innerHTML = opts;

@@ -8,10 +8,12 @@
 const RE_WORDS = {
   zh: { basis: "依据", sources: "出处", custom: "自定", weight_says: "每缺 1 个扣 {w} 分，约等于 {n} 个职位的人岗相适度（每个职位至多 100 分）",
     weight_none: "不计入目标", weight_hard: "必须满足的规则不计分", other_systems: "其他（用、分隔）", yes: "是", no: "否",
-    undo: "撤销", undo_empty: "没有可撤销的改动", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）" },
+    undo: "撤销", undo_empty: "没有可撤销的改动", lock_must: "锁定", lock_forbid: "不得任", lock_keep: "保持不变", holds: "任", why: "理由",
+    close_price: "在前一方案基础上调整（每变动一个职位扣 {w} 分）", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）" },
   en: { basis: "Basis", sources: "Source", custom: "custom", weight_says: "each unit short costs {w} points, about the fit of {n} posts (at most 100 each)",
     weight_none: "not in the objective", weight_hard: "a rule that must hold costs no points", other_systems: "others (separated by 、)", yes: "yes", no: "no",
-    undo: "Undo", undo_empty: "nothing to undo", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)" },
+    undo: "Undo", undo_empty: "nothing to undo", lock_must: "Locked", lock_forbid: "Barred", lock_keep: "Kept as is", holds: "holds", why: "reason",
+    close_price: "close to the earlier run ({w} points per changed post)", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)" },
 };
 const rw = (k) => RE_WORDS[S.lang][k] ?? k;
 const UNDO_DEPTH = 20;
@@ -155,6 +157,33 @@ function changeWords() {
   }
   return out;
 }
+
+function settingWords(text) {
+  // One `--set` of a run's settings in words: a rule edit as the editor lists it, the
+  // locks as "锁定：吕昌全 任 尧都区委书记（理由：…）", the price of a changed line of a
+  // re-solve close to another run, anything else as written.
+  const eq = text.indexOf("=");
+  const key = text.slice(0, eq), value = text.slice(eq + 1);
+  if (key.startsWith("rules.")) {
+    const saved = S.changes;
+    try { S.changes = { [key]: value }; return changeWords()[0]; } finally { S.changes = saved; }
+  }
+  const lock = /^locks\.(must|forbid)$/.exec(key);
+  if (lock) {
+    const pairs = [...value.matchAll(/cadre = "([^"]*)", post = "([^"]*)"(?:, reason = "((?:[^"\\]|\\.)*)")?/g)];
+    return pairs.map(([, c, p, why]) => {
+      const line = (S.roster ?? []).find((r) => r.post_id === p);
+      const post = line ? `${line.team_name}${line.title}` : p;
+      const who = typeof nameOf === "function" ? nameOf(c) : c;
+      return `${rw("lock_" + lock[1])}：${who} ${rw("holds")} ${post}${why ? `（${rw("why")}：${why}）` : ""}`;
+    }).join("；");
+  }
+  if (key === "locks.keep") return `${rw("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
+  if (key === "weights.change") return rw("close_price").replace("{w}", value);
+  return text;
+}
+
+const settingsWords = (list) => list.map(settingWords).join("；") || rw("no_changes");
 
 function renderChanges() {
   const box = $("#changes");
