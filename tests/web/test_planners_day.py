@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,17 @@ def test_a_planners_day(server):
             page.click("#dl-report-html")
         report = Path(dl.value.path()).read_text("utf-8")
         assert "<html" in report and alt_name in report
+        # official outputs in prose: the changes and the locks as sentences, no code
+        assert "女干部配备：女干部不少于 2 名 → 3 名" in report
+        assert "锁定：吕昌全 任 中共尧都区委员会区委书记，理由：换届前保持稳定" in report
+        for code in ("locks.", "{'", "{&#x27;", "min_women", "rules.R-"):
+            assert code not in report, code
+        with page.expect_download() as dl:
+            page.click("#dl-forms-zip")
+        with zipfile.ZipFile(dl.value.path()) as forms:
+            texts = [re.sub(r"<[^>]*>", " ", forms.read(n).decode("utf-8"))  # the text only
+                     for n in forms.namelist()]
+        assert texts and not [t for t in texts if re.search(r"R-[A-Z]{2}\d|[a-z_]+=", t)]
         shot("report")
         scan("end")
         context.close()
