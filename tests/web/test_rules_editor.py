@@ -83,4 +83,16 @@ def test_editor_and_undo(server):
         page.click("#undo")
         assert page.locator("#changes").get_attribute("data-set") == ""
         assert page.locator("#undo").is_disabled()
+        # a lock added, then undone; Ctrl+Z outside a field undoes too
+        page.click("button[data-tab='locks']")
+        page.fill("#search", "R01-DW-01")
+        page.click("#hits-posts li[data-post='R01-DW-01']")
+        page.select_option("#lock-kind", "keep")
+        page.fill("#lock-reason", "班子稳定")
+        page.click("#add-lock")
+        assert page.locator("#locks tbody tr").count() == 1
+        page.click("#tab-locks h2")  # out of the reason field
+        page.keyboard.press("Control+z")
+        page.wait_for_function("document.querySelectorAll('#locks tbody tr').length === 0")
+        assert "已撤销：锁定" in page.locator("#solve-msg").inner_text()
         browser.close()
