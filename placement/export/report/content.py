@@ -238,7 +238,7 @@ def structure_frame(res: Result, lang: str) -> tuple[pd.DataFrame, dict]:
     other = f[(f["scope"] == "team") & (f["shortfall"] > 0)
               & ~f["rule"].isin([*RULE_COLUMN, *NOT_STRUCTURE])]
     short = other.groupby("where")["rule"].agg(
-        lambda rs: _sep(lang).join(f"{r} {rule_name(r, lang)}" for r in dict.fromkeys(rs)))
+        lambda rs: _sep(lang).join(rule_name(r, lang) for r in dict.fromkeys(rs)))
     out["other_short"] = out["team_id"].map(short.to_dict()).astype(object).fillna("")
     return out, marks
 
