@@ -81,11 +81,12 @@ def test_baseline_title_is_its_name(base):
 def test_whatif_says_what_changed_against_its_base(whatif):
     # the file it extends has min_women = 2 (catalogue default); the what-if 1
     assert base_changes(whatif) == [("rules.R-TC5.min_women", 2, 1)]
-    assert report_title(whatif, "zh") == ("一名女干部（假设调整：R-TC5 女干部配备 女干部最少人数: "
-                                          "2 → 1）")
+    assert report_title(whatif, "zh") == (
+        "一名女干部（假设调整：女干部配备：女干部不少于 2 名 → 1 名）")
     page = build_report_html(whatif, "zh")
     first = page[:page.index('id="structure"')]  # the summary section: the first page
-    assert "与基准方案相比的改动" in first and "<b>1</b>" in first
+    assert "与基准方案相比的改动" in first
+    assert "<li>女干部配备：女干部不少于 2 名 → 1 名</li>" in first  # a sentence, not a setting
 
 
 def test_rule_rows_read_one_way(base):
@@ -207,5 +208,5 @@ def test_report_words_exist_in_both_languages():
 
 def test_english_report_reads_in_english(whatif):
     page = build_report_html(whatif, "en")
-    assert "(what-if: R-TC5 women in county teams min_women: 2 → 1)" in page
+    assert "(what-if: women in county teams: women at least 2 people → 1 people)" in page
     assert "Contents" in page and "promotions" in page and "Technical note" in page

@@ -106,6 +106,10 @@ def test_roster_cells_read_back(book_zh, result_dir):
     assert about["求解状态"] == "最优" and about["方案名称"] == "测试方案"
     assert about["独立核查"] == "通过"
     assert any(str(k).startswith("输入校验和") for k in about)
+    # settings as sentences, file names without the server's folders (issue 26)
+    women = about["R-TC5 女干部配备"]
+    assert "女干部不少于 2 名" in women and "适用班子 县委、县政府" in women, women
+    assert not [v for v in about.values() if re.search(r"[a-z_]+=|\{'|\['|/tmp|/work", str(v))]
 
 
 def test_rules_sheet_matches_rules_csv(book_zh, result_dir):

@@ -91,8 +91,9 @@ def _team_minimum(data, f, readings, placed_team, removed):
     where_else = Counter(teams["team_id"].iat[placed_team[c]] for c in elsewhere)
     label = meaning.LABELS[f.rule]
     attr_zh, attr_en = label.one_zh, label.one_en
-    ex_zh = "、".join(f"{r}（{n}人）" for r, n in excluded.most_common())
-    ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
+    # by the rules' names: the cause is read by a committee, not by a programmer
+    ex_zh = "、".join(f"{RULE_NAMES.get(r, (r, r))[0]}（{n}人）" for r, n in excluded.most_common())
+    ex_en = ", ".join(f"{RULE_NAMES.get(r, (r, r))[1]} ({n})" for r, n in excluded.most_common())
     top = where_else.most_common(3)
     rest_teams, rest = len(where_else) - len(top), len(elsewhere) - sum(n for _, n in top)
     names = Names(data)

@@ -14,27 +14,31 @@ import typing
 from pathlib import Path
 
 from placement.data.errors import InputError, Problem
+from placement.data.rule_basis import basis
+from placement.data.rule_words import CHOICES, PRIORITY_LEVELS, SHARES, param_words
 from placement.data.rules import CATALOGUE, RULE_NAMES
 from placement.data.scenario_io import OVERRIDE_SOURCE, parse_override
+from placement.data.schema import RANKS, TEAM_KINDS
 
 COMMON = ("mode", "weight", "priority")
 # A saved scenario's or data set's name: use NAME.fullmatch (`$` would let a name end
 # in a newline, and the file made of it too).
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 
-# Units of parameters, by the end of their name (docs/rules.md).
-_UNITS = (("years", ("年", "years")), ("age", ("岁", "years of age")),
-          ("share", ("比例", "share")), ("threshold", ("比例", "share")),
-          ("weight", ("分/单位缺口", "points per unit short")))
-
-
-def _unit(name: str) -> tuple[str, str]:
-    for end, unit in _UNITS:
-        if name.endswith(end) or name.startswith(end):
-            return unit
-    if name.startswith("min_") or name in ("heads", "deputies", "min_bands", "max_steps"):
-        return ("人/个", "count")
-    return ("", "")
+def _widget(name: str, annotation: object) -> str:
+    """How the page asks for the value: a team-kind, rank or system picker, a fraction,
+    a table by rank, or the value's own type."""
+    if name in ("kinds", "avg_kinds"):
+        return "kinds"
+    if name == "ranks":
+        return "ranks"
+    if name == "systems":
+        return "systems"
+    if name in SHARES:
+        return "fraction"
+    if name == "term_start":
+        return "date"
+    return _type(annotation)
 
 
 def _type(annotation: object) -> str:
@@ -55,8 +59,10 @@ def _type(annotation: object) -> str:
 
 
 def rule_catalogue() -> list[dict]:
-    """Every rule: id, names, docstring, allowed modes and each parameter with its type,
-    default, bounds, choices and unit."""
+    """Every rule: id, names, docstring, the source sentence it stands on (`basis`),
+    allowed modes and each parameter with its type, the widget the page asks with, its
+    label and unit in both languages, default, bounds and choices (the pickers' words:
+    `editor_words`)."""
     out = []
     for rid, cls in CATALOGUE.items():
         default = cls().model_dump(mode="json")
@@ -66,14 +72,26 @@ def rule_catalogue() -> list[dict]:
                       for m in f.metadata if type(m).__name__ in ("Ge", "Le", "Gt", "Lt")}
             choices = (list(typing.get_args(f.annotation))
                        if typing.get_origin(f.annotation) is typing.Literal else None)
-            zh, en = _unit(name)
-            params.append({"name": name, "type": _type(f.annotation), "default": default[name],
-                           "choices": choices, "bounds": bounds, "unit_zh": zh, "unit_en": en,
+            label_zh, label_en, unit_zh, unit_en = param_words(rid, name)
+            params.append({"name": name, "type": _type(f.annotation),
+                           "widget": _widget(name, f.annotation), "default": default[name],
+                           "choices": choices, "bounds": bounds, "label_zh": label_zh,
+                           "label_en": label_en, "unit_zh": unit_zh, "unit_en": unit_en,
                            "description": f.description or ""})
         out.append({"id": rid, "name_zh": RULE_NAMES[rid][0], "name_en": RULE_NAMES[rid][1],
-                    "doc": " ".join((cls.__doc__ or "").split()),
+                    "doc": " ".join((cls.__doc__ or "").split()), "basis": basis(rid),
                     "modes": params[0]["choices"], "params": params})
     return out
+
+
+def editor_words() -> dict:
+    """What the rules editor's pickers offer, in words: team kinds, ranks, the systems
+    rules name by default, choices, and the weight's priority levels."""
+    systems = dict.fromkeys(s for cls in CATALOGUE.values() if "systems" in cls.model_fields
+                            for s in cls.model_fields["systems"].default)
+    return {"kinds": [[k, zh] for k, zh in TEAM_KINDS.items()], "ranks": list(RANKS),
+            "systems": list(systems), "choices": {k: list(v) for k, v in CHOICES.items()},
+            "priority": [list(x) for x in PRIORITY_LEVELS]}
 
 
 def scenario_doc(base: Path, title: str, settings: list[str]) -> dict:

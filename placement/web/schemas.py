@@ -60,6 +60,12 @@ class Note(BaseModel):
     note: str
 
 
+class Edits(BaseModel):
+    """The rule edits and locks at one moment, as the page's undo restores them."""
+    changes: dict[str, str] = Field(default_factory=dict)
+    locks: list[dict] = Field(default_factory=list)
+
+
 class WorkState(BaseModel):
     """The planner's working state, kept in the workspace so that a reload (or another
     browser on the same machine) finds the work where it was left."""
@@ -69,6 +75,9 @@ class WorkState(BaseModel):
     locks: list[dict] = Field(default_factory=list,
                               description="the page's locks: kind, cadre, post, reason")
     run: str | None = Field(None, description="the open run")
+    undo: list[Edits] = Field(default_factory=list, max_length=20,
+                              description="the rule edits and locks before each of the last "
+                              "edits, oldest first (the page's undo)")
 
 
 # --- answers other than success (the OpenAPI description's `responses`) -------------

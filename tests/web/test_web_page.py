@@ -126,7 +126,8 @@ def test_a_planners_session(server, page, tmp_path):
     assert "R-TC5" in page.locator("#rule-problems").inner_text()
     page.fill("input[data-key='rules.R-TC5.min_women']", "5")
     page.wait_for_function("!document.querySelector('#rule-problems .problems')")
-    assert page.locator("#changes").inner_text() == "rules.R-TC5.min_women=5"
+    assert page.locator("#changes").get_attribute("data-set") == "rules.R-TC5.min_women=5"
+    assert page.locator("#changes").inner_text() == "女干部配备：女干部不少于 5 名"
     assert "changed" in page.locator("tr[data-rule='R-TC5']").get_attribute("class")
 
     # Lock a cadre by name: 吕昌全 stays 区委书记 of 尧都区 (R01-DW-01), with a reason.

@@ -58,7 +58,7 @@ def test_a_reload_and_another_browser_find_the_work(server, run_id):
 
         def same_work(p) -> None:
             p.wait_for_selector("body[data-ready='1']")
-            assert p.locator("#changes").inner_text() == "rules.R-TC5.min_women=3"
+            assert p.locator("#changes").get_attribute("data-set") == "rules.R-TC5.min_women=3"
             assert p.locator("input[data-key='rules.R-TC5.min_women']").input_value() == "3"
             assert "changed" in p.locator("tr[data-rule='R-TC5']").get_attribute("class")
             row = p.locator("#locks tbody tr")

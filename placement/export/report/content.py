@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ from placement.data.names import Names
 from placement.eligibility.facts import whole_years
 from placement.explain.reason_words import UNCAUSED_RELEASE
 from placement.export.report.labels import rule_name, rules_text, team_kind, value, word
-from placement.export.report.planner import change_lines, rule_rows
+from placement.export.report.planner import change_lines, rule_rows, rule_sentence
 from placement.meaning import reserve, team_rules
 from placement.meaning.causes import cause_words
 from placement.roster.result_folder import Result
@@ -238,7 +239,7 @@ def structure_frame(res: Result, lang: str) -> tuple[pd.DataFrame, dict]:
     other = f[(f["scope"] == "team") & (f["shortfall"] > 0)
               & ~f["rule"].isin([*RULE_COLUMN, *NOT_STRUCTURE])]
     short = other.groupby("where")["rule"].agg(
-        lambda rs: _sep(lang).join(f"{r} {rule_name(r, lang)}" for r in dict.fromkeys(rs)))
+        lambda rs: _sep(lang).join(rule_name(r, lang) for r in dict.fromkeys(rs)))
     out["other_short"] = out["team_id"].map(short.to_dict()).astype(object).fillna("")
     return out, marks
 
@@ -376,10 +377,11 @@ def about_rows(res: Result, lang: str) -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = [
         ("方案名称" if zh else "scenario name", s.get("name", "")),
         *((word("changes_head", lang), line) for line in change_lines(res, lang)),
-        ("场景文件" if zh else "scenario file", str(sc.source or s.get("scenario", ""))),
-        ("数据" if zh else "data set", str(sc.data)),
+        # file names, not the server's folders
+        ("场景文件" if zh else "scenario file", Path(str(sc.source or s.get("scenario", ""))).name),
+        ("数据" if zh else "data set", Path(str(sc.data)).name),
         ("参照日期" if zh else "reference date", sc.reference_date),
-        ("目标方式" if zh else "objective", s.get("objective_mode", "")),
+        ("目标方式" if zh else "objective", value(str(s.get("objective_mode", "")), lang)),
         ("求解状态" if zh else "solver status", value(str(s.get("status", "")), lang)),
         ("目标值" if zh else "objective value", s.get("objective")),
         ("界" if zh else "bound", s.get("bound")),
@@ -398,12 +400,11 @@ def about_rows(res: Result, lang: str) -> list[tuple[str, object]]:
     rows += [(labels[k][0] if zh else labels[k][1], counts[k]) for k in labels if k in counts]
     for note in notes(res, lang):
         rows.append(("注意" if zh else "note", note))
-    for rid, rule in sc.rules.items():
-        shown = ", ".join(f"{k}={v}" for k, v in rule.model_dump(mode="json").items())
-        rows.append((f"{rid} {rule_name(rid, lang)}", shown))
+    for rid, rule in sc.rules.items():  # each rule's settings as a sentence
+        rows.append((f"{rid} {rule_name(rid, lang)}", rule_sentence(rid, rule.model_dump(), lang)))
     rows.append(("场景校验和" if zh else "scenario checksum", s.get("scenario_checksum", "")))
     for path, digest in s.get("input_checksums", {}).items():
-        rows.append((("输入校验和 " if zh else "input sha256 ") + path, digest))
+        rows.append((("输入校验和 " if zh else "input sha256 ") + Path(path).name, digest))
     return rows
 
 

@@ -49,11 +49,9 @@ from placement.export.report.plan import (
 )
 from placement.export.report.plan import say as plan_word
 from placement.export.report.planner import (
-    base_changes,
-    change_value,
+    change_lines,
     planner_cards,
     report_title,
-    setting_label,
     technical_note,
 )
 from placement.export.report.svg import paired_bars, pyramid, timeline
@@ -108,15 +106,11 @@ def _summary(res: Result, lang: str) -> str:
     body = "".join(f'<div class="card"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
                    for k, v in planner_cards(res, lang))
     note = "".join(f'<p class="unmet">{escape(n)}</p>' for n in notes(res, lang))
-    changes = base_changes(res)
-    if changes:
-        rows = "".join(f"<tr><td>{esc(setting_label(k, lang))}</td>"
-                       f"<td>{esc(change_value(a, lang))}</td>"
-                       f"<td><b>{esc(change_value(b, lang))}</b></td></tr>"
-                       for k, a, b in changes)
-        note += (f'<div class="whatif"><h3>{esc(word("changes_head", lang))}</h3><table>'
-                 f'<tr><th>{esc(word("setting", lang))}</th><th>{esc(word("base_value", lang))}'
-                 f'</th><th>{esc(word("this_value", lang))}</th></tr>{rows}</table></div>')
+    lines = change_lines(res, lang)  # in words: "女干部配备：女干部不少于 2 名 → 3 名"
+    if lines:
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        note += (f'<div class="whatif"><h3>{esc(word("changes_head", lang))}</h3>'
+                 f"<ul>{items}</ul></div>")
     return f'<div class="cards">{body}</div>{note}'
 
 

@@ -22,6 +22,7 @@ figure and the shortfall, which then agree. Report-only rules (R-RS1,
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -29,8 +30,11 @@ import pandas as pd
 
 from placement.checker.report import REPORT_ONLY
 from placement.data.errors import InputError
+from placement.data.names import Names
+from placement.data.rule_words import CHOICES, SHARES, param_words, priority_word
+from placement.data.rules import share_fraction
 from placement.data.scenario_io import load_scenario, scenario_to_dict
-from placement.export.report.labels import VALUES, WORDS, rule_name, value, word
+from placement.export.report.labels import VALUES, WORDS, rule_name, team_kind, value, word
 from placement.roster.result_folder import Result
 
 CARD_METRICS = ("women", "young", "non_party")
@@ -148,9 +152,118 @@ def change_value(v: object, lang: str) -> str:
 
 
 def change_lines(res: Result, lang: str) -> list[str]:
-    """Each change against the base as "setting: before → after"."""
-    return [f"{setting_label(k, lang)}: {change_value(a, lang)} → {change_value(b, lang)}"
-            for k, a, b in base_changes(res)]
+    """Each change against the base in a committee's words: a rule's parameter as
+    "女干部配备：女干部不少于 2 名 → 3 名", each lock added as "锁定：张三 任 某职，理由：…",
+    any other setting as "setting: before → after"."""
+    lines = []
+    for k, a, b in base_changes(res):
+        parts = k.split(".")
+        if parts[0] == "locks":
+            continue
+        if parts[0] == "rules" and len(parts) == 3:
+            lines.append(rule_setting(parts[1], parts[2], a, b, lang))
+        else:
+            lines.append(f"{setting_label(k, lang)}: {change_value(a, lang)} → "
+                         f"{change_value(b, lang)}")
+    return lines + lock_lines(res, lang)
+
+
+def param_value(rule_id: str, name: str, v: object, lang: str) -> str:
+    """A rule parameter's value as a planner reads it: shares as fractions (2/3), team
+    kinds and coded choices in words, lists joined with 、, yes/no for a switch."""
+    zh = lang == "zh"
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return ("是" if v else "否") if zh else ("yes" if v else "no")
+    if name in SHARES:
+        try:
+            f = share_fraction(v)
+            return f"{f.numerator}/{f.denominator}" if f.denominator != 1 else str(f.numerator)
+        except (ValueError, ZeroDivisionError, TypeError):
+            return str(v)
+    if isinstance(v, (list, tuple)):
+        return ("、" if zh else ", ").join(team_kind(str(x), lang) if name in ("kinds", "avg_kinds")
+                                          else str(x) for x in v)
+    if isinstance(v, dict):
+        return ("、" if zh else ", ").join(f"{k} {x}" for k, x in v.items())
+    if isinstance(v, str) and v in CHOICES:
+        return CHOICES[v][0 if zh else 1]
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _with_unit(rule_id: str, name: str, v: object, lang: str) -> str:
+    unit = param_words(rule_id, name)[2 if lang == "zh" else 3]
+    shown = param_value(rule_id, name, v, lang)
+    return f"{shown} {unit}" if unit and v is not None else shown
+
+
+def rule_setting(rule_id: str, name: str, before: object, after: object, lang: str) -> str:
+    """One changed parameter: "女干部配备：女干部不少于 2 名 → 3 名"."""
+    sep = "：" if lang == "zh" else ": "
+    if name == "weight":
+        label = param_words(rule_id, name)[0 if lang == "zh" else 1]
+        return (f"{rule_name(rule_id, lang)}{sep}{label} {priority_word(int(before or 0), lang)}"
+                f" → {priority_word(int(after or 0), lang)}")
+    label = param_words(rule_id, name)[0 if lang == "zh" else 1]
+    return (f"{rule_name(rule_id, lang)}{sep}{label} {_with_unit(rule_id, name, before, lang)}"
+            f" → {_with_unit(rule_id, name, after, lang)}")
+
+
+def rule_sentence(rule_id: str, settings: dict, lang: str) -> str:
+    """A rule's settings as one sentence for the 说明 sheet: how it is applied, its
+    priority where it is a target, then each parameter with its label and unit."""
+    zh = lang == "zh"
+    mode = settings.get("mode", "hard")
+    parts = [param_value(rule_id, "mode", mode, lang)]
+    if mode == "target":
+        parts.append(f"{param_words(rule_id, 'weight')[0 if zh else 1]} "
+                     f"{priority_word(int(settings.get('weight', 0)), lang)}")
+    for name, v in settings.items():
+        if name in ("mode", "weight", "priority"):
+            continue
+        label = param_words(rule_id, name)[0 if zh else 1]
+        parts.append(f"{label} {_with_unit(rule_id, name, v, lang)}")
+    return ("；" if zh else "; ").join(parts)
+
+
+_LOCK_REASON = {"must": r"锁定任职理由：([^；]*)", "forbid": r"不得任（[^）]*）理由：([^；]*)"}
+
+
+def lock_lines(res: Result, lang: str) -> list[str]:
+    """Each lock the what-if adds to its base, by name: "锁定：张三 任 某县委书记，理由：…"
+    (the reason as the roster line of the post states it)."""
+    zh = lang == "zh"
+    base = base_scenario(res)
+    had = base.locks if base is not None else None
+    names = Names(res.data)
+    reasons = dict(zip(res.roster["post_id"], res.roster.get("reason_zh", ""), strict=False)) \
+        if "reason_zh" in res.roster else {}
+    out = []
+    for kind in ("must", "forbid"):
+        for pair in getattr(res.scenario.locks, kind):
+            if had is not None and any(p.cadre == pair.cadre and p.post == pair.post
+                                       for p in getattr(had, kind)):
+                continue
+            who = names.cadre.get(pair.cadre, pair.cadre)
+            found = re.search(_LOCK_REASON[kind], str(reasons.get(pair.post, "")))
+            if zh:
+                head = "锁定" if kind == "must" else "不得任"
+                verb = "任" if kind == "must" else "不任"
+                why = f"，理由：{found.group(1)}" if found else ""
+                out.append(f"{head}：{who} {verb} {names.post(pair.post, lang)}{why}")
+            else:
+                verb = "holds" if kind == "must" else "does not hold"
+                why = f", reason: {found.group(1)}" if found else ""
+                out.append(f"locked: {who} {verb} {names.post(pair.post, lang)}{why}")
+    for ident in res.scenario.locks.keep:
+        if had is not None and ident in had.keep:
+            continue
+        shown = names.name(ident, lang) or ident
+        out.append(f"保持不变：{shown}" if zh else f"kept as is: {shown}")
+    return out
 
 
 def report_title(res: Result, lang: str) -> str:

@@ -15,7 +15,7 @@ from placement.data.scenario_io import scenario_to_dict
 from placement.data.words import VALUES
 from placement.web import names as naming
 from placement.web import workspace
-from placement.web.catalogue import find, rule_catalogue, scenario_doc
+from placement.web.catalogue import editor_words, find, rule_catalogue, scenario_doc
 from placement.web.context import Context, answers, counts, fail
 from placement.web.runner import lock_settings, problems_json
 from placement.web.schemas import (
@@ -93,6 +93,12 @@ def router(ctx: Context) -> APIRouter:
     def rules() -> list[dict]:
         """The rule catalogue, generated from the scenario model."""
         return rule_catalogue()
+
+    @r.get("/rules/words", responses=answers())
+    def rule_words() -> dict:
+        """The rules editor's pickers in words: team kinds, ranks, systems, choices and
+        the weight's priority levels (label zh, label en, weight)."""
+        return editor_words()
 
     @r.post("/validate", responses=answers(404, 422, write=True))
     def validate(req: ValidateRequest) -> dict:

@@ -159,6 +159,11 @@ Object.assign(T.en, {
   failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
 });
 
+Object.assign(T.zh, { undo: "撤销", priority_col: "优先程度", n_cadres: "干部", n_posts: "职位", n_teams: "班子",
+  n_relations: "亲属关系", n_fit: "人岗相适评分" });
+Object.assign(T.en, { undo: "Undo", priority_col: "Priority", n_cadres: "cadres", n_posts: "posts", n_teams: "teams",
+  n_relations: "relations", n_fit: "fit scores" });
+
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
@@ -269,7 +274,7 @@ async function chooseScenario() {
 
 async function validate() {
   const res = await call("POST", "/api/v1/validate", { scenario: S.scenario, set: changeList(), locks: lockBody() });
-  $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${k} ${v}`).join(", ") : "";
+  $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${t("n_" + k)} ${v}`).join(", ") : "";
   // warnings (a column not read, a non-Party holder of a Party post) do not stop a run
   $("#problems").innerHTML = problemTable(res.problems) + problemTable(res.warnings, "warnings");
   $("#rule-problems").innerHTML = problemTable(res.problems);
@@ -303,7 +308,7 @@ function saveState() {
   if (S.restoring) return;
   clearTimeout(saving);
   saving = setTimeout(() => call("PUT", "/api/v1/state", {
-    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null,
+    scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null, undo: S.undo ?? [],
   }).catch((err) => showError("#error-bar", err)), 200);
 }
 
@@ -317,6 +322,7 @@ async function restoreState(names) {
     await chooseScenario();
     S.changes = st.changes ?? {};
     S.locks = st.locks ?? [];
+    S.undo = st.undo ?? [];
     renderRules();
     renderLocks();
     await validate();
@@ -331,51 +337,7 @@ async function restoreState(names) {
 // --- rules ----------------------------------------------------------------------
 const changeList = () => Object.entries(S.changes).map(([k, v]) => `${k}=${v}`);
 
-function paramInput(rid, p, base) {
-  const key = `rules.${rid}.${p.name}`;
-  const value = key in S.changes ? S.changes[key] : base;  // an edit kept across a reload
-  const shown = typeof value === "object" ? JSON.stringify(value) : value;
-  if (p.choices) {
-    return `<select data-key="${key}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === value ? "selected" : ""}>${esc(t(c))}</option>`).join("")}</select>`;
-  }
-  const on = value === true || value === "true";
-  if (p.type === "bool") return `<select data-key="${key}"><option ${on ? "selected" : ""}>true</option><option ${on ? "" : "selected"}>false</option></select>`;
-  return `<input data-key="${key}" value="${esc(shown)}" title="${esc(p.description)}">`;
-}
-
-function renderRules() {
-  const rows = S.rules.map((r) => {
-    const cur = S.base.rules[r.id];
-    const params = r.params.filter((p) => !["mode", "weight", "priority"].includes(p.name));
-    const mode = r.params.find((p) => p.name === "mode");
-    const weight = r.params.find((p) => p.name === "weight");
-    const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
-    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td><td title="${esc(r.doc)}">${esc(r["name_" + S.lang])}</td>
-      <td>${paramInput(r.id, mode, cur.mode)}</td>
-      <td>${params.map((p) => `<span class="param">${esc(p.name)} ${paramInput(r.id, p, cur[p.name])}
-        ${esc(p["unit_" + S.lang])}</span>`).join("")}</td>
-      <td>${paramInput(r.id, weight, cur.weight)}</td></tr>`;
-  });
-  $("#rules tbody").innerHTML = rows.join("");
-  $("#changes").textContent = changeList().join("  ");
-}
-
-let typing;
-function onRuleChange(ev) {
-  const key = ev.target.dataset.key;
-  if (!key) return;
-  const [, rid, name] = key.split(".");
-  const base = S.base.rules[rid][name];
-  const shown = typeof base === "object" ? JSON.stringify(base) : String(base);
-  let value = ev.target.value;
-  if (value === shown) delete S.changes[key];
-  else S.changes[key] = value;
-  ev.target.closest("tr").classList.toggle("changed", Object.keys(S.changes).some((k) => k.startsWith(`rules.${rid}.`)));
-  $("#changes").textContent = changeList().join("  ");
-  saveState();
-  clearTimeout(typing);
-  typing = setTimeout(validate, 300);
-}
+// The rules table (renderRules, onRuleChange) is the rules editor's: static/rules_editor.js.
 
 async function saveScenario() {
   const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
@@ -422,6 +384,7 @@ function lockBody() {
 async function addLock() {
   const kind = $("#lock-kind").value;
   if (!S.pick.post || (kind !== "keep" && !S.pick.cadre)) { $("#lock-msg").textContent = t("pick_first"); return; }
+  pushUndo();
   S.locks.push({ kind, cadre: kind === "keep" ? null : S.pick.cadre, post: S.pick.post, reason: $("#lock-reason").value });
   renderLocks();
   $("#lock-msg").textContent = "";
@@ -629,6 +592,7 @@ async function tryIn(ev) {
 async function onTrial(ev) {
   const r = S.trial;
   if (ev.target.id === "trial-lock") {
+    pushUndo();
     S.locks.push({ kind: "must", cadre: { id: r.cadre, label: r.name }, post: S.findPost, reason: $("#trial-reason").value });
     renderLocks();
     $("#trial-msg").textContent = t("locked");
@@ -665,6 +629,7 @@ async function loadPrices() {
 function onPriceTry(ev) {
   const i = ev.target.dataset.price;
   if (i === undefined) return;
+  pushUndo();
   for (const s of S.prices[Number(i)].settings.split(" ")) {
     const at = s.indexOf("=");
     S.changes[s.slice(0, at)] = s.slice(at + 1);
@@ -696,6 +661,7 @@ async function openRun(id) {
   const [roster, moves, teams, rules, shortfalls] = await Promise.all(["roster", "moves", "teams", "rules", "shortfalls"]
     .map((n) => call("GET", `/api/v1/runs/${id}/tables/${n}`)));
   S.roster = roster;
+  S.dismissals = await call("GET", `/api/v1/runs/${id}/tables/dismissals`);
   const kinds = (k) => moves.filter((m) => m.kind === k).length;
   const fig = (k, b, a) => `<div><span>${t(k)}</span><b>${a}</b><small>${b} → ${a}</small></div>`;
   const unmet = rules.filter((r) => r.mode === "target" && r.shortfall > 0).length;
@@ -742,72 +708,9 @@ function lockWords(lock) {
   return `${t(lock.kind)}${who ? "：" + who : ""}${lock.reason ? "，" + t("reason") + "：" + lock.reason : ""}`;
 }
 
-function renderRoster() {
-  const q = $("#roster-filter").value.trim();
-  const only = $("#only-changed").checked;
-  const locked = lockedPosts();
-  const teams = new Map();
-  for (const r of S.roster) {
-    if (only && r.change === "stay") continue;
-    if (q && !`${r.team_name} ${r.cadre_name} ${r.title} ${r.cadre_id}`.includes(q)) continue;
-    if (!teams.has(r.team_id)) teams.set(r.team_id, { name: r.team_name, rows: [] });
-    teams.get(r.team_id).rows.push(r);
-  }
-  const html = [];
-  for (const [tid, team] of teams) {
-    const rows = team.rows.map((r) => {
-      const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
-      return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
-        <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
-        <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
-        <td class="reason">${esc(r["reason_" + S.lang])}</td>
-        <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
-            <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
-    });
-    html.push(`<div class="team"><h4>${esc(team.name)} <small>${esc(tid)}</small></h4><table class="grid roster">
-      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
-      ${rows.join("")}</table></div>`);
-  }
-  $("#roster").innerHTML = html.join("");
-}
+// renderRoster (the roster with holders before and the 拟免 list) is static/roster_view.js's.
 
-async function ask(ev) {
-  const why = ev.target.dataset.why;
-  const alt = ev.target.dataset.alt;
-  const box = $("#ask");
-  if (!why && !alt) return;
-  box.style.display = "block";
-  if (why) {
-    let who = prompt(t("ask_cadre"));
-    if (!who) return;
-    if (!/^[A-Za-z0-9_-]+$/.test(who)) {
-      const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(who)}`);
-      if (!hits.cadres.length) { box.textContent = `? ${who}`; return; }
-      who = hits.cadres[0].cadre_id;
-    }
-    box.textContent = "…";
-    const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(who)}&post=${encodeURIComponent(why)}`);
-    box.textContent = res["text_" + S.lang];
-  } else {
-    box.textContent = "…";
-    const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(alt)}&k=2`);
-    if (!rows.length) {
-      // Say why the box is empty: a lock fixes the post, or nobody else may take it.
-      const lock = lockOn(alt);
-      box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
-      box.dataset.empty = lock ? "locked" : "none";
-    } else {
-      delete box.dataset.empty;
-      box.textContent = rows.map((r) => {
-        const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
-          : t("alt_price_zero");
-        const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
-        return `${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}`;
-      }).join("\n");
-    }
-  }
-  box.scrollIntoView({ block: "nearest" });
-}
+// ask (why-not with a name picker, alternates with an adopt button) is static/roster_view.js's.
 
 // --- structure charts -------------------------------------------------------------------
 const STRUCT = ["size", "women", "young", "locals", "non_party", "bachelor_plus", "avg_age"];
@@ -848,12 +751,12 @@ async function loadHistory() {
   S.runs = runs;
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
   $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
-    <td>${esc(r.scenario)}</td><td><code>${esc(r.settings.join(" "))}</code></td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
+    <td>${esc(r.scenario)}</td><td class="settings">${esc(settingsWords(r.settings))}</td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
     <td>${esc(r.summary?.objective == null ? "" : Math.round(r.summary.objective))}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
     <td><button data-open="${esc(r.id)}">${t("open")}</button>
       <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
   const done = runs.filter((r) => r.summary?.check);
-  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(r.settings.join(" ").slice(0, 60))}</option>`).join("");
+  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(settingsWords(r.settings).slice(0, 60))}</option>`).join("");
   // The previous run against the newest, until the planner picks others.
   const [a, b] = S.cmpPicked ? [$("#cmp-a").value, $("#cmp-b").value] : [done[1]?.id, done[0]?.id];
   $("#cmp-a").innerHTML = opts;
@@ -953,6 +856,7 @@ async function start() {
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");
+  S.ruleWords = await call("GET", "/api/v1/rules/words");
   Object.assign(W, await call("GET", "/api/v1/words"));
   await loadScenarios(undefined, true);
   const runs = await loadHistory();
@@ -977,6 +881,7 @@ $("#rules").addEventListener("input", onRuleChange);
 $("#save").addEventListener("click", guard("#save-msg", saveScenario));
 $("#prices-go").addEventListener("click", guard("#prices-msg", loadPrices));
 $("#prices").addEventListener("click", guard("#prices-msg", onPriceTry));
+$("#undo").addEventListener("click", guard("#solve-msg", undoLast));
 $("#search").addEventListener("input", onSearch);
 $("#hits-cadres").addEventListener("click", onPick);
 $("#hits-posts").addEventListener("click", onPick);
@@ -987,7 +892,7 @@ $("#find").addEventListener("click", guard("#find-count", findCandidates));
 $("#found").addEventListener("click", guard("#trial", tryIn));
 $("#trial").addEventListener("click", guard("#trial-msg", onTrial));
 $("#locks").addEventListener("click", (e) => {
-  if (e.target.dataset.drop !== undefined) { S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
+  if (e.target.dataset.drop !== undefined) { pushUndo(); S.locks.splice(Number(e.target.dataset.drop), 1); renderLocks(); validate(); }
 });
 $("#solve").addEventListener("click", guard("#solve-msg", solve));
 $("#cancel").addEventListener("click", guard("#solve-msg", cancel));

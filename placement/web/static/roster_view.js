@@ -1,0 +1,195 @@
+// The roster a planner reads (issue 26 item 10): each post with its holder after and
+// the holder before (原任职人, by name), the 拟免 list (who leaves a post, the cause and
+// where to, from the run's dismissals table) and keyboard access to the pick lists.
+// Loaded before app.js: it defines renderRoster, which app.js calls after openRun has
+// fetched the run's tables (S.roster, S.dismissals).
+"use strict";
+
+const RV_WORDS = {
+  zh: { previous: "原任职人", vacant: "（原空缺）", same: "（本人留任）", dismissals: "拟免名单", from_post: "原任职务",
+    leave_cause: "免职原因", destination: "去向", name: "姓名", none_leave: "无人免职", to_post: "拟任 {post}" },
+  en: { previous: "Held before by", vacant: "(vacant)", same: "(stays)", dismissals: "Leaving a post", from_post: "Former post",
+    leave_cause: "Cause", destination: "Goes to", name: "Name", none_leave: "nobody leaves a post", to_post: "to {post}" },
+};
+const rv = (k) => RV_WORDS[S.lang][k] ?? k;
+
+function nameOf(cadreId) {
+  // A cadre's name from the open run's tables: the roster (holders after) and the 拟免
+  // list (who leaves) together name every holder before.
+  if (!cadreId) return "";
+  const r = S.roster.find((x) => x.cadre_id === cadreId);
+  if (r) return r.cadre_name;
+  return (S.dismissals ?? []).find((x) => x.cadre_id === cadreId)?.cadre_name ?? cadreId;
+}
+
+function previousCell(r) {
+  const before = r.previous_holder_id ?? "";
+  if (!before) return `<span class="hint">${rv("vacant")}</span>`;
+  if (before === r.cadre_id) return `<span class="hint">${rv("same")}</span>`;
+  return `${esc(nameOf(before))} <small>${esc(before)}</small>`;
+}
+
+function renderRoster() {
+  const q = $("#roster-filter").value.trim();
+  const only = $("#only-changed").checked;
+  const locked = lockedPosts();
+  const teams = new Map();
+  for (const r of S.roster) {
+    if (only && r.change === "stay") continue;
+    const before = nameOf(r.previous_holder_id);
+    if (q && !`${r.team_name} ${r.cadre_name} ${r.title} ${r.cadre_id} ${before}`.includes(q)) continue;
+    if (!teams.has(r.team_id)) teams.set(r.team_id, { name: r.team_name, rows: [] });
+    teams.get(r.team_id).rows.push(r);
+  }
+  const html = [];
+  for (const [tid, team] of teams) {
+    const rows = team.rows.map((r) => {
+      const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
+      return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
+        <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
+        <td class="previous">${previousCell(r)}</td>
+        <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
+        <td class="reason">${esc(r["reason_" + S.lang])}</td>
+        <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
+            <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
+    });
+    html.push(`<div class="team"><h4>${esc(team.name)} <small>${esc(tid)}</small></h4><table class="grid roster">
+      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${rv("previous")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
+      ${rows.join("")}</table></div>`);
+  }
+  $("#roster").innerHTML = html.join("");
+  renderDismissals();
+}
+
+function renderDismissals() {
+  // 拟免: one line per sitting cadre who leaves a post, with the cause and where to.
+  const box = $("#dismissals");
+  if (!box) return;
+  const q = $("#roster-filter").value.trim();
+  const rows = (S.dismissals ?? []).filter((d) => !q || `${d.cadre_name} ${d.from_team_name} ${d.from_title}`.includes(q));
+  $("#dismissals-title").textContent = `${rv("dismissals")}（${rows.length}）`;
+  if (!rows.length) { box.innerHTML = `<tr><td>${rv("none_leave")}</td></tr>`; return; }
+  const where = (d) => (d.to_post ? rv("to_post").replace("{post}", d.to_title || d.to_post) : d["destination_" + S.lang]);
+  box.innerHTML = `<tr><th>${rv("name")}</th><th>${rv("from_post")}</th><th>${rv("leave_cause")}</th><th>${rv("destination")}</th></tr>`
+    + rows.map((d) => `<tr data-cadre="${esc(d.cadre_id)}"><td>${esc(d.cadre_name)} <small>${esc(d.cadre_id)}</small></td>
+      <td>${esc(d.from_team_name)} ${esc(d.from_title)}</td><td class="reason">${esc(d["reason_" + S.lang])}</td>
+      <td>${esc(where(d))}</td></tr>`).join("");
+}
+
+// --- why-not with a name picker, alternates with names, prices and an adopt button ------
+Object.assign(RV_WORDS.zh, { who: "为何不是谁？输入姓名：", which: "有 {n} 人同名或相近，请选择：", nobody: "没有找到“{q}”",
+  ask_go: "查询", adopt: "采用此人选", adopted: "已锁定 {name} 任 {post}（采用差额人选），请重新求解", adopt_reason: "采用差额人选" });
+Object.assign(RV_WORDS.en, { who: "Why not whom? Type a name:", which: "{n} people match; pick one:", nobody: "nobody matches \"{q}\"",
+  ask_go: "Ask", adopt: "Adopt", adopted: "{name} locked into {post} (an alternate adopted); solve again", adopt_reason: "alternate adopted" });
+
+async function ask(ev) {
+  const t0 = ev.target.closest("button") ?? ev.target;  // a click on a name's <small> too
+  const box = $("#ask");
+  if (t0.dataset.why) { askWho(t0.dataset.why); return; }
+  if (t0.id === "ask-go") { await findWho(); return; }
+  if (t0.dataset.whyCadre) { await whyNot(t0.dataset.whyCadre, box.dataset.post); return; }
+  if (t0.dataset.adopt) { adopt(t0.dataset.adopt, t0.dataset.name, box.dataset.post); return; }
+  if (t0.dataset.alt) await showAlternates(t0.dataset.alt);
+}
+
+function askWho(post) {
+  // A name box in the page (not a browser prompt): a name that matches several people
+  // asks which one.
+  const box = $("#ask");
+  box.style.display = "block";
+  box.dataset.post = post;
+  const title = S.roster.find((r) => r.post_id === post);
+  box.innerHTML = `<b>${esc(title ? `${title.team_name} ${title.title}` : post)}</b> · <label>${esc(rv("who"))}
+    <input id="ask-name" autocomplete="off"></label> <button id="ask-go">${esc(rv("ask_go"))}</button>
+    <div id="ask-hits"></div><pre id="ask-text"></pre>`;
+  $("#ask-name").focus();
+  box.scrollIntoView({ block: "nearest" });
+}
+
+async function findWho() {
+  const q = $("#ask-name").value.trim();
+  if (!q) return;
+  const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(q)}`);
+  const people = hits.cadres;
+  if (people.length === 1) { await whyNot(people[0].cadre_id, $("#ask").dataset.post); return; }
+  $("#ask-hits").innerHTML = !people.length ? `<span class="err">${esc(rv("nobody").replace("{q}", q))}</span>`
+    : `<p>${esc(rv("which").replace("{n}", people.length))}</p>` + people.map((c) =>
+      `<button data-why-cadre="${esc(c.cadre_id)}">${esc(c.name)} <small>${esc(c.rank)} ${esc(c.team)} ${esc(c.title)}</small></button>`).join(" ");
+  $("#ask-hits button")?.focus();
+}
+
+async function whyNot(cadre, post) {
+  $("#ask-hits").innerHTML = "";
+  $("#ask-text").textContent = "…";
+  const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(cadre)}&post=${encodeURIComponent(post)}`);
+  $("#ask-text").textContent = res["text_" + S.lang];
+  $("#ask").dataset.cadre = cadre;
+}
+
+async function showAlternates(post) {
+  const box = $("#ask");
+  box.style.display = "block";
+  box.dataset.post = post;
+  box.textContent = "…";
+  // the holder in this roster is no alternate to himself
+  const rows = (await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(post)}&k=3`))
+    .filter((r) => r.cadre_id !== S.roster.find((x) => x.post_id === post)?.cadre_id);
+  if (!rows.length) {
+    // Say why the box is empty: a lock fixes the post, or nobody else may take it.
+    const lock = lockOn(post);
+    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
+    box.dataset.empty = lock ? "locked" : "none";
+    return;
+  }
+  delete box.dataset.empty;
+  box.innerHTML = rows.map((r) => {
+    const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
+      : t("alt_price_zero");
+    const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
+    return `<div class="alt" data-cadre="${esc(r.cadre_id)}">${esc(r.rank)}. ${esc(r.name ?? "")}（${esc(r.cadre_id)}） · ${esc(t("alt_fit"))} ${esc(r.fit)} · ${esc(price)}${esc(more)}
+      <button data-adopt="${esc(r.cadre_id)}" data-name="${esc(r.name ?? r.cadre_id)}">${esc(rv("adopt"))}</button></div>`;
+  }).join("");
+  box.scrollIntoView({ block: "nearest" });
+}
+
+function adopt(cadre, name, post) {
+  // Adopting an alternate is a must-hold lock with its reason; the next solve (close to
+  // this run) puts the alternate in and changes as little else as it can.
+  const line = S.roster.find((r) => r.post_id === post);
+  const label = line ? `${line.team_name} ${line.title}` : post;
+  pushUndo();
+  S.locks.push({ kind: "must", cadre: { id: cadre, label: name }, post: { id: post, label }, reason: rv("adopt_reason") });
+  renderLocks();
+  $("#ask").insertAdjacentHTML("beforeend", `<p class="ok" id="adopted">${esc(rv("adopted").replace("{name}", name).replace("{post}", label))}</p>`);
+  validate();
+}
+
+// --- keyboard: every pick list reachable and usable without a mouse ---------------------
+function focusable(list) {
+  for (const li of list.querySelectorAll("li")) {
+    if (!li.hasAttribute("tabindex")) { li.tabIndex = 0; li.setAttribute("role", "option"); }
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#ask").addEventListener("click", guard("#ask-text", ask));
+  for (const list of document.querySelectorAll("ul.hits")) {
+    list.setAttribute("role", "listbox");
+    new MutationObserver(() => focusable(list)).observe(list, { childList: true });
+  }
+});
+
+document.addEventListener("keydown", (ev) => {
+  // Enter or Space picks the focused item; the arrows walk the list; from a search box
+  // the down arrow enters its list of hits.
+  const li = ev.target.closest?.("ul.hits li");
+  if (li) {
+    if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); li.click(); li.classList.add("picked"); }
+    if (ev.key === "ArrowDown") { ev.preventDefault(); li.nextElementSibling?.focus(); }
+    if (ev.key === "ArrowUp") { ev.preventDefault(); li.previousElementSibling?.focus(); }
+    return;
+  }
+  if (ev.key === "Enter" && ev.target.id === "ask-name") { ev.preventDefault(); guard("#ask-hits", findWho)(); return; }
+  if (ev.key === "ArrowDown" && ev.target.id === "search") { ev.preventDefault(); $("#hits-cadres li, #hits-posts li")?.focus(); }
+  if (ev.key === "ArrowDown" && ev.target.id === "find-post-q") { ev.preventDefault(); $("#find-posts li")?.focus(); }
+});
