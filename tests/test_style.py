@@ -76,8 +76,12 @@ def test_no_module_level_import_cycle():
 # what each rule means, the pair rules, the model, the independent checker and the
 # generator). Anywhere else the code asks `placement.meaning` (docs/architecture.md,
 # "Adding a team rule").
+# The rule catalogue is data/rules.py with its source sentences (data/rule_basis.py) and
+# its parameters' labels (data/rule_words.py): the web layer reads the catalogue through
+# the data contract, not meaning/.
 RULE_HOMES = ("placement/meaning/", "placement/checker/", "placement/generate/",
-              "placement/eligibility/pair_rules.py", "placement/data/rules.py", "models/")
+              "placement/eligibility/pair_rules.py", "placement/data/rules.py",
+              "placement/data/rule_basis.py", "placement/data/rule_words.py", "models/")
 RULE_ID = re.compile(r"[\"'](R-(?:EL|TC|RO|AV|RS)\d+)[^\"'\n]*[\"']")
 # The few left elsewhere, each for a reason: docstring examples of a format, and the
 # page's kin tie (JavaScript cannot ask Python; the trial names the rule it found).
