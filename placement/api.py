@@ -83,8 +83,8 @@ from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
-__all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "read_baseline",
-           "override", "solve", "check", "read_result", "diff", "why_not",
+__all__ = ["Result", "load", "load_data", "load_checked", "read_scenario", "read_dataset",
+           "read_baseline", "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
            "import_lrmx", "export_lrmx"]
@@ -96,7 +96,13 @@ def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario,
 
     Raises `InputError` listing every problem found."""
     sc = read_scenario(scenario, overrides)
-    return sc, with_rule_warnings(read_dataset(sc.data, sc.reference_date))
+    return sc, load_data(sc)
+
+
+def load_data(sc: Scenario) -> DataSet:
+    """The scenario's data set, read and validated as `load` reads it (a caller that
+    keeps data sets between scenarios reads the scenario alone, then this)."""
+    return with_rule_warnings(read_dataset(sc.data, sc.reference_date))
 
 
 def load_checked(scenario: Path | str, overrides: Sequence[str] = ()
@@ -174,11 +180,13 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
     return explain_why_not(sc, data, cadre, post)
 
 
-def session(sc: Scenario, data: DataSet) -> Session:
+def session(sc: Scenario, data: DataSet, lazy: bool = False) -> Session:
     """The scenario proposed once and kept warm: `s.what_if("rules.R-TC5.min_women=3")`
     (a proposal: `.roster`, `.outcome.objective`; `check` it like any roster),
-    `s.why_nots([(cadre, post), …])`, `s.alternates(k, posts)` (docs/solver.md)."""
-    return Session(sc, data)
+    `s.why_nots([(cadre, post), …])`, `s.alternates(k, posts)`, `s.solve(**options)`
+    (`solve`'s result, kept as the proposal) (docs/solver.md). `lazy`: propose on the
+    first question."""
+    return Session(sc, data, lazy=lazy)
 
 
 def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) -> SweepOutcome:

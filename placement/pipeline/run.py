@@ -30,10 +30,11 @@ from placement.explain.infeasible import named
 from placement.explain.reasons import explain
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.progress import ProgressView
-from placement.pipeline.propose import propose
+from placement.pipeline.propose import Proposal, propose
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
 from placement.roster.tables import holders_after, moves_table, rules_display, structure_table
 from placement.solver.solve import SolveOutcome
+from placement.solver.warm import WarmMip
 
 
 def run_solve(sc: Scenario, data: DataSet, out: Path, progress: bool = True,
@@ -81,6 +82,8 @@ def solve_result(
     cancel: threading.Event | None = None,
     lang: str = "en",
     on_progress: Callable[[str, float, float, float], None] | None = None,
+    warm: WarmMip | None = None,
+    on_proposal: Callable[[Proposal], None] | None = None,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -90,11 +93,15 @@ def solve_result(
     (`explain.alternates`), as `Result.alternates`. `cancel`: an event that stops the
     search from another thread as Ctrl-C does on the main one (a web server's worker).
     `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
-    told what the terminal line shows (the workbench streams it to the page)."""
+    told what the terminal line shows (the workbench streams it to the page).
+    `warm`: the HiGHS instances kept by a session (`propose`'s `warm`);
+    `on_proposal`: handed the proposal behind the result (a session keeps it)."""
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
-                       keep_close_to=keep_close_to, cancel=cancel)
+                       keep_close_to=keep_close_to, cancel=cancel, warm=warm)
+    if on_proposal is not None:
+        on_proposal(prop)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is None:

@@ -10,6 +10,11 @@ next question is what counts. A `Session` solves the scenario once and then answ
 - `why_nots(asked)` and `alternates(k, scope)`: re-solves of the proposal's kept MIP
   (`placement.pipeline.questions`, `placement.explain.alternates`), their set-up (the
   MIP as arrays, the regions, the proposal's checker report) made once.
+- `solve(**options)`: the scenario's whole result (`api.solve`'s: roster checked,
+  explained, tables), solved as cold (see `solve`), its proposal kept as the session's
+  when it is the scenario's own (no `start_from`, `keep_close_to`, not stopped): the
+  workbench's warm worker writes it as a run's result folder, and answers the run's
+  why-not and alternates on it.
 Every answer is the cold path's answer: the same proposal objects, priced exactly
 (tests/test_warm.py compares them with cold solves). One question at a time per
 session (the kept HiGHS instances run one search at a time).
@@ -27,19 +32,53 @@ from placement.explain.alternates import Alternates, find_alternates
 from placement.explain.whynot import WhyNot
 from placement.pipeline.propose import Proposal, propose
 from placement.pipeline.questions import why_nots
+from placement.pipeline.run import solve_result
+from placement.roster.result_folder import Result
 from placement.solver.warm import WarmMip
 
 
 class Session:
-    """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept."""
+    """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept.
+    `lazy`: propose only when a question first needs the proposal (the workbench's
+    first question is a `solve`, whose proposal becomes the session's)."""
 
     def __init__(self, sc: Scenario, data: DataSet, base: Proposal | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, lazy: bool = False):
         self.sc, self.data = sc, data
         self.mip = WarmMip()
-        self.base = base if base is not None else propose(sc, data, explain=False,
-                                                          cancel=cancel, warm=self.mip)
+        self._base = base
+        if base is None and not lazy:
+            self._base = propose(sc, data, explain=False, cancel=cancel, warm=self.mip)
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
+
+    @property
+    def base(self) -> Proposal:
+        """The scenario's proposal (proposed now when the session was opened `lazy`)."""
+        if self._base is None:
+            self._base = propose(self.sc, self.data, explain=False, warm=self.mip)
+        return self._base
+
+    @property
+    def proposed(self) -> bool:
+        """The session holds its proposal (a question needs no proposal first)."""
+        return self._base is not None
+
+    def solve(self, **options) -> Result:
+        """`api.solve` of the scenario (`options` as `solve_result`'s), solved as cold:
+        the roster `placement solve` writes. Why not on the kept HiGHS instances: a warm
+        search ends on the cold optimum but, among equally good rosters, perhaps on
+        another one (measured on Linfen: R-TC8 off and weights.move=200 after the plain
+        scenario), and a run's result folder is the command line's; on Linfen the warm
+        search saves a fraction of a second of a run (checking and the tables take
+        about a second)."""
+        told: list[Proposal] = []
+        res = solve_result(self.sc, self.data, on_proposal=told.append,
+                           **{"progress": False} | options)
+        own = not any(options.get(k) is not None for k in ("start_from", "keep_close_to"))
+        if (self._base is None and own and told and told[0].outcome is not None
+                and not told[0].outcome.interrupted):
+            self._base = told[0]
+        return res
 
     def what_if(self, *settings: str, show=None,
                 cancel: threading.Event | None = None) -> Proposal:
