@@ -23,6 +23,8 @@ def serve(workspace: Path, port: int = 8765, browser: bool = True,
     """Serve the page and the API at http://127.0.0.1:`port`/ until Ctrl-C; `ray`: solve
     the runs on Ray at that address ('local' or a cluster's) instead of in processes."""
     app = create_app(workspace, port, ray=ray)
+    if app.state.runner.warm is not None:  # its imports while the page opens
+        app.state.runner.warm.start()
     url = f"http://{HOST}:{port}/"
     if browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()

@@ -208,7 +208,9 @@ class WarmWorker:
     def alive(self) -> bool:
         return self._proc is not None and self._proc.is_alive()
 
-    def _send(self, kind: str, args: tuple) -> int:
+    def start(self) -> None:
+        """Start the worker unless it runs (`placement serve` starts it with the server,
+        so that the first run does not wait for the engine's imports)."""
         if not self.alive():
             self._requests, self._events = self._ctx.Queue(), self._ctx.Queue()
             self.cancel = self._ctx.Event()
@@ -218,6 +220,9 @@ class WarmWorker:
                 name="placement-warm-worker", daemon=True)
             self._proc.start()
             self.started += 1
+
+    def _send(self, kind: str, args: tuple) -> int:
+        self.start()
         self.cancel.clear()
         self._seq += 1
         self._requests.put((self._seq, kind, args))
