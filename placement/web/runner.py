@@ -22,8 +22,9 @@ bound it has then. Between reports the page moves the elapsed time on its own (`
 The warm worker (`placement.web.warm_worker`, issue 29): a run is first offered to one
 long-lived worker process that keeps the data sets and the sessions read before, so a
 what-if does not import, read and set up from scratch; `solve_in_process` runs there on
-the kept session (the same result folder). A run queued while the warm worker is busy
-(`parallel` above 1) gets a fresh process as above.
+the kept session (the same result folder). A run that finds the warm worker busy with
+another run (`parallel` above 1), or with questions for `RUN_WAIT` seconds, gets a
+fresh process as above.
 
 Ray (`placement serve --ray ADDRESS`): the same `solve_in_process` runs as a Ray task
 instead of a spawned process (`ray_runs.py`), with the same stages, progress and cancel.
@@ -45,6 +46,10 @@ from placement.data.errors import InputError, Problem
 from placement.web.workspace import Workspace
 
 POLL = 0.25  # seconds between looks at a worker's queue
+# Seconds a run waits for the warm worker busy with a question (one takes about a
+# second) before it gets a fresh process, which takes several to import and read; a
+# run finding the worker busy with another run does not wait.
+RUN_WAIT = 5.0
 
 
 def lock_settings(locks: dict) -> list[str]:
@@ -304,7 +309,7 @@ class Runner(Dispatcher):
         if self._ray is not None:
             self._run_on_ray(live, scenario, settings, str(folder), locks, close_to)
             return
-        if self.warm is not None and self.warm.lock.acquire(blocking=False):
+        if self.warm is not None and self.warm.take(RUN_WAIT):
             try:  # the warm worker is free: the run reuses its sessions
                 last = self.warm.run((scenario, settings, str(folder), locks, close_to),
                                      live.add, live.cancel.is_set)

@@ -204,6 +204,14 @@ class WarmWorker:
         self.rss_mib: float | None = None  # after the last job
         self.kept: dict = {}  # what the last job found kept (`Sessions.kept`)
         self.started = 0  # workers started so far (a restart is one more)
+        self.in_run = False  # a run holds `lock`
+
+    def take(self, wait: float) -> bool:
+        """Take `lock` for a run: at once, or within `wait` seconds when a question (not
+        another run) holds it. The caller releases it."""
+        if self.lock.acquire(blocking=False):
+            return True
+        return not self.in_run and self.lock.acquire(timeout=wait)
 
     def alive(self) -> bool:
         return self._proc is not None and self._proc.is_alive()
@@ -265,7 +273,11 @@ class WarmWorker:
             elif asked and time.monotonic() - asked[0] > GRACE and self.alive():
                 self.stop()
 
-        return self._until_idle(self._send("run", args), on_event, tick)
+        self.in_run = True
+        try:
+            return self._until_idle(self._send("run", args), on_event, tick)
+        finally:
+            self.in_run = False
 
     def ask(self, kind: str, *args):
         """A question's answer; `Missing` for an unknown id, `Failed` with the worker's

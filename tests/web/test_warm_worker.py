@@ -119,3 +119,20 @@ def test_a_worker_past_its_memory_limit_is_started_afresh(server, client, monkey
     monkeypatch.setattr(warm, "limit_mib", 1.0)  # every worker is past it
     _run(client, [])
     assert not warm.alive()  # stopped after its job; the next one starts a new worker
+
+
+def test_a_run_waits_for_a_question_but_not_for_another_run():
+    """A run finding the worker answering a question waits for it (a fresh process
+    would take longer); one finding it solving another run goes to a fresh process."""
+    import multiprocessing as mp
+    import threading
+
+    from placement.web.warm_worker import WarmWorker
+
+    warm = WarmWorker(mp.get_context("spawn"))
+    warm.lock.acquire()  # a question
+    threading.Timer(0.3, warm.lock.release).start()
+    assert warm.take(5.0)
+    warm.in_run = True  # the same lock, now held by a run
+    t0 = time.monotonic()
+    assert not warm.take(5.0) and time.monotonic() - t0 < 1.0
