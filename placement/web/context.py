@@ -86,15 +86,20 @@ class Context:
     # --- questions that re-solve a run's proposal --------------------------------
     def why_not(self, rec, cadre: str, post: str):
         """`api.why_not` of the run's scenario, answered by the warm worker."""
-        return self._asked(rec, "why_not", (cadre, post), lambda sc, data: (
-            known(data, cadre, post), api.why_not(sc, data, cadre, post))[1])
+        def cold(sc, data):
+            known(data, cadre, post)
+            return api.why_not(sc, data, cadre, post)
+
+        return self._asked(rec, "why_not", (cadre, post), cold)
 
     def alternates(self, rec, post: str, k: int):
         """The `k` alternates of `post` in the run's scenario (a table), answered by the
         warm worker."""
-        return self._asked(rec, "alternates", (k, post), lambda sc, data: (
-            known(data, None, post),
-            api.solve(sc, data, alternates=k, alternates_scope=[post]).alternates)[1])
+        def cold(sc, data):
+            known(data, None, post)
+            return api.solve(sc, data, alternates=k, alternates_scope=[post]).alternates
+
+        return self._asked(rec, "alternates", (k, post), cold)
 
     def _asked(self, rec, kind: str, args: tuple, cold):
         """Asked of the warm worker when it is free within `ASK_WAIT` seconds; else (it

@@ -91,6 +91,21 @@ def test_why_not_and_alternates_come_from_the_worker(server, client):
     missing = client.get(f"/api/v1/runs/{run_id}/why-not",
                          params={"cadre": "NOBODY", "post": line["post_id"]})
     assert missing.status_code == 404 and "NOBODY" in missing.json()["detail"]["message_en"]
+    # Without the worker (busy, or none kept) the server answers as before: the same.
+    runner = server.app.state.runner
+    runner.warm = None
+    try:
+        here = client.get(f"/api/v1/runs/{run_id}/alternates",
+                          params={"post": line["post_id"], "k": 1}).json()
+        assert [(a["cadre_id"], a["objective"]) for a in here] == [
+            (a["cadre_id"], a["objective"]) for a in alt], (here, alt)
+        cold = client.get(f"/api/v1/runs/{run_id}/why-not",
+                          params={"cadre": alt[0]["cadre_id"], "post": line["post_id"]})
+        assert cold.json()["objective_after"] == why["objective_after"]
+        assert client.get(f"/api/v1/runs/{run_id}/why-not", params={
+            "cadre": "NOBODY", "post": line["post_id"]}).status_code == 404
+    finally:
+        runner.warm = warm
 
 
 def test_a_worker_that_dies_ends_its_run_only(server, client):
