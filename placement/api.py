@@ -69,6 +69,7 @@ from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.prices import price_list
 from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_not as explain_why_not
+from placement.pipeline.run import solve_in as run_in_session
 from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
@@ -81,8 +82,8 @@ from placement.whatif.diff import Diff, diff_results
 from placement.whatif.sweep.local import SweepOutcome, run_sweep
 from placement.whatif.sweep.spec import Sweep, read_sweep
 
-__all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "read_baseline",
-           "override", "solve", "check", "read_result", "diff", "why_not",
+__all__ = ["Result", "load", "load_data", "load_checked", "read_scenario", "read_dataset",
+           "read_baseline", "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
            "import_lrmx", "export_lrmx"]
@@ -94,7 +95,13 @@ def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario,
 
     Raises `InputError` listing every problem found."""
     sc = read_scenario(scenario, overrides)
-    return sc, with_rule_warnings(read_dataset(sc.data, sc.reference_date))
+    return sc, load_data(sc)
+
+
+def load_data(sc: Scenario) -> DataSet:
+    """The scenario's data set, read and validated as `load` reads it (a caller that
+    keeps data sets between scenarios reads the scenario alone, then this)."""
+    return with_rule_warnings(read_dataset(sc.data, sc.reference_date))
 
 
 def load_checked(scenario: Path | str, overrides: Sequence[str] = ()
@@ -146,6 +153,12 @@ def solve(sc: Scenario, data: DataSet, progress: bool = False, **options) -> Res
     return solve_result(sc, data, progress=progress, **options)
 
 
+def solve_in(session: Session, **options) -> Result:
+    """`solve` of a session's scenario and data: the same result; the proposal behind it
+    becomes the session's (a `lazy` session's first question is a run's solve)."""
+    return run_in_session(session, **options)
+
+
 def check(sc: Scenario, data: DataSet, roster: Result | pd.DataFrame | Path | str) -> CheckReport:
     """The independent checker (`placement check`) on a result, a roster frame or a
     roster file: a `CheckReport` (`.ok`, `.violations`, `.figures`, `.totals`)."""
@@ -193,11 +206,13 @@ def prices(result: Result | Path | str, rules: Sequence[str] | None = None,
     return listed.table
 
 
-def session(sc: Scenario, data: DataSet) -> Session:
+def session(sc: Scenario, data: DataSet, lazy: bool = False) -> Session:
     """The scenario proposed once and kept warm: `s.what_if("rules.R-TC5.min_women=3")`
     (a proposal: `.roster`, `.outcome.objective`; `check` it like any roster),
-    `s.why_nots([(cadre, post), …])`, `s.alternates(k, posts)` (docs/solver.md)."""
-    return Session(sc, data)
+    `s.why_nots([(cadre, post), …])`, `s.alternates(k, posts)`; `solve_in(s, **options)`
+    (`solve`'s result, its proposal kept as the session's) (docs/solver.md). `lazy`: propose on the
+    first question."""
+    return Session(sc, data, lazy=lazy)
 
 
 def sweep(spec: Sweep | Path | str, out: Path | str | None = None, **options) -> SweepOutcome:

@@ -197,3 +197,27 @@ def test_interactive_suite_leaves_out_the_whole_roster_when_asked(tmp_path):
                        time_limit=60)
     assert rows[-1].question == "alternates (one post, K=2)"
     assert not any("whole" in r.question for r in rows)
+
+
+def test_interactive_suite_through_web_sets_its_medians_beside(tmp_path):
+    """`--through web` on Nanpiao, one sample each: a `placement serve` of its own
+    answers every question over HTTP (the run checked by its summary), each median set
+    beside the in-process row asking the same, candidates and try in rows of their own."""
+    from placement.tools.interactive import WHAT_IFS, Row, interactive_web
+
+    mine = [Row("nanpiao-7", q, 1, 1.0, 1.0, 1.0, True) for q in (
+        "first proposal", f"what-if ({len(WHAT_IFS)} settings)", "why-not (one pair)",
+        "alternates (one post, K=2)")]
+    rows = interactive_web("nanpiao", tmp_path, samples=1, time_limit=60, rows=mine)
+    assert [r.question for r in rows] == [r.question for r in mine] + ["candidates", "try"]
+    assert all(r.web > 0 and r.web_samples == 1 for r in rows), rows
+    assert rows[-1].cold is None and rows[-1].note.startswith("web only")
+
+
+def test_bench_refuses_an_unknown_through():
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    res = CliRunner().invoke(app, ["bench", "--suite", "interactive", "--through", "ray"])
+    assert res.exit_code == 2 and "ray" in res.output

@@ -3,8 +3,9 @@ solvers`, the default) and `placement.tools.interactive` (`--suite interactive`)
 
 `--suite interactive` prints one table (instance, question, samples, cold and warm
 medians, warm/cold, warm against the instance's cold first proposal, whether the answers
-are the same, peak memory, a note; the first proposal's note gives the warm build's
-share) and writes it to `--out` as interactive.csv and interactive.json.
+are the same, peak memory, with `--through web` the median through the workbench's HTTP
+API and its samples, a note; the first proposal's note gives the warm build's share)
+and writes it to `--out` as interactive.csv and interactive.json.
 `--suite solvers` prints one table (instance, vacancies, pairs, solver, build, solve,
 total, status, objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak
 memory) and writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
@@ -48,6 +49,11 @@ def bench(
                                                    "alternates")] = 10,
     whole: Annotated[bool, typer.Option("--whole/--no-whole", help=(
         "interactive: also the whole roster's alternates (long on the province)"))] = True,
+    through: Annotated[str, typer.Option(help=(
+        "interactive: process (in this process), or web: also through the HTTP API of a "
+        "placement serve started for it, beside"))] = "process",
+    web_samples: Annotated[int, typer.Option(min=1, help="interactive --through web: "
+                                                         "samples per question")] = 5,
 ) -> None:
     """Benchmark the project's solver against HiGHS on the same model, side by side; or
     (`--suite interactive`) a planner's questions answered warm and cold."""
@@ -65,13 +71,15 @@ def bench(
     bad = [p for p in profiles if p not in PROFILES] + [s for s in chosen if s not in SOLVERS]
     if suite not in ("solvers", "interactive"):
         bad.append(suite)
+    if through not in ("process", "web"):
+        bad.append(through)
     if bad:
         typer.echo(f"unknown size, solver or suite: {', '.join(bad)}", err=True)
         raise typer.Exit(2)
     console = Console(stderr=True)
     if suite == "interactive":
         _interactive(profiles, cache, out, seed, repeat, pairs, posts, whole, time_limit,
-                     console)
+                     console, web_samples if through == "web" else 0)
         return
 
     def on_run(r) -> None:
@@ -105,31 +113,38 @@ def bench(
 
 
 def _interactive(profiles, cache: Path, out: Path, seed: int, repeat: int, pairs: int,
-                 posts: int, whole: bool, time_limit: float, console) -> None:
+                 posts: int, whole: bool, time_limit: float, console, web: int) -> None:
+    """`web`: samples per question through the HTTP API (0: not asked there)."""
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
     from placement.data import atomic
-    from placement.tools.interactive import interactive
+    from placement.tools.interactive import interactive, interactive_web
 
-    rows = [r for p in profiles
-            for r in interactive(p, cache, seed=seed, repeat=repeat, pairs=pairs,
-                                 posts=posts, whole=whole, time_limit=time_limit,
-                                 on_step=console.print)]
+    rows = []
+    for p in profiles:
+        mine = interactive(p, cache, seed=seed, repeat=repeat, pairs=pairs, posts=posts,
+                           whole=whole, time_limit=time_limit, on_step=console.print)
+        if web:
+            mine = interactive_web(p, cache, seed, web, time_limit, mine, console.print)
+        rows += mine
     frame = pd.DataFrame([r.__dict__ for r in rows])
     atomic.write_csv(out / "interactive.csv", frame)
     atomic.write_json(out / "interactive.json", {"repeat": repeat, "seed": seed,
                                                  "pairs": pairs, "posts": posts,
-                                                 "whole": whole,
+                                                 "whole": whole, "web_samples": web,
                                                  "rows": frame.to_dict("records")})
     table = Table(title=f"placement bench --suite interactive (medians; repeat {repeat})")
     for col in ("instance", "question", "samples", "cold s", "warm s", "warm/cold",
-                "÷ cold proposal", "same", "peak MiB", "note"):
+                "÷ cold proposal", "same", "peak MiB", "web s", "note"):
         table.add_column(col, justify="left" if col in ("instance", "question", "same", "note")
                          else "right")
     for r in rows:
         table.add_row(r.instance, r.question, str(r.samples), _num(r.cold, ".2f"),
                       _num(r.warm, ".2f"), _num(r.ratio, ".2f"), _num(r.vs_proposal, ".2f"),
-                      "yes" if r.same else "NO", _num(r.peak_mib, ".0f"), r.note)
+                      "–" if r.cold is None else "yes" if r.same else "NO",
+                      _num(r.peak_mib, ".0f"),
+                      _num(r.web, ".2f") + (f" ({r.web_samples})" if r.web_samples else ""),
+                      r.note)
     Console(width=200).print(table)

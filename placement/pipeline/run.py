@@ -31,7 +31,7 @@ from placement.explain.reasons import explain
 from placement.explain.shortfalls import shortfall_causes
 from placement.pipeline.prices import price_list
 from placement.pipeline.progress import ProgressView
-from placement.pipeline.propose import propose
+from placement.pipeline.propose import Proposal, propose
 from placement.pipeline.warm import Session
 from placement.roster.result_folder import SUMMARY_FILE, Result, read_csv_text, read_summary
 from placement.roster.tables import moves_table, read_members, rules_display, structure_table
@@ -85,6 +85,8 @@ def solve_result(
     lang: str = "en",
     on_progress: Callable[[str, float, float, float], None] | None = None,
     prices: bool = False,
+    warm: WarmMip | None = None,
+    on_proposal: Callable[[Proposal], None] | None = None,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -96,12 +98,16 @@ def solve_result(
     `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
     told what the terminal line shows (the workbench streams it to the page).
     `prices`: the price list of every rule (`placement.pipeline.prices`), solved on the
-    proposal's own HiGHS instances, as `Result.prices`."""
-    mip = WarmMip() if prices else None
+    proposal's own HiGHS instances, as `Result.prices`. `warm`: the HiGHS instances kept
+    by a session (`propose`'s `warm`); `on_proposal`: handed the proposal behind the
+    result (a session keeps it)."""
+    mip = warm if warm is not None else (WarmMip() if prices else None)
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
                        keep_close_to=keep_close_to, cancel=cancel, warm=mip)
+    if on_proposal is not None:
+        on_proposal(prop)
     times = {"load": round(load_seconds, 3)} | prop.times
     summary = _base_summary(sc, data, prop.pairs)
     if prop.outcome is not None:
@@ -264,3 +270,20 @@ def _outcome_summary(o: SolveOutcome) -> dict:
             for lv in o.levels
         ],
     }
+
+
+def solve_in(session: Session, **options) -> Result:
+    """`solve_result` of the session's scenario (`options` as its), solved as cold: the
+    roster `placement solve` writes; the proposal behind it becomes the session's when it
+    has none yet. Why not on the kept HiGHS instances: a warm search ends on the cold
+    optimum but, among equally good rosters, perhaps on another one (measured on Linfen:
+    R-TC8 off and weights.move=200 after the plain scenario), and a run's result folder
+    is the command line's; on Linfen the warm search saves a fraction of a second of a
+    run (checking and the tables take about a second)."""
+    told: list[Proposal] = []
+    res = solve_result(session.sc, session.data, on_proposal=told.append,
+                       **{"progress": False} | options)
+    own = not any(options.get(k) is not None for k in ("start_from", "keep_close_to"))
+    if own and told and told[0].outcome is not None and not told[0].outcome.interrupted:
+        session.adopt(told[0])
+    return res

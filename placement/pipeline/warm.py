@@ -10,6 +10,11 @@ next question is what counts. A `Session` solves the scenario once and then answ
 - `why_nots(asked)` and `alternates(k, scope)`: re-solves of the proposal's kept MIP
   (`placement.pipeline.questions`, `placement.explain.alternates`), their set-up (the
   MIP as arrays, the regions, the proposal's checker report) made once.
+- `solve(**options)`: the scenario's whole result (`api.solve`'s: roster checked,
+  explained, tables), solved as cold (see `solve`), its proposal kept as the session's
+  when it is the scenario's own (no `start_from`, `keep_close_to`, not stopped): the
+  workbench's warm worker writes it as a run's result folder, and answers the run's
+  why-not and alternates on it.
 Every answer is the cold path's answer: the same proposal objects, priced exactly
 (tests/test_warm.py compares them with cold solves). One question at a time per
 session (the kept HiGHS instances run one search at a time).
@@ -33,16 +38,38 @@ from placement.solver.warm import WarmMip
 
 
 class Session:
-    """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept."""
+    """The scenario `sc` on `data`, proposed once (`base`, or solved here) and kept.
+    `lazy`: propose only when a question first needs the proposal (the workbench's
+    first question is a `solve`, whose proposal becomes the session's)."""
 
     def __init__(self, sc: Scenario, data: DataSet, base: Proposal | None = None,
-                 cancel: threading.Event | None = None, mip: WarmMip | None = None):
+                 cancel: threading.Event | None = None, lazy: bool = False,
+                 mip: WarmMip | None = None):
         """`mip`: the HiGHS instances `base` was solved on, when it was solved warm."""
         self.sc, self.data = sc, data
         self.mip = mip if mip is not None else WarmMip()
-        self.base = base if base is not None else propose(sc, data, explain=False,
-                                                          cancel=cancel, warm=self.mip)
+        self._base = base
+        if base is None and not lazy:
+            self._base = propose(sc, data, explain=False, cancel=cancel, warm=self.mip)
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
+
+    @property
+    def base(self) -> Proposal:
+        """The scenario's proposal (proposed now when the session was opened `lazy`)."""
+        if self._base is None:
+            self._base = propose(self.sc, self.data, explain=False, warm=self.mip)
+        return self._base
+
+    @property
+    def proposed(self) -> bool:
+        """The session holds its proposal (a question needs no proposal first)."""
+        return self._base is not None
+
+    def adopt(self, proposal: Proposal) -> None:
+        """Keep `proposal` (the scenario's own, solved cold by `run.solve_in`) as the
+        session's, when the session has none yet."""
+        if self._base is None:
+            self._base = proposal
 
     def what_if(self, *settings: str, show=None, cancel: threading.Event | None = None,
                 keep_close_to: pd.DataFrame | None = None,

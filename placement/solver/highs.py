@@ -27,7 +27,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat import cp_model_pb2
@@ -244,6 +244,34 @@ def objective_by_group(m: MipArrays) -> MipArrays:
         groups=m.groups,
         model_vars=n,
     )
+
+
+def restricted(m: MipArrays, free: np.ndarray, fixed: np.ndarray) -> MipArrays:
+    """The MIP over the columns `free` only, every other column at its value in `fixed`:
+    each row's bounds less the fixed columns' part, the rows without a free column left
+    out (the caller checks the whole answer against every row, `rows_hold`).
+
+    Why: `Search._fixed_rounding` searched its few fractional columns in a copy of the
+    whole model with the rest fixed by their bounds; HiGHS took 0.15-0.2 s on Linfen to
+    read and presolve its 25k columns and rows away, the restricted MIP milliseconds.
+    The same MIP: the objective differs by the fixed columns' part, added to the offset."""
+    is_free = np.zeros(m.num_vars, dtype=bool)
+    is_free[free] = True
+    rows = m.entry_rows
+    on_free = is_free[m.index]
+    part = np.bincount(rows[~on_free], weights=m.value[~on_free] * fixed[m.index[~on_free]],
+                       minlength=len(m.row_lower))
+    kept = np.unique(rows[on_free])
+    column = np.full(m.num_vars, -1, dtype=np.int64)
+    column[free] = np.arange(len(free))
+    counts = np.bincount(np.searchsorted(kept, rows[on_free]), minlength=len(kept))
+    dtype = m.starts.dtype
+    return MipArrays(
+        cost=m.cost[free], lower=m.lower[free], upper=m.upper[free],
+        starts=np.concatenate([[0], np.cumsum(counts)]).astype(dtype),
+        index=column[m.index[on_free]].astype(m.index.dtype), value=m.value[on_free],
+        row_lower=m.row_lower[kept] - part[kept], row_upper=m.row_upper[kept] - part[kept],
+        offset=float(m.offset + m.cost[~is_free] @ fixed[~is_free]), scale=m.scale)
 
 
 def highs_model(m: MipArrays, options: dict | None = None, integer: bool = True):
@@ -562,9 +590,9 @@ class Search:
         m = self.raw
         if fractional.sum() > FIXED_ROUNDING_MAX:
             return None
-        fixed = np.rint(x)
-        sub = replace(m, lower=np.where(fractional, m.lower, fixed),
-                      upper=np.where(fractional, m.upper, fixed))
+        values = np.rint(x)
+        free = np.flatnonzero(fractional)
+        sub = restricted(m, free, values)
         h = highs_model(sub, {"time_limit": max(self.time_limit, 0.01), "mip_rel_gap": 0.0})
         with stdout_to_stderr():
             h.run()
@@ -572,7 +600,7 @@ class Search:
             return None
         if h.getInfo().objective_function_value > bound + 1e-6:
             return None
-        values = np.rint(np.asarray(h.getSolution().col_value))
+        values[free] = np.rint(np.asarray(h.getSolution().col_value))
         return values if rows_hold(m, values) else None
 
     def _answer(self) -> HighsAnswer:

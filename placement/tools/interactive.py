@@ -46,6 +46,7 @@ from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_not
 from placement.pipeline.warm import Session
 from placement.tools.bench import build_seconds, instance_folder, peak_mib
+from placement.tools.web_bench import through_web
 
 # The issue's one-rule what-ifs: a target's size, a rule switched off, a weight, a rule
 # made hard, a one-figure rule switched off.
@@ -68,6 +69,8 @@ class Row:
     build: float | None = None  # first proposal only: median warm set-up seconds
     build_share: float | None = None  # build / warm
     note: str = ""
+    web: float | None = None  # median seconds through the workbench's HTTP API
+    web_samples: int = 0
 
 
 def _timed(f: Callable):
@@ -200,3 +203,33 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
                          f"routes: {routes}; cold: proposal solved again"))
         say(f"{name}: whole-roster alternates")
     return _finish(rows)
+
+
+# The web suite's questions (`placement.tools.web_bench`) beside the rows asking the same
+# in this process; the others get rows of their own.
+WEB_BESIDE = {"first run": "first proposal", "what-if run": f"what-if ({len(WHAT_IFS)} settings)",
+              "why-not": "why-not (one pair)", "alternates": f"alternates (one post, K={K})"}
+WEB_NOTES = {"first run": "web: the server's first run (the worker starts and reads the data)",
+             "what-if run": "web: POST /runs to the end of its events, result folder written",
+             "candidates": "web only: GET /candidates of a run (no solve)",
+             "try": "web only: GET /try of a run (no solve)"}
+
+
+def interactive_web(profile: str, cache: Path, seed: int = 7, samples: int = 5,
+                    time_limit: float = 600.0, rows: list[Row] | None = None,
+                    on_step: Callable[[str], None] | None = None) -> list[Row]:
+    """The questions through a running `placement serve` (`web_bench.through_web`) on
+    the instance, each median set beside its in-process row of `rows` (`web`)."""
+    folder = instance_folder(profile, seed, cache, time_limit, 0.0)
+    times = through_web(folder / "bench.toml", WHAT_IFS, seed, samples, on_step)
+    rows = list(rows or [])
+    by_question = {r.question: r for r in rows if r.instance == folder.name}
+    for asked, seconds in times.items():
+        row = by_question.get(WEB_BESIDE.get(asked, asked))
+        if row is None:
+            row = Row(folder.name, asked, 0, None, None, None, True)
+            rows.append(row)
+        row.web, row.web_samples = statistics.median(seconds), len(seconds)
+        if asked in WEB_NOTES:
+            row.note = "; ".join(x for x in (row.note, WEB_NOTES[asked]) if x)
+    return rows

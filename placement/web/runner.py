@@ -19,6 +19,13 @@ being solved, its elapsed time, the best objective, the bound and the gap. CP-SA
 reports each improving roster with its bound; HiGHS each improving roster with the
 bound it has then. Between reports the page moves the elapsed time on its own (`tick`).
 
+The warm worker (`placement.web.warm_worker`, issue 29): a run is first offered to one
+long-lived worker process that keeps the data sets and the sessions read before, so a
+what-if does not import, read and set up from scratch; `solve_in_process` runs there on
+the kept session (the same result folder). A run that finds the warm worker busy with
+another run (`parallel` above 1), or with questions for `RUN_WAIT` seconds, gets a
+fresh process as above.
+
 Ray (`placement serve --ray ADDRESS`): the same `solve_in_process` runs as a Ray task
 instead of a spawned process (`ray_runs.py`), with the same stages, progress and cancel.
 """
@@ -40,6 +47,10 @@ from placement.data.scenario_io import setting_text
 from placement.web.workspace import Workspace
 
 POLL = 0.25  # seconds between looks at a worker's queue
+# Seconds a run waits for the warm worker busy with a question (one takes about a
+# second) before it gets a fresh process, which takes several to import and read; a
+# run finding the worker busy with another run does not wait.
+RUN_WAIT = 5.0
 
 
 def lock_settings(locks: dict) -> list[str]:
@@ -132,24 +143,33 @@ def progress_event(label: str, elapsed: float, best: float, bound: float) -> dic
 
 def solve_in_process(scenario: str, settings: list[str], folder: str, events, cancel,
                      locks: dict | None = None,
-                     close_to: tuple[str, str] | None = None) -> None:
+                     close_to: tuple[str, str] | None = None,
+                     session: Callable | None = None) -> None:
     """The worker process: load, solve, write the result folder; report on `events`.
     `locks`: the page's locks, whose reasons go into the roster's reason columns.
     `close_to`: (roster.csv of an earlier run, its id): the roster to stay close to, as
     `placement solve --from` does (every line changed against it costs `weights.change`);
-    summary.json's `from` counts the lines that differ from it."""
+    summary.json's `from` counts the lines that differ from it. `session(scenario,
+    settings)`: the warm worker's kept session, solved in place of a fresh load
+    (`placement.web.warm_worker`; the same result)."""
     from placement import api
 
     try:
         events.put({"stage": "loading"})
-        sc, data = api.load(scenario, settings)
+        if session is None:
+            sc, data = api.load(scenario, settings)
+            solve = lambda **options: api.solve(sc, data, **options)  # noqa: E731
+        else:
+            kept = session(scenario, settings)
+            data = kept.data
+            solve = lambda **options: api.solve_in(kept, **options)  # noqa: E731
         baseline, label = None, ""
         if close_to is not None:
             label = close_to[1]
             baseline = api.read_baseline(close_to[0], data, label)
         events.put({"stage": "solving"})
-        res = api.solve(sc, data, cancel=cancel, start_from=baseline, start_label=label,
-                        on_progress=lambda *told: events.put(progress_event(*told)))
+        res = solve(cancel=cancel, start_from=baseline, start_label=label,
+                    on_progress=lambda *told: events.put(progress_event(*told)))
         events.put({"stage": "writing"})
         if res.roster is not None and locks:
             res = replace(res, roster=with_lock_reasons(res.roster, locks))
@@ -234,14 +254,20 @@ class Runner(Dispatcher):
     """Queues runs and solves them, `parallel` at a time, each in its own process, or
     each as a task on Ray when `ray` is an address ('local' or a cluster's)."""
 
-    def __init__(self, workspace: Workspace, parallel: int = 1, ray: str | None = None):
+    def __init__(self, workspace: Workspace, parallel: int = 1, ray: str | None = None,
+                 warm: bool = True):
         self.ws = workspace
         self._ctx = mp.get_context("spawn")
         self._ray = None
+        self.warm = None  # the warm worker (`placement.web.warm_worker`), when kept
         if ray is not None:
             from placement.web.ray_runs import RayRuns
 
             self._ray = RayRuns(ray)
+        elif warm:
+            from placement.web.warm_worker import WarmWorker
+
+            self.warm = WarmWorker(self._ctx)
         self.live: dict[str, LiveRun] = {}
         super().__init__(parallel, "runner")
 
@@ -269,6 +295,8 @@ class Runner(Dispatcher):
                 live.task.kill()
         if self._ray is not None:
             self._ray.close()
+        if self.warm is not None:
+            self.warm.stop()
 
     def _run(self, run_id: str, scenario: str, settings: list[str], locks: dict,
              close_to: tuple[str, str] | None = None) -> None:
@@ -282,6 +310,14 @@ class Runner(Dispatcher):
         folder = self.ws.folder(run_id)
         if self._ray is not None:
             self._run_on_ray(live, scenario, settings, str(folder), locks, close_to)
+            return
+        if self.warm is not None and self.warm.take(RUN_WAIT):
+            try:  # the warm worker is free: the run reuses its sessions
+                last = self.warm.run((scenario, settings, str(folder), locks, close_to),
+                                     live.add, live.cancel.is_set)
+            finally:
+                self.warm.lock.release()
+            self._conclude(live, last or {}, "the warm worker process ended")
             return
         events = self._ctx.Queue()
         live.process = self._ctx.Process(

@@ -51,6 +51,8 @@ def serve(workspace: Path, port: int = 8765, browser: bool = True,
     sock = bind(port)
     try:
         app = create_app(workspace, port, ray=ray)
+        if app.state.runner.warm is not None:  # its imports while the page opens
+            app.state.runner.warm.start()
         url = f"http://{HOST}:{port}/"
         if browser:
             threading.Timer(1.0, webbrowser.open, (url,)).start()

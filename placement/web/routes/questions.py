@@ -105,10 +105,7 @@ def router(ctx: Context) -> APIRouter:
     @r.get("/runs/{run_id}/why-not", responses=answers(404, 409, 422))
     def why_not(run_id: str, cadre: str, post: str) -> dict:
         """Why is `cadre` not in `post` under this run's scenario (`placement why-not`)."""
-        rec = ctx.record(run_id)
-        sc, data = ctx.load(rec.scenario, rec.settings)
-        known(data, cadre, post)
-        w = api.why_not(sc, data, cadre, post)
+        w = ctx.why_not(ctx.record(run_id), cadre, post)
         return {"cadre": w.cadre, "post": w.post, "eligible": w.eligible,
                 "excluded_by": _named(w.excluded_by, "rule"),
                 "objective_before": w.objective_before, "objective_after": w.objective_after,
@@ -120,11 +117,10 @@ def router(ctx: Context) -> APIRouter:
     def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
         """The `k` next-best holders of `post` (差额人选), each priced exactly."""
         rec = ctx.record(run_id)
-        sc, data = ctx.load(rec.scenario, rec.settings)
-        known(data, None, post)
-        res = api.solve(sc, data, alternates=k, alternates_scope=[post])
+        table = ctx.alternates(rec, post, k)
+        _, data = ctx.load(rec.scenario, rec.settings)
         names = data.cadres.set_index("cadre_id")["name"]
-        rows = records(res.alternates)
+        rows = records(table)
         for row in rows:  # names beside the ids: the page shows names
             row["name"] = names.get(row["cadre_id"], "")
             row["holder_name"] = names.get(row.get("holder_id", ""), "")
