@@ -391,3 +391,17 @@ def test_a_finding_acts_once_in_its_year():
     assert figures[0]["stability"] | {"year": 0} == {
         "year": 0, "posts_changed": 2, "forced": 1, "vacant": 1, "chosen": 0, "twice": 0,
         "twice_lateral": 0}
+
+
+def test_a_later_year_opens_only_posts_no_cadre_may_take():
+    """A year proven infeasible only by posts no cadre may take leaves those posts open
+    (the pool is not replenished); any other conflict, or a roster, opens nothing."""
+    from placement.plan.rolling import unfillable
+    from placement.roster.result_folder import Result
+
+    post = {"rule": "R-EL2", "where": "P2", "detail": "no cadre may take this post"}
+    assert unfillable(Result({"status": "infeasible", "conflicts": [
+        post, {**post, "where": "P1", "rule": "NO_CANDIDATE"}]})) == ["P1", "P2"]
+    lock = {"rule": "R-EL2", "where": "must A->P1", "detail": "the lock breaks a hard rule"}
+    assert unfillable(Result({"status": "infeasible", "conflicts": [post, lock]})) == []
+    assert unfillable(Result({"status": "infeasible", "conflicts": []})) == []

@@ -46,6 +46,8 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
                                    removed)
+        elif f.rule == "R-RO10" and f.scope == "promotion":
+            zh, en = _promoted_again(data, roster, f)
         elif f.rule in cadre_rules.CADRE_RULES:
             zh, en = _per_cadre(data, facts, pairs, roster, f)
         elif f.rule == "R-RO8":
@@ -232,6 +234,18 @@ def _per_cadre(data, facts, pairs, roster, f):
         zh = f"调整班子{names.beside(team, 'zh')}分工：" + zh
         en = f"re-divide portfolios in team {names.beside(team, 'en')}: " + en
     return zh, en
+
+
+def _promoted_again(data, roster, f):
+    """R-RO10's promotion part at one cadre (`f.where` is "cadre_id:promotion"): moved
+    within the term, promoted again to the post the roster names."""
+    names = Names(data)
+    cadre = f.where.removesuffix(":promotion")
+    post = roster.loc[roster["cadre_id"] == cadre, "post_id"]
+    at = post.iat[0] if len(post) else ""
+    return (f"{names.beside(cadre, 'zh')}任期内已调整，又提拔任{names.beside(at, 'zh')}",
+            f"{names.beside(cadre, 'en')} was moved within the term and is promoted again "
+            f"to {names.beside(at, 'en')}")
 
 
 def _pair_rule(data, pairs, roster, f):

@@ -68,6 +68,7 @@ class Year:
     result: Result
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks ("R-RO3;R-RO5")
+    opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
 
     @property
     def label(self) -> str:
@@ -140,6 +141,23 @@ def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
     return names[names != ""].str.lstrip(";")
 
 
+def unfillable(result: Result) -> list[str]:
+    """The posts of a year proven infeasible only because no cadre may take them (every
+    pre-check conflict is "no cadre may take this post"), else none. Why: the plan
+    carries the data's pool on and adds no one, so after the 换届 a post whose holder
+    leaves may have no eligible successor in scope (the province, year 2); the plan
+    leaves such a post open that year, to be filled from outside the pool (上级调配,
+    `filled_by = above`), instead of stopping the term. Year 1 is never opened: there
+    the conflict is the planner's answer, as in `placement solve`."""
+    if result.roster is not None:
+        return []
+    conflicts = result.summary.get("conflicts") or []
+    if not conflicts or any(c.get("detail") != "no cadre may take this post"
+                            for c in conflicts):
+        return []
+    return sorted({c["where"] for c in conflicts})
+
+
 def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
          progress: bool = False, cancel: threading.Event | None = None,
          on_year: Callable[[Year], None] | None = None) -> Plan:
@@ -159,12 +177,21 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     departures = pd.concat([left, going[going != ""]])
     state = replace(data, cadres=cadres)
     out = Plan(sc, years)
+    filled_by = data.posts.set_index("post_id")["filled_by"]
     for index in range(1, years + 1):
         sc_k = year_scenario(sc, index)
         tables = dataset_files.as_text(state)
         data_k = dataset_files.build(tables, sc_k.reference_date)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k))
+        opened = unfillable(result) if index > 1 else []
+        if opened:  # left open this year: filled from outside the data's pool
+            state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
+                            .mask(state.posts["post_id"].isin(opened), "above")))
+            tables = dataset_files.as_text(state)
+            data_k = dataset_files.build(tables, sc_k.reference_date)
+            result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
+        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k),
+                    opened)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
@@ -172,7 +199,8 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             break
         nxt = advance(data_k, result.roster, sc_k.reference_date,
                       reference(sc.reference_date, index + 1), retirement, schedule)
-        state = replace(data_k, cadres=nxt.cadres, posts=nxt.posts)
+        posts = nxt.posts.assign(filled_by=nxt.posts["post_id"].map(filled_by).to_numpy())
+        state = replace(data_k, cadres=nxt.cadres, posts=posts)
         departures = nxt.departures
     out.seconds = round(time.perf_counter() - started, 3)
     return out

@@ -114,7 +114,8 @@ def year_figures(year: Year) -> dict:
                "status": s.get("status"), "objective": s.get("objective"),
                "gap": s.get("gap"), "proven": s.get("proven"),
                "check_ok": year.result.ok, "times": s.get("times", {}),
-               "counts": dict(s.get("counts", {}))}
+               "counts": dict(s.get("counts", {})),
+               "opened": list(year.opened)}  # left open: no cadre in scope may take them
     if year.result.roster is None:
         return figures | {"conflicts": s.get("conflicts", [])}
     moves = year.result.moves
