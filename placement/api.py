@@ -204,17 +204,19 @@ def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
 
 
 def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = None,
-         leaves: dict[str, int] | None = None, progress: bool = False, **options) -> Plan:
+         leaves: dict[str, int] | None = None, progress: bool = False, lang: str = "en",
+         **options) -> Plan:
     """A rotation plan over `years` years (`placement plan`): each year's roster solved on
     the state the previous year left, every one checked independently (`Plan.years`,
     each with its `result`; `Plan.ok`). `leaves`: cadre id -> the year (1 …) the cadre
-    leaves in. With `out`, the plan folder is written (checked before any solve).
-    `options` go to `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
+    leaves in. With `out`, the plan folder is written (checked before any solve), its
+    plan.csv and timeline.csv in `lang`. `options` go to
+    `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
     if out is not None:
         check_plan_out(Path(out), [sc.data])
     result = plan_years(sc, data, years, leaves=leaves, progress=progress, **options)
     if out is not None:
-        write_plan(result, out)
+        write_plan(result, out, lang)
     return result
 
 

@@ -114,9 +114,9 @@ def retirement_data():
     posts = [{"post_id": "AH", "team_id": "A", "grade": "head", "rank": "正科",
               "incumbent_id": "H"},
              {"post_id": "AD", "team_id": "A", "rank": "正科", "incumbent_id": "R"}]
-    cadres = [{"cadre_id": "H", "candidate": False},
+    cadres = [{"cadre_id": "H", "candidate": False, "name": "何海"},
               {"cadre_id": "R", "candidate": False, "birth_date": "1967-03-01"},
-              {"cadre_id": "X"}]
+              {"cadre_id": "X", "name": "谢欣"}]
     scores = {(c, p): 50 for c in ("H", "R", "X") for p in ("AH", "AD")}
     return make_dataset(teams=teams, posts=posts, cadres=cadres, fit=fit(scores),
                         reference_date=REF)
@@ -330,12 +330,37 @@ def test_cli_plan_leaves_file_schedules_departures_by_calendar_year(tmp_path):
     toml = leaves_setup(tmp_path)
     (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
     run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
-                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p")])
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p"),
+                                   "--lang", "en"])
     assert run.exit_code == 0, run.output
     lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str)
     # 2028 is year 3: H leaves then and X takes AH (as with api.plan(leaves={"H": 3})).
     assert lines[["year", "post_id", "holder", "reason", "departure"]].values.tolist() == [
         ["2028", "AH", "X", "leaves (plan schedule)", "scheduled"]]
+
+
+def test_cli_plan_in_chinese_writes_chinese_files_the_report_reads(tmp_path):
+    """--lang zh: plan.csv and timeline.csv with Chinese headers and words, names beside
+    the ids; the plan report reads the folder as it reads the English one."""
+    toml = leaves_setup(tmp_path)
+    (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p"),
+                                   "--lang", "zh"])
+    assert run.exit_code == 0, run.output
+    lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    assert list(lines.columns)[:5] == ["年度", "职位编号", "任职人编号", "变动", "说明"]
+    assert not [c for c in lines.columns if re.search("[A-Za-z]", c)]
+    row = lines.iloc[0]
+    assert (row["说明"], row["离任"], row["原任人员编号"]) == ("离任（规划安排）", "按计划离任", "H")
+    assert (row["原任人员"], row["任职人"]) == ("何海", "谢欣")  # names beside the ids
+    timeline = pd.read_csv(tmp_path / "p" / "timeline.csv", encoding="utf-8-sig", dtype=str,
+                           keep_default_na=False)
+    assert "任职人（职位=人员）" in timeline.columns and "班子类型" in timeline.columns
+    assert "AH=X（谢欣）" in timeline["任职人（职位=人员）"].iloc[-1]
+    xlsx, _ = api.report(tmp_path / "p", lang="zh")
+    assert xlsx.is_file()
 
 
 def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):

@@ -126,7 +126,7 @@ def plan(scenario: Path, years: int, out: Path, leaves: Path | None,
                                  if year.result.roster is not None else None))
 
     try:
-        result = api.plan(sc, data, years, out, leaves=known, on_year=told)
+        result = api.plan(sc, data, years, out, leaves=known, on_year=told, lang=lg)
     except InputError as err:
         fail(err, lg)
     if as_json:

@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from placement.data.errors import InputError, Problem
+from placement.data.schema import KIND_ALIASES
+from placement.data.words import PLAN_HEADERS, value
 from placement.export.report.labels import rule_name
 from placement.roster.result_folder import read_csv_text
 
@@ -111,6 +113,22 @@ def cause(lines: pd.DataFrame) -> pd.Series:
     return out
 
 
+def read_back(frame: pd.DataFrame) -> pd.DataFrame:
+    """plan.csv or timeline.csv as read (text cells), with the Chinese headers and coded
+    values `placement plan --lang zh` writes (`words.PLAN_HEADERS`) turned back into the
+    English codes, so the report reads a plan folder written in either language."""
+    if PLAN_HEADERS["year"][0] not in frame:
+        return frame
+    out = frame.rename(columns={zh: key for key, (zh, _) in PLAN_HEADERS.items()})
+    back = {value(k, "zh"): k for k in ("new", "moved_in", "retired", "left", "scheduled")}
+    for col in ("change", "departure"):
+        if col in out:
+            out[col] = out[col].map(lambda v: back.get(v, v))
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: KIND_ALIASES.get(k, k))
+    return out
+
+
 def _checked(folder: Path, summary: dict) -> None:
     """Every file plan.json's `files` lists is there, byte for byte (the plan folder is
     written whole, `placement.plan.folder`)."""
@@ -135,10 +153,10 @@ def read_plan_folder(folder: Path | str) -> PlanFolder:
         raise InputError([Problem("result_bad_summary", source=str(folder / PLAN_JSON),
                                   params={"reason": str(err)})]) from None
     _checked(folder, summary)
-    lines = read_csv_text(folder / "plan.csv")
+    lines = read_back(read_csv_text(folder / "plan.csv"))
     lines["year"] = lines["year"].astype(int)
     lines["cause"] = cause(lines)
-    timeline = read_csv_text(folder / "timeline.csv")
+    timeline = read_back(read_csv_text(folder / "timeline.csv"))
     years = [int(y["year"]) for y in summary["years"]]
     rosters = {y: read_csv_text(folder / str(y) / "roster.csv") for y in years
                if (folder / str(y) / "roster.csv").is_file()}
