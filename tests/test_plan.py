@@ -353,7 +353,8 @@ def test_cli_plan_in_chinese_writes_chinese_files_the_report_reads(tmp_path):
     assert list(lines.columns)[:5] == ["年度", "职位编号", "任职人编号", "变动", "说明"]
     assert not [c for c in lines.columns if re.search("[A-Za-z]", c)]
     row = lines.iloc[0]
-    assert (row["说明"], row["离任"], row["原任人员编号"]) == ("离任（规划安排）", "按计划离任", "H")
+    assert (row["说明"], row["离任"], row["原任人员编号"]) == (
+        "离任（规划安排）", "按计划离任", "H")
     assert (row["原任人员"], row["任职人"]) == ("何海", "谢欣")  # names beside the ids
     timeline = pd.read_csv(tmp_path / "p" / "timeline.csv", encoding="utf-8-sig", dtype=str,
                            keep_default_na=False)
