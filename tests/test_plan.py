@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
-from placement.data.errors import OutputError
+from placement.data.errors import InputError, OutputError
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.plan import dataset_files
@@ -431,3 +431,49 @@ def test_a_later_year_opens_only_posts_no_cadre_may_take():
     lock = {"rule": "R-EL2", "where": "must A->P1", "detail": "the lock breaks a hard rule"}
     assert unfillable(Result({"status": "infeasible", "conflicts": [post, lock]})) == []
     assert unfillable(Result({"status": "infeasible", "conflicts": []})) == []
+
+
+def test_plan_locks_hold_in_their_year_or_the_whole_term(tmp_path):
+    """H stays in AH while allowed (2026, 2027) and R-RO1 moves him in 2028. A must lock
+    for 2027 puts X in AH that year only (2026 as without it); a forbid lock without a
+    year holds every year, 2026 included; the year's scenario.toml carries the lock, so
+    the checker reads the year as the plan solved it."""
+    data, sc = deadline_data(STAY_BETTER), plan_scenario()
+    assert holders(api.plan(sc, data, years=3)) == {
+        2026: {"AH": "H", "V": "X"}, 2027: {"AH": "H", "V": "X"}, 2028: {"AH": "X", "V": "H"}}
+    must = api.plan(sc, data, years=3, out=tmp_path / "p",
+                    locks={"must": [{"cadre": "X", "post": "AH", "year": 2027}]})
+    assert must.ok and holders(must)[2026] == {"AH": "H", "V": "X"}
+    assert holders(must)[2027] == {"AH": "X", "V": "H"}
+    assert [len(y.scenario.locks.must) for y in must.years] == [0, 1, 0]
+    year = load_scenario(tmp_path / "p" / "2027" / "scenario.toml")
+    assert [(m.cadre, m.post) for m in year.locks.must] == [("X", "AH")]
+    forbid = api.plan(sc, data, years=3, locks={"forbid": [{"cadre": "H", "post": "AH"}]})
+    assert all(h == {"AH": "X", "V": "H"} for h in holders(forbid).values())
+
+
+def test_plan_locks_file_problems_name_the_item(tmp_path):
+    data = deadline_data(STAY_BETTER)
+    bad = tmp_path / "locks.toml"
+    bad.write_text('[locks]\nmust = [{ cadre = "NOBODY", post = "AH", year = 2031 }]\n'
+                   'keep = ["A", { id = "Q", year = 2027 }]\nhold = []\n', "utf-8")
+    from placement.plan.locks import read_plan_locks
+    with pytest.raises(InputError) as err:
+        read_plan_locks(bad, data, 2026, 3)
+    got = {(p.code, p.column) for p in err.value.problems}
+    assert got == {("unknown_key_choices", "locks.hold"), ("out_of_range", "locks.must[0].year"),
+                   ("unknown_ref", "locks.must[0].cadre"), ("unknown_ref", "locks.keep[1].id")}
+    assert all(p.source == str(bad) for p in err.value.problems)
+    good = tmp_path / "good.toml"
+    good.write_text('forbid = [{ cadre = "H", post = "AH", year = 2027 }]\n',
+                    "utf-8")
+    toml = tmp_path / "s.toml"
+    dataset_files.write(dataset_files.as_text(data), tmp_path / "data")
+    toml.write_text(scenario_toml(plan_scenario(), "data"), "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "2", "--locks", str(bad),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and not (tmp_path / "p").exists()
+    assert "locks.must[0].cadre: NOBODY does not exist in cadres.cadre_id" in run.output
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "2", "--locks", str(good),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 0, run.output

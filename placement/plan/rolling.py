@@ -21,8 +21,9 @@ why still year by year").
 
 Year 1 is the scenario as given, except that a cadre who has reached R-EL7's
 `retirement_age` on the reference date, or whom the schedule (`leaves`) dates by
-then, leaves. Locks: `forbid` holds every year; `must` and `keep` name year 1's
-roster and hold in year 1 only (kept later, they would forbid a deadline's move).
+then, leaves. The scenario's locks: `forbid` holds every year; `must` and `keep` name
+year 1's roster and hold in year 1 only (kept later, they would forbid a deadline's
+move). The plan's own locks (`placement.plan.locks`) name their year or hold all term.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from placement.meaning import cadre_rules
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
+from placement.plan.locks import PlanLock, year_locks
 from placement.roster.result_folder import Result
 
 MAX_YEARS = 10
@@ -103,14 +105,17 @@ class Plan:
         return 0
 
 
-def year_scenario(sc: Scenario, index: int) -> Scenario:
+def year_scenario(sc: Scenario, index: int,
+                  locks_given: list[PlanLock] | None = None) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
     to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
     `term_start` the plan's first reference date; from year 2 on R-TC10's
     `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
-    the same teams a year on, rather than a new drop re-based every year)."""
+    the same teams a year on, rather than a new drop re-based every year).
+    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
+    locks = year_locks(locks, locks_given or [], ref.year)
     folder = Path(str(ref.year))
     rules = dict(sc.rules)
     if rules["R-RO10"].term_start is None:  # the term starts with the plan's first year
@@ -160,9 +165,11 @@ def unfillable(result: Result) -> list[str]:
 
 def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
          progress: bool = False, cancel: threading.Event | None = None,
-         on_year: Callable[[Year], None] | None = None) -> Plan:
+         on_year: Callable[[Year], None] | None = None,
+         locks: list[PlanLock] | None = None) -> Plan:
     """Solve `years` years from `sc` and `data`. `leaves`: cadre id -> the year (1 …)
-    in which the cadre leaves (the data's `leaving` is year 1's). `on_year` is called
+    in which the cadre leaves (the data's `leaving` is year 1's). `locks`: the plan's
+    locks, each for a year or the term (`placement.plan.locks`). `on_year` is called
     with each year as it is solved. Stops after a year without a roster the checker
     passes."""
     if not 1 <= years <= MAX_YEARS:
@@ -179,7 +186,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     out = Plan(sc, years)
     filled_by = data.posts.set_index("post_id")["filled_by"]
     for index in range(1, years + 1):
-        sc_k = year_scenario(sc, index)
+        sc_k = year_scenario(sc, index, locks)
         tables = dataset_files.as_text(state)
         data_k = dataset_files.build(tables, sc_k.reference_date)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
