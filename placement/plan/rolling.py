@@ -50,6 +50,10 @@ from placement.plan.locks import PlanLock, year_locks
 from placement.roster.result_folder import Result
 
 MAX_YEARS = 10
+# Rounds of opening posts no cadre may take in a later year (`unfillable`): opening one
+# can leave another without a cadre (its only one now kept elsewhere); the province's
+# 2027 needed two.
+OPEN_ROUNDS = 3
 
 
 def reference(start: dt.date, index: int) -> dt.date:
@@ -190,8 +194,12 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
         tables = dataset_files.as_text(state)
         data_k = dataset_files.build(tables, sc_k.reference_date)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        opened = unfillable(result) if index > 1 else []
-        if opened:  # left open this year: filled from outside the data's pool
+        opened: list[str] = []
+        for _ in range(OPEN_ROUNDS if index > 1 else 0):
+            more = unfillable(result)  # left open this year: filled from outside the pool
+            if not more:
+                break
+            opened += more
             state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
                             .mask(state.posts["post_id"].isin(opened), "above")))
             tables = dataset_files.as_text(state)
