@@ -40,24 +40,25 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     removed = pairs.removed.set_index(["cadre", "post"])["bits"]
     rows = []
     cover = None  # R-RS1's matching, computed once when a team falls short
+    names = Names(data)  # once: building it per shortfall cost most of a plan year
     for f in short.itertuples(index=False):
         if f.rule == "R-TC5" and f.scope == "all":
-            zh, en = _teams_short(data, sc, facts, roster, f)
+            zh, en = _teams_short(data, sc, facts, roster, f, names)
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, sc, facts, f, universe, u_team, placed_team,
-                                   removed)
+                                   removed, names)
         elif f.rule == "R-RO10" and f.scope == "promotion":
-            zh, en = _promoted_again(data, roster, f)
+            zh, en = _promoted_again(data, roster, f, names)
         elif f.rule in cadre_rules.CADRE_RULES:
-            zh, en = _per_cadre(data, facts, pairs, roster, f)
+            zh, en = _per_cadre(data, facts, pairs, roster, f, names)
         elif f.rule == "R-RO8":
             zh, en = _heads(data, facts, pairs, f)
         elif f.scope == "pair":
-            zh, en = _pair_rule(data, pairs, roster, f)
+            zh, en = _pair_rule(data, pairs, roster, f, names)
         elif f.rule == "R-RS1":
             if cover is None:
                 cover = reserve_coverage(data, sc, facts, roster)
-            zh, en = _reserves(data, sc, facts, cover, f)
+            zh, en = _reserves(data, sc, facts, cover, f, names)
         else:
             zh = (f"要求{f.required:g}，实现{f.achieved:g}：现有可用人选在满足其他规定和"
                   f"人岗相适后不足以达到该目标")
@@ -68,7 +69,7 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     return pd.DataFrame(rows, columns=["rule", "where", "shortfall", "cause_zh", "cause_en"])
 
 
-def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
+def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed, names):
     teams = data.teams
     at = meaning.places(f.rule, data, sc, facts)
     in_place = at.team_place() == f.where
@@ -97,7 +98,6 @@ def _team_minimum(data, sc, facts, f, universe, u_team, placed_team, removed):
     ex_en = ", ".join(f"{r} ({n})" for r, n in excluded.most_common())
     top = where_else.most_common(3)
     rest_teams, rest = len(where_else) - len(top), len(elsewhere) - sum(n for _, n in top)
-    names = Names(data)
     else_txt = ", ".join(f"{n} in {names.beside(t, 'en')}" for t, n in top)
     else_zh = "、".join(f"{names.beside(t, 'zh')}{n}名" for t, n in top)
     else_zh += f"，其他{rest_teams}个班子{rest}名" if rest_teams else ""
@@ -134,12 +134,11 @@ def reserve_coverage(data: DataSet, sc: Scenario, facts: Facts,
     return reserve.coverage(data, sc, cadre[~broken], post[~broken])
 
 
-def _reserves(data, sc, facts, cover, f):
+def _reserves(data, sc, facts, cover, f, names):
     """R-RS1: the team's posts left without their reserves, each with its need and the
     reserves who could cover it, and the reserves missing (their needs added up: that many
     more reserves eligible for them would cover them)."""
     rule = sc.rules["R-RS1"]
-    names = Names(data)
     ids = data.posts["post_id"].to_numpy(dtype=object)
     team = pd.Index(data.teams["team_id"]).get_loc(f.where)
     out = np.flatnonzero((facts.p_team == team) & ~cover.covered)
@@ -159,7 +158,7 @@ def _reserves(data, sc, facts, cover, f):
     return zh, en
 
 
-def _teams_short(data, sc, facts, roster, f):
+def _teams_short(data, sc, facts, roster, f, label):
     """R-TC5 (b): the places (counties, or teams with `per = "team"`) with fewer than
     `min_women` women, each named beside its id with the women it has."""
     each = meaning.most_minimum(f.rule, sc)
@@ -171,7 +170,6 @@ def _teams_short(data, sc, facts, roster, f):
     place = of_team[team]
     women = np.bincount(place[has & (place >= 0)], minlength=len(names))
     short = np.flatnonzero(women < each)
-    label = Names(data)
     county = sc.rules[f.rule].per == "county"
     unit_zh, unit_en = ("个县（市、区）的党政班子", "counties") if county else ("个班子", "teams")
     zh = (f"要求{f.required:g}{unit_zh}配备{each}名以上女干部、实现{f.achieved:g}个；未达到的："
@@ -208,11 +206,10 @@ def _heads(data, facts, pairs, f):
     return "党政正职同时调整：" + "；".join(out_zh), "both heads change: " + "; ".join(out_en)
 
 
-def _per_cadre(data, facts, pairs, roster, f):
+def _per_cadre(data, facts, pairs, roster, f, names):
     """R-RO5–R-RO7 at one cadre (`f.where`): where the cadre is in the roster, and how
     many posts that meet the rule were open to them (eligible pairs, `cadre_rules.meets`).
     R-RO5's shortfall is the planner's action: re-divide the portfolios of the team."""
-    names = Names(data)
     c = pd.Index(data.cadres["cadre_id"]).get_loc(f.where)
     mine = pairs.cadre == c
     open_posts = int(cadre_rules.meets(f.rule, data, facts, pairs.cadre[mine],
@@ -236,10 +233,9 @@ def _per_cadre(data, facts, pairs, roster, f):
     return zh, en
 
 
-def _promoted_again(data, roster, f):
+def _promoted_again(data, roster, f, names):
     """R-RO10's promotion part at one cadre (`f.where` is "cadre_id:promotion"): moved
     within the term, promoted again to the post the roster names."""
-    names = Names(data)
     cadre = f.where.removesuffix(":promotion")
     post = roster.loc[roster["cadre_id"] == cadre, "post_id"]
     at = post.iat[0] if len(post) else ""
@@ -248,13 +244,12 @@ def _promoted_again(data, roster, f):
             f"to {names.beside(at, 'en')}")
 
 
-def _pair_rule(data, pairs, roster, f):
+def _pair_rule(data, pairs, roster, f, names):
     line = roster[roster["post_id"] == f.where]
     cadre_id = line["cadre_id"].iat[0] if len(line) else ""
     c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id) if cadre_id else -1
     others = int(((pairs.cadre == c) & ~pairs.own).sum()) if c >= 0 else 0
     name_zh, name_en = RULE_NAMES[f.rule]
-    names = Names(data)
     who_zh = f"{names.beside(cadre_id, 'zh')}（{names.beside(f.where, 'zh')}）"
     who_en = f"{names.beside(cadre_id, 'en')} at {names.beside(f.where, 'en')}"
     if others == 0:

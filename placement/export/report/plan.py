@@ -60,6 +60,8 @@ WORDS = {
     "locals": ("本地干部", "locals"), "exchanged_in": ("交流干部", "exchanged in"),
     "non_party": ("党外干部", "non-Party"), "avg_age": ("平均年龄", "average age"),
     "passed": ("通过", "passed"), "failed": ("未通过", "FAILED"),
+    "twice": ("任期内多次调整（人）", "placed new in more than one year"),
+    "twice_lateral": ("其中非提拔（人）", "of them not promoted"),
     "years": ("年数", "years"), "total_s": ("总用时（秒）", "total time (s)"),
     "heads": ("正职任职（逐年）", "Head posts year by year"),
     "figures": ("班子结构（逐年）", "Team figures year by year"),
@@ -194,6 +196,10 @@ def year_table(plan: PlanFolder, lang: str, region: str | None = None) -> pd.Dat
         out["solve_s"] = [round(float(info[y]["times"].get("solve", 0)), 1) for y in plan.years]
         out["check"] = [say("passed" if info[y]["check_ok"] else "failed", lang)
                         for y in plan.years]
+        # R-RO10's stability figure (plan.json): cadres placed new in more than one year
+        # of the plan so far, and of them those whose later placement is not a promotion.
+        for key in ("twice", "twice_lateral"):
+            out[key] = [int(info[y].get("stability", {}).get(key, 0)) for y in plan.years]
     out["changed"] = by.sum(axis=1).to_numpy()
     out["forced"] = by[[*DEADLINES, "R-EL7", "leaving", "other_rule"]].sum(axis=1).to_numpy()
     for c in CAUSES:
