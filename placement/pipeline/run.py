@@ -140,7 +140,7 @@ def solve_result(
     summary["times"] = times
     return Result(summary, roster=roster, moves=moves, dismissals=dismissals, teams=teams,
                   rules=rules, shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
-                  figures=report.figures)
+                  figures=report.figures, facts=prop.facts, pairs=prop.pairs)
 
 
 def _both(first: Callable, second: Callable) -> Callable:

@@ -130,13 +130,14 @@ def year_scenario(sc: Scenario, index: int,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
 
-def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
+def due_targets(sc: Scenario, data: DataSet, result: Result | None = None) -> pd.Series:
     """Per sitting cadre whose own pair breaks a target-mode pair rule (a rotation
     target such as R-RO3 that has fallen due), or whom target-mode R-RO5 counts (staying
     on the portfolio falls short): those rule ids, `;`-joined.
-    A hard rule removes the pair instead, and the moves table names it."""
-    facts = compute_facts(data, sc.reference_date)
-    pairs = eligible_pairs(data, sc, facts)
+    A hard rule removes the pair instead, and the moves table names it. The facts and
+    pairs are the solve's (`result`) when it kept them, else built here."""
+    facts = getattr(result, "facts", None) or compute_facts(data, sc.reference_date)
+    pairs = getattr(result, "pairs", None) or eligible_pairs(data, sc, facts)
     own = np.flatnonzero(pairs.own)
     names = pd.Series("", index=data.cadres["cadre_id"].to_numpy()[pairs.cadre[own]],
                       dtype=object)
@@ -205,8 +206,8 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             tables = dataset_files.as_text(state)
             data_k = dataset_files.build(tables, sc_k.reference_date)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k),
-                    opened)
+        year = Year(index, sc_k, tables, data_k, result, departures,
+                    due_targets(sc_k, data_k, result), opened)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
