@@ -442,7 +442,8 @@ def test_plan_locks_hold_in_their_year_or_the_whole_term(tmp_path):
     assert holders(api.plan(sc, data, years=3)) == {
         2026: {"AH": "H", "V": "X"}, 2027: {"AH": "H", "V": "X"}, 2028: {"AH": "X", "V": "H"}}
     must = api.plan(sc, data, years=3, out=tmp_path / "p",
-                    locks={"must": [{"cadre": "X", "post": "AH", "year": 2027}]})
+                    locks={"must": [{"cadre": "X", "post": "AH", "year": 2027,
+                                     "reason": "planned"}], "keep_reasons": {}})
     assert must.ok and holders(must)[2026] == {"AH": "H", "V": "X"}
     assert holders(must)[2027] == {"AH": "X", "V": "H"}
     assert [len(y.scenario.locks.must) for y in must.years] == [0, 1, 0]

@@ -11,7 +11,8 @@ under `[locks]`:
     keep = ["T005", { id = "P0031", year = 2027 }]
 
 The API takes the same as a dict (the workbench's locks, `{"must": [{"cadre", "post"}],
-"keep": [...]}`, each item optionally with `year`). Why here and not in the scenario: a
+"keep": [...]}`, each item optionally with `year`; the workbench's `reason` and
+`keep_reasons` are accepted and not read). Why here and not in the scenario: a
 scenario is one year's; the plan's locks say in which of its years a decision holds
 (a planned appointment in 2028, a team kept until the next 换届). The scenario's own
 locks keep their plan reading (`rolling.year_scenario`: forbid every year, must and
@@ -69,7 +70,7 @@ def plan_locks(table: dict, data: DataSet, first_year: int, years: int,
     last = first_year + years - 1
     out, problems = [], []
     for key in table:
-        if key not in KINDS:
+        if key not in (*KINDS, "keep_reasons"):  # the workbench's reasons: not a lock
             problems.append(Problem("unknown_key_choices", source, None, f"locks.{key}",
                                     {"key": key, "choices": ", ".join(KINDS)}))
     for kind in KINDS:
@@ -82,7 +83,7 @@ def plan_locks(table: dict, data: DataSet, first_year: int, years: int,
             where = f"locks.{kind}[{i}]"
             if kind == "keep" and isinstance(item, str):
                 item = {"id": item}
-            fields = ("id", "year") if kind == "keep" else ("cadre", "post", "year")
+            fields = ("id", "year") if kind == "keep" else ("cadre", "post", "year", "reason")
             if not isinstance(item, dict) or set(item) - set(fields):
                 problems.append(Problem("bad_setting", source, None, where, {
                     "key": where, "reason": "expected a table of " + ", ".join(fields)}))
