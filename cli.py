@@ -101,9 +101,12 @@ def plan(
     set_: Sets = None,
     as_json: Annotated[bool, typer.Option("--json", help="print plan.json")] = False,
     lang: Lang = None,
+    locks: Annotated[Path | None, typer.Option(
+        help="TOML of must / forbid / keep as [locks], each with an optional year "
+             "(as 2028; without: the whole term)")] = None,
 ) -> None:
     """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
-    core.plan(scenario, years, out, leaves, set_, as_json, lang)
+    core.plan(scenario, years, out, leaves, set_, as_json, lang, locks)
 
 
 @app.command()

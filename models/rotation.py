@@ -63,8 +63,24 @@ def add_county_picks_elsewhere(pl: Placement) -> None:
 def add_term_stability(pl: Placement) -> None:
     """R-RO10 (既保持干部的相对稳定): in a term plan a head, or a cadre moved within
     `min_years`, whom no hard rule moves stays or is promoted; a move sideways or down,
-    or a release, costs the rule's weight (above any fit gain)."""
+    or a release, costs the rule's weight (above any fit gain). Its second part: a
+    cadre in scope moved recently (`cadre_rules.moved_recently`) who is promoted again
+    costs `promotion_weight`, named `R-RO10[cadre_id:promotion]` (a successor not moved
+    yet is preferred where one fits nearly as well)."""
     _per_cadre(pl, "R-RO10")
+    rule = pl.scenario.rules["R-RO10"]
+    if rule.mode != "target" or not rule.promotion_weight:
+        return
+    scope = cadre_rules.scope("R-RO10", pl.data, pl.scenario, pl.facts, pl.stay_pair >= 0)
+    again = scope & cadre_rules.moved_recently(pl.data, pl.scenario, pl.facts)
+    up = cadre_rules.promotes(pl.data, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
+    groups = pl.groups(pl.pairs.cadre, up & again[pl.pairs.cadre])
+    ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
+    for c, idx in groups.items():
+        where = f"{ids[c]}:promotion"
+        promoted = pl.model.new_bool_var(f"R-RO10[{where}]")
+        pl.model.add(pl.total(idx) <= promoted)
+        pl.penalise("R-RO10", where, promoted, weight=rule.promotion_weight)
 
 
 def _head_change(pl: Placement, post: int):

@@ -73,6 +73,7 @@ from placement.pipeline.run import solve_in as run_in_session
 from placement.pipeline.run import solve_result, validate_baseline
 from placement.pipeline.warm import Session
 from placement.plan.folder import check_plan_out, write_plan
+from placement.plan.locks import PlanLock, plan_locks
 from placement.plan.rolling import Plan, Year
 from placement.plan.rolling import plan as plan_years
 from placement.plan.tables import year_figures
@@ -235,17 +236,26 @@ def report(folder: Path | str, lang: str = "zh") -> tuple[Path, Path]:
 
 
 def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = None,
-         leaves: dict[str, int] | None = None, progress: bool = False, **options) -> Plan:
+         leaves: dict[str, int] | None = None, progress: bool = False, lang: str = "en",
+         locks: dict | list[PlanLock] | None = None, **options) -> Plan:
     """A rotation plan over `years` years (`placement plan`): each year's roster solved on
     the state the previous year left, every one checked independently (`Plan.years`,
     each with its `result`; `Plan.ok`). `leaves`: cadre id -> the year (1 …) the cadre
-    leaves in. With `out`, the plan folder is written (checked before any solve).
-    `options` go to `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
+    leaves in. With `out`, the plan folder is written (checked before any solve), its
+    plan.csv and timeline.csv in `lang`. `locks`: the plan's locks as the scenario's
+    `[locks]` table, each item optionally with the calendar `year` it holds in (else the
+    whole term): `{"must": [{"cadre": "C", "post": "P", "year": 2028}], "keep": ["T"]}`
+    (`placement.plan.locks`; `InputError` naming each bad item), or the locks
+    `read_plan_locks` read from a file. `options` go to
+    `placement.plan.rolling.plan` (`cancel`, `on_year`)."""
+    given = (plan_locks(locks, data, sc.reference_date.year, years)
+             if isinstance(locks, dict) else locks)
     if out is not None:
         check_plan_out(Path(out), [sc.data])
-    result = plan_years(sc, data, years, leaves=leaves, progress=progress, **options)
+    result = plan_years(sc, data, years, leaves=leaves, progress=progress, locks=given,
+                        **options)
     if out is not None:
-        write_plan(result, out)
+        write_plan(result, out, lang)
     return result
 
 

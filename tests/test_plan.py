@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from cli import app
 from placement import api
 from placement.checker import check_roster, read_roster
-from placement.data.errors import OutputError
+from placement.data.errors import InputError, OutputError
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_to_dict
 from placement.plan import dataset_files
@@ -114,9 +114,9 @@ def retirement_data():
     posts = [{"post_id": "AH", "team_id": "A", "grade": "head", "rank": "正科",
               "incumbent_id": "H"},
              {"post_id": "AD", "team_id": "A", "rank": "正科", "incumbent_id": "R"}]
-    cadres = [{"cadre_id": "H", "candidate": False},
+    cadres = [{"cadre_id": "H", "candidate": False, "name": "何海"},
               {"cadre_id": "R", "candidate": False, "birth_date": "1967-03-01"},
-              {"cadre_id": "X"}]
+              {"cadre_id": "X", "name": "谢欣"}]
     scores = {(c, p): 50 for c in ("H", "R", "X") for p in ("AH", "AD")}
     return make_dataset(teams=teams, posts=posts, cadres=cadres, fit=fit(scores),
                         reference_date=REF)
@@ -330,12 +330,38 @@ def test_cli_plan_leaves_file_schedules_departures_by_calendar_year(tmp_path):
     toml = leaves_setup(tmp_path)
     (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
     run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
-                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p")])
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p"),
+                                   "--lang", "en"])
     assert run.exit_code == 0, run.output
     lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str)
     # 2028 is year 3: H leaves then and X takes AH (as with api.plan(leaves={"H": 3})).
     assert lines[["year", "post_id", "holder", "reason", "departure"]].values.tolist() == [
         ["2028", "AH", "X", "leaves (plan schedule)", "scheduled"]]
+
+
+def test_cli_plan_in_chinese_writes_chinese_files_the_report_reads(tmp_path):
+    """--lang zh: plan.csv and timeline.csv with Chinese headers and words, names beside
+    the ids; the plan report reads the folder as it reads the English one."""
+    toml = leaves_setup(tmp_path)
+    (tmp_path / "leaves.csv").write_text("cadre_id,year\nH,2028\n", "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "3", "--leaves",
+                                   str(tmp_path / "leaves.csv"), "--out", str(tmp_path / "p"),
+                                   "--lang", "zh"])
+    assert run.exit_code == 0, run.output
+    lines = pd.read_csv(tmp_path / "p" / "plan.csv", encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    assert list(lines.columns)[:5] == ["年度", "职位编号", "任职人编号", "变动", "说明"]
+    assert not [c for c in lines.columns if re.search("[A-Za-z]", c)]
+    row = lines.iloc[0]
+    assert (row["说明"], row["离任"], row["原任人员编号"]) == (
+        "离任（规划安排）", "按计划离任", "H")
+    assert (row["原任人员"], row["任职人"]) == ("何海", "谢欣")  # names beside the ids
+    timeline = pd.read_csv(tmp_path / "p" / "timeline.csv", encoding="utf-8-sig", dtype=str,
+                           keep_default_na=False)
+    assert "任职人（职位=人员）" in timeline.columns and "班子类型" in timeline.columns
+    assert "AH=X（谢欣）" in timeline["任职人（职位=人员）"].iloc[-1]
+    xlsx, _ = api.report(tmp_path / "p", lang="zh")
+    assert xlsx.is_file()
 
 
 def test_cli_plan_leaves_file_problems_name_file_row_and_column(tmp_path):
@@ -391,3 +417,64 @@ def test_a_finding_acts_once_in_its_year():
     assert figures[0]["stability"] | {"year": 0} == {
         "year": 0, "posts_changed": 2, "forced": 1, "vacant": 1, "chosen": 0, "twice": 0,
         "twice_lateral": 0}
+
+
+def test_a_later_year_opens_only_posts_no_cadre_may_take():
+    """A year proven infeasible only by posts no cadre may take leaves those posts open
+    (the pool is not replenished); any other conflict, or a roster, opens nothing."""
+    from placement.plan.rolling import unfillable
+    from placement.roster.result_folder import Result
+
+    post = {"rule": "R-EL2", "where": "P2", "detail": "no cadre may take this post"}
+    assert unfillable(Result({"status": "infeasible", "conflicts": [
+        post, {**post, "where": "P1", "rule": "NO_CANDIDATE"}]})) == ["P1", "P2"]
+    lock = {"rule": "R-EL2", "where": "must A->P1", "detail": "the lock breaks a hard rule"}
+    assert unfillable(Result({"status": "infeasible", "conflicts": [post, lock]})) == []
+    assert unfillable(Result({"status": "infeasible", "conflicts": []})) == []
+
+
+def test_plan_locks_hold_in_their_year_or_the_whole_term(tmp_path):
+    """H stays in AH while allowed (2026, 2027) and R-RO1 moves him in 2028. A must lock
+    for 2027 puts X in AH that year only (2026 as without it); a forbid lock without a
+    year holds every year, 2026 included; the year's scenario.toml carries the lock, so
+    the checker reads the year as the plan solved it."""
+    data, sc = deadline_data(STAY_BETTER), plan_scenario()
+    assert holders(api.plan(sc, data, years=3)) == {
+        2026: {"AH": "H", "V": "X"}, 2027: {"AH": "H", "V": "X"}, 2028: {"AH": "X", "V": "H"}}
+    must = api.plan(sc, data, years=3, out=tmp_path / "p",
+                    locks={"must": [{"cadre": "X", "post": "AH", "year": 2027,
+                                     "reason": "planned"}], "keep_reasons": {}})
+    assert must.ok and holders(must)[2026] == {"AH": "H", "V": "X"}
+    assert holders(must)[2027] == {"AH": "X", "V": "H"}
+    assert [len(y.scenario.locks.must) for y in must.years] == [0, 1, 0]
+    year = load_scenario(tmp_path / "p" / "2027" / "scenario.toml")
+    assert [(m.cadre, m.post) for m in year.locks.must] == [("X", "AH")]
+    forbid = api.plan(sc, data, years=3, locks={"forbid": [{"cadre": "H", "post": "AH"}]})
+    assert all(h == {"AH": "X", "V": "H"} for h in holders(forbid).values())
+
+
+def test_plan_locks_file_problems_name_the_item(tmp_path):
+    data = deadline_data(STAY_BETTER)
+    bad = tmp_path / "locks.toml"
+    bad.write_text('[locks]\nmust = [{ cadre = "NOBODY", post = "AH", year = 2031 }]\n'
+                   'keep = ["A", { id = "Q", year = 2027 }]\nhold = []\n', "utf-8")
+    from placement.plan.locks import read_plan_locks
+    with pytest.raises(InputError) as err:
+        read_plan_locks(bad, data, 2026, 3)
+    got = {(p.code, p.column) for p in err.value.problems}
+    assert got == {("unknown_key_choices", "locks.hold"), ("out_of_range", "locks.must[0].year"),
+                   ("unknown_ref", "locks.must[0].cadre"), ("unknown_ref", "locks.keep[1].id")}
+    assert all(p.source == str(bad) for p in err.value.problems)
+    good = tmp_path / "good.toml"
+    good.write_text('forbid = [{ cadre = "H", post = "AH", year = 2027 }]\n',
+                    "utf-8")
+    toml = tmp_path / "s.toml"
+    dataset_files.write(dataset_files.as_text(data), tmp_path / "data")
+    toml.write_text(scenario_toml(plan_scenario(), "data"), "utf-8")
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "2", "--locks", str(bad),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 3 and not (tmp_path / "p").exists()
+    assert "locks.must[0].cadre: NOBODY does not exist in cadres.cadre_id" in run.output
+    run = CliRunner().invoke(app, ["plan", str(toml), "--years", "2", "--locks", str(good),
+                                   "--out", str(tmp_path / "p"), "--lang", "en"])
+    assert run.exit_code == 0, run.output

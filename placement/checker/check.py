@@ -209,7 +209,7 @@ def _scopes(scenario) -> dict[str, list[str]]:
     scopes |= {"R-TC3": ["all"], "R-TC4": ["all"], "R-TC10": ["team", "all"],
                "R-TC11": ["all"],
                "R-RO5": ["cadre"], "R-RO6": ["cadre"], "R-RO7": ["cadre"],
-               "R-RO8": ["county"]}
+               "R-RO8": ["county"], "R-RO10": ["cadre", "promotion"]}
     scopes["R-TC5"] = ["all"] if scenario.rules["R-TC5"].every_mode == "off" \
         else ["team", "all"]
     if scenario.rules["R-TC2"].per == "county":

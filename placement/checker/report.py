@@ -68,7 +68,8 @@ class Violation:
 class Figure:
     rule: str
     mode: str
-    scope: str  # "pair", "team", "county", "cadre" (R-RO5–R-RO7) or "all"
+    scope: str  # "pair", "team", "county", "cadre" (R-RO5–R-RO7, R-RO10), "promotion"
+    # (R-RO10's second part) or "all"
     where: str  # post id (pair), team id, region or "all"
     required: int
     achieved: int
@@ -122,12 +123,15 @@ class FigureTable:
 
 
 def rule_weight(scenario, rule_id: str, scope: str) -> int:
-    """Penalty per unit: R-TC10's average part uses `avg_weight`; report-only rules 0."""
+    """Penalty per unit: R-TC10's average part uses `avg_weight`, R-RO10's promotion part
+    `promotion_weight`; report-only rules 0."""
     rule = scenario.rules[rule_id]
     if rule_id in REPORT_ONLY:
         return 0
     if rule_id == "R-TC10" and scope == "all":
         return rule.avg_weight
+    if rule_id == "R-RO10" and scope == "promotion":
+        return rule.promotion_weight
     return rule.weight
 
 

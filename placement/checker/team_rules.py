@@ -328,23 +328,40 @@ def ro10(sc, world: World, members: Members) -> list[Figure]:
     must = {(p.cadre, p.post) for p in sc.locks.must}
     forbid = {(p.cadre, p.post) for p in sc.locks.forbid}
 
+    def recent(c: Record) -> bool:
+        return not missing(c.post_since) and (
+            c.years_post < rule.min_years
+            or (rule.whole_term and c.post_since.date() >= rule.term_start))
+
     def counted(c: Record) -> bool:
         own = world.own_post(c)
         if own is None or c.leaving or (c.cadre_id, own.post_id) in forbid:
             return False
         head = own.grade == "head" and own.team.kind in rule.kinds
-        recent = not missing(c.post_since) and (
-            c.years_post < rule.min_years
-            or (rule.whole_term and c.post_since.date() >= rule.term_start))
-        if not (head or recent):
+        if not (head or recent(c)):
             return False
         return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
 
     def met(c: Record, ln: Line) -> bool:
         return ln.stays or ln.step >= 1
 
-    return _per_cadre(sc, world, members, "R-RO10", counted, met,
-                      ("任期内留任或提拔", "stays for the term or is promoted"))
+    figures = _per_cadre(sc, world, members, "R-RO10", counted, met,
+                         ("任期内留任或提拔", "stays for the term or is promoted"))
+    if rule.mode != "target":
+        return figures
+    # The second part: a cadre moved recently and promoted again, one unit at
+    # `promotion_weight` (report.rule_weight), where "cadre_id:promotion".
+    line_of = {ln.cadre.cadre_id: ln for lines in members.values() for ln in lines}
+    for f in [f for f in figures if f.scope == "cadre"]:
+        c, ln = world.cadres[f.where], line_of.get(f.where)
+        if not recent(c) or ln is None or ln.stays or ln.step < 1:
+            continue
+        where = (f"干部 {c.cadre_id}（任期内再次提拔）", f"cadre {c.cadre_id} (promoted again "
+                 "within the term)")
+        figures.append(Figure("R-RO10", rule.mode, "promotion", f"{c.cadre_id}:promotion", 1, 0,
+                              detail=("chk_at_least", {"rule": "R-RO10", "where": where,
+                                                       "required": 1, "achieved": 0})))
+    return figures
 
 
 def ro8(sc, world: World, members: Members) -> list[Figure]:

@@ -105,10 +105,12 @@ def _solve(sc, data, out, start, alternates, alternates_posts, as_json, started,
 
 
 def plan(scenario: Path, years: int, out: Path, leaves: Path | None,
-         sets: list[str] | None, as_json: bool, lang: str | None) -> None:
+         sets: list[str] | None, as_json: bool, lang: str | None,
+         locks: Path | None = None) -> None:
     from placement import api
     from placement.data.words import say
     from placement.plan.leaves import read_leaves
+    from placement.plan.locks import read_plan_locks
     from placement.plan.tables import plan_summary, stability, year_line
 
     lg = choose_language(lang)
@@ -116,6 +118,8 @@ def plan(scenario: Path, years: int, out: Path, leaves: Path | None,
     try:
         known = (None if leaves is None else
                  read_leaves(leaves, data, sc.reference_date.year, years))
+        given = (None if locks is None else
+                 read_plan_locks(locks, data, sc.reference_date.year, years))
     except InputError as err:
         fail(err, lg)
 
@@ -128,7 +132,8 @@ def plan(scenario: Path, years: int, out: Path, leaves: Path | None,
                                  if year.result.roster is not None else None))
 
     try:
-        result = api.plan(sc, data, years, out, leaves=known, on_year=told)
+        result = api.plan(sc, data, years, out, leaves=known, on_year=told, lang=lg,
+                          locks=given)
     except InputError as err:
         fail(err, lg)
     if as_json:

@@ -355,9 +355,14 @@ class RO10(ScopedRule):
     issue's "nobody moved twice"; off: `min_years` alone). `term_start` is the plan's
     first reference date (`placement plan` sets it); without one (a single solve, the
     换届 itself) the rule counts nobody. The weight is above any fit gain (100 a line)
-    and any other target's unit (ours)."""
+    and any other target's unit (ours). `promotion_weight`: a cadre moved within
+    `min_years` or within the term who is promoted again costs this (the promotion is
+    allowed, but a successor not moved yet is preferred where one fits nearly as well:
+    the issue's "at most 10 cadres placed new in more than one year"); above a line's
+    fit (at most 100) and the moves a succession chain adds, below `weight`."""
     mode: Mode = "target"
     weight: int = 2000
+    promotion_weight: int = Field(300, ge=0)
     min_years: float = Field(3, ge=0)
     whole_term: bool = True
     term_start: dt.date | None = None

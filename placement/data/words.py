@@ -117,6 +117,9 @@ VALUES: dict[str, tuple[str, str]] = {
     # status
     "optimal": ("最优", "optimal"), "feasible": ("可行（未证明最优）", "feasible"),
     "infeasible": ("无可行方案", "infeasible"), "unknown": ("未知", "unknown"),
+    # a plan's departures (plan.csv)
+    "retired": ("到龄退休", "retired"), "left": ("离任", "left"),
+    "scheduled": ("按计划离任", "scheduled"),
 }
 
 
@@ -161,6 +164,25 @@ VALUES.update({
                       "explaining infeasibility, verifying relaxations"),
 })
 
+# plan.csv and timeline.csv (`placement plan`): the column headers, written in the
+# planner's language and read back by the plan report (`placement.export.report.plan`).
+PLAN_HEADERS: dict[str, tuple[str, str]] = {
+    "year": ("年度", "year"), "post_id": ("职位编号", "post_id"),
+    "holder": ("任职人编号", "holder"), "change": ("变动", "change"),
+    "reason": ("说明", "reason"), "team_id": ("班子编号", "team_id"),
+    "team_name": ("班子", "team_name"), "title": ("职务", "title"),
+    "holder_name": ("任职人", "holder_name"), "holder_from": ("原任职位", "holder_from"),
+    "previous_holder": ("原任人员编号", "previous_holder"),
+    "previous_holder_name": ("原任人员", "previous_holder_name"),
+    "required_by": ("硬性规则", "required_by"), "target_due": ("到期目标规则", "target_due"),
+    "departure": ("离任", "departure"), "kind": ("班子类型", "kind"),
+    "region": ("地区", "region"), "size": ("在职人数", "size"), "women": ("女干部", "women"),
+    "young": ("年轻干部", "young"), "locals": ("本地干部", "locals"),
+    "exchanged_in": ("交流干部", "exchanged_in"), "non_party": ("党外干部", "non_party"),
+    "township_head": ("乡镇党政正职经历", "township_head"), "avg_age": ("平均年龄", "avg_age"),
+    "changed_posts": ("变动职位", "changed_posts"), "holders": ("任职人（职位=人员）", "holders"),
+}
+
 # Sentences, with named parameters that both languages take.
 TEXTS: dict[str, tuple[str, str]] = {
     # placement plan: one line per year, then the plan's line
@@ -172,6 +194,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "{checked}; {changed} posts change ({forced} forced, {vacant} vacancies "
                   "filled, {chosen} chosen); {retired} retire; {twice} cadres moved more "
                   "than once in the term ({twice_lateral} not promoted)"),
+    "plan_vacant": ("空缺职位", "vacant post"),
+    "plan_retired": ("到龄退休（R-EL7 退休年龄）", "retired (R-EL7 retirement age)"),
+    "plan_left": ("离任（数据标明）", "leaves (data: leaving)"),
+    "plan_scheduled": ("离任（规划安排）", "leaves (plan schedule)"),
+    "plan_moved": ("调任 {post}", "moved to {post}"),
+    "plan_released": ("免职（另行安排）", "released"),
+    "plan_required": ("（{rules} 要求）", " (required by {rules})"),
+    "plan_due": ("（目标到期：{rules}）", " (target due: {rules})"),
     "plan_year_none": ("{year}年：{status}，无可行名单", "{year}: {status}, no roster"),
     "plan_gap": ("，差距 {gap:.4%}", ", gap {gap:.4%}"),
     "plan_checked": ("核查通过", "check passed"),

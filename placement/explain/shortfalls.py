@@ -24,7 +24,7 @@ from placement.data.rules import RULE_NAMES
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs, pair_rule_masks, reasons
-from placement.meaning import cadre_rules, reserve
+from placement.meaning import cadre_rules, reserve, term
 from placement.meaning import team_rules as meaning
 from placement.meaning.posts import BOTH_HEADS
 from placement.roster.tables import Readings
@@ -50,6 +50,8 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
             zh, en = _teams_short(data, sc, readings, f, names)
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, f, readings, placed_team, removed, names)
+        elif f.rule == term.TERM_STABILITY and f.scope == "promotion":
+            zh, en = _promoted_again(data, roster, f, names)
         elif f.rule in cadre_rules.CADRE_RULES:
             zh, en = _per_cadre(data, facts, pairs, roster, f, names)
         elif f.rule == BOTH_HEADS:
@@ -229,6 +231,17 @@ def _per_cadre(data, facts, pairs, roster, f, names):
         zh = f"调整班子{names.beside(team, 'zh')}分工：" + zh
         en = f"re-divide portfolios in team {names.beside(team, 'en')}: " + en
     return zh, en
+
+
+def _promoted_again(data, roster, f, names):
+    """R-RO10's promotion part at one cadre (`f.where` is "cadre_id:promotion"): moved
+    within the term, promoted again to the post the roster names."""
+    cadre = f.where.removesuffix(":promotion")
+    post = roster.loc[roster["cadre_id"] == cadre, "post_id"]
+    at = post.iat[0] if len(post) else ""
+    return (f"{names.beside(cadre, 'zh')}任期内已调整，又提拔任{names.beside(at, 'zh')}",
+            f"{names.beside(cadre, 'en')} was moved within the term and is promoted again "
+            f"to {names.beside(at, 'en')}")
 
 
 def _pair_rule(data, pairs, roster, f, names):

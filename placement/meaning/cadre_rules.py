@@ -18,7 +18,8 @@ over whole arrays of pairs, the posts that meet it for them (`meets`):
   a head post of a team of `kinds` or has been in the post fewer than `min_years`
   (moved within them), or took it within the term (`whole_term`), is met by the own
   post or by a promotion (a post of a higher rank); moved sideways, down or released,
-  one unit short. Hard mode: the same posts.
+  one unit short. Hard mode: the same posts. A cadre moved recently (`moved_recently`)
+  who is promoted again costs `promotion_weight` (a second part, scope "promotion").
 
 A nominee is a `candidate` who is not `leaving`: the cadres the round may place new.
 Since a cadre in scope who holds no meeting post is short wherever they end up,
@@ -73,11 +74,7 @@ def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -
         head = (own >= 0) & (data.posts["grade"].to_numpy(dtype=object)[np.maximum(own, 0)]
                              == "head")
         in_kinds = (team >= 0) & np.isin(np.where(team >= 0, kinds[team], ""), list(r.kinds))
-        dated = cadres["post_since"].notna().to_numpy()
-        since = cadres["post_since"].to_numpy()
-        in_term = r.whole_term & dated & (since >= np.datetime64(r.term_start))
-        recent = (own >= 0) & dated & ((facts.c_years_post < r.min_years) | in_term)
-        return may_stay & ((head & in_kinds) | recent)
+        return may_stay & ((head & in_kinds) | moved_recently(data, sc, facts))
     if rule == "R-RO5":
         r = sc.rules[rule]
         own = facts.c_own_post
@@ -92,6 +89,27 @@ def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -
     if rule == "R-RO7":
         return nominees(data) & cadres["county_pick"].to_numpy(bool)
     raise KeyError(rule)
+
+
+def moved_recently(data: DataSet, sc: Scenario, facts) -> np.ndarray:
+    """Bool per cadre, R-RO10: a sitting cadre who took the own post fewer than
+    `min_years` full years ago, or on or after `term_start` (`whole_term`). In R-RO10's
+    scope when allowed to stay; promoting one again costs `promotion_weight`
+    (`promotes`), since a successor not moved yet keeps more of the term stable. Read
+    within R-RO10's scope only (which is empty before the term's second year)."""
+    r = sc.rules["R-RO10"]
+    if r.term_start is None:
+        return np.zeros(len(data.cadres), dtype=bool)
+    dated = data.cadres["post_since"].notna().to_numpy()
+    since = data.cadres["post_since"].to_numpy()
+    in_term = r.whole_term & dated & (since >= np.datetime64(r.term_start))
+    return (facts.c_own_post >= 0) & dated & ((facts.c_years_post < r.min_years) | in_term)
+
+
+def promotes(data: DataSet, cadre: np.ndarray, post: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """Bool per pair: the post is of a higher rank than the cadre's (a promotion)."""
+    return ~own & (data.posts["rank_level"].to_numpy()[post]
+                   > data.cadres["rank_level"].to_numpy()[cadre])
 
 
 def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
@@ -109,8 +127,7 @@ def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
     if rule == "R-RO7":
         return region != c_region
     if rule == "R-RO10":
-        level = data.posts["rank_level"].to_numpy()[post]
-        return own | (level > data.cadres["rank_level"].to_numpy()[cadre])
+        return own | promotes(data, cadre, post, own)
     raise KeyError(rule)
 
 

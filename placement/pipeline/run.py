@@ -162,7 +162,8 @@ def solve_result(
     summary["times"] = times
     return Result(summary, roster=roster, moves=moves, dismissals=dismissals, teams=teams,
                   rules=rules, shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
-                  figures=report.figures, prices=price_table)
+                  figures=report.figures, prices=price_table, facts=prop.facts,
+                  pairs=prop.pairs)
 
 
 def _both(first: Callable, second: Callable) -> Callable:

@@ -32,7 +32,7 @@ from placement.data.errors import OutputError, Problem, os_problem
 from placement.plan import dataset_files
 from placement.plan.rolling import Plan
 from placement.plan.scenario_file import scenario_toml
-from placement.plan.tables import plan_summary, plan_table, timeline
+from placement.plan.tables import localised, plan_summary, plan_table, timeline
 from placement.roster.result_folder import SUMMARY_FILE, lock_folder
 
 PLAN_FILES = ("plan.csv", "timeline.csv", "plan.json", "report.xlsx", "report.html")
@@ -78,8 +78,9 @@ def _manifest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _write_into(plan: Plan, folder: Path, out: Path) -> None:
-    """The plan's files in `folder` (to become `out`), plan.json last."""
+def _write_into(plan: Plan, folder: Path, out: Path, lang: str) -> None:
+    """The plan's files in `folder` (to become `out`), plan.json last; plan.csv and
+    timeline.csv in `lang` (Chinese headers and words on "zh")."""
     for year in plan.years:
         year_dir = folder / year.label
         # The year's input data set lands inside its result folder on purpose; the
@@ -95,13 +96,16 @@ def _write_into(plan: Plan, folder: Path, out: Path) -> None:
                   f"{out / year.label}/scenario.toml {out / year.label}/roster.csv`.")
         atomic.write_bytes(year_dir / "scenario.toml",
                            scenario_toml(year.scenario, "data", header).encode("utf-8"))
-    atomic.write_bytes(folder / "plan.csv", atomic.csv_bytes(plan_table(plan)))
-    atomic.write_bytes(folder / "timeline.csv", atomic.csv_bytes(timeline(plan)))
+    atomic.write_bytes(folder / "plan.csv",
+                       atomic.csv_bytes(localised(plan_table(plan, lang), lang)))
+    atomic.write_bytes(folder / "timeline.csv",
+                       atomic.csv_bytes(localised(timeline(plan, lang), lang)))
     atomic.write_json(folder / "plan.json", plan_summary(plan) | {"files": _manifest(folder)})
 
 
-def write_plan(plan: Plan, out: Path | str) -> Path:
-    """Write the plan folder `out` whole (module docstring); returns `out`."""
+def write_plan(plan: Plan, out: Path | str, lang: str = "en") -> Path:
+    """Write the plan folder `out` whole (module docstring), plan.csv and timeline.csv in
+    `lang`; returns `out`."""
     out = Path(os.path.abspath(out))
     with lock_folder(out):
         _previous_years(out)
@@ -115,7 +119,7 @@ def write_plan(plan: Plan, out: Path | str) -> Path:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o777 & ~umask)  # mkdtemp's 0700 would hide the plan
-            _write_into(plan, tmp, out)
+            _write_into(plan, tmp, out, lang)
             if out.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
                 os.replace(out, old / "previous")

@@ -21,8 +21,9 @@ why still year by year").
 
 Year 1 is the scenario as given, except that a cadre who has reached R-EL7's
 `retirement_age` on the reference date, or whom the schedule (`leaves`) dates by
-then, leaves. Locks: `forbid` holds every year; `must` and `keep` name year 1's
-roster and hold in year 1 only (kept later, they would forbid a deadline's move).
+then, leaves. The scenario's locks: `forbid` holds every year; `must` and `keep` name
+year 1's roster and hold in year 1 only (kept later, they would forbid a deadline's
+move). The plan's own locks (`placement.plan.locks`) name their year or hold all term.
 """
 
 from __future__ import annotations
@@ -45,9 +46,14 @@ from placement.meaning import cadre_rules, causes, term
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
+from placement.plan.locks import PlanLock, year_locks
 from placement.roster.result_folder import Result
 
 MAX_YEARS = 10
+# Rounds of opening posts no cadre may take in a later year (`unfillable`): opening one
+# can leave another without a cadre (its only one now kept elsewhere); the province's
+# 2027 needed two.
+OPEN_ROUNDS = 3
 
 
 def reference(start: dt.date, index: int) -> dt.date:
@@ -68,6 +74,7 @@ class Year:
     result: Result
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
+    opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
 
     @property
     def label(self) -> str:
@@ -102,27 +109,31 @@ class Plan:
         return 0
 
 
-def year_scenario(sc: Scenario, index: int) -> Scenario:
+def year_scenario(sc: Scenario, index: int,
+                  locks_given: list[PlanLock] | None = None) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
     to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
     `term_start` the plan's first reference date; from year 2 on R-TC10's
     `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
-    the same teams a year on, rather than a new drop re-based every year)."""
+    the same teams a year on, rather than a new drop re-based every year).
+    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
+    locks = year_locks(locks, locks_given or [], ref.year)
     folder = Path(str(ref.year))
     rules = term.year_rules(sc, index)
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
 
-def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
+def due_targets(sc: Scenario, data: DataSet, result: Result | None = None) -> pd.Series:
     """Per sitting cadre whose own pair breaks a target-mode pair rule (a rotation
     target such as R-RO3 that has fallen due), or whom target-mode R-RO5 counts (staying
     on the portfolio falls short): those rule ids, `;`-joined.
-    A hard rule removes the pair instead, and the moves table names it."""
-    facts = compute_facts(data, sc.reference_date)
-    pairs = eligible_pairs(data, sc, facts)
+    A hard rule removes the pair instead, and the moves table names it. The facts and
+    pairs are the solve's (`result`) when it kept them, else built here."""
+    facts = getattr(result, "facts", None) or compute_facts(data, sc.reference_date)
+    pairs = getattr(result, "pairs", None) or eligible_pairs(data, sc, facts)
     own = np.flatnonzero(pairs.own)
     names = pd.Series("", index=data.cadres["cadre_id"].to_numpy()[pairs.cadre[own]],
                       dtype=object)
@@ -137,11 +148,30 @@ def due_targets(sc: Scenario, data: DataSet) -> pd.Series:
     return names[names != ""].str.lstrip(";")
 
 
+def unfillable(result: Result) -> list[str]:
+    """The posts of a year proven infeasible only because no cadre may take them (every
+    pre-check conflict is "no cadre may take this post"), else none. Why: the plan
+    carries the data's pool on and adds no one, so after the 换届 a post whose holder
+    leaves may have no eligible successor in scope (the province, year 2); the plan
+    leaves such a post open that year, to be filled from outside the pool (上级调配,
+    `filled_by = above`), instead of stopping the term. Year 1 is never opened: there
+    the conflict is the planner's answer, as in `placement solve`."""
+    if result.roster is not None:
+        return []
+    conflicts = result.summary.get("conflicts") or []
+    if not conflicts or any(c.get("detail") != "no cadre may take this post"
+                            for c in conflicts):
+        return []
+    return sorted({c["where"] for c in conflicts})
+
+
 def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
          progress: bool = False, cancel: threading.Event | None = None,
-         on_year: Callable[[Year], None] | None = None) -> Plan:
+         on_year: Callable[[Year], None] | None = None,
+         locks: list[PlanLock] | None = None) -> Plan:
     """Solve `years` years from `sc` and `data`. `leaves`: cadre id -> the year (1 …)
-    in which the cadre leaves (the data's `leaving` is year 1's). `on_year` is called
+    in which the cadre leaves (the data's `leaving` is year 1's). `locks`: the plan's
+    locks, each for a year or the term (`placement.plan.locks`). `on_year` is called
     with each year as it is solved. Stops after a year without a roster the checker
     passes."""
     if not 1 <= years <= MAX_YEARS:
@@ -156,12 +186,25 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     departures = pd.concat([left, going[going != ""]])
     state = replace(data, cadres=cadres)
     out = Plan(sc, years)
+    filled_by = data.posts.set_index("post_id")["filled_by"]
     for index in range(1, years + 1):
-        sc_k = year_scenario(sc, index)
+        sc_k = year_scenario(sc, index, locks)
         tables = dataset_files.as_text(state)
         data_k = dataset_files.build(tables, sc_k.reference_date)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures, due_targets(sc_k, data_k))
+        opened: list[str] = []
+        for _ in range(OPEN_ROUNDS if index > 1 else 0):
+            more = unfillable(result)  # left open this year: filled from outside the pool
+            if not more:
+                break
+            opened += more
+            state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
+                            .mask(state.posts["post_id"].isin(opened), "above")))
+            tables = dataset_files.as_text(state)
+            data_k = dataset_files.build(tables, sc_k.reference_date)
+            result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
+        year = Year(index, sc_k, tables, data_k, result, departures,
+                    due_targets(sc_k, data_k, result), opened)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
@@ -169,7 +212,8 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             break
         nxt = advance(data_k, result.roster, sc_k.reference_date,
                       reference(sc.reference_date, index + 1), retirement, schedule)
-        state = replace(data_k, cadres=nxt.cadres, posts=nxt.posts)
+        posts = nxt.posts.assign(filled_by=nxt.posts["post_id"].map(filled_by).to_numpy())
+        state = replace(data_k, cadres=nxt.cadres, posts=posts)
         departures = nxt.departures
     out.seconds = round(time.perf_counter() - started, 3)
     return out

@@ -12,37 +12,50 @@ from __future__ import annotations
 
 import pandas as pd
 
-from placement.data.words import say, value
+from placement.data.names import beside
+from placement.data.schema import TEAM_KINDS
+from placement.data.words import PLAN_HEADERS, say, value
 from placement.plan.advance import LEFT, RETIRED, SCHEDULED
 from placement.plan.rolling import Plan, Year
 
-PLAN_COLUMNS = ["year", "post_id", "holder", "change", "reason", "team_id", "title",
-                "holder_name", "holder_from", "previous_holder", "required_by", "target_due",
-                "departure"]
+PLAN_COLUMNS = ["year", "post_id", "holder", "change", "reason", "team_id", "team_name", "title",
+                "holder_name", "holder_from", "previous_holder", "previous_holder_name",
+                "required_by", "target_due", "departure"]
 FIGURES = ("size", "women", "young", "locals", "exchanged_in", "non_party", "township_head",
            "avg_age")
-DEPARTED = {RETIRED: "retired (R-EL7 retirement age)", LEFT: "leaves (data: leaving)",
-            SCHEDULED: "leaves (plan schedule)"}
+DEPARTED = {RETIRED: "plan_retired", LEFT: "plan_left", SCHEDULED: "plan_scheduled"}
+
+
+def _reason(kind: str, to_post: str, gone: str, rules: str, due: str, lang: str) -> str:
+    """Why a sitting cadre's post changed hands, in `lang`: where the cadre went (or that
+    they retired, left or were released), then the hard rule behind it and the targets
+    that had fallen due."""
+    if kind == "leaving":
+        words = say(DEPARTED.get(gone, DEPARTED[LEFT]), lang)
+    elif kind == "released":
+        words = say("plan_released", lang)
+    else:
+        words = say("plan_moved", lang, post=to_post)
+    return (words + (say("plan_required", lang, rules=rules) if rules else "")
+            + (say("plan_due", lang, rules=due) if due else ""))
 
 
 def _fate(year: Year) -> pd.DataFrame:
     """Per sitting cadre whose post changes: the post left, where to, the rules that
     removed their own pair (hard) or that staying would break (targets due), and the
-    reason in words."""
+    reason in words (`reason_zh`, `reason_en`)."""
     moves = year.result.moves
     out = moves[moves["from_post"] != ""].copy()
     rules = out["required_by"].where(out["required_by"] != "leaving", "")
-    gone = out["cadre_id"].map(year.departures).map(DEPARTED)
-    moved = "moved to " + out["to_post"]
-    words = (out["kind"].map({"leaving": "", "released": "released"}).fillna(moved)
-             .where(out["kind"] != "leaving", gone.fillna(DEPARTED[LEFT])))
     due = _lookup(out["cadre_id"], year.due.to_dict()).where(out["kind"] != "leaving", "")
     out["required_by"] = rules
     out["target_due"] = due
     departure = _lookup(out["cadre_id"], year.departures.to_dict())
     out["departure"] = departure.where(departure != "", LEFT).where(out["kind"] == "leaving", "")
-    out["reason"] = (words + rules.map(lambda r: f" (required by {r})" if r else "")
-                     + due.map(lambda r: f" (target due: {r})" if r else ""))
+    for lang in ("zh", "en"):
+        out[f"reason_{lang}"] = [
+            _reason(*row, lang) for row in zip(out["kind"], out["to_post"], out["departure"],
+                                               rules, due, strict=True)]
     return out.set_index("from_post")
 
 
@@ -51,15 +64,19 @@ def _lookup(keys: pd.Series, table: dict) -> pd.Series:
     return keys.map(lambda k: table.get(k, "")).astype(object)
 
 
-def year_lines(year: Year) -> pd.DataFrame:
+def year_lines(year: Year, lang: str = "en") -> pd.DataFrame:
     """plan.csv's lines for one year: every post whose holder changes, with why the
-    previous holder went (a vacant post, a retirement, a move and the rule behind it)."""
+    previous holder went (a vacant post, a retirement, a move and the rule behind it),
+    the reason in `lang`; names beside the ids (team, holder, previous holder)."""
     roster = year.result.roster
     lines = roster[roster["change"] != "stay"]
     fate = _fate(year)
     came_from = _lookup(lines["cadre_id"], dict(zip(fate["cadre_id"], fate.index, strict=True)))
     prev = lines["previous_holder_id"]
-    reason = _lookup(lines["post_id"], fate["reason"].to_dict()).where(prev != "", "vacant post")
+    reason = _lookup(lines["post_id"], fate[f"reason_{lang}"].to_dict()).where(
+        prev != "", say("plan_vacant", lang))
+    names = year.data.cadres.set_index("cadre_id")["name"]
+    teams = year.data.teams.set_index("team_id")["name"]
     return pd.DataFrame({
         "year": int(year.label),
         "post_id": lines["post_id"],
@@ -67,34 +84,54 @@ def year_lines(year: Year) -> pd.DataFrame:
         "change": lines["change"],
         "reason": reason,
         "team_id": lines["team_id"],
+        "team_name": _lookup(lines["team_id"], teams.to_dict()),
         "title": lines["title"],
         "holder_name": lines["cadre_name"],
         "holder_from": came_from,
         "previous_holder": prev,
+        "previous_holder_name": _lookup(prev, names.to_dict()),
         "required_by": _lookup(lines["post_id"], fate["required_by"].to_dict()),
         "target_due": _lookup(lines["post_id"], fate["target_due"].to_dict()),
         "departure": _lookup(lines["post_id"], fate["departure"].to_dict()),
     }, columns=PLAN_COLUMNS)
 
 
-def plan_table(plan: Plan) -> pd.DataFrame:
-    """plan.csv: `year_lines` of every year solved, year by year."""
-    frames = [year_lines(y) for y in plan.years if y.result.roster is not None]
+def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """plan.csv or timeline.csv as written in `lang`: in Chinese the headers
+    (`words.PLAN_HEADERS`) and the coded values (change, departure, team kind) in words;
+    ids, rule ids and names as they are. English is the frame as built."""
+    if lang != "zh":
+        return frame
+    out = frame.copy()
+    for col in ("change", "departure"):
+        if col in out:
+            out[col] = out[col].map(lambda v: value(v, "zh") if v else "")
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: TEAM_KINDS.get(k, k))
+    return out.rename(columns={c: PLAN_HEADERS[c][0] for c in out.columns})
+
+
+def plan_table(plan: Plan, lang: str = "en") -> pd.DataFrame:
+    """plan.csv: `year_lines` of every year solved, year by year, reasons in `lang`."""
+    frames = [year_lines(y, lang) for y in plan.years if y.result.roster is not None]
     if not frames:
         return pd.DataFrame(columns=PLAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
-def timeline(plan: Plan) -> pd.DataFrame:
+def timeline(plan: Plan, lang: str = "en") -> pd.DataFrame:
     """timeline.csv: per team and year, the team after that year's roster (the figures
-    of teams.csv) and its holders (`post=cadre`, `;`-joined, in post order)."""
+    of teams.csv) and its holders (`post=cadre (name)`, `;`-joined, in post order, the
+    name beside the id as `lang` writes it)."""
     frames = []
     for y in plan.years:
         if y.result.roster is None:
             continue
         roster, teams = y.result.roster, y.result.teams
-        holders = (roster["post_id"] + "=" + roster["cadre_id"]).groupby(
-            roster["team_id"]).agg(";".join)
+        who = [beside(c, n, lang) for c, n in zip(roster["cadre_id"], roster["cadre_name"],
+                                                  strict=True)]
+        holders = (roster["post_id"] + "=" + pd.Series(who, index=roster.index, dtype=object)
+                   ).groupby(roster["team_id"]).agg(";".join)
         changed = (roster["change"] != "stay").groupby(roster["team_id"]).sum()
         frame = teams[["team_id", "team_name", "kind", "region"]].copy()
         frame.insert(0, "year", int(y.label))
@@ -114,7 +151,8 @@ def year_figures(year: Year) -> dict:
                "status": s.get("status"), "objective": s.get("objective"),
                "gap": s.get("gap"), "proven": s.get("proven"),
                "check_ok": year.result.ok, "times": s.get("times", {}),
-               "counts": dict(s.get("counts", {}))}
+               "counts": dict(s.get("counts", {})),
+               "opened": list(year.opened)}  # left open: no cadre in scope may take them
     if year.result.roster is None:
         return figures | {"conflicts": s.get("conflicts", [])}
     moves = year.result.moves

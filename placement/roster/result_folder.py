@@ -114,6 +114,10 @@ class Result:
     figures: pd.DataFrame | None = None  # the independent checker's figures for `roster`
     folder: Path | None = None  # where it was read from or last written to
     scenario_changed: bool = False  # `scenario` differs from the one solved (a report reread it)
+    # The solve's facts and eligible pairs, in memory only (a plan reads which targets had
+    # fallen due from them instead of building them again); None when read from a folder.
+    facts: object | None = None
+    pairs: object | None = None
 
     def __post_init__(self) -> None:
         for name in TABLES:

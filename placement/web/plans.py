@@ -41,12 +41,17 @@ class PlanRequest(BaseModel):
     scenario: str
     set: list[str] = Field(default_factory=list, max_length=200)
     years: int = Field(5, ge=1, le=MAX_YEARS)
+    # The plan's locks (`api.plan`): {"must": [{"cadre", "post", "year"?}], "forbid": […],
+    # "keep": [id or {"id", "year"?}]}; an item without a year holds all term.
+    locks: dict = Field(default_factory=dict)
 
 
 def plan_in_process(scenario: str, settings: list[str], years: int, folder: str, events,
-                    cancel) -> None:
-    """The worker process: load, plan year by year into `folder`, write its report;
-    a `year` event with plan.json's figures of each year as it is solved."""
+                    cancel, locks: dict | None = None) -> None:
+    """The worker process: load, plan year by year into `folder` (plan.csv and
+    timeline.csv in Chinese, as the workbench speaks), write its report; a `year` event
+    with plan.json's figures of each year as it is solved. A bad lock fails the plan
+    with its problems, each naming the item (`locks.must[0].cadre`)."""
     from placement import api
 
     try:
@@ -59,7 +64,8 @@ def plan_in_process(scenario: str, settings: list[str], years: int, folder: str,
             if year.index < years and year.result.ok:
                 events.put({"stage": "solving", "index": year.index + 1})
 
-        result = api.plan(sc, data, years, out=folder, cancel=cancel, on_year=told)
+        result = api.plan(sc, data, years, out=folder, cancel=cancel, on_year=told,
+                          locks=locks or None, lang="zh")
         events.put({"stage": "writing"})
         api.report(folder, "zh")
         events.put({"stage": "finished", "ok": result.ok, "exit_code": result.exit_code,
@@ -106,18 +112,18 @@ class PlanRunner(Dispatcher):
         return self.root / plan_id
 
     def submit(self, scenario_ref: str, scenario: Path, settings: list[str],
-               years: int) -> LivePlan:
+               years: int, locks: dict | None = None) -> LivePlan:
         plan_id = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
         live = LivePlan(plan_id, scenario_ref, years, self._ctx.Event())
         live.add({"stage": "queued"})
         self.live[plan_id] = live
-        self._queue.put((live, str(scenario), settings))
+        self._queue.put((live, str(scenario), settings, locks or {}))
         return live
 
     def close(self) -> None:
         self._stop(self.live.values())
 
-    def _run(self, live: LivePlan, scenario: str, settings: list[str]) -> None:
+    def _run(self, live: LivePlan, scenario: str, settings: list[str], locks: dict) -> None:
         if live.cancel.is_set():
             return self._end(live, "cancelled")
         live.status = "running"
@@ -125,7 +131,7 @@ class PlanRunner(Dispatcher):
         live.process = self._ctx.Process(
             target=plan_in_process, daemon=True, name=f"placement-plan-{live.id}",
             args=(scenario, settings, live.years, str(self.folder(live.id)), events,
-                  live.cancel))
+                  live.cancel, locks))
         live.process.start()
         last = self._relay(live, live.process.is_alive, events)
         live.process.join()
@@ -166,8 +172,10 @@ def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> 
 
     @app.post("/api/v1/plans", status_code=201, responses=answers(404, 422, write=True))
     def start_plan(req: PlanRequest) -> dict:
-        """Start a rotation plan over `years` years (`placement plan`); returns `{"id"}`."""
-        live = plans.submit(req.scenario, scenario_path(req.scenario), req.set, req.years)
+        """Start a rotation plan over `years` years (`placement plan`), with its locks
+        for a year or the whole term; returns `{"id"}`."""
+        live = plans.submit(req.scenario, scenario_path(req.scenario), req.set, req.years,
+                            req.locks)
         return {"id": live.id}
 
     @app.get("/api/v1/plans/{plan_id}", responses=answers(404, 409, 422))

@@ -65,10 +65,19 @@ def test_R_RO10_model_moved_within_the_term():
 
 
 def test_R_RO10_model_promotion_is_allowed():
-    """Q1 of 正处 is a promotion for B (副处): met, so B moves at any weight."""
+    """Q1 of 正处 is a promotion for B (副处): met at any weight, but B was moved a year
+    ago, so promoting B again costs `promotion_weight` (default 300): 170 - 300 loses to
+    60; at 100, 170 - 100 = 70 wins; at 120, 50 loses. Off (0) and in hard mode, free.
+    A head long in post (not moved recently) is promoted at no price."""
     data = year_two(q1_rank="正处")
-    assert placed(solve(data, ro10())) == MOVES
+    assert placed(solve(data, ro10())) == STAYS
+    w100 = solve(data, ro10(promotion_weight=100))
+    assert placed(w100) == MOVES and w100.outcome.objective == 70
+    assert placed(solve(data, ro10(promotion_weight=120))) == STAYS
+    assert placed(solve(data, ro10(promotion_weight=0))) == MOVES
     assert placed(solve(data, ro10("hard"))) == MOVES
+    head = solve(year_two("2015-09-01", head=True, q1_rank="正处"), ro10())
+    assert placed(head) == MOVES and head.outcome.objective == 170
 
 
 def test_R_RO10_model_a_head_stays_for_the_term():
@@ -77,6 +86,7 @@ def test_R_RO10_model_a_head_stays_for_the_term():
     data = year_two("2015-09-01", head=True)
     assert placed(solve(data, ro10())) == STAYS
     assert placed(solve(data, ro10(kinds=["county_party"]))) == MOVES
+    assert placed(solve(data, ro10(term_start="2026-09-01"))) == MOVES  # the first year
     # a deputy long in post is not counted
     assert placed(solve(year_two("2015-09-01"), ro10())) == MOVES
 
@@ -115,6 +125,19 @@ def test_R_RO10_checker_moved_within_the_term():
 
 def test_R_RO10_checker_heads_promotions_and_forced_moves():
     assert check(year_two(q1_rank="正处"), ro10("hard"), MOVES).ok
+    # target: promoted, so met; moved a year ago, so the promotion part is one short
+    promoted = check(year_two(q1_rank="正处"), ro10(), MOVES)
+    assert shortfall(promoted, "R-RO10", "B", "cadre") == 0
+    assert shortfall(promoted, "R-RO10", "B:promotion", "promotion") == 1
+    totals = promoted.totals.set_index(["rule", "scope"])
+    assert totals.loc[("R-RO10", "promotion"), "penalty"] == 300
+    assert promoted.objective_terms()["penalties"]["R-RO10"] == 300
+    assert total_shortfall(check(year_two(q1_rank="正处"), ro10(), STAYS), "R-RO10") == 0
+    long_head = check(year_two("2015-09-01", head=True, q1_rank="正处"), ro10(), MOVES)
+    assert total_shortfall(long_head, "R-RO10") == 0
+    # the main part in the totals: one short at the rule's weight
+    moved = check(year_two(), ro10(), MOVES).totals.set_index(["rule", "scope"])
+    assert moved.loc[("R-RO10", "cadre"), "penalty"] == 2000
     head = year_two("2015-09-01", head=True)
     assert broken(check(head, ro10("hard"), MOVES)) == {("R-RO10", "B")}
     assert check(head, ro10("hard", kinds=["county_party"]), MOVES).ok

@@ -92,3 +92,15 @@ def test_a_plan_stops_when_cancelled(client):
     assert [e["index"] for e in got["events"] if e["stage"] == "solving"] == [1]
     assert len(got["years"]) <= 1
     assert client.delete(f"/api/v1/plans/{plan_id}").status_code == 409
+
+
+def test_a_plan_with_a_bad_lock_fails_naming_the_item(client):
+    """The plan's locks (each for a year or the term) are checked against the data set:
+    an unknown cadre fails the plan with the problem at `locks.must[0].cadre`."""
+    plan_id = client.post("/api/v1/plans", json={
+        "scenario": "nanpiao", "years": 2,
+        "locks": {"must": [{"cadre": "NOBODY", "post": "X", "year": 2026}]}}).json()["id"]
+    got = wait(client, plan_id)
+    assert got["status"] == "failed"
+    failed = [e for e in got["events"] if e["stage"] == "failed"][0]
+    assert {p["column"] for p in failed["problems"]} >= {"locks.must[0].cadre"}

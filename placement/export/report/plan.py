@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from placement.data.errors import InputError, Problem
+from placement.data.schema import KIND_ALIASES
+from placement.data.words import PLAN_HEADERS, value
 from placement.export.report.labels import rule_name
 from placement.meaning import causes
 from placement.roster.result_folder import read_csv_text
@@ -60,6 +62,8 @@ WORDS = {
     "locals": ("本地干部", "locals"), "exchanged_in": ("交流干部", "exchanged in"),
     "non_party": ("党外干部", "non-Party"), "avg_age": ("平均年龄", "average age"),
     "passed": ("通过", "passed"), "failed": ("未通过", "FAILED"),
+    "twice": ("任期内多次调整（人）", "placed new in more than one year"),
+    "twice_lateral": ("其中非提拔（人）", "of them not promoted"),
     "years": ("年数", "years"), "total_s": ("总用时（秒）", "total time (s)"),
     "heads": ("正职任职（逐年）", "Head posts year by year"),
     "figures": ("班子结构（逐年）", "Team figures year by year"),
@@ -113,6 +117,22 @@ def cause(lines: pd.DataFrame) -> pd.Series:
     return out
 
 
+def read_back(frame: pd.DataFrame) -> pd.DataFrame:
+    """plan.csv or timeline.csv as read (text cells), with the Chinese headers and coded
+    values `placement plan --lang zh` writes (`words.PLAN_HEADERS`) turned back into the
+    English codes, so the report reads a plan folder written in either language."""
+    if PLAN_HEADERS["year"][0] not in frame:
+        return frame
+    out = frame.rename(columns={zh: key for key, (zh, _) in PLAN_HEADERS.items()})
+    back = {value(k, "zh"): k for k in ("new", "moved_in", "retired", "left", "scheduled")}
+    for col in ("change", "departure"):
+        if col in out:
+            out[col] = out[col].map(lambda v: back.get(v, v))
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda k: KIND_ALIASES.get(k, k))
+    return out
+
+
 def _checked(folder: Path, summary: dict) -> None:
     """Every file plan.json's `files` lists is there, byte for byte (the plan folder is
     written whole, `placement.plan.folder`)."""
@@ -137,10 +157,10 @@ def read_plan_folder(folder: Path | str) -> PlanFolder:
         raise InputError([Problem("result_bad_summary", source=str(folder / PLAN_JSON),
                                   params={"reason": str(err)})]) from None
     _checked(folder, summary)
-    lines = read_csv_text(folder / "plan.csv")
+    lines = read_back(read_csv_text(folder / "plan.csv"))
     lines["year"] = lines["year"].astype(int)
     lines["cause"] = cause(lines)
-    timeline = read_csv_text(folder / "timeline.csv")
+    timeline = read_back(read_csv_text(folder / "timeline.csv"))
     years = [int(y["year"]) for y in summary["years"]]
     rosters = {y: read_csv_text(folder / str(y) / "roster.csv") for y in years
                if (folder / str(y) / "roster.csv").is_file()}
@@ -178,6 +198,10 @@ def year_table(plan: PlanFolder, lang: str, region: str | None = None) -> pd.Dat
         out["solve_s"] = [round(float(info[y]["times"].get("solve", 0)), 1) for y in plan.years]
         out["check"] = [say("passed" if info[y]["check_ok"] else "failed", lang)
                         for y in plan.years]
+        # R-RO10's stability figure (plan.json): cadres placed new in more than one year
+        # of the plan so far, and of them those whose later placement is not a promotion.
+        for key in ("twice", "twice_lateral"):
+            out[key] = [int(info[y].get("stability", {}).get(key, 0)) for y in plan.years]
     out["changed"] = by.sum(axis=1).to_numpy()
     out["forced"] = by[[*DEADLINES, RETIRED, "leaving", "other_rule"]].sum(axis=1).to_numpy()
     for c in CAUSES:
