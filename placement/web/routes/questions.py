@@ -118,13 +118,26 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/runs/{run_id}/alternates", responses=answers(404, 409, 422))
     def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
-        """The `k` next-best holders of `post` (差额人选), each priced exactly."""
+        """The `k` next-best holders of `post` (差额人选) in this run's roster, each priced
+        exactly against it (`api.alternates`: the run's scenario and its close-to roster,
+        ties kept to the run's roster; a fresh solve may hold the post otherwise)."""
         rec = ctx.record(run_id)
         sc, data = ctx.load(rec.scenario, rec.settings)
         known(data, None, post)
-        res = api.solve(sc, data, alternates=k, alternates_scope=[post])
+        roster = ctx.roster(run_id)
+        if roster is None:
+            raise fail(409, f"求解 {run_id} 没有名单。", f"run {run_id} has no roster")
+        try:
+            table = api.alternates(sc, data, roster, k, [post], ctx.close_to(run_id, data))
+        except api.NotReproduced as err:
+            raise fail(409, f"求解 {run_id} 未达最优，重新求解给出的 {'、'.join(err.posts)} "
+                       "任职人与该次名单不同，无法按该次名单计算差额人选；请重新求解至最优。",
+                       f"no alternates of run {run_id}'s roster: {err}") from None
+        except api.AlternatesError as err:
+            raise fail(409, "此方案无法计算差额人选（差额人选按加权目标计算）。",
+                       f"no alternates for run {run_id}: {err}") from None
         names = data.cadres.set_index("cadre_id")["name"]
-        rows = records(res.alternates)
+        rows = records(table)
         for row in rows:  # names beside the ids: the page shows names
             row["name"] = names.get(row["cadre_id"], "")
             row["holder_name"] = names.get(row.get("holder_id", ""), "")
