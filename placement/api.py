@@ -44,6 +44,7 @@ from placement.data.regions import region_names
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.facts import compute_facts
+from placement.explain.alternates import AlternatesError, NotReproduced
 from placement.explain.candidates import Conditions, select
 from placement.explain.candidates import candidates as rank_candidates
 from placement.explain.trial import AGE_BANDS, Trial
@@ -68,6 +69,7 @@ from placement.export.report.svg import paired_bars, pyramid
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.prices import price_list
 from placement.pipeline.propose import propose
+from placement.pipeline.questions import alternates_of
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_in as run_in_session
 from placement.pipeline.run import solve_result, validate_baseline
@@ -85,6 +87,7 @@ from placement.whatif.sweep.spec import Sweep, read_sweep
 
 __all__ = ["Result", "load", "load_data", "load_checked", "read_scenario", "read_dataset",
            "read_baseline", "override", "solve", "check", "read_result", "diff", "why_not",
+           "alternates", "AlternatesError", "NotReproduced", "solve_in", "prices",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
            "import_lrmx", "export_lrmx"]
@@ -184,6 +187,16 @@ def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
     """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
     objective change, the lines that change and the targets that move when forced."""
     return explain_why_not(sc, data, cadre, post)
+
+
+def alternates(sc: Scenario, data: DataSet, roster: pd.DataFrame, k: int = 2,
+               posts: str | Sequence[str] = "changed",
+               start_from: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The `k` alternates (差额人选) of each post in `posts` of `roster`, a result's roster
+    of `sc` (solved with `start_from` when it was): alternates.csv's table, priced
+    against that roster and never listing its holder. Raises `AlternatesError` when the
+    scenario no longer gives `roster`'s holder of an asked post (a run stopped early)."""
+    return alternates_of(sc, data, roster, k, posts, start_from).table
 
 
 def prices(result: Result | Path | str, rules: Sequence[str] | None = None,

@@ -234,3 +234,80 @@ def test_alternates_of_a_cp_sat_roster_are_priced_by_the_same_model():
     assert alt.table["cadre_id"].tolist() == ["C2", "C3"]
     assert alt.table["objective_change"].tolist() == [-20, -30]
     _checked(prop, alt)
+
+
+def test_alternates_of_a_tied_roster_are_its_own(linfen):
+    """Rosters of equal objective are many: R01-DW-04's first alternate costs +0, so the
+    roster with that alternate in the post is as good as the proposal. Asked of that
+    roster (a run's), the alternates are priced against it: its holder heads every row
+    and is never his own alternate, and its first alternate costs +0 (the fresh
+    optimum's holder is one such). (The workbench priced a fresh solve and listed the
+    run's holder, 常群才, as alternate no. 1.)"""
+    from placement import api
+
+    prop = linfen
+    first = find_alternates(prop, 1, ["R01-DW-04"], keep_rosters=True)
+    row = first.table.iloc[0]
+    assert row["objective_change"] == 0  # the case: a tie
+    tied = first.rosters[("R01-DW-04", 1)][["post_id", "cadre_id"]]
+    got = api.alternates(prop.scenario, prop.data, tied, 2, ["R01-DW-04"])
+    assert set(got["holder_id"]) == {row["cadre_id"]}
+    assert row["cadre_id"] not in set(got["cadre_id"])
+    assert got.iloc[0]["objective_change"] == 0
+
+
+def test_alternates_of_a_run_solved_close_to_another(linfen):
+    """The workbench's "close to" run (R-TC5 min_women=3, weights.change=200, from the
+    base roster) is not what a fresh solve of its settings gives; its alternates are
+    asked with its `start_from` and come back for its own holder."""
+    from placement import api
+
+    base = linfen.roster[["post_id", "cadre_id"]]
+    sc = api.override(linfen.scenario, "rules.R-TC5.min_women=3", "weights.change=200")
+    run = propose(sc, linfen.data, explain=False, start_from=base).roster
+    fresh = propose(sc, linfen.data, explain=False).roster
+    post = "R01-DW-04"
+    held = run.set_index("post_id")["cadre_id"]
+    assert fresh.set_index("post_id").at[post, "cadre_id"] != held[post]  # the case
+    got = api.alternates(sc, linfen.data, run[["post_id", "cadre_id"]], 3, [post],
+                         start_from=base)
+    assert len(got) and set(got["holder_id"]) == {held[post]}
+    assert held[post] not in set(got["cadre_id"])
+
+
+def test_a_roster_its_scenario_does_not_give_back_is_refused(linfen):
+    """A roster whose holder of the asked post no optimum has (here: the eligible
+    candidate of least fit put in) is no roster to price alternates against: refused,
+    naming the post, not answered for another holder."""
+    from placement import api
+    from placement.explain.alternates import NotReproduced
+
+    pairs, data = linfen.pairs, linfen.data
+    p = int(pd.Index(data.posts["post_id"]).get_loc("R01-DW-04"))
+    mine = (pairs.post == p).nonzero()[0]
+    least = data.cadres["cadre_id"].iat[int(pairs.cadre[mine[pairs.fit[mine].argmin()]])]
+    roster = linfen.roster[["post_id", "cadre_id"]].copy()
+    roster.loc[roster["post_id"] == "R01-DW-04", "cadre_id"] = least
+    with pytest.raises(NotReproduced, match="R01-DW-04") as err:
+        api.alternates(linfen.scenario, data, roster, 1, ["R01-DW-04"])
+    assert err.value.posts == ["R01-DW-04"]
+
+
+def test_the_sitting_holder_as_an_alternate_is_labelled():
+    """C1 sits in P1 and moves to P2, where he fits better; keeping him in P1 is
+    P1's alternate, marked `incumbent` and said as 原任职人留任; C2 is not."""
+    fits = {("C1", "P1"): 50, ("C1", "P2"): 90, ("C2", "P1"): 60}
+    data = make_dataset(
+        teams=[{"team_id": "T1", "name": "t1"}],
+        posts=[{"post_id": "P1", "team_id": "T1", "title": "副县长", "incumbent_id": "C1"},
+               {"post_id": "P2", "team_id": "T1", "title": "副县长"}],
+        cadres=[{"cadre_id": "C1", "name": "c1"}, {"cadre_id": "C2", "name": "c2"}],
+        fit=_fit(fits))
+    prop = solve_checked(data, scenario())
+    assert prop.roster.set_index("post_id")["cadre_id"].to_dict() == {"P1": "C2", "P2": "C1"}
+    t = find_alternates(prop, 1, "all").table.set_index("post_id")
+    assert t.at["P1", "cadre_id"] == "C1" and bool(t.at["P1", "incumbent"])
+    assert t.at["P1", "reason_zh"].startswith("原任职人留任")
+    assert "原任职人留任" in t.at["P1", "reason_en"]
+    assert t.at["P2", "cadre_id"] == "C2" and not t.at["P2", "incumbent"]
+    assert "原任职人留任" not in t.at["P2", "reason_zh"]

@@ -39,13 +39,23 @@ from placement.solver.highs import Search
 from placement.solver.resolve import kept_resolver
 
 THREADS = 2  # the machine's cores: two HiGHS searches at once (docs/solver.md)
-COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "fit", "objective",
+COLUMNS = ["post_id", "team_id", "holder_id", "rank", "cadre_id", "incumbent", "fit", "objective",
            "objective_change", "lines_changed", "breaks", "gains", "detail", "status",
            "route", "checked", "reason_zh", "reason_en"]
 
 
 class AlternatesError(ValueError):
     """The request cannot be answered as asked (a usage error, not a data error)."""
+
+
+class NotReproduced(AlternatesError):
+    """Alternates asked of a run's roster: its holder of these posts is not the one the
+    run's scenario gives again (the run stopped before its optimum)."""
+
+    def __init__(self, posts: list[str]):
+        super().__init__("the run's holder is not the optimum's at " + ", ".join(posts)
+                         + "; solve the run again to its optimum")
+        self.posts = posts
 
 
 @dataclass
@@ -155,6 +165,9 @@ class _Shortlist:
         chosen = np.asarray(o.chosen)
         self.base_pair = pd.Series(chosen, index=pairs.post[chosen])  # post -> pair
         self.base_holder = pd.Series(pairs.cadre[chosen], index=pairs.post[chosen])
+        # The post's sitting holder before the change: as an alternate he is the option
+        # of keeping him (原任职人留任), which the planner reads apart from a newcomer.
+        self.sitting = prop.roster.set_index("post_id")["previous_holder_id"].fillna("")
         report = kept.get("report") if kept is not None else None
         if report is None:
             report = check_roster(sc, data, prop.roster)
@@ -241,7 +254,10 @@ class _Shortlist:
             "post_id": prop.data.posts["post_id"].iat[p],
             "team_id": prop.data.posts["team_id"].iat[p],
             "holder_id": cadre_ids[pairs.cadre[base]], "rank": rank,
-            "cadre_id": cadre_ids[pairs.cadre[pair]], "fit": int(pairs.fit[pair]),
+            "cadre_id": cadre_ids[pairs.cadre[pair]],
+            "incumbent": bool(cadre_ids[pairs.cadre[pair]]
+                              == self.sitting.get(prop.data.posts["post_id"].iat[p], "")),
+            "fit": int(pairs.fit[pair]),
             "objective": objective, "objective_change": objective - self.base_objective,
             "lines_changed": int((holder.reindex(self.base_holder.index)
                                   != self.base_holder).sum()),
@@ -283,15 +299,17 @@ def _reasons(row: dict, proven: bool, changes: list[tuple[str, str, int]], holde
     moves; then each target place whose shortfall changes (by id and name)."""
     delta, d = row["objective_change"], delta_terms
     others = row["lines_changed"] - 1
-    zh = [f"目标值变化 {delta:+g}（人岗相适度 {row['fit']}，拟任人选 {holder_fit}；"
-          f"相适度合计 {d['fit']:+g}，目标扣分 {d['penalty']:+g}，"
-          f"调动 {d['moves']:+d}，免职 {d['releases']:+d}）",
-          f"另有 {others} 个职位随之调整" if others else "其他职位不变"]
-    en = [f"objective change {delta:+g} (fit {row['fit']} against {holder_fit} for the "
-          f"proposed holder; total fit {d['fit']:+g}, target penalties {d['penalty']:+g}, "
-          f"moves {d['moves']:+d}, releases {d['releases']:+d})",
-          f"{others} other line{'s' if others != 1 else ''} change" if others
-          else "no other line changes"]
+    zh = ["原任职人留任"] if row["incumbent"] else []
+    en = ["the post's sitting holder stays (原任职人留任)"] if row["incumbent"] else []
+    zh += [f"目标值变化 {delta:+g}（人岗相适度 {row['fit']}，拟任人选 {holder_fit}；"
+           f"相适度合计 {d['fit']:+g}，目标扣分 {d['penalty']:+g}，"
+           f"调动 {d['moves']:+d}，免职 {d['releases']:+d}）",
+           f"另有 {others} 个职位随之调整" if others else "其他职位不变"]
+    en += [f"objective change {delta:+g} (fit {row['fit']} against {holder_fit} for the "
+           f"proposed holder; total fit {d['fit']:+g}, target penalties {d['penalty']:+g}, "
+           f"moves {d['moves']:+d}, releases {d['releases']:+d})",
+           f"{others} other line{'s' if others != 1 else ''} change" if others
+           else "no other line changes"]
     for rule, where, d in changes:
         name_zh, name_en = RULE_NAMES.get(rule, (rule, rule))
         zh.append(f"{rule} {name_zh} @{names.beside(where, 'zh')} "

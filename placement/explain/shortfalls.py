@@ -234,8 +234,9 @@ def _per_cadre(data, facts, pairs, roster, f, names):
 
 
 def _promoted_again(data, roster, f, names):
-    """R-RO10's promotion part at one cadre (`f.where` is "cadre_id:promotion"): moved
-    within the term, promoted again to the post the roster names."""
+    """The promotion part of term stability (R-RO10) at one cadre (`f.where` is
+    "cadre_id:promotion"): moved within the term, promoted again to the post the roster
+    names."""
     cadre = f.where.removesuffix(":promotion")
     post = roster.loc[roster["cadre_id"] == cadre, "post_id"]
     at = post.iat[0] if len(post) else ""

@@ -32,6 +32,13 @@ from placement.data.dataset import DataSet
 from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
 from placement.eligibility.pairs import LOCK_EXEMPT
+from placement.explain.alternates import (
+    Alternates,
+    AlternatesError,
+    NotReproduced,
+    find_alternates,
+    posts_in_scope,
+)
 from placement.explain.whynot import WhyNot, compare, excluded_by, forced_trial
 from placement.pipeline.propose import Proposal, propose
 from placement.roster.tables import roster_table
@@ -86,6 +93,32 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
         return [one(0)]
     with ThreadPoolExecutor(THREADS) as pool:
         return list(pool.map(one, range(len(asked))))
+
+
+def alternates_of(sc: Scenario, data: DataSet, roster: pd.DataFrame, k: int,
+                  scope: str | Sequence[str] = "changed",
+                  start_from: pd.DataFrame | None = None) -> Alternates:
+    """The alternates of `roster` (a run's roster: post_id, cadre_id), not of whatever
+    roster a fresh solve of `sc` meets. Why: rosters of equal objective are many (on
+    Linfen a post's first alternates often cost +0), and a run solved close to another
+    (`start_from`, the workbench's "close to") is not the fresh optimum at all; priced
+    on a fresh solve, the run's own holder came back as alternate no. 1 (R01-DW-04,
+    R-TC5 min_women=3 close to the base run). So the scenario is proposed again with the
+    run's `start_from`, ties kept to `roster`, and every post asked about must have
+    the run's holder; a post whose holder the re-solve does not give back (a run
+    stopped before its optimum) is refused, naming the posts, rather than answered
+    for another holder."""
+    base = propose(sc, data, explain=False, start_from=start_from,
+                   keep_close_to=roster[["post_id", "cadre_id"]])
+    if base.roster is None:
+        raise AlternatesError("the run's scenario has no roster now")
+    wanted = posts_in_scope(base.roster, scope, data)
+    ours = roster.set_index("post_id")["cadre_id"].astype(str)
+    again = base.roster.set_index("post_id")["cadre_id"].astype(str)
+    differ = [p for p in wanted if ours.get(p) != again.get(p)]
+    if differ:
+        raise NotReproduced(differ)
+    return find_alternates(base, k, scope)
 
 
 def _base_report(sc: Scenario, data: DataSet, base: Proposal, kept: dict | None

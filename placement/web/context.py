@@ -172,6 +172,25 @@ class Context:
         seen = (folder / "roster.csv").stat()
         return cached_roster(str(folder), seen.st_mtime_ns, seen.st_size).copy()
 
+    def close_to(self, run_id: str, data):
+        """The roster run `run_id` was solved close to (summary.json's `from`, the page's
+        "close to" run), read as `--from`; None when it was solved fresh. A question
+        priced on the run's roster needs it: its changes against it are in the
+        objective."""
+        folder = result_folder(self.ws, run_id)
+        summary = folder / "summary.json" if folder is not None else None
+        if summary is None or not summary.is_file():
+            return None
+        base = (json.loads(summary.read_text("utf-8")).get("from") or {}).get("roster")
+        if not base:
+            return None
+        base_folder = result_folder(self.ws, base)
+        if base_folder is None or not (base_folder / "roster.csv").is_file():
+            raise fail(409, f"求解 {run_id} 是在求解 {base} 的基础上做的，"
+                            f"但求解 {base} 的名单已不在。",
+                       f"run {run_id} was solved close to run {base}, whose roster is gone")
+        return api.read_baseline(base_folder / "roster.csv", data, base)
+
     def run_view(self, run_id: str) -> dict:
         rec = self.record(run_id)
         out = rec.to_dict()

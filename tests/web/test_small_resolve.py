@@ -71,3 +71,20 @@ def test_close_to_another_data_set_or_no_roster_is_refused_in_words(client, base
     assert r.status_code == 409 and "另一个数据集" in r.json()["detail"]["message_zh"]
     r = client.post("/api/v1/runs", json={"scenario": "linfen", "close_to": "nope"})
     assert r.status_code == 404 and r.json()["detail"]["message_en"] == "no run nope"
+
+
+def test_alternates_of_a_close_to_run_are_of_its_own_roster(client, base):
+    """The planner's day: R-TC5 min_women=3 close to the base run, then 差额 for
+    R01-DW-04. A fresh solve of that what-if holds the post otherwise (and listed the
+    run's holder, 常群才, as alternate no. 1); the answer is of the run's roster."""
+    run_id = client.post("/api/v1/runs", json={
+        "scenario": "linfen", "set": ["rules.R-TC5.min_women=3"],
+        "close_to": base["id"]}).json()["id"]
+    assert follow(client, run_id)["status"] == "done"
+    holder = roster(client, run_id)["R01-DW-04"]
+    alt = client.get(f"/api/v1/runs/{run_id}/alternates",
+                     params={"post": "R01-DW-04", "k": 2}).json()
+    assert len(alt) == 2
+    assert {a["holder_id"] for a in alt} == {holder}
+    assert holder not in {a["cadre_id"] for a in alt}
+    assert all(a["incumbent"] is False for a in alt)

@@ -115,10 +115,23 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/runs/{run_id}/alternates", responses=answers(404, 409, 422))
     def alternates(run_id: str, post: str, k: int = Query(2, ge=1, le=5)) -> list[dict]:
-        """The `k` next-best holders of `post` (差额人选), each priced exactly."""
+        """The `k` next-best holders of `post` (差额人选) in this run's roster, each priced
+        exactly against it (`api.alternates`: the run's scenario and its close-to roster,
+        ties kept to the run's roster; a fresh solve may hold the post otherwise)."""
         rec = ctx.record(run_id)
-        table = ctx.alternates(rec, post, k)
-        _, data = ctx.load(rec.scenario, rec.settings)
+        sc, data = ctx.load(rec.scenario, rec.settings)
+        known(data, None, post)
+        roster = ctx.roster(run_id)
+        if roster is None:
+            raise fail(409, f"求解 {run_id} 没有名单。", f"run {run_id} has no roster")
+        close_to = ctx.close_to(run_id, data)
+        # The warm worker answers from its session's proposal: kept only when that
+        # proposal holds the post as the run does (a run solved close to another, or a
+        # tie met otherwise, is re-solved here against the run's own roster).
+        table = ctx.alternates(rec, post, k) if close_to is None else None
+        held = str(roster.set_index("post_id")["cadre_id"].get(post))
+        if table is None or not len(table) or set(table["holder_id"].astype(str)) != {held}:
+            table = _of_roster(run_id, sc, data, roster, k, post, close_to)
         names = data.cadres.set_index("cadre_id")["name"]
         rows = records(table)
         for row in rows:  # names beside the ids: the page shows names
@@ -151,3 +164,17 @@ def _named(codes, key: str) -> list[dict]:
     """Rule codes with their Chinese and English names (the code itself when unnamed)."""
     return [{key: c, "name_zh": RULE_NAMES.get(c, (c, c))[0],
              "name_en": RULE_NAMES.get(c, (c, c))[1]} for c in codes]
+
+
+def _of_roster(run_id, sc, data, roster, k, post, close_to):
+    """`api.alternates` of the run's own roster (its scenario, its close-to roster, ties
+    kept to it), or 409 in words when the re-solve cannot give that roster back."""
+    try:
+        return api.alternates(sc, data, roster, k, [post], close_to)
+    except api.NotReproduced as err:
+        raise fail(409, f"求解 {run_id} 未达最优，重新求解给出的 {'、'.join(err.posts)} "
+                   "任职人与该次名单不同，无法按该次名单计算差额人选；请重新求解至最优。",
+                   f"no alternates of run {run_id}'s roster: {err}") from None
+    except api.AlternatesError as err:
+        raise fail(409, "此方案无法计算差额人选（差额人选按加权目标计算）。",
+                   f"no alternates for run {run_id}: {err}") from None

@@ -122,7 +122,7 @@ Object.assign(T.zh, {
   err_network: "无法连接工作台服务器（是否已关闭？）", err_fields: "缺少或有误的项",
   uploaded: "已上传", alt_locked: "该职位已锁定，不计算差额人选", alt_none: "没有其他可任该职的人选",
   alt_price_zero: "整体方案不变差", alt_price: "整体方案目标值减少 {x} 分", alt_lines: "另有 {n} 个职位随之调整",
-  alt_fit: "人岗相适度",
+  alt_fit: "人岗相适度", alt_incumbent: "原任职人留任",
 });
 Object.assign(T.en, {
   err_400: "The request is wrong", err_403: "The session has expired; reload the page", err_404: "Not found",
@@ -131,7 +131,7 @@ Object.assign(T.en, {
   err_network: "Cannot reach the workbench server (is it stopped?)", err_fields: "missing or wrong",
   uploaded: "Uploaded", alt_locked: "This post is locked: no alternates are computed", alt_none: "Nobody else may take this post",
   alt_price_zero: "the roster is no worse", alt_price: "the roster's objective drops by {x} points", alt_lines: "{n} other post(s) change with it",
-  alt_fit: "fit",
+  alt_fit: "fit", alt_incumbent: "the sitting holder stays (原任职人留任)",
 });
 
 Object.assign(T.zh, { stay_close: "在当前方案基础上调整（尽量少变动）", based_on: "基于方案 {id}，与之相比 {n} 个职位不同" });

@@ -131,9 +131,8 @@ async function showAlternates(post) {
   box.style.display = "block";
   box.dataset.post = post;
   box.textContent = "…";
-  // the holder in this roster is no alternate to himself
-  const rows = (await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(post)}&k=3`))
-    .filter((r) => r.cadre_id !== S.roster.find((x) => x.post_id === post)?.cadre_id);
+  // alternates of this run's roster: its holder is never among them (the API's answer)
+  const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(post)}&k=3`);
   if (!rows.length) {
     // Say why the box is empty: a lock fixes the post, or nobody else may take it.
     const lock = lockOn(post);
@@ -146,7 +145,9 @@ async function showAlternates(post) {
     const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
       : t("alt_price_zero");
     const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
-    return `<div class="alt" data-cadre="${esc(r.cadre_id)}">${esc(r.rank)}. ${esc(r.name ?? "")}（${esc(r.cadre_id)}） · ${esc(t("alt_fit"))} ${esc(r.fit)} · ${esc(price)}${esc(more)}
+    // the post's sitting holder: the option of keeping him, said as such
+    const stays = r.incumbent ? ` · ${t("alt_incumbent")}` : "";
+    return `<div class="alt" data-cadre="${esc(r.cadre_id)}">${esc(r.rank)}. ${esc(r.name ?? "")}（${esc(r.cadre_id)}） · ${esc(t("alt_fit"))} ${esc(r.fit)} · ${esc(price)}${esc(more)}${esc(stays)}
       <button data-adopt="${esc(r.cadre_id)}" data-name="${esc(r.name ?? r.cadre_id)}">${esc(rv("adopt"))}</button></div>`;
   }).join("");
   box.scrollIntoView({ block: "nearest" });
