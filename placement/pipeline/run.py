@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -40,13 +41,14 @@ from placement.solver.warm import WarmMip
 
 
 def run_solve(sc: Scenario, data: DataSet, out: Path, progress: bool = True,
-              **options) -> Result:
-    """`placement solve`: `solve_result` (`options` go to it), then the result folder
-    `out` written. Stable by default: when `out` holds a roster of the same scenario,
-    the one it replaces, ties between optimal rosters go to that roster's lines."""
+              prices: bool = False, **options) -> Result:
+    """`placement solve`: `solve_result` (`options` go to it; `priced` with `prices`),
+    then the result folder `out` written. Stable by default: when `out` holds a roster
+    of the same scenario, the one it replaces, ties between optimal rosters go to that
+    roster's lines."""
     if "keep_close_to" not in options:
         options["keep_close_to"] = previous_roster(Path(out), sc)
-    result = solve_result(sc, data, progress=progress, **options)
+    result = (priced if prices else solve_result)(sc, data, progress=progress, **options)
     result.write(out)
     return result
 
@@ -84,7 +86,6 @@ def solve_result(
     cancel: threading.Event | None = None,
     lang: str = "en",
     on_progress: Callable[[str, float, float, float], None] | None = None,
-    prices: bool = False,
     warm: WarmMip | None = None,
     on_proposal: Callable[[Proposal], None] | None = None,
 ) -> Result:
@@ -97,15 +98,12 @@ def solve_result(
     search from another thread as Ctrl-C does on the main one (a web server's worker).
     `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
     told what the terminal line shows (the workbench streams it to the page).
-    `prices`: the price list of every rule (`placement.pipeline.prices`), solved on the
-    proposal's own HiGHS instances, as `Result.prices`. `warm`: the HiGHS instances kept
-    by a session (`propose`'s `warm`); `on_proposal`: handed the proposal behind the
-    result (a session keeps it)."""
-    mip = warm if warm is not None else (WarmMip() if prices else None)
+    `warm`: the HiGHS instances kept by a session (`propose`'s `warm`); `on_proposal`:
+    handed the proposal behind the result (a session keeps it; `priced` prices on it)."""
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
-                       keep_close_to=keep_close_to, cancel=cancel, warm=mip)
+                       keep_close_to=keep_close_to, cancel=cancel, warm=warm)
     if on_proposal is not None:
         on_proposal(prop)
     times = {"load": round(load_seconds, 3)} | prop.times
@@ -151,19 +149,31 @@ def solve_result(
         shortlist = alt.table
         summary["alternates"] = {"k": alternates} | alt.summary()
         times["alternates"] = round(alt.seconds, 3)
-    price_table = None
-    if prices:
-        with ProgressView(progress, lang) as view:
-            view.show(say("prices_progress", lang), 0.0, float("nan"), float("nan"))
-            listed = price_list(Session(sc, data, base=prop, mip=mip), figures=report.figures)
-        price_table = listed.table
-        summary["prices"] = listed.summary()
-        times["prices"] = round(listed.seconds, 3)
     summary["times"] = times
     return Result(summary, roster=roster, moves=moves, dismissals=dismissals, teams=teams,
                   rules=rules, shortfalls=causes, alternates=shortlist, scenario=sc, data=data,
-                  figures=report.figures, prices=price_table, facts=prop.facts,
+                  figures=report.figures, facts=prop.facts,
                   pairs=prop.pairs)
+
+
+def priced(sc: Scenario, data: DataSet, progress: bool = False, lang: str = "en",
+           **options) -> Result:
+    """`solve_result`, then the price list of every rule (`placement.pipeline.prices`)
+    solved on the proposal's own HiGHS instances, as `Result.prices` (prices.csv).
+    A stage of its own after the result, not inside `solve_result`: a proposal that is
+    not priced never passes through the pricing code."""
+    mip, told = WarmMip(), []
+    result = solve_result(sc, data, progress=progress, lang=lang, warm=mip,
+                          on_proposal=told.append, **options)
+    if result.roster is None or not told:
+        return result
+    with ProgressView(progress, lang) as view:
+        view.show(say("prices_progress", lang), 0.0, float("nan"), float("nan"))
+        listed = price_list(Session(sc, data, base=told[0], mip=mip), figures=result.figures)
+    times = result.summary["times"] | {"prices": round(listed.seconds, 3)}
+    summary = ({k: v for k, v in result.summary.items() if k != "times"}
+               | {"prices": listed.summary(), "times": times})
+    return replace(result, summary=summary, prices=listed.table)
 
 
 def _both(first: Callable, second: Callable) -> Callable:
