@@ -50,6 +50,7 @@ from placement.explain.trial import AGE_BANDS, Trial
 from placement.explain.trial import team_profiles as profiles
 from placement.explain.trial import try_member as trial
 from placement.explain.whynot import WhyNot
+from placement.export.lrmx.build import FormsReport, build_from_forms
 from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
@@ -85,7 +86,7 @@ __all__ = ["Result", "load", "load_checked", "read_scenario", "read_dataset", "r
            "override", "solve", "check", "read_result", "diff", "why_not",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
-           "import_lrmx", "export_lrmx"]
+           "import_lrmx", "import_forms", "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -373,6 +374,14 @@ def import_lrmx(folder: Path | str, out: Path | str) -> ImportReport:
     """`placement import-lrmx`: a folder of 任免审批表 into the data set folder `out`
     (cadres and relations written or updated, lrmx_sources.csv beside them)."""
     return import_folder(Path(folder), Path(out))
+
+
+def import_forms(forms: Path | str, posts: Path | str, out: Path | str) -> FormsReport:
+    """`placement import-forms`: a new data set `out` from a folder of 任免审批表 and a
+    workbook of teams and posts (or a data set whose teams, posts and cadres the forms
+    are matched to by name and birth month); the report lists what was added, what
+    changed and the defaults given for the planner to confirm."""
+    return build_from_forms(Path(forms), Path(posts), Path(out))
 
 
 def export_lrmx(result: Result | Path | str, out: Path | str, drafts: bool = False
