@@ -16,6 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -425,10 +427,12 @@ def _form(path: Path, name: str) -> dict:
 
 
 def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
-    """The mini CSV tables with one 任免审批表 for cadre 0002 (tests/test_lrmx.py: the
-    form makes her 钱丽华 of 民盟): imported as `import-lrmx` does, validated, kept; a
-    run on it (R-TC2 as a target: the mini set is infeasible with it hard) gives
-    forms.zip with one form per moving cadre, hers the uploaded one filled in."""
+    """The mini CSV tables with one 任免审批表 for cadre 0002 (C002.lrmx of tests/test_lrmx.py
+    with her name and birth month, under another file name: the form makes her a 民盟
+    member): matched to her by name and birth month, validated, kept, the answer saying
+    what changed; a run on it (R-TC2 as a target: the mini set is infeasible with it
+    hard) gives forms.zip with one form per moving cadre, hers the uploaded one filled
+    in."""
     bad = client.post("/api/v1/datasets", json={
         "name": "mini-badform", "reference_date": "2026-09-01",
         "files": _files(MINI) + [_form(LRMX / "bad" / "D001.lrmx", "0002.lrmx")]})
@@ -436,13 +440,16 @@ def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
     assert "mini-badform" not in [s["name"] for s in client.get("/api/v1/scenarios").json()]
     resp = client.post("/api/v1/datasets", json={
         "name": "mini-forms", "reference_date": "2026-09-01",
-        "files": _files(MINI) + [_form(LRMX / "good" / "C002.lrmx", "0002.lrmx")]})
+        "files": _files(MINI) + [_hers("hers.lrmx")]})
     assert resp.status_code == 201, resp.text
     assert resp.json()["forms"] == 1
+    report = resp.json()["report"]
+    assert report["added"] == [] and [c["cadre"] for c in report["changed"]] == ["0002"]
+    assert "政治面貌" in report["changed"][0]["columns_zh"]
     rows = client.get("/api/v1/candidates", params={
         "scenario": "mini-forms", "post": "P01", "limit": 100}).json()["rows"]
     her = next(r for r in rows if r["cadre_id"] == "0002")
-    assert (her["name"], her["party"]) == ("钱丽华", "民盟")
+    assert (her["name"], her["party"]) == ("李秀英", "民盟")
     run_id = client.post("/api/v1/runs", json={
         "scenario": "mini-forms", "set": ["rules.R-TC2.mode=target"]}).json()["id"]
     follow(client, run_id)
@@ -450,13 +457,51 @@ def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
     got = client.get(f"/api/v1/runs/{run_id}/files/forms.zip")
     assert got.status_code == 200
     book = zipfile.ZipFile(io.BytesIO(got.content))
-    assert sorted(book.namelist()) == sorted(
-        [f"{m['cadre_id']}.lrmx" for m in moves] + ["lrmx_export.csv"])
     assert "0002" in {m["cadre_id"] for m in moves}
-    hers = book.read("0002.lrmx").decode("gb2312")  # her own form (GB2312), filled in
+    # her own form (GB2312) under its own name, filled in; drafts for the others
+    assert sorted(book.namelist()) == sorted(
+        [f"{m['cadre_id']}.lrmx" for m in moves if m["cadre_id"] != "0002"]
+        + ["hers.lrmx", "lrmx_export.csv"])
+    hers = book.read("hers.lrmx").decode("gb2312")
     listing = book.read("lrmx_export.csv").decode("utf-8-sig").splitlines()
     new_post = next(line for line in listing if line.startswith("0002,")).split(",")[2]
-    assert "钱丽华" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers
+    assert "李秀英" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers
+
+
+def _hers(name: str) -> dict:
+    """C002.lrmx (GB2312) made the form of mini's 0002, 李秀英 born 1976-08."""
+    text = (LRMX / "good" / "C002.lrmx").read_bytes().decode("gb2312")
+    text = text.replace("<XingMing>钱丽华</XingMing>", "<XingMing>李秀英</XingMing>", 1)
+    text = text.replace("1977.08", "1976.08", 1)
+    return {"name": name, "content": base64.b64encode(text.encode("gb2312")).decode()}
+
+
+def test_forms_with_a_posts_workbook_build_a_data_set_and_say_what_they_added(client):
+    """Forms and a workbook of teams and posts only (no cadres table): a new data set,
+    the answer listing the cadres added and the defaults to confirm."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, table in (("班子", "teams"), ("职位", "posts")):
+        frame = pd.read_csv(MINI / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "posts":
+            frame["incumbent_id"] = ""
+        ws = book.create_sheet(sheet)
+        ws.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            ws.append(list(row))
+    buf = io.BytesIO()
+    book.save(buf)
+    resp = client.post("/api/v1/datasets", json={
+        "name": "表格加任免表", "reference_date": "2026-09-01",
+        "files": [{"name": "职位表.xlsx", "content": base64.b64encode(buf.getvalue()).decode()},
+                  _hers("甲.lrmx"), _form(LRMX / "good" / "C001.lrmx", "乙.lrmx")]})
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["counts"]["cadres"] == 2 and body["forms"] == 2
+    report = body["report"]
+    assert len(report["added"]) == 2 and report["changed"] == []
+    assert {d["column"] for d in report["defaults"]} >= {"file_ok", "matters_ok", "candidate"}
+    assert "李秀英" not in resp.text and "赵文涛" not in resp.text
 
 
 def test_lock_settings_read_back_as_the_locks_they_came_from():

@@ -184,6 +184,7 @@ def _assign(persons: list[Person], cadres: pd.DataFrame, where: dict[str, str]
         elif hits:
             p.cadre_id = hits[0]
             claimed[hits[0]] = p
+            p.row.pop("birth_date")  # the same month: the data set's day is kept
         else:
             p.cadre_id = _new_id(p, taken)
         taken.add(p.cadre_id)
