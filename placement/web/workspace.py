@@ -351,7 +351,7 @@ def _as_uploaded(problem: Problem, stage: Path) -> Problem:
     private staging folder's path; the scenario's (the form's reference date) by its
     field alone."""
     source = problem.source or ""
-    if source.startswith(str(stage / ".scenario.toml")):
+    if source.startswith(str(stage / ".scenario.toml")) or source == str(stage):
         source = ""
     elif source.startswith(str(stage) + "/"):
         source = source[len(str(stage)) + 1:]

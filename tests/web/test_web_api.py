@@ -502,6 +502,13 @@ def test_forms_with_a_posts_workbook_build_a_data_set_and_say_what_they_added(cl
     assert len(report["added"]) == 2 and report["changed"] == []
     assert {d["column"] for d in report["defaults"]} >= {"file_ok", "matters_ok", "candidate"}
     assert "李秀英" not in resp.text and "赵文涛" not in resp.text
+    alone = client.post("/api/v1/datasets", json={
+        "name": "只有任免表", "reference_date": "2026-09-01", "files": [_hers("甲.lrmx")]})
+    assert alone.status_code == 422
+    problems = alone.json()["problems"]
+    assert sorted((p["code"], p["file"]) for p in problems) == [
+        ("table_missing", ""), ("table_missing", "")]
+    assert "职位" in alone.text and "datasets" not in alone.text
 
 
 def test_lock_settings_read_back_as_the_locks_they_came_from():
