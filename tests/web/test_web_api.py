@@ -361,7 +361,11 @@ def test_structure_by_county_then_team_in_charts(client, base_run):
     r01 = client.get(f"/api/v1/runs/{run_id}/structure", params={"region": "R01"}).json()
     r01_teams = [t for t in teams if t["region"] == "R01"]
     assert [r["key"] for r in r01["rows"]] == [t["team_id"] for t in r01_teams]
+    # the county is named for the page's breadcrumb, as in the by-county rows
+    name = next(r["label"] for r in by_county["rows"] if r["key"] == "R01")
+    assert (r01["region"], r01["region_name"]) == ("R01", name) and name != "R01"
     one = client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "R01-DW"}).json()
+    assert (one["region"], one["region_name"]) == ("R01", name)
     row = one["rows"][0]
     want = next(t for t in r01_teams if t["team_id"] == "R01-DW")
     assert (row["after"]["young"], row["after"]["avg_age"]) == (want["young_after"],
@@ -474,6 +478,17 @@ def _hers(name: str) -> dict:
     text = text.replace("<XingMing>钱丽华</XingMing>", "<XingMing>李秀英</XingMing>", 1)
     text = text.replace("1977.08", "1976.08", 1)
     return {"name": name, "content": base64.b64encode(text.encode("gb2312")).decode()}
+
+
+def test_candidates_filter_and_name_regions_by_name(client):
+    """The region filter takes the county's name (洪洞县, or 洪洞) as well as its id, and
+    each row names the regions it gives by id."""
+    ask = {"scenario": "linfen", "post": "R07-ZF-01", "limit": 1000}
+    by_id = client.get("/api/v1/candidates", params=ask | {"region": "R07"}).json()["rows"]
+    assert by_id and {r["region_name"] for r in by_id} == {"洪洞县"}
+    for name in ("洪洞县", "洪洞"):
+        rows = client.get("/api/v1/candidates", params=ask | {"region": name}).json()["rows"]
+        assert [r["cadre_id"] for r in rows] == [r["cadre_id"] for r in by_id]
 
 
 def test_forms_with_a_posts_workbook_build_a_data_set_and_say_what_they_added(client):

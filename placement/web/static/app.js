@@ -737,7 +737,8 @@ async function loadStructure(where = {}) {
   const q = new URLSearchParams({ lang: S.lang, ...where });
   const res = await call("GET", `/api/v1/runs/${S.run.id}/structure?${q}`);
   const crumbs = [`<a href="#" data-where="{}">${t("all_counties")}</a>`];
-  if (where.region || where.team) crumbs.push(`<a href="#" data-where='${JSON.stringify({ region: where.region ?? where.team.split("-")[0] })}'>${esc(where.region ?? where.team.split("-")[0])}</a>`);
+  // the county by its name (洪洞县), the region id only in the link's data
+  if (res.region) crumbs.push(`<a href="#" data-where='${esc(JSON.stringify({ region: res.region }))}'>${esc(res.region_name)}</a>`);
   if (where.team) crumbs.push(esc(where.team));
   $("#crumbs").innerHTML = crumbs.join(" › ");
   const head = `<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => `<th>${t(f)}</th>`).join("")}</tr>`;
