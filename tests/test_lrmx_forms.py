@@ -110,6 +110,13 @@ def test_two_forms_of_one_cadre_are_an_error_naming_both(tmp_path):
     (p,) = err.value.problems
     assert (p.code, p.source, p.params["other"]) == ("forms_same_cadre", "y.lrmx", "x.lrmx")
     assert not (tmp_path / "ds").exists()
+    # the same for a person the data set does not hold yet: one new cadre, not two
+    form(forms, "x.lrmx", "王小明", "198802")
+    form(forms, "y.lrmx", "王小明", "198802")
+    with pytest.raises(InputError) as err:
+        api.import_forms(forms, MINI, tmp_path / "ds")
+    (p,) = err.value.problems
+    assert (p.code, p.source, p.params["other"]) == ("forms_same_cadre", "y.lrmx", "x.lrmx")
 
 
 def test_new_cadres_get_stated_defaults_listed_for_confirmation(tmp_path):

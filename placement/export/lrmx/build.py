@@ -173,7 +173,8 @@ def _assign(persons: list[Person], cadres: pd.DataFrame, where: dict[str, str]
     problems: list[Problem] = []
     claimed: dict[str, Person] = {}
     for p in persons:
-        hits = index.get((p.row.get("name", ""), p.row.get("birth_date", "")[:7]), [])
+        key = (p.row.get("name", ""), p.row.get("birth_date", "")[:7])
+        hits = index.get(key, [])
         if len(hits) > 1:
             problems.append(Problem("forms_ambiguous", source=p.where,
                                     params={"ids": "、".join(hits)}))
@@ -185,8 +186,10 @@ def _assign(persons: list[Person], cadres: pd.DataFrame, where: dict[str, str]
             p.cadre_id = hits[0]
             claimed[hits[0]] = p
             p.row.pop("birth_date")  # the same month: the data set's day is kept
-        else:
+        else:  # a new cadre: a second form of the same person is the first one's
             p.cadre_id = _new_id(p, taken)
+            index[key] = [p.cadre_id]
+            claimed[p.cadre_id] = p
         taken.add(p.cadre_id)
         where[p.cadre_id] = p.where
     return problems
