@@ -201,3 +201,32 @@ def test_bad_input_names_the_file_sheet_row_and_column(tmp_path):
     with pytest.raises(InputError) as err:
         api.import_forms(forms, MINI, tmp_path / "ds")
     assert err.value.problems[0].code == "forms_out_exists"
+
+
+def test_one_posts_table_with_team_columns_builds_a_data_set(tmp_path):
+    """A single CSV, one row per post with its team's columns (班子名称, 班子类型 …), as a
+    planner keeps it in Excel: split into teams and posts; a team's rows that disagree
+    are named by row and column."""
+    teams = pd.read_csv(MINI / "teams.csv", dtype=str, keep_default_na=False)
+    posts = pd.read_csv(MINI / "posts.csv", dtype=str, keep_default_na=False)
+    posts["incumbent_id"] = ""
+    one = posts.merge(teams, on="team_id")
+    zh = {"team_id": "班子编号", "name": "班子名称", "kind": "班子类型", "region": "所属地区",
+          "system": "系统", "post_id": "职位编号", "title": "职务", "grade": "正副职",
+          "rank": "职级"}
+    one.rename(columns=zh).to_csv(tmp_path / "职位表.csv", index=False)
+    forms = tmp_path / "forms"
+    form(forms, "a.lrmx", "王小明", "198802")
+    rep = api.import_forms(forms, tmp_path / "职位表.csv", tmp_path / "ds")
+    data = load_dataset(tmp_path / "ds")
+    assert (len(data.table("teams")), len(data.table("posts"))) == (4, 14)
+    held = data.posts.loc[data.posts["incumbent_id"] != "", "post_id"]
+    assert set(held) == {"P02"} and len(rep.added) == 1
+    one.loc[3, "region"] = "LF"  # a post of T01 (rows 2-4 of the file) in another region
+    assert one.loc[3, "team_id"] == one.loc[0, "team_id"]
+    one.rename(columns=zh).to_csv(tmp_path / "职位表.csv", index=False)
+    with pytest.raises(InputError) as err:
+        api.import_forms(forms, tmp_path / "职位表.csv", tmp_path / "ds2")
+    (p,) = err.value.problems
+    assert (p.code, Path(p.source).name, p.row, p.column) == (
+        "posts_team_differs", "职位表.csv", 5, "所属地区")

@@ -306,6 +306,9 @@ MESSAGES.update({
                          "请只保留一份任免审批表",
                          "the same cadre ({id}, same name and birth month) as {other}: keep "
                          "one form"),
+    "posts_team_differs": ("班子 {team} 的{column}与该班子第一行所填不同；同一班子各行须一致",
+                           "team {team}: {column} differs from the team's first row; a "
+                           "team's rows must agree"),
     "forms_not_read": ("未能从任免审批表读出{zh}（{column}），且此项无默认值：请核对该字段，"
                        "或在干部表中填写",
                        "{column} ({zh}) could not be read from the form and has no default: "

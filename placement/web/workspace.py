@@ -259,8 +259,9 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
                 files: list[tuple[str, str]], problems_json) -> tuple[int, dict]:
     """An upload (`files`: name, base64 content) kept as datasets/`stem` with its scenario
     scenarios/`stem`.toml (`name` = `shown`): built in a private folder and moved into
-    place with one rename, then its scenario written. Forms (.lrmx) with a workbook or
-    CSV tables of teams and posts (and cadres, if any) build a new data set
+    place with one rename, then its scenario written. Forms (.lrmx) with a workbook, CSV
+    tables of teams and posts (and cadres, if any) or one CSV of posts with their teams'
+    columns build a new data set
     (`api.import_forms`: forms matched to cadres by name and birth date); the answer then
     holds its `report` (added, changed, defaults to confirm). Returns (201, body), or
     (422, the problems the import and loader found, named as uploaded); raises `Refused`
@@ -282,7 +283,10 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             (forms if lrmx else stage).joinpath(name).write_bytes(raw)
         books = list(stage.glob("*.xlsx"))
         has_forms = any(forms.iterdir())
-        source = books[0] if len(books) == 1 and not any(stage.glob("*.csv")) else stage
+        csvs = list(stage.glob("*.csv"))
+        source = books[0] if len(books) == 1 and not csvs else stage
+        if has_forms and len(csvs) == 1 and not books:  # one table of posts (and teams)
+            source = csvs[0]
         report, folder = None, stage
         try:
             if has_forms:

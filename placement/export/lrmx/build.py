@@ -2,9 +2,10 @@
 任免审批表 and the teams and posts they are placed in.
 
 A planner has forms (one per cadre) and a list of teams and posts, seldom a cadres
-table. SOURCE is a workbook (.xlsx, sheets 班子/teams and 职位/posts) or a data set
-(a CSV folder or workbook: its teams and posts, and its cadres, relations and fit when
-it has them). DATASET is a new folder, written whole or not at all (built beside it,
+table. SOURCE is a workbook (.xlsx, sheets 班子/teams and 职位/posts), one CSV or sheet
+of posts whose rows also give their team's columns (`_split_posts`), or a data set (a
+CSV folder or workbook: its teams and posts, and its cadres, relations and fit when it
+has them). DATASET is a new folder, written whole or not at all (built beside it,
 then renamed); SOURCE and the forms are never modified.
 
 Each form is matched to a cadre of SOURCE by name and birth month (the form gives
@@ -35,7 +36,7 @@ import pandas as pd
 from placement.data import atomic
 from placement.data.errors import InputError, Problem
 from placement.data.loader import ROW, load_dataset, read_tables
-from placement.data.schema import CADRES, POSTS, TEAMS
+from placement.data.schema import CADRES, POSTS, TEAMS, header_aliases
 from placement.export.lrmx.import_ import ImportReport, import_folder
 from placement.export.lrmx.read import Person, cadre_id_for
 from placement.export.lrmx.values import read_date
@@ -110,6 +111,9 @@ def build_from_forms(forms: Path, source: Path, out: Path) -> FormsReport:
     if out.exists():
         raise InputError([Problem("forms_out_exists", params={"path": str(out)})])
     tables, sources, problems = read_tables(source)
+    if "teams" not in tables and "posts" in tables and not problems:
+        tables, problems = _split_posts(tables, sources["posts"])
+        sources["teams"] = sources["posts"]
     problems += [Problem("table_missing", source=str(source),
                          params={"table": t.name, "zh": t.zh})
                  for t in (TEAMS, POSTS) if t.name not in tables and t.name not in sources]
@@ -118,6 +122,7 @@ def build_from_forms(forms: Path, source: Path, out: Path) -> FormsReport:
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        rows = {name: list(frame[ROW]) for name, frame in tables.items()}
         for name, frame in tables.items():
             atomic.write_bytes(stage / f"{name}.csv",
                                atomic.csv_bytes(frame.drop(columns=ROW), True))
@@ -133,12 +138,39 @@ def build_from_forms(forms: Path, source: Path, out: Path) -> FormsReport:
             load_dataset(stage)
         except InputError as err:
             ids = list(_cadres(stage)["cadre_id"])
-            raise InputError([_as_given(p, stage, sources, where, ids, report.added)
+            raise InputError([_as_given(p, stage, sources, rows, where, ids, report.added)
                               for p in err.problems]) from None
         stage.rename(out)
         return report
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _split_posts(tables: dict[str, pd.DataFrame], source: str
+                 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """One sheet or CSV of posts whose rows also give their team (班子名称, 班子类型,
+    所属地区, 系统 …: the `teams` columns) split into the two tables: a team from the
+    first row naming it; a row giving that team another value is a problem naming its
+    row and column."""
+    posts = tables["posts"]
+    names = header_aliases(TEAMS)
+    own = set(header_aliases(POSTS))
+    team_cols = [h for h in posts.columns
+                 if str(h).strip() in names and str(h).strip() not in own]
+    key = next((h for h in posts.columns if header_aliases(POSTS).get(str(h).strip())
+                == "team_id"), None)
+    if not team_cols or key is None:
+        return tables, []
+    problems = []
+    first = posts.drop_duplicates(subset=[key], keep="first")
+    for h in team_cols:
+        want = posts[key].map(dict(zip(first[key], first[h], strict=True)))
+        for i in posts.index[posts[h] != want]:
+            problems.append(Problem("posts_team_differs", source=source,
+                                    row=int(posts.at[i, ROW]), column=str(h),
+                                    params={"team": posts.at[i, key], "column": str(h)}))
+    teams = first[[key, *team_cols, ROW]]
+    return {**tables, "teams": teams, "posts": posts.drop(columns=team_cols)}, problems
 
 
 # ------------------------------------------------------------------ matching
@@ -263,7 +295,8 @@ def _fill_defaults(stage: Path, report: FormsReport, where: dict[str, str]) -> N
 
 
 def _as_given(problem: Problem, stage: Path, sources: dict[str, str],
-              where: dict[str, str], ids: list[str], added: list[str]) -> Problem:
+              rows: dict[str, list[int]], where: dict[str, str], ids: list[str],
+              added: list[str]) -> Problem:
     """A problem of the built data set named where the planner can fix it: the workbook's
     sheet or the source file for teams and posts, the form for a cadre it gave."""
     source = problem.source or ""
@@ -275,5 +308,8 @@ def _as_given(problem: Problem, stage: Path, sources: dict[str, str],
             and ids[row - 2] in added:  # a row a form gave: the form
         return replace(problem, source=where[ids[row - 2]], row=None)
     if m.group(1) in sources:
-        return replace(problem, source=sources[m.group(1)] + m.group(2))
+        given = rows.get(m.group(1), [])
+        if row is not None and 0 <= row - 2 < len(given):  # the source's own row
+            row = int(given[row - 2])
+        return replace(problem, source=sources[m.group(1)] + m.group(2), row=row)
     return replace(problem, source=m.group(1) + ".csv" + m.group(2))
