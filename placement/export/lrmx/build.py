@@ -107,6 +107,8 @@ class FormsReport:
 
 
 def build_from_forms(forms: Path, source: Path, out: Path) -> FormsReport:
+    """The new data set `out` (module docstring); every problem raised at once, named by
+    the form, or by SOURCE's file, sheet, row and column, never by the staging folder."""
     forms, source, out = Path(forms), Path(source), Path(out)
     if out.exists():
         raise InputError([Problem("forms_out_exists", params={"path": str(out)})])
@@ -131,7 +133,7 @@ def build_from_forms(forms: Path, source: Path, out: Path) -> FormsReport:
         before = _cadres(stage)
         where: dict[str, str] = {}
         imported = import_folder(forms, stage, lambda ps: _assign(ps, before, where))
-        report = _report(imported, before, where)
+        report = _report(imported, before)
         report.out = out
         _fill_defaults(stage, report, where)
         try:
@@ -240,8 +242,8 @@ def _new_id(p: Person, taken: set[str]) -> str:
 # ------------------------------------------------------------------ report, defaults
 
 
-def _report(imported: ImportReport, before: pd.DataFrame, where: dict[str, str]
-            ) -> FormsReport:
+def _report(imported: ImportReport, before: pd.DataFrame) -> FormsReport:
+    """Added and changed cadres: a matched cadre's columns compared before and after."""
     report = FormsReport(imported.out, files=imported.files, added=list(imported.new),
                          relations=imported.relations, incumbents=imported.incumbents,
                          warnings=list(imported.warnings))
