@@ -30,6 +30,7 @@ what-ifs, why-nots and alternates, each the cold answer, often sooner).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ from placement.data.dataset import DataSet
 from placement.data.errors import Problem
 from placement.data.loader import load_dataset
 from placement.data.locks import validate_locks
-from placement.data.regions import region_names
+from placement.data.regions import region_id, region_names
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.facts import compute_facts
@@ -51,6 +52,7 @@ from placement.explain.trial import AGE_BANDS, Trial
 from placement.explain.trial import team_profiles as profiles
 from placement.explain.trial import try_member as trial
 from placement.explain.whynot import WhyNot
+from placement.export.lrmx.build import FormsReport, build_from_forms
 from placement.export.lrmx.export import ExportReport
 from placement.export.lrmx.export import export_lrmx as write_lrmx
 from placement.export.lrmx.import_ import ImportReport, import_folder
@@ -90,7 +92,7 @@ __all__ = ["Result", "load", "load_data", "load_checked", "read_scenario", "read
            "alternates", "AlternatesError", "NotReproduced", "solve_in", "prices",
            "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
-           "import_lrmx", "export_lrmx"]
+           "import_lrmx", "import_forms", "export_lrmx"]
 
 
 def load(scenario: Path | str, overrides: Sequence[str] = ()) -> tuple[Scenario, DataSet]:
@@ -303,7 +305,13 @@ def candidates(sc: Scenario, data: DataSet, post: str, conditions: Conditions | 
     `holder_now` says who holds each cadre's post in it. No solve: milliseconds."""
     facts = compute_facts(data, sc.reference_date)
     p = _row(data.posts["post_id"], post, "post")
-    frame = select(rank_candidates(data, sc, facts, p), conditions or Conditions())
+    named = region_names(data)
+    conditions = conditions or Conditions()
+    if conditions.region:  # a region asked for by name (洪洞县) as well as by id
+        conditions = replace(conditions, region=region_id(named, conditions.region))
+    frame = select(rank_candidates(data, sc, facts, p), conditions)
+    frame["region_name"] = frame["region"].map(lambda r: named.get(r, r))
+    frame["home_region_name"] = frame["home_region"].map(lambda r: named.get(r, r))
     if roster is not None:
         held = roster.loc[roster["cadre_id"] != ""].set_index("cadre_id")["post_id"]
         frame["post_after"] = frame["cadre_id"].map(held).fillna("")
@@ -390,7 +398,10 @@ def structure(sc: Scenario, data: DataSet, roster: pd.DataFrame, region: str | N
     rows = [{"key": k, "label": label, "before": _plain(b.loc[k]), "after": _plain(a.loc[k])}
             for k, label in zip(b.index, labels, strict=True)]
     level = "team" if team is not None else "region" if region is not None else "county"
-    return {"level": level, "rows": rows, "charts": structure_charts(b, a, labels, lang)}
+    shown = region if region is not None else (
+        str(regions[keep][0]) if team is not None else None)
+    return {"level": level, "rows": rows, "charts": structure_charts(b, a, labels, lang),
+            "region": shown, "region_name": named.get(shown, shown) if shown else None}
 
 
 def _grouped(profiles: pd.DataFrame, key) -> pd.DataFrame:
@@ -411,6 +422,14 @@ def import_lrmx(folder: Path | str, out: Path | str) -> ImportReport:
     """`placement import-lrmx`: a folder of 任免审批表 into the data set folder `out`
     (cadres and relations written or updated, lrmx_sources.csv beside them)."""
     return import_folder(Path(folder), Path(out))
+
+
+def import_forms(forms: Path | str, posts: Path | str, out: Path | str) -> FormsReport:
+    """`placement import-forms`: a new data set `out` from a folder of 任免审批表 and a
+    workbook of teams and posts (or a data set whose teams, posts and cadres the forms
+    are matched to by name and birth month); the report lists what was added, what
+    changed and the defaults given for the planner to confirm."""
+    return build_from_forms(Path(forms), Path(posts), Path(out))
 
 
 def export_lrmx(result: Result | Path | str, out: Path | str, drafts: bool = False

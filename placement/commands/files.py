@@ -123,11 +123,18 @@ def export_data(source: Annotated[Path, typer.Argument(help="scenario (.toml) or
 
 def import_lrmx(folder: Annotated[Path, typer.Argument(help="folder of .lrmx files")],
                 out: Annotated[Path, typer.Option(help="data set folder to write or update")],
-                lang: Lang = None) -> None:
+                lang: Lang = None,
+                posts: Annotated[Path | None, typer.Option(
+                    help="a workbook of teams and posts, or a data set whose teams, posts "
+                    "and cadres the forms join: OUT is then a new data set, forms matched "
+                    "to cadres by name and birth date")] = None) -> None:
     """Read a folder of 干部任免审批表 (.lrmx) into the cadres (and relations) table."""
     from placement.export.lrmx.import_ import REPORT_FILE, import_folder
 
     msg = choose_language(lang)
+    if posts is not None:
+        _import_forms(folder, posts, out, msg)
+        return
     try:
         rep = import_folder(folder, out)
     except InputError as err:
@@ -152,6 +159,32 @@ def import_lrmx(folder: Annotated[Path, typer.Argument(help="folder of .lrmx fil
     if rep.kept:
         typer.echo(("仅保留在原文件中的字段：" if zh else "fields kept only in the forms: ")
                    + ", ".join(sorted(rep.kept)) + f" ({rep.out / REPORT_FILE})")
+
+
+def _import_forms(folder: Path, posts: Path, out: Path, msg: str) -> None:
+    """`import-lrmx --posts`: a new data set; prints what was added, what changed (ids and
+    columns) and every default given, for the planner to confirm."""
+    from placement.export.lrmx.build import build_from_forms
+
+    try:
+        rep = build_from_forms(folder, posts, out)
+    except InputError as err:
+        _fail(err, msg)
+    for w in rep.warnings:
+        typer.echo(w.render(msg), err=True)
+    zh = msg == "zh"
+    typer.echo(f"已由 {rep.files} 份任免审批表建成数据集 {rep.out}：新增干部 {len(rep.added)} 名，"
+               f"更新 {len(rep.changed)} 名，无变化 {len(rep.unchanged)} 名" if zh else
+               f"built {rep.out} from {rep.files} forms: {len(rep.added)} cadres added, "
+               f"{len(rep.changed)} changed, {len(rep.unchanged)} unchanged")
+    if rep.added:
+        typer.echo(("新增：" if zh else "added: ") + ", ".join(rep.added))
+    for cid, cols in rep.changed.items():
+        typer.echo(("更新 " if zh else "changed ") + f"{cid}: " + ", ".join(cols))
+    for d, ids in rep.defaults:
+        typer.echo(("默认值（请核对）" if zh else "default (please confirm) ")
+                   + f"{d.column} = {d.shown_zh if zh else d.value}: "
+                   + (d.why_zh if zh else d.why_en) + " — " + ", ".join(ids))
 
 
 def export_lrmx(result: Path,

@@ -297,6 +297,22 @@ MESSAGES.update({
                         "现任职务 names a Party office but the party read is not CPC (R-EL10): "
                         "check 政治面貌, 入党时间 or 现任职务; a solve keeps no non-CPC cadre "
                         "in a Party post"),
+    "forms_out_exists": ("{path} 已存在；新数据集请写入一个新的文件夹",
+                         "{path} exists already: a new data set goes to a new folder"),
+    "forms_ambiguous": ("与干部 {ids} 姓名、出生年月均相同，无法确定是哪一位；请在干部表中核对",
+                        "same name and birth month as cadres {ids}: cannot tell which one; "
+                        "check the cadres table"),
+    "forms_same_cadre": ("与 {other} 是同一名干部（{id}，姓名、出生年月相同）；"
+                         "请只保留一份任免审批表",
+                         "the same cadre ({id}, same name and birth month) as {other}: keep "
+                         "one form"),
+    "posts_team_differs": ("班子 {team} 的{column}与该班子第一行所填不同；同一班子各行须一致",
+                           "team {team}: {column} differs from the team's first row; a "
+                           "team's rows must agree"),
+    "forms_not_read": ("未能从任免审批表读出{zh}（{column}），且此项无默认值：请核对该字段，"
+                       "或在干部表中填写",
+                       "{column} ({zh}) could not be read from the form and has no default: "
+                       "check that field, or fill it in the cadres table"),
     "lrmx_out_not_folder": ("{path} 不是文件夹；导入结果写入 CSV 文件夹",
                             "{path} is not a folder; the import writes a folder of CSV files"),
     "lrmx_sources_missing": ("找不到 {path}（由 placement import-lrmx 写入），"

@@ -109,6 +109,29 @@ def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
     return replace(data, checksums=read.checksums)
 
 
+def read_tables(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
+    """The tables of a CSV folder, a workbook or one CSV file (a table named by its stem,
+    else the posts) as text, unchecked (`_row`: spreadsheet row),
+    with the file or sheet each came from and the problems reading them: for building a
+    data set from parts (teams and posts of a workbook, cadres of forms) before
+    `load_dataset` checks the whole."""
+    path = Path(path)
+    if not path.exists():
+        return {}, {}, [Problem("file_missing", params={"path": str(path)})]
+    if path.is_dir():
+        read = _read_folder(path)
+    elif path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
+        read = _read_workbook(path)
+    elif path.is_file() and path.suffix.lower() == ".csv":  # one table: the posts
+        data, problem = _read_bytes(path)
+        frame, problems = _read_csv(data, str(path)) if data is not None else (None, [problem])
+        name = _table_name(path.stem) or "posts"
+        return ({name: frame} if frame is not None else {}, {name: str(path)}, problems)
+    else:
+        return {}, {}, [Problem("bad_path", source=str(path), params={"path": str(path)})]
+    return read.tables, read.sources, read.problems
+
+
 @dataclass
 class _Read:
     tables: dict[str, pd.DataFrame]

@@ -73,3 +73,16 @@ def region_names(data: DataSet) -> dict[str, str]:
     """{region id: name} of a data set, with `regions.csv` beside it."""
     folder = data_folder(data)
     return team_region_names(data.teams, region_names_file(folder) if folder else None)[0]
+
+
+def region_id(names: dict[str, str], text: str) -> str:
+    """The region a planner means by `text`: its id, its name (洪洞县) or the name without
+    its 县/区/市 (洪洞); `text` itself when none matches (no region then filters to
+    nothing, as an unknown id does)."""
+    text = text.strip()
+    if text in names:
+        return text
+    for region, name in sorted(names.items()):
+        if text in (name, re.sub(r"[县区市]$", "", name)):
+            return region
+    return text

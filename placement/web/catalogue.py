@@ -14,6 +14,7 @@ import typing
 from pathlib import Path
 
 from placement.data.errors import InputError, Problem
+from placement.data.regions import region_names
 from placement.data.rule_basis import basis
 from placement.data.rule_words import CHOICES, PRIORITY_LEVELS, SHARES, param_words
 from placement.data.rules import CATALOGUE, RULE_NAMES
@@ -128,6 +129,8 @@ def find(data, text: str, limit: int = 20) -> dict:
                              on="team_id", how="left")
     holder = posts[posts["incumbent_id"] != ""].set_index("incumbent_id")
     cad = data.cadres[["cadre_id", "name", "gender", "rank", "region"]].copy()
+    named = region_names(data)
+    cad["region_name"] = cad["region"].map(lambda r: named.get(r, r))
     cad["post_id"] = cad["cadre_id"].map(holder["post_id"]).fillna("")
     cad["title"] = cad["cadre_id"].map(holder["title"]).fillna("")
     cad["team"] = cad["cadre_id"].map(holder["team"]).fillna("")

@@ -259,12 +259,17 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
                 files: list[tuple[str, str]], problems_json) -> tuple[int, dict]:
     """An upload (`files`: name, base64 content) kept as datasets/`stem` with its scenario
     scenarios/`stem`.toml (`name` = `shown`): built in a private folder and moved into
-    place with one rename, then its scenario written. Returns (201, body), or (422, the
-    problems the import and loader found, named as uploaded); raises `Refused` (422 a
-    bad file, 409 the name taken meanwhile)."""
+    place with one rename, then its scenario written. Forms (.lrmx) with a workbook, CSV
+    tables of teams and posts (and cadres, if any) or one CSV of posts with their teams'
+    columns build a new data set
+    (`api.import_forms`: forms matched to cadres by name and birth date); the answer then
+    holds its `report` (added, changed, defaults to confirm). Returns (201, body), or
+    (422, the problems the import and loader found, named as uploaded); raises `Refused`
+    (422 a bad file, 409 the name taken meanwhile)."""
     target = root / "datasets" / stem
     sc_path = root / "scenarios" / f"{stem}.toml"
     stage = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=target.parent))
+    built = stage.with_name(stage.name + ".built")
     forms = stage / "lrmx"
     forms.mkdir()
     try:
@@ -278,30 +283,34 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
             (forms if lrmx else stage).joinpath(name).write_bytes(raw)
         books = list(stage.glob("*.xlsx"))
         has_forms = any(forms.iterdir())
-        if has_forms and books:
-            raise refused(422, "任免审批表（.lrmx）须与 CSV 表格一起上传，不能与工作簿一起上传。",
-                          "forms (.lrmx) go with CSV tables, not a workbook")
-        source = books[0] if len(books) == 1 and len(files) == 1 else stage
+        csvs = list(stage.glob("*.csv"))
+        source = books[0] if len(books) == 1 and not csvs else stage
+        if has_forms and len(csvs) == 1 and not books:  # one table of posts (and teams)
+            source = csvs[0]
+        report, folder = None, stage
         try:
             if has_forms:
-                api.import_lrmx(forms, stage)
-            data = api.read_dataset(source)
-            if has_forms:  # the forms' paths as they will be once moved into place
-                _moved_sources(stage / "lrmx_sources.csv", stage, target)
+                report = api.import_forms(forms, source, built).to_dict()
+                forms.rename(built / "lrmx")
+                # the forms' paths as they will be once moved into place
+                _moved_sources(built / "lrmx_sources.csv", stage, target)
+                source = folder = built
             else:
                 forms.rmdir()
-            data_ref = f"../datasets/{stem}" + (f"/{source.name}" if source != stage else "")
+            data = api.read_dataset(source)
+            data_ref = f"../datasets/{stem}" + (f"/{source.name}" if source != folder
+                                                 else "")
             text = scenario_text({"name": shown, "data": data_ref,
                                   "reference_date": _reference_date(reference_date)})
-            check = stage / ".scenario.toml"  # the same text, read against the staged data
+            check = folder / ".scenario.toml"  # the same text, read against the staged data
             check.write_text(text.replace(f"../datasets/{stem}", ".", 1), "utf-8")
             api.read_scenario(check)
             check.unlink()
         except InputError as err:
             return 422, {"ok": False, "problems": problems_json(
-                [_as_uploaded(p, stage) for p in err.problems])}
+                [_as_uploaded(p, folder) for p in err.problems])}
         try:
-            stage.rename(target)  # one rename: the data set is whole or absent
+            folder.rename(target)  # one rename: the data set is whole or absent
         except OSError:
             raise Refused(409, None) from None
         try:
@@ -309,12 +318,16 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
-        return 201, {"ok": True, "scenario": stem, "label": shown,
-                     "counts": {t: len(data.table(t))
-                                for t in ("teams", "posts", "cadres", "relations", "fit")},
-                     "forms": len(list((target / "lrmx").glob("*"))) if has_forms else 0}
+        body = {"ok": True, "scenario": stem, "label": shown,
+                "counts": {t: len(data.table(t))
+                           for t in ("teams", "posts", "cadres", "relations", "fit")},
+                "forms": len(list((target / "lrmx").glob("*"))) if has_forms else 0}
+        if report is not None:
+            body["report"] = report
+        return 201, body
     finally:
         shutil.rmtree(stage, ignore_errors=True)  # gone already when kept
+        shutil.rmtree(built, ignore_errors=True)
 
 
 def forms_zip(folder: Path) -> None:
@@ -342,7 +355,7 @@ def _as_uploaded(problem: Problem, stage: Path) -> Problem:
     private staging folder's path; the scenario's (the form's reference date) by its
     field alone."""
     source = problem.source or ""
-    if source.startswith(str(stage / ".scenario.toml")):
+    if source.startswith(str(stage / ".scenario.toml")) or source == str(stage):
         source = ""
     elif source.startswith(str(stage) + "/"):
         source = source[len(str(stage)) + 1:]

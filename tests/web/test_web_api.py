@@ -16,6 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -359,7 +361,11 @@ def test_structure_by_county_then_team_in_charts(client, base_run):
     r01 = client.get(f"/api/v1/runs/{run_id}/structure", params={"region": "R01"}).json()
     r01_teams = [t for t in teams if t["region"] == "R01"]
     assert [r["key"] for r in r01["rows"]] == [t["team_id"] for t in r01_teams]
+    # the county is named for the page's breadcrumb, as in the by-county rows
+    name = next(r["label"] for r in by_county["rows"] if r["key"] == "R01")
+    assert (r01["region"], r01["region_name"]) == ("R01", name) and name != "R01"
     one = client.get(f"/api/v1/runs/{run_id}/structure", params={"team": "R01-DW"}).json()
+    assert (one["region"], one["region_name"]) == ("R01", name)
     row = one["rows"][0]
     want = next(t for t in r01_teams if t["team_id"] == "R01-DW")
     assert (row["after"]["young"], row["after"]["avg_age"]) == (want["young_after"],
@@ -425,10 +431,12 @@ def _form(path: Path, name: str) -> dict:
 
 
 def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
-    """The mini CSV tables with one 任免审批表 for cadre 0002 (tests/test_lrmx.py: the
-    form makes her 钱丽华 of 民盟): imported as `import-lrmx` does, validated, kept; a
-    run on it (R-TC2 as a target: the mini set is infeasible with it hard) gives
-    forms.zip with one form per moving cadre, hers the uploaded one filled in."""
+    """The mini CSV tables with one 任免审批表 for cadre 0002 (C002.lrmx of tests/test_lrmx.py
+    with her name and birth month, under another file name: the form makes her a 民盟
+    member): matched to her by name and birth month, validated, kept, the answer saying
+    what changed; a run on it (R-TC2 as a target: the mini set is infeasible with it
+    hard) gives forms.zip with one form per moving cadre, hers the uploaded one filled
+    in."""
     bad = client.post("/api/v1/datasets", json={
         "name": "mini-badform", "reference_date": "2026-09-01",
         "files": _files(MINI) + [_form(LRMX / "bad" / "D001.lrmx", "0002.lrmx")]})
@@ -436,13 +444,16 @@ def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
     assert "mini-badform" not in [s["name"] for s in client.get("/api/v1/scenarios").json()]
     resp = client.post("/api/v1/datasets", json={
         "name": "mini-forms", "reference_date": "2026-09-01",
-        "files": _files(MINI) + [_form(LRMX / "good" / "C002.lrmx", "0002.lrmx")]})
+        "files": _files(MINI) + [_hers("hers.lrmx")]})
     assert resp.status_code == 201, resp.text
     assert resp.json()["forms"] == 1
+    report = resp.json()["report"]
+    assert report["added"] == [] and [c["cadre"] for c in report["changed"]] == ["0002"]
+    assert "政治面貌" in report["changed"][0]["columns_zh"]
     rows = client.get("/api/v1/candidates", params={
         "scenario": "mini-forms", "post": "P01", "limit": 100}).json()["rows"]
     her = next(r for r in rows if r["cadre_id"] == "0002")
-    assert (her["name"], her["party"]) == ("钱丽华", "民盟")
+    assert (her["name"], her["party"]) == ("李秀英", "民盟")
     run_id = client.post("/api/v1/runs", json={
         "scenario": "mini-forms", "set": ["rules.R-TC2.mode=target"]}).json()["id"]
     follow(client, run_id)
@@ -450,13 +461,69 @@ def test_upload_with_lrmx_forms_then_download_the_filled_forms(client):
     got = client.get(f"/api/v1/runs/{run_id}/files/forms.zip")
     assert got.status_code == 200
     book = zipfile.ZipFile(io.BytesIO(got.content))
-    assert sorted(book.namelist()) == sorted(
-        [f"{m['cadre_id']}.lrmx" for m in moves] + ["lrmx_export.csv"])
     assert "0002" in {m["cadre_id"] for m in moves}
-    hers = book.read("0002.lrmx").decode("gb2312")  # her own form (GB2312), filled in
+    # her own form (GB2312) under its own name, filled in; drafts for the others
+    assert sorted(book.namelist()) == sorted(
+        [f"{m['cadre_id']}.lrmx" for m in moves if m["cadre_id"] != "0002"]
+        + ["hers.lrmx", "lrmx_export.csv"])
+    hers = book.read("hers.lrmx").decode("gb2312")
     listing = book.read("lrmx_export.csv").decode("utf-8-sig").splitlines()
     new_post = next(line for line in listing if line.startswith("0002,")).split(",")[2]
-    assert "钱丽华" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers
+    assert "李秀英" in hers and f"<NiRenZhiWu>{new_post}</NiRenZhiWu>" in hers
+
+
+def _hers(name: str) -> dict:
+    """C002.lrmx (GB2312) made the form of mini's 0002, 李秀英 born 1976-08."""
+    text = (LRMX / "good" / "C002.lrmx").read_bytes().decode("gb2312")
+    text = text.replace("<XingMing>钱丽华</XingMing>", "<XingMing>李秀英</XingMing>", 1)
+    text = text.replace("1977.08", "1976.08", 1)
+    return {"name": name, "content": base64.b64encode(text.encode("gb2312")).decode()}
+
+
+def test_candidates_filter_and_name_regions_by_name(client):
+    """The region filter takes the county's name (洪洞县, or 洪洞) as well as its id, and
+    each row names the regions it gives by id."""
+    ask = {"scenario": "linfen", "post": "R07-ZF-01", "limit": 1000}
+    by_id = client.get("/api/v1/candidates", params=ask | {"region": "R07"}).json()["rows"]
+    assert by_id and {r["region_name"] for r in by_id} == {"洪洞县"}
+    for name in ("洪洞县", "洪洞"):
+        rows = client.get("/api/v1/candidates", params=ask | {"region": name}).json()["rows"]
+        assert [r["cadre_id"] for r in rows] == [r["cadre_id"] for r in by_id]
+
+
+def test_forms_with_a_posts_workbook_build_a_data_set_and_say_what_they_added(client):
+    """Forms and a workbook of teams and posts only (no cadres table): a new data set,
+    the answer listing the cadres added and the defaults to confirm."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, table in (("班子", "teams"), ("职位", "posts")):
+        frame = pd.read_csv(MINI / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "posts":
+            frame["incumbent_id"] = ""
+        ws = book.create_sheet(sheet)
+        ws.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            ws.append(list(row))
+    buf = io.BytesIO()
+    book.save(buf)
+    resp = client.post("/api/v1/datasets", json={
+        "name": "表格加任免表", "reference_date": "2026-09-01",
+        "files": [{"name": "职位表.xlsx", "content": base64.b64encode(buf.getvalue()).decode()},
+                  _hers("甲.lrmx"), _form(LRMX / "good" / "C001.lrmx", "乙.lrmx")]})
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["counts"]["cadres"] == 2 and body["forms"] == 2
+    report = body["report"]
+    assert len(report["added"]) == 2 and report["changed"] == []
+    assert {d["column"] for d in report["defaults"]} >= {"file_ok", "matters_ok", "candidate"}
+    assert "李秀英" not in resp.text and "赵文涛" not in resp.text
+    alone = client.post("/api/v1/datasets", json={
+        "name": "只有任免表", "reference_date": "2026-09-01", "files": [_hers("甲.lrmx")]})
+    assert alone.status_code == 422
+    problems = alone.json()["problems"]
+    assert sorted((p["code"], p["file"]) for p in problems) == [
+        ("table_missing", ""), ("table_missing", "")]
+    assert "职位" in alone.text and "datasets" not in alone.text
 
 
 def test_lock_settings_read_back_as_the_locks_they_came_from():

@@ -75,7 +75,10 @@ def not_files(folder: Path) -> list[Problem]:
             if p.suffix.lower() in SUFFIXES and (p.is_symlink() or not p.is_file())]
 
 
-def import_folder(folder: Path, out: Path) -> ImportReport:
+def import_folder(folder: Path, out: Path, assign=None) -> ImportReport:
+    """The forms of `folder` into the data set folder `out`. `assign(persons)`, when
+    given, sets each form's `cadre_id` (matching it to a cadre already in `out`) and
+    returns the problems that stop the import (`placement.export.lrmx.build`)."""
     folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise InputError([Problem("file_missing", params={"path": str(folder)})])
@@ -88,7 +91,10 @@ def import_folder(folder: Path, out: Path) -> ImportReport:
     if not files:
         raise InputError([Problem("lrmx_no_files", source=str(folder))])
     persons = [read_person(p, folder) for p in files]
-    errors = _duplicate_ids(persons) + [e for p in persons for e in p.errors]
+    errors = [e for p in persons for e in p.errors]
+    if assign is not None and not errors:
+        errors = assign(persons)
+    errors = _duplicate_ids(persons) + errors
     if errors:
         _write_report(out, persons)
         raise InputError(errors)

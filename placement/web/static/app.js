@@ -8,7 +8,8 @@ const T = {
     tab_result: "方案", tab_compare: "比较", tab_history: "历史", solve: "求解",
     cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
     upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
-    forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
+    forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入",
+    imp_added: "新增干部", imp_changed: "更新", imp_default: "默认值（请核对）", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
     rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
     prices_title: "规则代价", prices_go: "计算当前方案的规则代价", prices_wait: "逐条放宽一步重新求解…",
     price_where: "范围", price_cost: "对目标值的影响", price_estimate: "对偶估计", price_words: "说明",
@@ -52,7 +53,8 @@ const T = {
     tab_result: "Roster", tab_compare: "Compare", tab_history: "History", solve: "Solve",
     cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
     validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
-    up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported", name: "Name",
+    up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported",
+    imp_added: "Cadres added", imp_changed: "Changed", imp_default: "Default (please confirm)", name: "Name",
     refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
     prices_title: "What each rule costs", prices_go: "Price the rules of the open run",
     prices_wait: "each rule relaxed one step and re-solved…", price_where: "Where",
@@ -296,10 +298,24 @@ async function upload() {
     $("#upload-msg").textContent = `${t("uploaded")}: ${res.label ?? res.scenario}`;
     await loadScenarios(res.scenario);
     if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
+    showImport(res.report);
   } else {
     $("#upload-msg").innerHTML = "";
     $("#problems").innerHTML = problemTable(res.problems);
   }
+}
+
+// What an upload of forms added, changed and gave a default to (ids and columns only),
+// each line built as text: the planner confirms the defaults before solving.
+function showImport(rep) {
+  const list = $("#import-report");
+  list.replaceChildren();
+  if (!rep) return;
+  const zh = S.lang === "zh";
+  const line = (text) => { const li = document.createElement("li"); li.textContent = text; list.append(li); };
+  line(`${t("imp_added")} ${rep.added.length}: ${rep.added.join(", ")}`);
+  for (const c of rep.changed) line(`${t("imp_changed")} ${c.cadre}: ${(zh ? c.columns_zh : c.columns).join(zh ? "、" : ", ")}`);
+  for (const d of rep.defaults) line(`${t("imp_default")} ${zh ? d.column_zh : d.column} = ${zh ? d.value_zh : d.value} (${zh ? d.why_zh : d.why_en}): ${d.cadres.join(", ")}`);
 }
 
 // --- the working state, kept on the server (a reload finds the work where it was) ----
@@ -721,7 +737,8 @@ async function loadStructure(where = {}) {
   const q = new URLSearchParams({ lang: S.lang, ...where });
   const res = await call("GET", `/api/v1/runs/${S.run.id}/structure?${q}`);
   const crumbs = [`<a href="#" data-where="{}">${t("all_counties")}</a>`];
-  if (where.region || where.team) crumbs.push(`<a href="#" data-where='${JSON.stringify({ region: where.region ?? where.team.split("-")[0] })}'>${esc(where.region ?? where.team.split("-")[0])}</a>`);
+  // the county by its name (洪洞县), the region id only in the link's data
+  if (res.region) crumbs.push(`<a href="#" data-where='${esc(JSON.stringify({ region: res.region }))}'>${esc(res.region_name)}</a>`);
   if (where.team) crumbs.push(esc(where.team));
   $("#crumbs").innerHTML = crumbs.join(" › ");
   const head = `<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => `<th>${t(f)}</th>`).join("")}</tr>`;
