@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from placement.data.rule_words import param_words
 from placement.data.scenario import Scenario
 from placement.meaning import team_rules
 
@@ -68,9 +69,11 @@ def one_step(rule: str, sc: Scenario) -> Step | None:
         name = COUNTS[rule]
         now = int(getattr(r, name))
         if now > _FLOOR.get(rule, 0):
+            # in the planner's words (the rules editor's labels), not the parameter name
+            zh, en, unit_zh, unit_en = param_words(rule, name)
             return Step(rule, (f"rules.{rule}.{name}={now - 1}",),
-                        f"{name} 由 {now} 降为 {now - 1}",
-                        f"{name} lowered from {now} to {now - 1}")
+                        f"{zh}{now}{unit_zh}→{now - 1}{unit_zh}",
+                        f"{en} {now} → {now - 1} {unit_en}".rstrip())
     return None
 
 
