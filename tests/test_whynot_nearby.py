@@ -153,7 +153,8 @@ def test_the_cold_forced_solve_of_a_close_to_proposal_prices_its_changes(
 
 def test_why_not_of_a_roster_its_scenario_does_not_give_back_is_refused(close_to_run):
     """A roster no optimum has (the close-to run's, with the eligible candidate of least
-    fit put into R01-DW-04) is not priced as if it were: refused, naming the post."""
+    fit put into R01-DW-04) is not priced as if it were: refused, naming the post; an
+    excluded pair is still answered (its rules, with no solve)."""
     from placement import api
     from placement.explain.alternates import NotReproduced
 
@@ -168,3 +169,8 @@ def test_why_not_of_a_roster_its_scenario_does_not_give_back_is_refused(close_to
     with pytest.raises(NotReproduced) as err:
         api.why_not(sc, data, cadre, post, roster=roster, start_from=base)
     assert post in err.value.posts
+    # A pair the rules exclude is answered all the same: that answer is of no roster.
+    removed = run.pairs.removed.iloc[0]
+    c, p = data.cadres["cadre_id"].iat[removed["cadre"]], data.posts["post_id"].iat[removed["post"]]
+    excluded = api.why_not(sc, data, c, p, roster=roster, start_from=base)
+    assert not excluded.eligible and excluded.excluded_by

@@ -29,9 +29,11 @@ import pandas as pd
 
 from placement.checker import CheckReport, check_roster
 from placement.data.dataset import DataSet
+from placement.data.locks import validate_locks
 from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
-from placement.eligibility.pairs import LOCK_EXEMPT
+from placement.eligibility.facts import Facts, compute_facts
+from placement.eligibility.pairs import LOCK_EXEMPT, Pairs, eligible_pairs
 from placement.explain.alternates import (
     Alternates,
     AlternatesError,
@@ -120,19 +122,30 @@ def why_not_of(sc: Scenario, data: DataSet, roster: pd.DataFrame, cadre_id: str,
     tie, or a run solved close to another), and its answer is then of another roster.
     The run's scenario is proposed again as the run was; the whole roster must come
     back (every line is in the "before" figures), else `NotReproduced` names the posts
-    that differ."""
-    base = _proposed_again(sc, data, roster, start_from)
+    that differ. A pair the rules exclude is answered first, without a solve: that
+    answer is of no roster."""
+    cadre_id, post_id = resolve_pair(data, cadre_id, post_id)
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, validate_locks(sc, data)[0], facts)
+    c = int(pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id))
+    why = excluded_by(sc, data, facts, pairs, c,
+                      int(pd.Index(data.posts["post_id"]).get_loc(post_id)))
+    if why is not None:
+        return WhyNot(cadre_id, post_id, False, why).named(Names(data))
+    base = _proposed_again(sc, data, roster, start_from, (facts, pairs))
     _refuse_other(roster, base.roster, roster["post_id"].astype(str).tolist())
     return why_nots(sc, data, [(cadre_id, post_id)], base)[0]
 
 
 def _proposed_again(sc: Scenario, data: DataSet, roster: pd.DataFrame,
-                    start_from: pd.DataFrame | None) -> Proposal:
+                    start_from: pd.DataFrame | None,
+                    eligible: tuple[Facts, Pairs] | None = None) -> Proposal:
     """`sc` proposed as a run of it was: with the run's `start_from` (its changes against
     it are in the objective), and among equally good rosters the one closest to the
-    run's `roster` (the run's own, when it is an optimum)."""
+    run's `roster` (the run's own, when it is an optimum). `eligible`: `sc`'s facts and
+    pairs when the caller has them."""
     base = propose(sc, data, explain=False, start_from=start_from,
-                   keep_close_to=roster[["post_id", "cadre_id"]])
+                   keep_close_to=roster[["post_id", "cadre_id"]], eligible=eligible)
     if base.roster is None:
         raise AlternatesError("the run's scenario has no roster now")
     return base
