@@ -187,10 +187,13 @@ def _why_not_of(run_id, sc, data, roster, cadre, post, close_to):
     kept to it), or 409 in words when the re-solve cannot give that roster back."""
     try:
         return api.why_not(sc, data, cadre, post, roster=roster, start_from=close_to)
-    except api.NotReproduced as err:
-        raise fail(409, f"求解 {run_id} 未达最优，重新求解给出的 {'、'.join(err.posts)} "
+    except api.NotReproduced as err:  # the whole roster is compared: name a few posts
+        shown = "、".join(err.posts[:5]) + (f" 等 {len(err.posts)} 个职位" if len(err.posts) > 5
+                                            else "")
+        raise fail(409, f"求解 {run_id} 未达最优，重新求解给出的 {shown} "
                    "任职人与该次名单不同，无法按该次名单回答“为何不是此人”；请重新求解至最优。",
-                   f"no why-not of run {run_id}'s roster: {err}") from None
+                   f"no why-not of run {run_id}'s roster: {len(err.posts)} posts differ, "
+                   f"{', '.join(err.posts[:5])} first") from None
     except api.AlternatesError as err:
         raise fail(409, "此方案现已无可行名单，无法回答“为何不是此人”。",
                    f"no why-not for run {run_id}: {err}") from None
