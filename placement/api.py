@@ -71,7 +71,7 @@ from placement.export.report.svg import paired_bars, pyramid
 from placement.meaning.posts import with_rule_warnings
 from placement.pipeline.prices import price_list
 from placement.pipeline.propose import propose
-from placement.pipeline.questions import alternates_of
+from placement.pipeline.questions import alternates_of, why_not_of
 from placement.pipeline.questions import why_not as explain_why_not
 from placement.pipeline.run import solve_in as run_in_session
 from placement.pipeline.run import solve_result, validate_baseline
@@ -185,10 +185,17 @@ def diff(a: Result | Path | str, b: Result | Path | str,
     return diff_results(ra, rb, names)
 
 
-def why_not(sc: Scenario, data: DataSet, cadre: str, post: str) -> WhyNot:
+def why_not(sc: Scenario, data: DataSet, cadre: str, post: str,
+            roster: pd.DataFrame | None = None,
+            start_from: pd.DataFrame | None = None) -> WhyNot:
     """Why is `cadre` not in `post` (`placement why-not`): the excluding rules, or the
-    objective change, the lines that change and the targets that move when forced."""
-    return explain_why_not(sc, data, cadre, post)
+    objective change, the lines that change and the targets that move when forced.
+    `roster`: a result's roster of `sc` (solved with `start_from` when it was), the one
+    the answer is of (else a fresh solve's); raises `NotReproduced` when the scenario no
+    longer gives that roster (a run stopped early)."""
+    if roster is None:
+        return explain_why_not(sc, data, cadre, post)
+    return why_not_of(sc, data, roster, cadre, post, start_from)
 
 
 def alternates(sc: Scenario, data: DataSet, roster: pd.DataFrame, k: int = 2,

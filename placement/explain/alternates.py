@@ -49,8 +49,8 @@ class AlternatesError(ValueError):
 
 
 class NotReproduced(AlternatesError):
-    """Alternates asked of a run's roster: its holder of these posts is not the one the
-    run's scenario gives again (the run stopped before its optimum)."""
+    """Alternates or a why-not asked of a run's roster: its holder of these posts is not
+    the one the run's scenario gives again (the run stopped before its optimum)."""
 
     def __init__(self, posts: list[str]):
         super().__init__("the run's holder is not the optimum's at " + ", ".join(posts)

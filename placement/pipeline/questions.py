@@ -29,9 +29,11 @@ import pandas as pd
 
 from placement.checker import CheckReport, check_roster
 from placement.data.dataset import DataSet
+from placement.data.locks import validate_locks
 from placement.data.names import Names, resolve_pair
 from placement.data.scenario import Scenario
-from placement.eligibility.pairs import LOCK_EXEMPT
+from placement.eligibility.facts import Facts, compute_facts
+from placement.eligibility.pairs import LOCK_EXEMPT, Pairs, eligible_pairs
 from placement.explain.alternates import (
     Alternates,
     AlternatesError,
@@ -82,7 +84,7 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
             roster, objective, status = nearby.forced(c, p)
         else:
             forced = propose(forced_trial(sc, cadre_id, post_id), data, explain=False,
-                             keep_close_to=base.roster)
+                             keep_close_to=base.roster, start_from=base.baseline)
             roster, status = forced.roster, forced.status.value
             objective = forced.outcome.levels[0].value if forced.outcome else None
         return compare(sc, data, cadre_id, post_id, base.roster,
@@ -103,22 +105,60 @@ def alternates_of(sc: Scenario, data: DataSet, roster: pd.DataFrame, k: int,
     Linfen a post's first alternates often cost +0), and a run solved close to another
     (`start_from`, the workbench's "close to") is not the fresh optimum at all; priced
     on a fresh solve, the run's own holder came back as alternate no. 1 (R01-DW-04,
-    R-TC5 min_women=3 close to the base run). So the scenario is proposed again with the
-    run's `start_from`, ties kept to `roster`, and every post asked about must have
-    the run's holder; a post whose holder the re-solve does not give back (a run
-    stopped before its optimum) is refused, naming the posts, rather than answered
-    for another holder."""
+    R-TC5 min_women=3 close to the base run). So the scenario is proposed again as the
+    run was (`_proposed_again`), and every post asked about must have the run's holder;
+    a post whose holder the re-solve does not give back (a run stopped before its
+    optimum) is refused, naming the posts, rather than answered for another holder."""
+    base = _proposed_again(sc, data, roster, start_from)
+    _refuse_other(roster, base.roster, posts_in_scope(base.roster, scope, data))
+    return find_alternates(base, k, scope)
+
+
+def why_not_of(sc: Scenario, data: DataSet, roster: pd.DataFrame, cadre_id: str,
+               post_id: str, start_from: pd.DataFrame | None = None) -> WhyNot:
+    """`why_not` of `roster` (a run's roster: post_id, cadre_id): its objective is the
+    "before", its holder of the post the one displaced, its lines the ones that change.
+    Why: as for `alternates_of`, a fresh solve of `sc` may hold the posts otherwise (a
+    tie, or a run solved close to another), and its answer is then of another roster.
+    The run's scenario is proposed again as the run was; the whole roster must come
+    back (every line is in the "before" figures), else `NotReproduced` names the posts
+    that differ. A pair the rules exclude is answered first, without a solve: that
+    answer is of no roster."""
+    cadre_id, post_id = resolve_pair(data, cadre_id, post_id)
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, validate_locks(sc, data)[0], facts)
+    c = int(pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id))
+    why = excluded_by(sc, data, facts, pairs, c,
+                      int(pd.Index(data.posts["post_id"]).get_loc(post_id)))
+    if why is not None:
+        return WhyNot(cadre_id, post_id, False, why).named(Names(data))
+    base = _proposed_again(sc, data, roster, start_from, (facts, pairs))
+    _refuse_other(roster, base.roster, roster["post_id"].astype(str).tolist())
+    return why_nots(sc, data, [(cadre_id, post_id)], base)[0]
+
+
+def _proposed_again(sc: Scenario, data: DataSet, roster: pd.DataFrame,
+                    start_from: pd.DataFrame | None,
+                    eligible: tuple[Facts, Pairs] | None = None) -> Proposal:
+    """`sc` proposed as a run of it was: with the run's `start_from` (its changes against
+    it are in the objective), and among equally good rosters the one closest to the
+    run's `roster` (the run's own, when it is an optimum). `eligible`: `sc`'s facts and
+    pairs when the caller has them."""
     base = propose(sc, data, explain=False, start_from=start_from,
-                   keep_close_to=roster[["post_id", "cadre_id"]])
+                   keep_close_to=roster[["post_id", "cadre_id"]], eligible=eligible)
     if base.roster is None:
         raise AlternatesError("the run's scenario has no roster now")
-    wanted = posts_in_scope(base.roster, scope, data)
-    ours = roster.set_index("post_id")["cadre_id"].astype(str)
-    again = base.roster.set_index("post_id")["cadre_id"].astype(str)
-    differ = [p for p in wanted if ours.get(p) != again.get(p)]
+    return base
+
+
+def _refuse_other(roster: pd.DataFrame, again: pd.DataFrame, posts: Sequence[str]) -> None:
+    """`NotReproduced` naming the `posts` whose holder in `again` (the re-solve) is not
+    the one in `roster` (the run's; a vacancy reads as "")."""
+    ours = roster.set_index("post_id")["cadre_id"].fillna("").astype(str)
+    theirs = again.set_index("post_id")["cadre_id"].fillna("").astype(str)
+    differ = [p for p in posts if ours.get(p) != theirs.get(p)]
     if differ:
         raise NotReproduced(differ)
-    return find_alternates(base, k, scope)
 
 
 def _base_report(sc: Scenario, data: DataSet, base: Proposal, kept: dict | None

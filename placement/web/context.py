@@ -111,13 +111,16 @@ class Context:
             raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
 
     # --- questions that re-solve a run's proposal --------------------------------
-    def why_not(self, rec, cadre: str, post: str):
-        """`api.why_not` of the run's scenario, answered by the warm worker."""
+    def why_not(self, rec, cadre: str, post: str, held: dict[str, str] | None = None):
+        """`api.why_not` of the run's scenario, answered by the warm worker. `held`
+        (`holders` of the run's roster): the answer only when the worker's proposal is
+        that roster, else None (and None when the worker is busy or absent): the caller
+        answers of the run's own roster."""
         def cold(sc, data):
             known(data, cadre, post)
-            return api.why_not(sc, data, cadre, post)
+            return api.why_not(sc, data, cadre, post) if held is None else None
 
-        return self._asked(rec, "why_not", (cadre, post), cold)
+        return self._asked(rec, "why_not", (cadre, post, held), cold)
 
     def alternates(self, rec, post: str, k: int):
         """The `k` alternates of `post` in the run's scenario (a table), answered by the

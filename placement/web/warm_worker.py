@@ -130,10 +130,20 @@ def _known(s, cadre: str | None, post: str) -> None:
         raise Missing("post", post)
 
 
-def why_not(s, cadre: str, post: str):
-    """Why is `cadre` not in `post`: the session's `why_nots` (`api.why_not`'s answer)."""
+def holders(roster) -> dict[str, str]:
+    """A roster's holder of each post (a vacancy as ""): what tells two rosters apart."""
+    return roster.set_index("post_id")["cadre_id"].fillna("").astype(str).to_dict()
+
+
+def why_not(s, cadre: str, post: str, held: dict[str, str] | None = None):
+    """Why is `cadre` not in `post`: the session's `why_nots` (`api.why_not`'s answer).
+    `held` (`holders` of a run's roster): None unless the session's proposal is that
+    roster (a why-not of an eligible pair is of one roster: its "before" figures)."""
     _known(s, cadre, post)
-    return s.why_nots([(cadre, post)])[0]
+    answer = s.why_nots([(cadre, post)])[0]
+    if held is not None and answer.eligible and holders(s.base.roster) != held:
+        return None
+    return answer
 
 
 def alternates(s, k: int, post: str):

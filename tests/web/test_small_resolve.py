@@ -88,3 +88,27 @@ def test_alternates_of_a_close_to_run_are_of_its_own_roster(client, base):
     assert {a["holder_id"] for a in alt} == {holder}
     assert holder not in {a["cadre_id"] for a in alt}
     assert all(a["incumbent"] is False for a in alt)
+
+
+def test_why_not_of_a_close_to_run_is_of_its_own_roster(client, base):
+    """The planner's day: R-TC5 min_women=3 close to the base run, then why-not of the
+    cadre a fresh solve of that what-if puts in R01-DW-04 (the base run's holder when the
+    close-to run moved him). Answered of a fresh solve, the run's holder was not the one
+    displaced and nothing changed; of the run's roster, its holder makes way."""
+    run_id = client.post("/api/v1/runs", json={
+        "scenario": "linfen", "set": ["rules.R-TC5.min_women=3"],
+        "close_to": base["id"]}).json()["id"]
+    assert follow(client, run_id)["status"] == "done"
+    fresh = client.post("/api/v1/runs", json={
+        "scenario": "linfen", "set": ["rules.R-TC5.min_women=3", "weights.change=200"]}
+    ).json()["id"]
+    assert follow(client, fresh)["status"] == "done"
+    holder, other = roster(client, run_id)["R01-DW-04"], roster(client, fresh)["R01-DW-04"]
+    assert holder != other  # the case: a fresh solve holds the post otherwise
+    why = client.get(f"/api/v1/runs/{run_id}/why-not",
+                     params={"cadre": other, "post": "R01-DW-04"}).json()
+    assert why["eligible"] is True
+    summary = client.get(f"/api/v1/runs/{run_id}").json()["summary"]
+    assert why["objective_before"] == summary["objective"]
+    lines = {r["post_id"]: (r["before"], r["after"]) for r in why["changed_lines"]}
+    assert lines["R01-DW-04"] == (holder, other)

@@ -151,3 +151,25 @@ def test_a_run_waits_for_a_question_but_not_for_another_run():
     warm.in_run = True  # the same lock, now held by a run
     t0 = time.monotonic()
     assert not warm.take(5.0) and time.monotonic() - t0 < 1.0
+
+
+def test_the_worker_answers_why_not_of_its_own_proposal_only():
+    """A run's why-not is of the run's roster: the worker answers an eligible pair only
+    when its session's proposal is that roster (else None, and the server answers of the
+    run's roster); an excluded pair's answer is of no roster and comes back either way."""
+    from placement import api
+    from placement.web.warm_worker import holders, why_not
+
+    s = api.session(*api.load(LINFEN, []), lazy=True)
+    roster, pairs = s.base.roster, s.base.pairs
+    cadres, posts = s.data.cadres["cadre_id"], s.data.posts["post_id"]
+    chosen = set(s.base.outcome.chosen.tolist())
+    i = next(i for i in range(len(pairs)) if i not in chosen)
+    cadre, post = cadres.iat[int(pairs.cadre[i])], posts.iat[int(pairs.post[i])]
+    held = holders(roster)
+    assert why_not(s, cadre, post, held).eligible
+    other = held | {post: ""}  # another roster: the post left vacant
+    assert why_not(s, cadre, post, other) is None
+    removed = pairs.removed.iloc[0]
+    excluded = why_not(s, cadres.iat[removed["cadre"]], posts.iat[removed["post"]], other)
+    assert excluded is not None and not excluded.eligible

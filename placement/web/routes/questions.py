@@ -12,6 +12,7 @@ from placement.data.rules import RULE_NAMES
 from placement.data.schema import RELATIONS
 from placement.web.context import Context, answers, fail, known, records
 from placement.web.schemas import ValidateRequest
+from placement.web.warm_worker import holders
 
 
 def router(ctx: Context) -> APIRouter:
@@ -104,8 +105,23 @@ def router(ctx: Context) -> APIRouter:
 
     @r.get("/runs/{run_id}/why-not", responses=answers(404, 409, 422))
     def why_not(run_id: str, cadre: str, post: str) -> dict:
-        """Why is `cadre` not in `post` under this run's scenario (`placement why-not`)."""
-        w = ctx.why_not(ctx.record(run_id), cadre, post)
+        """Why is `cadre` not in `post` in this run's roster (`placement why-not`): its
+        objective before, its holder displaced (`api.why_not` of the run's roster, with
+        its close-to roster; a fresh solve may hold the posts otherwise)."""
+        rec = ctx.record(run_id)
+        roster = ctx.roster(run_id)
+        if roster is None:  # no roster to be of: the scenario's answer
+            w = ctx.why_not(rec, cadre, post)
+        else:
+            sc, data = ctx.load(rec.scenario, rec.settings)
+            known(data, cadre, post)
+            close_to = ctx.close_to(run_id, data)
+            # The warm worker answers from its session's proposal: kept only when that
+            # proposal is the run's roster (a run solved close to another, or a tie met
+            # otherwise, is answered here of the run's own roster).
+            w = ctx.why_not(rec, cadre, post, holders(roster)) if close_to is None else None
+            if w is None:
+                w = _why_not_of(run_id, sc, data, roster, cadre, post, close_to)
         return {"cadre": w.cadre, "post": w.post, "eligible": w.eligible,
                 "excluded_by": _named(w.excluded_by, "rule"),
                 "objective_before": w.objective_before, "objective_after": w.objective_after,
@@ -164,6 +180,23 @@ def _named(codes, key: str) -> list[dict]:
     """Rule codes with their Chinese and English names (the code itself when unnamed)."""
     return [{key: c, "name_zh": RULE_NAMES.get(c, (c, c))[0],
              "name_en": RULE_NAMES.get(c, (c, c))[1]} for c in codes]
+
+
+def _why_not_of(run_id, sc, data, roster, cadre, post, close_to):
+    """`api.why_not` of the run's own roster (its scenario, its close-to roster, ties
+    kept to it), or 409 in words when the re-solve cannot give that roster back."""
+    try:
+        return api.why_not(sc, data, cadre, post, roster=roster, start_from=close_to)
+    except api.NotReproduced as err:  # the whole roster is compared: name a few posts
+        shown = "、".join(err.posts[:5]) + (f" 等 {len(err.posts)} 个职位" if len(err.posts) > 5
+                                            else "")
+        raise fail(409, f"求解 {run_id} 未达最优，重新求解给出的 {shown} "
+                   "任职人与该次名单不同，无法按该次名单回答“为何不是此人”；请重新求解至最优。",
+                   f"no why-not of run {run_id}'s roster: {len(err.posts)} posts differ, "
+                   f"{', '.join(err.posts[:5])} first") from None
+    except api.AlternatesError as err:
+        raise fail(409, "此方案现已无可行名单，无法回答“为何不是此人”。",
+                   f"no why-not for run {run_id}: {err}") from None
 
 
 def _of_roster(run_id, sc, data, roster, k, post, close_to):
