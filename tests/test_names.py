@@ -152,7 +152,7 @@ def test_a_shortfall_cause_names_the_team_the_cadres_went_to():
 def test_alternate_reasons_and_report_places_carry_names(mini):
     names = Names(mini)
     terms = {"fit": -10.0, "penalty": 5.0, "moves": 1, "releases": 0}
-    row = {"objective_change": -15.0, "fit": 40, "lines_changed": 1}
+    row = {"objective_change": -15.0, "fit": 40, "lines_changed": 1, "incumbent": False}
     out = _reasons(row, True, [("R-TC5", "T02", 1)], 50, terms, names)
     assert out["reason_zh"].split("；")[-1] == (f"R-TC5 {_rule_zh('R-TC5')} "
                                                f"@T02（洪洞县人民政府） 缺口增加 1")

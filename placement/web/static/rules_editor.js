@@ -9,11 +9,24 @@ const RE_WORDS = {
   zh: { basis: "依据", sources: "出处", custom: "自定", weight_says: "每缺 1 个扣 {w} 分，约等于 {n} 个职位的人岗相适度（每个职位至多 100 分）",
     weight_none: "不计入目标", weight_hard: "必须满足的规则不计分", other_systems: "其他（用、分隔）", yes: "是", no: "否",
     undo: "撤销", undo_empty: "没有可撤销的改动", lock_must: "锁定", lock_forbid: "不得任", lock_keep: "保持不变", holds: "任", why: "理由",
-    close_price: "在前一方案基础上调整（每变动一个职位扣 {w} 分）", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）" },
+    close_price: "在前一方案基础上调整（每变动一个职位扣 {w} 分）", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）",
+    "solver.engine": "求解器：{v}", "solver.time_limit": "求解时限 {v} 秒", "solver.workers": "并行线程 {v} 个",
+    "solver.seed": "随机种子 {v}", "solver.relative_gap": "允许差距 {v}", "solver.log": "求解日志：{v}",
+    "reference_date": "基准日期 {v}", objective: "目标方式：{v}", "weights.fit": "人岗相适度每分 {v} 分",
+    "weights.move": "可留任者调整每人扣 {v} 分", "weights.release": "无职位安排每人另扣 {v} 分",
+    "fit.specialty": "人岗相适：专业占比 {v}", "fit.experience": "人岗相适：经历占比 {v}",
+    "fit.assessment": "人岗相适：考核占比 {v}", "fit.approval": "人岗相适：民主测评占比 {v}" },
   en: { basis: "Basis", sources: "Source", custom: "custom", weight_says: "each unit short costs {w} points, about the fit of {n} posts (at most 100 each)",
     weight_none: "not in the objective", weight_hard: "a rule that must hold costs no points", other_systems: "others (separated by 、)", yes: "yes", no: "no",
     undo: "Undo", undo_empty: "nothing to undo", lock_must: "Locked", lock_forbid: "Barred", lock_keep: "Kept as is", holds: "holds", why: "reason",
-    close_price: "close to the earlier run ({w} points per changed post)", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)" },
+    close_price: "close to the earlier run ({w} points per changed post)", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)",
+    "solver.engine": "solver: {v}", "solver.time_limit": "time limit {v} s", "solver.workers": "{v} worker threads",
+    "solver.seed": "random seed {v}", "solver.relative_gap": "allowed gap {v}", "solver.log": "solver log: {v}",
+    "reference_date": "reference date {v}", objective: "objective: {v}", "weights.fit": "{v} points per fit point",
+    "weights.move": "{v} points per sitting cadre moved though allowed to stay",
+    "weights.release": "{v} more points per sitting cadre left without a post",
+    "fit.specialty": "fit: specialty share {v}", "fit.experience": "fit: experience share {v}",
+    "fit.assessment": "fit: assessment share {v}", "fit.approval": "fit: approval share {v}" },
 };
 const rw = (k) => RE_WORDS[S.lang][k] ?? k;
 const UNDO_DEPTH = 20;
@@ -180,6 +193,9 @@ function settingWords(text) {
   }
   if (key === "locks.keep") return `${rw("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
   if (key === "weights.change") return rw("close_price").replace("{w}", value);
+  // the scenario's other settings (solver, weights, fit, date) in words; an engine's name
+  // (highs, cpsat) stays as it is
+  if (Object.hasOwn(RE_WORDS[S.lang], key)) return rw(key).replace("{v}", value);
   return text;
 }
 
