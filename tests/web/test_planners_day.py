@@ -154,6 +154,7 @@ def test_a_planners_day(server, tmp_path):
         page.click("#confirm-defaults")  # the planner has read the defaults: she confirms
         page.wait_for_function("/默认值已确认/.test(document.querySelector("
                                "'#defaults-confirmed').textContent)")
+        shot("defaults-confirmed")
 
         # 2. The base run.
         solve(page)
@@ -278,7 +279,7 @@ def test_a_planners_day(server, tmp_path):
         browser.close()
 
     print(f"screenshots in {SHOTS}: {', '.join(shots)}")
-    assert len(shots) >= 12
+    assert len(shots) >= 13
     (SHOTS / "english-words.txt").write_text(
         "".join(f"{k}: {' '.join(v)}\n" for k, v in sorted(found.items())), "utf-8")
     assert not found, found
