@@ -55,6 +55,19 @@ def test_every_section_is_there(page, result):
                                      for name in holders)
 
 
+RULE_CODE = re.compile(r"R-(?:EL|TC|RO|AV|RS)\d")
+
+
+def test_the_chinese_page_names_rules_without_codes(page, result):
+    """The 规则达标 table names each rule in Chinese; no rule code anywhere in the text a
+    committee reads (the English page keeps the code beside the name)."""
+    text = re.sub(r"<style.*?</style>|<[^>]*>", " ", page, flags=re.S)
+    assert not RULE_CODE.findall(text)
+    rules = page.split('<section id="rules">')[1].split("</section>")[0]
+    assert "女干部配备" in rules
+    assert "R-TC5" in build_report_html(result, "en").split('<section id="rules">')[1]
+
+
 def test_english_page(result):
     page = build_report_html(result, "en")
     assert 'lang="en"' in page and "Roster with reasons" in page and "Age pyramid" in page

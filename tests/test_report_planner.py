@@ -22,6 +22,7 @@ from placement.export.report.content import rules_frame
 from placement.export.report.data import load_result
 from placement.export.report.diff_report import write_diff_report
 from placement.export.report.html import build_report_html
+from placement.export.report.labels import rule_name
 from placement.export.report.planner import (
     base_changes,
     planner_cards,
@@ -110,7 +111,7 @@ def test_report_only_rule_is_information(base):
     assert rs1["verdict"] == "仅供参考" and rs1["shortfall"] is None and rs1["where"] == ""
     assert rs1["achieved_text"] == f"{raw['achieved']}/{raw['required']}"
     page = build_report_html(base, "zh")
-    row = re.search(r"<tr class=\"info\"><td class=\"nw\">R-RS1</td>.*?</tr>", page)
+    row = re.search(rf"<tr class=\"info\"><td[^>]*>{rule_name('R-RS1', 'zh')}</td>.*?</tr>", page)
     assert row and "<td>—</td>" in row.group(0)  # no bar, no percentage
 
 

@@ -74,6 +74,8 @@ PARAMS: dict[str, tuple[str, str, str, str]] = {
     "votes": ("得票情况如何处理", "what the votes do", "", ""),
     "whole_term": ("正职任期内不调整", "heads stay the whole term", "", ""),
     "term_start": ("任期起始日期", "start of the term", "", ""),
+    "promotion_weight": ("任期内已调整者再提拔，每人扣分", "points per cadre promoted again "
+                         "within the term", "分", "points"),
     "heads": ("每个正职配后备干部", "reserves per head", "名", "people"),
     "deputies": ("每个副职配后备干部", "reserves per deputy", "名", "people"),
 }

@@ -291,6 +291,9 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
         try:
             if has_forms:
                 report = api.import_forms(forms, source, built).to_dict()
+                # kept with the data set: the defaults are confirmed later, maybe after a reload
+                atomic.write_bytes(built / IMPORT_FILE,
+                                   json.dumps(report, ensure_ascii=False).encode("utf-8"))
                 forms.rename(built / "lrmx")
                 # the forms' paths as they will be once moved into place
                 _moved_sources(built / "lrmx_sources.csv", stage, target)
@@ -328,6 +331,47 @@ def add_dataset(root: Path, stem: str, shown: str, reference_date: str,
     finally:
         shutil.rmtree(stage, ignore_errors=True)  # gone already when kept
         shutil.rmtree(built, ignore_errors=True)
+
+
+IMPORT_FILE = "import.json"  # an upload of forms: its report (ids and column names only)
+CONFIRMED_FILE = "defaults_confirmed.json"  # the planner confirmed the report's defaults
+
+
+def _uploaded(root: Path, stem: str) -> Path:
+    """The folder of the uploaded data set `stem`; 404 when there is none."""
+    folder = root / "datasets" / stem
+    if stem.startswith(".") or Path(stem).name != stem or not folder.is_dir():
+        raise refused(404, "没有这个上传的数据集。", f"no uploaded data set {stem}")
+    return folder
+
+
+def imported(root: Path, stem: str) -> dict:
+    """What an upload of forms reported (`report`, None for an upload without forms) and
+    whether its stated defaults were confirmed (`confirmed`: when, and which columns);
+    both None for a scenario with no uploaded data set of its name (a sample, a saved
+    what-if): nothing was imported."""
+    folder = root / "datasets" / stem
+    if stem.startswith(".") or Path(stem).name != stem:
+        raise refused(404, "没有这个上传的数据集。", f"no uploaded data set {stem}")
+    read = lambda name: (json.loads((folder / name).read_text("utf-8"))  # noqa: E731
+                         if (folder / name).is_file() else None)
+    return {"report": read(IMPORT_FILE), "confirmed": read(CONFIRMED_FILE)}
+
+
+def confirm_defaults(root: Path, stem: str) -> dict:
+    """The planner's confirmation of the defaults an upload of forms gave (档案审核通过 是,
+    纳入考察 是 …), recorded in the data set's folder with the time and the columns, so
+    the page shows them confirmed after a reload and on another browser. 409 when the
+    upload gave no default to confirm."""
+    folder = _uploaded(root, stem)
+    report = imported(root, stem)["report"]
+    if not report or not report.get("defaults"):
+        raise refused(409, "此数据集没有需要确认的默认值。", "no defaults to confirm")
+    record = {"at": time.strftime("%Y-%m-%d %H:%M", time.localtime()),
+              "columns": [d["column"] for d in report["defaults"]]}
+    atomic.write_bytes(folder / CONFIRMED_FILE,
+                       json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    return {"report": report, "confirmed": record}
 
 
 def forms_zip(folder: Path) -> None:

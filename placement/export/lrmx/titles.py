@@ -34,6 +34,7 @@ import pandas as pd
 
 from placement.data.regions import team_region_names
 from placement.data.schema import NON_PARTY_VALUES, PARTY_ALIASES, PARTY_CPC, RANK_ALIASES, RANKS
+from placement.meaning.posts import MILITARY_TITLE
 
 COUNTY_KINDS_SYSTEM = {"county_party": "党委", "county_gov": "政府", "county_npc": "人大",
                        "county_cppcc": "政协"}
@@ -133,6 +134,9 @@ RULES: tuple[Rule, ...] = (
     Rule(r"副局长$", "dept", "deputy", "副科", "副处"),
 )
 
+# The system of a post filled through the military (a title naming 人武部): its holder is
+# an active-duty officer, whatever the team's own system (the generator's word).
+MILITARY_LINE = "人武"
 # Department words -> system, for units the data set has no team for.
 DEPT_SYSTEMS: dict[str, str] = {
     "财政": "财政", "发展和改革": "经济", "发改": "经济", "农业农村": "农业", "农业": "农业",
@@ -236,6 +240,8 @@ class TitleReader:
         if hit:
             team, (post_title, grade, rank) = hit
             system = str(self.teams.at[team, "system"]) if team in self.teams.index else ""
+            if MILITARY_TITLE in post_title:  # 人武部部长: an officer, not the team's line
+                system = MILITARY_LINE
             return _with_rank(Title(bare, region, place, self.teams.at[team, "kind"], grade,
                                     rank, system, team, post_title, party=party,
                                     rank_from="posts"), explicit)

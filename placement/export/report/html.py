@@ -165,9 +165,16 @@ CELL_CLASS = {k: "n nw" for k in ("required_text", "achieved_text", "shortfall",
               } | {"rule_name": ""}
 
 
+def _rule_keys(keys: tuple[str, ...], lang: str) -> list[str]:
+    """The columns a rule table shows: the Chinese page names a rule by its Chinese name
+    only (a committee reads 女干部配备, not R-TC5); the English page keeps the code beside
+    the name, and report.xlsx's working tables keep it in both."""
+    return [k for k in keys if not (k == "rule" and lang == "zh")]
+
+
 def _rules(res: Result, lang: str) -> str:
     r = rules_frame(res, lang)
-    keys = [k for k in RULE_KEYS if k != "where"]
+    keys = _rule_keys(tuple(k for k in RULE_KEYS if k != "where"), lang)
     head = "".join(f"<th>{word(k, lang)}</th>" for k in keys)
     head += f"<th>{word('met', lang)}</th><th>{word('where', lang)}</th>"
     if "cause" in r:
@@ -261,8 +268,8 @@ def _prices(res: Result, lang: str) -> str:
     """What each rule costs (prices.csv): a line per rule, then the dearest places of each
     team minimum, each in words, with the LP estimate beside the exact price."""
     frame = prices_frame(res, lang)
-    keys = ("rule", "rule_name", "price_where", "price_cost", "price_estimate", "price_fit",
-            "price_lines", "price_words", "price_note")
+    keys = _rule_keys(("rule", "rule_name", "price_where", "price_cost", "price_estimate",
+                       "price_fit", "price_lines", "price_words", "price_note"), lang)
     head = "".join(f"<th>{esc(word(k, lang))}</th>" for k in keys)
     numbers = ("price_cost", "price_estimate", "price_fit", "price_lines")
 

@@ -160,6 +160,26 @@ def router(ctx: Context) -> APIRouter:
                 uploading.discard(stem)
         return JSONResponse(body, status)
 
+    @r.get("/datasets/{name}/import", responses=answers(404))
+    def imported(name: str) -> dict:
+        """An uploaded data set's import report (`report`: cadres added, changed, the
+        stated defaults; None for an upload without forms, or a scenario with no upload
+        of its name) and `confirmed` (when the planner confirmed the defaults, and which
+        columns; None before)."""
+        try:
+            return workspace.imported(ws.root, name)
+        except workspace.Refused as err:
+            raise HTTPException(err.status, err.detail) from None
+
+    @r.post("/datasets/{name}/confirm", responses=answers(404, 409, write=True))
+    def confirm(name: str) -> dict:
+        """The planner confirms the defaults the upload of forms gave (the button
+        确认默认值): recorded in the data set's folder; the answer as `GET …/import`."""
+        try:
+            return workspace.confirm_defaults(ws.root, name)
+        except workspace.Refused as err:
+            raise HTTPException(err.status, err.detail) from None
+
     @r.get("/search", responses=answers(404, 422))
     def search(scenario: str, q: str = Query(min_length=1), limit: int = 20) -> dict:
         """Cadres and posts whose id, name, title or team contains `q`."""

@@ -9,7 +9,7 @@ const T = {
     cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
     upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
     forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入",
-    imp_added: "新增干部", imp_changed: "更新", imp_default: "默认值（请核对）", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
+    imp_added: "新增干部", imp_changed: "更新", imp_default: "默认值（请核对）", confirm_defaults: "确认默认值", defaults_confirmed: "默认值已确认", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
     rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
     prices_title: "规则代价", prices_go: "计算当前方案的规则代价", prices_wait: "逐条放宽一步重新求解…",
     price_where: "范围", price_cost: "对目标值的影响", price_estimate: "对偶估计", price_words: "说明",
@@ -54,7 +54,7 @@ const T = {
     cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
     validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
     up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported",
-    imp_added: "Cadres added", imp_changed: "Changed", imp_default: "Default (please confirm)", name: "Name",
+    imp_added: "Cadres added", imp_changed: "Changed", imp_default: "Default (please confirm)", confirm_defaults: "Confirm the defaults", defaults_confirmed: "Defaults confirmed", name: "Name",
     refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
     prices_title: "What each rule costs", prices_go: "Price the rules of the open run",
     prices_wait: "each rule relaxed one step and re-solved…", price_where: "Where",
@@ -271,6 +271,9 @@ async function chooseScenario() {
   S.changes = {};
   renderRules();
   saveState();
+  // an uploaded data set's import report and whether its defaults were confirmed
+  const imp = await call("GET", `/api/v1/datasets/${encodeURIComponent(S.scenario)}/import`);
+  showImport(imp.report, imp.confirmed);
   await validate();
 }
 
@@ -298,7 +301,6 @@ async function upload() {
     $("#upload-msg").textContent = `${t("uploaded")}: ${res.label ?? res.scenario}`;
     await loadScenarios(res.scenario);
     if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
-    showImport(res.report);
   } else {
     $("#upload-msg").innerHTML = "";
     $("#problems").innerHTML = problemTable(res.problems);
@@ -307,15 +309,26 @@ async function upload() {
 
 // What an upload of forms added, changed and gave a default to (ids and columns only),
 // each line built as text: the planner confirms the defaults before solving.
-function showImport(rep) {
+function showImport(rep, confirmed) {
   const list = $("#import-report");
   list.replaceChildren();
+  $("#confirm-defaults").hidden = true;
+  $("#defaults-confirmed").textContent = "";
   if (!rep) return;
   const zh = S.lang === "zh";
   const line = (text) => { const li = document.createElement("li"); li.textContent = text; list.append(li); };
   line(`${t("imp_added")} ${rep.added.length}: ${rep.added.join(", ")}`);
   for (const c of rep.changed) line(`${t("imp_changed")} ${c.cadre}: ${(zh ? c.columns_zh : c.columns).join(zh ? "、" : ", ")}`);
   for (const d of rep.defaults) line(`${t("imp_default")} ${zh ? d.column_zh : d.column} = ${zh ? d.value_zh : d.value} (${zh ? d.why_zh : d.why_en}): ${d.cadres.join(", ")}`);
+  if (!rep.defaults.length) return;
+  // the defaults are the planner's to confirm: a button until she has, then when she did
+  $("#confirm-defaults").hidden = Boolean(confirmed);
+  if (confirmed) $("#defaults-confirmed").textContent = `${t("defaults_confirmed")}（${confirmed.at}）`;
+}
+
+async function confirmDefaults() {
+  const imp = await call("POST", `/api/v1/datasets/${encodeURIComponent(S.scenario)}/confirm`);
+  showImport(imp.report, imp.confirmed);
 }
 
 // --- the working state, kept on the server (a reload finds the work where it was) ----
@@ -700,7 +713,8 @@ async function openRun(id) {
     [`/api/v1/runs/${id}/files/forms.zip`, "forms.zip"],
   ].map(([href, name]) => `<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`).join(" · ");
   renderRoster();
-  $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where)}</td>
+  // a rule short overall is short "all" in shortfalls.csv: said in words (全部)
+  $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where === "all" ? t("all") : r.where)}</td>
     <td>${esc(r.shortfall)}</td><td>${esc(r["cause_" + S.lang])}</td></tr>`).join("");
 }
 
@@ -893,6 +907,7 @@ $("#lang").addEventListener("click", () => {
 $("#scenario").addEventListener("change", guard("#problems", chooseScenario));
 $("#validate").addEventListener("click", guard("#problems", validate));
 $("#upload").addEventListener("click", guard("#upload-msg", upload));
+$("#confirm-defaults").addEventListener("click", guard("#defaults-confirmed", confirmDefaults));
 $("#rules").addEventListener("change", onRuleChange);
 $("#rules").addEventListener("input", onRuleChange);
 $("#save").addEventListener("click", guard("#save-msg", saveScenario));
