@@ -178,7 +178,7 @@ def test_interactive_suite_compares_warm_with_cold(tmp_path, monkeypatch):
         *each, "why-not (one pair)", "alternates (one post, K=2)",
         "alternates (whole roster, K=2)"]
     assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, *[1] * len(each), 1, 1, 1]
-    assert rows[-5].note.startswith("locks.must=") and rows[-6].note.startswith("locks.forbid=")
+    assert rows[-4].note.startswith("locks.must=") and rows[-5].note.startswith("locks.forbid=")
     proposal = rows[0]
     for r in rows:
         assert r.same, r
