@@ -3,10 +3,12 @@ HiGHS instances kept warm between questions.
 
 Why: the workbench turns every question into a click (issue 16), so the answer to the
 next question is what counts. A `Session` solves the scenario once and then answers
-- `what_if(settings)`: the scenario with `--set`-style settings, built as usual (the
-  build is cheap) and solved on the kept HiGHS instances (`placement.solver.warm`:
-  an unchanged block is answered without a search, a block whose numbers changed is
-  changed in place, one whose structure changed is searched anew);
+- `what_if(settings)`: the scenario with `--set`-style settings, taking from the
+  proposal what the settings leave (`placement.meaning.changes`: its facts and pairs,
+  its pairs with added locks applied, its model when only weights changed) and solved
+  on the kept HiGHS instances (`placement.solver.warm`: an unchanged block is
+  answered without a search, a block whose numbers changed is changed in place, one
+  whose structure changed is searched anew);
 - `why_nots(asked)` and `alternates(k, scope)`: re-solves of the proposal's kept MIP
   (`placement.pipeline.questions`, `placement.explain.alternates`), their set-up (the
   MIP as arrays, the regions, the proposal's checker report) made once.
