@@ -189,12 +189,23 @@ class Placement:
 
         Goes through `require`, so in explanation mode the lock is the named literal
         `rule[where]` (rule LOCK_MUST or LOCK_FORBID by default, where "cadre_id->post_id").
-        Forcing in a pair that has no variable cannot hold (`require(..., False)`);
-        forcing it out holds already."""
+        Otherwise the pair's variable is fixed by its domain, not by a row: the model
+        keeps the rows and columns of the model without the lock, so a warm lock
+        what-if changes a bound of the kept HiGHS instance in place
+        (`placement.solver.warm`) instead of searching a new model (issue 29). Fixed
+        both ways, or forcing in a pair that has no variable, cannot hold
+        (`require(..., False)`); forcing it out holds already."""
         rule = rule or ("LOCK_MUST" if value else "LOCK_FORBID")
         where = where or f"{self._cadre_id(cadre)}->{self._post_id(post)}"
         i = self.pair_index(cadre, post)
-        if i >= 0:
+        if i >= 0 and not self.explaining:
+            domain = self.model.proto.variables[int(self.columns[i])].domain
+            v, last = int(bool(value)), len(domain) - 1  # the proto's lists index from 0 up
+            if domain[0] <= v <= domain[last]:
+                domain[0] = domain[last] = v
+            else:
+                self.require(rule, where, False)
+        elif i >= 0:
             self.require(rule, where, self.x[i] == int(bool(value)))
         elif value:
             self.require(rule, where, False)

@@ -22,13 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BASIC = 1
 
 
-def _model(sc, data) -> tuple[MipArrays, list[str]]:
-    """The proposal's model with its weighted objective, as arrays, and its names."""
+def _model(sc, data, pairs: bool = False):
+    """The proposal's model with its weighted objective, as arrays, and its names (and
+    `pairs`: its pair columns and their ids, as `placement.solver.solve` gives them)."""
     pl = propose(sc, data, explain=False).placement
     model = cp_model.CpModel()
     model.proto.copy_from(pl.model.proto)
     set_objective(pl, weighted(pl), model)
-    return mip_arrays(model.proto), [v.name for v in model.proto.variables]
+    out = mip_arrays(model.proto), [v.name for v in model.proto.variables]
+    ids = pl.pairs.post.astype(np.int64) * len(data.cadres) + pl.pairs.cadre
+    return (*out, (pl.columns, ids)) if pairs else out
 
 
 def _lp(m: MipArrays, start: tuple[np.ndarray, np.ndarray] | None = None):
@@ -75,6 +78,31 @@ def test_a_rule_switched_off_or_hard_starts_near_its_optimum(nanpiao, setting):
     warm, warm_iterations, _ = _lp(m1, start)
     assert warm == pytest.approx(cold)
     assert warm_iterations < cold_iterations, (warm_iterations, cold_iterations)
+
+
+def test_a_forbid_lock_carries_each_pair_by_its_cadre_and_post(nanpiao):
+    """A forbid drops one pair column, and every later pair's position moves: by their
+    ids each pair takes its own status, the LP starts nearer its optimum than by
+    positions, and reaches the cold LP's."""
+    sc, data, _, _, _ = nanpiao
+    m0, names0, pairs0 = _model(sc, data, pairs=True)
+    _, _, (cols, rows) = _lp(m0)
+    base = propose(sc, data, explain=False)
+    line = base.roster.query("change != 'stay'").iloc[0]
+    forbid = f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]'
+    m1, names1, pairs1 = _model(override_scenario(sc, [forbid]), data, pairs=True)
+    assert len(pairs1[0]) == len(pairs0[0]) - 1
+    by_ids = carried(m0, names0, cols, rows, m1, names1, pairs0, pairs1)
+    by_positions = carried(m0, names0, cols, rows, m1, names1)
+    old = dict(zip(pairs0[1].tolist(), cols[pairs0[0]].tolist(), strict=True))
+    own = np.array([old[k] for k in pairs1[1].tolist()])
+    assert (own == by_ids[0][pairs1[0]]).mean() > 0.999  # but a surplus basic status
+    cold, cold_iterations, _ = _lp(m1)
+    warm, warm_iterations, _ = _lp(m1, by_ids)
+    _, position_iterations, _ = _lp(m1, by_positions)
+    assert warm == pytest.approx(cold)
+    assert warm_iterations < min(cold_iterations, position_iterations), \
+        (warm_iterations, cold_iterations, position_iterations)
 
 
 def test_a_basis_from_an_unrelated_model_changes_nothing_but_the_time(nanpiao):

@@ -172,10 +172,13 @@ def test_interactive_suite_compares_warm_with_cold(tmp_path, monkeypatch):
         in_scope(roster, scope, data)[:2] if scope == "changed" else
         in_scope(roster, scope, data)))
     rows = interactive("nanpiao", tmp_path, repeat=1, pairs=1, posts=1, time_limit=60)
+    each = [f"what-if: {s}" for s in (*WHAT_IFS, "a forbid", "a lock")]
     assert [r.question for r in rows] == [
         "first proposal", f"what-if ({len(WHAT_IFS)} settings)", "what-if asked again",
-        "why-not (one pair)", "alternates (one post, K=2)", "alternates (whole roster, K=2)"]
-    assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, 1, 1, 1]
+        *each, "why-not (one pair)", "alternates (one post, K=2)",
+        "alternates (whole roster, K=2)"]
+    assert [r.samples for r in rows] == [1, len(WHAT_IFS), 1, *[1] * len(each), 1, 1, 1]
+    assert rows[-4].note.startswith("locks.must=") and rows[-5].note.startswith("locks.forbid=")
     proposal = rows[0]
     for r in rows:
         assert r.same, r

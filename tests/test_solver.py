@@ -405,3 +405,22 @@ def test_the_restricted_mip_is_the_mip_with_the_other_columns_fixed():
                 whole.getInfo().objective_function_value)
         seen.add(status)
     assert seen == {"kOptimal", "kInfeasible"}
+
+
+def test_neighbours_frees_the_short_rows_of_the_free_columns(monkeypatch):
+    """`neighbours` (the fixed rounding's second try): every column of a row no longer
+    than `SHORT_ROW` that holds a free column, none of a longer row's other columns."""
+    from placement.solver import highs
+
+    monkeypatch.setattr(highs, "SHORT_ROW", 3)
+    # rows: {0, 1, 2} short, {2, 3} short, {4, 5, 6, 7} long (4 > 3), {5, 8}
+    rows = [[0, 1, 2], [2, 3], [4, 5, 6, 7], [5, 8]]
+    m = MipArrays(cost=np.zeros(9), lower=np.zeros(9), upper=np.ones(9),
+                  starts=np.array([0, 3, 5, 9, 11], np.int32),
+                  index=np.array([c for r in rows for c in r], np.int32), value=np.ones(11),
+                  row_lower=np.full(4, -np.inf), row_upper=np.ones(4), offset=0.0, scale=1.0)
+    assert highs.neighbours(m, np.array([0])).tolist() == [0, 1, 2]
+    assert highs.neighbours(m, np.array([3])).tolist() == [2, 3]
+    assert highs.neighbours(m, np.array([4])).tolist() == [4]  # its only row is long
+    assert highs.neighbours(m, np.array([2, 6])).tolist() == [0, 1, 2, 3, 6]
+    assert highs.neighbours(m, np.array([5])).tolist() == [5, 8]

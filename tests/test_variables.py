@@ -103,3 +103,19 @@ def test_fix_in_explanation_mode_is_a_named_lock():
     pl.fix(A, P1, False)
     pl.fix(A, P1, True, "LOCK_KEEP", where="P1")
     assert list(pl.assumptions) == ["LOCK_MUST[B->P1]", "LOCK_FORBID[A->P1]", "LOCK_KEEP[P1]"]
+
+
+def test_fix_outside_explanation_mode_fixes_the_domain_and_adds_no_row():
+    """A lock is the pair's domain, so a model with a lock has the rows and columns of
+    the model without it (a warm lock what-if changes a bound in place); fixing one pair
+    both ways cannot hold."""
+    pl = _placement()
+    before = len(pl.model.proto.constraints)
+    pl.fix(B, P1, True)
+    pl.fix(A, P2, False)
+    assert len(pl.model.proto.constraints) == before
+    domains = [list(v.domain) for v in pl.model.proto.variables]
+    assert domains[int(pl.columns[1])] == [1, 1] and domains[int(pl.columns[2])] == [0, 0]
+    pl.fix(B, P1, False)
+    status, _ = _solve(pl)
+    assert status == cp_model.INFEASIBLE

@@ -14,14 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from solving import blocks_scenario
 
 from placement.checker import check_roster
 from placement.data.loader import build_dataset, load_dataset
 from placement.data.scenario_io import load_scenario, override_scenario
+from placement.eligibility.pairs import eligible_pairs, with_locks
 from placement.explain.alternates import find_alternates
 from placement.generate import REFERENCE_DATE, build
+from placement.meaning import changes
 from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_nots
 from placement.pipeline.warm import Session
@@ -103,6 +106,111 @@ def test_an_optimum_within_the_gap_is_kept_as_a_proven_one(session, monkeypatch)
     assert {k: fresh.mip.counts[k] - before[k] for k in before} == \
         {"reused": 1, "updated": 0, "rebuilt": 0}
     assert again.outcome.objective == first.outcome.objective
+
+
+def _same_pairs(a, b) -> None:
+    """Two `Pairs` alike, field by field."""
+    for f in ("cadre", "post", "own", "step", "must", "fit"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
+    assert a.breaks.keys() == b.breaks.keys()
+    for rid in a.breaks:
+        assert np.array_equal(a.breaks[rid], b.breaks[rid]), rid
+    pd.testing.assert_frame_equal(a.removed, b.removed)
+    assert a.lock_conflicts == b.lock_conflicts
+
+
+def _reuse_case(session, setting, monkeypatch):
+    """The warm what-if of `setting`, the cold one, and whether the warm one built its
+    model (`build` called)."""
+    from placement.pipeline import propose as propose_module
+
+    built = []
+    real = propose_module.build
+    monkeypatch.setattr(propose_module, "build", lambda *a, **k: built.append(1) or real(*a, **k))
+    warm = session.what_if(setting)
+    monkeypatch.setattr(propose_module, "build", real)
+    cold = propose(override_scenario(session.sc, [setting]), session.data, explain=False)
+    assert warm.outcome.proven and cold.outcome.proven, setting
+    assert warm.outcome.objective == cold.outcome.objective, setting
+    _same_pairs(warm.pairs, cold.pairs)
+    _checked(warm.scenario, session.data, warm)
+    return warm, cold, bool(built)
+
+
+def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
+    """Team rules and weights leave the facts and pairs (taken as they are); weights
+    alone leave the model (not built again); a pair rule's setting and a pair rule
+    switched off need the pairs anew. Each answer the cold one's, pairs and all."""
+    base = session.base
+    cases = [("rules.R-TC10.mode=off", True, True),  # team rule: pairs kept, model built
+             ("rules.R-TC1.weight=10", True, True),
+             ("weights.move=200", True, False),  # weights only: the model kept too
+             ("weights.fit=2", True, False),
+             ("rules.R-EL1.mode=off", False, True),  # pair rules: eligibility anew
+             ("rules.R-EL9.max_steps=2", False, True)]
+    for setting, kept, builds in cases:
+        warm, cold, built = _reuse_case(session, setting, monkeypatch)
+        assert (warm.pairs is base.pairs) == kept, setting
+        assert (warm.facts is base.facts) == kept, setting
+        assert built == builds, setting
+    # the kept model is left as it was: the proposal's own objective again
+    again = session.what_if(f"weights.move={session.sc.weights.move}")
+    assert again.outcome.objective == base.outcome.objective
+
+
+def test_a_lock_what_if_drops_or_forces_the_kept_pairs(session, monkeypatch):
+    """A forbid of a proposed line, a forbid of a pair no rule allows, a must lock on an
+    eligible pair not proposed: the kept pairs with the lock applied, the same as built
+    anew; a must lock on a pair outside them is built anew."""
+    base, data = session.base, session.data
+    cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
+    line = base.roster.query("change != 'stay'").iloc[0]
+    gone = base.pairs.removed.iloc[0]
+    chosen = np.zeros(len(base.pairs), dtype=bool)
+    chosen[base.outcome.chosen] = True
+    holder = base.facts.p_incumbent[base.pairs.post]
+    free = np.flatnonzero(~chosen & ~base.pairs.own & (holder < 0))
+    forced = free[len(free) // 2]
+
+    def lock(kind, cadre, post):
+        return f'locks.{kind}=[{{cadre="{cadre}", post="{post}"}}]'
+
+    cases = [lock("forbid", line.cadre_id, line.post_id),
+             lock("forbid", cadre_ids[gone.cadre], post_ids[gone.post]),
+             lock("must", cadre_ids[base.pairs.cadre[forced]], post_ids[base.pairs.post[forced]])]
+    for setting in cases:
+        warm, cold, built = _reuse_case(session, setting, monkeypatch)
+        assert warm.facts is base.facts and warm.pairs is not base.pairs, setting
+        assert built, setting
+    outside = lock("must", cadre_ids[gone.cadre], post_ids[gone.post])
+    sc = override_scenario(session.sc, [outside])
+    assert with_locks(base.pairs, data, [], [(cadre_ids[gone.cadre], post_ids[gone.post])]) \
+        is None
+    _same_pairs(session.what_if(outside).pairs, eligible_pairs(data, sc, base.facts))
+
+
+def test_a_change_is_read_stage_by_stage(session):
+    """`placement.meaning.changes` on scenarios: what eligibility and the model read."""
+    sc = session.sc
+
+    def read(*settings):
+        new = override_scenario(sc, list(settings))
+        return changes.eligibility(sc, new), changes.objective_only(sc, new)
+
+    assert read("weights.move=1") == (changes.SAME, True)
+    assert read("solver.time_limit=5", "weights.release=3") == (changes.SAME, True)
+    assert read("rules.R-TC5.min_women=3") == (changes.SAME, False)
+    assert read("allow_release=true") == (changes.SAME, False)
+    assert read('locks.keep=["x"]') == (changes.SAME, False)
+    assert read('locks.forbid=[{cadre="a", post="b"}]') == (changes.LOCKS, False)
+    assert read('locks.must=[{cadre="a", post="b"}]', "weights.move=1") == \
+        (changes.LOCKS, False)
+    assert read("rules.R-EL1.mode=off") == (changes.ANEW, False)
+    assert read("rules.R-AV2.mode=off", "rules.R-TC5.min_women=3") == (changes.ANEW, False)
+    assert read("fit.specialty=0.5") == (changes.ANEW, False)
+    assert read("reference_date=2027-01-01") == (changes.ANEW, False)
+    locked = override_scenario(sc, ['locks.forbid=[{cadre="a", post="b"}]'])
+    assert changes.eligibility(locked, sc) == changes.ANEW  # a lock taken away
 
 
 def test_warm_why_nots_equal_cold_ones(session):

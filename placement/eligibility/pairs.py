@@ -309,3 +309,38 @@ def _apply_locks(data: DataSet, sc: Scenario, facts: Facts, universe: pd.DataFra
         )
         universe = universe.sort_values(["post", "cadre"], ignore_index=True)
     return universe
+
+
+def with_locks(pairs: Pairs, data: DataSet, forbid: list[tuple[str, str]],
+               must: list[tuple[str, str]]) -> Pairs | None:
+    """`pairs` (built by `eligible_pairs` for a scenario) as `eligible_pairs` builds them
+    once the (cadre id, post id) locks `forbid` and `must` are added to that scenario's:
+    forbidden pairs dropped (from the removed ones too: a forbid drops a pair before any
+    rule judges it), must pairs marked and waived from `LOCK_EXEMPT`. None when a must
+    pair is not among `pairs` (a 破格 pair, or one a hard rule removed: built anew).
+
+    Why: a lock is a what-if a planner clicks, and building the pairs again is most of
+    its set-up (issue 29); a lock drops or forces pairs the scenario already judged.
+    The same `Pairs` as built anew (tests/test_warm.py)."""
+    cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
+    n_cadres = len(data.cadres)
+
+    def keys(locks):
+        return np.array([ppos.get_loc(p) * n_cadres + cpos.get_loc(c) for c, p in locks],
+                        dtype=np.int64)
+
+    key = pairs.post.astype(np.int64) * n_cadres + pairs.cadre
+    forced = keys(must)
+    if not np.isin(forced, key).all():
+        return None
+    keep = ~np.isin(key, keys(forbid))
+    removed = pairs.removed
+    gone = np.isin(removed["post"].to_numpy(np.int64) * n_cadres
+                   + removed["cadre"].to_numpy(np.int64), keys(forbid))
+    marked = np.isin(key, forced)[keep]
+    breaks = {rid: m[keep] & ~marked if rid in LOCK_EXEMPT else m[keep]
+              for rid, m in pairs.breaks.items()}
+    return Pairs(cadre=pairs.cadre[keep], post=pairs.post[keep], own=pairs.own[keep],
+                 step=pairs.step[keep], must=pairs.must[keep] | marked, fit=pairs.fit[keep],
+                 breaks=breaks, removed=removed[~gone].reset_index(drop=True),
+                 lock_conflicts=list(pairs.lock_conflicts))

@@ -10,6 +10,7 @@ pipeline.
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -66,7 +67,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             keep_close_to: pd.DataFrame | None = None,
             start_from: pd.DataFrame | None = None,
             cancel: threading.Event | None = None, warm: WarmMip | None = None,
-            eligible: tuple[Facts, Pairs] | None = None) -> Proposal:
+            eligible: tuple[Facts, Pairs] | None = None,
+            built: Placement | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
@@ -78,7 +80,10 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     the model allows (`placement.solver.warm`; `placement.pipeline.warm.Session`).
     `eligible`: the facts and eligible pairs of an earlier proposal whose scenario
     differs from `sc` only where eligibility does not read (the price list's team-rule
-    steps: `placement.pipeline.prices`), taken as they are."""
+    steps: `placement.pipeline.prices`), taken as they are. `built`: the model of an
+    earlier proposal on those facts and pairs whose scenario differs from `sc` in the
+    objective's weights only (`placement.meaning.changes.objective_only`), solved with
+    `sc`'s objective instead of building it again (it is left as it was)."""
     sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
@@ -95,7 +100,11 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
         return Proposal(sc, data, facts, pairs, None, conflicts,
                         times | {"build": 0.0, "solve": 0.0}, relax)
     t0 = time.perf_counter()
-    pl = build(data, sc, facts, pairs)
+    if built is not None:  # a copy: the earlier proposal's own stays as it was
+        pl = copy.copy(built)
+        pl.scenario = sc
+    else:
+        pl = build(data, sc, facts, pairs)
     pl.baseline = start_from
     pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)

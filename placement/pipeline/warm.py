@@ -3,10 +3,12 @@ HiGHS instances kept warm between questions.
 
 Why: the workbench turns every question into a click (issue 16), so the answer to the
 next question is what counts. A `Session` solves the scenario once and then answers
-- `what_if(settings)`: the scenario with `--set`-style settings, built as usual (the
-  build is cheap) and solved on the kept HiGHS instances (`placement.solver.warm`:
-  an unchanged block is answered without a search, a block whose numbers changed is
-  changed in place, one whose structure changed is searched anew);
+- `what_if(settings)`: the scenario with `--set`-style settings, taking from the
+  proposal what the settings leave (`placement.meaning.changes`: its facts and pairs,
+  its pairs with added locks applied, its model when only weights changed) and solved
+  on the kept HiGHS instances (`placement.solver.warm`: an unchanged block is
+  answered without a search, a block whose numbers changed is changed in place, one
+  whose structure changed is searched anew);
 - `why_nots(asked)` and `alternates(k, scope)`: re-solves of the proposal's kept MIP
   (`placement.pipeline.questions`, `placement.explain.alternates`), their set-up (the
   MIP as arrays, the regions, the proposal's checker report) made once.
@@ -28,10 +30,13 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import override_scenario
+from placement.eligibility.pairs import with_locks
 from placement.explain.alternates import Alternates, find_alternates
 from placement.explain.whynot import WhyNot
+from placement.meaning import changes
 from placement.pipeline.propose import Proposal, propose
 from placement.pipeline.questions import why_nots
 from placement.solver.warm import WarmMip
@@ -76,14 +81,34 @@ class Session:
                 same_pairs: bool = False) -> Proposal:
         """The scenario with `settings` (`dotted.key=value`, read as `--set`), proposed
         on the kept HiGHS instances; `keep_close_to` as `propose` reads it (the price
-        list keeps to the proposal, so that a price's changed lines are its own);
-        `same_pairs`: the caller knows the settings leave eligibility as it is (team
-        rules), so the proposal's facts and pairs are used again. Raises `InputError`
-        for a bad key or value."""
-        eligible = (self.base.facts, self.base.pairs) if same_pairs else None
-        return propose(override_scenario(self.sc, settings), self.data, show=show,
-                       explain=False, cancel=cancel, warm=self.mip,
-                       keep_close_to=keep_close_to, eligible=eligible)
+        list keeps to the proposal, so that a price's changed lines are its own).
+        What the settings leave as it was is taken from the proposal
+        (`placement.meaning.changes`): its facts and eligible pairs when eligibility
+        does not read them (team rules, weights; `same_pairs`: the caller knows so),
+        its pairs with the locks added applied when only forbid or must locks were
+        added (`placement.eligibility.pairs.with_locks`), its model when only the
+        objective's weights changed. Raises `InputError` for a bad key or value."""
+        sc, _ = validate_locks(override_scenario(self.sc, settings), self.data)
+        base = self.base
+        eligible, built = self._reused(sc, base, same_pairs)
+        return propose(sc, self.data, show=show, explain=False, cancel=cancel,
+                       warm=self.mip, keep_close_to=keep_close_to, eligible=eligible,
+                       built=built)
+
+    def _reused(self, sc: Scenario, base: Proposal, same_pairs: bool):
+        """The facts and pairs, and the model, of `base` that `sc` leaves as they were
+        (None where it does not): see `what_if`."""
+        touched = changes.SAME if same_pairs else changes.eligibility(base.scenario, sc)
+        if touched == changes.ANEW:
+            return None, None
+        if touched == changes.LOCKS:
+            pairs = with_locks(base.pairs, self.data,
+                               changes.added_locks(base.scenario, sc, "forbid"),
+                               changes.added_locks(base.scenario, sc, "must"))
+            return (None if pairs is None else (base.facts, pairs)), None
+        built = (base.placement if base.placement is not None
+                 and changes.objective_only(base.scenario, sc) else None)
+        return (base.facts, base.pairs), built
 
     def why_nots(self, asked: Sequence[tuple[str, str]]) -> list[WhyNot]:
         """`placement.pipeline.questions.why_nots` on the session's proposal."""

@@ -26,6 +26,7 @@ How each engine's answer reads as a status, and when "optimal" is a proof:
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
@@ -301,7 +302,9 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     total = weighted(pl)
     model = cp_model.CpModel()
     model.proto.copy_from(pl.model.proto)
-    engine = _Engine(pl, model, show, warm.solve if warm is not None else None)
+    engine = _Engine(pl, model, show, None if warm is None else functools.partial(
+        warm.solve, pairs=(pl.columns, pl.pairs.post.astype(np.int64) * len(pl.data.cadres)
+                           + pl.pairs.cadre)))
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

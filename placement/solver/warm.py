@@ -32,6 +32,7 @@ scratch, about as long as cold.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -97,6 +98,21 @@ def digest(m: MipArrays, structure: bool = False) -> bytes:
     return h.digest()
 
 
+def _names(proto, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[str]:
+    """The proto's variables' names; with `pairs` given, those of the other columns only
+    (a pair column is matched by its id: `placement.solver.basis.column_keys`), which on
+    Linfen are 900 of 26k."""
+    variables = proto.variables
+    if pairs is None:
+        return [v.name for v in variables]
+    names = [""] * len(variables)
+    rest = np.ones(len(variables), dtype=bool)
+    rest[pairs[0]] = False
+    for j in np.flatnonzero(rest).tolist():
+        names[j] = variables[j].name
+    return names
+
+
 class _Run:
     """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
     `stop`, `run`, `stopped`): either a kept optimal answer, or a search whose answer is
@@ -104,10 +120,11 @@ class _Run:
 
     def __init__(self, warm: WarmMip, sub: MipArrays, limits: tuple[float, float],
                  known: HighsAnswer | None = None, search: Search | None = None,
-                 prior: np.ndarray | None = None, names: list[str] | None = None):
+                 prior: np.ndarray | None = None, names: Callable[[], list[str]] | None = None,
+                 pairs: tuple[np.ndarray, np.ndarray] | None = None):
         self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
         self.search, self.prior = search, prior  # prior: the instance's last roster
-        self.names = names  # the variables' names when this is the whole model
+        self.names, self.pairs = names, pairs  # the whole model's names and pair ids
         self.stopped = False
 
     def hint(self, values) -> None:
@@ -132,7 +149,7 @@ class _Run:
         if self.stopped:
             self.search.stop()
         answer = self.search.run(show)
-        self.warm._done(self.sub, self.search, answer, self.limits, self.names)
+        self.warm._done(self.sub, self.search, answer, self.limits, self.names, self.pairs)
         return answer
 
 
@@ -150,19 +167,23 @@ class WarmMip:
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
-        # The last whole model's LP basis (model, names, HiGHS's basis, read into statuses
+        # The last whole model's LP basis (model, names, pair ids, HiGHS's basis, read into statuses
         # only when needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: tuple | None = None
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
-              hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+              hint: np.ndarray | dict[int, int] | None = None, show=None,
+              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> HighsAnswer:
+        """`pairs`: the model's pair columns and an id per pair (its cadre and post),
+        by which a whole model searched anew takes the last one's basis
+        (`placement.solver.basis.column_keys`)."""
         with self._busy:
             return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
-                               on_start, hint, show, proto)
+                               on_start, hint, show, proto, pairs)
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
-               show, proto) -> HighsAnswer:
+               show, proto, pairs=None) -> HighsAnswer:
         known = self._known(m, limits)
         if known is not None:
             return known
@@ -180,9 +201,12 @@ class WarmMip:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
-        # The names only where the model is searched whole: a carried basis needs them
-        # (reading the province's 150k names from the proto takes 0.07 s).
-        run = self._run(m, limits, counted=False, names=[v.name for v in proto.variables])
+        # The names only where the model is searched whole, and read only when a carried
+        # basis needs them (reading the province's 150k names from the proto takes
+        # 0.07 s, Linfen's 0.02-0.04 s of a what-if changed in place, which needs none),
+        # the pairs' not at all when their ids are given (`_names`).
+        run = self._run(m, limits, counted=False,
+                        names=functools.cache(lambda: _names(proto, pairs)), pairs=pairs)
         if hint is not None:
             run.hint(hint)
         if on_start is not None:
@@ -200,7 +224,7 @@ class WarmMip:
             return kept[1]
 
     def _run(self, sub: MipArrays, limits: tuple, counted: bool = True,
-             names: list[str] | None = None) -> _Run:
+             names: Callable[[], list[str]] | None = None, pairs=None) -> _Run:
         """A block's run (or the whole model's, when `counted` is False: its kept answer
         was looked for already; `names`, its variables' names)."""
         known = self._known(sub, limits) if counted else None
@@ -215,18 +239,20 @@ class WarmMip:
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
             if names is not None and self._basis is not None:
-                old, old_names, basis = self._basis
-                search.lp_start(*carried(old, old_names, *statuses(basis), sub, names))
+                old, old_names, old_pairs, basis = self._basis
+                search.lp_start(*carried(old, old_names(), *statuses(basis), sub, names(),
+                                         old_pairs, pairs))
         with self._lock:
             self.counts[what] += 1
-        return _Run(self, sub, limits, search=search, prior=prior, names=names)
+        return _Run(self, sub, limits, search=search, prior=prior, names=names, pairs=pairs)
 
     def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
-              limits: tuple, names: list[str] | None = None) -> None:
+              limits: tuple, names: Callable[[], list[str]] | None = None,
+              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
-                self._basis = (sub, names, basis)
+                self._basis = (sub, names, pairs, basis)
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)

@@ -16,7 +16,8 @@ Questions, each a row with medians over its samples:
 - first proposal: `propose` (cold) and a new `Session` (warm), `repeat` times;
 - what-if: each of `WHAT_IFS` asked once in each of `repeat` sessions (the median over
   settings and repeats), and asked again in the same session (`what-if again`: the
-  kept answer);
+  kept answer); then a row per setting (`what-if: …`, medians over the repeats), with
+  the issue's lock what-ifs (`lock_what_ifs`: a forbid, a must lock) asked after them;
 - why-not: `pairs` eligible pairs not in the proposal, seeded;
 - alternates: K=2 for each of `posts` changed posts, seeded;
 - alternates for the whole roster (`whole`): K=2 for every changed post, once (on the
@@ -133,22 +134,29 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
     rows.append(proposal)
     say(f"{name}: first proposal")
 
+    locks = lock_what_ifs(sessions[0].base, seed)
     cold, warm, again, cold_first, same, same_again, kinds = [], [], [], [], True, True, {}
+    each = {setting: ([], [], True) for setting in (*WHAT_IFS, *locks)}
     for session in sessions:
         first = None
-        for setting in WHAT_IFS:
+        for setting in (*WHAT_IFS, *locks):
             before = dict(session.mip.counts)
-            t, w = _timed(lambda s=setting, ses=session: ses.what_if(s))
-            warm.append(t)
+            t_warm, w = _timed(lambda s=setting, ses=session: ses.what_if(s))
             for k, v in session.mip.counts.items():
                 kinds[k] = kinds.get(k, 0) + v - before[k]
-            t, c = _timed(lambda s=setting: propose(override_scenario(sc, [s]), data,
-                                                    explain=False))
-            cold.append(t)
-            same &= _objective(w) == _objective(c)
+            t_cold, c = _timed(lambda s=setting: propose(override_scenario(sc, [s]), data,
+                                                         explain=False))
+            alike = _objective(w) == _objective(c)
+            cs, ws, ok = each[setting]
+            each[setting] = (cs + [t_cold], ws + [t_warm], ok and alike)
+            if setting not in WHAT_IFS:
+                continue
+            warm.append(t_warm)
+            cold.append(t_cold)
+            same &= alike
             if first is None:
                 first = _objective(c)
-                cold_first.append(t)
+                cold_first.append(t_cold)
         t, w = _timed(lambda s=session: s.what_if(WHAT_IFS[0]))
         again.append(t)
         same_again &= _objective(w) == first
@@ -156,6 +164,10 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
     rows.append(_row(name, f"what-if ({len(WHAT_IFS)} settings)", cold, warm, same, note))
     rows.append(_row(name, "what-if asked again", cold_first, again, same_again,
                      "the kept proven answer, no search"))
+    for setting, (cs, ws, ok) in each.items():
+        label = locks.get(setting, setting)
+        rows.append(_row(name, f"what-if: {label}", cs, ws, ok,
+                         setting if setting in locks else ""))
     say(f"{name}: what-ifs")
 
     session = sessions[0]
@@ -203,6 +215,22 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
                          f"routes: {routes}; cold: proposal solved again"))
         say(f"{name}: whole-roster alternates")
     return _finish(rows)
+
+
+def lock_what_ifs(base, seed: int) -> dict[str, str]:
+    """The issue's lock what-ifs on the proposal `base`, {setting: label}: a forbid of
+    its first changed line, and a must lock on a seeded eligible pair it did not
+    propose, on a vacant post."""
+    data, pairs = base.data, base.pairs
+    cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
+    line = base.roster[base.roster["change"] != "stay"].iloc[0]
+    chosen = np.zeros(len(pairs), dtype=bool)
+    chosen[base.outcome.chosen] = True
+    free = np.flatnonzero(~chosen & ~pairs.own & (base.facts.p_incumbent[pairs.post] < 0))
+    i = int(np.random.default_rng(seed).choice(free))
+    return {f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]': "a forbid",
+            f'locks.must=[{{cadre="{cadre_ids[pairs.cadre[i]]}", '
+            f'post="{post_ids[pairs.post[i]]}"}}]': "a lock"}
 
 
 # The web suite's questions (`placement.tools.web_bench`) beside the rows asking the same
