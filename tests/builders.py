@@ -155,3 +155,19 @@ def mini_scenario(folder: Path, name: str = "") -> Path:
     path.write_text(title + 'data = "data"\nreference_date = "2026-09-01"\n'
                     '[rules.R-TC2]\nmode = "target"\n[solver]\ntime_limit = 30\n', "utf-8")
     return path
+
+
+def posts_workbook(folder: Path) -> openpyxl.Workbook:
+    """A posts workbook (sheets 班子 and 职位, docs/data.md) of the data set in `folder`,
+    with every post vacant: what a planner brings with a folder of forms."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, table in (("班子", "teams"), ("职位", "posts")):
+        frame = pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "posts":
+            frame["incumbent_id"] = ""
+        ws = book.create_sheet(sheet)
+        ws.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            ws.append(list(row))
+    return book

@@ -21,6 +21,7 @@ from cli import app
 from placement import api
 from placement.data.errors import InputError
 from placement.data.loader import load_dataset
+from tests.builders import posts_workbook
 
 ROOT = Path(__file__).parent / "data"
 MINI, TEMPLATE = ROOT / "mini", ROOT / "lrmx" / "good" / "C001.lrmx"
@@ -138,16 +139,7 @@ def test_new_cadres_get_stated_defaults_listed_for_confirmation(tmp_path):
 
 
 def test_a_posts_workbook_and_forms_build_a_data_set(tmp_path):
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet, table in (("班子", "teams"), ("职位", "posts")):
-        frame = pd.read_csv(MINI / f"{table}.csv", dtype=str, keep_default_na=False)
-        if table == "posts":
-            frame["incumbent_id"] = ""
-        ws = book.create_sheet(sheet)
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append(list(row))
+    book = posts_workbook(MINI)
     book.save(tmp_path / "posts.xlsx")
     forms = tmp_path / "forms"
     form(forms, "a.lrmx", "王小明", "198802")

@@ -28,12 +28,6 @@ def server(tmp_path_factory):
         yield s
 
 
-@pytest.fixture(scope="module")
-def client(server):
-    c = server.client()
-    yield c
-    c.close()
-
 
 def _run(client, settings: list[str]) -> tuple[str, list[dict]]:
     run_id = client.post("/api/v1/runs", json={"scenario": "linfen", "set": settings}

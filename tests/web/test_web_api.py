@@ -16,13 +16,13 @@ import time
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from cli import app as cli_app
 from placement.data.rules import CATALOGUE
+from tests.builders import posts_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 LINFEN = ROOT / "scenarios" / "linfen.toml"
@@ -408,7 +408,6 @@ def test_lock_reasons_reach_the_roster_reason_column(client, base_run):
 def test_a_keep_reason_on_a_team_goes_to_each_of_its_lines():
     """`keep_reasons` may name a team: every line of it says so; a lock without a
     reason, or on no line, changes nothing."""
-    import pandas as pd
 
     from placement.web.runner import with_lock_reasons
 
@@ -494,16 +493,7 @@ def test_candidates_filter_and_name_regions_by_name(client):
 def test_forms_with_a_posts_workbook_build_a_data_set_and_say_what_they_added(client):
     """Forms and a workbook of teams and posts only (no cadres table): a new data set,
     the answer listing the cadres added and the defaults to confirm."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet, table in (("班子", "teams"), ("职位", "posts")):
-        frame = pd.read_csv(MINI / f"{table}.csv", dtype=str, keep_default_na=False)
-        if table == "posts":
-            frame["incumbent_id"] = ""
-        ws = book.create_sheet(sheet)
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append(list(row))
+    book = posts_workbook(MINI)
     buf = io.BytesIO()
     book.save(buf)
     resp = client.post("/api/v1/datasets", json={
