@@ -135,7 +135,9 @@ def _targets_moved(a: pd.DataFrame | None, b: pd.DataFrame | None) -> list[str]:
 
 def _words(row: dict, data: DataSet, required: int | None) -> tuple[str, str]:
     """The line as a planner reads it: "R05 的第3名本地干部：目标值 −41、人岗相适 −41，需另动
-    3 人" (the rule's cost is what relaxing it gains, with the sign turned)."""
+    3 人" (the rule's cost is what relaxing it gains, with the sign turned). The Chinese
+    words name the rule, not its id: they go into report.html and the page, which a
+    committee reads; the English keep the id beside the name."""
     names = Names(data)
     rule, where = row["rule"], row["where"]
     cost, fit, lines = 0.0 - row["price"], 0.0 - row["fit"], row["lines_changed"]
@@ -143,14 +145,14 @@ def _words(row: dict, data: DataSet, required: int | None) -> tuple[str, str]:
     if row["kind"] == "place" and rule in team_rules.LABELS:
         label = team_rules.LABELS[rule]
         nth = f"第{required}名" if required else ""
-        head_zh = f"{names.beside(where, 'zh')}的{nth}{label.one_zh}（{rule}）"
+        head_zh = f"{names.beside(where, 'zh')}的{nth}{label.one_zh}"  # the rule by its name
         head_en = (f"{names.beside(where, 'en')}: member no. {required} who is {label.one_en} "
                    f"({rule})" if required else f"{names.beside(where, 'en')} ({rule})")
     elif row["kind"] != "rule":
-        head_zh = f"{names.beside(where, 'zh')}：{rule} {zh_name}（{row['step_zh']}）"
+        head_zh = f"{names.beside(where, 'zh')}：{zh_name}（{row['step_zh']}）"
         head_en = f"{names.beside(where, 'en')}: {rule} {en_name} ({row['step_en']})"
     else:
-        head_zh = f"{rule} {zh_name}（{row['step_zh']}）"
+        head_zh = f"{zh_name}（{row['step_zh']}）"
         head_en = f"{rule} {en_name} ({row['step_en']})"
     zh = f"{head_zh}：目标值 {cost:+g}，人岗相适 {fit:+g}，需另动 {lines} 人"
     en = f"{head_en}: objective {cost:+g}, fit {fit:+g}, {lines} other lines would change"
