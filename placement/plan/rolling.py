@@ -75,6 +75,11 @@ class Year:
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
     opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
+    # What the plan's tables read of a solved year (plan.csv's lines per language),
+    # built once: the progress line, plan.json, plan.csv and the report each read it,
+    # and the progress line re-read every year so far after each year
+    # (`placement.plan.tables`).
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label(self) -> str:

@@ -67,7 +67,15 @@ def _lookup(keys: pd.Series, table: dict) -> pd.Series:
 def year_lines(year: Year, lang: str = "en") -> pd.DataFrame:
     """plan.csv's lines for one year: every post whose holder changes, with why the
     previous holder went (a vacant post, a retirement, a move and the rule behind it),
-    the reason in `lang`; names beside the ids (team, holder, previous holder)."""
+    the reason in `lang`; names beside the ids (team, holder, previous holder).
+    Built once per year and language (`Year.cache`); a copy is handed out."""
+    key = ("lines", lang)
+    if key not in year.cache:
+        year.cache[key] = _year_lines(year, lang)
+    return year.cache[key].copy()
+
+
+def _year_lines(year: Year, lang: str) -> pd.DataFrame:
     roster = year.result.roster
     lines = roster[roster["change"] != "stay"]
     fate = _fate(year)
