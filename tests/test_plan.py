@@ -24,6 +24,7 @@ from placement.checker import check_roster, read_roster
 from placement.data.errors import InputError, OutputError
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.meaning import term
 from placement.plan import dataset_files
 from placement.plan.rolling import reference
 from placement.plan.scenario_file import scenario_toml
@@ -509,3 +510,19 @@ def test_every_year_is_solved_on_its_tables_as_the_loader_reads_them(source):
             pd.testing.assert_frame_equal(_frames(year.data)[name], frame, obj=name)
         assert (year.data.sources, year.data.checksums) == (read.sources, read.checksums)
 
+
+def test_young_appointments_are_counted_over_the_term_and_reported_each_year(tmp_path):
+    """R-TC4 at one a year: year k asks what k appointments lack after the years before
+    (meaning/term.py); each year's scenario.toml carries it, so the checker reads the
+    rule as the plan solved it, and plan.json reports each target's figure per year."""
+    sc = plan_scenario({"R-TC4": {"mode": "target", "min_count": 1}})
+    p = api.plan(sc, deadline_data(STAY_BETTER), years=3, out=tmp_path / "plan")
+    assert p.ok
+    made = [term.young_made(y.result.figures) for y in p.years]
+    asked = [y.scenario.rules["R-TC4"].min_count for y in p.years]
+    assert asked == [1, max(0, 2 - made[0]), max(0, 3 - made[0] - made[1])]
+    figures = plan_summary(p)["years"]
+    for year, ask, f in zip(p.years, asked, figures, strict=True):
+        assert f["targets"]["R-TC4"]["all"]["required"] == ask
+        assert load_scenario(tmp_path / "plan" / year.label / "scenario.toml").rules[
+            "R-TC4"].min_count == ask

@@ -115,18 +115,20 @@ class Plan:
 
 
 def year_scenario(sc: Scenario, index: int,
-                  locks_given: list[PlanLock] | None = None) -> Scenario:
+                  locks_given: list[PlanLock] | None = None, young_so_far: int = 0) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
     to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
     `term_start` the plan's first reference date; from year 2 on R-TC10's
     `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
     the same teams a year on, rather than a new drop re-based every year).
-    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in."""
+    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in.
+    `young_so_far`: the young appointments the years before made (R-TC4 over the term,
+    `term.year_rules`)."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     locks = year_locks(locks, locks_given or [], ref.year)
     folder = Path(str(ref.year))
-    rules = term.year_rules(sc, index)
+    rules = term.year_rules(sc, index, young_so_far)
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
@@ -205,8 +207,9 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     out = Plan(sc, years)
     filled_by = data.posts.set_index("post_id")["filled_by"]
     read = None  # year 1's data set as the loader reads its tables: names, no checksums
+    young = 0  # young appointments made so far in the term (R-TC4)
     for index in range(1, years + 1):
-        sc_k = year_scenario(sc, index, locks)
+        sc_k = year_scenario(sc, index, locks, young)
         tables = dataset_files.as_text(state)
         if read is None:
             data_k = read = dataset_files.build(tables, sc_k.reference_date)
@@ -231,6 +234,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             on_year(year)
         if not result.ok or index == years:
             break
+        young += term.young_made(result.figures)
         nxt = advance(data_k, result.roster, sc_k.reference_date,
                       reference(sc.reference_date, index + 1), retirement, schedule)
         posts = nxt.posts.assign(filled_by=nxt.posts["post_id"].map(filled_by).to_numpy())
