@@ -227,8 +227,9 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             tables = dataset_files.as_text(state)
             data_k = _as_read(state, read)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures,
-                    due_targets(sc_k, data_k, result), opened)
+        due = (due_targets(sc_k, data_k, result) if result.roster is not None
+               else pd.Series(dtype=object))  # no roster, no moves to say why of
+        year = Year(index, sc_k, tables, data_k, result, departures, due, opened)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
