@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -115,7 +116,8 @@ class Plan:
 
 
 def year_scenario(sc: Scenario, index: int,
-                  locks_given: list[PlanLock] | None = None, young_so_far: int = 0) -> Scenario:
+                  locks_given: list[PlanLock] | None = None, young_so_far: int = 0,
+                  years: int = 1, start: Fraction | None = None) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
     to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
     `term_start` the plan's first reference date; from year 2 on R-TC10's
@@ -123,12 +125,13 @@ def year_scenario(sc: Scenario, index: int,
     the same teams a year on, rather than a new drop re-based every year).
     `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in.
     `young_so_far`: the young appointments the years before made (R-TC4 over the term,
-    `term.year_rules`)."""
+    `term.year_rules`); `years`, `start`: the plan's length and R-TC8's start share,
+    for its path to a goal share (`term.year_rules`)."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     locks = year_locks(locks, locks_given or [], ref.year)
     folder = Path(str(ref.year))
-    rules = term.year_rules(sc, index, young_so_far)
+    rules = term.year_rules(sc, index, young_so_far, years, start)
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
@@ -208,8 +211,10 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     filled_by = data.posts.set_index("post_id")["filled_by"]
     read = None  # year 1's data set as the loader reads its tables: names, no checksums
     young = 0  # young appointments made so far in the term (R-TC4)
+    start = (term.secretary_start(sc, data, compute_facts(data, sc.reference_date))
+             if term.secretary_path(sc) else None)  # R-TC8's share before the term
     for index in range(1, years + 1):
-        sc_k = year_scenario(sc, index, locks, young)
+        sc_k = year_scenario(sc, index, locks, young, years, start)
         tables = dataset_files.as_text(state)
         if read is None:
             data_k = read = dataset_files.build(tables, sc_k.reference_date)
