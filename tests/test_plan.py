@@ -24,6 +24,7 @@ from placement.checker import check_roster, read_roster
 from placement.data.errors import InputError, OutputError
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_to_dict
+from placement.meaning import term
 from placement.plan import dataset_files
 from placement.plan.rolling import reference
 from placement.plan.scenario_file import scenario_toml
@@ -478,3 +479,50 @@ def test_plan_locks_file_problems_name_the_item(tmp_path):
     run = CliRunner().invoke(app, ["plan", str(toml), "--years", "2", "--locks", str(good),
                                    "--out", str(tmp_path / "p"), "--lang", "en"])
     assert run.exit_code == 0, run.output
+
+
+def _frames(data) -> dict[str, pd.DataFrame]:
+    return {name: data.table(name) for name in ("teams", "posts", "cadres", "relations", "fit")}
+
+
+@pytest.mark.parametrize("source", ["builders", "linfen"])
+def test_every_year_is_solved_on_its_tables_as_the_loader_reads_them(source):
+    """A later year's data set is the carried-on state itself, not its written tables
+    read again (rolling._as_read): the two must be the same frames, column types
+    included, for every year, so that `placement check YEAR/...` reads what the plan
+    solved. The builders' data carries a finding and an evaluation (cleared after year
+    1); Linfen every column the generator fills, over three years."""
+    if source == "builders":
+        data = deadline_data(STAY_BETTER)
+        h = data.cadres["cadre_id"] == "H"
+        data.cadres.loc[h, "finding"] = "unfit_post"
+        data.cadres.loc[h, ["rating_good", "rating_bad"]] = [0.2, 0.5]
+        data.cadres["evaluation_year"] = pd.array([2026, pd.NA], dtype="Int64")
+        sc, years = plan_scenario(), 3
+    else:
+        sc, data = api.load("scenarios/linfen.toml")
+        years = 3
+    p = api.plan(sc, data, years=years)
+    assert len(p.years) == years
+    for year in p.years:
+        read = dataset_files.build(year.tables, year.scenario.reference_date)
+        for name, frame in _frames(read).items():
+            pd.testing.assert_frame_equal(_frames(year.data)[name], frame, obj=name)
+        assert (year.data.sources, year.data.checksums) == (read.sources, read.checksums)
+
+
+def test_young_appointments_are_counted_over_the_term_and_reported_each_year(tmp_path):
+    """R-TC4 at one a year: year k asks what k appointments lack after the years before
+    (meaning/term.py); each year's scenario.toml carries it, so the checker reads the
+    rule as the plan solved it, and plan.json reports each target's figure per year."""
+    sc = plan_scenario({"R-TC4": {"mode": "target", "min_count": 1}})
+    p = api.plan(sc, deadline_data(STAY_BETTER), years=3, out=tmp_path / "plan")
+    assert p.ok
+    made = [term.young_made(y.result.figures) for y in p.years]
+    asked = [y.scenario.rules["R-TC4"].min_count for y in p.years]
+    assert asked == [1, max(0, 2 - made[0]), max(0, 3 - made[0] - made[1])]
+    figures = plan_summary(p)["years"]
+    for year, ask, f in zip(p.years, asked, figures, strict=True):
+        assert f["targets"]["R-TC4"]["all"]["required"] == ask
+        assert load_scenario(tmp_path / "plan" / year.label / "scenario.toml").rules[
+            "R-TC4"].min_count == ask

@@ -95,7 +95,7 @@ def parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     iso = iso.where(iso.dt.year.between(MIN_YEAR, MAX_YEAR)).astype("datetime64[ns]")
-    rest = iso.isna().to_numpy()
+    rest = (iso.isna() & (text != "")).to_numpy()  # an empty cell is NaT, not a bad date
     if not rest.any():
         return iso, pd.Series(False, index=text.index)
     other, bad = _parse_date_slow(text[rest])

@@ -233,6 +233,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pool_more": ("    另有 {n} 个班子，见 summary.json", "    {n} more teams in summary.json"),
     "relaxations": ("可行的放宽办法（已求解验证）：",
                     "relaxations that restore a roster (verified by solving):"),
+    "explain_cut": ("无解原因分析到时限（{seconds:g} 秒）即中止：以上冲突和放宽办法"
+                    "是到时为止找到的",
+                    "the infeasibility analysis stopped at its time limit ({seconds:g} s): the "
+                    "conflicts and relaxations above are those found by then"),
     "relaxation": ("{change}：{status}，目标值 {objective}",
                    "{change}: {status}, objective {objective}"),
     "progress": ("[{label}] {elapsed:7.1f} 秒", "[{label}] {elapsed:7.1f}s"),

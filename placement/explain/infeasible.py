@@ -12,11 +12,18 @@ Three steps, cheapest first:
 3. relaxations: for each rule in the conflict, the scenario with that rule as
    a `target` (or without that lock) is solved; only suggestions that restore
    a roster are reported, with the shortfall they leave.
+Steps 2 and 3 share one budget (`explain`'s `seconds`, the pipeline gives the solve's
+own time limit): past it the core is the one found so far (not shrunk further) and no
+further relaxation is tried, and the report says it was cut short. Why: on the
+province's second plan year the core's deletion (2 s per instance, hundreds of
+instances) and the relaxations (a whole solve each) ran 36 minutes without an
+answer (docs/plan.md); an answer that says it stopped early is still an answer.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,9 +40,11 @@ from placement.eligibility.pairs import PAIR_RULES, eligible_pairs
 from placement.meaning import team_rules as meaning
 
 
-def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float = 20.0
-                  ) -> list[str]:
-    """Names of hard rule instances that cannot hold together (CP-SAT assumptions)."""
+def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float = 20.0,
+                  until: float = float("inf")) -> tuple[list[str], bool]:
+    """Names of hard rule instances that cannot hold together (CP-SAT assumptions), and
+    whether the search was cut short at `until` (a `time.perf_counter()` instant): then
+    the names are the core as far as it was shrunk (none when no core was found)."""
     hard_pair = [r for r in PAIR_RULES if sc.rules[r].mode == "hard"]
     relaxed = sc.model_copy(deep=True)
     for r in hard_pair:
@@ -65,18 +74,21 @@ def conflict_core(data: DataSet, sc: Scenario, facts: Facts, time_limit: float =
                 if v in index]
         return True, core
 
-    ok, core = infeasible(list(range(len(lits))), deadline)
+    ok, core = infeasible(list(range(len(lits))), min(deadline, until - time.perf_counter()))
     if not ok:
-        return []
+        return [], time.perf_counter() >= until
     core = core or list(range(len(lits)))
     for i in list(core):  # deletion: drop what the conflict does not need
         if len(core) <= 1:
             break
+        left = until - time.perf_counter()
+        if left <= 0:
+            return [names[j] for j in core], True
         rest = [j for j in core if j != i]
-        still, smaller = infeasible(rest, 2.0)
+        still, smaller = infeasible(rest, min(2.0, left))
         if still:
             core = smaller or rest
-    return [names[i] for i in core]
+    return [names[i] for i in core], False
 
 
 @dataclass(frozen=True)
@@ -116,17 +128,21 @@ def relaxation_trials(sc: Scenario, rule_ids: list[str]) -> list[Relaxation]:
     return out
 
 
-def explain(data: DataSet, sc: Scenario, facts: Facts) -> dict:
+def explain(data: DataSet, sc: Scenario, facts: Facts,
+            until: float = float("inf")) -> dict:
     """The infeasibility report of a model that has no roster although the pre-checks
     (`placement.eligibility.prechecks`, run first by the pipeline) found nothing: the
     conflicting instances of the core and the relaxations to try (`relaxation_trials`;
-    the pipeline verifies them by solving)."""
+    the pipeline verifies them by solving), and `cut_short`: the core's search reached
+    `until` (a `time.perf_counter()` instant) before it finished."""
+    core, cut_short = conflict_core(data, sc, facts, until=until)
     conflicts = [{"rule": n.split("[")[0], "where": n.split("[", 1)[1].rstrip("]"),
                   "detail": "part of a set of hard rule instances that cannot hold together",
                   "detail_zh": "与其他硬性规定无法同时满足"}
-                 for n in conflict_core(data, sc, facts)]
+                 for n in core]
     rules = [c["rule"] for c in conflicts if c["rule"] not in ("RANK", "NO_CANDIDATE")]
-    return {"conflicts": conflicts, "trials": relaxation_trials(sc, rules)}
+    return {"conflicts": conflicts, "trials": relaxation_trials(sc, rules),
+            "cut_short": cut_short}
 
 
 def named(conflicts: list[dict], data: DataSet) -> list[dict]:

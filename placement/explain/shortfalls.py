@@ -45,19 +45,20 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
     # The names beside the ids, read once: Linfen's 68 teams short of R-RS1 read them
     # 68 times (1.0 s of a 2.4 s result, issue 29's what-if run in the page).
     names = Names(data)
+    look = _Lookups(data, facts, pairs, roster)
     for f in short.itertuples(index=False):
         if meaning.has_share_tier(f.rule) and f.scope == "all":
             zh, en = _teams_short(data, sc, readings, f, names)
         elif f.rule in meaning.TEAM_MINIMUMS:
             zh, en = _team_minimum(data, f, readings, placed_team, removed, names)
         elif f.rule == term.TERM_STABILITY and f.scope == "promotion":
-            zh, en = _promoted_again(data, roster, f, names)
+            zh, en = _promoted_again(look, f, names)
         elif f.rule in cadre_rules.CADRE_RULES:
-            zh, en = _per_cadre(data, facts, pairs, roster, f, names)
+            zh, en = _per_cadre(data, facts, look, f, names)
         elif f.rule == BOTH_HEADS:
             zh, en = _heads(data, facts, pairs, f)
         elif f.scope == "pair":
-            zh, en = _pair_rule(data, pairs, roster, f, names)
+            zh, en = _pair_rule(look, f, names)
         elif f.rule == reserve.RULE:
             if cover is None:
                 cover = reserve_coverage(data, sc, facts, roster)
@@ -70,6 +71,47 @@ def shortfall_causes(data: DataSet, sc: Scenario, facts: Facts, pairs: Pairs,
         rows.append({"rule": f.rule, "where": f.where, "shortfall": f.shortfall,
                      "cause_zh": zh, "cause_en": en})
     return pd.DataFrame(rows, columns=["rule", "where", "shortfall", "cause_zh", "cause_en"])
+
+
+class _Lookups:
+    """What the per-cadre and per-post causes look up, built once per result rather
+    than once per shortfall: a later plan year has a hundred or more R-RO3/R-RO5
+    shortfalls, and each rebuilt the cadres' index, scanned the roster and every pair
+    (most of a plan year's explaining time, docs/plan.md "Run time")."""
+
+    def __init__(self, data: DataSet, facts: Facts, pairs: Pairs, roster: pd.DataFrame):
+        self.data, self.facts, self.pairs, self.roster = data, facts, pairs, roster
+        self.cadre_index = pd.Index(data.cadres["cadre_id"])
+        self._by_cadre = pd.Series(np.arange(len(roster)), index=roster["cadre_id"].to_numpy())
+        self._by_post = pd.Series(np.arange(len(roster)), index=roster["post_id"].to_numpy())
+        self._open: dict[str, np.ndarray] = {}
+        self._others: np.ndarray | None = None
+
+    def _lines(self, by: pd.Series, key: str) -> pd.DataFrame:
+        return self.roster.iloc[by.to_numpy()[by.index == key]]
+
+    def line_of_cadre(self, cadre_id: str) -> pd.DataFrame:
+        """The roster's line(s) of a cadre (none when not placed)."""
+        return self._lines(self._by_cadre, cadre_id)
+
+    def line_of_post(self, post_id: str) -> pd.DataFrame:
+        """The roster's line(s) of a post."""
+        return self._lines(self._by_post, post_id)
+
+    def open_posts(self, rule: str) -> np.ndarray:
+        """Per cadre: eligible pairs that meet `rule` (`cadre_rules.meets`)."""
+        if rule not in self._open:
+            p = self.pairs
+            ok = cadre_rules.meets(rule, self.data, self.facts, p.cadre, p.post, p.own)
+            self._open[rule] = np.bincount(p.cadre[ok], minlength=len(self.cadre_index))
+        return self._open[rule]
+
+    def other_posts(self) -> np.ndarray:
+        """Per cadre: eligible pairs other than the cadre's own post."""
+        if self._others is None:
+            p = self.pairs
+            self._others = np.bincount(p.cadre[~p.own], minlength=len(self.cadre_index))
+        return self._others
 
 
 def _team_minimum(data, f, readings, placed_team, removed, names):
@@ -206,15 +248,13 @@ def _heads(data, facts, pairs, f):
     return "党政正职同时调整：" + "；".join(out_zh), "both heads change: " + "; ".join(out_en)
 
 
-def _per_cadre(data, facts, pairs, roster, f, names):
+def _per_cadre(data, facts, look, f, names):
     """R-RO5–R-RO7 at one cadre (`f.where`): where the cadre is in the roster, and how
     many posts that meet the rule were open to them (eligible pairs, `cadre_rules.meets`).
     R-RO5's shortfall is the planner's action: re-divide the portfolios of the team."""
-    c = pd.Index(data.cadres["cadre_id"]).get_loc(f.where)
-    mine = pairs.cadre == c
-    open_posts = int(cadre_rules.meets(f.rule, data, facts, pairs.cadre[mine],
-                                       pairs.post[mine], pairs.own[mine]).sum())
-    line = roster[roster["cadre_id"] == f.where]
+    c = look.cadre_index.get_loc(f.where)
+    open_posts = int(look.open_posts(f.rule)[c])
+    line = look.line_of_cadre(f.where)
     who_zh, who_en = names.beside(f.where, "zh"), names.beside(f.where, "en")
     if not len(line):
         at_zh, at_en = "未安排职位", "holds no post"
@@ -233,23 +273,23 @@ def _per_cadre(data, facts, pairs, roster, f, names):
     return zh, en
 
 
-def _promoted_again(data, roster, f, names):
+def _promoted_again(look, f, names):
     """The promotion part of term stability (R-RO10) at one cadre (`f.where` is
     "cadre_id:promotion"): moved within the term, promoted again to the post the roster
     names."""
     cadre = f.where.removesuffix(":promotion")
-    post = roster.loc[roster["cadre_id"] == cadre, "post_id"]
-    at = post.iat[0] if len(post) else ""
+    line = look.line_of_cadre(cadre)
+    at = line["post_id"].iat[0] if len(line) else ""
     return (f"{names.beside(cadre, 'zh')}任期内已调整，又提拔任{names.beside(at, 'zh')}",
             f"{names.beside(cadre, 'en')} was moved within the term and is promoted again "
             f"to {names.beside(at, 'en')}")
 
 
-def _pair_rule(data, pairs, roster, f, names):
-    line = roster[roster["post_id"] == f.where]
+def _pair_rule(look, f, names):
+    line = look.line_of_post(f.where)
     cadre_id = line["cadre_id"].iat[0] if len(line) else ""
-    c = pd.Index(data.cadres["cadre_id"]).get_loc(cadre_id) if cadre_id else -1
-    others = int(((pairs.cadre == c) & ~pairs.own).sum()) if c >= 0 else 0
+    c = look.cadre_index.get_loc(cadre_id) if cadre_id else -1
+    others = int(look.other_posts()[c]) if c >= 0 else 0
     name_zh, name_en = RULE_NAMES[f.rule]
     who_zh = f"{names.beside(cadre_id, 'zh')}（{names.beside(f.where, 'zh')}）"
     who_en = f"{names.beside(cadre_id, 'en')} at {names.beside(f.where, 'en')}"

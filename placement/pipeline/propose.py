@@ -14,7 +14,7 @@ import copy
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pandas as pd
@@ -50,6 +50,9 @@ class Proposal:
     # The model the outcome solved, kept (a solve leaves it as it was) so that questions
     # on the proposal (alternates, why-not) re-solve it without building it again.
     placement: Placement | None = field(default=None, repr=False)
+    # Explaining a scenario with no roster stopped at its time budget (`verify`,
+    # `placement.explain.infeasible`): the conflicts and relaxations are those found so far.
+    explain_cut_short: bool = False
 
     @property
     def status(self) -> Status:
@@ -95,10 +98,10 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     times["eligibility"] = round(time.perf_counter() - t0, 3)
     conflicts = prechecks(data, sc, facts, pairs)
     if conflicts:
-        relax = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]))
-                 if explain else [])
+        relax, cut_short = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]),
+                                   _explain_until(sc)) if explain else ([], False))
         return Proposal(sc, data, facts, pairs, None, conflicts,
-                        times | {"build": 0.0, "solve": 0.0}, relax)
+                        times | {"build": 0.0, "solve": 0.0}, relax, explain_cut_short=cut_short)
     t0 = time.perf_counter()
     if built is not None:  # a copy: the earlier proposal's own stays as it was
         pl = copy.copy(built)
@@ -110,7 +113,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     times["build"] = round(time.perf_counter() - t0, 3)
     outcome = solve(pl, show=show, cancel=cancel, warm=warm)
     times["solve"] = round(outcome.seconds, 3)
-    relax = []
+    relax, cut_short = [], False
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):
         conflicts = [{"rule": "hard rules", "where": "model",
                       "detail": "no roster keeps every hard rule",
@@ -119,18 +122,40 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             t0 = time.perf_counter()
             if show is not None:  # the progress line says what the next seconds do
                 show("infeasibility", 0.0, math.nan, math.nan)
-            report = explain_infeasibility(data, sc, facts)
+            until = _explain_until(sc)
+            report = explain_infeasibility(data, sc, facts, until=until)
             conflicts = report["conflicts"] or conflicts
-            relax = verify(data, report["trials"])
+            relax, cut = verify(data, report["trials"], until)
+            cut_short = report["cut_short"] or cut
             times["explain"] = round(time.perf_counter() - t0, 3)
-    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from, pl)
+    return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from, pl,
+                    explain_cut_short=cut_short)
 
 
-def verify(data: DataSet, trials: list[Relaxation]) -> list[dict]:
-    """The relaxations that restore a roster, each solved (without explaining again)."""
-    out = []
+def _explain_until(sc: Scenario) -> float:
+    """When explaining an infeasible scenario stops (a `time.perf_counter()` instant):
+    the solve's own time limit after it starts, for the core and the relaxations
+    together (`placement.explain.infeasible`)."""
+    return time.perf_counter() + sc.solver.time_limit
+
+
+def verify(data: DataSet, trials: list[Relaxation],
+           until: float = float("inf")) -> tuple[list[dict], bool]:
+    """The relaxations that restore a roster, each solved (without explaining again),
+    and whether some were not tried: none is started after `until` (a
+    `time.perf_counter()` instant), and each is given at most the time left."""
+    out, cut = [], False
     for trial in trials:
+        left = until - time.perf_counter()
+        if left <= 0:
+            return out, True
+        trimmed = left < trial.scenario.solver.time_limit
+        if trimmed:
+            trial = replace(trial, scenario=trial.scenario.model_copy(update={
+                "solver": trial.scenario.solver.model_copy(update={"time_limit": left})}))
         prop = propose(trial.scenario, data, explain=False)
         if prop.roster is not None:
             out.append(trial.verified(prop.status.value, prop.outcome.objective))
-    return out
+        elif trimmed and prop.status is not Status.INFEASIBLE:
+            cut = True  # not solved in the time left: untold, not refuted
+    return out, cut

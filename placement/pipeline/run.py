@@ -113,6 +113,8 @@ def solve_result(
     roster = prop.roster
     if roster is None:  # no roster: the conflicts found, the relaxations that restore one
         said = {"conflicts": named(prop.conflicts, data), "relaxations": prop.relaxations}
+        if prop.explain_cut_short:  # the analysis stopped at its budget (propose)
+            said["explain_cut_short"] = {"seconds": sc.solver.time_limit}
         summary |= ({"status": "infeasible"} | said | {"times": times} if prop.outcome is None
                     else {"times": times} | said)  # the keys in summary.json's order
         return Result(summary, scenario=sc, data=data)

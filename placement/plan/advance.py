@@ -103,8 +103,8 @@ def advance(data: DataSet, roster: pd.DataFrame, ref: dt.date, ref_next: dt.date
     # R-RO9: an evaluation and a finding act once, in the year they were taken (the year
     # just solved); the next year's state carries neither.
     cadres["finding"] = ""
-    for column in ("rating_good", "rating_bad", "evaluation_year"):
-        cadres[column] = np.nan
+    for column in ("rating_good", "rating_bad", "evaluation_year"):  # empty, typed as read
+        cadres[column] = pd.Series(np.nan, index=cadres.index).astype(cadres[column].dtype)
     released = ((old != "") & (new == "")).to_numpy()
     going = leave_now(cadres, ref_next, retirement_age, schedule or {})
     cause = going.where(~released, "")

@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,11 @@ class Year:
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
     opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
+    # What the plan's tables read of a solved year (plan.csv's lines per language),
+    # built once: the progress line, plan.json, plan.csv and the report each read it,
+    # and the progress line re-read every year so far after each year
+    # (`placement.plan.tables`).
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -110,18 +116,22 @@ class Plan:
 
 
 def year_scenario(sc: Scenario, index: int,
-                  locks_given: list[PlanLock] | None = None) -> Scenario:
+                  locks_given: list[PlanLock] | None = None, young_so_far: int = 0,
+                  years: int = 1, start: Fraction | None = None) -> Scenario:
     """Year `index`'s scenario: the reference date moved on, the data set named relative
     to the plan folder (`YEAR/data`), `must` and `keep` locks in year 1 only; R-RO10's
     `term_start` the plan's first reference date; from year 2 on R-TC10's
     `avg_age_drop` 0 (the average age the 换届 reached, held over the term: no older than
     the same teams a year on, rather than a new drop re-based every year).
-    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in."""
+    `locks_given`: the plan's own (`placement.plan.locks`), in the years they hold in.
+    `young_so_far`: the young appointments the years before made (R-TC4 over the term,
+    `term.year_rules`); `years`, `start`: the plan's length and R-TC8's start share,
+    for its path to a goal share (`term.year_rules`)."""
     ref = reference(sc.reference_date, index)
     locks = sc.locks if index == 1 else sc.locks.model_copy(update={"must": [], "keep": []})
     locks = year_locks(locks, locks_given or [], ref.year)
     folder = Path(str(ref.year))
-    rules = term.year_rules(sc, index)
+    rules = term.year_rules(sc, index, young_so_far, years, start)
     return sc.model_copy(update={"reference_date": ref, "locks": locks, "rules": rules,
                                  "data": folder / "data", "source": folder / "scenario.toml"})
 
@@ -165,6 +175,18 @@ def unfillable(result: Result) -> list[str]:
     return sorted({c["where"] for c in conflicts})
 
 
+def _as_read(state: DataSet, read: DataSet) -> DataSet:
+    """A later year's state as the loader would read the tables the plan writes of it
+    (`dataset_files.as_text`): the frames as they are, the sources, checksums and
+    warnings of year 1's read. Why not read each year's tables again: a year's state is
+    year 1's as read, carried on by `advance`, which keeps every column's type, so
+    reading its text back gives the same frames (tests/test_plan.py holds every year of
+    Linfen's plan to that); reading them cost a fifth of a year's time (docs/plan.md,
+    "Run time")."""
+    return replace(state, sources=read.sources, checksums=read.checksums,
+                   warnings=read.warnings)
+
+
 def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] | None = None,
          progress: bool = False, cancel: threading.Event | None = None,
          on_year: Callable[[Year], None] | None = None,
@@ -187,10 +209,17 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
     state = replace(data, cadres=cadres)
     out = Plan(sc, years)
     filled_by = data.posts.set_index("post_id")["filled_by"]
+    read = None  # year 1's data set as the loader reads its tables: names, no checksums
+    young = 0  # young appointments made so far in the term (R-TC4)
+    start = (term.secretary_start(sc, data, compute_facts(data, sc.reference_date))
+             if term.secretary_path(sc) else None)  # R-TC8's share before the term
     for index in range(1, years + 1):
-        sc_k = year_scenario(sc, index, locks)
+        sc_k = year_scenario(sc, index, locks, young, years, start)
         tables = dataset_files.as_text(state)
-        data_k = dataset_files.build(tables, sc_k.reference_date)
+        if read is None:
+            data_k = read = dataset_files.build(tables, sc_k.reference_date)
+        else:
+            data_k = _as_read(state, read)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
         opened: list[str] = []
         for _ in range(OPEN_ROUNDS if index > 1 else 0):
@@ -201,15 +230,17 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
                             .mask(state.posts["post_id"].isin(opened), "above")))
             tables = dataset_files.as_text(state)
-            data_k = dataset_files.build(tables, sc_k.reference_date)
+            data_k = _as_read(state, read)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
-        year = Year(index, sc_k, tables, data_k, result, departures,
-                    due_targets(sc_k, data_k, result), opened)
+        due = (due_targets(sc_k, data_k, result) if result.roster is not None
+               else pd.Series(dtype=object))  # no roster, no moves to say why of
+        year = Year(index, sc_k, tables, data_k, result, departures, due, opened)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
         if not result.ok or index == years:
             break
+        young += term.young_made(result.figures)
         nxt = advance(data_k, result.roster, sc_k.reference_date,
                       reference(sc.reference_date, index + 1), retirement, schedule)
         posts = nxt.posts.assign(filled_by=nxt.posts["post_id"].map(filled_by).to_numpy())

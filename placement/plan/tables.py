@@ -67,7 +67,15 @@ def _lookup(keys: pd.Series, table: dict) -> pd.Series:
 def year_lines(year: Year, lang: str = "en") -> pd.DataFrame:
     """plan.csv's lines for one year: every post whose holder changes, with why the
     previous holder went (a vacant post, a retirement, a move and the rule behind it),
-    the reason in `lang`; names beside the ids (team, holder, previous holder)."""
+    the reason in `lang`; names beside the ids (team, holder, previous holder).
+    Built once per year and language (`Year.cache`); a copy is handed out."""
+    key = ("lines", lang)
+    if key not in year.cache:
+        year.cache[key] = _year_lines(year, lang)
+    return year.cache[key].copy()
+
+
+def _year_lines(year: Year, lang: str) -> pd.DataFrame:
     roster = year.result.roster
     lines = roster[roster["change"] != "stay"]
     fate = _fate(year)
@@ -169,7 +177,27 @@ def year_figures(year: Year) -> dict:
         "target_due": int(due.sum()),
         "appointed": int((~sitting).sum()),
     }
+    figures["targets"] = target_shortfalls(year)
     return figures
+
+
+def target_shortfalls(year: Year) -> dict[str, dict]:
+    """Per target rule and scope of the year (the checker's figures, as rules.csv: a
+    team, a county, "all" …), summed over the places: what the year's scenario
+    required, what the roster achieved, the shortfall.
+    Why in plan.json: the targets read over the term (R-TC4's count so far, R-TC10's
+    drop held, `placement.meaning.term`) ask each year for a different figure, and the
+    planner reads year by year whether the term is on its path."""
+    f = year.result.figures
+    if f is None or not len(f):
+        return {}
+    f = f[f["mode"] == "target"]
+    sums = f.groupby(["rule", "scope"], sort=True)[["required", "achieved", "shortfall"]].sum()
+    out: dict[str, dict] = {}
+    for (rule, scope), row in sums.iterrows():
+        out.setdefault(rule, {})[scope] = {k: float(v) if float(v) % 1 else int(v)
+                                           for k, v in row.items()}
+    return out
 
 
 def stability(years: list[Year]) -> list[dict]:

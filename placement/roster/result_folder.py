@@ -178,6 +178,8 @@ class Result:
                                      change=r["change_zh"] if zh else r["change"],
                                      status=value(r["status"], lang),
                                      objective=r["objective"]) for r in relax]
+            if s.get("explain_cut_short"):
+                lines.append(say("explain_cut", lang, seconds=s["explain_cut_short"]["seconds"]))
             return "\n".join(lines)
         gap = s.get("gap")
         check = s.get("check")
