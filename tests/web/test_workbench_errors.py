@@ -160,6 +160,18 @@ def test_find_over_an_open_run_and_alternates_of_a_locked_post(server, page, loc
                            timeout=120_000)
     text = page.locator("#ask").inner_text()
     assert "该职位已锁定" in text and "换届前保持稳定" in text
+    # 差额 for a post whose sitting holder stays with no cause to move him: the box says
+    # so, and how the planner chooses another (a forbid lock), not "nobody else may".
+    roster = client.get(f"/api/v1/runs/{locked_run}/tables/roster").json()
+    stays = next(r["post_id"] for r in roster if r["change"] == "stay"
+                 and r["post_id"] != "R01-DW-01"  # the locked post
+                 and not client.get(f"/api/v1/runs/{locked_run}/alternates",
+                                    params={"post": r["post_id"], "k": 1}).json())
+    page.click(f"button[data-alt='{stays}']")
+    page.wait_for_function("document.querySelector('#ask').dataset.empty === 'stays'",
+                           timeout=120_000)
+    assert "原任职人留任" in page.locator("#ask").inner_text()
+    assert "不得任" in page.locator("#ask").inner_text()
     # 选人 with the run open: a list, not a silent 422.
     page.click("button[data-tab='find']")
     page.fill("#find-post-q", "R01-DW-02")

@@ -7,9 +7,11 @@
 
 const RV_WORDS = {
   zh: { previous: "原任职人", vacant: "（原空缺）", same: "（本人留任）", dismissals: "拟免名单", from_post: "原任职务",
-    leave_cause: "免职原因", destination: "去向", name: "姓名", none_leave: "无人免职", to_post: "拟任 {post}" },
+    leave_cause: "免职原因", destination: "去向", name: "姓名", none_leave: "无人免职", to_post: "拟任 {post}",
+    stays_no_alt: "原任职人留任：没有免职或调整的理由，按规定不另提差额人选。如确需另选，请在“锁定”中对原任职人设“不得任”并写明理由，再求解。" },
   en: { previous: "Held before by", vacant: "(vacant)", same: "(stays)", dismissals: "Leaving a post", from_post: "Former post",
-    leave_cause: "Cause", destination: "Goes to", name: "Name", none_leave: "nobody leaves a post", to_post: "to {post}" },
+    leave_cause: "Cause", destination: "Goes to", name: "Name", none_leave: "nobody leaves a post", to_post: "to {post}",
+    stays_no_alt: "The sitting holder stays: nothing gives a cause to move or release him, so no alternate is proposed. To choose another, add a forbid lock on him for this post in Locks, with its reason, and solve again." },
 };
 const rv = (k) => RV_WORDS[S.lang][k] ?? k;
 
@@ -134,10 +136,13 @@ async function showAlternates(post) {
   // alternates of this run's roster: its holder is never among them (the API's answer)
   const rows = await call("GET", `/api/v1/runs/${S.run.id}/alternates?post=${encodeURIComponent(post)}&k=3`);
   if (!rows.length) {
-    // Say why the box is empty: a lock fixes the post, or nobody else may take it.
+    // Say why the box is empty: a lock fixes the post; its sitting holder stays with no
+    // cause to move him (no release without a cause, so an alternate would need the
+    // planner's forbid lock); or nobody else may take it.
     const lock = lockOn(post);
-    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : t("alt_none");
-    box.dataset.empty = lock ? "locked" : "none";
+    const stays = S.roster.find((r) => r.post_id === post)?.change === "stay";
+    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : stays ? rv("stays_no_alt") : t("alt_none");
+    box.dataset.empty = lock ? "locked" : stays ? "stays" : "none";
     return;
   }
   delete box.dataset.empty;
