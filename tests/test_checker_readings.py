@@ -561,3 +561,15 @@ def test_the_objective_charges_releases_not_barred_from_every_post(cadre_kw, rul
     assert terms["releases"] == releases
     assert terms["moves"] == moves
     assert terms["objective"] == -20 * moves - 200 * releases
+
+
+def test_r_av2_names_the_home_region_by_its_place():
+    """The R-AV2 line a planner reads names the region as its teams do (洪洞县（R2）),
+    not by its id alone."""
+    data = one_line(cadre_kw={"home_region": "R2", "rank": "副处"},
+                    post_kw={"key_post": True},
+                    team_kw={"region": "R2", "name": "中共洪洞县委员会"})
+    report = check(data, scenario({"R-AV2": {"mode": "hard"}}), {"P1": "X"})
+    assert broken(report) == {("R-AV2", "P1")}
+    (v,) = report.violations
+    assert "洪洞县（R2）" in v.text("zh") and "洪洞县（R2）" in v.text("en")

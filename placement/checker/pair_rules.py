@@ -154,8 +154,8 @@ def el9(rule, line: Line, world: World) -> Why | None:
 def av2(rule, line: Line, world: World) -> Why | None:
     """No key post in the region where the cadre grew up (staying too)."""
     if line.post.key_post and line.team.region == line.cadre.home_region:
-        return (f"回避职位位于成长地 {line.team.region}",
-                f"key post in home region {line.team.region}")
+        return (f"回避职位位于成长地 {world.place(line.team.region)}",
+                f"key post in home region {world.place(line.team.region)}")
     return None
 
 

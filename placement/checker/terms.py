@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from placement.data.dataset import DataSet
+from placement.data.regions import region_names
 from placement.data.rules import share_fraction
 from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
 
@@ -158,6 +159,7 @@ class World:
     keeps_pool: bool  # R-RS2: some cadre has a `reserve_rank` (reading note 17)
     sizes: dict[str, int] = field(default_factory=dict)  # team id -> posts held after
     fit: dict[tuple[str, str], float] = field(default_factory=dict)  # the data's fit table
+    places: dict[str, str] = field(default_factory=dict)  # region id -> its name (洪洞县)
 
     @classmethod
     def build(cls, data: DataSet, ref: dt.date) -> World:
@@ -188,10 +190,17 @@ class World:
         given = data.fit.dropna(subset=["score"])
         fit = dict(zip(zip(given["cadre_id"].tolist(), given["post_id"].tolist(), strict=True),
                        given["score"].astype(float).tolist(), strict=True))
-        return cls(ref, teams, posts, cadres, relations, team_posts, keeps_pool, sizes, fit)
+        return cls(ref, teams, posts, cadres, relations, team_posts, keeps_pool, sizes, fit,
+                   region_names(data))
 
     def own_post(self, cadre: Record) -> Record | None:
         return self.posts[cadre.own_post] if cadre.own_post else None
+
+    def place(self, region: str) -> str:
+        """A region as a planner reads it: its name with its id (洪洞县（R05）), the id
+        alone where the data name none."""
+        name = self.places.get(region, "")
+        return f"{name}（{region}）" if name and name != region else region
 
     def size(self, team_id: str) -> int:
         """A team's size: its posts held after placement, i.e. its posts less the open
