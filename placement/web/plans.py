@@ -89,8 +89,9 @@ def lock_words(locks: list, data, table: dict) -> list[dict]:
 def plan_in_process(scenario: str, settings: list[str], years: int, folder: str, events,
                     cancel, locks: dict | None = None) -> None:
     """The worker process: load, plan year by year into `folder` (plan.csv and
-    timeline.csv in Chinese, as the workbench speaks), write its report; a `year` event
-    with plan.json's figures of each year as it is solved. A bad lock fails the plan
+    timeline.csv in Chinese, as the workbench speaks), write its report (when a year has
+    a roster: a first year with none, infeasible under its locks, is the plan's answer);
+    a `year` event with plan.json's figures of each year as it is solved. A bad lock fails the plan
     with its problems, each naming the item (`locks.must[0].cadre`)."""
     from placement import api
 
@@ -109,7 +110,8 @@ def plan_in_process(scenario: str, settings: list[str], years: int, folder: str,
         result = api.plan(sc, data, years, out=folder, cancel=cancel, on_year=told,
                           locks=locks or None, lang="zh")
         events.put({"stage": "writing"})
-        api.report(folder, "zh")
+        if any(y.result.roster is not None for y in result.years):  # else nothing to draw
+            api.report(folder, "zh")
         events.put({"stage": "finished", "ok": result.ok, "exit_code": result.exit_code,
                     "years_solved": len(result.years), "seconds": result.seconds})
     except Exception as err:  # reported to the page; the plan is marked failed

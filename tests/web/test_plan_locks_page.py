@@ -121,12 +121,13 @@ def test_a_plan_with_locks_from_the_page_and_its_history(server, tmp_path):
             page.click("button[data-tab='plan']")
             row = page.locator(f"#plan-history tr[data-plan='{plan_id}']")
             text = row.inner_text()
-            assert "2/2" in text and "规划完成" in text
+            assert "2/2" in text and "规划完成" in text and "无改动" not in text
             assert f"魏庆武（{MUST[0]}）必须任" in text and "2027 年（理由：换届后到任）" in text
             assert f"熊浩树（{FORBID[0]}）不得任" in text and "整个任期（理由：不再留任）" in text
             # the plan open before the reload is shown again, its locks' years kept
             page.wait_for_selector("#plan-table tr[data-year='2027']")
             assert page.locator("#plan-locks select[data-lock-year='0']").input_value() == "2027"
+            assert page.locator("#plan-years").input_value() == "2"  # the open plan's
             page.evaluate("document.querySelector('#plan-table').innerHTML = ''")
             row.locator(f"button[data-plan-open='{plan_id}']").click()
             page.wait_for_selector("#plan-table tr[data-year='2027']")

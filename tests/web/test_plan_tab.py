@@ -9,6 +9,7 @@ import io
 import json
 import time
 import zipfile
+from contextlib import closing
 
 import pytest
 
@@ -148,3 +149,36 @@ def test_the_history_keeps_each_plan_with_its_locks_in_words(client, nanpiao_pla
             names.read(f"{plan_id}/{year}/roster.csv").decode("utf-8-sig")))
         held = {r["post_id"]: r["cadre_id"] for r in roster}
         assert held["NP-T01-01"] not in ("", "NP00001")
+
+
+def test_the_plan_history_outlives_the_server(tmp_path):
+    """The history is the workspace's (index.sqlite): a server started afresh on the
+    same workspace lists the plan with its locks and status and serves its years and
+    zip; a plan a stopped server left queued is listed as failed."""
+    from conftest import Server
+
+    with Server(tmp_path) as first, closing(first.client()) as c:
+        plan_id = c.post("/api/v1/plans", json={
+            "scenario": "nanpiao", "years": 1,
+            "locks": {"keep": [{"id": "NP-T02-03", "year": 2026}]}}).json()["id"]
+        got = wait(c, plan_id)
+        assert got["status"] == "done", got["events"][-3:]
+        # a lock the year cannot keep (a team kept whole while a member retires): the
+        # year is infeasible, the plan's answer, not a failed plan
+        stuck = c.post("/api/v1/plans", json={
+            "scenario": "nanpiao", "years": 1,
+            "locks": {"keep": [{"id": "NP-T02", "year": 2026}]}}).json()["id"]
+        got = wait(c, stuck)
+        assert got["status"] == "done" and got["years"][0]["status"] == "infeasible"
+        assert c.get(f"/api/v1/plans/{stuck}/zip").status_code == 200
+        first.app.state.workspace.new_plan("nanpiao", [], 2, {}, [])  # never started
+    with Server(tmp_path) as second, closing(second.client()) as c:
+        history = c.get("/api/v1/plans").json()
+        assert [p["status"] for p in history] == ["failed", "done", "done"]
+        assert history[2]["id"] == plan_id
+        words = history[2]["lock_words"][0]["zh"]
+        assert words == "保持不变：高桥镇党委副书记（NP-T02-03），2026 年"
+        got = c.get(f"/api/v1/plans/{plan_id}").json()
+        assert got["status"] == "done" and [y["year"] for y in got["years"]] == [2026]
+        assert got["years"][0]["stability"]["posts_changed"] >= 0
+        assert c.get(f"/api/v1/plans/{plan_id}/zip").status_code == 200

@@ -914,6 +914,7 @@ async function followPlan(id) {
     return;
   }
   const years = p.years_requested;
+  if (years && Number($("#plan-years").value) !== years) { $("#plan-years").value = years; renderPlanLocks(); }
   renderPlanYears(p.years);
   const last = p.events[p.events.length - 1] ?? {};
   const solving = [...p.events].reverse().find((e) => e.stage === "solving");
@@ -933,7 +934,7 @@ async function followPlan(id) {
   const took = last.elapsed == null ? "" : ` · ${Number(last.elapsed).toFixed(1)} ${t("seconds")}`;
   $("#plan-progress").textContent = `${id} · ${t("plan_" + p.status)}${took}`;
   if (p.status === "failed" && p.error) showError("#plan-causes", new ApiError(422, Array.isArray(p.error) ? { problems: p.error } : String(p.error)));
-  if (p.years.length) await showPlan(id);
+  if (p.years.some((y) => y.objective != null)) await showPlan(id);  // a year with a roster
   $("#plan-progress").dataset.stage = p.status;
   await loadPlanHistory();
 }
@@ -964,7 +965,7 @@ async function loadPlanHistory() {
   const status = (s) => t(["done", "failed", "cancelled"].includes(s) ? `plan_${s}` : s);
   $("#plan-history tbody").innerHTML = plans.map((p) => {
     const locks = p.lock_words.map((w) => w[S.lang]).join("；");
-    const what = [settingsWords(p.settings), locks].filter(Boolean).join("；");
+    const what = [p.settings.length ? settingsWords(p.settings) : "", locks].filter(Boolean).join("；") || settingsWords([]);
     const zip = p.years_solved && p.status !== "running" && p.status !== "queued"
       ? `<a data-plan-zip="${esc(p.id)}" href="/api/v1/plans/${esc(p.id)}/zip" download>${esc(t("plan_zip_short"))}</a>` : "";
     return `<tr data-plan="${esc(p.id)}" class="${p.id === S.plan ? "on" : ""}"><td>${when(p.created)} <small>${esc(p.id)}</small></td>
