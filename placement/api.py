@@ -80,7 +80,7 @@ from placement.plan.folder import check_plan_out, write_plan
 from placement.plan.locks import PlanLock, plan_locks
 from placement.plan.rolling import Plan, Year
 from placement.plan.rolling import plan as plan_years
-from placement.plan.tables import year_figures
+from placement.plan.tables import stability, year_figures
 from placement.roster.result_folder import Result, read_result
 from placement.solver.warm import WarmMip
 from placement.whatif.diff import Diff, diff_results
@@ -90,7 +90,8 @@ from placement.whatif.sweep.spec import Sweep, read_sweep
 __all__ = ["Result", "load", "load_data", "load_checked", "read_scenario", "read_dataset",
            "read_baseline", "override", "solve", "check", "read_result", "diff", "why_not",
            "alternates", "AlternatesError", "NotReproduced", "solve_in", "prices",
-           "sweep", "report", "plan", "plan_year", "plan_view", "session", "Conditions",
+           "sweep", "report", "plan", "plan_year", "plan_view", "plan_locks", "PlanLock",
+           "session", "Conditions",
            "candidates", "try_member", "team_profiles", "structure_charts", "structure",
            "import_lrmx", "import_forms", "export_lrmx"]
 
@@ -281,10 +282,14 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, out: Path | str | None = N
     return result
 
 
-def plan_year(year: Year) -> dict:
+def plan_year(year: Year, earlier: Sequence[Year] = ()) -> dict:
     """One solved year of a plan as plan.json holds it (status, gap, times, moves and
-    forced moves): what `on_year` callers report as the plan goes on."""
-    return year_figures(year)
+    forced moves, and with a roster its `stability` counted over the `earlier` years and
+    this one): what `on_year` callers report as the plan goes on."""
+    figures = year_figures(year)
+    if year.result.roster is not None:
+        figures["stability"] = stability([*earlier, year])[-1]
+    return figures
 
 
 def plan_view(folder: Path | str, lang: str = "zh") -> dict:

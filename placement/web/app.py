@@ -91,7 +91,7 @@ def create_app(workspace: Path | str, port: int = 8765, bundled: Path | None = B
         return sorted({m for route in app.routes if isinstance(route, APIRoute)
                        and route.path_regex.match(path) for m in route.methods})
 
-    plans = register_plans(app, ws.root / "plans", ctx.scenario_path)  # the Plan tab
+    plans = register_plans(app, ctx)  # the Plan tab
     for area in (scenarios, questions, runs):
         app.include_router(area.router(ctx))
 

@@ -10,7 +10,15 @@ a crash takes only its process. Cancel sets the event `api.plan` hands to each y
 solve: the year being solved keeps its best roster and the plan stops after it.
 
 Plans live in `WORKSPACE/plans/<id>/` (the plan folder, written whole by `api.plan`);
-this server's plans are listed from memory, a plan folder of an earlier server from disk.
+each plan's request (scenario, settings, years, locks and the locks in words) and status
+are kept in the workspace's index.sqlite beside the runs' (`Workspace.new_plan`), so the
+page lists past plans after a reload or a restart; this server's plans' events are kept
+in memory.
+
+The plan's locks (must / forbid / keep, each for one calendar year or the whole term)
+are checked when the plan is asked for (`api.plan_locks` against the data set and the
+plan's years): a bad one is a 422 naming the item (`locks.must[0].year`), not a plan
+that fails later.
 """
 
 from __future__ import annotations
@@ -18,10 +26,8 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing as mp
-import secrets
 import time
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,8 +37,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
-from placement.web.context import answers
+from placement.web.context import Context, answers
 from placement.web.runner import Dispatcher, failed_event, problems_json
+from placement.web.schemas import PlanLocks
+from placement.web.workspace import PlanRecord, Workspace
 
 MAX_YEARS = 10
 
@@ -41,16 +49,49 @@ class PlanRequest(BaseModel):
     scenario: str
     set: list[str] = Field(default_factory=list, max_length=200)
     years: int = Field(5, ge=1, le=MAX_YEARS)
-    # The plan's locks (`api.plan`): {"must": [{"cadre", "post", "year"?}], "forbid": […],
-    # "keep": [id or {"id", "year"?}]}; an item without a year holds all term.
-    locks: dict = Field(default_factory=dict)
+    locks: PlanLocks = Field(default_factory=PlanLocks)
+
+
+# A lock in the planner's words (the history's), Chinese then English.
+_KIND_WORDS = {"must": ("必须任", "must hold"), "forbid": ("不得任", "must not hold"),
+               "keep": ("保持不变", "keep as is")}
+
+
+def lock_words(locks: list, data, table: dict) -> list[dict]:
+    """Each checked lock (`api.plan_locks`' list, in the table's order: must, forbid,
+    keep) in words with the data set's names, its year or the whole term, and the
+    planner's reason: `{"zh", "en"}`."""
+    cadre = dict(zip(data.cadres["cadre_id"], data.cadres["name"], strict=True))
+    team = dict(zip(data.teams["team_id"], data.teams["name"], strict=True))
+    post = {p: f"{team.get(t, t)}{title}" for p, t, title in
+            zip(data.posts["post_id"], data.posts["team_id"], data.posts["title"], strict=True)}
+    reasons = [str(i.get("reason", "")) for k in ("must", "forbid") for i in table.get(k, [])]
+    reasons += [str(table.get("keep_reasons", {}).get(lk.ident, "")) for lk in locks
+                if lk.kind == "keep"]
+    out = []
+    for lk, why in zip(locks, reasons, strict=True):
+        zh, en = _KIND_WORDS[lk.kind]
+        if lk.kind == "keep":
+            place = team.get(lk.ident) or post.get(lk.ident, lk.ident)
+            words = [f"{zh}：{place}（{lk.ident}）", f"{en}: {place} ({lk.ident})"]
+        else:
+            who, where = cadre.get(lk.cadre, ""), post.get(lk.post, "")
+            words = [f"{who}（{lk.cadre}）{zh} {where}（{lk.post}）",
+                     f"{who} ({lk.cadre}) {en} {where} ({lk.post})"]
+        words[0] += "，整个任期" if lk.year is None else f"，{lk.year} 年"
+        words[1] += ", all term" if lk.year is None else f", in {lk.year}"
+        if why:
+            words = [words[0] + f"（理由：{why}）", words[1] + f" (reason: {why})"]
+        out.append({"zh": words[0], "en": words[1]})
+    return out
 
 
 def plan_in_process(scenario: str, settings: list[str], years: int, folder: str, events,
                     cancel, locks: dict | None = None) -> None:
     """The worker process: load, plan year by year into `folder` (plan.csv and
-    timeline.csv in Chinese, as the workbench speaks), write its report; a `year` event
-    with plan.json's figures of each year as it is solved. A bad lock fails the plan
+    timeline.csv in Chinese, as the workbench speaks), write its report (when a year has
+    a roster: a first year with none, infeasible under its locks, is the plan's answer);
+    a `year` event with plan.json's figures of each year as it is solved. A bad lock fails the plan
     with its problems, each naming the item (`locks.must[0].cadre`)."""
     from placement import api
 
@@ -58,16 +99,19 @@ def plan_in_process(scenario: str, settings: list[str], years: int, folder: str,
         events.put({"stage": "loading"})
         sc, data = api.load(scenario, settings)
         events.put({"stage": "solving", "index": 1})
+        seen = []
 
         def told(year) -> None:
-            events.put({"stage": "year"} | api.plan_year(year))
+            events.put({"stage": "year"} | api.plan_year(year, seen))
+            seen.append(year)
             if year.index < years and year.result.ok:
                 events.put({"stage": "solving", "index": year.index + 1})
 
         result = api.plan(sc, data, years, out=folder, cancel=cancel, on_year=told,
                           locks=locks or None, lang="zh")
         events.put({"stage": "writing"})
-        api.report(folder, "zh")
+        if any(y.result.roster is not None for y in result.years):  # else nothing to draw
+            api.report(folder, "zh")
         events.put({"stage": "finished", "ok": result.ok, "exit_code": result.exit_code,
                     "years_solved": len(result.years), "seconds": result.seconds})
     except Exception as err:  # reported to the page; the plan is marked failed
@@ -97,10 +141,12 @@ class LivePlan:
 
 
 class PlanRunner(Dispatcher):
-    """Plans, one at a time, each in its own spawned process, on a thread of its own."""
+    """Plans, one at a time, each in its own spawned process, on a thread of its own;
+    each plan's status kept in the workspace's history as it changes."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.root = ws.root / "plans"
         self.root.mkdir(parents=True, exist_ok=True)
         self._ctx = mp.get_context("spawn")
         self.live: dict[str, LivePlan] = {}
@@ -111,13 +157,11 @@ class PlanRunner(Dispatcher):
             raise HTTPException(404, f"no plan {plan_id!r}")
         return self.root / plan_id
 
-    def submit(self, scenario_ref: str, scenario: Path, settings: list[str],
-               years: int, locks: dict | None = None) -> LivePlan:
-        plan_id = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
-        live = LivePlan(plan_id, scenario_ref, years, self._ctx.Event())
+    def submit(self, rec: PlanRecord, scenario: Path) -> LivePlan:
+        live = LivePlan(rec.id, rec.scenario, rec.years, self._ctx.Event())
         live.add({"stage": "queued"})
-        self.live[plan_id] = live
-        self._queue.put((live, str(scenario), settings, locks or {}))
+        self.live[rec.id] = live
+        self._queue.put((live, str(scenario), rec.settings, rec.locks))
         return live
 
     def close(self) -> None:
@@ -127,6 +171,7 @@ class PlanRunner(Dispatcher):
         if live.cancel.is_set():
             return self._end(live, "cancelled")
         live.status = "running"
+        self.ws.update_plan(live.id, status="running")
         events = self._ctx.Queue()
         live.process = self._ctx.Process(
             target=plan_in_process, daemon=True, name=f"placement-plan-{live.id}",
@@ -141,6 +186,10 @@ class PlanRunner(Dispatcher):
             self._end(live, "cancelled" if live.cancel.is_set() else "failed")
 
     def _end(self, live: LivePlan, status: str) -> None:
+        failed = next((e for e in reversed(live.events) if e["stage"] == "failed"), None)
+        error = "" if failed is None else json.dumps(
+            failed.get("problems") or failed.get("error"), ensure_ascii=False)
+        self.ws.update_plan(live.id, status=status, finished=time.time(), error=error)
         live.status = status
         live.add({"stage": "end", "status": status})
 
@@ -155,40 +204,82 @@ def _zip(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def register(app: FastAPI, root: Path, scenario_path: Callable[[str], Path]) -> PlanRunner:
-    """The Plan tab's endpoints on `app`; plans kept under `root`."""
+def register(app: FastAPI, ctx: Context) -> PlanRunner:
+    """The Plan tab's endpoints on `app`; plans kept under the workspace's plans/, their
+    history in its index."""
     from placement import api
 
-    plans = PlanRunner(root)
+    plans = PlanRunner(ctx.ws)
+
+    def record(plan_id: str) -> PlanRecord | None:
+        plans.folder(plan_id)  # 404 for an id no plan could have
+        return ctx.ws.get_plan(plan_id)
 
     def finished(plan_id: str) -> Path:
         folder = plans.folder(plan_id)
-        live = plans.live.get(plan_id)
-        if live is not None and live.status not in ("done", "cancelled", "failed"):
-            raise HTTPException(409, f"plan {plan_id} is {live.status}")
+        rec = record(plan_id)
+        if rec is not None and rec.status in ("queued", "running"):
+            raise HTTPException(409, f"plan {plan_id} is {rec.status}")
         if not (folder / "plan.json").is_file():
             raise HTTPException(404, f"plan {plan_id} has no plan folder")
         return folder
 
+    def summary(plan_id: str) -> dict | None:
+        path = plans.folder(plan_id) / "plan.json"
+        return json.loads(path.read_text("utf-8")) if path.is_file() else None
+
+    def listed(rec: PlanRecord) -> dict:
+        """A plan as the history lists it: its request, status and years solved."""
+        out = rec.to_dict()
+        out["years_requested"] = out.pop("years")
+        out["error"] = json.loads(rec.error) if rec.error else None
+        live = plans.live.get(rec.id)
+        done = summary(rec.id) if rec.status in ("done", "cancelled", "failed") else None
+        out["years_solved"] = (len(live.view()["years"]) if live is not None and done is None
+                               else (done or {}).get("years_solved", 0))
+        return out
+
     @app.post("/api/v1/plans", status_code=201, responses=answers(404, 422, write=True))
     def start_plan(req: PlanRequest) -> dict:
-        """Start a rotation plan over `years` years (`placement plan`), with its locks
-        for a year or the whole term; returns `{"id"}`."""
-        live = plans.submit(req.scenario, scenario_path(req.scenario), req.set, req.years,
-                            req.locks)
-        return {"id": live.id}
+        """Start a rotation plan over `years` years (`placement plan`), with its locks,
+        each for one calendar `year` or (without one) the whole term; returns `{"id"}`.
+        A lock that names an unknown cadre, post or team, or a year outside the plan, is
+        a 422 with the problems, each naming the item (`locks.must[0].year`)."""
+        path = ctx.scenario_path(req.scenario)
+        sc, data = ctx.load(req.scenario, req.set)
+        table = req.locks.model_dump(exclude_none=True)
+        try:
+            given = api.plan_locks(table, data, sc.reference_date.year, req.years)
+        except InputError as err:
+            raise HTTPException(422, {"problems": problems_json(err.problems)}) from None
+        rec = ctx.ws.new_plan(req.scenario, req.set, req.years, table,
+                              lock_words(given, data, table))
+        plans.submit(rec, path)
+        return {"id": rec.id}
+
+    @app.get("/api/v1/plans", responses=answers())
+    def list_plans() -> list[dict]:
+        """Every plan asked for in this workspace, newest first (the plan history): its
+        scenario, settings, years, locks (and `lock_words`, each lock in Chinese and
+        English), status and the years solved."""
+        return [listed(rec) for rec in ctx.ws.plans()]
 
     @app.get("/api/v1/plans/{plan_id}", responses=answers(404, 409, 422))
     def get_plan(plan_id: str) -> dict:
         """`status` (queued, running, done, failed, cancelled), every event so far and
-        `years`: each solved year's figures (plan.json's) as it comes."""
+        `years`: each solved year's figures (plan.json's, with its `stability`) as it
+        comes; with the history's request (`settings`, `locks`, `lock_words`)."""
+        rec = record(plan_id)
+        mine = {} if rec is None else {k: v for k, v in listed(rec).items() if k != "status"}
         live = plans.live.get(plan_id)
         if live is not None:
-            return live.view()
-        folder = finished(plan_id)
-        summary = json.loads((folder / "plan.json").read_text("utf-8"))
-        return {"id": plan_id, "status": "done", "years_requested": summary["years_requested"],
-                "events": [], "years": summary["years"]}
+            return mine | live.view()
+        done = summary(plan_id)
+        if rec is None and done is None:
+            raise HTTPException(404, f"no plan {plan_id!r}")
+        return mine | {"id": plan_id, "status": rec.status if rec else "done",
+                       "years_requested": rec.years if rec else done["years_requested"],
+                       "events": [], "years": (done or {}).get("years", [])}
 
     @app.delete("/api/v1/plans/{plan_id}", responses=answers(409, 422, write=True))
     def cancel_plan(plan_id: str) -> dict:

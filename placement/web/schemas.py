@@ -21,6 +21,26 @@ class Locks(BaseModel):
                                          description="keep id -> the planner's reason")
 
 
+class PlanPair(Pair):
+    year: int | None = Field(None, description="the calendar year it holds in (the year "
+                             "folder's name, 2028); none: every year of the plan")
+
+
+class PlanKeep(BaseModel):
+    id: str = Field(description="a post or team id")
+    year: int | None = Field(None, description="the calendar year it holds in; none: every "
+                             "year of the plan")
+
+
+class PlanLocks(BaseModel):
+    """A plan's locks: the page's (`Locks`), each item for one year or the whole term."""
+    must: list[PlanPair] = Field(default_factory=list, max_length=500)
+    forbid: list[PlanPair] = Field(default_factory=list, max_length=500)
+    keep: list[str | PlanKeep] = Field(default_factory=list, max_length=500)
+    keep_reasons: dict[str, str] = Field(default_factory=dict,
+                                         description="keep id -> the planner's reason")
+
+
 class RunRequest(BaseModel):
     scenario: str = Field(description="a listed scenario name (GET /scenarios) or a path")
     set: list[str] = Field(default_factory=list, examples=[["rules.R-TC5.min_women=3"]])
@@ -75,6 +95,7 @@ class WorkState(BaseModel):
     locks: list[dict] = Field(default_factory=list,
                               description="the page's locks: kind, cadre, post, reason")
     run: str | None = Field(None, description="the open run")
+    plan: str | None = Field(None, description="the plan open on the Plan tab")
     undo: list[Edits] = Field(default_factory=list, max_length=20,
                               description="the rule edits and locks before each of the last "
                               "edits, oldest first (the page's undo)")

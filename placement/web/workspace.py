@@ -17,7 +17,9 @@ kept in `warnings` for the page.
 Layout of `root`:
 
     index.sqlite        runs (id, status, scenario, settings, locks, note, times, error)
+                        and plans (the same, with the years asked and the locks in words)
     runs/<id>/          one result folder per run (the files `placement solve` writes)
+    plans/<id>/         one plan folder per plan (the files `placement plan` writes)
     datasets/<name>/    uploaded data sets (written only after they validate)
     scenarios/<n>.toml  saved scenarios (`extends` a base, only the changes)
 """
@@ -64,6 +66,25 @@ create table if not exists runs (
     error text not null default ''   -- JSON list of problems, or a message
 )
 """
+# The Plan tab's history (`placement.web.plans`): a plan's request and its status, kept
+# like a run's so that the page lists past plans after a reload or a restart. `locks`
+# is the request's (each item with its optional calendar `year`), `lock_words` the same
+# in the planner's words, Chinese and English, written when the plan was asked for
+# (the data set's names then).
+_PLANS = """
+create table if not exists plans (
+    id text primary key,
+    created real not null,
+    finished real,
+    status text not null,
+    scenario text not null,
+    settings text not null,   -- JSON list of --set strings
+    years integer not null,
+    locks text not null,      -- JSON {"must": [...], "forbid": [...], "keep": [...]}
+    lock_words text not null, -- JSON [{"zh", "en"}], one per lock
+    error text not null default ''
+)
+"""
 
 
 @dataclass
@@ -77,6 +98,24 @@ class RunRecord:
     note: str = ""
     error: str = ""
     started: float | None = None
+    finished: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class PlanRecord:
+    """A plan of the Plan tab as the history keeps it (`_PLANS`)."""
+    id: str
+    created: float
+    status: str
+    scenario: str
+    years: int
+    settings: list[str] = field(default_factory=list)
+    locks: dict = field(default_factory=dict)
+    lock_words: list[dict] = field(default_factory=list)
+    error: str = ""
     finished: float | None = None
 
     def to_dict(self) -> dict:
@@ -177,6 +216,39 @@ class Workspace:
                             type(err).__name__)
             return None
 
+    # --- plans (the Plan tab's history) ---------------------------------------------
+    def new_plan(self, scenario: str, settings: list[str], years: int, locks: dict,
+                 lock_words: list[dict]) -> PlanRecord:
+        rec = PlanRecord(id=time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3),
+                         created=time.time(), status="queued", scenario=scenario,
+                         settings=list(settings), years=years, locks=locks,
+                         lock_words=lock_words)
+        with self._lock, self._db:
+            self._db.execute(
+                "insert into plans (id, created, status, scenario, settings, years, locks, "
+                "lock_words) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                (rec.id, rec.created, rec.status, rec.scenario, json.dumps(rec.settings),
+                 rec.years, json.dumps(locks, ensure_ascii=False),
+                 json.dumps(lock_words, ensure_ascii=False)))
+        return rec
+
+    def update_plan(self, plan_id: str, **values) -> None:
+        """Set columns of one plan (status, finished, error)."""
+        cols = ", ".join(f"{k}=?" for k in values)
+        with self._lock, self._db:
+            self._db.execute(f"update plans set {cols} where id=?", (*values.values(), plan_id))
+
+    def plans(self) -> list[PlanRecord]:
+        """Every plan whose row can be read, newest first (a damaged row is skipped)."""
+        with self._lock:
+            rows = self._db.execute("select * from plans order by created desc").fetchall()
+        return [rec for rec in map(_plan_record, rows) if rec is not None]
+
+    def get_plan(self, plan_id: str) -> PlanRecord | None:
+        with self._lock:
+            row = self._db.execute("select * from plans where id=?", (plan_id,)).fetchone()
+        return None if row is None else _plan_record(row)
+
     def delete(self, run_id: str) -> None:
         """Forget a finished run and remove its result folder."""
         with self._lock, self._db:
@@ -193,9 +265,11 @@ def _open(path: Path) -> sqlite3.Connection:
             raise sqlite3.DatabaseError("quick_check failed")
         with db:
             db.execute(_SCHEMA)
-            # A run the previous server left unfinished has no process any more.
-            db.execute("update runs set status='failed', error=? where status in "
-                       "('queued','running')", (json.dumps("server stopped"),))
+            db.execute(_PLANS)
+            # A run or plan the previous server left unfinished has no process any more.
+            for table in ("runs", "plans"):
+                db.execute(f"update {table} set status='failed', error=? where status in "
+                           "('queued','running')", (json.dumps("server stopped"),))
     except sqlite3.DatabaseError:
         db.close()
         raise
@@ -211,6 +285,21 @@ def _record(row: sqlite3.Row) -> RunRecord:
     if d["error"]:
         json.loads(d["error"])  # read again by every view of the run
     return RunRecord(**d)
+
+
+def _plan_record(row: sqlite3.Row) -> PlanRecord | None:
+    """The plan of a history row; None (logged, ids only) when its JSON cannot be read."""
+    d = dict(row)
+    try:
+        for key in ("settings", "locks", "lock_words"):
+            d[key] = json.loads(d[key])
+        if not isinstance(d["settings"], list) or not isinstance(d["locks"], dict):
+            raise TypeError("settings or locks of the wrong shape")
+    except (ValueError, TypeError) as err:
+        log.warning("plan %s: its history row is damaged (%s); skipped", d["id"],
+                    type(err).__name__)
+        return None
+    return PlanRecord(**d)
 
 
 class Refused(Exception):

@@ -41,9 +41,10 @@ SHOTS = Path(os.environ.get("PLACEMENT_SCREENSHOTS") or ROOT / "test-artifacts" 
 TABS = ("data", "rules", "locks", "find", "result", "structure", "compare", "plan", "history")
 NEEDED = 1  # lines R-TC5 min_women=3 needs against the base roster (one more county)
 # What may read as Latin letters in Chinese mode: ids (LF00001, R01-DW-01, R-TC5, run
-# ids), file names, the engines' names and the language switch.
+# ids; NP00001 and NP-T01-01 of the Nanpiao plans an earlier test of the session left
+# in the plan history), file names, the engines' names and the language switch.
 ALLOWED = re.compile(  # bounded by ASCII only: \b would not part "English" from "求解"
-    r"(?<![A-Za-z0-9])(?:LF\d+|R\d+(?:-[A-Z]+(?:-\d+)?)?|R-[A-Z]{2}\d+|u-[\w-]+|[0-9a-f]{6,}[\w-]*|"
+    r"(?<![A-Za-z0-9])(?:LF\d+|NP\d+|NP-[TD]\d+(?:-\d+)?|R\d+(?:-[A-Z]+(?:-\d+)?)?|R-[A-Z]{2}\d+|u-[\w-]+|[0-9a-f]{6,}[\w-]*|"
     r"[\w-]+\.(?:xlsx|html|csv|zip|lrmx)|HiGHS|CP-SAT|cpsat|highs|English|Ctrl\+Z|CSV|lrmx|xlsx)(?![A-Za-z0-9])")
 LATIN = re.compile(r"[A-Za-z]{2,}")
 

@@ -6,7 +6,9 @@ report of a plan written last week must say what that folder says. The frames:
 - `year_table`: per year, the solve (status, gap, time, check) and what moved: posts
   changing, and the previous holders forced out by a deadline rule (R-RO1–R-RO5, hard
   or a target due), a retirement (R-EL7), leaving (the data's `leaving` or the plan's
-  schedule) or another hard rule, and newcomers;
+  schedule) or another hard rule, and newcomers; beside them plan.json's stability
+  figure (of the posts changing those forced by a hard rule or leaving, and the cadres
+  placed new in more than one year);
 - `head_table`: per head post (正职) and year, who holds it and why it changed hands;
 - `team_table`: per team and year, the figures the team targets count (timeline.csv).
 Every word is in Chinese and English (`WORDS`), Chinese first.
@@ -45,6 +47,7 @@ WORDS = {
     "status": ("求解状态", "status"), "gap": ("相对差距", "gap"),
     "solve_s": ("求解用时（秒）", "solve time (s)"), "check": ("独立核查", "check"),
     "changed": ("变动职位", "posts changing"), "forced": ("被动调整", "forced"),
+    "forced_hard": ("其中因规定必须调整", "of them forced by a hard rule or leaving"),
     RETIRED: (f"{RETIRED} 退休", f"{RETIRED} retirement"),
     "leaving": ("退出（离任）", "leaving"), "other_rule": ("其他硬性规则", "other hard rule"),
     "chosen": ("择优调整", "chosen move"), "vacant": ("空缺补充", "vacancy filled"),
@@ -192,7 +195,7 @@ def year_table(plan: PlanFolder, lang: str, region: str | None = None) -> pd.Dat
     if region is None:
         info = {int(y["year"]): y for y in plan.summary["years"]}
         out["reference_date"] = [info[y]["reference_date"] for y in plan.years]
-        out["status"] = [info[y]["status"] for y in plan.years]
+        out["status"] = [value(info[y]["status"], lang) for y in plan.years]
         out["gap"] = ["—" if info[y]["gap"] is None else f"{info[y]['gap']:.2%}"
                       for y in plan.years]
         out["solve_s"] = [round(float(info[y]["times"].get("solve", 0)), 1) for y in plan.years]
@@ -203,6 +206,12 @@ def year_table(plan: PlanFolder, lang: str, region: str | None = None) -> pd.Dat
         for key in ("twice", "twice_lateral"):
             out[key] = [int(info[y].get("stability", {}).get(key, 0)) for y in plan.years]
     out["changed"] = by.sum(axis=1).to_numpy()
+    if region is None:
+        # plan.json's stability figure beside it (as the page's plan table and the CLI
+        # line give it): of the posts changing, those whose holder had to go (a hard
+        # rule, a retirement, leaving); `forced` below also counts a deadline target due.
+        out["forced_hard"] = [int(info[y].get("stability", {}).get("forced", 0))
+                              for y in plan.years]
     out["forced"] = by[[*DEADLINES, RETIRED, "leaving", "other_rule"]].sum(axis=1).to_numpy()
     for c in CAUSES:
         out[c] = by[c].to_numpy()

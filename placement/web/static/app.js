@@ -107,8 +107,12 @@ Object.assign(T.zh, {
   tab_plan: "规划", plan_title: "换届规划（逐年）", plan_years: "年数", plan_run: "生成规划", plan_cancel: "停止",
   plan_hint: "按年份求解整个任期：每年一份经独立核查的名单，到期必须交流的、退休的、离任的逐年列出。",
   plan_solving: "正在求解第 {k} 年（共 {n} 年）", plan_done: "规划完成", plan_failed: "规划失败",
-  plan_cancelled: "规划已停止", plan_zip: "下载规划文件夹（zip）", year: "年度", changed: "变动职位",
+  plan_cancelled: "规划已停止", plan_zip: "下载规划文件夹（压缩包）", year: "年度", changed: "变动职位",
   hard_forced: "硬性规则调出", target_due: "到期目标规则", retired: "退休", check: "独立核查", passed: "通过", failed: "未通过",
+  plan_forced: "其中因规定必须调整", plan_twice: "任期内多次调整（人）", plan_locks: "本次规划的锁定",
+  plan_locks_hint: "锁定在“锁定”页添加（含理由）；每条可定为整个任期有效，或只在某一年有效。",
+  plan_lock_year: "有效年份", plan_term: "整个任期", plan_in_year: "仅 {y} 年", plan_no_locks: "没有锁定（可在“锁定”页添加）",
+  plan_history: "规划记录", plan_zip_short: "下载（压缩包）",
 });
 Object.assign(T.en, {
   tab_plan: "Plan", plan_title: "Rotation plan, year by year", plan_years: "Years", plan_run: "Run the plan",
@@ -116,6 +120,10 @@ Object.assign(T.en, {
   plan_solving: "solving year {k} of {n}", plan_done: "plan done", plan_failed: "plan failed",
   plan_cancelled: "plan stopped", plan_zip: "Download the plan folder (zip)", year: "Year", changed: "Posts changing",
   hard_forced: "Moved by a hard rule", target_due: "Target rule due", retired: "Retired", check: "Check", passed: "passed", failed: "FAILED",
+  plan_forced: "of them forced by a hard rule or leaving", plan_twice: "Placed new in more than one year", plan_locks: "This plan's locks",
+  plan_locks_hint: "Locks are added on the Locks tab (with their reasons); each holds for the whole term or in one year only.",
+  plan_lock_year: "Holds in", plan_term: "the whole term", plan_in_year: "{y} only", plan_no_locks: "No locks (add them on the Locks tab)",
+  plan_history: "Plan history", plan_zip_short: "Download (zip)",
 });
 
 Object.assign(T.zh, {
@@ -242,6 +250,7 @@ function showTab(name) {
   document.querySelectorAll("#tabs button").forEach((b) => b.classList.toggle("on", b.dataset.tab === name));
   if (name === "history" || name === "compare") loadHistory();
   if (name === "structure") loadStructure(S.where ?? {});
+  if (name === "plan") { renderPlanLocks(); loadPlanHistory().catch((err) => showError("#plan-history-msg", err)); }
 }
 
 function problemTable(problems, label = "problems") {
@@ -338,6 +347,7 @@ function saveState() {
   clearTimeout(saving);
   saving = setTimeout(() => call("PUT", "/api/v1/state", {
     scenario: S.scenario, changes: S.changes, locks: S.locks, run: S.run?.id ?? null, undo: S.undo ?? [],
+    plan: S.plan ?? null,
   }).catch((err) => showError("#error-bar", err)), 200);
 }
 
@@ -352,6 +362,7 @@ async function restoreState(names) {
     S.changes = st.changes ?? {};
     S.locks = st.locks ?? [];
     S.undo = st.undo ?? [];
+    S.plan = st.plan ?? null;
     renderRules();
     renderLocks();
     await validate();
@@ -823,51 +834,109 @@ async function compare() {
 }
 
 // --- the Plan tab: a rotation plan as a background run, year by year -------------------
+// The page's locks (the Locks tab's, with their reasons) go with the plan, each for the
+// whole term or for one calendar year (`year` on the lock, null: the term; kept with the
+// working state). The plans asked for are listed from the server's history.
+function planFirstYear() {
+  const date = String(S.changes.reference_date ?? S.base.reference_date ?? "");
+  return Number(date.slice(0, 4)) || new Date().getFullYear();
+}
+
+function renderPlanLocks() {
+  const first = planFirstYear(), n = Math.max(1, Number($("#plan-years").value) || 5);
+  const years = Array.from({ length: n }, (_, k) => first + k);
+  $("#plan-locks tbody").innerHTML = S.locks.map((l, i) => {
+    const shown = l.year != null && !years.includes(l.year) ? [...years, l.year] : years;
+    const opts = [`<option value="">${esc(t("plan_term"))}</option>`,
+      ...shown.map((y) => `<option value="${y}"${l.year === y ? " selected" : ""}>${esc(t("plan_in_year").replace("{y}", y))}</option>`)];
+    return `<tr data-lock="${i}"><td>${esc(t(l.kind))}</td><td>${esc(l.cadre?.label ?? "")} <small>${esc(l.cadre?.id ?? "")}</small></td>
+      <td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td><td>${esc(l.reason)}</td>
+      <td><select data-lock-year="${i}">${opts.join("")}</select></td></tr>`;
+  }).join("") || `<tr><td colspan="5" class="hint">${esc(t("plan_no_locks"))}</td></tr>`;
+}
+
+function onPlanLockYear(ev) {
+  const i = ev.target.dataset.lockYear;
+  if (i === undefined) return;
+  S.locks[Number(i)].year = ev.target.value ? Number(ev.target.value) : null;
+  saveState();
+}
+
+function planLockBody() {
+  // lockBody's shape with each lock's year (POST /api/v1/plans, docs/api.md).
+  const body = { must: [], forbid: [], keep: [], keep_reasons: {} };
+  for (const l of S.locks) {
+    const year = l.year == null ? {} : { year: l.year };
+    if (l.kind === "keep") {
+      body.keep.push(l.year == null ? l.post.id : { id: l.post.id, ...year });
+      if (l.reason) body.keep_reasons[l.post.id] = l.reason;
+    } else body[l.kind].push({ cadre: l.cadre.id, post: l.post.id, reason: l.reason, ...year });
+  }
+  return body;
+}
+
 function planRow(y) {
-  // One solved year as the run reports it (plan.json's figures).
-  const m = y.moves ?? {};
+  // One solved year as the run reports it (plan.json's figures, with its stability:
+  // posts changed, of them forced, cadres placed anew in more than one year so far).
+  const m = y.moves ?? {}, st = y.stability ?? {};
   const gap = y.gap == null ? "—" : `${(y.gap * 100).toFixed(2)}%`;
-  return `<tr data-year="${esc(y.year)}"><td>${esc(y.year)}</td><td>${esc(y.status)}</td><td>${gap}</td>
-    <td class="n">${Number(y.times?.solve ?? 0).toFixed(1)}</td><td class="n">${esc(y.counts?.changed_posts)}</td>
-    <td class="n">${esc(m.forced)}</td><td class="n">${esc(m.target_due)}</td>
-    <td class="n">${esc(m.departures?.retired)}</td><td>${t(y.check_ok ? "passed" : "failed")}</td></tr>`;
+  return `<tr data-year="${esc(y.year)}"><td>${esc(y.year)}</td><td>${esc(t(y.status))}</td><td>${gap}</td>
+    <td class="n">${Number(y.times?.solve ?? 0).toFixed(1)}</td><td class="n" data-k="changed">${esc(st.posts_changed ?? y.counts?.changed_posts)}</td>
+    <td class="n" data-k="forced">${esc(st.forced ?? "—")}</td><td class="n" data-k="twice">${esc(st.twice ?? "—")}</td>
+    <td class="n">${esc(m.target_due)}</td><td class="n">${esc(m.departures?.retired)}</td><td>${t(y.check_ok ? "passed" : "failed")}</td></tr>`;
 }
 
 function renderPlanYears(years) {
-  const head = ["year", "solver_status", "gap", "elapsed", "changed", "hard_forced", "target_due", "retired", "check"];
+  const head = ["year", "solver_status", "gap", "elapsed", "changed", "plan_forced", "plan_twice", "target_due", "retired", "check"];
   $("#plan-table").innerHTML = `<tr>${head.map((k) => `<th>${t(k)}</th>`).join("")}</tr>${years.map(planRow).join("")}`;
 }
 
 async function runPlan() {
   if (!(await validate())) { showTab("rules"); return; }
   const years = Number($("#plan-years").value) || 5;
+  const res = await call("POST", "/api/v1/plans", { scenario: S.scenario, set: changeList(), years, locks: planLockBody() });
   $("#plan-counties").innerHTML = "";
+  $("#plan-causes").innerHTML = "";
   $("#plan-download").innerHTML = "";
-  const res = await call("POST", "/api/v1/plans", { scenario: S.scenario, set: changeList(), years });
   S.plan = res.id;
+  saveState();
   $("#plan-run").disabled = true;
   $("#plan-cancel").hidden = false;
   renderPlanYears([]);
-  followPlan(res.id, years);
+  await loadPlanHistory();
+  followPlan(res.id);
 }
 
-async function followPlan(id, years) {
+async function followPlan(id) {
   const p = await call("GET", `/api/v1/plans/${id}`);
+  if (S.plan !== id) {  // another plan opened meanwhile: this one is no longer followed
+    if (S.planLive === id) S.planLive = null;
+    return;
+  }
+  const years = p.years_requested;
+  if (years && Number($("#plan-years").value) !== years) { $("#plan-years").value = years; renderPlanLocks(); }
   renderPlanYears(p.years);
   const last = p.events[p.events.length - 1] ?? {};
   const solving = [...p.events].reverse().find((e) => e.stage === "solving");
   if (!["done", "failed", "cancelled"].includes(p.status)) {
     const k = solving?.index ?? 1;
-    $("#plan-progress").textContent = `${t("plan_solving").replace("{k}", k).replace("{n}", years)} · ${t("elapsed")} ${Number(last.elapsed ?? 0).toFixed(1)} s`;
+    $("#plan-run").disabled = true;
+    $("#plan-cancel").hidden = false;
+    $("#plan-progress").textContent = `${t("plan_solving").replace("{k}", k).replace("{n}", years)} · ${t("elapsed")} ${Number(last.elapsed ?? 0).toFixed(1)} ${t("seconds")}`;
     $("#plan-progress").dataset.stage = "running";
-    setTimeout(() => followPlan(id, years), 500);
+    S.planLive = id;
+    setTimeout(() => guard("#plan-progress", followPlan)(id), 500);
     return;
   }
+  S.planLive = null;
   $("#plan-run").disabled = false;
   $("#plan-cancel").hidden = true;
-  $("#plan-progress").textContent = `${t("plan_" + p.status)} · ${Number(last.elapsed ?? 0).toFixed(1)} s`;
-  if (p.status !== "failed") await showPlan(id);
+  const took = last.elapsed == null ? "" : ` · ${Number(last.elapsed).toFixed(1)} ${t("seconds")}`;
+  $("#plan-progress").textContent = `${id} · ${t("plan_" + p.status)}${took}`;
+  if (p.status === "failed" && p.error) showError("#plan-causes", new ApiError(422, Array.isArray(p.error) ? { problems: p.error } : String(p.error)));
+  if (p.years.some((y) => y.objective != null)) await showPlan(id);  // a year with a roster
   $("#plan-progress").dataset.stage = p.status;
+  await loadPlanHistory();
 }
 
 async function showPlan(id) {
@@ -876,6 +945,40 @@ async function showPlan(id) {
   $("#plan-causes").innerHTML = v.causes;
   $("#plan-counties").innerHTML = v.counties.map((c) =>
     `<section class="plan-county" data-region="${esc(c.region)}"><h3>${esc(c.name)} <small>${esc(c.region)}</small></h3>${c.html}</section>`).join("");
+}
+
+async function openPlan(id) {
+  // A past plan (the history's Open): its table per year, its timeline and its zip;
+  // a plan still running is followed (once: a plan followed already goes on as it is).
+  if (S.planLive === id) return;
+  S.plan = id;
+  saveState();
+  $("#plan-counties").innerHTML = "";
+  $("#plan-causes").innerHTML = "";
+  $("#plan-download").innerHTML = "";
+  await followPlan(id);
+}
+
+async function loadPlanHistory() {
+  const plans = await call("GET", "/api/v1/plans");
+  const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
+  const status = (s) => t(["done", "failed", "cancelled"].includes(s) ? `plan_${s}` : s);
+  $("#plan-history tbody").innerHTML = plans.map((p) => {
+    const locks = p.lock_words.map((w) => w[S.lang]).join("；");
+    const what = [p.settings.length ? settingsWords(p.settings) : "", locks].filter(Boolean).join("；") || settingsWords([]);
+    const zip = p.years_solved && p.status !== "running" && p.status !== "queued"
+      ? `<a data-plan-zip="${esc(p.id)}" href="/api/v1/plans/${esc(p.id)}/zip" download>${esc(t("plan_zip_short"))}</a>` : "";
+    return `<tr data-plan="${esc(p.id)}" class="${p.id === S.plan ? "on" : ""}"><td>${when(p.created)} <small>${esc(p.id)}</small></td>
+      <td class="n">${esc(p.years_solved)}/${esc(p.years_requested)}</td><td class="settings">${esc(what)}</td>
+      <td class="status-${esc(p.status)}">${esc(status(p.status))}</td>
+      <td><button data-plan-open="${esc(p.id)}">${t("open")}</button> ${zip}</td></tr>`;
+  }).join("");
+  return plans;
+}
+
+async function onPlanHistory(ev) {
+  const id = ev.target.dataset.planOpen;
+  if (id) await openPlan(id);
 }
 
 async function cancelPlan() {
@@ -893,6 +996,11 @@ async function start() {
   const runs = await loadHistory();
   const live = runs.find((r) => r.status === "queued" || r.status === "running");
   if (live) follow(live.id); // a run survives a page reload
+  // so does a plan: one still running is followed, else the one open is shown again
+  const plans = await loadPlanHistory();
+  const running = plans.find((p) => p.status === "queued" || p.status === "running");
+  if (running) S.plan = running.id;
+  if (S.plan && plans.some((p) => p.id === S.plan)) await guard("#plan-progress", openPlan)(S.plan);
   document.body.dataset.ready = "1";
 }
 
@@ -903,6 +1011,9 @@ $("#lang").addEventListener("click", () => {
   translate();
   renderRules();
   if (S.run) openRun(S.run.id);
+  renderPlanLocks();
+  guard("#plan-history-msg", loadPlanHistory)();
+  if (S.plan) guard("#plan-progress", openPlan)(S.plan);
 });
 $("#scenario").addEventListener("change", guard("#problems", chooseScenario));
 $("#validate").addEventListener("click", guard("#problems", validate));
@@ -937,6 +1048,9 @@ $("#compare").addEventListener("click", guard("#diff", compare));
 $("#tab-structure").addEventListener("click", guard("#crumbs", onStructure));
 $("#plan-run").addEventListener("click", guard("#plan-progress", runPlan));
 $("#plan-cancel").addEventListener("click", guard("#plan-progress", cancelPlan));
+$("#plan-locks").addEventListener("change", onPlanLockYear);
+$("#plan-years").addEventListener("input", renderPlanLocks);
+$("#plan-history").addEventListener("click", guard("#plan-history-msg", onPlanHistory));
 $("#cmp-a").addEventListener("change", () => { S.cmpPicked = true; });
 $("#cmp-b").addEventListener("change", () => { S.cmpPicked = true; });
 // Anything not caught beside its cause still reaches the screen, never only the console.
