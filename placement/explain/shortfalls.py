@@ -169,8 +169,8 @@ def reserve_coverage(data: DataSet, sc: Scenario, facts: Facts,
     """R-RS1 after the proposal: the reserves left out of `roster` (placement.meaning.reserve
     says who may cover which post), less the arcs a hard pair rule breaks, judged as the
     cadre would hold the post (staying only at their own post), matched to the posts."""
-    placed = np.isin(data.cadres["cadre_id"].to_numpy(dtype=object),
-                     roster["cadre_id"].to_numpy(dtype=object))
+    # a hashed look-up: numpy's isin over these object arrays took 2.8 s on the province
+    placed = data.cadres["cadre_id"].isin(set(roster["cadre_id"])).to_numpy()
     cadre, post = reserve.arcs(data, placed)
     masks = pair_rule_masks(data, sc, facts, cadre, post, facts.c_own_post[cadre] == post)
     broken = np.zeros(len(cadre), dtype=bool)
