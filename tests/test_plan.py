@@ -95,7 +95,8 @@ def test_a_chosen_change_serves_the_target_due_or_the_succession_it_follows():
     """Along the chain of posts a promoted successor leaves behind: C's holder went to
     B, B's to A, whose holder retired: C and B serve A's succession. E's holder had
     reached R-RO5's deadline: E serves R-RO5, and so does D, whose holder went to E.
-    F and G swap with no cause and no target due: each serves none."""
+    F and G swap with no cause and no target due: F's new holder meets R-TC5 there
+    (the roster line's reason cites it), G's nothing: G serves none."""
     from placement.plan.tables import chosen_serves
 
     # holder_from: the post the new holder came from (who left post X went to the
@@ -106,10 +107,11 @@ def test_a_chosen_change_serves_the_target_due_or_the_succession_it_follows():
             ("G", "", "", "", "F", "g"), ("V", "", "", "", "", "")]
     lines = pd.DataFrame(rows, columns=["post_id", "required_by", "target_due", "departure",
                                         "holder_from", "previous_holder"])
-    got = {s["post_id"]: (s["serves"], s["via"], s["cause"]) for s in chosen_serves(lines)}
+    served = chosen_serves(lines, {"F": "R-TC5", "G": "", "B": "R-TC8"})
+    got = {s["post_id"]: (s["serves"], s["via"], s["cause"]) for s in served}
     assert got == {"B": ("succession", "A", "R-EL7"), "C": ("succession", "A", "R-EL7"),
                    "D": ("R-RO5", "E", "target_due"), "E": ("R-RO5", "E", "target_due"),
-                   "F": ("none", "", ""), "G": ("none", "", "")}
+                   "F": ("R-TC5", "F", "target_met"), "G": ("none", "", "")}
 
 
 def test_head_moves_in_year_1_when_that_is_cheaper_and_allowed():
@@ -491,6 +493,20 @@ def test_a_later_year_opens_the_posts_its_pool_cannot_fill_together():
     lock = {"rule": "R-EL2", "where": "must X->P1", "detail": "the lock breaks a hard rule"}
     assert unfillable(replace(result, summary={"status": "infeasible",
                                                "conflicts": [model, lock]})) == []
+
+
+def test_a_later_year_the_pool_does_not_explain_is_explained_and_stops_the_plan():
+    """A keep lock on H in 2028, the year R-RO1 moves him: no post to open fixes that,
+    so the plan stops at 2028 (exit 4) with the year explained, as `placement solve`
+    would explain it: the lock named, and the relaxation that restores a roster
+    verified (the first, unexplained solve has none)."""
+    p = api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=4,
+                 locks={"keep": [{"id": "AH", "year": 2028}]})
+    assert (p.exit_code, [y.label for y in p.years]) == (4, ["2026", "2027", "2028"])
+    said = p.years[-1].result.summary
+    assert [c["where"] for c in said["conflicts"]] == ["keep AH"]
+    assert [(r["rule"], r["verified"]) for r in said["relaxations"]] == [("R-RO1", True)]
+    assert p.years[-1].opened == []
 
 
 def test_plan_locks_hold_in_their_year_or_the_whole_term(tmp_path):

@@ -52,10 +52,11 @@ from placement.plan.locks import PlanLock, year_locks
 from placement.roster.result_folder import Result
 
 MAX_YEARS = 10
-# Rounds of opening posts no cadre may take in a later year (`unfillable`): opening one
-# can leave another without a cadre (its only one now kept elsewhere); the province's
-# 2027 needed two.
-OPEN_ROUNDS = 3
+# Rounds of opening the posts a later year's pool cannot fill (`unfillable`): opening
+# one can leave another without a cadre (its only one now kept elsewhere); on the
+# province (docs/plan.md) 2027 needed two rounds (9 posts, then 2) and 2030 three
+# (10, 5, 1). Each round is one unexplained solve of a few seconds there.
+OPEN_ROUNDS = 5
 # The conflicts that say only that the pool is short (`unfillable`): a post no cadre may
 # take (the pre-checks), and the model's infeasibility itself when not explained.
 POOL_SHORT = ("no cadre may take this post", "no roster keeps every hard rule")
@@ -79,7 +80,8 @@ class Year:
     result: Result
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
-    opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
+    opened: list[str] = field(default_factory=list)  # posts the pool cannot fill
+    rounds: int = 0  # the rounds that opened them (`unfillable`)
     # What the plan's tables read of a solved year (plan.csv's lines per language),
     # built once: the progress line, plan.json, plan.csv and the report each read it,
     # and the progress line re-read every year so far after each year
@@ -237,10 +239,12 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel,
                               explain_none=index == 1)
         opened: list[str] = []
-        for _ in range(OPEN_ROUNDS if index > 1 else 0):
+        rounds = 0
+        while index > 1 and rounds < OPEN_ROUNDS:
             more = unfillable(result)  # left open this year: filled from outside the pool
             if not more:
                 break
+            rounds += 1
             opened += more
             state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
                             .mask(state.posts["post_id"].isin(opened), "above")))
@@ -253,7 +257,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
         due = (due_targets(sc_k, data_k, result) if result.roster is not None
                else pd.Series(dtype=object))  # no roster, no moves to say why of
-        year = Year(index, sc_k, tables, data_k, result, departures, due, opened)
+        year = Year(index, sc_k, tables, data_k, result, departures, due, opened, rounds)
         out.years.append(year)
         if on_year is not None:
             on_year(year)

@@ -10,6 +10,8 @@ retirements, the solve's status, gap and time).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -162,7 +164,8 @@ def year_figures(year: Year) -> dict:
                "gap": s.get("gap"), "proven": s.get("proven"),
                "check_ok": year.result.ok, "times": s.get("times", {}),
                "counts": dict(s.get("counts", {})),
-               "opened": list(year.opened)}  # left open: no cadre in scope may take them
+               "opened": list(year.opened),  # left open: the pool cannot fill them
+               "open_rounds": year.rounds}
     if year.result.roster is None:
         return figures | {"conflicts": s.get("conflicts", [])}
     moves = year.result.moves
@@ -211,15 +214,18 @@ def forced_cause(lines: pd.DataFrame) -> pd.Series:
     return out.where(lines["departure"] != RETIRED, RETIREMENT)
 
 
-def chosen_serves(lines: pd.DataFrame) -> list[dict]:
+def chosen_serves(lines: pd.DataFrame, meets: Mapping[str, str] | None = None) -> list[dict]:
     """Per chosen change of a year (the previous holder moved without a hard rule, a
     retirement or leaving), what it serves: the target rules whose deadline the previous
     holder had reached (`target_due`: R-RO3, R-RO5), else `succession`: the previous
     holder moved on to a post that changed for a forced cause or was vacant (`via`, its
     `cause`), followed along the chain of posts (a promoted successor's post is filled
-    by another's promotion …); `none` when the chain ends in neither.
+    by another's promotion …); else the targets the new holder meets there (`meets`:
+    post -> the rules the roster line's reason cites, `;`-joined; cause `target_met`);
+    `none` when it serves none of these.
     Why: issue 25 asks that the changes after year 1 be at most the forced ones plus
     what the targets require; a chosen change is either one of those or a free one."""
+    meets = meets or {}
     forced = forced_cause(lines)
     posts = lines["post_id"].tolist()
     went_to = dict(zip(lines["holder_from"], posts, strict=True))  # old post -> new post
@@ -243,6 +249,8 @@ def chosen_serves(lines: pd.DataFrame) -> list[dict]:
             if nxt is None:
                 break
             j = row[nxt]
+        if serves == "none" and meets.get(posts[i]):
+            serves, via, cause = meets[posts[i]], posts[i], "target_met"
         out.append({"post_id": posts[i], "serves": serves, "via": via, "cause": cause})
     return out
 
@@ -263,7 +271,9 @@ def stability(years: list[Year]) -> list[dict]:
         forced = (lines["required_by"] != "") | (lines["departure"] != "")
         vacant = lines["previous_holder"] == ""
         by_cause = forced_cause(lines)[forced & ~vacant].value_counts().sort_index()
-        served = chosen_serves(lines)
+        roster = y.result.roster
+        served = chosen_serves(lines, dict(zip(roster["post_id"], roster["rules"], strict=True))
+                               if "rules" in roster else None)
         serves = pd.Series([s["serves"] for s in served], dtype=object).value_counts()
         moves = y.result.moves
         new = moves[moves["to_post"] != ""]
