@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -83,6 +84,34 @@ def test_head_reaching_ten_years_in_year_3_moves_in_year_3_not_before():
     figures = plan_summary(p)["years"]
     assert [f["moves"]["forced"] for f in figures] == [0, 0, 1, 0]
     assert figures[2]["moves"]["forced_by"] == {"R-RO1": 1}
+    # 2028 by cause: AH forced by R-RO1; V chosen, serving AH's succession.
+    stable = figures[2]["stability"]
+    assert (stable["forced_by"], stable["chosen_serves"]) == ({"R-RO1": 1}, {"succession": 1})
+    assert stable["chosen_lines"] == [
+        {"post_id": "V", "serves": "succession", "via": "AH", "cause": "R-RO1"}]
+
+
+def test_a_chosen_change_serves_the_target_due_or_the_succession_it_follows():
+    """Along the chain of posts a promoted successor leaves behind: C's holder went to
+    B, B's to A, whose holder retired: C and B serve A's succession. E's holder had
+    reached R-RO5's deadline: E serves R-RO5, and so does D, whose holder went to E.
+    F and G swap with no cause and no target due: F's new holder meets R-TC5 there
+    (the roster line's reason cites it), G's nothing: G serves none."""
+    from placement.plan.tables import chosen_serves
+
+    # holder_from: the post the new holder came from (who left post X went to the
+    # post whose holder_from is X); V was vacant.
+    rows = [("A", "R-EL7", "", "retired", "B", "a"), ("B", "", "", "", "C", "b"),
+            ("C", "", "", "", "", "c"), ("D", "", "", "", "", "d"),
+            ("E", "", "R-RO5", "", "D", "e"), ("F", "", "", "", "G", "f"),
+            ("G", "", "", "", "F", "g"), ("V", "", "", "", "", "")]
+    lines = pd.DataFrame(rows, columns=["post_id", "required_by", "target_due", "departure",
+                                        "holder_from", "previous_holder"])
+    served = chosen_serves(lines, {"F": "R-TC5", "G": "", "B": "R-TC8"})
+    got = {s["post_id"]: (s["serves"], s["via"], s["cause"]) for s in served}
+    assert got == {"B": ("succession", "A", "R-EL7"), "C": ("succession", "A", "R-EL7"),
+                   "D": ("R-RO5", "E", "target_due"), "E": ("R-RO5", "E", "target_due"),
+                   "F": ("R-TC5", "F", "target_met"), "G": ("none", "", "")}
 
 
 def test_head_moves_in_year_1_when_that_is_cheaper_and_allowed():
@@ -417,7 +446,8 @@ def test_a_finding_acts_once_in_its_year():
     assert [f["stability"]["posts_changed"] for f in figures] == [2, 0, 0]
     assert figures[0]["stability"] | {"year": 0} == {
         "year": 0, "posts_changed": 2, "forced": 1, "vacant": 1, "chosen": 0, "twice": 0,
-        "twice_lateral": 0}
+        "twice_lateral": 0, "forced_by": {"R-RO9": 1}, "chosen_serves": {},
+        "chosen_lines": []}
 
 
 def test_a_later_year_opens_only_posts_no_cadre_may_take():
@@ -432,6 +462,51 @@ def test_a_later_year_opens_only_posts_no_cadre_may_take():
     lock = {"rule": "R-EL2", "where": "must A->P1", "detail": "the lock breaks a hard rule"}
     assert unfillable(Result({"status": "infeasible", "conflicts": [post, lock]})) == []
     assert unfillable(Result({"status": "infeasible", "conflicts": []})) == []
+
+
+def test_a_later_year_opens_the_posts_its_pool_cannot_fill_together():
+    """Two vacant posts of township A and one cadre who may take either: each post has a
+    candidate (the pre-checks pass), but no roster fills both. A maximum matching
+    leaves one open; `unfillable` names it when the model's infeasibility (unexplained)
+    is all that is known, and nothing when a lock conflict is among the answers."""
+    from placement.eligibility.facts import compute_facts
+    from placement.eligibility.pairs import eligible_pairs
+    from placement.eligibility.prechecks import prechecks, unmatched_posts
+    from placement.plan.rolling import unfillable
+    from placement.roster.result_folder import Result
+
+    data = make_dataset(teams=[{"team_id": "A", "kind": "township"}],
+                        posts=[{"post_id": "P1", "team_id": "A", "rank": "正科"},
+                               {"post_id": "P2", "team_id": "A", "rank": "正科"}],
+                        cadres=[{"cadre_id": "X"}], reference_date=REF)
+    sc = plan_scenario()
+    facts = compute_facts(data, REF)
+    pairs = eligible_pairs(data, sc, facts)
+    assert sorted(set(pairs.post.tolist())) == [0, 1]
+    assert [c["rule"] for c in prechecks(data, sc, facts, pairs)] == ["RANK"]
+    short = unmatched_posts(data, facts, pairs)
+    assert len(short) == 1
+    model = {"rule": "hard rules", "where": "model", "detail": "no roster keeps every hard rule"}
+    result = Result({"status": "infeasible", "conflicts": [model]}, data=data, facts=facts,
+                    pairs=pairs)
+    assert unfillable(result) == [data.posts["post_id"].iat[short[0]]]
+    lock = {"rule": "R-EL2", "where": "must X->P1", "detail": "the lock breaks a hard rule"}
+    assert unfillable(replace(result, summary={"status": "infeasible",
+                                               "conflicts": [model, lock]})) == []
+
+
+def test_a_later_year_the_pool_does_not_explain_is_explained_and_stops_the_plan():
+    """A keep lock on H in 2028, the year R-RO1 moves him: no post to open fixes that,
+    so the plan stops at 2028 (exit 4) with the year explained, as `placement solve`
+    would explain it: the lock named, and the relaxation that restores a roster
+    verified (the first, unexplained solve has none)."""
+    p = api.plan(plan_scenario(), deadline_data(STAY_BETTER), years=4,
+                 locks={"keep": [{"id": "AH", "year": 2028}]})
+    assert (p.exit_code, [y.label for y in p.years]) == (4, ["2026", "2027", "2028"])
+    said = p.years[-1].result.summary
+    assert [c["where"] for c in said["conflicts"]] == ["keep AH"]
+    assert [(r["rule"], r["verified"]) for r in said["relaxations"]] == [("R-RO1", True)]
+    assert p.years[-1].opened == []
 
 
 def test_plan_locks_hold_in_their_year_or_the_whole_term(tmp_path):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
@@ -184,3 +186,22 @@ def _pool_conflicts(rule: str, each: int | None, data: DataSet, sc: Scenario, fa
                     "many_zh": label.many_zh, "many_en": label.many_en,
                     "pools": table.sort_values(["pool", "place"]).to_dict("records")})
     return out
+
+
+def unmatched_posts(data: DataSet, facts: Facts, pairs: Pairs) -> np.ndarray:
+    """The posts (row positions) that a maximum matching of the posts needing a holder
+    (not open for another channel) to the cadres, over the eligible pairs, leaves
+    without one: however a roster is chosen, at least that many of the posts competing
+    for the same few cadres go unfilled (Hall's condition), the posts nobody may take
+    among them. Which of the competing posts are left is the matching's choice (the
+    same on the same data). Why: a rolling plan adds no one to the pool, and a later
+    year may have fewer cadres who may take a set of posts than those posts (the
+    province's 2027: three 正处 head posts), which the pre-checks, post by post, do not
+    see and the model proves only as "no roster keeps every hard rule"."""
+    need = ~facts.p_open
+    keep = need[pairs.post]
+    graph = csr_matrix((np.ones(int(keep.sum()), dtype=np.int8),
+                        (pairs.post[keep], pairs.cadre[keep])),
+                       shape=(len(data.posts), len(data.cadres)))
+    holder = maximum_bipartite_matching(graph, perm_type="column")
+    return np.flatnonzero((holder < 0) & need)

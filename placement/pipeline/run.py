@@ -88,6 +88,7 @@ def solve_result(
     on_progress: Callable[[str, float, float, float], None] | None = None,
     warm: WarmMip | None = None,
     on_proposal: Callable[[Proposal], None] | None = None,
+    explain_none: bool = True,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -99,11 +100,14 @@ def solve_result(
     `lang`: the language of the progress lines. `on_progress(label, elapsed, best, bound)`:
     told what the terminal line shows (the workbench streams it to the page).
     `warm`: the HiGHS instances kept by a session (`propose`'s `warm`); `on_proposal`:
-    handed the proposal behind the result (a session keeps it; `priced` prices on it)."""
+    handed the proposal behind the result (a session keeps it; `priced` prices on it).
+    `explain_none=False`: a scenario with no roster is not explained (no conflict core, no
+    relaxations: a plan first opens the posts its pool cannot fill, `placement.plan`)."""
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
-                       keep_close_to=keep_close_to, cancel=cancel, warm=warm)
+                       keep_close_to=keep_close_to, cancel=cancel, warm=warm,
+                       explain=explain_none)
     if on_proposal is not None:
         on_proposal(prop)
     times = {"load": round(load_seconds, 3)} | prop.times
@@ -117,7 +121,7 @@ def solve_result(
             said["explain_cut_short"] = {"seconds": sc.solver.time_limit}
         summary |= ({"status": "infeasible"} | said | {"times": times} if prop.outcome is None
                     else {"times": times} | said)  # the keys in summary.json's order
-        return Result(summary, scenario=sc, data=data)
+        return Result(summary, scenario=sc, data=data, facts=prop.facts, pairs=prop.pairs)
     t0 = time.perf_counter()
     chosen = prop.outcome.chosen
     report = check_roster(sc, data, roster)

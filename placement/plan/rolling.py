@@ -43,6 +43,7 @@ from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
+from placement.eligibility.prechecks import unmatched_posts
 from placement.meaning import cadre_rules, causes, term
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
@@ -51,10 +52,14 @@ from placement.plan.locks import PlanLock, year_locks
 from placement.roster.result_folder import Result
 
 MAX_YEARS = 10
-# Rounds of opening posts no cadre may take in a later year (`unfillable`): opening one
-# can leave another without a cadre (its only one now kept elsewhere); the province's
-# 2027 needed two.
-OPEN_ROUNDS = 3
+# Rounds of opening the posts a later year's pool cannot fill (`unfillable`): opening
+# one can leave another without a cadre (its only one now kept elsewhere); on the
+# province (docs/plan.md) 2027 needed two rounds (9 posts, then 2) and 2030 three
+# (10, 5, 1). Each round is one unexplained solve of a few seconds there.
+OPEN_ROUNDS = 5
+# The conflicts that say only that the pool is short (`unfillable`): a post no cadre may
+# take (the pre-checks), and the model's infeasibility itself when not explained.
+POOL_SHORT = ("no cadre may take this post", "no roster keeps every hard rule")
 
 
 def reference(start: dt.date, index: int) -> dt.date:
@@ -75,7 +80,8 @@ class Year:
     result: Result
     departures: pd.Series  # cadre id -> advance.RETIRED / LEFT / SCHEDULED
     due: pd.Series  # sitting cadre id -> target rules staying breaks (R-RO3;R-RO5)
-    opened: list[str] = field(default_factory=list)  # posts no cadre in scope may take
+    opened: list[str] = field(default_factory=list)  # posts the pool cannot fill
+    rounds: int = 0  # the rounds that opened them (`unfillable`)
     # What the plan's tables read of a solved year (plan.csv's lines per language),
     # built once: the progress line, plan.json, plan.csv and the report each read it,
     # and the progress line re-read every year so far after each year
@@ -159,20 +165,29 @@ def due_targets(sc: Scenario, data: DataSet, result: Result | None = None) -> pd
 
 
 def unfillable(result: Result) -> list[str]:
-    """The posts of a year proven infeasible only because no cadre may take them (every
-    pre-check conflict is "no cadre may take this post"), else none. Why: the plan
-    carries the data's pool on and adds no one, so after the 换届 a post whose holder
-    leaves may have no eligible successor in scope (the province, year 2); the plan
-    leaves such a post open that year, to be filled from outside the pool (上级调配,
-    `filled_by = above`), instead of stopping the term. Year 1 is never opened: there
-    the conflict is the planner's answer, as in `placement solve`."""
+    """The posts of a year with no roster that its pool cannot fill, when that is all
+    that is known against it: every conflict is "no cadre may take this post", too few
+    cadres of a rank, or the model's own "no roster keeps every hard rule"; then the
+    posts no cadre may take, and those a maximum matching of posts to eligible cadres
+    leaves empty (`prechecks.unmatched_posts`, from the year's eligible pairs). Else
+    none (a lock that breaks a hard rule, a team minimum the pool cannot reach: the
+    planner's answer). Why: the plan carries the data's pool on and adds no one, so
+    after the 换届 a post whose holder leaves may have no eligible successor in scope
+    (the province, year 2); the plan leaves such a post open that year, to be filled
+    from outside the pool (上级调配, `filled_by = above`), instead of stopping the term.
+    Year 1 is never opened: there the conflict is the planner's answer, as in
+    `placement solve`."""
     if result.roster is not None:
         return []
     conflicts = result.summary.get("conflicts") or []
-    if not conflicts or any(c.get("detail") != "no cadre may take this post"
+    if not conflicts or any(c.get("detail") not in POOL_SHORT and c.get("rule") != "RANK"
                             for c in conflicts):
         return []
-    return sorted({c["where"] for c in conflicts})
+    posts = {c["where"] for c in conflicts if c.get("detail") == POOL_SHORT[0]}
+    if result.pairs is not None:
+        short = unmatched_posts(result.data, result.facts, result.pairs)
+        posts |= set(result.data.posts["post_id"].to_numpy(dtype=object)[short].tolist())
+    return sorted(posts)
 
 
 def _as_read(state: DataSet, read: DataSet) -> DataSet:
@@ -220,21 +235,29 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             data_k = read = dataset_files.build(tables, sc_k.reference_date)
         else:
             data_k = _as_read(state, read)
-        result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
+        # A later year is explained only once no post is left to open (`unfillable`).
+        result = solve_result(sc_k, data_k, progress=progress, cancel=cancel,
+                              explain_none=index == 1)
         opened: list[str] = []
-        for _ in range(OPEN_ROUNDS if index > 1 else 0):
+        rounds = 0
+        while index > 1 and rounds < OPEN_ROUNDS:
             more = unfillable(result)  # left open this year: filled from outside the pool
             if not more:
                 break
+            rounds += 1
             opened += more
             state = replace(state, posts=state.posts.assign(filled_by=state.posts["filled_by"]
                             .mask(state.posts["post_id"].isin(opened), "above")))
             tables = dataset_files.as_text(state)
             data_k = _as_read(state, read)
+            result = solve_result(sc_k, data_k, progress=progress, cancel=cancel,
+                                  explain_none=False)
+        if result.roster is None and index > 1 and result.summary.get("status") == "infeasible":
+            # the year's answer: why it has no roster (bounded by the solve's time limit)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
         due = (due_targets(sc_k, data_k, result) if result.roster is not None
                else pd.Series(dtype=object))  # no roster, no moves to say why of
-        year = Year(index, sc_k, tables, data_k, result, departures, due, opened)
+        year = Year(index, sc_k, tables, data_k, result, departures, due, opened, rounds)
         out.years.append(year)
         if on_year is not None:
             on_year(year)
