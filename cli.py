@@ -102,7 +102,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="print plan.json")] = False,
     lang: Lang = None,
     locks: Annotated[Path | None, typer.Option(
-        help="TOML of must / forbid / keep as [locks], each with an optional year "
+        help="TOML of must / forbid / keep as \\[locks], each with an optional year "
              "(as 2028; without: the whole term)")] = None,
 ) -> None:
     """A rotation plan: one checked roster per year; plan.csv, timeline.csv, year folders."""
@@ -166,7 +166,7 @@ def sweep(
         min=1, help="CP-SAT workers per run (engine cpsat; default cores // processes)")
     ] = None,
     ray: Annotated[str | None, typer.Option(
-        "--ray", help="run on Ray: 'local' or a cluster address (pip install placement[ray])")
+        "--ray", help="run on Ray: 'local' or a cluster address (pip install placement\\[ray])")
     ] = None,
     set_: Annotated[list[str] | None, typer.Option(
         "--set", help="override a value in every run, e.g. solver.time_limit=20")] = None,

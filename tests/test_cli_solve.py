@@ -114,3 +114,11 @@ def test_alternates_from_the_command_line_and_the_api(scenario_file, tmp_path):
     lexi = _solve(scenario_file, tmp_path / "lexi", "--alternates", "1",
                   "--set", "objective=lexicographic")
     assert lexi.exit_code == 2 and "lexicographic" in lexi.output
+
+
+@pytest.mark.parametrize(("command", "shown"), [("plan", "[locks]"), ("sweep", "placement[ray]")])
+def test_help_keeps_a_bracketed_word(command, shown):
+    """Typer renders help as rich markup, where "[locks]" reads as a style tag and
+    vanishes ("keep as ,"): such words are escaped where they are written."""
+    res = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and shown in res.output, res.output
