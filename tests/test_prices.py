@@ -195,6 +195,7 @@ def test_a_price_the_time_limit_cut_short_says_so(mini):
     """A relaxed solve that is not proven optimal gives a price that is not proven, and a
     relaxed roster the checker rejects says so (the row is made from the proposal's own
     roster, so only the flags differ)."""
+    from placement.data.names import Names
     from placement.explain.prices import Solved, price_row
 
     _, session, _ = mini
@@ -203,7 +204,7 @@ def test_a_price_the_time_limit_cut_short_says_so(mini):
     proven = Solved(base.outcome.objective, "optimal", True, roster, None, True)
     cut = Solved(base.outcome.objective + 5, "feasible", False, roster, None, False)
     row = price_row("R-TC2", "rule", "all", ("", ""), ("rules.R-TC2.min_locals=2",), proven,
-                    cut, None, session.data)
+                    cut, None, Names(session.data))
     assert row["price"] == 5 and row["binds"] == "yes"
     assert "not proven" in row["note_en"] and "时限" in row["note_zh"]
     assert row["check"] == "fail" and "independent check" in row["note_en"]

@@ -28,6 +28,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from placement.checker import check_roster
+from placement.data.names import Names
 from placement.explain.prices import EPSILON, Solved, price_row, price_table
 from placement.meaning import relaxations
 from placement.pipeline.propose import Proposal
@@ -62,7 +63,7 @@ def price_list(session: Session, rules: tuple[str, ...] | None = None, places: i
     the checker's figures of the proposal, if known."""
     began = time.perf_counter()
     base_prop = session.base
-    sc, data = session.sc, session.data
+    sc, names = session.sc, Names(session.data)
     base = _solved(base_prop, figures)
     if base.roster is None:
         return PriceList(price_table([]), time.perf_counter() - began)
@@ -80,12 +81,12 @@ def price_list(session: Session, rules: tuple[str, ...] | None = None, places: i
     free = set(_jointly_free(session, pooled, steps, kept, base, alone))
     for rule, step in steps.items():
         if rule in free:
-            rows.append(_free_row(rule, step, base, estimates[rule], data))
+            rows.append(_free_row(rule, step, base, estimates[rule], names))
             continue
         relaxed = alone.get(rule) or session.what_if(
             *step.settings, keep_close_to=kept, same_pairs=relaxations.leaves_eligibility(rule))
         rows.append(price_row(rule, "rule", "all", (step.zh, step.en), step.settings, base,
-                              _solved(relaxed, base=base), estimates[rule], data))
+                              _solved(relaxed, base=base), estimates[rule], names))
     for rule in relaxations.place_rules(sc):
         if rules is not None and rule not in rules:
             continue
@@ -102,10 +103,10 @@ def price_list(session: Session, rules: tuple[str, ...] | None = None, places: i
                        else _place_relaxed(session, pl, rule, f.where, kept, base))
             zh, en = relaxations.place_step(rule, f.where)
             row = price_row(rule, "place", f.where, (zh, en), (), base, relaxed,
-                            f.estimate, data, required=int(f.required))
+                            f.estimate, names, required=int(f.required))
             found.append(_noted(row, _SHORT) if short else row)
         rows += _dearest(found, places)
-    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, data)
+    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, names)
     return PriceList(price_table(rows), time.perf_counter() - began, unpriced)
 
 
@@ -191,15 +192,15 @@ _JOINT = ("与其他规则一并放宽一步亦无收益（联合求解已证明
 
 
 def _free_row(rule: str, step: relaxations.Step, base: Solved, estimate: float | None,
-              data) -> dict:
+              names: Names) -> dict:
     """The line of a rule `_jointly_free` proved gains nothing: the proposal's roster is
     an optimum of its step too (a relaxation keeps every roster at its objective)."""
     return _noted(price_row(rule, "rule", "all", (step.zh, step.en), step.settings, base,
-                            base, estimate, data), _JOINT)
+                            base, estimate, names), _JOINT)
 
 
 def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
-                 data) -> list[dict]:
+                 names: Names) -> list[dict]:
     """The instances of the other targets (a cadre's rotation, a county's heads …) that
     the proposal leaves wholly short, each waived on its own (`relaxations.instance_step`):
     a target of one (its shortfall at most 1) that is 1 in the proposal. Waiving it
@@ -230,7 +231,7 @@ def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
                              base.roster, base.figures, base.check_ok)
             zh, en = relaxations.instance_step(rule, s.where)
             rows.append(_noted(price_row(rule, "instance", s.where, (zh, en), (), base,
-                                         relaxed, None, data), _WAIVED))
+                                         relaxed, None, names), _WAIVED))
     return rows
 
 
