@@ -17,7 +17,8 @@ def add_assignment(pl: Placement) -> None:
     """Every post exactly one holder, but a post left open for another channel
     (`facts.p_open`); every cadre at most one post, and a sitting cadre allowed to stay
     exactly one ("Leaving the roster", docs/rules.md: no release without a cause, unless
-    the scenario's `allow_release`).
+    the scenario's `allow_release`; a pair rule, hard or target, that the own pair breaks
+    is a cause).
 
     In post order, as one bulk write per run of posts that have candidates; a post
     nobody may take is named (`NO_CANDIDATE`) in its place, so that the explanation
@@ -35,14 +36,10 @@ def add_assignment(pl: Placement) -> None:
     sizes = np.diff(starts)
     placed = np.zeros(len(cadres), dtype=bool)
     if not pl.scenario.allow_release:
-        placed = (pl.stay_pair[cadres] >= 0) & ~kin_sitting_together(pl)[cadres]
+        # `held`: a target pair rule the own pair breaks is a cause to leave, as a hard
+        # one is (the conflict core's hard pair rules, relaxed to priced ones, too).
+        placed = pl.held[cadres] & ~kin_sitting_together(pl)[cadres]
     if pl.explaining:  # behind a named literal each, so a conflict can name the cadre
-        # The conflict core relaxes hard pair rules to priced ones: a cadre whose own pair
-        # breaks one may not be held to stay placed on its account.
-        priced = np.zeros(len(pl.pairs), dtype=bool)
-        for mask in pl.pairs.breaks.values():
-            priced |= mask
-        placed &= ~priced[np.maximum(pl.stay_pair[cadres], 0)]
         ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
         for g in np.flatnonzero(placed):
             pl.require("NO_RELEASE", str(ids[cadres[g]]),

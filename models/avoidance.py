@@ -49,13 +49,14 @@ def kin_places(pl: Placement) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
 
 
 def kin_sitting_together(pl: Placement) -> np.ndarray:
-    """Bool per cadre: sitting in a team where a relative sits too, with R-AV1 hard. One of
-    them has to leave that team, so R-AV1 is a cause to leave the roster ("Leaving the
-    roster", docs/rules.md): neither is held to a post (`add_assignment`); the release of
-    the one who goes is priced like any other (`models.objective`)."""
+    """Bool per cadre: sitting in a team where a relative sits too, with R-AV1 not off.
+    One of them has to leave that team (hard), or may stay at the rule's weight (target),
+    so R-AV1 is a cause to leave the roster ("Leaving the roster", docs/rules.md):
+    neither is held to a post (`add_assignment`); the release of the one who goes is
+    priced like any other (`models.objective`)."""
     out = np.zeros(len(pl.data.cadres), dtype=bool)
     rel = pl.data.relations
-    if pl.scenario.rules["R-AV1"].mode != "hard" or rel.empty:
+    if pl.scenario.rules["R-AV1"].mode == "off" or rel.empty:
         return out
     cpos = pd.Index(pl.data.cadres["cadre_id"])
     a, b = cpos.get_indexer(rel["cadre_a"]), cpos.get_indexer(rel["cadre_b"])

@@ -55,14 +55,16 @@ def _stability(pl: Placement) -> tuple[np.ndarray, int]:
     """Moves and releases of sitting cadres; with a baseline (`--from`), also every line
     that differs from it: `change × (posts − lines kept)`.
 
-    A move is charged to a sitting cadre allowed to stay; a release to every sitting cadre
-    left without a post who is not `leaving` and not barred from every post for a reason
-    of their own (`barred_everywhere`: retirement, 不称职, integrity): so a cadre a rule
-    moves (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding) is moved to another post where
-    one suits, and "交流出本范围，另行安排" is never the cheap way to meet the rule."""
+    A move is charged to a sitting cadre held to stay (`Placement.held`: no pair rule,
+    hard or target, breaks the own pair); a release to every sitting cadre left without a
+    post who is not `leaving` and not barred from every post for a reason of their own
+    (`barred_everywhere`: retirement, 不称职, integrity): so a cadre a rule moves (R-RO1,
+    R-RO2, R-EL10, R-AV2, an R-RO9 finding) is moved to another post where one suits,
+    and "交流出本范围，另行安排" is never the cheap way to meet the rule. A rule made a
+    target charges the same, plus its weight where the cadre stays: a relaxation."""
     w = pl.scenario.weights
     coefs = np.zeros(len(pl.pairs), dtype=np.int64)
-    allowed = np.flatnonzero(pl.stay_pair >= 0)  # sitting cadres whose own pair exists
+    allowed = np.flatnonzero(pl.held)  # sitting cadres held to stay (no cause to move)
     coefs[pl.stay_pair[allowed]] += w.move
     sitting = np.flatnonzero(releasable(pl))
     coefs[np.isin(pl.pairs.cadre, sitting)] += w.release

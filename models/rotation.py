@@ -25,7 +25,7 @@ def _per_cadre(pl: Placement, rule: str) -> None:
     s + Σ x over the pairs that meet it ≥ 1 (s is 1 when none of them is chosen, since
     a cadre holds at most one post), penalised at the rule's weight."""
     hard = pl.scenario.rules[rule].mode == "hard"
-    scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.stay_pair >= 0)
+    scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.held)
     good = (cadre_rules.keeps if hard else cadre_rules.meets)(
         rule, pl.data, pl.facts, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
     groups = pl.groups(pl.pairs.cadre, good & scope[pl.pairs.cadre])
@@ -71,7 +71,7 @@ def add_term_stability(pl: Placement) -> None:
     rule = pl.scenario.rules["R-RO10"]
     if rule.mode != "target" or not rule.promotion_weight:
         return
-    scope = cadre_rules.scope("R-RO10", pl.data, pl.scenario, pl.facts, pl.stay_pair >= 0)
+    scope = cadre_rules.scope("R-RO10", pl.data, pl.scenario, pl.facts, pl.held)
     again = scope & cadre_rules.moved_recently(pl.data, pl.scenario, pl.facts)
     up = cadre_rules.promotes(pl.data, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
     groups = pl.groups(pl.pairs.cadre, up & again[pl.pairs.cadre])

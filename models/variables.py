@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
-from placement.eligibility.pairs import Pairs
+from placement.eligibility.pairs import Pairs, held_to_stay
 
 
 @dataclass
@@ -155,6 +155,8 @@ class Placement:
         self.stay_pair = np.full(len(self.data.cadres), -1, dtype=np.int64)
         own = np.flatnonzero(self.pairs.own)
         self.stay_pair[self.pairs.cadre[own]] = own
+        # Held to stay: no pair rule, hard or target, gives a cause to leave (`held_to_stay`).
+        self.held = held_to_stay(self.pairs, len(self.data.cadres))
 
     # --- pairs by cadre and post ---------------------------------------------------
     def pair_index(self, cadre: int, post: int) -> int:

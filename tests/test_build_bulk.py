@@ -55,8 +55,9 @@ def _fresh(pl: Placement, explaining: bool = False) -> Placement:
 
 def _loop_assignment(pl: Placement) -> None:
     """The loop `add_assignment` replaced: a post open for another channel needs no
-    holder; a sitting cadre allowed to stay (not kin of another in the team) holds
-    exactly one post, written first, then every other cadre at most one."""
+    holder; a sitting cadre held to stay (the own pair exists and breaks no target pair
+    rule, and no kin of another in the team) holds exactly one post, written first, then
+    every other cadre at most one."""
     for p in range(len(pl.data.posts)):
         holders = pl.holder(p)
         if not holders:
@@ -66,7 +67,8 @@ def _loop_assignment(pl: Placement) -> None:
         pl.model.add_exactly_one([x for _, x in holders])
     together = kin_sitting_together(pl)
     placed = [c for c in np.unique(pl.pairs.cadre)
-              if pl.stay_pair[c] >= 0 and not together[c] and not pl.scenario.allow_release]
+              if pl.stay_pair[c] >= 0 and not together[c] and not pl.scenario.allow_release
+              and not any(m[pl.stay_pair[c]] for m in pl.pairs.breaks.values())]
     for c in placed:
         pl.model.add_exactly_one([pl.x[i] for i in np.flatnonzero(pl.pairs.cadre == c)])
     for c in np.unique(pl.pairs.cadre):

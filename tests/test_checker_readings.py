@@ -573,3 +573,67 @@ def test_r_av2_names_the_home_region_by_its_place():
     assert broken(report) == {("R-AV2", "P1")}
     (v,) = report.violations
     assert "洪洞县（R2）" in v.text("zh") and "洪洞县（R2）" in v.text("en")
+
+
+# A rule made a target still gives its cause (docs/rules.md, "Leaving the roster"): the
+# cadre it bars may stay at its weight, or move or leave as under the hard rule, the move
+# uncharged; the hard rule's rosters keep their objective (issue 30).
+TARGET_CAUSES = [
+    ({"post_since": "2010-01-01"}, "R-RO3", {}),  # R-RO3 is a target by default
+    ({"finding": "unfit_post"}, "R-RO9", {}),
+    ({"assessments": ("不称职", "称职", "称职")}, "R-EL4", {}),
+    ({"birth_date": "1966-09-01"}, "R-EL7", {}),
+    ({"sanction_until": "2027-01-01"}, "R-EL12", {}),
+]
+
+
+@pytest.mark.parametrize("cadre_kw, rule, params", TARGET_CAUSES)
+def test_a_target_rule_the_staying_line_breaks_is_a_cause(cadre_kw, rule, params):
+    hard = scenario({rule: {"mode": "hard", **params}})
+    target = scenario({rule: {"mode": "target", **params}})
+    released = {"P1": "B", "P2": "C"}
+    for sc in (hard, target):
+        report = check(sitting(**cadre_kw), sc, released)
+        assert report.ok, report.render("en")  # no RELEASE: the rule is the cause
+        assert report.departures.values.tolist() == [["A", "P1", rule]]
+    # staying breaks the target (one unit short), and moving is no charged move
+    stays = check(sitting(**cadre_kw), target, {"P1": "A", "P2": "B"})
+    assert stays.ok and int(stays.totals.set_index("rule").loc[rule, "shortfall"]) == 1
+    moved = check(sitting(**cadre_kw), target, {"P1": "B", "P2": "A"})
+    assert moved.moved == []
+
+
+@pytest.mark.parametrize("cadre_kw, rule, params", TARGET_CAUSES)
+def test_a_hard_rule_s_roster_costs_the_same_once_the_rule_is_a_target(cadre_kw, rule,
+                                                                        params):
+    weights = {"fit": 1, "move": 20, "release": 200}
+    kept = 0
+    for roster in ({"P1": "B", "P2": "C"}, {"P1": "B", "P2": "A"}):
+        hard, target = (check(sitting(**cadre_kw), scenario({rule: {"mode": mode, **params}},
+                                                            weights=weights), roster)
+                        for mode in ("hard", "target"))
+        if not hard.ok:  # A moved where the hard rule bars every post: not its roster
+            continue
+        kept += 1
+        assert target.ok, target.render("en")
+        terms = [r.objective_terms() for r in (hard, target)]
+        for key in ("objective", "moves", "releases"):
+            assert terms[1][key] == terms[0][key], (rule, roster, key)
+        assert terms[1]["moves"] == 0
+    assert kept
+
+
+def test_r_av1_as_a_target_is_a_cause_for_kin_in_one_team():
+    data = make_dataset(
+        teams=[{"team_id": "T1"}],
+        posts=[{"post_id": "P1", "team_id": "T1", "incumbent_id": "A"},
+               {"post_id": "P2", "team_id": "T1", "incumbent_id": "K"}],
+        cadres=[{"cadre_id": "A", "rank": "副处"}, {"cadre_id": "K", "rank": "副处"},
+                {"cadre_id": "B", "rank": "副处"}],
+        relations=[{"cadre_a": "A", "cadre_b": "K", "relation": "spouse"}],
+        reference_date=REF)
+    for mode in ("hard", "target"):
+        report = check(data, scenario({"R-AV1": {"mode": mode}}), {"P1": "B", "P2": "K"})
+        assert report.ok and report.departures.values.tolist() == [["A", "P1", "R-AV1"]]
+    off = check(data, scenario(), {"P1": "B", "P2": "K"})
+    assert broken(off) == {("RELEASE", "A")}

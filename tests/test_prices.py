@@ -22,7 +22,7 @@ from placement import api
 from placement.data.scenario_io import override_scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
-from placement.meaning import relaxations
+from placement.meaning import relaxations, team_rules
 from placement.pipeline.prices import lowered, price_list, waived
 from placement.pipeline.propose import propose
 from placement.pipeline.warm import Session
@@ -69,6 +69,34 @@ def test_each_mini_price_equals_the_cold_objective_difference(mini):
     assert tc2["settings"] == "rules.R-TC2.min_locals=2"
     assert tc2["price"] > 0 and tc2["binds"] == "yes"
     _assert_prices_are_cold_differences(session, table)
+    assert (table["price"] >= 0).all()
+
+
+def test_pair_and_eligibility_rules_are_priced_by_default_never_below_zero(tmp_path):
+    """Every hard pair, eligibility, rotation and avoidance rule is in the default list,
+    its step the rule made a target; a target still gives its cause to leave
+    (docs/rules.md, "Leaving the roster"), so the step only widens the rosters and each
+    price is ≥ 0 (before issue 30 R-RO1 made a target cost 1349 on Linfen). At weight 10
+    R-AV2 and R-EL10 bind on the mini data (a local in a key post of the own county, a
+    non-Party cadre in a Party post, each gains more than 10): the joint solve of the
+    steps gains, the halves are solved down to those rules alone, the others proven free
+    by a joint solve, and every price equals its cold what-if, from the `--set` strings
+    of `settings`."""
+    path = mini_scenario(tmp_path)
+    sc0 = api.load(path)[0]
+    others = [r for r in relaxations.priced(sc0) if r not in team_rules.TEAM_RULES]
+    assert {"R-EL1", "R-EL9", "R-RO1", "R-RO9", "R-AV1", "R-AV2"} <= set(others)
+    sc, data = api.load(path, [f"rules.{r}.weight=10" for r in others])
+    session = Session(sc, data)
+    table = price_list(session).table
+    rows = table[(table["kind"] == "rule") & table["rule"].isin(others)]
+    assert list(rows["settings"]) == [f"rules.{r}.mode=target" for r in rows["rule"]]
+    assert set(rows["rule"]) == set(others)
+    assert (rows["price"] >= 0).all()
+    assert set(rows.loc[rows["binds"] == "yes", "rule"]) == {"R-AV2", "R-EL10"}
+    free = rows[rows["binds"] == "no"]
+    assert free["note_en"].str.contains("joint solve").all()
+    _assert_prices_are_cold_differences(session, rows)
 
 
 def test_every_team_rule_step_leaves_the_eligible_pairs_as_they_are(mini):
@@ -76,7 +104,7 @@ def test_every_team_rule_step_leaves_the_eligible_pairs_as_they_are(mini):
     (`relaxations.leaves_eligibility`): eligibility must not read any team rule."""
     _, session, _ = mini
     sc, data, base = session.sc, session.data, session.base
-    for rule in relaxations.priced(sc):
+    for rule in (r for r in relaxations.priced(sc) if r in team_rules.TEAM_RULES):
         assert relaxations.leaves_eligibility(rule)
         # the step, and the rule switched off: neither may move a pair
         for settings in (relaxations.one_step(rule, sc).settings, (f"rules.{rule}.mode=off",)):
@@ -133,6 +161,8 @@ def test_each_linfen_price_equals_the_cold_objective_difference():
     listed = price_list(session)
     table = listed.table
     assert (table["binds"] == "yes").any()
+    assert set(table.loc[table["kind"] == "rule", "rule"]) == set(relaxations.priced(sc))
+    assert (table["price"] >= 0).all()
     _assert_prices_are_cold_differences(session, table)
 
 
@@ -165,6 +195,7 @@ def test_a_price_the_time_limit_cut_short_says_so(mini):
     """A relaxed solve that is not proven optimal gives a price that is not proven, and a
     relaxed roster the checker rejects says so (the row is made from the proposal's own
     roster, so only the flags differ)."""
+    from placement.data.names import Names
     from placement.explain.prices import Solved, price_row
 
     _, session, _ = mini
@@ -173,7 +204,7 @@ def test_a_price_the_time_limit_cut_short_says_so(mini):
     proven = Solved(base.outcome.objective, "optimal", True, roster, None, True)
     cut = Solved(base.outcome.objective + 5, "feasible", False, roster, None, False)
     row = price_row("R-TC2", "rule", "all", ("", ""), ("rules.R-TC2.min_locals=2",), proven,
-                    cut, None, session.data)
+                    cut, None, Names(session.data))
     assert row["price"] == 5 and row["binds"] == "yes"
     assert "not proven" in row["note_en"] and "时限" in row["note_zh"]
     assert row["check"] == "fail" and "independent check" in row["note_en"]
@@ -203,3 +234,35 @@ def test_a_wholly_short_instance_is_waived_at_its_weight_as_a_cold_solve_says(mi
     assert (waived_rows["price"] == 1).all() and (waived_rows["lines_changed"] == 0).all()
     assert waived_rows["note_zh"].str.contains("无需重解").all()
     _assert_prices_are_cold_differences(session, waived_rows)
+
+
+def test_the_places_listed_are_the_dearest_of_twice_as_many_by_exact_price(mini):
+    """The LP estimate ranks a team minimum's tight or short places; `CANDIDATES` times
+    as many as are listed are priced exactly (each solved cold here, its row lowered) and
+    the dearest listed, so a place the LP under-rates among them is not missed. A place
+    short in the proposal is priced at its weight without a solve, as the cold solve
+    confirms."""
+    from placement.checker import check_roster
+    from placement.explain.prices import EPSILON
+    from placement.pipeline import prices
+    from placement.solver.duals import row_duals
+
+    _, session, table = mini
+    base = session.base
+    pl = base.placement
+    duals = row_duals(pl, session.sc.solver.time_limit)
+    figures = check_roster(session.sc, session.data, base.roster).figures
+    places = table[table["kind"] == "place"]
+    assert len(places)
+    for rule in set(places["rule"]):
+        tight = prices._tight_places(rule, figures, pl.minimum_rows, duals)
+        tried = tight[(tight["estimate"] > EPSILON) | (tight["shortfall"] > 0)].head(
+            prices.CANDIDATES * 3)
+        exact = sorted((solve(lowered(pl, rule, w)).objective - base.outcome.objective
+                        for w in tried["where"]), reverse=True)[:3]
+        listed = places.loc[places["rule"] == rule, "price"].astype(float).tolist()
+        assert sorted(listed, reverse=True) == pytest.approx(exact), rule
+    short = places[places["note_en"].str.contains("no re-solve")]
+    assert len(short)  # R-TC7 in T03 on the mini data
+    for row in short.itertuples(index=False):
+        assert row.price == session.sc.rules[row.rule].weight and row.lines_changed == 0

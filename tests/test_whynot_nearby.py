@@ -95,7 +95,8 @@ def test_why_nots_keep_the_order_asked_and_name_excluded_pairs(nanpiao):
 def close_to_run():
     """The workbench's "close to" run on Linfen: R-TC5 min_women=3 with
     weights.change=200, solved from the base roster (`start_from`); and a fresh solve
-    of the same settings, which holds R01-DW-04 otherwise."""
+    of the same settings, which holds R01-DW-05 otherwise (R01-DW-04 before issue 30's
+    reading of a target's cause changed the tie among optimal rosters)."""
     from placement import api
 
     sc0 = load_scenario(ROOT / "scenarios" / "linfen.toml")
@@ -108,14 +109,14 @@ def close_to_run():
 
 
 def test_why_not_of_a_run_solved_close_to_another_is_of_its_roster(close_to_run):
-    """Why not the fresh solve's holder of R01-DW-04 in the close-to run? A fresh solve
+    """Why not the fresh solve's holder of R01-DW-05 in the close-to run? A fresh solve
     has him there already and answered "nothing changes" (the workbench's answer, for
     another roster); of the run's roster, the run's holder is displaced and the price
     is the one the scenario locked and solved from the same base roster gives."""
     from placement import api
 
     sc, data, base, run, fresh = close_to_run
-    post = "R01-DW-04"
+    post = "R01-DW-05"
     held = run.roster.set_index("post_id")["cadre_id"]
     cadre = fresh.roster.set_index("post_id").at[post, "cadre_id"]
     assert cadre != held[post]  # the case: the run holds the post otherwise
@@ -141,7 +142,7 @@ def test_the_cold_forced_solve_of_a_close_to_proposal_prices_its_changes(
     from placement.pipeline import questions
 
     sc, data, _, run, fresh = close_to_run
-    post = "R01-DW-04"
+    post = "R01-DW-05"
     cadre = fresh.roster.set_index("post_id").at[post, "cadre_id"]
     nearby = why_nots(sc, data, [(cadre, post)], run)[0]
     monkeypatch.setattr(questions, "_answers_nearby", lambda base: False)

@@ -89,13 +89,16 @@ Reading notes (where docs/rules.md leaves room, the most literal reading):
     that line. A channel incumbent who holds no post is FILLED_BY's case, listed
     in `departures` with an empty cause but not a RELEASE.
 22. Release without cause (RELEASE): a sitting cadre with no post after, not
-    `leaving`, no forbid lock on the own pair and no hard pair rule breaking the
-    staying line, unless `allow_release`. `departures` lists every sitting cadre
-    with no post after and the cause (rule id, "leaving", "lock", "allowed").
+    `leaving`, no forbid lock on the own pair, no pair rule breaking the staying
+    line (hard, or a target: a rule made a target still gives the cause) and no
+    relative in the same team with R-AV1 not off, unless `allow_release`.
+    `departures` lists every sitting cadre with no post after and the cause (rule
+    id, the hard one first, "leaving", "lock", "allowed").
 23. Objective, stability: "released" counts sitting cadres with no post after,
     not leaving and not barred from every post (newest grade 不称职 with R-EL4
-    hard; sanction in force, file or matters with R-EL5 hard; age ≥ retirement
-    age with R-EL7 hard), whatever removed them from their own post.
+    not off; sanction in force, file or matters with R-EL5 not off; age ≥
+    retirement age with R-EL7 not off), whatever removed them from their own post.
+    "moved" counts sitting cadres held to stay (no such cause, no lock) who do not.
 """
 
 from placement.checker.check import check_roster

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from placement.checker.pair_rules import PAIR_RULES, breaks, hard_breaks, ro9_votes
+from placement.checker.pair_rules import PAIR_RULES, breaks, cause_to_leave, ro9_votes
 from placement.checker.report import (
     DEPARTURE_COLUMNS,
     MARKED_COLUMNS,
@@ -88,8 +88,8 @@ def _departures(scenario, world: World, lines: list[Line], forbid
                 ) -> tuple[pd.DataFrame, list[Violation]]:
     """docs/rules.md, "Leaving the roster": every sitting cadre who holds no post in the
     roster, with the cause: `leaving`, `lock` (a forbid lock names the own pair), the
-    first hard pair rule that breaks the staying line, or R-AV1 (a relative sat in the
-    same team); none is a release without cause
+    pair rule that breaks the staying line (`cause_to_leave`: hard first, then target),
+    or R-AV1 not off (a relative sat in the same team); none is a release without cause
     (RELEASE), unless the scenario has `allow_release` (cause "allowed"). The incumbent
     of a post of another channel who does not keep it is FILLED_BY's case, not listed
     as a RELEASE."""
@@ -104,7 +104,7 @@ def _departures(scenario, world: World, lines: list[Line], forbid
         elif (c.cadre_id, c.own_post) in forbid:
             cause = "lock"
         else:
-            cause = hard_breaks(scenario, Line(post, c), world) or _kin_in_team(
+            cause = cause_to_leave(scenario, Line(post, c), world) or _kin_in_team(
                 scenario, world, c) or ""
         if not cause and scenario.allow_release:
             cause = "allowed"
@@ -116,18 +116,20 @@ def _departures(scenario, world: World, lines: list[Line], forbid
 
 
 def _exchanged(scenario, world: World, line: Line) -> bool:
-    """docs/rules.md, "Exchange": a sitting cadre whom a hard pair rule bars from staying
-    may take a new post of the same rank though not a candidate (交流: a new post)."""
+    """docs/rules.md, "Exchange": a sitting cadre whom a pair rule, hard or target, bars
+    from staying may take a new post of the same rank though not a candidate (交流: a
+    new post)."""
     c = line.cadre
     if c.candidate or not c.own_post or not line.new or line.step != 0:
         return False
-    return hard_breaks(scenario, Line(world.posts[c.own_post], c), world) is not None
+    return cause_to_leave(scenario, Line(world.posts[c.own_post], c), world) is not None
 
 
 def _kin_in_team(scenario, world: World, cadre) -> str:
-    """"R-AV1" when R-AV1 is hard and a relative of the cadre sat in the cadre's team on
-    the reference date: one of the two has to leave it, a cause to leave the roster."""
-    if scenario.rules["R-AV1"].mode != "hard":
+    """"R-AV1" when R-AV1 is not off and a relative of the cadre sat in the cadre's team
+    on the reference date: one of the two has to leave it (hard) or may stay at the
+    rule's weight (target), a cause to leave the roster either way."""
+    if scenario.rules["R-AV1"].mode == "off":
         return ""
     team = world.posts[cadre.own_post].team_id
     for r in world.relations:
@@ -161,27 +163,28 @@ def _pair_violation(rid: str, line: Line, why: tuple[str, str]) -> Violation:
 
 
 def allowed_to_stay(scenario, world: World, cadre, must, forbid) -> bool:
-    """A sitting cadre's own pair exists: not leaving, no `forbid` lock on it and no hard
-    pair rule removing it."""
+    """A sitting cadre is held to stay (a move is charged): not leaving, no `forbid` lock
+    on the own pair and no pair rule, hard or target, giving a cause to leave it."""
     if not cadre.own_post or cadre.leaving or (cadre.cadre_id, cadre.own_post) in forbid:
         return False
     own = Line(world.posts[cadre.own_post], cadre, (cadre.cadre_id, cadre.own_post) in must)
-    return not hard_breaks(scenario, own, world)
+    return not cause_to_leave(scenario, own, world)
 
 
 def barred_everywhere(scenario, cadre) -> bool:
     """A cadre-level cause that bars every post (docs/rules.md, "Objective"): newest grade
-    不称职 (R-EL4 hard), an integrity failure (R-EL5 hard: a sanction in force, the file
-    or the personal matters), or aged at or over the retirement age (R-EL7 hard)."""
+    不称职 (R-EL4), an integrity failure (R-EL5: a sanction in force, the file or the
+    personal matters), or aged at or over the retirement age (R-EL7); each hard or a
+    target (a cause either way: "Leaving the roster")."""
     rules = scenario.rules
-    if rules["R-EL4"].mode == "hard" and newest_grade(cadre) == INCOMPETENT:
+    if rules["R-EL4"].mode != "off" and newest_grade(cadre) == INCOMPETENT:
         return True
-    if rules["R-EL5"].mode == "hard" and (
+    if rules["R-EL5"].mode != "off" and (
             not cadre.file_ok or not cadre.matters_ok
             or (not missing(cadre.sanction_until)
                 and cadre.sanction_until.date() > scenario.reference_date)):
         return True
-    return rules["R-EL7"].mode == "hard" and cadre.age >= rules["R-EL7"].retirement_age
+    return rules["R-EL7"].mode != "off" and cadre.age >= rules["R-EL7"].retirement_age
 
 
 def _stability(scenario, world: World, lines: list[Line], must, forbid

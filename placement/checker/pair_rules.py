@@ -337,3 +337,13 @@ def hard_breaks(scenario, line: Line, world: World) -> str | None:
     only whether there is one, so the other rules are not judged."""
     return next((rid for rid in PAIR_RULES if scenario.rules[rid].mode == "hard"
                  and breaks(scenario, line, world, rid)), None)
+
+
+def cause_to_leave(scenario, line: Line, world: World) -> str | None:
+    """The pair rule that gives the cadre of a staying `line` a cause to leave it: the
+    first hard one it breaks, else the first target one (in `PAIR_RULES` order), or None.
+    docs/rules.md, "Leaving the roster": a rule made a target still gives the cause (the
+    cadre may stay, at its weight, or move or leave as under the hard rule)."""
+    return hard_breaks(scenario, line, world) or next(
+        (rid for rid in PAIR_RULES if scenario.rules[rid].mode == "target"
+         and breaks(scenario, line, world, rid)), None)

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from placement.checker.pair_rules import hard_breaks
+from placement.checker.pair_rules import cause_to_leave, hard_breaks
 from placement.checker.report import Figure
 from placement.checker.terms import (
     Line,
@@ -273,8 +273,8 @@ def _nominee(c: Record) -> bool:
 def ro5(sc, world: World, members: Members) -> list[Figure]:
     """A sitting member in charge of the same portfolio `years` or more (own post with a
     portfolio, its team of `kinds`) who may stay (not leaving, no forbid lock on the own
-    post, no hard pair rule against staying) holds another post of that team. Hard: holds
-    a post of that team, the own one included (never moved out or released)."""
+    post, no pair rule, hard or target, against staying) holds another post of that team.
+    Hard: holds a post of that team, the own one included (never moved out or released)."""
     rule = sc.rules["R-RO5"]
     must = {(p.cadre, p.post) for p in sc.locks.must}
     forbid = {(p.cadre, p.post) for p in sc.locks.forbid}
@@ -285,7 +285,7 @@ def ro5(sc, world: World, members: Members) -> list[Figure]:
                 or not own.portfolio or own.team.kind not in rule.kinds \
                 or c.years_portfolio < rule.years:
             return False
-        return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
+        return not cause_to_leave(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
 
     def met(c: Record, ln: Line) -> bool:
         same_team = ln.post.team_id == world.own_post(c).team_id
@@ -340,7 +340,7 @@ def ro10(sc, world: World, members: Members) -> list[Figure]:
         head = own.grade == "head" and own.team.kind in rule.kinds
         if not (head or recent(c)):
             return False
-        return not hard_breaks(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
+        return not cause_to_leave(sc, Line(own, c, (c.cadre_id, own.post_id) in must), world)
 
     def met(c: Record, ln: Line) -> bool:
         return ln.stays or ln.step >= 1

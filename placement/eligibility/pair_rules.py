@@ -199,17 +199,19 @@ def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
 
 
 def barred_everywhere(data: DataSet, rules: dict, facts: Facts) -> np.ndarray:
-    """Bool per cadre: a hard rule bars the cadre from every post, their own included, for
-    a reason of their own (not of a post): R-EL7 retirement age, R-EL4 newest grade
-    不称职, R-EL5 integrity (sanction in force, file, personal matters). Such a cadre
-    leaves without that being a release ("Leaving the roster", docs/rules.md), so the
-    objective charges no release for them (`models.objective`)."""
+    """Bool per cadre: a rule (hard, or made a target) bars the cadre from every post,
+    their own included, for a reason of their own (not of a post): R-EL7 retirement age,
+    R-EL4 newest grade 不称职, R-EL5 integrity (sanction in force, file, personal
+    matters). Such a cadre leaves without that being a release ("Leaving the roster",
+    docs/rules.md), so the objective charges no release for them (`models.objective`);
+    made a target, the rule lets the cadre be placed at its weight, and leaving stays
+    free, so the rosters of the hard rule keep their objective (issue 30)."""
     out = np.zeros(len(data.cadres), dtype=bool)
-    if rules["R-EL7"].mode == "hard":
+    if rules["R-EL7"].mode != "off":
         out |= retired(rules, facts)
-    if rules["R-EL4"].mode == "hard":
+    if rules["R-EL4"].mode != "off":
         out |= newest_grades(facts) == ASSESSMENT_LEVEL["不称职"]
-    if rules["R-EL5"].mode == "hard":
+    if rules["R-EL5"].mode != "off":
         out |= integrity_failed(data, facts)
     return out
 

@@ -67,6 +67,21 @@ class Pairs:
         return len(self.cadre)
 
 
+def held_to_stay(pairs: Pairs, n_cadres: int) -> np.ndarray:
+    """Bool per cadre: the own pair exists and breaks no target pair rule. A pair rule
+    the staying line breaks is a cause to leave whatever its mode ("Leaving the roster",
+    docs/rules.md): hard, the pair is gone; made a target, the cadre may stay at its
+    weight, or move or leave as under the hard rule, so that making a hard rule a target
+    only widens the rosters at no greater cost (issue 30). A cadre held to stay is kept
+    placed (no release without a cause), and charged a move when moved."""
+    caused = np.zeros(len(pairs), dtype=bool)
+    for mask in pairs.breaks.values():
+        caused |= mask
+    out = np.zeros(n_cadres, dtype=bool)
+    out[pairs.cadre[pairs.own & ~caused]] = True
+    return out
+
+
 def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     """Own posts of staying-capable incumbents, and candidates' possible new posts."""
     cadres, posts, teams = data.cadres, data.posts, data.teams
@@ -126,10 +141,11 @@ def pair_rule_masks(
 
 
 def exchange_movers(data: DataSet, sc: Scenario, facts: Facts) -> np.ndarray:
-    """Bool per cadre: sitting, not `leaving`, not a candidate, whom a hard pair rule bars
-    from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …) and who is not barred
-    from every post for a reason of their own (`barred_everywhere`) nor holds a post
-    filled through another channel: the cadres `exchange_pairs` gives new posts."""
+    """Bool per cadre: sitting, not `leaving`, not a candidate, whom a pair rule, hard or
+    target, bars from staying (R-RO1, R-RO2, R-EL10, R-AV2, an R-RO9 finding …: a cause
+    to move, `held_to_stay`) and who is not barred from every post for a reason of their
+    own (`barred_everywhere`) nor holds a post filled through another channel: the
+    cadres `exchange_pairs` gives new posts."""
     cadres = data.cadres
     own = facts.c_own_post
     held = np.flatnonzero((own >= 0) & ~cadres["leaving"].to_numpy(bool)
@@ -137,9 +153,8 @@ def exchange_movers(data: DataSet, sc: Scenario, facts: Facts) -> np.ndarray:
     held = held[~facts.p_channel[own[held]]]
     masks = pair_rule_masks(data, sc, facts, held, own[held], np.ones(len(held), dtype=bool))
     barred = np.zeros(len(held), dtype=bool)
-    for rid, m in masks.items():
-        if sc.rules[rid].mode == "hard":
-            barred |= m
+    for m in masks.values():
+        barred |= m
     out = np.zeros(len(cadres), dtype=bool)
     out[held[barred]] = True
     return out & ~barred_everywhere(data, sc.rules, facts)

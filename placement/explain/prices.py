@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet
 from placement.data.names import Names
 from placement.data.rules import RULE_NAMES
 from placement.meaning import team_rules
@@ -51,11 +50,13 @@ class Solved:
 
 def price_row(rule: str, kind: str, where: str, step: tuple[str, str],
               settings: tuple[str, ...], base: Solved, relaxed: Solved,
-              estimate: float | None, data: DataSet, required: int | None = None) -> dict:
+              estimate: float | None, names: Names, required: int | None = None) -> dict:
     """One line of the price list: `relaxed` (the rule one step looser) against `base`
     (the proposal). `kind` is "rule" (the step is `settings`), "place" (one team or
     county of the rule needing one fewer, `where`) or "instance" (one instance of a
-    target of one waived); no setting names a place or an instance."""
+    target of one waived); no setting names a place or an instance. `names`: the data
+    set's names (one `Names` for the whole list: building it is a third of a line's
+    time)."""
     row = {"rule": rule, "kind": kind, "where": where, "step_zh": step[0], "step_en": step[1],
            "settings": " ".join(settings), "objective": base.objective,
            "objective_relaxed": relaxed.objective, "estimate": estimate,
@@ -87,7 +88,7 @@ def price_row(rule: str, kind: str, where: str, step: tuple[str, str],
                       "the relaxed roster failed the independent check"))
     row["note_zh"] = "；".join(z for z, _ in notes)
     row["note_en"] = "; ".join(e for _, e in notes)
-    row["words_zh"], row["words_en"] = _words(row, data, required)
+    row["words_zh"], row["words_en"] = _words(row, names, required)
     return row
 
 
@@ -122,7 +123,7 @@ def _lines_changed(a: pd.DataFrame, b: pd.DataFrame) -> int:
 
 def _targets_moved(a: pd.DataFrame | None, b: pd.DataFrame | None) -> list[str]:
     """The target figures (rule, place) whose shortfall differs, as "rule:place a→b"."""
-    if a is None or b is None:
+    if a is None or b is None or a is b:  # the proposal's own figures: none moves
         return []
     key = ["rule", "scope", "where"]
     both = a[a["mode"] == "target"].merge(b[b["mode"] == "target"], on=key, how="outer",
@@ -133,12 +134,11 @@ def _targets_moved(a: pd.DataFrame | None, b: pd.DataFrame | None) -> list[str]:
             for r in moved.itertuples(index=False)]
 
 
-def _words(row: dict, data: DataSet, required: int | None) -> tuple[str, str]:
+def _words(row: dict, names: Names, required: int | None) -> tuple[str, str]:
     """The line as a planner reads it: "R05 的第3名本地干部：目标值 −41、人岗相适 −41，需另动
     3 人" (the rule's cost is what relaxing it gains, with the sign turned). The Chinese
     words name the rule, not its id: they go into report.html and the page, which a
     committee reads; the English keep the id beside the name."""
-    names = Names(data)
     rule, where = row["rule"], row["where"]
     cost, fit, lines = 0.0 - row["price"], 0.0 - row["fit"], row["lines_changed"]
     zh_name, en_name = RULE_NAMES.get(rule, (rule, rule))

@@ -59,10 +59,10 @@ def _own_team(data: DataSet, facts) -> np.ndarray:
 
 
 def scope(rule: str, data: DataSet, sc: Scenario, facts, may_stay: np.ndarray) -> np.ndarray:
-    """Bool per cadre: the rule counts this cadre. `may_stay`: bool per cadre, the own
-    pair exists (not leaving, no lock or hard pair rule removing it); R-RO5 and R-RO10
-    read it, since a cadre a hard rule moves anyway is that rule's case, not a
-    portfolio's nor a forced move against stability."""
+    """Bool per cadre: the rule counts this cadre. `may_stay`: bool per cadre, held to
+    stay (`eligibility.pairs.held_to_stay`: the own pair exists and no pair rule, hard
+    or target, breaks it); R-RO5 and R-RO10 read it, since a cadre a rule moves anyway
+    is that rule's case, not a portfolio's nor a forced move against stability."""
     cadres = data.cadres
     if rule == "R-RO10":
         r = sc.rules[rule]

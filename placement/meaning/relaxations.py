@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from placement.data.rule_words import param_words
+from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
 from placement.meaning import team_rules
 
@@ -78,10 +79,14 @@ def one_step(rule: str, sc: Scenario) -> Step | None:
 
 
 def priced(sc: Scenario) -> tuple[str, ...]:
-    """The rules the price list prices rule-wide by default: the team composition rules
-    (the policies a committee weighs) that have a step. Pair and eligibility rules are
-    priced per pair by why-not (placement.explain.whynot), not here."""
-    return tuple(rule for rule in team_rules.TEAM_RULES if one_step(rule, sc) is not None)
+    """The rules the price list prices rule-wide by default: every rule that has a step,
+    the team composition rules (the policies a committee weighs) first, then the pair,
+    eligibility, rotation and avoidance rules in catalogue order (a hard one made a
+    target: a relaxation, since a target still gives its cause to leave, docs/rules.md
+    "Leaving the roster"). Per pair, why-not (placement.explain.whynot) answers."""
+    rest = tuple(rule for rule in CATALOGUE if rule not in team_rules.TEAM_RULES)
+    return tuple(rule for rule in (*team_rules.TEAM_RULES, *rest)
+                 if one_step(rule, sc) is not None)
 
 
 def leaves_eligibility(rule: str) -> bool:

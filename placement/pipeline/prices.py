@@ -5,12 +5,16 @@ kept HiGHS instances) and, for each rule the price list covers
 (`placement.meaning.relaxations.priced`), solves the scenario with that rule's one step
 (`what_if` with its `--set` settings: the same answer a cold solve of those settings
 gives), checks the relaxed roster with the independent checker (against the relaxed
-scenario) and compares it with the proposal (`placement.explain.prices`). For the team
-minimums, each team or county that is tight or short is estimated from the LP's row
-duals (`placement.solver.duals`), and the `places` dearest by that estimate are each
-re-solved with that place's row alone needing one fewer (no setting names one place:
-the row of the kept model is lowered), checked against the proposal's scenario, where
-that place's figure is the only one allowed to fall.
+scenario) and compares it with the proposal (`placement.explain.prices`). The steps
+the LP prices at 0 or cannot price outside the team rules (the pair, eligibility,
+rotation and avoidance rules made targets) are first solved together
+(`_jointly_free`): when that gains nothing, none of them does, proven by one solve.
+For the team minimums, each team or county that is tight or short is estimated from
+the LP's row duals (`placement.solver.duals`), twice `places` of the dearest by that
+estimate are each re-solved with that place's row alone needing one fewer (no setting
+names one place: the row of the kept model is lowered), checked against the
+proposal's scenario, where that place's figure is the only one allowed to fall, and
+the `places` dearest by exact price are listed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from placement.checker import check_roster
+from placement.data.names import Names
 from placement.explain.prices import EPSILON, Solved, price_row, price_table
 from placement.meaning import relaxations
 from placement.pipeline.propose import Proposal
@@ -36,7 +41,8 @@ from placement.solver.solve import solve
 class PriceList:
     """The price list (`table`, `placement.explain.prices.COLUMNS`), the seconds it took,
     and per rule how many of its tight or short places were not re-solved (past the
-    dearest few by the LP estimate, or estimated at 0 and short of nothing)."""
+    `CANDIDATES × places` dearest by the LP estimate, or estimated at 0 and short of
+    nothing)."""
 
     table: pd.DataFrame
     seconds: float
@@ -53,45 +59,148 @@ def price_list(session: Session, rules: tuple[str, ...] | None = None, places: i
                figures: pd.DataFrame | None = None) -> PriceList:
     """The price list of `session.base` (see the module docstring). `rules`: the rules
     to price (default `relaxations.priced`); `places`: how many places of each team
-    minimum to re-solve; `figures`: the checker's figures of the proposal, if known."""
+    minimum to list (the dearest of `CANDIDATES` times as many re-solved); `figures`:
+    the checker's figures of the proposal, if known."""
     began = time.perf_counter()
     base_prop = session.base
-    sc, data = session.sc, session.data
+    sc, names = session.sc, Names(session.data)
     base = _solved(base_prop, figures)
     if base.roster is None:
         return PriceList(price_table([]), time.perf_counter() - began)
     pl = base_prop.placement
     duals = row_duals(pl, sc.solver.time_limit)
     targets = {(s.rule, s.where) for s in pl.shortfalls}
+    weights = {(s.rule, s.where): s.weight for s in pl.shortfalls}
     kept = base.roster[["post_id", "cadre_id"]]  # ties go to the proposal's lines
     rows, unpriced = [], {}
-    for rule in rules if rules is not None else relaxations.priced(sc):
-        step = relaxations.one_step(rule, sc)
-        if step is None:
+    steps = {rule: step for rule in (rules if rules is not None else relaxations.priced(sc))
+             if (step := relaxations.one_step(rule, sc)) is not None}
+    estimates = {rule: _estimate(step, pl, duals, targets) for rule, step in steps.items()}
+    alone: dict[str, Proposal] = {}
+    pooled = [r for r in steps if _pooled(r, steps[r], estimates[r])]
+    free = set(_jointly_free(session, pooled, steps, kept, base, alone))
+    for rule, step in steps.items():
+        if rule in free:
+            rows.append(_free_row(rule, step, base, estimates[rule], names))
             continue
-        relaxed = session.what_if(*step.settings, keep_close_to=kept,
-                                  same_pairs=relaxations.leaves_eligibility(rule))
+        relaxed = alone.get(rule) or session.what_if(
+            *step.settings, keep_close_to=kept, same_pairs=relaxations.leaves_eligibility(rule))
         rows.append(price_row(rule, "rule", "all", (step.zh, step.en), step.settings, base,
-                              _solved(relaxed, base=base), _estimate(step, pl, duals, targets),
-                              data))
+                              _solved(relaxed, base=base), estimates[rule], names))
     for rule in relaxations.place_rules(sc):
         if rules is not None and rule not in rules:
             continue
         tight = _tight_places(rule, base.figures, pl.minimum_rows, duals)
         worth = tight[(tight["estimate"] > EPSILON) | (tight["shortfall"] > 0)]
-        if len(tight) > len(worth.head(places)):
-            unpriced[rule] = int(len(tight) - len(worth.head(places)))
-        for f in worth.head(places).itertuples(index=False):
-            relaxed = _place_relaxed(session, pl, rule, f.where, kept, base)
+        tried = worth.head(CANDIDATES * places)
+        if len(tight) > len(tried):
+            unpriced[rule] = int(len(tight) - len(tried))
+        found = []
+        for f in tried.itertuples(index=False):
+            weight = weights.get((rule, f.where))
+            short = f.shortfall > 0 and weight is not None
+            relaxed = (_short_relaxed(base, weight) if short
+                       else _place_relaxed(session, pl, rule, f.where, kept, base))
             zh, en = relaxations.place_step(rule, f.where)
-            rows.append(price_row(rule, "place", f.where, (zh, en), (), base, relaxed,
-                                  f.estimate, data, required=int(f.required)))
-    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, data)
+            row = price_row(rule, "place", f.where, (zh, en), (), base, relaxed,
+                            f.estimate, names, required=int(f.required))
+            found.append(_noted(row, _SHORT) if short else row)
+        rows += _dearest(found, places)
+    rows += _waived_rows(pl, base_prop.outcome, base, rules, places, unpriced, names)
     return PriceList(price_table(rows), time.perf_counter() - began, unpriced)
 
 
+# Places of a team minimum re-solved per place listed: the LP estimate ranks them, but
+# it is a marginal rate and can under-rate a place; the exact prices of twice as many
+# choose the dearest.
+CANDIDATES = 2
+
+
+_SHORT = ("该处未达标：要求降低1名后名单不变，代价即其权重（无需重解）",
+          "short there: needing one fewer, the roster stays and the price is the weight "
+          "(no re-solve)")
+
+
+def _short_relaxed(base: Solved, weight: int) -> Solved:
+    """A place short in the proposal, needing one fewer: the proposal's roster falls
+    short by one less, gaining `weight`, and no roster gains more (needing one fewer
+    lowers any roster's shortfall there by at most one, and none beat the proven
+    optimum), so that is the price without a solve (tests/test_prices.py solves them
+    cold all the same)."""
+    return Solved(base.objective + weight, base.status, base.proven, base.roster,
+                  base.figures, base.check_ok)
+
+
+def _noted(row: dict, note: tuple[str, str]) -> dict:
+    """`row` with `note` (zh, en) added to its notes."""
+    row["note_zh"] = "；".join(filter(None, (row["note_zh"], note[0])))
+    row["note_en"] = "; ".join(filter(None, (row["note_en"], note[1])))
+    return row
+
+
+def _dearest(found: list[dict], places: int) -> list[dict]:
+    """The `places` dearest of the re-solved places by exact price (a place with no
+    price last; among equal prices the estimate's order, in which they were found)."""
+    def key(row: dict) -> float:
+        price = row.get("price")
+        return -float(price) if price is not None and not pd.isna(price) else np.inf
+    return sorted(found, key=key)[:places]
+
+
+def _pooled(rule: str, step: relaxations.Step, estimate: float | None) -> bool:
+    """The rule's step is first tried together with the others' (`_jointly_free`): the
+    LP prices it at 0, or cannot price it and the step makes a hard rule a target (a
+    pair, eligibility, rotation or avoidance rule, whose step adds pairs the proposal's
+    model has no column for, or a team rule whose rows the LP does not carry). Such
+    steps seldom gain (a target's weight is above any fit gain), so one joint solve
+    usually prices them all."""
+    if estimate is not None:
+        return estimate <= EPSILON
+    return not relaxations.leaves_eligibility(rule) or any(
+        s.endswith("mode=target") for s in step.settings)
+
+
+def _jointly_free(session: Session, rules: list[str], steps: dict, kept: pd.DataFrame,
+                  base: Solved, alone: dict) -> list[str]:
+    """The rules of `rules` whose step gains nothing, proven by solving steps together:
+    every step is a relaxation, so the scenario with all of them is one too, of each
+    step's scenario as well (a roster of one step keeps the others' stricter rules, at
+    no greater cost); when its proven optimum is the proposal's objective, no step alone
+    can gain. Otherwise the rules are split in halves and each half tried, down to a
+    single rule, whose solve is its price (kept in `alone`). Why: a solve per rule of
+    the pair and eligibility rules would cost as much again as the proposal each."""
+    if not rules:
+        return []
+    settings = tuple(s for r in rules for s in steps[r].settings)
+    relaxed = session.what_if(*settings, keep_close_to=kept,
+                              same_pairs=all(relaxations.leaves_eligibility(r) for r in rules))
+    out = relaxed.outcome
+    if (out is not None and out.proven and out.objective is not None
+            and base.objective is not None and out.objective <= base.objective + EPSILON):
+        return list(rules)
+    if len(rules) == 1:
+        alone[rules[0]] = relaxed
+        return []
+    half = len(rules) // 2
+    return (_jointly_free(session, rules[:half], steps, kept, base, alone)
+            + _jointly_free(session, rules[half:], steps, kept, base, alone))
+
+
+_JOINT = ("与其他规则一并放宽一步亦无收益（联合求解已证明），未单独重解",
+          "relaxed one step together with other rules it gains nothing (proven by the joint "
+          "solve), so it was not re-solved alone")
+
+
+def _free_row(rule: str, step: relaxations.Step, base: Solved, estimate: float | None,
+              names: Names) -> dict:
+    """The line of a rule `_jointly_free` proved gains nothing: the proposal's roster is
+    an optimum of its step too (a relaxation keeps every roster at its objective)."""
+    return _noted(price_row(rule, "rule", "all", (step.zh, step.en), step.settings, base,
+                            base, estimate, names), _JOINT)
+
+
 def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
-                 data) -> list[dict]:
+                 names: Names) -> list[dict]:
     """The instances of the other targets (a cadre's rotation, a county's heads …) that
     the proposal leaves wholly short, each waived on its own (`relaxations.instance_step`):
     a target of one (its shortfall at most 1) that is 1 in the proposal. Waiving it
@@ -121,10 +230,8 @@ def _waived_rows(pl, outcome, base: Solved, rules, places: int, unpriced: dict,
             relaxed = Solved(base.objective + s.weight, base.status, base.proven,
                              base.roster, base.figures, base.check_ok)
             zh, en = relaxations.instance_step(rule, s.where)
-            row = price_row(rule, "instance", s.where, (zh, en), (), base, relaxed, None, data)
-            row["note_zh"] = "；".join(filter(None, (row["note_zh"], _WAIVED[0])))
-            row["note_en"] = "; ".join(filter(None, (row["note_en"], _WAIVED[1])))
-            rows.append(row)
+            rows.append(_noted(price_row(rule, "instance", s.where, (zh, en), (), base,
+                                         relaxed, None, names), _WAIVED))
     return rows
 
 

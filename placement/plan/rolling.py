@@ -42,7 +42,7 @@ import pandas as pd
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import compute_facts
-from placement.eligibility.pairs import eligible_pairs
+from placement.eligibility.pairs import eligible_pairs, held_to_stay
 from placement.eligibility.prechecks import unmatched_posts
 from placement.meaning import cadre_rules, causes, term
 from placement.pipeline.run import solve_result
@@ -157,8 +157,7 @@ def due_targets(sc: Scenario, data: DataSet, result: Result | None = None) -> pd
         names = names.where(~mask[own], names + ";" + rule)
     portfolio = cadre_rules.PORTFOLIO  # counted per cadre: staying falls short
     if sc.rules[portfolio].mode == "target":
-        may_stay = np.zeros(len(data.cadres), dtype=bool)
-        may_stay[pairs.cadre[own]] = True
+        may_stay = held_to_stay(pairs, len(data.cadres))
         due = cadre_rules.scope(portfolio, data, sc, facts, may_stay)[pairs.cadre[own]]
         names = names.where(~due, names + ";" + portfolio)
     return names[names != ""].str.lstrip(";")

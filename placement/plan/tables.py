@@ -44,13 +44,24 @@ def _reason(kind: str, to_post: str, gone: str, rules: str, due: str, lang: str)
             + (say("plan_due", lang, rules=due) if due else ""))
 
 
+def _hard(required_by: pd.Series, year: Year) -> pd.Series:
+    """moves.csv's `required_by` without its target rules: the plan names those in
+    `target_due` (a target the own pair breaks is a cause as well, docs/rules.md)."""
+    rules = year.scenario.rules
+
+    def hard(text: str) -> str:
+        return ";".join(t for t in str(text or "").split(";")
+                        if t and not (t in rules and rules[t].mode == "target"))
+    return required_by.map(hard)
+
+
 def _fate(year: Year) -> pd.DataFrame:
     """Per sitting cadre whose post changes: the post left, where to, the rules that
     removed their own pair (hard) or that staying would break (targets due), and the
     reason in words (`reason_zh`, `reason_en`)."""
     moves = year.result.moves
     out = moves[moves["from_post"] != ""].copy()
-    rules = out["required_by"].where(out["required_by"] != "leaving", "")
+    rules = _hard(out["required_by"], year).where(out["required_by"] != "leaving", "")
     due = _lookup(out["cadre_id"], year.due.to_dict()).where(out["kind"] != "leaving", "")
     out["required_by"] = rules
     out["target_due"] = due
@@ -168,7 +179,7 @@ def year_figures(year: Year) -> dict:
                "open_rounds": year.rounds}
     if year.result.roster is None:
         return figures | {"conflicts": s.get("conflicts", [])}
-    moves = year.result.moves
+    moves = year.result.moves.assign(required_by=lambda m: _hard(m["required_by"], year))
     sitting = moves["from_post"] != ""
     forced = sitting & ~moves["required_by"].isin(["", "leaving"])
     due = sitting & moves["cadre_id"].isin(year.due.index) & (moves["kind"] != "leaving")

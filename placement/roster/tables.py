@@ -57,7 +57,8 @@ def roster_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) 
 
 def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -> pd.DataFrame:
     """Every cadre whose post changes: sitting cadres who move, are released or leave,
-    and newcomers; with the rule that forced a sitting cadre out, where one did."""
+    and newcomers; with the rules that gave a sitting cadre a cause to move, where any
+    did (hard, or target ones the own pair breaks)."""
     posts, cadres = data.posts, data.cadres
     new_post = np.full(len(cadres), -1, dtype=np.int64)
     new_post[pairs.cadre[chosen]] = pairs.post[chosen]
@@ -73,6 +74,12 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
         )
         if own
     }
+    # A target pair rule the own pair breaks is a cause too ("Leaving the roster",
+    # docs/rules.md): the cadre it bars may stay at its weight, or move on that cause.
+    own = np.flatnonzero(pairs.own)
+    for rule, mask in pairs.breaks.items():
+        for c in pairs.cadre[own[mask[own]]].tolist():
+            forced[c] = (*forced.get(c, ()), rule)
     rows = []
     leaving = cadres["leaving"].to_numpy(bool)
     rank = posts["rank_level"].to_numpy()

@@ -48,16 +48,20 @@ def test_RELEASE_checker_names_the_cause():
     assert list(check(gone, {}, {"P1": "N"}).departures["cause"]) == ["leaving"]
 
 
-def exchange_case():
-    """S heads T1 (P1) since 2016-09-01 (10 years on the day: R-RO1), no candidate; T2 has
-    a vacant head post P2 of S's rank: S 30 on it, F 40; F also 10 on P1, N 90 on P1."""
+def _exchange_rows():
     teams = [{"team_id": t, "kind": "municipal_dept"} for t in ("T1", "T2")]
     posts = [{"post_id": "P1", "team_id": "T1", "grade": "head", "incumbent_id": "S"},
              {"post_id": "P2", "team_id": "T2", "grade": "head"}]
     cadres = [{"cadre_id": "S", **SITTING, "post_since": "2016-09-01"},
               {"cadre_id": "F"}, {"cadre_id": "N"}]
-    return dataset(teams, posts, cadres, {("S", "P2"): 30, ("F", "P2"): 40, ("F", "P1"): 10,
-                                          ("N", "P1"): 90})
+    return teams, posts, cadres
+
+
+def exchange_case():
+    """S heads T1 (P1) since 2016-09-01 (10 years on the day: R-RO1), no candidate; T2 has
+    a vacant head post P2 of S's rank: S 30 on it, F 40; F also 10 on P1, N 90 on P1."""
+    return dataset(*_exchange_rows(), {("S", "P2"): 30, ("F", "P2"): 40, ("F", "P1"): 10,
+                                       ("N", "P1"): 90})
 
 
 def test_RELEASE_model_exchange_means_a_new_post():
@@ -72,6 +76,30 @@ def test_RELEASE_model_exchange_means_a_new_post():
     assert placed(moved) == {"P1": "N", "P2": "S"} and moved.outcome.objective == 120
     # no rule: S stays, nobody is released
     assert placed(solve(data)) == {"P1": "S", "P2": "F"}
+
+
+def test_RELEASE_model_a_rule_made_a_target_still_gives_its_cause():
+    """R-RO1 made a target (docs/rules.md, "Leaving the roster"): S is still due to move,
+    so the hard rule's rosters stay open at the same objective. S may take P2 though no
+    candidate (an exchange) and the move is not charged (move weight 20: 30 + 90 as under
+    the hard rule, not 100); at release weight 0, S leaves under R-RO1 with no release
+    without a cause; at a weight below what staying is worth, S stays and pays it."""
+    data = exchange_case()
+    for weights, roster, objective in (
+            ({"fit": 1, "move": 20, "release": 20}, {"P1": "N", "P2": "S"}, 120),
+            ({"fit": 1, "move": 20, "release": 0}, {"P1": "N", "P2": "F"}, 130)):
+        for mode in ("hard", "target"):
+            ro1 = {"R-RO1": {"kinds": ["municipal_dept"], "mode": mode, "weight": 1000}}
+            prop = solve(data, ro1, weights=weights)
+            assert placed(prop) == roster and prop.outcome.objective == objective, mode
+    # S 100 on P1: staying pays at weight 5 (100 - 5 + 40 > 130), not at 1000 (S leaves)
+    rich = dataset(*_exchange_rows(), {("S", "P2"): 30, ("F", "P2"): 40, ("F", "P1"): 10,
+                                       ("N", "P1"): 90, ("S", "P1"): 100})
+    for weight, roster, objective in ((5, {"P1": "S", "P2": "F"}, 135),
+                                      (1000, {"P1": "N", "P2": "F"}, 130)):
+        prop = solve(rich, {"R-RO1": {"kinds": ["municipal_dept"], "mode": "target",
+                                      "weight": weight}})
+        assert placed(prop) == roster and prop.outcome.objective == objective, weight
 
 
 def test_RELEASE_checker_exchange_out_of_scope_is_priced():
