@@ -181,7 +181,6 @@ const S = {
 const $ = (sel) => document.querySelector(sel);
 const W = {};  // the server's word catalogue (/api/v1/words): coded values in words
 const t = (k) => (T[S.lang][k] ?? W[k]?.[S.lang === "zh" ? 0 : 1] ?? k);
-const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 class ApiError extends Error {
   constructor(status, detail) {
@@ -211,23 +210,23 @@ const STATUS_WORDS = { 400: "err_400", 403: "err_403", 404: "err_404", 409: "err
 function errorHtml(err) {
   // The server's own words when it gives them in both languages, a problem table for
   // input problems, else what the status means and the server's text.
-  if (!(err instanceof ApiError)) return `<span class="err">${esc(t("err_network"))}</span> <small>${esc(err?.message ?? err)}</small>`;
+  if (!(err instanceof ApiError)) return html`<span class="err">${t("err_network")}</span> <small>${err?.message ?? err}</small>`;
   const d = err.detail;
-  if (d && typeof d === "object" && d["message_" + S.lang]) return `<span class="err">${esc(d["message_" + S.lang])}</span>`;
+  if (d && typeof d === "object" && d["message_" + S.lang]) return html`<span class="err">${d["message_" + S.lang]}</span>`;
   if (d && typeof d === "object" && d.problems) return problemTable(d.problems);
   const head = t(STATUS_WORDS[err.status] ?? "err_500");
   if (Array.isArray(d)) {  // a request the API's schema refused: which fields
     const fields = d.map((x) => (x.loc ?? []).filter((l) => l !== "body" && l !== "query").join(".")).join("、");
-    return `<span class="err">${esc(head)}${fields ? `（${esc(t("err_fields"))}：${esc(fields)}）` : ""}</span>`;
+    return html`<span class="err">${head}${fields ? `（${t("err_fields")}：${fields}）` : ""}</span>`;
   }
-  return `<span class="err">${esc(head)}</span> <small>${esc(typeof d === "string" ? d : JSON.stringify(d))}</small>`;
+  return html`<span class="err">${head}</span> <small>${typeof d === "string" ? d : JSON.stringify(d)}</small>`;
 }
 
 function showError(where, err) {
   const el = (typeof where === "string" ? $(where) : where) ?? $("#error-bar");
   el.hidden = false;
   if (el.id === "ask") el.style.display = "block";
-  el.innerHTML = `<span role="alert" class="error-box">${errorHtml(err)}</span>`;
+  render(el, html`<span role="alert" class="error-box">${errorHtml(err)}</span>`);
 }
 
 function guard(where, fn) {
@@ -254,19 +253,19 @@ function showTab(name) {
 }
 
 function problemTable(problems, label = "problems") {
-  if (!problems || !problems.length) return "";
-  const rows = problems.map((p) => `<tr><td>${esc(p.file)}</td><td>${esc(p.sheet)}</td>
-    <td>${esc(p.row ?? "")}</td><td>${esc(p.column)}</td><td>${esc(p["message_" + S.lang])}</td></tr>`);
-  return `<p class="bad">${problems.length} ${t(label)}</p><table class="grid problems"><tr>
+  if (!problems || !problems.length) return html``;
+  const rows = problems.map((p) => html`<tr><td>${p.file}</td><td>${p.sheet}</td>
+    <td>${p.row ?? ""}</td><td>${p.column}</td><td>${p["message_" + S.lang]}</td></tr>`);
+  return html`<p class="bad">${problems.length} ${t(label)}</p><table class="grid problems"><tr>
     <th>${t("file")}</th><th>${t("sheet")}</th><th>${t("row")}</th><th>${t("column")}</th>
-    <th>${t("message")}</th></tr>${rows.join("")}</table>`;
+    <th>${t("message")}</th></tr>${rows}</table>`;
 }
 
 // --- data ------------------------------------------------------------------------
 async function loadScenarios(pick, restore = false) {
   const list = await call("GET", "/api/v1/scenarios");
-  $("#scenario").innerHTML = list.map((s) => `<option value="${esc(s.name)}">${esc(s.label ?? s.name)}
-    (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`).join("");
+  render("#scenario", list.map((s) => html`<option value="${s.name}">${s.label ?? s.name}
+    (${s.kind === "bundled" ? (S.lang === "zh" ? "样例" : "sample") : (S.lang === "zh" ? "工作区" : "workspace")})</option>`));
   const names = list.map((s) => s.name);
   if (restore && await restoreState(names)) return;
   $("#scenario").value = pick && names.includes(pick) ? pick : names.includes("linfen") ? "linfen" : names[0];
@@ -290,8 +289,8 @@ async function validate() {
   const res = await call("POST", "/api/v1/validate", { scenario: S.scenario, set: changeList(), locks: lockBody() });
   $("#counts").textContent = res.ok ? `${t("valid")}: ` + Object.entries(res.counts).map(([k, v]) => `${t("n_" + k)} ${v}`).join(", ") : "";
   // warnings (a column not read, a non-Party holder of a Party post) do not stop a run
-  $("#problems").innerHTML = problemTable(res.problems) + problemTable(res.warnings, "warnings");
-  $("#rule-problems").innerHTML = problemTable(res.problems);
+  render("#problems", [problemTable(res.problems), problemTable(res.warnings, "warnings")]);
+  render("#rule-problems", problemTable(res.problems));
   return res.ok;
 }
 
@@ -311,8 +310,8 @@ async function upload() {
     await loadScenarios(res.scenario);
     if (res.forms) $("#counts").textContent += ` · ${res.forms} ${t("uploaded_forms")}`;
   } else {
-    $("#upload-msg").innerHTML = "";
-    $("#problems").innerHTML = problemTable(res.problems);
+    $("#upload-msg").replaceChildren();
+    render("#problems", problemTable(res.problems));
   }
 }
 
@@ -395,11 +394,11 @@ function onSearch() {
     try {
       hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.scenario)}&q=${encodeURIComponent(q)}`);
     } catch (err) { showError("#lock-msg", err); return; }
-    $("#lock-msg").innerHTML = "";
-    $("#hits-cadres").innerHTML = hits.cadres.map((c) => `<li data-cadre="${esc(c.cadre_id)}" data-label="${esc(c.name)}">
-      ${esc(c.name)} <small>${esc(c.cadre_id)} · ${esc(c.rank)} · ${esc(c.team)} ${esc(c.title)}</small></li>`).join("");
-    $("#hits-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
-      ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} · ${esc(p.rank)}</small></li>`).join("");
+    $("#lock-msg").replaceChildren();
+    render("#hits-cadres", hits.cadres.map((c) => html`<li data-cadre="${c.cadre_id}" data-label="${c.name}">
+      ${c.name} <small>${c.cadre_id} · ${c.rank} · ${c.team} ${c.title}</small></li>`));
+    render("#hits-posts", hits.posts.map((p) => html`<li data-post="${p.post_id}" data-label="${p.team} ${p.title}">
+      ${p.team} ${p.title} <small>${p.post_id} · ${p.rank}</small></li>`));
   }, 250);
 }
 
@@ -431,14 +430,14 @@ async function addLock() {
   await validate();
   // A must-hold lock the rules would not allow is flagged at once, with the rule.
   const mine = (await lockWarnings()).filter((w) => w.cadre === S.pick.cadre?.id && w.post === S.pick.post.id);
-  if (kind === "must" && mine.length) $("#lock-msg").innerHTML = `<span class="err">${esc(warningLines(mine).join("；"))}</span>`;
+  if (kind === "must" && mine.length) render("#lock-msg", html`<span class="err">${warningLines(mine).join("；")}</span>`);
 }
 
 function renderLocks() {
   saveState();
-  $("#locks tbody").innerHTML = S.locks.map((l, i) => `<tr><td>${t(l.kind)}</td><td>${esc(l.cadre?.label ?? "")}
-    <small>${esc(l.cadre?.id ?? "")}</small></td><td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td>
-    <td>${esc(l.reason)}</td><td><button data-drop="${i}">✕</button></td></tr>`).join("");
+  render("#locks tbody", S.locks.map((l, i) => html`<tr><td>${t(l.kind)}</td><td>${l.cadre?.label ?? ""}
+    <small>${l.cadre?.id ?? ""}</small></td><td>${l.post.label} <small>${l.post.id}</small></td>
+    <td>${l.reason}</td><td><button data-drop="${i}">✕</button></td></tr>`));
 }
 
 // --- solve ------------------------------------------------------------------------
@@ -482,7 +481,7 @@ async function solve() {
   const body = { scenario: S.scenario, set: changeList(), locks: lockBody() };
   // A small re-solve by default: stay close to the open run's roster (same data set).
   if (S.run?.summary?.check && $("#close-to").checked) body.close_to = S.run.id;
-  $("#solve-msg").innerHTML = "";
+  $("#solve-msg").replaceChildren();
   const res = await call("POST", "/api/v1/runs", body);
   follow(res.id);
 }
@@ -550,12 +549,12 @@ function base() {
 
 async function onFindPost() {
   const q = $("#find-post-q").value.trim();
-  if (!q) { $("#find-posts").innerHTML = ""; return; }
+  if (!q) { $("#find-posts").replaceChildren(); return; }
   // The posts of the data set 选人 reads (base()): the open run's, else the chosen scenario's.
   const scenario = S.run?.summary?.check ? S.run.scenario : S.scenario;
   const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(scenario)}&q=${encodeURIComponent(q)}`);
-  $("#find-posts").innerHTML = hits.posts.map((p) => `<li data-post="${esc(p.post_id)}" data-label="${esc(p.team)} ${esc(p.title)}">
-    ${esc(p.team)} ${esc(p.title)} <small>${esc(p.post_id)} ${esc(p.rank)}</small></li>`).join("");
+  render("#find-posts", hits.posts.map((p) => html`<li data-post="${p.post_id}" data-label="${p.team} ${p.title}">
+    ${p.team} ${p.title} <small>${p.post_id} ${p.rank}</small></li>`));
 }
 
 function pickFindPost(ev) {
@@ -563,7 +562,7 @@ function pickFindPost(ev) {
   if (!li) return;
   S.findPost = { id: li.dataset.post, label: li.dataset.label };
   $("#find-post").textContent = `${S.findPost.label} (${S.findPost.id})`;
-  $("#find-posts").innerHTML = "";
+  $("#find-posts").replaceChildren();
   findCandidates();
 }
 
@@ -579,12 +578,12 @@ async function findCandidates() {
   const res = await call("GET", `/api/v1/candidates?${q}`);
   S.found = res.rows;
   $("#find-count").textContent = `${res.post.team_name} ${res.post.title}: ${res.total} ${t("matched")} ${res.eligible}`;
-  $("#found tbody").innerHTML = res.rows.map((r, i) => `<tr class="${r.eligible ? "ok" : "no"}" data-cadre="${esc(r.cadre_id)}">
-    <td>${i + 1}</td><td>${esc(r.name)} <small>${esc(r.cadre_id)}</small></td><td>${r.age}</td>
+  render("#found tbody", res.rows.map((r, i) => html`<tr class="${r.eligible ? "ok" : "no"}" data-cadre="${r.cadre_id}">
+    <td>${i + 1}</td><td>${r.name} <small>${r.cadre_id}</small></td><td>${r.age}</td>
     <td>${t(r.gender === "F" ? "female" : "male")}</td><td>${t(r.education)}</td>
-    <td>${r.non_party ? esc(r.party) : t("cpc")}</td><td>${esc(r.rank)} <small>${r.years_rank}</small></td>
-    <td>${esc(r.post_now)}</td><td>${r.fit}</td><td class="why">${esc(r["why_" + S.lang])}</td>
-    <td><button data-try="${esc(r.cadre_id)}">${t("try_in")}</button></td></tr>`).join("");
+    <td>${r.non_party ? r.party : t("cpc")}</td><td>${r.rank} <small>${r.years_rank}</small></td>
+    <td>${r.post_now}</td><td>${r.fit}</td><td class="why">${r["why_" + S.lang]}</td>
+    <td><button data-try="${r.cadre_id}">${t("try_in")}</button></td></tr>`));
 }
 
 const FIGURES = ["size", "women", "young", "locals", "non_party", "township_head", "bachelor_plus", "avg_age"];
@@ -607,26 +606,26 @@ async function tryIn(ev) {
     const a = res.teams.find((r) => r.team_id === tid && r.when === "after");
     const cells = FIGURES.map((f) => {
       const vb = figure(b, f), va = figure(a, f);
-      return `<td class="${vb !== va ? "moved" : ""}" data-fig="${f}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+      return html`<td class="${vb !== va ? "moved" : ""}" data-fig="${f}">${vb ?? "—"} → <b>${va ?? "—"}</b></td>`;
     });
-    return `<tr data-team="${esc(tid)}"><td>${esc(b.team_name)} <small>${esc(tid)}</small></td>${cells.join("")}</tr>`;
+    return html`<tr data-team="${tid}"><td>${b.team_name} <small>${tid}</small></td>${cells}</tr>`;
   });
   // the trial's kin tie is R-AV1's (pair_rules.KIN), the other R-AV2's home-region post
   const tie = (x) => x.rule === "R-AV1"
-    ? `${t("kin_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ~ ${esc(x.name_b)} <small>${esc(x.cadre_b)}</small> (${esc(S.lang === "zh" ? x.relation_zh : x.relation)}) · ${esc(x.team_id)}`
-    : `${t("home_tie")}: ${esc(x.name_a)} <small>${esc(x.cadre_a)}</small> ${t("home_key")} ${esc(x.post_a)}`;
+    ? html`${t("kin_tie")}: ${x.name_a} <small>${x.cadre_a}</small> ~ ${x.name_b} <small>${x.cadre_b}</small> (${S.lang === "zh" ? x.relation_zh : x.relation}) · ${x.team_id}`
+    : html`${t("home_tie")}: ${x.name_a} <small>${x.cadre_a}</small> ${t("home_key")} ${x.post_a}`;
   const ties = ["before", "after"].map((w) => {
     const list = res.ties.filter((x) => x.when === w);
-    return `<div class="ties-${w}"><b>${t(w)}:</b> ${list.length ? list.map(tie).join("<br>") : t("no_ties")}</div>`;
+    return html`<div class="ties-${w}"><b>${t(w)}:</b> ${list.length ? joined(list.map(tie), html`<br>`) : t("no_ties")}</div>`;
   });
-  $("#trial").innerHTML = `<h3>${t("trial_title")}: ${esc(res.name)} <small>${esc(res.cadre)}</small> → ${esc(S.findPost.label)}
-    ${res.displaced ? `(${t("displaces")} ${esc(res.displaced_name)} <small>${esc(res.displaced)}</small>)` : ""}</h3>
-    <p class="${res.eligible ? "ok" : "bad"}">${esc(res["why_" + S.lang])}</p>
-    <table class="grid" id="trial-teams"><tr><th>${t("team")}</th>${FIGURES.map((f) => `<th>${t(f)}</th>`).join("")}</tr>${rows.join("")}</table>
-    <h4>${t("ties")}</h4><div id="trial-ties">${ties.join("")}</div>
+  render("#trial", html`<h3>${t("trial_title")}: ${res.name} <small>${res.cadre}</small> → ${S.findPost.label}
+    ${res.displaced ? html`(${t("displaces")} ${res.displaced_name} <small>${res.displaced}</small>)` : ""}</h3>
+    <p class="${res.eligible ? "ok" : "bad"}">${res["why_" + S.lang]}</p>
+    <table class="grid" id="trial-teams"><tr><th>${t("team")}</th>${FIGURES.map((f) => html`<th>${t(f)}</th>`)}</tr>${rows}</table>
+    <h4>${t("ties")}</h4><div id="trial-ties">${ties}</div>
     <p><input id="trial-reason" placeholder="${t("reason_ph")}"> <button id="trial-lock">${t("lock_this")}</button>
-    ${S.run?.summary?.check ? `<button id="trial-cost">${t("cost")}</button>` : ""} <span id="trial-msg"></span></p>
-    <pre id="trial-why"></pre>`;
+    ${S.run?.summary?.check ? html`<button id="trial-cost">${t("cost")}</button>` : ""} <span id="trial-msg"></span></p>
+    <pre id="trial-why"></pre>`);
 }
 
 async function onTrial(ev) {
@@ -658,10 +657,10 @@ async function loadPrices() {
     S.prices = await call("GET", `/api/v1/runs/${S.run.id}/prices`);
     const lang = S.lang === "zh" ? "zh" : "en";
     const cost = (v) => (v == null ? "" : String(0 - v));
-    $("#prices tbody").innerHTML = S.prices.map((r, i) => `<tr data-rule="${esc(r.rule)}"><td>${esc(r.rule)}</td>
-      <td>${esc(r.where)}</td><td class="n">${cost(r.price)}</td><td class="n">${cost(r.estimate)}</td>
-      <td>${esc(r["words_" + lang])} <span class="hint">${esc(r["note_" + lang])}</span></td>
-      <td>${r.settings ? `<button data-price="${i}">${esc(t("price_try"))}</button>` : ""}</td></tr>`).join("");
+    render("#prices tbody", S.prices.map((r, i) => html`<tr data-rule="${r.rule}"><td>${r.rule}</td>
+      <td>${r.where}</td><td class="n">${cost(r.price)}</td><td class="n">${cost(r.estimate)}</td>
+      <td>${r["words_" + lang]} <span class="hint">${r["note_" + lang]}</span></td>
+      <td>${r.settings ? html`<button data-price="${i}">${t("price_try")}</button>` : ""}</td></tr>`));
     $("#prices-msg").textContent = "";
   } finally { $("#prices-go").disabled = false; }
 }
@@ -693,8 +692,8 @@ async function openRun(id) {
   $("#based-on").textContent = from ? t("based_on").replace("{id}", from.roster).replace("{n}", from.changed_lines) : "";
   const s = run.summary;
   if (!s || !s.check) {
-    $("#headline").innerHTML = `<div class="bad"><b>${t("no_roster")}</b>${esc(JSON.stringify(run.error ?? s?.conflicts ?? ""))}</div>`;
-    $("#roster").innerHTML = "";
+    render("#headline", html`<div class="bad"><b>${t("no_roster")}</b>${JSON.stringify(run.error ?? s?.conflicts ?? "")}</div>`);
+    $("#roster").replaceChildren();
     $("#status-line").textContent = s ? `${t("solver_status")}: ${t(s.status)}` : "";
     return;
   }
@@ -703,30 +702,30 @@ async function openRun(id) {
   S.roster = roster;
   S.dismissals = await call("GET", `/api/v1/runs/${id}/tables/dismissals`);
   const kinds = (k) => moves.filter((m) => m.kind === k).length;
-  const fig = (k, b, a) => `<div><span>${t(k)}</span><b>${a}</b><small>${b} → ${a}</small></div>`;
+  const fig = (k, b, a) => html`<div><span>${t(k)}</span><b>${a}</b><small>${b} → ${a}</small></div>`;
   const unmet = rules.filter((r) => r.mode === "target" && r.shortfall > 0).length;
-  $("#headline").innerHTML = [
-    `<div><span>${t("promotions")}</span><b>${kinds("promotion")}</b></div>`,
-    `<div><span>${t("exchanges")}</span><b>${kinds("lateral") + roster.filter((r) => r.change === "moved_in").length}</b></div>`,
+  render("#headline", [
+    html`<div><span>${t("promotions")}</span><b>${kinds("promotion")}</b></div>`,
+    html`<div><span>${t("exchanges")}</span><b>${kinds("lateral") + roster.filter((r) => r.change === "moved_in").length}</b></div>`,
     fig("women", sum(teams, "women_before"), sum(teams, "women_after")),
     fig("young", sum(teams, "young_before"), sum(teams, "young_after")),
     fig("locals", sum(teams, "locals_before"), sum(teams, "locals_after")),
-    `<div><span>${t("unmet")}</span><b>${unmet}</b></div>`,
-    `<div><span>${t("changed_posts")}</span><b>${s.counts.changed_posts}</b></div>`,
-  ].join("");
+    html`<div><span>${t("unmet")}</span><b>${unmet}</b></div>`,
+    html`<div><span>${t("changed_posts")}</span><b>${s.counts.changed_posts}</b></div>`,
+  ]);
   $("#status-line").textContent = `${t("solver_status")}: ${t(s.status)} · ${t("objective")} ${Math.round(s.objective)} · ${t("elapsed")} ${s.times.solve} ${t("seconds")}`
     + (s.gap ? ` · ${t("prog_gap").replace("{x}", (s.gap * 100).toFixed(1))}` : "");
   const lang = S.lang;
-  $("#downloads").innerHTML = `${t("report")}: ` + [
+  render("#downloads", html`${t("report")}: ${joined([
     [`/api/v1/runs/${id}/files/report.xlsx?lang=${lang}`, "report.xlsx"],
     [`/api/v1/runs/${id}/files/report.html?lang=${lang}`, "report.html"],
     ...["roster", "moves", "teams", "rules", "shortfalls"].map((n) => [`/api/v1/runs/${id}/tables/${n}?format=csv`, `${n}.csv`]),
     [`/api/v1/runs/${id}/files/forms.zip`, "forms.zip"],
-  ].map(([href, name]) => `<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`).join(" · ");
+  ].map(([href, name]) => html`<a href="${href}" download="${id}-${name}" id="dl-${name.replace(".", "-")}">${name}</a>`), " · ")}`);
   renderRoster();
   // a rule short overall is short "all" in shortfalls.csv: said in words (全部)
-  $("#shortfalls tbody").innerHTML = shortfalls.map((r) => `<tr><td>${esc(r.rule)}</td><td>${esc(r.where === "all" ? t("all") : r.where)}</td>
-    <td>${esc(r.shortfall)}</td><td>${esc(r["cause_" + S.lang])}</td></tr>`).join("");
+  render("#shortfalls tbody", shortfalls.map((r) => html`<tr><td>${r.rule}</td><td>${r.where === "all" ? t("all") : r.where}</td>
+    <td>${r.shortfall}</td><td>${r["cause_" + S.lang]}</td></tr>`));
 }
 
 function lockedPosts() {
@@ -757,27 +756,27 @@ function lockWords(lock) {
 const STRUCT = ["size", "women", "young", "locals", "non_party", "bachelor_plus", "avg_age"];
 
 async function loadStructure(where = {}) {
-  if (!S.run?.summary?.check) { $("#structure-table").innerHTML = `<tr><td>${t("open_run_first")}</td></tr>`; return; }
+  if (!S.run?.summary?.check) { render("#structure-table", html`<tr><td>${t("open_run_first")}</td></tr>`); return; }
   S.where = where;
   const q = new URLSearchParams({ lang: S.lang, ...where });
   const res = await call("GET", `/api/v1/runs/${S.run.id}/structure?${q}`);
-  const crumbs = [`<a href="#" data-where="{}">${t("all_counties")}</a>`];
+  const crumbs = [html`<a href="#" data-where="{}">${t("all_counties")}</a>`];
   // the county by its name (洪洞县), the region id only in the link's data
-  if (res.region) crumbs.push(`<a href="#" data-where='${esc(JSON.stringify({ region: res.region }))}'>${esc(res.region_name)}</a>`);
-  if (where.team) crumbs.push(esc(where.team));
-  $("#crumbs").innerHTML = crumbs.join(" › ");
-  const head = `<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => `<th>${t(f)}</th>`).join("")}</tr>`;
+  if (res.region) crumbs.push(html`<a href="#" data-where='${JSON.stringify({ region: res.region })}'>${res.region_name}</a>`);
+  if (where.team) crumbs.push(where.team);
+  render("#crumbs", joined(crumbs, " › "));
+  const head = html`<tr><th>${t(res.level === "county" ? "county" : "team")}</th>${STRUCT.map((f) => html`<th>${t(f)}</th>`)}</tr>`;
   const rows = res.rows.map((r) => {
     const next = res.level === "county" ? { region: r.key } : { team: r.key };
     const cells = STRUCT.map((f) => {
       const vb = figure(r.before, f), va = figure(r.after, f);
-      return `<td class="${vb !== va ? "moved" : ""}">${esc(vb ?? "—")} → <b>${esc(va ?? "—")}</b></td>`;
+      return html`<td class="${vb !== va ? "moved" : ""}">${vb ?? "—"} → <b>${va ?? "—"}</b></td>`;
     });
-    return `<tr data-key="${esc(r.key)}"><td><a href="#" data-where='${esc(JSON.stringify(next))}'>${esc(r.label)}</a></td>${cells.join("")}</tr>`;
+    return html`<tr data-key="${r.key}"><td><a href="#" data-where='${JSON.stringify(next)}'>${r.label}</a></td>${cells}</tr>`;
   });
-  $("#structure-table").innerHTML = head + rows.join("");
+  render("#structure-table", [head, rows]);
   // The charts are the server's inline SVG (the report's own drawing code): no script inside.
-  $("#charts").innerHTML = Object.entries(res.charts).map(([k, svg]) => `<figure data-chart="${k}"><figcaption>${t(k)}</figcaption>${svg}</figure>`).join("");
+  render("#charts", Object.entries(res.charts).map(([k, svg]) => html`<figure data-chart="${k}"><figcaption>${t(k)}</figcaption>${serverHtml(svg)}</figure>`));
 }
 
 function onStructure(ev) {
@@ -792,17 +791,17 @@ async function loadHistory() {
   const runs = await call("GET", "/api/v1/runs");
   S.runs = runs;
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
-  $("#history tbody").innerHTML = runs.map((r) => `<tr><td>${esc(r.id)}</td><td>${when(r.created)}</td>
-    <td>${esc(r.scenario)}</td><td class="settings">${esc(settingsWords(r.settings))}</td><td class="status-${esc(r.status)}">${esc(t(r.status === "cancelled" ? "status_cancelled" : r.status))}</td>
-    <td>${esc(r.summary?.objective == null ? "" : Math.round(r.summary.objective))}</td><td><input data-note="${esc(r.id)}" value="${esc(r.note)}"></td>
-    <td><button data-open="${esc(r.id)}">${t("open")}</button>
-      <button data-del="${esc(r.id)}">${t("delete")}</button></td></tr>`).join("");
+  render("#history tbody", runs.map((r) => html`<tr><td>${r.id}</td><td>${when(r.created)}</td>
+    <td>${r.scenario}</td><td class="settings">${settingsWords(r.settings)}</td><td class="status-${r.status}">${t(r.status === "cancelled" ? "status_cancelled" : r.status)}</td>
+    <td>${r.summary?.objective == null ? "" : Math.round(r.summary.objective)}</td><td><input data-note="${r.id}" value="${r.note}"></td>
+    <td><button data-open="${r.id}">${t("open")}</button>
+      <button data-del="${r.id}">${t("delete")}</button></td></tr>`));
   const done = runs.filter((r) => r.summary?.check);
-  const opts = done.map((r) => `<option value="${esc(r.id)}">${esc(r.id)} ${esc(settingsWords(r.settings).slice(0, 60))}</option>`).join("");
+  const opts = done.map((r) => html`<option value="${r.id}">${r.id} ${settingsWords(r.settings).slice(0, 60)}</option>`);
   // The previous run against the newest, until the planner picks others.
   const [a, b] = S.cmpPicked ? [$("#cmp-a").value, $("#cmp-b").value] : [done[1]?.id, done[0]?.id];
-  $("#cmp-a").innerHTML = opts;
-  $("#cmp-b").innerHTML = opts;
+  render("#cmp-a", opts);
+  render("#cmp-b", opts);
   $("#cmp-a").value = a ?? "";
   $("#cmp-b").value = b ?? "";
   return runs;
@@ -824,13 +823,13 @@ async function compare() {
   const d = await call("GET", `/api/v1/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
   const cell = (v) => (typeof v === "string" || typeof v === "boolean" ? t(String(v === true ? "True" : v === false ? "False" : v))
     : typeof v === "number" && !Number.isInteger(v) ? v.toFixed(1) : v);
-  const summary = d.summary.map((r) => `<tr class="${r.change && r.change !== 0 ? "changed" : ""}" data-figure="${esc(r.figure)}"><td>${esc(t(r.figure))}</td>
-    <td>${esc(cell(r.a))}</td><td>${esc(cell(r.b))}</td><td>${esc(cell(r.change))}</td></tr>`).join("");
-  const posts = d.posts.map((r) => `<tr class="changed"><td>${esc(r.team_name)}</td><td>${esc(r.title)}</td>
-    <td>${esc(r.cadre_name_a)} <small>${esc(r.cadre_id_a)}</small></td><td>${esc(r.cadre_name_b)} <small>${esc(r.cadre_id_b)}</small></td></tr>`).join("");
-  $("#diff").innerHTML = `<table class="grid" id="diff-summary"><tr><th>${t("figure")}</th><th>A ${esc(a)}</th><th>B ${esc(b)}</th>
+  const summary = d.summary.map((r) => html`<tr class="${r.change && r.change !== 0 ? "changed" : ""}" data-figure="${r.figure}"><td>${t(r.figure)}</td>
+    <td>${cell(r.a)}</td><td>${cell(r.b)}</td><td>${cell(r.change)}</td></tr>`);
+  const posts = d.posts.map((r) => html`<tr class="changed"><td>${r.team_name}</td><td>${r.title}</td>
+    <td>${r.cadre_name_a} <small>${r.cadre_id_a}</small></td><td>${r.cadre_name_b} <small>${r.cadre_id_b}</small></td></tr>`);
+  render("#diff", html`<table class="grid" id="diff-summary"><tr><th>${t("figure")}</th><th>A ${a}</th><th>B ${b}</th>
     <th>${t("change")}</th></tr>${summary}</table><h3>${t("posts_differ")}: <span id="diff-count">${d.posts.length}</span></h3>
-    <table class="grid" id="diff-posts"><tr><th>${t("team")}</th><th>${t("post")}</th><th>A</th><th>B</th></tr>${posts}</table>`;
+    <table class="grid" id="diff-posts"><tr><th>${t("team")}</th><th>${t("post")}</th><th>A</th><th>B</th></tr>${posts}</table>`);
 }
 
 // --- the Plan tab: a rotation plan as a background run, year by year -------------------
@@ -845,14 +844,15 @@ function planFirstYear() {
 function renderPlanLocks() {
   const first = planFirstYear(), n = Math.max(1, Number($("#plan-years").value) || 5);
   const years = Array.from({ length: n }, (_, k) => first + k);
-  $("#plan-locks tbody").innerHTML = S.locks.map((l, i) => {
+  const rows = S.locks.map((l, i) => {
     const shown = l.year != null && !years.includes(l.year) ? [...years, l.year] : years;
-    const opts = [`<option value="">${esc(t("plan_term"))}</option>`,
-      ...shown.map((y) => `<option value="${y}"${l.year === y ? " selected" : ""}>${esc(t("plan_in_year").replace("{y}", y))}</option>`)];
-    return `<tr data-lock="${i}"><td>${esc(t(l.kind))}</td><td>${esc(l.cadre?.label ?? "")} <small>${esc(l.cadre?.id ?? "")}</small></td>
-      <td>${esc(l.post.label)} <small>${esc(l.post.id)}</small></td><td>${esc(l.reason)}</td>
-      <td><select data-lock-year="${i}">${opts.join("")}</select></td></tr>`;
-  }).join("") || `<tr><td colspan="5" class="hint">${esc(t("plan_no_locks"))}</td></tr>`;
+    const opts = [html`<option value="">${t("plan_term")}</option>`,
+      ...shown.map((y) => html`<option value="${y}" ${l.year === y ? html`selected` : ""}>${t("plan_in_year").replace("{y}", y)}</option>`)];
+    return html`<tr data-lock="${i}"><td>${t(l.kind)}</td><td>${l.cadre?.label ?? ""} <small>${l.cadre?.id ?? ""}</small></td>
+      <td>${l.post.label} <small>${l.post.id}</small></td><td>${l.reason}</td>
+      <td><select data-lock-year="${i}">${opts}</select></td></tr>`;
+  });
+  render("#plan-locks tbody", rows.length ? rows : html`<tr><td colspan="5" class="hint">${t("plan_no_locks")}</td></tr>`);
 }
 
 function onPlanLockYear(ev) {
@@ -880,24 +880,22 @@ function planRow(y) {
   // posts changed, of them forced, cadres placed anew in more than one year so far).
   const m = y.moves ?? {}, st = y.stability ?? {};
   const gap = y.gap == null ? "—" : `${(y.gap * 100).toFixed(2)}%`;
-  return `<tr data-year="${esc(y.year)}"><td>${esc(y.year)}</td><td>${esc(t(y.status))}</td><td>${gap}</td>
-    <td class="n">${Number(y.times?.solve ?? 0).toFixed(1)}</td><td class="n" data-k="changed">${esc(st.posts_changed ?? y.counts?.changed_posts)}</td>
-    <td class="n" data-k="forced">${esc(st.forced ?? "—")}</td><td class="n" data-k="twice">${esc(st.twice ?? "—")}</td>
-    <td class="n">${esc(m.target_due)}</td><td class="n">${esc(m.departures?.retired)}</td><td>${t(y.check_ok ? "passed" : "failed")}</td></tr>`;
+  return html`<tr data-year="${y.year}"><td>${y.year}</td><td>${t(y.status)}</td><td>${gap}</td>
+    <td class="n">${Number(y.times?.solve ?? 0).toFixed(1)}</td><td class="n" data-k="changed">${st.posts_changed ?? y.counts?.changed_posts}</td>
+    <td class="n" data-k="forced">${st.forced ?? "—"}</td><td class="n" data-k="twice">${st.twice ?? "—"}</td>
+    <td class="n">${m.target_due}</td><td class="n">${m.departures?.retired}</td><td>${t(y.check_ok ? "passed" : "failed")}</td></tr>`;
 }
 
 function renderPlanYears(years) {
   const head = ["year", "solver_status", "gap", "elapsed", "changed", "plan_forced", "plan_twice", "target_due", "retired", "check"];
-  $("#plan-table").innerHTML = `<tr>${head.map((k) => `<th>${t(k)}</th>`).join("")}</tr>${years.map(planRow).join("")}`;
+  render("#plan-table", html`<tr>${head.map((k) => html`<th>${t(k)}</th>`)}</tr>${years.map(planRow)}`);
 }
 
 async function runPlan() {
   if (!(await validate())) { showTab("rules"); return; }
   const years = Number($("#plan-years").value) || 5;
   const res = await call("POST", "/api/v1/plans", { scenario: S.scenario, set: changeList(), years, locks: planLockBody() });
-  $("#plan-counties").innerHTML = "";
-  $("#plan-causes").innerHTML = "";
-  $("#plan-download").innerHTML = "";
+  for (const box of ["#plan-counties", "#plan-causes", "#plan-download"]) $(box).replaceChildren();
   S.plan = res.id;
   saveState();
   $("#plan-run").disabled = true;
@@ -941,10 +939,11 @@ async function followPlan(id) {
 
 async function showPlan(id) {
   const v = await call("GET", `/api/v1/plans/${id}/view?lang=${S.lang}`);
-  $("#plan-download").innerHTML = `<a id="plan-zip" href="/api/v1/plans/${id}/zip" download>${t("plan_zip")}</a>`;
-  $("#plan-causes").innerHTML = v.causes;
-  $("#plan-counties").innerHTML = v.counties.map((c) =>
-    `<section class="plan-county" data-region="${esc(c.region)}"><h3>${esc(c.name)} <small>${esc(c.region)}</small></h3>${c.html}</section>`).join("");
+  render("#plan-download", html`<a id="plan-zip" href="/api/v1/plans/${id}/zip" download>${t("plan_zip")}</a>`);
+  // the plan report's own fragments, built (and escaped) by the server
+  render("#plan-causes", serverHtml(v.causes));
+  render("#plan-counties", v.counties.map((c) =>
+    html`<section class="plan-county" data-region="${c.region}"><h3>${c.name} <small>${c.region}</small></h3>${serverHtml(c.html)}</section>`));
 }
 
 async function openPlan(id) {
@@ -953,9 +952,7 @@ async function openPlan(id) {
   if (S.planLive === id) return;
   S.plan = id;
   saveState();
-  $("#plan-counties").innerHTML = "";
-  $("#plan-causes").innerHTML = "";
-  $("#plan-download").innerHTML = "";
+  for (const box of ["#plan-counties", "#plan-causes", "#plan-download"]) $(box).replaceChildren();
   await followPlan(id);
 }
 
@@ -963,16 +960,16 @@ async function loadPlanHistory() {
   const plans = await call("GET", "/api/v1/plans");
   const when = (x) => new Date(x * 1000).toLocaleString(S.lang === "zh" ? "zh-CN" : "en-GB");
   const status = (s) => t(["done", "failed", "cancelled"].includes(s) ? `plan_${s}` : s);
-  $("#plan-history tbody").innerHTML = plans.map((p) => {
+  render("#plan-history tbody", plans.map((p) => {
     const locks = p.lock_words.map((w) => w[S.lang]).join("；");
     const what = [p.settings.length ? settingsWords(p.settings) : "", locks].filter(Boolean).join("；") || settingsWords([]);
     const zip = p.years_solved && p.status !== "running" && p.status !== "queued"
-      ? `<a data-plan-zip="${esc(p.id)}" href="/api/v1/plans/${esc(p.id)}/zip" download>${esc(t("plan_zip_short"))}</a>` : "";
-    return `<tr data-plan="${esc(p.id)}" class="${p.id === S.plan ? "on" : ""}"><td>${when(p.created)} <small>${esc(p.id)}</small></td>
-      <td class="n">${esc(p.years_solved)}/${esc(p.years_requested)}</td><td class="settings">${esc(what)}</td>
-      <td class="status-${esc(p.status)}">${esc(status(p.status))}</td>
-      <td><button data-plan-open="${esc(p.id)}">${t("open")}</button> ${zip}</td></tr>`;
-  }).join("");
+      ? html`<a data-plan-zip="${p.id}" href="/api/v1/plans/${p.id}/zip" download>${t("plan_zip_short")}</a>` : "";
+    return html`<tr data-plan="${p.id}" class="${p.id === S.plan ? "on" : ""}"><td>${when(p.created)} <small>${p.id}</small></td>
+      <td class="n">${p.years_solved}/${p.years_requested}</td><td class="settings">${what}</td>
+      <td class="status-${p.status}">${status(p.status)}</td>
+      <td><button data-plan-open="${p.id}">${t("open")}</button> ${zip}</td></tr>`;
+  }));
   return plans;
 }
 

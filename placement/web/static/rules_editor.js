@@ -74,43 +74,44 @@ function choiceWord(c) {
 }
 
 // --- widgets ----------------------------------------------------------------------------
-function widget(rid, p, base) {
+function widget(rid, p, base, bare = false) {
+  // `bare`: the control without its label (the mode column's header says it)
   const key = `rules.${rid}.${p.name}`;
   const v = current(rid, p.name, base);
-  const attrs = `data-key="${esc(key)}" data-widget="${esc(p.widget)}"`;
-  const label = esc(p["label_" + S.lang]);
+  const attrs = html`data-key="${key}" data-widget="${p.widget}"`;
+  const label = p["label_" + S.lang];
   if (p.widget === "kinds" || p.widget === "ranks" || p.widget === "systems") {
     const words = S.ruleWords ?? { kinds: [], ranks: [], systems: [] };
     const options = p.widget === "kinds" ? words.kinds.map(([k, zh]) => [k, S.lang === "zh" ? zh : k])
       : p.widget === "ranks" ? words.ranks.map((r) => [r, r]) : words.systems.map((s) => [s, s]);
     const chosen = Array.isArray(v) ? v : [];
     const extra = p.widget === "systems" ? chosen.filter((s) => !options.some(([k]) => k === s)) : [];
-    const boxes = options.map(([k, word]) => `<label class="pick"><input type="checkbox" value="${esc(k)}" ${chosen.includes(k) ? "checked" : ""}> ${esc(word)}</label>`);
-    if (p.widget === "systems") boxes.push(`<input class="other" aria-label="${esc(rw("other_systems"))}" placeholder="${esc(rw("other_systems"))}" value="${esc(extra.join("、"))}" size="10">`);
-    return `<fieldset class="picker" ${attrs}><legend>${label}</legend>${boxes.join(" ")}</fieldset>`;
+    const boxes = options.map(([k, word]) => html`<label class="pick"><input type="checkbox" value="${k}" ${chosen.includes(k) ? "checked" : ""}> ${word}</label>`);
+    if (p.widget === "systems") boxes.push(html`<input class="other" aria-label="${rw("other_systems")}" placeholder="${rw("other_systems")}" value="${extra.join("、")}" size="10">`);
+    return html`<fieldset class="picker" ${attrs}><legend>${label}</legend>${joined(boxes, " ")}</fieldset>`;
   }
   if (p.widget === "table") {
     const table = v && typeof v === "object" ? v : {};
-    const cells = Object.entries(table).map(([k, x]) => `<label class="pick">${esc(k)} <input type="number" data-cell="${esc(k)}" value="${esc(x)}" size="3"></label>`);
-    return `<fieldset class="picker" ${attrs}><legend>${label}（${esc(p["unit_" + S.lang])}）</legend>${cells.join(" ")}</fieldset>`;
+    const cells = Object.entries(table).map(([k, x]) => html`<label class="pick">${k} <input type="number" data-cell="${k}" value="${x}" size="3"></label>`);
+    return html`<fieldset class="picker" ${attrs}><legend>${label}（${p["unit_" + S.lang]}）</legend>${joined(cells, " ")}</fieldset>`;
   }
   let input;
   if (p.widget === "choice") {
-    input = `<select ${attrs} aria-label="${label}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === v ? "selected" : ""}>${esc(choiceWord(c))}</option>`).join("")}</select>`;
+    input = html`<select ${attrs} aria-label="${label}">${p.choices.map((c) => html`<option value="${c}" ${c === v ? "selected" : ""}>${choiceWord(c)}</option>`)}</select>`;
   } else if (p.widget === "bool") {
     const on = v === true || v === "true";
-    input = `<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${rw("yes")}</option><option value="false" ${on ? "" : "selected"}>${rw("no")}</option></select>`;
+    input = html`<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${rw("yes")}</option><option value="false" ${on ? "" : "selected"}>${rw("no")}</option></select>`;
   } else if (p.widget === "fraction") {
-    input = `<input ${attrs} aria-label="${label}" value="${esc(asFraction(v))}" size="5" inputmode="text" title="2/3">`;
+    input = html`<input ${attrs} aria-label="${label}" value="${asFraction(v)}" size="5" inputmode="text" title="2/3">`;
   } else if (p.widget === "date") {
-    input = `<input ${attrs} aria-label="${label}" type="date" value="${esc(v ?? "")}">`;
+    input = html`<input ${attrs} aria-label="${label}" type="date" value="${v ?? ""}">`;
   } else {
     const b = p.bounds ?? {};
     // text, not type=number: a wrong entry reaches validation and gets the CLI's message
     const range = [b.ge, b.le].every((x) => x != null) ? `${b.ge}–${b.le}` : b.ge != null ? `≥ ${b.ge}` : "";
-    input = `<input ${attrs} aria-label="${label}" value="${esc(v)}" size="5" inputmode="decimal" title="${esc(range)}">`;
+    input = html`<input ${attrs} aria-label="${label}" value="${v == null ? "" : String(v)}" size="5" inputmode="decimal" title="${range}">`;
   }
-  return `<label class="param"><span class="plabel">${label}</span> ${input} <span class="unit">${esc(p["unit_" + S.lang])}</span></label>`;
+  return html`<label class="param">${bare ? "" : html`<span class="plabel">${label}</span>`} ${input} <span class="unit">${p["unit_" + S.lang]}</span></label>`;
 }
 
 function priorityCell(rid, p, base, mode) {
@@ -120,13 +121,13 @@ function priorityCell(rid, p, base, mode) {
   const w = Number(current(rid, "weight", base));
   const levels = S.ruleWords?.priority ?? [];
   const hit = levels.find((l) => l[2] === w);
-  const opts = levels.map(([zh, en, x]) => `<option value="${x}" ${hit && hit[2] === x ? "selected" : ""}>${esc(S.lang === "zh" ? zh : en)}（${x}）</option>`);
-  if (!hit) opts.push(`<option value="${w}" selected>${esc(rw("custom"))}（${w}）</option>`);
+  const opts = levels.map(([zh, en, x]) => html`<option value="${x}" ${hit && hit[2] === x ? "selected" : ""}>${S.lang === "zh" ? zh : en}（${x}）</option>`);
+  if (!hit) opts.push(html`<option value="${w}" selected>${rw("custom")}（${w}）</option>`);
   const says = mode === "hard" ? rw("weight_hard") : w === 0 ? rw("weight_none")
     : rw("weight_says").replace("{w}", w).replace("{n}", String(Math.round((w / 100) * 10) / 10));
-  return `<select data-key="${key}" data-widget="int" aria-label="${esc(p["label_" + S.lang])}">${opts.join("")}</select>
-    <input data-key="${key}" data-widget="int" type="number" min="0" step="1" value="${w}" aria-label="${esc(p["label_" + S.lang])}" class="weight-n">
-    <div class="hint weight-says">${esc(says)}</div>`;
+  return html`<select data-key="${key}" data-widget="int" aria-label="${p["label_" + S.lang]}">${opts}</select>
+    <input data-key="${key}" data-widget="int" type="number" min="0" step="1" value="${w}" aria-label="${p["label_" + S.lang]}" class="weight-n">
+    <div class="hint weight-says">${says}</div>`;
 }
 
 function renderRules() {
@@ -137,15 +138,15 @@ function renderRules() {
     const weight = r.params.find((p) => p.name === "weight");
     const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
     const modeNow = current(r.id, "mode", cur.mode);
-    const basis = r.basis?.sentence ? `<details class="basis"><summary>${rw("basis")}</summary><p>${esc(r.basis.sentence)}</p>
-      <p class="hint">${rw("sources")}：${esc(r.basis.sources.join("；"))}</p></details>` : "";
-    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td>
-      <td><span title="${esc(S.lang === "zh" ? "" : r.doc)}">${esc(r["name_" + S.lang])}</span>${basis}</td>
-      <td>${widget(r.id, mode, cur.mode).replace(/<span class="plabel">.*?<\/span>/, "")}</td>
-      <td>${params.map((p) => widget(r.id, p, cur[p.name])).join("")}</td>
+    const basis = r.basis?.sentence ? html`<details class="basis"><summary>${rw("basis")}</summary><p>${r.basis.sentence}</p>
+      <p class="hint">${rw("sources")}：${r.basis.sources.join("；")}</p></details>` : "";
+    return html`<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td>
+      <td><span title="${S.lang === "zh" ? "" : r.doc}">${r["name_" + S.lang]}</span>${basis}</td>
+      <td>${widget(r.id, mode, cur.mode, true)}</td>
+      <td>${params.map((p) => widget(r.id, p, cur[p.name]))}</td>
       <td>${priorityCell(r.id, weight, cur.weight, modeNow)}</td></tr>`;
   });
-  $("#rules tbody").innerHTML = rows.join("");
+  render("#rules tbody", rows);
   renderChanges();
 }
 
@@ -251,8 +252,8 @@ function onRuleChange(ev) {
     // the weight's select and number show the same value, and its sentence follows
     const row = el.closest("tr");
     const r = S.rules.find((x) => x.id === rid);
-    row.lastElementChild.innerHTML = priorityCell(rid, r.params.find((p) => p.name === "weight"),
-      S.base.rules[rid].weight, current(rid, "mode", S.base.rules[rid].mode));
+    render(row.lastElementChild, priorityCell(rid, r.params.find((p) => p.name === "weight"),
+      S.base.rules[rid].weight, current(rid, "mode", S.base.rules[rid].mode)));
   }
   renderChanges();
   saveState();
