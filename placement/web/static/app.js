@@ -2,185 +2,17 @@
 // state-changing requests carry the session token as X-CSRF-Token.
 "use strict";
 
-const T = {
-  zh: {
-    title: "领导班子配备工作台", tab_data: "数据", tab_rules: "规则", tab_locks: "锁定",
-    tab_result: "方案", tab_compare: "比较", tab_history: "历史", solve: "求解",
-    cancel: "取消（保留最优方案）", data_pick: "选择数据集 / 方案", scenario: "方案", validate: "校验",
-    upload: "上传数据（工作簿、CSV 文件夹，可附任免审批表 .lrmx）", up_files: "文件", up_folder: "或文件夹",
-    forms_zip: "任免审批表（.lrmx）", uploaded_forms: "份任免审批表已导入",
-    imp_added: "新增干部", imp_changed: "更新", imp_default: "默认值（请核对）", confirm_defaults: "确认默认值", defaults_confirmed: "默认值已确认", name: "名称", refdate: "基准日期", upload_btn: "上传并校验",
-    rules_title: "规则目录", rules_hint: "修改即校验，提示与命令行相同；只保存改动。", rule_id: "编号",
-    prices_title: "规则代价", prices_go: "计算当前方案的规则代价", prices_wait: "逐条放宽一步重新求解…",
-    price_where: "范围", price_cost: "对目标值的影响", price_estimate: "对偶估计", price_words: "说明",
-    price_try: "放宽一步试算", prices_none: "请先打开一个有名单的求解结果",
-    rule_name: "规则", mode: "方式", params: "参数", weight: "权重", changes: "改动",
-    save_as: "另存为方案", save: "保存", locks_title: "按姓名锁定", cadres: "干部", posts: "职位",
-    chosen: "已选", must: "必须任", forbid: "不得任", keep: "保持不变", add_lock: "添加锁定",
-    kind: "类型", cadre: "干部", post: "职位", reason: "理由", result_title: "配备方案",
-    roster: "名单（按班子）", only_changed: "只看变动", shortfalls: "未达目标及原因", where: "位置",
-    short: "缺口", cause: "原因", compare_title: "比较两次求解", compare: "比较",
-    history_title: "历史记录", run: "编号", time: "时间", settings: "改动与锁定", status: "状态",
-    objective: "目标值", note: "备注", search_ph: "姓名、职务、班子或编号", reason_ph: "理由（可选）",
-    filter_ph: "筛选班子或姓名", hard: "刚性", target: "目标", off: "关闭",
-    promotions: "提拔", exchanges: "交流", women: "女干部", young: "年轻干部", locals: "本地干部",
-    unmet: "未达目标", changed_posts: "变动职位", valid: "数据有效", problems: "处问题", warnings: "条警告",
-    file: "文件", sheet: "工作表", row: "行", column: "列", message: "问题",
-    queued: "排队中", started: "已开始", loading: "读取数据", solving: "求解中", writing: "生成结果",
-    finished: "完成", failed: "失败", end: "结束", done: "完成", cancelled: "已取消", running: "求解中",
-    elapsed: "用时", why_not: "为何不是…？", alternates: "差额人选", ask_cadre: "干部编号或姓名：",
-    open: "打开", delete: "删除", stay: "留任", new: "新任", moved_in: "调入", lock_reason: "锁定理由",
-    only_a: "仅 A", only_b: "仅 B", holder: "任职人", fit: "人岗相适", saved: "已保存",
-    figure: "指标", change: "变化", posts_differ: "任职人不同的职位", no_roster: "无可行名单",
-    tab_find: "选人", find_title: "按条件为职位选人", find_hint: "设定任职条件，按人岗相适排序；每人注明在该职位上可任与否及原因。不求解，数秒内得到结果。",
-    post_ph: "职位名称、班子或编号", c_max_age: "年龄低于", c_min_age: "年龄不低于", c_gender: "性别",
-    female: "女", male: "男", c_education: "学历不低于", college: "大专", bachelor: "本科", postgraduate: "研究生",
-    other: "其他", c_party: "政治面貌", cpc: "中共党员", non_party: "党外", c_secretary: "担任过乡镇党委书记",
-    c_rank: "现职级", c_years_rank: "任现职级年限不少于", c_specialty: "专长", c_reserve: "后备干部",
-    c_region: "工作地区", c_eligible: "只看可任", find: "查找", age: "年龄", education: "学历",
-    post_now: "现任职位", judgement: "可任与否及原因", matched: "人符合条件，其中可任", try_in: "试放入",
-    trial_title: "试放入", before: "调整前", after: "调整后", size: "人数", township_head: "乡镇党委书记经历",
-    avg_age: "平均年龄", bachelor_plus: "本科及以上", displaces: "替下", ties: "亲属及地域回避",
-    no_ties: "无亲属或地域回避关系", kin_tie: "亲属回避", home_tie: "地域回避", home_key: "在本籍地任关键岗位",
-    lock_this: "锁定此人任该职", cost: "对整体方案的影响（为何不是）", none: "无", pick_post: "请先选择职位",
-    locked: "已添加锁定", tab_structure: "结构", structure_title: "班子结构（调整前后）",
-    structure_hint: "点击县（市、区）看其各班子，点击班子看该班子。", all_counties: "全市", county: "县（市、区）",
-    ages_before: "年龄结构·调整前", ages_after: "年龄结构·调整后", open_run_first: "请先打开一次求解结果",
-    team: "班子", best: "当前最优值", bound: "上界", gap: "差距", solver_status: "求解状态", report: "下载",
-  },
-  en: {
-    title: "Leadership team planner", tab_data: "Data", tab_rules: "Rules", tab_locks: "Locks",
-    tab_result: "Roster", tab_compare: "Compare", tab_history: "History", solve: "Solve",
-    cancel: "Cancel (keep best roster)", data_pick: "Pick a data set / scenario", scenario: "Scenario",
-    validate: "Validate", upload: "Upload data (a workbook, a folder of CSV files, with .lrmx forms if any)",
-    up_files: "Files", up_folder: "or a folder", forms_zip: "appointment forms (.lrmx)", uploaded_forms: "forms imported",
-    imp_added: "Cadres added", imp_changed: "Changed", imp_default: "Default (please confirm)", confirm_defaults: "Confirm the defaults", defaults_confirmed: "Defaults confirmed", name: "Name",
-    refdate: "Reference date", upload_btn: "Upload and validate", rules_title: "Rule catalogue",
-    prices_title: "What each rule costs", prices_go: "Price the rules of the open run",
-    prices_wait: "each rule relaxed one step and re-solved…", price_where: "Where",
-    price_cost: "Effect on the objective", price_estimate: "Dual estimate", price_words: "In words",
-    price_try: "Try one step looser", prices_none: "open a run with a roster first",
-    rules_hint: "Validated as you type, with the CLI's messages; only the changes are saved.",
-    rule_id: "Id", rule_name: "Rule", mode: "Mode", params: "Parameters", weight: "Weight",
-    changes: "Changes", save_as: "Save as scenario", save: "Save", locks_title: "Locks by name",
-    cadres: "Cadres", posts: "Posts", chosen: "Chosen", must: "must hold", forbid: "must not hold",
-    keep: "keep as is", add_lock: "Add lock", kind: "Kind", cadre: "Cadre", post: "Post",
-    reason: "Reason", result_title: "Roster", roster: "Roster by team", only_changed: "changes only",
-    shortfalls: "Unmet targets and causes", where: "Where", short: "Short", cause: "Cause",
-    compare_title: "Compare two runs", compare: "Compare", history_title: "History", run: "Run",
-    time: "Time", settings: "Changes and locks", status: "Status", objective: "Objective",
-    note: "Note", search_ph: "name, title, team or id", reason_ph: "reason (optional)",
-    filter_ph: "filter team or name", hard: "hard", target: "target", off: "off",
-    promotions: "Promotions", exchanges: "Exchanges", women: "Women", young: "Young",
-    locals: "Locals", unmet: "Unmet targets", changed_posts: "Posts changed", valid: "Valid data", warnings: "warnings",
-    problems: "problem(s)", file: "File", sheet: "Sheet", row: "Row", column: "Column",
-    message: "Problem", queued: "queued", started: "started", loading: "loading data",
-    solving: "solving", writing: "writing results", finished: "finished", failed: "failed",
-    end: "ended", done: "done", cancelled: "cancelled", running: "running", elapsed: "elapsed",
-    why_not: "Why not …?", alternates: "Alternates", ask_cadre: "Cadre id or name:", open: "Open",
-    delete: "Delete", stay: "stays", new: "new", moved_in: "moved in", lock_reason: "lock reason",
-    only_a: "only A", only_b: "only B", holder: "Holder", fit: "Fit", saved: "saved",
-    figure: "Figure", change: "Change", posts_differ: "Posts whose holder differs",
-    tab_find: "Find", find_title: "Find candidates for a post",
-    find_hint: "Set the conditions for the post; ranked by fit, each with why it may or may not take the post. No solve: seconds.",
-    post_ph: "post title, team or id", c_max_age: "Younger than", c_min_age: "Age at least", c_gender: "Gender",
-    female: "woman", male: "man", c_education: "Education at least", college: "college", bachelor: "bachelor",
-    postgraduate: "postgraduate", other: "other", c_party: "Party", cpc: "CPC member", non_party: "non-Party",
-    c_secretary: "has been a township party secretary", c_rank: "Rank", c_years_rank: "Years at rank at least",
-    c_specialty: "Specialty", c_reserve: "in a reserve pool", c_region: "Works in region",
-    c_eligible: "eligible only", find: "Find", age: "Age", education: "Education", post_now: "Post now",
-    judgement: "Eligible? Why", matched: "cadres meet the conditions, eligible", try_in: "Try",
-    trial_title: "Try", before: "before", after: "after", size: "Members", township_head: "Township secretary exp.",
-    avg_age: "Average age", bachelor_plus: "Bachelor or above", displaces: "displaces", ties: "Kin and home-region ties",
-    no_ties: "No kin or home-region ties", kin_tie: "Kin (R-AV1)", home_tie: "Home region (R-AV2)",
-    home_key: "holds a key post in the home region", lock_this: "Lock this cadre into the post",
-    cost: "What it costs the roster (why not)", none: "none", pick_post: "pick a post first", locked: "lock added",
-    tab_structure: "Structure", structure_title: "Team structure, before and after",
-    structure_hint: "Click a county for its teams, a team for that team.", all_counties: "All counties",
-    county: "County", ages_before: "Ages, before", ages_after: "Ages, after", open_run_first: "open a run first",
-    no_roster: "No roster", team: "Team", best: "best", bound: "bound", gap: "gap", solver_status: "Solver",
-    report: "Download",
-  },
-};
-
-Object.assign(T.zh, {
-  tab_plan: "规划", plan_title: "换届规划（逐年）", plan_years: "年数", plan_run: "生成规划", plan_cancel: "停止",
-  plan_hint: "按年份求解整个任期：每年一份经独立核查的名单，到期必须交流的、退休的、离任的逐年列出。",
-  plan_solving: "正在求解第 {k} 年（共 {n} 年）", plan_done: "规划完成", plan_failed: "规划失败",
-  plan_cancelled: "规划已停止", plan_zip: "下载规划文件夹（压缩包）", year: "年度", changed: "变动职位",
-  hard_forced: "硬性规则调出", target_due: "到期目标规则", retired: "退休", check: "独立核查", passed: "通过", failed: "未通过",
-  plan_forced: "其中因规定必须调整", plan_twice: "任期内多次调整（人）", plan_locks: "本次规划的锁定",
-  plan_locks_hint: "锁定在“锁定”页添加（含理由）；每条可定为整个任期有效，或只在某一年有效。",
-  plan_lock_year: "有效年份", plan_term: "整个任期", plan_in_year: "仅 {y} 年", plan_no_locks: "没有锁定（可在“锁定”页添加）",
-  plan_history: "规划记录", plan_zip_short: "下载（压缩包）",
-});
-Object.assign(T.en, {
-  tab_plan: "Plan", plan_title: "Rotation plan, year by year", plan_years: "Years", plan_run: "Run the plan",
-  plan_cancel: "Stop", plan_hint: "The whole term solved year by year: one checked roster per year, with the moves deadlines force, retirements and departures in each year.",
-  plan_solving: "solving year {k} of {n}", plan_done: "plan done", plan_failed: "plan failed",
-  plan_cancelled: "plan stopped", plan_zip: "Download the plan folder (zip)", year: "Year", changed: "Posts changing",
-  hard_forced: "Moved by a hard rule", target_due: "Target rule due", retired: "Retired", check: "Check", passed: "passed", failed: "FAILED",
-  plan_forced: "of them forced by a hard rule or leaving", plan_twice: "Placed new in more than one year", plan_locks: "This plan's locks",
-  plan_locks_hint: "Locks are added on the Locks tab (with their reasons); each holds for the whole term or in one year only.",
-  plan_lock_year: "Holds in", plan_term: "the whole term", plan_in_year: "{y} only", plan_no_locks: "No locks (add them on the Locks tab)",
-  plan_history: "Plan history", plan_zip_short: "Download (zip)",
-});
-
-Object.assign(T.zh, {
-  err_400: "请求有误", err_403: "会话已失效，请刷新页面", err_404: "找不到所需内容", err_409: "当前状态下不能这样操作",
-  err_413: "文件过大", err_422: "输入有误", err_500: "服务器出错，请稍后重试或联系管理员",
-  err_network: "无法连接工作台服务器（是否已关闭？）", err_fields: "缺少或有误的项",
-  uploaded: "已上传", alt_locked: "该职位已锁定，不计算差额人选", alt_none: "没有其他可任该职的人选",
-  alt_price_zero: "整体方案不变差", alt_price: "整体方案目标值减少 {x} 分", alt_lines: "另有 {n} 个职位随之调整",
-  alt_fit: "人岗相适度", alt_incumbent: "原任职人留任",
-});
-Object.assign(T.en, {
-  err_400: "The request is wrong", err_403: "The session has expired; reload the page", err_404: "Not found",
-  err_409: "Not possible in the current state", err_413: "The file is too large", err_422: "The input is wrong",
-  err_500: "The server failed; try again or call the administrator",
-  err_network: "Cannot reach the workbench server (is it stopped?)", err_fields: "missing or wrong",
-  uploaded: "Uploaded", alt_locked: "This post is locked: no alternates are computed", alt_none: "Nobody else may take this post",
-  alt_price_zero: "the roster is no worse", alt_price: "the roster's objective drops by {x} points", alt_lines: "{n} other post(s) change with it",
-  alt_fit: "fit", alt_incumbent: "the sitting holder stays (原任职人留任)",
-});
-
-Object.assign(T.zh, { stay_close: "在当前方案基础上调整（尽量少变动）", based_on: "基于方案 {id}，与之相比 {n} 个职位不同" });
-Object.assign(T.en, { stay_close: "Adjust the open roster (change little)", based_on: "based on run {id}: {n} post(s) differ from it" });
-
-Object.assign(T.zh, {
-  lock_warn_title: "以下“必须任”锁定不符合任职规定，锁定将越过规定：",
-  lock_go: "仍然求解（记为破格）", lock_back: "返回修改锁定", exception: "破格",
-  pick_first: "请先在上方选择干部和职位",
-});
-Object.assign(T.en, {
-  lock_warn_title: "These must-hold locks break the eligibility rules; the lock overrides them:",
-  lock_go: "Solve anyway (recorded as an exception, 破格)", lock_back: "Back to the locks", exception: "exception",
-  pick_first: "Pick a cadre and a post above first",
-});
-
-Object.assign(T.zh, {
-  prog_found: "已找到方案，可能还有更优", prog_gap: "与最优相差不超过 {x}%", prog_none: "正在寻找第一个可行方案",
-  prog_optimal: "已是最优方案", seconds: "秒", cancelled_banner: "已取消：以下是取消时找到的最好名单，未必最优，请慎用。",
-  failed_banner: "求解失败", status_cancelled: "已取消（保留当时最好名单）",
-});
-Object.assign(T.en, {
-  prog_found: "a roster found, a better one may exist", prog_gap: "within {x}% of the best", prog_none: "looking for a first roster",
-  prog_optimal: "the best roster", seconds: "s", cancelled_banner: "Cancelled: the best roster found when cancelled, not proven best; use with care.",
-  failed_banner: "The run failed", status_cancelled: "cancelled (best roster kept)",
-});
-
-Object.assign(T.zh, { undo: "撤销", priority_col: "优先程度", n_cadres: "干部", n_posts: "职位", n_teams: "班子",
-  n_relations: "亲属关系", n_fit: "人岗相适评分" });
-Object.assign(T.en, { undo: "Undo", priority_col: "Priority", n_cadres: "cadres", n_posts: "posts", n_teams: "teams",
-  n_relations: "relations", n_fit: "fit scores" });
-
 const S = {
   lang: localStorage.getItem("lang") || "zh", token: "", scenario: "", base: {}, rules: [],
   changes: {}, locks: [], pick: { cadre: null, post: null }, run: null, roster: [], source: null,
 };
 const $ = (sel) => document.querySelector(sel);
-const W = {};  // the server's word catalogue (/api/v1/words): coded values in words
-const t = (k) => (T[S.lang][k] ?? W[k]?.[S.lang === "zh" ? 0 : 1] ?? k);
+// The words, both from the server and loaded once at start: the page's own
+// (GET /api/v1/words/page, placement/web/page_words.py) and the coded values the CLI and
+// the reports use (GET /api/v1/words, placement/data/words.py); each key -> [zh, en].
+const WORDS = {};
+const W = {};
+const t = (k) => (WORDS[k] ?? W[k])?.[S.lang === "zh" ? 0 : 1] ?? k;
 
 class ApiError extends Error {
   constructor(status, detail) {
@@ -984,6 +816,7 @@ async function cancelPlan() {
 
 // --- start ---------------------------------------------------------------------------
 async function start() {
+  Object.assign(WORDS, await call("GET", "/api/v1/words/page"));
   translate();
   S.token = (await call("GET", "/api/v1/session")).token;
   S.rules = await call("GET", "/api/v1/rules");

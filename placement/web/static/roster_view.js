@@ -5,16 +5,6 @@
 // fetched the run's tables (S.roster, S.dismissals).
 "use strict";
 
-const RV_WORDS = {
-  zh: { previous: "原任职人", vacant: "（原空缺）", same: "（本人留任）", dismissals: "拟免名单", from_post: "原任职务",
-    leave_cause: "免职原因", destination: "去向", name: "姓名", none_leave: "无人免职", to_post: "拟任 {post}",
-    stays_no_alt: "原任职人留任：没有免职或调整的理由，按规定不另提差额人选。如确需另选，请在“锁定”中对原任职人设“不得任”并写明理由，再求解。" },
-  en: { previous: "Held before by", vacant: "(vacant)", same: "(stays)", dismissals: "Leaving a post", from_post: "Former post",
-    leave_cause: "Cause", destination: "Goes to", name: "Name", none_leave: "nobody leaves a post", to_post: "to {post}",
-    stays_no_alt: "The sitting holder stays: nothing gives a cause to move or release him, so no alternate is proposed. To choose another, add a forbid lock on him for this post in Locks, with its reason, and solve again." },
-};
-const rv = (k) => RV_WORDS[S.lang][k] ?? k;
-
 function nameOf(cadreId) {
   // A cadre's name from the open run's tables: the roster (holders after) and the 拟免
   // list (who leaves) together name every holder before.
@@ -26,8 +16,8 @@ function nameOf(cadreId) {
 
 function previousCell(r) {
   const before = r.previous_holder_id ?? "";
-  if (!before) return html`<span class="hint">${rv("vacant")}</span>`;
-  if (before === r.cadre_id) return html`<span class="hint">${rv("same")}</span>`;
+  if (!before) return html`<span class="hint">${t("vacant")}</span>`;
+  if (before === r.cadre_id) return html`<span class="hint">${t("same")}</span>`;
   return html`${nameOf(before)} <small>${before}</small>`;
 }
 
@@ -56,7 +46,7 @@ function renderRoster() {
             <button data-alt="${r.post_id}">${t("alternates")}</button></td></tr>`;
     });
     shown.push(html`<div class="team"><h4>${team.name} <small>${tid}</small></h4><table class="grid roster">
-      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${rv("previous")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
+      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${t("previous")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
       ${rows}</table></div>`);
   }
   render("#roster", shown);
@@ -69,21 +59,16 @@ function renderDismissals() {
   if (!box) return;
   const q = $("#roster-filter").value.trim();
   const rows = (S.dismissals ?? []).filter((d) => !q || `${d.cadre_name} ${d.from_team_name} ${d.from_title}`.includes(q));
-  $("#dismissals-title").textContent = `${rv("dismissals")}（${rows.length}）`;
-  if (!rows.length) { render(box, html`<tr><td>${rv("none_leave")}</td></tr>`); return; }
-  const where = (d) => (d.to_post ? rv("to_post").replace("{post}", d.to_title || d.to_post) : d["destination_" + S.lang]);
-  render(box, html`<tr><th>${rv("name")}</th><th>${rv("from_post")}</th><th>${rv("leave_cause")}</th><th>${rv("destination")}</th></tr>
+  $("#dismissals-title").textContent = `${t("dismissals")}（${rows.length}）`;
+  if (!rows.length) { render(box, html`<tr><td>${t("none_leave")}</td></tr>`); return; }
+  const where = (d) => (d.to_post ? t("to_post").replace("{post}", d.to_title || d.to_post) : d["destination_" + S.lang]);
+  render(box, html`<tr><th>${t("person_name")}</th><th>${t("from_post")}</th><th>${t("leave_cause")}</th><th>${t("destination")}</th></tr>
     ${rows.map((d) => html`<tr data-cadre="${d.cadre_id}"><td>${d.cadre_name} <small>${d.cadre_id}</small></td>
       <td>${d.from_team_name} ${d.from_title}</td><td class="reason">${d["reason_" + S.lang]}</td>
       <td>${where(d)}</td></tr>`)}`);
 }
 
 // --- why-not with a name picker, alternates with names, prices and an adopt button ------
-Object.assign(RV_WORDS.zh, { who: "为何不是谁？输入姓名：", which: "有 {n} 人同名或相近，请选择：", nobody: "没有找到“{q}”",
-  ask_go: "查询", adopt: "采用此人选", adopted: "已锁定 {name} 任 {post}（采用差额人选），请重新求解", adopt_reason: "采用差额人选" });
-Object.assign(RV_WORDS.en, { who: "Why not whom? Type a name:", which: "{n} people match; pick one:", nobody: "nobody matches \"{q}\"",
-  ask_go: "Ask", adopt: "Adopt", adopted: "{name} locked into {post} (an alternate adopted); solve again", adopt_reason: "alternate adopted" });
-
 async function ask(ev) {
   const t0 = ev.target.closest("button") ?? ev.target;  // a click on a name's <small> too
   const box = $("#ask");
@@ -101,8 +86,8 @@ function askWho(post) {
   box.style.display = "block";
   box.dataset.post = post;
   const title = S.roster.find((r) => r.post_id === post);
-  render(box, html`<b>${title ? `${title.team_name} ${title.title}` : post}</b> · <label>${rv("who")}
-    <input id="ask-name" autocomplete="off"></label> <button id="ask-go">${rv("ask_go")}</button>
+  render(box, html`<b>${title ? `${title.team_name} ${title.title}` : post}</b> · <label>${t("who")}
+    <input id="ask-name" autocomplete="off"></label> <button id="ask-go">${t("ask_go")}</button>
     <div id="ask-hits"></div><pre id="ask-text"></pre>`);
   $("#ask-name").focus();
   box.scrollIntoView({ block: "nearest" });
@@ -114,8 +99,8 @@ async function findWho() {
   const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(q)}`);
   const people = hits.cadres;
   if (people.length === 1) { await whyNot(people[0].cadre_id, $("#ask").dataset.post); return; }
-  render("#ask-hits", !people.length ? html`<span class="err">${rv("nobody").replace("{q}", q)}</span>`
-    : html`<p>${rv("which").replace("{n}", people.length)}</p>${joined(people.map((c) =>
+  render("#ask-hits", !people.length ? html`<span class="err">${t("nobody").replace("{q}", q)}</span>`
+    : html`<p>${t("which").replace("{n}", people.length)}</p>${joined(people.map((c) =>
       html`<button data-why-cadre="${c.cadre_id}">${c.name} <small>${c.rank} ${c.team} ${c.title}</small></button>`), " ")}`);
   $("#ask-hits button")?.focus();
 }
@@ -141,7 +126,7 @@ async function showAlternates(post) {
     // planner's forbid lock); or nobody else may take it.
     const lock = lockOn(post);
     const stays = S.roster.find((r) => r.post_id === post)?.change === "stay";
-    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : stays ? rv("stays_no_alt") : t("alt_none");
+    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : stays ? t("stays_no_alt") : t("alt_none");
     box.dataset.empty = lock ? "locked" : stays ? "stays" : "none";
     return;
   }
@@ -153,7 +138,7 @@ async function showAlternates(post) {
     // the post's sitting holder: the option of keeping him, said as such
     const stays = r.incumbent ? ` · ${t("alt_incumbent")}` : "";
     return html`<div class="alt" data-cadre="${r.cadre_id}">${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}${stays}
-      <button data-adopt="${r.cadre_id}" data-name="${r.name ?? r.cadre_id}">${rv("adopt")}</button></div>`;
+      <button data-adopt="${r.cadre_id}" data-name="${r.name ?? r.cadre_id}">${t("adopt")}</button></div>`;
   }));
   box.scrollIntoView({ block: "nearest" });
 }
@@ -164,12 +149,12 @@ function adopt(cadre, name, post) {
   const line = S.roster.find((r) => r.post_id === post);
   const label = line ? `${line.team_name} ${line.title}` : post;
   pushUndo();
-  S.locks.push({ kind: "must", cadre: { id: cadre, label: name }, post: { id: post, label }, reason: rv("adopt_reason") });
+  S.locks.push({ kind: "must", cadre: { id: cadre, label: name }, post: { id: post, label }, reason: t("adopt_reason") });
   renderLocks();
   const done = document.createElement("p");
   done.className = "ok";
   done.id = "adopted";
-  done.textContent = rv("adopted").replace("{name}", name).replace("{post}", label);
+  done.textContent = t("adopted").replace("{name}", name).replace("{post}", label);
   $("#ask").append(done);
   validate();
 }

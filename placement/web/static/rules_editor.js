@@ -1,34 +1,11 @@
 // The rules editor, in a planner's terms (issue 26 item 7), and undo of the last edits.
 // Loaded before app.js: it defines renderRules and onRuleChange, which app.js calls,
-// and reads app.js's S, t, esc, call, validate, saveState, renderLocks at call time.
+// and reads app.js's S, t, call, validate, saveState, renderLocks at call time.
 // Every label, unit, picker and priority level comes from the catalogue the API serves
-// (GET /api/v1/rules and /api/v1/rules/words), so the page holds no rule's words.
+// (GET /api/v1/rules and /api/v1/rules/words), so the page holds no rule's words; its
+// own words are the page's catalogue (placement/web/page_words.py).
 "use strict";
 
-const RE_WORDS = {
-  zh: { basis: "依据", sources: "出处", custom: "自定", weight_says: "每缺 1 个扣 {w} 分，约等于 {n} 个职位的人岗相适度（每个职位至多 100 分）",
-    weight_none: "不计入目标", weight_hard: "必须满足的规则不计分", other_systems: "其他（用、分隔）", yes: "是", no: "否",
-    undo: "撤销", undo_empty: "没有可撤销的改动", lock_must: "锁定", lock_forbid: "不得任", lock_keep: "保持不变", holds: "任", why: "理由",
-    close_price: "在前一方案基础上调整（每变动一个职位扣 {w} 分）", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）",
-    "solver.engine": "求解器：{v}", "solver.time_limit": "求解时限 {v} 秒", "solver.workers": "并行线程 {v} 个",
-    "solver.seed": "随机种子 {v}", "solver.relative_gap": "允许差距 {v}", "solver.log": "求解日志：{v}",
-    "reference_date": "基准日期 {v}", objective: "目标方式：{v}", "weights.fit": "人岗相适度每分 {v} 分",
-    "weights.move": "可留任者调整每人扣 {v} 分", "weights.release": "无职位安排每人另扣 {v} 分",
-    "fit.specialty": "人岗相适：专业占比 {v}", "fit.experience": "人岗相适：经历占比 {v}",
-    "fit.assessment": "人岗相适：考核占比 {v}", "fit.approval": "人岗相适：民主测评占比 {v}" },
-  en: { basis: "Basis", sources: "Source", custom: "custom", weight_says: "each unit short costs {w} points, about the fit of {n} posts (at most 100 each)",
-    weight_none: "not in the objective", weight_hard: "a rule that must hold costs no points", other_systems: "others (separated by 、)", yes: "yes", no: "no",
-    undo: "Undo", undo_empty: "nothing to undo", lock_must: "Locked", lock_forbid: "Barred", lock_keep: "Kept as is", holds: "holds", why: "reason",
-    close_price: "close to the earlier run ({w} points per changed post)", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)",
-    "solver.engine": "solver: {v}", "solver.time_limit": "time limit {v} s", "solver.workers": "{v} worker threads",
-    "solver.seed": "random seed {v}", "solver.relative_gap": "allowed gap {v}", "solver.log": "solver log: {v}",
-    "reference_date": "reference date {v}", objective: "objective: {v}", "weights.fit": "{v} points per fit point",
-    "weights.move": "{v} points per sitting cadre moved though allowed to stay",
-    "weights.release": "{v} more points per sitting cadre left without a post",
-    "fit.specialty": "fit: specialty share {v}", "fit.experience": "fit: experience share {v}",
-    "fit.assessment": "fit: assessment share {v}", "fit.approval": "fit: approval share {v}" },
-};
-const rw = (k) => RE_WORDS[S.lang][k] ?? k;
 const UNDO_DEPTH = 20;
 
 // --- values: fractions, lists and tables as a planner reads them ----------------------
@@ -87,7 +64,7 @@ function widget(rid, p, base, bare = false) {
     const chosen = Array.isArray(v) ? v : [];
     const extra = p.widget === "systems" ? chosen.filter((s) => !options.some(([k]) => k === s)) : [];
     const boxes = options.map(([k, word]) => html`<label class="pick"><input type="checkbox" value="${k}" ${chosen.includes(k) ? "checked" : ""}> ${word}</label>`);
-    if (p.widget === "systems") boxes.push(html`<input class="other" aria-label="${rw("other_systems")}" placeholder="${rw("other_systems")}" value="${extra.join("、")}" size="10">`);
+    if (p.widget === "systems") boxes.push(html`<input class="other" aria-label="${t("other_systems")}" placeholder="${t("other_systems")}" value="${extra.join("、")}" size="10">`);
     return html`<fieldset class="picker" ${attrs}><legend>${label}</legend>${joined(boxes, " ")}</fieldset>`;
   }
   if (p.widget === "table") {
@@ -100,7 +77,7 @@ function widget(rid, p, base, bare = false) {
     input = html`<select ${attrs} aria-label="${label}">${p.choices.map((c) => html`<option value="${c}" ${c === v ? "selected" : ""}>${choiceWord(c)}</option>`)}</select>`;
   } else if (p.widget === "bool") {
     const on = v === true || v === "true";
-    input = html`<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${rw("yes")}</option><option value="false" ${on ? "" : "selected"}>${rw("no")}</option></select>`;
+    input = html`<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${t("yes")}</option><option value="false" ${on ? "" : "selected"}>${t("no")}</option></select>`;
   } else if (p.widget === "fraction") {
     input = html`<input ${attrs} aria-label="${label}" value="${asFraction(v)}" size="5" inputmode="text" title="2/3">`;
   } else if (p.widget === "date") {
@@ -122,9 +99,9 @@ function priorityCell(rid, p, base, mode) {
   const levels = S.ruleWords?.priority ?? [];
   const hit = levels.find((l) => l[2] === w);
   const opts = levels.map(([zh, en, x]) => html`<option value="${x}" ${hit && hit[2] === x ? "selected" : ""}>${S.lang === "zh" ? zh : en}（${x}）</option>`);
-  if (!hit) opts.push(html`<option value="${w}" selected>${rw("custom")}（${w}）</option>`);
-  const says = mode === "hard" ? rw("weight_hard") : w === 0 ? rw("weight_none")
-    : rw("weight_says").replace("{w}", w).replace("{n}", String(Math.round((w / 100) * 10) / 10));
+  if (!hit) opts.push(html`<option value="${w}" selected>${t("custom")}（${w}）</option>`);
+  const says = mode === "hard" ? t("weight_hard") : w === 0 ? t("weight_none")
+    : t("weight_says").replace("{w}", w).replace("{n}", String(Math.round((w / 100) * 10) / 10));
   return html`<select data-key="${key}" data-widget="int" aria-label="${p["label_" + S.lang]}">${opts}</select>
     <input data-key="${key}" data-widget="int" type="number" min="0" step="1" value="${w}" aria-label="${p["label_" + S.lang]}" class="weight-n">
     <div class="hint weight-says">${says}</div>`;
@@ -138,8 +115,8 @@ function renderRules() {
     const weight = r.params.find((p) => p.name === "weight");
     const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
     const modeNow = current(r.id, "mode", cur.mode);
-    const basis = r.basis?.sentence ? html`<details class="basis"><summary>${rw("basis")}</summary><p>${r.basis.sentence}</p>
-      <p class="hint">${rw("sources")}：${r.basis.sources.join("；")}</p></details>` : "";
+    const basis = r.basis?.sentence ? html`<details class="basis"><summary>${t("basis")}</summary><p>${r.basis.sentence}</p>
+      <p class="hint">${t("sources")}：${r.basis.sources.join("；")}</p></details>` : "";
     return html`<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td>
       <td><span title="${S.lang === "zh" ? "" : r.doc}">${r["name_" + S.lang]}</span>${basis}</td>
       <td>${widget(r.id, mode, cur.mode, true)}</td>
@@ -161,7 +138,7 @@ function changeWords() {
     let shown = value;
     if (p.widget === "fraction") shown = asFraction(value);
     else if (p.widget === "choice") shown = choiceWord(value);
-    else if (p.widget === "bool") shown = rw(value === "true" ? "yes" : "no");
+    else if (p.widget === "bool") shown = t(value === "true" ? "yes" : "no");
     else if (p.widget === "kinds") {
       try { shown = JSON.parse(value).map((k) => (S.ruleWords?.kinds.find((x) => x[0] === k)?.[S.lang === "zh" ? 1 : 0] ?? k)).join("、"); } catch { /* as typed */ }
     } else if (p.widget === "ranks" || p.widget === "systems") {
@@ -189,25 +166,25 @@ function settingWords(text) {
       const line = (S.roster ?? []).find((r) => r.post_id === p);
       const post = line ? `${line.team_name}${line.title}` : p;
       const who = typeof nameOf === "function" ? nameOf(c) : c;
-      return `${rw("lock_" + lock[1])}：${who} ${rw("holds")} ${post}${why ? `（${rw("why")}：${why}）` : ""}`;
+      return `${t("lock_" + lock[1])}：${who} ${t("holds")} ${post}${why ? `（${t("why")}：${why}）` : ""}`;
     }).join("；");
   }
-  if (key === "locks.keep") return `${rw("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
-  if (key === "weights.change") return rw("close_price").replace("{w}", value);
+  if (key === "locks.keep") return `${t("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
+  if (key === "weights.change") return t("close_price").replace("{w}", value);
   // the scenario's other settings (solver, weights, fit, date) in words; an engine's name
   // (highs, cpsat) stays as it is
-  if (Object.hasOwn(RE_WORDS[S.lang], key)) return rw(key).replace("{v}", value);
+  if (Object.hasOwn(WORDS, `set.${key}`)) return t(`set.${key}`).replace("{v}", value);
   return text;
 }
 
-const settingsWords = (list) => list.map(settingWords).join("；") || rw("no_changes");
+const settingsWords = (list) => list.map(settingWords).join("；") || t("no_changes");
 
 function renderChanges() {
   const box = $("#changes");
   box.dataset.set = changeList().join("  ");  // the --set form, for tests and the CLI
-  box.textContent = changeWords().join("；") || rw("no_changes");
+  box.textContent = changeWords().join("；") || t("no_changes");
   const undo = $("#undo");
-  if (undo) { undo.disabled = !(S.undo ?? []).length; undo.textContent = rw("undo"); }
+  if (undo) { undo.disabled = !(S.undo ?? []).length; undo.textContent = t("undo"); }
 }
 
 function readWidget(el, rid, name) {
@@ -275,16 +252,16 @@ function pushUndo() {
 
 async function undoLast() {
   const last = (S.undo ?? []).pop();
-  if (!last) { $("#solve-msg").textContent = rw("undo_empty"); return; }
+  if (!last) { $("#solve-msg").textContent = t("undo_empty"); return; }
   const what = [];
-  if (JSON.stringify(last.changes) !== JSON.stringify(S.changes)) what.push(rw("undo_rule"));
-  if (JSON.stringify(last.locks) !== JSON.stringify(S.locks)) what.push(rw("undo_lock"));
+  if (JSON.stringify(last.changes) !== JSON.stringify(S.changes)) what.push(t("undo_rule"));
+  if (JSON.stringify(last.locks) !== JSON.stringify(S.locks)) what.push(t("undo_lock"));
   S.changes = last.changes;
   S.locks = last.locks;
   lastUndoKey = null;
   renderRules();
   renderLocks();  // saves the state, the shorter undo list with it
-  $("#solve-msg").textContent = rw("undone") + (what.join("、") || rw("no_changes"));
+  $("#solve-msg").textContent = t("undone") + (what.join("、") || t("no_changes"));
   await validate();
 }
 
