@@ -1,8 +1,8 @@
 // The roster a planner reads (issue 26 item 10): each post with its holder after and
 // the holder before (原任职人, by name), the 拟免 list (who leaves a post, the cause and
 // where to, from the run's dismissals table) and keyboard access to the pick lists.
-// Loaded before app.js: it defines renderRoster, which app.js calls after openRun has
-// fetched the run's tables (S.roster, S.dismissals).
+// It defines renderRoster, which run.js's openRun calls once it has fetched the run's
+// tables (S.roster, S.dismissals).
 "use strict";
 
 function nameOf(cadreId) {
@@ -167,6 +167,9 @@ function focusable(list) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  $("#roster").addEventListener("click", guard("#ask", ask));
+  $("#roster-filter").addEventListener("input", renderRoster);
+  $("#only-changed").addEventListener("change", renderRoster);
   $("#ask").addEventListener("click", guard("#ask-text", ask));
   for (const list of document.querySelectorAll("ul.hits")) {
     list.setAttribute("role", "listbox");

@@ -1,6 +1,6 @@
 // The rules editor, in a planner's terms (issue 26 item 7), and undo of the last edits.
-// Loaded before app.js: it defines renderRules and onRuleChange, which app.js calls,
-// and reads app.js's S, t, call, validate, saveState, renderLocks at call time.
+// It defines renderRules and onRuleChange (called by the other tabs' scripts) and reads
+// core.js's S, t, call and the other tabs' validate, saveState, renderLocks at call time.
 // Every label, unit, picker and priority level comes from the catalogue the API serves
 // (GET /api/v1/rules and /api/v1/rules/words), so the page holds no rule's words; its
 // own words are the page's catalogue (placement/web/page_words.py).
@@ -272,3 +272,14 @@ document.addEventListener("keydown", (ev) => {
     undoLast();
   }
 });
+
+// --- saving the edits as a scenario --------------------------------------------------
+async function saveScenario() {
+  const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
+  $("#save-msg").textContent = `${t("saved")}: ${res.label ?? res.name}`;
+}
+
+$("#rules").addEventListener("change", onRuleChange);
+$("#rules").addEventListener("input", onRuleChange);
+$("#save").addEventListener("click", guard("#save-msg", saveScenario));
+$("#undo").addEventListener("click", guard("#solve-msg", undoLast));
