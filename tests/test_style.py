@@ -89,7 +89,7 @@ SPELLED_ELSEWHERE = {
     ("placement/data/scenario_io.py", "R-TC5"): 2,  # examples of a key path in a comment
     ("placement/export/report/labels.py", "R-RO1"): 2,  # docstring example of rules_text
     ("placement/export/report/planner.py", "R-TC5"): 1,  # docstring example of a label
-    ("placement/web/static/app.js", "R-AV1"): 1,  # the trial's kin tie
+    ("placement/web/static/find.js", "R-AV1"): 1,  # the trial's kin tie
 }
 
 

@@ -44,6 +44,9 @@ def test_words_are_served(server):
     with closing(server.client()) as c:
         words = c.get("/api/v1/words").json()
     assert words["optimal"] == ["最优", "optimal"] and words["women"][0] == "女干部"
+    with closing(server.client()) as c:
+        page = c.get("/api/v1/words/page").json()  # the page's own words, loaded at start
+    assert page["solve"] == ["求解", "Solve"] and page["person_name"] == ["姓名", "Name"]
 
 
 @pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium is missing")

@@ -17,6 +17,7 @@ from placement.web import names as naming
 from placement.web import workspace
 from placement.web.catalogue import editor_words, find, rule_catalogue, scenario_doc
 from placement.web.context import Context, answers, counts, fail
+from placement.web.page_words import PAGE_WORDS
 from placement.web.runner import lock_settings, problems_json
 from placement.web.schemas import (
     DatasetUpload,
@@ -88,6 +89,13 @@ def router(ctx: Context) -> APIRouter:
         """Coded values (statuses, figure names, kinds of change…) in Chinese and English:
         `placement.data.words.VALUES`, the words the CLI and the reports use."""
         return {k: list(v) for k, v in VALUES.items()}
+
+    @r.get("/words/page", responses=answers())
+    def page_words() -> dict[str, list[str]]:
+        """The page's own words (headings, buttons, hints, messages) in Chinese and
+        English: `placement.web.page_words.PAGE_WORDS`, their one home; the page loads
+        them once when it starts."""
+        return {k: list(v) for k, v in PAGE_WORDS.items()}
 
     @r.get("/rules", responses=answers())
     def rules() -> list[dict]:

@@ -1,19 +1,9 @@
 // The roster a planner reads (issue 26 item 10): each post with its holder after and
 // the holder before (原任职人, by name), the 拟免 list (who leaves a post, the cause and
 // where to, from the run's dismissals table) and keyboard access to the pick lists.
-// Loaded before app.js: it defines renderRoster, which app.js calls after openRun has
-// fetched the run's tables (S.roster, S.dismissals).
+// It defines renderRoster, which run.js's openRun calls once it has fetched the run's
+// tables (S.roster, S.dismissals).
 "use strict";
-
-const RV_WORDS = {
-  zh: { previous: "原任职人", vacant: "（原空缺）", same: "（本人留任）", dismissals: "拟免名单", from_post: "原任职务",
-    leave_cause: "免职原因", destination: "去向", name: "姓名", none_leave: "无人免职", to_post: "拟任 {post}",
-    stays_no_alt: "原任职人留任：没有免职或调整的理由，按规定不另提差额人选。如确需另选，请在“锁定”中对原任职人设“不得任”并写明理由，再求解。" },
-  en: { previous: "Held before by", vacant: "(vacant)", same: "(stays)", dismissals: "Leaving a post", from_post: "Former post",
-    leave_cause: "Cause", destination: "Goes to", name: "Name", none_leave: "nobody leaves a post", to_post: "to {post}",
-    stays_no_alt: "The sitting holder stays: nothing gives a cause to move or release him, so no alternate is proposed. To choose another, add a forbid lock on him for this post in Locks, with its reason, and solve again." },
-};
-const rv = (k) => RV_WORDS[S.lang][k] ?? k;
 
 function nameOf(cadreId) {
   // A cadre's name from the open run's tables: the roster (holders after) and the 拟免
@@ -26,9 +16,9 @@ function nameOf(cadreId) {
 
 function previousCell(r) {
   const before = r.previous_holder_id ?? "";
-  if (!before) return `<span class="hint">${rv("vacant")}</span>`;
-  if (before === r.cadre_id) return `<span class="hint">${rv("same")}</span>`;
-  return `${esc(nameOf(before))} <small>${esc(before)}</small>`;
+  if (!before) return html`<span class="hint">${t("vacant")}</span>`;
+  if (before === r.cadre_id) return html`<span class="hint">${t("same")}</span>`;
+  return html`${nameOf(before)} <small>${before}</small>`;
 }
 
 function renderRoster() {
@@ -43,23 +33,23 @@ function renderRoster() {
     if (!teams.has(r.team_id)) teams.set(r.team_id, { name: r.team_name, rows: [] });
     teams.get(r.team_id).rows.push(r);
   }
-  const html = [];
+  const shown = [];
   for (const [tid, team] of teams) {
     const rows = team.rows.map((r) => {
       const cls = locked.has(r.post_id) || locked.has(r.team_id) ? "locked" : r.change !== "stay" ? "changed" : "";
-      return `<tr class="${cls}" data-post="${esc(r.post_id)}"><td>${esc(r.title)}</td>
-        <td>${esc(r.cadre_name)} <small>${esc(r.cadre_id)}</small></td>
+      return html`<tr class="${cls}" data-post="${r.post_id}"><td>${r.title}</td>
+        <td>${r.cadre_name} <small>${r.cadre_id}</small></td>
         <td class="previous">${previousCell(r)}</td>
-        <td><span class="badge ${esc(r.change)}">${t(r.change)}</span></td><td>${esc(r.fit)}</td>
-        <td class="reason">${esc(r["reason_" + S.lang])}</td>
-        <td><button data-why="${esc(r.post_id)}">${t("why_not")}</button>
-            <button data-alt="${esc(r.post_id)}">${t("alternates")}</button></td></tr>`;
+        <td><span class="badge ${r.change}">${t(r.change)}</span></td><td>${r.fit}</td>
+        <td class="reason">${r["reason_" + S.lang]}</td>
+        <td><button data-why="${r.post_id}">${t("why_not")}</button>
+            <button data-alt="${r.post_id}">${t("alternates")}</button></td></tr>`;
     });
-    html.push(`<div class="team"><h4>${esc(team.name)} <small>${esc(tid)}</small></h4><table class="grid roster">
-      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${rv("previous")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
-      ${rows.join("")}</table></div>`);
+    shown.push(html`<div class="team"><h4>${team.name} <small>${tid}</small></h4><table class="grid roster">
+      <tr><th>${t("post")}</th><th>${t("holder")}</th><th>${t("previous")}</th><th>${t("change")}</th><th>${t("fit")}</th><th>${t("reason")}</th><th></th></tr>
+      ${rows}</table></div>`);
   }
-  $("#roster").innerHTML = html.join("");
+  render("#roster", shown);
   renderDismissals();
 }
 
@@ -69,21 +59,16 @@ function renderDismissals() {
   if (!box) return;
   const q = $("#roster-filter").value.trim();
   const rows = (S.dismissals ?? []).filter((d) => !q || `${d.cadre_name} ${d.from_team_name} ${d.from_title}`.includes(q));
-  $("#dismissals-title").textContent = `${rv("dismissals")}（${rows.length}）`;
-  if (!rows.length) { box.innerHTML = `<tr><td>${rv("none_leave")}</td></tr>`; return; }
-  const where = (d) => (d.to_post ? rv("to_post").replace("{post}", d.to_title || d.to_post) : d["destination_" + S.lang]);
-  box.innerHTML = `<tr><th>${rv("name")}</th><th>${rv("from_post")}</th><th>${rv("leave_cause")}</th><th>${rv("destination")}</th></tr>`
-    + rows.map((d) => `<tr data-cadre="${esc(d.cadre_id)}"><td>${esc(d.cadre_name)} <small>${esc(d.cadre_id)}</small></td>
-      <td>${esc(d.from_team_name)} ${esc(d.from_title)}</td><td class="reason">${esc(d["reason_" + S.lang])}</td>
-      <td>${esc(where(d))}</td></tr>`).join("");
+  $("#dismissals-title").textContent = `${t("dismissals")}（${rows.length}）`;
+  if (!rows.length) { render(box, html`<tr><td>${t("none_leave")}</td></tr>`); return; }
+  const where = (d) => (d.to_post ? t("to_post").replace("{post}", d.to_title || d.to_post) : d["destination_" + S.lang]);
+  render(box, html`<tr><th>${t("person_name")}</th><th>${t("from_post")}</th><th>${t("leave_cause")}</th><th>${t("destination")}</th></tr>
+    ${rows.map((d) => html`<tr data-cadre="${d.cadre_id}"><td>${d.cadre_name} <small>${d.cadre_id}</small></td>
+      <td>${d.from_team_name} ${d.from_title}</td><td class="reason">${d["reason_" + S.lang]}</td>
+      <td>${where(d)}</td></tr>`)}`);
 }
 
 // --- why-not with a name picker, alternates with names, prices and an adopt button ------
-Object.assign(RV_WORDS.zh, { who: "为何不是谁？输入姓名：", which: "有 {n} 人同名或相近，请选择：", nobody: "没有找到“{q}”",
-  ask_go: "查询", adopt: "采用此人选", adopted: "已锁定 {name} 任 {post}（采用差额人选），请重新求解", adopt_reason: "采用差额人选" });
-Object.assign(RV_WORDS.en, { who: "Why not whom? Type a name:", which: "{n} people match; pick one:", nobody: "nobody matches \"{q}\"",
-  ask_go: "Ask", adopt: "Adopt", adopted: "{name} locked into {post} (an alternate adopted); solve again", adopt_reason: "alternate adopted" });
-
 async function ask(ev) {
   const t0 = ev.target.closest("button") ?? ev.target;  // a click on a name's <small> too
   const box = $("#ask");
@@ -101,9 +86,9 @@ function askWho(post) {
   box.style.display = "block";
   box.dataset.post = post;
   const title = S.roster.find((r) => r.post_id === post);
-  box.innerHTML = `<b>${esc(title ? `${title.team_name} ${title.title}` : post)}</b> · <label>${esc(rv("who"))}
-    <input id="ask-name" autocomplete="off"></label> <button id="ask-go">${esc(rv("ask_go"))}</button>
-    <div id="ask-hits"></div><pre id="ask-text"></pre>`;
+  render(box, html`<b>${title ? `${title.team_name} ${title.title}` : post}</b> · <label>${t("who")}
+    <input id="ask-name" autocomplete="off"></label> <button id="ask-go">${t("ask_go")}</button>
+    <div id="ask-hits"></div><pre id="ask-text"></pre>`);
   $("#ask-name").focus();
   box.scrollIntoView({ block: "nearest" });
 }
@@ -114,14 +99,14 @@ async function findWho() {
   const hits = await call("GET", `/api/v1/search?scenario=${encodeURIComponent(S.run.scenario)}&q=${encodeURIComponent(q)}`);
   const people = hits.cadres;
   if (people.length === 1) { await whyNot(people[0].cadre_id, $("#ask").dataset.post); return; }
-  $("#ask-hits").innerHTML = !people.length ? `<span class="err">${esc(rv("nobody").replace("{q}", q))}</span>`
-    : `<p>${esc(rv("which").replace("{n}", people.length))}</p>` + people.map((c) =>
-      `<button data-why-cadre="${esc(c.cadre_id)}">${esc(c.name)} <small>${esc(c.rank)} ${esc(c.team)} ${esc(c.title)}</small></button>`).join(" ");
+  render("#ask-hits", !people.length ? html`<span class="err">${t("nobody").replace("{q}", q)}</span>`
+    : html`<p>${t("which").replace("{n}", people.length)}</p>${joined(people.map((c) =>
+      html`<button data-why-cadre="${c.cadre_id}">${c.name} <small>${c.rank} ${c.team} ${c.title}</small></button>`), " ")}`);
   $("#ask-hits button")?.focus();
 }
 
 async function whyNot(cadre, post) {
-  $("#ask-hits").innerHTML = "";
+  $("#ask-hits").replaceChildren();
   $("#ask-text").textContent = "…";
   const res = await call("GET", `/api/v1/runs/${S.run.id}/why-not?cadre=${encodeURIComponent(cadre)}&post=${encodeURIComponent(post)}`);
   $("#ask-text").textContent = res["text_" + S.lang];
@@ -141,20 +126,20 @@ async function showAlternates(post) {
     // planner's forbid lock); or nobody else may take it.
     const lock = lockOn(post);
     const stays = S.roster.find((r) => r.post_id === post)?.change === "stay";
-    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : stays ? rv("stays_no_alt") : t("alt_none");
+    box.textContent = lock ? `${t("alt_locked")}（${lockWords(lock)}）` : stays ? t("stays_no_alt") : t("alt_none");
     box.dataset.empty = lock ? "locked" : stays ? "stays" : "none";
     return;
   }
   delete box.dataset.empty;
-  box.innerHTML = rows.map((r) => {
+  render(box, rows.map((r) => {
     const price = Number(r.objective_change) ? t("alt_price").replace("{x}", Math.abs(Number(r.objective_change)))
       : t("alt_price_zero");
     const more = Number(r.lines_changed) > 1 ? ` · ${t("alt_lines").replace("{n}", Number(r.lines_changed) - 1)}` : "";
     // the post's sitting holder: the option of keeping him, said as such
     const stays = r.incumbent ? ` · ${t("alt_incumbent")}` : "";
-    return `<div class="alt" data-cadre="${esc(r.cadre_id)}">${esc(r.rank)}. ${esc(r.name ?? "")}（${esc(r.cadre_id)}） · ${esc(t("alt_fit"))} ${esc(r.fit)} · ${esc(price)}${esc(more)}${esc(stays)}
-      <button data-adopt="${esc(r.cadre_id)}" data-name="${esc(r.name ?? r.cadre_id)}">${esc(rv("adopt"))}</button></div>`;
-  }).join("");
+    return html`<div class="alt" data-cadre="${r.cadre_id}">${r.rank}. ${r.name ?? ""}（${r.cadre_id}） · ${t("alt_fit")} ${r.fit} · ${price}${more}${stays}
+      <button data-adopt="${r.cadre_id}" data-name="${r.name ?? r.cadre_id}">${t("adopt")}</button></div>`;
+  }));
   box.scrollIntoView({ block: "nearest" });
 }
 
@@ -164,9 +149,13 @@ function adopt(cadre, name, post) {
   const line = S.roster.find((r) => r.post_id === post);
   const label = line ? `${line.team_name} ${line.title}` : post;
   pushUndo();
-  S.locks.push({ kind: "must", cadre: { id: cadre, label: name }, post: { id: post, label }, reason: rv("adopt_reason") });
+  S.locks.push({ kind: "must", cadre: { id: cadre, label: name }, post: { id: post, label }, reason: t("adopt_reason") });
   renderLocks();
-  $("#ask").insertAdjacentHTML("beforeend", `<p class="ok" id="adopted">${esc(rv("adopted").replace("{name}", name).replace("{post}", label))}</p>`);
+  const done = document.createElement("p");
+  done.className = "ok";
+  done.id = "adopted";
+  done.textContent = t("adopted").replace("{name}", name).replace("{post}", label);
+  $("#ask").append(done);
   validate();
 }
 
@@ -178,6 +167,9 @@ function focusable(list) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  $("#roster").addEventListener("click", guard("#ask", ask));
+  $("#roster-filter").addEventListener("input", renderRoster);
+  $("#only-changed").addEventListener("change", renderRoster);
   $("#ask").addEventListener("click", guard("#ask-text", ask));
   for (const list of document.querySelectorAll("ul.hits")) {
     list.setAttribute("role", "listbox");

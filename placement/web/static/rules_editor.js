@@ -1,34 +1,11 @@
 // The rules editor, in a planner's terms (issue 26 item 7), and undo of the last edits.
-// Loaded before app.js: it defines renderRules and onRuleChange, which app.js calls,
-// and reads app.js's S, t, esc, call, validate, saveState, renderLocks at call time.
+// It defines renderRules and onRuleChange (called by the other tabs' scripts) and reads
+// core.js's S, t, call and the other tabs' validate, saveState, renderLocks at call time.
 // Every label, unit, picker and priority level comes from the catalogue the API serves
-// (GET /api/v1/rules and /api/v1/rules/words), so the page holds no rule's words.
+// (GET /api/v1/rules and /api/v1/rules/words), so the page holds no rule's words; its
+// own words are the page's catalogue (placement/web/page_words.py).
 "use strict";
 
-const RE_WORDS = {
-  zh: { basis: "依据", sources: "出处", custom: "自定", weight_says: "每缺 1 个扣 {w} 分，约等于 {n} 个职位的人岗相适度（每个职位至多 100 分）",
-    weight_none: "不计入目标", weight_hard: "必须满足的规则不计分", other_systems: "其他（用、分隔）", yes: "是", no: "否",
-    undo: "撤销", undo_empty: "没有可撤销的改动", lock_must: "锁定", lock_forbid: "不得任", lock_keep: "保持不变", holds: "任", why: "理由",
-    close_price: "在前一方案基础上调整（每变动一个职位扣 {w} 分）", undone: "已撤销：", undo_rule: "规则改动", undo_lock: "锁定", no_changes: "（无改动）",
-    "solver.engine": "求解器：{v}", "solver.time_limit": "求解时限 {v} 秒", "solver.workers": "并行线程 {v} 个",
-    "solver.seed": "随机种子 {v}", "solver.relative_gap": "允许差距 {v}", "solver.log": "求解日志：{v}",
-    "reference_date": "基准日期 {v}", objective: "目标方式：{v}", "weights.fit": "人岗相适度每分 {v} 分",
-    "weights.move": "可留任者调整每人扣 {v} 分", "weights.release": "无职位安排每人另扣 {v} 分",
-    "fit.specialty": "人岗相适：专业占比 {v}", "fit.experience": "人岗相适：经历占比 {v}",
-    "fit.assessment": "人岗相适：考核占比 {v}", "fit.approval": "人岗相适：民主测评占比 {v}" },
-  en: { basis: "Basis", sources: "Source", custom: "custom", weight_says: "each unit short costs {w} points, about the fit of {n} posts (at most 100 each)",
-    weight_none: "not in the objective", weight_hard: "a rule that must hold costs no points", other_systems: "others (separated by 、)", yes: "yes", no: "no",
-    undo: "Undo", undo_empty: "nothing to undo", lock_must: "Locked", lock_forbid: "Barred", lock_keep: "Kept as is", holds: "holds", why: "reason",
-    close_price: "close to the earlier run ({w} points per changed post)", undone: "Undone: ", undo_rule: "rule edits", undo_lock: "locks", no_changes: "(no changes)",
-    "solver.engine": "solver: {v}", "solver.time_limit": "time limit {v} s", "solver.workers": "{v} worker threads",
-    "solver.seed": "random seed {v}", "solver.relative_gap": "allowed gap {v}", "solver.log": "solver log: {v}",
-    "reference_date": "reference date {v}", objective: "objective: {v}", "weights.fit": "{v} points per fit point",
-    "weights.move": "{v} points per sitting cadre moved though allowed to stay",
-    "weights.release": "{v} more points per sitting cadre left without a post",
-    "fit.specialty": "fit: specialty share {v}", "fit.experience": "fit: experience share {v}",
-    "fit.assessment": "fit: assessment share {v}", "fit.approval": "fit: approval share {v}" },
-};
-const rw = (k) => RE_WORDS[S.lang][k] ?? k;
 const UNDO_DEPTH = 20;
 
 // --- values: fractions, lists and tables as a planner reads them ----------------------
@@ -74,43 +51,44 @@ function choiceWord(c) {
 }
 
 // --- widgets ----------------------------------------------------------------------------
-function widget(rid, p, base) {
+function widget(rid, p, base, bare = false) {
+  // `bare`: the control without its label (the mode column's header says it)
   const key = `rules.${rid}.${p.name}`;
   const v = current(rid, p.name, base);
-  const attrs = `data-key="${esc(key)}" data-widget="${esc(p.widget)}"`;
-  const label = esc(p["label_" + S.lang]);
+  const attrs = html`data-key="${key}" data-widget="${p.widget}"`;
+  const label = p["label_" + S.lang];
   if (p.widget === "kinds" || p.widget === "ranks" || p.widget === "systems") {
     const words = S.ruleWords ?? { kinds: [], ranks: [], systems: [] };
     const options = p.widget === "kinds" ? words.kinds.map(([k, zh]) => [k, S.lang === "zh" ? zh : k])
       : p.widget === "ranks" ? words.ranks.map((r) => [r, r]) : words.systems.map((s) => [s, s]);
     const chosen = Array.isArray(v) ? v : [];
     const extra = p.widget === "systems" ? chosen.filter((s) => !options.some(([k]) => k === s)) : [];
-    const boxes = options.map(([k, word]) => `<label class="pick"><input type="checkbox" value="${esc(k)}" ${chosen.includes(k) ? "checked" : ""}> ${esc(word)}</label>`);
-    if (p.widget === "systems") boxes.push(`<input class="other" aria-label="${esc(rw("other_systems"))}" placeholder="${esc(rw("other_systems"))}" value="${esc(extra.join("、"))}" size="10">`);
-    return `<fieldset class="picker" ${attrs}><legend>${label}</legend>${boxes.join(" ")}</fieldset>`;
+    const boxes = options.map(([k, word]) => html`<label class="pick"><input type="checkbox" value="${k}" ${chosen.includes(k) ? "checked" : ""}> ${word}</label>`);
+    if (p.widget === "systems") boxes.push(html`<input class="other" aria-label="${t("other_systems")}" placeholder="${t("other_systems")}" value="${extra.join("、")}" size="10">`);
+    return html`<fieldset class="picker" ${attrs}><legend>${label}</legend>${joined(boxes, " ")}</fieldset>`;
   }
   if (p.widget === "table") {
     const table = v && typeof v === "object" ? v : {};
-    const cells = Object.entries(table).map(([k, x]) => `<label class="pick">${esc(k)} <input type="number" data-cell="${esc(k)}" value="${esc(x)}" size="3"></label>`);
-    return `<fieldset class="picker" ${attrs}><legend>${label}（${esc(p["unit_" + S.lang])}）</legend>${cells.join(" ")}</fieldset>`;
+    const cells = Object.entries(table).map(([k, x]) => html`<label class="pick">${k} <input type="number" data-cell="${k}" value="${x}" size="3"></label>`);
+    return html`<fieldset class="picker" ${attrs}><legend>${label}（${p["unit_" + S.lang]}）</legend>${joined(cells, " ")}</fieldset>`;
   }
   let input;
   if (p.widget === "choice") {
-    input = `<select ${attrs} aria-label="${label}">${p.choices.map((c) => `<option value="${esc(c)}" ${c === v ? "selected" : ""}>${esc(choiceWord(c))}</option>`).join("")}</select>`;
+    input = html`<select ${attrs} aria-label="${label}">${p.choices.map((c) => html`<option value="${c}" ${c === v ? "selected" : ""}>${choiceWord(c)}</option>`)}</select>`;
   } else if (p.widget === "bool") {
     const on = v === true || v === "true";
-    input = `<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${rw("yes")}</option><option value="false" ${on ? "" : "selected"}>${rw("no")}</option></select>`;
+    input = html`<select ${attrs} aria-label="${label}"><option value="true" ${on ? "selected" : ""}>${t("yes")}</option><option value="false" ${on ? "" : "selected"}>${t("no")}</option></select>`;
   } else if (p.widget === "fraction") {
-    input = `<input ${attrs} aria-label="${label}" value="${esc(asFraction(v))}" size="5" inputmode="text" title="2/3">`;
+    input = html`<input ${attrs} aria-label="${label}" value="${asFraction(v)}" size="5" inputmode="text" title="2/3">`;
   } else if (p.widget === "date") {
-    input = `<input ${attrs} aria-label="${label}" type="date" value="${esc(v ?? "")}">`;
+    input = html`<input ${attrs} aria-label="${label}" type="date" value="${v ?? ""}">`;
   } else {
     const b = p.bounds ?? {};
     // text, not type=number: a wrong entry reaches validation and gets the CLI's message
     const range = [b.ge, b.le].every((x) => x != null) ? `${b.ge}–${b.le}` : b.ge != null ? `≥ ${b.ge}` : "";
-    input = `<input ${attrs} aria-label="${label}" value="${esc(v)}" size="5" inputmode="decimal" title="${esc(range)}">`;
+    input = html`<input ${attrs} aria-label="${label}" value="${v == null ? "" : String(v)}" size="5" inputmode="decimal" title="${range}">`;
   }
-  return `<label class="param"><span class="plabel">${label}</span> ${input} <span class="unit">${esc(p["unit_" + S.lang])}</span></label>`;
+  return html`<label class="param">${bare ? "" : html`<span class="plabel">${label}</span>`} ${input} <span class="unit">${p["unit_" + S.lang]}</span></label>`;
 }
 
 function priorityCell(rid, p, base, mode) {
@@ -120,13 +98,13 @@ function priorityCell(rid, p, base, mode) {
   const w = Number(current(rid, "weight", base));
   const levels = S.ruleWords?.priority ?? [];
   const hit = levels.find((l) => l[2] === w);
-  const opts = levels.map(([zh, en, x]) => `<option value="${x}" ${hit && hit[2] === x ? "selected" : ""}>${esc(S.lang === "zh" ? zh : en)}（${x}）</option>`);
-  if (!hit) opts.push(`<option value="${w}" selected>${esc(rw("custom"))}（${w}）</option>`);
-  const says = mode === "hard" ? rw("weight_hard") : w === 0 ? rw("weight_none")
-    : rw("weight_says").replace("{w}", w).replace("{n}", String(Math.round((w / 100) * 10) / 10));
-  return `<select data-key="${key}" data-widget="int" aria-label="${esc(p["label_" + S.lang])}">${opts.join("")}</select>
-    <input data-key="${key}" data-widget="int" type="number" min="0" step="1" value="${w}" aria-label="${esc(p["label_" + S.lang])}" class="weight-n">
-    <div class="hint weight-says">${esc(says)}</div>`;
+  const opts = levels.map(([zh, en, x]) => html`<option value="${x}" ${hit && hit[2] === x ? "selected" : ""}>${S.lang === "zh" ? zh : en}（${x}）</option>`);
+  if (!hit) opts.push(html`<option value="${w}" selected>${t("custom")}（${w}）</option>`);
+  const says = mode === "hard" ? t("weight_hard") : w === 0 ? t("weight_none")
+    : t("weight_says").replace("{w}", w).replace("{n}", String(Math.round((w / 100) * 10) / 10));
+  return html`<select data-key="${key}" data-widget="int" aria-label="${p["label_" + S.lang]}">${opts}</select>
+    <input data-key="${key}" data-widget="int" type="number" min="0" step="1" value="${w}" aria-label="${p["label_" + S.lang]}" class="weight-n">
+    <div class="hint weight-says">${says}</div>`;
 }
 
 function renderRules() {
@@ -137,15 +115,15 @@ function renderRules() {
     const weight = r.params.find((p) => p.name === "weight");
     const edited = Object.keys(S.changes).some((k) => k.startsWith(`rules.${r.id}.`));
     const modeNow = current(r.id, "mode", cur.mode);
-    const basis = r.basis?.sentence ? `<details class="basis"><summary>${rw("basis")}</summary><p>${esc(r.basis.sentence)}</p>
-      <p class="hint">${rw("sources")}：${esc(r.basis.sources.join("；"))}</p></details>` : "";
-    return `<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td>
-      <td><span title="${esc(S.lang === "zh" ? "" : r.doc)}">${esc(r["name_" + S.lang])}</span>${basis}</td>
-      <td>${widget(r.id, mode, cur.mode).replace(/<span class="plabel">.*?<\/span>/, "")}</td>
-      <td>${params.map((p) => widget(r.id, p, cur[p.name])).join("")}</td>
+    const basis = r.basis?.sentence ? html`<details class="basis"><summary>${t("basis")}</summary><p>${r.basis.sentence}</p>
+      <p class="hint">${t("sources")}：${r.basis.sources.join("；")}</p></details>` : "";
+    return html`<tr data-rule="${r.id}" class="${edited ? "changed" : ""}"><td>${r.id}</td>
+      <td><span title="${S.lang === "zh" ? "" : r.doc}">${r["name_" + S.lang]}</span>${basis}</td>
+      <td>${widget(r.id, mode, cur.mode, true)}</td>
+      <td>${params.map((p) => widget(r.id, p, cur[p.name]))}</td>
       <td>${priorityCell(r.id, weight, cur.weight, modeNow)}</td></tr>`;
   });
-  $("#rules tbody").innerHTML = rows.join("");
+  render("#rules tbody", rows);
   renderChanges();
 }
 
@@ -160,7 +138,7 @@ function changeWords() {
     let shown = value;
     if (p.widget === "fraction") shown = asFraction(value);
     else if (p.widget === "choice") shown = choiceWord(value);
-    else if (p.widget === "bool") shown = rw(value === "true" ? "yes" : "no");
+    else if (p.widget === "bool") shown = t(value === "true" ? "yes" : "no");
     else if (p.widget === "kinds") {
       try { shown = JSON.parse(value).map((k) => (S.ruleWords?.kinds.find((x) => x[0] === k)?.[S.lang === "zh" ? 1 : 0] ?? k)).join("、"); } catch { /* as typed */ }
     } else if (p.widget === "ranks" || p.widget === "systems") {
@@ -188,25 +166,25 @@ function settingWords(text) {
       const line = (S.roster ?? []).find((r) => r.post_id === p);
       const post = line ? `${line.team_name}${line.title}` : p;
       const who = typeof nameOf === "function" ? nameOf(c) : c;
-      return `${rw("lock_" + lock[1])}：${who} ${rw("holds")} ${post}${why ? `（${rw("why")}：${why}）` : ""}`;
+      return `${t("lock_" + lock[1])}：${who} ${t("holds")} ${post}${why ? `（${t("why")}：${why}）` : ""}`;
     }).join("；");
   }
-  if (key === "locks.keep") return `${rw("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
-  if (key === "weights.change") return rw("close_price").replace("{w}", value);
+  if (key === "locks.keep") return `${t("lock_keep")}：${value.replace(/[[\]"]/g, "")}`;
+  if (key === "weights.change") return t("close_price").replace("{w}", value);
   // the scenario's other settings (solver, weights, fit, date) in words; an engine's name
   // (highs, cpsat) stays as it is
-  if (Object.hasOwn(RE_WORDS[S.lang], key)) return rw(key).replace("{v}", value);
+  if (Object.hasOwn(WORDS, `set.${key}`)) return t(`set.${key}`).replace("{v}", value);
   return text;
 }
 
-const settingsWords = (list) => list.map(settingWords).join("；") || rw("no_changes");
+const settingsWords = (list) => list.map(settingWords).join("；") || t("no_changes");
 
 function renderChanges() {
   const box = $("#changes");
   box.dataset.set = changeList().join("  ");  // the --set form, for tests and the CLI
-  box.textContent = changeWords().join("；") || rw("no_changes");
+  box.textContent = changeWords().join("；") || t("no_changes");
   const undo = $("#undo");
-  if (undo) { undo.disabled = !(S.undo ?? []).length; undo.textContent = rw("undo"); }
+  if (undo) { undo.disabled = !(S.undo ?? []).length; undo.textContent = t("undo"); }
 }
 
 function readWidget(el, rid, name) {
@@ -251,8 +229,8 @@ function onRuleChange(ev) {
     // the weight's select and number show the same value, and its sentence follows
     const row = el.closest("tr");
     const r = S.rules.find((x) => x.id === rid);
-    row.lastElementChild.innerHTML = priorityCell(rid, r.params.find((p) => p.name === "weight"),
-      S.base.rules[rid].weight, current(rid, "mode", S.base.rules[rid].mode));
+    render(row.lastElementChild, priorityCell(rid, r.params.find((p) => p.name === "weight"),
+      S.base.rules[rid].weight, current(rid, "mode", S.base.rules[rid].mode)));
   }
   renderChanges();
   saveState();
@@ -274,16 +252,16 @@ function pushUndo() {
 
 async function undoLast() {
   const last = (S.undo ?? []).pop();
-  if (!last) { $("#solve-msg").textContent = rw("undo_empty"); return; }
+  if (!last) { $("#solve-msg").textContent = t("undo_empty"); return; }
   const what = [];
-  if (JSON.stringify(last.changes) !== JSON.stringify(S.changes)) what.push(rw("undo_rule"));
-  if (JSON.stringify(last.locks) !== JSON.stringify(S.locks)) what.push(rw("undo_lock"));
+  if (JSON.stringify(last.changes) !== JSON.stringify(S.changes)) what.push(t("undo_rule"));
+  if (JSON.stringify(last.locks) !== JSON.stringify(S.locks)) what.push(t("undo_lock"));
   S.changes = last.changes;
   S.locks = last.locks;
   lastUndoKey = null;
   renderRules();
   renderLocks();  // saves the state, the shorter undo list with it
-  $("#solve-msg").textContent = rw("undone") + (what.join("、") || rw("no_changes"));
+  $("#solve-msg").textContent = t("undone") + (what.join("、") || t("no_changes"));
   await validate();
 }
 
@@ -294,3 +272,14 @@ document.addEventListener("keydown", (ev) => {
     undoLast();
   }
 });
+
+// --- saving the edits as a scenario --------------------------------------------------
+async function saveScenario() {
+  const res = await call("POST", "/api/v1/scenarios", { name: $("#save-name").value, base: S.scenario, set: changeList() });
+  $("#save-msg").textContent = `${t("saved")}: ${res.label ?? res.name}`;
+}
+
+$("#rules").addEventListener("change", onRuleChange);
+$("#rules").addEventListener("input", onRuleChange);
+$("#save").addEventListener("click", guard("#save-msg", saveScenario));
+$("#undo").addEventListener("click", guard("#solve-msg", undoLast));
