@@ -55,7 +55,14 @@ def test_a_result_cut_short_says_so_in_both_languages(monkeypatch):
     data, sc = _conflict()
     whole = solve_result(sc, data, progress=False)
     assert "explain_cut_short" not in whole.summary and whole.summary["relaxations"]
-    monkeypatch.setattr(proposing, "_explain_until", lambda sc: time.perf_counter())
+    # the explanation's deadline already passed when it starts: the core search and
+    # the relaxations are each handed "now" as their deadline
+    verify, core = proposing.verify, proposing.explain_infeasibility
+    monkeypatch.setattr(proposing, "verify",
+                        lambda data, trials, until: verify(data, trials, time.perf_counter()))
+    monkeypatch.setattr(proposing, "explain_infeasibility",
+                        lambda data, sc, facts, until: core(data, sc, facts,
+                                                            until=time.perf_counter()))
     result = solve_result(sc, data, progress=False)
     assert result.status is Status.INFEASIBLE and result.roster is None
     assert result.summary["explain_cut_short"] == {"seconds": sc.solver.time_limit}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -487,12 +488,12 @@ def test_a_later_year_opens_the_posts_its_pool_cannot_fill_together():
     short = unmatched_posts(data, facts, pairs)
     assert len(short) == 1
     model = {"rule": "hard rules", "where": "model", "detail": "no roster keeps every hard rule"}
-    result = Result({"status": "infeasible", "conflicts": [model]}, data=data, facts=facts,
-                    pairs=pairs)
-    assert unfillable(result) == [data.posts["post_id"].iat[short[0]]]
+    result = Result({"status": "infeasible", "conflicts": [model]}, data=data)
+    behind = SimpleNamespace(data=data, facts=facts, pairs=pairs)  # the year's proposal
+    assert unfillable(result, behind) == [data.posts["post_id"].iat[short[0]]]
     lock = {"rule": "R-EL2", "where": "must X->P1", "detail": "the lock breaks a hard rule"}
     assert unfillable(replace(result, summary={"status": "infeasible",
-                                               "conflicts": [model, lock]})) == []
+                                               "conflicts": [model, lock]}), behind) == []
 
 
 def test_a_later_year_the_pool_does_not_explain_is_explained_and_stops_the_plan():

@@ -99,7 +99,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     conflicts = prechecks(data, sc, facts, pairs)
     if conflicts:
         relax, cut_short = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]),
-                                   _explain_until(sc)) if explain else ([], False))
+                                   time.perf_counter() + sc.solver.time_limit)
+                             if explain else ([], False))
         return Proposal(sc, data, facts, pairs, None, conflicts,
                         times | {"build": 0.0, "solve": 0.0}, relax, explain_cut_short=cut_short)
     t0 = time.perf_counter()
@@ -122,7 +123,9 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             t0 = time.perf_counter()
             if show is not None:  # the progress line says what the next seconds do
                 show("infeasibility", 0.0, math.nan, math.nan)
-            until = _explain_until(sc)
+            # explaining stops at the solve's own time limit after it starts, for the
+            # core and the relaxations together (`placement.explain.infeasible`)
+            until = time.perf_counter() + sc.solver.time_limit
             report = explain_infeasibility(data, sc, facts, until=until)
             conflicts = report["conflicts"] or conflicts
             relax, cut = verify(data, report["trials"], until)
@@ -130,13 +133,6 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             times["explain"] = round(time.perf_counter() - t0, 3)
     return Proposal(sc, data, facts, pairs, outcome, conflicts, times, relax, start_from, pl,
                     explain_cut_short=cut_short)
-
-
-def _explain_until(sc: Scenario) -> float:
-    """When explaining an infeasible scenario stops (a `time.perf_counter()` instant):
-    the solve's own time limit after it starts, for the core and the relaxations
-    together (`placement.explain.infeasible`)."""
-    return time.perf_counter() + sc.solver.time_limit
 
 
 def verify(data: DataSet, trials: list[Relaxation],

@@ -121,7 +121,7 @@ def solve_result(
             said["explain_cut_short"] = {"seconds": sc.solver.time_limit}
         summary |= ({"status": "infeasible"} | said | {"times": times} if prop.outcome is None
                     else {"times": times} | said)  # the keys in summary.json's order
-        return Result(summary, scenario=sc, data=data, facts=prop.facts, pairs=prop.pairs)
+        return Result(summary, scenario=sc, data=data)
     t0 = time.perf_counter()
     chosen = prop.outcome.chosen
     report = check_roster(sc, data, roster)

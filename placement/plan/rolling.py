@@ -45,6 +45,7 @@ from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs, held_to_stay
 from placement.eligibility.prechecks import unmatched_posts
 from placement.meaning import cadre_rules, causes, term
+from placement.pipeline.propose import Proposal
 from placement.pipeline.run import solve_result
 from placement.plan import dataset_files
 from placement.plan.advance import LEFT, advance, leave_now
@@ -163,7 +164,7 @@ def due_targets(sc: Scenario, data: DataSet, result: Result | None = None) -> pd
     return names[names != ""].str.lstrip(";")
 
 
-def unfillable(result: Result) -> list[str]:
+def unfillable(result: Result, prop: Proposal | None = None) -> list[str]:
     """The posts of a year with no roster that its pool cannot fill, when that is all
     that is known against it: every conflict is "no cadre may take this post", too few
     cadres of a rank, or the model's own "no roster keeps every hard rule"; then the
@@ -175,7 +176,8 @@ def unfillable(result: Result) -> list[str]:
     (the province, year 2); the plan leaves such a post open that year, to be filled
     from outside the pool (上级调配, `filled_by = above`), instead of stopping the term.
     Year 1 is never opened: there the conflict is the planner's answer, as in
-    `placement solve`."""
+    `placement solve`. `prop`: the proposal behind `result` (`solve_result`'s
+    `on_proposal`), whose eligible pairs the matching reads."""
     if result.roster is not None:
         return []
     conflicts = result.summary.get("conflicts") or []
@@ -183,9 +185,9 @@ def unfillable(result: Result) -> list[str]:
                             for c in conflicts):
         return []
     posts = {c["where"] for c in conflicts if c.get("detail") == POOL_SHORT[0]}
-    if result.pairs is not None:
-        short = unmatched_posts(result.data, result.facts, result.pairs)
-        posts |= set(result.data.posts["post_id"].to_numpy(dtype=object)[short].tolist())
+    if prop is not None:
+        short = unmatched_posts(prop.data, prop.facts, prop.pairs)
+        posts |= set(prop.data.posts["post_id"].to_numpy(dtype=object)[short].tolist())
     return sorted(posts)
 
 
@@ -235,12 +237,13 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
         else:
             data_k = _as_read(state, read)
         # A later year is explained only once no post is left to open (`unfillable`).
+        proposals: list[Proposal] = []  # behind each solve: its eligible pairs (`unfillable`)
         result = solve_result(sc_k, data_k, progress=progress, cancel=cancel,
-                              explain_none=index == 1)
+                              explain_none=index == 1, on_proposal=proposals.append)
         opened: list[str] = []
         rounds = 0
         while index > 1 and rounds < OPEN_ROUNDS:
-            more = unfillable(result)  # left open this year: filled from outside the pool
+            more = unfillable(result, proposals[-1])  # left open: filled from outside the pool
             if not more:
                 break
             rounds += 1
@@ -250,7 +253,7 @@ def plan(sc: Scenario, data: DataSet, years: int = 5, leaves: Mapping[str, int] 
             tables = dataset_files.as_text(state)
             data_k = _as_read(state, read)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel,
-                                  explain_none=False)
+                                  explain_none=False, on_proposal=proposals.append)
         if result.roster is None and index > 1 and result.summary.get("status") == "infeasible":
             # the year's answer: why it has no roster (bounded by the solve's time limit)
             result = solve_result(sc_k, data_k, progress=progress, cancel=cancel)
