@@ -573,7 +573,9 @@ class Search:
         fraction of the MIP's presolve, set-up and root LP (docs/solver.md, "Timings
         behind the code").
         The LP is kept: after `retarget` it restarts from its optimal basis (a what-if
-        that moves a weight). Exact: the rounded values are checked against every row
+        that moves a weight). A fractional LP optimum is tried by the fixed rounding
+        and, when that falls short of the bound, by the LP's reduced costs
+        (`_within_gap`). Exact: the rounded values are checked against every row
         (integer coefficients, so the check is exact) before they are taken."""
         m = self.raw
         self._incumbent = None
