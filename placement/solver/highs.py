@@ -649,7 +649,9 @@ class Search:
         whose reduced cost exceeds the incumbent's gap to that bound stays there in
         every roster at least as good as the incumbent, so the MIP over the other
         columns, the incumbent its start, has the whole MIP's optimum: proven. None
-        when that small MIP is not solved to optimality or its answer breaks a row.
+        when that small MIP is not solved to optimality or its answer breaks a row, or
+        when the reduced costs fix fewer than half the columns (the small MIP would be
+        about the whole one, its time spent twice should it not finish).
 
         Why: the fixed rounding's roster is often the optimum the LP's bound cannot
         prove (a tie-broken what-if: the price list's R-TC11 step on Linfen, its roster
@@ -680,6 +682,8 @@ class Search:
                 and np.all(incumbent[high] == m.upper[high])):
             return None
         free = np.flatnonzero(~(low | high))
+        if len(free) > m.num_vars // 2:  # a gap too wide: the whole MIP searches as well
+            return None
         h = highs_model(restricted(m, free, incumbent),
                         OPTIONS | {"time_limit": max(self.time_limit, 0.01),
                                    "mip_rel_gap": 0.0, "mip_allow_restart": False})
