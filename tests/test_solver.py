@@ -231,12 +231,19 @@ def _knapsack(capacity: float) -> MipArrays:
                      offset=0.0, scale=1.0)
 
 
-def test_an_integral_lp_optimum_answers_and_a_fractional_one_falls_back_to_the_mip():
+def test_an_integral_lp_optimum_answers_and_a_fractional_one_falls_back_to_the_mip(
+        monkeypatch):
     """Capacity 3: the LP fills c then a (weights 1 + 2 = 3, value 3 + 5 = 8), integral,
     so it is the MIP's optimum, proven, with no search. Capacity 4: the LP adds b = 1/3
-    (8 + 4/3); the MIP is searched and finds a, c (8; b, c is 7, a with b is over)."""
+    (8 + 4/3); the fixed rounding finds a, c (8; b, c is 7, a with b is over), short of
+    the bound, and the reduced costs (a's 7/3, c's 5/3, above the gap of 4/3) keep a
+    and c at 1 in any roster as good: the small MIP over b proves it. Without that,
+    the MIP is searched and finds the same."""
     integral = Search(_knapsack(3.0), 10)
     assert integral._relaxation() is not None
+    within = Search(_knapsack(4.0), 10)._relaxation()
+    assert (within.objective, within.proven, list(within.values)) == (-8.0, True, [1, 0, 1])
+    monkeypatch.setattr(Search, "_within_gap", lambda *_: None)
     fractional = Search(_knapsack(4.0), 10)
     assert fractional._relaxation() is None
     # The LP's time comes off the MIP's limit when the MIP must search after it.
@@ -405,6 +412,45 @@ def test_the_restricted_mip_is_the_mip_with_the_other_columns_fixed():
                 whole.getInfo().objective_function_value)
         seen.add(status)
     assert seen == {"kOptimal", "kInfeasible"}
+
+
+def test_the_reduced_cost_search_finds_the_mips_own_optimum():
+    """`Search._within_gap`: seeded random MIPs whose LP is fractional, each given as
+    incumbent a roster found by a plain search (its optimum, or one stopped early);
+    wherever the reduced-cost search answers, its roster holds every row and its
+    objective is the plain search's proven optimum (it fixes no column an optimum
+    needs elsewhere)."""
+    from placement.solver.highs import rows_hold
+
+    rng = np.random.default_rng(30)
+    answered = 0
+    for k in range(40):
+        n, rows = 14, 6
+        dense = rng.integers(0, 4, size=(rows, n)) * (rng.random((rows, n)) < 0.6)
+        starts = np.concatenate([[0], np.cumsum((dense != 0).sum(axis=1))]).astype(np.int32)
+        index = np.concatenate([np.flatnonzero(r) for r in dense]).astype(np.int32)
+        m = MipArrays(cost=-rng.integers(1, 9, n).astype(float), lower=np.zeros(n),
+                      upper=np.where(rng.random(n) < 0.3, 3.0, 1.0), starts=starts,
+                      index=index, value=dense[dense != 0].astype(float),
+                      row_lower=np.full(rows, -np.inf),
+                      row_upper=rng.integers(3, 9, rows).astype(float),
+                      offset=2.0, scale=1.0)
+        plain = Search(m, 10, lp_first=False).run()
+        assert plain.proven
+        search = Search(m, 10)
+        lp = search._lp_instance()
+        lp.run()
+        x = np.asarray(lp.getSolution().col_value)
+        if np.all(np.abs(x - np.rint(x)) < 1e-9):
+            continue
+        incumbent = plain.values.astype(float) if k % 2 else np.zeros(n)  # 0 is feasible
+        out = search._within_gap(x, incumbent)
+        if out is None:
+            continue
+        answered += 1
+        assert rows_hold(m, out)
+        assert float(m.cost @ out + m.offset) == pytest.approx(plain.objective)
+    assert answered >= 10
 
 
 def test_neighbours_frees_the_short_rows_of_the_free_columns(monkeypatch):
