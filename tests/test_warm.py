@@ -329,3 +329,27 @@ def test_the_api_opens_a_session(session):
     assert isinstance(opened, Session)
     assert opened.base.outcome.objective == session.base.outcome.objective
     assert api.check(session.sc, session.data, opened.what_if("weights.move=50").roster).ok
+
+
+def test_a_session_inherits_the_stages_another_proposal_leaves(session):
+    """A session of the scenario with other settings (the workbench's what-if run),
+    opened from the session's proposal, takes its model (weights), its pairs (a team
+    rule, a lock added) or nothing (a pair rule), and solves as cold: the very roster
+    `api.solve` gives, checked."""
+    from placement import api
+
+    base, data = session.base, session.data
+    line = base.roster.query("change != 'stay'").iloc[0]
+    forbid = f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]'
+    for setting, taken in (("weights.move=200", "model"), ("rules.R-TC10.mode=off",
+                           "eligibility"), (forbid, "eligibility"),
+                           ("rules.R-EL9.max_steps=2", "")):
+        sc = override_scenario(session.sc, [setting])
+        opened = Session(sc, data, lazy=True)
+        assert opened.inherit([base]) == taken, setting
+        eligible, _ = opened.inherited()
+        assert (eligible is not None and eligible[0] is base.facts) == bool(taken), setting
+        warm, cold = api.solve_in(opened), api.solve(sc, data)
+        pd.testing.assert_frame_equal(warm.roster, cold.roster)
+        assert warm.summary["check"]["ok"], setting
+        assert opened.inherited() == (None, None)  # its own proposal now
