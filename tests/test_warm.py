@@ -302,6 +302,23 @@ def test_retarget_changes_the_kept_model_in_place():
     assert not search.retarget(other)  # another nonzero pattern: not in place
 
 
+def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
+    """A weight moved keeps the LP's basis primal feasible: its LP goes on with the
+    primal simplex; a bound or a row bound moved goes back to the dual. Each answer a
+    fresh search's."""
+    from placement.solver.highs import DUAL, PRIMAL
+
+    search = Search(_tiny([-5, -4, -3], [1, 1, 1], 2.0), 10)
+    search.run()
+    for model, strategy in ((_tiny([-5, -6, -3], [1, 1, 1], 2.0), PRIMAL),
+                            (_tiny([-5, -6, -3], [1, 1, 1], 3.0), DUAL),
+                            (_tiny([-1, -6, -3], [1, 1, 1], 3.0), PRIMAL),
+                            (_tiny([-1, -6, -3], [1, 0, 1], 3.0), DUAL)):
+        assert search.retarget(model)
+        assert search._lp.getOptionValue("simplex_strategy")[1] == strategy
+        assert search.run().objective == Search(model, 10).run().objective
+
+
 def test_kept_answers_are_dropped_by_bytes_least_recently_used_first(monkeypatch):
     """Room for two tiny MIPs' arrays: a third drops the least recently used, and an
     answer looked up again becomes the most recent."""

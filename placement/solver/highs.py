@@ -42,6 +42,8 @@ FIXED_ROUNDING_MAX = 500
 # The longest row whose columns `neighbours` frees with a fractional one it holds: a
 # post's candidates and a cadre's posts, not a city's age or count rows.
 SHORT_ROW = 64
+# HiGHS's `simplex_strategy` values: the dual simplex (its default) and the primal.
+DUAL, PRIMAL = 1, 4
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
@@ -366,6 +368,12 @@ def _same_structure(a: MipArrays, b: MipArrays) -> bool:
             and np.array_equal(a.starts, b.starts) and np.array_equal(a.index, b.index))
 
 
+def _costs_only(a: MipArrays, b: MipArrays) -> bool:
+    """`a` and `b` (same structure) differ in their costs (and offset) only."""
+    return all(np.array_equal(getattr(a, f), getattr(b, f))
+               for f in ("lower", "upper", "row_lower", "row_upper", "value"))
+
+
 def _change(h, old: MipArrays, g: MipArrays) -> None:
     """Make the HiGHS model `h`, holding `old`, hold `g` (same structure): only the
     changed costs, bounds, row bounds, coefficients and offset are handed over."""
@@ -493,6 +501,12 @@ class Search:
         _change(self.h, self.m, g)
         if self._lp is not None:  # the LP keeps its basis: the next run starts from it
             _change(self._lp, self.raw, m)
+            # Costs only (a weight): the kept basis stays primal feasible, so the primal
+            # simplex goes on from it; the dual simplex (HiGHS's default) first had to
+            # repair the lost dual feasibility. Linfen, weights.move=200 after the
+            # proposal: 215 iterations, 0.07 s, against 1,384 and 0.22 s.
+            self._lp.setOptionValue("simplex_strategy",
+                                    PRIMAL if _costs_only(self.raw, m) else DUAL)
         self.m, self.raw, self.stopped = g, m, False
         return True
 
