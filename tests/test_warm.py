@@ -370,3 +370,30 @@ def test_a_session_inherits_the_stages_another_proposal_leaves(session):
         pd.testing.assert_frame_equal(warm.roster, cold.roster)
         assert warm.summary["check"]["ok"], setting
         assert opened.inherited() == (None, None)  # its own proposal now
+
+
+def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch):
+    """Weights alone solve the proposal's model again (`built`): after the first such
+    what-if only the objective is read, the arrays equal to those read whole; a new
+    model is read whole. Each answer the cold one's."""
+    from placement.solver import highs, warm
+
+    real, seen = highs.mip_arrays, []
+
+    def spy(proto, rows=None):
+        m = real(proto, rows)
+        seen.append(rows is not None)
+        if rows is not None:
+            assert warm.same_arrays(m, real(proto))
+        return m
+
+    monkeypatch.setattr(warm, "mip_arrays", spy)
+    sc, data = session.sc, session.data
+    for setting, objective_only in (("weights.move=7", None), ("weights.fit=3", True),
+                                    ("weights.move=150", True),
+                                    ("rules.R-TC10.mode=off", False)):
+        got = session.what_if(setting)
+        if objective_only is not None:
+            assert seen[-1] is objective_only, setting
+        cold = propose(override_scenario(sc, [setting]), data, explain=False)
+        assert got.outcome.objective == cold.outcome.objective, setting

@@ -27,7 +27,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat import cp_model_pb2
@@ -97,8 +97,12 @@ def _bounds(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def mip_arrays(proto) -> MipArrays:
+def mip_arrays(proto, rows: MipArrays | None = None) -> MipArrays:
     """The proto's model as `MipArrays`. A negated literal -(i+1) reads 1 - x_i.
+    `rows`: the arrays of a proto with the same variables and constraints (a copy of
+    the model it was read from, another objective set): only the objective is read, when
+    the counts of variables and constraints agree (a lexicographic level held adds a
+    row: read whole).
 
     Read from the proto's bytes as a Python (upb) message, with one pass over the
     constraints that only collects their lists, and numpy for the rest. Why: every field
@@ -108,11 +112,13 @@ def mip_arrays(proto) -> MipArrays:
     (tests/test_build_bulk.py)."""
     q = _message(proto)
     n = len(q.variables)
+    obj = q.objective
+    if rows is not None and rows.num_vars == n and len(rows.row_lower) == len(q.constraints):
+        return replace(rows, cost=_cost(obj, n), offset=float(obj.offset),
+                       scale=float(obj.scaling_factor or 1.0))
     lower = np.fromiter((v.domain[0] for v in q.variables), np.int64, n)
     upper = np.fromiter((v.domain[-1] for v in q.variables), np.int64, n)
-    cost = np.zeros(n)
-    obj = q.objective
-    np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
+    cost = _cost(obj, n)
     kinds, lengths, lin_lo, lin_hi = [], [], [], []
     items, coeffs = array.array("q"), array.array("q")  # no Python list to convert
     for ct in q.constraints:
@@ -170,6 +176,13 @@ def mip_arrays(proto) -> MipArrays:
         scale=float(obj.scaling_factor or 1.0),
         groups=_disjoint(groups, n),
     )
+
+
+def _cost(obj, n: int) -> np.ndarray:
+    """The objective's cost of each of the `n` columns."""
+    cost = np.zeros(n)
+    np.add.at(cost, np.array(obj.vars, dtype=np.int64), np.array(obj.coeffs, dtype=float))
+    return cost
 
 
 # The bounds of each literal row kind before its negated literals shift them.

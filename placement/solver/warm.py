@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields
@@ -171,15 +172,26 @@ class WarmMip:
         # only when needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: tuple | None = None
+        # The last solve's model (weakly: `solve`'s `rows_of`) and its arrays.
+        self._rows: tuple | None = None
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
-              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> HighsAnswer:
+              pairs: tuple[np.ndarray, np.ndarray] | None = None,
+              rows_of: object | None = None) -> HighsAnswer:
         """`pairs`: the model's pair columns and an id per pair (its cadre and post),
         by which a whole model searched anew takes the last one's basis
-        (`placement.solver.basis.column_keys`)."""
+        (`placement.solver.basis.column_keys`). `rows_of`: the model `proto` is a copy
+        of, with its objective set (`placement.solver.solve`): when the last solve's was
+        the same model (a what-if of weights only solves the proposal's model again),
+        only the objective is read (`mip_arrays`'s `rows`; reading Linfen's 25k
+        variables and 1.5k constraints took 0.06-0.08 s of a 0.25 s what-if)."""
         with self._busy:
-            return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
+            last = self._rows
+            same = last[1] if rows_of is not None and last and last[0]() is rows_of else None
+            m = mip_arrays(proto, same)
+            self._rows = (weakref.ref(rows_of), m) if rows_of is not None else None
+            return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs)
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
