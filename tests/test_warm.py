@@ -304,8 +304,9 @@ def test_retarget_changes_the_kept_model_in_place():
 
 def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
     """A weight moved keeps the LP's basis primal feasible: its LP goes on with the
-    primal simplex; a bound or a row bound moved goes back to the dual. Each answer a
-    fresh search's."""
+    primal simplex; a bound or a row bound moved goes back to the dual, unless an
+    earlier LP had these very bounds and rows (its optimal basis is set, then the
+    primal). Each answer a fresh search's."""
     from placement.solver.highs import DUAL, PRIMAL
 
     search = Search(_tiny([-5, -4, -3], [1, 1, 1], 2.0), 10)
@@ -313,7 +314,8 @@ def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
     for model, strategy in ((_tiny([-5, -6, -3], [1, 1, 1], 2.0), PRIMAL),
                             (_tiny([-5, -6, -3], [1, 1, 1], 3.0), DUAL),
                             (_tiny([-1, -6, -3], [1, 1, 1], 3.0), PRIMAL),
-                            (_tiny([-1, -6, -3], [1, 0, 1], 3.0), DUAL)):
+                            (_tiny([-1, -6, -3], [1, 0, 1], 3.0), DUAL),
+                            (_tiny([-2, -6, -3], [1, 1, 1], 2.0), PRIMAL)):  # the first's
         assert search.retarget(model)
         assert search._lp.getOptionValue("simplex_strategy")[1] == strategy
         assert search.run().objective == Search(model, 10).run().objective

@@ -54,6 +54,7 @@ from placement.solver.status import Status
 # 3 MiB). A count of 64 held only two province what-ifs, so the bench's "asked again",
 # six questions later, was searched again (docs/solver.md, "Timings behind the code").
 MEMO_BYTES = 256 << 20
+ROWS_KEPT = 4  # models whose arrays are kept for a solve of the same model (`solve`)
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
 
@@ -172,8 +173,8 @@ class WarmMip:
         # only when needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: tuple | None = None
-        # The last solve's model (weakly: `solve`'s `rows_of`) and its arrays.
-        self._rows: tuple | None = None
+        # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
+        self._rows: OrderedDict[int, tuple] = OrderedDict()
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
@@ -182,15 +183,20 @@ class WarmMip:
         """`pairs`: the model's pair columns and an id per pair (its cadre and post),
         by which a whole model searched anew takes the last one's basis
         (`placement.solver.basis.column_keys`). `rows_of`: the model `proto` is a copy
-        of, with its objective set (`placement.solver.solve`): when the last solve's was
-        the same model (a what-if of weights only solves the proposal's model again),
-        only the objective is read (`mip_arrays`'s `rows`; reading Linfen's 25k
-        variables and 1.5k constraints took 0.06-0.08 s of a 0.25 s what-if)."""
+        of, with its objective set (`placement.solver.solve`): when one of the last
+        `ROWS_KEPT` solves' was the same model (a what-if of weights only solves the
+        proposal's model again), only the objective is read (`mip_arrays`'s `rows`;
+        reading Linfen's 25k variables and 1.5k constraints took 0.06-0.08 s of a
+        0.25 s what-if)."""
         with self._busy:
-            last = self._rows
-            same = last[1] if rows_of is not None and last and last[0]() is rows_of else None
+            kept = self._rows.get(id(rows_of)) if rows_of is not None else None
+            same = kept[1] if kept is not None and kept[0]() is rows_of else None
             m = mip_arrays(proto, same)
-            self._rows = (weakref.ref(rows_of), m) if rows_of is not None else None
+            if rows_of is not None:
+                self._rows[id(rows_of)] = (weakref.ref(rows_of), m)
+                self._rows.move_to_end(id(rows_of))
+                while len(self._rows) > ROWS_KEPT:
+                    self._rows.popitem(last=False)
             return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs)
 
