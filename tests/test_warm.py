@@ -399,3 +399,17 @@ def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch
             assert seen[-1] is objective_only, setting
         cold = propose(override_scenario(sc, [setting]), data, explain=False)
         assert got.outcome.objective == cold.outcome.objective, setting
+
+
+def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():
+    """Of the whole models' bases kept, the one of the model nearest in rows and columns,
+    the latest of equals (a forbid after a rule switched off starts from the basis of
+    the proposal's shape, not the last one's)."""
+    from placement.solver.warm import _nearest
+
+    same = _tiny([-5, -4, -3], [1, 1, 1], 2.0)
+    fewer = MipArrays(**{**same.__dict__, "starts": np.array([0, 3], np.int32),
+                         "row_lower": np.array([-np.inf]), "row_upper": np.array([2.0])})
+    kept = [(same, "a"), (same, "b"), (fewer, "c")]
+    assert _nearest(kept, same)[1] == "b"
+    assert _nearest(kept, fewer)[1] == "c"

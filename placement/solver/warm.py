@@ -54,6 +54,7 @@ from placement.solver.status import Status
 # 3 MiB). A count of 64 held only two province what-ifs, so the bench's "asked again",
 # six questions later, was searched again (docs/solver.md, "Timings behind the code").
 MEMO_BYTES = 256 << 20
+CARRIED = 3  # whole models' LP bases kept to carry to a model searched anew
 ROWS_KEPT = 4  # models whose arrays are kept for a solve of the same model (`solve`)
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
@@ -115,6 +116,15 @@ def _names(proto, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[str]:
     return names
 
 
+def _nearest(kept: list[tuple], m: MipArrays) -> tuple:
+    """Of the kept whole models' bases, the one of the model nearest `m` in shape (the
+    fewest rows and columns apart), the latest of those."""
+    def apart(k):
+        old = k[0]
+        return abs(len(old.row_lower) - len(m.row_lower)) + abs(old.num_vars - m.num_vars)
+    return min(reversed(kept), key=apart)
+
+
 class _Run:
     """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
     `stop`, `run`, `stopped`): either a kept optimal answer, or a search whose answer is
@@ -172,7 +182,7 @@ class WarmMip:
         # The last whole model's LP basis (model, names, pair ids, HiGHS's basis, read into statuses
         # only when needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
-        self._basis: tuple | None = None
+        self._basis: list[tuple] = []
         # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
         self._rows: OrderedDict[int, tuple] = OrderedDict()
 
@@ -256,8 +266,8 @@ class WarmMip:
             what = "updated"
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
-            if names is not None and self._basis is not None:
-                old, old_names, old_pairs, basis = self._basis
+            if names is not None and self._basis:
+                old, old_names, old_pairs, basis = _nearest(self._basis, sub)
                 search.lp_start(*carried(old, old_names(), *statuses(basis), sub, names(),
                                          old_pairs, pairs))
         with self._lock:
@@ -270,7 +280,8 @@ class WarmMip:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
-                self._basis = (sub, names, pairs, basis)
+                self._basis.append((sub, names, pairs, basis))
+                del self._basis[:-CARRIED]
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)
