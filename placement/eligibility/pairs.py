@@ -163,7 +163,10 @@ def exchange_scope(data: DataSet, facts: Facts, cadre: np.ndarray, post: np.ndar
     team = facts.p_team[post]
     t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
     t_region = data.teams["region"].to_numpy(dtype=object)[team]
-    free = np.isin(work, list(unlimited)) | ~np.isin(work, cand["region"].to_numpy(object))
+    # Read per cadre, by hash (`np.isin` on object arrays of a pair each compared
+    # strings by sorting: 92 of scale60's 93 s of eligibility, 4.7 million pairs).
+    region = cad["region"]
+    free = (region.isin(unlimited) | ~region.isin(set(cand["region"]))).to_numpy(bool)[cadre]
     return (free | pd.MultiIndex.from_arrays([work, t_id]).isin(reach)
             | pd.MultiIndex.from_arrays([work, t_region]).isin(reach))
 
