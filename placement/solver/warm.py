@@ -22,8 +22,10 @@ Every answer is a full HiGHS answer of the model asked: proven optima equal the 
 solve's objective (tests/test_warm.py compares them and checks each roster with the
 independent checker). Each search first solves the LP relaxation (`Search.run`: an
 integral LP optimum is the answer, proven), and that LP starts from a kept basis: the
-instance's own after an in-place change, or, for a whole model searched anew, the last
-whole model's basis carried over by names and row content (`placement.solver.basis`).
+instance's own after an in-place change (or, when its rows and bounds were solved
+before, that LP's optimal basis: `Search.retarget`), or, for a whole model searched anew,
+the basis of the nearest of the last whole models (`_nearest`) carried over by names and
+row content (`placement.solver.basis`).
 What it does not do,
 measured (docs/solver.md): HiGHS 1.12's MIP solver does not start its root LP from a
 kept basis, so a block whose LP is fractional is presolved and its root LP solved from
