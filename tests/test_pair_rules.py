@@ -304,3 +304,24 @@ def test_no_pairs_no_breaks(rule_id):
     empty = np.array([], dtype=np.int64)
     ctx = pair_context(data, scenario({rule_id: {}}), facts, empty, empty, empty.astype(bool))
     assert PAIR_RULES[rule_id](ctx).shape == (0,)
+
+
+def test_exchange_stays_within_the_nominations_of_the_cadres_region():
+    """S1 works in R1, whose candidate is nominated for T2 only: T2's post, not T1's; S2
+    in R2, whose candidate is nominated without a limit: anywhere; S3 in R3, with no
+    candidate: anywhere."""
+    from placement.eligibility.pairs import exchange_scope
+
+    teams = [{"team_id": t, "region": r} for t, r in (("T1", "R1"), ("T2", "R2"),
+                                                      ("T3", "R3"))]
+    posts = [{"post_id": f"P{k}", "team_id": f"T{k}"} for k in (1, 2, 3)]
+    cadres = [{"cadre_id": "S1", "region": "R1", "candidate": False},
+              {"cadre_id": "S2", "region": "R2", "candidate": False},
+              {"cadre_id": "S3", "region": "R3", "candidate": False},
+              {"cadre_id": "C1", "region": "R1", "nominated_for": ("T2",)},
+              {"cadre_id": "C2", "region": "R2"}]
+    data = make_dataset(teams, posts, cadres, reference_date=REF)
+    facts = compute_facts(data, REF)
+    cadre, post = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 0, 2, 0])
+    assert exchange_scope(data, facts, cadre, post).tolist() == [False, True, True, True,
+                                                                 True]

@@ -303,6 +303,25 @@ def test_retarget_changes_the_kept_model_in_place():
     assert not search.retarget(other)  # another nonzero pattern: not in place
 
 
+def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
+    """A weight moved keeps the LP's basis primal feasible: its LP goes on with the
+    primal simplex; a bound or a row bound moved goes back to the dual, unless an
+    earlier LP had these very bounds and rows (its optimal basis is set, then the
+    primal). Each answer a fresh search's."""
+    from placement.solver.highs import DUAL, PRIMAL
+
+    search = Search(_tiny([-5, -4, -3], [1, 1, 1], 2.0), 10)
+    search.run()
+    for model, strategy in ((_tiny([-5, -6, -3], [1, 1, 1], 2.0), PRIMAL),
+                            (_tiny([-5, -6, -3], [1, 1, 1], 3.0), DUAL),
+                            (_tiny([-1, -6, -3], [1, 1, 1], 3.0), PRIMAL),
+                            (_tiny([-1, -6, -3], [1, 0, 1], 3.0), DUAL),
+                            (_tiny([-2, -6, -3], [1, 1, 1], 2.0), PRIMAL)):  # the first's
+        assert search.retarget(model)
+        assert search._lp.getOptionValue("simplex_strategy")[1] == strategy
+        assert search.run().objective == Search(model, 10).run().objective
+
+
 def test_kept_answers_are_dropped_by_bytes_least_recently_used_first(monkeypatch):
     """Room for two tiny MIPs' arrays: a third drops the least recently used, and an
     answer looked up again becomes the most recent."""
@@ -330,3 +349,68 @@ def test_the_api_opens_a_session(session):
     assert isinstance(opened, Session)
     assert opened.base.outcome.objective == session.base.outcome.objective
     assert api.check(session.sc, session.data, opened.what_if("weights.move=50").roster).ok
+
+
+def test_a_session_inherits_the_stages_another_proposal_leaves(session):
+    """A session of the scenario with other settings (the workbench's what-if run),
+    opened from the session's proposal, takes its model (weights), its pairs (a team
+    rule, a lock added) or nothing (a pair rule), and solves as cold: the very roster
+    `api.solve` gives, checked."""
+    from placement import api
+
+    base, data = session.base, session.data
+    line = base.roster.query("change != 'stay'").iloc[0]
+    forbid = f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]'
+    for setting, taken in (("weights.move=200", "model"), ("rules.R-TC10.mode=off",
+                           "eligibility"), (forbid, "eligibility"),
+                           ("rules.R-EL9.max_steps=2", "")):
+        sc = override_scenario(session.sc, [setting])
+        opened = Session(sc, data, lazy=True)
+        assert opened.inherit([base]) == taken, setting
+        eligible, _ = opened.inherited()
+        assert (eligible is not None and eligible[0] is base.facts) == bool(taken), setting
+        warm, cold = api.solve_in(opened), api.solve(sc, data)
+        pd.testing.assert_frame_equal(warm.roster, cold.roster)
+        assert warm.summary["check"]["ok"], setting
+        assert opened.inherited() == (None, None)  # its own proposal now
+
+
+def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch):
+    """Weights alone solve the proposal's model again (`built`): after the first such
+    what-if only the objective is read, the arrays equal to those read whole; a new
+    model is read whole. Each answer the cold one's."""
+    from placement.solver import highs, warm
+
+    real, seen = highs.mip_arrays, []
+
+    def spy(proto, rows=None):
+        m = real(proto, rows)
+        seen.append(rows is not None)
+        if rows is not None:
+            assert warm.same_arrays(m, real(proto))
+        return m
+
+    monkeypatch.setattr(warm, "mip_arrays", spy)
+    sc, data = session.sc, session.data
+    for setting, objective_only in (("weights.move=7", None), ("weights.fit=3", True),
+                                    ("weights.move=150", True),
+                                    ("rules.R-TC10.mode=off", False)):
+        got = session.what_if(setting)
+        if objective_only is not None:
+            assert seen[-1] is objective_only, setting
+        cold = propose(override_scenario(sc, [setting]), data, explain=False)
+        assert got.outcome.objective == cold.outcome.objective, setting
+
+
+def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():
+    """Of the whole models' bases kept, the one of the model nearest in rows and columns,
+    the latest of equals (a forbid after a rule switched off starts from the basis of
+    the proposal's shape, not the last one's)."""
+    from placement.solver.warm import _nearest
+
+    same = _tiny([-5, -4, -3], [1, 1, 1], 2.0)
+    fewer = MipArrays(**{**same.__dict__, "starts": np.array([0, 3], np.int32),
+                         "row_lower": np.array([-np.inf]), "row_upper": np.array([2.0])})
+    kept = [(same, "a"), (same, "b"), (fewer, "c")]
+    assert _nearest(kept, same)[1] == "b"
+    assert _nearest(kept, fewer)[1] == "c"

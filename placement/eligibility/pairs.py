@@ -177,8 +177,10 @@ def exchange_scope(data: DataSet, facts: Facts, cadre: np.ndarray, post: np.ndar
     team = facts.p_team[post]
     t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
     t_region = data.teams["region"].to_numpy(dtype=object)[team]
-    free = (pd.Series(work).isin(unlimited)
-            | ~pd.Series(work).isin(set(cand["region"]))).to_numpy()
+    # read per cadre, by hash (`np.isin` on object arrays compares strings by sorting:
+    # 92 of scale60's 93 s of eligibility, 4.7 million pairs)
+    region = cad["region"]
+    free = (region.isin(unlimited) | ~region.isin(set(cand["region"]))).to_numpy(bool)[cadre]
     return free | _pair_in((work, t_id), reach) | _pair_in((work, t_region), reach)
 
 

@@ -89,6 +89,8 @@ def solve_result(
     warm: WarmMip | None = None,
     on_proposal: Callable[[Proposal], None] | None = None,
     explain_none: bool = True,
+    eligible: tuple | None = None,
+    built: object | None = None,
 ) -> Result:
     """Propose, check independently, explain and build the result tables, in memory.
     `start_from`: a published roster whose every changed line costs `weights.change`.
@@ -102,12 +104,14 @@ def solve_result(
     `warm`: the HiGHS instances kept by a session (`propose`'s `warm`); `on_proposal`:
     handed the proposal behind the result (a session keeps it; `priced` prices on it).
     `explain_none=False`: a scenario with no roster is not explained (no conflict core, no
-    relaxations: a plan first opens the posts its pool cannot fill, `placement.plan`)."""
+    relaxations: a plan first opens the posts its pool cannot fill, `placement.plan`).
+    `eligible`, `built`: `propose`'s, the stages an earlier proposal leaves as they are
+    (`Session.inherited`)."""
     with ProgressView(progress, lang) as view:
         show = view.show if on_progress is None else _both(view.show, on_progress)
         prop = propose(sc, data, show=show, start_from=start_from,
                        keep_close_to=keep_close_to, cancel=cancel, warm=warm,
-                       explain=explain_none)
+                       explain=explain_none, eligible=eligible, built=built)
     if on_proposal is not None:
         on_proposal(prop)
     times = {"load": round(load_seconds, 3)} | prop.times
@@ -296,10 +300,12 @@ def solve_in(session: Session, **options) -> Result:
     optimum but, among equally good rosters, perhaps on another one (measured on Linfen:
     R-TC8 off and weights.move=200 after the plain scenario), and a run's result folder
     is the command line's; on Linfen the warm search saves a fraction of a second of a
-    run (checking and the tables take about a second)."""
+    run (checking and the tables take about a second). The stages the session took
+    from another proposal (`Session.inherit`) are the cold ones: the same model."""
     told: list[Proposal] = []
+    eligible, built = session.inherited()
     res = solve_result(session.sc, session.data, on_proposal=told.append,
-                       **{"progress": False} | options)
+                       **{"progress": False, "eligible": eligible, "built": built} | options)
     own = not any(options.get(k) is not None for k in ("start_from", "keep_close_to"))
     if own and told and told[0].outcome is not None and not told[0].outcome.interrupted:
         session.adopt(told[0])

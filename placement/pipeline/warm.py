@@ -16,7 +16,9 @@ next question is what counts. A `Session` solves the scenario once and then answ
   explained, tables), solved as cold (see `solve`), its proposal kept as the session's
   when it is the scenario's own (no `start_from`, `keep_close_to`, not stopped): the
   workbench's warm worker writes it as a run's result folder, and answers the run's
-  why-not and alternates on it.
+  why-not and alternates on it. A session opened from another's proposal
+  (`inherit`: the worker's sessions of one data set) takes from it what its scenario
+  leaves, as `what_if` does, and solves that as cold: the same model, the same roster.
 Every answer is the cold path's answer: the same proposal objects, priced exactly
 (tests/test_warm.py compares them with cold solves). One question at a time per
 session (the kept HiGHS instances run one search at a time).
@@ -57,6 +59,7 @@ class Session:
         if base is None and not lazy:
             self._base = propose(sc, data, explain=False, cancel=cancel, warm=self.mip)
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
+        self._parent: Proposal | None = None  # another session's proposal (`inherit`)
 
     @property
     def base(self) -> Proposal:
@@ -75,6 +78,33 @@ class Session:
         session's, when the session has none yet."""
         if self._base is None:
             self._base = proposal
+        self._parent = None  # taken what it gave: not kept alive by this session
+
+    def inherit(self, others: Sequence[Proposal]) -> str:
+        """Take the first of `others` (proposals on the same data set, the likeliest
+        first) from which the scenario's own proposal can reuse a stage
+        (`placement.meaning.changes`); what it reuses: "model", "eligibility" or "".
+
+        Why: the workbench's what-if run is a session of its own (the run's settings),
+        solved as cold; its eligibility and, for a change of weights, its model are
+        those of the proposal it was asked from (a run's eligibility and build took
+        0.16 s of its 0.9 s on Linfen)."""
+        if self._base is not None:
+            return ""
+        sc, _ = validate_locks(self.sc, self.data)
+        for other in others:
+            eligible, built = self._reused(sc, other, False)
+            if eligible is not None:
+                self._parent = other
+                return "model" if built is not None else "eligibility"
+        return ""
+
+    def inherited(self) -> tuple[tuple | None, object | None]:
+        """`propose`'s `eligible` and `built` for the scenario's own proposal: what it
+        takes from the proposal `inherit` chose (None, None without one)."""
+        if self._parent is None or self._base is not None:
+            return None, None
+        return self._reused(validate_locks(self.sc, self.data)[0], self._parent, False)
 
     def what_if(self, *settings: str, show=None, cancel: threading.Event | None = None,
                 keep_close_to: pd.DataFrame | None = None,

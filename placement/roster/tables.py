@@ -64,16 +64,9 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
     new_post[pairs.cadre[chosen]] = pairs.post[chosen]
     old_post = facts.c_own_post
     changed = np.flatnonzero(old_post != new_post)
-    forced = {
-        int(c): rules
-        for c, rules, own in zip(
-            pairs.removed["cadre"],
-            pairs.removed["bits"].map(reasons),
-            pairs.removed["own"],
-            strict=True,
-        )
-        if own
-    }
+    removed = pairs.removed[pairs.removed["own"].to_numpy(bool)]  # a sitting cadre's own
+    forced = {int(c): reasons(b) for c, b in zip(removed["cadre"], removed["bits"],
+                                                 strict=True)}
     # A target pair rule the own pair breaks is a cause too ("Leaving the roster",
     # docs/rules.md): the cadre it bars may stay at its weight, or move on that cause.
     own = np.flatnonzero(pairs.own)
@@ -82,8 +75,10 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
             forced[c] = (*forced.get(c, ()), rule)
     rows = []
     leaving = cadres["leaving"].to_numpy(bool)
-    rank = posts["rank_level"].to_numpy()
-    for c in changed:
+    rank, c_rank = posts["rank_level"].to_numpy(), cadres["rank_level"].to_numpy()
+    post_id, team_id = posts["post_id"].to_numpy(), posts["team_id"].to_numpy()
+    cadre_id, cadre_name = cadres["cadre_id"].to_numpy(), cadres["name"].to_numpy()
+    for c in changed.tolist():
         o, n = int(old_post[c]), int(new_post[c])
         if o >= 0 and n >= 0:
             kind = (
@@ -96,16 +91,16 @@ def moves_table(data: DataSet, facts: Facts, pairs: Pairs, chosen: np.ndarray) -
         elif o >= 0:
             kind = "leaving" if leaving[c] else "released"
         else:
-            kind = "promotion" if rank[n] > cadres["rank_level"].iat[c] else "appointment"
-        reason = "leaving" if leaving[c] and o >= 0 else ";".join(forced.get(int(c), ()))
+            kind = "promotion" if rank[n] > c_rank[c] else "appointment"
+        reason = "leaving" if leaving[c] and o >= 0 else ";".join(forced.get(c, ()))
         rows.append(
             {
-                "cadre_id": cadres["cadre_id"].iat[c],
-                "cadre_name": cadres["name"].iat[c],
-                "from_post": posts["post_id"].iat[o] if o >= 0 else "",
-                "from_team": posts["team_id"].iat[o] if o >= 0 else "",
-                "to_post": posts["post_id"].iat[n] if n >= 0 else "",
-                "to_team": posts["team_id"].iat[n] if n >= 0 else "",
+                "cadre_id": cadre_id[c],
+                "cadre_name": cadre_name[c],
+                "from_post": post_id[o] if o >= 0 else "",
+                "from_team": team_id[o] if o >= 0 else "",
+                "to_post": post_id[n] if n >= 0 else "",
+                "to_team": team_id[n] if n >= 0 else "",
                 "kind": kind,
                 "required_by": reason,
             }

@@ -304,7 +304,7 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     model.proto.copy_from(pl.model.proto)
     engine = _Engine(pl, model, show, None if warm is None else functools.partial(
         warm.solve, pairs=(pl.columns, pl.pairs.post.astype(np.int64) * len(pl.data.cadres)
-                           + pl.pairs.cadre)))
+                           + pl.pairs.cadre), rows_of=pl.model))
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

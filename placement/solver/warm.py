@@ -22,8 +22,10 @@ Every answer is a full HiGHS answer of the model asked: proven optima equal the 
 solve's objective (tests/test_warm.py compares them and checks each roster with the
 independent checker). Each search first solves the LP relaxation (`Search.run`: an
 integral LP optimum is the answer, proven), and that LP starts from a kept basis: the
-instance's own after an in-place change, or, for a whole model searched anew, the last
-whole model's basis carried over by names and row content (`placement.solver.basis`).
+instance's own after an in-place change (or, when its rows and bounds were solved
+before, that LP's optimal basis: `Search.retarget`), or, for a whole model searched anew,
+the basis of the nearest of the last whole models (`_nearest`) carried over by names and
+row content (`placement.solver.basis`).
 What it does not do,
 measured (docs/solver.md): HiGHS 1.12's MIP solver does not start its root LP from a
 kept basis, so a block whose LP is fractional is presolved and its root LP solved from
@@ -35,6 +37,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import fields
@@ -53,6 +56,8 @@ from placement.solver.status import Status
 # 3 MiB). A count of 64 held only two province what-ifs, so the bench's "asked again",
 # six questions later, was searched again (docs/solver.md, "Timings behind the code").
 MEMO_BYTES = 256 << 20
+CARRIED = 3  # whole models' LP bases kept to carry to a model searched anew
+ROWS_KEPT = 4  # models whose arrays are kept for a solve of the same model (`solve`)
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
 
@@ -113,6 +118,15 @@ def _names(proto, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[str]:
     return names
 
 
+def _nearest(kept: list[tuple], m: MipArrays) -> tuple:
+    """Of the kept whole models' bases, the one of the model nearest `m` in shape (the
+    fewest rows and columns apart), the latest of those."""
+    def apart(k):
+        old = k[0]
+        return abs(len(old.row_lower) - len(m.row_lower)) + abs(old.num_vars - m.num_vars)
+    return min(reversed(kept), key=apart)
+
+
 class _Run:
     """One model's or block's solve as `BlockSearch` and a stop see it (`hint`, `limit`,
     `stop`, `run`, `stopped`): either a kept optimal answer, or a search whose answer is
@@ -170,16 +184,32 @@ class WarmMip:
         # The last whole model's LP basis (model, names, pair ids, HiGHS's basis, read into statuses
         # only when needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
-        self._basis: tuple | None = None
+        self._basis: list[tuple] = []
+        # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
+        self._rows: OrderedDict[int, tuple] = OrderedDict()
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
-              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> HighsAnswer:
+              pairs: tuple[np.ndarray, np.ndarray] | None = None,
+              rows_of: object | None = None) -> HighsAnswer:
         """`pairs`: the model's pair columns and an id per pair (its cadre and post),
         by which a whole model searched anew takes the last one's basis
-        (`placement.solver.basis.column_keys`)."""
+        (`placement.solver.basis.column_keys`). `rows_of`: the model `proto` is a copy
+        of, with its objective set (`placement.solver.solve`): when one of the last
+        `ROWS_KEPT` solves' was the same model (a what-if of weights only solves the
+        proposal's model again), only the objective is read (`mip_arrays`'s `rows`;
+        reading Linfen's 25k variables and 1.5k constraints took 0.06-0.08 s of a
+        0.25 s what-if)."""
         with self._busy:
-            return self._solve(mip_arrays(proto), (float(time_limit), float(gap)),
+            kept = self._rows.get(id(rows_of)) if rows_of is not None else None
+            same = kept[1] if kept is not None and kept[0]() is rows_of else None
+            m = mip_arrays(proto, same)
+            if rows_of is not None:
+                self._rows[id(rows_of)] = (weakref.ref(rows_of), m)
+                self._rows.move_to_end(id(rows_of))
+                while len(self._rows) > ROWS_KEPT:
+                    self._rows.popitem(last=False)
+            return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs)
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
@@ -238,8 +268,8 @@ class WarmMip:
             what = "updated"
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
-            if names is not None and self._basis is not None:
-                old, old_names, old_pairs, basis = self._basis
+            if names is not None and self._basis:
+                old, old_names, old_pairs, basis = _nearest(self._basis, sub)
                 search.lp_start(*carried(old, old_names(), *statuses(basis), sub, names(),
                                          old_pairs, pairs))
         with self._lock:
@@ -252,7 +282,8 @@ class WarmMip:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
-                self._basis = (sub, names, pairs, basis)
+                self._basis.append((sub, names, pairs, basis))
+                del self._basis[:-CARRIED]
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)

@@ -6,7 +6,10 @@ the page for a what-if the command line answers in 2.8 s. The warm worker is spa
 once and keeps, least recently used first out,
 - the data sets read (by file, reference date and the files' times and sizes: a data
   set replaced on disk is read again);
-- one `api.session` per (data set, scenario with its settings), opened lazily.
+- one `api.session` per (data set, scenario with its settings), opened lazily; a new
+  one takes from the last proposal of the same data set the stages its settings leave
+  (`Session.inherit`: a what-if run's eligibility, and its model when only weights
+  changed), solved as cold all the same.
 A run is `runner.solve_in_process` on the worker's session (`api.solve_in`: the very
 result of `api.solve`, the roster `placement solve` writes, written whole by
 `Result.write`), its events relayed as a fresh process's are; its proposal stays in
@@ -83,8 +86,9 @@ class Sessions:
         self.limit_mib = limit_mib
         self._data: OrderedDict[tuple, object] = OrderedDict()
         self._sessions: OrderedDict[tuple, object] = OrderedDict()
-        # What the last job found kept: its data set, its session, the session's proposal.
-        self.kept = {"data": False, "session": False, "proposal": False}
+        # What the last job found kept: its data set, its session, the session's proposal,
+        # and what a new session took from another's proposal (`Session.inherit`).
+        self.kept = {"data": False, "session": False, "proposal": False, "inherited": ""}
 
     def session(self, scenario: str, settings: list[str]):
         """The session of the scenario file with its settings, opened (lazily) when new."""
@@ -93,7 +97,7 @@ class Sessions:
         key = (dkey, scenario_checksum(sc))
         found = self._sessions.get(key)
         self.kept = {"data": dkey in self._data, "session": found is not None,
-                     "proposal": found is not None and found.proposed}
+                     "proposal": found is not None and found.proposed, "inherited": ""}
         if found is not None:
             self._sessions.move_to_end(key)
             self._data.move_to_end(dkey)
@@ -107,6 +111,9 @@ class Sessions:
                     del self._sessions[k]
         self._data.move_to_end(dkey)
         s = self._sessions[key] = api.session(sc, data, lazy=True)
+        self.kept["inherited"] = s.inherit(
+            [o.base for k, o in reversed(self._sessions.items())
+             if k[0] == dkey and o is not s and o.proposed])
         while len(self._sessions) > SESSIONS:
             self._sessions.popitem(last=False)
         return s

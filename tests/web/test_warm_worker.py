@@ -49,14 +49,22 @@ def test_a_second_run_reuses_the_worker_and_writes_the_cold_result(server, clien
     the very result folder `placement solve` writes (roster byte for byte)."""
     warm = server.app.state.runner.warm
     first, _ = _run(client, [])
-    assert warm.kept == {"data": False, "session": False, "proposal": False}
+    assert warm.kept == {"data": False, "session": False, "proposal": False,
+                         "inherited": ""}
+    roster = client.get(f"/api/v1/runs/{first}/tables/roster").json()
+    line = next(r for r in roster if r["change"] != "stay" and r["cadre_id"])
+    forbid = f'locks.forbid=[{{cadre="{line["cadre_id"]}", post="{line["post_id"]}"}}]'
     pid = warm._proc.pid
-    for settings in (["weights.move=200"], ["rules.R-TC8.mode=off"]):
+    # what each run takes from the proposal before it (the same model: the cold roster)
+    for i, (settings, inherited) in enumerate(((["weights.move=200"], "model"),
+                                               (["rules.R-TC8.mode=off"], "eligibility"),
+                                               ([forbid], "eligibility"))):
         run_id, events = _run(client, settings)
         assert events[-1]["status"] == "done"
         assert warm._proc.pid == pid and warm.started == 1  # the same worker process
-        assert warm.kept == {"data": True, "session": False, "proposal": False}
-        cold = _cold(settings, tmp_path / settings[0])
+        assert warm.kept == {"data": True, "session": False, "proposal": False,
+                             "inherited": inherited}
+        cold = _cold(settings, tmp_path / str(i))
         summary = client.get(f"/api/v1/runs/{run_id}").json()["summary"]
         assert summary["check"]["ok"] is True
         assert f'"objective": {summary["objective"]},' in (cold / "summary.json").read_text()
@@ -80,7 +88,7 @@ def test_why_not_and_alternates_come_from_the_worker(server, client):
                      params={"cadre": alt[0]["cadre_id"], "post": line["post_id"]}).json()
     assert (warm.started, warm._proc.pid) == (started, pid)
     # the run's own proposal, kept by the worker: nothing proposed again
-    assert warm.kept == {"data": True, "session": True, "proposal": True}
+    assert warm.kept == {"data": True, "session": True, "proposal": True, "inherited": ""}
     assert why["objective_after"] - why["objective_before"] == alt[0]["objective_change"]
     missing = client.get(f"/api/v1/runs/{run_id}/why-not",
                          params={"cadre": "NOBODY", "post": line["post_id"]})
