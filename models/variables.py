@@ -138,6 +138,9 @@ class Placement:
     # required`, with the shortfall when a target), so that the price of relaxing one
     # place (`placement.pipeline.prices`) lowers that row alone.
     minimum_rows: dict = field(default_factory=dict)
+    # rule family -> (first row, end row, first column, end column) it added, in build
+    # order, an empty range when off (`models.builder.build`).
+    spans: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, first = len(self.pairs), len(self.model.proto.variables)

@@ -383,8 +383,8 @@ def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch
 
     real, seen = highs.mip_arrays, []
 
-    def spy(proto, rows=None):
-        m = real(proto, rows)
+    def spy(proto, rows=None, splice=None):
+        m = real(proto, rows, splice)
         seen.append(rows is not None)
         if rows is not None:
             assert warm.same_arrays(m, real(proto))
@@ -400,6 +400,44 @@ def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch
             assert seen[-1] is objective_only, setting
         cold = propose(override_scenario(sc, [setting]), data, explain=False)
         assert got.outcome.objective == cold.outcome.objective, setting
+
+
+# Team rule what-ifs: a rule's figures, its mode (off drops its rows and shortfall
+# columns, hard drops the columns), and two at once.
+TEAM_WHAT_IFS = [("rules.R-TC5.min_women=3",), ("rules.R-TC8.mode=off",),
+                 ("rules.R-TC5.mode=hard",), ("rules.R-TC10.mode=off",),
+                 ("rules.R-TC1.mode=off", "rules.R-TC10.weight=500"),
+                 ("rules.R-TC5.min_women=3", "weights.move=200")]
+
+
+def test_a_team_rule_what_if_reads_only_that_rule_s_rows(session, monkeypatch):
+    """The proposal's arrays with the changed families' rows read from the new model
+    (`highs._spliced`) are the arrays read whole, column for column; and the what-if's
+    objective is the cold one's."""
+    from placement.solver import highs
+
+    real, taken = highs._spliced, []
+
+    def spy(q, n, old, before, after, changed):
+        m = real(q, n, old, before, after, changed)
+        taken.append(m is not None)
+        if m is not None:
+            whole = highs._arrays(q)
+            assert warm.same_arrays(m, whole), changed
+        return m
+
+    from placement.solver import warm
+    monkeypatch.setattr(highs, "_spliced", spy)
+    sc, data = session.sc, session.data
+    session.what_if()  # the proposal's model is the last one read
+    for settings in TEAM_WHAT_IFS:
+        taken.clear()
+        got = session.what_if(*settings)
+        session.what_if()
+        assert taken and all(taken), settings
+        cold = propose(override_scenario(sc, list(settings)), data, explain=False)
+        assert got.outcome.objective == cold.outcome.objective, settings
+        _checked(got.scenario, data, got)
 
 
 def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():

@@ -69,5 +69,16 @@ def objective_only(old: Scenario, new: Scenario) -> bool:
     return _differ(old, new) <= set(_OBJECTIVE_ONLY)
 
 
+def team_rules_only(old: Scenario, new: Scenario) -> frozenset[str] | None:
+    """The team composition rules whose settings differ, when they (and the objective's
+    weights, the search) are all that differs: the model's other rows are as they were
+    (`models.builder.build` gives each rule family its own rows). None otherwise."""
+    differ = _differ(old, new)
+    if not differ <= {*_OBJECTIVE_ONLY, "rules"}:
+        return None
+    rules = frozenset(rid for rid in old.rules if old.rules[rid] != new.rules[rid])
+    return rules if all(leaves_eligibility(rid) for rid in rules) else None
+
+
 def _keys(pairs) -> list[tuple[str, str]]:
     return [(p.cadre, p.post) for p in pairs]

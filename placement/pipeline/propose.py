@@ -71,7 +71,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             start_from: pd.DataFrame | None = None,
             cancel: threading.Event | None = None, warm: WarmMip | None = None,
             eligible: tuple[Facts, Pairs] | None = None,
-            built: Placement | None = None) -> Proposal:
+            built: Placement | None = None,
+            like: tuple[Placement, frozenset] | None = None) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
@@ -86,7 +87,10 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     steps: `placement.pipeline.prices`), taken as they are. `built`: the model of an
     earlier proposal on those facts and pairs whose scenario differs from `sc` in the
     objective's weights only (`placement.meaning.changes.objective_only`), solved with
-    `sc`'s objective instead of building it again (it is left as it was)."""
+    `sc`'s objective instead of building it again (it is left as it was). `like`: the
+    model of an earlier proposal on those facts and pairs, solved on `warm`, whose
+    scenario differs from `sc` in the named team rules only (`changes.team_rules_only`):
+    the solve reads only those rules' rows (`solver.solve.solve`'s `like`)."""
     sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
@@ -112,7 +116,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     pl.baseline = start_from
     pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)
-    outcome = solve(pl, show=show, cancel=cancel, warm=warm)
+    outcome = solve(pl, show=show, cancel=cancel, warm=warm,
+                    like=like if built is None else None)
     times["solve"] = round(outcome.seconds, 3)
     relax, cut_short = [], False
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):

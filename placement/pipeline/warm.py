@@ -117,13 +117,18 @@ class Session:
         does not read them (team rules, weights; `same_pairs`: the caller knows so),
         its pairs with the locks added applied when only forbid or must locks were
         added (`placement.eligibility.pairs.with_locks`), its model when only the
-        objective's weights changed. Raises `InputError` for a bad key or value."""
+        objective's weights changed; when only team rules changed, the proposal's model's
+        arrays for every other family's rows (`propose`'s `like`). Raises `InputError`
+        for a bad key or value."""
         sc, _ = validate_locks(override_scenario(self.sc, settings), self.data)
         base = self.base
         eligible, built = self._reused(sc, base, same_pairs)
+        rules = changes.team_rules_only(base.scenario, sc)
+        like = (None if eligible is None or base.placement is None or not rules
+                else (base.placement, rules))
         return propose(sc, self.data, show=show, explain=False, cancel=cancel,
                        warm=self.mip, keep_close_to=keep_close_to, eligible=eligible,
-                       built=built)
+                       built=built, like=like)
 
     def _reused(self, sc: Scenario, base: Proposal, same_pairs: bool):
         """The facts and pairs, and the model, of `base` that `sc` leaves as they were

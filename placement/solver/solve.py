@@ -286,13 +286,17 @@ class _Cancel:
 
 
 def solve(pl: Placement, show=None, then: list[Level] = (),
-          cancel: threading.Event | None = None, warm: WarmMip | None = None) -> SolveOutcome:
+          cancel: threading.Event | None = None, warm: WarmMip | None = None,
+          like: tuple[Placement, frozenset] | None = None) -> SolveOutcome:
     """Solve by the scenario's objective, then by the levels in `then` (each holding the
     previous ones at their optimum: e.g. agreement with an earlier roster).
     `show(label, elapsed, objective, bound)` if given. Setting `cancel` (from any
     thread) stops the search as Ctrl-C does: the best roster found is kept and the
     outcome says it was interrupted. `warm`: HiGHS instances kept from earlier solves
     of the same data set (`placement.solver.warm`), used and updated by this one.
+    `like`: a model built on the same facts and pairs whose scenario differs from
+    `pl`'s in the rule families named only, solved on `warm` before: its arrays are
+    taken for every other family's rows (`WarmMip.solve`'s `like`).
 
     `pl.model` is left as it was given: the objective, the levels held at their
     optimum and the hints go on a copy, so a caller can solve one model again."""
@@ -304,7 +308,8 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     model.proto.copy_from(pl.model.proto)
     engine = _Engine(pl, model, show, None if warm is None else functools.partial(
         warm.solve, pairs=(pl.columns, pl.pairs.post.astype(np.int64) * len(pl.data.cadres)
-                           + pl.pairs.cadre), rows_of=pl.model))
+                           + pl.pairs.cadre), rows_of=pl.model,
+        like=None if like is None else (like[0].model, like[0].spans, pl.spans, like[1])))
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

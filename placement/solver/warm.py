@@ -191,7 +191,7 @@ class WarmMip:
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
               pairs: tuple[np.ndarray, np.ndarray] | None = None,
-              rows_of: object | None = None) -> HighsAnswer:
+              rows_of: object | None = None, like: tuple | None = None) -> HighsAnswer:
         """`pairs`: the model's pair columns and an id per pair (its cadre and post),
         by which a whole model searched anew takes the last one's basis
         (`placement.solver.basis.column_keys`). `rows_of`: the model `proto` is a copy
@@ -199,11 +199,18 @@ class WarmMip:
         `ROWS_KEPT` solves' was the same model (a what-if of weights only solves the
         proposal's model again), only the objective is read (`mip_arrays`'s `rows`;
         reading Linfen's 25k variables and 1.5k constraints took 0.06-0.08 s of a
-        0.25 s what-if)."""
+        0.25 s what-if). `like`: (a model solved before, its `Placement.spans`, `proto`'s
+        spans, the rule families whose rows differ): when that model's arrays are still
+        kept, they are taken for the other families' rows (`mip_arrays`'s `splice`)."""
         with self._busy:
             kept = self._rows.get(id(rows_of)) if rows_of is not None else None
             same = kept[1] if kept is not None and kept[0]() is rows_of else None
-            m = mip_arrays(proto, same)
+            splice = None
+            if same is None and like is not None:
+                earlier = self._rows.get(id(like[0]))
+                if earlier is not None and earlier[0]() is like[0]:
+                    splice = (earlier[1], *like[1:])
+            m = mip_arrays(proto, same, splice)
             if rows_of is not None:
                 self._rows[id(rows_of)] = (weakref.ref(rows_of), m)
                 self._rows.move_to_end(id(rows_of))
