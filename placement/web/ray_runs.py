@@ -34,6 +34,7 @@ remote address the packages `placement` and `models` are sent along
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -77,7 +78,8 @@ class _SessionActor:
         import ray
 
         target(*args, session=self.sessions.session)
-        return self.sessions.kept | {"actor": ray.get_runtime_context().get_actor_id()}
+        return self.sessions.kept | {"actor": ray.get_runtime_context().get_actor_id(),
+                                     "pid": os.getpid()}
 
     def ask(self, kind: str, args: tuple) -> dict:
         return answer(self.sessions, kind, args)
@@ -102,6 +104,7 @@ class RayRun:
                  ended: Callable[[bool], None] = lambda died: None) -> None:
         self.ray, self.ref, self.events, self.flag = ray, ref, events, flag
         self.actor, self.ended = actor, ended  # its session's actor, if it has one
+        self.on_actor = actor is not None
         self.kept: dict = {}  # what the actor found kept (`_SessionActor.run`)
 
     def alive(self) -> bool:
@@ -112,21 +115,23 @@ class RayRun:
         self.flag.set.remote()
 
     def kill(self) -> None:
-        if self.actor is None:
+        if not self.on_actor:
             self.ray.cancel(self.ref, force=True)
-        else:  # an actor's task cannot be force-cancelled: the actor ends, its session too
-            self.ray.kill(self.actor)
+        elif self.actor is not None:  # an actor's task cannot be force-cancelled: the
+            self.ray.kill(self.actor)  # actor ends, its session with it
 
     def outcome(self) -> str | None:
         """None when the run returned; else why it did not (killed, worker or actor lost:
         then the actor is forgotten). Called once, when the run has ended."""
+        why = None
         try:
             self.kept = self.ray.get(self.ref) or {}
         except Exception as err:  # the task was cancelled or its worker or actor died
-            self.ended(True)
-            return f"{type(err).__name__}: {err}"
-        self.ended(False)
-        return None
+            why = f"{type(err).__name__}: {err}"
+        # Every hold on the actor let go: one `RayRuns` dropped ends when no run holds it.
+        ended, self.ended, self.actor = self.ended, lambda died: None, None
+        ended(why is not None)
+        return why
 
 
 class RayRuns:

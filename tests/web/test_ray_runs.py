@@ -99,12 +99,27 @@ def test_a_second_ray_run_reuses_its_session_actor(on_ray, tmp_path):
     assert two.kept["actor"] == one.kept["actor"]
     assert two.kept["session"] is True and two.kept["proposal"] is True  # warm
     assert first == second == cold
-    ray.kill(two.actor)
+    rays = on_ray.app.state.runner.ray
+    ray.kill(next(reversed(rays._actors.values())))  # the last used: this session's
     roster_of(on_ray, scenario, status="failed")
     third, _ = roster_of(on_ray, scenario)
     three = last_task(on_ray)
     assert three.kept["actor"] != one.kept["actor"] and three.kept["session"] is False
     assert third == cold
+
+
+def test_a_session_actor_past_the_bound_ends(on_ray, tmp_path, monkeypatch):
+    """At most `SESSIONS` actors kept: the least recently used one, dropped, ends (its
+    process gone) once its run has ended."""
+    monkeypatch.setattr("placement.web.ray_runs.SESSIONS", 1)
+    roster_of(on_ray, mini_scenario(tmp_path / "a"))
+    gone = last_task(on_ray).kept["pid"]
+    roster_of(on_ray, mini_scenario(tmp_path / "b"))
+    assert last_task(on_ray).kept["pid"] != gone
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{gone}").exists():
+        assert time.monotonic() < deadline, "the dropped actor still runs"
+        time.sleep(0.5)
 
 
 def test_why_not_and_alternates_come_from_the_session_actor(on_ray, tmp_path, monkeypatch):
