@@ -135,7 +135,8 @@ class RayRun:
 
 
 class RayRuns:
-    """Starts runs as Ray tasks on `address` ('local': a Ray instance on this machine)."""
+    """Starts runs on Ray at `address` ('local': a Ray instance on this machine), on
+    the actors of their sessions."""
 
     def __init__(self, address: str) -> None:
         try:

@@ -252,8 +252,8 @@ class Dispatcher:
 
 
 class Runner(Dispatcher):
-    """Queues runs and solves them, `parallel` at a time, each in its own process, or
-    each as a task on Ray when `ray` is an address ('local' or a cluster's)."""
+    """Queues runs and solves them, `parallel` at a time, each in its own process (or
+    the warm worker), or on Ray when `ray` is an address ('local' or a cluster's)."""
 
     def __init__(self, workspace: Workspace, parallel: int = 1, ray: str | None = None,
                  warm: bool = True):
@@ -332,8 +332,9 @@ class Runner(Dispatcher):
 
     def _run_on_ray(self, live: LiveRun, scenario: str, settings: list[str], folder: str,
                     locks: dict, close_to: tuple[str, str] | None = None) -> None:
-        """The run as a Ray task: its events relayed as a process's are, a cancel handed
-        to the task's flag, and the task killed when it outlives the grace after that."""
+        """The run on Ray (its session's actor): its events relayed as a process's are, a
+        cancel handed to the run's flag, and the run killed when it outlives the grace
+        after that."""
         from placement.web.ray_runs import GRACE
 
         task = live.task = self.ray.start(solve_in_process, scenario, settings, folder,
@@ -348,7 +349,7 @@ class Runner(Dispatcher):
                 task.kill()
 
         last = self._relay(live, task.alive, task.events, tick)
-        self._conclude(live, last, f"Ray task ended: {task.outcome()}")
+        self._conclude(live, last, f"Ray run ended: {task.outcome()}")
 
     def _conclude(self, live: LiveRun, last: dict, died: str) -> None:
         """The run's status from its last event: done (or cancelled, the best roster
