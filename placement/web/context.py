@@ -17,6 +17,7 @@ from fastapi import HTTPException
 from placement import api
 from placement.data.errors import InputError
 from placement.web import names as naming
+from placement.web.ray_runs import NOT_ASKED
 from placement.web.runner import Runner, problems_json, result_folder
 from placement.web.schemas import Refusal
 from placement.web.warm_worker import Failed, Missing, data_files
@@ -49,6 +50,19 @@ def answers(*codes: int, write: bool = False) -> dict:
 
 ASK_WAIT = 1.0  # seconds a question waits for the warm worker before it is asked here
 _KIND_ZH = {"cadre": "干部", "post": "职位"}
+
+
+def _told(ask):
+    """`ask()`'s answer; an unknown id as a 404, input problems as a 422."""
+    try:
+        return ask()
+    except Missing as err:
+        raise fail(404, f"数据中没有{_KIND_ZH[err.kind]} {err.ident}。",
+                   f"no {err.kind} {err.ident}") from None
+    except Failed as err:
+        if "problems" in err.event:
+            raise HTTPException(422, {"problems": err.event["problems"]}) from None
+        raise
 
 
 @dataclass
@@ -132,20 +146,18 @@ class Context:
         return self._asked(rec, "alternates", (k, post), cold)
 
     def _asked(self, rec, kind: str, args: tuple, cold):
-        """Asked of the warm worker when it is free within `ASK_WAIT` seconds; else (it
-        solves a run, or the server keeps none) `cold(sc, data)` here, as before."""
-        warm = self.runner.warm
+        """Asked of the warm worker when it is free within `ASK_WAIT` seconds, or on Ray
+        of the session's actor when it solves no run (`RayRuns.ask`); else (busy, or the
+        server keeps none) `cold(sc, data)` here, as before."""
+        warm, ray = self.runner.warm, self.runner.ray
         path = str(self.scenario_path(rec.scenario))
-        if warm is not None and warm.lock.acquire(timeout=ASK_WAIT):
+        if ray is not None:
+            got = _told(lambda: ray.ask(kind, path, rec.settings, *args))
+            if got is not NOT_ASKED:
+                return got
+        elif warm is not None and warm.lock.acquire(timeout=ASK_WAIT):
             try:
-                return warm.ask(kind, path, rec.settings, *args)
-            except Missing as err:
-                raise fail(404, f"数据中没有{_KIND_ZH[err.kind]} {err.ident}。",
-                           f"no {err.kind} {err.ident}") from None
-            except Failed as err:
-                if "problems" in err.event:
-                    raise HTTPException(422, {"problems": err.event["problems"]}) from None
-                raise
+                return _told(lambda: warm.ask(kind, path, rec.settings, *args))
             finally:
                 warm.lock.release()
         return cold(*self.load(rec.scenario, rec.settings))

@@ -26,8 +26,9 @@ the kept session (the same result folder). A run that finds the warm worker busy
 another run (`parallel` above 1), or with questions for `RUN_WAIT` seconds, gets a
 fresh process as above.
 
-Ray (`placement serve --ray ADDRESS`): the same `solve_in_process` runs as a Ray task
-instead of a spawned process (`ray_runs.py`), with the same stages, progress and cancel.
+Ray (`placement serve --ray ADDRESS`): the same `solve_in_process` runs on Ray instead
+of in a spawned process (`ray_runs.py`): on an actor per session that keeps it warm, as
+the warm worker does, with the same stages, progress and cancel.
 """
 
 from __future__ import annotations
@@ -251,19 +252,19 @@ class Dispatcher:
 
 
 class Runner(Dispatcher):
-    """Queues runs and solves them, `parallel` at a time, each in its own process, or
-    each as a task on Ray when `ray` is an address ('local' or a cluster's)."""
+    """Queues runs and solves them, `parallel` at a time, each in its own process (or
+    the warm worker), or on Ray when `ray` is an address ('local' or a cluster's)."""
 
     def __init__(self, workspace: Workspace, parallel: int = 1, ray: str | None = None,
                  warm: bool = True):
         self.ws = workspace
         self._ctx = mp.get_context("spawn")
-        self._ray = None
+        self.ray = None  # the Ray backend (`placement.web.ray_runs.RayRuns`), when asked
         self.warm = None  # the warm worker (`placement.web.warm_worker`), when kept
         if ray is not None:
             from placement.web.ray_runs import RayRuns
 
-            self._ray = RayRuns(ray)
+            self.ray = RayRuns(ray)
         elif warm:
             from placement.web.warm_worker import WarmWorker
 
@@ -274,7 +275,7 @@ class Runner(Dispatcher):
     def submit(self, run_id: str, scenario: str, settings: list[str],
                locks: dict | None = None, close_to: tuple[str, str] | None = None) -> None:
         """Queue a run; `close_to`: (roster.csv, run id) to stay close to."""
-        live = LiveRun(run_id, threading.Event() if self._ray else self._ctx.Event())
+        live = LiveRun(run_id, threading.Event() if self.ray else self._ctx.Event())
         live.add({"stage": "queued"})
         self.live[run_id] = live
         self._queue.put((run_id, scenario, settings, locks or {}, close_to))
@@ -293,8 +294,8 @@ class Runner(Dispatcher):
         for live in self.live.values():
             if live.task is not None and not live.done:
                 live.task.kill()
-        if self._ray is not None:
-            self._ray.close()
+        if self.ray is not None:
+            self.ray.close()
         if self.warm is not None:
             self.warm.stop()
 
@@ -308,7 +309,7 @@ class Runner(Dispatcher):
         self.ws.update(run_id, status="running", started=time.time())
         live.add({"stage": "started"})
         folder = self.ws.folder(run_id)
-        if self._ray is not None:
+        if self.ray is not None:
             self._run_on_ray(live, scenario, settings, str(folder), locks, close_to)
             return
         if self.warm is not None and self.warm.take(RUN_WAIT):
@@ -331,11 +332,12 @@ class Runner(Dispatcher):
 
     def _run_on_ray(self, live: LiveRun, scenario: str, settings: list[str], folder: str,
                     locks: dict, close_to: tuple[str, str] | None = None) -> None:
-        """The run as a Ray task: its events relayed as a process's are, a cancel handed
-        to the task's flag, and the task killed when it outlives the grace after that."""
+        """The run on Ray (its session's actor): its events relayed as a process's are, a
+        cancel handed to the run's flag, and the run killed when it outlives the grace
+        after that."""
         from placement.web.ray_runs import GRACE
 
-        task = live.task = self._ray.start(solve_in_process, scenario, settings, folder,
+        task = live.task = self.ray.start(solve_in_process, scenario, settings, folder,
                                            locks, close_to)
         asked: list[float] = []  # when the cancel was handed on
 
@@ -347,7 +349,7 @@ class Runner(Dispatcher):
                 task.kill()
 
         last = self._relay(live, task.alive, task.events, tick)
-        self._conclude(live, last, f"Ray task ended: {task.outcome()}")
+        self._conclude(live, last, f"Ray run ended: {task.outcome()}")
 
     def _conclude(self, live: LiveRun, last: dict, died: str) -> None:
         """The run's status from its last event: done (or cancelled, the best roster

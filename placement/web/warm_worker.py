@@ -79,6 +79,15 @@ class Missing(LookupError):
         self.kind, self.ident = kind, ident
 
 
+def session_key(scenario: str, settings: list[str]) -> tuple:
+    """The scenario read with its settings, and the key of its session: (its data set's
+    key (path, reference date, `data_files`), the scenario's checksum). The Ray backend
+    keys its session actors by it too (`placement.web.ray_runs`)."""
+    sc = api.read_scenario(scenario, settings)
+    dkey = (str(Path(sc.data).resolve()), sc.reference_date, data_files(Path(sc.data)))
+    return sc, (dkey, scenario_checksum(sc))
+
+
 class Sessions:
     """(In the worker.) The data sets and sessions kept, least recently used first out."""
 
@@ -92,9 +101,8 @@ class Sessions:
 
     def session(self, scenario: str, settings: list[str]):
         """The session of the scenario file with its settings, opened (lazily) when new."""
-        sc = api.read_scenario(scenario, settings)
-        dkey = (str(Path(sc.data).resolve()), sc.reference_date, data_files(Path(sc.data)))
-        key = (dkey, scenario_checksum(sc))
+        sc, key = session_key(scenario, settings)
+        dkey = key[0]
         found = self._sessions.get(key)
         self.kept = {"data": dkey in self._data, "session": found is not None,
                      "proposal": found is not None and found.proposed, "inherited": ""}
@@ -163,6 +171,29 @@ def alternates(s, k: int, post: str):
 ASKED = {"why_not": why_not, "alternates": alternates}
 
 
+def answer(sessions: Sessions, kind: str, args: tuple) -> dict:
+    """A question `(scenario, settings, *its arguments)` answered on its kept session, as
+    the event the asker reads (`WarmWorker.ask`, `ray_runs.RayRuns.ask`): `answer` with
+    its value, `missing` for an unknown id, or `failed`."""
+    try:
+        scenario, settings, *rest = args
+        return {"stage": "answer",
+                "value": ASKED[kind](sessions.session(scenario, settings), *rest)}
+    except Missing as err:
+        return {"stage": "missing", "kind": err.kind, "ident": err.ident}
+    except Exception as err:  # told to the asker, as a run's failure is
+        return failed_event(err)
+
+
+def value_of(event: dict):
+    """The value of `answer`'s event; `Missing` or `Failed` when it has none."""
+    if event["stage"] == "missing":
+        raise Missing(event["kind"], event["ident"])
+    if event["stage"] == "failed":
+        raise Failed(event)
+    return event["value"]
+
+
 class _Tagged:
     """The worker's event queue as a run sees it: each event tagged with its job."""
 
@@ -185,14 +216,7 @@ def serve(requests, events, cancel, limit_mib: float) -> None:
             solve_in_process(scenario, settings, folder, out, cancel, locks, close_to,
                              session=sessions.session)
         else:
-            try:
-                scenario, settings, *rest = args
-                out.put({"stage": "answer",
-                         "value": ASKED[kind](sessions.session(scenario, settings), *rest)})
-            except Missing as err:
-                out.put({"stage": "missing", "kind": err.kind, "ident": err.ident})
-            except Exception as err:  # told to the asker, as a run's failure is
-                out.put(failed_event(err))
+            out.put(answer(sessions, kind, args))
         out.put({"stage": "idle", "rss_mib": round(sessions.trim(), 1),
                  "kept": sessions.kept})
 
@@ -302,11 +326,7 @@ class WarmWorker:
         last = self._until_idle(self._send(kind, args), lambda _: None, lambda: None)
         if last is None:
             raise WorkerDied("the warm worker ended while answering")
-        if last["stage"] == "missing":
-            raise Missing(last["kind"], last["ident"])
-        if last["stage"] == "failed":
-            raise Failed(last)
-        return last["value"]
+        return value_of(last)
 
     def stop(self) -> None:
         """End the worker (the next job starts a new one)."""
