@@ -119,7 +119,10 @@ def test_two_runs_compare(client, base_run, women_run):
     # posts before that).
     assert (figures["women"]["a"], figures["women"]["b"]) == (79, 97)  # +18 women
     assert (figures["fit"]["a"], figures["fit"]["b"]) == (24412.0, 24306.0)  # -106 fit
-    assert len(d["posts"]) == 145  # posts that get another holder
+    # 139 posts get another holder: the same optimum, another of its tied rosters since
+    # the reduced-cost proof (issue 30) searches a small MIP from the LP's rounding (145
+    # before it)
+    assert len(d["posts"]) == 139
 
 
 def test_history_lists_runs_newest_first_with_notes(client, base_run, women_run):
