@@ -7,7 +7,7 @@ problem table) shows as its characters and runs nothing."""
 from __future__ import annotations
 
 import pytest
-from test_web_page import ARGS, CHROMIUM, open_page
+from test_web_page import CHROMIUM, chromium_page, open_page
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium is missing")
 
@@ -17,13 +17,9 @@ QUOTES = "\" onmouseover='window.pwned=2' x=\"&amp;"
 
 @pytest.fixture(scope="module")
 def page(server):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+    with chromium_page() as page:
         open_page(page, server)
         yield page
-        browser.close()
 
 
 def test_the_helper_escapes_every_value_not_made_by_it(page):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,15 +26,24 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromiu
                                 "(.ci/run installs it: apt-get install -y chromium)")
 
 
-@pytest.fixture(scope="module")
-def page():
+@contextmanager
+def chromium_page(**context):
+    """A page of Debian's chromium, headless, 1400 × 900 (`context`: more of Playwright's
+    context options, e.g. accept_downloads=True); the browser closed after, whatever
+    happened in between."""
     with playwright.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 900},
-                                      accept_downloads=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
+        try:
+            yield browser.new_context(viewport={"width": 1400, "height": 900},
+                                      **context).new_page()
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chromium_page(accept_downloads=True) as page:
+        yield page
 
 
 def reset_state(server) -> None:

@@ -107,15 +107,10 @@ browser = pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's chromium i
 
 @pytest.fixture(scope="module")
 def page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    from test_web_page import ARGS
+    from test_web_page import chromium_page
 
-    with playwright.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = b.new_context(viewport={"width": 1400, "height": 900})
-        yield context.new_page()
-        context.close()
-        b.close()
+    with chromium_page() as page:
+        yield page
 
 
 @browser
