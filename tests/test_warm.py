@@ -68,7 +68,9 @@ def test_each_kind_of_warm_solve(session):
     fresh = Session(session.sc, session.data, session.base)  # nothing kept yet
     steps = [("weights.move=30", "rebuilt"),  # the first solve of the session
              ("weights.move=40", "updated"),
-             ("rules.R-TC10.mode=off", "rebuilt"),
+             # switched off: its rows freed in place (`models.builder.switched_off`)
+             ("rules.R-TC10.mode=off", "updated"),
+             ("rules.R-TC4.mode=hard", "rebuilt"),  # its shortfall column dropped
              ("weights.move=30", "reused")]
     for setting, kind in steps:
         before = dict(fresh.mip.counts)
@@ -139,10 +141,12 @@ def _reuse_case(session, setting, monkeypatch):
 
 def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
     """Team rules and weights leave the facts and pairs (taken as they are); weights
-    alone leave the model (not built again); a pair rule's setting and a pair rule
-    switched off need the pairs anew. Each answer the cold one's, pairs and all."""
+    alone, or team rules switched off, leave the model (not built again); a pair rule's
+    setting and a pair rule switched off need the pairs anew. Each answer the cold
+    one's, pairs and all."""
     base = session.base
-    cases = [("rules.R-TC10.mode=off", True, True),  # team rule: pairs kept, model built
+    cases = [("rules.R-TC10.weight=500", True, True),  # team rule: pairs kept, model built
+             ("rules.R-TC10.mode=off", True, False),  # switched off: its rows freed
              ("rules.R-TC1.weight=10", True, True),
              ("weights.move=200", True, False),  # weights only: the model kept too
              ("weights.fit=2", True, False),
@@ -452,3 +456,35 @@ def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():
     kept = [(same, "a"), (same, "b"), (fewer, "c")]
     assert _nearest(kept, same)[1] == "b"
     assert _nearest(kept, fewer)[1] == "c"
+
+
+def test_a_team_rule_switched_off_is_the_kept_model_with_its_rows_free(session, monkeypatch):
+    """Every team rule Nanpiao has on, switched off: the proposal's model with that
+    family's rows freed (`models.builder.switched_off`, no build), solved in place on
+    the kept HiGHS instance; the objective, pairs and checked roster of the cold
+    what-if, which builds the model without the family. Switched off beside another
+    change of the same family or another team rule, the model is built again."""
+    from models.builder import switched_off
+
+    on = [rid for rid, r in session.sc.rules.items()
+          if rid.startswith("R-TC") and r.mode != "off"]
+    assert len(on) >= 8
+    for rid in on:
+        warm, cold, built = _reuse_case(session, f"rules.{rid}.mode=off", monkeypatch)
+        assert not built, rid
+        assert {s.rule for s in warm.placement.shortfalls} == \
+            {s.rule for s in cold.placement.shortfalls}, rid
+        assert len(warm.placement.model.proto.constraints) == \
+            len(session.base.placement.model.proto.constraints), rid
+    base = session.base.placement
+    mixed = override_scenario(session.sc, ["rules.R-TC8.mode=off", "rules.R-TC10.weight=500"])
+    assert switched_off(base, mixed, frozenset({"R-TC8", "R-TC10"})) is None
+    assert switched_off(base, session.sc, frozenset({"R-TC8"})) is None  # not off
+    again = override_scenario(session.sc, ["rules.R-TC10.mode=off"])
+    once = switched_off(base, again, frozenset({"R-TC10"}))
+    assert switched_off(once, again, frozenset({"R-TC10"})) is None  # off already
+    r0, r1, _, _ = base.spans["R-TC10"]
+    assert r1 > r0
+    for k in range(r0, r1):  # the family's rows hold for any roster; the proposal's not
+        assert list(once.model.proto.constraints[k].linear.domain) == [-(2**63), 2**63 - 1]
+        assert list(base.model.proto.constraints[k].linear.domain) != [-(2**63), 2**63 - 1]

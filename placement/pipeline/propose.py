@@ -90,7 +90,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     `sc`'s objective instead of building it again (it is left as it was). `like`: the
     model of an earlier proposal on those facts and pairs, solved on `warm`, whose
     scenario differs from `sc` in the named team rules only (`changes.team_rules_only`):
-    the solve reads only those rules' rows (`solver.solve.solve`'s `like`)."""
+    the solve reads only those rules' rows (`solver.solve.solve`'s `like`), `built`
+    included (`models.builder.switched_off`)."""
     sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
@@ -116,8 +117,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     pl.baseline = start_from
     pl.start = start_from if start_from is not None else keep_close_to
     times["build"] = round(time.perf_counter() - t0, 3)
-    outcome = solve(pl, show=show, cancel=cancel, warm=warm,
-                    like=like if built is None else None)
+    outcome = solve(pl, show=show, cancel=cancel, warm=warm, like=like)
     times["solve"] = round(outcome.seconds, 3)
     relax, cut_short = [], False
     if outcome.status is Status.INFEASIBLE and not len(outcome.chosen):

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from models.builder import switched_off
 from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
@@ -126,6 +127,8 @@ class Session:
         rules = changes.team_rules_only(base.scenario, sc)
         like = (None if eligible is None or base.placement is None or not rules
                 else (base.placement, rules))
+        if like is not None and built is None:
+            built = switched_off(base.placement, sc, rules)
         return propose(sc, self.data, show=show, explain=False, cancel=cancel,
                        warm=self.mip, keep_close_to=keep_close_to, eligible=eligible,
                        built=built, like=like)
