@@ -52,10 +52,9 @@ def switched_off(pl: Placement, scenario: Scenario, rules: frozenset) -> Placeme
     reads the columns: `build` makes each family's columns in it and builds the others
     the same with it off (tests/test_warm.py solves each rule switched off both ways).
 
-    Why: the model keeps its rows and columns, so a warm what-if changes bounds of the
-    HiGHS instance that solved `pl` and goes on from its basis, with no build (R-TC8 off
-    on Linfen: the build was 0.06 s of a 0.20 s warm what-if, issue 29). `pl` is left
-    as it was."""
+    Why: a warm what-if then needs no build (R-TC8 off on Linfen: the build was 0.06 s
+    of a 0.20 s warm what-if, issue 29); the search drops the free rows and starts from
+    the proposal's basis (`placement.solver.warm`). `pl` is left as it was."""
     if pl.explaining or not rules or any(
             pl.scenario.rules[r].mode == "off" or scenario.rules[r].mode != "off"
             for r in rules):

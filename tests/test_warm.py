@@ -68,8 +68,9 @@ def test_each_kind_of_warm_solve(session):
     fresh = Session(session.sc, session.data, session.base)  # nothing kept yet
     steps = [("weights.move=30", "rebuilt"),  # the first solve of the session
              ("weights.move=40", "updated"),
-             # switched off: its rows freed in place (`models.builder.switched_off`)
-             ("rules.R-TC10.mode=off", "updated"),
+             # switched off: no build (`models.builder.switched_off`), but its rows
+             # dropped, so searched anew from the proposal's basis
+             ("rules.R-TC10.mode=off", "rebuilt"),
              ("rules.R-TC4.mode=hard", "rebuilt"),  # its shortfall column dropped
              ("weights.move=30", "reused")]
     for setting, kind in steps:
@@ -460,8 +461,8 @@ def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():
 
 def test_a_team_rule_switched_off_is_the_kept_model_with_its_rows_free(session, monkeypatch):
     """Every team rule Nanpiao has on, switched off: the proposal's model with that
-    family's rows freed (`models.builder.switched_off`, no build), solved in place on
-    the kept HiGHS instance; the objective, pairs and checked roster of the cold
+    family's rows freed (`models.builder.switched_off`, no build), which the search
+    drops; the objective, pairs and checked roster of the cold
     what-if, which builds the model without the family. Switched off beside another
     change of the same family or another team rule, the model is built again."""
     from models.builder import switched_off

@@ -84,6 +84,8 @@ def carried(old: MipArrays, old_names: list[str], col_status: np.ndarray,
     matched = _positions(row_keys(old, old_cols), row_keys(new, new_cols))
     match = matched >= 0
     rows = np.where(match, row_status[np.maximum(matched, 0)], basic)
+    # A column in no row is never basic (a rule's shortfall whose rows were freed).
+    cols[(cols == basic) & (np.bincount(new.index, minlength=new.num_vars) == 0)] = lower
     # One basic status per row: drop the surplus from the columns the old model lacked
     # first, then the last ones; or make the slacks of unmatched rows basic first.
     surplus = int((cols == basic).sum() + (rows == basic).sum()) - len(rows)
