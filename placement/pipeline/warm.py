@@ -119,8 +119,9 @@ class Session:
         its pairs with the locks added applied when only forbid or must locks were
         added (`placement.eligibility.pairs.with_locks`), its model when only the
         objective's weights changed; when only team rules changed, the proposal's model's
-        arrays for every other family's rows (`propose`'s `like`). Raises `InputError`
-        for a bad key or value."""
+        arrays for every other family's rows (`propose`'s `like`), and when they are only
+        switched off, its model with their rows free (`models.builder.switched_off`: no
+        build). Raises `InputError` for a bad key or value."""
         sc, _ = validate_locks(override_scenario(self.sc, settings), self.data)
         base = self.base
         eligible, built = self._reused(sc, base, same_pairs)
