@@ -84,9 +84,29 @@ def nbytes(m: MipArrays) -> int:
                if isinstance(getattr(m, f.name), np.ndarray)) + sum(g.nbytes for g in m.groups)
 
 
+# Digests made, by the MIP they were made of (a MIP's arrays are never changed once
+# made): a warm solve asks for the same MIP's digest up to five times (its kept answer,
+# its instance, its answer kept), 2-5 ms each at Linfen's size.
+_DIGESTS: dict[tuple[int, bool], tuple[weakref.ref, bytes]] = {}
+DIGESTS_KEPT = 64
+
+
 def digest(m: MipArrays, structure: bool = False) -> bytes:
     """A digest of the MIP's arrays and numbers (`structure`: of its shape and nonzero
     pattern only)."""
+    kept = _DIGESTS.get((id(m), structure))
+    if kept is not None and kept[0]() is m:
+        return kept[1]
+    out = _digest(m, structure)
+    if len(_DIGESTS) >= DIGESTS_KEPT:
+        for key in [k for k, (ref, _) in _DIGESTS.items() if ref() is None] or \
+                list(_DIGESTS)[:DIGESTS_KEPT // 2]:
+            _DIGESTS.pop(key, None)
+    _DIGESTS[(id(m), structure)] = (weakref.ref(m), out)
+    return out
+
+
+def _digest(m: MipArrays, structure: bool) -> bytes:
     h = hashlib.blake2b(digest_size=16)
     h.update(np.array([m.num_vars, len(m.row_lower)], dtype=np.int64).tobytes())
     for f in fields(MipArrays):
@@ -201,8 +221,8 @@ class WarmMip:
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
-        # The last whole model's LP basis (model, names, pair ids, HiGHS's basis, read into statuses
-        # only when needed): where a rebuilt whole model's LP starts
+        # The last whole models' LP bases (model, names, pair ids, the basis's statuses,
+        # read when first needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: list[tuple] = []
         # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
@@ -296,8 +316,8 @@ class WarmMip:
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
             if names is not None and self._basis:
-                old, old_names, old_pairs, basis = _nearest(self._basis, sub)
-                search.lp_start(*carried(old, old_names(), *statuses(basis), sub, names(),
+                old, old_names, old_pairs, codes = _nearest(self._basis, sub)
+                search.lp_start(*carried(old, old_names(), *codes(), sub, names(),
                                          old_pairs, pairs))
         with self._lock:
             self.counts[what] += 1
@@ -309,7 +329,10 @@ class WarmMip:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
-                self._basis.append((sub, names, pairs, basis))
+                # its statuses read once, when first carried (the proposal's basis is
+                # carried to each what-if that changes the model's shape: 0.01 s each)
+                self._basis.append((sub, names, pairs,
+                                    functools.cache(functools.partial(statuses, basis))))
                 del self._basis[:-CARRIED]
             key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
