@@ -125,3 +125,39 @@ def test_columns_held_by_reduced_costs_leave_the_whole_optimum(nanpiao):
         kept = [int((a.values[column] > 0.5)[base_on].sum()) for a in (fast, whole)]
         assert kept[0] == kept[1]
         assert not fast.values[excluded].any()
+
+
+def test_the_kept_whole_instance_answers_each_question_as_a_fresh_search(nanpiao):
+    """Route 2 on one kept HiGHS instance (`Resolver._kept`: bounds changed in place,
+    the LP from the last optimal basis) gives, question after question, the optimum a
+    fresh search of the same exclusion gives, closeness tie-break included; a post
+    with every candidate excluded is proven infeasible by the LP, and the question
+    after it is still answered right."""
+    from placement.solver.resolve import Resolver
+
+    prop, kept = nanpiao
+    o, pairs, column = prop.outcome, prop.pairs, prop.placement.columns
+    fresh = Resolver(kept.m, o.values, float(o.objective), column, optimal=True, blocks=False,
+                     time_limit=60, gap=0.0)
+    chosen = np.asarray(prop.outcome.chosen)
+    newcomer = chosen[~pairs.own[chosen]]
+    posts = np.random.default_rng(29).choice(np.unique(pairs.post[newcomer]), 4, replace=False)
+    questions = [column[chosen[pairs.post[chosen] == p]] for p in posts[:2]]
+    questions.append(column[pairs.post == posts[2]])  # nobody left for the post
+    questions.append(column[chosen[pairs.post[chosen] == posts[3]]])
+    instances, infeasible = set(), 0
+    for excluded in questions:
+        answer = kept._kept(excluded, None)
+        instances.add(id(kept._search))
+        upper = kept.m.upper.copy()
+        upper[excluded] = 0.0
+        plain = Search(replace(fresh.closest, upper=upper), 60).run()
+        if plain.status == "infeasible":
+            assert answer is not None and answer.status == "infeasible" and answer.proven
+            infeasible += 1
+            continue
+        assert answer is not None and answer.status == "optimal" and answer.proven
+        assert not answer.values[excluded].any()
+        closest = float(fresh.closest.cost @ answer.values + fresh.closest.offset)
+        assert closest == pytest.approx(plain.objective * fresh.closest.scale)
+    assert len(instances) == 1 and infeasible == 1

@@ -705,6 +705,20 @@ class Search:
             self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
         return self._lp
 
+    def relaxation(self, basis=None) -> HighsAnswer | None:
+        """The MIP's answer from its LP relaxation alone (`_relaxation`), started from
+        `basis` (a `highspy.HighsBasis`, `lp_basis`'s) when given: proven infeasible when
+        the LP is, None when the LP does not close the MIP (no search: for a caller that
+        has another route then)."""
+        if self.stopped:
+            return None
+        if basis is not None:
+            self._lp_instance().setBasis(basis)
+        answer = self._relaxation()
+        if answer is None and self._lp.getModelStatus().name == "kInfeasible":
+            return HighsAnswer(Status.INFEASIBLE, None, None, None, proven=True)
+        return answer
+
     def _relaxation(self) -> HighsAnswer | None:
         """The MIP's answer from its LP relaxation when that LP's optimum is integral,
         else None (the MIP is then searched).
