@@ -142,13 +142,15 @@ def _reuse_case(session, setting, monkeypatch):
 
 def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
     """Team rules and weights leave the facts and pairs (taken as they are); weights
-    alone, or team rules switched off, leave the model (not built again); a pair rule's
+    alone, or team rules switched off, leave the model (not built again), a team rule's
+    figures or weight its family only (`models.builder.replaced`); a pair rule's
     setting and a pair rule switched off need the pairs anew. Each answer the cold
     one's, pairs and all."""
     base = session.base
-    cases = [("rules.R-TC10.weight=500", True, True),  # team rule: pairs kept, model built
+    cases = [("rules.R-TC4.mode=hard", True, True),  # team rule: pairs kept, model built
              ("rules.R-TC10.mode=off", True, False),  # switched off: its rows freed
-             ("rules.R-TC1.weight=10", True, True),
+             ("rules.R-TC10.weight=500", True, False),  # its family alone built again
+             ("rules.R-TC1.weight=10", True, False),
              ("weights.move=200", True, False),  # weights only: the model kept too
              ("weights.fit=2", True, False),
              ("rules.R-EL1.mode=off", False, True),  # pair rules: eligibility anew
@@ -489,3 +491,30 @@ def test_a_team_rule_switched_off_is_the_kept_model_with_its_rows_free(session, 
     for k in range(r0, r1):  # the family's rows hold for any roster; the proposal's not
         assert list(once.model.proto.constraints[k].linear.domain) == [-(2**63), 2**63 - 1]
         assert list(base.model.proto.constraints[k].linear.domain) != [-(2**63), 2**63 - 1]
+
+
+def test_a_team_rule_s_family_built_again_alone_is_the_model_built_whole(session):
+    """`models.builder.replaced`: the proposal's model with the changed families built
+    alone and copied over their old rows and columns is the model `build` makes for
+    the new scenario, constraint for constraint and name for name, with the same
+    shortfalls and minimum rows; None where a family changes its size."""
+    from models.builder import build, replaced
+
+    base = session.base
+    before = str(base.placement.model.proto)
+    for settings in [("rules.R-TC4.min_count=3",), ("rules.R-TC10.weight=500",),
+                     ("rules.R-TC6.weight=7", "rules.R-TC11.min_count=1")]:
+        sc = override_scenario(session.sc, list(settings))
+        rules = changes.team_rules_only(base.scenario, sc)
+        got = replaced(base.placement, sc, rules)
+        assert got is not None, settings
+        whole = build(session.data, sc, base.facts, base.pairs)
+        assert str(got.model.proto) == str(whole.model.proto), settings
+        assert sorted((s.rule, s.where, s.var.index, s.weight) for s in got.shortfalls) == \
+            sorted((s.rule, s.where, s.var.index, s.weight) for s in whole.shortfalls)
+        assert got.minimum_rows == whole.minimum_rows
+        assert str(base.placement.model.proto) == before  # left as it was
+        if settings != ("rules.R-TC10.weight=500",):  # a weight is in the objective only
+            assert str(got.model.proto) != before  # its rows' figures changed
+    sc = override_scenario(session.sc, ["rules.R-TC4.mode=hard"])  # a column fewer
+    assert replaced(base.placement, sc, frozenset({"R-TC4"})) is None
