@@ -225,6 +225,7 @@ class WarmMip:
         # read when first needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: list[tuple] = []
+        self._splits: OrderedDict[bytes, object] = OrderedDict()  # `_split`'s
         # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
         self._rows: OrderedDict[int, tuple] = OrderedDict()
 
@@ -265,7 +266,7 @@ class WarmMip:
         if known is not None:
             return known
         time_limit, gap = limits
-        parts = split(m)
+        parts = self._split(m)
         if parts is not None:
             blocks = BlockSearch(m, parts, time_limit, gap,
                                  lambda _, sub: self._run(sub, limits))
@@ -289,6 +290,24 @@ class WarmMip:
         if on_start is not None:
             on_start(run)
         return run.run(show)
+
+    def _split(self, m: MipArrays):
+        """`blocks.split(m)`, made once per structure and groups (what it reads): a what-if
+        that moves numbers only splits the model as before (0.007-0.026 s on Linfen)."""
+        h = hashlib.blake2b(digest(m, structure=True), digest_size=16)
+        for g in m.groups:
+            h.update(np.asarray(g, dtype=np.int64).tobytes() + b"|")
+        key = h.digest()
+        with self._lock:
+            if key in self._splits:
+                self._splits.move_to_end(key)
+                return self._splits[key]
+        parts = split(m)
+        with self._lock:
+            self._splits[key] = parts
+            while len(self._splits) > INSTANCES:
+                self._splits.popitem(last=False)
+        return parts
 
     def _known(self, m: MipArrays, limits: tuple) -> HighsAnswer | None:
         """The optimal answer of this very MIP under these limits, if kept."""
