@@ -518,3 +518,23 @@ def test_a_team_rule_s_family_built_again_alone_is_the_model_built_whole(session
             assert str(got.model.proto) != before  # its rows' figures changed
     sc = override_scenario(session.sc, ["rules.R-TC4.mode=hard"])  # a column fewer
     assert replaced(base.placement, sc, frozenset({"R-TC4"})) is None
+
+
+def test_what_ifs_that_add_no_hard_figure_skip_the_pre_checks(session, monkeypatch):
+    """Weights alone or a rule switched off add no hard figure: the proposal's pre-checks
+    (none) stand and are not run again; a figure raised is pre-checked, as cold."""
+    from placement.pipeline import propose as propose_module
+
+    calls = []
+    real = propose_module.prechecks
+    monkeypatch.setattr(propose_module, "prechecks",
+                        lambda *a: calls.append(1) or real(*a))
+    for setting in ("weights.move=77", "rules.R-TC10.mode=off"):
+        calls.clear()
+        warm = session.what_if(setting)
+        assert not calls and warm.roster is not None, setting
+    calls.clear()
+    setting = 'rules.R-TC1.share="1/1"'  # every member of a department team exchanged
+    warm = session.what_if(setting)
+    cold = propose(override_scenario(session.sc, [setting]), session.data, explain=False)
+    assert calls and warm.conflicts == cold.conflicts and warm.status == cold.status

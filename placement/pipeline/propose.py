@@ -72,7 +72,8 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
             cancel: threading.Event | None = None, warm: WarmMip | None = None,
             eligible: tuple[Facts, Pairs] | None = None,
             built: Placement | None = None,
-            like: tuple[Placement, frozenset] | None = None) -> Proposal:
+            like: tuple[Placement, frozenset] | None = None,
+            prechecked: bool = False) -> Proposal:
     """Eligibility, pre-checks, model and solve; no files. When no roster exists and
     `explain` is set, the conflicting rule instances and verified relaxations.
     `keep_close_to` (a roster, e.g. the previous result of the same scenario): among
@@ -91,7 +92,9 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
     model of an earlier proposal on those facts and pairs, solved on `warm`, whose
     scenario differs from `sc` in the named team rules only (`changes.team_rules_only`):
     the solve reads only those rules' rows (`solver.solve.solve`'s `like`), `built`
-    included (`models.builder.switched_off`)."""
+    included (`models.builder.switched_off`). `prechecked`: the caller knows the
+    pre-checks find nothing (a what-if of a proposal that had a roster which changes
+    weights or switches rules off: neither adds a hard figure), so they are not run."""
     sc, _ = validate_locks(sc, data)  # locks given twice merged, in a copy
     times = {}
     t0 = time.perf_counter()
@@ -101,7 +104,7 @@ def propose(sc: Scenario, data: DataSet, show=None, explain: bool = True,
         facts = compute_facts(data, sc.reference_date)
         pairs = eligible_pairs(data, sc, facts)
     times["eligibility"] = round(time.perf_counter() - t0, 3)
-    conflicts = prechecks(data, sc, facts, pairs)
+    conflicts = [] if prechecked else prechecks(data, sc, facts, pairs)
     if conflicts:
         relax, cut_short = (verify(data, relaxation_trials(sc, [c["rule"] for c in conflicts]),
                                    time.perf_counter() + sc.solver.time_limit)

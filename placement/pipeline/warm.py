@@ -128,12 +128,16 @@ class Session:
         rules = changes.team_rules_only(base.scenario, sc)
         like = (None if eligible is None or base.placement is None or not rules
                 else (base.placement, rules))
+        # Weights alone, or rules switched off, add no hard figure: the proposal's
+        # pre-checks (none: it has a roster) stand.
+        prechecked = built is not None and base.roster is not None
         if like is not None and built is None:
-            built = (switched_off(base.placement, sc, rules)
-                     or replaced(base.placement, sc, rules))
+            built = switched_off(base.placement, sc, rules)
+            prechecked = built is not None and base.roster is not None
+            built = built or replaced(base.placement, sc, rules)
         return propose(sc, self.data, show=show, explain=False, cancel=cancel,
                        warm=self.mip, keep_close_to=keep_close_to, eligible=eligible,
-                       built=built, like=like)
+                       built=built, like=like, prechecked=prechecked)
 
     def _reused(self, sc: Scenario, base: Proposal, same_pairs: bool):
         """The facts and pairs, and the model, of `base` that `sc` leaves as they were
