@@ -71,7 +71,7 @@ def test_each_kind_of_warm_solve(session):
              # switched off: no build (`models.builder.switched_off`), but its rows
              # dropped, so searched anew from the proposal's basis
              ("rules.R-TC10.mode=off", "rebuilt"),
-             ("rules.R-TC4.mode=hard", "rebuilt"),  # its shortfall column dropped
+             ("rules.R-TC1.mode=target", "rebuilt"),  # shortfall columns added
              ("weights.move=30", "reused")]
     for setting, kind in steps:
         before = dict(fresh.mip.counts)
@@ -142,12 +142,12 @@ def _reuse_case(session, setting, monkeypatch):
 
 def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
     """Team rules and weights leave the facts and pairs (taken as they are); weights
-    alone, or team rules switched off, leave the model (not built again), a team rule's
-    figures or weight its family only (`models.builder.replaced`); a pair rule's
+    alone, or team rules switched off or made hard, leave the model (not built again), a
+    team rule's figures or weight its family only (`models.builder.replaced`); a pair rule's
     setting and a pair rule switched off need the pairs anew. Each answer the cold
     one's, pairs and all."""
     base = session.base
-    cases = [("rules.R-TC4.mode=hard", True, True),  # team rule: pairs kept, model built
+    cases = [("rules.R-TC1.mode=target", True, True),  # team rule: pairs kept, model built
              ("rules.R-TC10.mode=off", True, False),  # switched off: its rows freed
              ("rules.R-TC10.weight=500", True, False),  # its family alone built again
              ("rules.R-TC1.weight=10", True, False),
@@ -538,3 +538,35 @@ def test_what_ifs_that_add_no_hard_figure_skip_the_pre_checks(session, monkeypat
     warm = session.what_if(setting)
     cold = propose(override_scenario(session.sc, [setting]), session.data, explain=False)
     assert calls and warm.conflicts == cold.conflicts and warm.status == cold.status
+
+
+def test_a_target_rule_made_hard_is_the_kept_model_with_its_shortfalls_at_0(session):
+    """`models.builder.made_hard`: each team rule Nanpiao has as a target, made hard, is
+    the proposal's model with the rule's shortfall columns at 0 and out of the
+    objective, checked row by row against the family built hard alone; the what-if's
+    status and objective are the cold one's (infeasible ones included). Made hard
+    beside another change of the rule, it is built whole."""
+    from models.builder import made_hard
+
+    base = session.base
+    targets = [rid for rid, r in session.sc.rules.items()
+               if rid.startswith("R-TC") and r.mode == "target"]
+    assert len(targets) >= 6
+    made = 0
+    for rid in targets:
+        sc = override_scenario(session.sc, [f"rules.{rid}.mode=hard"])
+        got = made_hard(base.placement, sc, frozenset({rid}))
+        made += got is not None
+        if got is not None:
+            assert not any(s.rule == rid for s in got.shortfalls), rid
+            assert len(got.model.proto.variables) == len(base.placement.model.proto.variables)
+        warm = session.what_if(f"rules.{rid}.mode=hard")
+        cold = propose(sc, session.data, explain=False)
+        assert warm.status == cold.status, rid
+        assert (warm.outcome is None) == (cold.outcome is None), rid
+        if cold.roster is not None:
+            assert warm.outcome.objective == cold.outcome.objective, rid
+            _checked(sc, session.data, warm)
+    assert made >= 6
+    both = override_scenario(session.sc, ["rules.R-TC4.mode=hard", "rules.R-TC4.weight=7"])
+    assert made_hard(base.placement, both, frozenset({"R-TC4"})) is None

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from models.builder import replaced, switched_off
+from models.builder import made_hard, replaced, switched_off
 from placement.data.dataset import DataSet
 from placement.data.locks import validate_locks
 from placement.data.scenario import Scenario
@@ -134,7 +134,8 @@ class Session:
         if like is not None and built is None:
             built = switched_off(base.placement, sc, rules)
             prechecked = built is not None and base.roster is not None
-            built = built or replaced(base.placement, sc, rules)
+            built = built or made_hard(base.placement, sc, rules) or \
+                replaced(base.placement, sc, rules)
         return propose(sc, self.data, show=show, explain=False, cancel=cancel,
                        warm=self.mip, keep_close_to=keep_close_to, eligible=eligible,
                        built=built, like=like, prechecked=prechecked)
