@@ -161,7 +161,8 @@ def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
 def test_a_lock_what_if_drops_or_forces_the_kept_pairs(session, monkeypatch):
     """A forbid of a proposed line, a forbid of a pair no rule allows, a must lock on an
     eligible pair not proposed: the kept pairs with the lock applied, the same as built
-    anew; a must lock on a pair outside them is built anew."""
+    anew, and answered on the proposal's MIP with no build (`placement.pipeline.locked`,
+    tests/test_lock_what_if.py); a must lock on a pair outside them is built anew."""
     base, data = session.base, session.data
     cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
     line = base.roster.query("change != 'stay'").iloc[0]
@@ -181,7 +182,7 @@ def test_a_lock_what_if_drops_or_forces_the_kept_pairs(session, monkeypatch):
     for setting in cases:
         warm, cold, built = _reuse_case(session, setting, monkeypatch)
         assert warm.facts is base.facts and warm.pairs is not base.pairs, setting
-        assert built, setting
+        assert not built and warm.placement is None, setting
     outside = lock("must", cadre_ids[gone.cadre], post_ids[gone.post])
     sc = override_scenario(session.sc, [outside])
     assert with_locks(base.pairs, data, [], [(cadre_ids[gone.cadre], post_ids[gone.post])]) \

@@ -219,6 +219,24 @@ class WarmMip:
             return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs)
 
+    def solved(self, model) -> tuple[MipArrays, object] | None:
+        """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved as,
+        with its LP relaxation's basis at its end (a `highspy.HighsBasis`), while both are
+        kept (the last `ROWS_KEPT` models, the last `CARRIED` whole models' bases); None
+        otherwise (or when it was solved in blocks: no whole model's LP).
+
+        Why: a lock what-if re-solves the proposal's LP from its optimal basis
+        (`placement.pipeline.locked`), with no build and no `mip_arrays`; asked right
+        after the proposal, before another what-if of the same model replaces them."""
+        with self._lock:
+            kept = self._rows.get(id(model))
+            if kept is None or kept[0]() is not model:
+                return None
+            for sub, _, _, basis in reversed(self._basis):
+                if sub is kept[1]:
+                    return sub, basis
+        return None
+
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
                show, proto, pairs=None) -> HighsAnswer:
         known = self._known(m, limits)
