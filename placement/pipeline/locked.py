@@ -75,7 +75,10 @@ def locked(sc: Scenario, base: Proposal, forbid: list[tuple[str, str]],
     if base.pairs.own[out].any() or waived[into].any() or np.isin(into, out).any():
         return None
     times = {"eligibility": round(time.perf_counter() - t0, 3)}
-    conflicts = prechecks(data, sc, base.facts, pairs)
+    # The pre-checks read the pairs' cadres, posts and own flags (and the rules and keep
+    # locks, as they were): a must lock changes none of them, so they pass as the
+    # proposal's did (it has a roster); a forbid of a pair with a column drops it.
+    conflicts = prechecks(data, sc, base.facts, pairs) if len(out) else []
     if conflicts:  # as `propose` answers them, before any solve
         return Proposal(sc, data, base.facts, pairs, None, conflicts,
                         times | {"build": 0.0, "solve": 0.0})
