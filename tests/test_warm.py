@@ -453,3 +453,27 @@ def test_a_model_searched_anew_starts_from_the_nearest_kept_basis():
     kept = [(same, "a"), (same, "b"), (fewer, "c")]
     assert _nearest(kept, same)[1] == "b"
     assert _nearest(kept, fewer)[1] == "c"
+
+
+def test_a_why_not_no_roster_can_take_is_told_by_the_kept_lp(session, monkeypatch):
+    """Pairs that displace a holder held to stay: no roster, found by the proposal's LP
+    re-solved from its kept basis (`LpBound.infeasible`), as the cold route says."""
+    from placement.solver.resolve import LpBound
+
+    sc, data, base = session.sc, session.data, session.base
+    holder = base.facts.p_incumbent[base.pairs.post]
+    kept = (holder >= 0) & (base.placement.stay_pair[np.maximum(holder, 0)] >= 0)
+    chosen = np.zeros(len(base.pairs), dtype=bool)
+    chosen[base.outcome.chosen] = True
+    picked = np.random.default_rng(163).choice(np.flatnonzero(kept & ~chosen & ~base.pairs.own),
+                                               3, replace=False)
+    cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
+    asked = [(cadre_ids[base.pairs.cadre[i]], post_ids[base.pairs.post[i]]) for i in picked]
+    told = []
+    real = LpBound.infeasible
+    monkeypatch.setattr(LpBound, "infeasible", lambda self, x: told.append(real(self, x))
+                        or told[-1])
+    warm = session.why_nots(asked)
+    cold = why_nots(sc, data, asked)
+    assert [w.status for w in warm] == [c.status for c in cold] == ["infeasible"] * 3
+    assert told and all(told)
