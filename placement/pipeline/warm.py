@@ -65,9 +65,12 @@ class Session:
 
     def _propose(self, cancel: threading.Event | None = None) -> None:
         """Propose the scenario on the kept HiGHS instances, and take the arrays and LP
-        basis it was solved with while they are still kept (`locked` re-solves them)."""
+        basis it was solved with while they are still kept (`locked` re-solves them; the
+        re-solve set-up of why-not and alternates takes them for `resolver_for`'s): only
+        from a single weighted solve of the whole model (`held_here`), whose arrays are
+        the re-solve's (a lexicographic solve's last arrays hold the earlier levels)."""
         self._base = propose(self.sc, self.data, explain=False, cancel=cancel, warm=self.mip)
-        if self._base.placement is not None:
+        if held_here(self._base):
             self._kept["solved"] = self.mip.solved(self._base.placement.model)
 
     @property
