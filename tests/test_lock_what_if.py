@@ -150,3 +150,23 @@ def test_a_must_lock_on_a_pair_a_lock_waives_is_built_anew(monkeypatch):
     for i, held in [(rng.choice(free[waived]), False), (rng.choice(free[~waived]), True)]:
         warm, cold, built = _asked(session, _lock("must", _ids(base, i)), monkeypatch)
         assert built != held and (warm.placement is None) == held
+
+
+def test_questions_asked_of_a_held_answer(session):
+    """A held answer has no model of its own: a why-not on it solves the locked scenario
+    as cold does; alternates are refused, clearly."""
+    from placement.explain.alternates import AlternatesError, find_alternates
+    from placement.pipeline.questions import why_nots
+
+    base = session.base
+    line = base.outcome.chosen[~base.pairs.own[base.outcome.chosen]][0]
+    warm = session.what_if(_lock("forbid", _ids(base, line)))
+    assert warm.placement is None
+    cold = propose(warm.scenario, session.data, explain=False)
+    asked = [_ids(cold, i) for i in _free(cold)[:2]]
+    on_warm = why_nots(warm.scenario, session.data, asked, warm)
+    on_cold = why_nots(warm.scenario, session.data, asked, cold)
+    assert [w.objective_after for w in on_warm] == [c.objective_after for c in on_cold]
+    assert [w.status for w in on_warm] == [c.status for c in on_cold]
+    with pytest.raises(AlternatesError, match="no model"):
+        find_alternates(warm, 1, "changed")

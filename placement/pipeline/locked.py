@@ -54,7 +54,9 @@ def locked(sc: Scenario, base: Proposal, forbid: list[tuple[str, str]],
     The proposal is the cold one's: its pairs are `with_locks`'s (`propose` builds the
     same), its roster an optimum of the same objective, re-indexed into those pairs.
     Its `placement` is None and its outcome's `values` too: no model was built for
-    `sc`, so a question asked of this proposal (why-not, alternates) solves it."""
+    `sc`, so a why-not asked of this proposal solves the locked scenario as cold
+    (`questions.why_nots`), and alternates are refused (`AlternatesError`: they need
+    the model; ask them of the scenario proposed)."""
     t0 = time.perf_counter()
     data, pl = base.data, base.placement
     pairs = with_locks(base.pairs, data, forbid, must)
