@@ -168,7 +168,8 @@ def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
 def test_a_lock_what_if_drops_or_forces_the_kept_pairs(session, monkeypatch):
     """A forbid of a proposed line, a forbid of a pair no rule allows, a must lock on an
     eligible pair not proposed: the kept pairs with the lock applied, the same as built
-    anew; a must lock on a pair outside them is built anew."""
+    anew, and answered on the proposal's MIP with no build (`placement.pipeline.locked`,
+    tests/test_lock_what_if.py); a must lock on a pair outside them is built anew."""
     base, data = session.base, session.data
     cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
     line = base.roster.query("change != 'stay'").iloc[0]
@@ -188,7 +189,7 @@ def test_a_lock_what_if_drops_or_forces_the_kept_pairs(session, monkeypatch):
     for setting in cases:
         warm, cold, built = _reuse_case(session, setting, monkeypatch)
         assert warm.facts is base.facts and warm.pairs is not base.pairs, setting
-        assert built, setting
+        assert not built and warm.placement is None, setting
     outside = lock("must", cadre_ids[gone.cadre], post_ids[gone.post])
     sc = override_scenario(session.sc, [outside])
     assert with_locks(base.pairs, data, [], [(cadre_ids[gone.cadre], post_ids[gone.post])]) \
@@ -570,3 +571,27 @@ def test_a_target_rule_made_hard_is_the_kept_model_with_its_shortfalls_at_0(sess
     assert made >= 6
     both = override_scenario(session.sc, ["rules.R-TC4.mode=hard", "rules.R-TC4.weight=7"])
     assert made_hard(base.placement, both, frozenset({"R-TC4"})) is None
+
+
+def test_a_why_not_no_roster_can_take_is_told_by_the_kept_lp(session, monkeypatch):
+    """Pairs that displace a holder held to stay: no roster, found by the proposal's LP
+    re-solved from its kept basis (`LpBound.infeasible`), as the cold route says."""
+    from placement.solver.resolve import LpBound
+
+    sc, data, base = session.sc, session.data, session.base
+    holder = base.facts.p_incumbent[base.pairs.post]
+    kept = (holder >= 0) & (base.placement.stay_pair[np.maximum(holder, 0)] >= 0)
+    chosen = np.zeros(len(base.pairs), dtype=bool)
+    chosen[base.outcome.chosen] = True
+    picked = np.random.default_rng(163).choice(np.flatnonzero(kept & ~chosen & ~base.pairs.own),
+                                               3, replace=False)
+    cadre_ids, post_ids = data.cadres["cadre_id"].to_numpy(), data.posts["post_id"].to_numpy()
+    asked = [(cadre_ids[base.pairs.cadre[i]], post_ids[base.pairs.post[i]]) for i in picked]
+    told = []
+    real = LpBound.infeasible
+    monkeypatch.setattr(LpBound, "infeasible", lambda self, x: told.append(real(self, x))
+                        or told[-1])
+    warm = session.why_nots(asked)
+    cold = why_nots(sc, data, asked)
+    assert [w.status for w in warm] == [c.status for c in cold] == ["infeasible"] * 3
+    assert told and all(told)

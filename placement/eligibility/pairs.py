@@ -364,12 +364,14 @@ def with_locks(pairs: Pairs, data: DataSet, forbid: list[tuple[str, str]],
         return None
     keep = ~np.isin(key, keys(forbid))
     removed = pairs.removed
-    gone = np.isin(removed["post"].to_numpy(np.int64) * n_cadres
-                   + removed["cadre"].to_numpy(np.int64), keys(forbid))
+    if forbid:  # must locks alone leave the removed pairs as they are
+        gone = np.isin(removed["post"].to_numpy(np.int64) * n_cadres
+                       + removed["cadre"].to_numpy(np.int64), keys(forbid))
+        removed = removed[~gone].reset_index(drop=True)
     marked = np.isin(key, forced)[keep]
     breaks = {rid: m[keep] & ~marked if rid in LOCK_EXEMPT else m[keep]
               for rid, m in pairs.breaks.items()}
     return Pairs(cadre=pairs.cadre[keep], post=pairs.post[keep], own=pairs.own[keep],
                  step=pairs.step[keep], must=pairs.must[keep] | marked, fit=pairs.fit[keep],
-                 breaks=breaks, removed=removed[~gone].reset_index(drop=True),
+                 breaks=breaks, removed=removed,
                  lock_conflicts=list(pairs.lock_conflicts))

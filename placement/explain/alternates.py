@@ -117,6 +117,10 @@ def find_alternates(prop, k: int, scope: str | Sequence[str] = "changed",
     are set up once: `placement.pipeline.warm.Session`)."""
     if prop.roster is None:
         raise AlternatesError("no roster to find alternates for")
+    if prop.placement is None or prop.outcome.values is None:
+        # a lock what-if answered on another proposal's MIP (`placement.pipeline.locked`)
+        raise AlternatesError("the proposal kept no model to re-solve: propose its "
+                              "scenario to ask for alternates")
     check_alternates(prop.scenario, scope, prop.data)
     if k < 1:
         raise AlternatesError("k must be at least 1")

@@ -63,6 +63,14 @@ def added_locks(old: Scenario, new: Scenario, kind: str) -> list[tuple[str, str]
     return [k for k in _keys(getattr(new.locks, kind)) if k not in before]
 
 
+def locks_only(old: Scenario, new: Scenario) -> bool:
+    """`new` is `old` with forbid or must locks added and nothing else changed (keep
+    locks, rules, weights, the search as they were): the model built for `old` with
+    those pairs' columns held (`placement.pipeline.locked`)."""
+    return (eligibility(old, new) == LOCKS and _differ(old, new) <= {"name", "source", "locks"}
+            and old.locks.keep == new.locks.keep)
+
+
 def objective_only(old: Scenario, new: Scenario) -> bool:
     """`new` differs from `old` in the objective's weights (and the search) only, so the
     model built for `old` is `new`'s with another objective."""

@@ -21,6 +21,7 @@ would drop its penalty).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,7 +71,9 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
     cpos, ppos = pd.Index(data.cadres["cadre_id"]), pd.Index(data.posts["post_id"])
     where = [(cpos.get_loc(c), ppos.get_loc(p)) for c, p in asked]
     nearby = _Nearby(base, kept) if _answers_nearby(base) else None
-    report = _base_report(sc, data, base, kept) if base.roster is not None else None
+    # The proposal's report is read only to compare a forced roster with it: made when
+    # the first one comes back (a pair no roster can take needs none; 0.15-0.2 s on Linfen).
+    report = functools.cache(lambda: _base_report(sc, data, base, kept))
 
     def one(k: int) -> WhyNot:
         return answer(k).named(names)
@@ -89,7 +92,8 @@ def why_nots(sc: Scenario, data: DataSet, asked: Sequence[tuple[str, str]],
             objective = forced.outcome.levels[0].value if forced.outcome else None
         return compare(sc, data, cadre_id, post_id, base.roster,
                        base.outcome.objective if base.outcome else None, roster,
-                       objective, status, report)
+                       objective, status,
+                       report() if roster is not None and base.roster is not None else None)
 
     if len(asked) == 1:
         return [one(0)]

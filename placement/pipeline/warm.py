@@ -40,8 +40,10 @@ from placement.eligibility.pairs import with_locks
 from placement.explain.alternates import Alternates, find_alternates
 from placement.explain.whynot import WhyNot
 from placement.meaning import changes
+from placement.pipeline.locked import held_here, locked
 from placement.pipeline.propose import Proposal, propose
 from placement.pipeline.questions import why_nots
+from placement.solver.resolve import LpBound, kept_resolver
 from placement.solver.warm import WarmMip
 
 
@@ -57,16 +59,26 @@ class Session:
         self.sc, self.data = sc, data
         self.mip = mip if mip is not None else WarmMip()
         self._base = base
-        if base is None and not lazy:
-            self._base = propose(sc, data, explain=False, cancel=cancel, warm=self.mip)
         self._kept: dict = {}  # the proposal's re-solve set-up, shared by the questions
+        if base is None and not lazy:
+            self._propose(cancel)
         self._parent: Proposal | None = None  # another session's proposal (`inherit`)
+
+    def _propose(self, cancel: threading.Event | None = None) -> None:
+        """Propose the scenario on the kept HiGHS instances, and take the arrays and LP
+        basis it was solved with while they are still kept (`locked` re-solves them; the
+        re-solve set-up of why-not and alternates takes them for `resolver_for`'s): only
+        from a single weighted solve of the whole model (`held_here`), whose arrays are
+        the re-solve's (a lexicographic solve's last arrays hold the earlier levels)."""
+        self._base = propose(self.sc, self.data, explain=False, cancel=cancel, warm=self.mip)
+        if held_here(self._base):
+            self._kept["solved"] = self.mip.solved(self._base.placement.model)
 
     @property
     def base(self) -> Proposal:
         """The scenario's proposal (proposed now when the session was opened `lazy`)."""
         if self._base is None:
-            self._base = propose(self.sc, self.data, explain=False, warm=self.mip)
+            self._propose()
         return self._base
 
     @property
@@ -121,9 +133,18 @@ class Session:
         objective's weights changed; when only team rules changed, the proposal's model's
         arrays for every other family's rows (`propose`'s `like`), and when they are only
         switched off, its model with their rows free (`models.builder.switched_off`: no
-        build). Raises `InputError` for a bad key or value."""
+        build). When only forbid or must locks were added, the proposal's MIP with those
+        pairs' columns held (`placement.pipeline.locked`: no build, the LP from the
+        proposal's basis), where that is the same question. Raises `InputError` for a
+        bad key or value."""
         sc, _ = validate_locks(override_scenario(self.sc, settings), self.data)
         base = self.base
+        if keep_close_to is None and not same_pairs and held_here(base) \
+                and changes.locks_only(base.scenario, sc):
+            answer = locked(sc, base, changes.added_locks(base.scenario, sc, "forbid"),
+                            changes.added_locks(base.scenario, sc, "must"), self._lp)
+            if answer is not None:
+                return answer
         eligible, built = self._reused(sc, base, same_pairs)
         rules = changes.team_rules_only(base.scenario, sc)
         like = (None if eligible is None or base.placement is None or not rules
@@ -154,6 +175,15 @@ class Session:
         built = (base.placement if base.placement is not None
                  and changes.objective_only(base.scenario, sc) else None)
         return (base.facts, base.pairs), built
+
+    def _lp(self) -> LpBound:
+        """The proposal's LP relaxation with its optimal basis, kept with the re-solve
+        set-up the why-nots and alternates share (from the arrays and basis it was solved
+        with when the session proposed it: no `mip_arrays`, no LP from scratch)."""
+        o = self.base.outcome
+        resolver, _ = kept_resolver(self._kept, self.base.placement, o.values,
+                                    float(o.objective), o.proven, o.blocks > 0)
+        return resolver.lp()
 
     def why_nots(self, asked: Sequence[tuple[str, str]]) -> list[WhyNot]:
         """`placement.pipeline.questions.why_nots` on the session's proposal."""

@@ -404,6 +404,105 @@ def neighbours(m: MipArrays, free: np.ndarray) -> np.ndarray:
     return np.union1d(free, m.index[hit[rows]])
 
 
+def fixed_rounding(m: MipArrays, x: np.ndarray, fractional: np.ndarray, bound: float,
+                   time_limit: float) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """An integral optimum from a fractional LP optimum: the columns the LP left
+    integral fixed there, the few fractional ones searched as a small MIP; taken only
+    when it reaches the LP's bound (then no roster is better: proven). Failing that,
+    once more with their neighbours free too (`neighbours`). None otherwise.
+
+    Why: the LP optimum is often the integer optimum with a tie left split, a few
+    pairs at 0.4/0.6 between two rosters of equal value (issue 24's Linfen: 10 of
+    31k columns); the small MIP on the ten columns takes a sliver of the full
+    MIP's presolve and root (docs/solver.md, "Timings behind the code"). The
+    neighbours: an LP started from a kept basis (a warm lock what-if) can end on
+    another optimal vertex, whose integral columns hold a post or a cadre where no
+    rounding of the fractional ones reaches the bound (Linfen, a must lock: 49
+    fractional columns, none of their roundings optimal; with the 1,652 columns of
+    their short rows free, the optimum in 0.14 s, where the whole MIP took 3.7 s).
+    Also the best rounding found short of the bound (None if none): a roster to start
+    from."""
+    incumbent = None
+    if fractional.sum() > FIXED_ROUNDING_MAX:
+        return None, None
+    values = np.rint(x)
+    free = np.flatnonzero(fractional)
+    for widen in (False, True):
+        if widen:
+            free = neighbours(m, free)
+        sub = restricted(m, free, values)
+        h = highs_model(sub, {"time_limit": max(time_limit, 0.01),
+                              "mip_rel_gap": 0.0})
+        with stdout_to_stderr():
+            h.run()
+        if h.getModelStatus().name == "kOptimal":
+            out = values.copy()
+            out[free] = np.rint(np.asarray(h.getSolution().col_value))
+            if rows_hold(m, out):
+                if h.getInfo().objective_function_value <= bound + 1e-6:
+                    return out, incumbent
+                if incumbent is None or m.cost @ out < m.cost @ incumbent:
+                    incumbent = out
+    return None, incumbent
+
+
+def within_gap(m: MipArrays, x: np.ndarray, row_dual: np.ndarray, incumbent: np.ndarray,
+               time_limit: float) -> np.ndarray | None:
+    """The MIP's optimum from its LP's optimum `x` and row duals and a roster `incumbent`
+    close to the LP's bound (the fixed rounding's, short of the bound). The duals give a bound of
+    every roster, recomputed here from the model's own arrays (valid for any duals,
+    so the LP's tolerances cannot make it wrong): the bound plus, for each column,
+    its reduced cost times how far it moves from the LP optimum's bound. A column
+    whose reduced cost exceeds the incumbent's gap to that bound stays there in
+    every roster at least as good as the incumbent, so the MIP over the other
+    columns, the incumbent its start, has the whole MIP's optimum: proven. None
+    when that small MIP is not solved to optimality or its answer breaks a row, or
+    when the reduced costs fix fewer than half the columns (the small MIP would be
+    about the whole one, its time spent twice should it not finish).
+
+    Why: the fixed rounding's roster is often the optimum the LP's bound cannot
+    prove (a tie-broken what-if: the price list's R-TC11 step on Linfen, its roster
+    1.26 below a bound of 8.7 million, 16 columns fractional); HiGHS's whole MIP
+    then spends most of its time solving the root LP again and restarting
+    (2.2 s of a 2.8 s what-if), where the reduced costs of the LP just solved fix
+    all but a few thousand columns at once (docs/explain.md, "Prices"). No restarts:
+    with the gap this small HiGHS's own reduced-cost fixing restarts the small MIP
+    again and again (seven times, 1.0 s on that step; 0.23-0.30 s without)."""
+    y = np.where(row_dual > 0, np.where(np.isfinite(m.row_lower), row_dual, 0.0),
+                 np.where(np.isfinite(m.row_upper), row_dual, 0.0))
+    d = m.cost - np.bincount(m.index, weights=m.value * y[m.entry_rows],
+                             minlength=m.num_vars)
+    side = np.where(d > 0, m.lower, m.upper)
+    rows = np.where(y > 0, y * np.where(y > 0, m.row_lower, 0.0),
+                    y * np.where(y < 0, m.row_upper, 0.0))
+    terms = np.concatenate([rows, d * side])
+    if not np.all(np.isfinite(terms)):
+        return None
+    bound = float(terms.sum()) + m.offset
+    error = 1e-9 * float(np.abs(terms).sum()) + 1e-6  # the sums' rounding, and more
+    gap = float(m.cost @ incumbent + m.offset) - bound + error
+    low = (x <= m.lower + 1e-9) & (d > gap)
+    high = (x >= m.upper - 1e-9) & (-d > gap)
+    if not (np.all(incumbent[low] == m.lower[low])
+            and np.all(incumbent[high] == m.upper[high])):
+        return None
+    free = np.flatnonzero(~(low | high))
+    if len(free) > m.num_vars // 2:  # a gap too wide: the whole MIP searches as well
+        return None
+    h = highs_model(restricted(m, free, incumbent),
+                    OPTIONS | {"time_limit": max(time_limit, 0.01),
+                               "mip_rel_gap": 0.0, "mip_allow_restart": False})
+    h.setSolution(len(free), np.arange(len(free), dtype=np.int32),
+                  incumbent[free].astype(float))
+    with stdout_to_stderr():
+        h.run()
+    if h.getModelStatus().name != "kOptimal":
+        return None
+    out = incumbent.copy()
+    out[free] = np.rint(np.asarray(h.getSolution().col_value))
+    return out if rows_hold(m, out) else None
+
+
 def highs_model(m: MipArrays, options: dict | None = None, integer: bool = True):
     """A silent `highspy.Highs` holding `m` (`integer=False`: its LP relaxation)."""
     import highspy
@@ -770,100 +869,16 @@ class Search:
 
     def _fixed_rounding(self, x: np.ndarray, fractional: np.ndarray, bound: float
                         ) -> np.ndarray | None:
-        """An integral optimum from a fractional LP optimum: the columns the LP left
-        integral fixed there, the few fractional ones searched as a small MIP; taken only
-        when it reaches the LP's bound (then no roster is better: proven). Failing that,
-        once more with their neighbours free too (`neighbours`). None otherwise.
-
-        Why: the LP optimum is often the integer optimum with a tie left split, a few
-        pairs at 0.4/0.6 between two rosters of equal value (issue 24's Linfen: 10 of
-        31k columns); the small MIP on the ten columns takes a sliver of the full
-        MIP's presolve and root (docs/solver.md, "Timings behind the code"). The
-        neighbours: an LP started from a kept basis (a warm lock what-if) can end on
-        another optimal vertex, whose integral columns hold a post or a cadre where no
-        rounding of the fractional ones reaches the bound (Linfen, a must lock: 49
-        fractional columns, none of their roundings optimal; with the 1,652 columns of
-        their short rows free, the optimum in 0.14 s, where the whole MIP took 3.7 s)."""
-        m = self.raw
-        if fractional.sum() > FIXED_ROUNDING_MAX:
-            return None
-        values = np.rint(x)
-        free = np.flatnonzero(fractional)
-        for widen in (False, True):
-            if widen:
-                free = neighbours(m, free)
-            sub = restricted(m, free, values)
-            h = highs_model(sub, {"time_limit": max(self.time_limit, 0.01),
-                                  "mip_rel_gap": 0.0})
-            with stdout_to_stderr():
-                h.run()
-            if h.getModelStatus().name == "kOptimal":
-                out = values.copy()
-                out[free] = np.rint(np.asarray(h.getSolution().col_value))
-                if rows_hold(m, out):
-                    if h.getInfo().objective_function_value <= bound + 1e-6:
-                        return out
-                    if (self._incumbent is None
-                            or m.cost @ out < m.cost @ self._incumbent):
-                        self._incumbent = out
-        return None
+        """`fixed_rounding` on this search's MIP; a rounding short of the bound is kept
+        as the MIP's start (`_incumbent`)."""
+        values, self._incumbent = fixed_rounding(self.raw, x, fractional, bound,
+                                                 self.time_limit)
+        return values
 
     def _within_gap(self, x: np.ndarray, incumbent: np.ndarray) -> np.ndarray | None:
-        """The MIP's optimum from the LP's duals and a roster `incumbent` close to the
-        LP's bound (the fixed rounding's, short of the bound). The duals give a bound of
-        every roster, recomputed here from the model's own arrays (valid for any duals,
-        so the LP's tolerances cannot make it wrong): the bound plus, for each column,
-        its reduced cost times how far it moves from the LP optimum's bound. A column
-        whose reduced cost exceeds the incumbent's gap to that bound stays there in
-        every roster at least as good as the incumbent, so the MIP over the other
-        columns, the incumbent its start, has the whole MIP's optimum: proven. None
-        when that small MIP is not solved to optimality or its answer breaks a row, or
-        when the reduced costs fix fewer than half the columns (the small MIP would be
-        about the whole one, its time spent twice should it not finish).
-
-        Why: the fixed rounding's roster is often the optimum the LP's bound cannot
-        prove (a tie-broken what-if: the price list's R-TC11 step on Linfen, its roster
-        1.26 below a bound of 8.7 million, 16 columns fractional); HiGHS's whole MIP
-        then spends most of its time solving the root LP again and restarting
-        (2.2 s of a 2.8 s what-if), where the reduced costs of the LP just solved fix
-        all but a few thousand columns at once (docs/explain.md, "Prices"). No restarts:
-        with the gap this small HiGHS's own reduced-cost fixing restarts the small MIP
-        again and again (seven times, 1.0 s on that step; 0.23-0.30 s without)."""
-        m = self.raw
-        y = np.asarray(self._lp.getSolution().row_dual, dtype=float)
-        y = np.where(y > 0, np.where(np.isfinite(m.row_lower), y, 0.0),
-                     np.where(np.isfinite(m.row_upper), y, 0.0))
-        d = m.cost - np.bincount(m.index, weights=m.value * y[m.entry_rows],
-                                 minlength=m.num_vars)
-        side = np.where(d > 0, m.lower, m.upper)
-        rows = np.where(y > 0, y * np.where(y > 0, m.row_lower, 0.0),
-                        y * np.where(y < 0, m.row_upper, 0.0))
-        terms = np.concatenate([rows, d * side])
-        if not np.all(np.isfinite(terms)):
-            return None
-        bound = float(terms.sum()) + m.offset
-        error = 1e-9 * float(np.abs(terms).sum()) + 1e-6  # the sums' rounding, and more
-        gap = float(m.cost @ incumbent + m.offset) - bound + error
-        low = (x <= m.lower + 1e-9) & (d > gap)
-        high = (x >= m.upper - 1e-9) & (-d > gap)
-        if not (np.all(incumbent[low] == m.lower[low])
-                and np.all(incumbent[high] == m.upper[high])):
-            return None
-        free = np.flatnonzero(~(low | high))
-        if len(free) > m.num_vars // 2:  # a gap too wide: the whole MIP searches as well
-            return None
-        h = highs_model(restricted(m, free, incumbent),
-                        OPTIONS | {"time_limit": max(self.time_limit, 0.01),
-                                   "mip_rel_gap": 0.0, "mip_allow_restart": False})
-        h.setSolution(len(free), np.arange(len(free), dtype=np.int32),
-                      incumbent[free].astype(float))
-        with stdout_to_stderr():
-            h.run()
-        if h.getModelStatus().name != "kOptimal":
-            return None
-        out = incumbent.copy()
-        out[free] = np.rint(np.asarray(h.getSolution().col_value))
-        return out if rows_hold(m, out) else None
+        """`within_gap` on this search's MIP and its LP's row duals."""
+        return within_gap(self.raw, x, np.asarray(self._lp.getSolution().row_dual, dtype=float),
+                          incumbent, self.time_limit)
 
     def _answer(self) -> HighsAnswer:
         info = self.h.getInfo()

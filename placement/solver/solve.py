@@ -46,6 +46,7 @@ from models.objective import (
     weighted,
 )
 from models.variables import Placement
+from placement.data.scenario import Scenario
 from placement.solver.blocks import solve_highs
 from placement.solver.status import FOUND, Status, from_cpsat, proven
 from placement.solver.warm import WarmMip
@@ -142,7 +143,12 @@ def _own_values(ans: _Answer, level: Level) -> _Answer:
 
 
 def parameters(pl: Placement) -> dict:
-    s = pl.scenario.solver
+    return parameters_of(pl.scenario)
+
+
+def parameters_of(sc: Scenario) -> dict:
+    """The search's settings a solve of `sc` reports (`SolveOutcome.parameters`)."""
+    s = sc.solver
     common = {"engine": s.engine, "time_limit": s.time_limit, "relative_gap": s.relative_gap}
     if s.engine == "highs":
         return common

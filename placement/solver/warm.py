@@ -221,8 +221,8 @@ class WarmMip:
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
-        # The last whole models' LP bases (model, names, pair ids, the basis's statuses,
-        # read when first needed): where a rebuilt whole model's LP starts
+        # The last whole models' LP bases (model, names, pair ids, the basis, its
+        # statuses read when first needed): where a rebuilt whole model's LP starts
         # (`placement.solver.basis`).
         self._basis: list[tuple] = []
         self._splits: OrderedDict[bytes, object] = OrderedDict()  # `_split`'s
@@ -259,6 +259,24 @@ class WarmMip:
                     self._rows.popitem(last=False)
             return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs)
+
+    def solved(self, model) -> tuple[MipArrays, object] | None:
+        """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved as,
+        with its LP relaxation's basis at its end (a `highspy.HighsBasis`), while both are
+        kept (the last `ROWS_KEPT` models, the last `CARRIED` whole models' bases); None
+        otherwise (or when it was solved in blocks: no whole model's LP).
+
+        Why: a lock what-if re-solves the proposal's LP from its optimal basis
+        (`placement.pipeline.locked`), with no build and no `mip_arrays`; asked right
+        after the proposal, before another what-if of the same model replaces them."""
+        with self._lock:
+            kept = self._rows.get(id(model))
+            if kept is None or kept[0]() is not model:
+                return None
+            for sub, _, _, basis, _ in reversed(self._basis):
+                if sub is kept[1]:
+                    return sub, basis
+        return None
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
                show, proto, pairs=None) -> HighsAnswer:
@@ -335,7 +353,7 @@ class WarmMip:
         else:
             search, prior, what = Search(sub, *limits), None, "rebuilt"
             if names is not None and self._basis:
-                old, old_names, old_pairs, codes = _nearest(self._basis, sub)
+                old, old_names, old_pairs, _, codes = _nearest(self._basis, sub)
                 search.lp_start(*carried(old, old_names(), *codes(), sub, names(),
                                          old_pairs, pairs))
         with self._lock:
@@ -350,7 +368,7 @@ class WarmMip:
             if basis is not None:
                 # its statuses read once, when first carried (the proposal's basis is
                 # carried to each what-if that changes the model's shape: 0.01 s each)
-                self._basis.append((sub, names, pairs,
+                self._basis.append((sub, names, pairs, basis,
                                     functools.cache(functools.partial(statuses, basis))))
                 del self._basis[:-CARRIED]
             key = digest(sub, structure=True)
