@@ -330,6 +330,31 @@ def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
         assert search.run().objective == Search(model, 10).run().objective
 
 
+def test_other_bounds_at_an_earlier_lp_s_costs_start_from_that_lp_s_basis():
+    """Bounds moved back at the costs an earlier LP was optimal for (a rule made hard
+    after a weight's what-if; a fixed column's cost aside): the dual simplex starts
+    from that LP's basis, not from the last one's; the answer a fresh search's."""
+    search = Search(_tiny([-5, -4, -3], [1, 1, 1], 2.0), 10)
+    search.run()
+    search.retarget(_tiny([-5, -6, -3], [1, 1, 1], 2.0))  # a weight
+    search.run()
+    real, set_to = search._lp, []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def setBasis(self, basis):
+            set_to.append(basis)
+            return real.setBasis(basis)
+
+    search._lp = Spy()
+    hard = _tiny([-5, -4, 0], [1, 1, 0], 2.0)  # c fixed at 0, its cost dropped
+    assert search.retarget(hard)
+    assert len(set_to) == 1
+    assert search.run().objective == Search(hard, 10).run().objective
+
+
 def test_kept_answers_are_dropped_by_bytes_least_recently_used_first(monkeypatch):
     """Room for two tiny MIPs' arrays: a third drops the least recently used, and an
     answer looked up again becomes the most recent."""
