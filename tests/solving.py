@@ -56,3 +56,16 @@ def blocks_scenario() -> Scenario:
 
     return Scenario(data=Path("."), reference_date=REFERENCE_DATE,
                     rules={"R-TC11": {"mode": "off"}, "R-TC6": {"keep_total": False}})
+
+
+def what_if_building(session, setting: str, monkeypatch) -> tuple[Proposal, bool]:
+    """`session.what_if(setting)` and whether it built a model (`propose`'s `build`
+    called): what a warm what-if reuses is told by that."""
+    from placement.pipeline import propose as propose_module
+
+    built, real = [], propose_module.build
+    monkeypatch.setattr(propose_module, "build", lambda *a, **k: built.append(1) or real(*a, **k))
+    try:
+        return session.what_if(setting), bool(built)
+    finally:
+        monkeypatch.setattr(propose_module, "build", real)

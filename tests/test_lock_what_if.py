@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from solving import what_if_building
 
 from placement.checker import check_roster
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, override_scenario
 from placement.eligibility.pairs import LOCK_EXEMPT
-from placement.pipeline import propose as propose_module
 from placement.pipeline.propose import propose
 from placement.pipeline.warm import Session
 from placement.solver.resolve import resolver_for
@@ -49,11 +49,7 @@ def _ids(base, i: int) -> tuple[str, str]:
 
 def _asked(session, setting, monkeypatch):
     """The warm what-if of `setting`, the cold one, and whether the warm one built a model."""
-    built = []
-    real = propose_module.build
-    monkeypatch.setattr(propose_module, "build", lambda *a, **k: built.append(1) or real(*a, **k))
-    warm = session.what_if(setting)
-    monkeypatch.setattr(propose_module, "build", real)
+    warm, built = what_if_building(session, setting, monkeypatch)
     cold = propose(override_scenario(session.sc, [setting]), session.data, explain=False)
     assert warm.status is cold.status, setting
     assert warm.conflicts == cold.conflicts, setting
@@ -66,7 +62,7 @@ def _asked(session, setting, monkeypatch):
         assert report.ok, report.render("en")
         fit = warm.roster.set_index("post_id")["fit"]
         assert report.objective_terms(fit)["objective"] == pytest.approx(warm.outcome.objective)
-    return warm, cold, bool(built)
+    return warm, cold, built
 
 
 def _free(base, kept_holder: bool = False) -> np.ndarray:

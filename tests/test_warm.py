@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from solving import blocks_scenario
+from solving import blocks_scenario, what_if_building
 
 from placement.checker import check_roster
 from placement.data.loader import build_dataset, load_dataset
@@ -125,19 +125,13 @@ def _same_pairs(a, b) -> None:
 def _reuse_case(session, setting, monkeypatch):
     """The warm what-if of `setting`, the cold one, and whether the warm one built its
     model (`build` called)."""
-    from placement.pipeline import propose as propose_module
-
-    built = []
-    real = propose_module.build
-    monkeypatch.setattr(propose_module, "build", lambda *a, **k: built.append(1) or real(*a, **k))
-    warm = session.what_if(setting)
-    monkeypatch.setattr(propose_module, "build", real)
+    warm, built = what_if_building(session, setting, monkeypatch)
     cold = propose(override_scenario(session.sc, [setting]), session.data, explain=False)
     assert warm.outcome.proven and cold.outcome.proven, setting
     assert warm.outcome.objective == cold.outcome.objective, setting
     _same_pairs(warm.pairs, cold.pairs)
     _checked(warm.scenario, session.data, warm)
-    return warm, cold, bool(built)
+    return warm, cold, built
 
 
 def test_a_what_if_reuses_the_stages_its_settings_leave(session, monkeypatch):
