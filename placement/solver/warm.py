@@ -238,6 +238,8 @@ class WarmMip:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
+            if hint is None:
+                hint = blocks.incumbent  # a roster of the whole met on the way, if any
         # The names only where the model is searched whole, and read only when a carried
         # basis needs them (reading the province's 150k names from the proto takes
         # 0.07 s, Linfen's 0.02-0.04 s of a what-if changed in place, which needs none),
