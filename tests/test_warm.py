@@ -256,10 +256,11 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
     # two cities, one block each (14,007 and 14,493 columns: since issue 24 a cadre a rule
     # moves may take a post of his rank in his city's departments or counties alike, which
     # joins the two blocks per city of issue 19; since issue 30 a cadre a target rotation
-    # rule makes due (R-RO3, R-RO4) too), plus 22 one-column blocks: the shortfall of
-    # R-TC6 in a flagged team where no non-Party cadre meets the post (min_fit)
+    # rule makes due (R-RO3, R-RO4) too), plus one block of the 22 one-column components
+    # (`blocks.SMALL_BLOCK`): the shortfall of R-TC6 in a flagged team where no non-Party
+    # cadre meets the post (min_fit)
     n = session.base.outcome.blocks
-    assert n == 24 and session.mip.counts["rebuilt"] == n
+    assert n == 3 and session.mip.counts["rebuilt"] == n
     line = session.base.roster.query("change != 'stay'").iloc[0]
     steps = [
         # forbidding one proposed line changes its block, re-solved alone; the other three

@@ -37,6 +37,11 @@ GLOBAL_ROW_SHARE = 0.05
 # one block: it is solved whole). Two cities of a province differ in size: province2's
 # larger one holds 51 % of the columns since issue 24's exchange pairs.
 MAX_BLOCK_SHARE = 0.75
+# Components smaller than this are solved together, as one block. Why: the province
+# has 123 one-column components (R-TC6's shortfall in a flagged team no non-Party cadre
+# may join), each a HiGHS set-up of its own (and a kept instance that pushed a city's
+# out of `placement.solver.warm`'s 16) in every solve and Lagrangian pass.
+SMALL_BLOCK = 1000
 THREADS = 2  # the machine's cores (docs/solver.md: two blocks at once, not more)
 
 
@@ -151,6 +156,9 @@ def split(m: MipArrays) -> Split | None:
     order = np.argsort(label[in_row], kind="stable")
     cols = np.flatnonzero(in_row)[order]
     blocks = np.split(cols, np.cumsum(sizes)[:-1])
+    small = [c for c in blocks if len(c) < SMALL_BLOCK]
+    if len(small) > 1:  # one block of the small ones: still independent of the rest
+        blocks = [c for c in blocks if len(c) >= SMALL_BLOCK] + [np.sort(np.concatenate(small))]
     col_block = np.full(n, -1)
     for b, c in enumerate(blocks):
         col_block[c] = b
@@ -185,11 +193,12 @@ class BlockSearch:
 
     def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float,
                  search_for: Callable[[int, MipArrays], Search] | None = None):
-        """`search_for(b, sub)`: the search of block `b`'s sub-MIP (default a new
-        `Search`; `placement.solver.warm` hands back a kept one)."""
+        """`search_for(b, sub, keep=True)`: the search of block `b`'s sub-MIP (default a
+        new `Search`; `placement.solver.warm` hands back a kept one, and keeps its answer
+        unless `keep` is False: a Lagrangian pass's priced block, `_priced`)."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
-        self._make = search_for or (lambda _, sub: Search(sub, time_limit, gap))
+        self._make = search_for or (lambda _, sub, keep=True: Search(sub, time_limit, gap))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self.searches = [self._make(b, sub) for b, sub in enumerate(self.subs)]
         self.stopped = False
@@ -289,7 +298,7 @@ class BlockSearch:
                     sub = replace(self.subs[b], cost=cost[parts.blocks[b]])
                     s = self.searches[b]
                     if not (self._cold and s.retarget(sub)):
-                        self.searches[b] = s = self._make(b, sub)
+                        self.searches[b] = s = self._make(b, sub, False)
                     if self.stopped:
                         s.stop()
                 current = dict(zip(touched, self._solved(touched, start), strict=True))

@@ -139,7 +139,7 @@ class _Run:
         self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
         self.search, self.prior = search, prior  # prior: the instance's last roster
         self.names, self.pairs = names, pairs  # the whole model's names and pair ids
-        self.stopped = False
+        self.stopped, self.keep = False, True  # keep: its optimal answer (`WarmMip._run`)
 
     def hint(self, values) -> None:
         if self.search is not None:
@@ -163,7 +163,8 @@ class _Run:
         if self.stopped:
             self.search.stop()
         answer = self.search.run(show)
-        self.warm._done(self.sub, self.search, answer, self.limits, self.names, self.pairs)
+        self.warm._done(self.sub, self.search, answer, self.limits, self.names, self.pairs,
+                        self.keep)
         return answer
 
 
@@ -228,7 +229,7 @@ class WarmMip:
         parts = split(m)
         if parts is not None:
             blocks = BlockSearch(m, parts, time_limit, gap,
-                                 lambda _, sub: self._run(sub, limits))
+                                 lambda _, sub, keep=True: self._run(sub, limits, keep=keep))
             if hint is not None:
                 blocks.hint(hint)
             if on_start is not None:
@@ -263,9 +264,12 @@ class WarmMip:
             return kept[1]
 
     def _run(self, sub: MipArrays, limits: tuple, counted: bool = True,
-             names: Callable[[], list[str]] | None = None, pairs=None) -> _Run:
+             names: Callable[[], list[str]] | None = None, pairs=None,
+             keep: bool = True) -> _Run:
         """A block's run (or the whole model's, when `counted` is False: its kept answer
-        was looked for already; `names`, its variables' names)."""
+        was looked for already; `names`, its variables' names). `keep`: its optimal
+        answer is kept (not a Lagrangian pass's priced block, asked once: their answers
+        filled `MEMO_BYTES` and pushed out the what-ifs' own)."""
         known = self._known(sub, limits) if counted else None
         if known is not None:
             return _Run(self, sub, limits, known)
@@ -283,11 +287,13 @@ class WarmMip:
                                          old_pairs, pairs))
         with self._lock:
             self.counts[what] += 1
-        return _Run(self, sub, limits, search=search, prior=prior, names=names, pairs=pairs)
+        run = _Run(self, sub, limits, search=search, prior=prior, names=names, pairs=pairs)
+        run.keep = keep
+        return run
 
     def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
               limits: tuple, names: Callable[[], list[str]] | None = None,
-              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+              pairs: tuple[np.ndarray, np.ndarray] | None = None, keep: bool = True) -> None:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
@@ -298,7 +304,7 @@ class WarmMip:
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
                 self._searches.popitem(last=False)
-        if answer.status is Status.OPTIMAL:
+        if answer.status is Status.OPTIMAL and keep:
             self._remember(sub, answer, limits)
 
     def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
