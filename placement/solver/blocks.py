@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -192,19 +193,45 @@ class BlockSearch:
     """Solves the blocks of a split two at a time; `stop()` stops every block."""
 
     def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float,
-                 search_for: Callable[[int, MipArrays], Search] | None = None):
+                 search_for: Callable[[int, MipArrays], Search] | None = None,
+                 start_price: float | None = None):
         """`search_for(b, sub, keep=True)`: the search of block `b`'s sub-MIP (default a
         new `Search`; `placement.solver.warm` hands back a kept one, and keeps its answer
-        unless `keep` is False: a Lagrangian pass's priced block, `_priced`)."""
+        unless `keep` is False: a Lagrangian pass's priced block, `_priced`).
+        `start_price`: (a priced row's `key`, price) where a warm session's last
+        Lagrangian passes proved a roster (`price`); when the model has that row, the
+        first pass prices it there."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
         self._make = search_for or (lambda _, sub, keep=True: Search(sub, time_limit, gap))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
-        self.searches = [self._make(b, sub) for b, sub in enumerate(self.subs)]
+        self._rows = _shortfall_rows(m, parts)
+        self.row: PricedRow | None = None  # the row the passes price (`_priced`)
+        self._y0 = 0.0
+        for row in self._rows:
+            if start_price is not None and row.key == start_price[0] \
+                    and 0 < start_price[1] <= row.top:
+                self.row, self._y0 = row, float(start_price[1])
+        touched = self.row.touched if self._y0 > 0 else ()
+        self.searches = [self._make(b, self._sub(b, self._y0), False) if b in touched
+                         else self._make(b, sub) for b, sub in enumerate(self.subs)]
         self.stopped = False
         # The best roster of the whole model met when the blocks' roster breaks a priced
         # set-aside row (`_priced`), for the whole search to start from.
         self.incumbent: np.ndarray | None = None
+        self.price: tuple | None = None  # (its row's `key`, price) where `_priced` proved
+
+    def _cost(self, y: float) -> np.ndarray:
+        """The columns' costs with the priced row's priced at y (`_priced`)."""
+        if y == 0:
+            return self.m.cost
+        cost = self.m.cost.copy()
+        cost[self.row.cols] -= self.row.sign * y * self.row.coef
+        return cost
+
+    def _sub(self, b: int, y: float) -> MipArrays:
+        return self.subs[b] if y == 0 else replace(
+            self.subs[b], cost=self._cost(y)[self.parts.blocks[b]])
 
     def stop(self) -> None:
         self.stopped = True
@@ -239,12 +266,16 @@ class BlockSearch:
             return HighsAnswer(Status.INFEASIBLE, None, None, None)
         if any(a.values is None for a in answers):
             return None
+        if self._y0 > 0:  # the first pass priced the row already
+            return self._priced(answers, start)
         m = self.m
         x = _cheapest(m.cost, m)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
         if not rows_hold(m, lift(m, self.parts.global_rows, x), self.parts.global_rows):
-            return self._priced(answers, x, start)
+            broken = [r for r in self.parts.global_rows if not rows_hold(m, x, np.array([r]))]
+            self.row = next((row for row in self._rows if [row.r] == broken), None)
+            return None if self.row is None else self._priced(answers, start)
         s = m.scale
         loose_cost = float(m.cost[self.parts.loose] @ x[self.parts.loose])
         objective = sum(a.objective for a in answers) + s * (m.offset + loose_cost)
@@ -254,8 +285,7 @@ class BlockSearch:
                            np.rint(x).astype(np.int64), objective, bound,
                            len(self.parts.blocks), all(a.proven for a in answers))
 
-    def _priced(self, answers: list[HighsAnswer], x: np.ndarray, start: float
-                ) -> HighsAnswer | None:
+    def _priced(self, answers: list[HighsAnswer], start: float) -> HighsAnswer | None:
         """The whole MIP's optimum when the blocks' roster breaks one set-aside row only
         and that row has a shortfall of its own (R-TC6's city total: `Σ a·x + s ≥ b`, s
         priced at w, in no other row), found by Lagrangian passes: the blocks solved
@@ -275,27 +305,18 @@ class BlockSearch:
         Why: the blocks' roster left the province's R-TC6 total 54 short (318 of 372:
         no block sees the row), and the whole MIP was searched (LP 4.2 s, a restricted
         MIP of 35k columns 3.3 s; scale60 159 s); docs/solver.md."""
-        m, parts = self.m, self.parts
-        broken = [r for r in parts.global_rows if not rows_hold(m, x, np.array([r]))]
-        row = _priced_row(m, parts, broken[0]) if len(broken) == 1 else None
-        if row is None:
-            return None
-        r, own, sign, top = row
-        lo, hi = m.starts[r], m.starts[r + 1]
-        cols, coef = m.index[lo:hi], m.value[lo:hi]
-        rhs = float(m.row_lower[r] if sign > 0 else m.row_upper[r])
-        touched = sorted({int(b) for b in _block_of(parts, m.num_vars)[cols] if b >= 0})
+        m, parts, row = self.m, self.parts, self.row
+        r, own, sign, top, cols, coef, rhs, touched = row
         whole = all(float(v).is_integer() for v in (*np.unique(m.cost), m.offset))
         lines: list[tuple[float, float, dict]] = []  # (value at y = 0, slope, block rosters)
-        best_bound, best, y, tried = -np.inf, None, 0.0, set()
+        best_bound, best, y, tried = -np.inf, None, self._y0, set()
         current = {b: answers[b] for b in touched}
-        for _ in range(PASSES):
+        for k in range(PASSES):
             tried.add(y)
-            if y > 0:
-                cost = m.cost.copy()
-                cost[cols] -= sign * y * coef
+            cost = self._cost(y)
+            if k > 0:
                 for b in touched:
-                    sub = replace(self.subs[b], cost=cost[parts.blocks[b]])
+                    sub = self._sub(b, y)
                     s = self.searches[b]
                     if not (self._cold and s.retarget(sub)):
                         self.searches[b] = s = self._make(b, sub, False)
@@ -304,8 +325,6 @@ class BlockSearch:
                 current = dict(zip(touched, self._solved(touched, start), strict=True))
                 if any(a.values is None for a in current.values()) or self.stopped:
                     return None
-            else:
-                cost = m.cost
             x = _cheapest(cost, m)
             for b, a in enumerate(answers):
                 x[parts.blocks[b]] = current[b].values if b in current else a.values
@@ -321,11 +340,16 @@ class BlockSearch:
                 if value is not None and (best is None or value[0] < best[0]):
                     best = value
             if best is not None and best[0] <= best_bound + 1e-6 * max(1.0, abs(best[0])):
-                self.incumbent = best[1]
+                self.incumbent, self.price = best[1], (row.key, y)
                 objective = m.scale * best[0]
                 return HighsAnswer(Status.OPTIMAL, np.rint(best[1]).astype(np.int64),
                                    objective, objective, len(parts.blocks), True)
             y = _next_price(lines, top, tried)
+            if k == 0 and self._y0 > 0 and lines[0][1] != 0:
+                y = self._y0  # the last session's price: its roster on the row's other side
+            if y in tried:  # the bound's maximum: the rosters just either side of it
+                y = next((p for p in (y + _nudge(y, lines[-1][1]), y - _nudge(y, lines[-1][1]))
+                          if 0 <= p <= top and p not in tried), None)
             if y is None or time.perf_counter() - start > self.time_limit:
                 break
         self.incumbent = None if best is None else best[1]
@@ -403,6 +427,46 @@ def _block_of(parts: Split, n: int) -> np.ndarray:
     return out
 
 
+class PricedRow(NamedTuple):
+    r: int  # the row
+    own: int  # its shortfall column
+    sign: int  # +1: `≥ rhs`, -1: `≤ rhs`
+    top: float  # the highest price (the shortfall's cost per unit of the row)
+    cols: np.ndarray  # the row's columns and coefficients
+    coef: np.ndarray
+    rhs: float
+    touched: tuple[int, ...]  # the blocks holding its columns
+
+    @property
+    def key(self) -> tuple:
+        """The row told apart from the model's other priced rows across what-ifs (its
+        index moves when a rule before it changes)."""
+        return len(self.cols), self.rhs, self.top
+
+
+def _nudge(y: float, slope: float) -> float:
+    """A step from price y small enough to cross no other price where rosters tie (they
+    differ by whole units of cost and of the row), signed towards the row's other side."""
+    return (1e-4 * max(1.0, y)) * (1 if slope > 0 else -1)
+
+
+def _shortfall_rows(m: MipArrays, parts: Split) -> list[PricedRow]:
+    """The set-aside rows with a priced shortfall of their own (`_priced_row`)."""
+    out = []
+    block = _block_of(parts, m.num_vars)
+    for r in parts.global_rows:
+        row = _priced_row(m, parts, r)
+        if row is None:
+            continue
+        r, own, sign, top = row
+        lo, hi = m.starts[r], m.starts[r + 1]
+        cols, coef = m.index[lo:hi], m.value[lo:hi]
+        touched = tuple(sorted({int(b) for b in block[cols] if b >= 0}))
+        out.append(PricedRow(r, own, sign, top, cols, coef,
+                             float(m.row_lower[r] if sign > 0 else m.row_upper[r]), touched))
+    return out
+
+
 def _priced_row(m: MipArrays, parts: Split, r: int) -> tuple | None:
     """(r, its own column, +1 for `≥` or -1 for `≤`, the most y) when set-aside row `r`
     is one-sided and holds a loose column in no other row, priced in the minimised
@@ -423,10 +487,10 @@ def _priced_row(m: MipArrays, parts: Split, r: int) -> tuple | None:
     return r, j, sign, float(m.cost[j] / (sign * coef[own[0]]))
 
 
-def _next_price(lines: list[tuple], top: float, tried: set[float]) -> float | None:
+def _next_price(lines: list[tuple], top: float, tried: set[float]) -> float:
     """The price in [0, top] at which the lowest of the passes' lines (each roster's
-    Lagrangian value as a function of the price) is highest, or None when a pass was
-    made there already (the bound's maximum is then reached)."""
+    Lagrangian value as a function of the price) is highest; a price `tried` already is
+    the bound's maximum, reached."""
     def low(y):
         return min(base + slope * y for base, slope, _ in lines)
 
@@ -440,8 +504,7 @@ def _next_price(lines: list[tuple], top: float, tried: set[float]) -> float | No
     else:
         points = [min(max((d[0] - u[0]) / (u[1] - d[1]), 0.0), top)
                   for u in ups for d in downs]
-    y = max(points, key=low)
-    return None if y in tried else y
+    return max(points, key=low)
 
 
 def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
