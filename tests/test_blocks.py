@@ -122,11 +122,18 @@ def test_a_broken_priced_global_row_is_met_by_lagrangian_passes(two_cities, sett
 
 
 def test_the_next_price_climbs_then_cuts():
-    """`_next_price`: 1, 2, 4, … while no pass reaches the row, then where the lowest of
-    the passes' lines (roster values as functions of the price) is highest."""
+    """`_next_price`: 1, 2, 4, … (or where the last two passes point) while no pass
+    reaches the row, then where the lowest of the passes' lines (roster values as
+    functions of the price) is highest."""
     short = (0.0, 4.0, {})  # value 0 at price 0, 4 short: rises with the price
     assert _next_price([short], 500.0, {0.0}) == 1.0
     assert _next_price([short], 500.0, {0.0, 1.0, 2.0}) == 4.0
     assert _next_price([short], 3.0, {0.0, 1.0, 2.0}) == 3.0
     over = (10.0, -1.0, {})  # 1 over: falls with the price; the lines cross at 2
     assert _next_price([short, over], 500.0, {0.0, 4.0}) == pytest.approx(2.0)
+    # the province's first two passes: 54 short at 0, 42 at 1: where 12 a unit points
+    passes = [(0.0, 54.0, {}), (-10.0, 42.0, {})]
+    assert _next_price(passes, 500.0, {0.0, 1.0}, [0.0, 1.0]) == pytest.approx(4.5)
+    # a warm start above the price: every pass overshoots, so half the lowest, then 0
+    assert _next_price([over], 500.0, {3.0, 2.9997}) == pytest.approx(2.9997 / 2)
+    assert _next_price([over], 500.0, {0.8}) == 0.0

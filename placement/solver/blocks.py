@@ -309,7 +309,7 @@ class BlockSearch:
         r, own, sign, top, cols, coef, rhs, touched = row
         whole = all(float(v).is_integer() for v in (*np.unique(m.cost), m.offset))
         lines: list[tuple[float, float, dict]] = []  # (value at y = 0, slope, block rosters)
-        best_bound, best, y, tried = -np.inf, None, self._y0, set()
+        best_bound, best, y, tried, prices = -np.inf, None, self._y0, set(), []
         current = {b: answers[b] for b in touched}
         for k in range(PASSES):
             tried.add(y)
@@ -335,6 +335,7 @@ class BlockSearch:
             act = float(coef @ x[cols]) - float(coef[cols == own][0] * x[own])
             base = float(m.cost @ x) - float(m.cost[own] * x[own]) + m.offset
             lines.append((base, sign * (rhs - act), {b: x[parts.blocks[b]] for b in touched}))
+            prices.append(y)
             for roster in self._mixed(lines, x, cols, coef, own, rhs, sign, touched):
                 value = self._filled(roster, r, own, cols, coef, rhs, sign, top)
                 if value is not None and (best is None or value[0] < best[0]):
@@ -344,7 +345,7 @@ class BlockSearch:
                 objective = m.scale * best[0]
                 return HighsAnswer(Status.OPTIMAL, np.rint(best[1]).astype(np.int64),
                                    objective, objective, len(parts.blocks), True)
-            y = _next_price(lines, top, tried)
+            y = _next_price(lines, top, tried, prices)
             if k == 0 and self._y0 > 0 and lines[0][1] != 0:
                 y = self._y0  # the last session's price: its roster on the row's other side
             if y in tried:  # the bound's maximum: the rosters just either side of it
@@ -487,20 +488,29 @@ def _priced_row(m: MipArrays, parts: Split, r: int) -> tuple | None:
     return r, j, sign, float(m.cost[j] / (sign * coef[own[0]]))
 
 
-def _next_price(lines: list[tuple], top: float, tried: set[float]) -> float:
+def _next_price(lines: list[tuple], top: float, tried: set[float],
+                prices: list[float] | None = None) -> float:
     """The price in [0, top] at which the lowest of the passes' lines (each roster's
     Lagrangian value as a function of the price) is highest; a price `tried` already is
-    the bound's maximum, reached."""
+    the bound's maximum, reached. While no pass reaches the row: 1, 2, 4, …, or where the
+    last two passes' shortfalls (`prices`: each line's price) point, if further; while
+    every pass overshoots it (a warm start above the price): half the lowest, then 0."""
     def low(y):
         return min(base + slope * y for base, slope, _ in lines)
 
     ups = [ln for ln in lines if ln[1] > 0]
     downs = [ln for ln in lines if ln[1] < 0]
-    if not downs:  # no price yet makes the blocks reach the row: 1, 2, 4, … (an integer
-        # objective's step first: the province's price is 3 of a shortfall's 500)
-        points = [min(top, max(1.0, 2 * max(tried)))]
+    if not downs:  # an integer objective's step first: the province's price is 3 of 500
+        step = 2 * max(tried)
+        if prices is not None and len(ups) >= 2:
+            (y1, s1), (y2, s2) = sorted(zip(prices, (ln[1] for ln in lines),
+                                            strict=True))[-2:]
+            if y2 > y1 and s1 > s2 > 0:  # the row's shortfall falls as the price rises
+                step = max(step, y2 + s2 * (y2 - y1) / (s1 - s2))
+        points = [min(top, max(1.0, step))]
     elif not ups:
-        points = [0.0]
+        lowest = min(tried)
+        points = [lowest / 2 if lowest > 1 else 0.0]
     else:
         points = [min(max((d[0] - u[0]) / (u[1] - d[1]), 0.0), top)
                   for u in ups for d in downs]
