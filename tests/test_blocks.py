@@ -17,8 +17,15 @@ from placement.eligibility.facts import compute_facts
 from placement.eligibility.pairs import eligible_pairs
 from placement.generate import REFERENCE_DATE, build
 from placement.pipeline.propose import propose
-from placement.solver.blocks import BlockSearch, _components, solve_highs, split
-from placement.solver.highs import Search, mip_arrays
+from placement.solver.blocks import (
+    BlockSearch,
+    _components,
+    _next_price,
+    lift,
+    solve_highs,
+    split,
+)
+from placement.solver.highs import Search, mip_arrays, rows_hold
 
 
 def test_components_follow_shared_rows():
@@ -60,19 +67,73 @@ def test_two_cities_split_and_agree_with_the_whole(two_cities):
     assert report.ok, report.render("en")
 
 
-def test_a_broken_global_row_falls_back_to_the_whole(two_cities):
-    """R-TC4 (one figure over all teams) asks for more young appointments than the
-    blocks make on their own: the stitched roster breaks it, so the whole MIP is
-    solved, and its shortfall is priced."""
-    sc = override(blocks_scenario(),
-                  "rules.R-TC4.min_count=400", 'rules.R-TC4.mode="target"')
+def _placement(data, sc):
+    facts = compute_facts(data, sc.reference_date)
+    pl = build_model(data, sc, facts, eligible_pairs(data, sc, facts))
+    set_objective(pl, weighted(pl))
+    return pl
+
+
+def test_a_broken_hard_global_row_falls_back_to_the_whole(two_cities):
+    """R-TC4 (one figure over all teams) made hard asks for more young appointments
+    than the blocks make on their own: the stitched roster breaks it and nothing prices
+    it, so the whole MIP is solved."""
+    sc = override(blocks_scenario(), "rules.R-TC4.min_count=200", 'rules.R-TC4.mode="hard"')
     m = _model(two_cities, sc)
     parts = split(m)
     assert parts is not None
     assert BlockSearch(m, parts, 60, 0.0).run() is None
-    facts = compute_facts(two_cities, sc.reference_date)
-    pl = build_model(two_cities, sc, facts, eligible_pairs(two_cities, sc, facts))
-    set_objective(pl, weighted(pl))
-    answer = solve_highs(pl.model.proto, 60)
+    answer = solve_highs(_placement(two_cities, sc).model.proto, 60)
     assert answer.status == "optimal"
     assert answer.objective == pytest.approx(Search(m, 60, 0.0).run().objective)
+
+
+@pytest.mark.parametrize("settings", [
+    ("rules.R-TC4.min_count=400", 'rules.R-TC4.mode="target"'),  # a shortfall of 1, R-TC4's
+    ("rules.R-TC6.keep_total=true",),  # the catalogue's non-Party total, as on the province
+])
+def test_a_broken_priced_global_row_is_met_by_lagrangian_passes(two_cities, settings):
+    """A set-aside row with a priced shortfall of its own (R-TC4 as a target, R-TC6's
+    city total) that the blocks' roster breaks: the blocks are solved again with the
+    row's columns priced (`BlockSearch._priced`) until a roster of the whole meets the
+    passes' bound, proven; the same optimum as HiGHS on the whole MIP without its LP
+    first, and a roster the independent checker accepts."""
+    sc = override(blocks_scenario(), *settings)
+    m = _model(two_cities, sc)
+    parts = split(m)
+    assert parts is not None
+    blocks = BlockSearch(m, parts, 60, 0.0)
+    first = [s.run() for s in blocks.searches]
+    x = np.zeros(m.num_vars)
+    for cols, a in zip(parts.blocks, first, strict=True):
+        x[cols] = a.values
+    x[parts.loose] = np.where(m.cost[parts.loose] >= 0, m.lower[parts.loose],
+                              m.upper[parts.loose])
+    assert not rows_hold(m, lift(m, parts.global_rows, x), parts.global_rows)
+    answer = BlockSearch(m, parts, 60, 0.0).run()
+    whole = Search(m, 60, 0.0, lp_first=False).run()
+    assert answer is not None and answer.proven and answer.status == whole.status == "optimal"
+    assert answer.objective == pytest.approx(whole.objective) == pytest.approx(answer.bound)
+    assert rows_hold(m, answer.values.astype(float))
+    prop = propose(sc, two_cities, explain=False)
+    assert prop.outcome.objective == pytest.approx(whole.objective)
+    report = check_roster(sc, two_cities, prop.roster)
+    assert report.ok, report.render("en")
+
+
+def test_the_next_price_climbs_then_cuts():
+    """`_next_price`: 1, 2, 4, … (or where the last two passes point) while no pass
+    reaches the row, then where the lowest of the passes' lines (roster values as
+    functions of the price) is highest."""
+    short = (0.0, 4.0, {})  # value 0 at price 0, 4 short: rises with the price
+    assert _next_price([short], 500.0, {0.0}) == 1.0
+    assert _next_price([short], 500.0, {0.0, 1.0, 2.0}) == 4.0
+    assert _next_price([short], 3.0, {0.0, 1.0, 2.0}) == 3.0
+    over = (10.0, -1.0, {})  # 1 over: falls with the price; the lines cross at 2
+    assert _next_price([short, over], 500.0, {0.0, 4.0}) == pytest.approx(2.0)
+    # the province's first two passes: 54 short at 0, 42 at 1: where 12 a unit points
+    passes = [(0.0, 54.0, {}), (-10.0, 42.0, {})]
+    assert _next_price(passes, 500.0, {0.0, 1.0}, [0.0, 1.0]) == pytest.approx(4.5)
+    # a warm start above the price: every pass overshoots, so half the lowest, then 0
+    assert _next_price([over], 500.0, {3.0, 2.9997}) == pytest.approx(2.9997 / 2)
+    assert _next_price([over], 500.0, {0.8}) == 0.0

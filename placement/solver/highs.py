@@ -657,38 +657,75 @@ class Search:
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
                  options: dict | None = None, lp_first: bool = True):
-        import highspy
-
         self.raw, self.lp_first, self._lp = m, lp_first, None
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
         self.time_limit = float(time_limit)
-        self.m = m = objective_by_group(m)
         self.gap = float(gap)
         self.stopped = False
         self._show: Callable | None = None
-        self.h = highs_model(m, OPTIONS | {"time_limit": float(time_limit),
-                                           "mip_rel_gap": max(float(gap), 1e-9)}
-                             | (options or {}))
-        self.h.setCallback(_weak_callback(weakref.ref(self)), None)
-        self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+        self._options = OPTIONS | (options or {})
+        # The MIP's HiGHS instance and the arrays it holds (`objective_by_group` of `raw`),
+        # made and brought up to date only when the MIP is searched (`_mip`), and the
+        # starting roster it is to be given then (the last `hint`).
+        self._h, self._held, self._hint = None, None, None
+
+    @property
+    def m(self) -> MipArrays:
+        """The MIP as HiGHS's MIP search holds it (`objective_by_group` of `raw`)."""
+        return self._mip()[1]
+
+    @property
+    def h(self):
+        """The MIP's HiGHS instance, holding `m`."""
+        return self._mip()[0]
+
+    def _mip(self):
+        """The MIP's HiGHS instance and arrays for `raw`: made on first use, changed in
+        place after `retarget` (or made again where the per-post objective columns
+        differ), the pending hint handed over.
+
+        Why lazily: most searches end at their LP (`_relaxation`), and the per-post
+        objective columns and a second HiGHS model were a third of a province block's
+        solve, and of each Lagrangian pass over the blocks (`placement.solver.blocks`)."""
+        import highspy
+
+        g = objective_by_group(self.raw) if self._held is None or \
+            self._held[0] is not self.raw else self._held[1]
+        if self._h is not None and self._held[0] is not self.raw:
+            if _same_structure(g, self._held[1]):
+                _change(self._h, self._held[1], g)
+            else:
+                self._h = None
+        if self._h is None:
+            self._h = highs_model(g, self._options | {
+                "time_limit": self.time_limit, "mip_rel_gap": max(self.gap, 1e-9)})
+            self._h.setCallback(_weak_callback(weakref.ref(self)), None)
+            self._h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipInterrupt)
+        self._held = (self.raw, g)
+        if self._hint is not None:
+            index, vals = self._hint
+            if index is None:
+                vals = self._completed(vals, g)
+                index = np.arange(len(vals), dtype=np.int32)
+            self._h.setSolution(len(index), index, vals)
+            self._hint = None
+        return self._h, g
 
     def hint(self, values: np.ndarray | dict[int, int]) -> None:
         """A starting roster: every model variable's value, or some of them
         ({variable: value}), which HiGHS completes; a hint that breaks a hard rule is
-        dropped by HiGHS, never forced."""
+        dropped by HiGHS, never forced. Handed to the MIP when it is searched."""
         if isinstance(values, dict):
             index = np.fromiter(values.keys(), dtype=np.int32, count=len(values))
             vals = np.fromiter(values.values(), dtype=float, count=len(values))
+            self._hint = (index, vals)
         else:
-            vals = self._completed(values.astype(float))
-            index = np.arange(len(vals), dtype=np.int32)
-        self.h.setSolution(len(index), index, vals)
+            self._hint = (None, values.astype(float))
 
-    def _completed(self, values: np.ndarray) -> np.ndarray:
+    def _completed(self, values: np.ndarray, m: MipArrays) -> np.ndarray:
         """The model variables' values with the added objective columns' values."""
-        m = self.m
         if m.model_vars < 0:
             return values
         full = np.concatenate([values, np.zeros(m.num_vars - m.model_vars)])
@@ -703,13 +740,15 @@ class Search:
 
     def limit(self, time_limit: float, gap: float | None = None) -> None:
         """The time limit (seconds) and, if given, the relative gap of the next `run`."""
-        self.h.setOptionValue("time_limit", float(time_limit))
         self.time_limit = float(time_limit)
+        if self._h is not None:
+            self._h.setOptionValue("time_limit", float(time_limit))
         if self._lp is not None:
             self._lp.setOptionValue("time_limit", float(time_limit))
         if gap is not None:
             self.gap = float(gap)
-            self.h.setOptionValue("mip_rel_gap", max(self.gap, 1e-9))
+            if self._h is not None:
+                self._h.setOptionValue("mip_rel_gap", max(self.gap, 1e-9))
 
     def retarget(self, m: MipArrays) -> bool:
         """Make the HiGHS model `m` in place: the same columns and the same nonzero
@@ -719,10 +758,8 @@ class Search:
         Why: a what-if that moves a target, a weight or a bound changes a few numbers of
         a model HiGHS already holds; only those are handed over (a Python loop over the
         changed rows and coefficients only, never over every pair)."""
-        g = objective_by_group(m)
-        if not (_same_structure(g, self.m) and _same_structure(m, self.raw)):
+        if not _same_structure(m, self.raw):
             return False
-        _change(self.h, self.m, g)
         if self._lp is not None:  # the LP keeps its basis: the next run starts from it
             _change(self._lp, self.raw, m)
             # Costs only (a weight): the kept basis stays primal feasible, so the primal
@@ -749,14 +786,14 @@ class Search:
                     self._lp.setBasis(alike[-1])
             self._lp.setOptionValue("simplex_strategy", PRIMAL if kept is not None
                                     or _costs_only(self.raw, m) else DUAL)
-        self.m, self.raw, self.stopped = g, m, False
+        self.raw, self.stopped = m, False  # the MIP's instance follows when searched
         return True
 
     def _callback(self, kind, message, out, into, user) -> None:
         import highspy
 
         if kind == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution and self._show:
-            s = self.m.scale
+            s = self.raw.scale
             self._show(out.running_time, s * out.objective_function_value,
                        s * out.mip_dual_bound)
         if self.stopped:
@@ -777,6 +814,8 @@ class Search:
             # The time limit is the whole search's: the LP's time comes off the MIP's.
             spent = time.perf_counter() - started
             self.h.setOptionValue("time_limit", max(self.time_limit - spent, 0.01))
+        else:
+            self.h.setOptionValue("time_limit", self.time_limit)
         if show is not None:
             self._show = show
             self.h.startCallback(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)

@@ -314,7 +314,10 @@ class Resolver:
             answer = self._kept(excluded, on_start)
             if answer is not None:
                 return answer
-        if hint is not None and self.parts is None and self.optimal:
+        # Route 2 also where the block route breaks a set-aside row: a province proposal
+        # met by Lagrangian passes holds R-TC6's total at its figure, which a city re-solved
+        # alone gives up (docs/solver.md: why-not 13 s, alternates 30 s through the whole MIP).
+        if hint is not None and self.optimal:
             answer = self._reduced(excluded, hint, on_start)
             if answer is not None:
                 return answer

@@ -113,9 +113,10 @@ def _digest(m: MipArrays, structure: bool) -> bytes:
         if structure and f.name not in STRUCTURE:
             continue
         x = getattr(m, f.name)
-        if f.name == "groups":
-            for g in x:
-                h.update(np.asarray(g, dtype=np.int64).tobytes() + b"|")
+        if f.name == "groups":  # their lengths and columns in two updates, not one a group
+            if len(x):  # (a province block's 3,000 posts: 0.3 s of a what-if's passes)
+                h.update(np.array([len(g) for g in x], dtype=np.int64).tobytes() + b"|")
+                h.update(np.concatenate(x).astype(np.int64).tobytes() + b"|")
         elif isinstance(x, np.ndarray):
             h.update(np.ascontiguousarray(x).tobytes() + b"|")
         else:
@@ -179,7 +180,7 @@ class _Run:
         self.warm, self.sub, self.limits, self.known = warm, sub, limits, known
         self.search, self.prior = search, prior  # prior: the instance's last roster
         self.names, self.pairs = names, pairs  # the whole model's names and pair ids
-        self.stopped = False
+        self.stopped, self.keep = False, True  # keep: its optimal answer (`WarmMip._run`)
 
     def hint(self, values) -> None:
         if self.search is not None:
@@ -203,7 +204,8 @@ class _Run:
         if self.stopped:
             self.search.stop()
         answer = self.search.run(show)
-        self.warm._done(self.sub, self.search, answer, self.limits, self.names, self.pairs)
+        self.warm._done(self.sub, self.search, answer, self.limits, self.names, self.pairs,
+                        self.keep)
         return answer
 
 
@@ -228,6 +230,9 @@ class WarmMip:
         self._splits: OrderedDict[bytes, object] = OrderedDict()  # `_split`'s
         # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
         self._rows: OrderedDict[int, tuple] = OrderedDict()
+        # The price of the last Lagrangian passes that proved a roster
+        # (`BlockSearch._priced`): a what-if's passes start there.
+        self._price: float | None = None
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
@@ -287,16 +292,20 @@ class WarmMip:
         parts = self._split(m)
         if parts is not None:
             blocks = BlockSearch(m, parts, time_limit, gap,
-                                 lambda _, sub: self._run(sub, limits))
+                                 lambda _, sub, keep=True: self._run(sub, limits, keep=keep),
+                                 start_price=self._price)
             if hint is not None:
                 blocks.hint(hint)
             if on_start is not None:
                 on_start(blocks)
             answer = blocks.run()
+            self._price = blocks.price if blocks.price is not None else self._price
             if answer is not None and answer.status is Status.OPTIMAL:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
+            if hint is None:
+                hint = blocks.incumbent  # a roster of the whole met on the way, if any
         # The names only where the model is searched whole, and read only when a carried
         # basis needs them (reading the province's 150k names from the proto takes
         # 0.07 s, Linfen's 0.02-0.04 s of a what-if changed in place, which needs none),
@@ -338,10 +347,13 @@ class WarmMip:
             return kept[1]
 
     def _run(self, sub: MipArrays, limits: tuple, counted: bool = True,
-             names: Callable[[], list[str]] | None = None, pairs=None) -> _Run:
+             names: Callable[[], list[str]] | None = None, pairs=None,
+             keep: bool = True) -> _Run:
         """A block's run (or the whole model's, when `counted` is False: its kept answer
-        was looked for already; `names`, its variables' names)."""
-        known = self._known(sub, limits) if counted else None
+        was looked for already; `names`, its variables' names). `keep`: its optimal
+        answer is kept (not a Lagrangian pass's priced block, asked once: their answers
+        filled `MEMO_BYTES` and pushed out the what-ifs' own)."""
+        known = self._known(sub, limits) if counted and keep else None
         if known is not None:
             return _Run(self, sub, limits, known)
         with self._lock:  # taken out while it runs: one search per instance at a time
@@ -358,11 +370,13 @@ class WarmMip:
                                          old_pairs, pairs))
         with self._lock:
             self.counts[what] += 1
-        return _Run(self, sub, limits, search=search, prior=prior, names=names, pairs=pairs)
+        run = _Run(self, sub, limits, search=search, prior=prior, names=names, pairs=pairs)
+        run.keep = keep
+        return run
 
     def _done(self, sub: MipArrays, search: Search, answer: HighsAnswer,
               limits: tuple, names: Callable[[], list[str]] | None = None,
-              pairs: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+              pairs: tuple[np.ndarray, np.ndarray] | None = None, keep: bool = True) -> None:
         basis = search.lp_basis() if names is not None else None
         with self._lock:
             if basis is not None:
@@ -376,7 +390,7 @@ class WarmMip:
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
                 self._searches.popitem(last=False)
-        if answer.status is Status.OPTIMAL:
+        if answer.status is Status.OPTIMAL and keep:
             self._remember(sub, answer, limits)
 
     def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
