@@ -18,7 +18,8 @@ from placement import api
 from placement.data.errors import InputError
 from placement.web import names as naming
 from placement.web.ray_runs import NOT_ASKED
-from placement.web.runner import Runner, problems_json, result_folder
+from placement.web.run_process import problems_json
+from placement.web.runner import Runner, result_folder
 from placement.web.schemas import Refusal
 from placement.web.warm_worker import Failed, Missing, data_files
 from placement.web.workspace import DamagedRecord, Workspace

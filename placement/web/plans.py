@@ -38,7 +38,8 @@ from pydantic import BaseModel, Field
 
 from placement.data.errors import InputError
 from placement.web.context import Context, answers
-from placement.web.runner import Dispatcher, failed_event, problems_json
+from placement.web.run_process import failed_event, problems_json
+from placement.web.runner import Dispatcher
 from placement.web.schemas import PlanLocks
 from placement.web.workspace import PlanRecord, Workspace
 

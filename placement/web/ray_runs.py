@@ -7,7 +7,7 @@ this machine's cores, as `placement sweep --ray` already does. Ray is optional
 A run goes to the actor of its session (issue 29: the warm worker's sessions, on Ray):
 one actor per session key (`warm_worker.session_key`: the data set and the scenario with
 its settings), created on first use, which keeps a `warm_worker.Sessions` and calls
-`runner.solve_in_process` on it, as the warm worker does, so a second run of the same
+`run_process.solve_in_process` on it, as the warm worker does, so a second run of the same
 scenario re-solves the kept session and writes the same result folder (the roster
 `placement solve` writes). At most `warm_worker.SESSIONS` actors are kept, least recently
 used first out: one dropped ends once the run holding it has ended. An actor takes no

@@ -10,7 +10,7 @@ once and keeps, least recently used first out,
   one takes from the last proposal of the same data set the stages its settings leave
   (`Session.inherit`: a what-if run's eligibility, and its model when only weights
   changed), solved as cold all the same.
-A run is `runner.solve_in_process` on the worker's session (`api.solve_in`: the very
+A run is `run_process.solve_in_process` on the worker's session (`api.solve_in`: the very
 result of `api.solve`, the roster `placement solve` writes, written whole by
 `Result.write`), its events relayed as a fresh process's are; its proposal stays in
 the session, so that the run's why-not and alternates (answered in the worker too)
@@ -47,7 +47,7 @@ from pathlib import Path
 
 from placement import api
 from placement.data.scenario_io import scenario_checksum
-from placement.web.runner import POLL, failed_event, solve_in_process
+from placement.web.run_process import POLL, failed_event, solve_in_process
 
 GRACE = 10.0  # seconds a cancelled run may take in the worker before it is killed
 SESSIONS = 8  # sessions kept (each holds a proposal and its re-solve set-up)

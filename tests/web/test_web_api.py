@@ -299,7 +299,7 @@ def test_openapi_lists_the_api(client):
 def test_a_progress_event_is_json_safe():
     """HiGHS before its first roster: best NaN, bound infinite; both go out as null
     (JSON has no NaN), and the gap only when both are known."""
-    from placement.web.runner import progress_event
+    from placement.web.run_process import progress_event
 
     assert progress_event("weighted (HiGHS)", 0.0, math.nan, math.inf) == {
         "stage": "progress", "level": "weighted (HiGHS)", "solve_elapsed": 0.0,
@@ -414,7 +414,7 @@ def test_a_keep_reason_on_a_team_goes_to_each_of_its_lines():
     """`keep_reasons` may name a team: every line of it says so; a lock without a
     reason, or on no line, changes nothing."""
 
-    from placement.web.runner import with_lock_reasons
+    from placement.web.run_process import with_lock_reasons
 
     roster = pd.DataFrame({"post_id": ["A-1", "A-2", "B-1"], "team_id": ["A", "A", "B"],
                            "reason_zh": ["留任", "留任", "留任"],

@@ -16,7 +16,8 @@ from fastapi.responses import FileResponse, Response, StreamingResponse
 from placement import api
 from placement.data.errors import InputError
 from placement.web.context import Context, answers, fail
-from placement.web.runner import lock_settings, problems_json, result_folder
+from placement.web.run_process import problems_json
+from placement.web.runner import lock_settings, result_folder
 from placement.web.schemas import Note, RunRequest
 from placement.web.workspace import FINAL, forms_zip
 

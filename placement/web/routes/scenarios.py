@@ -18,7 +18,8 @@ from placement.web import workspace
 from placement.web.catalogue import editor_words, find, rule_catalogue, scenario_doc
 from placement.web.context import Context, answers, counts, fail
 from placement.web.page_words import PAGE_WORDS
-from placement.web.runner import lock_settings, problems_json
+from placement.web.run_process import problems_json
+from placement.web.runner import lock_settings
 from placement.web.schemas import (
     DatasetUpload,
     Refusal,
