@@ -65,20 +65,11 @@ def switched_off(pl: Placement, scenario: Scenario, rules: frozenset) -> Placeme
     if any(not constraints[k].has_linear() or len(constraints[k].enforcement_literal)
            for k in rows):
         return None
-    out = copy.copy(pl)
-    out.scenario = scenario
-    out.model = pl.model.clone()
-    q = out.model.proto
+    out = _copy(pl, scenario, _columns(spans), set(rows))
     for k in rows:
-        domain = q.constraints[k].linear.domain
+        domain = out.model.proto.constraints[k].linear.domain
         domain.clear()
         domain.extend([INT64_MIN, INT64_MAX])
-    freed = {k for r0, r1, _, _ in spans for k in range(r0, r1)}
-    out.shortfalls = [replace(s, var=out.model.get_int_var_from_proto_index(s.var.index))
-                      for s in pl.shortfalls
-                      if not any(c0 <= s.var.index < c1 for _, _, c0, c1 in spans)]
-    out.minimum_rows = {k: row for k, row in pl.minimum_rows.items() if row not in freed}
-    out.x = PairVars(out.model, pl.columns)
     return out
 
 
@@ -99,12 +90,11 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
         return None
     scratch = Placement(pl.data, scenario, pl.facts, pl.pairs)
     made = scratch.model.proto
-    out = copy.copy(pl)
-    out.scenario = scenario
-    out.model = pl.model.clone()
+    spans = [pl.spans[r] for r in rules]
+    out = _copy(pl, scenario, _columns(spans),
+                {k for r0, r1, _, _ in spans for k in range(r0, r1)})
     q = out.model.proto
-    gone_rows, gone_cols, moved = set(), [], {}
-    shortfalls, minimum_rows = [], {}
+    moved = {}
     for rule in (r for r in RULE_FAMILIES if r in rules):
         r0, r1, c0, c1 = pl.spans[rule]
         rows, cols = len(made.constraints), len(made.variables)
@@ -124,18 +114,11 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
             target.copy_from(ct)
             target.linear.vars.clear()
             target.linear.vars.extend([v + shift if v >= cols else v for v in ct.linear.vars])
-        gone_rows.update(range(r0, r1))
-        gone_cols.append((c0, c1))
-        minimum_rows.update({key: row - rows + r0 for key, row in scratch.minimum_rows.items()
-                             if rows <= row < len(made.constraints)})
-    shortfalls = [replace(s, var=out.model.get_int_var_from_proto_index(moved[s.var.index]))
-                  for s in scratch.shortfalls]
-    out.shortfalls = [replace(s, var=out.model.get_int_var_from_proto_index(s.var.index))
-                      for s in pl.shortfalls
-                      if not any(c0 <= s.var.index < c1 for c0, c1 in gone_cols)] + shortfalls
-    out.minimum_rows = {k: row for k, row in pl.minimum_rows.items()
-                        if row not in gone_rows} | minimum_rows
-    out.x = PairVars(out.model, pl.columns)
+        out.minimum_rows.update({key: row - rows + r0
+                                 for key, row in scratch.minimum_rows.items()
+                                 if rows <= row < len(made.constraints)})
+    out.shortfalls += [replace(s, var=out.model.get_int_var_from_proto_index(moved[s.var.index]))
+                       for s in scratch.shortfalls]
     return out
 
 
@@ -159,7 +142,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
             return None
     scratch = Placement(pl.data, scenario, pl.facts, pl.pairs)
     made, proto = scratch.model.proto, pl.model.proto
-    dropped: list[int] = []
+    dropped: set[int] = set()
     for rule in (r for r in RULE_FAMILIES if r in rules):
         r0, r1, c0, c1 = pl.spans[rule]
         rows, cols = len(made.constraints), len(made.variables)
@@ -173,7 +156,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
             if at is None:
                 return None
             kept[j] = at
-        gone = sorted(set(range(c0, c1)) - set(kept.values()))
+        gone = set(range(c0, c1)) - set(kept.values())
         for k in range(r1 - r0):
             hard, target = made.constraints[rows + k], proto.constraints[r0 + k]
             if not (hard.has_linear() and target.has_linear()) or \
@@ -185,15 +168,30 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
                                            strict=True) if v not in gone]
             if want != have or list(hard.linear.domain) != list(target.linear.domain):
                 return None
-        dropped += gone
-    out = copy.copy(pl)
-    out.scenario = scenario
-    out.model = pl.model.clone()
-    for j in dropped:
+        dropped |= gone
+    out = _copy(pl, scenario, dropped, set())
+    for j in sorted(dropped):
         domain = out.model.proto.variables[j].domain
         domain.clear()
         domain.extend([0, 0])
+    return out
+
+
+def _columns(spans: list[tuple[int, int, int, int]]) -> set[int]:
+    """The columns of the families' `spans` (`Placement.spans`' values)."""
+    return {j for _, _, c0, c1 in spans for j in range(c0, c1)}
+
+
+def _copy(pl: Placement, scenario: Scenario, columns: set[int], rows: set[int]) -> Placement:
+    """`pl` for `scenario` with a model of its own (a clone, for the caller to change),
+    without the shortfalls on `columns` and the minimum rows among `rows`; the other
+    shortfalls and the pair variables are those of the new model. What
+    `switched_off`, `replaced` and `made_hard` share."""
+    out = copy.copy(pl)
+    out.scenario = scenario
+    out.model = pl.model.clone()
     out.shortfalls = [replace(s, var=out.model.get_int_var_from_proto_index(s.var.index))
-                      for s in pl.shortfalls if s.var.index not in set(dropped)]
+                      for s in pl.shortfalls if s.var.index not in columns]
+    out.minimum_rows = {k: row for k, row in pl.minimum_rows.items() if row not in rows}
     out.x = PairVars(out.model, pl.columns)
     return out
