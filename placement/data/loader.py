@@ -22,6 +22,7 @@ hostile file fails with a message, not by exhausting memory.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
@@ -31,6 +32,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -97,9 +99,9 @@ def load_dataset(path: Path, reference_date: dt.date | None = None) -> DataSet:
     empty = [Problem("table_empty", source=read.sources[t.name],
                      params={"table": t.name, "zh": t.zh})
              for t in TABLES if t.required and t.name in read.tables
-             and not (read.tables[t.name].drop(columns=ROW) != "").to_numpy().any()]
+             and not _any_cell(read.tables[t.name])]
     try:
-        data = build_dataset(read.tables, read.sources, reference_date, origin=str(path))
+        data = _build(read.tables, read.sources, reference_date, str(path), read.clean)
     except InputError as err:
         # A table that could not be read is reported as such, not also as missing.
         rest = [p for p in err.problems
@@ -140,6 +142,16 @@ class _Read:
     checksums: dict[str, str]
     problems: list[Problem]
     unreadable: set[str]
+    # tables read whole as they are in their file, whose cells need no stripping and
+    # hold nothing unreadable (`_clean`): converted without looking for either
+    clean: set[str] = field(default_factory=set)
+
+
+def _any_cell(frame: pd.DataFrame) -> bool:
+    """Whether a raw frame of text has a cell that is not "" (`_row` aside), looked
+    for column by column."""
+    return any((frame.iloc[:, i].to_numpy(dtype=object) != "").any()
+               for i, c in enumerate(frame.columns) if c != ROW)
 
 
 def _table_name(stem: str) -> str | None:
@@ -174,10 +186,12 @@ def _read_folder(folder: Path) -> _Read:
         data, problem = _read_bytes(file)
         if data is not None:
             read.checksums[source] = hashlib.sha256(data).hexdigest()
-            frame, problems = _read_csv(data, source)
+            frame, problems, clean = _read_csv_text(data, source)
         else:
-            frame, problems = None, [problem]
+            frame, problems, clean = None, [problem], False
         read.problems.extend(problems)
+        if clean and name not in read.sources:
+            read.clean.add(name)
         _add(read, name, source, frame)
     return read
 
@@ -196,30 +210,49 @@ def _read_bytes(file: Path) -> tuple[bytes | None, Problem | None]:
 
 
 def _read_csv(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """`_read_csv_text` without its word on the cells."""
+    frame, problems, _ = _read_csv_text(data, source)
+    return frame, problems
+
+
+def _read_csv_text(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Problem], bool]:
     """All cells as text, header from line 1, blank lines kept so row numbers stay true.
 
     Read with the csv module (strict quoting) so that a row whose cell count differs
     from the header's, or a stray quote, is reported with its spreadsheet row (the
     record's number, which a quoted line break does not change) instead of being
     padded, cut or shifted. Cells written formula-safe (`atomic.formula_safe`) read
-    back as they were."""
+    back as they were. A file without quotes whose rows all have the header's cell
+    count (nearly every file) reads the same through pandas' C reader, column by
+    column, several times faster (`_plain_lines`); then the third value tells whether
+    its cells are `_clean`."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [Problem("csv_not_utf8", source=source)]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    try:
-        for record in reader:
-            records.append(record)
-            if len(records) > MAX_ROWS + 1:
-                return None, [Problem("too_many_rows", source=source,
-                                      params={"rows": f"> {MAX_ROWS}", "limit": MAX_ROWS})]
-    except csv.Error as err:
-        return None, [Problem("csv_quote", source=source, row=len(records) + 1,
-                              params={"reason": str(err)})]
+        return None, [Problem("csv_not_utf8", source=source)], False
+    lines = _plain_lines(text)
+    if lines is not None:
+        if len(lines) > MAX_ROWS + 1:
+            return None, [Problem("too_many_rows", source=source,
+                                  params={"rows": f"> {MAX_ROWS}", "limit": MAX_ROWS})], False
+        grid = _plain_grid(data, lines)
+        if grid is not None:
+            return _grid_to_frame(_unescaped(grid, text)), [], _clean(text, lines)
+        records = [line.split(",") if line else [] for line in lines]
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records = []
+        try:
+            for record in reader:
+                records.append(record)
+                if len(records) > MAX_ROWS + 1:
+                    return None, [Problem("too_many_rows", source=source, params={
+                        "rows": f"> {MAX_ROWS}", "limit": MAX_ROWS})], False
+        except csv.Error as err:
+            return None, [Problem("csv_quote", source=source, row=len(records) + 1,
+                                  params={"reason": str(err)})], False
     if not records or not any(c.strip() for c in records[0]):
-        return None, [Problem("csv_empty", source=source)]
+        return None, [Problem("csv_empty", source=source)], False
     width = len(records[0])
     problems = []
     for i, record in enumerate(records[1:], start=2):
@@ -233,12 +266,71 @@ def _read_csv(data: bytes, source: str) -> tuple[pd.DataFrame | None, list[Probl
             problems.append(Problem("row_long", source=source, row=i,
                                     params={"cells": n, "expected": width}))
     if problems:
-        return None, problems
+        return None, problems, False
     grid = pd.DataFrame([(r + [""] * width)[:width] for r in records], dtype=object)
-    quoted = [i for i in range(width) if grid[i].str.startswith("'").any()]
-    for i in quoted:
-        grid[i] = grid[i].map(unescape_formula)
-    return _grid_to_frame(grid.astype("str")), []
+    return _grid_to_frame(_unescaped(grid, text).astype("str")), [], False
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of CSV text the csv module would read as plain cells between commas:
+    no quote, no NUL (the csv module refuses it), no lone carriage return (a line end
+    there) and no second byte order mark (pandas drops one); None for any other text."""
+    if '"' in text or "\x00" in text or text.startswith("\ufeff"):
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the last line's end, not an empty record
+    return lines
+
+
+def _plain_grid(data: bytes, lines: list[str]) -> pd.DataFrame | None:
+    """Plain lines (`_plain_lines`) as a grid of text, through pandas' C reader, when
+    every line has the header's cell count or is empty (the csv module's empty record,
+    padded with empty cells): then both readers split the same commas, and the C reader
+    builds each column in one piece. None when a line has another count (the caller
+    names it) or the header is blank."""
+    header = lines[0].split(",") if lines else []
+    if not any(c.strip() for c in header):
+        return None
+    commas = len(header) - 1
+    counts = np.fromiter(map(str.count, lines, repeat(",")), dtype=np.int64, count=len(lines))
+    if any(lines[i] for i in np.flatnonzero(counts != commas)):
+        return None
+    grid = pd.read_csv(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), header=None,
+                       dtype="str", engine="c", sep=",", quoting=csv.QUOTE_NONE,
+                       na_filter=False, skip_blank_lines=False, encoding="utf-8")
+    if grid.shape != (len(lines), len(header)):
+        return None  # not expected; the csv module reads it instead
+    return grid
+
+
+def _clean(text: str, lines: list[str]) -> bool:
+    """Whether no cell of plain CSV text (`_plain_lines`) needs stripping or holds a
+    control character, an Excel error or more than `MAX_CELL_CHARS` characters: no
+    line is that long, no `#` (every Excel error's first character), no space at a
+    cell's end, and the rest printable (every other whitespace and control character
+    is not). Told once for the file, so that its columns are not searched one by one."""
+    if "#" in text or max(map(len, lines), default=0) > MAX_CELL_CHARS:
+        return False
+    if " " in text and (text.startswith(" ") or text.endswith(" ") or any(
+            pair in text for pair in (" ,", ", ", " \n", "\n ", " \r"))):
+        return False
+    return all(map(str.isprintable, lines))
+
+
+def _unescaped(grid: pd.DataFrame, text: str) -> pd.DataFrame:
+    """`grid` with its formula-safe cells (`'=…`) read back; the columns without a
+    cell starting with `'` as they are (a file without `'` is not searched)."""
+    if "'" not in text:
+        return grid
+    for i in range(grid.shape[1]):
+        if grid[i].str.startswith("'").any():
+            grid[i] = grid[i].map(unescape_formula)
+    return grid
 
 
 def _grid_to_frame(grid: pd.DataFrame) -> pd.DataFrame:
@@ -348,6 +440,12 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
     for. A raw frame may carry `_row` (its spreadsheet rows); otherwise row 2
     is its first row. Raises `InputError` with every problem found.
     """
+    return _build(tables, sources, reference_date, origin, set())
+
+
+def _build(tables: dict[str, pd.DataFrame], sources: dict[str, str] | None,
+           reference_date: dt.date | None, origin: str, clean: set[str]) -> DataSet:
+    """`build_dataset`; the tables named in `clean` as `_read_csv_text` read them."""
     sources = dict(sources or {})
     problems: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
@@ -365,7 +463,8 @@ def build_dataset(tables: dict[str, pd.DataFrame], sources: dict[str, str] | Non
     built: dict[str, _Built] = {}
     for table in TABLES:
         if table.name in raw:
-            built[table.name] = _convert(table, raw[table.name], sources[table.name], problems)
+            built[table.name] = _convert(table, raw[table.name], sources[table.name], problems,
+                                         clean=table.name in clean)
         else:
             if table.required:
                 problems.append(Problem("table_missing", source=origin,
@@ -455,17 +554,20 @@ def _misspelt(table: Table, unknown: list[str], present: dict[str, int],
 
 
 def _convert(table: Table, frame: pd.DataFrame, source: str,
-             problems: list[Problem]) -> _Built:
-    """One table to typed columns; every bad cell becomes a problem."""
+             problems: list[Problem], clean: bool = False) -> _Built:
+    """One table to typed columns; every bad cell becomes a problem. The cells of a
+    `clean` table are neither stripped nor searched for what cannot be read."""
     built = _Built(table, pd.DataFrame(), source, {})
     row_cols = [i for i, c in enumerate(frame.columns) if c == ROW]
     body = frame.iloc[:, [i for i in range(frame.shape[1]) if i not in row_cols]]
     rows = (pd.to_numeric(frame.iloc[:, row_cols[-1]]).to_numpy(dtype=np.int64) if row_cols
             else np.arange(2, len(frame) + 2, dtype=np.int64))
     positions = _match_headers(table, body, built, problems)
-    texts = {name: parsing.to_text(body.iloc[:, pos]).set_axis(range(len(body)))
+    texts = {name: (body.iloc[:, pos].to_numpy(dtype=object) if clean
+                    else parsing.text_cells(body.iloc[:, pos]))
              for name, pos in positions.items()}
     keep = _non_blank(texts, len(body))
+    every = bool(keep.all())
     rows = rows[keep]
     if len(rows) > MAX_ROWS:
         problems.append(Problem("too_many_rows", source=source,
@@ -473,8 +575,8 @@ def _convert(table: Table, frame: pd.DataFrame, source: str,
     columns: dict[str, pd.Series] = {}
     for col in table.columns:
         if col.name in texts:
-            text = texts[col.name][keep].reset_index(drop=True)
-            columns[col.name] = _parse_column(col, text, rows, built, problems)
+            cells = texts[col.name] if every else texts[col.name][keep]
+            columns[col.name] = _parse_column(col, cells, rows, built, problems, clean)
         else:
             if col.required:
                 problems.append(Problem("missing_column", source=source, row=1,
@@ -486,11 +588,15 @@ def _convert(table: Table, frame: pd.DataFrame, source: str,
     return built
 
 
-def _non_blank(texts: dict[str, pd.Series], n: int) -> np.ndarray:
-    """Rows with at least one non-empty known cell (blank Excel rows are skipped)."""
-    if not texts:
-        return np.ones(n, dtype=bool)
-    return np.logical_or.reduce([(t != "").to_numpy() for t in texts.values()])
+def _non_blank(texts: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Rows with at least one non-empty known cell (blank Excel rows are skipped); the
+    columns are looked at until every row has one (the first, its id, nearly always)."""
+    keep = np.zeros(n, dtype=bool) if texts else np.ones(n, dtype=bool)
+    for cells in texts.values():
+        if keep.all():
+            break
+        keep |= cells != ""
+    return keep
 
 
 def _filled(col: Column, n: int) -> pd.Series:
@@ -511,7 +617,7 @@ def _filled(col: Column, n: int) -> pd.Series:
     return pd.Series([str(default or "")] * n, dtype="str")
 
 
-def _typed_empty(col: Column, empty: pd.Series, values: pd.Series) -> pd.Series:
+def _typed_empty(col: Column, empty: np.ndarray, values: pd.Series) -> pd.Series:
     """`values` with the empty (or unreadable) cells set to the column's default."""
     if not empty.any():
         return values
@@ -537,65 +643,117 @@ BAD_CODE = {"date": "bad_date", "bool": "bad_bool", "int": "bad_int", "float": "
             "enum": "bad_enum", "grades": "bad_enum"}
 
 
-def _unreadable_text(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
-                     problems: list[Problem]) -> pd.Series:
-    """Cells with a control character, longer than `MAX_CELL_CHARS` or holding an Excel
-    error (`#REF!`, `#N/A` …: `EXCEL_ERRORS`): problems that
-    name the cell, never its content (it may be a name); the mask of those cells.
-    A column with none of the three (nearly every one) is told by one search of its
-    cells joined and one pass over their lengths, not three vectorised passes: the
-    plan reads every year's data set through here (docs/plan.md, "Run time")."""
-    cells = text.tolist()
-    if (not _CONTROL.search("\n".join(cells)) and max(map(len, cells), default=0)
-            <= MAX_CELL_CHARS and EXCEL_ERRORS.isdisjoint(cells)):
-        return pd.Series(False, index=text.index)
-    control = text.str.contains(CONTROL, regex=True)
-    long = text.str.len() > MAX_CELL_CHARS
-    excel = text.isin(EXCEL_ERRORS) & ~control & ~long
-    for i in np.flatnonzero(excel.to_numpy()):
-        problems.append(built.problem("excel_error", int(rows[i]), col.name,
-                                      value=text.iat[i]))
-    for i in np.flatnonzero(control.to_numpy()):
-        at = re.search(CONTROL, text.iat[i])
+_LONG = re.compile(rf"^[^\n]{{{MAX_CELL_CHARS + 1}}}", re.MULTILINE)
+
+
+def _unreadable(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Masks of the cells with a control character, longer than `MAX_CELL_CHARS` or
+    holding an Excel error (`#REF!`, `#N/A` …: `EXCEL_ERRORS`, never one of the other
+    two), or None when there is none. A column with none of the three (nearly every
+    one) is told by a few searches of its cells joined by line feeds, not three passes
+    over its cells: the plan reads every year's data set through here (docs/plan.md,
+    "Run time")."""
+    joined = "\n".join(cells)
+    lines = joined.count("\n") == max(len(cells) - 1, 0)  # no cell holds a line feed
+    long = len(joined) > MAX_CELL_CHARS and (
+        _LONG.search(joined) is not None if lines else max(map(len, cells)) > MAX_CELL_CHARS)
+    if (not long and not _CONTROL.search(joined)
+            and ("#" not in joined or EXCEL_ERRORS.isdisjoint(cells))):
+        return None
+    text = pd.Series(cells, dtype="str")
+    control = text.str.contains(CONTROL, regex=True).to_numpy(dtype=bool)
+    long = (text.str.len() > MAX_CELL_CHARS).to_numpy(dtype=bool)
+    excel = text.isin(EXCEL_ERRORS).to_numpy(dtype=bool) & ~control & ~long
+    return control, long, excel
+
+
+def _report_unreadable(col: Column, cells: np.ndarray,
+                       masks: tuple[np.ndarray, np.ndarray, np.ndarray], rows: np.ndarray,
+                       built: _Built, problems: list[Problem]) -> np.ndarray:
+    """A problem for each unreadable cell (`_unreadable`), naming the cell, never its
+    content (it may be a name); the mask of those cells."""
+    control, long, excel = masks
+    for i in np.flatnonzero(excel):
+        problems.append(built.problem("excel_error", int(rows[i]), col.name, value=cells[i]))
+    for i in np.flatnonzero(control):
+        at = re.search(CONTROL, cells[i])
         problems.append(built.problem("control_char", int(rows[i]), col.name,
                                       char=f"U+{ord(at.group()):04X}", pos=at.start() + 1))
-    for i in np.flatnonzero((long & ~control).to_numpy()):
+    for i in np.flatnonzero(long & ~control):
         problems.append(built.problem("cell_too_long", int(rows[i]), col.name,
-                                      length=len(text.iat[i]), limit=MAX_CELL_CHARS))
+                                      length=len(cells[i]), limit=MAX_CELL_CHARS))
     return control | long | excel
 
 
-def _parse_column(col: Column, text: pd.Series, rows: np.ndarray, built: _Built,
-                  problems: list[Problem]) -> pd.Series:
-    unreadable = _unreadable_text(col, text, rows, built, problems)
-    if unreadable.any():
-        text = text.mask(unreadable, "")  # reported; not read again as a value
-    empty = text == ""
-    if empty.all():  # nothing to read (often a column of defaults)
-        values, bad = _filled(col, len(text)), empty & False
-    elif col.kind == "enum":
-        values, bad = parsing.parse_enum(text, col.values, col.aliases)
-    elif col.kind in parsing.PARSERS:
-        values, bad = parsing.PARSERS[col.kind](text)
+def _parse_column(col: Column, cells: np.ndarray, rows: np.ndarray, built: _Built,
+                  problems: list[Problem], clean: bool = False) -> pd.Series:
+    """One column's stripped cells (`parsing.text_cells`) as typed values; every bad
+    cell a problem (unreadable, not read, empty where required, out of range, in that
+    order for each cell)."""
+    if col.kind == "enum" or col.kind in parsing.PARSERS:
+        return _parse_distinct(col, cells, rows, built, problems, clean)
+    masks = None if clean else _unreadable(cells)
+    unreadable = np.zeros(len(cells), dtype=bool)
+    if masks is not None:
+        unreadable = _report_unreadable(col, cells, masks, rows, built, problems)
+        cells = np.where(unreadable, "", cells).astype(object)  # not read again as a value
+    empty = cells == ""
+    _report_empty(col, empty & ~unreadable, rows, built, problems)
+    values = pd.Series(cells, dtype="str")
+    return _typed_empty(col, empty, values) if str(col.default or "") else values
+
+
+def _parse_distinct(col: Column, cells: np.ndarray, rows: np.ndarray, built: _Built,
+                    problems: list[Problem], clean: bool) -> pd.Series:
+    """A column to parse, factorised first: its distinct cells are checked and parsed
+    once each (10^5 cells of dates hold some 10^4 distinct ones, an enum's a handful)
+    and the values taken back to the rows. The parsers read each cell alone, so the
+    values and problems are those of parsing every cell."""
+    n = len(cells)
+    codes, distinct = pd.factorize(cells)
+    masks = None if clean else _unreadable(distinct)
+    unreadable = np.zeros(n, dtype=bool)
+    if masks is not None:
+        unreadable = _report_unreadable(col, cells, tuple(m[codes] for m in masks), rows,
+                                        built, problems)
+        # reported; not read again as a value
+        distinct = np.where(masks[0] | masks[1] | masks[2], "", distinct).astype(object)
+    empty_d = distinct == ""
+    empty = empty_d[codes]
+    if empty_d.all():  # nothing to read (often a column of defaults)
+        _report_empty(col, empty & ~unreadable, rows, built, problems)
+        return _filled(col, n)
+    text = pd.Series(distinct, dtype="str")
+    if col.kind == "enum":
+        values, bad_d = parsing.parse_enum(text, col.values, col.aliases)
     else:
-        values, bad = text, pd.Series(False, index=text.index)
-    bad = bad & ~empty
-    for i in np.flatnonzero(bad.to_numpy()):
-        problems.append(_bad_cell(col, text.iat[i], int(rows[i]), built))
-    if not col.allow_empty:
-        code = "empty_value" if _expected(col) else "empty_required"
-        for i in np.flatnonzero((empty & ~unreadable).to_numpy()):
-            params = {"expected": _expected(col)} if code == "empty_value" else {}
-            problems.append(built.problem(code, int(rows[i]), col.name, **params))
+        values, bad_d = parsing.PARSERS[col.kind](text)
+    bad_d = bad_d.to_numpy(dtype=bool) & ~empty_d
+    for i in np.flatnonzero(bad_d[codes]):
+        problems.append(_bad_cell(col, distinct[codes[i]], int(rows[i]), built))
+    _report_empty(col, empty & ~unreadable, rows, built, problems)
     if col.low is not None or col.high is not None:
         number = pd.Series(values.astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
         low = -np.inf if col.low is None else col.low
         high = np.inf if col.high is None else col.high
         out = (number.notna() & ((number < low) | (number > high))).to_numpy()
-        for i in np.flatnonzero(out):
+        for i in np.flatnonzero(out[codes]):
             problems.append(built.problem("out_of_range", int(rows[i]), col.name,
-                                          value=text.iat[i], low=f"{low:g}", high=f"{high:g}"))
-    return _typed_empty(col, empty | bad, values)
+                                          value=distinct[codes[i]], low=f"{low:g}",
+                                          high=f"{high:g}"))
+    values = _typed_empty(col, empty_d | bad_d, values)
+    return values.take(codes).reset_index(drop=True)
+
+
+def _report_empty(col: Column, empty: np.ndarray, rows: np.ndarray, built: _Built,
+                  problems: list[Problem]) -> None:
+    """A problem for each empty cell of a column that must not have one."""
+    if col.allow_empty:
+        return
+    code = "empty_value" if _expected(col) else "empty_required"
+    params = {"expected": _expected(col)} if code == "empty_value" else {}
+    for i in np.flatnonzero(empty):
+        problems.append(built.problem(code, int(rows[i]), col.name, **params))
 
 
 def _bad_cell(col: Column, value: str, row: int, built: _Built) -> Problem:
@@ -626,6 +784,15 @@ def _id_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
+def _id_keys(values: np.ndarray) -> list[str]:
+    """`_id_key` of each id; ASCII ids (NFKC leaves them be, casefold is lower) are
+    lower-cased all at once, joined by NUL (no id holds one: a control character)."""
+    joined = "\x00".join(values)
+    if joined.isascii() and joined.count("\x00") == len(values) - 1:
+        return joined.lower().split("\x00")
+    return [_id_key(v) for v in values]
+
+
 def _check_unique(built: dict[str, _Built]) -> list[Problem]:
     out = []
     for b in built.values():
@@ -634,12 +801,16 @@ def _check_unique(built: dict[str, _Built]) -> list[Problem]:
                 continue
             # ids that differ only by letter case or character width (ｃ００１, C001)
             # are one id typed twice: compared in NFKC, case-folded
-            f = b.frame.assign(_key=b.frame[col.name].map(_id_key))
-            dup = (f[col.name] != "") & f.duplicated("_key")
+            ids = b.frame[col.name].to_numpy(dtype=object)
+            keys = pd.Series(_id_keys(ids), dtype=object)
+            dup = np.flatnonzero((ids != "") & keys.duplicated().to_numpy())
+            if not len(dup):
+                continue
+            f = b.frame.assign(_key=keys.to_numpy())
             first = _first_rows(f, ["_key"])
             out += [b.problem("duplicate_id", int(f[ROW].iat[i]), col.name,
                               value=f[col.name].iat[i], first=int(first.iat[i]))
-                    for i in np.flatnonzero(dup.to_numpy())]
+                    for i in dup]
     return out
 
 
@@ -785,8 +956,13 @@ def _in_reading_order(problems: list[Problem], built: dict[str, _Built]) -> list
 def _with_derived(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Append `rank_level` (posts, cadres) and `non_party` (cadres) after `_row`."""
     if name in ("posts", "cadres"):
-        frame = frame.assign(rank_level=frame["rank"].map(RANK_LEVEL).fillna(0).astype("int64"))
+        at = _RANKS.get_indexer(frame["rank"].to_numpy(dtype=object))  # -1: unread, level 0
+        frame = frame.assign(rank_level=np.where(at >= 0, _LEVELS[at], 0).astype("int64"))
     if name == "cadres":
-        frame = frame.assign(non_party=(frame["party"] != PARTY_CPC).to_numpy(dtype=bool))
+        frame = frame.assign(non_party=frame["party"].to_numpy(dtype=object) != PARTY_CPC)
     return frame
+
+
+_RANKS = pd.Index(list(RANK_LEVEL), dtype=object)
+_LEVELS = np.array(list(RANK_LEVEL.values()), dtype=np.int64)
 

@@ -76,6 +76,19 @@ def cell_text(value: object) -> str:
 
 def to_text(series: pd.Series) -> pd.Series:
     """A column as stripped `str` text with "" for empty cells."""
+    return pd.Series(text_cells(series), index=series.index, dtype="str")
+
+
+# Any whitespace but the line feed that joins a column's cells in `text_cells`.
+_SPACE = re.compile(r"[^\S\n]")
+
+
+def text_cells(series: pd.Series) -> np.ndarray:
+    """`to_text`'s cells as an object array of `str`.
+
+    A column is stripped cell by cell only when its cells joined by line feeds hold
+    whitespace other than those line feeds, or a cell holds a line feed itself (one
+    search of the joined text): ids, dates and codes, nearly every column, have none."""
     if isinstance(series.dtype, pd.StringDtype) or (
             series.dtype == object and pd.api.types.infer_dtype(series) in ("string", "empty")):
         text = series.astype("str")
@@ -83,7 +96,11 @@ def to_text(series: pd.Series) -> pd.Series:
             text = text.fillna("")
     else:
         text = series.map(cell_text).astype("str")
-    return text.str.strip()
+    cells = text.to_numpy(dtype=object)
+    joined = "\n".join(cells)
+    if _SPACE.search(joined) or joined.count("\n") != max(len(cells) - 1, 0):
+        cells = np.array([c.strip() for c in cells] or [], dtype=object)
+    return cells
 
 
 def parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -134,11 +151,18 @@ def year_outside_range(text: str) -> bool:
     return not MIN_YEAR <= year <= MAX_YEAR
 
 
+def _looked_up(text: pd.Series, lookup: Mapping[str, object]) -> list:
+    """Each cell lower-cased and looked up (None: not found, or not text), cell by cell
+    in Python: the loader hands the parsers a column's distinct cells, a handful."""
+    return [lookup.get(v.lower()) if isinstance(v, str) else None
+            for v in text.to_numpy(dtype=object)]
+
+
 def parse_bool(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """true/false, 1/0, 是/否, yes/no, y/n, 真/假, √/× in any letter case."""
-    mapped = text.str.lower().map(BOOL_WORDS)
-    bad = mapped.isna()
-    return mapped.fillna(False).astype(bool), bad
+    mapped = _looked_up(text, BOOL_WORDS)
+    bad = pd.Series([m is None for m in mapped], index=text.index, dtype=bool)
+    return pd.Series([m is True for m in mapped], index=text.index, dtype=bool), bad
 
 
 def enum_lookup(values: Iterable[str], aliases: Mapping[str, str]) -> dict[str, str]:
@@ -151,9 +175,9 @@ def enum_lookup(values: Iterable[str], aliases: Mapping[str, str]) -> dict[str, 
 def parse_enum(text: pd.Series, values: Iterable[str],
                aliases: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
     """A closed value set through its aliases; ASCII spellings are case-insensitive."""
-    mapped = text.str.lower().map(enum_lookup(values, aliases))
-    bad = mapped.isna()
-    return mapped.fillna("").astype("str"), bad
+    mapped = _looked_up(text, enum_lookup(values, aliases))
+    bad = pd.Series([m is None for m in mapped], index=text.index, dtype=bool)
+    return pd.Series([m or "" for m in mapped], index=text.index, dtype="str"), bad
 
 
 def parse_gender(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -194,10 +218,14 @@ def parse_int(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return ints, pd.Series(bad, index=text.index)
 
 
+_LIST_SEPARATORS = re.compile(LIST_SEPARATORS)
+
+
 def split_list(text: pd.Series) -> pd.Series:
     """`a;b；c、d` -> ("a", "b", "c", "d"), items stripped, empty items dropped."""
-    pieces = text.str.split(LIST_SEPARATORS, regex=True)
-    return pieces.map(lambda items: tuple(i.strip() for i in items if i.strip()))
+    split = _LIST_SEPARATORS.split
+    items = (tuple(i for i in map(str.strip, split(t)) if i) for t in text.to_numpy(dtype=object))
+    return pd.Series(np.fromiter(items, dtype=object, count=len(text)), index=text.index)
 
 
 def parse_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -216,9 +244,10 @@ def canonical_grades(items: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def parse_grades(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Assessment grades (优秀/称职/基本称职/不称职 or aliases), order kept: newest first."""
-    grades = split_list(text).map(canonical_grades)
-    bad = grades.isna()
-    return grades.map(lambda g: () if g is None else g), bad
+    grades = [canonical_grades(items) for items in split_list(text)]
+    bad = pd.Series([g is None for g in grades], index=text.index, dtype=bool)
+    kept = np.fromiter((() if g is None else g for g in grades), dtype=object, count=len(grades))
+    return pd.Series(kept, index=text.index), bad
 
 
 def first_bad_grade(text: str) -> str:
