@@ -776,7 +776,8 @@ def _bad_cell(col: Column, value: str, row: int, built: _Built) -> Problem:
 
 
 def _first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """For each row, the spreadsheet row where its key values first appear."""
+    """For each row, the spreadsheet row where its key values first appear (asked only
+    when a key is repeated: a grouping of every row)."""
     return frame.groupby(keys, sort=False)[ROW].transform("first")
 
 
@@ -838,6 +839,8 @@ def _check_two_posts(built: dict[str, _Built]) -> list[Problem]:
     b = built["posts"]
     f = b.frame
     dup = (f["incumbent_id"] != "") & f.duplicated("incumbent_id")
+    if not dup.any():
+        return []
     first = _first_rows(f, ["incumbent_id"])
     return [b.problem("two_posts", int(f[ROW].iat[i]), "incumbent_id",
                       value=f["incumbent_id"].iat[i], other=int(first.iat[i]))
@@ -869,6 +872,8 @@ def _check_fit_pairs(built: dict[str, _Built]) -> list[Problem]:
     b = built["fit"]
     f = b.frame
     dup = f.duplicated(["cadre_id", "post_id"])
+    if not dup.any():
+        return []
     first = _first_rows(f, ["cadre_id", "post_id"])
     return [b.problem("duplicate_pair", int(f[ROW].iat[i]), "cadre_id",
                       cadre=f["cadre_id"].iat[i], post=f["post_id"].iat[i],
@@ -893,6 +898,8 @@ def _check_relation_pairs(built: dict[str, _Built]) -> list[Problem]:
     swap = (a > c).to_numpy()
     pair = pd.DataFrame({"lo": a.where(~swap, c), "hi": c.where(~swap, a), ROW: f[ROW]})
     dup = pair.duplicated(["lo", "hi"]) & (pair["lo"] != "")
+    if not dup.any():
+        return []
     first = _first_rows(pair, ["lo", "hi"])
     where = pd.Series(np.arange(len(f)), index=f[ROW].to_numpy())
     out = []
