@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from placement.data import loader, parsing
@@ -50,6 +50,8 @@ def _same_frames(a: pd.DataFrame | None, b: pd.DataFrame | None) -> None:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example([["a", "b"], ["' =1", "x"]], "\n", True, False)  # read back as " =1"
+@example([["a", "b"], [" a", "b "]], "\r\n", False, True)
 @given(st.one_of(st.lists(st.lists(PLAIN, max_size=4), max_size=6),
                 st.lists(st.lists(CELL, max_size=4), max_size=6)),
        st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())

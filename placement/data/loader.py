@@ -311,10 +311,11 @@ def _plain_grid(data: bytes, lines: list[str]) -> pd.DataFrame | None:
 def _clean(text: str, lines: list[str]) -> bool:
     """Whether no cell of plain CSV text (`_plain_lines`) needs stripping or holds a
     control character, an Excel error or more than `MAX_CELL_CHARS` characters: no
-    line is that long, no `#` (every Excel error's first character), no space at a
-    cell's end, and the rest printable (every other whitespace and control character
-    is not). Told once for the file, so that its columns are not searched one by one."""
-    if "#" in text or max(map(len, lines), default=0) > MAX_CELL_CHARS:
+    line is that long, no `#` (every Excel error's first character), no `'` (a
+    formula-safe cell read back may begin with a space: `' =1`), no space at a cell's
+    end, and the rest printable (every other whitespace and control character is not).
+    Told once for the file, so that its columns are not searched one by one."""
+    if "#" in text or "'" in text or max(map(len, lines), default=0) > MAX_CELL_CHARS:
         return False
     if " " in text and (text.startswith(" ") or text.endswith(" ") or any(
             pair in text for pair in (" ,", ", ", " \n", "\n ", " \r"))):
