@@ -203,7 +203,8 @@ class BlockSearch:
         first pass prices it there."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
-        self._make = search_for or (lambda _, sub, keep=True: Search(sub, time_limit, gap))
+        self._make = search_for or (lambda _, sub, keep=True: Search(
+            sub, time_limit, gap, lp_interrupt=False))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self._rows = _shortfall_rows(m, parts)
         self.row: PricedRow | None = None  # the row the passes price (`_priced`)

@@ -653,11 +653,21 @@ class Search:
 
     `show(elapsed, objective, bound)` is called on every improving roster; `stop()`
     (Ctrl-C or a cancel, from any thread, before or during `run`) ends the search at
-    the next callback, keeping the best roster found."""
+    the next callback, keeping the best roster found.
+
+    `lp_interrupt=False`: the LP relaxation runs without HiGHS's per-iteration callback,
+    so a stop ends it only once it is solved (the MIP after it stops at once). Why: the callback
+    takes Python's GIL at every simplex iteration, and with two block LPs at once on two
+    cores (`placement.solver.blocks`) each iteration of one waited while the other
+    thread ran Python: the scale60 blocks' first pass took 5.8 s with it, 2.6 s without
+    (docs/solver.md). A block's LP takes a fraction of a second; a whole model's
+    (seconds at province size) keeps the callback."""
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
-                 options: dict | None = None, lp_first: bool = True):
+                 options: dict | None = None, lp_first: bool = True,
+                 lp_interrupt: bool = True):
         self.raw, self.lp_first, self._lp = m, lp_first, None
+        self.lp_interrupt = lp_interrupt
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
@@ -847,13 +857,15 @@ class Search:
 
     def _lp_instance(self):
         """The LP relaxation's HiGHS instance, made once; a stop (Ctrl-C, a cancel) ends
-        its simplex at the next iteration callback, as it ends the MIP's search."""
+        its simplex at the next iteration callback (`lp_interrupt`), as it ends the MIP's
+        search."""
         import highspy
 
         if self._lp is None:
             self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
-            self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
-            self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
+            if self.lp_interrupt:
+                self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
+                self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
         return self._lp
 
     def relaxation(self, basis=None) -> HighsAnswer | None:
