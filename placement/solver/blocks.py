@@ -230,9 +230,12 @@ class BlockSearch:
         cost[self.row.cols] -= self.row.sign * y * self.row.coef
         return cost
 
-    def _sub(self, b: int, y: float) -> MipArrays:
-        return self.subs[b] if y == 0 else replace(
-            self.subs[b], cost=self._cost(y)[self.parts.blocks[b]])
+    def _sub(self, b: int, y: float, cost: np.ndarray | None = None) -> MipArrays:
+        """Block `b`'s sub-MIP with the row priced at y (`cost`: `_cost(y)`, if made)."""
+        if y == 0:
+            return self.subs[b]
+        cost = self._cost(y) if cost is None else cost
+        return replace(self.subs[b], cost=cost[self.parts.blocks[b]])
 
     def stop(self) -> None:
         self.stopped = True
@@ -317,7 +320,7 @@ class BlockSearch:
             cost = self._cost(y)
             if k > 0:
                 for b in touched:
-                    sub = self._sub(b, y)
+                    sub = self._sub(b, y, cost)
                     s = self.searches[b]
                     if not (self._cold and s.retarget(sub)):
                         self.searches[b] = s = self._make(b, sub, False)
