@@ -27,7 +27,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays, rows_hold
+from placement.solver.highs import (
+    HighsAnswer,
+    MipArrays,
+    Search,
+    mip_arrays,
+    rows_hold,
+)
 from placement.solver.status import Status
 
 # A row over more than this share of the columns counts one figure over everything:
@@ -203,7 +209,8 @@ class BlockSearch:
         first pass prices it there."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
-        self._make = search_for or (lambda _, sub, keep=True: Search(sub, time_limit, gap))
+        self._make = search_for or (lambda _, sub, keep=True: Search(
+            sub, time_limit, gap, lp_interrupt=False))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self._rows = _shortfall_rows(m, parts)
         self.row: PricedRow | None = None  # the row the passes price (`_priced`)
@@ -220,6 +227,7 @@ class BlockSearch:
         # set-aside row (`_priced`), for the whole search to start from.
         self.incumbent: np.ndarray | None = None
         self.price: tuple | None = None  # (its row's `key`, price) where `_priced` proved
+        self._lift = Lift(m, parts.global_rows)
 
     def _cost(self, y: float) -> np.ndarray:
         """The columns' costs with the priced row's priced at y (`_priced`)."""
@@ -229,9 +237,12 @@ class BlockSearch:
         cost[self.row.cols] -= self.row.sign * y * self.row.coef
         return cost
 
-    def _sub(self, b: int, y: float) -> MipArrays:
-        return self.subs[b] if y == 0 else replace(
-            self.subs[b], cost=self._cost(y)[self.parts.blocks[b]])
+    def _sub(self, b: int, y: float, cost: np.ndarray | None = None) -> MipArrays:
+        """Block `b`'s sub-MIP with the row priced at y (`cost`: `_cost(y)`, if made)."""
+        if y == 0:
+            return self.subs[b]
+        cost = self._cost(y) if cost is None else cost
+        return replace(self.subs[b], cost=cost[self.parts.blocks[b]])
 
     def stop(self) -> None:
         self.stopped = True
@@ -272,7 +283,7 @@ class BlockSearch:
         x = _cheapest(m.cost, m)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, lift(m, self.parts.global_rows, x), self.parts.global_rows):
+        if not rows_hold(m, self._lift(x), self.parts.global_rows):
             broken = [r for r in self.parts.global_rows if not rows_hold(m, x, np.array([r]))]
             self.row = next((row for row in self._rows if [row.r] == broken), None)
             return None if self.row is None else self._priced(answers, start)
@@ -316,7 +327,7 @@ class BlockSearch:
             cost = self._cost(y)
             if k > 0:
                 for b in touched:
-                    sub = self._sub(b, y)
+                    sub = self._sub(b, y, cost)
                     s = self.searches[b]
                     if not (self._cold and s.retarget(sub)):
                         self.searches[b] = s = self._make(b, sub, False)
@@ -405,7 +416,7 @@ class BlockSearch:
         if need > m.upper[own]:
             return None
         x[own] = need
-        x = lift(m, self.parts.global_rows, x)
+        x = self._lift(x)
         if not rows_hold(m, x, self.parts.global_rows):
             return None
         return float(m.cost @ x + m.offset), x
@@ -517,41 +528,131 @@ def _next_price(lines: list[tuple], top: float, tried: set[float],
     return max(points, key=low)
 
 
+class _Rows:
+    """Some rows of `m`, their entries found once: their activity at any x."""
+
+    def __init__(self, m: MipArrays, rows: np.ndarray):
+        self.m, self.rows = m, rows
+        self._at = _entries(m.starts, rows)
+        lengths = m.starts[rows + 1] - m.starts[rows]
+        self._first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        self._empty = lengths == 0
+
+    def activity(self, x: np.ndarray) -> np.ndarray:
+        """A·x on these rows."""
+        if not len(self._at):
+            return np.zeros(len(self.rows))
+        m, at = self.m, self._at
+        out = np.add.reduceat(m.value[at] * x[m.index[at]],
+                              np.minimum(self._first, len(at) - 1))
+        out[self._empty] = 0.0
+        return out
+
+
 def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """`x` with the free figure columns (`_placing` false, cost 0) of broken set-aside
-    rows moved to help them.
+    """`x` with the free figure columns of broken set-aside rows moved to help them
+    (`Lift`)."""
+    return Lift(m, rows)(x)
+
+
+class Lift:
+    """Moves the free figure columns (`_placing` false, cost 0) of broken set-aside rows
+    of `m` to help them.
 
     Why: a block does not see the set-aside row, so a column that costs nothing and
     counts only there (R-TC5 (b)'s flag "this team has two women") is left at 0 even
     where its team's rows allow 1. Moving it changes no cost and keeps every row it is
-    in, so the stitched roster and its objective are unchanged; per flag, not per pair."""
-    broken = [r for r in rows if not rows_hold(m, x, np.array([r]))]
-    free = ~_placing(m) & (m.cost == 0) if broken else None
-    movable = [m.index[m.starts[r]:m.starts[r + 1]] for r in broken]
-    movable = np.unique(np.concatenate([c[free[c]] for c in movable])) if broken else []
-    if not len(movable):
-        return x
-    # Each movable column's rows other than the set-aside ones (read once, not per column:
-    # a scan of every entry per column took 0.17 s a call at province size).
-    row_of = m.entry_rows
-    at = np.flatnonzero(np.isin(m.index, movable) & ~np.isin(row_of, rows))
-    at = at[np.argsort(m.index[at], kind="stable")]
-    cuts = np.searchsorted(m.index[at], movable)
-    rows_of = dict(zip(movable.tolist(), np.split(row_of[at], cuts[1:]), strict=True))
-    for r in broken:
-        if rows_hold(m, x, np.array([r])):
-            continue
-        lo, hi = m.starts[r], m.starts[r + 1]
-        below = float(m.value[lo:hi] @ x[m.index[lo:hi]]) < m.row_lower[r]
-        cols, coef = m.index[lo:hi], m.value[lo:hi]
-        for c, a in zip(cols[free[cols]], coef[free[cols]], strict=True):
-            to = m.upper[c] if (a > 0) == below else m.lower[c]
-            if not np.isfinite(to) or to == x[c]:
+    in, so the stitched roster and its objective are unchanged; per flag, not per pair.
+    The columns and their other rows are read once, at the first roster that needs them:
+    the Lagrangian passes lift two rosters a pass (`BlockSearch._filled`), and reading
+    them took 0.26 s a call at scale60."""
+
+    def __init__(self, m: MipArrays, rows: np.ndarray):
+        self.m, self.rows = m, np.asarray(rows, dtype=np.int64)
+        self._aside = _Rows(m, self.rows)
+        self._moves: tuple | None = None  # `_read`'s
+
+    def _read(self) -> tuple:
+        """The free columns; the movable ones (free, in a set-aside row), sorted, and for
+        each the rows it is in and its coefficient there (summed, should it appear twice
+        in a row) as flat arrays cut by `cuts`; and the rows whose activity a move needs
+        (the set-aside ones, and those of the movable columns); all from one scan of the
+        entries (a scan per column took 0.17 s a call at province size)."""
+        if self._moves is None:
+            m = self.m
+            free = ~_placing(m) & (m.cost == 0)
+            cols = m.index[_entries(m.starts, self.rows)]
+            movable = np.unique(cols[free[cols]])
+            at = np.flatnonzero(np.isin(m.index, movable))
+            nrows = len(m.row_lower)
+            pairs, inverse = np.unique(m.index[at].astype(np.int64) * nrows + m.entry_rows[at],
+                                       return_inverse=True)
+            coef = np.bincount(inverse, weights=m.value[at], minlength=len(pairs))
+            col, row = np.divmod(pairs, nrows)
+            cuts = np.searchsorted(col, np.append(movable, m.num_vars))
+            self._moves = (free, movable, cuts, row, coef,
+                           _Rows(m, np.union1d(self.rows, row)))
+        return self._moves
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """`x`, moved in place where a broken row gains: the broken rows in turn, each
+        one's free columns in turn, each moved to the bound that helps its row where
+        every other row it is in (not a set-aside one) still holds after the move.
+
+        Row activities are kept up to date move by move (integer values and
+        coefficients: exact), not summed again per column; the columns of a row are
+        moved at once when no two share a row other than set-aside ones (then no move
+        changes what another's check reads: the same as one by one), else one by one."""
+        m = self.m
+        act = np.zeros(len(m.row_lower))
+        act[self.rows] = self._aside.activity(x)
+        low, high = m.row_lower - 1e-6, m.row_upper + 1e-6
+
+        def holds(r) -> bool:
+            return bool(low[r] <= act[r] <= high[r])
+
+        broken = [r for r in self.rows.tolist() if not holds(r)]
+        if not broken:
+            return x
+        free, movable, cuts, row, coef, needed = self._read()
+        act[needed.rows] = needed.activity(x)
+        aside = np.zeros(len(m.row_lower), dtype=bool)
+        aside[self.rows] = True
+        for r in broken:
+            if holds(r):
                 continue
-            was, x[c] = x[c], to
-            if not rows_hold(m, x, rows_of[int(c)]):
-                x[c] = was
-    return x
+            lo, hi = m.starts[r], m.starts[r + 1]
+            below = act[r] < m.row_lower[r]
+            cols, a = m.index[lo:hi], m.value[lo:hi]
+            cols, a = cols[free[cols]], a[free[cols]]
+            to = np.where((a > 0) == below, m.upper[cols], m.lower[cols])
+            keep = np.isfinite(to) & (to != x[cols])
+            cols, to = cols[keep], to[keep]
+            k = np.searchsorted(movable, cols)
+            lengths = cuts[k + 1] - cuts[k]
+            at = _entries(cuts, k)  # each column's (row, coefficient) entries
+            rows = row[at]
+            other = ~aside[rows]
+            if len(np.unique(cols)) == len(cols) and \
+                    len(np.unique(rows[other])) == int(other.sum()):
+                owner = np.repeat(np.arange(len(cols)), lengths)
+                delta = coef[at] * (to - x[cols])[owner]
+                after = act[rows] + delta
+                bad = other & ((after < low[rows]) | (after > high[rows]))
+                ok = np.bincount(owner[bad], minlength=len(cols)) == 0
+                x[cols[ok]] = to[ok]
+                np.add.at(act, rows[ok[owner]], delta[ok[owner]])
+                continue
+            for c, t, j in zip(cols.tolist(), to.tolist(), k.tolist(), strict=True):
+                if t == x[c]:
+                    continue
+                rows = row[cuts[j]:cuts[j + 1]]
+                after = act[rows] + coef[cuts[j]:cuts[j + 1]] * (t - x[c])
+                other = ~aside[rows]
+                if np.all((after[other] >= low[rows[other]]) & (after[other] <= high[rows[other]])):
+                    x[c] = t
+                    act[rows] = after
+        return x
 
 
 def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,

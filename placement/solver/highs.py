@@ -577,37 +577,45 @@ def _same_structure(a: MipArrays, b: MipArrays) -> bool:
     """The same columns and nonzero pattern (what `_change` can move in place)."""
     return (a.num_vars == b.num_vars and a.scale == b.scale
             and len(a.row_lower) == len(b.row_lower)
-            and np.array_equal(a.starts, b.starts) and np.array_equal(a.index, b.index))
+            and (a.starts is b.starts or np.array_equal(a.starts, b.starts))
+            and (a.index is b.index or np.array_equal(a.index, b.index)))
+
+
+_ROW_FIELDS = ("lower", "upper", "row_lower", "row_upper", "value")
 
 
 def _rows_key(m: MipArrays) -> bytes:
     """A digest of what an LP basis stays primal feasible under: the bounds and the rows
     (same structure assumed: `retarget`'s)."""
     h = hashlib.blake2b(digest_size=16)
-    for f in ("lower", "upper", "row_lower", "row_upper", "value"):
+    for f in _ROW_FIELDS:
         h.update(np.ascontiguousarray(getattr(m, f)).tobytes() + b"|")
     return h.digest()
 
 
 def _costs_only(a: MipArrays, b: MipArrays) -> bool:
     """`a` and `b` (same structure) differ in their costs (and offset) only."""
-    return all(np.array_equal(getattr(a, f), getattr(b, f))
-               for f in ("lower", "upper", "row_lower", "row_upper", "value"))
+    return all(getattr(a, f) is getattr(b, f) or np.array_equal(getattr(a, f), getattr(b, f))
+               for f in _ROW_FIELDS)
 
 
 def _change(h, old: MipArrays, g: MipArrays) -> None:
     """Make the HiGHS model `h`, holding `old`, hold `g` (same structure): only the
     changed costs, bounds, row bounds, coefficients and offset are handed over."""
-    cols = np.flatnonzero((g.lower != old.lower) | (g.upper != old.upper)).astype(np.int32)
+    cols = np.flatnonzero((g.lower != old.lower) | (g.upper != old.upper)).astype(np.int32) \
+        if g.lower is not old.lower or g.upper is not old.upper else ()
     if len(cols):
         h.changeColsBounds(len(cols), cols, g.lower[cols], g.upper[cols])
     cols = np.flatnonzero(g.cost != old.cost).astype(np.int32)
     if len(cols):
         h.changeColsCost(len(cols), cols, g.cost[cols])
-    rows = np.flatnonzero((g.row_lower != old.row_lower) | (g.row_upper != old.row_upper))
+    rows = np.flatnonzero((g.row_lower != old.row_lower) | (g.row_upper != old.row_upper)) \
+        if g.row_lower is not old.row_lower or g.row_upper is not old.row_upper \
+        else np.array([], dtype=np.int64)
     for r in rows.tolist():
         h.changeRowBounds(r, float(g.row_lower[r]), float(g.row_upper[r]))
-    entries = np.flatnonzero(g.value != old.value)
+    entries = np.flatnonzero(g.value != old.value) if g.value is not old.value \
+        else np.array([], dtype=np.int64)
     row_of = np.searchsorted(g.starts, entries, side="right") - 1
     for r, c, v in zip(row_of.tolist(), g.index[entries].tolist(),
                        g.value[entries].tolist(), strict=True):
@@ -625,10 +633,21 @@ def rows_hold(m: MipArrays, x: np.ndarray, rows: np.ndarray | None = None) -> bo
             if v < m.row_lower[r] - 1e-6 or v > m.row_upper[r] + 1e-6:
                 return False
         return True
-    activity = np.bincount(m.entry_rows, weights=m.value * x[m.index],
-                           minlength=len(m.row_lower))
+    activity = row_activity(m, x)
     return bool(np.all(activity >= m.row_lower - 1e-6) and np.all(activity <= m.row_upper + 1e-6)
                 and np.all(x >= m.lower) and np.all(x <= m.upper))
+
+
+def row_activity(m: MipArrays, x: np.ndarray) -> np.ndarray:
+    """A·x, row by row: sums over each row's run of the CSR arrays (no row index per
+    entry to build: `rows_hold` runs after every block's LP)."""
+    terms = m.value * x[m.index]
+    if not len(terms):
+        return np.zeros(len(m.row_lower))
+    starts = m.starts[:-1]
+    out = np.add.reduceat(terms, np.minimum(starts, len(terms) - 1))
+    out[starts == m.starts[1:]] = 0.0  # an empty row: reduceat gave its next entry
+    return out
 
 
 def _weak_callback(ref: weakref.ref) -> Callable:
@@ -653,14 +672,25 @@ class Search:
 
     `show(elapsed, objective, bound)` is called on every improving roster; `stop()`
     (Ctrl-C or a cancel, from any thread, before or during `run`) ends the search at
-    the next callback, keeping the best roster found."""
+    the next callback, keeping the best roster found.
+
+    `lp_interrupt=False`: the LP relaxation runs without HiGHS's per-iteration callback,
+    so a stop ends it only once it is solved (the MIP after it stops at once). Why: the callback
+    takes Python's GIL at every simplex iteration, and with two block LPs at once on two
+    cores (`placement.solver.blocks`) each iteration of one waited while the other
+    thread ran Python: the scale60 blocks' first pass took 5.8 s with it, 2.6 s without
+    (docs/solver.md). A block's LP takes a fraction of a second; a whole model's
+    (seconds at province size) keeps the callback."""
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
-                 options: dict | None = None, lp_first: bool = True):
+                 options: dict | None = None, lp_first: bool = True,
+                 lp_interrupt: bool = True):
         self.raw, self.lp_first, self._lp = m, lp_first, None
+        self.lp_interrupt = lp_interrupt
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
+        self._digest: tuple | None = None  # (arrays, `_rows_key`) last computed
         self.time_limit = float(time_limit)
         self.gap = float(gap)
         self.stopped = False
@@ -773,7 +803,7 @@ class Search:
             # is dual feasible for them where the last one's is not, so the dual
             # simplex starts there
             # (Linfen, R-TC5 made hard after weights.move=200: 0 iterations, was 2,151).
-            rows = _rows_key(m)
+            rows = self._rows_key(m)
             kept = next((basis for (key, _), (basis, _) in reversed(self._bases.items())
                          if key == rows), None)
             if kept is not None and not _costs_only(self.raw, m):
@@ -847,13 +877,15 @@ class Search:
 
     def _lp_instance(self):
         """The LP relaxation's HiGHS instance, made once; a stop (Ctrl-C, a cancel) ends
-        its simplex at the next iteration callback, as it ends the MIP's search."""
+        its simplex at the next iteration callback (`lp_interrupt`), as it ends the MIP's
+        search."""
         import highspy
 
         if self._lp is None:
             self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
-            self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
-            self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
+            if self.lp_interrupt:
+                self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
+                self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
         return self._lp
 
     def relaxation(self, basis=None) -> HighsAnswer | None:
@@ -909,11 +941,22 @@ class Search:
         return HighsAnswer(Status.OPTIMAL, values[: m.proto_vars].astype(np.int64),
                            objective, objective, proven=True)
 
+    def _rows_key(self, m: MipArrays) -> bytes:
+        """`_rows_key(m)`, computed again only when `m` holds other arrays for its rows and
+        bounds than the last one asked (a Lagrangian pass changes only the costs of a
+        block, `placement.solver.blocks`: hashing its rows twice a pass was a fifth of
+        the pass)."""
+        arrays = tuple(getattr(m, f) for f in _ROW_FIELDS)
+        if self._digest is None or any(a is not b for a, b in zip(arrays, self._digest[0],
+                                                                   strict=True)):
+            self._digest = (arrays, _rows_key(m))
+        return self._digest[1]
+
     def _keep_basis(self, m: MipArrays) -> None:
         """Keep the LP's optimal basis for `m`'s rows, bounds and costs (`retarget`)."""
         basis = self._lp.getBasis()
         if basis.valid:
-            key = (_rows_key(m), hashlib.blake2b(m.cost.tobytes(), digest_size=16).digest())
+            key = (self._rows_key(m), hashlib.blake2b(m.cost.tobytes(), digest_size=16).digest())
             self._bases[key] = (basis, m.cost)
             self._bases.move_to_end(key)
             while len(self._bases) > BASES:
