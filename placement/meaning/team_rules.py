@@ -183,7 +183,7 @@ def _non_party(rule, data, sc, facts, cadre, team, own, fit=None):
 
 def _professional(rule, data, sc, facts, cadre, team, own):
     """R-TC7: the team's system is among the cadre's specialties."""
-    return has_specialty(data, cadre, _team(data, "system", team))
+    return has_specialty(data, cadre, data.teams["system"].to_numpy(dtype=object), team)
 
 
 def _young_head(rule, data, sc, facts, cadre, team, own):
@@ -201,7 +201,7 @@ def _township_head(rule, data, sc, facts, cadre, team, own):
 
 def _needed_specialty(rule, data, sc, facts, cadre, team, own):
     """R-TC9: the specialty the team needs is among the cadre's specialties."""
-    return has_specialty(data, cadre, _team(data, "needs_specialty", team))
+    return has_specialty(data, cadre, data.teams["needs_specialty"].to_numpy(dtype=object), team)
 
 
 _COUNTS = {
