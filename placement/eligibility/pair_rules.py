@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, has_specialty
+from placement.data.dataset import DataSet, has_specialty, same_value
 from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
@@ -82,14 +82,6 @@ class PairContext:
     def team_is(self, column: str, values) -> np.ndarray:
         """Bool per pair: the post's team has its `column` (of `data.teams`) among `values`."""
         return np.isin(self.data.teams[column].to_numpy(dtype=object), list(values))[self.team]
-
-
-def same_value(left: pd.Series, right: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Bool per pair k: `left.iat[i[k]] == right.iat[j[k]]`, compared as codes of the
-    values `right` holds (a value `right` lacks equals nothing)."""
-    values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
-    return values.get_indexer(left.to_numpy(dtype=object))[i] == \
-        values.get_indexer(right.to_numpy(dtype=object))[j]
 
 
 def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
