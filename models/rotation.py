@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.variables import Placement
+from models.variables import Placement, Row
 from placement.meaning import cadre_rules
 from placement.meaning.posts import head_pairs
 
@@ -23,23 +23,27 @@ def _per_cadre(pl: Placement, rule: str) -> None:
     """For each cadre in `rule`'s scope (`cadre_rules.scope`), named `rule[cadre_id]`:
     hard, Σ x over the cadre's pairs that keep the rule ≥ 1; target, a shortfall s with
     s + Σ x over the pairs that meet it ≥ 1 (s is 1 when none of them is chosen, since
-    a cadre holds at most one post), penalised at the rule's weight."""
+    a cadre holds at most one post), penalised at the rule's weight. Written as `Row`s
+    over the groups' columns, not expressions (thousands of cadres at scale60)."""
     hard = pl.scenario.rules[rule].mode == "hard"
     scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.held)
     good = (cadre_rules.keeps if hard else cadre_rules.meets)(
         rule, pl.data, pl.facts, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
-    groups = pl.groups(pl.pairs.cadre, good & scope[pl.pairs.cadre])
+    keys, idx, starts = pl.group_bounds(pl.pairs.cadre, good & scope[pl.pairs.cadre])
+    cols, starts = pl.columns[idx].tolist(), starts.tolist()
+    group = dict(zip(keys.tolist(), range(len(keys)), strict=True))
     ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
-    for c in np.flatnonzero(scope):
-        where, idx = str(ids[c]), groups.get(int(c))
+    for c in np.flatnonzero(scope).tolist():
+        where, g = str(ids[c]), group.get(c)
+        terms = cols[starts[g]:starts[g + 1]] if g is not None else []
         if hard:
-            pl.require(rule, where, pl.total(idx) >= 1 if idx is not None else False)
+            pl.require(rule, where, Row(terms, [1] * len(terms), 1) if terms else False)
             continue
-        if idx is None:
+        if not terms:
             short = pl.model.new_int_var(1, 1, f"{rule}[{where}]")
         else:
             short = pl.model.new_bool_var(f"{rule}[{where}]")
-            pl.model.add(pl.total(idx) + short >= 1)
+            pl.add_row(Row([*terms, short.index], [1] * (len(terms) + 1), 1))
         pl.penalise(rule, where, short)
 
 

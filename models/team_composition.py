@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.variables import Placement
+from models.variables import Placement, Row
 from placement.meaning import team_rules as meaning
 
 
@@ -70,19 +70,12 @@ def add_young_teams(pl: Placement) -> None:
 
     Written as `y_t ≤ Σ young x in t` and `Σ y ≥ k` without enforcement literals,
     which keeps the LP relaxation tight (solver facts)."""
-    scope = np.flatnonzero(meaning.scope("R-TC3", pl.data, pl.scenario))
-    if len(scope) == 0:
+    scope = meaning.scope("R-TC3", pl.data, pl.scenario)
+    if not scope.any():
         return
-    young = pl.groups(pl.pair_team, _counts(pl, "R-TC3"))
+    teams, idx, starts = pl.group_bounds(pl.pair_team, _counts(pl, "R-TC3") & scope[pl.pair_team])
     team_ids = pl.data.teams["team_id"].to_numpy()
-    flags = []
-    for t in scope:
-        idx = young.get(int(t))
-        if idx is None:
-            continue
-        y = pl.model.new_bool_var(f"young[{team_ids[t]}]")
-        pl.model.add(y <= pl.total(idx))
-        flags.append(y)
+    flags = pl.add_flags([f"young[{team_ids[t]}]" for t in teams.tolist()], idx, starts)
     required = meaning.required_figure("R-TC3", pl.data, pl.scenario)
     _minimum_of_vars(pl, "R-TC3", "all", flags, required)
 
@@ -132,7 +125,7 @@ def add_women(pl: Placement) -> None:
                     pl.require("R-TC5", name, tight)
                 else:
                     pl.model.add(tight)
-        flags.append(w)
+        flags.append(w.index)
     required = meaning.required_figure("R-TC5", pl.data, pl.scenario)
     _minimum_of_vars(pl, "R-TC5", "all", flags, required)
 
@@ -175,9 +168,9 @@ def add_special_needs(pl: Placement) -> None:
 def add_age_gradient(pl: Placement) -> None:
     """R-TC10: (a) each team spans `min_bands` age bands; (b) the teams get younger.
 
-    (a) groups the pairs by (team, band) in one argsort and writes `flag ≤ Σ x` as a
-    `Row`: 0.2 s at province size (13.6k bands) as a loop of `np.unique` and
-    expressions per team, 0.07 s this way (issue 16, profiled)."""
+    (a) groups the pairs by (team, band) in one argsort and writes `flag ≤ Σ x` per
+    team's bands in one `add_flags`: 0.2 s at province size (13.6k bands) as a loop of
+    `np.unique` and expressions per team, 0.07 s as `Row`s (issue 16, profiled)."""
     scope = meaning.scope("R-TC10", pl.data, pl.scenario)
     team_ids = pl.data.teams["team_id"].to_numpy()
     band = meaning.age_band(pl.scenario, pl.facts, pl.pairs.cadre)
@@ -189,11 +182,8 @@ def add_age_gradient(pl: Placement) -> None:
     firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]) if len(keys) else keys
     for t, lo, hi in zip(team[firsts].tolist(), firsts.tolist(), [*firsts[1:].tolist(),
                          len(keys)], strict=True):
-        present = []
-        for g in range(lo, hi):
-            flag = pl.model.new_bool_var(f"band[{team_ids[t]},{of_team[g]}]")
-            pl.add_row(pl.sum_row(idx[starts[g]:starts[g + 1]], -1, hi=0, tail=((flag, 1),)))
-            present.append(flag)
+        present = pl.add_flags([f"band[{team_ids[t]},{of_team[g]}]" for g in range(lo, hi)],
+                               idx, starts[lo:hi + 1])
         _minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
     _average_age(pl, sizes)
 
@@ -218,18 +208,20 @@ def _average_age(pl: Placement, sizes: np.ndarray) -> None:
     pl.penalise("R-TC10", "avg_age", s, weight=rule.avg_weight)
 
 
-def _minimum_of_vars(pl: Placement, rule_id: str, where: str, flags: list, required: int) -> None:
+def _minimum_of_vars(pl: Placement, rule_id: str, where: str, flags: list[int],
+                     required: int) -> None:
+    """Σ flags ≥ required over the flags' model variable indices, hard or with a
+    shortfall `rule_id[where]`, per the rule's mode."""
     rule = pl.scenario.rules[rule_id]
     if required <= 0:
         return
-    terms = tuple((f, 1) for f in flags)
     if flags:
         pl.minimum_rows[(rule_id, where)] = len(pl.model.proto.constraints)
     if rule.mode == "hard":
-        pl.require(rule_id, where, pl.sum_row([], lo=required, head=terms) if flags else False)
+        pl.require(rule_id, where, Row(flags, [1] * len(flags), required) if flags else False)
     else:
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
-        pl.add_row(pl.sum_row([], lo=required, head=terms, tail=((s, 1),)))
+        pl.add_row(Row([*flags, s.index], [1] * (len(flags) + 1), required))
         pl.penalise(rule_id, where, s)
 
 

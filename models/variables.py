@@ -261,6 +261,33 @@ class Placement:
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
             getattr(add(), kind).literals.extend(cols[lo:hi])
 
+    def add_flags(self, names: list[str], idx: np.ndarray, starts: np.ndarray) -> list[int]:
+        """A new boolean `names[g]` for each group g (idx[starts[g]:starts[g + 1]]), at
+        most the group's Σ x; returns their model variable indices. The proto
+        `model.add(flag <= pl.total(group))` writes per group (pairs first, then the
+        flag), each variable and row written straight into the proto: R-TC10's age bands
+        (≈15k at scale60) paid for a handle, a `Row` and its checks each (issue 29)."""
+        proto = self.model.proto
+        first = len(proto.variables)
+        add_var = proto.variables.add
+        for name in names:
+            var = add_var()
+            var.name = name
+            var.domain.extend((0, 1))
+        starts = np.asarray(starts, dtype=np.int64)
+        cols = self.columns[idx[starts[0]:starts[-1]]].tolist()
+        bounds = (starts - starts[0]).tolist()
+        add_row = proto.constraints.add
+        for flag, lo, hi in zip(range(first, first + len(names)), bounds[:-1], bounds[1:],
+                                strict=True):
+            row = add_row().linear
+            row.vars.extend(cols[lo:hi])
+            row.vars.append(flag)
+            row.coeffs.extend([-1] * (hi - lo))
+            row.coeffs.append(1)
+            row.domain.extend((INT64_MIN, 0))
+        return list(range(first, first + len(names)))
+
     def total(self, idx: np.ndarray, coefs: np.ndarray | None = None) -> cp_model.LinearExpr:
         """Σ x[idx] (times `coefs`), built from the columns: the same expression as
         `LinearExpr.weighted_sum` over the handles, without making them."""

@@ -19,7 +19,7 @@ from builders import make_dataset
 from ortools.sat.python import cp_model
 from solving import REF, scenario
 
-from models import builder, team_composition
+from models import builder, rotation, team_composition
 from models.assignment import add_assignment
 from models.avoidance import add_kinship, kin_sitting_together
 from models.builder import build
@@ -31,10 +31,17 @@ from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, cadre_assessment_points, fit_parts
-from placement.eligibility.pairs import eligible_pairs
+from placement.eligibility.pairs import (
+    eligible_pairs,
+    exchange_movers,
+    exchange_pairs,
+    exchange_scope,
+)
 from placement.generate import REFERENCE_DATE
 from placement.generate import build as generate
+from placement.meaning import cadre_rules
 from placement.meaning import team_rules as meaning
+from placement.meaning.posts import TOWNSHIP_KINDS, head_pairs, party_post
 from placement.solver.highs import INT64_MAX, INT64_MIN, MipArrays, _bounds, _disjoint, mip_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -207,10 +214,11 @@ def _expr_at_least(pl, rule, mode, where, idx, required):
 
 
 def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
-    """The expression `_minimum_of_vars` replaced."""
+    """The expression `_minimum_of_vars` replaced (`flags`: model variable indices)."""
     rule = pl.scenario.rules[rule_id]
     if required <= 0:
         return
+    flags = [pl.model.get_bool_var_from_proto_index(f) for f in flags]
     expr = sum(flags) if flags else 0
     if rule.mode == "hard":
         pl.require(rule_id, where, expr >= required if flags else False)
@@ -218,6 +226,69 @@ def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
         pl.model.add(expr + s >= required)
         pl.penalise(rule_id, where, s)
+
+
+def _loop_young_teams(pl):
+    """The per-team loop of handles and expressions `add_young_teams` replaced."""
+    scope = np.flatnonzero(meaning.scope("R-TC3", pl.data, pl.scenario))
+    if len(scope) == 0:
+        return
+    young = pl.groups(pl.pair_team, team_composition._counts(pl, "R-TC3"))
+    team_ids = pl.data.teams["team_id"].to_numpy()
+    flags = []
+    for t in scope:
+        idx = young.get(int(t))
+        if idx is None:
+            continue
+        y = pl.model.new_bool_var(f"young[{team_ids[t]}]")
+        pl.model.add(y <= pl.total(idx))
+        flags.append(y.index)
+    _expr_minimum_of_vars(pl, "R-TC3", "all", flags,
+                          meaning.required_figure("R-TC3", pl.data, pl.scenario))
+
+
+def _loop_per_cadre(pl, rule):
+    """The per-cadre expressions `rotation._per_cadre` replaced."""
+    hard = pl.scenario.rules[rule].mode == "hard"
+    scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.held)
+    good = (cadre_rules.keeps if hard else cadre_rules.meets)(
+        rule, pl.data, pl.facts, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
+    groups = pl.groups(pl.pairs.cadre, good & scope[pl.pairs.cadre])
+    ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
+    for c in np.flatnonzero(scope):
+        where, idx = str(ids[c]), groups.get(int(c))
+        if hard:
+            pl.require(rule, where, pl.total(idx) >= 1 if idx is not None else False)
+            continue
+        if idx is None:
+            short = pl.model.new_int_var(1, 1, f"{rule}[{where}]")
+        else:
+            short = pl.model.new_bool_var(f"{rule}[{where}]")
+            pl.model.add(pl.total(idx) + short >= 1)
+        pl.penalise(rule, where, short)
+
+
+def _loop_head_pairs(data):
+    """The scan of every post per place `posts.head_pairs` replaced."""
+    posts, teams = data.posts, data.teams
+    team = pd.Index(teams["team_id"]).get_indexer(posts["team_id"])
+    kind = teams["kind"].to_numpy(dtype=object)[team]
+    region = teams["region"].to_numpy(dtype=object)[team]
+    head = posts["grade"].to_numpy(dtype=object) == "head"
+    office = party_post(data)
+    out = []
+    for r in sorted(set(region[head & np.isin(kind, ("county_party", "county_gov"))])):
+        party = np.flatnonzero(head & (kind == "county_party") & (region == r))
+        gov = np.flatnonzero(head & (kind == "county_gov") & (region == r))
+        if len(party) and len(gov):
+            out.append((str(r), party.tolist(), gov.tolist()))
+    ids = teams["team_id"].to_numpy(dtype=object)
+    for t in sorted(set(team[head & np.isin(kind, TOWNSHIP_KINDS)]), key=lambda t: ids[t]):
+        party = np.flatnonzero(head & (team == t) & office)
+        gov = np.flatnonzero(head & (team == t) & ~office)
+        if len(party) and len(gov):
+            out.append((str(ids[t]), party.tolist(), gov.tolist()))
+    return out
 
 
 def _loop_age_gradient(pl):
@@ -232,7 +303,7 @@ def _loop_age_gradient(pl):
         for b in np.unique(band[idx]):
             flag = pl.model.new_bool_var(f"band[{team_ids[t]},{b}]")
             pl.model.add(flag <= pl.total(idx[band[idx] == b]))
-            present.append(flag)
+            present.append(flag.index)
         _expr_minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
     rule, goal = pl.scenario.rules["R-TC10"], meaning.age_goal(pl.data, pl.scenario, pl.facts)
     if goal is None:
@@ -333,6 +404,8 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
         m.setattr(team_composition, "_at_least", _expr_at_least)
         m.setattr(team_composition, "_minimum_of_vars", _expr_minimum_of_vars)
         m.setitem(builder.RULE_FAMILIES, "R-TC10", _loop_age_gradient)
+        m.setitem(builder.RULE_FAMILIES, "R-TC3", _loop_young_teams)
+        m.setattr(rotation, "_per_cadre", _loop_per_cadre)
         loop = build(data, sc, facts, pairs, explaining=explaining)
     assert str(bulk.model.proto) == str(loop.model.proto)
     assert [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in bulk.shortfalls] == \
@@ -389,3 +462,50 @@ def test_fit_by_arrays_is_the_loop_s(data_sets, name):
     has = fit_parts(data, pairs.cadre, pairs.post)["specialty"] == 1.0
     expected = _loop_has_specialty(data, pairs.cadre, pairs.post)
     assert np.array_equal(has, expected) and 0 < expected.sum() < len(expected)
+
+
+
+@pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
+def test_head_pairs_by_one_sort_are_the_scan_s(data_sets, name):
+    data = data_sets[name][1]
+    got = [(h.place, h.party.tolist(), h.gov.tolist()) for h in head_pairs(data)]
+    assert got == _loop_head_pairs(data) and got
+
+
+def _loop_exchange_pairs(data, sc, facts):
+    """The per-mover frames and the per-pair scope (a join of the pairs' codes)
+    `exchange_pairs` replaced."""
+    cad = data.cadres
+    movers = np.flatnonzero(exchange_movers(data, sc, facts))
+    p_level = data.posts["rank_level"].to_numpy()
+    out = pd.DataFrame(
+        [(c, p) for c, lv in zip(movers, cad["rank_level"].to_numpy()[movers], strict=True)
+         for p in np.flatnonzero((p_level == lv) & ~facts.p_channel)],
+        columns=["cadre", "post"], dtype=np.int64)
+    cand = cad.loc[cad["candidate"].to_numpy(bool), ["region", "nominated_for"]]
+    unlimited = set(cand.loc[cand["nominated_for"].map(len) == 0, "region"])
+    named = cand.explode("nominated_for").dropna(subset=["nominated_for"])
+    reach = set(zip(named["region"], named["nominated_for"], strict=True))
+    work = cad["region"].to_numpy(dtype=object)[out["cadre"].to_numpy()]
+    team = facts.p_team[out["post"].to_numpy()]
+    t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
+    t_region = data.teams["region"].to_numpy(dtype=object)[team]
+    nominating = set(cand["region"])
+    scope = np.array([w in unlimited or w not in nominating or (w, t) in reach or (w, r) in reach
+                      for w, t, r in zip(work, t_id, t_region, strict=True)], dtype=bool)
+    out = out[scope]
+    out = out[out["post"].to_numpy() != facts.c_own_post[out["cadre"].to_numpy()]]
+    return out.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
+def test_exchange_pairs_by_region_and_rank_are_the_per_pair_scope_s(data_sets, name):
+    sc, data = data_sets[name]
+    facts = compute_facts(data, sc.reference_date)
+    got = exchange_pairs(data, sc, facts)
+    expected = _loop_exchange_pairs(data, sc, facts)
+    assert got[["cadre", "post"]].reset_index(drop=True).equals(expected)
+    assert not got["own"].any()
+    cadre, post = expected["cadre"].to_numpy(), expected["post"].to_numpy()
+    assert exchange_scope(data, facts, cadre, post).all()
+

@@ -18,6 +18,7 @@ Every frame also has `_row`: the row number the user sees in the source
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -43,16 +44,33 @@ class DataSet:
         return getattr(self, name)
 
 
-def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Bool per pair: `wanted[i]` is non-empty and among cadre `cadre[i]`'s specialties.
+def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray, of: np.ndarray
+                  ) -> np.ndarray:
+    """Bool per pair i: `wanted[of[i]]` (a value per post or team row, `of` the pairs'
+    rows) is non-empty and among cadre `cadre[i]`'s specialties.
 
-    The specialty lists are flattened once into (cadre, specialty code) keys, so the
-    test is one `np.isin` over the pairs. Read by the fit (the post's specialty) and by
-    R-TC7 / R-TC9 (the team's system, the specialty it needs): a fact of the data, so it
-    lives with the data set, below both."""
-    listed = pd.Series(data.cadres["specialties"].to_numpy(dtype=object)).explode().dropna()
-    vocab = pd.Index(listed.unique())
-    held = listed.index.to_numpy(dtype=np.int64) * len(vocab) + vocab.get_indexer(listed)
-    code = vocab.get_indexer(np.asarray(wanted, dtype=object))
+    The specialty lists are flattened once into (cadre, specialty code) keys and the
+    wanted values coded once per row, so the test is one `np.isin` over the pairs
+    (coding the values per pair took most of it at scale60, 738k pairs). Read by the
+    fit (the post's specialty) and by R-EL8, R-TC7 / R-TC9 (the team's system, the
+    specialty it needs): a fact of the data, so it lives with the data set, below all."""
+    lists = data.cadres["specialties"].to_numpy(dtype=object)
+    count = np.fromiter(map(len, lists), np.int64, len(lists))
+    codes, vocab = pd.factorize(np.fromiter(chain.from_iterable(lists), object, int(count.sum())))
+    held = np.repeat(np.arange(len(lists), dtype=np.int64), count) * len(vocab) + codes
+    wanted = np.asarray(wanted, dtype=object)
+    code = np.where(wanted != "", pd.Index(vocab).get_indexer(wanted), -1)[of]
     key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
-    return (code >= 0) & (np.asarray(wanted, dtype=object) != "") & np.isin(key, held)
+    return (code >= 0) & np.isin(key, held)
+
+
+def same_value(left: pd.Series, right: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Bool per pair k: `left.iat[i[k]] == right.iat[j[k]]` (two columns of the data,
+    `i` and `j` row positions), compared as codes of the values `right` holds (a value
+    `right` lacks equals nothing). Why: comparing the text per pair was most of the
+    pair rules' and rotation rules' time at scale60 (738k pairs); each row is coded
+    once."""
+    values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
+    return values.get_indexer(left.to_numpy(dtype=object))[i] == \
+        values.get_indexer(right.to_numpy(dtype=object))[j]
+

@@ -57,10 +57,10 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     team = data.teams.set_index("team_id").loc[posts["team_id"]]
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = team["system"].to_numpy(dtype=object)
-    wanted = np.where(post_spec != "", post_spec, team_sys)[post_idx]
     # a join of (cadre, specialty) codes, not a `w in s` per pair (slow at province
     # size); lists hold no empty item (`split_list`), so "" matches nothing
-    has_spec = has_specialty(data, cadre_idx, wanted)
+    has_spec = has_specialty(data, cadre_idx, np.where(post_spec != "", post_spec, team_sys),
+                             post_idx)
     same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
     no_requirement = (post_spec == "")[post_idx]
     return {

@@ -163,38 +163,37 @@ def exchange_movers(data: DataSet, sc: Scenario, facts: Facts) -> np.ndarray:
 def exchange_scope(data: DataSet, facts: Facts, cadre: np.ndarray, post: np.ndarray
                    ) -> np.ndarray:
     """Bool per pair: the post lies where this cycle's nominations of the cadre's region
-    reach: a team or region some candidate working in the same region is nominated for,
-    or anywhere when one of them is nominated without a limit (or none is). Why: an
-    exchanged cadre has no nomination of their own, and a province's data set holds
-    several cities; exchange stays within the scope the department nominates for.
-    A join over (region, team or region named), not a loop over the pairs."""
-    cad = data.cadres
-    cand = cad.loc[cad["candidate"].to_numpy(bool), ["region", "nominated_for"]]
-    unlimited = set(cand.loc[cand["nominated_for"].map(len) == 0, "region"])
-    named = cand.explode("nominated_for").dropna(subset=["nominated_for"])
-    reach = (named["region"].to_numpy(dtype=object), named["nominated_for"].to_numpy(dtype=object))
-    work = cad["region"].to_numpy(dtype=object)[cadre]
-    team = facts.p_team[post]
-    t_id = data.teams["team_id"].to_numpy(dtype=object)[team]
-    t_region = data.teams["region"].to_numpy(dtype=object)[team]
-    # read per cadre, by hash (`np.isin` on object arrays compares strings by sorting:
-    # 92 of scale60's 93 s of eligibility, 4.7 million pairs)
-    region = cad["region"]
-    free = (region.isin(unlimited) | ~region.isin(set(cand["region"]))).to_numpy(bool)[cadre]
-    return free | _pair_in((work, t_id), reach) | _pair_in((work, t_region), reach)
+    reach (`_scope_table`)."""
+    work, table = _scope_table(data)
+    return table[work[cadre], facts.p_team[post]]
 
 
-def _pair_in(pairs: tuple[np.ndarray, np.ndarray], among: tuple[np.ndarray, np.ndarray]
-             ) -> np.ndarray:
-    """Bool per pair (`pairs`' two aligned arrays): the pair is one of `among`'s. Why
-    not a MultiIndex's `isin`: over the province's exchange pairs (a few million) it
-    took half a minute a year; the values' codes as one integer per pair take a second."""
-    codes, names = pd.factorize(np.concatenate([*pairs, *among]))
-    n, m = len(pairs[0]), len(among[0])
-    key = codes.astype(np.int64) * len(names)
-    mine = key[:n] + codes[n:2 * n]
-    theirs = key[2 * n:2 * n + m] + codes[2 * n + m:]
-    return np.isin(mine, theirs)
+def _scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
+    """Where exchange reaches, per region a cadre works in and team: a team or region
+    some candidate working in the same region is nominated for, or anywhere when one of
+    them is nominated without a limit (or none is). Why: an exchanged cadre has no
+    nomination of their own, and a province's data set holds several cities; exchange
+    stays within the scope the department nominates for. Returns each cadre's row in
+    the table and the table (bool, regions × team rows): read per (region, team), not
+    per pair (scale60's exchange pairs were 4.7 million before the scope)."""
+    cad, teams = data.cadres, data.teams
+    work, regions = pd.factorize(cad["region"].to_numpy(dtype=object))
+    cand = cad["candidate"].to_numpy(bool)
+    noms = cad["nominated_for"].to_numpy(dtype=object)
+    unlimited = cand & (np.fromiter(map(len, noms), np.int64, len(noms)) == 0)
+    table = np.zeros((len(regions), len(teams)), dtype=bool)
+    nominating = np.zeros(len(regions), dtype=bool)
+    nominating[work[cand]] = True
+    table[~nominating] = True
+    table[work[unlimited]] = True
+    named = pd.DataFrame({"work": work[cand], "name": noms[cand]}).explode("name").dropna()
+    rows = pd.DataFrame({"team": np.arange(len(teams)),
+                         "team_id": teams["team_id"].to_numpy(dtype=object),
+                         "region": teams["region"].to_numpy(dtype=object)})
+    for key in ("team_id", "region"):
+        hit = named.merge(rows[["team", key]], left_on="name", right_on=key)
+        table[hit["work"].to_numpy(np.int64), hit["team"].to_numpy(np.int64)] = True
+    return work, table
 
 
 def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
@@ -202,20 +201,21 @@ def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     cycle's nominations of their region (`exchange_scope`; a demotion stays a planner's
     decision, by a `must` lock, as for candidates), none filled through another
     channel. Why: "必须交流" means a new post ("Exchange", docs/rules.md); without these
-    pairs such a cadre could only be released."""
+    pairs such a cadre could only be released. The posts are found once per (region,
+    rank) of the movers and repeated for each, in mover order, posts ascending."""
     movers = np.flatnonzero(exchange_movers(data, sc, facts))
-    level = data.cadres["rank_level"].to_numpy()[movers]
+    work, table = _scope_table(data)
+    keys = list(zip(work[movers].tolist(),
+                    data.cadres["rank_level"].to_numpy()[movers].tolist(), strict=True))
     p_level = data.posts["rank_level"].to_numpy()
-    parts = [pd.DataFrame({"cadre": c, "post": np.flatnonzero((p_level == lv) & ~facts.p_channel)})
-             for c, lv in zip(movers.tolist(), level.tolist(), strict=True)]
-    if parts:
-        out = pd.concat(parts, ignore_index=True)
-        parts = [out[exchange_scope(data, facts, out["cadre"].to_numpy(),
-                                    out["post"].to_numpy())]]
-    if not parts:
-        return pd.DataFrame({"cadre": [], "post": [], "own": []}).astype(
-            {"cadre": np.int64, "post": np.int64, "own": bool})
-    out = pd.concat(parts, ignore_index=True)
+    found = {}
+    for region, level in set(keys):
+        same_rank = np.flatnonzero((p_level == level) & ~facts.p_channel)
+        found[region, level] = same_rank[table[region, facts.p_team[same_rank]]]
+    parts = [found[k] for k in keys]
+    cadre = np.repeat(movers, np.fromiter(map(len, parts), np.int64, len(parts)))
+    post = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
+    out = pd.DataFrame({"cadre": cadre.astype(np.int64), "post": post.astype(np.int64)})
     out = out[out["post"].to_numpy() != facts.c_own_post[out["cadre"].to_numpy()]]
     return out.assign(own=False)
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from placement.data.dataset import DataSet
+from placement.data.dataset import DataSet, same_value
 from placement.data.scenario import Scenario
 
 CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7", "R-RO10")
@@ -118,16 +118,15 @@ def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
     the rule for the cadre (whether the cadre is in scope is `scope`'s answer)."""
     teams = data.teams
     team = facts.p_team[post]
-    region = teams["region"].to_numpy(dtype=object)[team]
-    c_region = data.cadres["region"].to_numpy(dtype=object)[cadre]
     if rule == "R-RO5":
         return ~own & (team == _own_team(data, facts)[cadre])
-    if rule == "R-RO6":
-        return (teams["kind"].to_numpy(dtype=object)[team] == "county_gov") & (region == c_region)
-    if rule == "R-RO7":
-        return region != c_region
     if rule == "R-RO10":
         return own | promotes(data, cadre, post, own)
+    home = same_value(data.cadres["region"], teams["region"], cadre, team)  # codes, not text
+    if rule == "R-RO6":
+        return (teams["kind"].to_numpy(dtype=object) == "county_gov")[team] & home
+    if rule == "R-RO7":
+        return ~home
     raise KeyError(rule)
 
 

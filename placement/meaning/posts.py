@@ -146,17 +146,24 @@ def head_pairs(data: DataSet) -> list[HeadPair]:
     kind = teams["kind"].to_numpy(dtype=object)[team]
     region = teams["region"].to_numpy(dtype=object)[team]
     head = posts["grade"].to_numpy(dtype=object) == "head"
-    office = party_post(data)
-    out = []
-    for r in sorted(set(region[head & np.isin(kind, ("county_party", "county_gov"))])):
-        party = np.flatnonzero(head & (kind == "county_party") & (region == r))
-        gov = np.flatnonzero(head & (kind == "county_gov") & (region == r))
-        if len(party) and len(gov):
-            out.append(HeadPair(str(r), party, gov))
+    county = head & np.isin(kind, ("county_party", "county_gov"))
+    town = head & np.isin(kind, TOWNSHIP_KINDS)
     ids = teams["team_id"].to_numpy(dtype=object)
-    for t in sorted(set(team[head & np.isin(kind, TOWNSHIP_KINDS)]), key=lambda t: ids[t]):
-        party = np.flatnonzero(head & (team == t) & office)
-        gov = np.flatnonzero(head & (team == t) & ~office)
-        if len(party) and len(gov):
-            out.append(HeadPair(str(ids[t]), party, gov))
+    return (_places(region[county], np.flatnonzero(county), (kind == "county_party")[county])
+            + _places(ids[team[town]], np.flatnonzero(town), party_post(data)[town]))
+
+
+def _places(place: np.ndarray, post: np.ndarray, party: np.ndarray) -> list[HeadPair]:
+    """The head posts `post` (rows, ascending) grouped by `place` (names, in sorted
+    order), each split into its `party` side and the other; a place lacking a side is
+    left out. One sort, not a scan of every post per place (R-RO8's places took a
+    second at scale60 so)."""
+    names, at = np.unique(place, return_inverse=True)
+    order = np.argsort(at, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(at[order]) != 0, True])
+    out = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rows, side = post[order[lo:hi]], party[order[lo:hi]]
+        if side.any() and not side.all():
+            out.append(HeadPair(str(names[at[order[lo]]]), rows[side], rows[~side]))
     return out
