@@ -300,11 +300,14 @@ def _plain_grid(data: bytes, lines: list[str]) -> pd.DataFrame | None:
     counts = np.fromiter(map(str.count, lines, repeat(",")), dtype=np.int64, count=len(lines))
     if any(lines[i] for i in np.flatnonzero(counts != commas)):
         return None
-    grid = pd.read_csv(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), header=None,
-                       dtype="str", engine="c", sep=",", quoting=csv.QUOTE_NONE,
-                       na_filter=False, skip_blank_lines=False, encoding="utf-8")
+    try:
+        grid = pd.read_csv(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), header=None,
+                           dtype="str", engine="c", sep=",", quoting=csv.QUOTE_NONE,
+                           na_filter=False, skip_blank_lines=False, encoding="utf-8")
+    except ValueError:  # not expected (pandas' parser and decoding errors are ValueErrors)
+        return None  # the csv module reads it instead, and names what is wrong
     if grid.shape != (len(lines), len(header)):
-        return None  # not expected; the csv module reads it instead
+        return None  # not expected either
     return grid
 
 

@@ -222,9 +222,18 @@ _LIST_SEPARATORS = re.compile(LIST_SEPARATORS)
 
 
 def split_list(text: pd.Series) -> pd.Series:
-    """`a;b；c、d` -> ("a", "b", "c", "d"), items stripped, empty items dropped."""
-    split = _LIST_SEPARATORS.split
-    items = (tuple(i for i in map(str.strip, split(t)) if i) for t in text.to_numpy(dtype=object))
+    """`a;b；c、d` -> ("a", "b", "c", "d"), items stripped, empty items dropped.
+
+    Cells whose line-feed-joined text holds no separator and no whitespace (one item
+    each, as a column of codes mostly is) are not split one by one."""
+    cells = text.to_numpy(dtype=object)
+    joined = "\n".join(cells) if all(isinstance(c, str) for c in cells) else None
+    if (joined is not None and not _LIST_SEPARATORS.search(joined)
+            and not _SPACE.search(joined) and joined.count("\n") == max(len(cells) - 1, 0)):
+        items = ((c,) if c else () for c in cells)
+    else:
+        split = _LIST_SEPARATORS.split
+        items = (tuple(i for i in map(str.strip, split(t)) if i) for t in cells)
     return pd.Series(np.fromiter(items, dtype=object, count=len(text)), index=text.index)
 
 
