@@ -78,9 +78,8 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(rows, end, last_end, bom)
 def test_text_cells_strip_as_pandas_does(cells):
     series = pd.Series(cells, dtype="str")
     expected = series.str.strip().tolist()
-    assert list(parsing.text_cells(series)) == expected
-    pd.testing.assert_series_equal(parsing.to_text(series),
-                                   pd.Series(expected, dtype="str"))
+    got = parsing.text_cells(series)
+    assert got.dtype == object and list(got) == expected
 
 
 # Cells for each kind of column: values read, values refused, blanks and the awkward.
