@@ -227,9 +227,17 @@ def split_list(text: pd.Series) -> pd.Series:
             and not _SPACE.search(joined) and joined.count("\n") == max(len(cells) - 1, 0)):
         items = ((c,) if c else () for c in cells)
     else:
-        split = _LIST_SEPARATORS.split
-        items = (tuple(i for i in map(str.strip, split(t)) if i) for t in cells)
+        items = map(_items, cells)
     return pd.Series(np.fromiter(items, dtype=object, count=len(text)), index=text.index)
+
+
+def _items(cell: str) -> tuple[str, ...]:
+    """One cell's items (`split_list`); a cell without a separator is one item or none."""
+    parts = _LIST_SEPARATORS.split(cell)
+    if len(parts) == 1:
+        item = cell.strip()
+        return (item,) if item else ()
+    return tuple(i for i in map(str.strip, parts) if i)
 
 
 def parse_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
