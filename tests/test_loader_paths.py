@@ -78,9 +78,8 @@ def test_a_plain_file_reads_as_the_csv_module_reads_it(rows, end, last_end, bom)
 def test_text_cells_strip_as_pandas_does(cells):
     series = pd.Series(cells, dtype="str")
     expected = series.str.strip().tolist()
-    assert list(parsing.text_cells(series)) == expected
-    pd.testing.assert_series_equal(parsing.to_text(series),
-                                   pd.Series(expected, dtype="str"))
+    got = parsing.text_cells(series)
+    assert got.dtype == object and list(got) == expected
 
 
 # Cells for each kind of column: values read, values refused, blanks and the awkward.
@@ -168,3 +167,32 @@ def test_an_awkward_cell_loads_as_its_tables_build(edit, tmp_path):
     cadres.write_text(edit(cadres.read_text("utf-8")), "utf-8")
     _same_outcome(_outcome(lambda: load_dataset(folder)),
                   _outcome(lambda: _built_from_tables(folder)))
+
+
+LIST_CELL = st.lists(st.sampled_from([";", "；", "、", ",", "，", " ", "\u3000", "\n", "a", "党建",
+                                      "优秀", "合格", "x", "\t"]), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LIST_CELL, max_size=8))
+def test_lists_grades_flags_and_enums_read_as_pandas_reads_them_cell_by_cell(cells):
+    text = pd.Series(cells, dtype="str")
+    expected = [tuple(i.strip() for i in re.split(parsing.LIST_SEPARATORS, c) if i.strip())
+                for c in cells]
+    got = parsing.split_list(text)
+    assert got.dtype == object and list(got) == expected
+    assert all(type(v) is tuple for v in got)
+    grades, bad = parsing.parse_grades(text)
+    canonical = [parsing.canonical_grades(e) for e in expected]
+    assert list(grades) == [() if g is None else g for g in canonical]
+    assert list(bad) == [g is None for g in canonical]
+    flags, bad = parsing.parse_bool(text)
+    mapped = text.str.lower().map(parsing.BOOL_WORDS)
+    pd.testing.assert_series_equal(flags, mapped.eq(True))  # NaN (not a flag): False
+    pd.testing.assert_series_equal(bad, mapped.isna())
+    values, bad = parsing.parse_enum(text, CADRES.column("gender").values,
+                                     CADRES.column("gender").aliases)
+    mapped = text.str.lower().map(parsing.enum_lookup(CADRES.column("gender").values,
+                                                      CADRES.column("gender").aliases))
+    pd.testing.assert_series_equal(values, mapped.fillna("").astype("str"))
+    pd.testing.assert_series_equal(bad, mapped.isna())

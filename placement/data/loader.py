@@ -1,8 +1,9 @@
 """Reading a data set (CSV folder or xlsx workbook) into a validated `DataSet`.
 
 There is one conversion and validation path, `build_dataset`: the file
-readers only turn files into raw frames of text cells, and test builders or
-the generator hand it Python values. It checks everything
+readers only turn files into raw frames of text cells (and say which CSV files
+hold no cell to strip or refuse, `_clean`, so that their columns are not searched
+again), and test builders or the generator hand it Python values. It checks everything
 (`placement.data.schema` is the contract) and raises one `InputError` carrying
 every problem found, each with the file, spreadsheet row and column as the
 user wrote them, so a planner can fix a file in one pass. Input files are
@@ -300,11 +301,14 @@ def _plain_grid(data: bytes, lines: list[str]) -> pd.DataFrame | None:
     counts = np.fromiter(map(str.count, lines, repeat(",")), dtype=np.int64, count=len(lines))
     if any(lines[i] for i in np.flatnonzero(counts != commas)):
         return None
-    grid = pd.read_csv(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), header=None,
-                       dtype="str", engine="c", sep=",", quoting=csv.QUOTE_NONE,
-                       na_filter=False, skip_blank_lines=False, encoding="utf-8")
+    try:
+        grid = pd.read_csv(io.BytesIO(data.removeprefix(codecs.BOM_UTF8)), header=None,
+                           dtype="str", engine="c", sep=",", quoting=csv.QUOTE_NONE,
+                           na_filter=False, skip_blank_lines=False, encoding="utf-8")
+    except ValueError:  # not expected (pandas' parser and decoding errors are ValueErrors)
+        return None  # the csv module reads it instead, and names what is wrong
     if grid.shape != (len(lines), len(header)):
-        return None  # not expected; the csv module reads it instead
+        return None  # not expected either
     return grid
 
 
@@ -655,9 +659,9 @@ def _unreadable(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] 
     over its cells: the plan reads every year's data set through here (docs/plan.md,
     "Run time")."""
     joined = "\n".join(cells)
-    lines = joined.count("\n") == max(len(cells) - 1, 0)  # no cell holds a line feed
+    apart = joined.count("\n") == max(len(cells) - 1, 0)  # no cell holds a line feed
     long = len(joined) > MAX_CELL_CHARS and (
-        _LONG.search(joined) is not None if lines else max(map(len, cells)) > MAX_CELL_CHARS)
+        _LONG.search(joined) is not None if apart else max(map(len, cells)) > MAX_CELL_CHARS)
     if (not long and not _CONTROL.search(joined)
             and ("#" not in joined or EXCEL_ERRORS.isdisjoint(cells))):
         return None

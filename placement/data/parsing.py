@@ -1,6 +1,6 @@
 """Vectorised parsers from cell text to typed values, one per schema column kind.
 
-The loader first turns every cell into stripped text (`to_text`), whatever it
+The loader first turns every cell into stripped text (`text_cells`), whatever it
 came from (a CSV field, an Excel cell, a Python value given to
 `build_dataset`), so CSV, xlsx and in-memory input go through the same
 parsers and give the same frames. Each parser takes a text Series whose
@@ -74,17 +74,12 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def to_text(series: pd.Series) -> pd.Series:
-    """A column as stripped `str` text with "" for empty cells."""
-    return pd.Series(text_cells(series), index=series.index, dtype="str")
-
-
-# Any whitespace but the line feed that joins a column's cells in `text_cells`.
+# Any whitespace but the line feed that joins cells in `text_cells` and `split_list`.
 _SPACE = re.compile(r"[^\S\n]")
 
 
 def text_cells(series: pd.Series) -> np.ndarray:
-    """`to_text`'s cells as an object array of `str`.
+    """A column as stripped text, "" for empty cells: an object array of `str`.
 
     A column is stripped cell by cell only when its cells joined by line feeds hold
     whitespace other than those line feeds, or a cell holds a line feed itself (one
@@ -99,7 +94,7 @@ def text_cells(series: pd.Series) -> np.ndarray:
     cells = text.to_numpy(dtype=object)
     joined = "\n".join(cells)
     if _SPACE.search(joined) or joined.count("\n") != max(len(cells) - 1, 0):
-        cells = np.array([c.strip() for c in cells] or [], dtype=object)
+        cells = np.array([c.strip() for c in cells], dtype=object)
     return cells
 
 
@@ -222,10 +217,27 @@ _LIST_SEPARATORS = re.compile(LIST_SEPARATORS)
 
 
 def split_list(text: pd.Series) -> pd.Series:
-    """`a;b；c、d` -> ("a", "b", "c", "d"), items stripped, empty items dropped."""
-    split = _LIST_SEPARATORS.split
-    items = (tuple(i for i in map(str.strip, split(t)) if i) for t in text.to_numpy(dtype=object))
+    """`a;b；c、d` -> ("a", "b", "c", "d"), items stripped, empty items dropped.
+
+    Cells whose line-feed-joined text holds no separator and no whitespace (one item
+    each, as a column of codes mostly is) are not split one by one."""
+    cells = text.to_numpy(dtype=object)
+    joined = "\n".join(cells) if all(isinstance(c, str) for c in cells) else None
+    if (joined is not None and not _LIST_SEPARATORS.search(joined)
+            and not _SPACE.search(joined) and joined.count("\n") == max(len(cells) - 1, 0)):
+        items = ((c,) if c else () for c in cells)
+    else:
+        items = map(_items, cells)
     return pd.Series(np.fromiter(items, dtype=object, count=len(text)), index=text.index)
+
+
+def _items(cell: str) -> tuple[str, ...]:
+    """One cell's items (`split_list`); a cell without a separator is one item or none."""
+    parts = _LIST_SEPARATORS.split(cell)
+    if len(parts) == 1:
+        item = cell.strip()
+        return (item,) if item else ()
+    return tuple(i for i in map(str.strip, parts) if i)
 
 
 def parse_list(text: pd.Series) -> tuple[pd.Series, pd.Series]:
