@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from placement.solver.highs import (
     HighsAnswer,
@@ -70,27 +72,26 @@ def _entries(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """A component label per column: columns sharing a kept row share a label
-    (label propagation with pointer jumping, numpy only)."""
-    label = np.arange(n)
+    """A component label per column: columns sharing a kept row share a label, the
+    smallest column of their component (a column in no row: its own).
+
+    The components of the graph of columns and rows joined by the rows' entries, by
+    scipy's connected components (C); a label propagation in numpy took 0.3-0.8 s at
+    scale60 (3.7M entries)."""
     rows = rows[np.diff(starts)[rows] > 0]
     if not len(rows):
-        return label
+        return np.arange(n)
     lengths = np.diff(starts)[rows]
-    entries = index[_entries(starts, rows)]
-    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    while True:
-        row_min = np.minimum.reduceat(label[entries], first)
-        new = label.copy()
-        np.minimum.at(new, entries, np.repeat(row_min, lengths))
-        while True:  # pointer jumping: follow labels to their roots
-            jumped = new[new]
-            if np.array_equal(jumped, new):
-                break
-            new = jumped
-        if np.array_equal(new, label):
-            return label
-        label = new
+    entries = index[_entries(starts, rows)].astype(np.int64)
+    row_node = n + np.repeat(np.arange(len(rows)), lengths)
+    size = n + len(rows)
+    graph = coo_matrix((np.ones(len(entries), dtype=np.int8), (entries, row_node)),
+                       shape=(size, size)).tocsr()
+    _, comp = connected_components(graph, directed=False)
+    comp = comp[:n]
+    smallest = np.full(comp.max() + 1, n, dtype=np.int64)
+    np.minimum.at(smallest, comp, np.arange(n))
+    return smallest[comp]
 
 
 def _placing(m: MipArrays) -> np.ndarray:
@@ -466,26 +467,28 @@ def _shortfall_rows(m: MipArrays, parts: Split) -> list[PricedRow]:
     """The set-aside rows with a priced shortfall of their own (`_priced_row`)."""
     out = []
     block = _block_of(parts, m.num_vars)
+    uses = np.bincount(m.index, minlength=m.num_vars)  # rows each column is in
     for r in parts.global_rows:
-        row = _priced_row(m, parts, r)
+        row = _priced_row(m, parts, r, uses)
         if row is None:
             continue
         r, own, sign, top = row
         lo, hi = m.starts[r], m.starts[r + 1]
         cols, coef = m.index[lo:hi], m.value[lo:hi]
-        touched = tuple(sorted({int(b) for b in block[cols] if b >= 0}))
+        touched = tuple(np.unique(block[cols][block[cols] >= 0]).tolist())
         out.append(PricedRow(r, own, sign, top, cols, coef,
                              float(m.row_lower[r] if sign > 0 else m.row_upper[r]), touched))
     return out
 
 
-def _priced_row(m: MipArrays, parts: Split, r: int) -> tuple | None:
+def _priced_row(m: MipArrays, parts: Split, r: int, uses: np.ndarray) -> tuple | None:
     """(r, its own column, +1 for `≥` or -1 for `≤`, the most y) when set-aside row `r`
-    is one-sided and holds a loose column in no other row, priced in the minimised
-    objective and loosening the row as it grows (a target's shortfall); else None."""
+    is one-sided and holds a loose column in no other row (`uses`: each column's count
+    of entries), priced in the minimised objective and loosening the row as it grows (a
+    target's shortfall); else None."""
     lo, hi = m.starts[r], m.starts[r + 1]
     cols, coef = m.index[lo:hi], m.value[lo:hi]
-    once = np.bincount(m.index, minlength=m.num_vars)[cols] == 1
+    once = uses[cols] == 1
     loose = np.isin(cols, parts.loose)
     if np.isfinite(m.row_lower[r]) == np.isfinite(m.row_upper[r]):
         return None
