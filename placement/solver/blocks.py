@@ -30,6 +30,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from placement.solver.highs import (
+    BLOCK_LP,
     HighsAnswer,
     MipArrays,
     Search,
@@ -211,7 +212,7 @@ class BlockSearch:
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
         self._make = search_for or (lambda _, sub, keep=True: Search(
-            sub, time_limit, gap, lp_interrupt=False))
+            sub, time_limit, gap, lp_interrupt=False, lp_options=BLOCK_LP))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self._rows = _shortfall_rows(m, parts)
         self.row: PricedRow | None = None  # the row the passes price (`_priced`)

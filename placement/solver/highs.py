@@ -48,6 +48,13 @@ SHORT_ROW = 64
 # HiGHS's `simplex_strategy` values: the dual simplex (its default) and the primal.
 DUAL, PRIMAL = 1, 4
 BASES = 4  # LP bases a search keeps by rows and bounds (`Search.retarget`)
+# The LP relaxation of a block (`placement.solver.blocks`): without HiGHS's presolve. The
+# scale60 blocks' first LPs took about twice as long with it (one after another: 5.3 s
+# against 2.8 s, the province's 2.9 s against 1.5 s, loaded machine; more simplex
+# iterations without, far less set-up), a whole scale60 solve 10 % less CPU (one more
+# Lagrangian pass, the same optimum); the whole province's LP is faster with it (5.8-7.8 s
+# against 10.6-11.5 s), so a whole model keeps it.
+BLOCK_LP = {"presolve": "off"}
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
@@ -721,13 +728,14 @@ class Search:
     cores (`placement.solver.blocks`) each iteration of one waited while the other
     thread ran Python: the scale60 blocks' first pass took 5.8 s with it, 2.6 s without
     (docs/solver.md). A block's LP takes a fraction of a second; a whole model's
-    (seconds at province size) keeps the callback."""
+    (seconds at province size) keeps the callback. `lp_options`: HiGHS options of the LP
+    relaxation (`BLOCK_LP`)."""
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
                  options: dict | None = None, lp_first: bool = True,
-                 lp_interrupt: bool = True):
+                 lp_interrupt: bool = True, lp_options: dict | None = None):
         self.raw, self.lp_first, self._lp = m, lp_first, None
-        self.lp_interrupt = lp_interrupt
+        self.lp_interrupt, self._lp_options = lp_interrupt, lp_options or {}
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
@@ -923,7 +931,8 @@ class Search:
         import highspy
 
         if self._lp is None:
-            self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
+            self._lp = highs_model(self.raw, self._lp_options | {"time_limit": self.time_limit},
+                                   integer=False)
             if self.lp_interrupt:
                 self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
                 self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
