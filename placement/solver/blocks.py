@@ -586,9 +586,10 @@ class Lift:
     def _read(self) -> tuple:
         """The free columns; the movable ones (free, in a set-aside row), sorted, and for
         each the rows it is in and its coefficient there (summed, should it appear twice
-        in a row) as flat arrays cut by `cuts`; and the rows whose activity a move needs
-        (the set-aside ones, and those of the movable columns); all from one scan of the
-        entries (a scan per column took 0.17 s a call at province size)."""
+        in a row) as flat arrays cut by `cuts`; and the other rows whose activity a move
+        needs (those of the movable columns; the set-aside ones are summed first); all
+        from one scan of the entries (a scan per column took 0.17 s a call at province
+        size)."""
         if self._moves is None:
             m = self.m
             free = ~_placing(m) & (m.cost == 0)
@@ -602,7 +603,7 @@ class Lift:
             col, row = np.divmod(pairs, nrows)
             cuts = np.searchsorted(col, np.append(movable, m.num_vars))
             self._moves = (free, movable, cuts, row, coef,
-                           _Rows(m, np.union1d(self.rows, row)))
+                           _Rows(m, np.setdiff1d(row, self.rows)))
         return self._moves
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
