@@ -35,6 +35,7 @@ import numpy as np
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model_helper
 
+from placement.solver import wire
 from placement.solver.status import FOUND, Status, from_highs, proven
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -47,6 +48,13 @@ SHORT_ROW = 64
 # HiGHS's `simplex_strategy` values: the dual simplex (its default) and the primal.
 DUAL, PRIMAL = 1, 4
 BASES = 4  # LP bases a search keeps by rows and bounds (`Search.retarget`)
+# The LP relaxation of a block (`placement.solver.blocks`): without HiGHS's presolve. The
+# scale60 blocks' first LPs took about twice as long with it (one after another: 5.3 s
+# against 2.8 s, the province's 2.9 s against 1.5 s, loaded machine; more simplex
+# iterations without, far less set-up), a whole scale60 solve 10 % less CPU (one more
+# Lagrangian pass, the same optimum); the whole province's LP is faster with it (5.8-7.8 s
+# against 10.6-11.5 s), so a whole model keeps it.
+BLOCK_LP = {"presolve": "off"}
 
 # Measured on Linfen and the province benchmark (docs/solver.md): HiGHS's feasibility
 # jump heuristic finds nothing useful on this model (the root LP's rounding does), and
@@ -114,8 +122,34 @@ def mip_arrays(proto, rows: MipArrays | None = None, splice: tuple | None = None
     read from OR-Tools' C++ proto is a pybind call, and a `numpy.array` per constraint
     costs about 10 µs, which at province size (150k variables, 20k constraints) is most
     of the reading (measured: docs/solver.md, "Timings behind the code"). Same arrays
-    (tests/test_build_bulk.py)."""
+    (tests/test_build_bulk.py). A whole read (no `rows`, no `splice`) goes straight from
+    the bytes to numpy where the model has the placement model's plain shape
+    (`placement.solver.wire`; scale60: about half the time), the same arrays
+    (tests/test_wire.py)."""
+    if rows is None and splice is None:
+        raw = _serialized(proto)
+        read = wire.read(raw)
+        if read is not None:
+            return _from_wire(*read)
+        return _arrays(cp_model_pb2.CpModelProto.FromString(raw))
     return _arrays(_message(proto), rows, splice)
+
+
+def _from_wire(lower, upper, kinds, lengths, items, coeffs, lin_lo, lin_hi, obj_vars,
+               obj_coeffs, offset, scale) -> MipArrays:
+    """`MipArrays` of a model read by `placement.solver.wire.read`."""
+    n = len(lower)
+    starts, index, value, lo, hi, items, plain = _csr(kinds, lengths, items, coeffs,
+                                                      lin_lo, lin_hi)
+    cost = np.zeros(n)
+    np.add.at(cost, obj_vars, obj_coeffs.astype(float))
+    groups = [items[starts[r]:starts[r + 1]] for r in plain.tolist()]
+    return MipArrays(
+        cost=cost, lower=_bounds(lower), upper=_bounds(upper),
+        starts=starts.astype(np.int32), index=index.astype(np.int32), value=value,
+        row_lower=_bounds(lo), row_upper=_bounds(hi), offset=offset, scale=scale,
+        groups=_disjoint(groups, n),
+    )
 
 
 def _arrays(q, rows: MipArrays | None = None, splice: tuple | None = None) -> MipArrays:
@@ -172,29 +206,36 @@ def _rows(constraints) -> tuple:
             lengths.append(len(literals))
         else:
             raise ValueError("constraint kind has no MIP translation here")
-        kinds.append(kind)
-    rows = len(kinds)
-    lengths = np.array(lengths, dtype=np.int64)
+        kinds.append(KINDS.index(kind))
+    return _csr(np.array(kinds, dtype=np.int64), np.array(lengths, dtype=np.int64),
+                np.frombuffer(items, dtype=np.int64), np.frombuffer(coeffs, dtype=np.int64),
+                np.array(lin_lo, dtype=np.int64), np.array(lin_hi, dtype=np.int64))
+
+
+def _csr(kind_of: np.ndarray, lengths: np.ndarray, items: np.ndarray, coeffs: np.ndarray,
+         lin_lo: np.ndarray, lin_hi: np.ndarray) -> tuple:
+    """`_rows`'s arrays from each row's kind (its index in `KINDS`) and entry count, the
+    entries as written (columns, or literals: -(i+1) for not x_i), the linear rows'
+    coefficients and bounds."""
+    rows = len(kind_of)
     starts = np.zeros(rows + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
-    items = np.frombuffer(items, dtype=np.int64)
-    kind_of = np.array(kinds, dtype=object)
-    linear = kind_of == "linear"
+    linear = kind_of == KINDS.index("linear")
     row_of = np.repeat(np.arange(rows), lengths)
     # Literal rows: a negated literal -(i+1) becomes column i with coefficient -1 and
     # shifts the row's bounds by 1; linear rows keep their columns and coefficients.
     negated = (items < 0) & ~linear[row_of]
     index = np.where(negated, -items - 1, items)
     value = np.where(negated, -1.0, 1.0)
-    value[linear[row_of]] = np.frombuffer(coeffs, dtype=np.int64)
+    value[linear[row_of]] = coeffs
     shift = np.bincount(row_of[negated], minlength=rows)
     lo, hi = np.empty(rows, dtype=np.int64), np.empty(rows, dtype=np.int64)
     lo[linear], hi[linear] = lin_lo, lin_hi
     for kind, (low, high) in _LITERAL_ROWS.items():
-        lo[kind_of == kind], hi[kind_of == kind] = low, high
+        lo[kind_of == KINDS.index(kind)], hi[kind_of == KINDS.index(kind)] = low, high
     lo = np.where(lo == INT64_MIN, lo, lo - shift * ~linear)
     hi = np.where(hi == INT64_MAX, hi, hi - shift * ~linear)
-    plain = np.flatnonzero((kind_of == "exactly_one") & (shift == 0))
+    plain = np.flatnonzero((kind_of == KINDS.index("exactly_one")) & (shift == 0))
     return starts, index, value, lo, hi, items, plain
 
 
@@ -285,21 +326,28 @@ def _cost(obj, n: int) -> np.ndarray:
     return cost
 
 
+# The constraint kinds read as rows, by their code (`placement.solver.wire` reads the same).
+KINDS = ("linear", "exactly_one", "at_most_one", "bool_or")
 # The bounds of each literal row kind before its negated literals shift them.
 _LITERAL_ROWS = {"exactly_one": (1, 1), "at_most_one": (INT64_MIN, 1),
                  "bool_or": (1, INT64_MAX)}
 
 
 def _message(proto) -> cp_model_pb2.CpModelProto:
-    """The C++ proto as a Python message, through its bytes in a temporary file: OR-Tools'
-    Python binding of the C++ proto has no in-memory serialisation, and writing and
-    parsing the province model (5.8 MB) takes 0.03 s."""
+    """The C++ proto as a Python message (`_serialized`)."""
+    return cp_model_pb2.CpModelProto.FromString(_serialized(proto))
+
+
+def _serialized(proto) -> bytes:
+    """The C++ proto's bytes, through a temporary file: OR-Tools' Python binding of the
+    C++ proto has no in-memory serialisation, and writing and reading the province model
+    (5.8 MB) takes 0.03 s."""
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.pb")
         if not cp_model_helper.CpSatHelper.write_model_to_file(proto, path):
             raise OSError(f"OR-Tools could not write the model to {path}")
         with open(path, "rb") as f:
-            return cp_model_pb2.CpModelProto.FromString(f.read())
+            return f.read()
 
 
 def _disjoint(groups: list[np.ndarray], n: int) -> tuple[np.ndarray, ...]:
@@ -680,13 +728,14 @@ class Search:
     cores (`placement.solver.blocks`) each iteration of one waited while the other
     thread ran Python: the scale60 blocks' first pass took 5.8 s with it, 2.6 s without
     (docs/solver.md). A block's LP takes a fraction of a second; a whole model's
-    (seconds at province size) keeps the callback."""
+    (seconds at province size) keeps the callback. `lp_options`: HiGHS options of the LP
+    relaxation (`BLOCK_LP`)."""
 
     def __init__(self, m: MipArrays, time_limit: float, gap: float = 0.0,
                  options: dict | None = None, lp_first: bool = True,
-                 lp_interrupt: bool = True):
+                 lp_interrupt: bool = True, lp_options: dict | None = None):
         self.raw, self.lp_first, self._lp = m, lp_first, None
-        self.lp_interrupt = lp_interrupt
+        self.lp_interrupt, self._lp_options = lp_interrupt, lp_options or {}
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
@@ -882,7 +931,8 @@ class Search:
         import highspy
 
         if self._lp is None:
-            self._lp = highs_model(self.raw, {"time_limit": self.time_limit}, integer=False)
+            self._lp = highs_model(self.raw, self._lp_options | {"time_limit": self.time_limit},
+                                   integer=False)
             if self.lp_interrupt:
                 self._lp.setCallback(_weak_callback(weakref.ref(self)), None)
                 self._lp.startCallback(highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt)
