@@ -39,6 +39,9 @@ def test_both_solvers_agree_on_the_optimum(nanpiao_rows):
     assert by["ours"].status == by["highs"].status == "optimal"
     assert by["ours"].objective == by["highs"].objective
     assert by["ours"].pairs == by["highs"].pairs > 1000
+    # Only `ours` hands back a roster, and the independent checker passed it.
+    assert by["ours"].checked is True
+    assert by["highs"].checked is None and by["lp"].checked is None
     # The LP relaxation bounds every roster (this model maximises); HiGHS's LP optimum
     # carries float noise (21654.9999982 for the 21655 optimum of the Nanpiao data of issue
     # 19), far below one objective unit.
@@ -57,6 +60,29 @@ def test_summary_takes_medians():
     assert rows["ours"].solve == 2.0 and rows["highs"].solve == 4.0
     assert rows["ours"].ratio_solve == pytest.approx(0.5)
     assert rows["ours"].runs == 3
+    assert rows["ours"].checked is None  # no run was checked
+
+
+def test_a_roster_the_checker_refuses_is_not_checked(mini):
+    """`checked` says no to a roster that breaks a hard rule, and to one whose
+    stated objective is not the checker's, so a fast wrong answer shows in the table."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from placement.tools.bench import Run, checked
+
+    prop = solve_checked(mini, scenario())
+    assert checked(prop) is True
+    as_given = dict(scenario=prop.scenario, data=prop.data, roster=prop.roster,
+                    outcome=prop.outcome)
+    off = replace(prop.outcome, objective=prop.outcome.objective + 1)
+    assert checked(SimpleNamespace(**as_given | {"outcome": off})) is False
+    broken = prop.roster.copy()
+    broken.loc[broken.index[1], "cadre_id"] = broken.loc[broken.index[0], "cadre_id"]
+    assert checked(SimpleNamespace(**as_given | {"roster": broken})) is False
+    runs = [Run("i", "ours", 1, 10, 0.1, 0.2, 1.0, "optimal", 5.0, 5.0, 100.0, ok)
+            for ok in (True, False)]
+    assert summarise(runs)[0].checked is False
 
 
 def _placement(data, on):
@@ -182,6 +208,9 @@ def test_interactive_suite_compares_warm_with_cold(tmp_path, monkeypatch):
     proposal = rows[0]
     for r in rows:
         assert r.same, r
+        # The proposals' and what-ifs' warm rosters were checked, and passed.
+        assert r.checked is (True if r.question.startswith(("first", "what-if")) and
+                             r.question != "what-if asked again" else None), r
         assert r.ratio == pytest.approx(r.warm / r.cold)
         assert r.vs_proposal == pytest.approx(r.warm / proposal.cold)
         assert r.peak_mib == proposal.peak_mib > 0

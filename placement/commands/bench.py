@@ -3,13 +3,15 @@ solvers`, the default) and `placement.tools.interactive` (`--suite interactive`)
 
 `--suite interactive` prints one table (instance, question, samples, cold and warm
 medians, warm/cold, warm against the instance's cold first proposal, whether the answers
-are the same, peak memory, with `--through web` the median through the workbench's HTTP
-API and its samples, a note; the first proposal's note gives the warm build's share)
-and writes it to `--out` as interactive.csv and interactive.json.
+are the same, whether the independent checker passed every warm roster, peak memory,
+with `--through web` the median through the workbench's HTTP API and its samples, a
+note; the first proposal's note gives the warm build's share) and writes it to `--out`
+as interactive.csv and interactive.json.
 `--suite solvers` prints one table (instance, vacancies, pairs, solver, build, solve,
 total, status, objective, bound, gap, gap to the LP bound, ours/HiGHS ratios, peak
-memory) and writes it to `--out` as bench.csv and bench.json, atomically. The modules it uses
-are imported inside the command so `placement --help` stays fast (cli.py).
+memory, whether the independent checker passed `ours`'s rosters) and writes it to
+`--out` as bench.csv and bench.json, atomically. The modules it uses are imported inside
+the command so `placement --help` stays fast (cli.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def register(app: typer.Typer) -> None:
 
 def _num(v, fmt: str) -> str:
     return "–" if v is None else format(v, fmt)
+
+
+def _said(checked: bool | None) -> str:
+    """The checker's word in a table cell: – where no roster was checked."""
+    return "–" if checked is None else "yes" if checked else "NO"
 
 
 def bench(
@@ -95,9 +102,9 @@ def bench(
     table = Table(title=f"placement bench (medians of {repeat}; gap {gap:g})")
     for col in ("instance", "vacancies", "pairs", "solver", "build s", "solve s", "total s",
                 "status", "objective", "bound", "gap", "gap to LP", "ratio total",
-                "ratio solve", "peak MiB"):
-        table.add_column(col, justify="left" if col in ("instance", "solver", "status")
-                         else "right")
+                "ratio solve", "peak MiB", "checked"):
+        table.add_column(col, justify="left" if col in ("instance", "solver", "status",
+                                                        "checked") else "right")
     killed = {r.instance for r in rows if r.solver == "highs" and r.status == "killed"}
     for r in rows:
         # Against a HiGHS run killed at its cap, the ratio is an upper bound.
@@ -108,7 +115,7 @@ def bench(
                       _num(r.gap_to_lp, ".4%"),
                       bound * (r.ratio_total is not None) + _num(r.ratio_total, ".2f"),
                       bound * (r.ratio_solve is not None) + _num(r.ratio_solve, ".2f"),
-                      f"{r.peak_mib:.0f}")
+                      f"{r.peak_mib:.0f}", _said(r.checked))
     Console(width=200).print(table)
 
 
@@ -137,14 +144,14 @@ def _interactive(profiles, cache: Path, out: Path, seed: int, repeat: int, pairs
                                                  "rows": frame.to_dict("records")})
     table = Table(title=f"placement bench --suite interactive (medians; repeat {repeat})")
     for col in ("instance", "question", "samples", "cold s", "warm s", "warm/cold",
-                "÷ cold proposal", "same", "peak MiB", "web s", "note"):
-        table.add_column(col, justify="left" if col in ("instance", "question", "same", "note")
-                         else "right")
+                "÷ cold proposal", "same", "checked", "peak MiB", "web s", "note"):
+        table.add_column(col, justify="left" if col in ("instance", "question", "same",
+                                                        "checked", "note") else "right")
     for r in rows:
         table.add_row(r.instance, r.question, str(r.samples), _num(r.cold, ".2f"),
                       _num(r.warm, ".2f"), _num(r.ratio, ".2f"), _num(r.vs_proposal, ".2f"),
                       "–" if r.cold is None else "yes" if r.same else "NO",
-                      _num(r.peak_mib, ".0f"),
+                      _said(r.checked), _num(r.peak_mib, ".0f"),
                       _num(r.web, ".2f") + (f" ({r.web_samples})" if r.web_samples else ""),
                       r.note)
     Console(width=200).print(table)

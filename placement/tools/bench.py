@@ -26,6 +26,7 @@ total (load to solved), and on solve time alone.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import multiprocessing as mp
 import resource
 import statistics
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from models.builder import build as build_model
 from models.objective import set_objective, weighted
+from placement.checker import check_roster
 from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario, scenario_text
 from placement.eligibility.facts import compute_facts
@@ -61,6 +63,7 @@ class Run:
     objective: float | None
     bound: float | None
     peak_mib: float
+    checked: bool | None = None  # `ours` only: `checked` of its roster
 
     @property
     def total(self) -> float:
@@ -90,6 +93,19 @@ def build_seconds(times: dict) -> float:
     return times["eligibility"] + times["build"]
 
 
+def checked(prop) -> bool | None:
+    """The independent checker's word on a proposal (None: no roster): True when its
+    roster breaks no hard rule and the checker's own objective (docs/rules.md) equals the
+    solver's. Why: a faster answer counts only while it is still right, so every timed
+    roster is checked, after its timing."""
+    if prop.roster is None or prop.outcome is None:
+        return None
+    report = check_roster(prop.scenario, prop.data, prop.roster)
+    objective = report.objective_terms(prop.roster.set_index("post_id")["fit"])["objective"]
+    return report.ok and math.isclose(objective, prop.outcome.objective, rel_tol=1e-9,
+                                      abs_tol=1e-6)
+
+
 def run_one(folder: str, solver: str) -> dict:
     """One solve in this (fresh) process; see the module docstring for the solvers."""
 
@@ -105,7 +121,8 @@ def run_one(folder: str, solver: str) -> dict:
         build = build_seconds(prop.times)
         return asdict(Run(Path(folder).name, solver, vacancies, len(prop.pairs), load, build,
                           prop.times["solve"], o.status.value if o else "infeasible",
-                          o.objective if o else None, o.bound if o else None, peak_mib()))
+                          o.objective if o else None, o.bound if o else None, peak_mib(),
+                          checked(prop)))
 
     t0 = time.perf_counter()
     facts = compute_facts(data, sc.reference_date)
@@ -192,6 +209,13 @@ class Row:
     ratio_solve: float | None
     peak_mib: float
     runs: int
+    checked: bool | None = None  # every run's roster passed `checked` (None: not checked)
+
+
+def _all_checked(runs: list[Run]) -> bool | None:
+    """False when any run's roster failed the checker, None when none was checked."""
+    said = [r.checked for r in runs if r.checked is not None]
+    return all(said) if said else None
 
 
 def _gap(objective, bound) -> float | None:
@@ -223,7 +247,7 @@ def summarise(runs: list[Run]) -> list[Row]:
                 lp_bound, _gap(last.objective, lp_bound) if solver != "lp" else None,
                 m["total"] / med["highs"]["total"] if ratio else None,
                 m["solve"] / med["highs"]["solve"] if ratio else None,
-                m["peak_mib"], len(m["runs"])))
+                m["peak_mib"], len(m["runs"]), _all_checked(m["runs"])))
     return rows
 
 

@@ -10,7 +10,8 @@ first proposal. Each question is answered twice on the same instance:
 - warm, on a `placement.pipeline.warm.Session` opened beforehand (not timed): the kept
   proposal, its re-solve set-up and its HiGHS instances.
 Both answers are compared (`same`: equal objectives, exactly) so that a gain never
-hides a different answer.
+hides a different answer, and every warm roster of a proposal or a what-if is handed to
+the independent checker after its timing (`checked`: `bench.checked`).
 
 Questions, each a row with medians over its samples:
 - first proposal: `propose` (cold) and a new `Session` (warm), `repeat` times;
@@ -46,7 +47,7 @@ from placement.explain.alternates import find_alternates
 from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_not
 from placement.pipeline.warm import Session
-from placement.tools.bench import build_seconds, instance_folder, peak_mib
+from placement.tools.bench import build_seconds, checked, instance_folder, peak_mib
 from placement.tools.web_bench import through_web
 
 # The issue's one-rule what-ifs: a target's size, a rule switched off, a weight, a rule
@@ -65,6 +66,7 @@ class Row:
     warm: float | None
     ratio: float | None  # warm / cold
     same: bool  # every warm answer's objective equals the cold one's
+    checked: bool | None = None  # every warm roster passed the checker (`bench.checked`)
     vs_proposal: float | None = None  # warm / the instance's cold first proposal
     peak_mib: float | None = None  # the process's peak resident memory after the instance
     build: float | None = None  # first proposal only: median warm set-up seconds
@@ -85,13 +87,14 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _row(instance: str, question: str, cold: list[float], warm: list[float], same: bool,
-         note: str = "") -> Row:
+         note: str = "", checked: list[bool | None] = ()) -> Row:
     """Medians of the samples; `vs_proposal` and `peak_mib` are set once the instance
-    is done (`_finish`)."""
+    is done (`_finish`). `checked`: the checker's word on each warm roster, if asked."""
     c = statistics.median(cold) if cold else None
     w = statistics.median(warm) if warm else None
+    said = [k for k in checked if k is not None]
     return Row(instance, question, max(len(cold), len(warm)), c, w, _ratio(w, c), same,
-               note=note)
+               all(said) if said else None, note=note)
 
 
 def _finish(rows: list[Row]) -> list[Row]:
@@ -118,7 +121,7 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
     name = folder.name
     rows = []
 
-    cold, warm, same, sessions = [], [], True, []
+    cold, warm, same, sessions, ok = [], [], True, [], []
     for _ in range(repeat):
         t, prop = _timed(lambda: propose(sc, data, explain=False))
         cold.append(t)
@@ -126,7 +129,8 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
         warm.append(t)
         sessions.append(session)
         same &= _objective(prop) == _objective(session.base)
-    proposal = _row(name, "first proposal", cold, warm, same)
+        ok.append(checked(session.base))
+    proposal = _row(name, "first proposal", cold, warm, same, checked=ok)
     proposal.build = statistics.median(build_seconds(s.base.times) for s in sessions)
     proposal.build_share = proposal.build / proposal.warm
     proposal.note = (f"warm: a new Session; its build (eligibility + model) "
@@ -136,7 +140,8 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
 
     locks = lock_what_ifs(sessions[0].base, seed)
     cold, warm, again, cold_first, same, same_again, kinds = [], [], [], [], True, True, {}
-    each = {setting: ([], [], True) for setting in (*WHAT_IFS, *locks)}
+    each = {setting: ([], [], True, []) for setting in (*WHAT_IFS, *locks)}
+    ok = []
     for session in sessions:
         first = None
         for setting in (*WHAT_IFS, *locks):
@@ -147,10 +152,11 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
             t_cold, c = _timed(lambda s=setting: propose(override_scenario(sc, [s]), data,
                                                          explain=False))
             alike = _objective(w) == _objective(c)
-            cs, ws, ok = each[setting]
-            each[setting] = (cs + [t_cold], ws + [t_warm], ok and alike)
+            cs, ws, both, said = each[setting]
+            each[setting] = (cs + [t_cold], ws + [t_warm], both and alike, said + [checked(w)])
             if setting not in WHAT_IFS:
                 continue
+            ok.append(each[setting][3][-1])
             warm.append(t_warm)
             cold.append(t_cold)
             same &= alike
@@ -161,13 +167,13 @@ def interactive(profile: str, cache: Path, seed: int = 7, repeat: int = 3, pairs
         again.append(t)
         same_again &= _objective(w) == first
     note = "block solves: " + ", ".join(f"{k} {v}" for k, v in kinds.items())
-    rows.append(_row(name, f"what-if ({len(WHAT_IFS)} settings)", cold, warm, same, note))
+    rows.append(_row(name, f"what-if ({len(WHAT_IFS)} settings)", cold, warm, same, note, ok))
     rows.append(_row(name, "what-if asked again", cold_first, again, same_again,
                      "the kept proven answer, no search"))
-    for setting, (cs, ws, ok) in each.items():
+    for setting, (cs, ws, both, said) in each.items():
         label = locks.get(setting, setting)
-        rows.append(_row(name, f"what-if: {label}", cs, ws, ok,
-                         setting if setting in locks else ""))
+        rows.append(_row(name, f"what-if: {label}", cs, ws, both,
+                         setting if setting in locks else "", said))
     say(f"{name}: what-ifs")
 
     session = sessions[0]
