@@ -137,3 +137,28 @@ def test_the_next_price_climbs_then_cuts():
     # a warm start above the price: every pass overshoots, so half the lowest, then 0
     assert _next_price([over], 500.0, {3.0, 2.9997}) == pytest.approx(2.9997 / 2)
     assert _next_price([over], 500.0, {0.8}) == 0.0
+
+
+def test_a_city_optimal_at_both_ends_of_a_price_interval_is_not_searched_within(two_cities):
+    """`BlockSearch._between`: a city whose roster is optimal at two prices of the
+    Lagrangian passes is optimal at every price between (its optimum is concave in the
+    price), so it is answered there without a search: the same optimum as a search; a
+    price outside the interval, or an interval whose ends' rosters differ, is searched."""
+    sc = override(blocks_scenario(), "rules.R-TC6.keep_total=true")
+    m = _model(two_cities, sc)
+    blocks = BlockSearch(m, split(m), 60, 0.0)
+    assert blocks.run() is not None and blocks.row is not None  # the R-TC6 total, priced
+    row, b = blocks.row, blocks.row.touched[0]
+    slope = np.zeros(m.num_vars)
+    slope[row.cols] = row.sign * row.coef
+
+    def at(y):
+        return Search(blocks._sub(b, y), 60, 0.0).run()
+
+    near = [(0.5, at(0.5)), (0.6, at(0.6))]
+    mid = blocks._between(b, 0.55, near, slope)
+    assert mid is not None and mid.proven
+    assert mid.objective == pytest.approx(at(0.55).objective) == pytest.approx(mid.bound)
+    assert blocks._between(b, 0.7, near, slope) is None
+    far = [(0.0, at(0.0)), (row.top, at(row.top))]
+    assert blocks._between(b, row.top / 2, far, slope) is None
