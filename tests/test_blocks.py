@@ -21,6 +21,7 @@ from placement.solver.blocks import (
     BlockSearch,
     _components,
     _next_price,
+    _predicted,
     lift,
     solve_highs,
     split,
@@ -162,3 +163,16 @@ def test_a_city_optimal_at_both_ends_of_a_price_interval_is_not_searched_within(
     assert blocks._between(b, 0.7, near, slope) is None
     far = [(0.0, at(0.0)), (row.top, at(row.top))]
     assert blocks._between(b, row.top / 2, far, slope) is None
+
+
+def test_a_warm_pass_goes_where_the_last_passes_shortfalls_moved_point():
+    """`_predicted`: the last solve's passes (price, shortfall), joined by straight lines
+    and moved by what this what-if's pass found at a price, reach 0 at the next price to
+    try; None past the row's top price, beyond the passes' prices, or at a price tried."""
+    table = ((0.0, 10.0), (2.0, -10.0))  # 10 short at 0, 10 over at 2: met at 1 then
+    assert _predicted(table, 1.0, -4.0, 500.0, set()) == pytest.approx(0.6)  # 4 over at 1
+    assert _predicted(table, 1.0, 4.0, 500.0, set()) == pytest.approx(1.4)  # 4 short
+    assert _predicted(table, 1.0, -30.0, 500.0, set()) is None  # beyond what they saw
+    assert _predicted(table, 1.0, -4.0, 500.0, {0.6}) is None
+    assert _predicted(table, 1.0, 4.0, 1.2, set()) is None  # above the top price
+    assert _predicted(((1.0, 3.0),), 1.0, 4.0, 500.0, set()) is None

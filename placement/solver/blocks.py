@@ -22,12 +22,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
 
-from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays, rows_hold
+from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
 # A row over more than this share of the columns counts one figure over everything:
@@ -53,6 +53,10 @@ class Split:
     rows: list[np.ndarray]  # per block, the rows it holds (all their columns in it)
     groups: list[list[int]]  # per block, the indices of `MipArrays.groups` inside it
     loose: np.ndarray  # columns in no kept row: set to their cheapest bound
+    # per block, what `block_model` reads from the structure alone, made once: a warm
+    # session splits a model of the same structure once (`placement.solver.warm`), and
+    # mapping a city's 3,000 post groups took most of its sub-MIP's making
+    layout: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _entries(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -178,14 +182,18 @@ def split(m: MipArrays) -> Split | None:
 def block_model(m: MipArrays, parts: Split, b: int) -> MipArrays:
     """The sub-MIP of block `b`: its columns and the rows whose columns all lie in it."""
     cols, rows = parts.blocks[b], parts.rows[b]
-    pos = _entries(m.starts, rows)
+    if b not in parts.layout:
+        pos = _entries(m.starts, rows)
+        parts.layout[b] = (
+            pos, np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
+            np.searchsorted(cols, m.index[pos]).astype(np.int32),
+            tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]))
+    pos, starts, index, groups = parts.layout[b]
     return MipArrays(
         cost=m.cost[cols], lower=m.lower[cols], upper=m.upper[cols],
-        starts=np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
-        index=np.searchsorted(cols, m.index[pos]).astype(np.int32), value=m.value[pos],
+        starts=starts, index=index, value=m.value[pos],
         row_lower=m.row_lower[rows], row_upper=m.row_upper[rows],
-        offset=0.0, scale=m.scale,
-        groups=tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]),
+        offset=0.0, scale=m.scale, groups=groups,
     )
 
 
@@ -198,28 +206,33 @@ class BlockSearch:
         """`search_for(b, sub, keep=True)`: the search of block `b`'s sub-MIP (default a
         new `Search`; `placement.solver.warm` hands back a kept one, and keeps its answer
         unless `keep` is False: a Lagrangian pass's priced block, `_priced`).
-        `start_price`: (a priced row's `key`, price) where a warm session's last
-        Lagrangian passes proved a roster (`price`); when the model has that row, the
-        first pass prices it there."""
+        `start_price`: (a priced row's `key`, price, the passes' (price, shortfall)
+        pairs) where a warm session's last Lagrangian passes proved a roster (`price`);
+        when the model has that row, the first pass prices it there, and the second
+        where those passes' shortfalls, moved by the first pass's, point
+        (`_predicted`)."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
         self._make = search_for or (lambda _, sub, keep=True: Search(sub, time_limit, gap))
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self._rows = _shortfall_rows(m, parts)
         self.row: PricedRow | None = None  # the row the passes price (`_priced`)
-        self._y0 = 0.0
+        self._y0, self._table = 0.0, ()
         for row in self._rows:
             if start_price is not None and row.key == start_price[0] \
                     and 0 < start_price[1] <= row.top:
                 self.row, self._y0 = row, float(start_price[1])
+                self._table = start_price[2] if len(start_price) > 2 else ()
         touched = self.row.touched if self._y0 > 0 else ()
         self.searches = [self._make(b, self._sub(b, self._y0), False) if b in touched
                          else self._make(b, sub) for b, sub in enumerate(self.subs)]
         self.stopped = False
+        self._lift: Lift | None = None  # `_lifted`'s
         # The best roster of the whole model met when the blocks' roster breaks a priced
         # set-aside row (`_priced`), for the whole search to start from.
         self.incumbent: np.ndarray | None = None
-        self.price: tuple | None = None  # (its row's `key`, price) where `_priced` proved
+        # (its row's `key`, price, the passes' (price, shortfall)) where `_priced` proved
+        self.price: tuple | None = None
 
     def _cost(self, y: float) -> np.ndarray:
         """The columns' costs with the priced row's priced at y (`_priced`)."""
@@ -228,6 +241,12 @@ class BlockSearch:
         cost = self.m.cost.copy()
         cost[self.row.cols] -= self.row.sign * y * self.row.coef
         return cost
+
+    def _lifted(self, x: np.ndarray) -> np.ndarray:
+        """`lift` on the set-aside rows, its reading of them made once."""
+        if self._lift is None:
+            self._lift = Lift(self.m, self.parts.global_rows)
+        return self._lift(x)
 
     def _sub(self, b: int, y: float) -> MipArrays:
         return self.subs[b] if y == 0 else replace(
@@ -272,8 +291,9 @@ class BlockSearch:
         x = _cheapest(m.cost, m)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, lift(m, self.parts.global_rows, x), self.parts.global_rows):
-            broken = [r for r in self.parts.global_rows if not rows_hold(m, x, np.array([r]))]
+        rows = self.parts.global_rows
+        if not holding(m, self._lifted(x), rows).all():
+            broken = rows[~holding(m, x, rows)].tolist()
             self.row = next((row for row in self._rows if [row.r] == broken), None)
             return None if self.row is None else self._priced(answers, start)
         s = m.scale
@@ -348,13 +368,24 @@ class BlockSearch:
                 if value is not None and (best is None or value[0] < best[0]):
                     best = value
             if best is not None and best[0] <= best_bound + 1e-6 * max(1.0, abs(best[0])):
-                self.incumbent, self.price = best[1], (row.key, y)
+                self.incumbent = best[1]
+                self.price = (row.key, y, tuple((p, ln[1]) for p, ln in
+                                                zip(prices, lines, strict=True)))
                 objective = m.scale * best[0]
                 return HighsAnswer(Status.OPTIMAL, np.rint(best[1]).astype(np.int64),
                                    objective, objective, len(parts.blocks), True)
             y = _next_price(lines, top, tried, prices)
-            if k == 0 and self._y0 > 0 and lines[0][1] != 0:
-                y = self._y0  # the last session's price: its roster on the row's other side
+            slopes = [ln[1] for ln in lines]
+            if self._table and slopes[-1] != 0 and (min(slopes) > 0 or max(slopes) < 0):
+                # No pass on the row's other side yet: where the last passes' shortfalls,
+                # moved by this pass's, reach the row (while that moves the figure; else
+                # a quarter further); after the first pass, failing that, the last price
+                # again: its roster on the other side.
+                if k == 0 or slopes[-1] != slopes[-2]:
+                    y = _predicted(self._table, prices[-1], slopes[-1], top, tried) or \
+                        (self._y0 if k == 0 else y)
+                else:
+                    y = min(top, prices[-1] * (1.25 if slopes[-1] > 0 else 0.8))
             if y in tried:  # the bound's maximum: the rosters just either side of it
                 y = next((p for p in (y + _nudge(y, lines[-1][1]), y - _nudge(y, lines[-1][1]))
                           if 0 <= p <= top and p not in tried), None)
@@ -448,8 +479,8 @@ class BlockSearch:
         if need > m.upper[own]:
             return None
         x[own] = need
-        x = lift(m, self.parts.global_rows, x)
-        if not rows_hold(m, x, self.parts.global_rows):
+        x = self._lifted(x)
+        if not holding(m, x, self.parts.global_rows).all():
             return None
         return float(m.cost @ x + m.offset), x
 
@@ -498,37 +529,63 @@ def _shortfall_rows(m: MipArrays, parts: Split) -> list[PricedRow]:
     """The set-aside rows with a priced shortfall of their own (`_priced_row`)."""
     out = []
     block = _block_of(parts, m.num_vars)
+    # read once for every row (a count over the province's 10⁵ entries per set-aside row
+    # was most of a what-if's making of its blocks)
+    alone = (np.bincount(m.index, minlength=m.num_vars) == 1) & (block < 0)
     for r in parts.global_rows:
-        row = _priced_row(m, parts, r)
+        row = _priced_row(m, alone, r)
         if row is None:
             continue
         r, own, sign, top = row
         lo, hi = m.starts[r], m.starts[r + 1]
         cols, coef = m.index[lo:hi], m.value[lo:hi]
-        touched = tuple(sorted({int(b) for b in block[cols] if b >= 0}))
+        touched = tuple(np.unique(block[cols][block[cols] >= 0]).tolist())
         out.append(PricedRow(r, own, sign, top, cols, coef,
                              float(m.row_lower[r] if sign > 0 else m.row_upper[r]), touched))
     return out
 
 
-def _priced_row(m: MipArrays, parts: Split, r: int) -> tuple | None:
+def _priced_row(m: MipArrays, alone: np.ndarray, r: int) -> tuple | None:
     """(r, its own column, +1 for `≥` or -1 for `≤`, the most y) when set-aside row `r`
-    is one-sided and holds a loose column in no other row, priced in the minimised
-    objective and loosening the row as it grows (a target's shortfall); else None."""
+    is one-sided and holds a loose column in no other row (`alone`, per column), priced
+    in the minimised objective and loosening the row as it grows (a target's shortfall);
+    else None."""
     lo, hi = m.starts[r], m.starts[r + 1]
     cols, coef = m.index[lo:hi], m.value[lo:hi]
-    once = np.bincount(m.index, minlength=m.num_vars)[cols] == 1
-    loose = np.isin(cols, parts.loose)
     if np.isfinite(m.row_lower[r]) == np.isfinite(m.row_upper[r]):
         return None
     sign = 1 if np.isfinite(m.row_lower[r]) else -1
-    own = np.flatnonzero(once & loose & (sign * coef > 0) & (m.cost[cols] > 0))
+    own = np.flatnonzero(alone[cols] & (sign * coef > 0) & (m.cost[cols] > 0))
     if len(own) != 1:
         return None
     j = int(cols[own[0]])
     if m.lower[j] != 0:
         return None
     return r, j, sign, float(m.cost[j] / (sign * coef[own[0]]))
+
+
+def _predicted(table: tuple, y0: float, short: float, top: float,
+               tried: set[float]) -> float | None:
+    """The price at which the shortfalls of the last passes (`table`: (price, shortfall)
+    pairs, joined by straight lines), moved by what the first pass at `y0` found
+    (`short` where the table reads another figure), reach 0; None when they never do
+    within [0, top], or at a price tried.
+
+    Why: a what-if moves the row's shortfall by about the same few cadres at every price
+    (R-TC5 min_women=3 on the province: 7 over at the proposal's price 3.74), so the
+    last passes' curve, moved, points near the new price (there 2.3-3.0) where halving
+    (1.87) and the pass just past the old price cost two passes more."""
+    if len(table) < 2:
+        return None
+    price, shortfall = (np.array(v, dtype=float) for v in zip(*sorted(table), strict=True))
+    want = float(np.interp(y0, price, shortfall)) - short  # the old curve's figure at the new 0
+    for k in range(len(price) - 1):
+        (a, b), (fa, fb) = price[k:k + 2], shortfall[k:k + 2] - want
+        if fa == fb or (fa > 0) == (fb > 0) and fb != 0:
+            continue
+        y = float(a + (b - a) * fa / (fa - fb))
+        return y if 0 <= y <= top and y not in tried else None
+    return None
 
 
 def _next_price(lines: list[tuple], top: float, tried: set[float],
@@ -560,41 +617,82 @@ def _next_price(lines: list[tuple], top: float, tried: set[float],
     return max(points, key=low)
 
 
+def holding(m: MipArrays, x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per row of `rows`, whether it holds at `x` (`rows_hold`'s test, all rows at once:
+    a Python loop over the set-aside rows and the flags' team rows was 0.1-0.3 s of a
+    province what-if's Lagrangian passes)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    lengths = m.starts[rows + 1] - m.starts[rows]
+    pos = _entries(m.starts, rows)
+    act = np.bincount(np.repeat(np.arange(len(rows)), lengths),
+                      weights=m.value[pos] * x[m.index[pos]], minlength=len(rows))
+    return (act >= m.row_lower[rows] - 1e-6) & (act <= m.row_upper[rows] + 1e-6)
+
+
+class Lift:
+    """`lift` for one model and its set-aside rows, what it reads of them made once (the
+    passes lift every roster they meet)."""
+
+    def __init__(self, m: MipArrays, rows: np.ndarray):
+        self.m, self.rows = m, np.asarray(rows, dtype=np.int64)
+        self.free = ~_placing(m) & (m.cost == 0)
+        cols = m.index[_entries(m.starts, self.rows)] if len(self.rows) else m.index[:0]
+        movable = np.unique(cols[self.free[cols]])
+        # Each movable column's rows other than the set-aside ones (read once, not per
+        # column: a scan of every entry per column took 0.17 s a call at province size).
+        row_of = m.entry_rows
+        at = np.flatnonzero(np.isin(m.index, movable) & ~np.isin(row_of, self.rows))
+        at = at[np.argsort(m.index[at], kind="stable")]
+        cuts = np.searchsorted(m.index[at], movable)
+        self.rows_of = dict(zip(movable.tolist(), np.split(row_of[at], cuts[1:]),
+                                strict=True))
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        m = self.m
+        broken = self.rows[~holding(m, x, self.rows)]
+        for r in broken.tolist():
+            lo, hi = m.starts[r], m.starts[r + 1]
+            cols, coef = m.index[lo:hi], m.value[lo:hi]
+            act = float(coef @ x[cols])
+            if m.row_lower[r] - 1e-6 <= act <= m.row_upper[r] + 1e-6:
+                continue
+            below = act < m.row_lower[r]
+            free = self.free[cols]
+            cols, coef = cols[free], coef[free]
+            to = np.where((coef > 0) == below, m.upper[cols], m.lower[cols])
+            move = np.isfinite(to) & (to != x[cols])
+            self._move(x, cols[move], to[move])
+        return x
+
+    def _move(self, x: np.ndarray, cols: np.ndarray, to: np.ndarray) -> None:
+        """Each of `cols` moved to `to` where its rows (other than the set-aside ones) still
+        hold, one after another; at once when no two of them share a row (then one's move
+        does not bear on another's rows: the same outcome)."""
+        theirs = [self.rows_of[c] for c in cols.tolist()]
+        every = np.concatenate(theirs) if theirs else np.zeros(0, dtype=np.int64)
+        if len(np.unique(every)) == len(every):
+            was = x[cols].copy()
+            x[cols] = to
+            owner = np.repeat(np.arange(len(cols)), [len(t) for t in theirs])
+            undo = np.zeros(len(cols), dtype=bool)
+            undo[owner[~holding(self.m, x, every)]] = True
+            x[cols[undo]] = was[undo]
+            return
+        for c, t, rows in zip(cols.tolist(), to.tolist(), theirs, strict=True):
+            was, x[c] = x[c], t
+            if not holding(self.m, x, rows).all():
+                x[c] = was
+
+
 def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
     """`x` with the free figure columns (`_placing` false, cost 0) of broken set-aside
-    rows moved to help them.
+    rows moved to help them (`Lift`).
 
     Why: a block does not see the set-aside row, so a column that costs nothing and
     counts only there (R-TC5 (b)'s flag "this team has two women") is left at 0 even
     where its team's rows allow 1. Moving it changes no cost and keeps every row it is
     in, so the stitched roster and its objective are unchanged; per flag, not per pair."""
-    broken = [r for r in rows if not rows_hold(m, x, np.array([r]))]
-    free = ~_placing(m) & (m.cost == 0) if broken else None
-    movable = [m.index[m.starts[r]:m.starts[r + 1]] for r in broken]
-    movable = np.unique(np.concatenate([c[free[c]] for c in movable])) if broken else []
-    if not len(movable):
-        return x
-    # Each movable column's rows other than the set-aside ones (read once, not per column:
-    # a scan of every entry per column took 0.17 s a call at province size).
-    row_of = m.entry_rows
-    at = np.flatnonzero(np.isin(m.index, movable) & ~np.isin(row_of, rows))
-    at = at[np.argsort(m.index[at], kind="stable")]
-    cuts = np.searchsorted(m.index[at], movable)
-    rows_of = dict(zip(movable.tolist(), np.split(row_of[at], cuts[1:]), strict=True))
-    for r in broken:
-        if rows_hold(m, x, np.array([r])):
-            continue
-        lo, hi = m.starts[r], m.starts[r + 1]
-        below = float(m.value[lo:hi] @ x[m.index[lo:hi]]) < m.row_lower[r]
-        cols, coef = m.index[lo:hi], m.value[lo:hi]
-        for c, a in zip(cols[free[cols]], coef[free[cols]], strict=True):
-            to = m.upper[c] if (a > 0) == below else m.lower[c]
-            if not np.isfinite(to) or to == x[c]:
-                continue
-            was, x[c] = x[c], to
-            if not rows_hold(m, x, rows_of[int(c)]):
-                x[c] = was
-    return x
+    return Lift(m, rows)(x)
 
 
 def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,

@@ -670,6 +670,7 @@ class Search:
         self._incumbent: np.ndarray | None = None  # the fixed rounding's roster, if any
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
+        self._rows_of: tuple | None = None  # `_rows_key`'s last arrays and digest
         self.time_limit = float(time_limit)
         self.gap = float(gap)
         self.stopped = False
@@ -786,7 +787,7 @@ class Search:
             # optimum is still a point of the LP, so the primal simplex goes on from its
             # basis (a province city, R-TC8 off: a few iterations, where from scratch
             # about 1,000).
-            rows = _rows_key(m)
+            rows = self._rows_key(m)
             kept = next((basis for (key, _), (basis, _) in reversed(self._bases.items())
                          if key == rows), None)
             wider = kept is None and _loosened(self.raw, m)
@@ -927,11 +928,22 @@ class Search:
         """Keep the LP's optimal basis for `m`'s rows, bounds and costs (`retarget`)."""
         basis = self._lp.getBasis()
         if basis.valid:
-            key = (_rows_key(m), hashlib.blake2b(m.cost.tobytes(), digest_size=16).digest())
+            key = (self._rows_key(m), hashlib.blake2b(m.cost.tobytes(), digest_size=16).digest())
             self._bases[key] = (basis, m.cost)
             self._bases.move_to_end(key)
             while len(self._bases) > BASES:
                 self._bases.popitem(last=False)
+
+    def _rows_key(self, m: MipArrays) -> bytes:
+        """`_rows_key(m)`, read again only when `m`'s bounds, rows or coefficients are
+        other arrays than the last ones': a Lagrangian pass over the blocks
+        (`placement.solver.blocks`) changes a city's costs only, and the two digests of
+        each of its LPs took 0.05-0.1 s of a province what-if."""
+        arrays = (m.lower, m.upper, m.row_lower, m.row_upper, m.value)
+        if self._rows_of is None or any(a is not b for a, b in zip(arrays, self._rows_of[0],
+                                                                   strict=True)):
+            self._rows_of = (arrays, _rows_key(m))
+        return self._rows_of[1]
 
     def _fixed_rounding(self, x: np.ndarray, fractional: np.ndarray, bound: float
                         ) -> np.ndarray | None:
