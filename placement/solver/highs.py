@@ -671,6 +671,7 @@ class Search:
         # The LP's optimal bases by its rows and bounds (`_rows_key`) and costs, the last few.
         self._bases: OrderedDict[tuple, tuple] = OrderedDict()
         self._rows_of: tuple | None = None  # `_rows_key`'s last arrays and digest
+        self.seconds = 0.0  # its last run's, as a caller timed it (`blocks.BlockSearch`)
         self.time_limit = float(time_limit)
         self.gap = float(gap)
         self.stopped = False

@@ -188,6 +188,16 @@ class _Run:
         self.names, self.pairs = names, pairs  # the whole model's names and pair ids
         self.stopped, self.keep = False, True  # keep: its optimal answer (`WarmMip._run`)
 
+    @property
+    def seconds(self) -> float:
+        """The kept search's last run's time (0 for a kept answer): `BlockSearch`'s order."""
+        return 0.0 if self.search is None else self.search.seconds
+
+    @seconds.setter
+    def seconds(self, value: float) -> None:
+        if self.search is not None:
+            self.search.seconds = value
+
     def hint(self, values) -> None:
         if self.search is not None:
             self.search.hint(values)
