@@ -21,6 +21,7 @@ from placement.solver.blocks import (
     BlockSearch,
     _components,
     _next_price,
+    _predicted,
     lift,
     solve_highs,
     split,
@@ -137,3 +138,41 @@ def test_the_next_price_climbs_then_cuts():
     # a warm start above the price: every pass overshoots, so half the lowest, then 0
     assert _next_price([over], 500.0, {3.0, 2.9997}) == pytest.approx(2.9997 / 2)
     assert _next_price([over], 500.0, {0.8}) == 0.0
+
+
+def test_a_city_optimal_at_both_ends_of_a_price_interval_is_not_searched_within(two_cities):
+    """`BlockSearch._between`: a city whose roster is optimal at two prices of the
+    Lagrangian passes is optimal at every price between (its optimum is concave in the
+    price), so it is answered there without a search: the same optimum as a search; a
+    price outside the interval, or an interval whose ends' rosters differ, is searched."""
+    sc = override(blocks_scenario(), "rules.R-TC6.keep_total=true")
+    m = _model(two_cities, sc)
+    blocks = BlockSearch(m, split(m), 60, 0.0)
+    assert blocks.run() is not None and blocks.row is not None  # the R-TC6 total, priced
+    row, b = blocks.row, blocks.row.touched[0]
+    slope = np.zeros(m.num_vars)
+    slope[row.cols] = row.sign * row.coef
+
+    def at(y):
+        return Search(blocks._sub(b, y), 60, 0.0).run()
+
+    near = [(0.5, at(0.5)), (0.6, at(0.6))]
+    mid = blocks._between(b, 0.55, near, slope)
+    assert mid is not None and mid.proven
+    assert mid.objective == pytest.approx(at(0.55).objective) == pytest.approx(mid.bound)
+    assert blocks._between(b, 0.7, near, slope) is None
+    far = [(0.0, at(0.0)), (row.top, at(row.top))]
+    assert blocks._between(b, row.top / 2, far, slope) is None
+
+
+def test_a_warm_pass_goes_where_the_last_passes_shortfalls_moved_point():
+    """`_predicted`: the last solve's passes (price, shortfall), joined by straight lines
+    and moved by what this what-if's pass found at a price, reach 0 at the next price to
+    try; None past the row's top price, beyond the passes' prices, or at a price tried."""
+    table = ((0.0, 10.0), (2.0, -10.0))  # 10 short at 0, 10 over at 2: met at 1 then
+    assert _predicted(table, 1.0, -4.0, 500.0, set()) == pytest.approx(0.6)  # 4 over at 1
+    assert _predicted(table, 1.0, 4.0, 500.0, set()) == pytest.approx(1.4)  # 4 short
+    assert _predicted(table, 1.0, -30.0, 500.0, set()) is None  # beyond what they saw
+    assert _predicted(table, 1.0, -4.0, 500.0, {0.6}) is None
+    assert _predicted(table, 1.0, 4.0, 1.2, set()) is None  # above the top price
+    assert _predicted(((1.0, 3.0),), 1.0, 4.0, 500.0, set()) is None

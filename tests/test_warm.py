@@ -288,6 +288,17 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
         assert moved == kinds, setting
         assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
         _checked(warm.scenario, data, warm)
+    # A rule switched off frees its rows in every city; the blocks keep them (the same
+    # MIP: `WarmMip._solve`'s `full`), so each city's kept instance is changed in place
+    # and its LP goes on from its basis, none searched anew (without them, every city
+    # whose rows changed was, its LP from scratch).
+    before = dict(session.mip.counts)
+    warm = session.what_if("rules.R-TC8.mode=off")
+    cold = propose(override_scenario(sc, ["rules.R-TC8.mode=off"]), data, explain=False)
+    moved = {k: session.mip.counts[k] - before[k] for k in before}
+    assert moved["rebuilt"] == 0 and moved["updated"] >= 2, moved
+    assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
+    _checked(warm.scenario, data, warm)
 
 
 def _tiny(cost, upper, row_upper) -> MipArrays:
@@ -313,16 +324,16 @@ def test_retarget_changes_the_kept_model_in_place():
 
 
 def test_a_change_of_costs_only_goes_on_with_the_primal_simplex():
-    """A weight moved keeps the LP's basis primal feasible: its LP goes on with the
-    primal simplex; a bound or a row bound moved goes back to the dual, unless an
-    earlier LP had these very bounds and rows (its optimal basis is set, then the
-    primal). Each answer a fresh search's."""
+    """A weight moved, or a row bound only widened (a rule switched off), keeps the LP's
+    last optimum feasible: its LP goes on with the primal simplex; a bound tightened goes
+    back to the dual, unless an earlier LP had these very bounds and rows (its optimal
+    basis is set, then the primal). Each answer a fresh search's."""
     from placement.solver.highs import DUAL, PRIMAL
 
     search = Search(_tiny([-5, -4, -3], [1, 1, 1], 2.0), 10)
     search.run()
     for model, strategy in ((_tiny([-5, -6, -3], [1, 1, 1], 2.0), PRIMAL),
-                            (_tiny([-5, -6, -3], [1, 1, 1], 3.0), DUAL),
+                            (_tiny([-5, -6, -3], [1, 1, 1], 3.0), PRIMAL),  # widened
                             (_tiny([-1, -6, -3], [1, 1, 1], 3.0), PRIMAL),
                             (_tiny([-1, -6, -3], [1, 0, 1], 3.0), DUAL),
                             (_tiny([-2, -6, -3], [1, 1, 1], 2.0), PRIMAL)):  # the first's

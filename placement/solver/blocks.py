@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -34,8 +34,9 @@ from placement.solver.highs import (
     HighsAnswer,
     MipArrays,
     Search,
+    holding,
     mip_arrays,
-    rows_hold,
+    row_entries,
 )
 from placement.solver.status import Status
 
@@ -62,14 +63,10 @@ class Split:
     rows: list[np.ndarray]  # per block, the rows it holds (all their columns in it)
     groups: list[list[int]]  # per block, the indices of `MipArrays.groups` inside it
     loose: np.ndarray  # columns in no kept row: set to their cheapest bound
-
-
-def _entries(starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Positions in the CSR arrays of the entries of `rows`, row by row (numpy only:
-    the province has 10⁵ rows, too many for a Python loop on every solve)."""
-    lengths = starts[rows + 1] - starts[rows]
-    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return np.repeat(starts[rows] - first, lengths) + np.arange(int(lengths.sum()))
+    # per block, what `block_model` reads from the structure alone, made once: a warm
+    # session splits a model of the same structure once (`placement.solver.warm`), and
+    # mapping a city's 3,000 post groups took most of its sub-MIP's making
+    layout: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -83,7 +80,7 @@ def _components(n: int, starts: np.ndarray, index: np.ndarray, rows: np.ndarray)
     if not len(rows):
         return np.arange(n)
     lengths = np.diff(starts)[rows]
-    entries = index[_entries(starts, rows)].astype(np.int64)
+    entries = index[row_entries(starts, rows)].astype(np.int64)
     row_node = n + np.repeat(np.arange(len(rows)), lengths)
     size = n + len(rows)
     graph = coo_matrix((np.ones(len(entries), dtype=np.int8), (entries, row_node)),
@@ -110,7 +107,7 @@ def _figure_rows(m: MipArrays, rows: np.ndarray) -> np.ndarray:
     `Σ flag ≥ k`."""
     placing = _placing(m)
     lengths = np.diff(m.starts)[rows]
-    hits = np.add.reduceat(placing[m.index[_entries(m.starts, rows)]].astype(np.int64),
+    hits = np.add.reduceat(placing[m.index[row_entries(m.starts, rows)]].astype(np.int64),
                            np.concatenate([[0], np.cumsum(lengths)[:-1]]))
     return hits == 0
 
@@ -121,7 +118,7 @@ def _priced_rows(m: MipArrays, rows: np.ndarray) -> np.ndarray:
     Like the figure rows, such a row is set aside when it joins blocks (`split`)."""
     once = np.bincount(m.index, minlength=m.num_vars) == 1
     lengths = np.diff(m.starts)[rows]
-    hits = np.add.reduceat(once[m.index[_entries(m.starts, rows)]].astype(np.int64),
+    hits = np.add.reduceat(once[m.index[row_entries(m.starts, rows)]].astype(np.int64),
                            np.concatenate([[0], np.cumsum(lengths)[:-1]]))
     return hits > 0
 
@@ -146,8 +143,8 @@ def split(m: MipArrays) -> Split | None:
     spans = narrow[figure]
     # A column in no other row (a shortfall) joins nothing: it counts as its row's own.
     tied = np.zeros(n, dtype=bool)
-    tied[m.index[_entries(m.starts, narrow[~figure])]] = True
-    cols = m.index[_entries(m.starts, spans)]
+    tied[m.index[row_entries(m.starts, narrow[~figure])]] = True
+    cols = m.index[row_entries(m.starts, spans)]
     owner = np.repeat(np.arange(len(spans)), lengths[spans])
     entries = np.where(tied[cols], label[cols], -1)
     low = np.full(len(spans), n)
@@ -158,7 +155,7 @@ def split(m: MipArrays) -> Split | None:
     kept = np.setdiff1d(narrow, spans[joins])
     label = _components(n, m.starts, m.index, kept)
     in_row = np.zeros(n, dtype=bool)
-    in_row[m.index[_entries(m.starts, kept)]] = True
+    in_row[m.index[row_entries(m.starts, kept)]] = True
     roots, sizes = np.unique(label[in_row], return_counts=True)
     if not len(roots) or sizes.max() > MAX_BLOCK_SHARE * n:
         return None
@@ -186,14 +183,18 @@ def split(m: MipArrays) -> Split | None:
 def block_model(m: MipArrays, parts: Split, b: int) -> MipArrays:
     """The sub-MIP of block `b`: its columns and the rows whose columns all lie in it."""
     cols, rows = parts.blocks[b], parts.rows[b]
-    pos = _entries(m.starts, rows)
+    if b not in parts.layout:
+        pos = row_entries(m.starts, rows)
+        parts.layout[b] = (
+            pos, np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
+            np.searchsorted(cols, m.index[pos]).astype(np.int32),
+            tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]))
+    pos, starts, index, groups = parts.layout[b]
     return MipArrays(
         cost=m.cost[cols], lower=m.lower[cols], upper=m.upper[cols],
-        starts=np.concatenate([[0], np.cumsum(np.diff(m.starts)[rows])]).astype(np.int32),
-        index=np.searchsorted(cols, m.index[pos]).astype(np.int32), value=m.value[pos],
+        starts=starts, index=index, value=m.value[pos],
         row_lower=m.row_lower[rows], row_upper=m.row_upper[rows],
-        offset=0.0, scale=m.scale,
-        groups=tuple(np.searchsorted(cols, m.groups[k]) for k in parts.groups[b]),
+        offset=0.0, scale=m.scale, groups=groups,
     )
 
 
@@ -206,9 +207,11 @@ class BlockSearch:
         """`search_for(b, sub, keep=True)`: the search of block `b`'s sub-MIP (default a
         new `Search`; `placement.solver.warm` hands back a kept one, and keeps its answer
         unless `keep` is False: a Lagrangian pass's priced block, `_priced`).
-        `start_price`: (a priced row's `key`, price) where a warm session's last
-        Lagrangian passes proved a roster (`price`); when the model has that row, the
-        first pass prices it there."""
+        `start_price`: (a priced row's `key`, price, the passes' (price, shortfall)
+        pairs) where a warm session's last Lagrangian passes proved a roster (`price`);
+        when the model has that row, the first pass prices it there, and the second
+        where those passes' shortfalls, moved by the first pass's, point
+        (`_predicted`)."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
         self._cold = search_for is None
         self._make = search_for or (lambda _, sub, keep=True: Search(
@@ -216,20 +219,22 @@ class BlockSearch:
         self.subs = [block_model(m, parts, b) for b in range(len(parts.blocks))]
         self._rows = _shortfall_rows(m, parts)
         self.row: PricedRow | None = None  # the row the passes price (`_priced`)
-        self._y0 = 0.0
+        self._y0, self._table = 0.0, ()
         for row in self._rows:
             if start_price is not None and row.key == start_price[0] \
                     and 0 < start_price[1] <= row.top:
                 self.row, self._y0 = row, float(start_price[1])
+                self._table = start_price[2] if len(start_price) > 2 else ()
         touched = self.row.touched if self._y0 > 0 else ()
         self.searches = [self._make(b, self._sub(b, self._y0), False) if b in touched
                          else self._make(b, sub) for b, sub in enumerate(self.subs)]
         self.stopped = False
+        self._lift: Lift | None = None  # `_lifted`'s
         # The best roster of the whole model met when the blocks' roster breaks a priced
         # set-aside row (`_priced`), for the whole search to start from.
         self.incumbent: np.ndarray | None = None
-        self.price: tuple | None = None  # (its row's `key`, price) where `_priced` proved
-        self._lift = Lift(m, parts.global_rows)
+        # (its row's `key`, price, the passes' (price, shortfall)) where `_priced` proved
+        self.price: tuple | None = None
 
     def _cost(self, y: float) -> np.ndarray:
         """The columns' costs with the priced row's priced at y (`_priced`)."""
@@ -238,6 +243,12 @@ class BlockSearch:
         cost = self.m.cost.copy()
         cost[self.row.cols] -= self.row.sign * y * self.row.coef
         return cost
+
+    def _lifted(self, x: np.ndarray) -> np.ndarray:
+        """`lift` on the set-aside rows, its reading of them made once."""
+        if self._lift is None:
+            self._lift = Lift(self.m, self.parts.global_rows)
+        return self._lift(x)
 
     def _sub(self, b: int, y: float, cost: np.ndarray | None = None) -> MipArrays:
         """Block `b`'s sub-MIP with the row priced at y (`cost`: `_cost(y)`, if made)."""
@@ -260,21 +271,27 @@ class BlockSearch:
                 s.hint(values[cols])
 
     def _solved(self, blocks: list[int], start: float) -> list[HighsAnswer]:
-        """The answers of `self.searches[b]` for `blocks`, two at a time; the time limit
-        holds for all passes together."""
+        """The answers of `self.searches[b]` for `blocks`, two at a time, the longest last
+        time first (each search's `seconds`); the time limit holds for all passes
+        together. Why that order: a city whose LP is fractional took 0.1-0.3 s of a
+        province pass where the others took 5-30 ms each; started last, it alone set the
+        pass's end."""
         def run(search: Search) -> HighsAnswer:
             search.limit(max(self.time_limit - (time.perf_counter() - start), 0.01))
-            return search.run()
+            began = time.perf_counter()
+            answer = search.run()
+            search.seconds = time.perf_counter() - began
+            return answer
 
-        # The largest blocks first, so that the two threads end together (the answers
-        # are each block's own: the order changes no answer).
-        order = sorted(range(len(blocks)), key=lambda k: -len(self.parts.blocks[blocks[k]]))
+        # The longest last time first, then the largest (a first pass has no times),
+        # so that the two threads end together (each answer is its block's own: the
+        # order changes no answer).
+        order = sorted(blocks, key=lambda b: (-self.searches[b].seconds,
+                                              -len(self.parts.blocks[b])))
         with ThreadPoolExecutor(THREADS) as pool:
-            answers = list(pool.map(run, [self.searches[blocks[k]] for k in order]))
-        out: list[HighsAnswer] = [None] * len(blocks)  # type: ignore[list-item]
-        for k, answer in zip(order, answers, strict=True):
-            out[k] = answer
-        return out
+            done = dict(zip(order, pool.map(run, [self.searches[b] for b in order]),
+                            strict=True))
+        return [done[b] for b in blocks]
 
     def run(self) -> HighsAnswer | None:
         """The stitched answer, or None when a set-aside row does not hold (or a block
@@ -292,8 +309,9 @@ class BlockSearch:
         x = _cheapest(m.cost, m)
         for cols, a in zip(self.parts.blocks, answers, strict=True):
             x[cols] = a.values
-        if not rows_hold(m, self._lift(x), self.parts.global_rows):
-            broken = [r for r in self.parts.global_rows if not rows_hold(m, x, np.array([r]))]
+        rows = self.parts.global_rows
+        if not holding(m, self._lifted(x), rows).all():
+            broken = rows[~holding(m, x, rows)].tolist()
             self.row = next((row for row in self._rows if [row.r] == broken), None)
             return None if self.row is None else self._priced(answers, start)
         s = m.scale
@@ -331,20 +349,27 @@ class BlockSearch:
         lines: list[tuple[float, float, dict]] = []  # (value at y = 0, slope, block rosters)
         best_bound, best, y, tried, prices = -np.inf, None, self._y0, set(), []
         current = {b: answers[b] for b in touched}
+        seen: dict[int, list[tuple[float, HighsAnswer]]] = {b: [] for b in touched}
+        slope = np.zeros(m.num_vars)  # how a unit of price lowers each column's cost
+        slope[cols] = sign * coef
         for k in range(PASSES):
             tried.add(y)
             cost = self._cost(y)
             if k > 0:
-                for b in touched:
+                current = {b: self._between(b, y, seen[b], slope) for b in touched}
+                ask = [b for b in touched if current[b] is None]
+                for b in ask:
                     sub = self._sub(b, y, cost)
                     s = self.searches[b]
                     if not (self._cold and s.retarget(sub)):
                         self.searches[b] = s = self._make(b, sub, False)
                     if self.stopped:
                         s.stop()
-                current = dict(zip(touched, self._solved(touched, start), strict=True))
+                current.update(zip(ask, self._solved(ask, start), strict=True))
                 if any(a.values is None for a in current.values()) or self.stopped:
                     return None
+            for b in touched:
+                seen[b].append((y, current[b]))
             x = _cheapest(cost, m)
             for b, a in enumerate(answers):
                 x[parts.blocks[b]] = current[b].values if b in current else a.values
@@ -361,19 +386,66 @@ class BlockSearch:
                 if value is not None and (best is None or value[0] < best[0]):
                     best = value
             if best is not None and best[0] <= best_bound + 1e-6 * max(1.0, abs(best[0])):
-                self.incumbent, self.price = best[1], (row.key, y)
+                self.incumbent = best[1]
+                self.price = (row.key, y, tuple((p, ln[1]) for p, ln in
+                                                zip(prices, lines, strict=True)))
                 objective = m.scale * best[0]
                 return HighsAnswer(Status.OPTIMAL, np.rint(best[1]).astype(np.int64),
                                    objective, objective, len(parts.blocks), True)
             y = _next_price(lines, top, tried, prices)
-            if k == 0 and self._y0 > 0 and lines[0][1] != 0:
-                y = self._y0  # the last session's price: its roster on the row's other side
+            slopes = [ln[1] for ln in lines]
+            if self._table and slopes[-1] != 0 and (min(slopes) > 0 or max(slopes) < 0):
+                # No pass on the row's other side yet: where the last passes' shortfalls,
+                # moved by this pass's, reach the row (while that moves the figure; else
+                # a quarter further); after the first pass, failing that, the last price
+                # again: its roster on the other side.
+                if k == 0 or slopes[-1] != slopes[-2]:
+                    y = _predicted(self._table, prices[-1], slopes[-1], top, tried) or \
+                        (self._y0 if k == 0 else y)
+                else:
+                    y = min(top, prices[-1] * (1.25 if slopes[-1] > 0 else 0.8))
             if y in tried:  # the bound's maximum: the rosters just either side of it
                 y = next((p for p in (y + _nudge(y, lines[-1][1]), y - _nudge(y, lines[-1][1]))
                           if 0 <= p <= top and p not in tried), None)
             if y is None or time.perf_counter() - start > self.time_limit:
                 break
         self.incumbent = None if best is None else best[1]
+        return None
+
+    def _between(self, b: int, y: float, seen: list[tuple[float, HighsAnswer]],
+                 slope: np.ndarray) -> HighsAnswer | None:
+        """Block `b`'s optimum at price y without a search, when its passes at the
+        nearest prices below and above y (`seen`) share an optimal roster; else None.
+        `slope`: how a unit of price lowers each column's cost (`_cost`).
+
+        Exact: a block's optimum is a concave function of the price (the least of its
+        rosters' values, each a line in y), so between two prices it is at least the
+        chord of their proven bounds; a roster optimal at both ends lies on that chord,
+        so it is optimal all along it. Why: most cities keep their roster from one pass
+        to the next (the row moves by a few cadres), and the cutting-plane prices fall
+        between earlier ones; a city's LP warm started still took 5-80 ms, and the
+        cities whose LP is fractional (fixed rounding, reduced costs) 0.1-0.3 s, every
+        pass."""
+        below = max((p for p in seen if p[0] < y), key=lambda p: p[0], default=None)
+        above = min((p for p in seen if p[0] > y), key=lambda p: p[0], default=None)
+        if below is None or above is None:
+            return None
+        (y1, a1), (y2, a2) = below, above
+        if not all(a.status is Status.OPTIMAL and a.proven and a.values is not None
+                   for a in (a1, a2)):
+            return None
+        cols = self.parts.blocks[b]
+        base, slope = self.m.cost[cols], slope[cols]
+        s = self.m.scale  # answers are in the proto's sense; here all is minimised
+        v1, v2 = a1.bound / s, a2.bound / s
+        for a in (a1, a2):
+            x = a.values.astype(float)
+            c, g = float(base @ x), float(slope @ x)
+            if all(c - yy * g <= v + 1e-6 * max(1.0, abs(v)) for yy, v in ((y1, v1), (y2, v2))):
+                value = c - y * g
+                chord = v1 + (y - y1) / (y2 - y1) * (v2 - v1)
+                return HighsAnswer(Status.OPTIMAL, a.values, s * value, s * min(chord, value),
+                                   proven=True)
         return None
 
     def _mixed(self, lines, x, cols, coef, own, rhs, sign, touched) -> list[np.ndarray]:
@@ -425,8 +497,8 @@ class BlockSearch:
         if need > m.upper[own]:
             return None
         x[own] = need
-        x = self._lift(x)
-        if not rows_hold(m, x, self.parts.global_rows):
+        x = self._lifted(x)
+        if not holding(m, x, self.parts.global_rows).all():
             return None
         return float(m.cost @ x + m.offset), x
 
@@ -475,9 +547,11 @@ def _shortfall_rows(m: MipArrays, parts: Split) -> list[PricedRow]:
     """The set-aside rows with a priced shortfall of their own (`_priced_row`)."""
     out = []
     block = _block_of(parts, m.num_vars)
-    uses = np.bincount(m.index, minlength=m.num_vars)  # rows each column is in
+    # read once for every row (a count over the province's 10⁵ entries per set-aside row
+    # was most of a what-if's making of its blocks)
+    alone = (np.bincount(m.index, minlength=m.num_vars) == 1) & (block < 0)
     for r in parts.global_rows:
-        row = _priced_row(m, parts, r, uses)
+        row = _priced_row(m, alone, r)
         if row is None:
             continue
         r, own, sign, top = row
@@ -489,25 +563,47 @@ def _shortfall_rows(m: MipArrays, parts: Split) -> list[PricedRow]:
     return out
 
 
-def _priced_row(m: MipArrays, parts: Split, r: int, uses: np.ndarray) -> tuple | None:
+def _priced_row(m: MipArrays, alone: np.ndarray, r: int) -> tuple | None:
     """(r, its own column, +1 for `≥` or -1 for `≤`, the most y) when set-aside row `r`
-    is one-sided and holds a loose column in no other row (`uses`: each column's count
-    of entries), priced in the minimised objective and loosening the row as it grows (a
-    target's shortfall); else None."""
+    is one-sided and holds a loose column in no other row (`alone`, per column), priced
+    in the minimised objective and loosening the row as it grows (a target's shortfall);
+    else None."""
     lo, hi = m.starts[r], m.starts[r + 1]
     cols, coef = m.index[lo:hi], m.value[lo:hi]
-    once = uses[cols] == 1
-    loose = np.isin(cols, parts.loose)
     if np.isfinite(m.row_lower[r]) == np.isfinite(m.row_upper[r]):
         return None
     sign = 1 if np.isfinite(m.row_lower[r]) else -1
-    own = np.flatnonzero(once & loose & (sign * coef > 0) & (m.cost[cols] > 0))
+    own = np.flatnonzero(alone[cols] & (sign * coef > 0) & (m.cost[cols] > 0))
     if len(own) != 1:
         return None
     j = int(cols[own[0]])
     if m.lower[j] != 0:
         return None
     return r, j, sign, float(m.cost[j] / (sign * coef[own[0]]))
+
+
+def _predicted(table: tuple, y0: float, short: float, top: float,
+               tried: set[float]) -> float | None:
+    """The price at which the shortfalls of the last passes (`table`: (price, shortfall)
+    pairs, joined by straight lines), moved by what the first pass at `y0` found
+    (`short` where the table reads another figure), reach 0; None when they never do
+    within [0, top], or at a price tried.
+
+    Why: a what-if moves the row's shortfall by about the same few cadres at every price
+    (R-TC5 min_women=3 on the province: 7 over at the proposal's price 3.74), so the
+    last passes' curve, moved, points near the new price (there 2.3-3.0) where halving
+    (1.87) and the pass just past the old price cost two passes more."""
+    if len(table) < 2:
+        return None
+    price, shortfall = (np.array(v, dtype=float) for v in zip(*sorted(table), strict=True))
+    want = float(np.interp(y0, price, shortfall)) - short  # the old curve's figure at the new 0
+    for k in range(len(price) - 1):
+        (a, b), (fa, fb) = price[k:k + 2], shortfall[k:k + 2] - want
+        if fa == fb or (fa > 0) == (fb > 0) and fb != 0:
+            continue
+        y = float(a + (b - a) * fa / (fa - fb))
+        return y if 0 <= y <= top and y not in tried else None
+    return None
 
 
 def _next_price(lines: list[tuple], top: float, tried: set[float],
@@ -544,7 +640,7 @@ class _Rows:
 
     def __init__(self, m: MipArrays, rows: np.ndarray):
         self.m, self.rows = m, rows
-        self._at = _entries(m.starts, rows)
+        self._at = row_entries(m.starts, rows)
         lengths = m.starts[rows + 1] - m.starts[rows]
         self._first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
         self._empty = lengths == 0
@@ -593,7 +689,7 @@ class Lift:
         if self._moves is None:
             m = self.m
             free = ~_placing(m) & (m.cost == 0)
-            cols = m.index[_entries(m.starts, self.rows)]
+            cols = m.index[row_entries(m.starts, self.rows)]
             movable = np.unique(cols[free[cols]])
             at = np.flatnonzero(np.isin(m.index, movable))
             nrows = len(m.row_lower)
@@ -642,7 +738,7 @@ class Lift:
             cols, to = cols[keep], to[keep]
             k = np.searchsorted(movable, cols)
             lengths = cuts[k + 1] - cuts[k]
-            at = _entries(cuts, k)  # each column's (row, coefficient) entries
+            at = row_entries(cuts, k)  # each column's (row, coefficient) entries
             rows = row[at]
             other = ~aside[rows]
             if len(np.unique(cols)) == len(cols) and \

@@ -188,6 +188,16 @@ class _Run:
         self.names, self.pairs = names, pairs  # the whole model's names and pair ids
         self.stopped, self.keep = False, True  # keep: its optimal answer (`WarmMip._run`)
 
+    @property
+    def seconds(self) -> float:
+        """The kept search's last run's time (0 for a kept answer): `BlockSearch`'s order."""
+        return 0.0 if self.search is None else self.search.seconds
+
+    @seconds.setter
+    def seconds(self, value: float) -> None:
+        if self.search is not None:
+            self.search.seconds = value
+
     def hint(self, values) -> None:
         if self.search is not None:
             self.search.hint(values)
@@ -234,6 +244,9 @@ class WarmMip:
         # (`placement.solver.basis`).
         self._basis: list[tuple] = []
         self._splits: OrderedDict[bytes, object] = OrderedDict()  # `_split`'s
+        # `_shape`'s: a block's structure digest by its arrays (kept with it)
+        self._digested: tuple | None = None  # `_key`'s: the last model and its digest
+        self._shapes: OrderedDict[tuple, tuple] = OrderedDict()
         # The last few solves' models (weakly: `solve`'s `rows_of`) and their arrays.
         self._rows: OrderedDict[int, tuple] = OrderedDict()
         # The price of the last Lagrangian passes that proved a roster
@@ -262,14 +275,15 @@ class WarmMip:
                 earlier = self._rows.get(id(like[0]))
                 if earlier is not None and earlier[0]() is like[0]:
                     splice = (earlier[1], *like[1:])
-            m = _bounded_rows(mip_arrays(proto, same, splice))
+            full = mip_arrays(proto, same, splice)
+            m = _bounded_rows(full)
             if rows_of is not None:
                 self._rows[id(rows_of)] = (weakref.ref(rows_of), m)
                 self._rows.move_to_end(id(rows_of))
                 while len(self._rows) > ROWS_KEPT:
                     self._rows.popitem(last=False)
             return self._solve(m, (float(time_limit), float(gap)),
-                               on_start, hint, show, proto, pairs)
+                               on_start, hint, show, proto, pairs, full)
 
     def solved(self, model) -> tuple[MipArrays, object] | None:
         """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved as,
@@ -290,14 +304,21 @@ class WarmMip:
         return None
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
-               show, proto, pairs=None) -> HighsAnswer:
+               show, proto, pairs=None, full: MipArrays | None = None) -> HighsAnswer:
+        """`full`: `m` with the rows a what-if freed (`_bounded_rows`), which the blocks
+        keep: the same MIP, split as before the rule was switched off, so each city's
+        kept instance is changed in place (its rows made free) and its LP goes on from
+        its last basis by the primal simplex (`Search.retarget`), where without them
+        the cities whose rows changed were searched anew, their LP from scratch (R-TC8
+        or R-TC10 off on the province: 11-16 cities, about 1,000 iterations each)."""
         known = self._known(m, limits)
         if known is not None:
             return known
         time_limit, gap = limits
-        parts = self._split(m)
+        whole = m if full is None else full
+        parts = self._split(whole)
         if parts is not None:
-            blocks = BlockSearch(m, parts, time_limit, gap,
+            blocks = BlockSearch(whole, parts, time_limit, gap,
                                  lambda _, sub, keep=True: self._run(sub, limits, keep=keep),
                                  start_price=self._price)
             if hint is not None:
@@ -341,13 +362,43 @@ class WarmMip:
                 self._splits.popitem(last=False)
         return parts
 
+    def _shape(self, sub: MipArrays) -> bytes:
+        """`digest(sub, structure=True)`, read once per structure arrays: a split's
+        blocks share them from one what-if and Lagrangian pass to the next
+        (`placement.solver.blocks.Split.layout`), and hashing a city's 50k entries in
+        every pass took 0.04-0.09 s of a province what-if."""
+        key = (id(sub.starts), id(sub.index), sub.num_vars)
+        with self._lock:
+            kept = self._shapes.get(key)
+            if kept is not None and kept[0] is sub.starts and kept[1] is sub.index:
+                self._shapes.move_to_end(key)
+                return kept[2]
+        shape = digest(sub, structure=True)
+        with self._lock:
+            self._shapes[key] = (sub.starts, sub.index, shape)
+            while len(self._shapes) > 4 * INSTANCES:
+                self._shapes.popitem(last=False)
+        return shape
+
+    def _key(self, m: MipArrays) -> bytes:
+        """`digest(m)`, read once for the model being solved (looked for, then kept:
+        0.02-0.03 s each at province size)."""
+        with self._lock:
+            if self._digested is not None and self._digested[0] is m:
+                return self._digested[1]
+        key = digest(m)
+        with self._lock:
+            self._digested = (m, key)
+        return key
+
     def _known(self, m: MipArrays, limits: tuple) -> HighsAnswer | None:
         """The optimal answer of this very MIP under these limits, if kept."""
+        key = self._key(m)
         with self._lock:
-            kept = self._answers.get(digest(m))
+            kept = self._answers.get(key)
             if kept is None or kept[2] != limits or not same_arrays(kept[0], m):
                 return None
-            self._answers.move_to_end(digest(m))
+            self._answers.move_to_end(key)
             self.counts["reused"] += 1
             return kept[1]
 
@@ -361,8 +412,9 @@ class WarmMip:
         known = self._known(sub, limits) if counted and keep else None
         if known is not None:
             return _Run(self, sub, limits, known)
+        shape = self._shape(sub)
         with self._lock:  # taken out while it runs: one search per instance at a time
-            kept = self._searches.pop(digest(sub, structure=True), None)
+            kept = self._searches.pop(shape, None)
         if kept is not None and kept[0].retarget(sub):
             search, prior = kept
             search.limit(*limits)
@@ -383,6 +435,7 @@ class WarmMip:
               limits: tuple, names: Callable[[], list[str]] | None = None,
               pairs: tuple[np.ndarray, np.ndarray] | None = None, keep: bool = True) -> None:
         basis = search.lp_basis() if names is not None else None
+        key = self._shape(sub)
         with self._lock:
             if basis is not None:
                 # its statuses read once, when first carried (the proposal's basis is
@@ -390,7 +443,6 @@ class WarmMip:
                 self._basis.append((sub, names, pairs, basis,
                                     functools.cache(functools.partial(statuses, basis))))
                 del self._basis[:-CARRIED]
-            key = digest(sub, structure=True)
             self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
@@ -399,8 +451,8 @@ class WarmMip:
             self._remember(sub, answer, limits)
 
     def _remember(self, m: MipArrays, answer: HighsAnswer, limits: tuple) -> None:
+        key = self._key(m)
         with self._lock:
-            key = digest(m)
             if key in self._answers:
                 self._bytes -= nbytes(self._answers[key][0])
             self._answers[key] = (m, answer, limits)
