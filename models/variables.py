@@ -280,11 +280,9 @@ class Placement:
         add_row = proto.constraints.add
         for flag, lo, hi in zip(range(first, first + len(names)), bounds[:-1], bounds[1:],
                                 strict=True):
-            row = add_row().linear
-            row.vars.extend(cols[lo:hi])
-            row.vars.append(flag)
-            row.coeffs.extend([-1] * (hi - lo))
-            row.coeffs.append(1)
+            row = add_row().linear  # every field read and write is a call into C++
+            row.vars.extend([*cols[lo:hi], flag])
+            row.coeffs.extend([*[-1] * (hi - lo), 1])
             row.domain.extend((INT64_MIN, 0))
         return list(range(first, first + len(names)))
 
