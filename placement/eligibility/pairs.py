@@ -1,7 +1,8 @@
 """Which (cadre, post) pairs may appear in a roster, and why the others may not.
 
-Pairs are built vectorised (pandas merges, numpy masks; no per-pair Python
-loop). First the structural universe (docs/rules.md, "Availability"): own
+Pairs are built vectorised (one sort of the posts per kind of reach, integer pair
+keys, numpy masks; no per-pair Python loop, and text compared once per row, not per
+pair: scale60 has 738k pairs). First the structural universe (docs/rules.md, "Availability"): own
 posts, plus new placements of candidates within their nomination and at most
 the allowed rank steps up. Then every pair rule not `off` (R-EL*, R-AV2,
 R-RO1–R-RO4: one function each in `placement.eligibility.pair_rules`) is
@@ -88,7 +89,7 @@ def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     for each step up to R-EL9's (hard), the posts of the rank that many steps up,
     anywhere for a candidate nominated without a limit, else in the teams or regions
     named. Posts are found per (rank) or (team or region named, rank) by one sort of
-    the posts (`_posts_by`), not by joins of frames (most of scale60's eligibility)."""
+    the posts (`_rows_by`), not by joins of frames (most of scale60's eligibility)."""
     cadres, posts, teams = data.cadres, data.posts, data.teams
     el9 = sc.rules[RANK_STEPS]
     max_step = el9.max_steps if el9.mode == "hard" else max(RANK_LEVEL.values())
@@ -110,12 +111,12 @@ def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     span = int(max(p_level.max(initial=0), c_level.max(initial=0))) + max_step + 1
     cadre_parts, post_parts = [], []
     for step in range(max_step + 1):
-        hit, post = _posts_by(p_level, c_level[anywhere] + step)
+        hit, post = _rows_by(p_level, c_level[anywhere] + step)
         cadre_parts.append(anywhere[hit])
         post_parts.append(post)
         for key in (by_team, by_region):
             want = np.where(wanted >= 0, wanted * span + c_level[named] + step, -1)
-            hit, post = _posts_by(key * span + p_level, want)
+            hit, post = _rows_by(key * span + p_level, want)
             cadre_parts.append(named[hit])
             post_parts.append(post)
     cadre = np.concatenate([held, *cadre_parts])
@@ -133,9 +134,10 @@ def _codes(*columns: np.ndarray) -> list[np.ndarray]:
     return [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _posts_by(key: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every post p with `key[p] == want[i]`, for each query i (a negative `want` finds
-    none): (the query of each hit, its post row), queries in order, posts ascending."""
+def _rows_by(key: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row r (of posts, or teams) with `key[r] == want[i]`, for each query i (a
+    negative `want` finds none): (the query of each hit, its row), queries in order,
+    rows ascending."""
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     lo = np.searchsorted(ordered, want, "left")
@@ -208,21 +210,21 @@ def _scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
     per pair (scale60's exchange pairs were 4.7 million before the scope)."""
     cad, teams = data.cadres, data.teams
     work, regions = pd.factorize(cad["region"].to_numpy(dtype=object))
-    cand = cad["candidate"].to_numpy(bool)
-    noms = cad["nominated_for"].to_numpy(dtype=object)
-    unlimited = cand & (np.fromiter(map(len, noms), np.int64, len(noms)) == 0)
+    cand = np.flatnonzero(cad["candidate"].to_numpy(bool))
+    noms = cad["nominated_for"].to_numpy(dtype=object)[cand]
+    count = np.fromiter(map(len, noms), np.int64, len(noms))
     table = np.zeros((len(regions), len(teams)), dtype=bool)
     nominating = np.zeros(len(regions), dtype=bool)
     nominating[work[cand]] = True
     table[~nominating] = True
-    table[work[unlimited]] = True
-    named = pd.DataFrame({"work": work[cand], "name": noms[cand]}).explode("name").dropna()
-    rows = pd.DataFrame({"team": np.arange(len(teams)),
-                         "team_id": teams["team_id"].to_numpy(dtype=object),
-                         "region": teams["region"].to_numpy(dtype=object)})
-    for key in ("team_id", "region"):
-        hit = named.merge(rows[["team", key]], left_on="name", right_on=key)
-        table[hit["work"].to_numpy(np.int64), hit["team"].to_numpy(np.int64)] = True
+    table[work[cand[count == 0]]] = True
+    named = np.repeat(work[cand], count)  # the region of each (candidate, name)
+    by_id, by_region, wanted = _codes(
+        teams["team_id"].to_numpy(dtype=object), teams["region"].to_numpy(dtype=object),
+        np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum())))
+    for key in (by_id, by_region):
+        hit, team = _rows_by(key, wanted)
+        table[named[hit], team] = True
     return work, table
 
 
