@@ -280,11 +280,9 @@ class Placement:
         add_row = proto.constraints.add
         for flag, lo, hi in zip(range(first, first + len(names)), bounds[:-1], bounds[1:],
                                 strict=True):
-            row = add_row().linear
-            row.vars.extend(cols[lo:hi])
-            row.vars.append(flag)
-            row.coeffs.extend([-1] * (hi - lo))
-            row.coeffs.append(1)
+            row = add_row().linear  # every field read and write is a call into C++
+            row.vars.extend([*cols[lo:hi], flag])
+            row.coeffs.extend([*[-1] * (hi - lo), 1])
             row.domain.extend((INT64_MIN, 0))
         return list(range(first, first + len(names)))
 
@@ -306,7 +304,7 @@ class Placement:
         first: `sum_row(idx, -1, hi=0, tail=((flag, 1),))`. Python lists, not numpy:
         most rows are short, and `np.r_` cost 13 µs a row."""
         cols = self.columns[np.asarray(idx, dtype=np.int64)].tolist()
-        c = [int(coefs)] * len(cols) if np.ndim(coefs) == 0 else \
+        c = [int(coefs)] * len(cols) if isinstance(coefs, int | np.integer) else \
             np.asarray(coefs, dtype=np.int64).tolist()
         return Row([v.index for v, _ in head] + cols + [v.index for v, _ in tail],
                    [k for _, k in head] + c + [k for _, k in tail], int(lo), int(hi))
@@ -316,9 +314,10 @@ class Placement:
         ct = self.model.proto.constraints.add()
         if enforced_by is not None:
             ct.enforcement_literal.append(enforced_by.index)
-        ct.linear.vars.extend(row.vars)
-        ct.linear.coeffs.extend(row.coeffs)
-        ct.linear.domain.extend([row.lo, row.hi])
+        linear = ct.linear  # each read of a proto field is a call into C++
+        linear.vars.extend(row.vars)
+        linear.coeffs.extend(row.coeffs)
+        linear.domain.extend((row.lo, row.hi))
 
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:

@@ -29,13 +29,17 @@ from placement.data.loader import build_dataset, load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario
+from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import compute_facts
 from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, cadre_assessment_points, fit_parts
+from placement.eligibility.pair_rules import RANK_STEPS
 from placement.eligibility.pairs import (
+    _channel_pair,
     eligible_pairs,
     exchange_movers,
     exchange_pairs,
     exchange_scope,
+    structural_pairs,
 )
 from placement.generate import REFERENCE_DATE
 from placement.generate import build as generate
@@ -508,4 +512,50 @@ def test_exchange_pairs_by_region_and_rank_are_the_per_pair_scope_s(data_sets, n
     assert not got["own"].any()
     cadre, post = expected["cadre"].to_numpy(), expected["post"].to_numpy()
     assert exchange_scope(data, facts, cadre, post).all()
+
+
+def _loop_structural_pairs(data, sc, facts):
+    """The joins of frames per rank step, `drop_duplicates` and `sort_values`
+    `structural_pairs` replaced."""
+    cadres, posts, teams = data.cadres, data.posts, data.teams
+    el9 = sc.rules[RANK_STEPS]
+    max_step = el9.max_steps if el9.mode == "hard" else max(RANK_LEVEL.values())
+    not_leaving = ~cadres["leaving"].to_numpy(bool)
+    held = (facts.c_own_post >= 0) & not_leaving
+    own = pd.DataFrame({"cadre": np.flatnonzero(held), "post": facts.c_own_post[held]})
+    cand = cadres.loc[cadres["candidate"].to_numpy(bool) & not_leaving,
+                      ["rank_level", "nominated_for"]].copy()
+    cand["cadre"] = np.flatnonzero(cadres["candidate"].to_numpy(bool) & not_leaving)
+    p = pd.DataFrame({"post": np.arange(len(posts)), "rank_level": posts["rank_level"].to_numpy(),
+                      "team_id": posts["team_id"].to_numpy(),
+                      "region": teams.set_index("team_id").loc[posts["team_id"], "region"]
+                      .to_numpy()})
+    anywhere = cand[cand["nominated_for"].map(len) == 0]
+    named = cand[cand["nominated_for"].map(len) > 0].explode("nominated_for")
+    parts = []
+    for step in range(max_step + 1):
+        a = anywhere.assign(rank_level=anywhere["rank_level"] + step)
+        parts.append(a[["cadre", "rank_level"]].merge(p[["post", "rank_level"]], on="rank_level"))
+        n = named.assign(rank_level=named["rank_level"] + step)
+        for key in ("team_id", "region"):
+            parts.append(n[["cadre", "rank_level", "nominated_for"]].merge(
+                p, left_on=["rank_level", "nominated_for"], right_on=["rank_level", key]))
+    new = pd.concat([x[["cadre", "post"]] for x in parts], ignore_index=True)
+    new = new[facts.c_own_post[new["cadre"].to_numpy()] != new["post"].to_numpy()]
+    new = new[~_channel_pair(facts, new["cadre"].to_numpy(), new["post"].to_numpy())]
+    out = pd.concat([own.assign(own=True), new.assign(own=False)], ignore_index=True)
+    return out.drop_duplicates(["cadre", "post"]).sort_values(["post", "cadre"],
+                                                              ignore_index=True)
+
+
+@pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
+@pytest.mark.parametrize("steps", ["as is", "target"])
+def test_structural_pairs_by_one_sort_are_the_joins(data_sets, name, steps):
+    sc, data = data_sets[name]
+    sc = _variant(sc, steps)  # R-EL9 a target: every rank step up
+    facts = compute_facts(data, sc.reference_date)
+    got = structural_pairs(data, sc, facts)
+    expected = _loop_structural_pairs(data, sc, facts)
+    assert len(expected) > 0 and got.dtypes.to_dict() == expected.dtypes.to_dict()
+    assert got.equals(expected)
 

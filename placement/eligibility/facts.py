@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,20 @@ def years_since(since: pd.Series, ref: dt.date) -> np.ndarray:
     return n + part
 
 
+def _grade_table(assessments: np.ndarray) -> np.ndarray:
+    """The grade levels of each cadre's assessments (tuples of grades, newest first) as
+    one matrix, a row per cadre, -1 past a cadre's last grade. Why: the rules read the
+    newest few grades of every cadre, and a tuple per cadre took a Python loop each."""
+    count = np.fromiter(map(len, assessments), np.int64, len(assessments))
+    grades = np.fromiter(chain.from_iterable(assessments), object, int(count.sum()))
+    levels = np.array(list(ASSESSMENT_LEVEL.values()), dtype=np.int64)[
+        pd.Index(list(ASSESSMENT_LEVEL)).get_indexer(grades)]
+    out = np.full((len(count), int(count.max(initial=0))), -1, dtype=np.int64)
+    row = np.repeat(np.arange(len(count)), count)
+    out[row, np.arange(len(grades)) - (np.cumsum(count) - count)[row]] = levels
+    return out
+
+
 @dataclass(frozen=True)
 class Facts:
     """Arrays aligned with `data.cadres` (c_*) and `data.posts` (p_*)."""
@@ -72,7 +87,7 @@ class Facts:
     c_years_team: np.ndarray
     c_years_portfolio: np.ndarray
     c_edu: np.ndarray
-    c_grades: np.ndarray  # object: tuple of grade levels, newest first
+    c_grades: np.ndarray  # int, one row per cadre: grade levels, newest first, -1 past the last
     c_own_post: np.ndarray  # row of the post held now, -1 if none
     p_team: np.ndarray  # row of the post's team
     p_incumbent: np.ndarray  # row of the incumbent cadre, -1 if vacant
@@ -100,10 +115,7 @@ def compute_facts(data: DataSet, ref: dt.date) -> Facts:
         c_years_team=years_since(cadres["team_since"], ref),
         c_years_portfolio=years_since(cadres["portfolio_since"], ref),
         c_edu=cadres["education"].map(EDUCATION_LEVEL).to_numpy(dtype=np.int64),
-        c_grades=np.array(
-            [tuple(ASSESSMENT_LEVEL[g] for g in gs) for gs in cadres["assessments"]] + [()],
-            dtype=object,
-        )[:-1],
+        c_grades=_grade_table(cadres["assessments"].to_numpy(dtype=object)),
         c_own_post=own,
         p_team=pd.Index(data.teams["team_id"]).get_indexer(posts["team_id"]),
         p_incumbent=p_incumbent,

@@ -20,10 +20,12 @@ price a roster alike; it reads only input tables.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, has_specialty
+from placement.data.dataset import DataSet, has_specialty, same_value
 from placement.data.scenario import FitWeights
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
@@ -38,7 +40,8 @@ def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
     "Timings behind the code"; tests/test_build_bulk.py compares)."""
     grades = cadres["assessments"]
     count = np.fromiter(map(len, grades), np.int64, len(grades))
-    points = np.array([GRADE_POINTS[g] for row in grades for g in row], dtype=float)
+    flat = np.fromiter(chain.from_iterable(grades), object, int(count.sum()))
+    points = np.array(list(GRADE_POINTS.values()))[pd.Index(list(GRADE_POINTS)).get_indexer(flat)]
     first = np.cumsum(count) - count
     out = np.full(len(grades), NO_GRADE)
     for k in np.unique(count[count > 0]).tolist():
@@ -54,14 +57,14 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     """The four parts of the computed fit, each in [0, 1], for pairs given as row
     positions into `data.cadres` / `data.posts` (explanations show them one by one)."""
     cadres, posts = data.cadres, data.posts
-    team = data.teams.set_index("team_id").loc[posts["team_id"]]
+    team = pd.Index(data.teams["team_id"]).get_indexer(posts["team_id"])
     post_spec = posts["specialty"].to_numpy(dtype=object)
-    team_sys = team["system"].to_numpy(dtype=object)
+    team_sys = data.teams["system"].to_numpy(dtype=object)[team]
     # a join of (cadre, specialty) codes, not a `w in s` per pair (slow at province
     # size); lists hold no empty item (`split_list`), so "" matches nothing
     has_spec = has_specialty(data, cadre_idx, np.where(post_spec != "", post_spec, team_sys),
                              post_idx)
-    same_system = cadres["system"].to_numpy(dtype=object)[cadre_idx] == team_sys[post_idx]
+    same_system = same_value(cadres["system"], pd.Series(team_sys), cadre_idx, post_idx)
     no_requirement = (post_spec == "")[post_idx]
     return {
         "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),

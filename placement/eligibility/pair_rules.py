@@ -18,7 +18,6 @@ in a removed pair's reasons (`pairs.REASON_BIT`): append, never reorder.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -108,15 +107,10 @@ def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
 
 def newest_grades(facts: Facts, k: int = 1) -> np.ndarray:
     """Per cadre, the levels of the newest `k` assessments, newest first (a matrix of `k`
-    columns; NO_GRADE where a cadre has fewer). One flat array of all grades, not a
-    loop over the cadres' tuples."""
-    count = np.fromiter(map(len, facts.c_grades), np.int64, len(facts.c_grades))
-    flat = np.fromiter(itertools.chain.from_iterable(facts.c_grades), np.int64, int(count.sum()))
-    first = np.cumsum(count) - count
-    out = np.full((len(count), k), NO_GRADE, dtype=np.int64)
-    for j in range(k):
-        has = count > j
-        out[has, j] = flat[first[has] + j]
+    columns; NO_GRADE where a cadre has fewer)."""
+    out = np.full((len(facts.c_grades), k), NO_GRADE, dtype=np.int64)
+    have = facts.c_grades[:, :k]
+    out[:, :have.shape[1]] = np.where(have >= 0, have, NO_GRADE)
     return out
 
 

@@ -1,7 +1,8 @@
 """Which (cadre, post) pairs may appear in a roster, and why the others may not.
 
-Pairs are built vectorised (pandas merges, numpy masks; no per-pair Python
-loop). First the structural universe (docs/rules.md, "Availability"): own
+Pairs are built vectorised (one sort of the posts per kind of reach, integer pair
+keys, numpy masks; no per-pair Python loop, and text compared once per row, not per
+pair: scale60 has 738k pairs). First the structural universe (docs/rules.md, "Availability"): own
 posts, plus new placements of candidates within their nomination and at most
 the allowed rank steps up. Then every pair rule not `off` (R-EL*, R-AV2,
 R-RO1–R-RO4: one function each in `placement.eligibility.pair_rules`) is
@@ -13,6 +14,7 @@ planner asks "why not this person here?".
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,45 +85,75 @@ def held_to_stay(pairs: Pairs, n_cadres: int) -> np.ndarray:
 
 
 def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
-    """Own posts of staying-capable incumbents, and candidates' possible new posts."""
+    """Own posts of staying-capable incumbents, and candidates' possible new posts:
+    for each step up to R-EL9's (hard), the posts of the rank that many steps up,
+    anywhere for a candidate nominated without a limit, else in the teams or regions
+    named. Posts are found per (rank) or (team or region named, rank) by one sort of
+    the posts (`_rows_by`), not by joins of frames (most of scale60's eligibility)."""
     cadres, posts, teams = data.cadres, data.posts, data.teams
     el9 = sc.rules[RANK_STEPS]
     max_step = el9.max_steps if el9.mode == "hard" else max(RANK_LEVEL.values())
     not_leaving = ~cadres["leaving"].to_numpy(bool)
 
-    held = (facts.c_own_post >= 0) & not_leaving
-    own = pd.DataFrame({"cadre": np.flatnonzero(held), "post": facts.c_own_post[held]})
-
-    cand = cadres.loc[
-        cadres["candidate"].to_numpy(bool) & not_leaving, ["rank_level", "nominated_for"]
-    ].copy()
-    cand["cadre"] = np.flatnonzero(cadres["candidate"].to_numpy(bool) & not_leaving)
-    p = pd.DataFrame(
-        {
-            "post": np.arange(len(posts)),
-            "rank_level": posts["rank_level"].to_numpy(),
-            "team_id": posts["team_id"].to_numpy(),
-            "region": teams.set_index("team_id").loc[posts["team_id"], "region"].to_numpy(),
-        }
-    )
-    anywhere = cand[cand["nominated_for"].map(len) == 0]
-    named = cand[cand["nominated_for"].map(len) > 0].explode("nominated_for")
-    parts = []
+    held = np.flatnonzero((facts.c_own_post >= 0) & not_leaving)
+    cand = np.flatnonzero(cadres["candidate"].to_numpy(bool) & not_leaving)
+    c_level = cadres["rank_level"].to_numpy(np.int64)
+    p_level = posts["rank_level"].to_numpy(np.int64)
+    noms = cadres["nominated_for"].to_numpy(dtype=object)[cand]
+    count = np.fromiter(map(len, noms), np.int64, len(noms))
+    anywhere = cand[count == 0]
+    named = np.repeat(cand, count)  # one row per (candidate, team or region named)
+    names = np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum()))
+    # a team or region named, coded with the posts' team ids and regions (-1: neither)
+    team = facts.p_team
+    by_team, by_region, wanted = _codes(teams["team_id"].to_numpy(dtype=object)[team],
+                                        teams["region"].to_numpy(dtype=object)[team], names)
+    span = int(max(p_level.max(initial=0), c_level.max(initial=0))) + max_step + 1
+    cadre_parts, post_parts = [], []
     for step in range(max_step + 1):
-        a = anywhere.assign(rank_level=anywhere["rank_level"] + step)
-        parts.append(a[["cadre", "rank_level"]].merge(p[["post", "rank_level"]], on="rank_level"))
-        n = named.assign(rank_level=named["rank_level"] + step)
-        for key in ("team_id", "region"):
-            parts.append(
-                n[["cadre", "rank_level", "nominated_for"]].merge(
-                    p, left_on=["rank_level", "nominated_for"], right_on=["rank_level", key]
-                )
-            )
-    new = pd.concat([x[["cadre", "post"]] for x in parts], ignore_index=True)
-    new = new[facts.c_own_post[new["cadre"].to_numpy()] != new["post"].to_numpy()]
-    new = new[~_channel_pair(facts, new["cadre"].to_numpy(), new["post"].to_numpy())]
-    out = pd.concat([own.assign(own=True), new.assign(own=False)], ignore_index=True)
-    return out.drop_duplicates(["cadre", "post"]).sort_values(["post", "cadre"], ignore_index=True)
+        hit, post = _rows_by(p_level, c_level[anywhere] + step)
+        cadre_parts.append(anywhere[hit])
+        post_parts.append(post)
+        for key in (by_team, by_region):
+            want = np.where(wanted >= 0, wanted * span + c_level[named] + step, -1)
+            hit, post = _rows_by(key * span + p_level, want)
+            cadre_parts.append(named[hit])
+            post_parts.append(post)
+    cadre = np.concatenate([held, *cadre_parts])
+    post = np.concatenate([facts.c_own_post[held], *post_parts])
+    own = np.arange(len(cadre)) < len(held)
+    new = ~own & ((facts.c_own_post[cadre] == post) | _channel_pair(facts, cadre, post))
+    return _union(len(cadres), cadre[~new], post[~new], own[~new])
+
+
+def _codes(*columns: np.ndarray) -> list[np.ndarray]:
+    """Each column's values as codes, the columns coded together (equal values, equal
+    codes)."""
+    codes = pd.factorize(np.concatenate(columns))[0]
+    bounds = np.cumsum([0, *map(len, columns)]).tolist()
+    return [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _rows_by(key: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row r (of posts, or teams) with `key[r] == want[i]`, for each query i (a
+    negative `want` finds none): (the query of each hit, its row), queries in order,
+    rows ascending."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    lo = np.searchsorted(ordered, want, "left")
+    size = np.where(want >= 0, np.searchsorted(ordered, want, "right") - lo, 0)
+    first = np.cumsum(size) - size
+    pos = np.repeat(lo - first, size) + np.arange(int(size.sum()))
+    return np.repeat(np.arange(len(want)), size), order[pos]
+
+
+def _union(n_cadres: int, cadre: np.ndarray, post: np.ndarray, own: np.ndarray) -> pd.DataFrame:
+    """The pairs (aligned arrays) once each, sorted by (post, cadre), each with the `own`
+    of its first occurrence: a frame's `drop_duplicates` then `sort_values`, as one
+    `np.unique` of one integer key per pair."""
+    key = post.astype(np.int64) * n_cadres + cadre
+    key, first = np.unique(key, return_index=True)
+    return pd.DataFrame({"cadre": key % n_cadres, "post": key // n_cadres, "own": own[first]})
 
 
 def _channel_pair(facts: Facts, cadre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -178,21 +210,21 @@ def _scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
     per pair (scale60's exchange pairs were 4.7 million before the scope)."""
     cad, teams = data.cadres, data.teams
     work, regions = pd.factorize(cad["region"].to_numpy(dtype=object))
-    cand = cad["candidate"].to_numpy(bool)
-    noms = cad["nominated_for"].to_numpy(dtype=object)
-    unlimited = cand & (np.fromiter(map(len, noms), np.int64, len(noms)) == 0)
+    cand = np.flatnonzero(cad["candidate"].to_numpy(bool))
+    noms = cad["nominated_for"].to_numpy(dtype=object)[cand]
+    count = np.fromiter(map(len, noms), np.int64, len(noms))
     table = np.zeros((len(regions), len(teams)), dtype=bool)
     nominating = np.zeros(len(regions), dtype=bool)
     nominating[work[cand]] = True
     table[~nominating] = True
-    table[work[unlimited]] = True
-    named = pd.DataFrame({"work": work[cand], "name": noms[cand]}).explode("name").dropna()
-    rows = pd.DataFrame({"team": np.arange(len(teams)),
-                         "team_id": teams["team_id"].to_numpy(dtype=object),
-                         "region": teams["region"].to_numpy(dtype=object)})
-    for key in ("team_id", "region"):
-        hit = named.merge(rows[["team", key]], left_on="name", right_on=key)
-        table[hit["work"].to_numpy(np.int64), hit["team"].to_numpy(np.int64)] = True
+    table[work[cand[count == 0]]] = True
+    named = np.repeat(work[cand], count)  # the region of each (candidate, name)
+    by_id, by_region, wanted = _codes(
+        teams["team_id"].to_numpy(dtype=object), teams["region"].to_numpy(dtype=object),
+        np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum())))
+    for key in (by_id, by_region):
+        hit, team = _rows_by(key, wanted)
+        table[named[hit], team] = True
     return work, table
 
 
@@ -251,10 +283,9 @@ def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndar
 
 
 def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
-    universe = structural_pairs(data, sc, facts)
-    universe = pd.concat([universe, exchange_pairs(data, sc, facts)], ignore_index=True)
-    universe = universe.drop_duplicates(["cadre", "post"]).sort_values(
-        ["post", "cadre"], ignore_index=True)
+    parts = pd.concat([structural_pairs(data, sc, facts), exchange_pairs(data, sc, facts)])
+    universe = _union(len(data.cadres), parts["cadre"].to_numpy(np.int64),
+                      parts["post"].to_numpy(np.int64), parts["own"].to_numpy(bool))
     universe = _apply_locks(data, sc, facts, universe)
     cadre = universe["cadre"].to_numpy(np.int64)
     post = universe["post"].to_numpy(np.int64)
