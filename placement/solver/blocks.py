@@ -33,6 +33,7 @@ from placement.solver.highs import (
     BLOCK_LP,
     HighsAnswer,
     MipArrays,
+    RowSet,
     Search,
     holding,
     mip_arrays,
@@ -635,27 +636,6 @@ def _next_price(lines: list[tuple], top: float, tried: set[float],
     return max(points, key=low)
 
 
-class _Rows:
-    """Some rows of `m`, their entries found once: their activity at any x."""
-
-    def __init__(self, m: MipArrays, rows: np.ndarray):
-        self.m, self.rows = m, rows
-        self._at = row_entries(m.starts, rows)
-        lengths = m.starts[rows + 1] - m.starts[rows]
-        self._first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        self._empty = lengths == 0
-
-    def activity(self, x: np.ndarray) -> np.ndarray:
-        """A·x on these rows."""
-        if not len(self._at):
-            return np.zeros(len(self.rows))
-        m, at = self.m, self._at
-        out = np.add.reduceat(m.value[at] * x[m.index[at]],
-                              np.minimum(self._first, len(at) - 1))
-        out[self._empty] = 0.0
-        return out
-
-
 def lift(m: MipArrays, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
     """`x` with the free figure columns of broken set-aside rows moved to help them
     (`Lift`)."""
@@ -676,7 +656,7 @@ class Lift:
 
     def __init__(self, m: MipArrays, rows: np.ndarray):
         self.m, self.rows = m, np.asarray(rows, dtype=np.int64)
-        self._aside = _Rows(m, self.rows)
+        self._aside = RowSet(m, self.rows)
         self._moves: tuple | None = None  # `_read`'s
 
     def _read(self) -> tuple:
@@ -699,7 +679,7 @@ class Lift:
             col, row = np.divmod(pairs, nrows)
             cuts = np.searchsorted(col, np.append(movable, m.num_vars))
             self._moves = (free, movable, cuts, row, coef,
-                           _Rows(m, np.setdiff1d(row, self.rows)))
+                           RowSet(m, np.setdiff1d(row, self.rows)))
         return self._moves
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
