@@ -170,8 +170,7 @@ def costs(level: Level, terms: tuple[np.ndarray, np.ndarray],
     variables, as a MIP reads it from the proto (`placement.solver.highs.MipArrays`'
     cost, offset and scale): without reading the proto back (issue 29)."""
     var_index, coefs = terms
-    cost = np.zeros(n)
-    np.add.at(cost, var_index, -coefs)
+    cost = np.bincount(var_index, weights=-coefs, minlength=n).astype(float)
     return cost, -float(level.constant), -1.0
 
 
