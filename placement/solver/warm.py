@@ -274,7 +274,8 @@ class WarmMip:
         arguments of `highs.derived` before the objective), with `objective` (the cost,
         offset and scale the proto's objective reads as): when that model's arrays are
         kept, they are changed alike and the proto is not read at all, nor for a model
-        solved again (issue 29: 0.12 s of a province what-if)."""
+        solved again (issue 29: 0.12 s of a province what-if). With `objective` given,
+        the proto's own objective is never read (it may have none)."""
         with self._busy:
             same = self._kept_arrays(rows_of)
             shape = (len(proto.variables), len(proto.constraints))
@@ -293,6 +294,9 @@ class WarmMip:
                     if earlier is not None and earlier[0]() is like[0]:
                         splice = (earlier[2], *like[1:])
                 full = mip_arrays(proto, same, splice)
+                if objective is not None:  # the proto may have none (`solver.solve`)
+                    full = replace(full, cost=objective[0], offset=objective[1],
+                                   scale=objective[2])
             m = _bounded_rows(full)
             if rows_of is not None:
                 self._rows[id(rows_of)] = (weakref.ref(rows_of), m, full)
