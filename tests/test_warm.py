@@ -507,6 +507,30 @@ def test_a_team_rule_what_if_is_the_proposal_s_arrays_changed_alike(session, mon
         _checked(got.scenario, data, got)
 
 
+def test_linfen_what_ifs_of_every_kind_are_searched_as_their_models_read_whole(
+        monkeypatch):
+    """On Linfen (36 blocks): a rule's figure (its family built again), a rule switched
+    off, made hard, weights only, and a rule switched off beside a weight (built whole,
+    the fallback): each search's arrays are those its model's proto reads whole with the
+    solve's objective, and only the fallback reads the proto; each roster passes the
+    checker."""
+    sc = load_scenario(ROOT / "scenarios" / "linfen.toml")
+    session = Session(sc, load_dataset(sc.data, sc.reference_date))
+    read, solved = _spied_arrays(monkeypatch)
+    for settings, whole in [(("rules.R-TC5.min_women=3",), False),
+                            (("rules.R-TC8.mode=off",), False),
+                            (("rules.R-TC5.mode=hard",), False),
+                            (("weights.move=200",), False),
+                            (("rules.R-TC5.min_women=3", "weights.move=200"), False),
+                            (("rules.R-TC8.mode=off", "rules.R-TC10.weight=500"), True)]:
+        read.clear()
+        solved.clear()
+        got = session.what_if(*settings)
+        assert len(solved) == 1 and same_arrays(solved[0], _read_whole(got)), settings
+        assert bool(read) == whole, settings
+        _checked(got.scenario, session.data, got)
+
+
 def test_a_team_rule_what_if_built_whole_reads_only_that_rule_s_rows(session, monkeypatch):
     """Built whole (the builder's copies declined), the proposal's arrays with the
     changed families' rows read from the new model (`highs._spliced`) are the arrays

@@ -320,10 +320,10 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     level solved on `warm` needs no copy: its objective goes to HiGHS as arrays
     (`WarmMip.solve`'s `objective`), the proto is read without one (copying the
     province's model took 0.03-0.04 s of a warm what-if, issue 29)."""
-    plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
+    total = weighted(pl)
+    plan = levels(pl) if pl.scenario.objective == "lexicographic" else [total]
     plan = [*plan, *then]
     plan[-1] = tie_broken(pl, plan[-1])
-    total = weighted(pl)
     if warm is not None and pl.scenario.solver.engine == "highs" and len(plan) == 1:
         model = pl.model
     else:
