@@ -171,7 +171,8 @@ def derived(m: MipArrays, freed: np.ndarray, zeroed: np.ndarray, rows: tuple,
         np.cumsum(lengths, out=starts[1:])
         index = np.concatenate([i for i, _ in pieces])
         value = np.concatenate([v for _, v in pieces])
-    row_lower[freed], row_upper[freed] = -np.inf, np.inf
+    if len(freed):
+        row_lower[freed], row_upper[freed] = -np.inf, np.inf
     return replace(m, cost=cost, lower=lower, upper=upper, starts=starts, index=index,
                    value=value, row_lower=row_lower, row_upper=row_upper, offset=offset,
                    scale=scale)
