@@ -8,17 +8,46 @@ rule is `off` is skipped here, once, rather than inside each function.
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+import weakref
+from dataclasses import MISSING, dataclass, field, fields
+
+import numpy as np
+from ortools.sat.python import cp_model
 
 from models import avoidance, rotation, team_composition
 from models.assignment import add_assignment, add_locks, add_pair_rules
-from models.variables import INT64_MAX, INT64_MIN, PairVars, Placement
+from models.variables import (
+    INT64_MAX,
+    INT64_MIN,
+    PairVars,
+    Placement,
+    Shortfall,
+    _booleans,
+)
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
 from placement.eligibility.pairs import Pairs
 
 RULE_FAMILIES = {**team_composition.FAMILY, **rotation.FAMILY, **avoidance.FAMILY}
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """What `switched_off`, `made_hard` or `replaced` changed of the model `of` to make
+    `model` (`Placement.derived`): rows freed, columns fixed at 0, families' rows and
+    columns replaced by as many others (each as `placement.solver.highs.derived` reads
+    it). The solve hands it to the HiGHS side, which changes `of`'s kept arrays alike
+    instead of reading `model`'s proto back (0.12 s of a province what-if, issue 29);
+    `model` is named so that a copy of the placement whose model was changed again is
+    not read by it."""
+
+    of: cp_model.CpModel
+    model: cp_model.CpModel
+    freed: np.ndarray = field(default_factory=lambda: _NONE)
+    zeroed: np.ndarray = field(default_factory=lambda: _NONE)
+    rows: tuple = ()
 
 
 def build(data: DataSet, scenario: Scenario, facts: Facts, pairs: Pairs,
@@ -70,6 +99,7 @@ def switched_off(pl: Placement, scenario: Scenario, rules: frozenset) -> Placeme
         domain = out.model.proto.constraints[k].linear.domain
         domain.clear()
         domain.extend([INT64_MIN, INT64_MAX])
+    out.derived = Derivation(pl.model, out.model, freed=np.array(rows, dtype=np.int64))
     return out
 
 
@@ -88,13 +118,13 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
     solve reads only those rows again (`propose`'s `like`). `pl` is left as it was."""
     if pl.explaining or not rules or pl.columns[0] != 0:
         return None
-    scratch = Placement(pl.data, scenario, pl.facts, pl.pairs)
+    scratch = _scratch(pl, scenario)
     made = scratch.model.proto
     spans = [pl.spans[r] for r in rules]
     out = _copy(pl, scenario, _columns(spans),
                 {k for r0, r1, _, _ in spans for k in range(r0, r1)})
     q = out.model.proto
-    moved = {}
+    moved, changed = {}, []
     for rule in (r for r in RULE_FAMILIES if r in rules):
         r0, r1, c0, c1 = pl.spans[rule]
         rows, cols = len(made.constraints), len(made.variables)
@@ -103,22 +133,40 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
         if (len(made.constraints) - rows, len(made.variables) - cols) != (r1 - r0, c1 - c0):
             return None
         shift = c0 - cols
+        c_lo, c_hi = [], []
         for j in range(cols, len(made.variables)):
-            q.variables[j + shift].copy_from(made.variables[j])
+            var = made.variables[j]
+            q.variables[j + shift].copy_from(var)
             moved[j] = j + shift
+            domain = list(var.domain)  # the C++ proto's [-1] reads its first item
+            c_lo.append(domain[0])
+            c_hi.append(domain[-1])
+        lengths, items, coeffs, lo, hi = [], [], [], [], []
         for k in range(rows, len(made.constraints)):
             ct = made.constraints[k]
             if len(ct.enforcement_literal) or not ct.has_linear():
                 return None
             target = q.constraints[r0 + k - rows]
             target.copy_from(ct)
+            row = [v + shift if v >= cols else v for v in ct.linear.vars]
             target.linear.vars.clear()
-            target.linear.vars.extend([v + shift if v >= cols else v for v in ct.linear.vars])
+            target.linear.vars.extend(row)
+            lengths.append(len(row))
+            items += row
+            coeffs += ct.linear.coeffs
+            domain = list(ct.linear.domain)
+            lo.append(domain[0])
+            hi.append(domain[-1])
+        changed.append((r0, c0, np.array(lengths, dtype=np.int64),
+                        np.array(items, dtype=np.int64), np.array(coeffs, dtype=np.int64),
+                        np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64),
+                        np.array(c_lo, dtype=np.int64), np.array(c_hi, dtype=np.int64)))
         out.minimum_rows.update({key: row - rows + r0
                                  for key, row in scratch.minimum_rows.items()
                                  if rows <= row < len(made.constraints)})
-    out.shortfalls += [replace(s, var=out.model.get_int_var_from_proto_index(moved[s.var.index]))
-                       for s in scratch.shortfalls]
+    out.shortfalls += [Shortfall(s.rule, s.where, cp_model.IntVar(q, moved[s.var.index]),
+                                 s.weight, s.priority) for s in scratch.shortfalls]
+    out.derived = Derivation(pl.model, out.model, rows=tuple(changed))
     return out
 
 
@@ -140,7 +188,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
         if (old.mode, new.mode) != ("target", "hard") or \
                 old.model_copy(update={"mode": "hard"}) != new:
             return None
-    scratch = Placement(pl.data, scenario, pl.facts, pl.pairs)
+    scratch = _scratch(pl, scenario)
     made, proto = scratch.model.proto, pl.model.proto
     dropped: set[int] = set()
     for rule in (r for r in RULE_FAMILIES if r in rules):
@@ -174,7 +222,40 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
         domain = out.model.proto.variables[j].domain
         domain.clear()
         domain.extend([0, 0])
+    out.derived = Derivation(pl.model, out.model, zeroed=np.array(sorted(dropped), dtype=np.int64))
     return out
+
+
+def _scratch(pl: Placement, scenario: Scenario) -> Placement:
+    """What `Placement(pl.data, scenario, pl.facts, pl.pairs)` makes (the pair variables
+    and nothing else, for a family to be built alone), without making it: every field
+    at its default, the pair variables copied in one C++ copy of a kept proto, the
+    arrays `__post_init__` derives from the data, facts and pairs taken from `pl`.
+    Why: making the province's 145k pair variables and their sort took 0.06 s of a
+    0.6 s warm what-if (issue 29). `pl`'s pair columns are its first (the callers check)."""
+    out = copy.copy(pl)
+    for f in fields(Placement):
+        if f.name not in ("data", "facts", "pairs", "scenario"):
+            setattr(out, f.name, f.default if f.default_factory is MISSING
+                    else f.default_factory())
+    out.scenario = scenario
+    out.model.proto.copy_from(_pair_variables(pl.pairs))
+    out.x = PairVars(out.model, pl.columns)
+    return out
+
+
+# The pairs a scratch model was last made for (weakly) and a proto of their pair
+# variables (about 10 MB at province size), for the session's next what-if.
+_PAIR_VARIABLES: list = [None, None]
+
+
+def _pair_variables(pairs: Pairs):
+    """A proto of one boolean variable per pair, as `Placement` makes them."""
+    ref, proto = _PAIR_VARIABLES
+    if ref is None or ref() is not pairs:
+        proto = _booleans(len(pairs))
+        _PAIR_VARIABLES[:] = [weakref.ref(pairs), proto]
+    return proto
 
 
 def _columns(spans: list[tuple[int, int, int, int]]) -> set[int]:
@@ -190,8 +271,11 @@ def _copy(pl: Placement, scenario: Scenario, columns: set[int], rows: set[int]) 
     out = copy.copy(pl)
     out.scenario = scenario
     out.model = pl.model.clone()
-    out.shortfalls = [replace(s, var=out.model.get_int_var_from_proto_index(s.var.index))
-                      for s in pl.shortfalls if s.var.index not in columns]
+    proto = out.model.proto  # `IntVar` at an index of the same model's: no bounds check
+    out.shortfalls = [Shortfall(s.rule, s.where, cp_model.IntVar(proto, j), s.weight,
+                                s.priority)
+                      for s, j in ((s, s.var.index) for s in pl.shortfalls) if j not in columns]
     out.minimum_rows = {k: row for k, row in pl.minimum_rows.items() if row not in rows}
     out.x = PairVars(out.model, pl.columns)
+    out.derived = None
     return out

@@ -42,13 +42,14 @@ class Level:
         bound, integral up to noise below 0.5): the tie-break part dropped."""
         return math.floor((solved + 0.5) / self.scale)
 
-    def terms(self, pl: Placement) -> tuple[list[int], list[int]]:
-        """The level as model variable indices and coefficients (the constant apart):
-        the pairs' coefficients, minus each shortfall's weight."""
+    def terms(self, pl: Placement) -> tuple[np.ndarray, np.ndarray]:
+        """The level as model variable indices and coefficients (the constant apart), as
+        int64 arrays: the pairs' coefficients, minus each shortfall's weight."""
         nz = np.flatnonzero(self.coefs)
-        var_index = pl.columns[nz].tolist() + [v.index for v, _ in self.shortfalls]
-        coefs = self.coefs[nz].astype(np.int64).tolist() + [-int(w) for _, w in self.shortfalls]
-        return var_index, coefs
+        short = np.array([(v.index, -int(w)) for v, w in self.shortfalls],
+                         dtype=np.int64).reshape(-1, 2)
+        return (np.concatenate([pl.columns[nz], short[:, 0]]),
+                np.concatenate([self.coefs[nz].astype(np.int64), short[:, 1]]))
 
 
 def _stability(pl: Placement) -> tuple[np.ndarray, int]:
@@ -146,19 +147,31 @@ def weighted(pl: Placement) -> Level:
     )
 
 
-def set_objective(pl: Placement, level: Level, model: cp_model.CpModel | None = None) -> None:
+def set_objective(pl: Placement, level: Level,
+                  model: cp_model.CpModel | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Maximise the level in `model`, or in `pl.model` when none is given (a model the
     caller built for this alone: `placement.solver.solve` passes its own copy). Filled
     straight into the proto: `maximize(expr)` over 10⁵ terms costs seconds in Python
-    (solver facts), the proto fill milliseconds."""
+    (solver facts), the proto fill milliseconds. Returns the level's `terms`."""
     proto = (pl.model if model is None else model).proto
     proto.clear_objective()
     var_index, coefs = level.terms(pl)
     # CP-SAT minimises; a scaling factor of -1 turns the stored minimisation into max.
-    proto.objective.vars.extend(var_index)
-    proto.objective.coeffs.extend([-c for c in coefs])
+    proto.objective.vars.extend(var_index.tolist())
+    proto.objective.coeffs.extend((-coefs).tolist())
     proto.objective.offset = -float(level.constant)
     proto.objective.scaling_factor = -1.0
+    return var_index, coefs
+
+
+def costs(level: Level, terms: tuple[np.ndarray, np.ndarray],
+          n: int) -> tuple[np.ndarray, float, float]:
+    """The objective `set_objective` writes for `level` (its `terms`) into a model of `n`
+    variables, as a MIP reads it from the proto (`placement.solver.highs.MipArrays`'
+    cost, offset and scale): without reading the proto back (issue 29)."""
+    var_index, coefs = terms
+    cost = np.bincount(var_index, weights=-coefs, minlength=n).astype(float)
+    return cost, -float(level.constant), -1.0
 
 
 def hold(pl: Placement, level: Level, value: int, model: cp_model.CpModel) -> None:
@@ -166,6 +179,6 @@ def hold(pl: Placement, level: Level, value: int, model: cp_model.CpModel) -> No
     optimum while the next is maximised): one linear row, filled into the proto."""
     var_index, coefs = level.terms(pl)
     row = model.proto.constraints.add().linear
-    row.vars.extend(var_index)
-    row.coeffs.extend(coefs)
+    row.vars.extend(var_index.tolist())
+    row.coeffs.extend(coefs.tolist())
     row.domain.extend([value - level.constant, cp_model.INT_MAX])

@@ -141,6 +141,10 @@ class Placement:
     # rule family -> (first row, end row, first column, end column) it added, in build
     # order, an empty range when off (`models.builder.build`).
     spans: dict = field(default_factory=dict)
+    # What a what-if changed of the model this one's was copied from
+    # (`models.builder.Derivation`), for the HiGHS side to change that model's arrays
+    # alike; None for a model built whole.
+    derived: object | None = None
 
     def __post_init__(self) -> None:
         n, first = len(self.pairs), len(self.model.proto.variables)

@@ -29,6 +29,7 @@ from placement.pipeline.propose import propose
 from placement.pipeline.questions import why_nots
 from placement.pipeline.warm import Session
 from placement.solver.highs import MipArrays, Search
+from placement.solver.warm import same_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 # One-rule what-ifs that change Nanpiao's model: numbers only (the move weight) or its
@@ -422,29 +423,58 @@ def test_a_session_inherits_the_stages_another_proposal_leaves(session):
 
 def test_the_model_solved_again_has_only_its_objective_read(session, monkeypatch):
     """Weights alone solve the proposal's model again (`built`): after the first such
-    what-if only the objective is read, the arrays equal to those read whole; a new
-    model is read whole. Each answer the cold one's."""
-    from placement.solver import highs, warm
+    what-if the proto is not read at all (its objective comes as arrays), the arrays
+    equal to those read whole; a model the proposal's arrays cannot be changed into is
+    read whole (`mip_arrays`). Each answer the cold one's."""
 
-    real, seen = highs.mip_arrays, []
-
-    def spy(proto, rows=None, splice=None):
-        m = real(proto, rows, splice)
-        seen.append(rows is not None)
-        if rows is not None:
-            assert warm.same_arrays(m, real(proto))
-        return m
-
-    monkeypatch.setattr(warm, "mip_arrays", spy)
+    read, solved = _spied_arrays(monkeypatch)
     sc, data = session.sc, session.data
-    for setting, objective_only in (("weights.move=7", None), ("weights.fit=3", True),
-                                    ("weights.move=150", True),
-                                    ("rules.R-TC10.mode=off", False)):
+    for setting, unread in (("weights.move=7", None), ("weights.fit=3", True),
+                            ("weights.move=150", True), ("rules.R-EL9.max_steps=2", False)):
+        read.clear()
+        solved.clear()
         got = session.what_if(setting)
-        if objective_only is not None:
-            assert seen[-1] is objective_only, setting
+        assert len(solved) == 1 and same_arrays(solved[0], _read_whole(got)), setting
+        if unread is not None:
+            assert (not read) is unread, setting
         cold = propose(override_scenario(sc, [setting]), data, explain=False)
         assert got.outcome.objective == cold.outcome.objective, setting
+
+
+def _spied_arrays(monkeypatch) -> tuple[list, list]:
+    """Spies on the warm solver: the calls of `mip_arrays` (the proto read), and the
+    whole arrays each search was given."""
+    from placement.solver import warm
+
+    read, solved = [], []
+    real_read, real_solve = warm.mip_arrays, warm.WarmMip._solve
+
+    def reading(proto, rows=None, splice=None):
+        read.append((rows is not None, splice is not None))
+        return real_read(proto, rows, splice)
+
+    def solving(self, m, limits, on_start, hint, show, proto, pairs=None, full=None):
+        solved.append(full if full is not None else m)
+        return real_solve(self, m, limits, on_start, hint, show, proto, pairs, full)
+
+    monkeypatch.setattr(warm, "mip_arrays", reading)
+    monkeypatch.setattr(warm.WarmMip, "_solve", solving)
+    return read, solved
+
+
+def _read_whole(prop) -> MipArrays:
+    """The arrays of the proposal's model read whole from its proto, with the objective
+    its solve sets (`solver.solve`: the weighted level, ties broken) written in a copy."""
+    from ortools.sat.python import cp_model
+
+    from models.objective import set_objective, tie_broken, weighted
+    from placement.solver.highs import mip_arrays
+
+    pl = prop.placement
+    model = cp_model.CpModel()
+    model.proto.copy_from(pl.model.proto)
+    set_objective(pl, tie_broken(pl, weighted(pl)), model)
+    return mip_arrays(model.proto)
 
 
 # Team rule what-ifs: a rule's figures, its mode (off drops its rows and shortfall
@@ -455,10 +485,57 @@ TEAM_WHAT_IFS = [("rules.R-TC5.min_women=3",), ("rules.R-TC8.mode=off",),
                  ("rules.R-TC5.min_women=3", "weights.move=200")]
 
 
-def test_a_team_rule_what_if_reads_only_that_rule_s_rows(session, monkeypatch):
-    """The proposal's arrays with the changed families' rows read from the new model
-    (`highs._spliced`) are the arrays read whole, column for column; and the what-if's
-    objective is the cold one's."""
+def test_a_team_rule_what_if_is_the_proposal_s_arrays_changed_alike(session, monkeypatch):
+    """A team rule switched off, made hard or its figures changed, alone or beside
+    weights: the proposal's arrays changed as the model was (`models.builder.Derivation`,
+    `highs.derived`), with no read of the proto, are the arrays read whole; the
+    objective is the cold one's and the roster passes the checker. A rule switched off
+    beside another's weight is built whole and read whole, the same."""
+    read, solved = _spied_arrays(monkeypatch)
+    sc, data = session.sc, session.data
+    session.what_if()
+    for settings in TEAM_WHAT_IFS:
+        read.clear()
+        solved.clear()
+        got = session.what_if(*settings)
+        whole = settings == ("rules.R-TC1.mode=off", "rules.R-TC10.weight=500")
+        assert (got.placement.derived is None) == whole, settings
+        assert len(solved) == 1 and same_arrays(solved[0], _read_whole(got)), settings
+        assert bool(read) == whole, settings
+        cold = propose(override_scenario(sc, list(settings)), data, explain=False)
+        assert got.outcome.objective == cold.outcome.objective, settings
+        _checked(got.scenario, data, got)
+
+
+def test_linfen_what_ifs_of_every_kind_are_searched_as_their_models_read_whole(
+        monkeypatch):
+    """On Linfen (36 blocks): a rule's figure (its family built again), a rule switched
+    off, made hard, weights only, and a rule switched off beside a weight (built whole,
+    the fallback): each search's arrays are those its model's proto reads whole with the
+    solve's objective, and only the fallback reads the proto; each roster passes the
+    checker."""
+    sc = load_scenario(ROOT / "scenarios" / "linfen.toml")
+    session = Session(sc, load_dataset(sc.data, sc.reference_date))
+    read, solved = _spied_arrays(monkeypatch)
+    for settings, whole in [(("rules.R-TC5.min_women=3",), False),
+                            (("rules.R-TC8.mode=off",), False),
+                            (("rules.R-TC5.mode=hard",), False),
+                            (("weights.move=200",), False),
+                            (("rules.R-TC5.min_women=3", "weights.move=200"), False),
+                            (("rules.R-TC8.mode=off", "rules.R-TC10.weight=500"), True)]:
+        read.clear()
+        solved.clear()
+        got = session.what_if(*settings)
+        assert len(solved) == 1 and same_arrays(solved[0], _read_whole(got)), settings
+        assert bool(read) == whole, settings
+        _checked(got.scenario, session.data, got)
+
+
+def test_a_team_rule_what_if_built_whole_reads_only_that_rule_s_rows(session, monkeypatch):
+    """Built whole (the builder's copies declined), the proposal's arrays with the
+    changed families' rows read from the new model (`highs._spliced`) are the arrays
+    read whole, column for column; and the what-if's objective is the cold one's."""
+    from placement.pipeline import warm as warm_module
     from placement.solver import highs
 
     real, taken = highs._spliced, []
@@ -473,6 +550,8 @@ def test_a_team_rule_what_if_reads_only_that_rule_s_rows(session, monkeypatch):
 
     from placement.solver import warm
     monkeypatch.setattr(highs, "_spliced", spy)
+    for name in ("switched_off", "made_hard", "replaced"):
+        monkeypatch.setattr(warm_module, name, lambda *a: None)
     sc, data = session.sc, session.data
     session.what_if()  # the proposal's model is the last one read
     for settings in TEAM_WHAT_IFS:

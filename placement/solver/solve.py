@@ -39,6 +39,7 @@ from ortools.sat.python import cp_model
 from models.objective import (
     Level,
     agreement,
+    costs,
     hold,
     levels,
     set_objective,
@@ -165,9 +166,13 @@ class _Engine:
     chosen engine; `stop()` interrupts it, from any thread or a signal handler, before
     or during a search (a search that starts after it is stopped at once)."""
 
-    def __init__(self, pl: Placement, model: cp_model.CpModel, show, highs=None):
+    def __init__(self, pl: Placement, model: cp_model.CpModel, show, highs=None,
+                 objective: bool = False):
+        """`objective`: `highs` takes the level's objective as arrays (`WarmMip.solve`'s
+        `objective`)."""
         self.pl, self.model, self.show = pl, model, show
         self.highs = highs or solve_highs
+        self.objective = objective
         self.stopped = False
         # Reentrant: the SIGINT handler runs on the main thread, possibly while that
         # thread holds the lock in `_started`.
@@ -192,11 +197,16 @@ class _Engine:
 
     def run(self, level: Level, hint: np.ndarray | None) -> _Answer:
         s = self.pl.scenario.solver
-        set_objective(self.pl, level, self.model)
+        # A model shared with the placement (`solve`) is not written to: its objective
+        # goes to HiGHS as arrays only.
+        terms = level.terms(self.pl) if self.model is self.pl.model else \
+            set_objective(self.pl, level, self.model)
         if s.engine == "highs":
             label = f"{level.name} (HiGHS)"
             if self.show:
                 self.show(label, 0.0, float("nan"), float("nan"))
+            extra = {"objective": costs(level, terms, len(self.model.proto.variables))} \
+                if self.objective else {}
             ans = self.highs(
                 self.model.proto,
                 s.time_limit,
@@ -205,6 +215,7 @@ class _Engine:
                 hint=hint if hint is not None else roster_hint(self.pl),
                 show=(lambda t, obj, bound: self.show(label, t, obj, bound))
                 if self.show else None,
+                **extra,
             )
             return _Answer(ans.status, ans.values, ans.objective, ans.bound, ans.blocks,
                            ans.proven)
@@ -305,17 +316,26 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
     taken for every other family's rows (`WarmMip.solve`'s `like`).
 
     `pl.model` is left as it was given: the objective, the levels held at their
-    optimum and the hints go on a copy, so a caller can solve one model again."""
-    plan = levels(pl) if pl.scenario.objective == "lexicographic" else [weighted(pl)]
+    optimum and the hints go on a copy, so a caller can solve one model again. One
+    level solved on `warm` needs no copy: its objective goes to HiGHS as arrays
+    (`WarmMip.solve`'s `objective`), the proto is read without one (copying the
+    province's model took 0.03-0.04 s of a warm what-if, issue 29)."""
+    total = weighted(pl)
+    plan = levels(pl) if pl.scenario.objective == "lexicographic" else [total]
     plan = [*plan, *then]
     plan[-1] = tie_broken(pl, plan[-1])
-    total = weighted(pl)
-    model = cp_model.CpModel()
-    model.proto.copy_from(pl.model.proto)
+    if warm is not None and pl.scenario.solver.engine == "highs" and len(plan) == 1:
+        model = pl.model
+    else:
+        model = cp_model.CpModel()
+        model.proto.copy_from(pl.model.proto)
+    d = pl.derived if pl.derived is not None and pl.derived.model is pl.model else None
     engine = _Engine(pl, model, show, None if warm is None else functools.partial(
         warm.solve, pairs=(pl.columns, pl.pairs.post.astype(np.int64) * len(pl.data.cadres)
                            + pl.pairs.cadre), rows_of=pl.model,
-        like=None if like is None else (like[0].model, like[0].spans, pl.spans, like[1])))
+        like=None if like is None else (like[0].model, like[0].spans, pl.spans, like[1]),
+        derived=None if d is None else (d.of, d.freed, d.zeroed, d.rows)),
+        objective=warm is not None)
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

@@ -47,6 +47,7 @@ import numpy as np
 from placement.solver.basis import carried, statuses
 from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.highs import derived as highs_derived
 from placement.solver.status import Status
 
 # Optimal answers kept (whole models and blocks, each with its arrays for the exact
@@ -256,7 +257,9 @@ class WarmMip:
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
               pairs: tuple[np.ndarray, np.ndarray] | None = None,
-              rows_of: object | None = None, like: tuple | None = None) -> HighsAnswer:
+              rows_of: object | None = None, like: tuple | None = None,
+              derived: tuple | None = None,
+              objective: tuple | None = None) -> HighsAnswer:
         """`pairs`: the model's pair columns and an id per pair (its cadre and post),
         by which a whole model searched anew takes the last one's basis
         (`placement.solver.basis.column_keys`). `rows_of`: the model `proto` is a copy
@@ -266,24 +269,51 @@ class WarmMip:
         reading Linfen's 25k variables and 1.5k constraints took 0.06-0.08 s of a
         0.25 s what-if). `like`: (a model solved before, its `Placement.spans`, `proto`'s
         spans, the rule families whose rows differ): when that model's arrays are still
-        kept, they are taken for the other families' rows (`mip_arrays`'s `splice`)."""
+        kept, they are taken for the other families' rows (`mip_arrays`'s `splice`).
+        `derived`: (a model solved before, and what `rows_of` changed of it: the
+        arguments of `highs.derived` before the objective), with `objective` (the cost,
+        offset and scale the proto's objective reads as): when that model's arrays are
+        kept, they are changed alike and the proto is not read at all, nor for a model
+        solved again (issue 29: 0.12 s of a province what-if). With `objective` given,
+        the proto's own objective is never read (it may have none)."""
         with self._busy:
-            kept = self._rows.get(id(rows_of)) if rows_of is not None else None
-            same = kept[1] if kept is not None and kept[0]() is rows_of else None
-            splice = None
-            if same is None and like is not None:
-                earlier = self._rows.get(id(like[0]))
-                if earlier is not None and earlier[0]() is like[0]:
-                    splice = (earlier[1], *like[1:])
-            full = mip_arrays(proto, same, splice)
+            same = self._kept_arrays(rows_of)
+            shape = (len(proto.variables), len(proto.constraints))
+            full = None
+            if objective is not None:
+                source = same if same is not None else \
+                    None if derived is None else self._kept_arrays(derived[0])
+                if source is not None and (source.num_vars, len(source.row_lower)) == shape:
+                    full = replace(source, cost=objective[0], offset=objective[1],
+                                   scale=objective[2]) if same is not None else \
+                        highs_derived(source, *derived[1:], *objective)
+            if full is None:
+                splice = None
+                if same is None and like is not None:
+                    earlier = self._rows.get(id(like[0]))
+                    if earlier is not None and earlier[0]() is like[0]:
+                        splice = (earlier[2], *like[1:])
+                full = mip_arrays(proto, same, splice)
+                if objective is not None:  # the proto may have none (`solver.solve`)
+                    full = replace(full, cost=objective[0], offset=objective[1],
+                                   scale=objective[2])
             m = _bounded_rows(full)
             if rows_of is not None:
-                self._rows[id(rows_of)] = (weakref.ref(rows_of), m)
+                self._rows[id(rows_of)] = (weakref.ref(rows_of), m, full)
                 self._rows.move_to_end(id(rows_of))
                 while len(self._rows) > ROWS_KEPT:
                     self._rows.popitem(last=False)
             return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs, full)
+
+    def _kept_arrays(self, model) -> MipArrays | None:
+        """The whole arrays (free rows kept) `model` was last solved as, while kept (and
+        kept longer from now: a session's proposal is the model its what-ifs change)."""
+        kept = self._rows.get(id(model)) if model is not None else None
+        if kept is None or kept[0]() is not model:
+            return None
+        self._rows.move_to_end(id(model))
+        return kept[2]
 
     def solved(self, model) -> tuple[MipArrays, object] | None:
         """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved as,
