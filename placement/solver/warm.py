@@ -46,7 +46,7 @@ import numpy as np
 
 from placement.solver.basis import carried, statuses
 from placement.solver.blocks import BlockSearch, split
-from placement.solver.highs import HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.highs import BLOCK_LP, HighsAnswer, MipArrays, Search, mip_arrays
 from placement.solver.status import Status
 
 # Optimal answers kept (whole models and blocks, each with its arrays for the exact
@@ -66,6 +66,8 @@ def same_arrays(a: MipArrays, b: MipArrays) -> bool:
     """Every array and number of the two MIPs equal (the groups too)."""
     for f in fields(MipArrays):
         x, y = getattr(a, f.name), getattr(b, f.name)
+        if x is y:  # a block's structure and groups are shared (`blocks.block_model`)
+            continue
         if f.name == "groups":
             if len(x) != len(y) or not all(np.array_equal(p, q)
                                            for p, q in zip(x, y, strict=True)):
@@ -235,7 +237,10 @@ class WarmMip:
         self._answers: OrderedDict[bytes, tuple[MipArrays, HighsAnswer, tuple]] = \
             OrderedDict()
         self._bytes = 0  # the kept answers' arrays
-        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None]] = OrderedDict()
+        # per structure: its instance, its last roster and (the MIP, answer, limits) it
+        # last proved, if it did
+        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None, tuple | None]] = \
+            OrderedDict()
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
@@ -285,6 +290,36 @@ class WarmMip:
             return self._solve(m, (float(time_limit), float(gap)),
                                on_start, hint, show, proto, pairs, full)
 
+    def arrays(self, model) -> MipArrays | None:
+        """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved
+        as, while they are kept (the last `ROWS_KEPT` models); None otherwise."""
+        with self._lock:
+            kept = self._rows.get(id(model))
+            return kept[1] if kept is not None and kept[0]() is model else None
+
+    def held(self, m: MipArrays, cols: np.ndarray, values: np.ndarray,
+             time_limit: float, gap: float = 0.0) -> HighsAnswer | None:
+        """The optimum of the MIP `m` (`arrays`'s, of a model solved in blocks) with the
+        columns `cols` held at `values`, found block by block on the kept instances;
+        None when it cannot be held so (a column's bounds exclude its value) or the
+        blocks do not prove an optimum (no whole search: the caller has its own route).
+
+        Why: a lock what-if on the province built the model again (0.3 s), read it into
+        arrays (0.2 s) and searched it block by block (0.94 s in all, issue 29). Held
+        here, the cities the lock does not touch keep their answers (`_known`) or
+        their instances (`retarget`), as any what-if that moves numbers does."""
+        lower, upper = m.lower.copy(), m.upper.copy()
+        if ((values < lower[cols]) | (values > upper[cols])).any():
+            return None
+        lower[cols] = upper[cols] = values
+        with self._busy:
+            answer = self._solve(replace(m, lower=lower, upper=upper),
+                                 (float(time_limit), float(gap)), None, None, None, None,
+                                 blocks_only=True)
+        if answer is None or answer.status is not Status.OPTIMAL or not answer.proven:
+            return None
+        return answer
+
     def solved(self, model) -> tuple[MipArrays, object] | None:
         """The arrays the placement model `model` (`solve`'s `rows_of`) was last solved as,
         with its LP relaxation's basis at its end (a `highspy.HighsBasis`), while both are
@@ -304,11 +339,14 @@ class WarmMip:
         return None
 
     def _solve(self, m: MipArrays, limits: tuple[float, float], on_start, hint,
-               show, proto, pairs=None, full: MipArrays | None = None) -> HighsAnswer:
-        """`full`: `m` with the rows a what-if freed (`_bounded_rows`), which the blocks
-        keep: the same MIP, split as before the rule was switched off, so each city's
-        kept instance is changed in place (its rows made free) and its LP goes on from
-        its last basis by the primal simplex (`Search.retarget`), where without them
+               show, proto, pairs=None, full: MipArrays | None = None,
+               blocks_only: bool = False) -> HighsAnswer | None:
+        """`blocks_only`: None where the blocks give no answer (`held`), instead of the
+        whole model's search. `full`: `m` with the rows a what-if freed
+        (`_bounded_rows`), which the blocks keep: the same MIP, split as before the rule
+        was switched off, so each city's kept instance is changed in place (its rows made
+        free) and its LP goes on from its last basis by the primal simplex
+        (`Search.retarget`), where without them
         the cities whose rows changed were searched anew, their LP from scratch (R-TC8
         or R-TC10 off on the province: 11-16 cities, about 1,000 iterations each)."""
         known = self._known(m, limits)
@@ -331,12 +369,16 @@ class WarmMip:
                 self._remember(m, answer, limits)
             if answer is not None or any(s.stopped for s in blocks.searches):
                 return answer or HighsAnswer(Status.UNKNOWN, None, None, None)
+            if blocks_only:
+                return None
             if hint is None:
                 hint = blocks.incumbent  # a roster of the whole met on the way, if any
         # The names only where the model is searched whole, and read only when a carried
         # basis needs them (reading the province's 150k names from the proto takes
         # 0.07 s, Linfen's 0.02-0.04 s of a what-if changed in place, which needs none),
         # the pairs' not at all when their ids are given (`_names`).
+        if blocks_only:
+            return None
         run = self._run(m, limits, counted=False,
                         names=functools.cache(lambda: _names(proto, pairs)), pairs=pairs)
         if hint is not None:
@@ -415,12 +457,25 @@ class WarmMip:
         shape = self._shape(sub)
         with self._lock:  # taken out while it runs: one search per instance at a time
             kept = self._searches.pop(shape, None)
+        if kept is not None and kept[2] is not None and kept[2][2] == limits \
+                and same_arrays(kept[2][0], sub):
+            # the MIP its instance last proved (a what-if's first Lagrangian pass prices
+            # the row where the last one's proof ended: the cities the what-if leaves
+            # as they were ask their last search again)
+            with self._lock:
+                self._searches[shape] = kept
+                self.counts["reused"] += 1
+            return _Run(self, sub, limits, kept[2][1])
         if kept is not None and kept[0].retarget(sub):
-            search, prior = kept
+            search, prior, _ = kept
             search.limit(*limits)
             what = "updated"
         else:
-            search, prior, what = Search(sub, *limits), None, "rebuilt"
+            # a block's LP as the cold blocks run theirs (`BlockSearch`): no per-iteration
+            # callback, no presolve; the whole model's keeps both
+            search = Search(sub, *limits) if names is not None else \
+                Search(sub, *limits, lp_interrupt=False, lp_options=BLOCK_LP)
+            prior, what = None, "rebuilt"
             if names is not None and self._basis:
                 old, old_names, old_pairs, _, codes = _nearest(self._basis, sub)
                 search.lp_start(*carried(old, old_names(), *codes(), sub, names(),
@@ -443,7 +498,10 @@ class WarmMip:
                 self._basis.append((sub, names, pairs, basis,
                                     functools.cache(functools.partial(statuses, basis))))
                 del self._basis[:-CARRIED]
-            self._searches[key] = (search, answer.values)
+            # with the MIP it proved, if it did (`_run`: asked again, not searched)
+            proved = answer.status is Status.OPTIMAL and answer.proven
+            self._searches[key] = (search, answer.values,
+                                   (sub, answer, limits) if proved else None)
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
                 self._searches.popitem(last=False)
