@@ -304,13 +304,13 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
     _checked(warm.scenario, data, warm)
 
 
-def test_a_city_a_lock_leaves_asks_its_last_priced_search_again():
+def test_a_city_a_lock_leaves_is_answered_from_the_last_passes():
     """On a proposal proven by Lagrangian passes (R-TC4's figure over both cities
     priced), a forbid in one city is held on the proposal's arrays (no build) and its
     first pass prices the row where the proposal's proof ended: the other city's
-    sub-MIP is the one its kept instance last proved, answered again without a search
-    (`WarmMip._run`), and only the forbid's city is searched (in place). The answer is
-    the cold one's."""
+    sub-MIP is the one the proposal's passes proved at that price, answered from them
+    without a search (`BlockSearch._carried`), and only the forbid's city is searched
+    (in place). The answer is the cold one's."""
     g = build("province2", 7)
     data = build_dataset(g.tables, reference_date=REFERENCE_DATE)
     sc = override_scenario(blocks_scenario(), ["rules.R-TC4.min_count=400"])
@@ -321,8 +321,9 @@ def test_a_city_a_lock_leaves_asks_its_last_priced_search_again():
     before = dict(session.mip.counts)
     warm = session.what_if(setting)
     moved = {k: session.mip.counts[k] - before[k] for k in before}
-    # the small block and the city the forbid leaves: reused; nothing searched anew
-    assert moved["reused"] == 2 and moved["rebuilt"] == 0, moved
+    # the small block: its kept answer; the city the forbid leaves: not asked; the
+    # forbid's city: its kept instance changed in place
+    assert moved == {"reused": 1, "updated": 1, "rebuilt": 0}, moved
     assert warm.placement is None  # held: no model built
     cold = propose(override_scenario(sc, [setting]), data, explain=False)
     assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective

@@ -46,7 +46,14 @@ import numpy as np
 
 from placement.solver.basis import carried, statuses
 from placement.solver.blocks import BlockSearch, split
-from placement.solver.highs import BLOCK_LP, HighsAnswer, MipArrays, Search, mip_arrays
+from placement.solver.highs import (
+    BLOCK_LP,
+    HighsAnswer,
+    MipArrays,
+    Search,
+    mip_arrays,
+    same_arrays,
+)
 from placement.solver.status import Status
 
 # Optimal answers kept (whole models and blocks, each with its arrays for the exact
@@ -60,24 +67,6 @@ CARRIED = 3  # whole models' LP bases kept to carry to a model searched anew
 ROWS_KEPT = 4  # models whose arrays are kept for a solve of the same model (`solve`)
 INSTANCES = 16  # HiGHS instances kept, one per structure: their memory is the limit
 STRUCTURE = ("starts", "index")  # with the number of columns: what `retarget` needs alike
-
-
-def same_arrays(a: MipArrays, b: MipArrays) -> bool:
-    """Every array and number of the two MIPs equal (the groups too)."""
-    for f in fields(MipArrays):
-        x, y = getattr(a, f.name), getattr(b, f.name)
-        if x is y:  # a block's structure and groups are shared (`blocks.block_model`)
-            continue
-        if f.name == "groups":
-            if len(x) != len(y) or not all(np.array_equal(p, q)
-                                           for p, q in zip(x, y, strict=True)):
-                return False
-        elif isinstance(x, np.ndarray):
-            if not np.array_equal(x, y):
-                return False
-        elif x != y:
-            return False
-    return True
 
 
 def nbytes(m: MipArrays) -> int:
@@ -237,10 +226,7 @@ class WarmMip:
         self._answers: OrderedDict[bytes, tuple[MipArrays, HighsAnswer, tuple]] = \
             OrderedDict()
         self._bytes = 0  # the kept answers' arrays
-        # per structure: its instance, its last roster and (the MIP, answer, limits) it
-        # last proved, if it did
-        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None, tuple | None]] = \
-            OrderedDict()
+        self._searches: OrderedDict[bytes, tuple[Search, np.ndarray | None]] = OrderedDict()
         self._lock = threading.Lock()
         self._busy = threading.Lock()
         self.counts = {"reused": 0, "updated": 0, "rebuilt": 0}
@@ -257,6 +243,8 @@ class WarmMip:
         # The price of the last Lagrangian passes that proved a roster
         # (`BlockSearch._priced`): a what-if's passes start there.
         self._price: float | None = None
+        # Each block's priced answers in the last passes (`BlockSearch._carried`).
+        self._history: dict = {}
 
     def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
@@ -358,7 +346,7 @@ class WarmMip:
         if parts is not None:
             blocks = BlockSearch(whole, parts, time_limit, gap,
                                  lambda _, sub, keep=True: self._run(sub, limits, keep=keep),
-                                 start_price=self._price)
+                                 start_price=self._price, history=self._history)
             if hint is not None:
                 blocks.hint(hint)
             if on_start is not None:
@@ -457,17 +445,8 @@ class WarmMip:
         shape = self._shape(sub)
         with self._lock:  # taken out while it runs: one search per instance at a time
             kept = self._searches.pop(shape, None)
-        if kept is not None and kept[2] is not None and kept[2][2] == limits \
-                and same_arrays(kept[2][0], sub):
-            # the MIP its instance last proved (a what-if's first Lagrangian pass prices
-            # the row where the last one's proof ended: the cities the what-if leaves
-            # as they were ask their last search again)
-            with self._lock:
-                self._searches[shape] = kept
-                self.counts["reused"] += 1
-            return _Run(self, sub, limits, kept[2][1])
         if kept is not None and kept[0].retarget(sub):
-            search, prior, _ = kept
+            search, prior = kept
             search.limit(*limits)
             what = "updated"
         else:
@@ -498,10 +477,7 @@ class WarmMip:
                 self._basis.append((sub, names, pairs, basis,
                                     functools.cache(functools.partial(statuses, basis))))
                 del self._basis[:-CARRIED]
-            # with the MIP it proved, if it did (`_run`: asked again, not searched)
-            proved = answer.status is Status.OPTIMAL and answer.proven
-            self._searches[key] = (search, answer.values,
-                                   (sub, answer, limits) if proved else None)
+            self._searches[key] = (search, answer.values)
             self._searches.move_to_end(key)
             while len(self._searches) > INSTANCES:
                 self._searches.popitem(last=False)
