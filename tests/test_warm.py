@@ -30,6 +30,7 @@ from placement.pipeline.questions import why_nots
 from placement.pipeline.warm import Session
 from placement.solver.highs import MipArrays, Search
 from placement.solver.warm import same_arrays
+from placement.tools.interactive import lock_what_ifs
 
 ROOT = Path(__file__).resolve().parents[1]
 # One-rule what-ifs that change Nanpiao's model: numbers only (the move weight) or its
@@ -266,12 +267,13 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
     assert n == 3 and session.mip.counts["rebuilt"] == n
     line = session.base.roster.query("change != 'stay'").iloc[0]
     steps = [
-        # forbidding one proposed line changes its block, re-solved alone; the other three
-        # are as solved and the stitched roster keeps every set-aside row (measured on the
-        # merged issue-19 rules; on the earlier data it broke one, and the whole MIP was
-        # searched too: rebuilt 2)
+        # forbidding one proposed line holds its column at 0 on the arrays the proposal
+        # was solved as (`WarmMip.held`: no build): its block's kept instance is changed
+        # in place and re-solved alone; the other two are as solved and the stitched
+        # roster keeps every set-aside row (built anew, the forbid dropped the pair's
+        # column, and its block was searched anew: rebuilt 1)
         (f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]',
-         {"reused": n - 1, "rebuilt": 1}),
+         {"reused": n - 1, "updated": 1}),
         # R-TC4 (one figure over all teams, a target) out of the blocks' reach: each block
         # is as solved, the stitched roster breaks the figure, and the two cities' blocks
         # are solved again in place with its young appointments priced (Lagrangian
@@ -288,6 +290,7 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
             kinds = kinds | {"updated": moved["updated"]}
         assert moved == kinds, setting
         assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
+        assert (warm.placement is None) == setting.startswith("locks."), setting  # held
         _checked(warm.scenario, data, warm)
     # A rule switched off frees its rows in every city; the blocks keep them (the same
     # MIP: `WarmMip._solve`'s `full`), so each city's kept instance is changed in place
@@ -298,6 +301,39 @@ def test_a_lock_in_one_city_re_solves_that_city_only():
     cold = propose(override_scenario(sc, ["rules.R-TC8.mode=off"]), data, explain=False)
     moved = {k: session.mip.counts[k] - before[k] for k in before}
     assert moved["rebuilt"] == 0 and moved["updated"] >= 2, moved
+    assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
+    _checked(warm.scenario, data, warm)
+
+
+def test_a_city_a_lock_leaves_is_answered_from_the_last_passes():
+    """On a proposal proven by Lagrangian passes (R-TC4's figure over both cities
+    priced), a forbid in one city is held on the proposal's arrays (no build) and its
+    first pass prices the row where the proposal's proof ended: the other city's
+    sub-MIP is the one the proposal's passes proved at that price, answered from them
+    without a search (`BlockSearch._carried`), and only the forbid's city is searched
+    (in place). The answer is the cold one's."""
+    g = build("province2", 7)
+    data = build_dataset(g.tables, reference_date=REFERENCE_DATE)
+    sc = override_scenario(blocks_scenario(), ["rules.R-TC4.min_count=400"])
+    session = Session(sc, data)
+    assert session.base.outcome.blocks == 3 and session.mip.counts["updated"] > 0  # priced
+    line = session.base.roster.query("change != 'stay'").iloc[0]
+    setting = f'locks.forbid=[{{cadre="{line.cadre_id}", post="{line.post_id}"}}]'
+    before = dict(session.mip.counts)
+    warm = session.what_if(setting)
+    moved = {k: session.mip.counts[k] - before[k] for k in before}
+    # the small block: its kept answer; the city the forbid leaves: not asked; the
+    # forbid's city: its kept instance changed in place
+    assert moved == {"reused": 1, "updated": 1, "rebuilt": 0}, moved
+    assert warm.placement is None  # held: no model built
+    cold = propose(override_scenario(sc, [setting]), data, explain=False)
+    assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
+    _checked(warm.scenario, data, warm)
+    # a must lock on a seeded vacant post, held the same way: the cold answer
+    must = next(s for s in lock_what_ifs(session.base, 7) if s.startswith("locks.must"))
+    warm = session.what_if(must)
+    cold = propose(override_scenario(sc, [must]), data, explain=False)
+    assert warm.placement is None
     assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
     _checked(warm.scenario, data, warm)
 

@@ -5,18 +5,20 @@ Why: a planner clicks a lock and waits for the roster. Built anew, a lock what-i
 built the whole model again (the pairs differ: a forbid drops one) and searched it
 (0.35-0.45 s warm on Linfen, 0.55 s cold); held on the proposal's MIP it is the LP
 re-solved from the proposal's optimal basis (`placement.solver.resolve.LpBound.fixed`),
-with no build and no reading of the model into arrays.
+with no build and no reading of the model into arrays. A proposal solved block by
+block (the province) is held on the arrays it was solved as, each city's kept instance
+answering for its own columns (`placement.solver.warm.WarmMip.held`).
 
 The same question only where the held MIP is the locked scenario's model with the same
 objective: the scenario differs in added forbid and must locks only
 (`placement.meaning.changes.locks_only`); the proposal is a proven weighted HiGHS
-optimum of its model, not solved block by block, with no `--from` roster; no forbid
+optimum of its model, with no `--from` roster; no forbid
 drops a cadre's own post (the model holds a cadre with an own pair to stay, and prices
 their move: `models.variables.Placement.held`); no must pair breaks a rule a lock waives
 (`LOCK_EXEMPT`: locked, its penalty goes). A forbid that leaves a post without a
 candidate, or a pool short of a hard minimum, is answered by the pre-checks, as cold.
-Everything else, and an LP that neither is integral nor rounds to a proven optimum, is
-answered by the caller as before (`Session.what_if`).
+Everything else, and an LP that neither is integral nor rounds to a proven optimum (or
+blocks that prove none), is answered by the caller as before (`Session.what_if`).
 """
 
 from __future__ import annotations
@@ -31,25 +33,42 @@ from placement.data.scenario import Scenario
 from placement.eligibility.pairs import LOCK_EXEMPT, with_locks
 from placement.eligibility.prechecks import prechecks
 from placement.pipeline.propose import Proposal
+from placement.solver.highs import MipArrays
 from placement.solver.resolve import LpBound
 from placement.solver.solve import LevelResult, SolveOutcome, parameters_of
 from placement.solver.status import Status
 
 
-def held_here(base: Proposal) -> bool:
-    """The proposal's MIP answers its lock what-ifs (see the module docstring)."""
+def held_here(base: Proposal, blocks: bool = False) -> bool:
+    """The proposal's MIP answers its lock what-ifs (see the module docstring): solved
+    whole, or (`blocks`) block by block."""
     o, sc = base.outcome, base.scenario
-    return (o is not None and o.values is not None and o.proven and o.blocks == 0
+    return (o is not None and o.values is not None and o.proven
+            and (o.blocks > 0 if blocks else o.blocks == 0)
             and base.placement is not None and base.baseline is None
             and sc.objective == "weighted" and sc.solver.engine == "highs")
 
 
+# (columns, values, time limit) -> (the held MIP's optimum, its arrays), or None
+Held = Callable[[np.ndarray, np.ndarray, float], tuple[np.ndarray, MipArrays] | None]
+
+
+def on_lp(lp: Callable[[], LpBound]) -> Held:
+    """`locked`'s `held` for a proposal solved whole: its LP relaxation `lp()` with its
+    optimal basis, re-solved with the columns held (`LpBound.fixed`)."""
+    def held(cols: np.ndarray, values: np.ndarray, time_limit: float):
+        values = lp().fixed(cols, values, time_limit)
+        return None if values is None else (values, lp().m)
+    return held
+
+
 def locked(sc: Scenario, base: Proposal, forbid: list[tuple[str, str]],
-           must: list[tuple[str, str]], lp: Callable[[], LpBound]) -> Proposal | None:
+           must: list[tuple[str, str]], held: Held) -> Proposal | None:
     """`sc` (`base`'s scenario with the (cadre id, post id) locks `forbid` and `must`
-    added, `held_here(base)`) proposed on `base`'s MIP, `lp` its LP relaxation with its
-    optimal basis; None where it is not the same question or the LP does not answer
-    (the caller proposes `sc` as before).
+    added, `held_here(base)`) proposed on `base`'s MIP, `held` its proven optimum with
+    columns held (`on_lp`; block by block, `placement.solver.warm.WarmMip.held`); None
+    where it is not the same question or `held` does not answer (the caller proposes
+    `sc` as before).
 
     The proposal is the cold one's: its pairs are `with_locks`'s (`propose` builds the
     same), its roster an optimum of the same objective, re-indexed into those pairs.
@@ -86,12 +105,11 @@ def locked(sc: Scenario, base: Proposal, forbid: list[tuple[str, str]],
                         times | {"build": 0.0, "solve": 0.0})
     t0 = time.perf_counter()
     cols = pl.columns[np.concatenate([out, into])]
-    values = lp().fixed(cols, np.r_[np.zeros(len(out)), np.ones(len(into))],
-                        sc.solver.time_limit)
-    if values is None:
+    answer = held(cols, np.r_[np.zeros(len(out)), np.ones(len(into))], sc.solver.time_limit)
+    if answer is None:
         return None
+    values, m = answer
     seconds = time.perf_counter() - t0
-    m = lp().m
     objective = float(m.scale * (m.cost @ values + m.offset))
     kept = np.ones(len(base.pairs), dtype=bool)
     kept[out] = False

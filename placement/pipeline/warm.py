@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from models.builder import made_hard, replaced, switched_off
@@ -40,7 +41,7 @@ from placement.eligibility.pairs import with_locks
 from placement.explain.alternates import Alternates, find_alternates
 from placement.explain.whynot import WhyNot
 from placement.meaning import changes
-from placement.pipeline.locked import held_here, locked
+from placement.pipeline.locked import held_here, locked, on_lp
 from placement.pipeline.propose import Proposal, propose
 from placement.pipeline.questions import why_nots
 from placement.solver.resolve import LpBound, kept_resolver
@@ -73,6 +74,8 @@ class Session:
         self._base = propose(self.sc, self.data, explain=False, cancel=cancel, warm=self.mip)
         if held_here(self._base):
             self._kept["solved"] = self.mip.solved(self._base.placement.model)
+        elif held_here(self._base, blocks=True):  # its lock what-ifs held on them
+            self._kept["arrays"] = self.mip.arrays(self._base.placement.model)
 
     @property
     def base(self) -> Proposal:
@@ -139,10 +142,13 @@ class Session:
         bad key or value."""
         sc, _ = validate_locks(override_scenario(self.sc, settings), self.data)
         base = self.base
-        if keep_close_to is None and not same_pairs and held_here(base) \
-                and changes.locks_only(base.scenario, sc):
+        held = None
+        if keep_close_to is None and not same_pairs and changes.locks_only(base.scenario, sc):
+            held = on_lp(self._lp) if held_here(base) else \
+                self._held if self._kept.get("arrays") is not None else None
+        if held is not None:
             answer = locked(sc, base, changes.added_locks(base.scenario, sc, "forbid"),
-                            changes.added_locks(base.scenario, sc, "must"), self._lp)
+                            changes.added_locks(base.scenario, sc, "must"), held)
             if answer is not None:
                 return answer
         eligible, built = self._reused(sc, base, same_pairs)
@@ -175,6 +181,13 @@ class Session:
         built = (base.placement if base.placement is not None
                  and changes.objective_only(base.scenario, sc) else None)
         return (base.facts, base.pairs), built
+
+    def _held(self, cols: np.ndarray, values: np.ndarray, time_limit: float):
+        """`locked`'s `held` for a proposal solved block by block: the arrays it was
+        solved as, with the columns held, on the kept city instances."""
+        m = self._kept["arrays"]
+        answer = self.mip.held(m, cols, values, time_limit)
+        return None if answer is None else (answer.values, m)
 
     def _lp(self) -> LpBound:
         """The proposal's LP relaxation with its optimal basis, kept with the re-solve

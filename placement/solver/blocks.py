@@ -38,6 +38,7 @@ from placement.solver.highs import (
     holding,
     mip_arrays,
     row_entries,
+    same_arrays,
 )
 from placement.solver.status import Status
 
@@ -204,7 +205,7 @@ class BlockSearch:
 
     def __init__(self, m: MipArrays, parts: Split, time_limit: float, gap: float,
                  search_for: Callable[[int, MipArrays], Search] | None = None,
-                 start_price: float | None = None):
+                 start_price: float | None = None, history: dict | None = None):
         """`search_for(b, sub, keep=True)`: the search of block `b`'s sub-MIP (default a
         new `Search`; `placement.solver.warm` hands back a kept one, and keeps its answer
         unless `keep` is False: a Lagrangian pass's priced block, `_priced`).
@@ -212,8 +213,12 @@ class BlockSearch:
         pairs) where a warm session's last Lagrangian passes proved a roster (`price`);
         when the model has that row, the first pass prices it there, and the second
         where those passes' shortfalls, moved by the first pass's, point
-        (`_predicted`)."""
+        (`_predicted`). `history`: a warm session's record of each block's priced
+        answers in its last passes, by block (`_carried`), read and brought up to date."""
         self.m, self.parts, self.time_limit, self.gap = m, parts, time_limit, gap
+        self._history = history
+        self._slopes: np.ndarray | None = None  # `_slope`'s
+        self._seen_by_block: dict | None = None  # `_seen`'s
         self._cold = search_for is None
         self._make = search_for or (lambda _, sub, keep=True: Search(
             sub, time_limit, gap, lp_interrupt=False, lp_options=BLOCK_LP))
@@ -227,8 +232,8 @@ class BlockSearch:
                 self.row, self._y0 = row, float(start_price[1])
                 self._table = start_price[2] if len(start_price) > 2 else ()
         touched = self.row.touched if self._y0 > 0 else ()
-        self.searches = [self._make(b, self._sub(b, self._y0), False) if b in touched
-                         else self._make(b, sub) for b, sub in enumerate(self.subs)]
+        self.searches = [(self._first(b) if b in touched else self._make(b, sub))
+                         for b, sub in enumerate(self.subs)]
         self.stopped = False
         self._lift: Lift | None = None  # `_lifted`'s
         # The best roster of the whole model met when the blocks' roster breaks a priced
@@ -350,9 +355,8 @@ class BlockSearch:
         lines: list[tuple[float, float, dict]] = []  # (value at y = 0, slope, block rosters)
         best_bound, best, y, tried, prices = -np.inf, None, self._y0, set(), []
         current = {b: answers[b] for b in touched}
-        seen: dict[int, list[tuple[float, HighsAnswer]]] = {b: [] for b in touched}
-        slope = np.zeros(m.num_vars)  # how a unit of price lowers each column's cost
-        slope[cols] = sign * coef
+        slope = self._slope()
+        seen = self._seen()
         for k in range(PASSES):
             tried.add(y)
             cost = self._cost(y)
@@ -390,6 +394,7 @@ class BlockSearch:
                 self.incumbent = best[1]
                 self.price = (row.key, y, tuple((p, ln[1]) for p, ln in
                                                 zip(prices, lines, strict=True)))
+                self._record(seen, slope)
                 objective = m.scale * best[0]
                 return HighsAnswer(Status.OPTIMAL, np.rint(best[1]).astype(np.int64),
                                    objective, objective, len(parts.blocks), True)
@@ -411,7 +416,56 @@ class BlockSearch:
             if y is None or time.perf_counter() - start > self.time_limit:
                 break
         self.incumbent = None if best is None else best[1]
+        self._record(seen, slope)
         return None
+
+    def _first(self, b: int):
+        """Block `b`'s search at the first pass's price: its answer there when a warm
+        session's last passes found or bound it (`_carried`, `_between`), not searched
+        (its kept instance left where it is); else the search."""
+        known = self._between(b, self._y0, self._seen()[b], self._slope())
+        return _Answered(known) if known is not None else \
+            self._make(b, self._sub(b, self._y0), False)
+
+    def _slope(self) -> np.ndarray:
+        """How a unit of the priced row's price lowers each column's cost (`_cost`)."""
+        if self._slopes is None:
+            self._slopes = np.zeros(self.m.num_vars)
+            self._slopes[self.row.cols] = self.row.sign * self.row.coef
+        return self._slopes
+
+    def _seen(self) -> dict[int, list[tuple[float, HighsAnswer]]]:
+        """The priced row's blocks' (price, answer) pairs so far, by block: at first
+        those a warm session's last passes carry (`_carried`)."""
+        if self._seen_by_block is None:
+            self._seen_by_block = {b: self._carried(b, self._slope()) for b in self.row.touched}
+        return self._seen_by_block
+
+    def _carried(self, b: int, slope: np.ndarray) -> list[tuple[float, HighsAnswer]]:
+        """Block `b`'s (price, answer) pairs from a warm session's last passes
+        (`history`), when its sub-MIP and its columns' slope are the ones they were
+        found on (the what-if left the city as it was: a lock in another city); else
+        none. Exact: each is an answer of this very priced MIP, so `_between` may read
+        it as one of this search's (a lock's later passes searched every city again,
+        though the lock changed one)."""
+        kept = None if self._history is None else self._history.get(b)
+        cols = self.parts.blocks[b]
+        if kept is None or kept[0] is not cols or not np.array_equal(kept[2], slope[cols]) \
+                or not same_arrays(kept[1], self.subs[b]):
+            return []
+        return list(kept[3])
+
+    def _record(self, seen: dict[int, list[tuple[float, HighsAnswer]]],
+                slope: np.ndarray) -> None:
+        """Keep each block's proven answers by price in `history` (`_carried`), the
+        last `HISTORY` of them."""
+        if self._history is None:
+            return
+        for b, pairs in seen.items():
+            cols = self.parts.blocks[b]
+            proven = [(y, a) for y, a in pairs if a.status is Status.OPTIMAL and a.proven
+                      and a.values is not None]
+            self._history[b] = (cols, self.subs[b], slope[cols], proven[-HISTORY:])
 
     def _between(self, b: int, y: float, seen: list[tuple[float, HighsAnswer]],
                  slope: np.ndarray) -> HighsAnswer | None:
@@ -427,6 +481,10 @@ class BlockSearch:
         between earlier ones; a city's LP warm started still took 5-80 ms, and the
         cities whose LP is fractional (fixed rounding, reduced costs) 0.1-0.3 s, every
         pass."""
+        at = next((a for p, a in seen if p == y and a.status is Status.OPTIMAL and a.proven
+                   and a.values is not None), None)
+        if at is not None:  # found at this very price (a warm session's last passes)
+            return at
         below = max((p for p in seen if p[0] < y), key=lambda p: p[0], default=None)
         above = min((p for p in seen if p[0] > y), key=lambda p: p[0], default=None)
         if below is None or above is None:
@@ -504,7 +562,30 @@ class BlockSearch:
         return float(m.cost @ x + m.offset), x
 
 
+class _Answered:
+    """A block's answer known without a search (`BlockSearch._first`), run as a search."""
+
+    def __init__(self, answer: HighsAnswer):
+        self.answer, self.seconds, self.stopped = answer, 0.0, False
+
+    def run(self) -> HighsAnswer:
+        return self.answer
+
+    def limit(self, *_) -> None:
+        pass
+
+    def hint(self, _) -> None:
+        pass
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def retarget(self, _) -> bool:
+        return False
+
+
 PASSES = 12  # Lagrangian passes over the blocks at most (`BlockSearch._priced`)
+HISTORY = 24  # priced answers a block keeps for a warm session's next passes (`_carried`)
 
 
 def _cheapest(cost: np.ndarray, m: MipArrays) -> np.ndarray:
