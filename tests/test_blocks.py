@@ -166,13 +166,18 @@ def test_a_city_optimal_at_both_ends_of_a_price_interval_is_not_searched_within(
 
 
 def test_a_warm_pass_goes_where_the_last_passes_shortfalls_moved_point():
-    """`_predicted`: the last solve's passes (price, shortfall), joined by straight lines
-    and moved by what this what-if's pass found at a price, reach 0 at the next price to
-    try; None past the row's top price, beyond the passes' prices, or at a price tried."""
-    table = ((0.0, 10.0), (2.0, -10.0))  # 10 short at 0, 10 over at 2: met at 1 then
-    assert _predicted(table, 1.0, -4.0, 500.0, set()) == pytest.approx(0.6)  # 4 over at 1
-    assert _predicted(table, 1.0, 4.0, 500.0, set()) == pytest.approx(1.4)  # 4 short
+    """`_predicted`: the last solve's passes (price, shortfall), moved by what this
+    what-if's pass found at a price, cross 0 between two of their prices: the next price
+    to try is the one of the two on the row's other side; None past the row's top price,
+    beyond the passes' prices, or at a price tried."""
+    table = ((0.0, 10.0), (1.0, 2.0), (2.0, -10.0))  # 2 short at 1, 10 over at 2
+    # 4 over at 1: moved, 4 short at 0 and 4 over at 1: the price short of the row
+    assert _predicted(table, 1.0, -4.0, 500.0, set()) == 0.0
+    # 4 short at 1: moved, 4 short at 1 and 8 over at 2: the price over the row
+    assert _predicted(table, 1.0, 4.0, 500.0, set()) == 2.0
+    # 2 short at 1, as the table: crossing between 1 and 2, over at 2
+    assert _predicted(table, 1.0, 2.0, 500.0, set()) == 2.0
     assert _predicted(table, 1.0, -30.0, 500.0, set()) is None  # beyond what they saw
-    assert _predicted(table, 1.0, -4.0, 500.0, {0.6}) is None
+    assert _predicted(table, 1.0, -4.0, 500.0, {0.0}) is None
     assert _predicted(table, 1.0, 4.0, 1.2, set()) is None  # above the top price
     assert _predicted(((1.0, 3.0),), 1.0, 4.0, 500.0, set()) is None

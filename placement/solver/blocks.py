@@ -666,15 +666,20 @@ def _priced_row(m: MipArrays, alone: np.ndarray, r: int) -> tuple | None:
 
 def _predicted(table: tuple, y0: float, short: float, top: float,
                tried: set[float]) -> float | None:
-    """The price at which the shortfalls of the last passes (`table`: (price, shortfall)
-    pairs, joined by straight lines), moved by what the first pass at `y0` found
-    (`short` where the table reads another figure), reach 0; None when they never do
-    within [0, top], or at a price tried.
+    """Where the shortfalls of the last passes (`table`: (price, shortfall) pairs, in
+    order of price), moved by what the first pass at `y0` found (`short` where the
+    table reads another figure), cross 0: of the two passes' prices they cross between,
+    the one on the row's other side from `short`. None when they never cross within
+    [0, top], or at a price tried.
 
     Why: a what-if moves the row's shortfall by about the same few cadres at every price
     (R-TC5 min_women=3 on the province: 7 over at the proposal's price 3.74), so the
     last passes' curve, moved, points near the new price (there 2.3-3.0) where halving
-    (1.87) and the pass just past the old price cost two passes more."""
+    (1.87) and the pass just past the old price cost two passes more. The shortfall is a
+    step in the price (rosters change at a few prices), and the last proof's passes
+    bracket its step: the price where the line joining them crosses (3.11) still fell on
+    `short`'s side in three of the province's five what-ifs, each then a third pass,
+    where the bracket's other price crossed, and proved, in all five (docs/solver.md)."""
     if len(table) < 2:
         return None
     price, shortfall = (np.array(v, dtype=float) for v in zip(*sorted(table), strict=True))
@@ -683,7 +688,7 @@ def _predicted(table: tuple, y0: float, short: float, top: float,
         (a, b), (fa, fb) = price[k:k + 2], shortfall[k:k + 2] - want
         if fa == fb or (fa > 0) == (fb > 0) and fb != 0:
             continue
-        y = float(a + (b - a) * fa / (fa - fb))
+        y = float(a if (fa > 0) != (short > 0) else b)
         return y if 0 <= y <= top and y not in tried else None
     return None
 
