@@ -129,8 +129,10 @@ def test_booleans_by_doubling_are_the_merged_text_s(n):
     text = cp_model.CpModel()
     if n:
         text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
-    assert len(_booleans(n).variables) == n
-    assert str(_booleans(n)) == str(text.proto)
+    made = cp_model.CpModel()
+    _booleans(made.proto, n)
+    assert len(made.proto.variables) == n
+    assert str(made.proto) == str(text.proto)
 
 
 @pytest.mark.parametrize("explaining", [False, True])
@@ -222,6 +224,8 @@ def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
     rule = pl.scenario.rules[rule_id]
     if required <= 0:
         return
+    if flags:
+        pl.minimum_rows[(rule_id, where)] = len(pl.model.proto.constraints)
     flags = [pl.model.get_bool_var_from_proto_index(f) for f in flags]
     expr = sum(flags) if flags else 0
     if rule.mode == "hard":
@@ -230,6 +234,70 @@ def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
         pl.model.add(expr + s >= required)
         pl.penalise(rule_id, where, s)
+
+
+def _expr_team_minimum(pl, rule):
+    """The place-by-place `_team_minimum` that `Placement.add_minima` replaced."""
+    at = meaning.places(rule, pl.data, pl.scenario, pl.facts)
+    key = at.of_team[pl.pair_team]
+    groups = pl.groups(key, team_composition._counts(pl, rule) & (key >= 0))
+    empty = np.array([], dtype=np.int64)
+    mode = meaning.team_mode(rule, pl.scenario)
+    written = {}
+    for k, name in enumerate(at.names):
+        required = int(at.required[k])
+        if required > 0 and mode != "off":
+            pl.minimum_rows[(rule, name)] = len(pl.model.proto.constraints)
+            written[name] = required, _expr_at_least(pl, rule, mode, name,
+                                                     groups.get(k, empty), required)
+    return written
+
+
+def _expr_placement_at_least(pl, rule, where, idx, required):
+    """The expression `Placement.at_least` wrote before `add_minima`."""
+    if required <= 0:
+        return
+    r = pl.scenario.rules[rule]
+    expr = pl.total(idx)
+    if len(idx):
+        pl.minimum_rows[(rule, where)] = len(pl.model.proto.constraints)
+    if r.mode == "hard":
+        pl.require(rule, where, expr >= required)
+    elif r.mode == "target":
+        s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
+        pl.model.add(expr + s >= required)
+        pl.penalise(rule, where, s)
+
+
+def _loop_women(pl):
+    """R-TC5 as written before `add_minima`: tier (a) and the flags' minimum place by place."""
+    every = _expr_team_minimum(pl, "R-TC5")
+    names, of_team = meaning.share_places(pl.data, pl.scenario)
+    if len(names) == 0:
+        return
+    key = of_team[pl.pair_team]
+    women = pl.groups(key, team_composition._counts(pl, "R-TC5") & (key >= 0))
+    each = meaning.most_minimum("R-TC5", pl.scenario)
+    by_team = pl.scenario.rules["R-TC5"].per == "team"
+    flags = []
+    for k, name in enumerate(names):
+        idx = women.get(k)
+        if idx is None and each > 0:
+            continue
+        w = pl.model.new_bool_var(f"women{each}[{name}]")
+        if each > 0:
+            pl.model.add(each * w <= pl.total(idx))
+            least, short = every.get(name, (0, None)) if by_team else (0, None)
+            if 0 < least < each:
+                tight = (each - least) * w <= pl.total(idx) - least + (
+                    short if short is not None else 0)
+                if short is None:
+                    pl.require("R-TC5", name, tight)
+                else:
+                    pl.model.add(tight)
+        flags.append(w.index)
+    _expr_minimum_of_vars(pl, "R-TC5", "all", flags,
+                          meaning.required_figure("R-TC5", pl.data, pl.scenario))
 
 
 def _loop_young_teams(pl):
@@ -405,8 +473,9 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
     pairs = eligible_pairs(data, sc, facts)
     bulk = build(data, sc, facts, pairs, explaining=explaining)
     with monkeypatch.context() as m:
-        m.setattr(team_composition, "_at_least", _expr_at_least)
-        m.setattr(team_composition, "_minimum_of_vars", _expr_minimum_of_vars)
+        m.setattr(team_composition, "_team_minimum", _expr_team_minimum)
+        m.setattr(Placement, "at_least", _expr_placement_at_least)
+        m.setitem(builder.RULE_FAMILIES, "R-TC5", _loop_women)
         m.setitem(builder.RULE_FAMILIES, "R-TC10", _loop_age_gradient)
         m.setitem(builder.RULE_FAMILIES, "R-TC3", _loop_young_teams)
         m.setattr(rotation, "_per_cadre", _loop_per_cadre)
@@ -415,6 +484,10 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
     assert [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in bulk.shortfalls] == \
         [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in loop.shortfalls]
     assert list(bulk.assumptions) == list(loop.assumptions)
+    assert [v.index for v in bulk.assumptions.values()] == \
+        [v.index for v in loop.assumptions.values()]
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+    assert bulk.spans == loop.spans
     if mode == "target":  # rows of R-TC10 and of team minima (R-TC6, R-TC9) were written
         assert {"R-TC10", "R-TC6", "R-TC9"} <= {s.rule for s in bulk.shortfalls}
     if explaining:
