@@ -306,7 +306,7 @@ class Placement:
         lower: list[int] = []
         upper: list[int] = []
         places = []  # (own terms, flag groups, extra column or -1, literal is new)
-        made: dict[str, int] = {}  # literals made here, by name
+        made: dict[str, int] = {}  # hard literals made here, by name
         for k, where in enumerate(wheres):
             groups: list[list[int]] = []
             if flags is not None:
@@ -322,11 +322,12 @@ class Placement:
             if required[k] > 0 and (not hard or self.explaining):
                 key = f"{rule}[{where}]"
                 lit = self.assumptions.get(key) if hard else None
-                if lit is not None or key in made:
+                if hard and (lit is not None or key in made):  # one literal per name
                     extra = lit.index if lit is not None else made[key]
                 else:
                     extra, new = col, True
-                    made[key] = col if hard else -1
+                    if hard:
+                        made[key] = col
                     names.append(key)
                     upper.append(1 if hard else required[k])
                     lower.append(required[k] if fixed and not own and not hard else 0)

@@ -632,3 +632,39 @@ def test_structural_pairs_by_one_sort_are_the_joins(data_sets, name, steps):
     assert len(expected) > 0 and got.dtypes.to_dict() == expected.dtypes.to_dict()
     assert got.equals(expected)
 
+
+
+@pytest.mark.parametrize(("mode", "explaining"),
+                         [("hard", False), ("hard", True), ("target", False), ("target", True)])
+def test_minima_in_one_write_are_the_place_by_place_model(mode, explaining):
+    # A repeated place name (one literal when explaining), a place with no terms, one with
+    # nothing required, and places of flags (one without any): each as `require`,
+    # `new_int_var` and `model.add` wrote them place by place.
+    base = _bundled("nanpiao")
+    bulk, loop = _fresh(base, explaining), _fresh(base, explaining)
+    groups = [np.arange(0, 7), np.array([], dtype=np.int64), np.arange(20, 23), np.arange(30, 33)]
+    wheres, required = ["A", "B", "A", "C"], [2, 1, 1, 0]
+    bulk.add_minima("R-TC1", mode, wheres, required,
+                    [bulk.columns[g].tolist() for g in groups], always=True)
+    for where, g, need in zip(wheres, groups, required, strict=True):
+        if need > 0:
+            loop.minimum_rows[("R-TC1", where)] = len(loop.model.proto.constraints)
+            _expr_at_least(loop, "R-TC1", mode, where, g, need)
+    flags = [(["f0", "f1"], [[1, 2], [3]]), ([], []), (["f2"], [[5, 6, 7]])]
+    bulk.add_minima("R-TC3", mode, ["T1", "T2", "T3"], [1, 1, 0],
+                    flags=[(n, [bulk.columns[g].tolist() for g in gs]) for n, gs in flags])
+    for where, (names, gs), need in zip(["T1", "T2", "T3"], flags, [1, 1, 0], strict=True):
+        made = []
+        for name, g in zip(names, gs, strict=True):
+            f = loop.model.new_bool_var(name)
+            loop.model.add(f <= loop.total(np.array(g)))
+            made.append(f.index)
+        loop.scenario.rules["R-TC3"].mode, old = mode, loop.scenario.rules["R-TC3"].mode
+        _expr_minimum_of_vars(loop, "R-TC3", where, made, need)
+        loop.scenario.rules["R-TC3"].mode = old
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
