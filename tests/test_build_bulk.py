@@ -19,7 +19,7 @@ from builders import make_dataset
 from ortools.sat.python import cp_model
 from solving import REF, scenario
 
-from models import builder, rotation, team_composition
+from models import builder, rotation, team_composition, variables
 from models.assignment import add_assignment
 from models.avoidance import add_kinship, kin_sitting_together
 from models.builder import build
@@ -123,16 +123,19 @@ def test_assignment_in_bulk_is_the_loop_s_model(name):
     assert str(bulk.model.proto) == str(loop.model.proto)
 
 
-@pytest.mark.parametrize("n", [0, 1, 6, 13])
-def test_booleans_by_doubling_are_the_merged_text_s(n):
-    # 13 = 0b1101: three blocks (1, 4, 8) merged; the text merge the doubling replaced
-    text = cp_model.CpModel()
-    if n:
-        text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
-    made = cp_model.CpModel()
+@pytest.mark.parametrize("n", [0, 1, 6, 13, 2 * 4096 + 13])
+def test_booleans_from_the_kept_blocks_are_the_merged_text_s(n):
+    # 13 = 0b1101: three blocks (1, 4, 8) merged; 2·4096 + 13: the largest block twice,
+    # then those; after a named variable, as `new_columns` adds them to a model
+    text, made = cp_model.CpModel(), cp_model.CpModel()
+    for m in (text, made):
+        m.new_bool_var("before")
+    text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
     _booleans(made.proto, n)
-    assert len(made.proto.variables) == n
+    assert len(made.proto.variables) == n + 1
     assert str(made.proto) == str(text.proto)
+    # the kept blocks are left as they were made
+    assert [len(b.variables) for b in variables._blocks()] == [2**k for k in range(13)]
 
 
 @pytest.mark.parametrize("explaining", [False, True])
