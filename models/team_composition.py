@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.variables import Placement
+from models.variables import Placement, Row
 from placement.meaning import team_rules as meaning
 
 
@@ -106,18 +106,22 @@ def add_women(pl: Placement) -> None:
         idx = women.get(k)
         if idx is None and each > 0:
             continue
-        w = pl.model.new_bool_var(f"women{each}[{name}]")
+        w = pl.model.new_bool_var(f"women{each}[{name}]").index
         if each > 0:
-            pl.model.add(each * w <= pl.total(idx))
+            # rows as `model.add` wrote `each·w ≤ Σ x` (the pairs, then w); 0.1 ms each
+            # as expressions (issue 29)
+            cols = pl.columns[idx].tolist()
+            pl.add_row(Row([*cols, w], [-1] * len(cols) + [each], hi=0))
             least, short = every.get(name, (0, None)) if by_team else (0, None)
             if 0 < least < each:
-                tight = (each - least) * w <= pl.total(idx) - least + (
-                    short if short is not None else 0)
+                s = [] if short is None else [short.index]
+                tight = Row([*cols, *s, w], [-1] * (len(cols) + len(s)) + [each - least],
+                            hi=-least)
                 if short is None:  # behind tier (a)'s own literal when explaining
                     pl.require("R-TC5", name, tight)
                 else:
-                    pl.model.add(tight)
-        flags.append(w.index)
+                    pl.add_row(tight)
+        flags.append(w)
     required = meaning.required_figure("R-TC5", pl.data, pl.scenario)
     pl.add_minima("R-TC5", pl.scenario.rules["R-TC5"].mode, ["all"], [required], [flags])
 

@@ -671,3 +671,30 @@ def test_minima_in_one_write_are_the_place_by_place_model(mode, explaining):
     assert {k: v.index for k, v in bulk.assumptions.items()} == \
         {k: v.index for k, v in loop.assumptions.items()}
     assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+
+
+@pytest.mark.parametrize(("every_mode", "explaining"),
+                         [("hard", False), ("hard", True), ("target", False)])
+def test_women_rows_per_team_are_the_expressions_model(data_sets, monkeypatch, every_mode,
+                                                       explaining):
+    # per team, tier (a) one woman and (b) two: the tightened rows `(2 − 1)·w ≤ Σ x − 1
+    # (+ tier (a)'s shortfall)` are written, behind tier (a)'s literal when explaining
+    sc0, data = data_sets["linfen"]
+    sc = sc0.model_copy(deep=True)
+    rule = sc.rules["R-TC5"]
+    rule.per, rule.min_women, rule.min_women_every, rule.every_mode = "team", 2, 1, every_mode
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    bulk = build(data, sc, facts, pairs, explaining=explaining)
+    with monkeypatch.context() as m:
+        m.setattr(team_composition, "_team_minimum", _expr_team_minimum)
+        m.setitem(builder.RULE_FAMILIES, "R-TC5", _loop_women)
+        loop = build(data, sc, facts, pairs, explaining=explaining)
+    r0, r1, _, _ = bulk.spans["R-TC5"]
+    rows = bulk.model.proto.constraints
+    assert sum(rows[k].has_linear() and rows[k].linear.domain[1] == -1 for k in range(r0, r1)) > 10
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}
