@@ -181,7 +181,8 @@ def add_age_gradient(pl: Placement) -> None:
     teams = team[firsts].tolist()
     flags = []
     for t, lo, hi in zip(teams, firsts, [*firsts[1:], len(keys)], strict=True):
-        flags.append(([f"band[{team_ids[t]},{of_team[g]}]" for g in range(lo, hi)],
+        tid = team_ids[t]
+        flags.append(([f"band[{tid},{of_team[g]}]" for g in range(lo, hi)],
                       [cols[starts[g]:starts[g + 1]] for g in range(lo, hi)]))
     pl.add_minima("R-TC10", pl.scenario.rules["R-TC10"].mode, team_ids[teams].tolist(),
                   bands[teams].astype(int).tolist(), flags=flags)

@@ -260,7 +260,11 @@ class Placement:
         (pair order within a key) and where each key's run starts (plus the end)."""
         idx = np.arange(len(self.pairs)) if mask is None else np.flatnonzero(mask)
         k = np.asarray(keys)[idx]
-        order = np.argsort(k, kind="stable")
+        low = int(k.min()) if len(k) else 0
+        # keys within 65536 of each other sorted as uint16: numpy's stable sort is then a
+        # radix sort, 1 ms for 137k pairs where int64 keys took 4.4 ms; the same order
+        order = np.argsort((k - low).astype(np.uint16) if len(k) and int(k.max()) - low < 2**16
+                           else k, kind="stable")
         idx, k = idx[order], k[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else \
             np.array([], dtype=np.int64)
