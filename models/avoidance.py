@@ -13,39 +13,46 @@ import pandas as pd
 from models.variables import Placement
 
 
-def kin_places(pl: Placement) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def kin_places(pl: Placement) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
     """Every (relation, team) both kin could join, in relation order then team order,
-    with the pairs that place either of them in that team: one row per place (`rel`:
-    the relation's row, `team`), and the pairs of place g as idx[starts[g]:starts[g + 1]]
-    (the first kin's pairs, then the second's, each in pair order).
+    with the pairs that place either of them in that team: per place g, its relation's
+    row and team (`rel[g]`, `team[g]`), and its pairs idx[starts[g]:starts[g + 1]] (the
+    first kin's pairs, then the second's, each in pair order).
 
     Why a join: the relations met the pairs by a scan of every pair per relation,
-    0.24 s at province size; a join on (cadre, team) touches each pair once."""
+    0.24 s at province size; a join on (cadre, team) touches each pair once. By
+    search in the sorted (cadre, team) runs of the kin's pairs, not a pandas merge of
+    every pair's runs: under 1 ms where the merges took 15-20 ms (issue 29)."""
     rel = pl.data.relations
     cpos = pd.Index(pl.data.cadres["cadre_id"])
-    kin = pd.DataFrame({"rel": np.arange(len(rel)),
-                        "a": cpos.get_indexer(rel["cadre_a"]),
-                        "b": cpos.get_indexer(rel["cadre_b"])})
-    if (kin[["a", "b"]] < 0).any(axis=None):
+    a, b = cpos.get_indexer(rel["cadre_a"]), cpos.get_indexer(rel["cadre_b"])
+    if (a < 0).any() or (b < 0).any():
         raise KeyError("R-AV1: a relation names a cadre who is not in the data set")
     n_teams = len(pl.data.teams)
     key = pl.pairs.cadre.astype(np.int64) * n_teams + pl.pair_team
-    _, idx, bounds = pl.group_bounds(key)
-    runs = pd.DataFrame({"key": key[idx[bounds[:-1]]], "lo": bounds[:-1], "hi": bounds[1:]})
-    runs["cadre"], runs["team"] = runs["key"] // n_teams, runs["key"] % n_teams
-    both = (kin.merge(runs.rename(columns={"cadre": "a", "lo": "a_lo", "hi": "a_hi"}), on="a")
-            .merge(runs.rename(columns={"cadre": "b", "lo": "b_lo", "hi": "b_hi"}),
-                   on=["b", "team"])
-            .sort_values(["rel", "team"], kind="stable", ignore_index=True))
-    a_len = (both["a_hi"] - both["a_lo"]).to_numpy()
-    b_len = (both["b_hi"] - both["b_lo"]).to_numpy()
+    # (cadre, team) keys ascending, of the kin's pairs only (a few hundred of 137k)
+    runs, idx, bounds = pl.group_bounds(key, np.isin(pl.pairs.cadre, np.r_[a, b]))
+    # Each relation's first kin's runs (one per team, in team order), then the second
+    # kin's run in the same team, where there is one.
+    run_cadre = runs // n_teams
+    lo, hi = np.searchsorted(run_cadre, a), np.searchsorted(run_cadre, a, side="right")
+    count = hi - lo
+    of = np.repeat(np.arange(len(a)), count)
+    a_run = np.arange(int(count.sum())) + np.repeat(lo - np.r_[0, np.cumsum(count)[:-1]],
+                                                    count)
+    team = runs[a_run] % n_teams
+    wanted = b[of].astype(np.int64) * n_teams + team
+    b_run = np.minimum(np.searchsorted(runs, wanted), max(len(runs) - 1, 0))
+    both = (runs[b_run] == wanted) if len(runs) else np.zeros(0, dtype=bool)
+    of, team, a_run, b_run = of[both], team[both], a_run[both], b_run[both]
+    a_len, b_len = bounds[a_run + 1] - bounds[a_run], bounds[b_run + 1] - bounds[b_run]
     starts = np.r_[0, np.cumsum(a_len + b_len)]
     # Per place, the positions in `idx` of the first kin's run, then the second's.
-    lo = np.column_stack([both["a_lo"], both["b_lo"]]).ravel()
+    first = np.column_stack([bounds[a_run], bounds[b_run]]).ravel()
     lens = np.column_stack([a_len, b_len]).ravel()
-    offset = np.repeat(lo - np.r_[0, np.cumsum(lens)[:-1]], lens)
+    offset = np.repeat(first - np.r_[0, np.cumsum(lens)[:-1]], lens)
     pos = np.arange(int(lens.sum())) + offset
-    return both[["rel", "team"]], idx[pos], starts
+    return (of, team), idx[pos], starts
 
 
 def kin_sitting_together(pl: Placement) -> np.ndarray:
@@ -73,11 +80,10 @@ def add_kinship(pl: Placement) -> None:
     rel = pl.data.relations
     if rel.empty:
         return
-    places, idx, starts = kin_places(pl)
+    (rels, teams), idx, starts = kin_places(pl)
     team_ids = pl.data.teams["team_id"].to_numpy()
     a_ids, b_ids = rel["cadre_a"].to_numpy(), rel["cadre_b"].to_numpy()
-    for g, (r, t) in enumerate(zip(places["rel"].tolist(), places["team"].tolist(),
-                                   strict=True)):
+    for g, (r, t) in enumerate(zip(rels.tolist(), teams.tolist(), strict=True)):
         where = f"{team_ids[t]}:{a_ids[r]}~{b_ids[r]}"
         total = pl.total(idx[starts[g]:starts[g + 1]])
         if rule.mode == "hard":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.variables import Placement, Row
+from models.variables import Placement
 from placement.meaning import cadre_rules
 from placement.meaning.posts import head_pairs
 
@@ -23,8 +23,9 @@ def _per_cadre(pl: Placement, rule: str) -> None:
     """For each cadre in `rule`'s scope (`cadre_rules.scope`), named `rule[cadre_id]`:
     hard, Σ x over the cadre's pairs that keep the rule ≥ 1; target, a shortfall s with
     s + Σ x over the pairs that meet it ≥ 1 (s is 1 when none of them is chosen, since
-    a cadre holds at most one post), penalised at the rule's weight. Written as `Row`s
-    over the groups' columns, not expressions (thousands of cadres at scale60)."""
+    a cadre holds at most one post), penalised at the rule's weight; a cadre with no
+    such pair gets a shortfall fixed at 1. Rows over the groups' columns, all the cadres
+    in one `add_minima` (thousands of cadres at scale60)."""
     hard = pl.scenario.rules[rule].mode == "hard"
     scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.held)
     good = (cadre_rules.keeps if hard else cadre_rules.meets)(
@@ -33,18 +34,13 @@ def _per_cadre(pl: Placement, rule: str) -> None:
     cols, starts = pl.columns[idx].tolist(), starts.tolist()
     group = dict(zip(keys.tolist(), range(len(keys)), strict=True))
     ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
-    for c in np.flatnonzero(scope).tolist():
-        where, g = str(ids[c]), group.get(c)
-        terms = cols[starts[g]:starts[g + 1]] if g is not None else []
-        if hard:
-            pl.require(rule, where, Row(terms, [1] * len(terms), 1) if terms else False)
-            continue
-        if not terms:
-            short = pl.model.new_int_var(1, 1, f"{rule}[{where}]")
-        else:
-            short = pl.model.new_bool_var(f"{rule}[{where}]")
-            pl.add_row(Row([*terms, short.index], [1] * (len(terms) + 1), 1))
-        pl.penalise(rule, where, short)
+    cadres = np.flatnonzero(scope).tolist()
+    terms = []
+    for c in cadres:
+        g = group.get(c)
+        terms.append(cols[starts[g]:starts[g + 1]] if g is not None else [])
+    pl.add_minima(rule, pl.scenario.rules[rule].mode, [str(ids[c]) for c in cadres],
+                  [1] * len(cadres), terms, record=False, fixed=True)
 
 
 def add_portfolio_change(pl: Placement) -> None:

@@ -24,35 +24,24 @@ def _counts(pl: Placement, rule: str) -> np.ndarray:
 def _team_minimum(pl: Placement, rule: str) -> dict[str, tuple[int, object]]:
     """For each place of the rule (a team in scope, or a county): members whose pair
     counts ≥ the place's requirement. Returns, per place written, its requirement and
-    its shortfall variable (None when hard)."""
+    its shortfall variable (None when hard). Rows over the groups' columns, all the
+    places in one `add_minima` (1.2k places at province size: 0.11 s as expressions,
+    0.08 s as `Row`s one by one; issue 16, 29)."""
     at = meaning.places(rule, pl.data, pl.scenario, pl.facts)
-    key = at.of_team[pl.pair_team]
-    groups = pl.groups(key, _counts(pl, rule) & (key >= 0))
-    empty = np.array([], dtype=np.int64)
     mode = meaning.team_mode(rule, pl.scenario)
-    written = {}
-    for k, name in enumerate(at.names):
-        required = int(at.required[k])
-        if required > 0 and mode != "off":
-            written[name] = required, _at_least(pl, rule, mode, name, groups.get(k, empty),
-                                                required)
-    return written
-
-
-def _at_least(pl: Placement, rule: str, mode: str, where: str, idx: np.ndarray,
-              required: int):
-    """`Σ x[idx] ≥ required` in `mode` (the team figures' mode, `meaning.team_mode`):
-    a hard constraint, or a shortfall `rule[where]` penalised at the rule's weight
-    (returned; None when hard). A `Row`, not an expression: 1.4k places at province
-    size, the seven rules' minima 0.11 s as expressions, 0.08 s as rows (issue 16)."""
-    pl.minimum_rows[(rule, where)] = len(pl.model.proto.constraints)
-    if mode == "hard":
-        pl.require(rule, where, pl.sum_row(idx, lo=required))
-        return None
-    s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
-    pl.add_row(pl.sum_row(idx, lo=required, tail=((s, 1),)))
-    pl.penalise(rule, where, s)
-    return s
+    places = np.flatnonzero(at.required > 0) if mode != "off" else np.array([], dtype=int)
+    key = at.of_team[pl.pair_team]
+    keys, idx, starts = pl.group_bounds(key, _counts(pl, rule) & (key >= 0))
+    cols, starts = pl.columns[idx].tolist(), starts.tolist()
+    group = dict(zip(keys.tolist(), range(len(keys)), strict=True))
+    terms = []
+    for k in places.tolist():
+        g = group.get(k)
+        terms.append(cols[starts[g]:starts[g + 1]] if g is not None else [])
+    names = [at.names[k] for k in places.tolist()]
+    required = at.required[places].astype(int).tolist()
+    shorts = pl.add_minima(rule, mode, names, required, terms, always=True)
+    return dict(zip(names, zip(required, shorts, strict=True), strict=True))
 
 
 def add_exchange_quota(pl: Placement) -> None:
@@ -75,9 +64,12 @@ def add_young_teams(pl: Placement) -> None:
         return
     teams, idx, starts = pl.group_bounds(pl.pair_team, _counts(pl, "R-TC3") & scope[pl.pair_team])
     team_ids = pl.data.teams["team_id"].to_numpy()
-    flags = pl.add_flags([f"young[{team_ids[t]}]" for t in teams.tolist()], idx, starts)
+    cols, starts = pl.columns[idx].tolist(), starts.tolist()
+    flags = ([f"young[{team_ids[t]}]" for t in teams.tolist()],
+             [cols[lo:hi] for lo, hi in zip(starts[:-1], starts[1:], strict=True)])
     required = meaning.required_figure("R-TC3", pl.data, pl.scenario)
-    _minimum_of_vars(pl, "R-TC3", "all", flags, required)
+    pl.add_minima("R-TC3", pl.scenario.rules["R-TC3"].mode, ["all"], [required],
+                  flags=[flags])
 
 
 def add_young_appointments(pl: Placement) -> None:
@@ -114,20 +106,24 @@ def add_women(pl: Placement) -> None:
         idx = women.get(k)
         if idx is None and each > 0:
             continue
-        w = pl.model.new_bool_var(f"women{each}[{name}]")
+        w = pl.model.new_bool_var(f"women{each}[{name}]").index
         if each > 0:
-            pl.model.add(each * w <= pl.total(idx))
+            # rows as `model.add` wrote `each·w ≤ Σ x` (the pairs, then w); 0.1 ms each
+            # as expressions (issue 29)
+            cols = pl.columns[idx].tolist()
+            pl.add_row(Row([*cols, w], [-1] * len(cols) + [each], hi=0))
             least, short = every.get(name, (0, None)) if by_team else (0, None)
             if 0 < least < each:
-                tight = (each - least) * w <= pl.total(idx) - least + (
-                    short if short is not None else 0)
+                s = [] if short is None else [short.index]
+                tight = Row([*cols, *s, w], [-1] * (len(cols) + len(s)) + [each - least],
+                            hi=-least)
                 if short is None:  # behind tier (a)'s own literal when explaining
                     pl.require("R-TC5", name, tight)
                 else:
-                    pl.model.add(tight)
-        flags.append(w.index)
+                    pl.add_row(tight)
+        flags.append(w)
     required = meaning.required_figure("R-TC5", pl.data, pl.scenario)
-    _minimum_of_vars(pl, "R-TC5", "all", flags, required)
+    pl.add_minima("R-TC5", pl.scenario.rules["R-TC5"].mode, ["all"], [required], [flags])
 
 
 def add_non_party(pl: Placement) -> None:
@@ -168,9 +164,10 @@ def add_special_needs(pl: Placement) -> None:
 def add_age_gradient(pl: Placement) -> None:
     """R-TC10: (a) each team spans `min_bands` age bands; (b) the teams get younger.
 
-    (a) groups the pairs by (team, band) in one argsort and writes `flag ≤ Σ x` per
-    team's bands in one `add_flags`: 0.2 s at province size (13.6k bands) as a loop of
-    `np.unique` and expressions per team, 0.07 s as `Row`s (issue 16, profiled)."""
+    (a) groups the pairs by (team, band) in one argsort and writes, per team, `flag ≤ Σ x`
+    per band and the team's minimum over its flags, all teams in one `add_minima`: 0.2 s
+    at province size (13.6k bands) as a loop of `np.unique` and expressions per team,
+    0.07 s as `Row`s team by team (issue 16, 29)."""
     scope = meaning.scope("R-TC10", pl.data, pl.scenario)
     team_ids = pl.data.teams["team_id"].to_numpy()
     band = meaning.age_band(pl.scenario, pl.facts, pl.pairs.cadre)
@@ -179,12 +176,16 @@ def add_age_gradient(pl: Placement) -> None:
     width = int(band.max()) + 1 if len(band) else 1
     keys, idx, starts = pl.group_bounds(pl.pair_team * width + band, scope[pl.pair_team])
     team, of_team = keys // width, (keys % width).tolist()
-    firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]) if len(keys) else keys
-    for t, lo, hi in zip(team[firsts].tolist(), firsts.tolist(), [*firsts[1:].tolist(),
-                         len(keys)], strict=True):
-        present = pl.add_flags([f"band[{team_ids[t]},{of_team[g]}]" for g in range(lo, hi)],
-                               idx, starts[lo:hi + 1])
-        _minimum_of_vars(pl, "R-TC10", team_ids[t], present, int(bands[t]))
+    firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]).tolist() if len(keys) else []
+    cols, starts = pl.columns[idx].tolist(), starts.tolist()
+    teams = team[firsts].tolist()
+    flags = []
+    for t, lo, hi in zip(teams, firsts, [*firsts[1:], len(keys)], strict=True):
+        tid = team_ids[t]
+        flags.append(([f"band[{tid},{of_team[g]}]" for g in range(lo, hi)],
+                      [cols[starts[g]:starts[g + 1]] for g in range(lo, hi)]))
+    pl.add_minima("R-TC10", pl.scenario.rules["R-TC10"].mode, team_ids[teams].tolist(),
+                  bands[teams].astype(int).tolist(), flags=flags)
     _average_age(pl, sizes)
 
 
@@ -206,23 +207,6 @@ def _average_age(pl: Placement, sizes: np.ndarray) -> None:
     s = pl.model.new_int_var(0, max(worst - goal, 0), "R-TC10[avg_age]")
     pl.add_row(pl.sum_row(idx, age[idx], hi=goal, tail=((s, -1),)))
     pl.penalise("R-TC10", "avg_age", s, weight=rule.avg_weight)
-
-
-def _minimum_of_vars(pl: Placement, rule_id: str, where: str, flags: list[int],
-                     required: int) -> None:
-    """Σ flags ≥ required over the flags' model variable indices, hard or with a
-    shortfall `rule_id[where]`, per the rule's mode."""
-    rule = pl.scenario.rules[rule_id]
-    if required <= 0:
-        return
-    if flags:
-        pl.minimum_rows[(rule_id, where)] = len(pl.model.proto.constraints)
-    if rule.mode == "hard":
-        pl.require(rule_id, where, Row(flags, [1] * len(flags), required) if flags else False)
-    else:
-        s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
-        pl.add_row(Row([*flags, s.index], [1] * (len(flags) + 1), required))
-        pl.penalise(rule_id, where, s)
 
 
 FAMILY = {

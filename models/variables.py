@@ -10,18 +10,21 @@ pair with `fix`; `extract` reads the chosen pairs back from a solver's answer.
 
 Nothing here loops over pairs in Python (issue 16: at province size, 147k pairs,
 such loops made up most of the model's build time). The pair variables are added to
-the proto by merging a proto of booleans built by doubling (a `new_bool_var` loop, or
-OR-Tools 9.15's `new_bool_var_series`, which is the same loop, costs 0.44 s at 147k
-pairs, a text-format merge 0.06 s, the doubling 0.035 s); their `IntVar` handles are
+the proto by merging kept blocks of booleans (a `new_bool_var` loop, or OR-Tools
+9.15's `new_bool_var_series`, which is the same loop, costs 0.44 s at 147k pairs, a
+text-format merge 0.06 s, the blocks 0.02 s: `_booleans`); their `IntVar` handles are
 made only when a rule asks for one (`x[i]`), and sums over pairs (`total`) are built
 from column indices, never from handles. Groups of pairs (`groups`) come from one
 stable argsort, and `add_groups` writes one exactly-one or at-most-one constraint per
 group, each from a slice of one column list. The model is the same, constraint for
-constraint, as the one the loops built (tests/test_build_bulk.py).
+constraint, as the one the loops built (tests/test_build_bulk.py). Rules with many
+places write them family by family (`add_minima`: the variables in one `new_columns`,
+then the rows), not one `require` or `model.add` per place (issue 29).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -102,19 +105,37 @@ class PairVars(Sequence):
         return var
 
 
-def _booleans(n: int) -> cp_model_helper.CpModelProto:
-    """A proto of `n` boolean variables (domain [0, 1], no name), built by doubling: each
-    merge copies in C++. Why: parsing n copies of their text cost 0.064 s at province
-    size (145k pairs), a loop of `variables.add()` more; doubling takes about 0.035 s."""
-    out, block = cp_model_helper.CpModelProto(), cp_model_helper.CpModelProto()
-    block.variables.add().domain.extend([0, 1])
+def _booleans(proto: cp_model_helper.CpModelProto, n: int) -> None:
+    """Append `n` boolean variables (domain [0, 1], no name) to `proto` by merging blocks
+    of 4096 and then the blocks of n's remaining binary digits, each merge a copy in
+    C++. Why: parsing n copies of their text cost 0.064 s at province size (145k
+    pairs), a loop of `variables.add()` more; doubling a block per call and merging it
+    0.030-0.047 s, as it copied each variable three times; the blocks made once and
+    kept (8k variables, under 1 MB) copy each once: 0.02 s (issue 29)."""
+    blocks = _blocks()
+    big, n = divmod(n, len(blocks[-1].variables))
+    for _ in range(big):
+        proto.merge_from(blocks[-1])
+    k = 0
     while n:
         if n & 1:
-            out.merge_from(block)
+            proto.merge_from(blocks[k])
         n >>= 1
-        if n:
-            block.merge_from(block.__copy__())
-    return out
+        k += 1
+
+
+@functools.cache
+def _blocks() -> tuple[cp_model_helper.CpModelProto, ...]:
+    """Protos of 1, 2, 4, … 4096 boolean variables (`_booleans`)."""
+    block = cp_model_helper.CpModelProto()
+    block.variables.add().domain.extend([0, 1])
+    out = [block]
+    for _ in range(12):
+        block = cp_model_helper.CpModelProto()
+        block.merge_from(out[-1])
+        block.merge_from(out[-1])
+        out.append(block)
+    return tuple(out)
 
 
 @dataclass
@@ -148,8 +169,7 @@ class Placement:
 
     def __post_init__(self) -> None:
         n, first = len(self.pairs), len(self.model.proto.variables)
-        if n:
-            self.model.proto.merge_from(_booleans(n))
+        _booleans(self.model.proto, n)
         # The model variable index of each pair's x: the pair's column in an answer.
         self.columns = np.arange(first, first + n, dtype=np.int64)
         self.x = PairVars(self.model, self.columns)
@@ -244,7 +264,11 @@ class Placement:
         (pair order within a key) and where each key's run starts (plus the end)."""
         idx = np.arange(len(self.pairs)) if mask is None else np.flatnonzero(mask)
         k = np.asarray(keys)[idx]
-        order = np.argsort(k, kind="stable")
+        low = int(k.min()) if len(k) else 0
+        # keys within 65536 of each other sorted as uint16: numpy's stable sort is then a
+        # radix sort, 1 ms for 137k pairs where int64 keys took 4.4 ms; the same order
+        order = np.argsort((k - low).astype(np.uint16) if len(k) and int(k.max()) - low < 2**16
+                           else k, kind="stable")
         idx, k = idx[order], k[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else \
             np.array([], dtype=np.int64)
@@ -265,30 +289,119 @@ class Placement:
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
             getattr(add(), kind).literals.extend(cols[lo:hi])
 
-    def add_flags(self, names: list[str], idx: np.ndarray, starts: np.ndarray) -> list[int]:
-        """A new boolean `names[g]` for each group g (idx[starts[g]:starts[g + 1]]), at
-        most the group's Σ x; returns their model variable indices. The proto
-        `model.add(flag <= pl.total(group))` writes per group (pairs first, then the
-        flag), each variable and row written straight into the proto: R-TC10's age bands
-        (≈15k at scale60) paid for a handle, a `Row` and its checks each (issue 29)."""
+    def new_columns(self, names: list[str], lower: list[int] | None = None,
+                    upper: list[int] | None = None) -> int:
+        """New model variables named `names`, in order, each [lower[k], upper[k]] (by
+        default [0, 1]); returns the first one's index. The proto `new_int_var` writes
+        per name, made as `_booleans` and then named, bounds set where not [0, 1]: a
+        variable added field by field cost 3 µs, most of the per-place time of rules with
+        thousands of places (issue 29)."""
         proto = self.model.proto
         first = len(proto.variables)
-        add_var = proto.variables.add
-        for name in names:
-            var = add_var()
-            var.name = name
-            var.domain.extend((0, 1))
-        starts = np.asarray(starts, dtype=np.int64)
-        cols = self.columns[idx[starts[0]:starts[-1]]].tolist()
-        bounds = (starts - starts[0]).tolist()
-        add_row = proto.constraints.add
-        for flag, lo, hi in zip(range(first, first + len(names)), bounds[:-1], bounds[1:],
-                                strict=True):
-            row = add_row().linear  # every field read and write is a call into C++
-            row.vars.extend([*cols[lo:hi], flag])
-            row.coeffs.extend([*[-1] * (hi - lo), 1])
-            row.domain.extend((INT64_MIN, 0))
-        return list(range(first, first + len(names)))
+        _booleans(proto, len(names))
+        variables = proto.variables
+        for j, name in enumerate(names, first):
+            variables[j].name = name
+        for j, lo, hi in zip(range(first, first + len(names)), lower or (), upper or (),
+                             strict=False):
+            if (lo, hi) != (0, 1):
+                domain = variables[j].domain
+                domain[0], domain[1] = lo, hi
+        return first
+
+    def add_minima(self, rule: str, mode: str, wheres: list[str], required: list[int],
+                   terms: list[list[int]] | None = None,
+                   flags: list[tuple[list[str], list[list[int]]]] | None = None,
+                   always: bool = False, record: bool = True, fixed: bool = False) -> list:
+        """Per place k (named `wheres[k]`): Σ of its terms ≥ `required[k]` in `mode`, hard
+        (in explanation mode behind its literal `rule[where]`, as `require`) or with a
+        shortfall `rule[where]` in [0, required] penalised at the rule's weight. A place's
+        terms are model variable indices `terms[k]`, or new booleans `flags[k]` = (names,
+        groups): one flag per name, at most the Σ x over its group of pair columns
+        (`flag ≤ Σ x`, written before the place's row), made even where nothing is
+        required. A place whose requirement is not positive gets no row. The minimum's
+        row index is kept in `minimum_rows` where it has terms (`always`: every place;
+        not `record`: none). `fixed`: a target place without terms gets its shortfall
+        fixed at the requirement and no row. Returns the shortfall handles (None when
+        hard), per place.
+
+        The model `require`, `new_int_var` and `model.add` wrote place by place, written
+        family by family: the variables in one `new_columns`, then the rows (issue 29:
+        the province's 1.2k team minima and 3.1k age bands cost 0.14 s place by place)."""
+        proto, r = self.model.proto, self.scenario.rules[rule]
+        hard, col = mode == "hard", len(proto.variables)
+        names: list[str] = []
+        lower: list[int] = []
+        upper: list[int] = []
+        places = []  # (own terms, flag groups, extra column or -1, literal is new)
+        made: dict[str, int] = {}  # hard literals made here, by name
+        for k, where in enumerate(wheres):
+            groups: list[list[int]] = []
+            if flags is not None:
+                fnames, groups = flags[k]
+                own = list(range(col, col + len(fnames)))
+                names += fnames
+                lower += [0] * len(fnames)
+                upper += [1] * len(fnames)
+                col += len(fnames)
+            else:
+                own = terms[k]
+            extra, new = -1, False
+            if required[k] > 0 and (not hard or self.explaining):
+                key = f"{rule}[{where}]"
+                lit = self.assumptions.get(key) if hard else None
+                if hard and (lit is not None or key in made):  # one literal per name
+                    extra = lit.index if lit is not None else made[key]
+                else:
+                    extra, new = col, True
+                    if hard:
+                        made[key] = col
+                    names.append(key)
+                    upper.append(1 if hard else required[k])
+                    lower.append(required[k] if fixed and not own and not hard else 0)
+                    col += 1
+            places.append((own, groups, extra, new))
+        self.new_columns(names, lower, upper)
+        add, row = proto.constraints.add, len(proto.constraints)
+        out = []
+        for k, (own, groups, extra, new) in enumerate(places):
+            for flag, group in enumerate(groups, own[0] if own else 0):
+                linear = add().linear  # each read of a proto field is a call into C++
+                linear.vars.extend([*group, flag])
+                linear.coeffs.extend([*[-1] * len(group), 1])
+                linear.domain.extend((INT64_MIN, 0))
+            row += len(groups)
+            need, where, short = required[k], wheres[k], None
+            if need <= 0:
+                out.append(None)
+                continue
+            if not hard and fixed and not own:
+                short = cp_model.IntVar(proto, extra)
+                self.shortfalls.append(Shortfall(rule, where, short, r.weight, r.priority))
+                out.append(short)
+                continue
+            if record and (own or always):
+                self.minimum_rows[(rule, where)] = row
+            ct = add()
+            row += 1
+            if hard and self.explaining:
+                lit = self.model.get_bool_var_from_proto_index(extra)
+                if new:
+                    self.assumptions[f"{rule}[{where}]"] = lit
+                if own:
+                    ct.enforcement_literal.append(extra)
+            if hard and not own:
+                ct.bool_or.literals.extend([-extra - 1] if self.explaining else [])
+            else:
+                linear = ct.linear
+                linear.vars.extend(own if hard else [*own, extra])
+                linear.coeffs.extend([1] * (len(own) + (not hard)))
+                linear.domain.extend((need, INT64_MAX))
+            if not hard:
+                short = cp_model.IntVar(proto, extra)
+                self.shortfalls.append(Shortfall(rule, where, short, r.weight, r.priority))
+            out.append(short)
+        return out
 
     def total(self, idx: np.ndarray, coefs: np.ndarray | None = None) -> cp_model.LinearExpr:
         """Σ x[idx] (times `coefs`), built from the columns: the same expression as
@@ -326,18 +439,10 @@ class Placement:
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:
         """`Σ x[idx] ≥ required`, hard or as a penalised shortfall per the rule's mode."""
-        if required <= 0:
-            return
-        r = self.scenario.rules[rule]
-        expr = self.total(idx)
-        if len(idx):
-            self.minimum_rows[(rule, where)] = len(self.model.proto.constraints)
-        if r.mode == "hard":
-            self.require(rule, where, expr >= required)
-        elif r.mode == "target":
-            s = self.model.new_int_var(0, required, f"{rule}[{where}]")
-            self.model.add(expr + s >= required)
-            self.shortfalls.append(Shortfall(rule, where, s, r.weight, r.priority))
+        mode = self.scenario.rules[rule].mode
+        if mode in ("hard", "target"):
+            self.add_minima(rule, mode, [where], [required],
+                            [self.columns[np.asarray(idx, dtype=np.int64)].tolist()])
 
     def require(self, rule: str, where: str, constraint) -> None:
         """Add a hard rule's constraint; in explanation mode behind the literal `rule[where]`.

@@ -19,7 +19,7 @@ from builders import make_dataset
 from ortools.sat.python import cp_model
 from solving import REF, scenario
 
-from models import builder, rotation, team_composition
+from models import builder, rotation, team_composition, variables
 from models.assignment import add_assignment
 from models.avoidance import add_kinship, kin_sitting_together
 from models.builder import build
@@ -123,14 +123,19 @@ def test_assignment_in_bulk_is_the_loop_s_model(name):
     assert str(bulk.model.proto) == str(loop.model.proto)
 
 
-@pytest.mark.parametrize("n", [0, 1, 6, 13])
-def test_booleans_by_doubling_are_the_merged_text_s(n):
-    # 13 = 0b1101: three blocks (1, 4, 8) merged; the text merge the doubling replaced
-    text = cp_model.CpModel()
-    if n:
-        text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
-    assert len(_booleans(n).variables) == n
-    assert str(_booleans(n)) == str(text.proto)
+@pytest.mark.parametrize("n", [0, 1, 6, 13, 2 * 4096 + 13])
+def test_booleans_from_the_kept_blocks_are_the_merged_text_s(n):
+    # 13 = 0b1101: three blocks (1, 4, 8) merged; 2·4096 + 13: the largest block twice,
+    # then those; after a named variable, as `new_columns` adds them to a model
+    text, made = cp_model.CpModel(), cp_model.CpModel()
+    for m in (text, made):
+        m.new_bool_var("before")
+    text.proto.merge_text_format("variables { domain: [0, 1] }\n" * n)
+    _booleans(made.proto, n)
+    assert len(made.proto.variables) == n + 1
+    assert str(made.proto) == str(text.proto)
+    # the kept blocks are left as they were made
+    assert [len(b.variables) for b in variables._blocks()] == [2**k for k in range(13)]
 
 
 @pytest.mark.parametrize("explaining", [False, True])
@@ -168,10 +173,12 @@ def test_kinship_by_a_join_is_the_scan_s_model(mode, explaining):
     assert list(bulk.assumptions) == list(loop.assumptions)
 
 
-def test_groups_match_a_pandas_groupby():
+@pytest.mark.parametrize(("low", "high"), [(0, 50), (-70_000, -65_000), (-5, 10**6)])
+def test_groups_match_a_pandas_groupby(low, high):
+    # key ranges under 2^16 are sorted as uint16 (negative keys too), wider ones as given
     pl = _bundled("nanpiao")
     rng = np.random.default_rng(3)
-    keys = rng.integers(0, 50, len(pl.pairs))
+    keys = rng.integers(low, high, len(pl.pairs))
     mask = rng.random(len(pl.pairs)) < 0.3
     idx = np.flatnonzero(mask)
     expected = {int(k): v.to_numpy() for k, v in pd.Series(idx).groupby(keys[idx])}
@@ -222,6 +229,8 @@ def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
     rule = pl.scenario.rules[rule_id]
     if required <= 0:
         return
+    if flags:
+        pl.minimum_rows[(rule_id, where)] = len(pl.model.proto.constraints)
     flags = [pl.model.get_bool_var_from_proto_index(f) for f in flags]
     expr = sum(flags) if flags else 0
     if rule.mode == "hard":
@@ -230,6 +239,70 @@ def _expr_minimum_of_vars(pl, rule_id, where, flags, required):
         s = pl.model.new_int_var(0, required, f"{rule_id}[{where}]")
         pl.model.add(expr + s >= required)
         pl.penalise(rule_id, where, s)
+
+
+def _expr_team_minimum(pl, rule):
+    """The place-by-place `_team_minimum` that `Placement.add_minima` replaced."""
+    at = meaning.places(rule, pl.data, pl.scenario, pl.facts)
+    key = at.of_team[pl.pair_team]
+    groups = pl.groups(key, team_composition._counts(pl, rule) & (key >= 0))
+    empty = np.array([], dtype=np.int64)
+    mode = meaning.team_mode(rule, pl.scenario)
+    written = {}
+    for k, name in enumerate(at.names):
+        required = int(at.required[k])
+        if required > 0 and mode != "off":
+            pl.minimum_rows[(rule, name)] = len(pl.model.proto.constraints)
+            written[name] = required, _expr_at_least(pl, rule, mode, name,
+                                                     groups.get(k, empty), required)
+    return written
+
+
+def _expr_placement_at_least(pl, rule, where, idx, required):
+    """The expression `Placement.at_least` wrote before `add_minima`."""
+    if required <= 0:
+        return
+    r = pl.scenario.rules[rule]
+    expr = pl.total(idx)
+    if len(idx):
+        pl.minimum_rows[(rule, where)] = len(pl.model.proto.constraints)
+    if r.mode == "hard":
+        pl.require(rule, where, expr >= required)
+    elif r.mode == "target":
+        s = pl.model.new_int_var(0, required, f"{rule}[{where}]")
+        pl.model.add(expr + s >= required)
+        pl.penalise(rule, where, s)
+
+
+def _loop_women(pl):
+    """R-TC5 as written before `add_minima`: tier (a) and the flags' minimum place by place."""
+    every = _expr_team_minimum(pl, "R-TC5")
+    names, of_team = meaning.share_places(pl.data, pl.scenario)
+    if len(names) == 0:
+        return
+    key = of_team[pl.pair_team]
+    women = pl.groups(key, team_composition._counts(pl, "R-TC5") & (key >= 0))
+    each = meaning.most_minimum("R-TC5", pl.scenario)
+    by_team = pl.scenario.rules["R-TC5"].per == "team"
+    flags = []
+    for k, name in enumerate(names):
+        idx = women.get(k)
+        if idx is None and each > 0:
+            continue
+        w = pl.model.new_bool_var(f"women{each}[{name}]")
+        if each > 0:
+            pl.model.add(each * w <= pl.total(idx))
+            least, short = every.get(name, (0, None)) if by_team else (0, None)
+            if 0 < least < each:
+                tight = (each - least) * w <= pl.total(idx) - least + (
+                    short if short is not None else 0)
+                if short is None:
+                    pl.require("R-TC5", name, tight)
+                else:
+                    pl.model.add(tight)
+        flags.append(w.index)
+    _expr_minimum_of_vars(pl, "R-TC5", "all", flags,
+                          meaning.required_figure("R-TC5", pl.data, pl.scenario))
 
 
 def _loop_young_teams(pl):
@@ -405,8 +478,9 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
     pairs = eligible_pairs(data, sc, facts)
     bulk = build(data, sc, facts, pairs, explaining=explaining)
     with monkeypatch.context() as m:
-        m.setattr(team_composition, "_at_least", _expr_at_least)
-        m.setattr(team_composition, "_minimum_of_vars", _expr_minimum_of_vars)
+        m.setattr(team_composition, "_team_minimum", _expr_team_minimum)
+        m.setattr(Placement, "at_least", _expr_placement_at_least)
+        m.setitem(builder.RULE_FAMILIES, "R-TC5", _loop_women)
         m.setitem(builder.RULE_FAMILIES, "R-TC10", _loop_age_gradient)
         m.setitem(builder.RULE_FAMILIES, "R-TC3", _loop_young_teams)
         m.setattr(rotation, "_per_cadre", _loop_per_cadre)
@@ -415,6 +489,10 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
     assert [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in bulk.shortfalls] == \
         [(s.rule, s.where, s.var.index, s.weight, s.priority) for s in loop.shortfalls]
     assert list(bulk.assumptions) == list(loop.assumptions)
+    assert [v.index for v in bulk.assumptions.values()] == \
+        [v.index for v in loop.assumptions.values()]
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+    assert bulk.spans == loop.spans
     if mode == "target":  # rows of R-TC10 and of team minima (R-TC6, R-TC9) were written
         assert {"R-TC10", "R-TC6", "R-TC9"} <= {s.rule for s in bulk.shortfalls}
     if explaining:
@@ -559,3 +637,66 @@ def test_structural_pairs_by_one_sort_are_the_joins(data_sets, name, steps):
     assert len(expected) > 0 and got.dtypes.to_dict() == expected.dtypes.to_dict()
     assert got.equals(expected)
 
+
+
+@pytest.mark.parametrize(("mode", "explaining"),
+                         [("hard", False), ("hard", True), ("target", False), ("target", True)])
+def test_minima_in_one_write_are_the_place_by_place_model(mode, explaining):
+    # A repeated place name (one literal when explaining), a place with no terms, one with
+    # nothing required, and places of flags (one without any): each as `require`,
+    # `new_int_var` and `model.add` wrote them place by place.
+    base = _bundled("nanpiao")
+    bulk, loop = _fresh(base, explaining), _fresh(base, explaining)
+    groups = [np.arange(0, 7), np.array([], dtype=np.int64), np.arange(20, 23), np.arange(30, 33)]
+    wheres, required = ["A", "B", "A", "C"], [2, 1, 1, 0]
+    bulk.add_minima("R-TC1", mode, wheres, required,
+                    [bulk.columns[g].tolist() for g in groups], always=True)
+    for where, g, need in zip(wheres, groups, required, strict=True):
+        if need > 0:
+            loop.minimum_rows[("R-TC1", where)] = len(loop.model.proto.constraints)
+            _expr_at_least(loop, "R-TC1", mode, where, g, need)
+    flags = [(["f0", "f1"], [[1, 2], [3]]), ([], []), (["f2"], [[5, 6, 7]])]
+    bulk.add_minima("R-TC3", mode, ["T1", "T2", "T3"], [1, 1, 0],
+                    flags=[(n, [bulk.columns[g].tolist() for g in gs]) for n, gs in flags])
+    for where, (names, gs), need in zip(["T1", "T2", "T3"], flags, [1, 1, 0], strict=True):
+        made = []
+        for name, g in zip(names, gs, strict=True):
+            f = loop.model.new_bool_var(name)
+            loop.model.add(f <= loop.total(np.array(g)))
+            made.append(f.index)
+        loop.scenario.rules["R-TC3"].mode, old = mode, loop.scenario.rules["R-TC3"].mode
+        _expr_minimum_of_vars(loop, "R-TC3", where, made, need)
+        loop.scenario.rules["R-TC3"].mode = old
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+
+
+@pytest.mark.parametrize(("every_mode", "explaining"),
+                         [("hard", False), ("hard", True), ("target", False)])
+def test_women_rows_per_team_are_the_expressions_model(data_sets, monkeypatch, every_mode,
+                                                       explaining):
+    # per team, tier (a) one woman and (b) two: the tightened rows `(2 − 1)·w ≤ Σ x − 1
+    # (+ tier (a)'s shortfall)` are written, behind tier (a)'s literal when explaining
+    sc0, data = data_sets["linfen"]
+    sc = sc0.model_copy(deep=True)
+    rule = sc.rules["R-TC5"]
+    rule.per, rule.min_women, rule.min_women_every, rule.every_mode = "team", 2, 1, every_mode
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, sc, facts)
+    bulk = build(data, sc, facts, pairs, explaining=explaining)
+    with monkeypatch.context() as m:
+        m.setattr(team_composition, "_team_minimum", _expr_team_minimum)
+        m.setitem(builder.RULE_FAMILIES, "R-TC5", _loop_women)
+        loop = build(data, sc, facts, pairs, explaining=explaining)
+    r0, r1, _, _ = bulk.spans["R-TC5"]
+    rows = bulk.model.proto.constraints
+    assert sum(rows[k].has_linear() and rows[k].linear.domain[1] == -1 for k in range(r0, r1)) > 10
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}

@@ -17,8 +17,10 @@ Every frame also has `_row`: the row number the user sees in the source
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,9 +41,34 @@ class DataSet:
     # known one, whose values are not read): `placement.data.errors.Problem`s, shown
     # by validate and solve and recorded in summary.json
     warnings: tuple = ()
+    # What `derived` read from the tables, made once: not part of the data (not compared,
+    # not shown, not copied by `dataclasses.replace`: a new data set reads its own).
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+
+T = TypeVar("T")
+
+
+def derived(data: DataSet, key: object, make: Callable[[], T]) -> T:
+    """`make()`, made once per data set under `key` and kept in `data.memo`: per-row
+    arrays read from the tables that several steps of one proposal need (the pair
+    rules read them twice, for the exchange movers and for every pair; the fit, the
+    team rules and R-EL8 the cadres' specialties). Why: each such read cost 1-6 ms at
+    province size, and the pair rules alone 16 ms a call whatever the number of pairs
+    (issue 29). Sound because a data set's tables are never changed in place (inputs
+    are never modified; a changed data set is a new one); the arrays are returned
+    read-only, so that no reader changes what the next one reads."""
+    memo = data.memo
+    if key not in memo:
+        value = make()
+        for a in value if isinstance(value, tuple) else (value,):
+            if isinstance(a, np.ndarray):
+                a.flags.writeable = False
+        memo[key] = value
+    return memo[key]
 
 
 def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray, of: np.ndarray
@@ -54,14 +81,21 @@ def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray, of: np.n
     (coding the values per pair took most of it at scale60, 738k pairs). Read by the
     fit (the post's specialty) and by R-EL8, R-TC7 / R-TC9 (the team's system, the
     specialty it needs): a fact of the data, so it lives with the data set, below all."""
+    held, vocab = derived(data, "specialties", lambda: _specialties(data))
+    wanted = np.asarray(wanted, dtype=object)
+    code = np.where(wanted != "", vocab.get_indexer(wanted), -1)[of]
+    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
+    return (code >= 0) & np.isin(key, held)
+
+
+def _specialties(data: DataSet) -> tuple[np.ndarray, pd.Index]:
+    """The (cadre row, specialty code) keys of every specialty a cadre holds, and the
+    specialties coded (their index)."""
     lists = data.cadres["specialties"].to_numpy(dtype=object)
     count = np.fromiter(map(len, lists), np.int64, len(lists))
     codes, vocab = pd.factorize(np.fromiter(chain.from_iterable(lists), object, int(count.sum())))
-    held = np.repeat(np.arange(len(lists), dtype=np.int64), count) * len(vocab) + codes
-    wanted = np.asarray(wanted, dtype=object)
-    code = np.where(wanted != "", pd.Index(vocab).get_indexer(wanted), -1)[of]
-    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
-    return (code >= 0) & np.isin(key, held)
+    return np.repeat(np.arange(len(lists), dtype=np.int64), count) * len(vocab) + codes, \
+        pd.Index(vocab)
 
 
 def same_value(left: pd.Series, right: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -70,7 +104,21 @@ def same_value(left: pd.Series, right: pd.Series, i: np.ndarray, j: np.ndarray) 
     `right` lacks equals nothing). Why: comparing the text per pair was most of the
     pair rules' and rotation rules' time at scale60 (738k pairs); each row is coded
     once."""
-    values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
-    return values.get_indexer(left.to_numpy(dtype=object))[i] == \
-        values.get_indexer(right.to_numpy(dtype=object))[j]
+    a, b = _value_codes(left, right)
+    return a[i] == b[j]
 
+
+def same_value_in(data: DataSet, left: tuple[str, str], right: tuple[str, str],
+                  i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """`same_value` of two columns of the data set, each (table, column): their codes
+    made once per data set (`derived`)."""
+    a, b = derived(data, ("same_value", left, right), lambda: _value_codes(
+        getattr(data, left[0])[left[1]], getattr(data, right[0])[right[1]]))
+    return a[i] == b[j]
+
+
+def _value_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's value coded among the values `right` holds (-1: none of them)."""
+    values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
+    return values.get_indexer(left.to_numpy(dtype=object)), \
+        values.get_indexer(right.to_numpy(dtype=object))

@@ -25,7 +25,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, has_specialty, same_value
+from placement.data.dataset import DataSet, derived, has_specialty, same_value_in
 from placement.data.scenario import FitWeights
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
@@ -57,19 +57,24 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     """The four parts of the computed fit, each in [0, 1], for pairs given as row
     positions into `data.cadres` / `data.posts` (explanations show them one by one)."""
     cadres, posts = data.cadres, data.posts
-    team = pd.Index(data.teams["team_id"]).get_indexer(posts["team_id"])
+    team = derived(data, "post_team", lambda: pd.Index(data.teams["team_id"]).get_indexer(
+        posts["team_id"]))
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = data.teams["system"].to_numpy(dtype=object)[team]
     # a join of (cadre, specialty) codes, not a `w in s` per pair (slow at province
     # size); lists hold no empty item (`split_list`), so "" matches nothing
     has_spec = has_specialty(data, cadre_idx, np.where(post_spec != "", post_spec, team_sys),
                              post_idx)
-    same_system = same_value(cadres["system"], pd.Series(team_sys), cadre_idx, post_idx)
+    # coded among every team's system, not only those of teams with posts: the same
+    # answer, a value no team has equals nothing either way
+    same_system = same_value_in(data, ("cadres", "system"), ("teams", "system"), cadre_idx,
+                                team[post_idx])
     no_requirement = (post_spec == "")[post_idx]
     return {
         "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),
         "experience": 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system,
-        "assessment": cadre_assessment_points(cadres)[cadre_idx],
+        "assessment": derived(data, "assessment_points",
+                              lambda: cadre_assessment_points(cadres))[cadre_idx],
         "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
     }
 

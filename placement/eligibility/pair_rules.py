@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, has_specialty, same_value
+from placement.data.dataset import DataSet, derived, has_specialty, same_value_in
 from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
@@ -53,7 +53,7 @@ class PairContext:
     marks a sitting cadre's own post (staying), `new` every other pair. Columns
     only one rule reads are taken in that rule with `cadre_col` / `post_col`. A rule
     that reads a text column judges each cadre, post or team once and indexes the
-    answer by the pairs (`team_is`, `same_value`): comparing the text per pair was
+    answer by the pairs (`team_is`, `same_value_in`): comparing the text per pair was
     most of the pair rules' time at scale60 (738k pairs).
     """
 
@@ -195,8 +195,10 @@ def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
     (off by default: no seed says it, 不唯年龄)."""
     rule = ctx.rules["R-EL7"]
     age = ctx.facts.c_age[ctx.cadre]
-    limit = ctx.data.posts["rank"].map(rule.promotion_max_age).fillna(NO_AGE_LIMIT)
-    too_old = ctx.promo & (age > limit.to_numpy(float)[ctx.post])
+    ages = rule.promotion_max_age
+    limit = derived(ctx.data, ("promotion_max_age", tuple(sorted(ages.items()))), lambda: (
+        ctx.data.posts["rank"].map(ages).fillna(NO_AGE_LIMIT).to_numpy(float)))
+    too_old = ctx.promo & (age > limit[ctx.post])
     in_term = rule.retiring_in_term & (age + rule.term_years > rule.retirement_age)
     return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term))
 
@@ -236,8 +238,8 @@ def r_av2_home_region(ctx: PairContext) -> np.ndarray:
     """R-AV2 (地域回避): nobody holds a key post (county party secretary, county head,
     discipline, organisation, court, procuratorate, public security heads) of a team in
     the region they grew up in; staying too."""
-    home = same_value(ctx.data.cadres["home_region"], ctx.data.teams["region"], ctx.cadre,
-                      ctx.team)
+    home = same_value_in(ctx.data, ("cadres", "home_region"), ("teams", "region"), ctx.cadre,
+                         ctx.team)
     return ctx.post_col("key_post", bool) & home
 
 
@@ -341,7 +343,8 @@ def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:
     (`reserve_rank` empty or another rank) breaks it. Data that keep no pool at all (no
     `reserve_rank` given) have no pool to draw from: nothing breaks it there."""
     kept = (ctx.data.cadres["reserve_rank"] != "").any()
-    pool = same_value(ctx.data.cadres["reserve_rank"], ctx.data.posts["rank"], ctx.cadre, ctx.post)
+    pool = same_value_in(ctx.data, ("cadres", "reserve_rank"), ("posts", "rank"), ctx.cadre,
+                         ctx.post)
     return ctx.promo & kept & ~pool
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from placement.data.dataset import DataSet, same_value
+from placement.data.dataset import DataSet, same_value_in
 from placement.data.scenario import Scenario
 
 CADRE_RULES = ("R-RO5", "R-RO6", "R-RO7", "R-RO10")
@@ -122,7 +122,7 @@ def meets(rule: str, data: DataSet, facts, cadre: np.ndarray, post: np.ndarray,
         return ~own & (team == _own_team(data, facts)[cadre])
     if rule == "R-RO10":
         return own | promotes(data, cadre, post, own)
-    home = same_value(data.cadres["region"], teams["region"], cadre, team)  # codes, not text
+    home = same_value_in(data, ("cadres", "region"), ("teams", "region"), cadre, team)  # codes
     if rule == "R-RO6":
         return (teams["kind"].to_numpy(dtype=object) == "county_gov")[team] & home
     if rule == "R-RO7":

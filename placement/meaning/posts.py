@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet
+from placement.data.dataset import DataSet, derived
 from placement.data.errors import Problem
 from placement.data.schema import PARTY_CPC
 
@@ -39,7 +39,13 @@ def party_post_default(kind: np.ndarray, title: np.ndarray) -> np.ndarray:
 
 
 def party_post(data: DataSet) -> np.ndarray:
-    """Bool per post row: the post is a Party office held only by a CPC member."""
+    """Bool per post row: the post is a Party office held only by a CPC member. Read
+    once per data set (`derived`): R-EL10 reads it for the exchange movers and for
+    every pair, R-RO8 for the head pairs."""
+    return derived(data, "party_post", lambda: _party_post(data))
+
+
+def _party_post(data: DataSet) -> np.ndarray:
     posts = data.posts
     given = posts["party_post"].to_numpy(dtype=object)
     kind = data.teams.set_index("team_id")["kind"].reindex(posts["team_id"]).to_numpy(object)

@@ -27,7 +27,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from placement.data.dataset import DataSet, has_specialty, same_value
+from placement.data.dataset import DataSet, has_specialty, same_value_in
 from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
 from placement.data.schema import PARTY_CPC
@@ -138,7 +138,7 @@ def sizes(data: DataSet, facts: TeamFacts) -> np.ndarray:
 
 # --- counts: whether a member counts ------------------------------------------------
 # Each cadre's or team's value is judged once and the answer indexed by the pairs
-# (`same_value` for two columns): comparing text per pair was most of a count's time.
+# (`same_value_in` for two columns): comparing text per pair was most of a count's time.
 def _cadre(data: DataSet, column: str, dtype=object) -> np.ndarray:
     """A column of `data.cadres`, one value per cadre row."""
     return data.cadres[column].to_numpy(dtype=dtype)
@@ -147,12 +147,12 @@ def _cadre(data: DataSet, column: str, dtype=object) -> np.ndarray:
 def _exchanged_in(rule, data, sc, facts, cadre, team, own):
     """R-TC1: stays and flagged `exchanged_in`, or placed new from another system."""
     return np.where(own, _cadre(data, "exchanged_in", bool)[cadre],
-                    ~same_value(data.cadres["system"], data.teams["system"], cadre, team))
+                    ~same_value_in(data, ("cadres", "system"), ("teams", "system"), cadre, team))
 
 
 def _local(rule, data, sc, facts, cadre, team, own):
     """R-TC2: `cadre.home_region == team.region`."""
-    return same_value(data.cadres["home_region"], data.teams["region"], cadre, team)
+    return same_value_in(data, ("cadres", "home_region"), ("teams", "region"), cadre, team)
 
 
 def _young(rule, data, sc, facts, cadre, team, own):
