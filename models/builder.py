@@ -12,7 +12,7 @@ import weakref
 from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from models import avoidance, rotation, team_composition
 from models.assignment import add_assignment, add_locks, add_pair_rules
@@ -253,7 +253,8 @@ def _pair_variables(pairs: Pairs):
     """A proto of one boolean variable per pair, as `Placement` makes them."""
     ref, proto = _PAIR_VARIABLES
     if ref is None or ref() is not pairs:
-        proto = _booleans(len(pairs))
+        proto = cp_model_helper.CpModelProto()
+        _booleans(proto, len(pairs))
         _PAIR_VARIABLES[:] = [weakref.ref(pairs), proto]
     return proto
 
