@@ -329,6 +329,10 @@ def test_a_city_a_lock_leaves_is_answered_from_the_last_passes():
     cold = propose(override_scenario(sc, [setting]), data, explain=False)
     assert warm.outcome.proven and warm.outcome.objective == cold.outcome.objective
     _checked(warm.scenario, data, warm)
+    # a value outside a column's bounds is not held (the what-if is then built anew)
+    arrays = session.mip.arrays(session.base.placement.model)
+    assert arrays is not None
+    assert session.mip.held(arrays, np.array([0]), np.array([arrays.upper[0] + 1]), 60) is None
     # a must lock on a seeded vacant post, held the same way: the cold answer
     must = next(s for s in lock_what_ifs(session.base, 7) if s.startswith("locks.must"))
     warm = session.what_if(must)
