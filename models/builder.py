@@ -8,11 +8,10 @@ rule is `off` is skipped here, once, rather than inside each function.
 from __future__ import annotations
 
 import copy
-import weakref
 from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
-from ortools.sat.python import cp_model, cp_model_helper
+from ortools.sat.python import cp_model
 
 from models import avoidance, rotation, team_composition
 from models.assignment import add_assignment, add_locks, add_pair_rules
@@ -229,34 +228,20 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
 def _scratch(pl: Placement, scenario: Scenario) -> Placement:
     """What `Placement(pl.data, scenario, pl.facts, pl.pairs)` makes (the pair variables
     and nothing else, for a family to be built alone), without making it: every field
-    at its default, the pair variables copied in one C++ copy of a kept proto, the
-    arrays `__post_init__` derives from the data, facts and pairs taken from `pl`.
-    Why: making the province's 145k pair variables and their sort took 0.06 s of a
-    0.6 s warm what-if (issue 29). `pl`'s pair columns are its first (the callers check)."""
+    at its default, the pair variables merged from `_booleans`' kept blocks, the arrays
+    `__post_init__` derives from the data, facts and pairs taken from `pl` (not sorted
+    again). Why: making the province's 145k pair variables and their sort took 0.06 s
+    of a 0.6 s warm what-if (issue 29). `pl`'s pair columns are its first (the callers
+    check)."""
     out = copy.copy(pl)
     for f in fields(Placement):
         if f.name not in ("data", "facts", "pairs", "scenario"):
             setattr(out, f.name, f.default if f.default_factory is MISSING
                     else f.default_factory())
     out.scenario = scenario
-    out.model.proto.copy_from(_pair_variables(pl.pairs))
+    _booleans(out.model.proto, len(pl.pairs))
     out.x = PairVars(out.model, pl.columns)
     return out
-
-
-# The pairs a scratch model was last made for (weakly) and a proto of their pair
-# variables (about 10 MB at province size), for the session's next what-if.
-_PAIR_VARIABLES: list = [None, None]
-
-
-def _pair_variables(pairs: Pairs):
-    """A proto of one boolean variable per pair, as `Placement` makes them."""
-    ref, proto = _PAIR_VARIABLES
-    if ref is None or ref() is not pairs:
-        proto = cp_model_helper.CpModelProto()
-        _booleans(proto, len(pairs))
-        _PAIR_VARIABLES[:] = [weakref.ref(pairs), proto]
-    return proto
 
 
 def _columns(spans: list[tuple[int, int, int, int]]) -> set[int]:
