@@ -90,7 +90,7 @@ def add_kinship(pl: Placement) -> None:
             pl.require("R-AV1", where, total <= 1)
         else:
             v = pl.model.new_bool_var(f"R-AV1[{a_ids[r]}~{b_ids[r]}@{team_ids[t]}]")
-            pl.model.add(total - v <= 1)  # Σ ≤ 1 + v, in the row form the loop wrote
+            pl.model.linear(total - v <= 1)  # Σ ≤ 1 + v, in the row form the loop wrote
             pl.penalise("R-AV1", where, v)
 
 

@@ -59,12 +59,12 @@ def build(data: DataSet, scenario: Scenario, facts: Facts, pairs: Pairs,
     add_assignment(pl)
     add_locks(pl)
     add_pair_rules(pl)
-    proto = pl.model.proto
+    model, variables = pl.model, pl.model.model_proto.variables
     for rule_id, add in RULE_FAMILIES.items():
-        rows, columns = len(proto.constraints), len(proto.variables)
+        rows, columns = model.rows, len(variables)
         if scenario.rules[rule_id].mode != "off":
             add(pl)
-        pl.spans[rule_id] = (rows, len(proto.constraints), columns, len(proto.variables))
+        pl.spans[rule_id] = (rows, model.rows, columns, len(variables))
     return pl
 
 
@@ -129,6 +129,7 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
         rows, cols = len(made.constraints), len(made.variables)
         if scenario.rules[rule].mode != "off":
             RULE_FAMILIES[rule](scratch)
+        scratch.model.flush()  # its rows are read from the proto
         if (len(made.constraints) - rows, len(made.variables) - cols) != (r1 - r0, c1 - c0):
             return None
         shift = c0 - cols
@@ -194,6 +195,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
         r0, r1, c0, c1 = pl.spans[rule]
         rows, cols = len(made.constraints), len(made.variables)
         RULE_FAMILIES[rule](scratch)
+        scratch.model.flush()  # its rows are read from the proto
         if len(made.constraints) - rows != r1 - r0:
             return None
         names = {proto.variables[j].name: j for j in range(c0, c1)}

@@ -25,22 +25,18 @@ def _per_cadre(pl: Placement, rule: str) -> None:
     s + Σ x over the pairs that meet it ≥ 1 (s is 1 when none of them is chosen, since
     a cadre holds at most one post), penalised at the rule's weight; a cadre with no
     such pair gets a shortfall fixed at 1. Rows over the groups' columns, all the cadres
-    in one `add_minima` (thousands of cadres at scale60)."""
+    in one `add_counted` (thousands of cadres at scale60)."""
     hard = pl.scenario.rules[rule].mode == "hard"
     scope = cadre_rules.scope(rule, pl.data, pl.scenario, pl.facts, pl.held)
     good = (cadre_rules.keeps if hard else cadre_rules.meets)(
         rule, pl.data, pl.facts, pl.pairs.cadre, pl.pairs.post, pl.pairs.own)
-    keys, idx, starts = pl.group_bounds(pl.pairs.cadre, good & scope[pl.pairs.cadre])
-    cols, starts = pl.columns[idx].tolist(), starts.tolist()
-    group = dict(zip(keys.tolist(), range(len(keys)), strict=True))
+    cadres = np.flatnonzero(scope)
+    cols, starts = pl.place_columns(
+        *pl.group_bounds(pl.pairs.cadre, good & scope[pl.pairs.cadre]), cadres)
     ids = pl.data.cadres["cadre_id"].to_numpy(dtype=object)
-    cadres = np.flatnonzero(scope).tolist()
-    terms = []
-    for c in cadres:
-        g = group.get(c)
-        terms.append(cols[starts[g]:starts[g + 1]] if g is not None else [])
-    pl.add_minima(rule, pl.scenario.rules[rule].mode, [str(ids[c]) for c in cadres],
-                  [1] * len(cadres), terms, record=False, fixed=True)
+    pl.add_counted(rule, pl.scenario.rules[rule].mode, [str(i) for i in ids[cadres]],
+                   np.ones(len(cadres), dtype=np.int64), cols, starts, record=False,
+                   fixed=True)
 
 
 def add_portfolio_change(pl: Placement) -> None:
@@ -79,7 +75,7 @@ def add_term_stability(pl: Placement) -> None:
     for c, idx in groups.items():
         where = f"{ids[c]}:promotion"
         promoted = pl.model.new_bool_var(f"R-RO10[{where}]")
-        pl.model.add(pl.total(idx) <= promoted)
+        pl.model.linear(pl.total(idx) <= promoted)
         pl.penalise("R-RO10", where, promoted, weight=rule.promotion_weight)
 
 
@@ -114,7 +110,7 @@ def add_heads_not_both_changed(pl: Placement) -> None:
         else:
             both = pl.model.new_bool_var(f"R-RO8[{at.place}]")
             for a, b in combos:
-                pl.model.add(both >= a + b - 1)
+                pl.model.linear(both >= a + b - 1)
             pl.penalise("R-RO8", at.place, both)
 
 

@@ -25,23 +25,18 @@ def _team_minimum(pl: Placement, rule: str) -> dict[str, tuple[int, object]]:
     """For each place of the rule (a team in scope, or a county): members whose pair
     counts ≥ the place's requirement. Returns, per place written, its requirement and
     its shortfall variable (None when hard). Rows over the groups' columns, all the
-    places in one `add_minima` (1.2k places at province size: 0.11 s as expressions,
+    places in one `add_counted` (1.2k places at province size: 0.11 s as expressions,
     0.08 s as `Row`s one by one; issue 16, 29)."""
     at = meaning.places(rule, pl.data, pl.scenario, pl.facts)
     mode = meaning.team_mode(rule, pl.scenario)
     places = np.flatnonzero(at.required > 0) if mode != "off" else np.array([], dtype=int)
     key = at.of_team[pl.pair_team]
-    keys, idx, starts = pl.group_bounds(key, _counts(pl, rule) & (key >= 0))
-    cols, starts = pl.columns[idx].tolist(), starts.tolist()
-    group = dict(zip(keys.tolist(), range(len(keys)), strict=True))
-    terms = []
-    for k in places.tolist():
-        g = group.get(k)
-        terms.append(cols[starts[g]:starts[g + 1]] if g is not None else [])
+    cols, starts = pl.place_columns(*pl.group_bounds(key, _counts(pl, rule) & (key >= 0)),
+                                    places)
     names = [at.names[k] for k in places.tolist()]
-    required = at.required[places].astype(int).tolist()
-    shorts = pl.add_minima(rule, mode, names, required, terms, always=True)
-    return dict(zip(names, zip(required, shorts, strict=True), strict=True))
+    required = at.required[places].astype(np.int64)
+    shorts = pl.add_counted(rule, mode, names, required, cols, starts, always=True)
+    return dict(zip(names, zip(required.tolist(), shorts, strict=True), strict=True))
 
 
 def add_exchange_quota(pl: Placement) -> None:
@@ -165,9 +160,9 @@ def add_age_gradient(pl: Placement) -> None:
     """R-TC10: (a) each team spans `min_bands` age bands; (b) the teams get younger.
 
     (a) groups the pairs by (team, band) in one argsort and writes, per team, `flag ≤ Σ x`
-    per band and the team's minimum over its flags, all teams in one `add_minima`: 0.2 s
-    at province size (13.6k bands) as a loop of `np.unique` and expressions per team,
-    0.07 s as `Row`s team by team (issue 16, 29)."""
+    per band and the team's minimum over its flags, all teams in one `add_flagged`: 0.2 s
+    at province size as a loop of `np.unique` and expressions per team, 0.07 s as `Row`s
+    team by team, 0.04 s as lists in one `add_minima` (issue 16, 29)."""
     scope = meaning.scope("R-TC10", pl.data, pl.scenario)
     team_ids = pl.data.teams["team_id"].to_numpy()
     band = meaning.age_band(pl.scenario, pl.facts, pl.pairs.cadre)
@@ -175,17 +170,15 @@ def add_age_gradient(pl: Placement) -> None:
     bands = meaning.required("R-TC10", pl.data, pl.scenario, sizes)
     width = int(band.max()) + 1 if len(band) else 1
     keys, idx, starts = pl.group_bounds(pl.pair_team * width + band, scope[pl.pair_team])
-    team, of_team = keys // width, (keys % width).tolist()
-    firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]).tolist() if len(keys) else []
-    cols, starts = pl.columns[idx].tolist(), starts.tolist()
-    teams = team[firsts].tolist()
-    flags = []
-    for t, lo, hi in zip(teams, firsts, [*firsts[1:], len(keys)], strict=True):
-        tid = team_ids[t]
-        flags.append(([f"band[{tid},{of_team[g]}]" for g in range(lo, hi)],
-                      [cols[starts[g]:starts[g + 1]] for g in range(lo, hi)]))
-    pl.add_minima("R-TC10", pl.scenario.rules["R-TC10"].mode, team_ids[teams].tolist(),
-                  bands[teams].astype(int).tolist(), flags=flags)
+    team = keys // width
+    firsts = np.flatnonzero(np.r_[True, team[1:] != team[:-1]]) if len(keys) else \
+        np.zeros(0, dtype=np.int64)
+    teams = team[firsts]
+    names = [f"band[{tid},{b}]" for tid, b in zip(team_ids[team].tolist(),
+                                                  (keys % width).tolist(), strict=True)]
+    pl.add_flagged("R-TC10", pl.scenario.rules["R-TC10"].mode, team_ids[teams].tolist(),
+                   bands[teams].astype(np.int64), names, pl.columns[idx], starts,
+                   np.r_[firsts, len(keys)])
     _average_age(pl, sizes)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model, cp_model_helper
 
+from models.rows import AT_MOST_ONE, BOOL_OR, EXACTLY_ONE, INT64_MAX, INT64_MIN, LINEAR, Model
 from placement.data.dataset import DataSet
 from placement.data.scenario import Scenario
 from placement.eligibility.facts import Facts
@@ -48,8 +49,6 @@ class Shortfall:
     weight: int
     priority: int
 
-
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,8 @@ class Placement:
     scenario: Scenario
     facts: Facts
     pairs: Pairs
-    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    # Its rows are kept as arrays until the proto is read (`models.rows.Model`).
+    model: Model = field(default_factory=Model)
     x: list = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
     pair_penalties: list[PairPenalty] = field(default_factory=list)
@@ -168,8 +168,8 @@ class Placement:
     derived: object | None = None
 
     def __post_init__(self) -> None:
-        n, first = len(self.pairs), len(self.model.proto.variables)
-        _booleans(self.model.proto, n)
+        n, first = len(self.pairs), len(self.model.model_proto.variables)
+        _booleans(self.model.model_proto, n)
         # The model variable index of each pair's x: the pair's column in an answer.
         self.columns = np.arange(first, first + n, dtype=np.int64)
         self.x = PairVars(self.model, self.columns)
@@ -228,7 +228,7 @@ class Placement:
         where = where or f"{self._cadre_id(cadre)}->{self._post_id(post)}"
         i = self.pair_index(cadre, post)
         if i >= 0 and not self.explaining:
-            domain = self.model.proto.variables[int(self.columns[i])].domain
+            domain = self.model.model_proto.variables[int(self.columns[i])].domain
             v, last = int(bool(value)), len(domain) - 1  # the proto's lists index from 0 up
             if domain[0] <= v <= domain[last]:
                 domain[0] = domain[last] = v
@@ -283,11 +283,8 @@ class Placement:
         starts = np.asarray(starts, dtype=np.int64)
         if len(starts) < 2:
             return
-        cols = self.columns[idx[starts[0]:starts[-1]]].tolist()
-        bounds = (starts - starts[0]).tolist()
-        add = self.model.proto.constraints.add
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            getattr(add(), kind).literals.extend(cols[lo:hi])
+        self.model.groups(EXACTLY_ONE if kind == "exactly_one" else AT_MOST_ONE,
+                          self.columns[idx[starts[0]:starts[-1]]], starts)
 
     def new_columns(self, names: list[str], lower: list[int] | None = None,
                     upper: list[int] | None = None) -> int:
@@ -296,7 +293,7 @@ class Placement:
         per name, made as `_booleans` and then named, bounds set where not [0, 1]: a
         variable added field by field cost 3 µs, most of the per-place time of rules with
         thousands of places (issue 29)."""
-        proto = self.model.proto
+        proto = self.model.model_proto
         first = len(proto.variables)
         _booleans(proto, len(names))
         variables = proto.variables
@@ -328,7 +325,7 @@ class Placement:
         The model `require`, `new_int_var` and `model.add` wrote place by place, written
         family by family: the variables in one `new_columns`, then the rows (issue 29:
         the province's 1.2k team minima and 3.1k age bands cost 0.14 s place by place)."""
-        proto, r = self.model.proto, self.scenario.rules[rule]
+        proto, r = self.model.model_proto, self.scenario.rules[rule]
         hard, col = mode == "hard", len(proto.variables)
         names: list[str] = []
         lower: list[int] = []
@@ -362,14 +359,11 @@ class Placement:
                     col += 1
             places.append((own, groups, extra, new))
         self.new_columns(names, lower, upper)
-        add, row = proto.constraints.add, len(proto.constraints)
+        keep, row = self.model.row, self.model.rows
         out = []
         for k, (own, groups, extra, new) in enumerate(places):
             for flag, group in enumerate(groups, own[0] if own else 0):
-                linear = add().linear  # each read of a proto field is a call into C++
-                linear.vars.extend([*group, flag])
-                linear.coeffs.extend([*[-1] * len(group), 1])
-                linear.domain.extend((INT64_MIN, 0))
+                keep(LINEAR, [*group, flag], [*[-1] * len(group), 1], INT64_MIN, 0)
             row += len(groups)
             need, where, short = required[k], wheres[k], None
             if need <= 0:
@@ -382,26 +376,169 @@ class Placement:
                 continue
             if record and (own or always):
                 self.minimum_rows[(rule, where)] = row
-            ct = add()
             row += 1
+            enforced = None
             if hard and self.explaining:
                 lit = self.model.get_bool_var_from_proto_index(extra)
                 if new:
                     self.assumptions[f"{rule}[{where}]"] = lit
                 if own:
-                    ct.enforcement_literal.append(extra)
+                    enforced = extra
             if hard and not own:
-                ct.bool_or.literals.extend([-extra - 1] if self.explaining else [])
+                keep(BOOL_OR, [-extra - 1] if self.explaining else [])
             else:
-                linear = ct.linear
-                linear.vars.extend(own if hard else [*own, extra])
-                linear.coeffs.extend([1] * (len(own) + (not hard)))
-                linear.domain.extend((need, INT64_MAX))
+                variables = own if hard else [*own, extra]
+                keep(LINEAR, variables, [1] * len(variables), need, INT64_MAX, enforced)
             if not hard:
                 short = cp_model.IntVar(proto, extra)
                 self.shortfalls.append(Shortfall(rule, where, short, r.weight, r.priority))
             out.append(short)
         return out
+
+    def place_columns(self, keys: np.ndarray, idx: np.ndarray, starts: np.ndarray,
+                      places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pair columns of each of `places` (ascending keys) from `group_bounds`'
+        arrays `keys`, `idx`, `starts`: (columns, where each place's start, plus the end);
+        a place with no group has none."""
+        places = np.asarray(places, dtype=np.int64)
+        pos = np.searchsorted(keys, places)
+        found = pos < len(keys)
+        found[found] = keys[pos[found]] == places[found]
+        lengths = np.zeros(len(places), dtype=np.int64)
+        lengths[found] = starts[pos[found] + 1] - starts[pos[found]]
+        out = np.r_[0, np.cumsum(lengths)]
+        step = np.arange(out[-1]) - np.repeat(out[:-1], lengths)
+        src = np.repeat(np.where(found, starts[np.minimum(pos, len(starts) - 1)], 0),
+                        lengths) + step
+        return self.columns[idx[src]], out
+
+    def add_counted(self, rule: str, mode: str, wheres: list[str], required: np.ndarray,
+                    cols: np.ndarray, starts: np.ndarray, always: bool = False,
+                    record: bool = True, fixed: bool = False) -> list:
+        """`add_minima(rule, mode, wheres, required, terms, always, record, fixed)` with
+        place k's terms given as the columns `cols[starts[k]:starts[k + 1]]`: the same
+        columns, rows and shortfalls, the rows made by numpy in one block, not one by
+        one (the team minima and R-RO's per-cadre rows, thousands of places at scale60,
+        issue 29). In explanation mode through `add_minima`."""
+        required = np.asarray(required, dtype=np.int64)
+        starts = np.asarray(starts, dtype=np.int64) - int(starts[0])
+        if self.explaining:
+            c, b = np.asarray(cols).tolist(), starts.tolist()
+            return self.add_minima(rule, mode, wheres, required.tolist(),
+                                   [c[b[k]:b[k + 1]] for k in range(len(wheres))],
+                                   always=always, record=record, fixed=fixed)
+        r, hard = self.scenario.rules[rule], mode == "hard"
+        n_own = np.diff(starts)
+        need = required > 0
+        extra = need & (not hard)
+        # a shortfall fixed at its requirement stands for a target place with no terms
+        alone = extra & (n_own == 0) & fixed
+        keys = [f"{rule}[{wheres[k]}]" for k in np.flatnonzero(extra).tolist()]
+        lower = np.where(alone, required, 0)[extra]
+        base = self.new_columns(keys, lower.tolist(), required[extra].tolist())
+        extra_col = np.full(len(wheres), -1, dtype=np.int64)
+        extra_col[extra] = base + np.arange(len(keys))
+        rowed = need & ~alone
+        lengths = (n_own + extra)[rowed]
+        kinds = np.where(hard & (n_own[rowed] == 0), BOOL_OR, LINEAR).astype(np.int64)
+        row_starts = np.r_[0, np.cumsum(lengths)]
+        variables = np.empty(row_starts[-1], dtype=np.int64)
+        counts = n_own[rowed]
+        step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        variables[np.repeat(row_starts[:-1], counts) + step] = \
+            np.asarray(cols, dtype=np.int64)[np.repeat(starts[:-1][rowed], counts) + step]
+        with_extra = extra[rowed]
+        variables[(row_starts[:-1] + counts)[with_extra]] = extra_col[rowed][with_extra]
+        row0 = self.model.rows
+        self.model.block(kinds, row_starts, variables,
+                         np.ones(len(variables), dtype=np.int64), required[rowed],
+                         np.full(len(lengths), INT64_MAX, dtype=np.int64))
+        if record:
+            at = np.flatnonzero(rowed)
+            kept = (n_own[rowed] > 0) | always
+            for k, row in zip(at[kept].tolist(), np.flatnonzero(kept).tolist(), strict=True):
+                self.minimum_rows[(rule, wheres[k])] = row0 + row
+        proto, out = self.model.model_proto, [None] * len(wheres)
+        for k, j in zip(np.flatnonzero(extra).tolist(), extra_col[extra].tolist(),
+                        strict=True):
+            out[k] = cp_model.IntVar(proto, j)
+            self.shortfalls.append(Shortfall(rule, wheres[k], out[k], r.weight, r.priority))
+        return out
+
+    def add_flagged(self, rule: str, mode: str, wheres: list[str], required: np.ndarray,
+                    names: list[str], cols: np.ndarray, group_starts: np.ndarray,
+                    place_groups: np.ndarray) -> None:
+        """`add_minima(rule, mode, wheres, required, flags=...)` with the flags given as
+        arrays: place k's flags are the groups `place_groups[k]` to `place_groups[k + 1]`,
+        named `names[g]`, group g's pair columns `cols[group_starts[g]:group_starts[g +
+        1]]`. The same columns, rows and shortfalls, the rows made by numpy in one block
+        (`models.rows.Model.block`), not one by one: R-TC10's 3.1k band rows and 0.8k
+        team minima at province size took 0.04 s one by one (issue 29). In explanation
+        mode (hard places behind literals) through `add_minima`."""
+        required = np.asarray(required, dtype=np.int64)
+        gp = np.asarray(place_groups, dtype=np.int64)
+        gs = np.asarray(group_starts, dtype=np.int64) - int(group_starts[0])
+        if self.explaining:
+            c, s, g = np.asarray(cols).tolist(), gs.tolist(), gp.tolist()
+            self.add_minima(rule, mode, wheres, required.tolist(), flags=[
+                (names[g[k]:g[k + 1]], [c[s[j]:s[j + 1]] for j in range(g[k], g[k + 1])])
+                for k in range(len(wheres))])
+            return
+        r, hard = self.scenario.rules[rule], mode == "hard"
+        places, groups = len(wheres), len(gs) - 1
+        n_flags, g_len = np.diff(gp), np.diff(gs)
+        need = required > 0
+        extra = need & (not hard)
+        # columns, place by place: its flags, then its shortfall where it has one
+        col_names: list[str] = []
+        for k in range(places):
+            col_names += names[gp[k]:gp[k + 1]]
+            if extra[k]:
+                col_names.append(f"{rule}[{wheres[k]}]")
+        upper = np.ones(len(col_names), dtype=np.int64)
+        width = n_flags + extra
+        first = np.r_[0, np.cumsum(width)[:-1]]
+        upper[(first + n_flags)[extra]] = required[extra]
+        base = self.new_columns(col_names, [0] * len(col_names), upper.tolist())
+        first += base
+        place_of = np.repeat(np.arange(places), n_flags)
+        flag_col = first[place_of] + np.arange(groups) - gp[:-1][place_of]
+        # rows, place by place: its flags' rows, then its minimum where it needs one
+        before = np.r_[0, np.cumsum(need)[:-1]]
+        at_flag = np.arange(groups) + before[place_of]
+        at_min = (gp[1:] + before)[need]
+        rows = groups + int(need.sum())
+        kinds = np.full(rows, LINEAR, dtype=np.int64)
+        kinds[at_min[(n_flags == 0)[need]]] = BOOL_OR if hard else LINEAR
+        lengths = np.zeros(rows, dtype=np.int64)
+        lengths[at_flag] = g_len + 1
+        lengths[at_min] = (n_flags + extra)[need]
+        starts = np.r_[0, np.cumsum(lengths)]
+        variables = np.empty(starts[-1], dtype=np.int64)
+        coeffs = np.ones(starts[-1], dtype=np.int64)
+        at = np.repeat(starts[at_flag] - gs[:-1], g_len) + np.arange(gs[-1])
+        variables[at] = cols
+        coeffs[at] = -1
+        variables[starts[at_flag] + g_len] = flag_col
+        counts = n_flags[need]
+        step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        variables[np.repeat(starts[at_min], counts) + step] = \
+            np.repeat(first[need], counts) + step
+        ends = (starts[at_min] + counts)[extra[need]]
+        variables[ends] = (first + n_flags)[extra]
+        lo = np.full(rows, INT64_MIN, dtype=np.int64)
+        hi = np.zeros(rows, dtype=np.int64)
+        lo[at_min], hi[at_min] = required[need], INT64_MAX
+        row0 = self.model.rows
+        self.model.block(kinds, starts, variables, coeffs, lo, hi)
+        for k, row in zip(np.flatnonzero(need & (n_flags > 0)).tolist(),
+                          at_min[(n_flags > 0)[need]].tolist(), strict=True):
+            self.minimum_rows[(rule, wheres[k])] = row0 + row
+        proto = self.model.model_proto
+        for k, j in zip(np.flatnonzero(extra).tolist(), (first + n_flags)[extra].tolist(),
+                        strict=True):
+            self.shortfalls.append(Shortfall(rule, wheres[k], cp_model.IntVar(proto, j),
+                                             r.weight, r.priority))
 
     def total(self, idx: np.ndarray, coefs: np.ndarray | None = None) -> cp_model.LinearExpr:
         """Σ x[idx] (times `coefs`), built from the columns: the same expression as
@@ -411,7 +548,8 @@ class Placement:
         expr.vars.extend(self.columns[idx].tolist())
         expr.coeffs.extend(np.ones(len(idx), dtype=np.int64).tolist() if coefs is None
                            else np.asarray(coefs, dtype=np.int64).tolist())
-        return cp_model_helper.rebuild_from_linear_expression_proto(expr, self.model.proto)
+        return cp_model_helper.rebuild_from_linear_expression_proto(expr,
+                                                                    self.model.model_proto)
 
     def sum_row(self, idx, coefs: np.ndarray | int = 1, lo: int = INT64_MIN,
                 hi: int = INT64_MAX, head: tuple = (), tail: tuple = ()) -> Row:
@@ -428,13 +566,8 @@ class Placement:
 
     def add_row(self, row: Row, enforced_by=None) -> None:
         """Write `row` as a linear constraint, behind the literal `enforced_by` if given."""
-        ct = self.model.proto.constraints.add()
-        if enforced_by is not None:
-            ct.enforcement_literal.append(enforced_by.index)
-        linear = ct.linear  # each read of a proto field is a call into C++
-        linear.vars.extend(row.vars)
-        linear.coeffs.extend(row.coeffs)
-        linear.domain.extend((row.lo, row.hi))
+        self.model.row(LINEAR, row.vars, row.coeffs, row.lo, row.hi,
+                       None if enforced_by is None else enforced_by.index)
 
     # --- rule helpers ------------------------------------------------------------
     def at_least(self, rule: str, where: str, idx: np.ndarray, required: int) -> None:
@@ -455,9 +588,10 @@ class Placement:
         if not self.explaining:
             if isinstance(constraint, Row):
                 self.add_row(constraint)
+            elif constraint is False:
+                self.model.row(BOOL_OR, [])
             else:
-                self.model.add(constraint) if constraint is not False \
-                    else self.model.add_bool_or([])
+                self.model.linear(constraint)
             return
         key = f"{rule}[{where}]"
         lit = self.assumptions.get(key)

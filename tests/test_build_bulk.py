@@ -700,3 +700,56 @@ def test_women_rows_per_team_are_the_expressions_model(data_sets, monkeypatch, e
         [(s.rule, s.where, s.var.index) for s in loop.shortfalls]
     assert {k: v.index for k, v in bulk.assumptions.items()} == \
         {k: v.index for k, v in loop.assumptions.items()}
+
+
+def _random_places(rng, n_places: int, columns: np.ndarray):
+    """Places with 0-4 groups of 0-5 pair columns each, some needing nothing."""
+    cols, starts, place_groups, names, required = [], [0], [0], [], []
+    for _ in range(n_places):
+        for _ in range(int(rng.integers(0, 5))):
+            size = int(rng.integers(0, 6))
+            cols += rng.choice(columns, size=size, replace=False).tolist()
+            starts.append(len(cols))
+            names.append(f"g{len(names)}")
+        place_groups.append(len(starts) - 1)
+        required.append(int(rng.integers(-1, 4)))
+    return (np.array(cols, dtype=np.int64), np.array(starts), np.array(place_groups),
+            names, np.array(required, dtype=np.int64))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("mode", "explaining"),
+                         [("hard", False), ("hard", True), ("target", False), ("target", True)])
+def test_minima_given_as_arrays_are_add_minima_s_model(seed, mode, explaining):
+    # `add_counted` and `add_flagged` (numpy, one block of rows) against `add_minima`
+    # (lists, row by row) on random places: empty places, places needing nothing or
+    # more than they have, every option of `add_minima`; the rows are kept
+    # (`models.rows.Model`) and written when the proto is read.
+    base = _bundled("nanpiao")
+    rng = np.random.default_rng(seed)
+    bulk, loop = _fresh(base, explaining), _fresh(base, explaining)
+    cols, starts, place_groups, names, required = _random_places(rng, 12, base.columns[:60])
+    wheres = [f"P{k % 9}" for k in range(len(required))]  # some repeated
+    for always, record, fixed in [(True, True, False), (False, False, True),
+                                  (False, True, False)]:
+        b, e = place_groups.tolist(), starts.tolist()
+        terms = [cols[e[k]:e[k + 1]].tolist() for k in range(len(b) - 1)]
+        # `add_counted` reads each place's terms as one run of `cols`
+        own = np.concatenate([np.array(t, dtype=np.int64) for t in terms]) if terms else cols
+        own_starts = np.r_[0, np.cumsum([len(t) for t in terms])]
+        shorts = bulk.add_counted("R-TC1", mode, wheres, required, own, own_starts,
+                                  always=always, record=record, fixed=fixed)
+        want = loop.add_minima("R-TC1", mode, wheres, required.tolist(), terms,
+                               always=always, record=record, fixed=fixed)
+        assert [s is None for s in shorts] == [s is None for s in want]
+    bulk.add_flagged("R-TC10", mode, wheres, required, names, cols, starts, place_groups)
+    loop.add_minima("R-TC10", mode, wheres, required.tolist(), flags=[
+        (names[b[k]:b[k + 1]], [cols[e[g]:e[g + 1]].tolist() for g in range(b[k], b[k + 1])])
+        for k in range(len(wheres))])
+    assert bulk.model.rows == loop.model.rows
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())

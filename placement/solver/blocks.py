@@ -830,13 +830,18 @@ class Lift:
 
 
 def solve_highs(proto, time_limit: float, gap: float = 0.0, on_start=None,
-                hint: np.ndarray | dict[int, int] | None = None, show=None) -> HighsAnswer:
+                hint: np.ndarray | dict[int, int] | None = None, show=None,
+                objective: tuple | None = None) -> HighsAnswer:
     """Solve the proto's model with HiGHS: block by block when it splits into
     independent blocks whose stitched roster keeps the set-aside rows
     (`placement.solver.blocks`), else whole. `on_start(search)` lets the caller keep the search
-    to stop it (Ctrl-C, cancel); `hint`, a starting roster over the model variables."""
+    to stop it (Ctrl-C, cancel); `hint`, a starting roster over the model variables.
+    `proto` may be a `models.rows.Model` (`mip_arrays`); `objective`: the (cost, offset,
+    scale) to minimise instead of the proto's own objective, which may be absent."""
     started = time.perf_counter()
     m = mip_arrays(proto)
+    if objective is not None:
+        m = replace(m, cost=objective[0], offset=objective[1], scale=objective[2])
     parts = split(m)
     if parts is not None:
         blocks = BlockSearch(m, parts, time_limit, gap)

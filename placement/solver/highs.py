@@ -35,6 +35,7 @@ import numpy as np
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model_helper
 
+from models.rows import Model
 from placement.solver import wire
 from placement.solver.status import FOUND, Status, from_highs, proven
 
@@ -130,6 +131,7 @@ def _bounds(values: np.ndarray) -> np.ndarray:
 
 def mip_arrays(proto, rows: MipArrays | None = None, splice: tuple | None = None) -> MipArrays:
     """The proto's model as `MipArrays`. A negated literal -(i+1) reads 1 - x_i.
+    `proto` may be a `models.rows.Model` (read whole with its rows as kept, when it can).
     `rows`: the arrays of a proto with the same variables and constraints (a copy of
     the model it was read from, another objective set): only the objective is read, when
     the counts of variables and constraints agree (a lexicographic level held adds a
@@ -146,6 +148,11 @@ def mip_arrays(proto, rows: MipArrays | None = None, splice: tuple | None = None
     the bytes to numpy where the model has the placement model's plain shape
     (`placement.solver.wire`; scale60: about half the time), the same arrays
     (tests/test_wire.py)."""
+    if isinstance(proto, Model):
+        kept = _kept_rows(proto) if rows is None and splice is None else None
+        if kept is not None:
+            return kept
+        proto = proto.proto
     if rows is None and splice is None:
         raw = _serialized(proto)
         read = wire.read(raw)
@@ -153,6 +160,32 @@ def mip_arrays(proto, rows: MipArrays | None = None, splice: tuple | None = None
             return _from_wire(*read)
         return _arrays(cp_model_pb2.CpModelProto.FromString(raw))
     return _arrays(_message(proto), rows, splice)
+
+
+def _kept_rows(model: Model) -> MipArrays | None:
+    """`mip_arrays` of a `models.rows.Model` whose rows are still kept as arrays: the
+    proto as written so far (its variables, objective and first rows) read from its
+    bytes, the kept rows taken as they are; the proto is not written. None where either
+    part cannot be read so. Why: at province size writing the rows into the proto and
+    reading them back took 0.2-0.3 s of a 1.9 s proposal (issue 29); the same arrays
+    (tests/test_build_bulk.py)."""
+    kept = model.kept()
+    if kept is None:
+        return None
+    read = wire.read(_serialized(model.model_proto))
+    if read is None:
+        return None
+    lower, upper, *rows, obj_vars, obj_coeffs, offset, scale = read
+    rows = [np.concatenate([a, b]) for a, b in zip(rows, kept, strict=True)]
+    return _from_wire(lower, upper, *rows, obj_vars, obj_coeffs, offset, scale)
+
+
+def shape(source) -> tuple[int, int]:
+    """(variables, rows) of a proto, or of a `models.rows.Model` with its kept rows
+    counted (and not written)."""
+    if isinstance(source, Model):
+        return len(source.model_proto.variables), source.rows
+    return len(source.variables), len(source.constraints)
 
 
 def derived(m: MipArrays, freed: np.ndarray, zeroed: np.ndarray, rows: tuple,

@@ -46,6 +46,7 @@ from models.objective import (
     tie_broken,
     weighted,
 )
+from models.rows import Model
 from models.variables import Placement
 from placement.data.scenario import Scenario
 from placement.solver.blocks import solve_highs
@@ -205,10 +206,12 @@ class _Engine:
             label = f"{level.name} (HiGHS)"
             if self.show:
                 self.show(label, 0.0, float("nan"), float("nan"))
-            extra = {"objective": costs(level, terms, len(self.model.proto.variables))} \
+            extra = {"objective": costs(level, terms, len(self.model.model_proto.variables))} \
                 if self.objective else {}
+            # The placement's own model is handed over whole, so that its rows kept as
+            # arrays are read as they are (`highs.mip_arrays`), not written first.
             ans = self.highs(
-                self.model.proto,
+                self.model if isinstance(self.model, Model) else self.model.proto,
                 s.time_limit,
                 s.relative_gap,
                 on_start=self._started,
@@ -317,14 +320,16 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
 
     `pl.model` is left as it was given: the objective, the levels held at their
     optimum and the hints go on a copy, so a caller can solve one model again. One
-    level solved on `warm` needs no copy: its objective goes to HiGHS as arrays
-    (`WarmMip.solve`'s `objective`), the proto is read without one (copying the
-    province's model took 0.03-0.04 s of a warm what-if, issue 29)."""
+    level solved by HiGHS needs no copy: its objective goes to HiGHS as arrays
+    (`WarmMip.solve`'s and `solve_highs`' `objective`), the model is read without one
+    (copying the province's model took 0.03-0.04 s of a warm what-if, issue 29), and
+    rows the model keeps as arrays are read as they are, never written into its proto
+    (`models.rows.Model`)."""
     total = weighted(pl)
     plan = levels(pl) if pl.scenario.objective == "lexicographic" else [total]
     plan = [*plan, *then]
     plan[-1] = tie_broken(pl, plan[-1])
-    if warm is not None and pl.scenario.solver.engine == "highs" and len(plan) == 1:
+    if pl.scenario.solver.engine == "highs" and len(plan) == 1:
         model = pl.model
     else:
         model = cp_model.CpModel()
@@ -335,7 +340,7 @@ def solve(pl: Placement, show=None, then: list[Level] = (),
                            + pl.pairs.cadre), rows_of=pl.model,
         like=None if like is None else (like[0].model, like[0].spans, pl.spans, like[1]),
         derived=None if d is None else (d.of, d.freed, d.zeroed, d.rows)),
-        objective=warm is not None)
+        objective=model is pl.model)
     start = time.perf_counter()
     results: list[LevelResult] = []
     best: np.ndarray | None = None

@@ -44,6 +44,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 
+from models.rows import Model
 from placement.solver.basis import carried, statuses
 from placement.solver.blocks import BlockSearch, split
 from placement.solver.highs import (
@@ -55,6 +56,7 @@ from placement.solver.highs import (
     same_arrays,
 )
 from placement.solver.highs import derived as highs_derived
+from placement.solver.highs import shape as highs_shape
 from placement.solver.status import Status
 
 # Optimal answers kept (whole models and blocks, each with its arrays for the exact
@@ -146,7 +148,7 @@ def _names(proto, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[str]:
     """The proto's variables' names; with `pairs` given, those of the other columns only
     (a pair column is matched by its id: `placement.solver.basis.column_keys`), which on
     Linfen are 900 of 26k."""
-    variables = proto.variables
+    variables = proto.model_proto.variables if isinstance(proto, Model) else proto.variables
     if pairs is None:
         return [v.name for v in variables]
     names = [""] * len(variables)
@@ -247,7 +249,7 @@ class WarmMip:
         # Each block's priced answers in the last passes (`BlockSearch._carried`).
         self._history: dict = {}
 
-    def solve(self, proto, time_limit: float, gap: float = 0.0, on_start=None,
+    def solve(self, proto: Model | object, time_limit: float, gap: float = 0.0, on_start=None,
               hint: np.ndarray | dict[int, int] | None = None, show=None,
               pairs: tuple[np.ndarray, np.ndarray] | None = None,
               rows_of: object | None = None, like: tuple | None = None,
@@ -271,7 +273,7 @@ class WarmMip:
         the proto's own objective is never read (it may have none)."""
         with self._busy:
             same = self._kept_arrays(rows_of)
-            shape = (len(proto.variables), len(proto.constraints))
+            shape = highs_shape(proto)
             full = None
             if objective is not None:
                 source = same if same is not None else \
