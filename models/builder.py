@@ -11,10 +11,11 @@ import copy
 from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from models import avoidance, rotation, team_composition
 from models.assignment import add_assignment, add_locks, add_pair_rules
+from models.rows import LINEAR
 from models.variables import (
     INT64_MAX,
     INT64_MIN,
@@ -89,15 +90,12 @@ def switched_off(pl: Placement, scenario: Scenario, rules: frozenset) -> Placeme
         return None
     spans = [pl.spans[r] for r in rules]
     rows = [k for r0, r1, _, _ in spans for k in range(r0, r1)]
-    constraints = pl.model.proto.constraints
-    if any(not constraints[k].has_linear() or len(constraints[k].enforcement_literal)
-           for k in rows):
+    kinds, enforced = pl.model.row_kinds(rows)
+    if (kinds != LINEAR).any() or enforced.any():
         return None
     out = _copy(pl, scenario, _columns(spans), set(rows))
     for k in rows:
-        domain = out.model.proto.constraints[k].linear.domain
-        domain.clear()
-        domain.extend([INT64_MIN, INT64_MAX])
+        out.model.set_bounds(k, INT64_MIN, INT64_MAX)
     out.derived = Derivation(pl.model, out.model, freed=np.array(rows, dtype=np.int64))
     return out
 
@@ -122,7 +120,7 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
     spans = [pl.spans[r] for r in rules]
     out = _copy(pl, scenario, _columns(spans),
                 {k for r0, r1, _, _ in spans for k in range(r0, r1)})
-    q = out.model.proto
+    q = out.model.model_proto  # its variables; rows go through `set_row`
     moved, changed = {}, []
     for rule in (r for r in RULE_FAMILIES if r in rules):
         r0, r1, c0, c1 = pl.spans[rule]
@@ -146,11 +144,12 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
             ct = made.constraints[k]
             if len(ct.enforcement_literal) or not ct.has_linear():
                 return None
-            target = q.constraints[r0 + k - rows]
+            target = cp_model_helper.ConstraintProto()
             target.copy_from(ct)
             row = [v + shift if v >= cols else v for v in ct.linear.vars]
             target.linear.vars.clear()
             target.linear.vars.extend(row)
+            out.model.set_row(r0 + k - rows, target)
             lengths.append(len(row))
             items += row
             coeffs += ct.linear.coeffs
@@ -189,7 +188,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
                 old.model_copy(update={"mode": "hard"}) != new:
             return None
     scratch = _scratch(pl, scenario)
-    made, proto = scratch.model.proto, pl.model.proto
+    made, proto = scratch.model.proto, pl.model.model_proto  # its variables
     dropped: set[int] = set()
     for rule in (r for r in RULE_FAMILIES if r in rules):
         r0, r1, c0, c1 = pl.spans[rule]
@@ -207,20 +206,20 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
             kept[j] = at
         gone = set(range(c0, c1)) - set(kept.values())
         for k in range(r1 - r0):
-            hard, target = made.constraints[rows + k], proto.constraints[r0 + k]
-            if not (hard.has_linear() and target.has_linear()) or \
-                    len(hard.enforcement_literal) or len(target.enforcement_literal):
+            hard = made.constraints[rows + k]
+            kind, enforced, variables, coeffs, domain = pl.model.read(r0 + k)
+            if not hard.has_linear() or kind != LINEAR or len(hard.enforcement_literal) \
+                    or enforced:
                 return None
             want = [(kept.get(v, v) if v >= cols else v, c)
                     for v, c in zip(hard.linear.vars, hard.linear.coeffs, strict=True)]
-            have = [(v, c) for v, c in zip(target.linear.vars, target.linear.coeffs,
-                                           strict=True) if v not in gone]
-            if want != have or list(hard.linear.domain) != list(target.linear.domain):
+            have = [(v, c) for v, c in zip(variables, coeffs, strict=True) if v not in gone]
+            if want != have or list(hard.linear.domain) != domain:
                 return None
         dropped |= gone
     out = _copy(pl, scenario, dropped, set())
     for j in sorted(dropped):
-        domain = out.model.proto.variables[j].domain
+        domain = out.model.model_proto.variables[j].domain
         domain.clear()
         domain.extend([0, 0])
     out.derived = Derivation(pl.model, out.model, zeroed=np.array(sorted(dropped), dtype=np.int64))
@@ -258,8 +257,8 @@ def _copy(pl: Placement, scenario: Scenario, columns: set[int], rows: set[int]) 
     `switched_off`, `replaced` and `made_hard` share."""
     out = copy.copy(pl)
     out.scenario = scenario
-    out.model = pl.model.clone()
-    proto = out.model.proto  # `IntVar` at an index of the same model's: no bounds check
+    out.model = pl.model.copy()  # its rows kept as they are kept in `pl`'s
+    proto = out.model.model_proto  # `IntVar` at an index of the same model's: no bounds check
     out.shortfalls = [Shortfall(s.rule, s.where, cp_model.IntVar(proto, j), s.weight,
                                 s.priority)
                       for s, j in ((s, s.var.index) for s in pl.shortfalls) if j not in columns]

@@ -58,6 +58,18 @@ class _Rows:
                 getattr(ct, _FIELDS[kind]).literals.extend(self.vars[at:at + n])
             at += n
 
+    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's kind, and whether it is behind a literal."""
+        return (np.array(self.kinds, dtype=np.int64),
+                np.array([e is not None for e in self.enforced], dtype=bool))
+
+    def read(self, i: int) -> tuple:
+        at = sum(self.lengths[:i])
+        n = self.lengths[i]
+        enforced = [] if self.enforced[i] is None else [self.enforced[i]]
+        return (self.kinds[i], enforced, self.vars[at:at + n], self.coeffs[at:at + n],
+                [self.lo[i], self.hi[i]])
+
     def kept(self) -> tuple | None:
         """`Model.kept`'s arrays of these rows."""
         if any(e is not None for e in self.enforced):
@@ -85,6 +97,15 @@ class _Groups:
         add = proto.constraints.add
         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
             getattr(add(), name).literals.extend(lits[lo:hi])
+
+    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's kind, and whether it is behind a literal."""
+        return np.full(len(self), self.kind, dtype=np.int64), np.zeros(len(self), dtype=bool)
+
+    def read(self, i: int) -> tuple:
+        a, b = int(self.starts[i]), int(self.starts[i + 1])
+        return self.kind, [], self.literals[a:b].tolist(), [1] * (b - a), \
+            [INT64_MIN, INT64_MAX]
 
     def kept(self) -> tuple:
         """`Model.kept`'s arrays of these rows."""
@@ -119,6 +140,15 @@ class _Block:
             else:
                 getattr(ct, _FIELDS[kind]).literals.extend(variables[a:b])
 
+    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's kind, and whether it is behind a literal."""
+        return self.kinds, np.zeros(len(self), dtype=bool)
+
+    def read(self, i: int) -> tuple:
+        a, b = int(self.starts[i]), int(self.starts[i + 1])
+        return int(self.kinds[i]), [], self.variables[a:b].tolist(), \
+            self.coeffs[a:b].tolist(), [int(self.lo[i]), int(self.hi[i])]
+
     def kept(self) -> tuple:
         """`Model.kept`'s arrays of these rows."""
         linear = self.kinds == LINEAR
@@ -135,8 +165,12 @@ class Model(cp_model.CpModel):
 
     def __init__(self):
         # before OR-Tools' own, which reads every attribute (`proto` among them)
-        self._kept: list = []  # `_Rows` and `_Groups`, in the order added
+        self._kept: list = []  # `_Rows`, `_Groups` and `_Block`s, in the order added
         self._count = 0  # rows kept
+        # Changes of kept rows, in order: (row, ("bounds", lo, hi)) or (row, ("row", a
+        # ConstraintProto)), made when they are written (`set_bounds`, `set_row`).
+        self._patches: list[tuple[int, tuple]] = []
+        self._sealed = False  # the last `_Rows` is shared with a copy: start another
         self._scratch: cp_model.CpModel | None = None  # `linear`'s
         super().__init__()
 
@@ -166,10 +200,12 @@ class Model(cp_model.CpModel):
             lo: int = INT64_MIN, hi: int = INT64_MAX, enforced_by: int | None = None) -> None:
         """One row: `lo ≤ Σ coeffs·variables ≤ hi` (LINEAR) or a row of `kind` over the
         literals `variables`, behind the literal `enforced_by` when given."""
-        rows = self._kept[-1] if self._kept and isinstance(self._kept[-1], _Rows) else None
+        rows = self._kept[-1] if self._kept and isinstance(self._kept[-1], _Rows) and \
+            not self._sealed else None
         if rows is None:
             rows = _Rows()
             self._kept.append(rows)
+            self._sealed = False
         rows.kinds.append(kind)
         rows.enforced.append(enforced_by)
         rows.vars += variables
@@ -201,14 +237,95 @@ class Model(cp_model.CpModel):
         if not ok:
             self.add(constraint)
 
+    # --- reading and changing rows ------------------------------------------------
+    def copy(self) -> Model:
+        """A copy of the model, its kept rows kept (shared: a block is never changed
+        once kept; changes are patches of the model's own). Why: a what-if's model is a
+        copy of the proposal's with a few rows changed (`models.builder`), and copying
+        it with its rows written cost their writing (0.1 s at province size) and a
+        10 MB copy (issue 29)."""
+        out = Model()
+        out.model_proto.copy_from(self.model_proto)
+        out.rebuild_constant_map()
+        out._kept, out._count = list(self._kept), self._count
+        out._patches = list(self._patches)
+        self._sealed = out._sealed = True
+        return out
+
+    def row_kinds(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Each of `rows`' kind and whether it is behind a literal, written or kept."""
+        if self._patches:
+            self.flush()
+        written = len(self.model_proto.constraints)
+        kinds, enforced = [], []
+        parts = [block.row_kinds() for block in self._kept]
+        kept_kinds = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, int)
+        kept_enf = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, bool)
+        constraints = self.model_proto.constraints
+        for k in rows:
+            if k < written:
+                ct = constraints[k]
+                kinds.append(next((i for i, f in enumerate(_FIELDS)
+                                   if getattr(ct, f"has_{f}")()), -1))
+                enforced.append(len(ct.enforcement_literal) > 0)
+            else:
+                kinds.append(int(kept_kinds[k - written]))
+                enforced.append(bool(kept_enf[k - written]))
+        return np.array(kinds, dtype=np.int64), np.array(enforced, dtype=bool)
+
+    def read(self, k: int) -> tuple:
+        """Row k as (kind, enforcement literals, variables, coefficients, domain), written
+        or kept; a row over literals reads coefficients 1 and an unbounded domain."""
+        if self._patches:
+            self.flush()
+        written = len(self.model_proto.constraints)
+        if k < written:
+            ct = self.model_proto.constraints[k]
+            if ct.has_linear():
+                return (LINEAR, list(ct.enforcement_literal), list(ct.linear.vars),
+                        list(ct.linear.coeffs), list(ct.linear.domain))
+            kind = next(i for i, f in enumerate(_FIELDS) if getattr(ct, f"has_{f}")())
+            lits = list(getattr(ct, _FIELDS[kind]).literals)
+            return (kind, list(ct.enforcement_literal), lits, [1] * len(lits),
+                    [INT64_MIN, INT64_MAX])
+        k -= written
+        for block in self._kept:
+            if k < len(block):
+                return block.read(k)
+            k -= len(block)
+        raise IndexError(k)
+
+    def set_bounds(self, k: int, lo: int, hi: int) -> None:
+        """Linear row k's domain made [lo, hi] (on a kept row, when it is written)."""
+        if k < len(self.model_proto.constraints):
+            _bounded(self.model_proto.constraints[k], lo, hi)
+        else:
+            self._patches.append((k, ("bounds", lo, hi)))
+
+    def set_row(self, k: int, ct: cp_model_helper.ConstraintProto) -> None:
+        """Row k made `ct` (copied; on a kept row, when it is written)."""
+        if k < len(self.model_proto.constraints):
+            self.model_proto.constraints[k].copy_from(ct)
+        else:
+            own = cp_model_helper.ConstraintProto()
+            own.copy_from(ct)
+            self._patches.append((k, ("row", own)))
+
     # --- writing them -------------------------------------------------------------
     def flush(self) -> None:
-        """Write the kept rows into the proto, in the order they were added."""
-        if self._kept:
+        """Write the kept rows into the proto, in the order they were added, and then
+        the changes made to them."""
+        if self._kept or self._patches:
             kept, self._kept, self._count = self._kept, [], 0
+            patches, self._patches = self._patches, []
             proto = self.model_proto
             for block in kept:
                 block.write(proto)
+            for k, (what, *how) in patches:
+                if what == "bounds":
+                    _bounded(proto.constraints[k], *how)
+                else:
+                    proto.constraints[k].copy_from(how[0])
 
     @property
     def proto(self) -> cp_model_helper.CpModelProto:
@@ -219,9 +336,10 @@ class Model(cp_model.CpModel):
         """The kept rows, after the proto's, as `placement.solver.wire.read` reads rows:
         each row's kind, its entry count, the entries (columns, or literals: -(i+1) for
         not x_i), the linear rows' coefficients and bounds (int64, INT64_MIN/MAX
-        unbounded). None when a kept row is behind a literal (the proto is read then)."""
+        unbounded). None when a kept row is behind a literal or was changed (the proto is
+        read then)."""
         parts = [block.kept() for block in self._kept]
-        if any(p is None for p in parts):
+        if self._patches or any(p is None for p in parts):
             return None
         if not parts:
             return tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
@@ -257,6 +375,12 @@ class Model(cp_model.CpModel):
     def export_to_file(self, file: str) -> bool:
         self.flush()
         return super().export_to_file(file)
+
+
+def _bounded(ct: cp_model_helper.ConstraintProto, lo: int, hi: int) -> None:
+    domain = ct.linear.domain
+    domain.clear()
+    domain.extend([lo, hi])
 
 
 def _flushing(name: str):

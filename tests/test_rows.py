@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from models.builder import build
 from models.rows import AT_MOST_ONE, BOOL_OR, EXACTLY_ONE, INT64_MAX, INT64_MIN, LINEAR, Model
@@ -142,3 +142,54 @@ def test_a_clause_over_a_negated_literal_is_read_as_kept():
     a, b = mip_arrays(kept), mip_arrays(plain.proto)
     assert len(kept.model_proto.constraints) == 0
     assert np.array_equal(a.value, b.value) and np.array_equal(a.row_lower, b.row_lower)
+
+
+def _kept_and_written():
+    """A `Model` with rows kept of every block kind, and a plain `CpModel` with them
+    written."""
+    kept, plain = _both()
+    kept.groups(AT_MOST_ONE, np.array([0, 1, 2]), np.array([0, 3]))
+    kept.row(LINEAR, [0, 3], [2, -1], 0, 1)
+    kept.block(np.array([LINEAR, EXACTLY_ONE]), np.array([0, 2, 4]), np.array([1, 2, 0, 3]),
+               np.array([4, -1, 1, 1]), np.array([-3, 0]), np.array([3, 0]))
+    _write(plain.proto, AT_MOST_ONE, [0, 1, 2])
+    _write(plain.proto, LINEAR, [0, 3], [2, -1], 0, 1)
+    _write(plain.proto, LINEAR, [1, 2], [4, -1], -3, 3)
+    _write(plain.proto, EXACTLY_ONE, [0, 3])
+    return kept, plain
+
+
+def test_a_copy_shares_the_kept_rows_and_each_changes_its_own():
+    kept, plain = _kept_and_written()
+    copy = kept.copy()
+    assert isinstance(copy, Model) and copy.rows == kept.rows == 4
+    assert len(copy.model_proto.constraints) == 0  # nothing written to copy it
+    # rows read as written, from the kept blocks
+    for k in range(4):
+        assert kept.read(k) == copy.read(k)
+    assert kept.read(2) == (LINEAR, [], [1, 2], [4, -1], [-3, 3])
+    assert kept.read(3)[:3] == (EXACTLY_ONE, [], [0, 3])
+    kinds, enforced = kept.row_kinds([3, 0, 1])
+    assert kinds.tolist() == [EXACTLY_ONE, AT_MOST_ONE, LINEAR] and not enforced.any()
+    # a change of the copy's kept rows, and rows added to each after the copy
+    copy.set_bounds(1, INT64_MIN, INT64_MAX)
+    other = cp_model_helper.ConstraintProto()
+    other.linear.vars.extend([3])
+    other.linear.coeffs.extend([1])
+    other.linear.domain.extend([0, 0])
+    copy.set_row(2, other)
+    copy.row(LINEAR, [1], [1], 1, 1)
+    kept.row(LINEAR, [2], [1], 0, 0)
+    assert copy.kept() is None  # changed: read from the proto
+    want = cp_model.CpModel()
+    want.proto.copy_from(plain.proto)
+    domain = want.proto.constraints[1].linear.domain
+    domain[0], domain[1] = INT64_MIN, INT64_MAX
+    want.proto.constraints[2].copy_from(other)
+    _write(want.proto, LINEAR, [1], [1], 1, 1)
+    _write(plain.proto, LINEAR, [2], [1], 0, 0)
+    assert str(copy.proto) == str(want.proto)
+    assert str(kept.proto) == str(plain.proto)  # the original's rows as they were
+    # on rows written already, a change is made at once
+    copy.set_bounds(0, 0, 0)
+    assert list(copy.model_proto.constraints[0].linear.domain) == [0, 0]
