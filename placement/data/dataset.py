@@ -110,11 +110,11 @@ def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray, of: np.n
     (the team's system, the specialty it needs): a fact of the data, so it lives with
     the data set, below all."""
     bits, width, vocab = derived(data, "specialties", lambda: _specialties(data))
-    wanted = np.asarray(wanted, dtype=object)
-    code = np.where(wanted != "", vocab.get_indexer(wanted), -1)[of]
-    at = np.maximum(code, 0)
-    byte = bits[np.asarray(cadre, dtype=np.int64) * width + (at >> 3)]
-    return (code >= 0) & ((byte >> (at & 7).astype(np.uint8)) & 1).astype(bool)
+    codes, distinct = pd.factorize(np.asarray(wanted, dtype=object), use_na_sentinel=False)
+    code = np.where(distinct != "", vocab.get_indexer(distinct), -1)[codes]
+    at = np.maximum(code, 0)  # per row: the byte of the wanted code, and its bit (none: 0)
+    bit = np.where(code >= 0, 1 << (at & 7), 0).astype(np.uint8)
+    return (bits[np.asarray(cadre, dtype=np.int64) * width + (at >> 3)[of]] & bit[of]) != 0
 
 
 def _specialties(data: DataSet) -> tuple[np.ndarray, int, pd.Index]:
@@ -151,7 +151,9 @@ def same_value_in(data: DataSet, left: tuple[str, str], right: tuple[str, str],
 
 
 def _value_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's value coded among the values `right` holds (-1: none of them)."""
+    """Each row's value coded among the values `right` holds (-1: none of them). The
+    left column is factorized first and its distinct values looked up: half the time of
+    a look-up per row for a column of the cadres."""
     values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
-    return values.get_indexer(left.to_numpy(dtype=object)), \
-        values.get_indexer(right.to_numpy(dtype=object))
+    codes, distinct = pd.factorize(left.to_numpy(dtype=object), use_na_sentinel=False)
+    return values.get_indexer(distinct)[codes], values.get_indexer(right.to_numpy(dtype=object))

@@ -133,9 +133,11 @@ class Facts:
 
 def compute_facts(data: DataSet, ref: dt.date) -> Facts:
     cadres, posts = data.cadres, data.posts
-    cadre_pos = pd.Index(cadres["cadre_id"])
+    # the incumbents coded with the cadre ids (unique): a code below their number is a row
     inc = posts["incumbent_id"].to_numpy(dtype=object)
-    p_incumbent = np.where(inc != "", cadre_pos.get_indexer(inc), -1)
+    code = pd.factorize(np.concatenate([cadres["cadre_id"].to_numpy(dtype=object), inc]))[0]
+    found = code[len(cadres):]
+    p_incumbent = np.where((inc != "") & (found < len(cadres)), found, -1)
     own = np.full(len(cadres), -1, dtype=np.int64)
     held = p_incumbent >= 0
     own[p_incumbent[held]] = np.flatnonzero(held)

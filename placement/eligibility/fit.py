@@ -76,11 +76,12 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
                                 team[post_idx])
     no_requirement = (post_spec == "")[post_idx]
     graded, assessments = list_codes(data, "cadres", "assessments")
+    approval = cadres["approval"].to_numpy(float)
     return {
         "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),
         "experience": 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system,
-        "assessment": assessment_points(assessments)[graded[cadre_idx]],
-        "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
+        "assessment": assessment_points(assessments)[graded][cadre_idx],
+        "approval": np.where(np.isnan(approval), NO_APPROVAL, approval)[cadre_idx],
     }
 
 

@@ -124,7 +124,7 @@ def _structural(data: DataSet, sc: Scenario, facts: Facts
     steps = np.arange(max_step + 1)
     hit, row = _rows_by(key, (base[None, :] + steps[:, None]).ravel())
     cadre = np.concatenate([held, np.tile(asker, len(steps))[hit]])
-    post = np.concatenate([facts.c_own_post[held], row % len(posts)])
+    post = np.concatenate([facts.c_own_post[held], np.tile(np.arange(len(posts)), 3)[row]])
     own = np.arange(len(cadre)) < len(held)
     new = ~own & ((facts.c_own_post[cadre] == post) | _channel_pair(facts, cadre, post))
     return cadre[~new], post[~new], own[~new]
@@ -192,8 +192,8 @@ def _union_arrays(n_cadres: int, cadre: np.ndarray, post: np.ndarray, own: np.nd
 def _channel_pair(facts: Facts, cadre: np.ndarray, post: np.ndarray) -> np.ndarray:
     """Bool per new pair: it fills a post filled through another channel, or takes the
     holder of one away from it; neither is this proposal's to make."""
-    own = facts.c_own_post[cadre]
-    holds = (own >= 0) & facts.p_channel[np.maximum(own, 0)]
+    own = facts.c_own_post
+    holds = ((own >= 0) & facts.p_channel[np.maximum(own, 0)])[cadre]
     return facts.p_channel[post] | holds
 
 
