@@ -4,8 +4,8 @@ array and dtype for dtype, so that a proposal is unchanged byte for byte: tenure
 by day numbers, not by numpy's calendar casts; grades, mean grades and specialties per
 distinct tuple, not per cadre; the pairs' union by one sort, not `np.unique`; the posts of
 a key counted, not searched; the titles read once each; the locks on arrays, not frames;
-three pair rules judged only on the pairs their scope holds; text compared once per data
-set. Each test keeps the replaced code here as its oracle (as tests/test_build_bulk.py
+pair rules judged per cadre, or only on the pairs their scope holds; text compared once
+per data set. Each test keeps the replaced code here as its oracle (as tests/test_build_bulk.py
 does) and compares on the bundled data sets and generated ones, several seeds."""
 
 from __future__ import annotations
@@ -27,8 +27,16 @@ from placement.data.scenario import Pair, Scenario
 from placement.data.scenario_io import load_scenario
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
 from placement.eligibility.facts import compute_facts, whole_years, years_since
-from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, fit_parts
-from placement.eligibility.pair_rules import PAIR_RULES, pair_context
+from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, PARTS, fit_parts, fit_scores
+from placement.eligibility.pair_rules import (
+    BAD_GRADES,
+    NO_AGE_LIMIT,
+    PAIR_RULES,
+    evaluation_marks,
+    newest_grades,
+    pair_context,
+    retired,
+)
 from placement.eligibility.pairs import (
     _apply_locks,
     _rows_by,
@@ -337,7 +345,7 @@ def test_eligible_pairs_judge_the_two_unions_universe(data_sets, name, mode):
 # --- the pair rules judged on the pairs of their scope, text compared once ---------------
 def _old_masks(ctx) -> dict[str, np.ndarray]:
     """The bodies of the pair rules that read text per call or judged every pair, as they
-    were (R-EL1, R-EL8, R-AV2, R-RO2, R-RO3, R-EL10, R-RO9, R-RS2)."""
+    were (R-EL1, R-EL4, R-EL7, R-EL8, R-AV2, R-RO2, R-RO3, R-EL10, R-RO9, R-RS2)."""
     data, rules = ctx.data, ctx.rules
     posts, teams, cadres = data.posts, data.teams, data.cadres
 
@@ -371,9 +379,23 @@ def _old_masks(ctx) -> dict[str, np.ndarray]:
     out["R-EL10"] = party_post(data)[ctx.post] & ~member[ctx.cadre]
     finding = cadres["finding"].to_numpy(dtype=object)
     unfit, incompetent = finding == "unfit_post", finding == "incompetent"
+    remove = np.zeros(len(unfit), dtype=bool)
+    if rules["R-RO9"].votes == "act":
+        adjust, remove = evaluation_marks(data, rules)
+        unfit = unfit | adjust
     not_down = ctx.own | (ctx.step >= 0)
-    out["R-RO9"] = ((incompetent[ctx.cadre] & not_down)
+    out["R-RO9"] = (remove[ctx.cadre] | (incompetent[ctx.cadre] & not_down)
                     | (unfit[ctx.cadre] & (ctx.own | (ctx.step >= 1) | (ctx.step < -1))))
+    newest = newest_grades(ctx.facts)[ctx.cadre, 0]
+    year = cadres["assessment_year"].astype("Float64").fillna(-1e9).to_numpy(float)
+    recent = (ctx.facts.ref.year - year[ctx.cadre]) <= rules["R-EL4"].basic_no_promotion_years
+    out["R-EL4"] = (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
+    rule = rules["R-EL7"]
+    age = ctx.facts.c_age[ctx.cadre]
+    limit = posts["rank"].map(rule.promotion_max_age).fillna(NO_AGE_LIMIT).to_numpy(float)
+    too_old = ctx.promo & (age > limit[ctx.post])
+    in_term = rule.retiring_in_term & (age + rule.term_years > rule.retirement_age)
+    out["R-EL7"] = retired(rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term))
     kept = (cadres["reserve_rank"] != "").any()
     pool = same_value_in(data, ("cadres", "reserve_rank"), ("posts", "rank"), ctx.cadre,
                          ctx.post)
@@ -383,12 +405,15 @@ def _old_masks(ctx) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("random_lists", [False, True])
-def test_pair_rules_on_their_scope_are_the_rules_on_every_pair(data_sets, name, random_lists):
+@pytest.mark.parametrize(("random_lists", "votes", "in_term"), [(False, "mark", False),
+                                                                (True, "act", True)])
+def test_pair_rules_on_their_scope_are_the_rules_on_every_pair(data_sets, name, random_lists,
+                                                               votes, in_term):
     sc, data = data_sets[name]
     data = _with_random_lists(data, 5) if random_lists else replace(data)
     sc = _variant(sc, "target")  # every rule on, R-EL9 a target: every rank step up
-    sc.rules["R-RO9"].votes = "mark"
+    sc.rules["R-RO9"].votes = votes
+    sc.rules["R-EL7"].retiring_in_term = in_term
     facts = compute_facts(data, sc.reference_date)
     universe = structural_pairs(data, sc, facts)
     cadre, post, own = (universe[c].to_numpy() for c in ("cadre", "post", "own"))
@@ -402,3 +427,35 @@ def test_pair_rules_on_their_scope_are_the_rules_on_every_pair(data_sets, name, 
     assert all(np.array_equal(PAIR_RULES[rid](again), m) for rid, m in expected.items())
     assert sum(m.any() for m in expected.values()) >= 5
 
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_value_codes_are_the_text_compared(data_sets, name):
+    _, data = data_sets[name]
+    rng = np.random.default_rng(2)
+    for left, right in ((("cadres", "home_region"), ("teams", "region")),
+                        (("cadres", "system"), ("teams", "system")),
+                        (("cadres", "reserve_rank"), ("posts", "rank"))):
+        a = data.table(left[0])[left[1]].to_numpy(dtype=object)
+        b = data.table(right[0])[right[1]].to_numpy(dtype=object)
+        i, j = rng.integers(0, len(a), 30000), rng.integers(0, len(b), 30000)
+        got = same_value_in(replace(data), left, right, i, j)
+        assert np.array_equal(got, a[i] == b[j]), (left, right)
+        assert got.any() or left[1] == "reserve_rank"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fit_summed_in_place_is_the_sum_of_the_parts(data_sets, name):
+    sc, data = data_sets[name]
+    facts = compute_facts(data, sc.reference_date)
+    pairs = eligible_pairs(data, _variant(sc, "off"), facts)
+    rng = np.random.default_rng(len(name))
+    randomly = [sc.fit.model_copy(update=dict(zip(PARTS, rng.random(4) * 3, strict=True)))
+                for _ in range(3)]
+    parts = fit_parts(data, pairs.cadre, pairs.post)
+    for weights in [sc.fit, *randomly, sc.fit.model_copy(update=dict.fromkeys(PARTS, 0))]:
+        w = np.array([getattr(weights, k) for k in PARTS])
+        score = sum(w[i] * parts[k] for i, k in enumerate(PARTS)) / (w.sum() or 1.0)
+        expected = np.rint(100 * score).astype(np.int64)
+        got = fit_scores(data, weights, pairs.cadre, pairs.post)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)

@@ -91,8 +91,12 @@ def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
     parts = fit_parts(data, cadre_idx, post_idx)
     w = np.array([getattr(weights, k) for k in PARTS])
     total = w.sum() or 1.0
-    score = sum(w[i] * parts[k] for i, k in enumerate(PARTS)) / total
-    computed = np.rint(100 * score).astype(np.int64)
+    score = np.zeros(len(cadre_idx))  # the weighted parts summed in place, in this order
+    for i, k in enumerate(PARTS):
+        score += w[i] * parts[k]
+    score /= total
+    score *= 100
+    computed = np.rint(score, out=score).astype(np.int64)
     if data.fit.empty:
         return computed
     given = given_scores(data, cadre_idx, post_idx)

@@ -114,11 +114,6 @@ def newest_grades(facts: Facts, k: int = 1) -> np.ndarray:
     return out
 
 
-def _newest_grade(ctx: PairContext) -> np.ndarray:
-    """The level of each pair's cadre's newest assessment (NO_GRADE if none)."""
-    return newest_grades(ctx.facts)[ctx.cadre, 0]
-
-
 def r_el1_education(ctx: PairContext) -> np.ndarray:
     """R-EL1: a post of the listed ranks (county level) needs at least the minimum
     education (全日制大学专科 or above); a new placement below it breaks the rule."""
@@ -142,16 +137,23 @@ def r_el3_recent_grades(ctx: PairContext) -> np.ndarray:
 
 def r_el4_assessment_grade(ctx: PairContext) -> np.ndarray:
     """R-EL4: a cadre whose newest grade is 不称职 holds no post, not even their own; one
-    graded 基本称职 is not promoted within `basic_no_promotion_years` of that assessment."""
-    newest = _newest_grade(ctx)
-    year = ctx.data.cadres["assessment_year"].astype("Float64").fillna(-1e9).to_numpy(float)
-    recent = (ctx.facts.ref.year - year[ctx.cadre]) <= ctx.rules["R-EL4"].basic_no_promotion_years
-    return (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
+    graded 基本称职 is not promoted within `basic_no_promotion_years` of that assessment.
+    Judged per cadre, then read per pair."""
+    newest = newest_grades(ctx.facts)[:, 0]
+    year = ctx.data.cadres["assessment_year"].to_numpy(float, na_value=-1e9)
+    recent = (ctx.facts.ref.year - year) <= ctx.rules["R-EL4"].basic_no_promotion_years
+    return (newest == 0)[ctx.cadre] | (ctx.promo & ((newest == BAD_GRADES) & recent)[ctx.cadre])
 
 
 def integrity_failed(data: DataSet, facts: Facts) -> np.ndarray:
     """R-EL5's integrity part, per cadre: a sanction in force, or a problem in the personnel
-    file or in the reported personal matters (R-EL12 reads it again for staying)."""
+    file or in the reported personal matters (R-EL12 reads it again for staying). Made once
+    per data set and reference date: R-EL5, R-EL12 and `barred_everywhere` read it for the
+    exchange movers and again for every pair."""
+    return derived(data, ("integrity_failed", facts.ref), lambda: _integrity(data, facts))
+
+
+def _integrity(data: DataSet, facts: Facts) -> np.ndarray:
     cadres = data.cadres
     until = cadres["sanction_until"].to_numpy()
     sanctioned = ~pd.isna(until) & (until > np.datetime64(facts.ref))
@@ -194,13 +196,13 @@ def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
     `retiring_in_term`, no new placement of one who reaches the age within `term_years`
     (off by default: no seed says it, 不唯年龄)."""
     rule = ctx.rules["R-EL7"]
-    age = ctx.facts.c_age[ctx.cadre]
+    age = ctx.facts.c_age  # per cadre
     ages = rule.promotion_max_age
     limit = derived(ctx.data, ("promotion_max_age", tuple(sorted(ages.items()))), lambda: (
         _per_rank(ctx.data, ages)))
-    too_old = ctx.promo & (age > limit[ctx.post])
+    too_old = ctx.promo & (age[ctx.cadre] > limit[ctx.post])
     in_term = rule.retiring_in_term & (age + rule.term_years > rule.retirement_age)
-    return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term))
+    return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term[ctx.cadre]))
 
 
 def _per_rank(data: DataSet, ages: dict) -> np.ndarray:
@@ -339,10 +341,14 @@ def r_ro9_evaluation(ctx: PairContext) -> np.ndarray:
     if ctx.rules["R-RO9"].votes == "act":
         adjust, remove = evaluation_marks(ctx.data, ctx.rules)
         unfit = unfit | adjust
+    # judged on the pairs of a cadre with a finding or a mark alone (a handful)
+    out = (remove | incompetent | unfit)[ctx.cadre]
+    cadre, own, step = ctx.cadre[out], ctx.own[out], ctx.step[out]
     # the pair's rank step from the cadre's own rank: `step` is post rank − cadre rank
-    not_down = ctx.own | (ctx.step >= 0)
-    return (remove[ctx.cadre] | (incompetent[ctx.cadre] & not_down)
-            | (unfit[ctx.cadre] & (ctx.own | (ctx.step >= 1) | (ctx.step < -1))))
+    not_down = own | (step >= 0)
+    out[out] = (remove[cadre] | (incompetent[cadre] & not_down)
+                | (unfit[cadre] & (own | (step >= 1) | (step < -1))))
+    return out
 
 
 def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:
