@@ -33,12 +33,6 @@ NO_GRADE = 0.6
 NO_APPROVAL = 0.5
 
 
-def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
-    """The mean grade points of each cadre (NO_GRADE without a grade)."""
-    codes, assessments = pd.factorize(cadres["assessments"].to_numpy(dtype=object))
-    return assessment_points(assessments)[codes]
-
-
 def assessment_points(grades: np.ndarray) -> np.ndarray:
     """The mean grade points of each tuple of grades (NO_GRADE for an empty one). One
     `np.mean` over a matrix per number of grades, row by row: the same sums, in numpy's

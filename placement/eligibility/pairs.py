@@ -246,6 +246,7 @@ def _scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _make_scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
+    """`_scope_table` read from the data (once per data set)."""
     cad = data.cadres
     work, regions = pd.factorize(cad["region"].to_numpy(dtype=object))
     candidate = cad["candidate"].to_numpy(bool)
