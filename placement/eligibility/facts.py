@@ -18,6 +18,8 @@ from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL
 from placement.meaning.posts import filled_by
 
 _EPOCH = dt.date(1970, 1, 1)
+# The dates a cadre's tenures count from (Facts' c_years_rank … c_years_portfolio).
+_TENURES = ("rank_since", "post_since", "team_since", "portfolio_since")
 # Days before each month in a common year; leap days before 1970 (from year 1).
 _BEFORE_MONTH = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
 _LEAP_DAYS_1970 = 1969 // 4 - 1969 // 100 + 1969 // 400
@@ -50,9 +52,10 @@ def _anniversary(year, month: np.ndarray, day: np.ndarray) -> np.ndarray:
 
 
 def _days(dates: pd.Series | pd.DataFrame) -> np.ndarray:
-    """Dates (a column, or a frame of date columns) as datetime64[D], NaT where empty."""
+    """Dates (a column, or a frame of datetime columns) as datetime64[D], NaT where
+    empty."""
     if isinstance(dates, pd.DataFrame):
-        return np.stack([_days(dates[c]) for c in dates.columns], axis=-1)
+        return dates.to_numpy("datetime64[D]")
     return pd.to_datetime(dates).to_numpy("datetime64[D]")
 
 
@@ -87,7 +90,7 @@ def years_since(since: pd.Series | pd.DataFrame, ref: dt.date) -> np.ndarray:
     the Nth anniversary, docs/rules.md "Tenure"), plus the elapsed part of the current
     anniversary year, so a threshold such as 2.5 years still reads; NaT gives 0.
     Not days / 365.25: ten years to the day would then fall short by the leap days.
-    A frame of date columns gives a column of tenures each (one pass for all)."""
+    A frame of datetime columns gives a column of tenures each (one pass for all)."""
     n, last, nxt = _full_years(_days(since), ref)
     span = nxt - last
     done = (ref - _EPOCH).days - last
@@ -143,17 +146,16 @@ def compute_facts(data: DataSet, ref: dt.date) -> Facts:
     own[p_incumbent[held]] = np.flatnonzero(held)
     channel = filled_by(data) != "scope"
     stays = held & ~cadres["leaving"].to_numpy(bool)[np.maximum(p_incumbent, 0)]
-    tenure = years_since(cadres[["rank_since", "post_since", "team_since", "portfolio_since"]],
-                         ref)
+    tenure = years_since(cadres[list(_TENURES)], ref).T.copy()  # a row per date column
     edu, education = pd.factorize(cadres["education"].to_numpy(dtype=object))
     grades, assessments = list_codes(data, "cadres", "assessments")
     return Facts(
         ref=ref,
         c_age=whole_years(cadres["birth_date"], ref),
-        c_years_rank=tenure[:, 0],
-        c_years_post=tenure[:, 1],
-        c_years_team=tenure[:, 2],
-        c_years_portfolio=tenure[:, 3],
+        c_years_rank=tenure[0],
+        c_years_post=tenure[1],
+        c_years_team=tenure[2],
+        c_years_portfolio=tenure[3],
         c_edu=np.array([EDUCATION_LEVEL[e] for e in education], dtype=np.int64)[edu],
         c_grades=_grade_table(assessments)[grades],
         c_own_post=own,
