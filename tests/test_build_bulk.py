@@ -31,7 +31,7 @@ from placement.data.scenario import Scenario
 from placement.data.scenario_io import load_scenario
 from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import compute_facts
-from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, cadre_assessment_points, fit_parts
+from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, assessment_points, fit_parts
 from placement.eligibility.pair_rules import RANK_STEPS
 from placement.eligibility.pairs import (
     _channel_pair,
@@ -509,7 +509,7 @@ def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monk
 
 # --- fit by arrays -------------------------------------------------------------------
 def _loop_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
-    """The `np.mean` per cadre `cadre_assessment_points` replaced."""
+    """The `np.mean` per cadre `assessment_points` replaced."""
     return np.array([float(np.mean([GRADE_POINTS[g] for g in grades])) if grades else NO_GRADE
                      for grades in cadres["assessments"]])
 
@@ -530,7 +530,7 @@ def test_assessment_points_are_the_mean_per_cadre_bit_for_bit():
     grades = list(GRADE_POINTS)
     cadres = pd.DataFrame({"assessments": [tuple(rng.choice(grades, rng.integers(0, 13)))
                                            for _ in range(3000)]})
-    got = cadre_assessment_points(cadres)
+    got = assessment_points(cadres["assessments"].to_numpy(dtype=object))
     assert np.array_equal(got, _loop_assessment_points(cadres))
     assert (got == NO_GRADE).any() and len(np.unique(got)) > 50
 
@@ -538,10 +538,11 @@ def test_assessment_points_are_the_mean_per_cadre_bit_for_bit():
 @pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
 def test_fit_by_arrays_is_the_loop_s(data_sets, name):
     sc, data = data_sets[name]
-    assert np.array_equal(cadre_assessment_points(data.cadres),
-                          _loop_assessment_points(data.cadres))
     pairs = eligible_pairs(data, _variant(sc, "off"), compute_facts(data, sc.reference_date))
-    has = fit_parts(data, pairs.cadre, pairs.post)["specialty"] == 1.0
+    parts = fit_parts(data, pairs.cadre, pairs.post)
+    assert np.array_equal(parts["assessment"],
+                          _loop_assessment_points(data.cadres)[pairs.cadre])
+    has = parts["specialty"] == 1.0
     expected = _loop_has_specialty(data, pairs.cadre, pairs.post)
     assert np.array_equal(has, expected) and 0 < expected.sum() < len(expected)
 

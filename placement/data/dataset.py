@@ -71,31 +71,64 @@ def derived(data: DataSet, key: object, make: Callable[[], T]) -> T:
     return memo[key]
 
 
+def is_in(data: DataSet, table: str, column: str, values) -> np.ndarray:
+    """Bool per row of a table: its `column` is among `values` (text), made once per data
+    set and values. Why: the pair rules compare the same text columns for the exchange
+    movers and again for every pair (R-EL1's ranks, a head post, R-EL10's party, R-RO9's
+    findings, the teams' kinds and systems)."""
+    values = tuple(values)
+    return derived(data, ("is_in", table, column, values), lambda: np.isin(
+        getattr(data, table)[column].to_numpy(dtype=object), list(values)))
+
+
+def post_team(data: DataSet) -> np.ndarray:
+    """The row in `teams` of each post's team, made once per data set (the facts, the fit
+    and the Party posts read it)."""
+    return derived(data, "post_team", lambda: pd.Index(data.teams["team_id"]).get_indexer(
+        data.posts["team_id"]))
+
+
+def list_codes(data: DataSet, table: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A list column (tuples) of a table, each row's list coded among the distinct lists,
+    and those lists (`pd.factorize`), made once per data set. Why: 13,613 cadres of the
+    province hold 11 distinct assessment tuples; the grade table of the facts and the
+    fit's mean grade are made once per distinct tuple, not once per cadre (issue 29)."""
+    return derived(data, ("list_codes", table, column), lambda: pd.factorize(
+        getattr(data, table)[column].to_numpy(dtype=object)))
+
+
 def has_specialty(data: DataSet, cadre: np.ndarray, wanted: np.ndarray, of: np.ndarray
                   ) -> np.ndarray:
     """Bool per pair i: `wanted[of[i]]` (a value per post or team row, `of` the pairs'
     rows) is non-empty and among cadre `cadre[i]`'s specialties.
 
-    The specialty lists are flattened once into (cadre, specialty code) keys and the
-    wanted values coded once per row, so the test is one `np.isin` over the pairs
-    (coding the values per pair took most of it at scale60, 738k pairs). Read by the
-    fit (the post's specialty) and by R-EL8, R-TC7 / R-TC9 (the team's system, the
-    specialty it needs): a fact of the data, so it lives with the data set, below all."""
-    held, vocab = derived(data, "specialties", lambda: _specialties(data))
-    wanted = np.asarray(wanted, dtype=object)
-    code = np.where(wanted != "", vocab.get_indexer(wanted), -1)[of]
-    key = np.asarray(cadre, dtype=np.int64) * len(vocab) + code
-    return (code >= 0) & np.isin(key, held)
+    The specialties a cadre holds are kept once as bits (`_specialties`) and the wanted
+    values coded once per row, so the test is one look-up per pair (coding the values
+    per pair took most of it at scale60, 738k pairs; an `np.isin` of (cadre, code) keys
+    sorted them whenever the pairs were few, 3 ms for R-EL8 on a province's 1,681
+    sitting cadres). Read by the fit (the post's specialty) and by R-EL8, R-TC7 / R-TC9
+    (the team's system, the specialty it needs): a fact of the data, so it lives with
+    the data set, below all."""
+    bits, width, vocab = derived(data, "specialties", lambda: _specialties(data))
+    codes, distinct = pd.factorize(np.asarray(wanted, dtype=object), use_na_sentinel=False)
+    code = np.where(distinct != "", vocab.get_indexer(distinct), -1)[codes]
+    at = np.maximum(code, 0)  # per row: the byte of the wanted code, and its bit (none: 0)
+    bit = np.where(code >= 0, 1 << (at & 7), 0).astype(np.uint8)
+    return (bits[np.asarray(cadre, dtype=np.int64) * width + (at >> 3)[of]] & bit[of]) != 0
 
 
-def _specialties(data: DataSet) -> tuple[np.ndarray, pd.Index]:
-    """The (cadre row, specialty code) keys of every specialty a cadre holds, and the
-    specialties coded (their index)."""
-    lists = data.cadres["specialties"].to_numpy(dtype=object)
+def _specialties(data: DataSet) -> tuple[np.ndarray, int, pd.Index]:
+    """The specialties each cadre holds as bits (`width` bytes a cadre, flat: bit k of a
+    cadre's bytes set for specialty code k), `width`, and the specialties coded (their
+    index). Made per distinct list (`list_codes`): a province's 13,613 cadres hold 838."""
+    which, lists = list_codes(data, "cadres", "specialties")
     count = np.fromiter(map(len, lists), np.int64, len(lists))
     codes, vocab = pd.factorize(np.fromiter(chain.from_iterable(lists), object, int(count.sum())))
-    return np.repeat(np.arange(len(lists), dtype=np.int64), count) * len(vocab) + codes, \
-        pd.Index(vocab)
+    width = len(vocab) // 8 + 1
+    bits = np.zeros((len(lists), width), dtype=np.uint8)
+    np.bitwise_or.at(bits, (np.repeat(np.arange(len(lists)), count), codes >> 3),
+                     (1 << (codes & 7)).astype(np.uint8))
+    return bits[which].ravel(), width, pd.Index(vocab)
 
 
 def same_value(left: pd.Series, right: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -118,7 +151,9 @@ def same_value_in(data: DataSet, left: tuple[str, str], right: tuple[str, str],
 
 
 def _value_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's value coded among the values `right` holds (-1: none of them)."""
-    values = pd.Index(pd.unique(right.to_numpy(dtype=object)))
-    return values.get_indexer(left.to_numpy(dtype=object)), \
-        values.get_indexer(right.to_numpy(dtype=object))
+    """Each row's value coded among the values `right` holds (-1: none of them). Each
+    column is factorized first and its distinct values looked up: half the time of a
+    look-up per row for a column of the cadres."""
+    right_codes, values = pd.factorize(right.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, distinct = pd.factorize(left.to_numpy(dtype=object), use_na_sentinel=False)
+    return pd.Index(values).get_indexer(distinct)[codes], right_codes

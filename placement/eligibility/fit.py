@@ -25,7 +25,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, derived, has_specialty, same_value_in
+from placement.data.dataset import DataSet, has_specialty, list_codes, post_team, same_value_in
 from placement.data.scenario import FitWeights
 
 GRADE_POINTS = {"优秀": 1.0, "称职": 0.7, "基本称职": 0.3, "不称职": 0.0}
@@ -33,12 +33,12 @@ NO_GRADE = 0.6
 NO_APPROVAL = 0.5
 
 
-def cadre_assessment_points(cadres: pd.DataFrame) -> np.ndarray:
-    """The mean grade points of each cadre (NO_GRADE without a grade). One `np.mean`
-    over a matrix per number of grades, row by row: the same sums, in numpy's order,
-    as one `np.mean` per cadre, which was slow at province size (docs/solver.md,
-    "Timings behind the code"; tests/test_build_bulk.py compares)."""
-    grades = cadres["assessments"]
+def assessment_points(grades: np.ndarray) -> np.ndarray:
+    """The mean grade points of each tuple of grades (NO_GRADE for an empty one). One
+    `np.mean` over a matrix per number of grades, row by row: the same sums, in numpy's
+    order, as one `np.mean` per cadre, which was slow at province size (docs/solver.md,
+    "Timings behind the code"; tests/test_build_bulk.py compares). The fit asks it for
+    the few distinct tuples of a data set (`list_codes`)."""
     count = np.fromiter(map(len, grades), np.int64, len(grades))
     flat = np.fromiter(chain.from_iterable(grades), object, int(count.sum()))
     points = np.array(list(GRADE_POINTS.values()))[pd.Index(list(GRADE_POINTS)).get_indexer(flat)]
@@ -57,8 +57,7 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     """The four parts of the computed fit, each in [0, 1], for pairs given as row
     positions into `data.cadres` / `data.posts` (explanations show them one by one)."""
     cadres, posts = data.cadres, data.posts
-    team = derived(data, "post_team", lambda: pd.Index(data.teams["team_id"]).get_indexer(
-        posts["team_id"]))
+    team = post_team(data)
     post_spec = posts["specialty"].to_numpy(dtype=object)
     team_sys = data.teams["system"].to_numpy(dtype=object)[team]
     # a join of (cadre, specialty) codes, not a `w in s` per pair (slow at province
@@ -70,12 +69,13 @@ def fit_parts(data: DataSet, cadre_idx: np.ndarray, post_idx: np.ndarray) -> dic
     same_system = same_value_in(data, ("cadres", "system"), ("teams", "system"), cadre_idx,
                                 team[post_idx])
     no_requirement = (post_spec == "")[post_idx]
+    graded, assessments = list_codes(data, "cadres", "assessments")
+    approval = cadres["approval"].to_numpy(float)
     return {
         "specialty": np.where(has_spec, 1.0, np.where(no_requirement & same_system, 0.5, 0.0)),
         "experience": 0.5 * cadres["township_head"].to_numpy(bool)[cadre_idx] + 0.5 * same_system,
-        "assessment": derived(data, "assessment_points",
-                              lambda: cadre_assessment_points(cadres))[cadre_idx],
-        "approval": cadres["approval"].fillna(NO_APPROVAL).to_numpy(float)[cadre_idx],
+        "assessment": assessment_points(assessments)[graded][cadre_idx],
+        "approval": np.where(np.isnan(approval), NO_APPROVAL, approval)[cadre_idx],
     }
 
 
@@ -85,8 +85,12 @@ def fit_scores(data: DataSet, weights: FitWeights, cadre_idx: np.ndarray,
     parts = fit_parts(data, cadre_idx, post_idx)
     w = np.array([getattr(weights, k) for k in PARTS])
     total = w.sum() or 1.0
-    score = sum(w[i] * parts[k] for i, k in enumerate(PARTS)) / total
-    computed = np.rint(100 * score).astype(np.int64)
+    score = np.zeros(len(cadre_idx))  # the weighted parts summed in place, in this order
+    for i, k in enumerate(PARTS):
+        score += w[i] * parts[k]
+    score /= total
+    score *= 100
+    computed = np.rint(score, out=score).astype(np.int64)
     if data.fit.empty:
         return computed
     given = given_scores(data, cadre_idx, post_idx)

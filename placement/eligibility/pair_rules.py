@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet, derived, has_specialty, same_value_in
+from placement.data.dataset import DataSet, derived, has_specialty, is_in, same_value_in
 from placement.data.rules import share_fraction
 from placement.data.scenario import Scenario
 from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
@@ -80,7 +80,7 @@ class PairContext:
 
     def team_is(self, column: str, values) -> np.ndarray:
         """Bool per pair: the post's team has its `column` (of `data.teams`) among `values`."""
-        return np.isin(self.data.teams[column].to_numpy(dtype=object), list(values))[self.team]
+        return is_in(self.data, "teams", column, values)[self.team]
 
 
 def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
@@ -100,7 +100,7 @@ def pair_context(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
         step=step,
         promo=~own & (step >= 1),
         team=team,
-        p_head=(posts["grade"].to_numpy(dtype=object) == "head")[post],
+        p_head=is_in(data, "posts", "grade", ("head",))[post],
         years_post=facts.c_years_post[cadre],
     )
 
@@ -114,16 +114,11 @@ def newest_grades(facts: Facts, k: int = 1) -> np.ndarray:
     return out
 
 
-def _newest_grade(ctx: PairContext) -> np.ndarray:
-    """The level of each pair's cadre's newest assessment (NO_GRADE if none)."""
-    return newest_grades(ctx.facts)[ctx.cadre, 0]
-
-
 def r_el1_education(ctx: PairContext) -> np.ndarray:
     """R-EL1: a post of the listed ranks (county level) needs at least the minimum
     education (全日制大学专科 or above); a new placement below it breaks the rule."""
     rule = ctx.rules["R-EL1"]
-    ranks = np.isin(ctx.data.posts["rank"].to_numpy(dtype=object), list(rule.ranks))
+    ranks = is_in(ctx.data, "posts", "rank", rule.ranks)
     below = ctx.facts.c_edu < EDUCATION_LEVEL[rule.min_education]
     return ctx.new & ranks[ctx.post] & below[ctx.cadre]
 
@@ -142,16 +137,23 @@ def r_el3_recent_grades(ctx: PairContext) -> np.ndarray:
 
 def r_el4_assessment_grade(ctx: PairContext) -> np.ndarray:
     """R-EL4: a cadre whose newest grade is 不称职 holds no post, not even their own; one
-    graded 基本称职 is not promoted within `basic_no_promotion_years` of that assessment."""
-    newest = _newest_grade(ctx)
-    year = ctx.data.cadres["assessment_year"].astype("Float64").fillna(-1e9).to_numpy(float)
-    recent = (ctx.facts.ref.year - year[ctx.cadre]) <= ctx.rules["R-EL4"].basic_no_promotion_years
-    return (newest == 0) | (ctx.promo & (newest == BAD_GRADES) & recent)
+    graded 基本称职 is not promoted within `basic_no_promotion_years` of that assessment.
+    Judged per cadre, then read per pair."""
+    newest = newest_grades(ctx.facts)[:, 0]
+    year = ctx.data.cadres["assessment_year"].to_numpy(float, na_value=-1e9)
+    recent = (ctx.facts.ref.year - year) <= ctx.rules["R-EL4"].basic_no_promotion_years
+    return (newest == 0)[ctx.cadre] | (ctx.promo & ((newest == BAD_GRADES) & recent)[ctx.cadre])
 
 
 def integrity_failed(data: DataSet, facts: Facts) -> np.ndarray:
     """R-EL5's integrity part, per cadre: a sanction in force, or a problem in the personnel
-    file or in the reported personal matters (R-EL12 reads it again for staying)."""
+    file or in the reported personal matters (R-EL12 reads it again for staying). Made once
+    per data set and reference date: R-EL5, R-EL12 and `barred_everywhere` read it for the
+    exchange movers and again for every pair."""
+    return derived(data, ("integrity_failed", facts.ref), lambda: _integrity(data, facts))
+
+
+def _integrity(data: DataSet, facts: Facts) -> np.ndarray:
     cadres = data.cadres
     until = cadres["sanction_until"].to_numpy()
     sanctioned = ~pd.isna(until) & (until > np.datetime64(facts.ref))
@@ -194,13 +196,20 @@ def r_el7_age_limits(ctx: PairContext) -> np.ndarray:
     `retiring_in_term`, no new placement of one who reaches the age within `term_years`
     (off by default: no seed says it, 不唯年龄)."""
     rule = ctx.rules["R-EL7"]
-    age = ctx.facts.c_age[ctx.cadre]
+    age = ctx.facts.c_age  # per cadre
     ages = rule.promotion_max_age
     limit = derived(ctx.data, ("promotion_max_age", tuple(sorted(ages.items()))), lambda: (
-        ctx.data.posts["rank"].map(ages).fillna(NO_AGE_LIMIT).to_numpy(float)))
-    too_old = ctx.promo & (age > limit[ctx.post])
+        _per_rank(ctx.data, ages)))
+    too_old = ctx.promo & (age[ctx.cadre] > limit[ctx.post])
     in_term = rule.retiring_in_term & (age + rule.term_years > rule.retirement_age)
-    return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term))
+    return retired(ctx.rules, ctx.facts)[ctx.cadre] | (ctx.new & (too_old | in_term[ctx.cadre]))
+
+
+def _per_rank(data: DataSet, ages: dict) -> np.ndarray:
+    """Per post: its rank's age limit (NO_AGE_LIMIT for a rank not listed), read once per
+    distinct rank."""
+    codes, ranks = pd.factorize(data.posts["rank"].to_numpy(dtype=object))
+    return np.array([ages.get(r, NO_AGE_LIMIT) for r in ranks], dtype=float)[codes]
 
 
 def barred_everywhere(data: DataSet, rules: dict, facts: Facts) -> np.ndarray:
@@ -224,8 +233,9 @@ def barred_everywhere(data: DataSet, rules: dict, facts: Facts) -> np.ndarray:
 def r_el8_specialty(ctx: PairContext) -> np.ndarray:
     """R-EL8 (专业对口): a post that names a specialty needs a newcomer who has it."""
     wanted = ctx.data.posts["specialty"].to_numpy(dtype=object)
-    asks = (wanted != "")[ctx.post]
-    return ctx.new & asks & ~has_specialty(ctx.data, ctx.cadre, wanted, ctx.post)
+    out = ctx.new & (wanted != "")[ctx.post]
+    out[out] = ~has_specialty(ctx.data, ctx.cadre[out], wanted, ctx.post[out])
+    return out
 
 
 def r_el9_rank_steps(ctx: PairContext) -> np.ndarray:
@@ -238,9 +248,10 @@ def r_av2_home_region(ctx: PairContext) -> np.ndarray:
     """R-AV2 (地域回避): nobody holds a key post (county party secretary, county head,
     discipline, organisation, court, procuratorate, public security heads) of a team in
     the region they grew up in; staying too."""
-    home = same_value_in(ctx.data, ("cadres", "home_region"), ("teams", "region"), ctx.cadre,
-                         ctx.team)
-    return ctx.post_col("key_post", bool) & home
+    out = ctx.post_col("key_post", bool)
+    out[out] = same_value_in(ctx.data, ("cadres", "home_region"), ("teams", "region"),
+                             ctx.cadre[out], ctx.team[out])
+    return out
 
 
 def r_ro1_head_tenure(ctx: PairContext) -> np.ndarray:
@@ -255,13 +266,12 @@ def r_ro2_deputy_team_tenure(ctx: PairContext) -> np.ndarray:
     `years` or more in the same team is exchanged: any post of that team breaks it."""
     rule = ctx.rules["R-RO2"]
     own_post = ctx.facts.c_own_post
-    grades = ctx.data.posts["grade"].to_numpy(dtype=object)
+    deputy = is_in(ctx.data, "posts", "grade", ("deputy",))
     own_team = np.where(own_post >= 0, ctx.facts.p_team[own_post], -1)
-    teams = ctx.data.teams
-    in_scope = (np.isin(teams["system"].to_numpy(dtype=object), list(rule.systems))
-                & np.isin(teams["kind"].to_numpy(dtype=object), list(rule.kinds)))
+    in_scope = (is_in(ctx.data, "teams", "system", rule.systems)
+                & is_in(ctx.data, "teams", "kind", rule.kinds))
     exchanged = (  # per cadre: a deputy long in a team in scope
-        (own_post >= 0) & (grades[own_post] == "deputy") & in_scope[own_team]
+        (own_post >= 0) & deputy[own_post] & in_scope[own_team]
         & (ctx.facts.c_years_team >= rule.years))
     return exchanged[ctx.cadre] & (ctx.team == own_team[ctx.cadre])
 
@@ -290,7 +300,7 @@ def r_ro4_dispatched_tenure(ctx: PairContext) -> np.ndarray:
 def r_el10_party_member(ctx: PairContext) -> np.ndarray:
     """R-EL10: a Party post (a county party committee's post, or a title naming a Party
     office; `posts.party_post` where given) is held by a CPC member; staying too."""
-    member = ctx.data.cadres["party"].to_numpy(dtype=object) == PARTY_CPC
+    member = is_in(ctx.data, "cadres", "party", (PARTY_CPC,))
     return party_post(ctx.data)[ctx.post] & ~member[ctx.cadre]
 
 
@@ -325,27 +335,31 @@ def r_ro9_evaluation(ctx: PairContext) -> np.ndarray:
     rank). Evaluation votes only mark the cadre (`evaluation_marks`), unless `votes = "act"`
     reads them as findings: 优秀+称职 below `adjust_below` as unfit, 不称职 above
     `remove_above` as no post at all (the older reading)."""
-    finding = ctx.data.cadres["finding"].to_numpy(dtype=object)
-    unfit = finding == "unfit_post"
-    incompetent = finding == "incompetent"
+    unfit = is_in(ctx.data, "cadres", "finding", ("unfit_post",))
+    incompetent = is_in(ctx.data, "cadres", "finding", ("incompetent",))
     remove = np.zeros(len(unfit), dtype=bool)
     if ctx.rules["R-RO9"].votes == "act":
         adjust, remove = evaluation_marks(ctx.data, ctx.rules)
         unfit = unfit | adjust
+    # judged on the pairs of a cadre with a finding or a mark alone (a handful)
+    out = (remove | incompetent | unfit)[ctx.cadre]
+    cadre, own, step = ctx.cadre[out], ctx.own[out], ctx.step[out]
     # the pair's rank step from the cadre's own rank: `step` is post rank − cadre rank
-    not_down = ctx.own | (ctx.step >= 0)
-    return (remove[ctx.cadre] | (incompetent[ctx.cadre] & not_down)
-            | (unfit[ctx.cadre] & (ctx.own | (ctx.step >= 1) | (ctx.step < -1))))
+    not_down = own | (step >= 0)
+    out[out] = (remove[cadre] | (incompetent[cadre] & not_down)
+                | (unfit[cadre] & (own | (step >= 1) | (step < -1))))
+    return out
 
 
 def r_rs2_reserve_promotion(ctx: PairContext) -> np.ndarray:
     """R-RS2: a promotion of a cadre outside the reserve pool for the new post's rank
     (`reserve_rank` empty or another rank) breaks it. Data that keep no pool at all (no
     `reserve_rank` given) have no pool to draw from: nothing breaks it there."""
-    kept = (ctx.data.cadres["reserve_rank"] != "").any()
-    pool = same_value_in(ctx.data, ("cadres", "reserve_rank"), ("posts", "rank"), ctx.cadre,
-                         ctx.post)
-    return ctx.promo & kept & ~pool
+    kept = not is_in(ctx.data, "cadres", "reserve_rank", ("",)).all()
+    out = ctx.promo & kept
+    out[out] = ~same_value_in(ctx.data, ("cadres", "reserve_rank"), ("posts", "rank"),
+                              ctx.cadre[out], ctx.post[out])
+    return out
 
 
 # In this order for good: a rule's position is its bit in a removed pair's reasons.

@@ -1,11 +1,11 @@
 """Which (cadre, post) pairs may appear in a roster, and why the others may not.
 
-Pairs are built vectorised (one sort of the posts per kind of reach, integer pair
-keys, numpy masks; no per-pair Python loop, and text compared once per row, not per
-pair: scale60 has 738k pairs). First the structural universe (docs/rules.md, "Availability"): own
-posts, plus new placements of candidates within their nomination and at most
-the allowed rank steps up. Then every pair rule not `off` (R-EL*, R-AV2,
-R-RO1–R-RO4: one function each in `placement.eligibility.pair_rules`) is
+Pairs are built vectorised (the posts counted by key once for every kind of reach,
+integer pair keys sorted once, numpy masks; no per-pair Python loop, and text compared
+once per row, not per pair: scale60 has 738k pairs). First the structural universe
+(docs/rules.md, "Availability"): own posts, plus new placements of candidates within
+their nomination and at most the allowed rank steps up. Then every pair rule not `off`
+(R-EL*, R-AV2, R-RO1–R-RO4: one function each in `placement.eligibility.pair_rules`) is
 evaluated on every pair as a mask. A rule in `hard` mode removes its pairs; in
 `target` mode its mask stays with the pair so the model can price it and the
 explanation can name it. Removed pairs are kept with their reasons, because a
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from placement.data.dataset import DataSet
+from placement.data.dataset import DataSet, derived
 from placement.data.scenario import Scenario
 from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import Facts
@@ -90,77 +90,110 @@ def structural_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     anywhere for a candidate nominated without a limit, else in the teams or regions
     named. Posts are found per (rank) or (team or region named, rank) by one sort of
     the posts (`_rows_by`), not by joins of frames (most of scale60's eligibility)."""
-    cadres, posts, teams = data.cadres, data.posts, data.teams
+    return _union(len(data.cadres), *_structural(data, sc, facts))
+
+
+def _structural(data: DataSet, sc: Scenario, facts: Facts
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`structural_pairs` before their union: (cadre, post, own) aligned, own pairs
+    first, a new pair possibly repeated (named by its team and by its region, say)."""
+    cadres, posts = data.cadres, data.posts
     el9 = sc.rules[RANK_STEPS]
     max_step = el9.max_steps if el9.mode == "hard" else max(RANK_LEVEL.values())
     not_leaving = ~cadres["leaving"].to_numpy(bool)
-
     held = np.flatnonzero((facts.c_own_post >= 0) & not_leaving)
-    cand = np.flatnonzero(cadres["candidate"].to_numpy(bool) & not_leaving)
+    cand = cadres["candidate"].to_numpy(bool) & not_leaving
     c_level = cadres["rank_level"].to_numpy(np.int64)
     p_level = posts["rank_level"].to_numpy(np.int64)
-    noms = cadres["nominated_for"].to_numpy(dtype=object)[cand]
-    count = np.fromiter(map(len, noms), np.int64, len(noms))
-    anywhere = cand[count == 0]
-    named = np.repeat(cand, count)  # one row per (candidate, team or region named)
-    names = np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum()))
-    # a team or region named, coded with the posts' team ids and regions (-1: neither)
-    team = facts.p_team
-    by_team, by_region, wanted = _codes(teams["team_id"].to_numpy(dtype=object)[team],
-                                        teams["region"].to_numpy(dtype=object)[team], names)
+    count, names, team_code, region_code = _nominations(data)
+    owner = np.repeat(np.arange(len(cadres)), count)
+    asks = cand[owner]
+    named, wanted = owner[asks], names[asks]  # one row per (candidate, team or region named)
+    anywhere = np.flatnonzero(cand & (count == 0))
+    # Each post keyed three times by (code, rank): its team's id, its team's region, and
+    # `every` (a code no name has) for the candidates nominated anywhere; one query per
+    # (candidate, name or anywhere, step).
+    every = int(max(team_code.max(initial=-1), region_code.max(initial=-1),
+                    names.max(initial=-1))) + 1
     span = int(max(p_level.max(initial=0), c_level.max(initial=0))) + max_step + 1
-    cadre_parts, post_parts = [], []
-    for step in range(max_step + 1):
-        hit, post = _rows_by(p_level, c_level[anywhere] + step)
-        cadre_parts.append(anywhere[hit])
-        post_parts.append(post)
-        for key in (by_team, by_region):
-            want = np.where(wanted >= 0, wanted * span + c_level[named] + step, -1)
-            hit, post = _rows_by(key * span + p_level, want)
-            cadre_parts.append(named[hit])
-            post_parts.append(post)
-    cadre = np.concatenate([held, *cadre_parts])
-    post = np.concatenate([facts.c_own_post[held], *post_parts])
+    team = facts.p_team
+    key = np.concatenate([team_code[team], region_code[team], np.full(len(posts), every)]
+                         ) * span + np.tile(p_level, 3)
+    asker = np.concatenate([named, anywhere])
+    base = np.concatenate([wanted, np.full(len(anywhere), every)]) * span + c_level[asker]
+    steps = np.arange(max_step + 1)
+    hit, row = _rows_by(key, (base[None, :] + steps[:, None]).ravel())
+    cadre = np.concatenate([held, np.tile(asker, len(steps))[hit]])
+    post = np.concatenate([facts.c_own_post[held], np.tile(np.arange(len(posts)), 3)[row]])
     own = np.arange(len(cadre)) < len(held)
     new = ~own & ((facts.c_own_post[cadre] == post) | _channel_pair(facts, cadre, post))
-    return _union(len(cadres), cadre[~new], post[~new], own[~new])
+    return cadre[~new], post[~new], own[~new]
+
+
+def _nominations(data: DataSet) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every cadre's `nominated_for`, flattened and coded once per data set: the number
+    of names per cadre, the names (in cadre order) as codes, and each team row's id and
+    region as codes of the same coding (equal values, equal codes). Read by the
+    structural pairs and the exchange scope alike."""
+    def make():
+        noms = data.cadres["nominated_for"].to_numpy(dtype=object)
+        count = np.fromiter(map(len, noms), np.int64, len(noms))
+        names = np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum()))
+        team_code, region_code, codes = _codes(data.teams["team_id"].to_numpy(dtype=object),
+                                               data.teams["region"].to_numpy(dtype=object),
+                                               names)
+        return count, codes, team_code, region_code
+    return derived(data, "nominations", make)
 
 
 def _codes(*columns: np.ndarray) -> list[np.ndarray]:
     """Each column's values as codes, the columns coded together (equal values, equal
     codes)."""
-    codes = pd.factorize(np.concatenate(columns))[0]
+    codes = pd.factorize(np.concatenate(columns))[0].astype(np.int64)
     bounds = np.cumsum([0, *map(len, columns)]).tolist()
     return [codes[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _rows_by(key: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every row r (of posts, or teams) with `key[r] == want[i]`, for each query i (a
-    negative `want` finds none): (the query of each hit, its row), queries in order,
-    rows ascending."""
+    """Every row r with `key[r] == want[i]`, for each query i (a negative `want` finds
+    none): (the query of each hit, its row), queries in order, rows ascending. Keys
+    are small non-negative codes, so the rows of a key are counted (`np.bincount`),
+    not searched: a binary search per query took most of the structural pairs' time."""
     order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    lo = np.searchsorted(ordered, want, "left")
-    size = np.where(want >= 0, np.searchsorted(ordered, want, "right") - lo, 0)
+    count = np.bincount(key, minlength=int(want.max(initial=-1)) + 1)
+    at = np.maximum(want, 0)
+    size = np.where(want >= 0, count[at], 0)
     first = np.cumsum(size) - size
-    pos = np.repeat(lo - first, size) + np.arange(int(size.sum()))
+    pos = np.repeat((np.cumsum(count) - count)[at] - first, size) + np.arange(int(size.sum()))
     return np.repeat(np.arange(len(want)), size), order[pos]
 
 
 def _union(n_cadres: int, cadre: np.ndarray, post: np.ndarray, own: np.ndarray) -> pd.DataFrame:
-    """The pairs (aligned arrays) once each, sorted by (post, cadre), each with the `own`
-    of its first occurrence: a frame's `drop_duplicates` then `sort_values`, as one
-    `np.unique` of one integer key per pair."""
-    key = post.astype(np.int64) * n_cadres + cadre
-    key, first = np.unique(key, return_index=True)
-    return pd.DataFrame({"cadre": key % n_cadres, "post": key // n_cadres, "own": own[first]})
+    """The pairs (aligned arrays) once each, sorted by (post, cadre), `own` where one of
+    its occurrences is (the callers never repeat an own pair as a new one): a frame's
+    `drop_duplicates` then `sort_values`."""
+    cadre, post, own = _union_arrays(n_cadres, cadre, post, own)
+    return pd.DataFrame({"cadre": cadre, "post": post, "own": own})
+
+
+def _union_arrays(n_cadres: int, cadre: np.ndarray, post: np.ndarray, own: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_union` as arrays (cadre, post, own): one sort of one integer key per pair, its
+    lowest bit 0 for an own pair (`np.unique` with `return_index` took 4-8 times as
+    long)."""
+    key = np.sort((post.astype(np.int64) * n_cadres + cadre) * 2 + ~np.asarray(own, dtype=bool))
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = (key[1:] >> 1) != (key[:-1] >> 1)
+    key = key[first]
+    post, cadre = np.divmod(key >> 1, n_cadres)
+    return cadre, post, (key & 1) == 0
 
 
 def _channel_pair(facts: Facts, cadre: np.ndarray, post: np.ndarray) -> np.ndarray:
     """Bool per new pair: it fills a post filled through another channel, or takes the
     holder of one away from it; neither is this proposal's to make."""
-    own = facts.c_own_post[cadre]
-    holds = (own >= 0) & facts.p_channel[np.maximum(own, 0)]
+    own = facts.c_own_post
+    holds = ((own >= 0) & facts.p_channel[np.maximum(own, 0)])[cadre]
     return facts.p_channel[post] | holds
 
 
@@ -207,25 +240,29 @@ def _scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
     nomination of their own, and a province's data set holds several cities; exchange
     stays within the scope the department nominates for. Returns each cadre's row in
     the table and the table (bool, regions × team rows): read per (region, team), not
-    per pair (scale60's exchange pairs were 4.7 million before the scope)."""
-    cad, teams = data.cadres, data.teams
+    per pair (scale60's exchange pairs were 4.7 million before the scope). Made once
+    per data set (`derived`)."""
+    return derived(data, "scope_table", lambda: _make_scope_table(data))
+
+
+def _make_scope_table(data: DataSet) -> tuple[np.ndarray, np.ndarray]:
+    """`_scope_table` read from the data (once per data set)."""
+    cad = data.cadres
     work, regions = pd.factorize(cad["region"].to_numpy(dtype=object))
-    cand = np.flatnonzero(cad["candidate"].to_numpy(bool))
-    noms = cad["nominated_for"].to_numpy(dtype=object)[cand]
-    count = np.fromiter(map(len, noms), np.int64, len(noms))
-    table = np.zeros((len(regions), len(teams)), dtype=bool)
+    candidate = cad["candidate"].to_numpy(bool)
+    count, names, team_code, region_code = _nominations(data)
+    table = np.zeros((len(regions), len(data.teams)), dtype=bool)
     nominating = np.zeros(len(regions), dtype=bool)
-    nominating[work[cand]] = True
+    nominating[work[candidate]] = True
     table[~nominating] = True
-    table[work[cand[count == 0]]] = True
-    named = np.repeat(work[cand], count)  # the region of each (candidate, name)
-    by_id, by_region, wanted = _codes(
-        teams["team_id"].to_numpy(dtype=object), teams["region"].to_numpy(dtype=object),
-        np.fromiter(itertools.chain.from_iterable(noms), object, int(count.sum())))
-    for key in (by_id, by_region):
-        hit, team = _rows_by(key, wanted)
+    table[work[candidate & (count == 0)]] = True
+    owner = np.repeat(np.arange(len(cad)), count)
+    asks = candidate[owner]
+    named = work[owner[asks]]  # the region of each (candidate, name)
+    for key in (team_code, region_code):
+        hit, team = _rows_by(key, names[asks])
         table[named[hit], team] = True
-    return work, table
+    return work.astype(np.int64), table
 
 
 def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
@@ -233,23 +270,28 @@ def exchange_pairs(data: DataSet, sc: Scenario, facts: Facts) -> pd.DataFrame:
     cycle's nominations of their region (`exchange_scope`; a demotion stays a planner's
     decision, by a `must` lock, as for candidates), none filled through another
     channel. Why: "必须交流" means a new post ("Exchange", docs/rules.md); without these
-    pairs such a cadre could only be released. The posts are found once per (region,
-    rank) of the movers and repeated for each, in mover order, posts ascending."""
+    pairs such a cadre could only be released. In mover order, posts ascending."""
+    cadre, post = _exchange(data, sc, facts)
+    out = pd.DataFrame({"cadre": cadre, "post": post})
+    out = out[out["post"].to_numpy() != facts.c_own_post[cadre]]
+    return out.assign(own=False)
+
+
+def _exchange(data: DataSet, sc: Scenario, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
+    """`exchange_pairs` (cadre, post) with the movers' own posts still in. The posts
+    are found once per (region, rank) of the movers and repeated for each."""
     movers = np.flatnonzero(exchange_movers(data, sc, facts))
     work, table = _scope_table(data)
-    keys = list(zip(work[movers].tolist(),
-                    data.cadres["rank_level"].to_numpy()[movers].tolist(), strict=True))
-    p_level = data.posts["rank_level"].to_numpy()
-    found = {}
-    for region, level in set(keys):
-        same_rank = np.flatnonzero((p_level == level) & ~facts.p_channel)
-        found[region, level] = same_rank[table[region, facts.p_team[same_rank]]]
-    parts = [found[k] for k in keys]
-    cadre = np.repeat(movers, np.fromiter(map(len, parts), np.int64, len(parts)))
-    post = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
-    out = pd.DataFrame({"cadre": cadre.astype(np.int64), "post": post.astype(np.int64)})
-    out = out[out["post"].to_numpy() != facts.c_own_post[out["cadre"].to_numpy()]]
-    return out.assign(own=False)
+    level = data.cadres["rank_level"].to_numpy(np.int64)[movers]
+    p_level = data.posts["rank_level"].to_numpy(np.int64)
+    span = int(max(level.max(initial=0), p_level.max(initial=0))) + 1
+    which, keys = pd.factorize(work[movers] * span + level)  # the movers' (region, rank)
+    open_post = np.flatnonzero(~facts.p_channel)
+    hit, row = _rows_by(p_level[open_post], keys % span)
+    post = open_post[row]
+    inside = table[keys[hit] // span, facts.p_team[post]]
+    mover, at = _rows_by(hit[inside], which.astype(np.int64))
+    return movers[mover], post[inside][at]
 
 
 def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
@@ -283,14 +325,14 @@ def structural_reasons(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndar
 
 
 def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
-    parts = pd.concat([structural_pairs(data, sc, facts), exchange_pairs(data, sc, facts)])
-    universe = _union(len(data.cadres), parts["cadre"].to_numpy(np.int64),
-                      parts["post"].to_numpy(np.int64), parts["own"].to_numpy(bool))
-    universe = _apply_locks(data, sc, facts, universe)
-    cadre = universe["cadre"].to_numpy(np.int64)
-    post = universe["post"].to_numpy(np.int64)
-    own = universe["own"].to_numpy(bool)
-    must = universe["must"].to_numpy(bool)
+    cadre, post, own = _structural(data, sc, facts)
+    x_cadre, x_post = _exchange(data, sc, facts)
+    moves = x_post != facts.c_own_post[x_cadre]
+    cadre, post, own = _union_arrays(
+        len(data.cadres), np.concatenate([cadre, x_cadre[moves]]),
+        np.concatenate([post, x_post[moves]]),
+        np.concatenate([own, np.zeros(int(moves.sum()), dtype=bool)]))
+    cadre, post, own, must = _apply_locks(data, sc, facts, cadre, post, own)
     masks = pair_rule_masks(data, sc, facts, cadre, post, own)
     # The holder of a post filled through another channel is not this proposal's
     # appointment: no pair rule judges their staying.
@@ -301,8 +343,9 @@ def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
     hard = [rid for rid in masks if sc.rules[rid].mode == "hard"]
     bits = np.where(data.cadres["leaving"].to_numpy(bool)[cadre], REASON_BIT["LEAVING"], 0)
     for rid in hard:
-        bits = bits | np.where(masks[rid], REASON_BIT[rid], 0)
-    bits = bits | np.where(~own & _channel_pair(facts, cadre, post), REASON_BIT["FILLED_BY"], 0)
+        np.bitwise_or(bits, REASON_BIT[rid], out=bits, where=masks[rid])
+    np.bitwise_or(bits, REASON_BIT["FILLED_BY"], out=bits,
+                  where=~own & _channel_pair(facts, cadre, post))
     drop = bits != 0
     removed_idx = np.flatnonzero(drop)
     removed = pd.DataFrame(
@@ -337,38 +380,33 @@ def eligible_pairs(data: DataSet, sc: Scenario, facts: Facts) -> Pairs:
     )
 
 
-def _apply_locks(data: DataSet, sc: Scenario, facts: Facts, universe: pd.DataFrame) -> pd.DataFrame:
-    """`forbid` drops pairs; `must` adds them (exempt from availability and R-EL9)."""
+def _apply_locks(data: DataSet, sc: Scenario, facts: Facts, cadre: np.ndarray,
+                 post: np.ndarray, own: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`forbid` drops pairs; `must` adds them (exempt from availability and R-EL9):
+    (cadre, post, own, must), sorted by (post, cadre) again when a must lock adds one."""
+    n_cadres = len(data.cadres)
     cpos = pd.Index(data.cadres["cadre_id"])
     ppos = pd.Index(data.posts["post_id"])
-    universe = universe.assign(must=False)
+    must = np.zeros(len(cadre), dtype=bool)
     if sc.locks.forbid:
-        forbidden = pd.MultiIndex.from_tuples(
-            [(cpos.get_loc(p.cadre), ppos.get_loc(p.post)) for p in sc.locks.forbid])
-        pairs = pd.MultiIndex.from_arrays([universe["cadre"], universe["post"]])
-        universe = universe[~pairs.isin(forbidden)]
+        keep = ~np.isin(post * n_cadres + cadre,
+                        [ppos.get_loc(p.post) * n_cadres + cpos.get_loc(p.cadre)
+                         for p in sc.locks.forbid])
+        cadre, post, own, must = cadre[keep], post[keep], own[keep], must[keep]
     if sc.locks.must:
-        rows = pd.DataFrame(
-            {
-                "cadre": [cpos.get_loc(p.cadre) for p in sc.locks.must],
-                "post": [ppos.get_loc(p.post) for p in sc.locks.must],
-            }
-        )
-        rows["own"] = facts.c_own_post[rows["cadre"].to_numpy()] == rows["post"].to_numpy()
-        rows["must"] = True
-        universe = pd.concat(
-            [
-                universe[
-                    ~universe.set_index(["cadre", "post"]).index.isin(
-                        rows.set_index(["cadre", "post"]).index
-                    )
-                ],
-                rows,
-            ],
-            ignore_index=True,
-        )
-        universe = universe.sort_values(["post", "cadre"], ignore_index=True)
-    return universe
+        m_cadre = np.array([cpos.get_loc(p.cadre) for p in sc.locks.must], dtype=np.int64)
+        m_post = np.array([ppos.get_loc(p.post) for p in sc.locks.must], dtype=np.int64)
+        m_key = m_post * n_cadres + m_cadre
+        key = post * n_cadres + cadre
+        keep = ~np.isin(key, m_key)
+        key = np.concatenate([key[keep], m_key])
+        own = np.concatenate([own[keep], facts.c_own_post[m_cadre] == m_post])
+        must = np.concatenate([must[keep], np.ones(len(m_key), dtype=bool)])
+        order = np.argsort(key, kind="stable")
+        post, cadre = np.divmod(key[order], n_cadres)
+        own, must = own[order], must[order]
+    return cadre, post, own, must
 
 
 def with_locks(pairs: Pairs, data: DataSet, forbid: list[tuple[str, str]],
