@@ -171,7 +171,6 @@ class Model(cp_model.CpModel):
         # ConstraintProto)), made when they are written (`set_bounds`, `set_row`).
         self._patches: list[tuple[int, tuple]] = []
         self._sealed = False  # the last `_Rows` is shared with a copy: start another
-        self._scratch: cp_model.CpModel | None = None  # `linear`'s
         super().__init__()
 
     # --- adding rows --------------------------------------------------------------
@@ -216,26 +215,22 @@ class Model(cp_model.CpModel):
         self._count += 1
 
     def linear(self, constraint: cp_model.BoundedLinearExpression) -> None:
-        """`add(constraint)`, kept as the row `add` writes (its terms merged and ordered
-        by OR-Tools, read back from a model of its own); added at once where that row is
-        not one interval over the model's variables."""
-        if not isinstance(constraint, cp_model.BoundedLinearExpression):
-            self.add(constraint)  # a bool, as `add` reads it
-            return
-        if self._scratch is None:
-            self._scratch = cp_model.CpModel()
-        scratch = self._scratch
-        scratch.add(constraint)
-        ct = scratch.model_proto.constraints[0]
-        ok = len(scratch.model_proto.variables) == 0 and ct.has_linear() and \
-            len(ct.linear.domain) == 2 and not len(ct.enforcement_literal)
-        if ok:
-            linear = ct.linear
-            self.row(LINEAR, list(linear.vars), list(linear.coeffs), *linear.domain)
-        scratch.model_proto.constraints.clear()
-        scratch.model_proto.variables.clear()
-        if not ok:
-            self.add(constraint)
+        """`add(constraint)`, kept as the row `add` writes: the expression's variables and
+        coefficients as OR-Tools merged and ordered them, its bounds less its constant
+        (tests/test_rows.py compares the two on random expressions); added at once where
+        the row is not one interval (`!=`) or not a linear expression at all. Why: read
+        back from a model of its own, the row cost 35 µs where `add` costs 8."""
+        if isinstance(constraint, cp_model.BoundedLinearExpression) and constraint.ok:
+            bounds = constraint.bounds.flattened_intervals()
+            if len(bounds) == 2:
+                lo, hi, offset = bounds[0], bounds[1], constraint.offset
+                lo = lo if lo == INT64_MIN else lo - offset
+                hi = hi if hi == INT64_MAX else hi - offset
+                if INT64_MIN <= lo <= INT64_MAX and INT64_MIN <= hi <= INT64_MAX:
+                    self.row(LINEAR, [v.index for v in constraint.vars],
+                             list(constraint.coeffs), lo, hi)
+                    return
+        self.add(constraint)
 
     # --- reading and changing rows ------------------------------------------------
     def copy(self) -> Model:

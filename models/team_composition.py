@@ -194,11 +194,14 @@ def _average_age(pl: Placement, sizes: np.ndarray) -> None:
     age = pl.facts.c_age[pl.pairs.cadre]
     idx = np.flatnonzero(scope[pl.pair_team])
     if rule.mode == "hard":
-        pl.require("R-TC10", "avg_age", pl.sum_row(idx, age[idx], hi=goal))
+        if pl.explaining or not len(idx):  # behind its literal; a sum of nothing
+            pl.require("R-TC10", "avg_age", pl.sum_row(idx, age[idx], hi=goal))
+        else:
+            pl.add_sum(idx, age[idx], hi=goal)
         return
     worst = int(age[idx].max()) * posts if len(idx) else 0
     s = pl.model.new_int_var(0, max(worst - goal, 0), "R-TC10[avg_age]")
-    pl.add_row(pl.sum_row(idx, age[idx], hi=goal, tail=((s, -1),)))
+    pl.add_sum(idx, age[idx], hi=goal, tail=(s.index, -1))
     pl.penalise("R-TC10", "avg_age", s, weight=rule.avg_weight)
 
 

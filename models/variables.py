@@ -491,9 +491,10 @@ class Placement:
         extra = need & (not hard)
         # columns, place by place: its flags, then its shortfall where it has one
         col_names: list[str] = []
+        bounds, shorts = gp.tolist(), extra.tolist()  # numpy's items one by one are slow
         for k in range(places):
-            col_names += names[gp[k]:gp[k + 1]]
-            if extra[k]:
+            col_names += names[bounds[k]:bounds[k + 1]]
+            if shorts[k]:
                 col_names.append(f"{rule}[{wheres[k]}]")
         upper = np.ones(len(col_names), dtype=np.int64)
         width = n_flags + extra
@@ -563,6 +564,19 @@ class Placement:
             np.asarray(coefs, dtype=np.int64).tolist()
         return Row([v.index for v, _ in head] + cols + [v.index for v, _ in tail],
                    [k for _, k in head] + c + [k for _, k in tail], int(lo), int(hi))
+
+    def add_sum(self, idx: np.ndarray, coefs: np.ndarray, hi: int,
+                tail: tuple[int, int] | None = None) -> None:
+        """The row `Σ coefs·x[idx] (+ c·v for `tail` = (v, c)) ≤ hi` over at least one
+        variable, as `add_row` of `sum_row` writes it, kept as arrays: R-TC10's average
+        age is one row over every pair in scope (137k at province size), 0.01 s as Python
+        lists (issue 29)."""
+        variables = self.columns[np.asarray(idx, dtype=np.int64)]
+        coeffs = np.asarray(coefs, dtype=np.int64)
+        if tail is not None:
+            variables, coeffs = np.r_[variables, tail[0]], np.r_[coeffs, tail[1]]
+        self.model.block(np.array([LINEAR]), np.array([0, len(variables)]), variables,
+                         coeffs, np.array([INT64_MIN]), np.array([int(hi)]))
 
     def add_row(self, row: Row, enforced_by=None) -> None:
         """Write `row` as a linear constraint, behind the literal `enforced_by` if given."""

@@ -193,3 +193,28 @@ def test_a_copy_shares_the_kept_rows_and_each_changes_its_own():
     # on rows written already, a change is made at once
     copy.set_bounds(0, 0, 0)
     assert list(copy.model_proto.constraints[0].linear.domain) == [0, 0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_kept_linear_row_is_the_row_add_writes(seed):
+    # random sums of literals and negated literals with coefficients and a constant,
+    # compared with a number in four ways: `Model.linear` keeps what `CpModel.add`
+    # writes (`!=` is two intervals: added at once)
+    rng = np.random.default_rng(seed)
+    kept, plain = _both()
+    for _ in range(300):
+        n, const = int(rng.integers(0, 6)), int(rng.integers(-3, 4))
+        picks = list(zip(rng.integers(0, 4, n).tolist(), rng.integers(0, 2, n).tolist(),
+                         rng.choice([-2, -1, 1, 3], n).tolist(), strict=True))
+        rhs, op = int(rng.integers(-3, 4)), int(rng.integers(0, 4))
+        for m in (kept, plain):
+            x = [m.get_bool_var_from_proto_index(k) for k in range(4)]
+            expr = sum(((x[i] if plain_literal else x[i].Not()) * c
+                        for i, plain_literal, c in picks), cp_model.LinearExpr.sum([])) + const
+            row = [expr <= rhs, expr >= rhs, expr == rhs, expr != rhs][op]
+            if m is kept:
+                kept.linear(row)
+            else:
+                plain.add(row)
+    assert kept.rows == len(plain.proto.constraints)
+    assert str(kept.proto) == str(plain.proto)
