@@ -120,6 +120,7 @@ def replaced(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement |
     spans = [pl.spans[r] for r in rules]
     out = _copy(pl, scenario, _columns(spans),
                 {k for r0, r1, _, _ in spans for k in range(r0, r1)})
+    out.model.write_names()  # before the family's own are copied over them
     q = out.model.model_proto  # its variables; rows go through `set_row`
     moved, changed = {}, []
     for rule in (r for r in RULE_FAMILIES if r in rules):
@@ -188,6 +189,7 @@ def made_hard(pl: Placement, scenario: Scenario, rules: frozenset) -> Placement 
                 old.model_copy(update={"mode": "hard"}) != new:
             return None
     scratch = _scratch(pl, scenario)
+    pl.model.write_names()  # columns are matched by name
     made, proto = scratch.model.proto, pl.model.model_proto  # its variables
     dropped: set[int] = set()
     for rule in (r for r in RULE_FAMILIES if r in rules):

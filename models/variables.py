@@ -175,7 +175,9 @@ class Placement:
         self.x = PairVars(self.model, self.columns)
         # Pairs sorted by (post, cadre) key, to find a pair or a post's pairs by search.
         key = self.pairs.post * len(self.data.cadres) + self.pairs.cadre
-        self._by_key = np.argsort(key, kind="stable")
+        # (pairs come by post and cadre already: then no sort)
+        self._by_key = np.arange(len(key)) if len(key) < 2 or (key[1:] >= key[:-1]).all() \
+            else np.argsort(key, kind="stable")
         self._sorted_key = key[self._by_key]
         self.pair_team = self.facts.p_team[self.pairs.post]
         # The pair that keeps each cadre in their own post, -1 if they cannot stay.
@@ -264,12 +266,16 @@ class Placement:
         (pair order within a key) and where each key's run starts (plus the end)."""
         idx = np.arange(len(self.pairs)) if mask is None else np.flatnonzero(mask)
         k = np.asarray(keys)[idx]
-        low = int(k.min()) if len(k) else 0
-        # keys within 65536 of each other sorted as uint16: numpy's stable sort is then a
-        # radix sort, 1 ms for 137k pairs where int64 keys took 4.4 ms; the same order
-        order = np.argsort((k - low).astype(np.uint16) if len(k) and int(k.max()) - low < 2**16
-                           else k, kind="stable")
-        idx, k = idx[order], k[order]
+        # Pairs come by post, and posts by team and county: most keys are in order
+        # already (11 of the province's 17 groupings), and a stable sort of them is no
+        # change. Otherwise keys within 65536 of each other are sorted as uint16: numpy's
+        # stable sort is then a radix sort, 1 ms for 137k pairs where int64 keys took
+        # 4.4 ms; the same order.
+        if len(k) > 1 and not (k[1:] >= k[:-1]).all():
+            low = int(k.min())
+            order = np.argsort((k - low).astype(np.uint16) if int(k.max()) - low < 2**16
+                               else k, kind="stable")
+            idx, k = idx[order], k[order]
         starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else \
             np.array([], dtype=np.int64)
         return k[starts].astype(np.int64), idx, np.r_[starts, len(idx)]
@@ -290,15 +296,15 @@ class Placement:
                     upper: list[int] | None = None) -> int:
         """New model variables named `names`, in order, each [lower[k], upper[k]] (by
         default [0, 1]); returns the first one's index. The proto `new_int_var` writes
-        per name, made as `_booleans` and then named, bounds set where not [0, 1]: a
-        variable added field by field cost 3 µs, most of the per-place time of rules with
-        thousands of places (issue 29)."""
+        per name, made as `_booleans` and named when the proto is read
+        (`models.rows.Model.name`), bounds set where not [0, 1]: a variable added field
+        by field cost 3 µs, most of the per-place time of rules with thousands of places
+        (issue 29)."""
         proto = self.model.model_proto
         first = len(proto.variables)
         _booleans(proto, len(names))
+        self.model.name(first, names)
         variables = proto.variables
-        for j, name in enumerate(names, first):
-            variables[j].name = name
         for j, lo, hi in zip(range(first, first + len(names)), lower or (), upper or (),
                              strict=False):
             if (lo, hi) != (0, 1):

@@ -218,3 +218,18 @@ def test_a_kept_linear_row_is_the_row_add_writes(seed):
                 plain.add(row)
     assert kept.rows == len(plain.proto.constraints)
     assert str(kept.proto) == str(plain.proto)
+
+
+def test_names_are_written_with_the_rows_and_carried_by_a_copy():
+    kept, _ = _both()
+    kept.new_bool_var("y")  # a name OR-Tools writes at once
+    first = len(kept.model_proto.variables)
+    kept.model_proto.variables.add().domain.extend([0, 1])
+    kept.model_proto.variables.add().domain.extend([0, 3])
+    kept.name(first, ["a[1]", "b[2]"])
+    assert kept.model_proto.variables[first].name == ""  # not yet
+    copy = kept.copy()
+    kept.write_names()
+    assert [v.name for v in kept.model_proto.variables][-3:] == ["y", "a[1]", "b[2]"]
+    assert copy.model_proto.variables[first].name == ""
+    assert [v.name for v in copy.proto.variables][-3:] == ["y", "a[1]", "b[2]"]

@@ -148,7 +148,10 @@ def _names(proto, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[str]:
     """The proto's variables' names; with `pairs` given, those of the other columns only
     (a pair column is matched by its id: `placement.solver.basis.column_keys`), which on
     Linfen are 900 of 26k."""
-    variables = proto.model_proto.variables if isinstance(proto, Model) else proto.variables
+    if isinstance(proto, Model):
+        proto.write_names()  # not its rows
+        proto = proto.model_proto
+    variables = proto.variables
     if pairs is None:
         return [v.name for v in variables]
     names = [""] * len(variables)
