@@ -10,14 +10,44 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import get_args
 
 from placement.checker import check_roster
+from placement.data.loader import build_dataset, load_dataset
 from placement.data.rules import CATALOGUE
 from placement.data.scenario import Scenario
+from placement.data.scenario_io import load_scenario
+from placement.generate import REFERENCE_DATE
+from placement.generate import build as generate
 from placement.pipeline.propose import Proposal, propose
 from placement.solver.solve import Status
 
 REF = dt.date(2026, 9, 1)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_sets_of(generated: dict[str, tuple[str, int]]) -> dict:
+    """Name -> (scenario, data set): the bundled Linfen and Nanpiao scenarios and the
+    generated data sets `generated` (name -> profile, seed) under a plain scenario."""
+    out = {}
+    for name in ("linfen", "nanpiao"):
+        sc = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+        out[name] = sc, load_dataset(sc.data, sc.reference_date)
+    for name, (profile, seed) in generated.items():
+        g = generate(profile, seed)
+        out[name] = (Scenario(data=Path("."), reference_date=REFERENCE_DATE),
+                     build_dataset(g.tables, reference_date=REFERENCE_DATE))
+    return out
+
+
+def every_rule(sc: Scenario, mode: str) -> Scenario:
+    """`sc` with every rule that has `mode` in it ("as is": unchanged)."""
+    if mode != "as is":
+        sc = sc.model_copy(deep=True)
+        for rid in CATALOGUE:
+            if mode in get_args(type(sc.rules[rid]).model_fields["mode"].annotation):
+                sc.rules[rid].mode = mode
+    return sc
 
 
 def scenario(on: dict[str, dict] | None = None, all_off: bool = True, **fields) -> Scenario:

@@ -10,14 +10,13 @@ compared the same way, on whole models: the bundled data sets and the generated
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
 
 import numpy as np
 import pandas as pd
 import pytest
 from builders import make_dataset
 from ortools.sat.python import cp_model
-from solving import REF, scenario
+from solving import REF, data_sets_of, every_rule, scenario
 
 from models import builder, rotation, team_composition, variables
 from models.assignment import add_assignment
@@ -25,9 +24,7 @@ from models.avoidance import add_kinship, kin_sitting_together
 from models.builder import build
 from models.objective import agreement, set_objective, weighted
 from models.variables import Placement, _booleans
-from placement.data.loader import build_dataset, load_dataset
-from placement.data.rules import CATALOGUE
-from placement.data.scenario import Scenario
+from placement.data.loader import load_dataset
 from placement.data.scenario_io import load_scenario
 from placement.data.schema import RANK_LEVEL
 from placement.eligibility.facts import compute_facts
@@ -41,8 +38,6 @@ from placement.eligibility.pairs import (
     exchange_scope,
     structural_pairs,
 )
-from placement.generate import REFERENCE_DATE
-from placement.generate import build as generate
 from placement.meaning import cadre_rules
 from placement.meaning import team_rules as meaning
 from placement.meaning.posts import TOWNSHIP_KINDS, head_pairs, party_post
@@ -444,24 +439,7 @@ def _loop_mip_arrays(proto) -> MipArrays:
 
 @pytest.fixture(scope="module")
 def data_sets():
-    out = {}
-    for name in ("linfen", "nanpiao"):
-        sc = load_scenario(ROOT / "scenarios" / f"{name}.toml")
-        out[name] = sc, load_dataset(sc.data, sc.reference_date)
-    g = generate("province2", 7)
-    out["province2"] = (Scenario(data=Path("."), reference_date=REFERENCE_DATE),
-                        build_dataset(g.tables, reference_date=REFERENCE_DATE))
-    return out
-
-
-def _variant(sc: Scenario, mode: str) -> Scenario:
-    """`sc` with every rule that has `mode` in it ("as is": unchanged)."""
-    if mode != "as is":
-        sc = sc.model_copy(deep=True)
-        for rid in CATALOGUE:
-            if mode in get_args(type(sc.rules[rid]).model_fields["mode"].annotation):
-                sc.rules[rid].mode = mode
-    return sc
+    return data_sets_of({"province2": ("province2", 7)})
 
 
 CASES = [(name, mode, explaining) for name in ("linfen", "nanpiao", "province2")
@@ -473,7 +451,7 @@ CASES = [(name, mode, explaining) for name in ("linfen", "nanpiao", "province2")
 def test_team_rows_and_the_mip_arrays_are_the_expressions_models(data_sets, monkeypatch,
                                                                   name, mode, explaining):
     sc0, data = data_sets[name]
-    sc = _variant(sc0, mode)
+    sc = every_rule(sc0, mode)
     facts = compute_facts(data, sc.reference_date)
     pairs = eligible_pairs(data, sc, facts)
     bulk = build(data, sc, facts, pairs, explaining=explaining)
@@ -538,7 +516,7 @@ def test_assessment_points_are_the_mean_per_cadre_bit_for_bit():
 @pytest.mark.parametrize("name", ["linfen", "nanpiao", "province2"])
 def test_fit_by_arrays_is_the_loop_s(data_sets, name):
     sc, data = data_sets[name]
-    pairs = eligible_pairs(data, _variant(sc, "off"), compute_facts(data, sc.reference_date))
+    pairs = eligible_pairs(data, every_rule(sc, "off"), compute_facts(data, sc.reference_date))
     parts = fit_parts(data, pairs.cadre, pairs.post)
     assert np.array_equal(parts["assessment"],
                           _loop_assessment_points(data.cadres)[pairs.cadre])
@@ -631,13 +609,23 @@ def _loop_structural_pairs(data, sc, facts):
 @pytest.mark.parametrize("steps", ["as is", "target"])
 def test_structural_pairs_by_one_sort_are_the_joins(data_sets, name, steps):
     sc, data = data_sets[name]
-    sc = _variant(sc, steps)  # R-EL9 a target: every rank step up
+    sc = every_rule(sc, steps)  # R-EL9 a target: every rank step up
     facts = compute_facts(data, sc.reference_date)
     got = structural_pairs(data, sc, facts)
     expected = _loop_structural_pairs(data, sc, facts)
     assert len(expected) > 0 and got.dtypes.to_dict() == expected.dtypes.to_dict()
     assert got.equals(expected)
 
+
+
+def _same_placements(bulk: Placement, loop: Placement) -> None:
+    """The same proto, shortfalls, assumption literals and minimum rows."""
+    assert str(bulk.model.proto) == str(loop.model.proto)
+    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
+        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
+    assert {k: v.index for k, v in bulk.assumptions.items()} == \
+        {k: v.index for k, v in loop.assumptions.items()}
+    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
 
 
 @pytest.mark.parametrize(("mode", "explaining"),
@@ -668,12 +656,7 @@ def test_minima_in_one_write_are_the_place_by_place_model(mode, explaining):
         loop.scenario.rules["R-TC3"].mode, old = mode, loop.scenario.rules["R-TC3"].mode
         _expr_minimum_of_vars(loop, "R-TC3", where, made, need)
         loop.scenario.rules["R-TC3"].mode = old
-    assert str(bulk.model.proto) == str(loop.model.proto)
-    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
-        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
-    assert {k: v.index for k, v in bulk.assumptions.items()} == \
-        {k: v.index for k, v in loop.assumptions.items()}
-    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+    _same_placements(bulk, loop)
 
 
 @pytest.mark.parametrize(("every_mode", "explaining"),
@@ -748,9 +731,4 @@ def test_minima_given_as_arrays_are_add_minima_s_model(seed, mode, explaining):
         (names[b[k]:b[k + 1]], [cols[e[g]:e[g + 1]].tolist() for g in range(b[k], b[k + 1])])
         for k in range(len(wheres))])
     assert bulk.model.rows == loop.model.rows
-    assert str(bulk.model.proto) == str(loop.model.proto)
-    assert [(s.rule, s.where, s.var.index, s.weight) for s in bulk.shortfalls] == \
-        [(s.rule, s.where, s.var.index, s.weight) for s in loop.shortfalls]
-    assert {k: v.index for k, v in bulk.assumptions.items()} == \
-        {k: v.index for k, v in loop.assumptions.items()}
-    assert list(bulk.minimum_rows.items()) == list(loop.minimum_rows.items())
+    _same_placements(bulk, loop)

@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
-from typing import get_args
 
 import numpy as np
 import pandas as pd
 import pytest
+from solving import data_sets_of, every_rule
 
 from placement.data.dataset import has_specialty, same_value_in
-from placement.data.loader import build_dataset, load_dataset
-from placement.data.rules import CATALOGUE
 from placement.data.scenario import Pair, Scenario
-from placement.data.scenario_io import load_scenario
-from placement.data.schema import ASSESSMENT_LEVEL, EDUCATION_LEVEL, PARTY_CPC
-from placement.eligibility.facts import compute_facts, whole_years, years_since
+from placement.data.schema import EDUCATION_LEVEL, PARTY_CPC
+from placement.eligibility.facts import _grade_table, compute_facts, whole_years, years_since
 from placement.eligibility.fit import GRADE_POINTS, NO_GRADE, PARTS, fit_parts, fit_scores
 from placement.eligibility.pair_rules import (
     BAD_GRADES,
@@ -45,8 +41,6 @@ from placement.eligibility.pairs import (
     exchange_pairs,
     structural_pairs,
 )
-from placement.generate import REFERENCE_DATE
-from placement.generate import build as generate
 from placement.meaning.posts import (
     MILITARY_TITLE,
     PARTY_TITLE,
@@ -60,28 +54,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def data_sets():
-    out = {}
-    for name in ("linfen", "nanpiao"):
-        sc = load_scenario(ROOT / "scenarios" / f"{name}.toml")
-        out[name] = sc, load_dataset(sc.data, sc.reference_date)
-    for profile, seed in (("linfen", 3), ("linfen", 11), ("province2", 5)):
-        g = generate(profile, seed)
-        out[f"{profile}-{seed}"] = (Scenario(data=Path("."), reference_date=REFERENCE_DATE),
-                                    build_dataset(g.tables, reference_date=REFERENCE_DATE))
-    return out
+    return data_sets_of({f"{p}-{seed}": (p, seed)
+                         for p, seed in (("linfen", 3), ("linfen", 11), ("province2", 5))})
 
 
 NAMES = ["linfen", "nanpiao", "linfen-3", "linfen-11", "province2-5"]
-
-
-def _variant(sc: Scenario, mode: str) -> Scenario:
-    """`sc` with every rule that has `mode` in it ("as is": unchanged)."""
-    if mode != "as is":
-        sc = sc.model_copy(deep=True)
-        for rid in CATALOGUE:
-            if mode in get_args(type(sc.rules[rid]).model_fields["mode"].annotation):
-                sc.rules[rid].mode = mode
-    return sc
 
 
 # --- tenure and age: the calendar casts `_full_years` replaced ---------------------------
@@ -143,17 +120,6 @@ def test_tenure_and_age_by_day_numbers_are_the_calendar_casts(ref):
 
 
 # --- grades, education, mean grades: per distinct tuple ----------------------------------
-def _old_grade_table(assessments: np.ndarray) -> np.ndarray:
-    count = np.fromiter(map(len, assessments), np.int64, len(assessments))
-    grades = np.fromiter(chain.from_iterable(assessments), object, int(count.sum()))
-    levels = np.array(list(ASSESSMENT_LEVEL.values()), dtype=np.int64)[
-        pd.Index(list(ASSESSMENT_LEVEL)).get_indexer(grades)]
-    out = np.full((len(count), int(count.max(initial=0))), -1, dtype=np.int64)
-    row = np.repeat(np.arange(len(count)), count)
-    out[row, np.arange(len(grades)) - (np.cumsum(count) - count)[row]] = levels
-    return out
-
-
 def _with_random_lists(data, seed: int):
     """`data` with random assessments (0-12 grades) and specialties (0-6 of 30, so a
     cadre's bits take several bytes): more distinct tuples than any sample has."""
@@ -178,7 +144,7 @@ def test_grades_education_and_mean_grades_per_distinct_tuple_are_per_cadre(
     data = _with_random_lists(data, 7) if random_lists else replace(data)
     facts = compute_facts(data, sc.reference_date)
     assessments = data.cadres["assessments"].to_numpy(dtype=object)
-    expected = _old_grade_table(assessments)
+    expected = _grade_table(assessments)  # as it was made: a row per cadre
     assert facts.c_grades.dtype == expected.dtype and np.array_equal(facts.c_grades, expected)
     edu = data.cadres["education"].map(EDUCATION_LEVEL).to_numpy(dtype=np.int64)
     assert facts.c_edu.dtype == edu.dtype and np.array_equal(facts.c_edu, edu)
@@ -328,7 +294,7 @@ def test_locks_on_arrays_are_the_frames(data_sets, name, forbid, must):
 @pytest.mark.parametrize("mode", ["as is", "target", "off"])
 def test_eligible_pairs_judge_the_two_unions_universe(data_sets, name, mode):
     sc, data = data_sets[name]
-    sc = _variant(sc, mode)
+    sc = every_rule(sc, mode)
     facts = compute_facts(data, sc.reference_date)
     parts = pd.concat([structural_pairs(data, sc, facts), exchange_pairs(data, sc, facts)])
     universe = _old_union(len(data.cadres), parts["cadre"].to_numpy(np.int64),
@@ -411,7 +377,7 @@ def test_pair_rules_on_their_scope_are_the_rules_on_every_pair(data_sets, name, 
                                                                votes, in_term):
     sc, data = data_sets[name]
     data = _with_random_lists(data, 5) if random_lists else replace(data)
-    sc = _variant(sc, "target")  # every rule on, R-EL9 a target: every rank step up
+    sc = every_rule(sc, "target")  # every rule on, R-EL9 a target: every rank step up
     sc.rules["R-RO9"].votes = votes
     sc.rules["R-EL7"].retiring_in_term = in_term
     facts = compute_facts(data, sc.reference_date)
@@ -448,7 +414,7 @@ def test_same_value_codes_are_the_text_compared(data_sets, name):
 def test_fit_summed_in_place_is_the_sum_of_the_parts(data_sets, name):
     sc, data = data_sets[name]
     facts = compute_facts(data, sc.reference_date)
-    pairs = eligible_pairs(data, _variant(sc, "off"), facts)
+    pairs = eligible_pairs(data, every_rule(sc, "off"), facts)
     rng = np.random.default_rng(len(name))
     randomly = [sc.fit.model_copy(update=dict(zip(PARTS, rng.random(4) * 3, strict=True)))
                 for _ in range(3)]
