@@ -17,6 +17,8 @@ are kept (`Model.arrays`), and the proto is never written.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from ortools.sat.python import cp_model, cp_model_helper
 
@@ -172,12 +174,16 @@ class Model(cp_model.CpModel):
         self._patches: list[tuple[int, tuple]] = []
         self._sealed = False  # the last `_Rows` is shared with a copy: start another
         self._names: list[tuple[int, list[str]]] = []  # (first variable, names) to write
+        # Reading the proto writes it: two threads reading a session's model at once
+        # (a why-not beside a what-if) write it once.
+        self._writing = threading.RLock()
         super().__init__()
 
     # --- adding rows --------------------------------------------------------------
     @property
     def rows(self) -> int:
-        return len(self.model_proto.constraints) + self._count
+        with self._writing:
+            return len(self.model_proto.constraints) + self._count
 
     def groups(self, kind: int, literals: np.ndarray, starts: np.ndarray) -> None:
         """One `kind` row over each group `literals[starts[g]:starts[g + 1]]`."""
@@ -243,12 +249,13 @@ class Model(cp_model.CpModel):
 
     def write_names(self) -> None:
         """Write the names kept by `name` (before variables are read by name or copied)."""
-        if self._names:
-            pending, self._names = self._names, []
-            variables = self.model_proto.variables
-            for first, names in pending:
-                for j, name in enumerate(names, first):
-                    variables[j].name = name
+        with self._writing:
+            if self._names:
+                pending, self._names = self._names, []
+                variables = self.model_proto.variables
+                for first, names in pending:
+                    for j, name in enumerate(names, first):
+                        variables[j].name = name
 
     # --- reading and changing rows ------------------------------------------------
     def copy(self) -> Model:
@@ -329,23 +336,30 @@ class Model(cp_model.CpModel):
     def flush(self) -> None:
         """Write the kept names, the kept rows into the proto, in the order they were
         added, and then the changes made to them."""
-        self.write_names()
-        if self._kept or self._patches:
-            kept, self._kept, self._count = self._kept, [], 0
-            patches, self._patches = self._patches, []
-            proto = self.model_proto
-            for block in kept:
-                block.write(proto)
-            for k, (what, *how) in patches:
-                if what == "bounds":
-                    _bounded(proto.constraints[k], *how)
-                else:
-                    proto.constraints[k].copy_from(how[0])
+        with self._writing:
+            self.write_names()
+            if self._kept or self._patches:
+                proto = self.model_proto
+                for block in self._kept:
+                    block.write(proto)
+                for k, (what, *how) in self._patches:
+                    if what == "bounds":
+                        _bounded(proto.constraints[k], *how)
+                    else:
+                        proto.constraints[k].copy_from(how[0])
+                self._kept, self._count, self._patches = [], 0, []
 
     @property
     def proto(self) -> cp_model_helper.CpModelProto:
         self.flush()
         return self.model_proto
+
+    def kept_with(self, read):
+        """(`kept()`, `read(self.model_proto)`) at one moment: no rows written between
+        them by another thread; `read` is not called where `kept()` is None."""
+        with self._writing:
+            kept = self.kept()
+            return kept, None if kept is None else read(self.model_proto)
 
     def kept(self) -> tuple | None:
         """The kept rows, after the proto's, as `placement.solver.wire.read` reads rows:

@@ -233,3 +233,20 @@ def test_names_are_written_with_the_rows_and_carried_by_a_copy():
     assert [v.name for v in kept.model_proto.variables][-3:] == ["y", "a[1]", "b[2]"]
     assert copy.model_proto.variables[first].name == ""
     assert [v.name for v in copy.proto.variables][-3:] == ["y", "a[1]", "b[2]"]
+
+
+def test_two_threads_reading_the_proto_write_the_rows_once():
+    # a why-not beside a what-if read the session's model at once: the rows are
+    # written once (the race is rare; a double write would show as 8 rows)
+    import threading
+    kept, plain = _kept_and_written()
+    kept.name(0, ["n0"])
+    plain.proto.variables[0].name = "n0"
+    seen = []
+    readers = [threading.Thread(target=lambda: seen.append(len(kept.proto.constraints)))
+               for _ in range(8)]
+    for r in readers:
+        r.start()
+    for r in readers:
+        r.join()
+    assert seen == [4] * 8 and str(kept.proto) == str(plain.proto)

@@ -169,10 +169,10 @@ def _kept_rows(model: Model) -> MipArrays | None:
     part cannot be read so. Why: at province size writing the rows into the proto and
     reading them back took 0.2-0.3 s of a 1.9 s proposal (issue 29); the same arrays
     (tests/test_build_bulk.py)."""
-    kept = model.kept()
+    kept, raw = model.kept_with(_serialized)
     if kept is None:
         return None
-    read = wire.read(_serialized(model.model_proto))
+    read = wire.read(raw)
     if read is None:
         return None
     lower, upper, *rows, obj_vars, obj_coeffs, offset, scale = read
