@@ -28,9 +28,62 @@ LINEAR, EXACTLY_ONE, AT_MOST_ONE, BOOL_OR = 0, 1, 2, 3
 _FIELDS = ("linear", "exactly_one", "at_most_one", "bool_or")
 
 
+class _Block:
+    """Rows given as arrays: each row's kind, its entries `variables[starts[r]:starts[r +
+    1]]` with their coefficients (1 in a row over literals), its bounds (a linear row's),
+    and, where any row has one, each row's enforcement literal (None: none)."""
+
+    def __init__(self, kinds, starts, variables, coeffs, lo, hi, enforced=None):
+        self.kinds, self.starts, self.variables = kinds, starts, variables
+        self.coeffs, self.lo, self.hi, self.enforced = coeffs, lo, hi, enforced
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def write(self, proto: cp_model_helper.CpModelProto) -> None:
+        add = proto.constraints.add
+        variables, coeffs = self.variables.tolist(), self.coeffs.tolist()
+        enforced = self.enforced or [None] * len(self)
+        for kind, a, b, lo, hi, enf in zip(self.kinds.tolist(), self.starts[:-1].tolist(),
+                                           self.starts[1:].tolist(), self.lo.tolist(),
+                                           self.hi.tolist(), enforced, strict=True):
+            ct = add()
+            if enf is not None:
+                ct.enforcement_literal.append(enf)
+            if kind == LINEAR:
+                linear = ct.linear  # each read of a proto field is a call into C++
+                linear.vars.extend(variables[a:b])
+                linear.coeffs.extend(coeffs[a:b])
+                linear.domain.extend((lo, hi))
+            else:
+                getattr(ct, _FIELDS[kind]).literals.extend(variables[a:b])
+
+    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's kind, and whether it is behind a literal."""
+        if self.enforced is None:
+            return self.kinds, np.zeros(len(self), dtype=bool)
+        return self.kinds, np.array([e is not None for e in self.enforced], dtype=bool)
+
+    def read(self, i: int) -> tuple:
+        a, b = int(self.starts[i]), int(self.starts[i + 1])
+        enf = self.enforced[i] if self.enforced else None
+        linear = self.kinds[i] == LINEAR
+        return (int(self.kinds[i]), [] if enf is None else [enf],
+                self.variables[a:b].tolist(), self.coeffs[a:b].tolist(),
+                [int(self.lo[i]), int(self.hi[i])] if linear else [INT64_MIN, INT64_MAX])
+
+    def kept(self) -> tuple | None:
+        """`Model.kept`'s arrays of these rows; None where one is behind a literal."""
+        if self.enforced and any(e is not None for e in self.enforced):
+            return None
+        linear, lengths = self.kinds == LINEAR, np.diff(self.starts)
+        return (self.kinds, lengths, self.variables, self.coeffs[np.repeat(linear, lengths)],
+                self.lo[linear], self.hi[linear])
+
+
 class _Rows:
-    """Rows added one by one (`Model.row`): Python lists, sealed into a block when a
-    block of groups follows or the rows are written."""
+    """Rows added one by one (`Model.row`): Python lists, read and written as the
+    `_Block` they make."""
 
     def __init__(self):
         self.kinds: list[int] = []
@@ -44,119 +97,24 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.kinds)
 
+    def block(self) -> _Block:
+        def ints(values):
+            return np.array(values, dtype=np.int64)
+        return _Block(ints(self.kinds), np.r_[0, np.cumsum(ints(self.lengths))],
+                      ints(self.vars), ints(self.coeffs), ints(self.lo), ints(self.hi),
+                      self.enforced if any(e is not None for e in self.enforced) else None)
+
     def write(self, proto: cp_model_helper.CpModelProto) -> None:
-        add, at = proto.constraints.add, 0
-        for kind, enf, n, lo, hi in zip(self.kinds, self.enforced, self.lengths, self.lo,
-                                        self.hi, strict=True):
-            ct = add()
-            if enf is not None:
-                ct.enforcement_literal.append(enf)
-            if kind == LINEAR:
-                linear = ct.linear  # each read of a proto field is a call into C++
-                linear.vars.extend(self.vars[at:at + n])
-                linear.coeffs.extend(self.coeffs[at:at + n])
-                linear.domain.extend((lo, hi))
-            else:
-                getattr(ct, _FIELDS[kind]).literals.extend(self.vars[at:at + n])
-            at += n
+        self.block().write(proto)
 
     def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's kind, and whether it is behind a literal."""
-        return (np.array(self.kinds, dtype=np.int64),
-                np.array([e is not None for e in self.enforced], dtype=bool))
+        return self.block().row_kinds()
 
     def read(self, i: int) -> tuple:
-        at = sum(self.lengths[:i])
-        n = self.lengths[i]
-        enforced = [] if self.enforced[i] is None else [self.enforced[i]]
-        return (self.kinds[i], enforced, self.vars[at:at + n], self.coeffs[at:at + n],
-                [self.lo[i], self.hi[i]])
+        return self.block().read(i)
 
     def kept(self) -> tuple | None:
-        """`Model.kept`'s arrays of these rows."""
-        if any(e is not None for e in self.enforced):
-            return None
-        kinds = np.array(self.kinds, dtype=np.int64)
-        lengths = np.array(self.lengths, dtype=np.int64)
-        linear = kinds == LINEAR
-        coeffs = np.array(self.coeffs, dtype=np.int64)[np.repeat(linear, lengths)]
-        return (kinds, lengths, np.array(self.vars, dtype=np.int64), coeffs,
-                np.array(self.lo, dtype=np.int64)[linear],
-                np.array(self.hi, dtype=np.int64)[linear])
-
-
-class _Groups:
-    """Rows of one kind over literals, one per group: `literals[starts[g]:starts[g+1]]`."""
-
-    def __init__(self, kind: int, literals: np.ndarray, starts: np.ndarray):
-        self.kind, self.literals, self.starts = kind, literals, starts
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-    def write(self, proto: cp_model_helper.CpModelProto) -> None:
-        lits, bounds, name = self.literals.tolist(), self.starts.tolist(), _FIELDS[self.kind]
-        add = proto.constraints.add
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-            getattr(add(), name).literals.extend(lits[lo:hi])
-
-    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's kind, and whether it is behind a literal."""
-        return np.full(len(self), self.kind, dtype=np.int64), np.zeros(len(self), dtype=bool)
-
-    def read(self, i: int) -> tuple:
-        a, b = int(self.starts[i]), int(self.starts[i + 1])
-        return self.kind, [], self.literals[a:b].tolist(), [1] * (b - a), \
-            [INT64_MIN, INT64_MAX]
-
-    def kept(self) -> tuple:
-        """`Model.kept`'s arrays of these rows."""
-        none = np.zeros(0, dtype=np.int64)
-        return (np.full(len(self), self.kind, dtype=np.int64), np.diff(self.starts),
-                self.literals, none, none, none)
-
-
-class _Block:
-    """Rows given as arrays: each row's kind, its entries `variables[starts[r]:starts[r +
-    1]]` with their coefficients (1 in a row over literals), its bounds (a linear row's)."""
-
-    def __init__(self, kinds, starts, variables, coeffs, lo, hi):
-        self.kinds, self.starts, self.variables = kinds, starts, variables
-        self.coeffs, self.lo, self.hi = coeffs, lo, hi
-
-    def __len__(self) -> int:
-        return len(self.kinds)
-
-    def write(self, proto: cp_model_helper.CpModelProto) -> None:
-        add = proto.constraints.add
-        variables, coeffs = self.variables.tolist(), self.coeffs.tolist()
-        for kind, a, b, lo, hi in zip(self.kinds.tolist(), self.starts[:-1].tolist(),
-                                      self.starts[1:].tolist(), self.lo.tolist(),
-                                      self.hi.tolist(), strict=True):
-            ct = add()
-            if kind == LINEAR:
-                linear = ct.linear
-                linear.vars.extend(variables[a:b])
-                linear.coeffs.extend(coeffs[a:b])
-                linear.domain.extend((lo, hi))
-            else:
-                getattr(ct, _FIELDS[kind]).literals.extend(variables[a:b])
-
-    def row_kinds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's kind, and whether it is behind a literal."""
-        return self.kinds, np.zeros(len(self), dtype=bool)
-
-    def read(self, i: int) -> tuple:
-        a, b = int(self.starts[i]), int(self.starts[i + 1])
-        return int(self.kinds[i]), [], self.variables[a:b].tolist(), \
-            self.coeffs[a:b].tolist(), [int(self.lo[i]), int(self.hi[i])]
-
-    def kept(self) -> tuple:
-        """`Model.kept`'s arrays of these rows."""
-        linear = self.kinds == LINEAR
-        return (self.kinds, np.diff(self.starts), self.variables,
-                self.coeffs[np.repeat(linear, np.diff(self.starts))], self.lo[linear],
-                self.hi[linear])
+        return self.block().kept()
 
 
 class Model(cp_model.CpModel):
@@ -167,7 +125,7 @@ class Model(cp_model.CpModel):
 
     def __init__(self):
         # before OR-Tools' own, which reads every attribute (`proto` among them)
-        self._kept: list = []  # `_Rows`, `_Groups` and `_Block`s, in the order added
+        self._kept: list = []  # `_Rows` and `_Block`s, in the order added
         self._count = 0  # rows kept
         # Changes of kept rows, in order: (row, ("bounds", lo, hi)) or (row, ("row", a
         # ConstraintProto)), made when they are written (`set_bounds`, `set_row`).
@@ -187,11 +145,12 @@ class Model(cp_model.CpModel):
 
     def groups(self, kind: int, literals: np.ndarray, starts: np.ndarray) -> None:
         """One `kind` row over each group `literals[starts[g]:starts[g + 1]]`."""
-        block = _Groups(kind, np.asarray(literals, dtype=np.int64),
-                        np.asarray(starts, dtype=np.int64) - int(starts[0]))
-        if len(block):
-            self._kept.append(block)
-            self._count += len(block)
+        literals = np.asarray(literals, dtype=np.int64)
+        n = len(starts) - 1
+        self.block(np.full(n, kind, dtype=np.int64),
+                   np.asarray(starts, dtype=np.int64) - int(starts[0]), literals,
+                   np.ones(len(literals), dtype=np.int64), np.full(n, INT64_MIN),
+                   np.full(n, INT64_MAX))
 
     def block(self, kinds: np.ndarray, starts: np.ndarray, variables: np.ndarray,
               coeffs: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:

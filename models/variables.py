@@ -123,6 +123,11 @@ def _booleans(proto: cp_model_helper.CpModelProto, n: int) -> None:
         k += 1
 
 
+def _within(counts: np.ndarray) -> np.ndarray:
+    """Each entry's place within its run, for runs of `counts` entries laid end to end."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 @functools.cache
 def _blocks() -> tuple[cp_model_helper.CpModelProto, ...]:
     """Protos of 1, 2, 4, … 4096 boolean variables (`_booleans`)."""
@@ -413,7 +418,7 @@ class Placement:
         lengths = np.zeros(len(places), dtype=np.int64)
         lengths[found] = starts[pos[found] + 1] - starts[pos[found]]
         out = np.r_[0, np.cumsum(lengths)]
-        step = np.arange(out[-1]) - np.repeat(out[:-1], lengths)
+        step = _within(lengths)
         src = np.repeat(np.where(found, starts[np.minimum(pos, len(starts) - 1)], 0),
                         lengths) + step
         return self.columns[idx[src]], out
@@ -450,7 +455,7 @@ class Placement:
         row_starts = np.r_[0, np.cumsum(lengths)]
         variables = np.empty(row_starts[-1], dtype=np.int64)
         counts = n_own[rowed]
-        step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        step = _within(counts)
         variables[np.repeat(row_starts[:-1], counts) + step] = \
             np.asarray(cols, dtype=np.int64)[np.repeat(starts[:-1][rowed], counts) + step]
         with_extra = extra[rowed]
@@ -528,7 +533,7 @@ class Placement:
         coeffs[at] = -1
         variables[starts[at_flag] + g_len] = flag_col
         counts = n_flags[need]
-        step = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        step = _within(counts)
         variables[np.repeat(starts[at_min], counts) + step] = \
             np.repeat(first[need], counts) + step
         ends = (starts[at_min] + counts)[extra[need]]
